@@ -1,0 +1,183 @@
+"""Activation functions σ, each registered with its derivative so the two cannot drift.
+
+Every activation here has a derivative that can be written through its own output
+a = σ(net), so ``prime`` takes ``a``, never ``net``: it is what backpropagation has in
+hand after the forward pass, and it saves keeping ``net`` around.
+
+==============  =======================  ==========================
+name            a = σ(net)               σ'(net), written through a
+==============  =======================  ==========================
+``logistic``    1 / (1 + e^(−net))       a (1 − a)
+``tanh``        tanh(net)                1 − a²
+``relu``        max(net, 0)              1 where a > 0, else 0
+``leaky_relu``  net if net > 0 else α·net  1 where a > 0, else α
+``linear``      net                      1
+``softmax``     e^net_j / Σ_k e^net_k    (a full Jacobian: see ``Softmax``)
+==============  =======================  ==========================
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+LEAKY_SLOPE = 0.01  # α of leaky_relu, as in Keras and PyTorch
+
+
+def _exp_bound(dtype) -> float:
+    """The largest |x| for which exp(x) stays finite in ``dtype`` (708 in float64, 88 in float32)."""
+    return float(np.floor(np.log(np.finfo(dtype).max))) - 1.0
+
+
+class Activation:
+    """An elementwise activation: ``forward(net) -> a`` and ``prime(a) -> σ'(net)``.
+
+    ``delta(a, dC_da)`` gives δ = ∂C/∂net = ∂C/∂a · σ'(net), the textbook's output-layer
+    rule; softmax overrides it because its Jacobian is not diagonal.
+    """
+
+    name: str = ""
+    elementwise = True
+
+    def forward(self, net: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        raise NotImplementedError
+
+    def prime(self, a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """σ'(net), computed from the output ``a = σ(net)``; shape of ``a``."""
+        raise NotImplementedError
+
+    def delta(self, a: np.ndarray, dC_da: np.ndarray) -> np.ndarray:
+        """δ = ∂C/∂net for outputs ``a`` and ∂C/∂a, both ``(n_samples, n_units)``."""
+        return dC_da * self.prime(a)
+
+    def __repr__(self) -> str:
+        return f"<activation {self.name!r}>"
+
+
+class Logistic(Activation):
+    """σ(net) = 1 / (1 + e^(−net)); σ' = σ (1 − σ)."""
+
+    name = "logistic"
+
+    def forward(self, net, out=None):
+        # Clipping |net| to the exp bound keeps e^(−net) finite, so the sigmoid cannot
+        # overflow; it changes nothing that is representable (σ is already 0 or 1 there).
+        bound = _exp_bound(net.dtype)
+        out = np.clip(net, -bound, bound, out=out)
+        np.negative(out, out=out)
+        np.exp(out, out=out)
+        out += 1.0
+        return np.reciprocal(out, out=out)
+
+    def prime(self, a, out=None):
+        out = np.subtract(1.0, a, out=out)
+        return np.multiply(out, a, out=out)
+
+
+class Tanh(Activation):
+    """tanh(net); tanh' = 1 − tanh²."""
+
+    name = "tanh"
+
+    def forward(self, net, out=None):
+        return np.tanh(net, out=out)
+
+    def prime(self, a, out=None):
+        out = np.multiply(a, a, out=out)
+        return np.subtract(1.0, out, out=out)
+
+
+class ReLU(Activation):
+    """max(net, 0); its derivative is 1 where net > 0 (equivalently a > 0), else 0."""
+
+    name = "relu"
+
+    def forward(self, net, out=None):
+        return np.maximum(net, 0.0, out=out)
+
+    def prime(self, a, out=None):
+        # The derivative at net = 0 is taken as 0, as in PyTorch and scikit-learn.
+        return np.greater(a, 0.0, out=out) if out is not None else (a > 0).astype(a.dtype)
+
+
+class LeakyReLU(Activation):
+    """net where net > 0, else α·net (α = 0.01); derivative 1 or α. a > 0 exactly when net > 0."""
+
+    name = "leaky_relu"
+
+    def __init__(self, slope: float = LEAKY_SLOPE):
+        self.slope = slope
+
+    def forward(self, net, out=None):
+        a = np.where(net > 0, net, net * net.dtype.type(self.slope))
+        return a if out is None else np.copyto(out, a) or out
+
+    def prime(self, a, out=None):
+        d = np.where(a > 0, a.dtype.type(1.0), a.dtype.type(self.slope))
+        return d if out is None else np.copyto(out, d) or out
+
+
+class Linear(Activation):
+    """The identity: a = net, σ' = 1."""
+
+    name = "linear"
+
+    def forward(self, net, out=None):
+        if out is None:
+            return net.copy()
+        np.copyto(out, net)
+        return out
+
+    def prime(self, a, out=None):
+        if out is None:
+            return np.ones_like(a)
+        out.fill(1.0)
+        return out
+
+
+class Softmax(Activation):
+    """a_j = e^net_j / Σ_k e^net_k over each row; for the output layer only.
+
+    Its Jacobian ∂a_j/∂net_k = a_j (1[j=k] − a_k) is not diagonal, so there is no
+    elementwise ``prime``: ``delta`` applies the Jacobian instead,
+    δ_k = Σ_j ∂C/∂a_j · a_j (1[j=k] − a_k) = a_k (∂C/∂a_k − Σ_j ∂C/∂a_j a_j).
+    """
+
+    name = "softmax"
+    elementwise = False
+
+    def forward(self, net, out=None):
+        # Subtracting the row maximum changes nothing mathematically and keeps e^x ≤ 1.
+        out = np.subtract(net, net.max(axis=1, keepdims=True), out=out)
+        np.exp(out, out=out)
+        out /= out.sum(axis=1, keepdims=True)
+        return out
+
+    def prime(self, a, out=None):
+        raise TypeError(
+            "softmax has no elementwise derivative; use Softmax.delta(a, dC_da), which applies its Jacobian"
+        )
+
+    def delta(self, a, dC_da):
+        return a * (dC_da - np.sum(dC_da * a, axis=1, keepdims=True))
+
+
+ACTIVATIONS: dict[str, type[Activation]] = {
+    cls.name: cls for cls in (Logistic, Tanh, ReLU, LeakyReLU, Linear, Softmax)
+}
+ALIASES = {"sigmoid": "logistic", "identity": "linear"}
+HIDDEN_ONLY_FORBIDDEN = frozenset({"softmax"})
+
+
+def get(name: str | Activation) -> Activation:
+    """The activation called ``name`` (or ``name`` itself if it is already an ``Activation``)."""
+    if isinstance(name, Activation):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(
+            f"activation must be a name such as 'logistic' or an Activation; got {name!r} "
+            f"of type {type(name).__name__}"
+        )
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; expected one of {sorted(ACTIVATIONS)}")
+    return ACTIVATIONS[key]()

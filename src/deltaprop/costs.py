@@ -1,0 +1,126 @@
+"""Cost functions C, each written as a function of the network's outputs a.
+
+C is an average over the n samples of a batch (or training set), C = 1/n Σ_x C_x, as in
+the classic account. ``value(a, y)`` returns that average; ``derivative(a, y)`` returns
+∂C_x/∂a for each sample x, *not* divided by n: the 1/n enters once, when backprop
+averages o_i δ_j over the batch. δ is therefore the per-sample error ∂C_x/∂net.
+
+Arrays ``a`` and ``y`` are ``(n_samples, n_out)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import activations as act
+
+
+def _clip_probability(a: np.ndarray) -> np.ndarray:
+    """Keep a inside [ε, 1 − ε] so ln a and ln(1 − a) stay finite when a is exactly 0 or 1."""
+    eps = np.finfo(a.dtype).eps
+    return np.clip(a, eps, 1.0 - eps)
+
+
+class Cost:
+    """A cost: ``value(a, y)`` (batch mean) and ``derivative(a, y)`` = ∂C_x/∂a per sample.
+
+    ``delta(activation, a, y)`` is the output layer's δ = ∂C/∂a · σ'(net), or the simplified
+    form where the pair allows one (``simplifies_with``).
+    """
+
+    name: str = ""
+    simplifies_with: frozenset[str] = frozenset()
+
+    def value(self, a: np.ndarray, y: np.ndarray) -> float:
+        raise NotImplementedError
+
+    def derivative(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def delta(self, activation: act.Activation, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Output-layer δ = ∂C_x/∂net_j for every sample, ``(n_samples, n_out)``."""
+        if activation.name in self.simplifies_with:
+            return a - y
+        return activation.delta(a, self.derivative(a, y))
+
+    def __repr__(self) -> str:
+        return f"<cost {self.name!r}>"
+
+
+class Quadratic(Cost):
+    """C = 1/(2n) Σ_x ||y(x) − a(x)||²;  ∂C_x/∂a = a − y.
+
+    With a linear output σ' = 1, so δ = a − y exactly.
+    """
+
+    name = "quadratic"
+    simplifies_with = frozenset({"linear"})
+
+    def value(self, a, y):
+        diff = a - y
+        return float(0.5 * np.vdot(diff, diff) / a.shape[0])
+
+    def derivative(self, a, y):
+        return a - y
+
+
+class CrossEntropy(Cost):
+    """C = −1/n Σ_x Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)], for logistic outputs.
+
+    ∂C_x/∂a_j = (a_j − y_j) / (a_j (1 − a_j)). With a logistic output σ'(net) = a (1 − a),
+    and the product is δ_j = (a_j − y_j) / (a_j (1 − a_j)) · a_j (1 − a_j) = a_j − y_j:
+    the σ' that slows learning under the quadratic cost cancels.
+    """
+
+    name = "cross_entropy"
+    simplifies_with = frozenset({"logistic"})
+
+    def value(self, a, y):
+        p = _clip_probability(a)
+        return float(-np.sum(y * np.log(p) + (1.0 - y) * np.log1p(-p)) / a.shape[0])
+
+    def derivative(self, a, y):
+        p = _clip_probability(a)
+        return (p - y) / (p * (1.0 - p))
+
+
+class LogLikelihood(Cost):
+    """C = −1/n Σ_x Σ_j y_j ln a_j (= −ln a_y for one-hot y), for softmax outputs.
+
+    ∂C_x/∂a_j = −y_j / a_j. Through the softmax Jacobian a_j (1[j=k] − a_k):
+    δ_k = Σ_j (−y_j / a_j) a_j (1[j=k] − a_k) = −y_k + a_k Σ_j y_j = a_k − y_k,
+    since the targets of a sample sum to 1.
+    """
+
+    name = "log_likelihood"
+    simplifies_with = frozenset({"softmax"})
+
+    def value(self, a, y):
+        p = _clip_probability(a)
+        return float(-np.sum(y * np.log(p)) / a.shape[0])
+
+    def derivative(self, a, y):
+        return -y / _clip_probability(a)
+
+
+COSTS: dict[str, type[Cost]] = {cls.name: cls for cls in (Quadratic, CrossEntropy, LogLikelihood)}
+ALIASES = {
+    "mse": "quadratic",
+    "binary_cross_entropy": "cross_entropy",
+    "categorical_cross_entropy": "log_likelihood",
+    "nll": "log_likelihood",
+}
+
+
+def get(name: str | Cost) -> Cost:
+    """The cost called ``name`` (or ``name`` itself if it is already a ``Cost``)."""
+    if isinstance(name, Cost):
+        return name
+    if not isinstance(name, str):
+        raise TypeError(
+            f"cost must be a name such as 'quadratic' or a Cost; got {name!r} of type {type(name).__name__}"
+        )
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in COSTS:
+        raise ValueError(f"unknown cost {name!r}; expected one of {sorted(COSTS)}")
+    return COSTS[key]()

@@ -1,0 +1,34 @@
+"""The exceptions deltaprop raises on purpose.
+
+Each subclasses the builtin a user would already catch (``ValueError`` for bad
+files, ``FloatingPointError`` for a diverged run), so ``except ValueError`` keeps
+working in code that does not know deltaprop.
+"""
+
+from __future__ import annotations
+
+
+class ModelFileError(ValueError):
+    """A model or checkpoint file is missing, truncated, corrupted, foreign or of an unknown version."""
+
+
+class DataFileError(ValueError):
+    """A data file (IDX, CSV, NPZ) is malformed, truncated or hostile."""
+
+
+class DownloadError(OSError):
+    """A data set could not be downloaded or failed its checksum."""
+
+
+class DivergenceError(FloatingPointError):
+    """Training produced a non-finite cost.
+
+    ``epoch`` and ``batch`` (both counted from 1) say where; ``history`` holds what
+    was recorded up to the last good epoch.
+    """
+
+    def __init__(self, message: str, *, epoch: int, batch: int, history=None):
+        super().__init__(message)
+        self.epoch = epoch
+        self.batch = batch
+        self.history = history

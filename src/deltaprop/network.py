@@ -1,0 +1,375 @@
+"""The feed-forward network: weights, biases, the forward pass and backpropagation.
+
+Notation (the classic account, as in Nielsen's *Neural Networks and Deep Learning*):
+a network of L + 1 layers of sizes ``sizes = [n_0, n_1, ..., n_L]`` has L weight matrices.
+``weights[l]`` is ``(n_l, n_{l+1})`` and ``weights[l][i, j]`` is w_ij, the weight of the
+connection from neuron i of layer l to neuron j of layer l + 1; ``biases[l]`` is
+``(n_{l+1},)``. (Nielsen's code stores the transpose, w[j, i]; the books' equations, and
+this package, read w_ij as "from i to j".) Samples are rows: a batch is ``(n_samples, n)``.
+
+For a batch ``o[0] = X``, layer by layer
+
+    net[l] = o[l] · w[l] + b[l]        (the weighted inputs of layer l + 1)
+    o[l+1] = σ_l(net[l])               (its outputs; o[L] = a, the network's output)
+
+and backpropagation gives each neuron's error δ = ∂C_x/∂net, per sample x:
+
+    output layer:  δ[L−1] = ∂C_x/∂a · σ'(net[L−1])   (or a − y where the pair simplifies)
+    hidden layer:  δ[l−1]_j = σ'(net[l−1]_j) · Σ_k w[l]_jk δ[l]_k
+
+then ∂C/∂w_ij = 1/n Σ_x o_i δ_j and ∂C/∂b_j = 1/n Σ_x δ_j, the batch average. Index ``l``
+of ``net``, ``deltas``, ``weights`` and ``biases`` always names the same layer of weights.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import activations, costs, initializers
+from ._validation import check_dtype, check_X, check_Y
+
+
+@dataclass(frozen=True)
+class ForwardPass:
+    """Every layer's weighted inputs and outputs for one batch.
+
+    ``net[l]`` is ``(n_samples, n_{l+1})`` for l = 0..L−1; ``o[l]`` is ``(n_samples, n_l)``
+    for l = 0..L, with ``o[0] = X`` and ``o[L]`` the network's output a.
+    """
+
+    net: list[np.ndarray]
+    o: list[np.ndarray]
+
+    @property
+    def a(self) -> np.ndarray:
+        """The network's output, ``(n_samples, n_L)``."""
+        return self.o[-1]
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """What backpropagation returns for one batch of n samples.
+
+    ``weights[l]`` = ∂C/∂w (shaped like ``net.weights[l]``), ``biases[l]`` = ∂C/∂b,
+    ``deltas[l]`` = δ of layer l + 1 for every sample, ``(n_samples, n_{l+1})``, and
+    ``cost`` = C averaged over the n samples; ``a`` the outputs ``(n_samples, n_L)`` of the
+    forward pass the gradient came from.
+    """
+
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+    deltas: list[np.ndarray]
+    cost: float
+    a: np.ndarray | None = None
+
+
+def _check_sizes(sizes) -> list[int]:
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence | np.ndarray):
+        raise TypeError(f"sizes must be a list of layer sizes such as [784, 30, 10]; got {sizes!r}")
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output layer; got {sizes!r}")
+    for k, n in enumerate(sizes):
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"sizes[{k}] must be an integer; got {n!r} in sizes={sizes!r}")
+        if n < 1:
+            raise ValueError(
+                f"sizes[{k}] must be ≥ 1 (every layer needs a neuron); got {n} in sizes={sizes!r}"
+            )
+    return [int(n) for n in sizes]
+
+
+def _resolve_activations(activation, output_activation, n_layers: int) -> list[activations.Activation]:
+    """One activation per layer of weights, validated (softmax only at the output)."""
+    if isinstance(activation, (str, activations.Activation)):
+        names = [activation] * n_layers
+        if output_activation is not None:
+            names[-1] = output_activation
+    elif isinstance(activation, Sequence):
+        names = list(activation)
+        if len(names) == n_layers - 1 and output_activation is not None:
+            names.append(output_activation)
+        elif len(names) != n_layers:
+            raise ValueError(
+                f"activation as a list needs one name per layer of weights ({n_layers}), or "
+                f"{n_layers - 1} hidden ones plus output_activation; got {len(names)}: {names!r}"
+            )
+        elif output_activation is not None:
+            names[-1] = output_activation
+    else:
+        raise TypeError(
+            f"activation must be a name or a list of names; got {activation!r} "
+            f"of type {type(activation).__name__}"
+        )
+    resolved = [activations.get(name) for name in names]
+    for l, fn in enumerate(resolved[:-1]):
+        if not fn.elementwise:
+            raise ValueError(
+                f"activation {fn.name!r} is for the output layer only; got it for hidden "
+                f"layer {l + 1} of {n_layers}. Use e.g. 'logistic', 'tanh' or 'relu' there."
+            )
+    return resolved
+
+
+class Network:
+    """A fully connected feed-forward network trained by backpropagation.
+
+    Parameters
+    ----------
+    sizes : list of int
+        Neurons per layer, input first: ``[784, 30, 10]``.
+    activation : str or list of str
+        σ of every layer (``"logistic"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``,
+        ``"linear"``), or one per layer of weights.
+    output_activation : str, optional
+        σ of the output layer (``"softmax"`` is allowed here only); None keeps ``activation``.
+    cost : str
+        ``"quadratic"`` (C = 1/(2n) Σ ||y − a||²), ``"cross_entropy"`` or ``"log_likelihood"``.
+    init : str
+        ``"normal"``, ``"normal_scaled"``, ``"glorot_uniform"``, ``"glorot_normal"``,
+        ``"he_normal"`` (see ``deltaprop.initializers``).
+    seed : int or numpy.random.Generator, optional
+        Where the initial weights come from; the same seed gives the same network.
+    dtype : float32 or float64
+        The dtype of every weight and every computation.
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str | Sequence[str] = "logistic",
+        output_activation: str | None = None,
+        cost: str = "quadratic",
+        init: str = "normal",
+        seed: int | np.random.Generator | None = None,
+        dtype=np.float64,
+    ):
+        sizes = _check_sizes(sizes)
+        self.dtype = check_dtype(dtype)
+        self.activations = _resolve_activations(activation, output_activation, len(sizes) - 1)
+        self.cost = costs.get(cost)
+        self.init = init
+        draw = initializers.get(init)
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        self._w: list[np.ndarray] = []
+        self._b: list[np.ndarray] = []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            w, b = draw(n_in, n_out, rng)
+            self._w.append(np.ascontiguousarray(w, dtype=self.dtype))
+            self._b.append(np.ascontiguousarray(b, dtype=self.dtype))
+
+    @classmethod
+    def from_arrays(
+        cls,
+        weights: Sequence,
+        biases: Sequence,
+        activation: str | Sequence[str] = "logistic",
+        output_activation: str | None = None,
+        cost: str = "quadratic",
+        dtype=None,
+    ) -> Network:
+        """A network with every weight given: ``weights[l]`` is ``(n_l, n_{l+1})``, w_ij from i to j.
+
+        ``dtype`` defaults to float64 (float32 if every given weight array is float32).
+        """
+        if not isinstance(weights, Sequence) or not isinstance(biases, Sequence):
+            raise TypeError("weights and biases must be lists of arrays, one per layer of weights")
+        if len(weights) == 0:
+            raise ValueError("weights is empty; need at least one (n_in, n_out) matrix")
+        shapes = [np.shape(w) for w in weights]
+        for l, shape in enumerate(shapes):
+            if len(shape) != 2:
+                raise ValueError(f"weights[{l}] must be a 2-D (n_in, n_out) array; got shape {shape}")
+        sizes = _check_sizes([shapes[0][0]] + [s[1] for s in shapes])
+        if dtype is None:
+            all32 = all(np.asarray(w).dtype == np.float32 for w in weights)
+            dtype = np.float32 if all32 else np.float64
+        net = cls.__new__(cls)
+        net.dtype = check_dtype(dtype)
+        net.activations = _resolve_activations(activation, output_activation, len(sizes) - 1)
+        net.cost = costs.get(cost)
+        net.init = "given"
+        net._w, net._b = [], []
+        net.weights = weights
+        net.biases = biases
+        return net
+
+    # --- parameters -----------------------------------------------------------------
+
+    @property
+    def weights(self) -> list[np.ndarray]:
+        """``weights[l]``, ``(n_l, n_{l+1})``: w_ij from neuron i of layer l to j of layer l+1."""
+        return self._w
+
+    @weights.setter
+    def weights(self, new: Sequence) -> None:
+        self._w = self._checked_params(new, "weights", ndim=2)
+
+    @property
+    def biases(self) -> list[np.ndarray]:
+        """``biases[l]``, ``(n_{l+1},)``: b_j of neuron j in layer l + 1."""
+        return self._b
+
+    @biases.setter
+    def biases(self, new: Sequence) -> None:
+        self._b = self._checked_params(new, "biases", ndim=1)
+
+    def _checked_params(self, new: Sequence, name: str, ndim: int) -> list[np.ndarray]:
+        """``new`` as C-contiguous copies in the network's dtype, after checking every shape.
+
+        Assigned weights must keep the current shapes; the first weights (``from_arrays``)
+        must chain: ``weights[l]`` has as many rows as ``weights[l-1]`` has columns.
+        """
+        if isinstance(new, np.ndarray) or not isinstance(new, Sequence):
+            raise TypeError(f"{name} must be a list of arrays, one per layer of weights")
+        n_layers = len(self.activations)
+        if len(new) != n_layers:
+            raise ValueError(f"{name} must hold {n_layers} arrays, one per layer of weights; got {len(new)}")
+        out: list[np.ndarray] = []
+        for l, given in enumerate(new):
+            arr = np.asarray(given)
+            if arr.dtype.kind not in "fiu":
+                raise TypeError(f"{name}[{l}] must hold real numbers; got dtype {arr.dtype.name!r}")
+            if name == "biases":
+                expected = (self._w[l].shape[1],)
+            elif self._w:
+                expected = self._w[l].shape
+            elif l > 0 and arr.ndim == 2:
+                expected = (out[l - 1].shape[1], arr.shape[1])
+            else:
+                expected = arr.shape if arr.ndim == 2 else ("n_in", "n_out")
+            if arr.ndim != ndim or arr.shape != expected:
+                what = " (n_in, n_out): w_ij from neuron i to neuron j" if name == "weights" else ""
+                raise ValueError(f"{name}[{l}] has shape {arr.shape}; expected {expected}{what}")
+            if not np.isfinite(arr).all():
+                raise ValueError(f"{name}[{l}] contains NaN or infinity; every {name[:-1]} must be finite")
+            out.append(np.array(arr, dtype=self.dtype, order="C", copy=True))
+        return out
+
+    @property
+    def sizes(self) -> list[int]:
+        """Neurons per layer, input first."""
+        return [self._w[0].shape[0]] + [w.shape[1] for w in self._w]
+
+    @property
+    def n_layers(self) -> int:
+        """L, the number of layers of weights."""
+        return len(self._w)
+
+    @property
+    def n_params(self) -> int:
+        """How many weights and biases the network has."""
+        return sum(w.size + b.size for w, b in zip(self._w, self._b))
+
+    @property
+    def activation_names(self) -> list[str]:
+        return [fn.name for fn in self.activations]
+
+    def copy(self) -> Network:
+        """An independent network with the same configuration and a copy of every parameter."""
+        twin = Network.__new__(Network)
+        twin.__dict__.update(self.__dict__)
+        twin._w = [w.copy() for w in self._w]
+        twin._b = [b.copy() for b in self._b]
+        return twin
+
+    def config(self) -> dict:
+        """What rebuilds the architecture: sizes, activations, cost, init, dtype."""
+        return {
+            "sizes": self.sizes,
+            "activations": self.activation_names,
+            "cost": self.cost.name,
+            "init": self.init,
+            "dtype": self.dtype.name,
+        }
+
+    def __repr__(self) -> str:
+        acts = self.activation_names
+        act = acts[0] if len(set(acts[:-1])) <= 1 else acts[:-1]
+        return (
+            f"Network(sizes={self.sizes}, activation={act!r}, output_activation={acts[-1]!r}, "
+            f"cost={self.cost.name!r}, dtype={self.dtype.name}, params={self.n_params})"
+        )
+
+    # --- the forward pass --------------------------------------------------------------
+
+    def forward(self, X) -> ForwardPass:
+        """Every layer's ``net`` and ``o`` for ``X`` of shape ``(n_samples, n_0)``."""
+        return self._forward(check_X(X, self.sizes[0], self.dtype))
+
+    def _forward(self, X: np.ndarray) -> ForwardPass:
+        o, net = [X], []
+        for w, b, fn in zip(self._w, self._b, self.activations):
+            z = o[-1] @ w
+            z += b
+            net.append(z)
+            o.append(fn.forward(z))
+        return ForwardPass(net=net, o=o)
+
+    def predict(self, X) -> np.ndarray:
+        """The outputs a, ``(n_samples, n_L)``, keeping no intermediates."""
+        return self._predict(check_X(X, self.sizes[0], self.dtype))
+
+    def _predict(self, X: np.ndarray) -> np.ndarray:
+        o = X
+        for w, b, fn in zip(self._w, self._b, self.activations):
+            z = o @ w
+            z += b
+            o = fn.forward(z, out=z)  # each layer's net is overwritten by its output
+        return o
+
+    def predict_classes(self, X) -> np.ndarray:
+        """Predicted class labels ``(n_samples,)``: the argmax of the outputs, or a > 0.5 for one output."""
+        a = self.predict(X)
+        if a.shape[1] == 1:
+            return (a[:, 0] > 0.5).astype(np.int64)
+        return a.argmax(axis=1)
+
+    # --- backpropagation ---------------------------------------------------------------
+
+    def backprop(self, X, Y) -> Gradients:
+        """∂C/∂w, ∂C/∂b, every δ and C for the batch ``X`` ``(n, n_0)``, ``Y`` ``(n, n_L)``.
+
+        ``Y`` may also be integer class labels ``(n,)``. Pure: the network is not changed.
+        """
+        X = check_X(X, self.sizes[0], self.dtype)
+        Y = check_Y(Y, self.sizes[-1], X.shape[0], self.dtype)
+        return self._backprop(X, Y)
+
+    def _backprop(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
+        fp = self._forward(X)
+        o, L = fp.o, self.n_layers
+        deltas: list[np.ndarray] = [None] * L  # type: ignore[list-item]
+        deltas[-1] = self.cost.delta(self.activations[-1], o[-1], Y)
+        for l in range(L - 1, 0, -1):
+            # δ_j = σ'(net_j) · Σ_k w_jk δ_k: the sum over the neurons k that j feeds is
+            # the product δ[l] · w[l]ᵀ; σ' is computed from the outputs o[l] = σ(net[l−1]).
+            deltas[l - 1] = (deltas[l] @ self._w[l].T) * self.activations[l - 1].prime(o[l])
+        scale = 1.0 / X.shape[0]
+        grad_w = [(o[l].T @ deltas[l]) * scale for l in range(L)]
+        grad_b = [deltas[l].sum(axis=0) * scale for l in range(L)]
+        return Gradients(grad_w, grad_b, deltas, self.cost.value(o[-1], Y), o[-1])
+
+    def cost_value(self, X, Y) -> float:
+        """C on ``(X, Y)``, averaged over its samples."""
+        X = check_X(X, self.sizes[0], self.dtype)
+        Y = check_Y(Y, self.sizes[-1], X.shape[0], self.dtype)
+        return self.cost.value(self._predict(X), Y)
+
+    # --- training (the loop lives in deltaprop.training; these are its front doors) -----
+
+    def fit(self, X, Y, epochs: int = 1, **kwargs):
+        """Train by mini-batch gradient descent; see :func:`deltaprop.training.fit`."""
+        from .training import fit  # the loop sits a layer above the core
+
+        return fit(self, X, Y, epochs, **kwargs)
+
+    def evaluate(self, X, Y) -> dict:
+        """Cost and accuracy on ``(X, Y)``; see :func:`deltaprop.training.evaluate`."""
+        from .training import evaluate
+
+        return evaluate(self, X, Y)

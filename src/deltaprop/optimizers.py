@@ -1,0 +1,207 @@
+"""Optimizers: small update rules that apply gradients, kept apart from backprop.
+
+Each has ``step(net, grads)``, changing ``net.weights`` and ``net.biases`` in place from a
+:class:`~deltaprop.network.Gradients`, and a ``learning_rate`` (η) that schedules may
+change between steps.
+
+L2 weight decay follows Nielsen (chapter 3): with regularisation parameter λ and training
+set size n, C = C_0 + λ/(2n) Σ w², so ∂C/∂w = ∂C_0/∂w + (λ/n) w and plain gradient descent
+becomes w → (1 − ηλ/n) w − η ∂C_0/∂w. Biases are not decayed. ``n_train`` (n) is set by
+``fit``; set it yourself when stepping by hand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_positive_float, check_positive_int
+
+
+class Optimizer:
+    """Base class: the learning rate, L2 decay, the bias switch and per-parameter state."""
+
+    name = ""
+
+    def __init__(
+        self,
+        learning_rate: float,
+        *,
+        l2: float = 0.0,
+        n_train: int | None = None,
+        update_biases: bool = True,
+    ):
+        self.learning_rate = check_positive_float(learning_rate, "learning_rate")
+        self.l2 = check_positive_float(l2, "l2", allow_zero=True)
+        self.n_train = None if n_train is None else check_positive_int(n_train, "n_train")
+        self.update_biases = bool(update_biases)
+        self.iterations = 0  # steps taken, t
+        self._state: dict[str, np.ndarray] = {}
+
+    def step(self, net, grads) -> None:
+        """Apply one update to every weight (and bias, unless ``update_biases=False``)."""
+        self.iterations += 1
+        decay = self._decay_rate()
+        for l, (w, g) in enumerate(zip(net.weights, grads.weights)):
+            self._update(f"w{l}", w, g, decay)
+        if self.update_biases:
+            for l, (b, g) in enumerate(zip(net.biases, grads.biases)):
+                self._update(f"b{l}", b, g, 0.0)
+
+    def _decay_rate(self) -> float:
+        """λ/n, the factor of w in the L2 term of ∂C/∂w."""
+        if self.l2 == 0.0:
+            return 0.0
+        if self.n_train is None:
+            raise ValueError(
+                "l2 > 0 needs n_train, the training set size n in λ/n; fit() sets it, "
+                "or pass n_train= when stepping by hand"
+            )
+        return self.l2 / self.n_train
+
+    def _update(self, key: str, param: np.ndarray, grad: np.ndarray, decay: float) -> None:
+        raise NotImplementedError
+
+    def _slot(self, key: str, like: np.ndarray) -> np.ndarray:
+        """A zero-initialised state array (velocity, moment) for one parameter."""
+        slot = self._state.get(key)
+        if slot is None or slot.shape != like.shape or slot.dtype != like.dtype:
+            slot = self._state[key] = np.zeros_like(like)
+        return slot
+
+    def state_dict(self) -> dict:
+        """Everything needed to resume: hyperparameters, step count and state arrays."""
+        return {
+            "name": self.name,
+            "hyper": self.hyperparameters(),
+            "iterations": self.iterations,
+            "state": {k: v.copy() for k, v in self._state.items()},
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        self.iterations = int(state["iterations"])
+        for key, value in state.get("hyper", {}).items():
+            setattr(self, key, value)
+        self._state = {k: np.array(v, copy=True) for k, v in state["state"].items()}
+
+    def hyperparameters(self) -> dict:
+        return {
+            "learning_rate": self.learning_rate,
+            "l2": self.l2,
+            "n_train": self.n_train,
+            "update_biases": self.update_biases,
+        }
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(Optimizer):
+    """Gradient descent, Δw = −η ∂C/∂w; with ``momentum`` μ > 0, heavy-ball or Nesterov.
+
+    Momentum follows PyTorch's form: v ← μ v + g, then w ← w − η v, or with
+    ``nesterov=True`` w ← w − η (g + μ v). With μ = 0 this is the classic rule, and L2
+    decay is applied exactly as Nielsen writes it, w ← (1 − ηλ/n) w − η g.
+    """
+
+    name = "sgd"
+
+    def __init__(
+        self,
+        learning_rate: float = 0.1,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        **kwargs,
+    ):
+        super().__init__(learning_rate, **kwargs)
+        momentum = check_positive_float(momentum, "momentum", allow_zero=True)
+        if momentum >= 1.0:
+            raise ValueError(f"momentum must be in [0, 1); got {momentum}")
+        if nesterov and momentum == 0.0:
+            raise ValueError("nesterov=True needs momentum > 0; got momentum=0")
+        self.momentum = momentum
+        self.nesterov = bool(nesterov)
+
+    def _update(self, key, param, grad, decay):
+        eta = self.learning_rate
+        if self.momentum == 0.0:
+            if decay:
+                param *= 1.0 - eta * decay
+            param -= eta * grad
+            return
+        g = grad + decay * param if decay else grad
+        v = self._slot(key, param)
+        v *= self.momentum
+        v += g
+        param -= eta * (g + self.momentum * v if self.nesterov else v)
+
+    def hyperparameters(self):
+        return {**super().hyperparameters(), "momentum": self.momentum, "nesterov": self.nesterov}
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015) with the paper's defaults η = 0.001, β1 = 0.9, β2 = 0.999, ε = 1e-8.
+
+    m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;  w ← w − η m̂ / (√v̂ + ε), with the bias
+    corrections m̂ = m / (1 − β1^t) and v̂ = v / (1 − β2^t). L2 adds (λ/n) w to g.
+    """
+
+    name = "adam"
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        epsilon: float = 1e-8,
+        **kwargs,
+    ):
+        super().__init__(learning_rate, **kwargs)
+        for value, label in ((beta1, "beta1"), (beta2, "beta2")):
+            if not 0.0 <= check_positive_float(value, label, allow_zero=True) < 1.0:
+                raise ValueError(f"{label} must be in [0, 1); got {value}")
+        self.beta1, self.beta2 = float(beta1), float(beta2)
+        self.epsilon = check_positive_float(epsilon, "epsilon")
+
+    def _update(self, key, param, grad, decay):
+        g = grad + decay * param if decay else grad
+        m = self._slot("m_" + key, param)
+        v = self._slot("v_" + key, param)
+        m *= self.beta1
+        m += (1.0 - self.beta1) * g
+        v *= self.beta2
+        v += (1.0 - self.beta2) * (g * g)
+        t = self.iterations
+        m_hat = m / (1.0 - self.beta1**t)
+        v_hat = v / (1.0 - self.beta2**t)
+        param -= self.learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon)
+
+    def hyperparameters(self):
+        return {
+            **super().hyperparameters(),
+            "beta1": self.beta1,
+            "beta2": self.beta2,
+            "epsilon": self.epsilon,
+        }
+
+
+def Momentum(learning_rate: float = 0.1, momentum: float = 0.9, **kwargs) -> SGD:  # noqa: N802
+    """SGD with heavy-ball momentum μ (default 0.9)."""
+    return SGD(learning_rate, momentum=momentum, **kwargs)
+
+
+def Nesterov(learning_rate: float = 0.1, momentum: float = 0.9, **kwargs) -> SGD:  # noqa: N802
+    """SGD with Nesterov momentum μ (default 0.9)."""
+    return SGD(learning_rate, momentum=momentum, nesterov=True, **kwargs)
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "nesterov": Nesterov, "adam": Adam}
+
+
+def get(name: str | Optimizer, **kwargs) -> Optimizer:
+    """The optimizer called ``name`` (``sgd``, ``momentum``, ``nesterov``, ``adam``) built with ``kwargs``."""
+    if isinstance(name, Optimizer):
+        return name
+    if not isinstance(name, str) or name.lower() not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}; expected one of {sorted(OPTIMIZERS)}")
+    return OPTIMIZERS[name.lower()](**kwargs)

@@ -1,0 +1,82 @@
+"""The textbook's backpropagation, literally: one example at a time, one neuron at a time.
+
+Written for reading, not for speed, and as the independent witness the vectorised engine
+in :mod:`deltaprop.network` is tested against. For each training example x:
+
+1. forward:  net_j = Σ_i o_i w_ij + b_j,  o_j = σ(net_j), layer after layer;
+2. output:   δ_j = ∂C_x/∂o_j · σ'(net_j)   (for softmax, Σ_k ∂C_x/∂o_k · ∂o_k/∂net_j);
+3. hidden:   δ_j = σ'(net_j) · Σ_l w_jl δ_l, over the neurons l that j feeds;
+4. gradient: ∂C_x/∂w_ij = o_i δ_j,  ∂C_x/∂b_j = δ_j;
+
+and the batch's gradient is the average of the examples' gradients. No cost/activation
+shortcut (such as δ = a − y) is used here: the chain rule is followed all the way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .network import Gradients, Network
+
+
+def _layer_output(activation, net_values: list[float], dtype) -> list[float]:
+    """σ applied to one layer's weighted inputs (softmax needs the whole layer at once)."""
+    return list(activation.forward(np.array([net_values], dtype=dtype))[0])
+
+
+def _activation_jacobian(activation, o: list[float], dtype) -> list[list[float]]:
+    """∂o_k/∂net_j for one layer: diagonal σ'(net_j) for elementwise σ, full for softmax."""
+    n = len(o)
+    if activation.elementwise:
+        prime = activation.prime(np.array([o], dtype=dtype))[0]
+        return [[prime[j] if k == j else 0.0 for j in range(n)] for k in range(n)]
+    return [[o[k] * ((1.0 if k == j else 0.0) - o[j]) for j in range(n)] for k in range(n)]
+
+
+def backprop(net: Network, X, Y) -> Gradients:
+    """∂C/∂w, ∂C/∂b, δ and C for a batch, by explicit loops over examples and neurons.
+
+    ``X`` is ``(n_samples, n_0)``, ``Y`` is ``(n_samples, n_L)``; the result has the same
+    layout as :meth:`Network.backprop`.
+    """
+    X = np.asarray(X, dtype=net.dtype)
+    Y = np.asarray(Y, dtype=net.dtype)
+    w, b, sigma, L = net.weights, net.biases, net.activations, net.n_layers
+    n = X.shape[0]
+    grad_w = [np.zeros_like(wl) for wl in w]
+    grad_b = [np.zeros_like(bl) for bl in b]
+    deltas = [np.zeros((n, wl.shape[1]), dtype=net.dtype) for wl in w]
+    total_cost = 0.0
+
+    for x in range(n):
+        # 1. forward, neuron by neuron
+        o = [list(X[x])]
+        for l in range(L):
+            n_in, n_out = w[l].shape
+            net_l = [sum(o[l][i] * w[l][i, j] for i in range(n_in)) + b[l][j] for j in range(n_out)]
+            o.append(_layer_output(sigma[l], net_l, net.dtype))
+        a, y = np.array([o[L]], dtype=net.dtype), np.array([Y[x]], dtype=net.dtype)
+        total_cost += net.cost.value(a, y)
+
+        # 2. output layer: δ_j = Σ_k ∂C/∂o_k · ∂o_k/∂net_j
+        dC_do = net.cost.derivative(a, y)[0]
+        jac = _activation_jacobian(sigma[L - 1], o[L], net.dtype)
+        delta = [sum(dC_do[k] * jac[k][j] for k in range(len(o[L]))) for j in range(len(o[L]))]
+        deltas[L - 1][x] = delta
+
+        # 3. hidden layers, back to front: δ_j = σ'(net_j) Σ_l w_jl δ_l
+        for l in range(L - 1, 0, -1):
+            prime = sigma[l - 1].prime(np.array([o[l]], dtype=net.dtype))[0]
+            n_here, n_next = w[l].shape
+            delta = [prime[j] * sum(w[l][j, k] * delta[k] for k in range(n_next)) for j in range(n_here)]
+            deltas[l - 1][x] = delta
+
+        # 4. ∂C_x/∂w_ij = o_i δ_j, averaged over the batch
+        for l in range(L):
+            n_in, n_out = w[l].shape
+            for j in range(n_out):
+                grad_b[l][j] += deltas[l][x, j] / n
+                for i in range(n_in):
+                    grad_w[l][i, j] += o[l][i] * deltas[l][x, j] / n
+
+    return Gradients(grad_w, grad_b, deltas, total_cost / n)
