@@ -442,7 +442,8 @@ def _check_entry(name: str, entry, n_data: int, path: Path) -> tuple[int, int]:
     begin, stop = offsets
     if not 0 <= begin <= stop <= n_data:
         raise ModelFileError(
-            f"{path}: tensor {name!r} has data_offsets [{begin}, {stop}], outside the {n_data} bytes of data"
+            f"{path}: tensor {name!r} has data_offsets [{begin}, {stop}], outside the {n_data} bytes "
+            f"of data the file holds (truncated?)"
         )
     expected = math.prod(shape) * _DTYPES[code].itemsize
     if stop - begin != expected:
