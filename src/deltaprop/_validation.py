@@ -47,7 +47,7 @@ def _check_finite(arr: np.ndarray, name: str) -> None:
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(
             f"{name} contains NaN or infinity (first at index {tuple(int(i) for i in bad)}: "
-            f"{arr[tuple(bad)]!r}); remove or impute those values"
+            f"{arr[tuple(bad)].item()!r}); remove or impute those values"
         )
 
 
@@ -121,7 +121,7 @@ def check_labels(labels, n_classes: int, name: str = "y") -> np.ndarray:
         if not np.all(arr == np.round(arr)):
             bad = arr[arr != np.round(arr)][0]
             raise ValueError(
-                f"{name} must hold integer class labels 0..{n_classes - 1}; got a non-integer value {bad!r}"
+                f"{name} must hold integer class labels 0..{n_classes - 1}; got a non-integer value {bad.item()!r}"
             )
     arr = arr.astype(np.int64, copy=False)
     if arr.size and (arr.min() < 0 or arr.max() >= n_classes):

@@ -1,0 +1,129 @@
+"""``--data``: a built-in name or a ``.csv``/``.npz`` path, turned into training, validation
+and test arrays.
+
+The test split of a built-in set is kept for the final evaluation only; the validation set
+is carved from the training data with the run's seed, so a rerun carves the same one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .config import BUILTIN_DATA
+from .errors import UsageError
+
+FILE_SUFFIXES = (".csv", ".npz")
+
+
+@dataclass
+class RunData:
+    """Arrays for one run: X ``(n, n_in)``; y integer labels ``(n,)`` or targets ``(n, n_out)``."""
+
+    label: str
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray | None
+    y_val: np.ndarray | None
+    X_test: np.ndarray | None
+    y_test: np.ndarray | None
+
+    @property
+    def n_in(self) -> int:
+        return int(self.X_train.shape[1])
+
+    @property
+    def n_out(self) -> int:
+        return output_size(self.y_train, self.y_test, self.y_val)
+
+    @property
+    def classification(self) -> bool:
+        return self.y_train.ndim == 1
+
+
+def data_table(value: str, label_column: str | int | None = None) -> dict:
+    """``--data VALUE`` as the ``[data]`` table: ``name`` for a built-in set, else ``path``."""
+    if value in BUILTIN_DATA:
+        return {"name": value, "path": ""}
+    path = Path(value)
+    if path.suffix.lower() not in FILE_SUFFIXES:
+        raise UsageError(
+            f"--data {value!r} is neither a built-in data set ({', '.join(BUILTIN_DATA)}) "
+            f"nor a .csv or .npz file"
+        )
+    if not path.is_file():
+        raise UsageError(f"data file {value} does not exist; check the path given to --data")
+    return {"name": "", "path": str(path.resolve())}
+
+
+def label_column_arg(value) -> str | int | None:
+    """A label column given by index (``"0"``, ``-1``) or by name; empty means the loader's default."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        return value
+
+
+def load_arrays(table: dict, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+    """``(X, y)`` for the ``[data]`` table: a built-in set's ``split``, or the whole file."""
+    from .. import datasets
+
+    if table.get("name"):
+        return datasets.load(table["name"], split=split)
+    path = Path(table["path"])
+    if not path.is_file():
+        raise UsageError(f"data file {path} does not exist; check the path given to --data")
+    if path.suffix.lower() == ".csv":
+        column = label_column_arg(table.get("label_column"))
+        kwargs = {} if column is None else {"label_column": column}
+        return datasets.load_csv(path, **kwargs)
+    return datasets.load_npz(path)
+
+
+def has_test_split(table: dict) -> bool:
+    return bool(table.get("name"))
+
+
+def output_size(*targets) -> int:
+    """Outputs a network needs: classes (at least 2) for labels, columns for targets."""
+    y = next(t for t in targets if t is not None)
+    if y.ndim == 2:
+        return int(y.shape[1])
+    top = max(int(np.max(t)) for t in targets if t is not None and len(t))
+    return max(top + 1, 2)
+
+
+def is_label_array(y: np.ndarray) -> bool:
+    return y.ndim == 1 and (y.dtype.kind in "iub" or bool(np.all(y == np.round(y))))
+
+
+def load_run_data(table: dict, seed: int) -> RunData:
+    """Training, validation (``table["validation_split"]`` of training, seeded) and test arrays."""
+    from .. import datasets
+
+    X, y = load_arrays(table, "train")
+    X, y = np.asarray(X), np.asarray(y)
+    if y.ndim == 1 and is_label_array(y):
+        y = y.astype(np.int64)
+    X_test = y_test = None
+    if has_test_split(table):
+        X_test, y_test = (np.asarray(a) for a in load_arrays(table, "test"))
+        if y_test.ndim == 1:
+            y_test = y_test.astype(np.int64)
+    fraction = float(table.get("validation_split", 0.0))
+    X_val = y_val = None
+    if fraction > 0 and int(len(X) * fraction) >= 1:
+        X, X_val, y, y_val = _split(datasets, X, y, fraction, seed)
+    label = table.get("name") or Path(table["path"]).name
+    return RunData(label, X, y, X_val, y_val, X_test, y_test)
+
+
+def _split(datasets, X, y, fraction: float, seed: int):
+    """``(X_train, X_val, y_train, y_val)``: seeded, stratified for labels."""
+    return datasets.train_validation_split(X, y, validation_fraction=fraction, seed=seed)

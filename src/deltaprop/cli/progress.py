@@ -1,0 +1,138 @@
+"""What the user sees while a run trains: callbacks of the CLI layer (the library prints nothing).
+
+On a terminal, :class:`RichProgress` draws an epoch bar and a batch bar with the live loss
+and accuracy; elsewhere (a log file, CI) :class:`PlainProgress` writes one line per epoch.
+:func:`summary_table` is the table shown when the run ends.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..training.callback import Callback
+
+BATCH_REFRESH_SECONDS = 0.1  # how often the batch bar is redrawn; drawing each batch would slow training
+
+
+def _fmt(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:.4f}"
+
+
+def epoch_line(epoch: int, epochs: int, logs: dict) -> str:
+    """``epoch 3/30  loss 0.2143  accuracy 0.9412  val_loss ...  lr 0.5  0.21s``."""
+    parts = [f"epoch {epoch + 1}/{epochs}"]
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        if key in logs and not math.isnan(logs[key]):
+            parts.append(f"{key} {logs[key]:.4f}")
+    if "lr" in logs:
+        parts.append(f"lr {logs['lr']:.3g}")
+    if "time" in logs:
+        parts.append(f"{logs['time']:.2f}s")
+    return "  ".join(parts)
+
+
+class PlainProgress(Callback):
+    """One plain line per epoch, for logs and CI."""
+
+    def __init__(self, console: Console, epochs: int):
+        self.console = console
+        self.epochs = epochs
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.console.print(epoch_line(epoch, self.epochs, logs or {}), highlight=False, soft_wrap=True)
+
+    def close(self) -> None:
+        pass
+
+
+class RichProgress(Callback):
+    """An epoch bar and a batch bar, with the last epoch's loss and accuracy beside them."""
+
+    def __init__(self, console: Console, epochs: int, initial_epoch: int = 0, initial_batch: int = 0):
+        self.console = console
+        self.epochs = epochs
+        self.initial_epoch = initial_epoch
+        self.initial_batch = initial_batch
+        self.progress: Progress | None = None
+        self._last_draw = 0.0
+        self._loss_sum = 0.0
+        self._seen = 0
+
+    def on_train_begin(self, logs=None):
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[metrics]}"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=False,
+        )
+        steps = int(self.run.params.get("steps_per_epoch") or 1)
+        self.epoch_task = self.progress.add_task(
+            "epochs", total=self.epochs, completed=self.initial_epoch, metrics=""
+        )
+        self.batch_task = self.progress.add_task("batches", total=steps, completed=0, metrics="")
+        self.progress.start()
+
+    def on_epoch_begin(self, epoch, logs=None):
+        start = self.initial_batch if epoch == self.initial_epoch else 0
+        self.progress.update(self.batch_task, completed=start, metrics="")
+        self._loss_sum, self._seen = 0.0, 0
+
+    def on_batch_end(self, batch, logs=None):
+        if logs and "loss" in logs:
+            self._loss_sum += float(logs["loss"])
+            self._seen += 1
+        now = time.monotonic()
+        if now - self._last_draw >= BATCH_REFRESH_SECONDS:
+            self._last_draw = now
+            live = f"loss {self._loss_sum / self._seen:.4f}" if self._seen else ""
+            self.progress.update(self.batch_task, completed=batch + 1, metrics=live)
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        shown = [f"{k} {logs[k]:.4f}" for k in ("loss", "accuracy", "val_accuracy") if k in logs]
+        self.progress.update(self.batch_task, completed=self.progress.tasks[self.batch_task].total)
+        self.progress.update(self.epoch_task, completed=epoch + 1, metrics="  ".join(shown))
+
+    def on_train_end(self, logs=None):
+        self.close()
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+
+def make_progress(console: Console, epochs: int, initial_epoch: int = 0, initial_batch: int = 0):
+    if console.is_terminal:
+        return RichProgress(console, epochs, initial_epoch, initial_batch)
+    return PlainProgress(console, epochs)
+
+
+def summary_table(rows: list[tuple[str, str]], title: str = "Run summary") -> Table:
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column("what", style="bold")
+    table.add_column("value")
+    for what, value in rows:
+        table.add_row(what, value)
+    return table
+
+
+def fmt_metric(value) -> str:
+    """A metric for the summary: accuracies as percentages, NaN or None as a dash."""
+    return _fmt(value)
+
+
+def fmt_percent(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{100 * value:.2f}%"

@@ -1,0 +1,76 @@
+"""The run folder: where one training run keeps everything it made.
+
+    RUN_DIR/model.safetensors       the trained network (deltaprop.load reads it)
+    RUN_DIR/checkpoint.safetensors  weights, optimizer state, epoch, batch position, seed,
+                                    history: what ``deltaprop resume`` continues from
+    RUN_DIR/config.toml             the resolved configuration (rerun with --config)
+    RUN_DIR/history.json, .csv      loss, accuracy, val_loss, val_accuracy, lr, time per epoch
+    RUN_DIR/gradients.json          gradient statistics per layer (when diagnostics exist)
+    RUN_DIR/diagnostics.json        plain-words findings about the run
+    RUN_DIR/plots/                  learning curves, confusion matrix, ...
+
+A folder is never reused: a named run that exists already is an error, and a timestamped
+one gets a ``-2``, ``-3``, ... suffix.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+
+from .errors import UsageError
+
+MODEL = "model.safetensors"
+CHECKPOINT = "checkpoint.safetensors"
+CONFIG = "config.toml"
+HISTORY_JSON = "history.json"
+HISTORY_CSV = "history.csv"
+GRADIENTS = "gradients.json"
+DIAGNOSTICS = "diagnostics.json"
+PLOTS = "plots"
+
+
+def create(out: str | Path, name: str = "") -> Path:
+    """A new, empty run folder under ``out``: ``out/name``, or ``out/<timestamp>``."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(
+            f"cannot create the output folder {out}: {err.strerror}; choose another --out"
+        ) from err
+    if name:
+        if os.sep in name or name in (".", ".."):
+            raise UsageError(f"--name must be a plain folder name, not a path; got {name!r}")
+        folder = out / name
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            raise UsageError(
+                f"run folder {folder} exists already; choose another --name, or continue it with "
+                f"'deltaprop resume {folder}'"
+            ) from None
+        return folder
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for attempt in range(1, 1000):
+        folder = out / (stamp if attempt == 1 else f"{stamp}-{attempt}")
+        try:
+            folder.mkdir()
+            return folder
+        except FileExistsError:
+            continue
+    raise UsageError(f"could not find a free run folder name under {out}; give one with --name")
+
+
+def model_path(path: str | Path) -> Path:
+    """A model file given directly, or the model (else the checkpoint) of a run folder."""
+    path = Path(path)
+    if path.is_dir():
+        for candidate in (MODEL, CHECKPOINT):
+            if (path / candidate).is_file():
+                return path / candidate
+        raise UsageError(f"{path} is a folder without {MODEL}; give a model file or a finished run folder")
+    if not path.exists():
+        raise UsageError(f"model file {path} does not exist; give a .safetensors file or a run folder")
+    return path

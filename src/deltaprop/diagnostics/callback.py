@@ -1,0 +1,125 @@
+"""The diagnostics callback: the cheap checks at every epoch end, collected, never printed.
+
+It never stops training and never prints: it keeps ``findings`` (the latest of each code)
+and ``new`` (those first raised at the last epoch) for a progress display to show.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ..training.callback import Callback
+from .checks import (
+    Finding,
+    check_chance_level,
+    check_dead_relu,
+    check_input_scale,
+    check_learning_rate,
+    check_output_cost,
+    check_saturation,
+)
+from .gradient_stats import DEFAULT_PROBE_SIZE, GradientStats, training_arrays
+
+FORMAT = "deltaprop-diagnostics"
+VERSION = 1
+
+
+class Diagnostics(Callback):
+    """Runs the checks of ``deltaprop.diagnostics`` at epoch ends and collects their findings.
+
+    Parameters
+    ----------
+    every : int
+        Check every ``every`` epochs.
+    probe_size : int
+        Training samples used to look for saturated and dead units.
+    stats : GradientStats, optional
+        A GradientStats callback of the same run: its records are used instead of a probe of
+        this callback's own.
+    """
+
+    def __init__(
+        self, every: int = 1, probe_size: int = DEFAULT_PROBE_SIZE, stats: GradientStats | None = None
+    ):
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(f"every must be an integer ≥ 1; got {every!r}")
+        if stats is not None and not isinstance(stats, GradientStats):
+            raise TypeError(f"stats must be a GradientStats; got {type(stats).__name__}")
+        self.every = every
+        self.probe_size = probe_size
+        self.stats = stats
+        self.findings: list[Finding] = []
+        self.new: list[Finding] = []
+        self._log: dict[str, list[float]] = {}
+        self._X = self._Y = None
+
+    def on_train_begin(self, logs=None):
+        self.findings, self.new, self._log = [], [], {}
+        try:
+            X, Y = training_arrays(self.run)
+        except ValueError:
+            X = Y = None
+        if X is not None:
+            self._X, self._Y = X[: self.probe_size], Y[: self.probe_size]
+        net = self.run.network
+        self._merge([*check_output_cost(net, self._Y), *check_input_scale(X)])
+
+    def on_epoch_end(self, epoch, logs=None):
+        for key, value in (logs or {}).items():
+            if isinstance(value, (int, float, np.floating)):
+                self._log.setdefault(key, []).append(float(value))
+        if epoch % self.every:
+            return
+        net = self.run.network
+        found = [*check_learning_rate(self._log), *check_chance_level(self._log, net, self._Y)]
+        stats = self.stats
+        finite = all(np.isfinite(w).all() for w in net.weights)
+        if (stats is None or not stats.records) and self._X is not None and finite:
+            stats = GradientStats(self._X, self._Y)
+            stats.record(net, epoch)
+        found += [*check_saturation(stats), *check_dead_relu(stats)]
+        self.new = []
+        self._merge(found)
+
+    def _merge(self, found: list[Finding]) -> None:
+        known = {f.code: i for i, f in enumerate(self.findings)}
+        for f in found:
+            if f.code in known:
+                self.findings[known[f.code]] = f
+            else:
+                known[f.code] = len(self.findings)
+                self.findings.append(f)
+                self.new.append(f)
+
+    def to_json(self, path) -> Path:
+        """Write the findings to ``path`` (``diagnostics.json`` in a run folder), atomically."""
+        return write_findings(self.findings, path)
+
+
+def write_findings(findings: list[Finding], path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"format": FORMAT, "version": VERSION, "findings": [f.to_dict() for f in findings]}
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, ensure_ascii=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_findings(path) -> list[Finding]:
+    """The findings stored in a ``diagnostics.json``."""
+    path = Path(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a deltaprop diagnostics file (expected format {FORMAT!r})")
+    return [Finding(**f) for f in data.get("findings", [])]

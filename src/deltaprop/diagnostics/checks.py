@@ -1,0 +1,380 @@
+"""The checks behind "why is it stuck at 10%?": each looks at one thing and says what it found.
+
+Every check returns a list of :class:`Finding` (empty when all is well). ``diagnose`` runs
+them all over a history, a network and, where given, the data and the gradient statistics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .gradient_stats import DEFAULT_PROBE_SIZE, PERCENTILES, SATURATION_NET, GradientStats
+
+SEVERITIES = ("info", "warning", "error")
+CHANCE_MARGIN = 0.1  # stuck: accuracy within 10 % of the way from chance to perfect
+MIN_EPOCHS_STUCK = 2  # one epoch is too early to call a run stuck
+RISE_FACTOR = 1.05  # the cost ended 5 % above where it started
+OSCILLATION_SHARE = 0.4  # this share of epoch-to-epoch changes went up by more than 1 %
+OSCILLATION_STEP = 0.01
+FLAT_CHANGE = 1e-3  # the cost moved less than 0.1 % over the run
+MIN_EPOCHS_TREND = 3
+SATURATED_SHARE = 0.5  # most neurons of a layer saturated
+VANISHING_RATIO = 1e-3  # median |δ| of the first layer below 1/1000 of the output layer's
+DEAD_WARNING_SHARE = 0.5
+DEAD_INFO_SHARE = 0.2
+INPUT_SCALE_LIMIT = 10.0  # max |x| above this: inputs are not scaled to a small range
+MEDIAN = PERCENTILES.index(50)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One diagnosis: a stable ``code``, a ``severity`` (info, warning, error), what was seen, what to do."""
+
+    code: str
+    severity: str
+    message: str
+    fix: str
+
+    def __post_init__(self):
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}; got {self.severity!r}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _history_dict(history) -> dict:
+    if history is None:
+        return {}
+    data = getattr(history, "history", history)
+    if not isinstance(data, dict):
+        raise TypeError(f"history must be a History or its dict of lists; got {type(history).__name__}")
+    return {
+        k: np.asarray(v, dtype=float)
+        for k, v in data.items()
+        if k in ("loss", "accuracy", "val_loss", "val_accuracy", "lr")
+    }
+
+
+def _n_classes(net, Y=None) -> int:
+    n_out = net.sizes[-1]
+    return 2 if n_out == 1 else n_out
+
+
+def _labels(Y, n_out: int) -> np.ndarray | None:
+    if Y is None:
+        return None
+    Y = np.asarray(Y)
+    if Y.ndim == 1:
+        return Y.astype(np.int64) if np.all(Y == np.round(Y)) else None
+    if Y.ndim == 2 and Y.shape[1] == 1:
+        return (Y[:, 0] > 0.5).astype(np.int64)
+    if Y.ndim == 2:
+        return Y.argmax(axis=1)
+    return None
+
+
+# --- the history -------------------------------------------------------------------------
+
+
+def check_chance_level(history, net, Y=None) -> list[Finding]:
+    """Accuracy no better than guessing: 1/n_classes, or the commonest class's share of Y."""
+    h = _history_dict(history)
+    acc = h.get("accuracy")
+    if acc is None or len(acc) < MIN_EPOCHS_STUCK:
+        return []
+    chance = 1.0 / _n_classes(net)
+    labels = _labels(Y, net.sizes[-1])
+    if labels is not None and labels.size:
+        chance = max(chance, np.bincount(labels).max() / labels.size)
+    limit = chance + CHANCE_MARGIN * (1.0 - chance)
+    final = acc[-1]
+    if not np.isfinite(final) or final > limit:
+        return []
+    return [
+        Finding(
+            "chance-level",
+            "error",
+            f"accuracy is stuck at chance level: {final:.1%} after {len(acc)} epochs, where guessing "
+            f"gives {chance:.1%}. The network has not learned anything it can use.",
+            "look at the other findings for the cause (saturated units, unscaled inputs, a learning rate "
+            "far off, a cost that does not fit the output); the usual fixes are inputs scaled to [0, 1], "
+            "more hidden neurons, a learning rate of 0.1-3 for SGD, and a softmax output with the "
+            "log-likelihood cost",
+        )
+    ]
+
+
+def check_learning_rate(history, net=None) -> list[Finding]:
+    """The cost goes non-finite, rises, oscillates (η too high) or barely moves (η too low)."""
+    h = _history_dict(history)
+    loss = h.get("loss")
+    if loss is None or len(loss) == 0:
+        return []
+    lr = h.get("lr")
+    eta = f"η = {lr[-1]:g}" if lr is not None and len(lr) else "the learning rate"
+    if not np.isfinite(loss).all():
+        first = int(np.argmax(~np.isfinite(loss)))
+        return [
+            Finding(
+                "diverged",
+                "error",
+                f"the cost became {loss[first]} at epoch {first + 1}: training diverged with {eta}.",
+                "divide the learning rate by 10 (and check the inputs are scaled to a small range)",
+            )
+        ]
+    if len(loss) < MIN_EPOCHS_TREND:
+        return []
+    changes = np.diff(loss) / np.maximum(np.abs(loss[:-1]), np.finfo(float).tiny)
+    if loss[-1] > RISE_FACTOR * loss[0]:
+        return [
+            Finding(
+                "cost-rising",
+                "error",
+                f"the cost rose from {loss[0]:.4g} to {loss[-1]:.4g} over {len(loss)} epochs: with {eta} "
+                f"each step overshoots the minimum.",
+                "divide the learning rate by 10; gradient descent should lower the cost from epoch to epoch",
+            )
+        ]
+    ups = (changes > OSCILLATION_STEP).mean()
+    if ups >= OSCILLATION_SHARE:
+        return [
+            Finding(
+                "cost-oscillating",
+                "warning",
+                f"the cost went up in {ups:.0%} of the epochs (by more than {OSCILLATION_STEP:.0%}): with "
+                f"{eta} the steps are too large to settle.",
+                "lower the learning rate (by 3-10×), or let a schedule (e.g. ReduceLROnPlateau) lower it",
+            )
+        ]
+    if abs(loss[-1] - loss[0]) < FLAT_CHANGE * abs(loss[0]):
+        acc = h.get("accuracy")
+        if acc is not None and len(acc) and acc[-1] > 0.99:
+            return []  # already learned: nothing left to move
+        return [
+            Finding(
+                "cost-flat",
+                "warning",
+                f"the cost barely moved over {len(loss)} epochs ({loss[0]:.4g} → {loss[-1]:.4g}): {eta} is "
+                f"too low, or the gradients vanish before they reach the weights.",
+                "raise the learning rate by 10× (SGD on [0, 1] inputs usually wants 0.1-3); if the units are "
+                "saturated (see that finding) fix that first",
+            )
+        ]
+    return []
+
+
+# --- the network on data ------------------------------------------------------------------
+
+
+def check_saturation(stats: GradientStats) -> list[Finding]:
+    """Most logistic/tanh neurons of a layer past |net| > 5, and the vanishing δ that follows."""
+    if stats is None or not stats.records:
+        return []
+    out = []
+    last = stats.records[-1]
+    names = [layer["activation"] for layer in stats.layers]
+    for l, share in enumerate(last["saturated"]):
+        if share is not None and share >= SATURATED_SHARE:
+            where = "output layer" if l == len(names) - 1 else f"hidden layer {l + 1}"
+            out.append(
+                Finding(
+                    "saturated-units",
+                    "warning",
+                    f"{share:.0%} of the {names[l]} neurons of the {where} are saturated (|net| > "
+                    f"{SATURATION_NET:g} for most samples), where σ'(net) ≈ 0 and their weights barely learn.",
+                    "scale the inputs to [0, 1] (e.g. pixels / 255), start from smaller weights "
+                    "(init='normal_scaled' or 'glorot_normal'), and use the cross-entropy cost so the output "
+                    "δ does not carry σ'",
+                )
+            )
+    medians = [layer[MEDIAN] for layer in last["delta"]]
+    if len(medians) >= 2 and all(m is not None for m in medians) and medians[-1] > 0:
+        ratio = medians[0] / medians[-1]
+        if ratio < VANISHING_RATIO:
+            out.append(
+                Finding(
+                    "vanishing-gradient",
+                    "warning",
+                    f"δ vanishes on its way back: the median |δ| of hidden layer 1 is {ratio:.1e} times that "
+                    f"of the output layer, so the first layers hardly learn.",
+                    "use fewer logistic layers, ReLU or tanh hidden layers with init='he_normal' or "
+                    "'glorot_normal', and scaled inputs",
+                )
+            )
+    return out
+
+
+def check_dead_relu(stats: GradientStats) -> list[Finding]:
+    """ReLU neurons with a = 0 on every probe sample: δ = 0 there, so they never learn again."""
+    if stats is None or not stats.records:
+        return []
+    out = []
+    n_layers = len(stats.records[-1]["dead"])
+    for l, share in enumerate(stats.records[-1]["dead"]):
+        if share is None or share < DEAD_INFO_SHARE:
+            continue
+        where = "output layer" if l == n_layers - 1 else f"hidden layer {l + 1}"
+        out.append(
+            Finding(
+                "dead-relu",
+                "warning" if share >= DEAD_WARNING_SHARE else "info",
+                f"{share:.0%} of the ReLU neurons of the {where} are dead: net ≤ 0 for every probe sample, "
+                f"so σ' = 0, δ = 0 and their weights never change.",
+                "lower the learning rate (a large step can push a neuron's bias far negative), use "
+                "init='he_normal', or use leaky_relu",
+            )
+        )
+    return out
+
+
+def check_input_scale(X) -> list[Finding]:
+    """Inputs far outside a small range (raw 0..255 pixels) saturate logistic units from the start."""
+    if X is None:
+        return []
+    X = np.asarray(X, dtype=float)
+    biggest = float(np.nanmax(np.abs(X))) if X.size else 0.0
+    if biggest <= INPUT_SCALE_LIMIT:
+        return []
+    return [
+        Finding(
+            "unscaled-inputs",
+            "warning",
+            f"the inputs are not scaled: max |x| = {biggest:g}. Each net = Σ w_ij x_i is then huge, which "
+            f"saturates logistic and tanh units and makes the steps of SGD enormous.",
+            "scale the inputs to [0, 1] (pixels / 255) or standardise them (subtract the mean, divide by "
+            "the standard deviation of each feature)",
+        )
+    ]
+
+
+def check_output_cost(net, Y=None) -> list[Finding]:
+    """The output activation, the cost and the targets should fit each other."""
+    out_act, cost, n_out = net.activation_names[-1], net.cost.name, net.sizes[-1]
+    found = []
+    if out_act == "softmax" and n_out == 1:
+        found.append(
+            Finding(
+                "output-cost-mismatch",
+                "error",
+                "a softmax over a single output is always 1: the network cannot say anything.",
+                "use one logistic output for two classes, or one softmax output per class",
+            )
+        )
+    elif out_act == "softmax" and cost == "quadratic":
+        found.append(
+            Finding(
+                "softmax-quadratic",
+                "info",
+                "softmax output with the quadratic cost: allowed, but the softmax's Jacobian then "
+                "slows learning when an output is confidently wrong.",
+                "the natural pair for softmax is cost='log_likelihood' (δ = a − y)",
+            )
+        )
+    elif out_act == "softmax" and cost == "cross_entropy":
+        found.append(
+            Finding(
+                "output-cost-mismatch",
+                "warning",
+                "softmax output with the (binary) cross-entropy cost: the cost treats each output as an "
+                "independent yes/no, which softmax outputs are not.",
+                "use cost='log_likelihood' with softmax, or logistic outputs with cross_entropy",
+            )
+        )
+    elif out_act == "logistic" and cost == "log_likelihood":
+        found.append(
+            Finding(
+                "output-cost-mismatch",
+                "warning",
+                "logistic outputs with the log-likelihood cost: −ln a_y only pushes the correct output up, "
+                "never the others down, because logistic outputs need not sum to 1.",
+                "use output_activation='softmax' with log_likelihood, or keep logistic with cross_entropy",
+            )
+        )
+    elif out_act not in ("logistic", "softmax") and cost in ("cross_entropy", "log_likelihood"):
+        found.append(
+            Finding(
+                "output-cost-mismatch",
+                "error",
+                f"a {out_act} output with the {cost} cost: that cost takes ln a, so it needs outputs in "
+                f"(0, 1), which {out_act} does not give.",
+                "use logistic outputs with cross_entropy or softmax with log_likelihood; keep quadratic for "
+                "linear outputs (regression)",
+            )
+        )
+    elif out_act == "relu" and n_out > 1:
+        found.append(
+            Finding(
+                "relu-output",
+                "info",
+                "ReLU output: an output neuron whose net goes negative gives 0 with δ = 0 and stops learning.",
+                "use softmax (classification) or linear (regression) outputs",
+            )
+        )
+    if Y is not None:
+        Y = np.asarray(Y)
+        if n_out == 1 and Y.ndim == 1 and Y.size and np.all(Y == np.round(Y)) and len(np.unique(Y)) > 2:
+            found.append(
+                Finding(
+                    "single-output-multiclass",
+                    "error",
+                    f"the targets hold {len(np.unique(Y))} classes but the network has a single output, "
+                    f"which can only say yes or no.",
+                    f"give the output layer one neuron per class ({len(np.unique(Y))}) with softmax",
+                )
+            )
+        elif Y.ndim == 2 and Y.size and out_act in ("logistic", "softmax"):
+            low, high = float(Y.min()), float(Y.max())
+            if low < 0.0 or high > 1.0:
+                found.append(
+                    Finding(
+                        "targets-out-of-range",
+                        "error",
+                        f"the targets run from {low:g} to {high:g}, but {out_act} outputs lie in (0, 1) and "
+                        f"can never reach them.",
+                        "scale the targets to [0, 1], or use a linear output for regression",
+                    )
+                )
+    return found
+
+
+def probe_stats(net, X, Y, probe_size: int = DEFAULT_PROBE_SIZE) -> GradientStats:
+    """One record of gradient statistics for ``net`` on the first ``probe_size`` samples."""
+    stats = GradientStats(np.asarray(X)[:probe_size], np.asarray(Y)[:probe_size])
+    stats.record(net, epoch=0)
+    return stats
+
+
+def diagnose(net, history=None, X=None, Y=None, stats: GradientStats | None = None) -> list[Finding]:
+    """Every check that the given evidence allows, most severe first.
+
+    Parameters
+    ----------
+    net : Network
+        The trained (or stuck) network.
+    history : History or dict of lists, optional
+        Keras-named per-epoch lists (``loss``, ``accuracy``, ``lr``, ...).
+    X : array ``(n_samples, n_0)``, optional
+        Training inputs (for the input-scale check and, with ``Y``, a probe batch).
+    Y : array ``(n_samples, n_L)`` or labels ``(n_samples,)``, optional
+        Their targets.
+    stats : GradientStats, optional
+        Recorded during training; without it, and with ``X`` and ``Y``, one probe record is
+        taken from the network as it is now.
+    """
+    if not hasattr(net, "activations") or not hasattr(net, "backprop"):
+        raise TypeError(f"net must be a deltaprop Network; got {type(net).__name__}")
+    if stats is None and X is not None and Y is not None:
+        stats = probe_stats(net, X, Y)
+    findings = [
+        *check_output_cost(net, Y),
+        *check_input_scale(X),
+        *check_learning_rate(history, net),
+        *check_chance_level(history, net, Y),
+        *check_saturation(stats),
+        *check_dead_relu(stats),
+    ]
+    rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}
+    return sorted(findings, key=lambda f: rank[f.severity])

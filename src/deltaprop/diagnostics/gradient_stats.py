@@ -1,0 +1,232 @@
+"""Per-layer statistics of δ and ∂C/∂w on a fixed probe batch, recorded as training goes.
+
+At each recorded epoch :class:`GradientStats` runs ``net.backprop`` on the same probe batch
+``(X_probe, Y_probe)`` and keeps, for every layer of weights l = 0..L−1 (the neurons of
+layer l + 1):
+
+- percentiles of |δ| over every (sample, neuron) of the layer, δ = ∂C_x/∂net;
+- percentiles of |∂C/∂w| over every weight w_ij feeding the layer (the probe's batch average);
+- for logistic and tanh layers, the fraction of neurons *saturated*: |net| > 5 for most probe
+  samples, where σ'(net) is below 0.007 (logistic) and learning through them almost stops;
+- for ReLU layers, the fraction of *dead* neurons: a = 0 on every probe sample.
+
+This is what makes the vanishing gradient of a deep logistic network visible: the median
+|δ| falls by a factor of about 4 or more per logistic layer back from the output
+(σ' ≤ 1/4). ``to_json``/``from_json`` store the record as ``gradients.json`` in a run folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ..training.callback import Callback
+
+PERCENTILES = (5, 25, 50, 75, 95)
+SATURATION_NET = 5.0  # |net| beyond which a logistic or tanh neuron counts as saturated
+SATURATING = frozenset({"logistic", "tanh"})
+DEAD_CAPABLE = frozenset({"relu"})
+DEFAULT_PROBE_SIZE = 256
+FORMAT = "deltaprop-gradient-stats"
+VERSION = 1
+
+
+def _layer_record(net, X: np.ndarray, Y: np.ndarray) -> dict:
+    """One epoch's statistics: lists indexed by layer of weights l."""
+    grads = net.backprop(X, Y)
+    fp = net.forward(X)
+    q = np.asarray(PERCENTILES, dtype=float)
+    delta, grad_w, saturated, dead = [], [], [], []
+    for l, fn in enumerate(net.activations):
+        delta.append(np.percentile(np.abs(grads.deltas[l]), q).tolist())
+        grad_w.append(np.percentile(np.abs(grads.weights[l]), q).tolist())
+        z = fp.net[l]
+        if fn.name in SATURATING:
+            # a neuron is saturated when most probe samples drive it past |net| = 5
+            share = (np.abs(z) > SATURATION_NET).mean(axis=0)
+            saturated.append(float((share > 0.5).mean()))
+        else:
+            saturated.append(None)
+        if fn.name in DEAD_CAPABLE:
+            dead.append(float((fp.o[l + 1] <= 0).all(axis=0).mean()))
+        else:
+            dead.append(None)
+    return {"delta": delta, "grad_w": grad_w, "saturated": saturated, "dead": dead}
+
+
+def _finite_or_none(values: list) -> list:
+    """JSON has no NaN: a non-finite percentile (a diverged run) is stored as null."""
+    return [None if v is None or not np.isfinite(v) else float(v) for v in values]
+
+
+class GradientStats(Callback):
+    """Records per-layer |δ| and |∂C/∂w| percentiles on a fixed probe batch at epoch ends.
+
+    Parameters
+    ----------
+    X_probe : array ``(n_probe, n_0)``, optional
+        The probe inputs; by default the first ``probe_size`` training samples.
+    Y_probe : array ``(n_probe, n_L)`` or labels ``(n_probe,)``, optional
+        Their targets (required when ``X_probe`` is given).
+    every : int
+        Record every ``every`` epochs (and always the last).
+    probe_size : int
+        How many training samples to take when no probe is given.
+
+    ``records`` is a list of dicts ``{"epoch", "delta", "grad_w", "saturated", "dead"}``,
+    each list indexed by layer of weights; ``record(net, epoch)`` adds one by hand.
+    """
+
+    def __init__(self, X_probe=None, Y_probe=None, every: int = 1, probe_size: int = DEFAULT_PROBE_SIZE):
+        if (X_probe is None) != (Y_probe is None):
+            raise ValueError(
+                "GradientStats needs both X_probe and Y_probe, or neither (then it probes "
+                "the first training samples)"
+            )
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(f"every must be an integer ≥ 1 (record every `every` epochs); got {every!r}")
+        if isinstance(probe_size, bool) or not isinstance(probe_size, int) or probe_size < 1:
+            raise ValueError(f"probe_size must be an integer ≥ 1; got {probe_size!r}")
+        self.X_probe = None if X_probe is None else np.asarray(X_probe)
+        self.Y_probe = None if Y_probe is None else np.asarray(Y_probe)
+        self.every = every
+        self.probe_size = probe_size
+        self.records: list[dict] = []
+        self.layers: list[dict] = []
+
+    # --- recording ----------------------------------------------------------------------
+
+    def record(self, net, epoch: int) -> dict:
+        """Add the statistics of ``net`` on the probe batch, labelled ``epoch``; returns them."""
+        if self.X_probe is None:
+            raise ValueError("GradientStats.record needs a probe batch: pass X_probe and Y_probe")
+        self.layers = [
+            {"activation": fn.name, "n_units": int(n)} for fn, n in zip(net.activations, net.sizes[1:])
+        ]
+        rec = {"epoch": int(epoch), **_layer_record(net, self.X_probe, self.Y_probe)}
+        self.records.append(rec)
+        return rec
+
+    def on_train_begin(self, logs=None):
+        if self.X_probe is None:
+            X, Y = training_arrays(self.run)
+            self.X_probe, self.Y_probe = X[: self.probe_size], Y[: self.probe_size]
+        self._last_epoch = int(self.run.params.get("epochs", 0)) - 1 if self.run.params else -1
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch % self.every == 0 or epoch == self._last_epoch:
+            net = self.run.network
+            if all(np.isfinite(w).all() for w in net.weights):
+                self.record(net, epoch)
+
+    # --- reading ------------------------------------------------------------------------
+
+    @property
+    def epochs(self) -> np.ndarray:
+        """The recorded epochs, ``(n_records,)``."""
+        return np.array([r["epoch"] for r in self.records], dtype=int)
+
+    def percentiles(self, key: str) -> np.ndarray:
+        """``key`` "delta" or "grad_w" as ``(n_records, L, len(PERCENTILES))``; NaN where unknown."""
+        if key not in ("delta", "grad_w"):
+            raise ValueError(f"key must be 'delta' or 'grad_w'; got {key!r}")
+        if not self.records:
+            return np.empty((0, len(self.layers), len(PERCENTILES)))
+        return np.array(
+            [[[np.nan if v is None else v for v in layer] for layer in r[key]] for r in self.records],
+            dtype=float,
+        )
+
+    def fractions(self, key: str) -> np.ndarray:
+        """``key`` "saturated" or "dead" as ``(n_records, L)``; NaN for layers it does not apply to."""
+        if key not in ("saturated", "dead"):
+            raise ValueError(f"key must be 'saturated' or 'dead'; got {key!r}")
+        return np.array([[np.nan if v is None else v for v in r[key]] for r in self.records], dtype=float)
+
+    # --- files --------------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "percentiles": list(PERCENTILES),
+            "saturation_net": SATURATION_NET,
+            "layers": self.layers,
+            "records": [
+                {
+                    "epoch": r["epoch"],
+                    "delta": [_finite_or_none(p) for p in r["delta"]],
+                    "grad_w": [_finite_or_none(p) for p in r["grad_w"]],
+                    "saturated": r["saturated"],
+                    "dead": r["dead"],
+                }
+                for r in self.records
+            ],
+        }
+
+    def to_json(self, path) -> Path:
+        """Write the records to ``path`` (atomically: a temporary file, then a rename)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.to_dict(), fh, indent=1)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    @classmethod
+    def from_dict(cls, data: dict) -> GradientStats:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError(f"not a gradient-statistics record: expected format {FORMAT!r}")
+        if data.get("version") != VERSION:
+            raise ValueError(
+                f"gradient statistics version {data.get('version')!r}; this deltaprop reads version {VERSION}"
+            )
+        if list(data.get("percentiles", [])) != list(PERCENTILES):
+            raise ValueError(
+                f"gradient statistics hold percentiles {data.get('percentiles')!r}; "
+                f"expected {list(PERCENTILES)}"
+            )
+        stats = cls()
+        stats.layers = list(data.get("layers", []))
+        stats.records = list(data.get("records", []))
+        return stats
+
+    @classmethod
+    def from_json(cls, path) -> GradientStats:
+        """Read a file written by ``to_json``; ValueError if it is not one."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path} is not valid JSON: {err}") from err
+        try:
+            return cls.from_dict(data)
+        except ValueError as err:
+            raise ValueError(f"{path}: {err}") from err
+
+    def __repr__(self) -> str:
+        return f"GradientStats(every={self.every}, records={len(self.records)}, layers={len(self.layers)})"
+
+
+_ARRAY_NAMES = (("X", "Y"), ("X_train", "Y_train"), ("x", "y"))
+
+
+def training_arrays(run) -> tuple[np.ndarray, np.ndarray]:
+    """The training inputs and targets a training run holds."""
+    for x_name, y_name in _ARRAY_NAMES:
+        X, Y = getattr(run, x_name, None), getattr(run, y_name, None)
+        if X is not None and Y is not None:
+            return np.asarray(X), np.asarray(Y)
+    raise ValueError(
+        "the training run exposes no training arrays (looked for run.X/run.Y, "
+        "run.X_train/run.Y_train); pass X_probe and Y_probe explicitly"
+    )

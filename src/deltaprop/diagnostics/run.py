@@ -1,0 +1,143 @@
+"""Reading a finished run folder: the model, history, configuration, statistics and data.
+
+Shared by ``diagnose_run`` and ``deltaprop.plots.plot_run``. A run folder holds
+``model.safetensors``, ``config.toml``, ``history.json`` (or ``history.csv``), and, where
+the run recorded them, ``gradients.json`` and ``diagnostics.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .checks import Finding, diagnose
+from .gradient_stats import GradientStats
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+MODEL_FILE = "model.safetensors"
+CONFIG_FILE = "config.toml"
+HISTORY_JSON, HISTORY_CSV = "history.json", "history.csv"
+GRADIENTS_FILE = "gradients.json"
+DIAGNOSTICS_FILE = "diagnostics.json"
+
+
+@dataclass
+class RunFiles:
+    """What a run folder holds; ``None`` (with a reason in ``missing``) for what it lacks."""
+
+    path: Path
+    network: object = None
+    history: dict | None = None
+    config: dict = field(default_factory=dict)
+    stats: GradientStats | None = None
+    missing: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def data_name(self) -> str | None:
+        data = self.config.get("data", {})
+        name = data.get("name") if isinstance(data, dict) else None
+        return name if isinstance(name, str) else None
+
+
+def read_run(run_dir) -> RunFiles:
+    """The parts of ``run_dir`` that exist and can be read; ValueError if it is no run folder."""
+    path = Path(run_dir)
+    if not path.is_dir():
+        raise ValueError(
+            f"run_dir {str(path)!r} is not a folder; expected a run folder written by "
+            f"'deltaprop train' (holding {MODEL_FILE}, {HISTORY_JSON}, {CONFIG_FILE})"
+        )
+    run = RunFiles(path)
+    model = path / MODEL_FILE
+    if not model.is_file():
+        raise ValueError(
+            f"{str(path)!r} holds no {MODEL_FILE}; is it a run folder written by 'deltaprop train'?"
+        )
+    from .. import files  # lazily: reading model files is a layer of its own
+
+    run.network = files.load(model)
+    if (path / CONFIG_FILE).is_file():
+        try:
+            run.config = tomllib.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as err:
+            raise ValueError(f"{path / CONFIG_FILE} is not valid TOML: {err}") from err
+    else:
+        run.missing["config"] = f"no {CONFIG_FILE}"
+    run.history = _read_history(path, run.missing)
+    if (path / GRADIENTS_FILE).is_file():
+        run.stats = GradientStats.from_json(path / GRADIENTS_FILE)
+    else:
+        run.missing["gradients"] = f"no {GRADIENTS_FILE} (the run recorded no gradient statistics)"
+    return run
+
+
+def _read_history(path: Path, missing: dict) -> dict | None:
+    from ..training.history import History
+
+    if (path / HISTORY_JSON).is_file():
+        return History.from_json(path / HISTORY_JSON).history
+    if (path / HISTORY_CSV).is_file():
+        return History.from_csv(path / HISTORY_CSV).history
+    missing["history"] = f"no {HISTORY_JSON} or {HISTORY_CSV}"
+    return None
+
+
+def load_run_data(run: RunFiles, split: str = "test"):
+    """``(X, y)`` of the run's data set, or ``None`` with the reason recorded in ``run.missing``."""
+    name = run.data_name
+    if name is None:
+        run.missing["data"] = f"{CONFIG_FILE} names no data set ([data] name)"
+        return None
+    try:
+        from .. import datasets
+    except ImportError as err:
+        run.missing["data"] = f"deltaprop.datasets cannot be imported ({err})"
+        return None
+    if not hasattr(datasets, "load"):
+        run.missing["data"] = "deltaprop.datasets.load is not available"
+        return None
+    try:
+        loaded = datasets.load(name, split=split)
+    except (OSError, ValueError, KeyError) as err:
+        run.missing["data"] = f"data set {name!r} could not be loaded: {err}"
+        return None
+    X, y = _as_arrays(loaded)
+    if X is None:
+        run.missing["data"] = f"data set {name!r} loaded as {type(loaded).__name__}, not arrays"
+        return None
+    return X, y
+
+
+def _as_arrays(loaded):
+    if isinstance(loaded, tuple) and len(loaded) == 2:
+        return np.asarray(loaded[0]), np.asarray(loaded[1])
+    for xs, ys in (("X", "y"), ("X", "Y"), ("data", "target")):
+        if hasattr(loaded, xs) and hasattr(loaded, ys):
+            return np.asarray(getattr(loaded, xs)), np.asarray(getattr(loaded, ys))
+    return None, None
+
+
+def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:
+    """The findings for a finished run folder: its model, history, statistics and data. Writes nothing."""
+    run = read_run(run_dir)
+    data = load_run_data(run, split="train")
+    X = Y = None
+    if data is not None:
+        X, Y = data[0][:probe_size], data[1][:probe_size]
+        if X.ndim > 2:
+            X = X.reshape(len(X), -1)
+        if X.shape[1] != run.network.sizes[0]:
+            X = Y = None
+    return diagnose(run.network, run.history, X, Y, run.stats)
+
+
+def read_json(path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -1,0 +1,262 @@
+"""A tiny math language for the walk-through, written once and emitted three ways.
+
+An equation is a chain of sides joined by "=": ``Eq((Sym("δ", "o1"),), (Num(0.74), Op("×"),
+Num(0.19)), (Num(0.1385),))``. Each side is a tuple of nodes: symbols with sub- and
+superscripts, numbers, operators, fractions and parentheses. :func:`to_text` gives Unicode
+for the terminal, :func:`to_latex` LaTeX for Markdown, :func:`to_mathml` MathML (which
+browsers render natively, with nothing fetched) for HTML.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from html import escape
+
+DEFAULT_DIGITS = 9  # decimals shown, as in Mazur's post (0.593269992)
+_SCIENTIFIC_BELOW = 1e-4  # smaller magnitudes are written as 1.234568e-07
+
+
+@dataclass(frozen=True)
+class Sym:
+    """A symbol: ``base`` with an optional subscript and superscript.
+
+    ``tight`` symbols are written without a visible subscript in plain text (Mazur's
+    ``w5``, ``i1``); others as ``out_o1`` or, for digit indices, ``a²₁``.
+    """
+
+    base: str
+    sub: str = ""
+    sup: str = ""
+    tight: bool = False
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number, formatted by the emitter (negative numbers after an operator get parentheses)."""
+
+    value: float
+
+
+@dataclass(frozen=True)
+class Op:
+    """An operator or punctuation: ``+``, ``−``, ``×``, ``·``, ``∂``, ``Σ``, ``(``…"""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Word:
+    """Upright text inside math, such as ``if`` or a function name."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Frac:
+    num: tuple
+    den: tuple
+
+
+@dataclass(frozen=True)
+class Paren:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Eq:
+    """Sides joined by "="; ``note`` is a short comment shown after the equation."""
+
+    sides: tuple
+    note: str = ""
+
+
+def eq(*sides, note: str = "") -> Eq:
+    """``Eq`` from sides given as nodes or tuples of nodes."""
+    return Eq(tuple(s if isinstance(s, tuple) else (s,) for s in sides), note)
+
+
+def fmt(value: float, digits: int = DEFAULT_DIGITS) -> str:
+    """``value`` to ``digits`` decimals without trailing zeros; tiny or huge ones in e-notation."""
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    if value == 0.0:
+        return "0"
+    if abs(value) < _SCIENTIFIC_BELOW or abs(value) >= 1e9:
+        return f"{value:.{max(digits - 3, 1)}e}"
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+# --- plain text --------------------------------------------------------------------------
+
+_SUB = str.maketrans("0123456789,+−-", "₀₁₂₃₄₅₆₇₈₉,₊₋₋")
+_SUP = str.maketrans("0123456789,+−-", "⁰¹²³⁴⁵⁶⁷⁸⁹'⁺⁻⁻")
+_SCRIPTABLE = set("0123456789,+−-")
+
+
+def _script(text: str, table, mark: str) -> str:
+    if not text:
+        return ""
+    if set(text) <= _SCRIPTABLE:
+        return text.translate(table)
+    return f"{mark}{text}" if len(text) == 1 or mark == "_" else f"{mark}({text})"
+
+
+def _text_node(node, digits: int, after_op: bool) -> str:
+    if isinstance(node, Sym):
+        if node.tight:
+            return node.base + node.sub + _script(node.sup, _SUP, "^")
+        return node.base + _script(node.sup, _SUP, "^") + _script(node.sub, _SUB, "_")
+    if isinstance(node, Num):
+        text = fmt(node.value, digits)
+        return f"({text})" if after_op and text.startswith("-") else text
+    if isinstance(node, (Op, Word)):
+        return node.text
+    if isinstance(node, Frac):
+        return f"{_text_seq(node.num, digits)}/{_text_seq(node.den, digits)}"
+    if isinstance(node, Paren):
+        return f"({_text_seq(node.items, digits)})"
+    raise TypeError(f"not a math node: {node!r}")
+
+
+_SPACED = {"=", "+", "−", "×", "·", "-", "→", "≈"}
+
+
+def _text_seq(nodes, digits: int) -> str:
+    out, after_op = [], False
+    for node in nodes:
+        if isinstance(node, Op) and node.text in _SPACED:
+            out.append(f" {node.text} ")
+            after_op = True
+            continue
+        out.append(_text_node(node, digits, after_op))
+        after_op = False
+    return "".join(out)
+
+
+def to_text(equation: Eq, digits: int = DEFAULT_DIGITS) -> str:
+    """The equation in Unicode: ``δ_o1 = 0.74136507 × 0.186815602 = 0.138498562``."""
+    return " = ".join(_text_seq(side, digits) for side in equation.sides)
+
+
+# --- LaTeX -------------------------------------------------------------------------------
+
+_LATEX = {
+    "δ": r"\delta",
+    "σ": r"\sigma",
+    "σ′": r"\sigma'",
+    "η": r"\eta",
+    "∂": r"\partial ",
+    "Σ": r"\sum ",
+    "×": r"\times",
+    "·": r"\cdot",
+    "−": "-",
+    "→": r"\to",
+    "≈": r"\approx",
+    "Δ": r"\Delta ",
+    "½": r"\tfrac{1}{2}",
+    "⟨": r"\langle ",
+    "⟩": r"\rangle ",
+}
+
+
+def _latex_word(text: str) -> str:
+    if text in _LATEX:
+        return _LATEX[text]
+    if len(text) == 1:
+        return text
+    return r"\mathrm{" + text.replace("_", r"\_") + "}"
+
+
+def _latex_node(node, digits: int, after_op: bool) -> str:
+    if isinstance(node, Sym):
+        out = _latex_word(node.base)
+        if node.sub:
+            out += (
+                "_{" + (node.sub if len(node.sub) == 1 or node.sub.isdigit() else _latex_word(node.sub)) + "}"
+            )
+        if node.sup:
+            out += "^{" + node.sup + "}"
+        return out
+    if isinstance(node, Num):
+        text = fmt(node.value, digits)
+        return f"({text})" if after_op and text.startswith("-") else text
+    if isinstance(node, Op):
+        return _LATEX.get(node.text, node.text)
+    if isinstance(node, Word):
+        return _LATEX.get(node.text, r"\mathrm{" + node.text + "}")
+    if isinstance(node, Frac):
+        return r"\frac{" + _latex_seq(node.num, digits) + "}{" + _latex_seq(node.den, digits) + "}"
+    if isinstance(node, Paren):
+        return r"\left(" + _latex_seq(node.items, digits) + r"\right)"
+    raise TypeError(f"not a math node: {node!r}")
+
+
+def _latex_seq(nodes, digits: int) -> str:
+    out, after_op = [], False
+    for node in nodes:
+        is_op = isinstance(node, Op) and node.text in _SPACED
+        out.append(_latex_node(node, digits, after_op))
+        after_op = is_op
+    return " ".join(out)
+
+
+def to_latex(equation: Eq, digits: int = DEFAULT_DIGITS) -> str:
+    """The equation as LaTeX math (without the surrounding ``$``)."""
+    return " = ".join(_latex_seq(side, digits) for side in equation.sides)
+
+
+# --- MathML ------------------------------------------------------------------------------
+
+
+def _mi(text: str) -> str:
+    variant = ' mathvariant="normal"' if len(text) > 1 else ""
+    return f"<mi{variant}>{escape(text)}</mi>"
+
+
+def _mathml_node(node, digits: int, after_op: bool) -> str:
+    if isinstance(node, Sym):
+        base = _mi(node.base)
+        sub = _mi(node.sub) if node.sub and not node.sub.isdigit() else f"<mn>{node.sub}</mn>"
+        sup = (
+            f"<mo>{escape(node.sup)}</mo>" if node.sup and not node.sup.isdigit() else f"<mn>{node.sup}</mn>"
+        )
+        if node.sub and node.sup:
+            return f"<msubsup>{base}{sub}{sup}</msubsup>"
+        if node.sub:
+            return f"<msub>{base}{sub}</msub>"
+        if node.sup:
+            return f"<msup>{base}{sup}</msup>"
+        return base
+    if isinstance(node, Num):
+        text = fmt(node.value, digits)
+        if after_op and text.startswith("-"):
+            return f"<mo>(</mo><mn>{text}</mn><mo>)</mo>"
+        return f"<mn>{text}</mn>"
+    if isinstance(node, Op):
+        return f"<mo>{escape(node.text)}</mo>"
+    if isinstance(node, Word):
+        return f"<mtext>{escape(node.text)}</mtext>"
+    if isinstance(node, Frac):
+        return f"<mfrac><mrow>{_mathml_seq(node.num, digits)}</mrow><mrow>{_mathml_seq(node.den, digits)}</mrow></mfrac>"
+    if isinstance(node, Paren):
+        return f"<mo>(</mo>{_mathml_seq(node.items, digits)}<mo>)</mo>"
+    raise TypeError(f"not a math node: {node!r}")
+
+
+def _mathml_seq(nodes, digits: int) -> str:
+    out, after_op = [], False
+    for node in nodes:
+        out.append(_mathml_node(node, digits, after_op))
+        after_op = isinstance(node, Op) and node.text in _SPACED
+    return "".join(out)
+
+
+def to_mathml(equation: Eq, digits: int = DEFAULT_DIGITS, display: bool = True) -> str:
+    """The equation as a ``<math>`` element (browsers render MathML natively, offline)."""
+    sides = "<mo>=</mo>".join(_mathml_seq(side, digits) for side in equation.sides)
+    mode = ' display="block"' if display else ""
+    # No xmlns: inside HTML the parser puts <math> in the MathML namespace by itself.
+    return f"<math{mode}><mrow>{sides}</mrow></math>"

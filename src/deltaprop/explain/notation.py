@@ -1,0 +1,170 @@
+"""How the walk-through names things: Nielsen's a, z, δ, C or Mazur's out, net, E_total.
+
+Both take the package's indices (layer m = 0..L of neurons, 0 the input; neuron j from 0;
+``weights[l][i, j]`` from neuron i of layer l to neuron j of layer l + 1) and print them the
+way their source does, counting from 1:
+
+* ``"nielsen"`` (*Neural Networks and Deep Learning*): layers 1..L+1 with the input layer 1,
+  a^l_j = σ(z^l_j), δ^l_j, b^l_j, and w^l_jk — the weight *into* neuron j of layer l *from*
+  neuron k of layer l − 1 (so the package's ``weights[l][i, j]`` is Nielsen's w^(l+2)_(j+1)(i+1)).
+  The hidden sum Σ_l w_jl δ_l reads Σ_k w^(l+1)_kj δ^(l+1)_k there.
+* ``"mazur"`` (Mazur's 2015 post): inputs i1, i2 …, hidden neurons h1, h2 … (h2.1, h2.2 …
+  with several hidden layers, the number before the dot counting hidden layers), outputs
+  o1, o2 …; out_h1, net_h1, δ_h1, E_total; the weights numbered w1, w2 … layer by layer, by
+  the neuron they feed and then the neuron they come from (w1: i1→h1, w2: i2→h1, w3: i1→h2
+  …), as the post numbers them; the bias of h1 is b_h1 (the post's b1 is shared by h1, h2).
+"""
+
+from __future__ import annotations
+
+from .math import Frac, Op, Sym
+
+NOTATIONS = ("nielsen", "mazur")
+
+
+class Notation:
+    """Symbols for one network: neurons, weights, biases, δ, the cost and its derivatives."""
+
+    name = ""
+
+    def __init__(self, sizes: list[int]):
+        self.sizes = list(sizes)
+        self.L = len(sizes) - 1
+
+    # subclasses name these
+    def o(self, m: int, j: int) -> Sym: ...
+    def net(self, m: int, j: int) -> Sym: ...
+    def delta(self, m: int, j: int) -> Sym: ...
+    def w(self, l: int, i: int, j: int, new: bool = False) -> Sym: ...
+    def b(self, l: int, j: int, new: bool = False) -> Sym: ...
+    def y(self, j: int) -> Sym: ...
+    def cost(self) -> Sym: ...
+    def cost_share(self, j: int) -> Sym: ...
+    def neuron(self, m: int, j: int) -> str: ...
+    def layer(self, m: int) -> str: ...
+    def weight_name(self, l: int, i: int, j: int) -> str: ...
+
+    def sigma_prime(self, m: int, j: int) -> tuple:
+        """σ′(net_j), as nodes."""
+        from .math import Paren
+
+        return (Sym("σ′"), Paren((self.net(m, j),)))
+
+    def partial(self, top: Sym, bottom: Sym) -> Frac:
+        """∂top/∂bottom."""
+        return Frac((Op("∂"), top), (Op("∂"), bottom))
+
+    def eta(self) -> Sym:
+        return Sym("η")
+
+
+class Nielsen(Notation):
+    """a^l_j, z^l_j, δ^l_j, w^l_jk, b^l_j, C: layers counted from 1 at the input."""
+
+    name = "nielsen"
+
+    @staticmethod
+    def _pair(j: int, k: int) -> str:
+        return f"{j}{k}" if j < 10 and k < 10 else f"{j},{k}"
+
+    def o(self, m, j):
+        return Sym("a", str(j + 1), str(m + 1))
+
+    def net(self, m, j):
+        return Sym("z", str(j + 1), str(m + 1))
+
+    def delta(self, m, j):
+        return Sym("δ", str(j + 1), str(m + 1))
+
+    def w(self, l, i, j, new=False):
+        sup = str(l + 2) + ("+" if new else "")
+        return Sym("w", self._pair(j + 1, i + 1), sup)
+
+    def b(self, l, j, new=False):
+        return Sym("b", str(j + 1), str(l + 2) + ("+" if new else ""))
+
+    def y(self, j):
+        return Sym("y", str(j + 1))
+
+    def cost(self):
+        return Sym("C")
+
+    def cost_share(self, j):
+        return Sym("C", str(j + 1))
+
+    def neuron(self, m, j):
+        return f"neuron {j + 1} of layer {m + 1}"
+
+    def layer(self, m):
+        kind = "input" if m == 0 else "output" if m == self.L else "hidden"
+        return f"layer {m + 1} ({kind})"
+
+    def weight_name(self, l, i, j):
+        return f"w^{l + 2}_{self._pair(j + 1, i + 1)}"
+
+
+class Mazur(Notation):
+    """out_h1, net_h1, δ_o1, w1..wN, E_total: the names of Mazur's post."""
+
+    name = "mazur"
+
+    def _label(self, m: int, j: int) -> str:
+        if m == 0:
+            return f"i{j + 1}"
+        if m == self.L:
+            return f"o{j + 1}"
+        if self.L == 2:
+            return f"h{j + 1}"
+        return f"h{m}.{j + 1}"
+
+    def _number(self, l: int, i: int, j: int) -> int:
+        before = sum(self.sizes[k] * self.sizes[k + 1] for k in range(l))
+        return before + j * self.sizes[l] + i + 1
+
+    def o(self, m, j):
+        if m == 0:
+            return Sym(self._label(m, j), tight=True)
+        return Sym("out", self._label(m, j))
+
+    def net(self, m, j):
+        return Sym("net", self._label(m, j))
+
+    def delta(self, m, j):
+        return Sym("δ", self._label(m, j))
+
+    def w(self, l, i, j, new=False):
+        return Sym("w", str(self._number(l, i, j)), "+" if new else "", tight=True)
+
+    def b(self, l, j, new=False):
+        return Sym("b", self._label(l + 1, j), "+" if new else "")
+
+    def y(self, j):
+        return Sym("target", self._label(self.L, j))
+
+    def cost(self):
+        return Sym("E", "total")
+
+    def cost_share(self, j):
+        return Sym("E", self._label(self.L, j))
+
+    def neuron(self, m, j):
+        return self._label(m, j)
+
+    def layer(self, m):
+        return (
+            "input layer"
+            if m == 0
+            else "output layer"
+            if m == self.L
+            else ("hidden layer" if self.L == 2 else f"hidden layer {m}")
+        )
+
+    def weight_name(self, l, i, j):
+        return f"w{self._number(l, i, j)}"
+
+
+def get(name: str, sizes: list[int]) -> Notation:
+    """The notation called ``name`` (``"nielsen"`` or ``"mazur"``) for a network of ``sizes``."""
+    if not isinstance(name, str) or name.lower() not in NOTATIONS:
+        raise ValueError(f"notation must be one of {NOTATIONS}; got {name!r}")
+    return (Nielsen if name.lower() == "nielsen" else Mazur)(sizes)

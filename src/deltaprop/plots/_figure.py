@@ -1,0 +1,66 @@
+"""Figures without pyplot: a ``matplotlib.figure.Figure`` per picture, saved atomically.
+
+Nothing here touches matplotlib's global state (no ``pyplot``, no ``matplotlib.use``, no
+``rcParams``): a Figure made directly is drawn by the Agg renderer when it is saved.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+FORMATS = ("png", "svg")
+DPI = 100
+POSITIVE, NEGATIVE = "#c0392b", "#2e6fba"  # w > 0 red, w < 0 blue, as in most network diagrams
+
+
+def new_figure(figsize: tuple[float, float]) -> Figure:
+    fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def axes_or_new(ax, figsize: tuple[float, float]):
+    """``(fig, ax)``: the given axes and its figure, or a new figure with one axes."""
+    if ax is None:
+        fig = new_figure(figsize)
+        return fig, fig.add_subplot()
+    if not hasattr(ax, "figure") or not hasattr(ax, "plot"):
+        raise TypeError(f"ax must be a matplotlib Axes; got {type(ax).__name__}")
+    return ax.figure, ax
+
+
+def save_figure(fig: Figure, path) -> Path:
+    """Write ``fig`` to ``path`` as PNG or SVG (chosen by the extension), atomically.
+
+    The picture goes to a temporary file in the same folder, then replaces ``path``, so a
+    reader never sees half a file. Missing parent folders are created.
+    """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(f"path must end in .png or .svg; got {str(path)!r}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".{fmt}", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fig.savefig(fh, format=fmt, dpi=DPI)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def render_rgb(fig: Figure) -> np.ndarray:
+    """The figure drawn as an ``(height, width, 3)`` uint8 image."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()

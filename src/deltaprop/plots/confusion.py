@@ -1,0 +1,103 @@
+"""The confusion matrix and a gallery of misclassified examples."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from sklearn.metrics import confusion_matrix as _counts
+
+from ._figure import axes_or_new, new_figure
+
+MAX_GALLERY = 36
+
+
+def _labels_1d(values, name: str) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.ndim == 2 and arr.shape[1] > 1:
+        arr = arr.argmax(axis=1)  # one-hot rows or network outputs
+    elif arr.ndim == 2:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be class labels (n_samples,) or one-hot rows; got shape {arr.shape}")
+    return arr
+
+
+def confusion_matrix(y_true, y_pred, labels=None, ax=None, normalize: bool = False):
+    """Counts of true class (rows) against predicted class (columns); returns the Figure.
+
+    ``y_true`` and ``y_pred`` are labels ``(n_samples,)`` (or one-hot rows); ``labels`` fixes
+    the classes and their order; ``normalize`` shows each row as fractions of its class.
+    """
+    y_true, y_pred = _labels_1d(y_true, "y_true"), _labels_1d(y_pred, "y_pred")
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true and y_pred must have the same length; got {len(y_true)} and {len(y_pred)}")
+    if labels is None:
+        labels = np.union1d(y_true, y_pred)
+    labels = list(labels)
+    counts = _counts(y_true, y_pred, labels=labels)
+    shown = counts.astype(float)
+    if normalize:
+        shown = shown / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    k = len(labels)
+    fig, ax = axes_or_new(ax, (1.2 + 0.45 * k, 1.0 + 0.45 * k))
+    image = ax.imshow(shown, cmap="Blues")
+    fig.colorbar(image, ax=ax, shrink=0.8, label="fraction of class" if normalize else "count")
+    threshold = shown.max() / 2 if shown.size else 0
+    for i in range(k):
+        for j in range(k):
+            text = f"{shown[i, j]:.2f}" if normalize else str(counts[i, j])
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=7 if k > 10 else 8,
+                color="white" if shown[i, j] > threshold else "black",
+            )
+    ax.set_xticks(range(k), [str(c) for c in labels])
+    ax.set_yticks(range(k), [str(c) for c in labels])
+    accuracy = np.trace(counts) / max(counts.sum(), 1)
+    ax.set(xlabel="predicted class", ylabel="true class", title=f"Confusion matrix (accuracy {accuracy:.1%})")
+    return fig
+
+
+def misclassified_gallery(X, y_true, y_pred, image_shape=(28, 28), max_images: int = MAX_GALLERY):
+    """The first ``max_images`` misclassified inputs as images, titled "true → predicted".
+
+    ``X`` is ``(n_samples, h·w)`` (or ``(n_samples, h, w)``); ``image_shape`` is ``(h, w)``.
+    """
+    X = np.asarray(X, dtype=float)
+    y_true, y_pred = _labels_1d(y_true, "y_true"), _labels_1d(y_pred, "y_pred")
+    if len(X) != len(y_true) or len(y_true) != len(y_pred):
+        raise ValueError(
+            f"X, y_true and y_pred must have the same length; got {len(X)}, {len(y_true)}, {len(y_pred)}"
+        )
+    image_shape = tuple(image_shape)
+    if len(image_shape) != 2 or math.prod(image_shape) != math.prod(X.shape[1:]):
+        raise ValueError(
+            f"image_shape {image_shape} does not hold the {math.prod(X.shape[1:])} features "
+            f"of each sample; expected (height, width) with height·width = n_features"
+        )
+    if isinstance(max_images, bool) or not isinstance(max_images, int) or max_images < 1:
+        raise ValueError(f"max_images must be an integer ≥ 1; got {max_images!r}")
+    wrong = np.flatnonzero(y_true != y_pred)[:max_images]
+    if wrong.size == 0:
+        fig = new_figure((4, 1.5))
+        ax = fig.add_subplot()
+        ax.text(0.5, 0.5, "no misclassified examples", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
+    cols = min(wrong.size, 6)
+    rows = math.ceil(wrong.size / cols)
+    fig = new_figure((1.3 * cols, 1.45 * rows + 0.4))
+    axes = fig.subplots(rows, cols, squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    for ax, idx in zip(axes.flat, wrong):
+        ax.imshow(X[idx].reshape(image_shape), cmap="gray_r", interpolation="nearest")
+        ax.set_title(f"{y_true[idx]} → {y_pred[idx]}", fontsize=9, color="#c0392b")
+    n_wrong = int((y_true != y_pred).sum())
+    fig.suptitle(f"Misclassified: {n_wrong} of {len(y_true)} (true → predicted)", fontsize=10)
+    return fig

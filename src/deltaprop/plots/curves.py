@@ -1,0 +1,66 @@
+"""Learning curves: cost and accuracy per epoch, training and validation, and η if it varied."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._figure import new_figure
+
+LOG_RANGE = 100.0  # a cost spanning more than this factor is drawn on a log scale
+
+
+def _history_dict(history) -> dict[str, np.ndarray]:
+    data = getattr(history, "history", history)
+    if not isinstance(data, dict):
+        raise TypeError(f"history must be a History or its dict of lists; got {type(history).__name__}")
+    if not data.get("loss"):
+        raise ValueError("history holds no 'loss' values: nothing to draw (train for at least one epoch)")
+    return {k: np.asarray(v, dtype=float) for k, v in data.items()}
+
+
+def learning_curves(history):
+    """Cost and accuracy per epoch (training and validation); a third panel for η if it varied.
+
+    ``history`` is a :class:`~deltaprop.training.History` or its dict of lists with Keras's
+    names (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``, ``lr``). Returns the Figure.
+    """
+    h = _history_dict(history)
+    epochs = np.arange(1, len(h["loss"]) + 1)
+    has_acc = (
+        np.isfinite(h.get("accuracy", np.array([np.nan]))).any()
+        or np.isfinite(h.get("val_accuracy", np.array([np.nan]))).any()
+    )
+    lr = h.get("lr")
+    lr_varies = lr is not None and np.isfinite(lr).any() and np.nanmax(lr) != np.nanmin(lr)
+    n_panels = 1 + has_acc + lr_varies
+    fig = new_figure((4.2 * n_panels, 3.4))
+    axes = fig.subplots(1, n_panels, squeeze=False)[0]
+
+    ax = axes[0]
+    for key, label, style in (("loss", "training", "-"), ("val_loss", "validation", "--")):
+        if key in h and np.isfinite(h[key]).any():
+            ax.plot(epochs, h[key], style, marker="o", markersize=3, label=label)
+    cost = np.concatenate([h[k][np.isfinite(h[k])] for k in ("loss", "val_loss") if k in h])
+    if cost.size and cost.min() > 0 and cost.max() / cost.min() > LOG_RANGE:
+        ax.set_yscale("log")
+    if not np.isfinite(h["loss"]).all():
+        first = int(np.argmax(~np.isfinite(h["loss"])))
+        ax.axvline(first + 1, color="#c0392b", lw=1, ls=":", label="cost not finite")
+    ax.set(xlabel="epoch", ylabel="cost C", title="Cost")
+    ax.legend(fontsize=8)
+
+    if has_acc:
+        ax = axes[1]
+        for key, label, style in (("accuracy", "training", "-"), ("val_accuracy", "validation", "--")):
+            if key in h and np.isfinite(h[key]).any():
+                ax.plot(epochs, 100 * h[key], style, marker="o", markersize=3, label=label)
+        ax.set(xlabel="epoch", ylabel="accuracy (%)", title="Accuracy", ylim=(0, 100))
+        ax.legend(fontsize=8)
+    if lr_varies:
+        ax = axes[-1]
+        ax.plot(epochs, lr, marker="o", markersize=3, color="#555555")
+        ax.set(xlabel="epoch", ylabel="η", title="Learning rate")
+    for ax in axes:
+        ax.grid(alpha=0.3)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    return fig

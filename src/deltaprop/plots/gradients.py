@@ -1,0 +1,60 @@
+"""Per-layer |δ| and |∂C/∂w| over training: the vanishing gradient made visible.
+
+Each layer is a line (the median over its neurons and probe samples, or over its weights)
+with a band from the 25th to the 75th percentile, on a log scale. In a deep logistic
+network the lines of the first layers lie decades below the output layer's: σ' ≤ 1/4, so
+every layer δ passes back through shrinks it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..diagnostics.gradient_stats import PERCENTILES, GradientStats
+from ._figure import new_figure
+
+LOW, MID, HIGH = PERCENTILES.index(25), PERCENTILES.index(50), PERCENTILES.index(75)
+
+
+def _stats(stats) -> GradientStats:
+    if isinstance(stats, GradientStats):
+        return stats
+    if isinstance(stats, dict):
+        return GradientStats.from_dict(stats)
+    if isinstance(stats, (str, bytes)) or hasattr(stats, "__fspath__"):
+        return GradientStats.from_json(stats)
+    raise TypeError(
+        f"stats must be a GradientStats, its dict or a gradients.json path; got {type(stats).__name__}"
+    )
+
+
+def gradient_distributions(stats):
+    """Two panels, |δ| and |∂C/∂w| per layer against the epoch, median and interquartile band."""
+    stats = _stats(stats)
+    if not stats.records:
+        raise ValueError("stats holds no records: train with a GradientStats callback first")
+    epochs = stats.epochs + 1
+    fig = new_figure((9.5, 3.6))
+    axes = fig.subplots(1, 2)
+    n_layers = len(stats.layers)
+    colours = [f"C{l % 10}" for l in range(n_layers)]
+    for ax, key, title in (
+        (axes[0], "delta", "|δ| = |∂C/∂net| per layer"),
+        (axes[1], "grad_w", "|∂C/∂w| per layer"),
+    ):
+        p = stats.percentiles(key)
+        for l, layer in enumerate(stats.layers):
+            where = "output" if l == n_layers - 1 else f"hidden {l + 1}"
+            label = f"{where} ({layer['activation']}, {layer['n_units']})"
+            mid = np.where(p[:, l, MID] > 0, p[:, l, MID], np.nan)
+            ax.plot(epochs, mid, marker="o", markersize=3, color=colours[l], label=label)
+            low = np.where(p[:, l, LOW] > 0, p[:, l, LOW], np.nan)
+            ax.fill_between(epochs, low, p[:, l, HIGH], color=colours[l], alpha=0.18, lw=0)
+        if np.nanmax(p[:, :, MID], initial=0) > 0:
+            ax.set_yscale("log")
+        ax.set(xlabel="epoch", title=title)
+        ax.grid(alpha=0.3, which="both")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    axes[0].set_ylabel("median, 25-75 % band")
+    axes[1].legend(fontsize=7, loc="best")
+    return fig

@@ -1,0 +1,138 @@
+"""The network drawn as the textbook draws it: neurons by layer, weights as lines.
+
+Each connection w_ij is a line coloured by its sign (red w > 0, blue w < 0) and as wide as
+|w| allows; given an example (x, y), each neuron is filled by its error δ = ∂C_x/∂net from
+backpropagation (input neurons, which have no δ, show x). Layers larger than
+``max_neurons`` show their first and last neurons with an ellipsis between.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle
+
+from ._figure import NEGATIVE, POSITIVE, axes_or_new
+
+MAX_NEURONS = 12
+MAX_LINE_WIDTH = 4.0
+MIN_LINE_WIDTH = 0.3
+RADIUS = 0.18
+DELTA_CMAP = "PuOr"
+
+
+def _shown(n: int, max_neurons: int) -> list[int]:
+    """Indices of the neurons drawn for a layer of ``n``: all, or the first and last halves."""
+    if n <= max_neurons:
+        return list(range(n))
+    head = max_neurons // 2
+    return list(range(head)) + list(range(n - (max_neurons - head), n))
+
+
+def _positions(shown: list[int], n: int, max_neurons: int) -> dict[int, float]:
+    """Vertical position of each shown neuron, top first, leaving a gap for the ellipsis."""
+    slots = len(shown) + (1 if n > len(shown) else 0)
+    top = (slots - 1) / 2
+    pos, k = {}, 0
+    for i in shown:
+        if n > len(shown) and k == max_neurons // 2:
+            k += 1  # the ellipsis's slot
+        pos[i] = top - k
+        k += 1
+    return pos
+
+
+def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS):
+    """Draw ``net``; with ``x`` ``(n_0,)`` and ``y`` ``(n_L,)`` or a label, colour neurons by δ.
+
+    Every line is a :class:`~matplotlib.lines.Line2D` whose ``gid`` is ``"w[l][i,j]"``, so
+    the weight it shows can be looked up. Returns the Figure.
+    """
+    if not hasattr(net, "weights") or not hasattr(net, "sizes"):
+        raise TypeError(f"net must be a deltaprop Network; got {type(net).__name__}")
+    if isinstance(max_neurons, bool) or not isinstance(max_neurons, int) or max_neurons < 2:
+        raise ValueError(f"max_neurons must be an integer ≥ 2; got {max_neurons!r}")
+    if y is not None and x is None:
+        raise ValueError("y was given without x: the δ of an example needs both x and y")
+    sizes = net.sizes
+    fig, ax = axes_or_new(ax, (1.8 * len(sizes) + 2.5, 0.45 * min(max(sizes), max_neurons + 1) + 2))
+    shown = [_shown(n, max_neurons) for n in sizes]
+    pos = [_positions(s, n, max_neurons) for s, n in zip(shown, sizes)]
+
+    values: list[np.ndarray | None] = [None] * len(sizes)
+    label = None
+    if x is not None:
+        x = np.asarray(x, dtype=float).reshape(1, -1)
+        values[0] = x[0]
+        if y is None:
+            fp = net.forward(x)
+            values[1:] = [o[0] for o in fp.o[1:]]
+            label = "output o"
+        else:
+            yy = np.asarray(y)
+            yy = yy.reshape(1) if yy.ndim == 0 else yy.reshape(1, -1)
+            grads = net.backprop(x, yy)
+            values[1:] = [d[0] for d in grads.deltas]
+            label = "δ = ∂C/∂net"
+
+    w_max = max(float(np.abs(w).max()) for w in net.weights) or 1.0
+    for l, w in enumerate(net.weights):
+        for i in shown[l]:
+            for j in shown[l + 1]:
+                wij = float(w[i, j])
+                width = MIN_LINE_WIDTH + (MAX_LINE_WIDTH - MIN_LINE_WIDTH) * abs(wij) / w_max
+                line = Line2D(
+                    [l, l + 1],
+                    [pos[l][i], pos[l + 1][j]],
+                    color=POSITIVE if wij >= 0 else NEGATIVE,
+                    linewidth=width,
+                    alpha=0.75,
+                    zorder=1,
+                    solid_capstyle="round",
+                )
+                line.set_gid(f"w[{l}][{i},{j}]")
+                ax.add_line(line)
+
+    hidden = [v for v in values[1:] if v is not None]
+    scale = max((float(np.abs(v).max()) for v in hidden), default=0.0) or 1.0
+    norm = TwoSlopeNorm(vcenter=0.0, vmin=-scale, vmax=scale)
+    cmap = colormaps[DELTA_CMAP]
+    for l, n in enumerate(sizes):
+        for i in shown[l]:
+            v = values[l]
+            if v is None or l == 0:
+                face = (
+                    "#f4f4f4" if v is None else str(0.95 - 0.6 * min(1.0, abs(v[i]) / (np.abs(v).max() or 1)))
+                )
+            else:
+                face = cmap(norm(v[i]))
+            ax.add_patch(
+                Circle((l, pos[l][i]), RADIUS, facecolor=face, edgecolor="#333333", lw=1.0, zorder=2)
+            )
+            if v is not None and len(shown[l]) <= max_neurons:
+                ax.text(
+                    l, pos[l][i] - RADIUS - 0.05, f"{v[i]:.2g}", ha="center", va="top", fontsize=7, zorder=3
+                )
+        if n > len(shown[l]):
+            ax.text(
+                l, pos[l][shown[l][max_neurons // 2 - 1]] - 1.0, "⋮", ha="center", va="center", fontsize=16
+            )
+        act = "input" if l == 0 else net.activation_names[l - 1]
+        top = max(pos[l].values())
+        ax.text(l, top + 0.7, f"{act}\n{n} neurons", ha="center", va="bottom", fontsize=8)
+    if label is not None and y is not None:
+        fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, label=label)
+    ax.add_line(Line2D([], [], color=POSITIVE, lw=2, label="w > 0"))
+    ax.add_line(Line2D([], [], color=NEGATIVE, lw=2, label="w < 0"))
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.02), ncol=2, fontsize=8, frameon=False)
+    height = max(max(p.values()) for p in pos)
+    ax.set_xlim(-0.5, len(sizes) - 0.5)
+    ax.set_ylim(-height - 1.0, height + 1.5)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    title = f"Network {sizes}, cost {net.cost.name}"
+    ax.set_title(title + (f" — neurons show {label}" if label else ""), fontsize=10)
+    return fig

@@ -1,0 +1,193 @@
+"""Training data at the boundary: checked once, never copied whole, gathered batch by batch.
+
+``check_inputs`` validates X without converting it: a float32 X stays float32 for a float64
+network and is cast one mini-batch at a time. ``check_targets`` reads Y as integer class
+labels, one-hot rows, 0/1 labels of a single-output net, or real regression targets.
+``Gatherer`` copies the rows of a mini-batch, by index, into preallocated C-contiguous
+buffers of the network's dtype, which the training step then reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import _as_numeric, _check_finite, check_labels
+
+# Rows checked for NaN/inf at a time, so the check never allocates a mask the size of X.
+FINITE_CHECK_ROWS = 8192
+# Dense one-hot targets are built once when they hold at most this many numbers (64 MB in
+# float64); beyond that they are built per mini-batch.
+ONE_HOT_ONCE_LIMIT = 1 << 23
+
+CLASSES, BINARY, REGRESSION = "classes", "binary", "regression"
+
+
+def check_inputs(X, n_in: int, name: str = "X") -> np.ndarray:
+    """``X`` as a finite 2-D ``(n_samples, n_in)`` array of numbers, in its own dtype (no copy)."""
+    arr = _as_numeric(X, name)
+    if arr.ndim != 2:
+        hint = (
+            f" Reshape a single sample with {name}.reshape(1, -1)."
+            if arr.ndim == 1
+            else " Flatten each sample, e.g. X.reshape(len(X), -1)."
+            if arr.ndim > 2
+            else ""
+        )
+        raise ValueError(
+            f"{name} must be a 2-D array of shape (n_samples, {n_in}); got a {arr.ndim}-D "
+            f"array of shape {arr.shape}.{hint}"
+        )
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty: got shape {arr.shape}; need at least one sample")
+    if arr.shape[1] != n_in:
+        raise ValueError(
+            f"{name} has {arr.shape[1]} features per sample, but the network expects "
+            f"{n_in} (its input layer size); got shape {arr.shape}"
+        )
+    if arr.dtype.kind == "f":
+        for start in range(0, arr.shape[0], FINITE_CHECK_ROWS):
+            chunk = arr[start : start + FINITE_CHECK_ROWS]
+            if not np.isfinite(chunk).all():
+                bad = np.argwhere(~np.isfinite(chunk))[0]
+                row, col = int(bad[0]) + start, int(bad[1])
+                raise ValueError(
+                    f"{name} contains NaN or infinity (first at index ({row}, {col}): "
+                    f"{arr[row, col]!r}); remove or impute those values"
+                )
+    return arr
+
+
+@dataclass
+class Targets:
+    """What Y turned out to be.
+
+    ``kind`` is ``"classes"`` (labels 0..n_out−1, one-hot for the output layer),
+    ``"binary"`` (a single output trained towards 0/1 labels, predicted by a > 0.5) or
+    ``"regression"`` (real targets, no accuracy). ``labels`` is ``(n_samples,)`` int64 for
+    the first two; ``values`` is the ``(n_samples, n_out)`` array of real targets otherwise.
+    """
+
+    kind: str
+    n_out: int
+    labels: np.ndarray | None = None
+    values: np.ndarray | None = None
+
+    @property
+    def classify(self) -> bool:
+        return self.kind != REGRESSION
+
+    def __len__(self) -> int:
+        return len(self.labels) if self.labels is not None else len(self.values)
+
+
+def _is_binary(arr: np.ndarray) -> bool:
+    return bool(np.all((arr == 0) | (arr == 1)))
+
+
+def check_targets(Y, n_out: int, n_samples: int, name: str = "Y") -> Targets:
+    """Read ``Y`` as labels ``(n,)``, one-hot ``(n, n_out)`` or real targets ``(n, n_out)``."""
+    arr = _as_numeric(Y, name)
+    if arr.ndim not in (1, 2):
+        raise ValueError(
+            f"{name} must be class labels of shape (n_samples,) or targets of shape "
+            f"(n_samples, {n_out}); got a {arr.ndim}-D array of shape {arr.shape}"
+        )
+    if arr.shape[0] != n_samples:
+        raise ValueError(
+            f"X and {name} have different numbers of samples: X has {n_samples}, {name} has {arr.shape[0]}"
+        )
+    if arr.dtype.kind == "b":
+        arr = arr.astype(np.int64)
+    if arr.ndim == 1 and n_out > 1:
+        return Targets(CLASSES, n_out, labels=check_labels(arr, n_out, name))
+    _check_finite(arr, name)
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.shape[1] != n_out:
+        raise ValueError(
+            f"{name} has {arr.shape[1]} columns, but the network has {n_out} outputs; "
+            f"got shape {arr.shape}, expected ({n_samples}, {n_out}) or labels ({n_samples},)"
+        )
+    if _is_binary(arr):
+        if n_out == 1:
+            return Targets(BINARY, 1, labels=arr[:, 0].astype(np.int64))
+        if np.all(arr.sum(axis=1) == 1):
+            return Targets(CLASSES, n_out, labels=arr.argmax(axis=1).astype(np.int64))
+    return Targets(REGRESSION, n_out, values=arr)
+
+
+def count_correct(a: np.ndarray, labels: np.ndarray) -> int:
+    """How many rows of outputs a ``(n, n_out)`` predict ``labels`` ``(n,)``: argmax, or a > 0.5."""
+    if a.shape[1] == 1:
+        return int(np.count_nonzero((a[:, 0] > 0.5) == labels))
+    return int(np.count_nonzero(a.argmax(axis=1) == labels))
+
+
+class Gatherer:
+    """Copies the rows ``idx`` of X and of the targets into reused buffers of ``dtype``.
+
+    The fast path of the loop: ``np.take(..., out=)`` writes straight into the buffer when X
+    already has the network's dtype; otherwise rows go to a scratch buffer of X's own dtype
+    and are cast with ``np.copyto``, so X is never converted whole.
+    """
+
+    def __init__(self, X: np.ndarray, targets: Targets, dtype: np.dtype, batch_size: int):
+        self.X = X
+        self.targets = targets
+        self.dtype = dtype
+        n_in, n_out = X.shape[1], targets.n_out
+        self._xbuf = np.empty((batch_size, n_in), dtype=dtype)
+        self._xscratch = None if X.dtype == dtype else np.empty((batch_size, n_in), dtype=X.dtype)
+        self._ybuf = np.empty((batch_size, n_out), dtype=dtype)
+        self._rows = np.arange(batch_size)
+        self._dense = None  # the full target matrix in `dtype`, when small enough to build once
+        if targets.kind == REGRESSION:
+            values = targets.values
+            if values.dtype == dtype and values.flags.c_contiguous:
+                self._dense = values
+            elif values.size <= ONE_HOT_ONCE_LIMIT:
+                self._dense = np.ascontiguousarray(values, dtype=dtype)
+        elif len(targets) * n_out <= ONE_HOT_ONCE_LIMIT:
+            self._dense = self._encode(targets.labels, np.empty((len(targets), n_out), dtype=dtype))
+
+    def _encode(self, labels: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """One-hot rows (or a 0/1 column for a single output) for ``labels`` into ``out``."""
+        if self.targets.n_out == 1:
+            out[:, 0] = labels
+        else:
+            n = len(labels)
+            rows = self._rows[:n] if n <= len(self._rows) else np.arange(n)
+            out.fill(0.0)
+            out[rows, labels] = 1.0
+        return out
+
+    def x(self, idx: np.ndarray) -> np.ndarray:
+        """Rows ``idx`` of X as a C-contiguous ``(len(idx), n_in)`` array of ``dtype``."""
+        nb = len(idx)
+        out = self._xbuf[:nb]
+        if self._xscratch is None:
+            np.take(self.X, idx, axis=0, out=out, mode="clip")  # 'clip': no extra buffering
+        else:
+            scratch = self._xscratch[:nb]
+            np.take(self.X, idx, axis=0, out=scratch, mode="clip")
+            np.copyto(out, scratch, casting="unsafe")
+        return out
+
+    def y(self, idx: np.ndarray) -> np.ndarray:
+        """Targets of rows ``idx`` as a C-contiguous ``(len(idx), n_out)`` array of ``dtype``."""
+        out = self._ybuf[: len(idx)]
+        if self._dense is not None:
+            np.take(self._dense, idx, axis=0, out=out, mode="clip")
+            return out
+        if self.targets.kind == REGRESSION:
+            np.copyto(out, self.targets.values[idx], casting="unsafe")
+            return out
+        return self._encode(self.targets.labels[idx], out)
+
+
+def iter_chunks(n: int, chunk: int):
+    """``(start, stop)`` pairs covering 0..n in steps of ``chunk``."""
+    for start in range(0, n, chunk):
+        yield start, min(start + chunk, n)

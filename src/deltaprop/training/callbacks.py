@@ -1,0 +1,254 @@
+"""The standard callbacks, with Keras's names and meanings.
+
+``EarlyStopping`` and ``ReduceLROnPlateau`` watch a logged quantity (``monitor``) at each
+epoch's end; ``ModelCheckpoint`` saves the network (atomically, through
+:mod:`deltaprop.files`); ``TerminateOnNaN`` turns a non-finite cost into a graceful stop
+instead of a :class:`~deltaprop.errors.DivergenceError`; ``ProgressLogger`` writes one line
+per epoch (``fit(verbose=1)`` adds one). Each reads the run through ``self.run``
+(see :mod:`deltaprop.training.callback`).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+
+from .._validation import check_positive_float, check_positive_int
+from .callback import Callback
+
+MODES = ("auto", "min", "max")
+
+
+class _Monitor(Callback):
+    """A callback that watches one logged quantity, improving downwards (min) or upwards (max)."""
+
+    def __init__(self, monitor: str, mode: str, min_delta: float):
+        if not isinstance(monitor, str):
+            raise TypeError(
+                f"monitor must be the name of a logged quantity such as 'val_loss'; got {monitor!r}"
+            )
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}; got {mode!r}")
+        self.monitor = monitor
+        self.mode = mode
+        self.min_delta = abs(check_positive_float(min_delta, "min_delta", allow_zero=True))
+        self.maximise = mode == "max" or (mode == "auto" and "acc" in monitor)
+
+    def _check_monitor(self) -> None:
+        """Refuse, before the first update, to watch a quantity the run will not log."""
+        logged = self.run.metrics
+        if self.monitor not in logged:
+            hint = (
+                " Pass validation_data or validation_split to fit, or monitor the training loss."
+                if self.monitor.startswith("val_")
+                else ""
+            )
+            raise ValueError(
+                f"{type(self).__name__} monitors {self.monitor!r}, which this run does not log; "
+                f"it logs {logged}.{hint}"
+            )
+
+    def _improved(self, current: float, best: float) -> bool:
+        if math.isnan(current):
+            return False
+        if self.maximise:
+            return current > best + self.min_delta
+        return current < best - self.min_delta
+
+    def _worst(self) -> float:
+        return -math.inf if self.maximise else math.inf
+
+
+class EarlyStopping(_Monitor):
+    """Stop training when ``monitor`` has stopped improving.
+
+    An epoch improves when the monitored value beats the best so far by more than
+    ``min_delta``. After ``patience`` epochs in a row without improvement, training stops
+    (at the end of that epoch); with ``restore_best_weights`` the network then gets back
+    the weights and biases of its best epoch. As in Keras, weights are restored only when
+    this callback stops the run. ``stopped_epoch`` and ``best_epoch`` count from 0.
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        min_delta: float = 0.0,
+        patience: int = 0,
+        mode: str = "auto",
+        restore_best_weights: bool = False,
+    ):
+        super().__init__(monitor, mode, min_delta)
+        self.patience = check_positive_int(patience, "patience", allow_zero=True)
+        self.restore_best_weights = bool(restore_best_weights)
+
+    def on_train_begin(self, logs=None):
+        self._check_monitor()
+        self.wait = 0
+        self.best = self._worst()
+        self.best_epoch: int | None = None
+        self.best_weights = None
+        self.stopped_epoch: int | None = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        current = (logs or {}).get(self.monitor, math.nan)
+        self.wait += 1
+        if self._improved(current, self.best):
+            self.best, self.best_epoch, self.wait = current, epoch, 0
+            if self.restore_best_weights:
+                net = self.run.network
+                self.best_weights = ([w.copy() for w in net.weights], [b.copy() for b in net.biases])
+            return
+        if self.wait >= self.patience and self.best_epoch is not None:
+            self.stopped_epoch = epoch
+            self.run.stop_training = True
+            reason = (
+                f"EarlyStopping: {self.monitor} did not improve for {self.wait} epoch(s) after its best "
+                f"{self.best:.6g} at epoch {self.best_epoch + 1}"
+            )
+            if self.restore_best_weights and self.best_weights is not None:
+                self.run.network.weights, self.run.network.biases = self.best_weights
+                reason += "; the weights of that epoch were restored"
+            self.run.history.stopped_reason = reason
+            self.run.history.stopped_epoch = epoch
+
+
+class ReduceLROnPlateau(_Monitor):
+    """Multiply η by ``factor`` when ``monitor`` has not improved for ``patience`` epochs.
+
+    After a reduction, ``cooldown`` epochs pass before counting resumes; η never goes below
+    ``min_lr``. Improvement means beating the best by more than ``min_delta``, as in Keras.
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        factor: float = 0.1,
+        patience: int = 10,
+        mode: str = "auto",
+        min_delta: float = 1e-4,
+        cooldown: int = 0,
+        min_lr: float = 0.0,
+    ):
+        super().__init__(monitor, mode, min_delta)
+        factor = check_positive_float(factor, "factor")
+        if factor >= 1.0:
+            raise ValueError(f"factor must be in (0, 1) so that η goes down; got {factor}")
+        self.factor = factor
+        self.patience = check_positive_int(patience, "patience", allow_zero=True)
+        self.cooldown = check_positive_int(cooldown, "cooldown", allow_zero=True)
+        self.min_lr = check_positive_float(min_lr, "min_lr", allow_zero=True)
+
+    def on_train_begin(self, logs=None):
+        self._check_monitor()
+        self.wait = 0
+        self.cooldown_counter = 0
+        self.best = self._worst()
+
+    def on_epoch_end(self, epoch, logs=None):
+        current = (logs or {}).get(self.monitor, math.nan)
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.wait = 0
+        if self._improved(current, self.best):
+            self.best, self.wait = current, 0
+            return
+        if self.cooldown_counter > 0:
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            optimizer = self.run.optimizer
+            old = optimizer.learning_rate
+            new = max(old * self.factor, self.min_lr)
+            if new < old and new > 0:
+                optimizer.learning_rate = new
+                self.cooldown_counter = self.cooldown
+                self.wait = 0
+
+
+class TerminateOnNaN(Callback):
+    """Stop gracefully on a non-finite cost instead of raising ``DivergenceError``.
+
+    The loop checks every batch's cost itself; this callback's presence tells it what to
+    do then: restore the weights of the last good epoch, record the reason in
+    ``history.stopped_reason`` and end the run normally (``on_train_end`` is called).
+    """
+
+
+class ModelCheckpoint(_Monitor):
+    """Save the network to ``filepath`` at the end of each epoch, atomically.
+
+    ``filepath`` may hold ``str.format`` fields: ``{epoch}`` (counted from 1, as in Keras's
+    file names) and any logged name, e.g. ``"model-{epoch:02d}-{val_loss:.3f}.safetensors"``.
+    With ``save_best_only`` only an epoch that improves ``monitor`` is saved. A network with
+    a non-finite weight is never written (``skipped`` lists those epochs). Saving goes
+    through :func:`deltaprop.files.save` (safetensors, temporary file then ``os.replace``).
+    """
+
+    def __init__(
+        self,
+        filepath,
+        monitor: str = "val_loss",
+        save_best_only: bool = False,
+        mode: str = "auto",
+    ):
+        super().__init__(monitor, mode, 0.0)
+        self.filepath = filepath
+        self.save_best_only = bool(save_best_only)
+        self.saved: list[str] = []
+        self.skipped: list[int] = []
+
+    def on_train_begin(self, logs=None):
+        if self.save_best_only:
+            self._check_monitor()
+        self.best = self._worst()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.save_best_only:
+            current = logs.get(self.monitor, math.nan)
+            if not self._improved(current, self.best):
+                return
+            self.best = current
+        net = self.run.network
+        if not all(np.isfinite(p).all() for p in (*net.weights, *net.biases)):
+            self.skipped.append(epoch)
+            return
+        from .. import files  # the model-file layer, imported only when a checkpoint is written
+
+        path = str(self.filepath).format(epoch=epoch + 1, **logs)
+        files.save(net, path)
+        self.saved.append(path)
+
+
+class ProgressLogger(Callback):
+    """Write one line per epoch (``epoch 3/30 - loss: ... - val_accuracy: ... - 1.2s``).
+
+    ``stream`` defaults to ``sys.stdout``, read when the line is written. This is the
+    only thing in the library that prints, and it does so only when asked
+    (``fit(verbose=1)`` or passing it in ``callbacks``).
+    """
+
+    def __init__(self, stream=None):
+        self.stream = stream
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        epochs = self.run.params.get("epochs", "?") if self.run is not None else "?"
+        parts = [f"epoch {epoch + 1}/{epochs}"]
+        for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+            if key in logs:
+                parts.append(f"{key}: {logs[key]:.4f}")
+        if "lr" in logs:
+            parts.append(f"lr: {logs['lr']:.3g}")
+        if "time" in logs:
+            parts.append(f"{logs['time']:.1f}s")
+        stream = self.stream if self.stream is not None else sys.stdout
+        print(" - ".join(parts), file=stream, flush=True)
+
+    def on_train_end(self, logs=None):
+        reason = self.run.history.stopped_reason if self.run is not None else None
+        if reason:
+            stream = self.stream if self.stream is not None else sys.stdout
+            print(f"stopped: {reason}", file=stream, flush=True)

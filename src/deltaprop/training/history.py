@@ -1,0 +1,207 @@
+"""History: what a training run recorded, epoch by epoch, and how it is saved.
+
+``history.history`` is a dict of lists with Keras's names — ``loss`` and ``accuracy`` (on
+the training data, running means over the epoch's mini-batches), ``val_loss`` and
+``val_accuracy`` (on the validation data at the end of the epoch), ``lr`` (η during the
+epoch) and ``time`` (seconds) — one entry per completed epoch; ``history.epoch`` lists
+those epochs (counted from 0, as in Keras); ``history.params`` holds the run's settings
+(epochs, batch_size, seed, ...). Every list has the same length: a value an epoch did not
+record is NaN.
+
+Files are written atomically (a temporary file in the same folder, then ``os.replace``),
+so a crash never leaves half a history behind. JSON keeps everything; CSV keeps the
+per-epoch table only (an ``epoch`` column, then one column per name).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+FORMAT = "deltaprop-history"
+FORMAT_VERSION = 1
+
+# The order in which the usual names are shown and written; others follow alphabetically.
+KNOWN_KEYS = ("loss", "accuracy", "val_loss", "val_accuracy", "lr", "time")
+
+
+def _sort_keys(keys) -> list[str]:
+    known = [k for k in KNOWN_KEYS if k in keys]
+    return known + sorted(k for k in keys if k not in KNOWN_KEYS)
+
+
+def _write_atomic(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, then ``os.replace``."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _finite_or_none(value):
+    """JSON has no NaN or infinity: store them as null (read back as NaN)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+class History:
+    """Per-epoch records of a training run.
+
+    Attributes
+    ----------
+    history : dict[str, list[float]]
+        One list per name (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``, ``lr``,
+        ``time``), one entry per completed epoch.
+    epoch : list[int]
+        The epochs recorded, counted from 0.
+    params : dict
+        The run's settings: epochs, batch_size, n_samples, steps_per_epoch, seed, ...
+    stopped_reason : str or None
+        Why training ended before ``params["epochs"]``, in words (early stopping, a
+        non-finite cost under ``TerminateOnNaN``, an interruption); None if it ran to the end.
+    stopped_epoch : int or None
+        The epoch (from 0) at which it stopped early, where that applies.
+    """
+
+    def __init__(self, params: dict | None = None):
+        self.history: dict[str, list[float]] = {}
+        self.epoch: list[int] = []
+        self.params: dict = dict(params or {})
+        self.stopped_reason: str | None = None
+        self.stopped_epoch: int | None = None
+
+    def append(self, epoch: int, logs: dict) -> None:
+        """Record the ``logs`` of one completed ``epoch``; names new or missing become NaN."""
+        n_before = len(self.epoch)
+        for key in logs:
+            if key not in self.history:
+                self.history[key] = [math.nan] * n_before
+        for key, values in self.history.items():
+            value = logs.get(key, math.nan)
+            values.append(float(value) if value is not None else math.nan)
+        self.epoch.append(int(epoch))
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def __getitem__(self, key: str) -> list[float]:
+        return self.history[key]
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, History):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
+
+    def best(self, monitor: str = "val_loss", mode: str = "auto") -> tuple[int, float]:
+        """``(epoch, value)`` of the best recorded ``monitor`` (min, or max for accuracies)."""
+        if monitor not in self.history:
+            raise KeyError(f"monitor {monitor!r} was not recorded; recorded: {_sort_keys(self.history)}")
+        maximise = mode == "max" or (mode == "auto" and "acc" in monitor)
+        pairs = [(e, v) for e, v in zip(self.epoch, self.history[monitor]) if not math.isnan(v)]
+        if not pairs:
+            raise ValueError(f"monitor {monitor!r} has no recorded values")
+        return (max if maximise else min)(pairs, key=lambda p: p[1])
+
+    def __repr__(self) -> str:
+        if not self.epoch:
+            return "History(no epochs)"
+        last = ", ".join(f"{k}={self.history[k][-1]:.4g}" for k in _sort_keys(self.history) if k != "time")
+        stopped = f", stopped: {self.stopped_reason}" if self.stopped_reason else ""
+        return f"History({len(self.epoch)} epochs {self.epoch[0]}..{self.epoch[-1]}; last: {last}{stopped})"
+
+    # --- plain data ------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        """Everything as JSON-ready plain data (NaN and infinities become None)."""
+        return {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "epoch": list(self.epoch),
+            "history": {k: [_finite_or_none(v) for v in self.history[k]] for k in _sort_keys(self.history)},
+            "params": self.params,
+            "stopped_reason": self.stopped_reason,
+            "stopped_epoch": self.stopped_epoch,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> History:
+        """The inverse of :meth:`to_dict`."""
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError(f"not a deltaprop history: expected a dict with format={FORMAT!r}")
+        if data.get("version") != FORMAT_VERSION:
+            raise ValueError(
+                f"history format version {data.get('version')!r} is not supported; expected {FORMAT_VERSION}"
+            )
+        hist = cls(data.get("params") or {})
+        hist.epoch = [int(e) for e in data["epoch"]]
+        for key, values in data["history"].items():
+            if len(values) != len(hist.epoch):
+                raise ValueError(
+                    f"history[{key!r}] has {len(values)} values but {len(hist.epoch)} epochs are recorded"
+                )
+            hist.history[key] = [math.nan if v is None else float(v) for v in values]
+        hist.stopped_reason = data.get("stopped_reason")
+        hist.stopped_epoch = data.get("stopped_epoch")
+        return hist
+
+    def copy(self) -> History:
+        return History.from_dict(json.loads(json.dumps(self.to_dict())))
+
+    # --- files -----------------------------------------------------------------------
+
+    def to_json(self, path: str | os.PathLike) -> None:
+        """Write everything (table, params, why it stopped) as JSON, atomically."""
+        _write_atomic(path, json.dumps(self.to_dict(), indent=1, allow_nan=False) + "\n")
+
+    @classmethod
+    def from_json(cls, path: str | os.PathLike) -> History:
+        with open(path, encoding="utf-8") as fh:
+            return cls.from_dict(json.load(fh))
+
+    def to_csv(self, path: str | os.PathLike) -> None:
+        """Write the per-epoch table (``epoch``, then one column per name) as CSV, atomically.
+
+        Floats are written with ``repr``, so reading them back gives the same values.
+        """
+        keys = _sort_keys(self.history)
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["epoch", *keys])
+        for row, epoch in enumerate(self.epoch):
+            writer.writerow([epoch, *(repr(self.history[k][row]) for k in keys)])
+        _write_atomic(path, buf.getvalue())
+
+    @classmethod
+    def from_csv(cls, path: str | os.PathLike) -> History:
+        """Read a table written by :meth:`to_csv` (params are not kept in CSV)."""
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.reader(fh))
+        if not rows or rows[0][:1] != ["epoch"]:
+            raise ValueError(f"{os.fspath(path)!r} is not a history CSV: its first column must be 'epoch'")
+        header = rows[0]
+        hist = cls()
+        hist.history = {k: [] for k in header[1:]}
+        for line, row in enumerate(rows[1:], start=2):
+            if len(row) != len(header):
+                raise ValueError(
+                    f"{os.fspath(path)!r} line {line} has {len(row)} fields; expected {len(header)}"
+                )
+            hist.epoch.append(int(row[0]))
+            for key, value in zip(header[1:], row[1:]):
+                hist.history[key].append(float(value))
+        return hist

@@ -1,0 +1,85 @@
+"""Evaluation: the cost C and the accuracy of a network on a data set, forward passes only.
+
+Both run over the data in chunks of ``batch_size`` rows gathered into one reused buffer
+of the network's dtype, so a large float32 or uint8 X is never converted whole.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import check_positive_int
+from ._data import Gatherer, Targets, check_inputs, check_targets, count_correct, iter_chunks
+
+# Rows per forward pass when evaluating: large enough for fast matrix products, small
+# enough that the layer outputs of a chunk stay in cache-friendly tens of megabytes.
+EVAL_CHUNK = 4096
+
+
+class Evaluator:
+    """Forward passes over rows ``idx`` of checked data (all rows if None), chunk by chunk.
+
+    Built once per data set (buffers and targets are prepared here), then called after
+    every epoch: ``evaluator()`` → ``{"loss": C, "accuracy": ...}`` with C averaged over
+    the samples and accuracy only for classification targets.
+    """
+
+    def __init__(
+        self, net, X: np.ndarray, targets: Targets, idx: np.ndarray | None = None, chunk: int = EVAL_CHUNK
+    ):
+        self.net, self.X, self.targets, self.idx = net, X, targets, idx
+        self.n = X.shape[0] if idx is None else len(idx)
+        self.chunk = min(chunk, self.n)
+        self.gather = Gatherer(X, targets, net.dtype, self.chunk)
+        self.direct = idx is None and X.dtype == net.dtype  # slices of X are used as they are
+
+    def __call__(self) -> dict:
+        net, targets, idx = self.net, self.targets, self.idx
+        cost_sum, correct = 0.0, 0
+        for start, stop in iter_chunks(self.n, self.chunk):
+            rows = np.arange(start, stop) if idx is None else idx[start:stop]
+            xb = self.X[start:stop] if self.direct else self.gather.x(rows)
+            a = net._predict(xb)
+            cost_sum += net.cost.value(a, self.gather.y(rows)) * (stop - start)
+            if targets.classify:
+                correct += count_correct(a, targets.labels[rows])
+        logs = {"loss": cost_sum / self.n}
+        if targets.classify:
+            logs["accuracy"] = correct / self.n
+        return logs
+
+
+def evaluate(net, X, Y, batch_size: int | None = None) -> dict:
+    """The cost and, for classification targets, the accuracy of ``net`` on ``(X, Y)``.
+
+    Parameters
+    ----------
+    X : array ``(n_samples, n_0)``
+        Inputs, any real dtype (cast chunk by chunk to the network's dtype).
+    Y : array ``(n_samples,)`` or ``(n_samples, n_L)``
+        Integer class labels, one-hot rows, 0/1 labels of a single-output network, or real
+        targets (regression: no accuracy).
+    batch_size : int, optional
+        Rows per forward pass (default 4096); the result does not depend on it beyond rounding.
+
+    Returns
+    -------
+    dict
+        ``{"loss": C}`` with C averaged over the samples, plus ``"accuracy"`` (the fraction
+        predicted right: argmax of a, or a > 0.5 for a single output) for classification.
+    """
+    chunk = EVAL_CHUNK if batch_size is None else check_positive_int(batch_size, "batch_size")
+    X = check_inputs(X, net.sizes[0])
+    targets = check_targets(Y, net.sizes[-1], X.shape[0])
+    return Evaluator(net, X, targets, chunk=chunk)()
+
+
+def accuracy(net, X, Y, batch_size: int | None = None) -> float:
+    """The fraction of samples of ``(X, Y)`` that ``net`` classifies right (labels or one-hot Y)."""
+    logs = evaluate(net, X, Y, batch_size=batch_size)
+    if "accuracy" not in logs:
+        raise ValueError(
+            "accuracy needs classification targets (integer labels, one-hot rows, or 0/1 labels "
+            "for a single output); got real-valued Y"
+        )
+    return logs["accuracy"]

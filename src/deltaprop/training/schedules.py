@@ -1,0 +1,122 @@
+"""Learning-rate schedules: η as a function of the epoch.
+
+A schedule is two things at once, so there is one way to use it however it is written:
+
+- a function ``schedule(epoch, lr) -> lr`` (``epoch`` from 0, ``lr`` the current η), as
+  Keras's ``LearningRateScheduler`` expects, and
+- a callback that sets ``optimizer.learning_rate`` to that value at the start of each epoch.
+
+So ``fit(..., callbacks=[CosineDecay(0.1, epochs=30)])`` and
+``fit(..., callbacks=[LearningRateScheduler(CosineDecay(0.1, epochs=30))])`` do the same,
+and ``LearningRateScheduler`` also takes any plain function. The epoch is the run's absolute
+epoch, so a resumed run (``initial_epoch``) continues the same curve.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .._validation import check_positive_float, check_positive_int
+from .callback import Callback
+
+
+def _checked_lr(value, epoch: int, source) -> float:
+    try:
+        lr = float(value)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"the learning-rate schedule {source!r} returned {value!r} for epoch {epoch}; expected a number"
+        ) from err
+    if not math.isfinite(lr) or lr <= 0:
+        raise ValueError(
+            f"the learning-rate schedule {source!r} returned η = {lr!r} for epoch {epoch}; "
+            f"expected a finite number > 0"
+        )
+    return lr
+
+
+class LearningRateScheduler(Callback):
+    """At the start of each epoch, set η to ``schedule(epoch, lr)``.
+
+    ``schedule`` is any callable taking the epoch (from 0) and the current η and returning
+    the new η, e.g. ``lambda epoch, lr: lr * 0.95`` or a :class:`Schedule`.
+    """
+
+    def __init__(self, schedule):
+        if not callable(schedule):
+            raise TypeError(f"schedule must be a callable schedule(epoch, lr) -> lr; got {schedule!r}")
+        self.schedule = schedule
+
+    def on_epoch_begin(self, epoch, logs=None):
+        optimizer = self.run.optimizer
+        optimizer.learning_rate = _checked_lr(
+            self.schedule(epoch, optimizer.learning_rate), epoch, self.schedule
+        )
+
+
+class Schedule(LearningRateScheduler):
+    """Base class of the closed-form schedules: ``lr_at(epoch)``, callable and a callback."""
+
+    def __init__(self, initial: float):
+        self.initial = check_positive_float(initial, "initial")
+        self.schedule = self
+
+    def lr_at(self, epoch: int) -> float:
+        raise NotImplementedError
+
+    def __call__(self, epoch: int, lr: float | None = None) -> float:
+        """η for ``epoch`` (from 0); ``lr``, the current η, is ignored: the curve is closed-form."""
+        return self.lr_at(check_positive_int(epoch, "epoch", allow_zero=True))
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k not in ("schedule", "run"))
+        return f"{type(self).__name__}({args})"
+
+
+class StepDecay(Schedule):
+    """η_e = initial · drop^⌊e / every⌋: multiply η by ``drop`` every ``every`` epochs."""
+
+    def __init__(self, initial: float, drop: float = 0.5, every: int = 10):
+        super().__init__(initial)
+        self.drop = check_positive_float(drop, "drop")
+        if self.drop > 1.0:
+            raise ValueError(f"drop must be in (0, 1] (the factor η is multiplied by); got {drop}")
+        self.every = check_positive_int(every, "every")
+
+    def lr_at(self, epoch):
+        return self.initial * self.drop ** (epoch // self.every)
+
+
+class ExponentialDecay(Schedule):
+    """η_e = initial · rate^e: multiply η by ``rate`` each epoch (e.g. 0.95)."""
+
+    def __init__(self, initial: float, rate: float = 0.95):
+        super().__init__(initial)
+        self.rate = check_positive_float(rate, "rate")
+        if self.rate > 1.0:
+            raise ValueError(f"rate must be in (0, 1] (the factor η is multiplied by each epoch); got {rate}")
+
+    def lr_at(self, epoch):
+        return self.initial * self.rate**epoch
+
+
+class CosineDecay(Schedule):
+    """η_e = min_lr + (initial − min_lr) · (1 + cos(π · e / epochs)) / 2 for e < ``epochs``.
+
+    Half a cosine from ``initial`` at epoch 0 down towards ``min_lr`` (Loshchilov & Hutter,
+    2017, without restarts); every one of the ``epochs`` epochs gets η > 0. Past ``epochs``
+    η stays at ``min_lr``, or at the last epoch's η when ``min_lr`` is 0 (η must be > 0).
+    """
+
+    def __init__(self, initial: float, epochs: int, min_lr: float = 0.0):
+        super().__init__(initial)
+        self.epochs = check_positive_int(epochs, "epochs")
+        self.min_lr = check_positive_float(min_lr, "min_lr", allow_zero=True)
+        if self.min_lr >= self.initial:
+            raise ValueError(f"min_lr must be below initial ({self.initial}); got {min_lr}")
+
+    def lr_at(self, epoch):
+        if epoch >= self.epochs:
+            return self.min_lr if self.min_lr > 0 else self.lr_at(self.epochs - 1)
+        cosine = 0.5 * (1.0 + math.cos(math.pi * epoch / self.epochs))
+        return self.min_lr + (self.initial - self.min_lr) * cosine

@@ -1,0 +1,130 @@
+"""Optimizers: the classic rule, L2 in Nielsen's form, momentum, Nesterov, Adam."""
+
+import numpy as np
+import pytest
+
+import deltaprop as dp
+from deltaprop import optimizers
+
+
+def grads_of(net, seed=0):
+    rng = np.random.default_rng(seed)
+    X, Y = rng.normal(size=(4, net.sizes[0])), rng.uniform(0.1, 0.9, size=(4, net.sizes[-1]))
+    return net.backprop(X, Y)
+
+
+def test_sgd_is_the_classic_rule():
+    net = dp.Network([3, 4, 2], seed=0)
+    before, grads = net.copy(), grads_of(net)
+    dp.SGD(0.7).step(net, grads)
+    for new, old, g in zip(
+        net.weights + net.biases, before.weights + before.biases, grads.weights + grads.biases
+    ):
+        np.testing.assert_array_equal(new, old - 0.7 * g)  # Δw = −η ∂C/∂w
+
+
+def test_l2_follows_nielsens_form_and_spares_the_biases():
+    net = dp.Network([3, 2], seed=0)
+    before, grads = net.copy(), grads_of(net)
+    eta, lam, n = 0.5, 5.0, 1000
+    dp.SGD(eta, l2=lam, n_train=n).step(net, grads)
+    np.testing.assert_allclose(
+        net.weights[0], (1 - eta * lam / n) * before.weights[0] - eta * grads.weights[0], rtol=0, atol=1e-15
+    )
+    np.testing.assert_array_equal(net.biases[0], before.biases[0] - eta * grads.biases[0])
+
+
+def test_l2_without_the_training_set_size_is_refused():
+    net = dp.Network([3, 2], seed=0)
+    with pytest.raises(ValueError, match="l2 > 0 needs n_train"):
+        dp.SGD(0.5, l2=5.0).step(net, grads_of(net))
+
+
+def test_update_biases_false_leaves_biases_alone():
+    net = dp.Network([3, 2], seed=0)
+    kept = net.biases[0].copy()
+    dp.SGD(1.0, update_biases=False).step(net, grads_of(net))
+    np.testing.assert_array_equal(net.biases[0], kept)
+
+
+def test_momentum_accumulates_velocity():
+    net = dp.Network([2, 2], seed=1)
+    w0, grads = net.weights[0].copy(), grads_of(net)
+    opt = dp.Momentum(0.1, momentum=0.9)
+    opt.step(net, grads)
+    opt.step(net, grads)  # the same gradient twice: v1 = g, v2 = 0.9 g + g
+    np.testing.assert_allclose(net.weights[0], w0 - 0.1 * grads.weights[0] * (1 + 1.9), rtol=1e-14)
+
+
+def test_nesterov_looks_ahead():
+    net = dp.Network([2, 2], seed=1)
+    w0, grads = net.weights[0].copy(), grads_of(net)
+    dp.Nesterov(0.1, momentum=0.9).step(net, grads)  # v = g; w −= η (g + μ v) = η 1.9 g
+    np.testing.assert_allclose(net.weights[0], w0 - 0.1 * 1.9 * grads.weights[0], rtol=1e-14)
+
+
+def test_adam_first_step_moves_each_weight_by_about_eta():
+    net = dp.Network([3, 2], seed=2)
+    w0, grads = net.weights[0].copy(), grads_of(net)
+    dp.Adam(0.001).step(net, grads)
+    # After bias correction m̂ = g and v̂ = g², so Δw = −η g/(|g| + ε) ≈ −η sign(g).
+    expected = w0 - 0.001 * grads.weights[0] / (np.abs(grads.weights[0]) + 1e-8)
+    np.testing.assert_allclose(net.weights[0], expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adam"])
+def test_state_dict_round_trip_resumes_exactly(name):
+    a, b = dp.Network([3, 3, 2], seed=3), dp.Network([3, 3, 2], seed=3)
+    opt_a = optimizers.get(name, learning_rate=0.05)
+    opt_b = optimizers.get(name, learning_rate=0.05)
+    for k in range(3):
+        opt_a.step(a, grads_of(a, k))
+        opt_b.step(b, grads_of(b, k))
+    resumed = optimizers.get(name, learning_rate=0.05)
+    resumed.load_state_dict(opt_b.state_dict())
+    opt_a.step(a, grads_of(a, 9))
+    resumed.step(b, grads_of(b, 9))
+    for x, y in zip(a.weights + a.biases, b.weights + b.biases):
+        np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize(
+    ("build", "pattern"),
+    [
+        (lambda: dp.SGD(0.0), r"learning_rate must be a finite number > 0; got 0\.0"),
+        (lambda: dp.SGD(-1), r"learning_rate must be a finite number > 0; got -1\.0"),
+        (lambda: dp.SGD(float("nan")), r"learning_rate must be a finite number > 0; got nan"),
+        (lambda: dp.SGD("fast"), r"learning_rate must be a number; got 'fast'"),
+        (lambda: dp.SGD(0.1, momentum=1.0), r"momentum must be in \[0, 1\); got 1\.0"),
+        (lambda: dp.SGD(0.1, nesterov=True), r"nesterov=True needs momentum > 0"),
+        (lambda: dp.Adam(beta1=1.5), r"beta1 must be in \[0, 1\); got 1\.5"),
+        (lambda: dp.SGD(0.1, l2=-1), r"l2 must be a finite number ≥ 0; got -1\.0"),
+        (lambda: optimizers.get("rmsprop"), r"unknown optimizer 'rmsprop'"),
+    ],
+)
+def test_bad_hyperparameters_are_refused(build, pattern):
+    with pytest.raises((ValueError, TypeError), match=pattern):
+        build()
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adam"])
+def test_optimizers_match_pytorch(name):
+    """Differential test: the same network, gradients and hyperparameters in torch.optim."""
+    torch = pytest.importorskip("torch")
+    net = dp.Network([4, 5, 3], activation="tanh", output_activation="linear", seed=5)
+    opt = optimizers.get(name, learning_rate=0.05, l2=0.0) if name != "sgd" else dp.SGD(0.05)
+    params = [torch.tensor(p.copy(), requires_grad=False) for p in net.weights + net.biases]
+    ref = {
+        "sgd": lambda p: torch.optim.SGD(p, lr=0.05),
+        "momentum": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9),
+        "nesterov": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
+        "adam": lambda p: torch.optim.Adam(p, lr=0.05),
+    }[name](params)
+    for k in range(4):
+        grads = grads_of(net, k)
+        for p, g in zip(params, grads.weights + grads.biases):
+            p.grad = torch.tensor(g)
+        ref.step()
+        opt.step(net, grads)
+    for p, mine in zip(params, net.weights + net.biases):
+        np.testing.assert_allclose(mine, p.numpy(), rtol=1e-12, atol=1e-14)
