@@ -121,7 +121,8 @@ def check_labels(labels, n_classes: int, name: str = "y") -> np.ndarray:
         if not np.all(arr == np.round(arr)):
             bad = arr[arr != np.round(arr)][0]
             raise ValueError(
-                f"{name} must hold integer class labels 0..{n_classes - 1}; got a non-integer value {bad.item()!r}"
+                f"{name} must hold integer class labels 0..{n_classes - 1}; "
+                f"got a non-integer value {bad.item()!r}"
             )
     arr = arr.astype(np.int64, copy=False)
     if arr.size and (arr.min() < 0 or arr.max() >= n_classes):
