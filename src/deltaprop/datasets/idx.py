@@ -119,7 +119,8 @@ def _read_header(source, name: str, expect_magic: int | None) -> tuple[np.dtype,
         )
     if head[0] != 0 or head[1] != 0:
         raise DataFileError(
-            f"{name}: not an IDX file: magic number {_describe_magic(magic)} does not start with two zero bytes"
+            f"{name}: not an IDX file: magic number {_describe_magic(magic)} "
+            f"does not start with two zero bytes"
         )
     type_code, ndim = head[2], head[3]
     if type_code not in IDX_TYPES:

@@ -39,7 +39,8 @@ def check_seed(seed) -> np.random.Generator:
         return np.random.default_rng()
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(
-            f"seed must be None, an int or a numpy.random.Generator; got {seed!r} of type {type(seed).__name__}"
+            f"seed must be None, an int or a numpy.random.Generator; got {seed!r} "
+            f"of type {type(seed).__name__}"
         )
     if seed < 0:
         raise ValueError(f"seed must be ≥ 0; got {seed}")

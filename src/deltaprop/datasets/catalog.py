@@ -1,0 +1,179 @@
+"""The named data sets: what each is, whether it is here, and one ``load(name)`` for all.
+
+The command line's ``deltaprop datasets`` lists :func:`list_datasets` and fetches with
+:func:`download_dataset`; ``deltaprop train --data NAME`` goes through :func:`load`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .digits import DIGITS_N_SAMPLES, DIGITS_N_TEST, load_digits
+from .download import Progress
+from .mnist import FASHION_MNIST, MNIST, IdxDataset, download_idx_dataset, load_idx_dataset, missing_files
+from .paths import data_home
+from .toy import make_blobs, make_circles, make_moons, make_spiral, xor
+
+BUILT_IN = "built-in"
+GENERATED = "generated"
+DOWNLOAD = "download"
+TOY_SPLITS = ("train", "test")
+_TEST_STREAM = 1  # the test split of a generated set draws from a second, independent stream
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """One row of the catalogue.
+
+    Attributes
+    ----------
+    name : what :func:`load` and the CLI call it.
+    description : one line.
+    n_features : columns of ``X``.
+    n_classes : distinct labels (labels are ``0..n_classes-1``).
+    n_samples : split -> number of samples (for generated sets: the default ``n_samples``).
+    source : ``"built-in"`` (shipped), ``"generated"`` (made on demand) or ``"download"``.
+    present : whether it can be loaded without a download.
+    location : the folder holding (or that would hold) the files; ``None`` unless downloaded.
+    """
+
+    name: str
+    description: str
+    n_features: int
+    n_classes: int
+    n_samples: dict[str, int]
+    source: str
+    present: bool
+    location: Path | None
+
+
+_TOY_GENERATORS: dict[str, Callable] = {
+    "moons": make_moons,
+    "circles": make_circles,
+    "spiral": make_spiral,
+    "blobs": make_blobs,
+}
+_TOY_DESCRIPTIONS = {
+    "xor": "XOR: the four corners of the unit square, label x1 XOR x2",
+    "moons": "two interleaving half circles, 2-D (noise 0.1 by default)",
+    "circles": "a circle inside a circle, 2-D (noise 0.05 by default)",
+    "spiral": "two interleaved spiral arms, 2-D (noise 0 by default)",
+    "blobs": "two Gaussian blobs, 2-D (standard deviation 1 by default)",
+}
+_DEFAULT_TOY_SAMPLES = 200
+_IDX_SETS: dict[str, IdxDataset] = {MNIST.name: MNIST, FASHION_MNIST.name: FASHION_MNIST}
+
+#: Every name :func:`load` accepts, in the order :func:`list_datasets` gives them.
+DATASET_NAMES = ("digits", "mnist", "fashion-mnist", "xor", "moons", "circles", "spiral", "blobs")
+
+
+def _check_name(name) -> str:
+    if name not in DATASET_NAMES:
+        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATASET_NAMES)}")
+    return name
+
+
+def dataset_info(name: str, *, data_dir: str | os.PathLike | None = None) -> DatasetInfo:
+    """The catalogue entry for ``name`` (see :class:`DatasetInfo`)."""
+    name = _check_name(name)
+    if name in _IDX_SETS:
+        spec = _IDX_SETS[name]
+        folder = data_home(data_dir) / spec.folder
+        return DatasetInfo(
+            name=name,
+            description=spec.description,
+            n_features=spec.n_features,
+            n_classes=len(spec.classes),
+            n_samples=dict(spec.n_samples),
+            source=DOWNLOAD,
+            present=not missing_files(spec, folder),
+            location=folder,
+        )
+    if name == "digits":
+        return DatasetInfo(
+            name="digits",
+            description="8x8 handwritten digits bundled with scikit-learn (UCI), pixels scaled to [0, 1]",
+            n_features=64,
+            n_classes=10,
+            n_samples={"train": DIGITS_N_SAMPLES - DIGITS_N_TEST, "test": DIGITS_N_TEST},
+            source=BUILT_IN,
+            present=True,
+            location=None,
+        )
+    n_samples = 4 if name == "xor" else _DEFAULT_TOY_SAMPLES
+    return DatasetInfo(
+        name=name,
+        description=_TOY_DESCRIPTIONS[name],
+        n_features=2,
+        n_classes=2,
+        n_samples={split: n_samples for split in TOY_SPLITS},
+        source=BUILT_IN if name == "xor" else GENERATED,
+        present=True,
+        location=None,
+    )
+
+
+def list_datasets(*, data_dir: str | os.PathLike | None = None) -> list[DatasetInfo]:
+    """Every named data set, with whether it is available locally and where."""
+    return [dataset_info(name, data_dir=data_dir) for name in DATASET_NAMES]
+
+
+def download_dataset(
+    name: str,
+    *,
+    data_dir: str | os.PathLike | None = None,
+    progress: Progress | None = None,
+    mirrors=None,
+) -> Path | None:
+    """Fetch every file of ``name`` that is not present yet; return its folder.
+
+    Built-in and generated sets need nothing and return ``None``. Raises
+    :class:`~deltaprop.errors.DownloadError` if a file cannot be fetched intact.
+    """
+    name = _check_name(name)
+    if name not in _IDX_SETS:
+        return None
+    return download_idx_dataset(_IDX_SETS[name], data_dir=data_dir, progress=progress, mirrors=mirrors)
+
+
+def _test_seed(seed):
+    """A seed for a generated test split, independent of (and reproducible from) ``seed``."""
+    if seed is None:
+        return None
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng([int(seed), _TEST_STREAM])
+
+
+def load(name: str, split: str = "train", **kwargs) -> tuple[np.ndarray, np.ndarray]:
+    """Load the named data set's ``split`` as ``(X, y)``; ``kwargs`` go to its loader.
+
+    - ``"mnist"``, ``"fashion-mnist"``: :func:`load_mnist` / :func:`load_fashion_mnist`;
+      split ``"train"`` or ``"test"``.
+    - ``"digits"``: :func:`load_digits`; split ``"train"``, ``"test"`` or ``"all"``.
+    - ``"xor"``: the four points, whatever the split.
+    - ``"moons"``, ``"circles"``, ``"spiral"``, ``"blobs"``: the generator's ``n_samples``,
+      ``noise``, ``seed`` … For ``split="train"`` the generator is called as given (so
+      ``load("moons", seed=0)`` equals ``make_moons(seed=0)``); ``split="test"`` draws a
+      fresh sample from a stream derived from ``seed``, so train and test differ but both
+      are reproducible.
+
+    Returns ``X`` ``(n_samples, n_features)`` and ``y`` ``(n_samples,)`` int64 labels.
+    """
+    name = _check_name(name)
+    if name in _IDX_SETS:
+        return load_idx_dataset(_IDX_SETS[name], split, **kwargs)
+    if name == "digits":
+        return load_digits(split, **kwargs)
+    if split not in TOY_SPLITS:
+        raise ValueError(f"split must be one of {TOY_SPLITS} for {name}; got {split!r}")
+    if name == "xor":
+        return xor(**kwargs)
+    if split == "test":
+        kwargs["seed"] = _test_seed(kwargs.get("seed"))
+    return _TOY_GENERATORS[name](**kwargs)

@@ -1,0 +1,381 @@
+"""The user's own data: CSV text and NumPy ``.npz`` archives, read strictly and safely.
+
+Both loaders return ``(X, y)``: ``X`` a finite ``(n_samples, n_features)`` array of ``dtype``
+and ``y`` the targets (see each function for how labels are typed), or ``None`` when the file
+has no label column/array. A malformed, truncated or hostile file raises
+:class:`~deltaprop.errors.DataFileError` saying where and what; a file larger than
+``max_bytes`` is refused before it is read. ``.npz`` files are always opened with
+``allow_pickle=False``, and a Python-object array inside one is refused before NumPy is
+asked to read it: loading data never runs code.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import numbers
+import os
+import zipfile
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from .._validation import check_dtype
+from ..errors import DataFileError
+
+#: Files larger than this are refused unless ``max_bytes`` is raised (1 GiB).
+DEFAULT_MAX_BYTES = 1 << 30
+HEADER_CHOICES = ("infer", True, False)
+_NPY_SUFFIX = ".npy"
+_NPY_VERSIONS = ((1, 0), (2, 0))
+# What a damaged or foreign archive can make zipfile / numpy raise.
+_ARCHIVE_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    NotImplementedError,  # an unsupported compression method
+    RuntimeError,  # an encrypted member
+)
+
+
+def _check_size(path: Path, max_bytes: int) -> None:
+    size = path.stat().st_size  # FileNotFoundError for a missing file, as open() would raise
+    if size > max_bytes:
+        raise DataFileError(
+            f"{path}: the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes "
+            f"(pass a larger max_bytes to read it anyway)"
+        )
+
+
+# ---------------------------------------------------------------------------------------- CSV
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _column_label(names: list[str] | None, index: int) -> str:
+    return f"column {names[index]!r} (index {index})" if names else f"column {index}"
+
+
+def _resolve_label_column(label_column, first_row: list[str], has_header: bool, path: Path) -> int | None:
+    width = len(first_row)
+    if label_column is None:
+        return None
+    if isinstance(label_column, str):
+        if not has_header:
+            raise ValueError(
+                f"label_column={label_column!r} names a column, but header=False says the file has no "
+                f"header row; give the column's index instead"
+            )
+        names = [cell.strip() for cell in first_row]
+        if label_column not in names:
+            raise DataFileError(f"{path}: no column named {label_column!r}; the header row has {names}")
+        return names.index(label_column)
+    if -width <= label_column < width:
+        return label_column % width
+    raise DataFileError(
+        f"{path}: label_column={label_column} is out of range: the file has {width} columns "
+        f"(valid indices {-width}..{width - 1})"
+    )
+
+
+def _parse_features(
+    cells: np.ndarray, lines: list[int], names, columns: list[int], dtype, path
+) -> np.ndarray:
+    """``cells`` ``(n_rows, n_features)`` of str as numbers; name the first bad cell if any."""
+    try:
+        X = cells.astype(dtype)
+    except ValueError:
+        # Slow path, only to name the first bad cell (or to parse what NumPy's reader refuses).
+        X = np.empty(cells.shape, dtype=dtype)
+        for i, row in enumerate(cells):
+            for j, cell in enumerate(row):
+                try:
+                    X[i, j] = float(cell)
+                except ValueError:
+                    what = "an empty value (missing data)" if not cell.strip() else f"{cell!r}"
+                    raise DataFileError(
+                        f"{path}: line {lines[i]}, {_column_label(names, columns[j])}: {what} is not a "
+                        f"number; every feature must be numeric"
+                    ) from None
+    if not np.isfinite(X).all():
+        i, j = np.argwhere(~np.isfinite(X))[0]
+        raise DataFileError(
+            f"{path}: line {lines[i]}, {_column_label(names, columns[j])}: {cells[i, j].strip()!r} is not "
+            f"finite; remove or impute NaN and infinite values"
+        )
+    return X
+
+
+def _parse_labels(cells: list[str], lines: list[int], names, column: int, dtype, path):
+    """Labels as (y, classes); see :func:`load_csv` for the rules."""
+    cells = [cell.strip() for cell in cells]
+    for i, cell in enumerate(cells):
+        if not cell:
+            raise DataFileError(
+                f"{path}: line {lines[i]}, {_column_label(names, column)}: the label is empty"
+            )
+    if all(_is_number(cell) for cell in cells):
+        values = np.array([float(cell) for cell in cells])
+        if not np.isfinite(values).all():
+            i = int(np.argmax(~np.isfinite(values)))
+            raise DataFileError(
+                f"{path}: line {lines[i]}, {_column_label(names, column)}: label {cells[i]!r} is not finite"
+            )
+        if np.all(values == np.round(values)) and values.min() >= 0:
+            y = values.astype(np.int64)
+            return y, tuple(range(int(y.max()) + 1))
+        return values.astype(dtype), None
+    classes = tuple(sorted(set(cells)))
+    index = {name: k for k, name in enumerate(classes)}
+    return np.array([index[cell] for cell in cells], dtype=np.int64), classes
+
+
+def load_csv(
+    path: str | os.PathLike,
+    label_column: int | str | None = -1,
+    *,
+    header="infer",
+    delimiter: str = ",",
+    dtype=np.float64,
+    return_classes: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+):
+    """Read a table of numbers from a CSV file: one sample per line, one label column.
+
+    Parameters
+    ----------
+    path : a UTF-8 text file (a leading byte-order mark is allowed); blank lines are skipped.
+    label_column : the label column's index (negative counts from the end; default the last)
+        or, with a header row, its name; ``None`` when the file holds features only.
+        Every other column is a feature.
+    header : ``True`` if the first line names the columns, ``False`` if it is data,
+        ``"infer"`` (default) to decide: it is a header when ``label_column`` is a name or
+        when one of its cells outside the label column is not a number.
+    delimiter : the one-character field separator.
+    dtype : ``float64`` (default) or ``float32``, for ``X`` and real-valued targets.
+    return_classes : also return ``classes`` (below).
+    max_bytes : refuse files larger than this.
+
+    Returns
+    -------
+    X : ``(n_samples, n_features)`` of ``dtype``, all finite.
+    y : ``(n_samples,)``, or ``None`` when ``label_column`` is ``None``:
+
+        - labels that are all integers ≥ 0 are kept as they are, as ``int64``;
+        - labels that are all numbers otherwise (``0.5``, ``-1``) are real-valued targets
+          of ``dtype`` (for regression);
+        - any other labels (``"cat"``, ``"dog"``) are class names, mapped to ``0..k-1`` in
+          sorted order, as ``int64``.
+    classes : only with ``return_classes=True``: a tuple such that ``classes[y[i]]`` is the
+        label as written in the file (``range``-like ints for integer labels, the sorted
+        names for string labels), or ``None`` for real-valued targets or no labels.
+
+    Raises
+    ------
+    DataFileError : not UTF-8 text, malformed quoting, a line with the wrong number of fields,
+        a non-numeric, empty or non-finite feature (the message names the line and column),
+        an empty label, no data lines or no feature column.
+    """
+    path = Path(path)
+    if header not in HEADER_CHOICES or isinstance(header, (int, float)) and not isinstance(header, bool):
+        raise ValueError(f"header must be 'infer', True or False; got {header!r}")
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '\r\n"':
+        raise ValueError(f"delimiter must be one character other than a quote or newline; got {delimiter!r}")
+    if label_column is not None and (
+        isinstance(label_column, bool) or not isinstance(label_column, (numbers.Integral, str))
+    ):
+        raise TypeError(
+            f"label_column must be a column index (int), a column name (str) or None; got {label_column!r}"
+        )
+    dtype = check_dtype(dtype)
+    _check_size(path, max_bytes)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataFileError(
+            f"{path}: not UTF-8 text (byte 0x{raw[err.start]:02X} at offset {err.start}); "
+            f"is this really a CSV file? Save it as UTF-8."
+        ) from None
+
+    rows, lines = [], []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                rows.append(row)
+                lines.append(reader.line_num)
+    except csv.Error as err:
+        raise DataFileError(f"{path}: line {reader.line_num}: malformed CSV ({err})") from None
+    if not rows:
+        raise DataFileError(f"{path}: the file holds no data")
+    width = len(rows[0])
+
+    if header == "infer":
+        if isinstance(label_column, str):
+            has_header = True
+        else:
+            skip = None
+            if label_column is not None and -width <= label_column < width:
+                skip = label_column % width
+            has_header = any(not _is_number(cell) for j, cell in enumerate(rows[0]) if j != skip)
+    else:
+        has_header = header
+    column = _resolve_label_column(label_column, rows[0], has_header, path)
+    names = [cell.strip() for cell in rows[0]] if has_header else None
+    if has_header:
+        rows, lines = rows[1:], lines[1:]
+    if not rows:
+        raise DataFileError(f"{path}: the file has a header row but no data lines")
+    for row, line in zip(rows, lines):
+        if len(row) != width:
+            raise DataFileError(
+                f"{path}: line {line} has {len(row)} fields, expected {width} (as on the first line)"
+            )
+    columns = [j for j in range(width) if j != column]
+    if not columns:
+        raise DataFileError(
+            f"{path}: no feature columns: the file has {width} column(s) and one is the label column"
+        )
+
+    cells = np.array(rows, dtype=str)
+    X = _parse_features(cells[:, columns], lines, names, columns, dtype, path)
+    y, classes = (None, None)
+    if column is not None:
+        y, classes = _parse_labels(list(cells[:, column]), lines, names, column, dtype, path)
+    return (X, y, classes) if return_classes else (X, y)
+
+
+# ---------------------------------------------------------------------------------------- NPZ
+
+
+def _precheck_member(archive: zipfile.ZipFile, key: str, path: Path, max_bytes: int) -> None:
+    """Read one member's .npy header and refuse what ``np.load`` should never be asked to read."""
+    member = key + _NPY_SUFFIX
+    try:
+        info = archive.getinfo(member)
+    except KeyError:
+        keys = sorted(name[: -len(_NPY_SUFFIX)] for name in archive.namelist() if name.endswith(_NPY_SUFFIX))
+        raise DataFileError(f"{path}: no array named {key!r}; the archive holds {keys}") from None
+    if info.file_size > max_bytes:
+        raise DataFileError(
+            f"{path}: array {key!r} claims {info.file_size:,} bytes, more than the limit of {max_bytes:,}"
+        )
+    with archive.open(info) as member_file:
+        version = np.lib.format.read_magic(member_file)
+        if version not in _NPY_VERSIONS:
+            raise DataFileError(f"{path}: array {key!r} uses .npy format version {version}, not supported")
+        read_header = (
+            np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        )
+        shape, _fortran_order, dtype = read_header(member_file)
+        header_size = member_file.tell()
+    if dtype.hasobject:
+        raise DataFileError(
+            f"{path}: array {key!r} holds Python objects (dtype {dtype}), which can only be read by "
+            f"unpickling, and unpickling can run arbitrary code; deltaprop refuses it. Save plain "
+            f"numeric arrays instead (e.g. X.astype(float))."
+        )
+    n_bytes = int(np.prod(shape, dtype=object)) * dtype.itemsize  # Python ints: no overflow
+    if n_bytes != info.file_size - header_size:
+        raise DataFileError(
+            f"{path}: array {key!r} declares shape {shape} of {dtype}, {n_bytes:,} bytes, but the archive "
+            f"holds {max(info.file_size - header_size, 0):,} bytes for it; the file is corrupt"
+        )
+
+
+def _check_targets(y: np.ndarray, n_samples: int, key: str, dtype, path: Path) -> np.ndarray:
+    if y.ndim not in (1, 2):
+        raise DataFileError(
+            f"{path}: {key!r} must be labels (n_samples,) or targets (n_samples, n_outputs); "
+            f"got shape {y.shape}"
+        )
+    if y.shape[0] != n_samples:
+        raise DataFileError(
+            f"{path}: X has {n_samples} samples but {key!r} has {y.shape[0]}; they must match"
+        )
+    if y.dtype.kind in "biu":
+        return y.astype(np.int64)
+    if y.dtype.kind == "f":
+        if not np.isfinite(y).all():
+            raise DataFileError(f"{path}: {key!r} contains NaN or infinity")
+        return y.astype(dtype)
+    raise DataFileError(f"{path}: {key!r} must hold numbers; got dtype {y.dtype}")
+
+
+def load_npz(
+    path: str | os.PathLike,
+    x_key: str = "X",
+    y_key: str | None = "y",
+    *,
+    dtype=np.float64,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Read features and targets from a NumPy ``.npz`` archive (as written by ``np.savez``).
+
+    Parameters
+    ----------
+    path : the archive, compressed or not.
+    x_key : name of the features array, shape ``(n_samples, n_features)``, numeric.
+    y_key : name of the targets array, shape ``(n_samples,)`` or ``(n_samples, n_outputs)``;
+        ``None`` to read features only.
+    dtype : ``float64`` (default) or ``float32``, for ``X`` and real-valued targets.
+    max_bytes : refuse a file, or an array in it, larger than this.
+
+    Returns
+    -------
+    X : ``(n_samples, n_features)`` of ``dtype``, all finite.
+    y : integer or boolean targets as ``int64``, real ones as ``dtype``; ``None`` without ``y_key``.
+
+    Raises
+    ------
+    DataFileError : not a zip archive, a missing key (the message lists those present), an
+        object (pickled) array, a header that disagrees with the data, a corrupt member, a
+        non-numeric, non-finite or wrongly shaped array.
+    """
+    path = Path(path)
+    for value, name in ((x_key, "x_key"), (y_key, "y_key")):
+        if not (isinstance(value, str) or (name == "y_key" and value is None)):
+            raise TypeError(f"{name} must be an array name (str); got {value!r}")
+    dtype = check_dtype(dtype)
+    _check_size(path, max_bytes)
+    keys = [x_key] if y_key is None else [x_key, y_key]
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for key in keys:
+                _precheck_member(archive, key, path, max_bytes)
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = [archive[key] for key in keys]
+    except DataFileError:
+        raise
+    except _ARCHIVE_ERRORS as err:
+        if isinstance(err, FileNotFoundError):
+            raise
+        raise DataFileError(f"{path}: not a readable .npz archive ({type(err).__name__}: {err})") from None
+
+    X = arrays[0]
+    if X.dtype.kind not in "biuf":
+        raise DataFileError(f"{path}: {x_key!r} must hold numbers; got dtype {X.dtype}")
+    if X.ndim != 2:
+        raise DataFileError(
+            f"{path}: {x_key!r} must be 2-D (n_samples, n_features); got shape {X.shape}. "
+            f"Flatten each sample before saving, e.g. X.reshape(len(X), -1)."
+        )
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise DataFileError(f"{path}: {x_key!r} is empty (shape {X.shape})")
+    X = X.astype(dtype)
+    if not np.isfinite(X).all():
+        i, j = np.argwhere(~np.isfinite(X))[0]
+        raise DataFileError(f"{path}: {x_key!r} contains {X[i, j]!r} at [{i}, {j}]; remove NaN and infinity")
+    y = None if y_key is None else _check_targets(arrays[1], X.shape[0], y_key, dtype, path)
+    return X, y
