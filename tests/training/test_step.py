@@ -1,0 +1,240 @@
+"""The fast training step against the readable one: same arithmetic, same result.
+
+The reference for every comparison is the generic step, ``optimizer.step(net,
+net._backprop(X, Y))`` on an independent copy of the network with its own optimizer.
+Both are run side by side for several steps (with a smaller last batch and learning-rate
+changes in between) and must agree after every step: the cost C, the outputs ``step.a``,
+every weight and every bias — to 1e-12 in float64, and closely in float32.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+import deltaprop as dp
+from deltaprop.training import step as step_module
+from deltaprop.training.step import FastStep, Step, make_step
+
+HIDDEN = ["logistic", "tanh", "relu", "leaky_relu", "linear"]
+OUTPUT = HIDDEN + ["softmax"]
+# Every pair that makes sense: the quadratic cost with any output; the two probability
+# costs with outputs in (0, 1). Between them they take all three output-δ rules of FastStep:
+# δ = a − y (linear + quadratic, logistic + cross-entropy, softmax + log-likelihood),
+# (a − y) ⊙ σ'(a) (quadratic with an elementwise output) and the cost's own δ (the rest).
+PAIRS = [(output, "quadratic") for output in OUTPUT] + [
+    ("logistic", "cross_entropy"),
+    ("softmax", "cross_entropy"),
+    ("logistic", "log_likelihood"),
+    ("softmax", "log_likelihood"),
+]
+BLAS = [True, False] if step_module._scipy_blas is not None else [False]
+
+# Optimizer factories: every path of FastStep (the fused SGD update with and without L2
+# and bias updates, and the Gradients path for the stateful ones).
+OPTIMIZERS = {
+    "sgd": lambda eta: dp.SGD(eta),
+    "sgd_l2": lambda eta: dp.SGD(eta, l2=3.0, n_train=40),
+    "sgd_no_bias": lambda eta: dp.SGD(eta, update_biases=False),
+    "sgd_l2_no_bias": lambda eta: dp.SGD(eta, l2=3.0, n_train=40, update_biases=False),
+    "momentum": lambda eta: dp.SGD(eta, momentum=0.9, l2=1.0, n_train=40),
+    "nesterov": lambda eta: dp.SGD(eta, momentum=0.8, nesterov=True),
+    "adam": lambda eta: dp.Adam(eta / 50, l2=1.0, n_train=40),
+}
+
+# Batches of 6, 6 and a smaller last one of 4; the step is made for batch_size 6.
+BATCH_SIZE = 6
+BATCH_ROWS = [slice(0, 6), slice(6, 12), slice(12, 16)]
+LEARNING_RATE_SCALE = [1.0, 0.5, 2.0, 0.25]  # η changes between steps, as a schedule would
+
+
+def _data(sizes, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    n = 16
+    X = rng.normal(0.0, 1.0, size=(n, sizes[0])).astype(dtype)
+    labels = rng.integers(0, sizes[-1], size=n)
+    Y = np.zeros((n, sizes[-1]), dtype=dtype)
+    Y[np.arange(n), labels] = 1.0  # one-hot: a valid target for every cost
+    return X, Y
+
+
+def _run_side_by_side(
+    net, make_opt, eta=0.5, epochs=2, dtype=np.float64, use_blas=True, rtol=1e-12, mutate=None
+):
+    """Step a fast and a generic copy through the same batches; compare after each step."""
+    twin = net.copy()
+    opt_fast, opt_ref = make_opt(eta), make_opt(eta)
+    eta0 = opt_fast.learning_rate
+    fast = FastStep(net, opt_fast, BATCH_SIZE, use_blas=use_blas)
+    X, Y = _data(net.sizes, dtype)
+    for k, rows in enumerate(itertools.islice(itertools.cycle(BATCH_ROWS), 3 * epochs)):
+        scale = LEARNING_RATE_SCALE[k % len(LEARNING_RATE_SCALE)]
+        opt_fast.learning_rate = opt_ref.learning_rate = eta0 * scale
+        if mutate is not None:
+            mutate(k, net, twin)
+        xb, yb = np.ascontiguousarray(X[rows]), np.ascontiguousarray(Y[rows])
+        with np.errstate(all="raise"):
+            grads = twin._backprop(xb, yb)
+            opt_ref.step(twin, grads)
+            cost = fast(xb, yb)
+        _assert_close(cost, grads.cost, rtol, f"cost at step {k}")
+        _assert_close(fast.a, grads.a, rtol, f"outputs a at step {k}")
+        for l in range(net.n_layers):
+            _assert_close(net.weights[l], twin.weights[l], rtol, f"weights[{l}] after step {k}")
+            _assert_close(net.biases[l], twin.biases[l], rtol, f"biases[{l}] after step {k}")
+        assert opt_fast.iterations == opt_ref.iterations
+    return net, twin
+
+
+def _assert_close(actual, expected, rtol, what):
+    actual, expected = np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    # Relative to the array's own scale, so that entries that cancel to ~0 do not fail on
+    # a difference of one rounding.
+    atol = rtol * max(1.0, float(np.max(np.abs(expected), initial=0.0)))
+    np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol, err_msg=what)
+
+
+@pytest.mark.parametrize("use_blas", BLAS)
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+@pytest.mark.parametrize(("output", "cost"), PAIRS)
+def test_every_output_activation_cost_and_optimizer_matches_the_generic_step(
+    output, cost, optimizer, use_blas
+):
+    for depth, hidden in zip((1, 2, 3), ("tanh", "logistic", "relu")):
+        sizes = [5] + [7, 4][: depth - 1] + [3]
+        net = dp.Network(sizes, activation=hidden, output_activation=output, cost=cost, seed=depth)
+        _run_side_by_side(net, OPTIMIZERS[optimizer], use_blas=use_blas)
+
+
+@pytest.mark.parametrize("use_blas", BLAS)
+@pytest.mark.parametrize("depth", [2, 3])
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_every_hidden_activation_matches_the_generic_step(hidden, depth, use_blas):
+    sizes = [6, 5, 4, 2][: depth + 1] if depth == 3 else [6, 5, 2]
+    for cost, output in (("quadratic", "logistic"), ("log_likelihood", "softmax")):
+        for optimizer in ("sgd", "sgd_l2", "adam"):
+            net = dp.Network(sizes, activation=hidden, output_activation=output, cost=cost, seed=7)
+            # η = 0.1: deep linear and ReLU nets with N(0, 1) weights diverge at larger η.
+            _run_side_by_side(net, OPTIMIZERS[optimizer], eta=0.1, use_blas=use_blas)
+
+
+@pytest.mark.parametrize("use_blas", BLAS)
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+@pytest.mark.parametrize(("output", "cost"), [("logistic", "quadratic"), ("softmax", "log_likelihood")])
+def test_float32_stays_close_to_the_generic_step(output, cost, optimizer, use_blas):
+    net = dp.Network([5, 7, 4, 3], output_activation=output, cost=cost, seed=3, dtype=np.float32)
+    _run_side_by_side(net, OPTIMIZERS[optimizer], dtype=np.float32, use_blas=use_blas, rtol=2e-5)
+    assert all(w.dtype == np.float32 for w in net.weights + net.biases)
+
+
+@pytest.mark.parametrize("use_blas", BLAS)
+def test_assigning_new_weights_between_steps_is_honoured(use_blas):
+    """The step keeps buffers, never the parameters: new arrays are read on the next call."""
+    rng = np.random.default_rng(11)
+    net = dp.Network([5, 7, 4, 3], seed=0)
+
+    def mutate(k, fast_net, ref_net):
+        if k in (2, 4):  # as EarlyStopping(restore_best_weights=True) would, or a user by hand
+            new_w = [rng.normal(size=w.shape) for w in fast_net.weights]
+            new_b = [rng.normal(size=b.shape) for b in fast_net.biases]
+            fast_net.weights, ref_net.weights = new_w, new_w
+            fast_net.biases, ref_net.biases = new_b, new_b
+
+    _run_side_by_side(net, OPTIMIZERS["sgd"], use_blas=use_blas, mutate=mutate)
+
+
+def test_changing_the_optimizers_hyperparameters_between_steps_is_honoured():
+    """The fused path is chosen per call: turning momentum on later still matches."""
+    net = dp.Network([5, 7, 3], seed=0)
+
+    def mutate(k, fast_net, ref_net):
+        if k == 3:
+            fast.optimizer.momentum = 0.9
+            ref_opt.momentum = 0.9
+
+    # Drive both by hand so that the mutation can reach the optimizers.
+    twin = net.copy()
+    fast = FastStep(net, dp.SGD(0.5), BATCH_SIZE)
+    ref_opt = dp.SGD(0.5)
+    X, Y = _data(net.sizes, np.float64)
+    for k, rows in enumerate(BATCH_ROWS * 2):
+        mutate(k, net, twin)
+        fast(X[rows], Y[rows])
+        ref_opt.step(twin, twin._backprop(X[rows], Y[rows]))
+    for l in range(net.n_layers):
+        _assert_close(net.weights[l], twin.weights[l], 1e-12, f"weights[{l}]")
+
+
+def test_a_batch_larger_than_batch_size_grows_the_buffers():
+    net = dp.Network([4, 3, 2], seed=1)
+    twin = net.copy()
+    fast = make_step(net, dp.SGD(1.0), batch_size=2)
+    X, Y = _data(net.sizes, np.float64)
+    for rows in (slice(0, 2), slice(2, 12), slice(12, 13), slice(13, 16)):
+        cost = fast(X[rows], Y[rows])
+        grads = twin._backprop(X[rows], Y[rows])
+        dp.SGD(1.0).step(twin, grads)
+        _assert_close(cost, grads.cost, 1e-12, "cost")
+        assert fast.a.shape == (rows.stop - rows.start, 2)
+    for l in range(net.n_layers):
+        _assert_close(net.weights[l], twin.weights[l], 1e-12, f"weights[{l}]")
+
+
+def test_the_mazur_step_through_the_fast_path():
+    """Mazur's 2-2-2 example (biases untouched, η = 0.5): the fast step gives the post's weights."""
+    net = dp.Network.from_arrays(
+        [np.array([[0.15, 0.25], [0.20, 0.30]]), np.array([[0.40, 0.50], [0.45, 0.55]])],
+        [np.array([0.35, 0.35]), np.array([0.60, 0.60])],
+    )
+    step = make_step(net, dp.SGD(0.5, update_biases=False), batch_size=1)
+    cost = step(np.array([[0.05, 0.10]]), np.array([[0.01, 0.99]]))
+    assert cost == pytest.approx(0.298371109, abs=1e-9)  # E_total before the step
+    # w5..w8 = 0.35891648, 0.408666186, 0.511301270, 0.561370121 (w5: h1→o1, w6: h2→o1, ...)
+    np.testing.assert_allclose(
+        net.weights[1], [[0.35891648, 0.511301270], [0.408666186, 0.561370121]], atol=1e-9
+    )
+    np.testing.assert_allclose(
+        net.weights[0], [[0.149780716, 0.24975114], [0.19956143, 0.29950229]], atol=1e-9
+    )
+    np.testing.assert_array_equal(net.biases[0], [0.35, 0.35])
+
+
+def test_the_generic_step_keeps_the_contract():
+    net = dp.Network([4, 3, 2], seed=2)
+    twin = net.copy()
+    X, Y = _data(net.sizes, np.float64)
+    generic, fast = Step(net, dp.SGD(1.0), 4), make_step(twin, dp.SGD(1.0), 4)
+    assert isinstance(fast, FastStep)
+    for rows in BATCH_ROWS:
+        assert generic(X[rows], Y[rows]) == pytest.approx(fast(X[rows], Y[rows]), rel=1e-12)
+        _assert_close(generic.a, fast.a, 1e-12, "outputs a")
+
+
+def test_the_step_allocates_its_buffers_once():
+    """Steady state: the same buffers, the same views for the smaller last batch."""
+    net = dp.Network([5, 4, 3], seed=0)
+    fast = make_step(net, dp.SGD(0.1), BATCH_SIZE)
+    X, Y = _data(net.sizes, np.float64)
+    seen = set()
+    for rows in BATCH_ROWS * 3:
+        fast(X[rows], Y[rows])
+        seen.add((rows.stop - rows.start, fast.a.__array_interface__["data"][0]))
+    assert len(seen) == 2  # one address per batch size, and both the same buffer
+    assert len({address for _, address in seen}) == 1
+
+
+@pytest.mark.skipif(step_module._scipy_blas is None, reason="SciPy not installed")
+def test_use_blas_true_without_scipy_is_refused(monkeypatch):
+    monkeypatch.setattr(step_module, "_scipy_blas", None)
+    with pytest.raises(ValueError, match="use_blas=True needs SciPy"):
+        FastStep(dp.Network([2, 2]), dp.SGD(0.1), 4, use_blas=True)
+    assert FastStep(dp.Network([2, 2]), dp.SGD(0.1), 4).use_blas is False
+
+
+def test_l2_without_n_train_raises_the_optimizers_error():
+    net = dp.Network([3, 2], seed=0)
+    fast = make_step(net, dp.SGD(0.1, l2=1.0), 2)
+    with pytest.raises(ValueError, match="n_train"):
+        fast(np.zeros((2, 3)), np.zeros((2, 2)))
