@@ -160,7 +160,10 @@ def parse_schedule(text: str) -> tuple[str, list[float]]:
     """``step:0.5:10`` -> ("step", [0.5, 10.0]); checks the kind and the number of arguments."""
     kind, *parts = text.strip().lower().split(":")
     arity = {"none": (0, 0), "step": (2, 2), "exponential": (1, 1), "cosine": (0, 1)}
-    hint = "use none, step:FACTOR:EVERY (e.g. step:0.5:10), exponential:RATE (e.g. exponential:0.95) or cosine[:MIN_LR]"
+    hint = (
+        "use none, step:FACTOR:EVERY (e.g. step:0.5:10), exponential:RATE (e.g. exponential:0.95) "
+        "or cosine[:MIN_LR]"
+    )
     if kind not in arity:
         raise UsageError(f"unknown schedule {text!r}; {hint}")
     low, high = arity[kind]

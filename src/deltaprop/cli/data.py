@@ -18,15 +18,20 @@ from .errors import UsageError
 FILE_SUFFIXES = (".csv", ".npz")
 
 
+GENERATED = ("moons", "circles", "spiral", "blobs")  # drawn from the run's seed
+
+
 @dataclass
 class RunData:
-    """Arrays for one run: X ``(n, n_in)``; y integer labels ``(n,)`` or targets ``(n, n_out)``."""
+    """Arrays for one run: X ``(n, n_in)``; y integer labels ``(n,)`` or targets ``(n, n_out)``.
+
+    The validation set is carved from the training arrays by ``fit`` (seeded, stratified);
+    the test arrays (None for a user's file) serve only the final evaluation.
+    """
 
     label: str
     X_train: np.ndarray
     y_train: np.ndarray
-    X_val: np.ndarray | None
-    y_val: np.ndarray | None
     X_test: np.ndarray | None
     y_test: np.ndarray | None
 
@@ -36,14 +41,14 @@ class RunData:
 
     @property
     def n_out(self) -> int:
-        return output_size(self.y_train, self.y_test, self.y_val)
+        return output_size(self.y_train, self.y_test)
 
     @property
     def classification(self) -> bool:
         return self.y_train.ndim == 1
 
 
-def data_table(value: str, label_column: str | int | None = None) -> dict:
+def data_table(value: str) -> dict:
     """``--data VALUE`` as the ``[data]`` table: ``name`` for a built-in set, else ``path``."""
     if value in BUILTIN_DATA:
         return {"name": value, "path": ""}
@@ -70,12 +75,14 @@ def label_column_arg(value) -> str | int | None:
         return value
 
 
-def load_arrays(table: dict, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+def load_arrays(table: dict, split: str = "train", seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(X, y)`` for the ``[data]`` table: a built-in set's ``split``, or the whole file."""
     from .. import datasets
 
-    if table.get("name"):
-        return datasets.load(table["name"], split=split)
+    name = table.get("name")
+    if name:
+        kwargs = {"seed": seed} if name in GENERATED and seed is not None else {}
+        return datasets.load(name, split=split, **kwargs)
     path = Path(table["path"])
     if not path.is_file():
         raise UsageError(f"data file {path} does not exist; check the path given to --data")
@@ -83,11 +90,8 @@ def load_arrays(table: dict, split: str = "train") -> tuple[np.ndarray, np.ndarr
         column = label_column_arg(table.get("label_column"))
         kwargs = {} if column is None else {"label_column": column}
         return datasets.load_csv(path, **kwargs)
-    return datasets.load_npz(path)
-
-
-def has_test_split(table: dict) -> bool:
-    return bool(table.get("name"))
+    X, y = datasets.load_npz(path)
+    return X, y
 
 
 def output_size(*targets) -> int:
@@ -99,31 +103,11 @@ def output_size(*targets) -> int:
     return max(top + 1, 2)
 
 
-def is_label_array(y: np.ndarray) -> bool:
-    return y.ndim == 1 and (y.dtype.kind in "iub" or bool(np.all(y == np.round(y))))
-
-
 def load_run_data(table: dict, seed: int) -> RunData:
-    """Training, validation (``table["validation_split"]`` of training, seeded) and test arrays."""
-    from .. import datasets
-
-    X, y = load_arrays(table, "train")
-    X, y = np.asarray(X), np.asarray(y)
-    if y.ndim == 1 and is_label_array(y):
-        y = y.astype(np.int64)
+    """Training and test arrays for the ``[data]`` table (test: None for a user's file)."""
+    X, y = load_arrays(table, "train", seed)
     X_test = y_test = None
-    if has_test_split(table):
-        X_test, y_test = (np.asarray(a) for a in load_arrays(table, "test"))
-        if y_test.ndim == 1:
-            y_test = y_test.astype(np.int64)
-    fraction = float(table.get("validation_split", 0.0))
-    X_val = y_val = None
-    if fraction > 0 and int(len(X) * fraction) >= 1:
-        X, X_val, y, y_val = _split(datasets, X, y, fraction, seed)
+    if table.get("name"):
+        X_test, y_test = load_arrays(table, "test", seed)
     label = table.get("name") or Path(table["path"]).name
-    return RunData(label, X, y, X_val, y_val, X_test, y_test)
-
-
-def _split(datasets, X, y, fraction: float, seed: int):
-    """``(X_train, X_val, y_train, y_val)``: seeded, stratified for labels."""
-    return datasets.train_validation_split(X, y, validation_fraction=fraction, seed=seed)
+    return RunData(label, np.asarray(X), np.asarray(y), X_test, y_test)

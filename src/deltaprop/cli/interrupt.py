@@ -13,19 +13,8 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable
-from pathlib import Path
 
 from ..training.callback import Callback
-
-
-class TrainingInterrupted(Exception):
-    """Training stopped on Ctrl-C after saving a checkpoint at ``epoch`` (from 0), ``batch``."""
-
-    def __init__(self, checkpoint: Path, epoch: int, batch: int):
-        super().__init__(f"interrupted at epoch {epoch + 1}, batch {batch}; checkpoint saved to {checkpoint}")
-        self.checkpoint = checkpoint
-        self.epoch = epoch
-        self.batch = batch
 
 
 class InterruptFlag:
@@ -50,30 +39,25 @@ class InterruptFlag:
 
 
 class Checkpointer(Callback):
-    """Save ``save(epoch, batch)`` at every epoch's end, and at the next batch boundary on Ctrl-C.
+    """Save a checkpoint at every epoch's end; on Ctrl-C, stop at the next batch boundary.
 
-    ``save(epoch, batch)`` writes a checkpoint from which training restarts at ``epoch``
-    (from 0) after its first ``batch`` mini-batches. This callback must come after the
-    others in the list, so that the history and every callback's state include the epoch.
+    ``save(run)`` writes a checkpoint from which training restarts at ``run.next_epoch``
+    after its first ``run.next_batch`` mini-batches. This callback must come last in the
+    list, so that the history and every other callback have finished the epoch. When the
+    flag is raised mid-epoch it asks ``fit`` to stop after the update under way
+    (``run.request_interrupt``), and the caller saves that position; on an epoch's last
+    mini-batch it lets the epoch finish, so the epoch is recorded whole, then stops.
     """
 
-    def __init__(self, save: Callable[[int, int], Path], flag: InterruptFlag, steps_per_epoch: int):
+    def __init__(self, save: Callable, flag: InterruptFlag):
         self.save = save
         self.flag = flag
-        self.steps_per_epoch = steps_per_epoch
-        self.epoch = 0
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
 
     def on_batch_end(self, batch, logs=None):
-        # On the epoch's last batch the epoch-end checkpoint comes next: let it handle the flag.
-        if self.flag.requested and batch + 1 < self.steps_per_epoch:
-            path = self.save(self.epoch, batch + 1)
-            raise TrainingInterrupted(path, self.epoch, batch + 1)
+        if self.flag.requested and batch + 1 < int(self.run.params["steps_per_epoch"]):
+            self.run.request_interrupt()
 
     def on_epoch_end(self, epoch, logs=None):
-        path = self.save(epoch + 1, 0)
-        last = epoch + 1 >= int(self.run.params.get("epochs", 0))
-        if self.flag.requested and not self.run.stop_training and not last:
-            raise TrainingInterrupted(path, epoch + 1, 0)
+        self.save(self.run)
+        if self.flag.requested:
+            self.run.stop_training = True

@@ -1,0 +1,443 @@
+"""``deltaprop train``: train a network and keep everything in a run folder.
+
+With no arguments it trains [64, 30, 10] on the built-in 8×8 digits in a few seconds. The
+resolved configuration goes to ``RUN_DIR/config.toml``; see :mod:`deltaprop.cli.config`
+for the keys and :mod:`deltaprop.cli.rundir` for the files a run writes. The work itself
+(:func:`execute`) is shared with ``deltaprop resume``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import secrets
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+
+from . import config as cfg
+from . import rundir
+from .data import RunData, data_table, load_run_data
+from .errors import UsageError
+from .interrupt import Checkpointer, InterruptFlag
+from .progress import fmt_metric, fmt_percent, make_progress, summary_table
+
+SEED_LIMIT = 2**31  # a drawn seed is below this, so it reads well and fits every integer type
+CHECKPOINT_FORMAT = 1
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "train",
+        help="train a network; writes a run folder",
+        description=(
+            "Train a feed-forward network by backpropagation and write a run folder (model, "
+            "checkpoint, config.toml, history, plots). With no options: [64, 30, 10] on the "
+            "built-in digits. Flags override --config."
+        ),
+        epilog=(
+            "schedules: none | step:FACTOR:EVERY (e.g. step:0.5:10) | exponential:RATE "
+            "(e.g. exponential:0.95) | cosine[:MIN_LR]"
+        ),
+    )
+    add_options(p)
+    p.set_defaults(run=run)
+
+
+def add_options(p: argparse.ArgumentParser) -> None:
+    d = cfg.DEFAULTS
+    data = p.add_argument_group("data")
+    data.add_argument(
+        "--data",
+        help="digits (default), mnist, fashion-mnist, xor, moons, circles, "
+        "spiral, blobs, or a PATH.csv / PATH.npz",
+    )
+    data.add_argument(
+        "--label-column", help="the label column of a CSV: a name or an index (default: the last)"
+    )
+    data.add_argument(
+        "--validation-split",
+        type=float,
+        metavar="FRACTION",
+        help=f"fraction of the training data held out for validation ({d['data']['validation_split']})",
+    )
+    model = p.add_argument_group("network")
+    model.add_argument("--layers", metavar="N,N,...", help="every layer's size, e.g. 64,30,10")
+    model.add_argument(
+        "--hidden", metavar="N,...", help="hidden sizes only, e.g. 30,30 (input and output from the data)"
+    )
+    model.add_argument(
+        "--activation", help=f"hidden activation ({d['model']['activation']}; tanh, relu, ...)"
+    )
+    model.add_argument(
+        "--output-activation",
+        help="output activation (default: softmax with log_likelihood, else --activation)",
+    )
+    model.add_argument("--cost", help=f"quadratic, cross_entropy or log_likelihood ({d['model']['cost']})")
+    model.add_argument(
+        "--init", help=f"weight initialisation ({d['model']['init']}; normal, glorot_uniform, ...)"
+    )
+    model.add_argument("--dtype", choices=cfg.DTYPE_NAMES, help=f"({d['model']['dtype']})")
+    train = p.add_argument_group("training")
+    train.add_argument("--optimizer", choices=cfg.OPTIMIZER_NAMES, help=f"({d['training']['optimizer']})")
+    train.add_argument("--lr", type=float, metavar="ETA", help=f"learning rate η ({d['training']['lr']})")
+    train.add_argument("--momentum", type=float, help="momentum μ for momentum/nesterov (0.9 for those)")
+    train.add_argument("--l2", type=float, metavar="LAMBDA", help="L2 regularisation λ (0)")
+    train.add_argument("--batch-size", type=int, help=f"mini-batch size ({d['training']['batch_size']})")
+    train.add_argument("--epochs", type=int, help=f"({d['training']['epochs']})")
+    train.add_argument(
+        "--seed", type=int, help="seed for weights, split and shuffling (default: drawn, then recorded)"
+    )
+    train.add_argument(
+        "--early-stopping",
+        type=int,
+        metavar="PATIENCE",
+        help="stop when val_loss has not improved for PATIENCE epochs (0: off)",
+    )
+    train.add_argument("--schedule", help="learning-rate schedule (see below; none)")
+    run_group = p.add_argument_group("run")
+    run_group.add_argument("--config", metavar="FILE.toml", help="read settings from a TOML file first")
+    run_group.add_argument("--out", metavar="DIR", help=f"where run folders go ({d['run']['out']})")
+    run_group.add_argument("--name", help="the run folder's name (default: a timestamp)")
+    run_group.add_argument("--quiet", action="store_true", help="print only the run folder")
+
+
+def resolve_config(args) -> dict:
+    """Defaults, then ``--config``, then the flags given; validated (data-free checks)."""
+    config = cfg.defaults()
+    if args.config:
+        config = cfg.merge(config, cfg.read_toml(args.config))
+    if args.layers and args.hidden:
+        raise UsageError("give either --layers (every size) or --hidden (hidden sizes only), not both")
+    for dest, (section, key) in cfg.FLAG_KEYS.items():
+        value = getattr(args, dest, None)
+        if value is None:
+            continue
+        if dest == "layers":
+            value = cfg.parse_int_list(value, "--layers")
+            if len(value) < 2:
+                raise UsageError(f"--layers needs at least an input and an output size; got {args.layers!r}")
+        config[section][key] = value
+    if args.hidden:
+        config["model"]["layers"] = []
+        config["model"]["hidden"] = cfg.parse_int_list(args.hidden, "--hidden")
+    if args.data is not None:
+        config["data"].update(data_table(args.data))
+    if config["training"]["optimizer"] in ("momentum", "nesterov") and args.momentum is None:
+        if not (args.config and "momentum" in cfg.read_toml(args.config).get("training", {})):
+            config["training"]["momentum"] = 0.9
+    if config["data"]["path"] and config["data"]["name"]:
+        config["data"]["name"] = ""
+    cfg.validate(config)
+    if config["training"]["optimizer"] in ("momentum", "nesterov") and config["training"]["momentum"] == 0:
+        raise UsageError(f"--optimizer {config['training']['optimizer']} needs --momentum > 0")
+    return config
+
+
+def resolve_model(config: dict, data: RunData) -> None:
+    """Fill in the layer sizes and the output activation from the data, in place."""
+    model = config["model"]
+    hidden = model.pop("hidden", None)
+    n_out = data.n_out
+    if not model["layers"]:
+        model["layers"] = [data.n_in, *(hidden or cfg.DEFAULT_HIDDEN), n_out]
+    layers = model["layers"]
+    if layers[0] != data.n_in:
+        raise UsageError(
+            f"--layers starts with {layers[0]} inputs, but the data {data.label} has {data.n_in} "
+            f"features; use --layers {','.join(map(str, [data.n_in, *layers[1:]]))} or --hidden"
+        )
+    binary_single = layers[-1] == 1 and data.classification and n_out == 2
+    if layers[-1] != n_out and not binary_single:
+        what = "classes" if data.classification else "target columns"
+        raise UsageError(
+            f"--layers ends with {layers[-1]} outputs, but the data {data.label} has {n_out} {what}; "
+            f"use --layers {','.join(map(str, [*layers[:-1], n_out]))} or --hidden"
+        )
+    if model["output_activation"] == cfg.AUTO:
+        model["output_activation"] = "softmax" if model["cost"] == "log_likelihood" else model["activation"]
+
+
+def build(config: dict, seed: int):
+    """The network and optimizer the configuration describes."""
+    from .. import Network, optimizers
+
+    model, training = config["model"], config["training"]
+    try:
+        net = Network(
+            model["layers"],
+            activation=model["activation"],
+            output_activation=model["output_activation"],
+            cost=model["cost"],
+            init=model["init"],
+            seed=seed,
+            dtype=np.dtype(model["dtype"]),
+        )
+        kwargs = {"learning_rate": float(training["lr"]), "l2": float(training["l2"])}
+        if training["optimizer"] != "adam":
+            kwargs["momentum"] = float(training["momentum"])
+        optimizer = optimizers.get(training["optimizer"], **kwargs)
+    except (ValueError, TypeError, KeyError) as err:
+        raise UsageError(str(err).strip("'\"")) from err
+    return net, optimizer
+
+
+def schedule_callback(config: dict):
+    from ..training import CosineDecay, ExponentialDecay, StepDecay
+
+    kind, args = cfg.parse_schedule(config["training"]["schedule"])
+    lr, epochs = float(config["training"]["lr"]), int(config["training"]["epochs"])
+    try:
+        if kind == "step":
+            return StepDecay(lr, drop=args[0], every=int(args[1]))
+        if kind == "exponential":
+            return ExponentialDecay(lr, rate=args[0])
+        if kind == "cosine":
+            return CosineDecay(lr, epochs=epochs, min_lr=args[0] if args else 0.0)
+    except (ValueError, TypeError) as err:
+        raise UsageError(f"--schedule {config['training']['schedule']!r}: {err}") from err
+    return None
+
+
+def early_stopping_callback(config: dict):
+    """EarlyStopping on val_loss that, in a resumed run, picks up from the history so far."""
+    from ..training import EarlyStopping
+
+    patience = int(config["training"]["early_stopping"])
+    if not patience:
+        return None
+
+    class ResumableEarlyStopping(EarlyStopping):
+        def on_train_begin(self, logs=None):
+            super().on_train_begin(logs)
+            history = self.run.history
+            for epoch, value in zip(history.epoch, history.history.get(self.monitor, [])):
+                self.wait += 1
+                if self._improved(value, self.best):
+                    self.best, self.best_epoch, self.wait = value, epoch, 0
+
+    return ResumableEarlyStopping(monitor="val_loss", patience=patience)
+
+
+def diagnostics_callbacks(console: Console, quiet: bool) -> list:
+    """``GradientStats`` and ``Diagnostics`` when that module exists (it is optional)."""
+    try:
+        from ..diagnostics import Diagnostics, GradientStats
+    except ImportError:
+        return []
+    try:
+        stats = GradientStats()
+        return [stats, Diagnostics(stats=stats)]
+    except Exception as err:  # noqa: BLE001 - an optional extra must not stop training
+        if not quiet:
+            console.print(f"note: diagnostics unavailable ({err})", highlight=False)
+        return []
+
+
+def execute(
+    config: dict,
+    run_dir: Path,
+    console: Console,
+    quiet: bool,
+    data: RunData,
+    *,
+    net=None,
+    optimizer=None,
+    initial_epoch: int = 0,
+    initial_batch: int = 0,
+    history=None,
+) -> int:
+    """Train (or go on training) and write everything into ``run_dir``. Returns the exit code.
+
+    A checkpoint is written at every epoch's end. On Ctrl-C training stops after the
+    mini-batch under way, a checkpoint records that exact position, and the exit code is 130.
+    """
+    from .. import files
+    from ..training import fit
+
+    started = time.perf_counter()
+    seed = int(config["training"]["seed"])
+    if net is None:
+        net, optimizer = build(config, seed)
+    epochs = int(config["training"]["epochs"])
+    batch_size = int(config["training"]["batch_size"])
+
+    def save_checkpoint(run) -> Path:
+        state = {
+            "format": CHECKPOINT_FORMAT,
+            "epoch": run.next_epoch,
+            "batch": run.next_batch,
+            "seed": seed,
+            "config": config,
+            "history": run.history.to_dict(),
+            "finished": run.next_epoch >= epochs or bool(run.stop_training and not flag.requested),
+        }
+        return files.save_checkpoint(run_dir / rundir.CHECKPOINT, net, optimizer, state)
+
+    flag = InterruptFlag()
+    callbacks = [cb for cb in (schedule_callback(config), early_stopping_callback(config)) if cb is not None]
+    diagnostics = diagnostics_callbacks(console, quiet)
+    callbacks.extend(diagnostics)
+    progress = None
+    if not quiet:
+        progress = make_progress(console, epochs, initial_epoch, initial_batch)
+        callbacks.append(progress)
+    checkpointer = Checkpointer(save_checkpoint, flag)
+    callbacks.append(checkpointer)  # last: the checkpoint sees every other callback's epoch end
+    if not quiet:
+        _announce(console, config, data, run_dir, initial_epoch, initial_batch)
+    try:
+        with flag:
+            history = fit(
+                net,
+                data.X_train,
+                data.y_train,
+                epochs,
+                batch_size=batch_size,
+                optimizer=optimizer,
+                validation_split=float(config["data"]["validation_split"]),
+                shuffle=True,
+                seed=seed,
+                callbacks=callbacks,
+                initial_epoch=initial_epoch,
+                initial_batch=initial_batch,
+                history=history,
+            )
+    finally:
+        if progress is not None:
+            progress.close()
+    fit_run = checkpointer.run
+    _write_history(run_dir, history)
+    if flag.requested and fit_run.next_epoch < epochs and (fit_run.interrupted or not history.stopped_reason):
+        save_checkpoint(fit_run)
+        print(
+            f"deltaprop: interrupted at epoch {fit_run.next_epoch + 1}, batch {fit_run.next_batch}; "
+            f"checkpoint saved in {run_dir}. Continue with: deltaprop resume {run_dir}",
+            file=sys.stderr,
+        )
+        return 130
+    files.save(net, run_dir / rundir.MODEL)
+    findings = _write_diagnostics(run_dir, diagnostics, console, quiet)
+    test = None if data.X_test is None else _evaluate(net, data.X_test, data.y_test)
+    _plots(run_dir, console, quiet)
+    if quiet:
+        print(run_dir)
+        return 0
+    _summary(console, history, test, time.perf_counter() - started, run_dir, findings)
+    return 0
+
+
+def _write_history(run_dir: Path, history) -> None:
+    history.to_json(run_dir / rundir.HISTORY_JSON)
+    history.to_csv(run_dir / rundir.HISTORY_CSV)
+
+
+def _write_diagnostics(run_dir: Path, callbacks: list, console: Console, quiet: bool) -> list[str]:
+    findings: list[str] = []
+    for cb in callbacks:
+        name = type(cb).__name__
+        try:
+            if name == "GradientStats" and hasattr(cb, "to_json"):
+                cb.to_json(run_dir / rundir.GRADIENTS)
+            elif hasattr(cb, "findings"):
+                findings = [str(f) for f in cb.findings]
+                if hasattr(cb, "to_json"):
+                    cb.to_json(run_dir / rundir.DIAGNOSTICS)
+                else:
+                    import json
+
+                    (run_dir / rundir.DIAGNOSTICS).write_text(
+                        json.dumps({"findings": findings}, indent=1) + "\n"
+                    )
+        except Exception as err:  # noqa: BLE001 - an optional extra must not lose the run
+            if not quiet:
+                console.print(f"note: could not write {name} results ({err})", highlight=False)
+    return findings
+
+
+def _evaluate(net, X, y) -> dict:
+    from ..training import evaluate
+
+    return evaluate(net, X, y)
+
+
+def _plots(run_dir: Path, console: Console, quiet: bool) -> None:
+    try:
+        from ..plots import plot_run
+    except ImportError:
+        if not quiet:
+            console.print("note: plots skipped (deltaprop.plots is not available)", highlight=False)
+        return
+    try:
+        plot_run(run_dir)
+    except Exception as err:  # noqa: BLE001 - plots are a bonus; the run is saved
+        if not quiet:
+            console.print(f"note: plots skipped ({type(err).__name__}: {err})", highlight=False)
+
+
+def _announce(console, config, data: RunData, run_dir, initial_epoch, initial_batch) -> None:
+    model, training = config["model"], config["training"]
+    resuming = bool(initial_epoch or initial_batch)
+    split = float(config["data"]["validation_split"])
+    held = f", {split:.0%} of it held out for validation" if split else ""
+    test = f", {len(data.X_test)} test" if data.X_test is not None else ""
+    console.print(
+        f"{'resuming' if resuming else 'training'} {model['layers']} {model['activation']}"
+        f"/{model['output_activation']}, {model['cost']} cost, {training['optimizer']} "
+        f"η={training['lr']:g}, batch {training['batch_size']}, {training['epochs']} epochs, "
+        f"seed {training['seed']}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    at = f"; from epoch {initial_epoch + 1}, batch {initial_batch}" if resuming else ""
+    console.print(
+        f"data {data.label}: {len(data.X_train)} train{held}{test}{at}", highlight=False, soft_wrap=True
+    )
+    console.print(f"run folder: {run_dir}", highlight=False, soft_wrap=True)
+
+
+def _summary(console: Console, history, test: dict | None, seconds: float, run_dir: Path, findings) -> None:
+    h = history.history
+    rows = [("epochs", str(len(history.epoch)))]
+    if h.get("loss"):
+        rows.append(("final loss", fmt_metric(h["loss"][-1])))
+    if h.get("accuracy"):
+        rows.append(("final train accuracy", fmt_percent(h["accuracy"][-1])))
+    val = [v for v in h.get("val_accuracy", []) if not math.isnan(v)]
+    if val:
+        best = int(np.nanargmax(h["val_accuracy"]))
+        rows.append(("final validation accuracy", fmt_percent(val[-1])))
+        rows.append(("best validation accuracy", f"{fmt_percent(max(val))} (epoch {best + 1})"))
+    if test is not None:
+        rows.append(("test loss", fmt_metric(test.get("loss"))))
+        if test.get("accuracy") is not None:
+            rows.append(("test accuracy", fmt_percent(test["accuracy"])))
+    if history.stopped_reason:
+        rows.append(("stopped", history.stopped_reason))
+    rows.append(("time", f"{seconds:.1f} s"))
+    rows.append(("run folder", str(run_dir)))
+    console.print(summary_table(rows))
+    for finding in findings:
+        console.print(f"• {finding}", highlight=False, soft_wrap=True)
+    console.print(f"results in {run_dir}", highlight=False, soft_wrap=True)
+
+
+def make_console() -> Console:
+    return Console(highlight=False)
+
+
+def run(args) -> int:
+    config = resolve_config(args)
+    console = make_console()
+    if int(config["training"]["seed"]) == -1:
+        config["training"]["seed"] = secrets.randbelow(SEED_LIMIT)
+    seed = int(config["training"]["seed"])
+    data = load_run_data(config["data"], seed)
+    resolve_model(config, data)
+    build(config, seed)  # refuse a bad activation or cost before a folder is made
+    run_dir = rundir.create(config["run"]["out"], config["run"]["name"])
+    (run_dir / rundir.CONFIG).write_text(cfg.to_toml(config), encoding="utf-8")
+    return execute(config, run_dir, console, args.quiet, data)
