@@ -1,0 +1,33 @@
+"""Training: the fit loop, its History, callbacks and learning-rate schedules, evaluation.
+
+``fit(net, X, Y, epochs, ...)`` is mini-batch gradient descent (Nielsen, chapter 1) over the
+step kernel of :mod:`.step`; it reports through callbacks (:mod:`.callback` holds the
+contract) and returns a :class:`History`. ``evaluate`` gives the cost and accuracy.
+"""
+
+from .callback import Callback
+from .callbacks import EarlyStopping, ModelCheckpoint, ProgressLogger, ReduceLROnPlateau, TerminateOnNaN
+from .fit import DEFAULT_LEARNING_RATES, Run, fit
+from .history import History
+from .metrics import accuracy, evaluate
+from .schedules import CosineDecay, ExponentialDecay, LearningRateScheduler, Schedule, StepDecay
+
+__all__ = [
+    "Callback",
+    "CosineDecay",
+    "DEFAULT_LEARNING_RATES",
+    "EarlyStopping",
+    "ExponentialDecay",
+    "History",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
+    "ProgressLogger",
+    "ReduceLROnPlateau",
+    "Run",
+    "Schedule",
+    "StepDecay",
+    "TerminateOnNaN",
+    "accuracy",
+    "evaluate",
+    "fit",
+]

@@ -1,0 +1,460 @@
+"""The training loop: mini-batch gradient descent as in Nielsen's chapter 1.
+
+Each epoch shuffles the training samples, cuts them into mini-batches of ``batch_size`` and
+makes one update per mini-batch from the batch-averaged gradient, through the step kernel of
+:mod:`deltaprop.training.step`. Everything around it — validation, history, callbacks,
+divergence — happens at the epoch's edges, so the per-batch work is: gather the rows into
+reused buffers, call ``step``, check the returned cost is finite, keep the predictions.
+
+Determinism: the order of epoch e is ``np.random.default_rng([seed, e]).permutation(n)``,
+a pure function of the seed and the epoch, so a run can resume at any epoch and batch
+without saving a random stream, and two runs with the same seed are bit-identical.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import time
+
+import numpy as np
+
+from .. import optimizers as _optimizers
+from .._validation import check_positive_float, check_positive_int
+from ..errors import DivergenceError
+from ._data import BINARY, Gatherer, Targets, check_inputs, check_targets
+from .callback import Callback
+from .callbacks import ProgressLogger, TerminateOnNaN
+from .history import History
+from .metrics import Evaluator
+from .step import make_step
+
+# η when neither ``optimizer`` nor ``learning_rate`` is given, by cost. Quadratic: 3.0, as in
+# Nielsen's chapter 1 (logistic outputs under the quadratic cost learn slowly, σ' ≤ 1/4).
+# Cross-entropy: 0.5, his chapter 3 value (δ = a − y, no σ' to slow it). Log-likelihood with
+# softmax: 0.1 — the same δ = a − y, but all outputs move together, so a smaller step is safer.
+DEFAULT_LEARNING_RATES = {"quadratic": 3.0, "cross_entropy": 0.5, "log_likelihood": 0.1}
+FALLBACK_LEARNING_RATE = 0.1
+
+# The validation split draws from its own stream, default_rng([seed, SPLIT_STREAM, 0]), which
+# never meets an epoch's default_rng([seed, e]).
+SPLIT_STREAM = 0x5EED
+
+
+class Run:
+    """What a callback can see and steer while ``fit`` runs (``callback.run``).
+
+    Attributes
+    ----------
+    network, optimizer, history, params
+        The network being trained, its optimizer, the :class:`History` being filled and
+        the run's settings (epochs, batch_size, n_samples, steps_per_epoch, seed, ...).
+    metrics : list[str]
+        The names each epoch's logs will hold (``loss``, ``accuracy``, ``val_loss``, ...).
+    X, targets, train_index
+        The training inputs ``(n_all, n_0)`` as given (never copied), the checked targets,
+        and the rows of X used for training (None: all of them).
+    X_val, targets_val, val_index
+        The validation data (rows ``val_index`` of ``X_val``, or all if None); None without.
+    epoch : int
+        The epoch running now (from 0).
+    next_epoch, next_batch : int
+        Where a resumed run would start: ``fit(..., initial_epoch=run.next_epoch,
+        initial_batch=run.next_batch)`` with the same seed continues exactly from here.
+    stop_training : bool
+        Set it to True to end training after the current epoch.
+    interrupted : bool
+        Set by :meth:`request_interrupt` (e.g. from a SIGINT handler): training stops after
+        the current mini-batch, between two complete updates, so it can be resumed exactly.
+    """
+
+    def __init__(self, network, optimizer, history, params, metrics):
+        self.network = network
+        self.optimizer = optimizer
+        self.history = history
+        self.params = params
+        self.metrics = metrics
+        self.X = self.targets = self.train_index = None
+        self.X_val = self.targets_val = self.val_index = None
+        self.epoch = params.get("initial_epoch", 0)
+        self.next_epoch = self.epoch
+        self.next_batch = params.get("initial_batch", 0)
+        self.stop_training = False
+        self.interrupted = False
+
+    def request_interrupt(self) -> None:
+        """Stop after the mini-batch being computed now (safe to call from a signal handler)."""
+        self.interrupted = True
+
+    def __repr__(self) -> str:
+        return (
+            f"Run(epoch={self.epoch}, next_epoch={self.next_epoch}, next_batch={self.next_batch}, "
+            f"epochs={self.params.get('epochs')}, stop_training={self.stop_training})"
+        )
+
+
+def _check_seed(seed) -> int:
+    if seed is None:
+        return int(np.random.SeedSequence().entropy)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"seed must be a non-negative integer or None; got {seed!r} of type {type(seed).__name__}"
+        )
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer or None; got {seed}")
+    return int(seed)
+
+
+def _resolve_optimizer(net, optimizer, learning_rate):
+    if learning_rate is not None:
+        learning_rate = check_positive_float(learning_rate, "learning_rate")
+    if optimizer is None:
+        if learning_rate is None:
+            learning_rate = DEFAULT_LEARNING_RATES.get(net.cost.name, FALLBACK_LEARNING_RATE)
+        return _optimizers.SGD(learning_rate)
+    if isinstance(optimizer, str):
+        kwargs = {} if learning_rate is None else {"learning_rate": learning_rate}
+        return _optimizers.get(optimizer, **kwargs)
+    if not isinstance(optimizer, _optimizers.Optimizer):
+        raise TypeError(
+            f"optimizer must be a deltaprop optimizer such as dp.SGD(3.0) or a name such as 'adam'; "
+            f"got {optimizer!r} of type {type(optimizer).__name__}"
+        )
+    if learning_rate is not None:
+        raise ValueError(
+            f"give either optimizer or learning_rate, not both: learning_rate={learning_rate!r} is "
+            f"shorthand for optimizer=SGD({learning_rate!r}), but optimizer={optimizer!r} was given too. "
+            f"Set the optimizer's own learning_rate instead."
+        )
+    check_positive_float(optimizer.learning_rate, "optimizer.learning_rate")
+    return optimizer
+
+
+def _check_validation_data(net, validation_data):
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+        raise TypeError(
+            f"validation_data must be a pair (X_val, Y_val); got {type(validation_data).__name__}"
+            + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
+        )
+    X_val = check_inputs(validation_data[0], net.sizes[0], name="validation_data[0] (X_val)")
+    targets = check_targets(
+        validation_data[1], net.sizes[-1], X_val.shape[0], name="validation_data[1] (Y_val)"
+    )
+    return X_val, targets
+
+
+def _split(targets: Targets, n: int, fraction: float, seed: int):
+    """Sorted (train rows, validation rows): stratified by class for labels, seeded."""
+    rng = np.random.default_rng([seed, SPLIT_STREAM, 0])
+    if targets.classify:
+        val_parts = []
+        for label in range(max(targets.n_out, 2)):
+            members = np.flatnonzero(targets.labels == label)
+            k = int(round(fraction * len(members)))
+            val_parts.append(rng.permutation(members)[:k])
+        val_idx = np.sort(np.concatenate(val_parts))
+    else:
+        val_idx = np.sort(rng.permutation(n)[: int(math.ceil(fraction * n))])
+    if len(val_idx) == 0 or len(val_idx) == n:
+        raise ValueError(
+            f"validation_split={fraction} of {n} samples leaves "
+            f"{'no validation' if len(val_idx) == 0 else 'no training'} samples; use a fraction "
+            f"that keeps both sets non-empty, or pass validation_data"
+        )
+    mask = np.ones(n, dtype=bool)
+    mask[val_idx] = False
+    return np.flatnonzero(mask), val_idx
+
+
+def _snapshot(net, optimizer):
+    return [w.copy() for w in net.weights], [b.copy() for b in net.biases], optimizer.state_dict()
+
+
+def _restore(net, optimizer, snapshot) -> None:
+    weights, biases, state = snapshot
+    net.weights, net.biases = weights, biases
+    optimizer.load_state_dict(state)
+
+
+def _params_finite(net) -> bool:
+    return all(np.isfinite(p).all() for p in (*net.weights, *net.biases))
+
+
+def fit(
+    net,
+    X,
+    Y,
+    epochs: int = 1,
+    batch_size: int | None = 10,
+    optimizer=None,
+    learning_rate: float | None = None,
+    validation_data=None,
+    validation_split: float = 0.0,
+    shuffle: bool = True,
+    seed: int | None = None,
+    callbacks=(),
+    verbose: int = 0,
+    initial_epoch: int = 0,
+    initial_batch: int = 0,
+    history: History | None = None,
+) -> History:
+    """Train ``net`` by mini-batch gradient descent; return the :class:`History`.
+
+    Parameters
+    ----------
+    net : Network
+        Changed in place. Left unchanged when an argument is rejected (everything is checked
+        before the first update).
+    X : array ``(n_samples, n_0)``
+        Inputs, any real dtype, lists of lists too. Never copied or converted whole: each
+        mini-batch is gathered (and cast, e.g. uint8 or float32 → float64) into a buffer.
+    Y : array ``(n_samples,)`` or ``(n_samples, n_L)``
+        Integer class labels (one-hot encoded for the output layer), one-hot rows, 0/1
+        labels for a single-output network (binary: predicted by a > 0.5), or real targets
+        (regression: no accuracy is logged).
+    epochs : int
+        The epoch to stop at, as in Keras: epochs ``initial_epoch .. epochs − 1`` run.
+    batch_size : int or None
+        Samples per mini-batch, m: 1 is online (stochastic) descent, None the full batch.
+        The last mini-batch of an epoch holds the remainder.
+    optimizer : Optimizer or str, optional
+        How gradients are applied (``dp.SGD(3.0)``, ``dp.Adam()``, or a name). Its
+        ``n_train`` is set to the number of training samples n, for the L2 term λ/n.
+    learning_rate : float, optional
+        η. Shorthand for ``optimizer=dp.SGD(η)`` (or η of a named optimizer); not with an
+        optimizer object. With neither, plain SGD with η by cost: quadratic 3.0 (Nielsen
+        ch. 1), cross_entropy 0.5 (ch. 3), log_likelihood 0.1 (see DEFAULT_LEARNING_RATES).
+    validation_data : (X_val, Y_val), optional
+        Evaluated (forward only) at each epoch's end: ``val_loss``, ``val_accuracy``.
+    validation_split : float in [0, 1)
+        Instead: carve this fraction of the training data out as validation data, seeded
+        and stratified by class. Never both.
+    shuffle : bool
+        Shuffle every epoch (from ``default_rng([seed, epoch])``); False keeps the order.
+    seed : int, optional
+        Makes the run bit-identical each time and resumable; None draws one, recorded in
+        ``history.params["seed"]``.
+    callbacks : list of Callback
+        See :mod:`deltaprop.training.callback` for the hooks and their order.
+    verbose : 0 or 1
+        1 adds a :class:`ProgressLogger` (one line per epoch on stdout); 0 prints nothing.
+    initial_epoch, initial_batch : int
+        Continue a run: start at this epoch (from 0), skipping its first ``initial_batch``
+        mini-batches. With the weights and optimizer state of that moment restored and the
+        same seed, the result is bit-identical to a run never interrupted.
+    history : History, optional
+        A history to append to (a resumed run's); a new one otherwise.
+
+    Returns
+    -------
+    History
+        One entry per completed epoch: ``loss`` and ``accuracy`` (running means over the
+        epoch's mini-batches, as Keras reports them), ``val_loss``, ``val_accuracy``,
+        ``lr``, ``time``.
+
+    Raises
+    ------
+    DivergenceError
+        When a mini-batch's cost is NaN or infinite (without ``TerminateOnNaN``); the network
+        keeps the weights of the last good epoch, and the error carries the history.
+    """
+    # --- everything is checked before anything changes ------------------------------------
+    epochs = check_positive_int(epochs, "epochs", allow_zero=True)
+    X = check_inputs(X, net.sizes[0])
+    targets = check_targets(Y, net.sizes[-1], X.shape[0])
+    if isinstance(validation_split, bool) or not isinstance(validation_split, numbers.Real):
+        raise TypeError(f"validation_split must be a number in [0, 1); got {validation_split!r}")
+    if not 0.0 <= validation_split < 1.0:
+        raise ValueError(f"validation_split must be in [0, 1); got {validation_split!r}")
+    if validation_data is not None and validation_split > 0:
+        raise ValueError(
+            f"give validation_data or validation_split, not both (got validation_split={validation_split})"
+        )
+    seed = _check_seed(seed)
+    train_idx = val_idx = None
+    X_val, targets_val = None, None
+    if validation_data is not None:
+        X_val, targets_val = _check_validation_data(net, validation_data)
+    elif validation_split > 0:
+        train_idx, val_idx = _split(targets, X.shape[0], float(validation_split), seed)
+        X_val, targets_val = X, targets
+    n = X.shape[0] if train_idx is None else len(train_idx)
+    if batch_size is None:
+        batch_size = n
+    batch_size = min(check_positive_int(batch_size, "batch_size"), n)
+    steps = -(-n // batch_size)
+    optimizer = _resolve_optimizer(net, optimizer, learning_rate)
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(f"shuffle must be True or False; got {shuffle!r}")
+    callbacks = [] if callbacks is None else list(callbacks)
+    for k, cb in enumerate(callbacks):
+        if not isinstance(cb, Callback):
+            raise TypeError(
+                f"callbacks[{k}] must be a deltaprop Callback (e.g. EarlyStopping()); got {cb!r} "
+                f"of type {type(cb).__name__}"
+            )
+    if verbose not in (0, 1, 2) or isinstance(verbose, bool):
+        raise ValueError(f"verbose must be 0 (silent) or 1 (a line per epoch); got {verbose!r}")
+    if verbose:
+        callbacks.append(ProgressLogger())
+    initial_epoch = check_positive_int(initial_epoch, "initial_epoch", allow_zero=True)
+    initial_batch = check_positive_int(initial_batch, "initial_batch", allow_zero=True)
+    if initial_epoch > epochs:
+        raise ValueError(f"initial_epoch must be ≤ epochs ({epochs}); got {initial_epoch}")
+    if initial_batch >= steps or (initial_batch and initial_epoch == epochs):
+        raise ValueError(
+            f"initial_batch must be below the {steps} mini-batches of an epoch, in an epoch still "
+            f"to run (initial_epoch < epochs); got initial_batch={initial_batch}"
+        )
+    if history is not None and not isinstance(history, History):
+        raise TypeError(f"history must be a deltaprop History or None; got {type(history).__name__}")
+
+    classify = targets.classify
+    metrics = ["loss"] + (["accuracy"] if classify else [])
+    if X_val is not None:
+        metrics += ["val_loss"] + (["val_accuracy"] if targets_val.classify else [])
+    metrics += ["lr", "time"]
+    params = {
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "steps_per_epoch": steps,
+        "n_samples": n,
+        "n_validation": 0 if X_val is None else (X_val.shape[0] if val_idx is None else len(val_idx)),
+        "validation_split": float(validation_split),
+        "shuffle": bool(shuffle),
+        "seed": seed,
+        "initial_epoch": initial_epoch,
+        "initial_batch": initial_batch,
+        "optimizer": {"name": optimizer.name, **optimizer.hyperparameters()},
+        "targets": targets.kind,
+        "metrics": metrics,
+    }
+    history = History() if history is None else history
+    history.params.update(params)
+    history.stopped_reason = history.stopped_epoch = None
+    run = Run(net, optimizer, history, history.params, metrics)
+    run.X, run.targets, run.train_index = X, targets, train_idx
+    run.X_val, run.targets_val, run.val_index = X_val, targets_val, val_idx
+    for cb in callbacks:
+        cb.set_run(run)
+    for cb in callbacks:
+        cb.on_train_begin({})  # may still refuse (e.g. a monitor that is never logged)
+
+    # --- the loop -------------------------------------------------------------------------
+    optimizer.n_train = n
+    step = make_step(net, optimizer, batch_size)
+    gather = Gatherer(X, targets, net.dtype, batch_size)
+    # Full batch over all of X in the network's dtype: hand X itself to the step (no copy;
+    # the order of the rows changes only the rounding of the batch sums).
+    whole = (
+        batch_size == n
+        and train_idx is None
+        and X.dtype == net.dtype
+        and X.flags.c_contiguous
+        and gather._dense is not None
+    )
+    validate = None if X_val is None else Evaluator(net, X_val, targets_val, val_idx)
+    batch_callbacks = [cb for cb in callbacks if type(cb).on_batch_end is not Callback.on_batch_end]
+    terminate_on_nan = any(isinstance(cb, TerminateOnNaN) for cb in callbacks)
+    labels = targets.labels
+    preds = np.empty(n, dtype=np.int64) if classify else None
+    binary = targets.kind == BINARY
+    good = _snapshot(net, optimizer)
+    logs: dict = {}
+    isfinite, argmax, greater, perf_counter = math.isfinite, np.argmax, np.greater, time.perf_counter
+
+    for epoch in range(initial_epoch, epochs):
+        run.epoch = epoch
+        first = initial_batch if epoch == initial_epoch else 0
+        for cb in callbacks:
+            cb.on_epoch_begin(epoch, {})
+        t0 = perf_counter()
+        if shuffle and not whole:
+            order = np.random.default_rng([seed, epoch]).permutation(n)
+        else:
+            order = np.arange(n)
+        if train_idx is not None:
+            order = train_idx[order]
+        cost_sum, diverged = 0.0, False
+        for k in range(first, steps):
+            start = k * batch_size
+            stop = min(start + batch_size, n)
+            if whole:
+                C = step(X, gather._dense)
+            else:
+                idx = order[start:stop]
+                C = step(gather.x(idx), gather.y(idx))
+            if not isfinite(C):
+                message = _divergence_message(C, epoch, k, steps, optimizer.learning_rate, initial_epoch)
+                _restore(net, optimizer, good)
+                if not terminate_on_nan:
+                    raise DivergenceError(message, epoch=epoch + 1, batch=k + 1, history=history)
+                history.stopped_reason, history.stopped_epoch = message, epoch
+                diverged = True
+                break
+            cost_sum += C * (stop - start)
+            if classify:
+                if binary:
+                    greater(step.a[:, 0], 0.5, out=preds[start:stop])
+                else:
+                    argmax(step.a, axis=1, out=preds[start:stop])
+            run.next_batch = k + 1
+            for cb in batch_callbacks:
+                cb.on_batch_end(k, {"loss": C, "size": stop - start})
+            if run.interrupted:
+                break
+        if diverged:
+            break  # under TerminateOnNaN: this epoch is not recorded
+        if run.interrupted:
+            history.stopped_reason = (
+                f"interrupted at epoch {epoch + 1}, after mini-batch {run.next_batch} of {steps}; "
+                f"resume with initial_epoch={epoch}, initial_batch={run.next_batch} and the same seed"
+            )
+            history.stopped_epoch = epoch
+            run.next_epoch = epoch
+            if run.next_batch == steps:
+                run.next_epoch, run.next_batch = epoch + 1, 0
+            break
+        if not _params_finite(net):  # the last update overflowed although its cost was finite
+            message = _divergence_message(
+                math.inf, epoch, steps - 1, steps, optimizer.learning_rate, initial_epoch
+            )
+            _restore(net, optimizer, good)
+            if not terminate_on_nan:
+                raise DivergenceError(message, epoch=epoch + 1, batch=steps, history=history)
+            history.stopped_reason, history.stopped_epoch = message, epoch
+            break
+        seen = n - first * batch_size
+        logs = {"loss": cost_sum / seen}
+        if classify:
+            logs["accuracy"] = (
+                np.count_nonzero(preds[first * batch_size :] == labels[order[first * batch_size :]]) / seen
+            )
+        if validate is not None:
+            logs.update({f"val_{key}": value for key, value in validate().items()})
+        logs["lr"] = optimizer.learning_rate
+        logs["time"] = perf_counter() - t0
+        history.append(epoch, logs)
+        run.next_epoch, run.next_batch = epoch + 1, 0
+        for cb in callbacks:
+            cb.on_epoch_end(epoch, logs)
+        good = _snapshot(net, optimizer)
+        if run.stop_training:
+            break
+
+    for cb in callbacks:
+        cb.on_train_end(logs)
+    return history
+
+
+def _divergence_message(C: float, epoch: int, batch: int, steps: int, eta: float, initial_epoch: int) -> str:
+    kept = (
+        f"the weights from the end of epoch {epoch}"
+        if epoch > initial_epoch
+        else "the weights it had when this fit() began"
+    )
+    return (
+        f"training diverged: the cost became {C!r} at epoch {epoch + 1}, mini-batch {batch + 1} of "
+        f"{steps}, with learning rate η = {eta:g}. The network keeps {kept}. Try a smaller "
+        f"learning rate, e.g. η = {eta / 10:g}."
+    )
