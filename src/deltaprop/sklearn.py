@@ -1,0 +1,449 @@
+"""scikit-learn estimators: a deltaprop network behind ``fit`` / ``predict`` / ``score``.
+
+``DeltapropClassifier`` and ``DeltapropRegressor`` follow scikit-learn's conventions, so they
+drop into ``Pipeline``, ``GridSearchCV``, ``cross_val_score`` and ``clone``: ``__init__`` only
+stores its arguments, everything is checked in ``fit``, fitted attributes end in ``_``.
+
+The fitted network is ``network_``, a :class:`deltaprop.Network` with all its textbook
+internals (``forward``, ``backprop``, every δ); ``coefs_[l]`` and ``intercepts_[l]`` are its
+``weights[l]`` ``(n_l, n_{l+1})`` and ``biases[l]`` ``(n_{l+1},)``, the very same arrays, in
+the same layout as scikit-learn's ``MLPClassifier.coefs_`` (w_ij from neuron i to neuron j).
+
+Differences from scikit-learn's MLP, by design:
+
+* ``epochs`` is the number of passes over the data (``max_iter`` there); training stops early
+  only with ``early_stopping=True``, which monitors the validation cost (``val_loss``) and
+  restores the weights of the best epoch.
+* ``l2`` is Nielsen's λ: the cost gains λ/(2n) Σ w² with n the training set size (scikit-learn's
+  ``alpha`` adds α/(2 n_batch) Σ w² per mini-batch), and biases are not decayed.
+* The quadratic cost is C = 1/(2n) Σ_x ||y − a||², a sum over the outputs; scikit-learn's
+  squared loss is also divided by the number of outputs. The gradients are the same for one
+  output, and the weight updates always agree (both use δ = a − y averaged over the batch).
+"""
+
+from __future__ import annotations
+
+import copy
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import optimizers
+from ._validation import check_dtype
+from .network import Network
+
+AUTO_BATCH_LIMIT = 200  # batch_size="auto" is min(200, n_samples), as in scikit-learn's MLP
+RELU_FAMILY = frozenset({"relu", "leaky_relu"})
+OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adam")
+_SEED_LIMIT = 2**31 - 1
+
+
+class _DeltapropEstimator(BaseEstimator):
+    """What the classifier and the regressor share: parameters, the network, the fit loop."""
+
+    _default_output_activation = ""
+    _default_cost = ""
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        output_activation=None,
+        cost=None,
+        init=None,
+        optimizer="adam",
+        learning_rate=0.001,
+        momentum=0.9,
+        l2=0.0,
+        batch_size="auto",
+        epochs=200,
+        shuffle=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        dtype="float64",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.output_activation = output_activation
+        self.cost = cost
+        self.init = init
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.l2 = l2
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.shuffle = shuffle
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.dtype = dtype
+
+    # --- the network's views ---------------------------------------------------------------
+
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        """``coefs_[l]`` is ``network_.weights[l]``, ``(n_l, n_{l+1})`` (the same arrays)."""
+        check_is_fitted(self, "network_")
+        return self.network_.weights
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        """``intercepts_[l]`` is ``network_.biases[l]``, ``(n_{l+1},)`` (the same arrays)."""
+        check_is_fitted(self, "network_")
+        return self.network_.biases
+
+    @property
+    def loss_curve_(self) -> list[float]:
+        """The training cost after each epoch, over every fit, partial_fit and warm start."""
+        check_is_fitted(self, "network_")
+        return self.history_["loss"]
+
+    # --- building ------------------------------------------------------------------------
+
+    def _hidden_sizes(self) -> list[int]:
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
+            sizes = [sizes]
+        if not isinstance(sizes, Sequence | np.ndarray) or isinstance(sizes, str):
+            raise TypeError(
+                f"hidden_layer_sizes must be a tuple of layer sizes such as (100,) or (64, 32); "
+                f"got {self.hidden_layer_sizes!r}"
+            )
+        sizes = list(sizes)
+        for k, size in enumerate(sizes):
+            if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
+                raise ValueError(
+                    f"hidden_layer_sizes[{k}] must be an integer ≥ 1; got {size!r} "
+                    f"in hidden_layer_sizes={self.hidden_layer_sizes!r}"
+                )
+        return [int(s) for s in sizes]
+
+    def _output_activation(self) -> str:
+        return self._default_output_activation if self.output_activation is None else self.output_activation
+
+    def _cost(self) -> str:
+        if self.cost is not None:
+            return self.cost
+        return {"softmax": "log_likelihood", "logistic": "cross_entropy"}.get(
+            self._output_activation(), "quadratic"
+        )
+
+    def _init(self) -> str:
+        if self.init is not None:
+            return self.init
+        hidden = self.activation if isinstance(self.activation, str) else "linear"
+        return "he_normal" if hidden in RELU_FAMILY else "glorot_uniform"
+
+    def _dtype(self) -> np.dtype:
+        return check_dtype(self.dtype)
+
+    def _new_network(self, n_in: int, n_out: int, rng: np.random.RandomState) -> Network:
+        return Network(
+            [n_in, *self._hidden_sizes(), n_out],
+            activation=self.activation,
+            output_activation=self._output_activation(),
+            cost=self._cost(),
+            init=self._init(),
+            seed=int(rng.randint(_SEED_LIMIT)),
+            dtype=self._dtype(),
+        )
+
+    def _new_optimizer(self) -> optimizers.Optimizer:
+        if isinstance(self.optimizer, optimizers.Optimizer):
+            return copy.deepcopy(self.optimizer)  # fitting must not change the parameter
+        if not isinstance(self.optimizer, str) or self.optimizer.lower() not in OPTIMIZER_NAMES:
+            raise ValueError(
+                f"optimizer must be one of {list(OPTIMIZER_NAMES)} or a deltaprop Optimizer; "
+                f"got {self.optimizer!r}"
+            )
+        name = self.optimizer.lower()
+        kwargs = {"learning_rate": self.learning_rate, "l2": self.l2}
+        if name == "sgd":
+            kwargs["momentum"] = self.momentum
+        elif name in ("momentum", "nesterov"):
+            kwargs["momentum"] = self.momentum
+        return optimizers.get(name, **kwargs)
+
+    def _batch_size(self, n_samples: int) -> int:
+        if isinstance(self.batch_size, str) and self.batch_size == "auto":
+            return min(AUTO_BATCH_LIMIT, n_samples)
+        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, numbers.Integral):
+            raise TypeError(f"batch_size must be 'auto' or a positive integer; got {self.batch_size!r}")
+        if self.batch_size < 1:
+            raise ValueError(f"batch_size must be 'auto' or a positive integer; got {self.batch_size}")
+        return min(int(self.batch_size), n_samples)
+
+    # --- training ----------------------------------------------------------------------------
+
+    def _reset(self, n_in: int, n_out: int) -> None:
+        self._rng = check_random_state(self.random_state)
+        self._seed = int(self._rng.randint(_SEED_LIMIT))
+        self.network_ = self._new_network(n_in, n_out, self._rng)
+        self.optimizer_ = self._new_optimizer()
+        self.history_ = {}
+        self._epochs_done = 0
+
+    def _train(self, X: np.ndarray, targets: np.ndarray, epochs: int, allow_early_stopping: bool):
+        """Run ``epochs`` epochs of ``deltaprop.training.fit`` on the fitted network."""
+        from .training import EarlyStopping, fit  # the loop sits beside this layer
+
+        callbacks, kwargs = [], {}
+        if allow_early_stopping and self.early_stopping:
+            kwargs["validation_split"] = self.validation_fraction
+            callbacks.append(
+                EarlyStopping(
+                    monitor="val_loss",
+                    patience=self.n_iter_no_change,
+                    min_delta=self.tol,
+                    restore_best_weights=True,
+                )
+            )
+        start = self._epochs_done
+        history = fit(
+            self.network_,
+            X,
+            targets,
+            epochs=start + epochs,
+            batch_size=self._batch_size(X.shape[0]),
+            optimizer=self.optimizer_,
+            shuffle=bool(self.shuffle),
+            seed=self._seed,
+            callbacks=callbacks,
+            verbose=self.verbose,
+            initial_epoch=start,
+            **kwargs,
+        )
+        for key, values in history.history.items():
+            self.history_.setdefault(key, []).extend(values)
+        ran = len(history.history.get("loss", []))
+        self._epochs_done = start + ran
+        self.n_iter_ = ran
+        return self
+
+    def _check_epochs(self) -> int:
+        if isinstance(self.epochs, bool) or not isinstance(self.epochs, numbers.Integral) or self.epochs < 1:
+            raise ValueError(f"epochs must be a positive integer; got {self.epochs!r}")
+        return int(self.epochs)
+
+    def _forward(self, X) -> np.ndarray:
+        check_is_fitted(self, "network_")
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        return self.network_.predict(X)
+
+
+class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
+    """A feed-forward network classifier trained by backpropagation (scikit-learn API).
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default (100,)
+        Neurons of each hidden layer; ``()`` is multinomial logistic regression.
+    activation : str or list of str, default "relu"
+        σ of the hidden layers: ``"logistic"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``,
+        ``"linear"`` (or one per hidden layer).
+    output_activation : str, default None → "softmax"
+        σ of the output layer, one neuron per class.
+    cost : str, default None → "log_likelihood" for softmax, "cross_entropy" for logistic
+        outputs, else "quadratic".
+    init : str, default None → "he_normal" for relu-type hidden layers, else "glorot_uniform".
+    optimizer : {"adam", "sgd", "momentum", "nesterov"} or a deltaprop Optimizer, default "adam"
+        A given Optimizer is copied, never changed.
+    learning_rate : float, default 0.001
+        η of the named optimizer.
+    momentum : float, default 0.9
+        μ of "sgd" (heavy ball), "momentum" and "nesterov"; 0 makes "sgd" plain gradient descent.
+    l2 : float, default 0.0
+        λ of L2 weight decay, as in Nielsen: C = C_0 + λ/(2n) Σ w², n the training set size.
+    batch_size : int or "auto", default "auto"
+        Samples per mini-batch; "auto" is min(200, n_samples).
+    epochs : int, default 200
+        Passes over the training data in ``fit`` (``partial_fit`` makes one).
+    shuffle : bool, default True
+        Shuffle the samples each epoch.
+    early_stopping : bool, default False
+        Hold out ``validation_fraction`` of the data (stratified) and stop when its cost has not
+        improved by more than ``tol`` for ``n_iter_no_change`` epochs, keeping the best weights.
+    validation_fraction, n_iter_no_change, tol
+        See ``early_stopping``.
+    random_state : int, RandomState or None
+        Seeds the initial weights and the shuffling.
+    warm_start : bool, default False
+        ``fit`` continues from the fitted network and optimizer instead of starting afresh.
+    verbose : 0 or 1
+        1 prints one line per epoch.
+    dtype : "float64" or "float32"
+        The network's dtype.
+
+    Attributes
+    ----------
+    classes_ : ndarray (n_classes,)
+        The class labels (any sortable labels: integers, strings).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when fitted on a DataFrame with string column names.
+    network_ : deltaprop.Network
+        The fitted network, ``[n_features_in_, *hidden_layer_sizes, n_classes]``.
+    coefs_, intercepts_ : list of ndarray
+        ``network_.weights`` and ``network_.biases`` (the same arrays, not copies).
+    optimizer_ : deltaprop Optimizer
+        With its state (velocities, Adam moments), so partial_fit and warm starts continue it.
+    history_ : dict of lists
+        Per epoch: ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy`` (with early stopping),
+        ``lr``, ``time``, over all calls to fit / partial_fit since the network was created.
+    loss_curve_ : list of float
+        ``history_["loss"]``.
+    n_iter_ : int
+        Epochs run by the last call to fit (1 after partial_fit).
+    """
+
+    _default_output_activation = "softmax"
+
+    def fit(self, X, y):
+        """Train on ``X`` ``(n_samples, n_features)`` and labels ``y`` ``(n_samples,)``."""
+        epochs = self._check_epochs()
+        first = not (self.warm_start and hasattr(self, "network_"))
+        X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
+        check_classification_targets(y)
+        if first:
+            classes = np.unique(y)
+            if len(classes) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs at least 2 classes to learn; got 1 class: {classes[0]!r}"
+                )
+            self.classes_ = classes
+            self._reset(X.shape[1], len(classes))
+        return self._train(X, self._encode(y), epochs, allow_early_stopping=True)
+
+    def partial_fit(self, X, y, classes=None):
+        """One epoch over ``(X, y)``; the first call needs ``classes``, every label there is."""
+        first = not hasattr(self, "network_")
+        X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
+        check_classification_targets(y)
+        if first:
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit: every label the "
+                    "classifier will ever see, e.g. classes=np.unique(y_all)"
+                )
+            classes = np.unique(np.asarray(classes))
+            if len(classes) < 2:
+                raise ValueError(f"classes must hold at least 2 labels; got {list(classes)!r}")
+            self.classes_ = classes
+            self._reset(X.shape[1], len(classes))
+        elif classes is not None and not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
+            raise ValueError(
+                f"classes={list(np.unique(classes))!r} differs from the classes of the first call to "
+                f"partial_fit, {list(self.classes_)!r}"
+            )
+        return self._train(X, self._encode(y), 1, allow_early_stopping=False)
+
+    def _encode(self, y: np.ndarray) -> np.ndarray:
+        """Labels as indices into ``classes_``, ``(n_samples,)`` int64."""
+        idx = np.searchsorted(self.classes_, y)
+        idx = np.clip(idx, 0, len(self.classes_) - 1)
+        unknown = self.classes_[idx] != y
+        if np.any(unknown):
+            raise ValueError(
+                f"y holds labels {list(np.unique(y[unknown]))[:5]!r} that are not in classes_ "
+                f"{list(self.classes_)!r}"
+            )
+        return idx.astype(np.int64)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities ``(n_samples, n_classes)``, columns in the order of ``classes_``.
+
+        With the default softmax output these are the network's outputs a; other outputs are
+        clipped at 0 and each row divided by its sum.
+        """
+        a = self._forward(X)
+        if self.network_.activations[-1].name == "softmax":
+            return a
+        a = np.clip(a, 0.0, None)
+        total = a.sum(axis=1, keepdims=True)
+        uniform = np.full_like(a, 1.0 / a.shape[1])
+        return np.divide(a, total, out=uniform, where=total > 0)
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """ln of :meth:`predict_proba`, clipped at the dtype's smallest positive number."""
+        proba = self.predict_proba(X)
+        return np.log(np.clip(proba, np.finfo(proba.dtype).tiny, None))
+
+    def predict(self, X) -> np.ndarray:
+        """The label of the largest output for each row of ``X``: ``(n_samples,)``."""
+        return self.classes_[np.argmax(self._forward(X), axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = True
+        tags.classifier_tags.multi_label = False
+        return tags
+
+
+class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
+    """A feed-forward network regressor trained by backpropagation (scikit-learn API).
+
+    The parameters and attributes are those of :class:`DeltapropClassifier`, except that the
+    output layer defaults to ``"linear"`` with the ``"quadratic"`` cost, ``y`` may be
+    ``(n_samples,)`` or ``(n_samples, n_outputs)``, ``predict`` returns the same shape (a single
+    output comes back 1-D, as in scikit-learn's MLP) and there are no ``classes_`` or
+    ``predict_proba``. ``score`` is R².
+    """
+
+    _default_output_activation = "linear"
+
+    def fit(self, X, y):
+        """Train on ``X`` ``(n_samples, n_features)`` and targets ``y`` ``(n_samples[, n_outputs])``."""
+        epochs = self._check_epochs()
+        first = not (self.warm_start and hasattr(self, "network_"))
+        X, Y = self._validate(X, y, reset=first)
+        if first:
+            self._reset(X.shape[1], Y.shape[1])
+        elif Y.shape[1] != self.network_.sizes[-1]:
+            raise ValueError(
+                f"y has {Y.shape[1]} outputs but the warm-started network has {self.network_.sizes[-1]}"
+            )
+        return self._train(X, Y, epochs, allow_early_stopping=True)
+
+    def partial_fit(self, X, y):
+        """One epoch over ``(X, y)``, continuing from the fitted network and optimizer."""
+        first = not hasattr(self, "network_")
+        X, Y = self._validate(X, y, reset=first)
+        if first:
+            self._reset(X.shape[1], Y.shape[1])
+        elif Y.shape[1] != self.network_.sizes[-1]:
+            raise ValueError(
+                f"y has {Y.shape[1]} outputs but the network was built for {self.network_.sizes[-1]}"
+            )
+        return self._train(X, Y, 1, allow_early_stopping=False)
+
+    def _validate(self, X, y, reset: bool):
+        X, y = validate_data(
+            self, X, y, reset=reset, multi_output=True, y_numeric=True, dtype=[np.float64, np.float32]
+        )
+        return X, (y.reshape(-1, 1) if y.ndim == 1 else y).astype(self._dtype(), copy=False)
+
+    def predict(self, X) -> np.ndarray:
+        """The outputs a: ``(n_samples,)`` for a single output, else ``(n_samples, n_outputs)``."""
+        a = self._forward(X)
+        return a[:, 0].copy() if a.shape[1] == 1 else a
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags
