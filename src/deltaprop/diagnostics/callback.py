@@ -57,6 +57,7 @@ class Diagnostics(Callback):
         self.new: list[Finding] = []
         self._log: dict[str, list[float]] = {}
         self._X = self._Y = None
+        self._initial_cost: float | None = None
 
     def on_train_begin(self, logs=None):
         self.findings, self.new, self._log = [], [], {}
@@ -64,9 +65,11 @@ class Diagnostics(Callback):
             X, Y = training_arrays(self.run)
         except ValueError:
             X = Y = None
+        net = self.run.network
+        self._initial_cost = None
         if X is not None:
             self._X, self._Y = X[: self.probe_size], Y[: self.probe_size]
-        net = self.run.network
+            self._initial_cost = net.cost_value(self._X, self._Y)
         self._merge([*check_output_cost(net, self._Y), *check_input_scale(X)])
 
     def on_epoch_end(self, epoch, logs=None):
@@ -76,8 +79,11 @@ class Diagnostics(Callback):
         if epoch % self.every:
             return
         net = self.run.network
-        found = [*check_learning_rate(self._log), *check_chance_level(self._log, net, self._Y)]
         stats = self.stats
+        initial = (
+            stats.initial_cost if stats is not None and stats.initial_cost is not None else self._initial_cost
+        )
+        found = [*check_learning_rate(self._log, initial), *check_chance_level(self._log, net, self._Y)]
         finite = all(np.isfinite(w).all() for w in net.weights)
         if (stats is None or not stats.records) and self._X is not None and finite:
             stats = GradientStats(self._X, self._Y)
@@ -85,6 +91,11 @@ class Diagnostics(Callback):
         found += [*check_saturation(stats), *check_dead_relu(stats)]
         self.new = []
         self._merge(found)
+
+    def on_train_end(self, logs=None):
+        # a divergence under TerminateOnNaN ends the run without an epoch to show it
+        self.new = []
+        self._merge(check_learning_rate(self.run.history))
 
     def _merge(self, found: list[Finding]) -> None:
         known = {f.code: i for i, f in enumerate(self.findings)}

@@ -18,7 +18,10 @@ MIN_EPOCHS_STUCK = 2  # one epoch is too early to call a run stuck
 RISE_FACTOR = 1.05  # the cost ended 5 % above where it started
 OSCILLATION_SHARE = 0.4  # this share of epoch-to-epoch changes went up by more than 1 %
 OSCILLATION_STEP = 0.01
-FLAT_CHANGE = 1e-3  # the cost moved less than 0.1 % over the run
+FLAT_CHANGE = 0.02  # the cost moved less than 2 % over the last FLAT_WINDOW epochs ...
+FLAT_WINDOW = 4
+FLAT_ACCURACY_GAIN = 0.01  # ... accuracy gained less than 1 point ...
+LEARNED_ACCURACY = 0.9  # ... and is below 90 %: a run that has learned may level off
 MIN_EPOCHS_TREND = 3
 SATURATED_SHARE = 0.5  # most neurons of a layer saturated
 VANISHING_RATIO = 1e-3  # median |δ| of the first layer below 1/1000 of the output layer's
@@ -107,15 +110,27 @@ def check_chance_level(history, net, Y=None) -> list[Finding]:
     ]
 
 
-def check_learning_rate(history, net=None) -> list[Finding]:
-    """The cost goes non-finite, rises, oscillates (η too high) or barely moves (η too low)."""
+def check_learning_rate(history, initial_cost: float | None = None) -> list[Finding]:
+    """The cost goes non-finite, rises, oscillates (η too high) or stops moving (η too low).
+
+    ``initial_cost`` is C before the first update (e.g. ``GradientStats.initial_cost``): a
+    first epoch already above it means the very first steps overshot.
+    """
     h = _history_dict(history)
-    loss = h.get("loss")
-    if loss is None or len(loss) == 0:
-        return []
+    loss = h.get("loss", np.empty(0))
     lr = h.get("lr")
-    eta = f"η = {lr[-1]:g}" if lr is not None and len(lr) else "the learning rate"
-    if not np.isfinite(loss).all():
+    eta = f"η = {lr[-1]:g}" if lr is not None and len(lr) and np.isfinite(lr[-1]) else "the learning rate"
+    stopped = getattr(history, "stopped_reason", None)
+    if isinstance(stopped, str) and stopped.startswith("training diverged"):
+        return [
+            Finding(
+                "diverged",
+                "error",
+                stopped,
+                "divide the learning rate by 10 and check that the inputs are scaled to a small range",
+            )
+        ]
+    if len(loss) and not np.isfinite(loss).all():
         first = int(np.argmax(~np.isfinite(loss)))
         return [
             Finding(
@@ -125,19 +140,23 @@ def check_learning_rate(history, net=None) -> list[Finding]:
                 "divide the learning rate by 10 (and check the inputs are scaled to a small range)",
             )
         ]
+    start, start_name = (loss[0], "the first epoch") if len(loss) else (None, "")
+    if initial_cost is not None and np.isfinite(initial_cost) and len(loss):
+        start, start_name = initial_cost, "before training"
+    if start is not None and len(loss) and (len(loss) >= 2 or start_name == "before training"):
+        if loss[-1] > RISE_FACTOR * start:
+            return [
+                Finding(
+                    "cost-rising",
+                    "error",
+                    f"the cost rose from {start:.4g} ({start_name}) to {loss[-1]:.4g} after {len(loss)} "
+                    f"epochs: with {eta} each step overshoots the minimum.",
+                    "divide the learning rate by 10: gradient descent should lower the cost epoch by epoch",
+                )
+            ]
     if len(loss) < MIN_EPOCHS_TREND:
         return []
     changes = np.diff(loss) / np.maximum(np.abs(loss[:-1]), np.finfo(float).tiny)
-    if loss[-1] > RISE_FACTOR * loss[0]:
-        return [
-            Finding(
-                "cost-rising",
-                "error",
-                f"the cost rose from {loss[0]:.4g} to {loss[-1]:.4g} over {len(loss)} epochs: with {eta} "
-                f"each step overshoots the minimum.",
-                "divide the learning rate by 10; gradient descent should lower the cost from epoch to epoch",
-            )
-        ]
     ups = (changes > OSCILLATION_STEP).mean()
     if ups >= OSCILLATION_SHARE:
         return [
@@ -149,18 +168,22 @@ def check_learning_rate(history, net=None) -> list[Finding]:
                 "lower the learning rate (by 3-10×), or let a schedule (e.g. ReduceLROnPlateau) lower it",
             )
         ]
-    if abs(loss[-1] - loss[0]) < FLAT_CHANGE * abs(loss[0]):
+    recent = loss[-FLAT_WINDOW:]
+    if abs(recent[-1] - recent[0]) < FLAT_CHANGE * abs(recent[0]):
         acc = h.get("accuracy")
-        if acc is not None and len(acc) and acc[-1] > 0.99:
-            return []  # already learned: nothing left to move
+        if acc is not None and len(acc) >= len(recent) and np.isfinite(acc[-1]):
+            gained = acc[-1] - acc[-len(recent)]
+            if acc[-1] >= LEARNED_ACCURACY or gained >= FLAT_ACCURACY_GAIN:
+                return []  # it has learned, or is still learning
         return [
             Finding(
                 "cost-flat",
                 "warning",
-                f"the cost barely moved over {len(loss)} epochs ({loss[0]:.4g} → {loss[-1]:.4g}): {eta} is "
-                f"too low, or the gradients vanish before they reach the weights.",
-                "raise the learning rate by 10× (SGD on [0, 1] inputs usually wants 0.1-3); if the units are "
-                "saturated (see that finding) fix that first",
+                f"the cost has almost stopped moving: {recent[0]:.4g} → {recent[-1]:.4g} over the last "
+                f"{len(recent)} epochs. Either {eta} is too low, or the gradients vanish before they "
+                f"reach the weights (saturated units, often after a first step so large it put them there).",
+                "if the units are saturated (see that finding) fix that first, e.g. with a smaller learning "
+                "rate; otherwise raise the learning rate by 10× (SGD on [0, 1] inputs usually wants 0.1-3)",
             )
         ]
     return []
@@ -170,21 +193,24 @@ def check_learning_rate(history, net=None) -> list[Finding]:
 
 
 def check_saturation(stats: GradientStats) -> list[Finding]:
-    """Most logistic/tanh neurons of a layer past |net| > 5, and the vanishing δ that follows."""
+    """Most logistic/tanh neurons of a hidden layer past |net| > 5, and the vanishing δ that follows."""
     if stats is None or not stats.records:
         return []
     out = []
     last = stats.records[-1]
     names = [layer["activation"] for layer in stats.layers]
-    for l, share in enumerate(last["saturated"]):
+    # Hidden layers only: output neurons confidently at 0 or 1 for the wrong classes are
+    # saturated by design once the network has learned.
+    for l, share in enumerate(last["saturated"][:-1]):
         if share is not None and share >= SATURATED_SHARE:
-            where = "output layer" if l == len(names) - 1 else f"hidden layer {l + 1}"
+            where = f"hidden layer {l + 1}"
             out.append(
                 Finding(
                     "saturated-units",
                     "warning",
                     f"{share:.0%} of the {names[l]} neurons of the {where} are saturated (|net| > "
-                    f"{SATURATION_NET:g} for most samples), where σ'(net) ≈ 0 and their weights barely learn.",
+                    f"{SATURATION_NET:g} for most samples), where σ'(net) ≈ 0 and their weights barely "
+                    "learn.",
                     "scale the inputs to [0, 1] (e.g. pixels / 255), start from smaller weights "
                     "(init='normal_scaled' or 'glorot_normal'), and use the cross-entropy cost so the output "
                     "δ does not carry σ'",
@@ -309,7 +335,8 @@ def check_output_cost(net, Y=None) -> list[Finding]:
             Finding(
                 "relu-output",
                 "info",
-                "ReLU output: an output neuron whose net goes negative gives 0 with δ = 0 and stops learning.",
+                "ReLU output: an output neuron whose net goes negative gives 0 with δ = 0 and stops "
+                "learning.",
                 "use softmax (classification) or linear (regression) outputs",
             )
         )
@@ -371,7 +398,7 @@ def diagnose(net, history=None, X=None, Y=None, stats: GradientStats | None = No
     findings = [
         *check_output_cost(net, Y),
         *check_input_scale(X),
-        *check_learning_rate(history, net),
+        *check_learning_rate(history, stats.initial_cost if stats is not None else None),
         *check_chance_level(history, net, Y),
         *check_saturation(stats),
         *check_dead_relu(stats),

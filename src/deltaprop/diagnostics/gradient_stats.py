@@ -33,6 +33,7 @@ DEAD_CAPABLE = frozenset({"relu"})
 DEFAULT_PROBE_SIZE = 256
 FORMAT = "deltaprop-gradient-stats"
 VERSION = 1
+BEFORE_TRAINING = -1  # the epoch label of the record taken before the first update
 
 
 def _layer_record(net, X: np.ndarray, Y: np.ndarray) -> dict:
@@ -55,7 +56,8 @@ def _layer_record(net, X: np.ndarray, Y: np.ndarray) -> dict:
             dead.append(float((fp.o[l + 1] <= 0).all(axis=0).mean()))
         else:
             dead.append(None)
-    return {"delta": delta, "grad_w": grad_w, "saturated": saturated, "dead": dead}
+    cost = float(grads.cost) if np.isfinite(grads.cost) else None
+    return {"cost": cost, "delta": delta, "grad_w": grad_w, "saturated": saturated, "dead": dead}
 
 
 def _finite_or_none(values: list) -> list:
@@ -77,8 +79,10 @@ class GradientStats(Callback):
     probe_size : int
         How many training samples to take when no probe is given.
 
-    ``records`` is a list of dicts ``{"epoch", "delta", "grad_w", "saturated", "dead"}``,
-    each list indexed by layer of weights; ``record(net, epoch)`` adds one by hand.
+    ``records`` is a list of dicts ``{"epoch", "cost", "delta", "grad_w", "saturated",
+    "dead"}``, each list indexed by layer of weights, ``cost`` the probe's C. As a callback
+    it first records the untrained network, labelled epoch −1 (``BEFORE_TRAINING``);
+    ``record(net, epoch)`` adds a record by hand.
     """
 
     def __init__(self, X_probe=None, Y_probe=None, every: int = 1, probe_size: int = DEFAULT_PROBE_SIZE):
@@ -116,6 +120,8 @@ class GradientStats(Callback):
             X, Y = training_arrays(self.run)
             self.X_probe, self.Y_probe = X[: self.probe_size], Y[: self.probe_size]
         self._last_epoch = int(self.run.params.get("epochs", 0)) - 1 if self.run.params else -1
+        if not self.records:
+            self.record(self.run.network, BEFORE_TRAINING)
 
     def on_epoch_end(self, epoch, logs=None):
         if epoch % self.every == 0 or epoch == self._last_epoch:
@@ -124,6 +130,13 @@ class GradientStats(Callback):
                 self.record(net, epoch)
 
     # --- reading ------------------------------------------------------------------------
+
+    @property
+    def initial_cost(self) -> float | None:
+        """C on the probe batch before training, if the first record was taken then."""
+        if self.records and self.records[0]["epoch"] == BEFORE_TRAINING:
+            return self.records[0].get("cost")
+        return None
 
     @property
     def epochs(self) -> np.ndarray:
@@ -159,6 +172,7 @@ class GradientStats(Callback):
             "records": [
                 {
                     "epoch": r["epoch"],
+                    "cost": r.get("cost"),
                     "delta": [_finite_or_none(p) for p in r["delta"]],
                     "grad_w": [_finite_or_none(p) for p in r["grad_w"]],
                     "saturated": r["saturated"],
@@ -217,16 +231,21 @@ class GradientStats(Callback):
         return f"GradientStats(every={self.every}, records={len(self.records)}, layers={len(self.layers)})"
 
 
-_ARRAY_NAMES = (("X", "Y"), ("X_train", "Y_train"), ("x", "y"))
-
-
 def training_arrays(run) -> tuple[np.ndarray, np.ndarray]:
-    """The training inputs and targets a training run holds."""
-    for x_name, y_name in _ARRAY_NAMES:
-        X, Y = getattr(run, x_name, None), getattr(run, y_name, None)
-        if X is not None and Y is not None:
-            return np.asarray(X), np.asarray(Y)
-    raise ValueError(
-        "the training run exposes no training arrays (looked for run.X/run.Y, "
-        "run.X_train/run.Y_train); pass X_probe and Y_probe explicitly"
-    )
+    """The training inputs ``(n, n_0)`` and targets (labels ``(n,)`` or ``(n, n_L)``) of a run.
+
+    Reads ``fit``'s :class:`~deltaprop.training.fit.Run`: ``X``, ``targets`` (labels or real
+    values) and ``train_index`` (the rows of X used for training; None for all).
+    """
+    X, targets = getattr(run, "X", None), getattr(run, "targets", None)
+    if X is None or targets is None:
+        raise ValueError(
+            "the training run exposes no training arrays (run.X, run.targets); "
+            "pass X_probe and Y_probe explicitly"
+        )
+    Y = targets.labels if getattr(targets, "labels", None) is not None else targets.values
+    index = getattr(run, "train_index", None)
+    X, Y = np.asarray(X), np.asarray(Y)
+    if index is not None:
+        X, Y = X[index], Y[index]
+    return X, Y

@@ -7,7 +7,6 @@ the run recorded them, ``gradients.json`` and ``diagnostics.json``.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,7 +136,3 @@ def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:
         if X.shape[1] != run.network.sizes[0]:
             X = Y = None
     return diagnose(run.network, run.history, X, Y, run.stats)
-
-
-def read_json(path) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -91,7 +91,7 @@ def misclassified_gallery(X, y_true, y_pred, image_shape=(28, 28), max_images: i
         return fig
     cols = min(wrong.size, 6)
     rows = math.ceil(wrong.size / cols)
-    fig = new_figure((1.3 * cols, 1.45 * rows + 0.4))
+    fig = new_figure((1.0 * cols, 1.1 * rows + 0.4))
     axes = fig.subplots(rows, cols, squeeze=False)
     for ax in axes.flat:
         ax.set_axis_off()

@@ -21,6 +21,8 @@ MAX_NEURONS = 12
 MAX_LINE_WIDTH = 4.0
 MIN_LINE_WIDTH = 0.3
 RADIUS = 0.18
+LAYER_GAP = 2.2  # horizontal distance between layers, in units of the vertical spacing
+INCH_PER_UNIT = 0.42
 DELTA_CMAP = "PuOr"
 
 
@@ -58,9 +60,15 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
     if y is not None and x is None:
         raise ValueError("y was given without x: the δ of an example needs both x and y")
     sizes = net.sizes
-    fig, ax = axes_or_new(ax, (1.8 * len(sizes) + 2.5, 0.45 * min(max(sizes), max_neurons + 1) + 2))
     shown = [_shown(n, max_neurons) for n in sizes]
     pos = [_positions(s, n, max_neurons) for s, n in zip(shown, sizes)]
+    height = max(max(p.values()) for p in pos)
+    width_units = LAYER_GAP * (len(sizes) - 1) + 1.5
+    figsize = (
+        INCH_PER_UNIT * width_units + (2.2 if y is not None else 0.6),
+        INCH_PER_UNIT * (2 * height + 3.5) + 0.6,
+    )
+    fig, ax = axes_or_new(ax, figsize)
 
     values: list[np.ndarray | None] = [None] * len(sizes)
     label = None
@@ -85,7 +93,7 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
                 wij = float(w[i, j])
                 width = MIN_LINE_WIDTH + (MAX_LINE_WIDTH - MIN_LINE_WIDTH) * abs(wij) / w_max
                 line = Line2D(
-                    [l, l + 1],
+                    [LAYER_GAP * l, LAYER_GAP * (l + 1)],
                     [pos[l][i], pos[l + 1][j]],
                     color=POSITIVE if wij >= 0 else NEGATIVE,
                     linewidth=width,
@@ -101,6 +109,7 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
     norm = TwoSlopeNorm(vcenter=0.0, vmin=-scale, vmax=scale)
     cmap = colormaps[DELTA_CMAP]
     for l, n in enumerate(sizes):
+        cx = LAYER_GAP * l
         for i in shown[l]:
             v = values[l]
             if v is None or l == 0:
@@ -110,29 +119,42 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
             else:
                 face = cmap(norm(v[i]))
             ax.add_patch(
-                Circle((l, pos[l][i]), RADIUS, facecolor=face, edgecolor="#333333", lw=1.0, zorder=2)
+                Circle(
+                    (LAYER_GAP * l, pos[l][i]), RADIUS, facecolor=face, edgecolor="#333333", lw=1.0, zorder=2
+                )
             )
             if v is not None and len(shown[l]) <= max_neurons:
                 ax.text(
-                    l, pos[l][i] - RADIUS - 0.05, f"{v[i]:.2g}", ha="center", va="top", fontsize=7, zorder=3
+                    LAYER_GAP * l,
+                    pos[l][i] - RADIUS - 0.05,
+                    f"{v[i]:.2g}",
+                    ha="center",
+                    va="top",
+                    fontsize=7,
+                    zorder=3,
                 )
         if n > len(shown[l]):
             ax.text(
-                l, pos[l][shown[l][max_neurons // 2 - 1]] - 1.0, "⋮", ha="center", va="center", fontsize=16
+                LAYER_GAP * l,
+                pos[l][shown[l][max_neurons // 2 - 1]] - 1.0,
+                "⋮",
+                ha="center",
+                va="center",
+                fontsize=16,
             )
         act = "input" if l == 0 else net.activation_names[l - 1]
         top = max(pos[l].values())
-        ax.text(l, top + 0.7, f"{act}\n{n} neurons", ha="center", va="bottom", fontsize=8)
+        ax.text(cx, top + 0.5, f"{act}\n{n} neurons", ha="center", va="bottom", fontsize=8)
     if label is not None and y is not None:
         fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, label=label)
     ax.add_line(Line2D([], [], color=POSITIVE, lw=2, label="w > 0"))
     ax.add_line(Line2D([], [], color=NEGATIVE, lw=2, label="w < 0"))
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.02), ncol=2, fontsize=8, frameon=False)
-    height = max(max(p.values()) for p in pos)
-    ax.set_xlim(-0.5, len(sizes) - 0.5)
+    ax.set_xlim(-0.75, LAYER_GAP * (len(sizes) - 1) + 0.75)
     ax.set_ylim(-height - 1.0, height + 1.5)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    title = f"Network {sizes}, cost {net.cost.name}"
-    ax.set_title(title + (f" — neurons show {label}" if label else ""), fontsize=10)
+    ax.set_title(
+        f"Network {sizes}, {net.cost.name} cost" + (f"\nneurons show {label}" if label else ""), fontsize=9
+    )
     return fig

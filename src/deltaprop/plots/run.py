@@ -1,0 +1,101 @@
+"""Every picture that applies to a finished run folder, written to RUN_DIR/plots/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..diagnostics.run import load_run_data, read_run
+from ._figure import FORMATS, save_figure
+from .boundary import decision_boundary
+from .confusion import confusion_matrix, misclassified_gallery
+from .curves import learning_curves
+from .gradients import gradient_distributions
+from .weights import first_layer_weights
+
+IMAGE_SHAPES = {784: (28, 28), 64: (8, 8)}  # MNIST-style and scikit-learn's digits
+MAX_EVAL = 10_000
+
+
+@dataclass
+class RunPlots:
+    """The files ``plot_run`` wrote, and for each picture it did not draw, why."""
+
+    paths: list[Path] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    def __iter__(self):
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
+    """Draw the learning curves, and what else the run allows, into ``out_dir`` (RUN_DIR/plots).
+
+    Classification runs whose data set can be loaded also get a confusion matrix and a
+    misclassified gallery (on the test split); image data (784 or 64 inputs) the first-layer
+    weights; runs with ``gradients.json`` the gradient distributions; 2-D data the decision
+    boundary. ``formats`` is any of ``"png"``, ``"svg"``.
+    """
+    if isinstance(formats, str):
+        formats = (formats,)
+    formats = tuple(formats)
+    bad = [f for f in formats if f not in FORMATS]
+    if not formats or bad:
+        raise ValueError(f"formats must be a non-empty selection of {FORMATS}; got {formats!r}")
+    run = read_run(run_dir)
+    out = Path(out_dir) if out_dir is not None else run.path / "plots"
+    result = RunPlots()
+    net = run.network
+
+    def save(fig, name: str) -> None:
+        for fmt in formats:
+            result.paths.append(save_figure(fig, out / f"{name}.{fmt}"))
+
+    if run.history is not None and run.history.get("loss"):
+        save(learning_curves(run.history), "learning_curves")
+    else:
+        result.skipped["learning_curves"] = run.missing.get("history", "the history holds no epochs")
+    n_in, n_out = net.sizes[0], net.sizes[-1]
+    if n_in in IMAGE_SHAPES:
+        save(first_layer_weights(net, IMAGE_SHAPES[n_in]), "first_layer_weights")
+    else:
+        result.skipped["first_layer_weights"] = f"{n_in} inputs are not a known image shape"
+    if run.stats is not None and run.stats.records:
+        save(gradient_distributions(run.stats), "gradient_distributions")
+    else:
+        result.skipped["gradient_distributions"] = run.missing.get(
+            "gradients", "gradients.json holds no records"
+        )
+
+    classify = n_out > 1 or (run.history is not None and "accuracy" in run.history)
+    data = load_run_data(run, split="test") if classify or n_in == 2 else None
+    if data is None:
+        reason = run.missing.get("data", "not a classification run")
+        for name in ("confusion_matrix", "misclassified", "decision_boundary"):
+            result.skipped[name] = reason
+        return result
+    X, y = data
+    X = X.reshape(len(X), -1)[:MAX_EVAL].astype(net.dtype)
+    y = np.asarray(y)[:MAX_EVAL]
+    if X.shape[1] != n_in:
+        reason = f"the data set has {X.shape[1]} features but the network {n_in} inputs"
+        for name in ("confusion_matrix", "misclassified", "decision_boundary"):
+            result.skipped[name] = reason
+        return result
+    labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1).astype(int)
+    predicted = net.predict_classes(X)
+    save(confusion_matrix(labels, predicted), "confusion_matrix")
+    if n_in in IMAGE_SHAPES:
+        save(misclassified_gallery(X, labels, predicted, IMAGE_SHAPES[n_in]), "misclassified")
+    else:
+        result.skipped["misclassified"] = f"{n_in} inputs are not a known image shape"
+    if n_in == 2:
+        save(decision_boundary(net, X, labels), "decision_boundary")
+    else:
+        result.skipped["decision_boundary"] = f"the data has {n_in} features, not 2"
+    return result
