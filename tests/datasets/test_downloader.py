@@ -1,0 +1,174 @@
+"""The downloader against a real HTTP server on 127.0.0.1: real sockets, real urllib."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+
+import numpy as np
+import pytest
+
+from deltaprop import DownloadError
+from deltaprop.datasets import MNIST_MIRRORS, RemoteFile, fetch_files, load_idx_dataset, load_mnist
+from deltaprop.datasets.download import check_mirrors
+
+BODY = bytes(range(256)) * 40  # 10,240 bytes
+SHA = hashlib.sha256(BODY).hexdigest()
+
+
+def leftovers(folder):
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_success_verifies_and_lands_in_place_with_progress(http_server, route_cls, tmp_path):
+    http_server.routes["/m/data.bin"] = route_cls(BODY)
+    calls = []
+    paths = fetch_files(
+        [RemoteFile("data.bin", SHA, len(BODY))],
+        tmp_path / "cache",
+        [http_server.url + "/m/"],
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert paths == [tmp_path / "cache" / "data.bin"]
+    assert paths[0].read_bytes() == BODY
+    assert leftovers(tmp_path / "cache") == ["data.bin"]  # no temporary file left
+    assert calls[-1] == (len(BODY), len(BODY))
+    assert all(b[0] >= a[0] for a, b in zip(calls, calls[1:]))
+
+
+def test_progress_counts_over_all_files(http_server, route_cls, tmp_path):
+    other = b"x" * 1000
+    http_server.routes["/a"] = route_cls(BODY)
+    http_server.routes["/b"] = route_cls(other)
+    calls = []
+    files = [
+        RemoteFile("a", SHA, len(BODY)),
+        RemoteFile("b", hashlib.sha256(other).hexdigest(), len(other)),
+    ]
+    fetch_files(files, tmp_path, [http_server.url], progress=lambda d, t: calls.append((d, t)))
+    total = len(BODY) + len(other)
+    assert {t for _, t in calls} == {total}
+    assert calls[-1] == (total, total)
+
+
+def test_checksum_mismatch_leaves_nothing_behind(http_server, route_cls, tmp_path):
+    evil = BODY[:-1] + b"\x00"
+    http_server.routes["/m/data.bin"] = route_cls(evil)
+    with pytest.raises(DownloadError) as info:
+        fetch_files([RemoteFile("data.bin", SHA, len(BODY))], tmp_path / "c", [http_server.url + "/m"])
+    message = str(info.value)
+    assert f"{http_server.url}/m/data.bin: checksum mismatch: expected SHA-256 {SHA}, " in message
+    assert hashlib.sha256(evil).hexdigest() in message
+    assert f"put the file in {tmp_path / 'c'} by hand" in message
+    assert leftovers(tmp_path / "c") == []
+
+
+def test_truncated_transfer_says_how_many_bytes_arrived(http_server, route_cls, tmp_path):
+    # The server claims 10,340 bytes, sends 10,240, then closes the connection.
+    http_server.routes["/data.bin"] = route_cls(BODY, announce=len(BODY) + 100)
+    with pytest.raises(DownloadError, match=r"data.bin: truncated transfer: got 10,240 of 10,340 bytes"):
+        fetch_files([RemoteFile("data.bin", SHA)], tmp_path, [http_server.url])
+    assert leftovers(tmp_path) == []
+
+
+def test_announced_size_that_disagrees_with_the_registry(http_server, route_cls, tmp_path):
+    http_server.routes["/data.bin"] = route_cls(BODY, announce=len(BODY) + 100)
+    with pytest.raises(DownloadError, match=r"the server announces 10,340 bytes, but the file has 10,240"):
+        fetch_files([RemoteFile("data.bin", SHA, len(BODY))], tmp_path, [http_server.url])
+    assert leftovers(tmp_path) == []
+
+
+def test_server_error_on_the_first_mirror_then_success_from_the_second(http_server, route_cls, tmp_path):
+    http_server.routes["/one/data.bin"] = route_cls(b"oops", status=500)
+    http_server.routes["/two/data.bin"] = route_cls(BODY)
+    mirrors = [http_server.url + "/one/", http_server.url + "/two/"]
+    (path,) = fetch_files([RemoteFile("data.bin", SHA, len(BODY))], tmp_path, mirrors)
+    assert path.read_bytes() == BODY
+    assert http_server.requests == ["/one/data.bin", "/two/data.bin"]
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # nothing listens here once the socket is closed
+
+
+def test_all_mirrors_failing_lists_every_url_and_reason(http_server, route_cls, tmp_path):
+    http_server.routes["/one/data.bin"] = route_cls(b"oops", status=500)
+    dead = f"http://127.0.0.1:{_closed_port()}/"
+    mirrors = [http_server.url + "/one/", http_server.url + "/missing/", dead]
+    with pytest.raises(DownloadError) as info:
+        fetch_files([RemoteFile("data.bin", SHA)], tmp_path / "d", mirrors)
+    message = str(info.value)
+    assert "could not download data.bin from any of 3 mirror(s)" in message
+    assert f"{http_server.url}/one/data.bin: HTTP 500" in message
+    assert f"{http_server.url}/missing/data.bin: HTTP 404" in message
+    assert f"{dead}data.bin: could not connect" in message
+    assert isinstance(info.value, OSError)
+    assert leftovers(tmp_path / "d") == []
+
+
+def test_a_failed_download_never_damages_an_existing_file(http_server, route_cls, tmp_path):
+    (tmp_path / "data.bin").write_bytes(b"old contents")
+    http_server.routes["/data.bin"] = route_cls(b"corrupt")
+    with pytest.raises(DownloadError):
+        fetch_files([RemoteFile("data.bin", SHA)], tmp_path, [http_server.url])
+    assert (tmp_path / "data.bin").read_bytes() == b"old contents"
+    assert leftovers(tmp_path) == ["data.bin"]
+
+
+@pytest.mark.parametrize(
+    ("mirrors", "error", "message"),
+    [
+        ([], ValueError, "mirrors is empty"),
+        (["ftp://example.org/"], ValueError, r"http:// or https:// URLs; got 'ftp://example.org/'"),
+        (["file:///etc/"], ValueError, "got 'file:///etc/'"),
+        ("https://example.org/", TypeError, "mirrors must be a list of base URLs"),
+    ],
+)
+def test_mirrors_are_checked(mirrors, error, message):
+    with pytest.raises(error, match=message):
+        check_mirrors(mirrors)
+
+
+def test_load_downloads_into_the_cache_once_then_reads_it(
+    http_server, route_cls, fake_mnist, fake_spec_factory, tmp_path
+):
+    files, arrays = fake_mnist
+    for name, body in files.items():
+        http_server.routes[f"/mirror/{name}"] = route_cls(body)
+    spec = fake_spec_factory(files, [http_server.url + "/mirror/"])
+    X, y = load_idx_dataset(spec, "test", data_dir=tmp_path)
+    images, labels = arrays["test"]
+    assert X.shape == (len(labels), 784) and X.dtype == np.float32
+    np.testing.assert_array_equal(X, images.reshape(len(labels), -1).astype(np.float32) / 255)
+    np.testing.assert_array_equal(y, labels)
+    assert sorted(http_server.requests) == [
+        "/mirror/t10k-images-idx3-ubyte.gz",
+        "/mirror/t10k-labels-idx1-ubyte.gz",
+    ]
+    assert leftovers(tmp_path / "fake") == ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+    load_idx_dataset(spec, "test", data_dir=tmp_path)
+    assert len(http_server.requests) == 2  # the second load read the cache
+
+
+def test_load_mnist_uses_the_module_level_mirror_list(http_server, route_cls, isolated_data):
+    # Fake bytes under MNIST's real names fail MNIST's real checksums: proof they are checked.
+    http_server.routes["/train-images-idx3-ubyte.gz"] = route_cls(b"not mnist")
+    saved = list(MNIST_MIRRORS)
+    MNIST_MIRRORS[:] = [http_server.url]
+    try:
+        with pytest.raises(
+            DownloadError, match=r"train-images-idx3-ubyte.gz: the server announces 9 bytes, "
+        ):
+            load_mnist("train")
+    finally:
+        MNIST_MIRRORS[:] = saved
+    assert http_server.requests == ["/train-images-idx3-ubyte.gz"]
+    assert leftovers(isolated_data / "mnist") == []
+
+
+def test_mirrors_parameter_overrides_the_registry(http_server, route_cls, isolated_data):
+    with pytest.raises(DownloadError, match=r"HTTP 404"):
+        load_mnist("test", mirrors=[http_server.url + "/elsewhere"])
+    assert http_server.requests == ["/elsewhere/t10k-images-idx3-ubyte.gz"]
