@@ -363,84 +363,88 @@ def fit(
     logs: dict = {}
     isfinite, argmax, greater, perf_counter = math.isfinite, np.argmax, np.greater, time.perf_counter
 
-    for epoch in range(initial_epoch, epochs):
-        run.epoch = epoch
-        first = initial_batch if epoch == initial_epoch else 0
-        for cb in callbacks:
-            cb.on_epoch_begin(epoch, {})
-        t0 = perf_counter()
-        if shuffle and not whole:
-            order = np.random.default_rng([seed, epoch]).permutation(n)
-        else:
-            order = np.arange(n)
-        if train_idx is not None:
-            order = train_idx[order]
-        cost_sum, diverged = 0.0, False
-        for k in range(first, steps):
-            start = k * batch_size
-            stop = min(start + batch_size, n)
-            if whole:
-                C = step(X, gather._dense)
+    # Overflow inside a step is not an error here: the loop checks every batch's cost and
+    # reports divergence itself (DivergenceError, or a graceful stop under TerminateOnNaN).
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(initial_epoch, epochs):
+            run.epoch = epoch
+            first = initial_batch if epoch == initial_epoch else 0
+            for cb in callbacks:
+                cb.on_epoch_begin(epoch, {})
+            t0 = perf_counter()
+            if shuffle and not whole:
+                order = np.random.default_rng([seed, epoch]).permutation(n)
             else:
-                idx = order[start:stop]
-                C = step(gather.x(idx), gather.y(idx))
-            if not isfinite(C):
-                message = _divergence_message(C, epoch, k, steps, optimizer.learning_rate, initial_epoch)
+                order = np.arange(n)
+            if train_idx is not None:
+                order = train_idx[order]
+            cost_sum, diverged = 0.0, False
+            for k in range(first, steps):
+                start = k * batch_size
+                stop = min(start + batch_size, n)
+                if whole:
+                    C = step(X, gather._dense)
+                else:
+                    idx = order[start:stop]
+                    C = step(gather.x(idx), gather.y(idx))
+                if not isfinite(C):
+                    message = _divergence_message(C, epoch, k, steps, optimizer.learning_rate, initial_epoch)
+                    _restore(net, optimizer, good)
+                    if not terminate_on_nan:
+                        raise DivergenceError(message, epoch=epoch + 1, batch=k + 1, history=history)
+                    history.stopped_reason, history.stopped_epoch = message, epoch
+                    diverged = True
+                    break
+                cost_sum += C * (stop - start)
+                if classify:
+                    if binary:
+                        greater(step.a[:, 0], 0.5, out=preds[start:stop])
+                    else:
+                        argmax(step.a, axis=1, out=preds[start:stop])
+                run.next_batch = k + 1
+                for cb in batch_callbacks:
+                    cb.on_batch_end(k, {"loss": C, "size": stop - start})
+                if run.interrupted:
+                    break
+            if diverged:
+                break  # under TerminateOnNaN: this epoch is not recorded
+            if run.interrupted:
+                history.stopped_reason = (
+                    f"interrupted at epoch {epoch + 1}, after mini-batch {run.next_batch} of {steps}; "
+                    f"resume with initial_epoch={epoch}, initial_batch={run.next_batch} and the same seed"
+                )
+                history.stopped_epoch = epoch
+                run.next_epoch = epoch
+                if run.next_batch == steps:
+                    run.next_epoch, run.next_batch = epoch + 1, 0
+                break
+            if not _params_finite(net):  # the last update overflowed although its cost was finite
+                message = _divergence_message(
+                    math.inf, epoch, steps - 1, steps, optimizer.learning_rate, initial_epoch
+                )
                 _restore(net, optimizer, good)
                 if not terminate_on_nan:
-                    raise DivergenceError(message, epoch=epoch + 1, batch=k + 1, history=history)
+                    raise DivergenceError(message, epoch=epoch + 1, batch=steps, history=history)
                 history.stopped_reason, history.stopped_epoch = message, epoch
-                diverged = True
                 break
-            cost_sum += C * (stop - start)
+            seen = n - first * batch_size
+            logs = {"loss": cost_sum / seen}
             if classify:
-                if binary:
-                    greater(step.a[:, 0], 0.5, out=preds[start:stop])
-                else:
-                    argmax(step.a, axis=1, out=preds[start:stop])
-            run.next_batch = k + 1
-            for cb in batch_callbacks:
-                cb.on_batch_end(k, {"loss": C, "size": stop - start})
-            if run.interrupted:
+                logs["accuracy"] = (
+                    np.count_nonzero(preds[first * batch_size :] == labels[order[first * batch_size :]])
+                    / seen
+                )
+            if validate is not None:
+                logs.update({f"val_{key}": value for key, value in validate().items()})
+            logs["lr"] = optimizer.learning_rate
+            logs["time"] = perf_counter() - t0
+            history.append(epoch, logs)
+            run.next_epoch, run.next_batch = epoch + 1, 0
+            for cb in callbacks:
+                cb.on_epoch_end(epoch, logs)
+            good = _snapshot(net, optimizer)
+            if run.stop_training:
                 break
-        if diverged:
-            break  # under TerminateOnNaN: this epoch is not recorded
-        if run.interrupted:
-            history.stopped_reason = (
-                f"interrupted at epoch {epoch + 1}, after mini-batch {run.next_batch} of {steps}; "
-                f"resume with initial_epoch={epoch}, initial_batch={run.next_batch} and the same seed"
-            )
-            history.stopped_epoch = epoch
-            run.next_epoch = epoch
-            if run.next_batch == steps:
-                run.next_epoch, run.next_batch = epoch + 1, 0
-            break
-        if not _params_finite(net):  # the last update overflowed although its cost was finite
-            message = _divergence_message(
-                math.inf, epoch, steps - 1, steps, optimizer.learning_rate, initial_epoch
-            )
-            _restore(net, optimizer, good)
-            if not terminate_on_nan:
-                raise DivergenceError(message, epoch=epoch + 1, batch=steps, history=history)
-            history.stopped_reason, history.stopped_epoch = message, epoch
-            break
-        seen = n - first * batch_size
-        logs = {"loss": cost_sum / seen}
-        if classify:
-            logs["accuracy"] = (
-                np.count_nonzero(preds[first * batch_size :] == labels[order[first * batch_size :]]) / seen
-            )
-        if validate is not None:
-            logs.update({f"val_{key}": value for key, value in validate().items()})
-        logs["lr"] = optimizer.learning_rate
-        logs["time"] = perf_counter() - t0
-        history.append(epoch, logs)
-        run.next_epoch, run.next_batch = epoch + 1, 0
-        for cb in callbacks:
-            cb.on_epoch_end(epoch, logs)
-        good = _snapshot(net, optimizer)
-        if run.stop_training:
-            break
 
     for cb in callbacks:
         cb.on_train_end(logs)

@@ -1,0 +1,122 @@
+"""Bad arguments to fit and evaluate: a clear error naming what was wrong, and nothing changed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import deltaprop as dp
+from deltaprop.training import EarlyStopping, evaluate, fit
+
+X4 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+Y4 = np.array([0, 1, 1, 0])
+
+
+def net2():
+    return dp.Network([2, 3, 2], seed=0)
+
+
+CASES = [
+    # (kwargs overriding fit's arguments, error type, pieces the message must hold)
+    ({"epochs": -1}, ValueError, ["epochs must be ≥ 0", "-1"]),
+    ({"epochs": 2.5}, TypeError, ["epochs must be an integer", "2.5"]),
+    ({"epochs": "3"}, TypeError, ["epochs must be an integer", "'3'"]),
+    ({"batch_size": 0}, ValueError, ["batch_size must be > 0", "0"]),
+    ({"batch_size": -4}, ValueError, ["batch_size must be > 0", "-4"]),
+    ({"batch_size": 2.0}, TypeError, ["batch_size must be an integer", "2.0"]),
+    ({"learning_rate": 0.0}, ValueError, ["learning_rate must be a finite number > 0", "0.0"]),
+    ({"learning_rate": -0.5}, ValueError, ["learning_rate", "-0.5"]),
+    ({"learning_rate": float("nan")}, ValueError, ["learning_rate", "nan"]),
+    ({"learning_rate": float("inf")}, ValueError, ["learning_rate", "inf"]),
+    ({"learning_rate": "fast"}, TypeError, ["learning_rate must be a number", "'fast'"]),
+    ({"optimizer": dp.SGD(1.0), "learning_rate": 0.5}, ValueError, ["either optimizer or learning_rate"]),
+    ({"optimizer": 3}, TypeError, ["optimizer must be", "got 3"]),
+    ({"optimizer": "rmsprop"}, ValueError, ["unknown optimizer 'rmsprop'"]),
+    ({"X": X4[:, :1]}, ValueError, ["X has 1 features per sample", "expects 2", "(4, 1)"]),
+    ({"X": X4[0]}, ValueError, ["X must be a 2-D array", "shape (2,)", "reshape(1, -1)"]),
+    ({"X": X4.reshape(4, 2, 1)}, ValueError, ["X must be a 2-D array", "(4, 2, 1)"]),
+    ({"X": np.empty((0, 2)), "Y": np.empty(0, dtype=int)}, ValueError, ["X is empty", "(0, 2)"]),
+    ({"Y": Y4[:3]}, ValueError, ["different numbers of samples", "X has 4", "Y has 3"]),
+    ({"X": np.where(X4 == 1, np.nan, X4)}, ValueError, ["X contains NaN or infinity", "(1, 1)"]),
+    ({"X": np.where(X4 == 1, np.inf, X4)}, ValueError, ["X contains NaN or infinity"]),
+    ({"X": np.array([["a", "b"]] * 4)}, TypeError, ["X must hold numbers", "str32"]),
+    ({"X": np.array([[object(), 1]] * 4)}, TypeError, ["X must hold numbers", "object"]),
+    ({"Y": np.array([0, 1, 2, 0])}, ValueError, ["class label 2", "outside 0..1"]),
+    ({"Y": np.array([0, -1, 1, 0])}, ValueError, ["class label -1", "outside 0..1"]),
+    ({"Y": np.array([0, 0.5, 1, 0])}, ValueError, ["non-integer value 0.5"]),
+    ({"Y": np.array([[0.0, np.nan]] * 4)}, ValueError, ["Y contains NaN or infinity"]),
+    ({"Y": np.zeros((4, 3))}, ValueError, ["Y has 3 columns", "2 outputs"]),
+    ({"Y": np.zeros((4, 2, 1))}, ValueError, ["Y must be class labels", "(4, 2, 1)"]),
+    ({"validation_split": 1.0}, ValueError, ["validation_split must be in [0, 1)", "1.0"]),
+    ({"validation_split": -0.1}, ValueError, ["validation_split must be in [0, 1)"]),
+    ({"validation_split": 0.01}, ValueError, ["leaves no validation samples"]),
+    ({"validation_split": 0.5, "validation_data": (X4, Y4)}, ValueError, ["not both"]),
+    ({"validation_data": X4}, TypeError, ["validation_data must be a pair (X_val, Y_val)"]),
+    ({"validation_data": (X4[:, :1], Y4)}, ValueError, ["validation_data[0] (X_val) has 1 features"]),
+    ({"validation_data": (X4, Y4[:2])}, ValueError, ["validation_data[1] (Y_val) has 2"]),
+    ({"seed": -1}, ValueError, ["seed must be a non-negative integer", "-1"]),
+    ({"seed": 1.5}, TypeError, ["seed must be a non-negative integer", "1.5"]),
+    ({"callbacks": [print]}, TypeError, ["callbacks[0] must be a deltaprop Callback"]),
+    ({"verbose": 3}, ValueError, ["verbose must be 0", "3"]),
+    ({"shuffle": "yes"}, TypeError, ["shuffle must be True or False"]),
+    ({"initial_epoch": 3, "epochs": 2}, ValueError, ["initial_epoch must be ≤ epochs (2)", "3"]),
+    ({"initial_batch": 2, "batch_size": 2}, ValueError, ["initial_batch must be below the 2 mini-batches"]),
+    ({"initial_batch": -1}, ValueError, ["initial_batch must be ≥ 0", "-1"]),
+    ({"history": {}}, TypeError, ["history must be a deltaprop History"]),
+    ({"callbacks": [EarlyStopping()]}, ValueError, ["EarlyStopping monitors 'val_loss'", "validation_data"]),
+]
+
+
+@pytest.mark.parametrize("override, error, pieces", CASES, ids=[str(c[0])[:60] for c in CASES])
+def test_bad_argument_raises_clearly_and_changes_nothing(override, error, pieces):
+    net = net2()
+    before = net.copy()
+    kwargs = {"X": X4, "Y": Y4, "epochs": 2, "batch_size": 2, **override}
+    X, Y, epochs = kwargs.pop("X"), kwargs.pop("Y"), kwargs.pop("epochs")
+    with pytest.raises(error) as info:
+        fit(net, X, Y, epochs, **kwargs)
+    message = str(info.value)
+    for piece in pieces:
+        assert piece in message, f"{piece!r} not in {message!r}"
+    for p, q in zip([*net.weights, *net.biases], [*before.weights, *before.biases]):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_optimizer_is_not_touched_by_a_rejected_fit():
+    opt = dp.SGD(1.0)
+    with pytest.raises(ValueError):
+        fit(net2(), X4, Y4, -1, optimizer=opt)
+    assert opt.n_train is None and opt.iterations == 0
+
+
+def test_lists_of_lists_and_integer_arrays_are_accepted():
+    history = fit(net2(), X4.astype(int).tolist(), Y4.tolist(), 1, batch_size=2, seed=0)
+    assert len(history) == 1
+
+
+def test_batch_size_above_n_is_one_batch():
+    history = fit(net2(), X4, Y4, 1, batch_size=100, seed=0)
+    assert history.params["batch_size"] == 4 and history.params["steps_per_epoch"] == 1
+
+
+def test_evaluate_checks_its_arguments():
+    with pytest.raises(ValueError, match="X has 1 features per sample"):
+        evaluate(net2(), X4[:, :1], Y4)
+    with pytest.raises(ValueError, match="class label 5"):
+        evaluate(net2(), X4, [0, 1, 5, 0])
+    with pytest.raises(ValueError, match="batch_size must be > 0; got 0"):
+        evaluate(net2(), X4, Y4, batch_size=0)
+
+
+def test_evaluate_does_not_depend_on_the_chunk_size():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(103, 2))
+    y = rng.integers(0, 2, size=103)
+    net = net2()
+    whole = evaluate(net, X, y, batch_size=1000)
+    assert whole["loss"] == pytest.approx(net.cost_value(X, y), rel=1e-12)
+    assert whole["accuracy"] == np.mean(net.predict_classes(X) == y)
+    for chunk in (1, 7, 50):
+        logs = evaluate(net, X.astype(np.float32), y, batch_size=chunk)
+        assert logs["loss"] == pytest.approx(whole["loss"], rel=1e-6)
+        assert logs["accuracy"] == whole["accuracy"]
