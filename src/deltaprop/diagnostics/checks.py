@@ -47,6 +47,9 @@ class Finding:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.message} Fix: {self.fix}."
+
 
 def _history_dict(history) -> dict:
     if history is None:

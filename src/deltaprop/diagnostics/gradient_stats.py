@@ -119,8 +119,10 @@ class GradientStats(Callback):
         if self.X_probe is None:
             X, Y = training_arrays(self.run)
             self.X_probe, self.Y_probe = X[: self.probe_size], Y[: self.probe_size]
-        self._last_epoch = int(self.run.params.get("epochs", 0)) - 1 if self.run.params else -1
-        if not self.records:
+        params = self.run.params or {}
+        self._last_epoch = int(params.get("epochs", 0)) - 1
+        fresh = params.get("initial_epoch", 0) == 0 and params.get("initial_batch", 0) == 0
+        if not self.records and fresh:  # a resumed run has no "before training"
             self.record(self.run.network, BEFORE_TRAINING)
 
     def on_epoch_end(self, epoch, logs=None):

@@ -89,30 +89,53 @@ def _read_history(path: Path, missing: dict) -> dict | None:
     return None
 
 
+GENERATED = ("moons", "circles", "spiral", "blobs")  # drawn from the run's seed, as in training
+
+
 def load_run_data(run: RunFiles, split: str = "test"):
-    """``(X, y)`` of the run's data set, or ``None`` with the reason recorded in ``run.missing``."""
-    name = run.data_name
-    if name is None:
-        run.missing["data"] = f"{CONFIG_FILE} names no data set ([data] name)"
+    """``(X, y)`` of the run's data, or ``None`` with the reason recorded in ``run.missing``.
+
+    A built-in set gives its ``split`` (the generated 2-D sets drawn with the run's seed, as
+    ``deltaprop train`` drew them); a user's ``.csv``/``.npz`` file is read whole.
+    """
+    table = run.config.get("data", {}) if isinstance(run.config.get("data"), dict) else {}
+    name, path = table.get("name") or None, table.get("path") or None
+    if name is None and path is None:
+        run.missing["data"] = f"{CONFIG_FILE} names no data set ([data] name or path)"
         return None
     try:
         from .. import datasets
     except ImportError as err:
         run.missing["data"] = f"deltaprop.datasets cannot be imported ({err})"
         return None
-    if not hasattr(datasets, "load"):
-        run.missing["data"] = "deltaprop.datasets.load is not available"
-        return None
     try:
-        loaded = datasets.load(name, split=split)
+        if name is not None:
+            kwargs = {}
+            seed = run.config.get("training", {}).get("seed")
+            if name in GENERATED and isinstance(seed, int) and seed >= 0:
+                kwargs["seed"] = seed
+            loaded = datasets.load(name, split=split, **kwargs)
+        elif str(path).lower().endswith(".csv"):
+            column = table.get("label_column")
+            kwargs = {} if column in (None, "") else {"label_column": _column(column)}
+            loaded = datasets.load_csv(path, **kwargs)
+        else:
+            loaded = datasets.load_npz(path)
     except (OSError, ValueError, KeyError) as err:
-        run.missing["data"] = f"data set {name!r} could not be loaded: {err}"
+        run.missing["data"] = f"data {name or path!r} could not be loaded: {err}"
         return None
     X, y = _as_arrays(loaded)
     if X is None:
-        run.missing["data"] = f"data set {name!r} loaded as {type(loaded).__name__}, not arrays"
+        run.missing["data"] = f"data {name or path!r} loaded as {type(loaded).__name__}, not arrays"
         return None
     return X, y
+
+
+def _column(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
 
 
 def _as_arrays(loaded):

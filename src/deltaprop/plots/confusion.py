@@ -7,7 +7,7 @@ import math
 import numpy as np
 from sklearn.metrics import confusion_matrix as _counts
 
-from ._figure import axes_or_new, new_figure
+from ._figure import axes_or_new, new_figure, tile_mosaic
 
 MAX_GALLERY = 36
 
@@ -91,13 +91,24 @@ def misclassified_gallery(X, y_true, y_pred, image_shape=(28, 28), max_images: i
         return fig
     cols = min(wrong.size, 6)
     rows = math.ceil(wrong.size / cols)
-    fig = new_figure((1.0 * cols, 1.1 * rows + 0.4))
-    axes = fig.subplots(rows, cols, squeeze=False)
-    for ax in axes.flat:
-        ax.set_axis_off()
-    for ax, idx in zip(axes.flat, wrong):
-        ax.imshow(X[idx].reshape(image_shape), cmap="gray_r", interpolation="nearest")
-        ax.set_title(f"{y_true[idx]} → {y_pred[idx]}", fontsize=9, color="#c0392b")
+    h, w = image_shape
+    gap = max(1, h // 4)
+    fig = new_figure((0.3 + 1.0 * cols, 0.5 + 1.15 * rows))
+    ax = fig.add_subplot()
+    tiles = X[wrong].reshape(len(wrong), h, w)
+    ax.imshow(tile_mosaic(tiles, cols, gap), cmap="gray_r", interpolation="nearest")
+    for k, idx in enumerate(wrong):
+        r, c = divmod(k, cols)
+        ax.text(
+            c * (w + gap) + w / 2 - 0.5,
+            r * (h + gap) - 0.6,
+            f"{y_true[idx]} → {y_pred[idx]}",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color="#c0392b",
+        )
+    ax.set_axis_off()
     n_wrong = int((y_true != y_pred).sum())
     fig.suptitle(f"Misclassified: {n_wrong} of {len(y_true)} (true → predicted)", fontsize=10)
     return fig

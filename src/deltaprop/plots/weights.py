@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._figure import new_figure
+from ._figure import new_figure, tile_mosaic
 
 MAX_NEURONS = 64
 
@@ -31,17 +31,24 @@ def first_layer_weights(net, image_shape, max_neurons: int = MAX_NEURONS):
     n = min(w.shape[1], max_neurons)
     cols = min(n, 10)
     rows = math.ceil(n / cols)
-    fig = new_figure((1.1 * cols + 0.3, 1.15 * rows + 0.5))
-    axes = fig.subplots(rows, cols, squeeze=False)
-    for ax in axes.flat:
-        ax.set_axis_off()
-    for j, ax in zip(range(n), axes.flat):
-        column = w[:, j]
-        scale = float(np.abs(column).max()) or 1.0
-        ax.imshow(
-            column.reshape(image_shape), cmap="RdBu_r", vmin=-scale, vmax=scale, interpolation="nearest"
+    h, wd = image_shape
+    fig = new_figure((0.25 + cols * (0.95 if wd <= 10 else 1.05), 0.6 + rows * (1.05 if h <= 10 else 1.15)))
+    ax = fig.add_subplot()
+    # each neuron on its own symmetric scale: its weights divided by its largest |w_ij|
+    columns = w[:, :n].T
+    scale = np.abs(columns).max(axis=1, keepdims=True)
+    tiles = (columns / np.where(scale > 0, scale, 1.0)).reshape(n, h, wd)
+    gap = max(1, h // 6)
+    ax.imshow(tile_mosaic(tiles, cols, gap), cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
+    for j in range(n):
+        r, c = divmod(j, cols)
+        ax.text(
+            c * (wd + gap) + wd / 2 - 0.5, r * (h + gap) - 0.6, str(j), ha="center", va="bottom", fontsize=7
         )
-        ax.set_title(f"{j}", fontsize=7)
+    ax.set_axis_off()
     more = f" (first {n} of {w.shape[1]})" if n < w.shape[1] else ""
-    fig.suptitle(f"Incoming weights w_ij of each hidden neuron j{more}: red > 0, blue < 0", fontsize=10)
+    fig.suptitle(
+        f"Incoming weights w_ij of each hidden neuron j{more}\nred > 0, blue < 0, each on its own scale",
+        fontsize=9,
+    )
     return fig

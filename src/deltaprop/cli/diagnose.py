@@ -1,0 +1,51 @@
+"""``deltaprop diagnose RUN_DIR``: why a run is stuck, in plain words, with a fix for each finding.
+
+Reads the run's model, history, gradient statistics and data; writes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import UsageError
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "diagnose",
+        help="explain why a run is stuck (chance-level accuracy, learning rate, saturation, ...)",
+        description="Check a run folder written by 'deltaprop train' for the usual reasons a network does "
+        "not learn, and print each finding with a suggested fix. Writes nothing.",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR", help="the run folder written by 'deltaprop train'")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..diagnostics import diagnose_run
+
+    run_dir = Path(args.run_dir)
+    if not run_dir.is_dir():
+        raise UsageError(f"run folder {run_dir} does not exist; give the folder 'deltaprop train' wrote")
+    if not (run_dir / "model.safetensors").is_file():
+        raise UsageError(
+            f"{run_dir} holds no model.safetensors; is it a run folder written by 'deltaprop train'?"
+        )
+    findings = diagnose_run(run_dir)
+    console = Console()
+    if not findings:
+        console.print(f"{run_dir}: no problems found", highlight=False)
+        return 0
+    table = Table(title=f"Diagnostics for {run_dir}", show_lines=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("finding", ratio=3)
+    table.add_column("suggested fix", ratio=2)
+    for f in findings:
+        table.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.message, f.fix)
+    console.print(table)
+    return 0

@@ -1,0 +1,49 @@
+"""``deltaprop plot RUN_DIR``: draw every picture that applies to a finished run.
+
+Learning curves always; the confusion matrix and misclassified gallery for classification
+(on the data set's test split); first-layer weights for image data; the per-layer gradient
+distributions when the run recorded ``gradients.json``; the decision boundary for 2-D data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import UsageError
+
+FORMATS = ("png", "svg")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "plot",
+        help="draw the pictures of a finished run",
+        description="Draw learning curves, confusion matrix, misclassified examples, first-layer weights, "
+        "gradient distributions and decision boundary (whichever apply) for a run folder written by "
+        "'deltaprop train', and print the paths of the files written.",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR", help="the run folder written by 'deltaprop train'")
+    p.add_argument("--format", choices=FORMATS, default="png", help="picture format (default: png)")
+    p.add_argument("--out", metavar="DIR", help="where to write the pictures (default: RUN_DIR/plots)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from ..plots import plot_run
+
+    run_dir = Path(args.run_dir)
+    if not run_dir.is_dir():
+        raise UsageError(f"run folder {run_dir} does not exist; give the folder 'deltaprop train' wrote")
+    if not (run_dir / "model.safetensors").is_file():
+        raise UsageError(
+            f"{run_dir} holds no model.safetensors; is it a run folder written by 'deltaprop train'?"
+        )
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} exists and is not a folder")
+    result = plot_run(run_dir, formats=(args.format,), out_dir=out)
+    for path in result.paths:
+        print(path)
+    for name, reason in result.skipped.items():
+        print(f"skipped {name}: {reason}")
+    return 0
