@@ -22,12 +22,13 @@ class Sym:
     """A symbol: ``base`` with an optional subscript and superscript.
 
     ``tight`` symbols are written without a visible subscript in plain text (Mazur's
-    ``w5``, ``i1``); others as ``out_o1`` or, for digit indices, ``a²₁``.
+    ``w5``, ``i1``); others as ``out_o1`` or, for digit indices, ``a²₁``. ``sup`` may also be
+    a tuple of nodes, for an exponent such as e^(−net).
     """
 
     base: str
     sub: str = ""
-    sup: str = ""
+    sup: str | tuple = ""
     tight: bool = False
 
 
@@ -60,7 +61,10 @@ class Frac:
 
 @dataclass(frozen=True)
 class Paren:
+    """``(items)``, with an optional superscript on the closing parenthesis: ``(y − a)²``."""
+
     items: tuple
+    sup: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,33 +110,48 @@ def _script(text: str, table, mark: str) -> str:
 
 def _text_node(node, digits: int, after_op: bool) -> str:
     if isinstance(node, Sym):
+        sup = (
+            f"^({_text_seq(node.sup, digits)})"
+            if isinstance(node.sup, tuple)
+            else _script(node.sup, _SUP, "^")
+        )
         if node.tight:
-            return node.base + node.sub + _script(node.sup, _SUP, "^")
-        return node.base + _script(node.sup, _SUP, "^") + _script(node.sub, _SUB, "_")
+            return node.base + node.sub + sup
+        return node.base + sup + _script(node.sub, _SUB, "_")
     if isinstance(node, Num):
         text = fmt(node.value, digits)
         return f"({text})" if after_op and text.startswith("-") else text
     if isinstance(node, (Op, Word)):
         return node.text
     if isinstance(node, Frac):
-        return f"{_text_seq(node.num, digits)}/{_text_seq(node.den, digits)}"
+        num, den = (_text_seq(part, digits) for part in (node.num, node.den))
+        return f"{_wrap(node.num, num)}/{_wrap(node.den, den)}"
     if isinstance(node, Paren):
-        return f"({_text_seq(node.items, digits)})"
+        return f"({_text_seq(node.items, digits)})" + _script(node.sup, _SUP, "^")
     raise TypeError(f"not a math node: {node!r}")
 
 
+def _wrap(nodes, text: str) -> str:
+    """Parentheses around a numerator or denominator of several terms: 1/(1 + e^(−z))."""
+    return f"({text})" if any(isinstance(n, Op) and n.text in _SPACED for n in nodes) else text
+
+
 _SPACED = {"=", "+", "−", "×", "·", "-", "→", "≈"}
+_ATOMS = (Sym, Num, Frac)
 
 
 def _text_seq(nodes, digits: int) -> str:
-    out, after_op = [], False
-    for node in nodes:
+    out, after_op, previous = [], False, None
+    for k, node in enumerate(nodes):
         if isinstance(node, Op) and node.text in _SPACED:
-            out.append(f" {node.text} ")
-            after_op = True
+            # binary operators are spaced; a leading one (−η ∂C/∂w) is unary and is not
+            out.append(node.text if k == 0 else f" {node.text} ")
+            after_op, previous = True, node
             continue
+        if isinstance(node, _ATOMS) and isinstance(previous, _ATOMS):
+            out.append(" ")  # a product of two symbols: w5 δ_o1
         out.append(_text_node(node, digits, after_op))
-        after_op = False
+        after_op, previous = False, node
     return "".join(out)
 
 
@@ -177,7 +196,9 @@ def _latex_node(node, digits: int, after_op: bool) -> str:
             out += (
                 "_{" + (node.sub if len(node.sub) == 1 or node.sub.isdigit() else _latex_word(node.sub)) + "}"
             )
-        if node.sup:
+        if isinstance(node.sup, tuple):
+            out += "^{" + _latex_seq(node.sup, digits) + "}"
+        elif node.sup:
             out += "^{" + node.sup + "}"
         return out
     if isinstance(node, Num):
@@ -186,11 +207,14 @@ def _latex_node(node, digits: int, after_op: bool) -> str:
     if isinstance(node, Op):
         return _LATEX.get(node.text, node.text)
     if isinstance(node, Word):
-        return _LATEX.get(node.text, r"\mathrm{" + node.text + "}")
+        if node.text in _LATEX or len(node.text) == 1:
+            return _LATEX.get(node.text, node.text)
+        return r"\text{" + node.text + "}"
     if isinstance(node, Frac):
         return r"\frac{" + _latex_seq(node.num, digits) + "}{" + _latex_seq(node.den, digits) + "}"
     if isinstance(node, Paren):
-        return r"\left(" + _latex_seq(node.items, digits) + r"\right)"
+        sup = "^{" + node.sup + "}" if node.sup else ""
+        return r"\left(" + _latex_seq(node.items, digits) + r"\right)" + sup
     raise TypeError(f"not a math node: {node!r}")
 
 
@@ -216,13 +240,27 @@ def _mi(text: str) -> str:
     return f"<mi{variant}>{escape(text)}</mi>"
 
 
+def _mathml_script(text: str) -> str:
+    """A sub- or superscript: digits as <mn>, a trailing + (a value after the step) as <mo>."""
+    if not text:
+        return ""
+    mark = ""
+    if text.endswith("+"):
+        text, mark = text[:-1], "<mo>+</mo>"
+    if not text:
+        return mark
+    body = f"<mn>{escape(text)}</mn>" if text.replace(",", "").isdigit() else _mi(text)
+    return f"<mrow>{body}{mark}</mrow>" if mark else body
+
+
 def _mathml_node(node, digits: int, after_op: bool) -> str:
     if isinstance(node, Sym):
         base = _mi(node.base)
-        sub = _mi(node.sub) if node.sub and not node.sub.isdigit() else f"<mn>{node.sub}</mn>"
-        sup = (
-            f"<mo>{escape(node.sup)}</mo>" if node.sup and not node.sup.isdigit() else f"<mn>{node.sup}</mn>"
-        )
+        sub = _mathml_script(node.sub)
+        if isinstance(node.sup, tuple):
+            sup = f"<mrow>{_mathml_seq(node.sup, digits)}</mrow>"
+        else:
+            sup = _mathml_script(node.sup)
         if node.sub and node.sup:
             return f"<msubsup>{base}{sub}{sup}</msubsup>"
         if node.sub:
@@ -240,9 +278,11 @@ def _mathml_node(node, digits: int, after_op: bool) -> str:
     if isinstance(node, Word):
         return f"<mtext>{escape(node.text)}</mtext>"
     if isinstance(node, Frac):
-        return f"<mfrac><mrow>{_mathml_seq(node.num, digits)}</mrow><mrow>{_mathml_seq(node.den, digits)}</mrow></mfrac>"
+        num, den = _mathml_seq(node.num, digits), _mathml_seq(node.den, digits)
+        return f"<mfrac><mrow>{num}</mrow><mrow>{den}</mrow></mfrac>"
     if isinstance(node, Paren):
-        return f"<mo>(</mo>{_mathml_seq(node.items, digits)}<mo>)</mo>"
+        inner = f"<mrow><mo>(</mo>{_mathml_seq(node.items, digits)}<mo>)</mo></mrow>"
+        return f"<msup>{inner}<mn>{escape(node.sup)}</mn></msup>" if node.sup else inner
     raise TypeError(f"not a math node: {node!r}")
 
 

@@ -1,0 +1,82 @@
+"""The walk-through of one backpropagation step, with the engine's own numbers.
+
+    >>> import deltaprop as dp
+    >>> from deltaprop.explain import examples, render_text
+    >>> ex = examples.mazur()
+    >>> trace = dp.explain(ex.net, ex.x, ex.y, ex.learning_rate, update_biases=False)
+    >>> print(render_text(trace, notation="mazur"))
+
+:func:`explain` records the step (:mod:`.trace`); :mod:`.document` lays it out once as
+headings, equations and tables; :mod:`.text` (rich), :mod:`.markdown` (LaTeX math) and
+:mod:`.html` (MathML, self-contained) render that layout. Names follow Nielsen or Mazur
+(:mod:`.notation`).
+"""
+
+import sys
+import types
+
+from . import examples
+from .html import render_html
+from .markdown import render_markdown
+from .notation import NOTATIONS
+from .text import render_text, renderable
+from .trace import (
+    BiasStep,
+    HiddenError,
+    LayerSummary,
+    NeuronDelta,
+    NeuronForward,
+    OutputError,
+    Stats,
+    Trace,
+    WeightStep,
+    explain,
+)
+
+FORMATS = ("text", "markdown", "html")
+
+
+def render(trace: Trace, format: str = "text", notation: str = "nielsen", **kwargs) -> str:
+    """``trace`` rendered as ``"text"``, ``"markdown"`` or ``"html"``."""
+    renderers = {"text": render_text, "markdown": render_markdown, "html": render_html}
+    if format not in renderers:
+        raise ValueError(f"format must be one of {FORMATS}; got {format!r}")
+    return renderers[format](trace, notation, **kwargs)
+
+
+__all__ = [
+    "FORMATS",
+    "NOTATIONS",
+    "BiasStep",
+    "HiddenError",
+    "LayerSummary",
+    "NeuronDelta",
+    "NeuronForward",
+    "OutputError",
+    "Stats",
+    "Trace",
+    "WeightStep",
+    "examples",
+    "explain",
+    "render",
+    "render_html",
+    "render_markdown",
+    "render_text",
+    "renderable",
+]
+
+
+class _CallableModule(types.ModuleType):
+    """This package, callable as :func:`explain`.
+
+    ``deltaprop.explain`` is both this subpackage and, lazily, the function ``explain``. Once
+    the subpackage is imported, Python's import system sets the attribute ``explain`` of
+    ``deltaprop`` to the *module*, so ``dp.explain(net, x, y, η)`` would fail depending on
+    import order. Making the module callable keeps ``dp.explain(...)`` working either way.
+    """
+
+    def __call__(self, *args, **kwargs) -> Trace:
+        return explain(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,75 @@
+"""The walk-through as one self-contained HTML page, its math in MathML.
+
+Modern browsers (Firefox, Chrome/Edge ≥ 109, Safari) render MathML natively, so the page
+needs no script, font or style sheet from anywhere: it opens offline, and nothing in it
+refers to the network.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .document import Equations, Heading, Note, Paragraph, Table, build
+from .math import DEFAULT_DIGITS, eq, fmt, to_mathml
+from .trace import Trace
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+       line-height: 1.5; color: #1b1b1b; }
+h1 { border-bottom: 2px solid #2a7ab0; padding-bottom: .3rem; }
+h2 { color: #2a7ab0; margin-top: 2rem; }
+math[display="block"] { margin: .35rem 0 .35rem 1.5rem; font-size: 1.1rem; }
+.eq { display: flex; align-items: center; gap: 1rem; }
+.eq .note { color: #666; font-size: .9rem; }
+.note-box { border-left: 4px solid #d08b00; background: #fff6e0; padding: .5rem 1rem; }
+table { border-collapse: collapse; margin: .5rem 0; }
+th, td { border: 1px solid #ccc; padding: .2rem .6rem; text-align: right;
+         font-variant-numeric: tabular-nums; }
+th:first-child, td:first-child { text-align: left; }
+caption { caption-side: bottom; color: #666; font-size: .9rem; }
+"""
+
+
+def _cell(value, digits: int) -> str:
+    if isinstance(value, tuple):
+        return to_mathml(eq(*value) if len(value) > 1 else eq(value[0]), digits, display=False)
+    if isinstance(value, float):
+        return escape(fmt(value, digits))
+    return escape(str(value))
+
+
+def render_html(trace: Trace, notation: str = "nielsen", *, digits: int = DEFAULT_DIGITS) -> str:
+    """The walk-through of ``trace`` as a complete HTML document (a str)."""
+    body: list[str] = []
+    title = "deltaprop: one step of backpropagation"
+    for block in build(trace, notation, digits):
+        if isinstance(block, Heading):
+            if block.level == 1:
+                title = block.text
+            body.append(f"<h{block.level}>{escape(block.text)}</h{block.level}>")
+        elif isinstance(block, Paragraph):
+            body.append(f"<p>{escape(block.text)}</p>")
+        elif isinstance(block, Note):
+            body.append(f'<p class="note-box"><strong>Note.</strong> {escape(block.text)}</p>')
+        elif isinstance(block, Equations):
+            for item in block.items:
+                note = f'<span class="note">({escape(item.note)})</span>' if item.note else ""
+                body.append(f'<div class="eq">{to_mathml(item, digits)}{note}</div>')
+        elif isinstance(block, Table):
+            rows = ["<table>"]
+            if block.caption:
+                rows.append(f"<caption>{escape(block.caption)}</caption>")
+            rows.append(
+                "<thead><tr>" + "".join(f"<th>{escape(c)}</th>" for c in block.columns) + "</tr></thead>"
+            )
+            rows.append("<tbody>")
+            for row in block.rows:
+                rows.append("<tr>" + "".join(f"<td>{_cell(v, digits)}</td>" for v in row) + "</tr>")
+            rows.append("</tbody></table>")
+            body.append("\n".join(rows))
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(title)}</title>\n"
+        f"<style>{_STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )

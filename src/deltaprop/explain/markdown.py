@@ -1,0 +1,52 @@
+"""The walk-through as Markdown, with LaTeX math (``$$…$$`` blocks, ``$…$`` in tables).
+
+GitHub, GitLab, Jupyter and most static-site generators render these delimiters.
+"""
+
+from __future__ import annotations
+
+from .document import Equations, Heading, Note, Paragraph, Table, build
+from .math import DEFAULT_DIGITS, eq, fmt, to_latex
+from .trace import Trace
+
+
+def _escape(text: str) -> str:
+    """Escape the characters Markdown would read as markup in prose."""
+    for char in "\\`*_[]|<>":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _cell(value, digits: int) -> str:
+    if isinstance(value, tuple):
+        return "$" + to_latex(eq(*value) if len(value) > 1 else eq(value[0]), digits) + "$"
+    if isinstance(value, float):
+        return fmt(value, digits)
+    return _escape(str(value))
+
+
+def render_markdown(trace: Trace, notation: str = "nielsen", *, digits: int = DEFAULT_DIGITS) -> str:
+    """The walk-through of ``trace`` as a Markdown document."""
+    lines: list[str] = []
+    for block in build(trace, notation, digits):
+        if isinstance(block, Heading):
+            lines += ["#" * block.level + " " + _escape(block.text), ""]
+        elif isinstance(block, Paragraph):
+            lines += [_escape(block.text), ""]
+        elif isinstance(block, Note):
+            lines += ["> **Note.** " + _escape(block.text), ""]
+        elif isinstance(block, Equations):
+            for item in block.items:
+                math = to_latex(item, digits)
+                if item.note:
+                    math += r" \quad \text{(" + item.note + ")}"
+                lines += ["$$", math, "$$", ""]
+        elif isinstance(block, Table):
+            lines.append("| " + " | ".join(_escape(c) for c in block.columns) + " |")
+            lines.append("|" + "|".join([":---"] + ["---:"] * (len(block.columns) - 1)) + "|")
+            for row in block.rows:
+                lines.append("| " + " | ".join(_cell(v, digits) for v in row) + " |")
+            lines.append("")
+            if block.caption:
+                lines += ["*" + _escape(block.caption) + "*", ""]
+    return "\n".join(lines).rstrip() + "\n"
