@@ -190,11 +190,18 @@ class _DeltapropEstimator(BaseEstimator):
 
     # --- training ----------------------------------------------------------------------------
 
-    def _reset(self, n_in: int, n_out: int) -> None:
-        self._rng = check_random_state(self.random_state)
-        self._seed = int(self._rng.randint(_SEED_LIMIT))
-        self.network_ = self._new_network(n_in, n_out, self._rng)
-        self.optimizer_ = self._new_optimizer()
+    def _reset(self, X: np.ndarray, n_out: int, classes: np.ndarray | None = None) -> None:
+        """A new network and optimizer; every parameter is checked before anything is set."""
+        rng = check_random_state(self.random_state)
+        seed = int(rng.randint(_SEED_LIMIT))
+        network = self._new_network(X.shape[1], n_out, rng)
+        optimizer = self._new_optimizer()
+        self._batch_size(X.shape[0])
+        if classes is not None:
+            self.classes_ = classes
+        self._seed = seed
+        self.network_ = network
+        self.optimizer_ = optimizer
         self.history_ = {}
         self._epochs_done = 0
 
@@ -325,8 +332,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                 raise ValueError(
                     f"{type(self).__name__} needs at least 2 classes to learn; got 1 class: {classes[0]!r}"
                 )
-            self.classes_ = classes
-            self._reset(X.shape[1], len(classes))
+            self._reset(X, len(classes), classes)
         return self._train(X, self._encode(y), epochs, allow_early_stopping=True)
 
     def partial_fit(self, X, y, classes=None):
@@ -342,13 +348,12 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                 )
             classes = np.unique(np.asarray(classes))
             if len(classes) < 2:
-                raise ValueError(f"classes must hold at least 2 labels; got {list(classes)!r}")
-            self.classes_ = classes
-            self._reset(X.shape[1], len(classes))
+                raise ValueError(f"classes must hold at least 2 labels; got {classes.tolist()!r}")
+            self._reset(X, len(classes), classes)
         elif classes is not None and not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
             raise ValueError(
-                f"classes={list(np.unique(classes))!r} differs from the classes of the first call to "
-                f"partial_fit, {list(self.classes_)!r}"
+                f"classes={np.unique(classes).tolist()!r} differs from the classes of the first call "
+                f"to partial_fit, {self.classes_.tolist()!r}"
             )
         return self._train(X, self._encode(y), 1, allow_early_stopping=False)
 
@@ -359,8 +364,8 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         unknown = self.classes_[idx] != y
         if np.any(unknown):
             raise ValueError(
-                f"y holds labels {list(np.unique(y[unknown]))[:5]!r} that are not in classes_ "
-                f"{list(self.classes_)!r}"
+                f"y holds labels {np.unique(y[unknown])[:5].tolist()!r} that are not in classes_ "
+                f"{self.classes_.tolist()!r}"
             )
         return idx.astype(np.int64)
 
@@ -385,7 +390,8 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
 
     def predict(self, X) -> np.ndarray:
         """The label of the largest output for each row of ``X``: ``(n_samples,)``."""
-        return self.classes_[np.argmax(self._forward(X), axis=1)]
+        a = self._forward(X)  # first, so an unfitted estimator raises NotFittedError
+        return self.classes_[np.argmax(a, axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -412,7 +418,7 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
         first = not (self.warm_start and hasattr(self, "network_"))
         X, Y = self._validate(X, y, reset=first)
         if first:
-            self._reset(X.shape[1], Y.shape[1])
+            self._reset(X, Y.shape[1])
         elif Y.shape[1] != self.network_.sizes[-1]:
             raise ValueError(
                 f"y has {Y.shape[1]} outputs but the warm-started network has {self.network_.sizes[-1]}"
@@ -424,7 +430,7 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
         first = not hasattr(self, "network_")
         X, Y = self._validate(X, y, reset=first)
         if first:
-            self._reset(X.shape[1], Y.shape[1])
+            self._reset(X, Y.shape[1])
         elif Y.shape[1] != self.network_.sizes[-1]:
             raise ValueError(
                 f"y has {Y.shape[1]} outputs but the network was built for {self.network_.sizes[-1]}"

@@ -1,0 +1,366 @@
+"""The scikit-learn estimators: scikit-learn's own checks, pipelines, grid search, clone, and a
+differential test against scikit-learn's MLPRegressor."""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_iris, make_regression
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.neural_network import MLPRegressor
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import deltaprop as dp
+from deltaprop.sklearn import DeltapropClassifier, DeltapropRegressor
+from deltaprop.training import fit
+
+# Small enough that each of scikit-learn's ~100 checks fits in a fraction of a second, large
+# enough to pass its accuracy checks (≥ 0.83 on its blobs, R² > 0.5 on its regression set).
+SMALL = dict(hidden_layer_sizes=(8,), epochs=20, batch_size=16, learning_rate=0.01, random_state=0)
+
+IRIS_X, IRIS_Y = load_iris(return_X_y=True)
+IRIS_NAMES = np.array(["setosa", "versicolor", "virginica"])[IRIS_Y]
+
+
+# Every check passes: no check is listed as an expected failure. (With pandas absent, the
+# DataFrame checks are skipped by scikit-learn itself, as are the array-API ones without
+# SCIPY_ARRAY_API.)
+@parametrize_with_checks([DeltapropClassifier(**SMALL), DeltapropRegressor(**SMALL)])
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+# --- fitting and the fitted attributes ---------------------------------------------------
+
+
+def test_classifier_learns_iris_with_string_labels():
+    clf = make_pipeline(StandardScaler(), DeltapropClassifier(**{**SMALL, "epochs": 60}))
+    clf.fit(IRIS_X, IRIS_NAMES)
+    model = clf[-1]
+    assert list(model.classes_) == ["setosa", "versicolor", "virginica"]
+    assert model.n_features_in_ == 4
+    assert clf.score(IRIS_X, IRIS_NAMES) > 0.9
+    assert set(clf.predict(IRIS_X)) <= set(IRIS_NAMES)
+    proba = clf.predict_proba(IRIS_X)
+    assert proba.shape == (150, 3) and np.allclose(proba.sum(axis=1), 1.0)
+    assert np.array_equal(model.classes_[proba.argmax(axis=1)], clf.predict(IRIS_X))
+
+
+def test_fitted_network_and_views_share_memory():
+    clf = DeltapropClassifier(**SMALL).fit(IRIS_X, IRIS_Y)
+    net = clf.network_
+    assert isinstance(net, dp.Network)
+    assert net.sizes == [4, 8, 3]
+    assert net.activation_names == ["relu", "softmax"] and net.cost.name == "log_likelihood"
+    assert net.init == "he_normal"
+    for l in range(2):
+        assert clf.coefs_[l] is net.weights[l] and clf.intercepts_[l] is net.biases[l]
+    assert clf.coefs_[0].shape == (4, 8) and clf.intercepts_[1].shape == (3,)
+    before = clf.predict_proba(IRIS_X[:3])
+    clf.coefs_[1][:] = 0.0  # the same memory: zero output weights leave only the biases
+    clf.intercepts_[1][:] = 0.0
+    assert not np.allclose(before, clf.predict_proba(IRIS_X[:3]))
+    assert np.allclose(clf.predict_proba(IRIS_X[:3]), 1 / 3)
+
+
+def test_history_and_loss_curve():
+    clf = DeltapropClassifier(**SMALL).fit(IRIS_X, IRIS_Y)
+    assert clf.n_iter_ == 20
+    assert len(clf.loss_curve_) == 20 and clf.loss_curve_ is clf.history_["loss"]
+    assert set(clf.history_) >= {"loss", "accuracy", "lr", "time"}
+    assert clf.loss_curve_[-1] < clf.loss_curve_[0]
+    assert clf.history_["lr"] == [0.01] * 20
+
+
+def test_same_random_state_same_network_and_different_seeds_differ():
+    a = DeltapropClassifier(**SMALL).fit(IRIS_X, IRIS_Y)
+    b = DeltapropClassifier(**SMALL).fit(IRIS_X, IRIS_Y)
+    c = DeltapropClassifier(**{**SMALL, "random_state": 1}).fit(IRIS_X, IRIS_Y)
+    assert all(np.array_equal(x, y) for x, y in zip(a.coefs_, b.coefs_))
+    assert not np.array_equal(a.coefs_[0], c.coefs_[0])
+
+
+def test_regressor_single_and_multi_output():
+    X, y = make_regression(n_samples=120, n_features=4, n_targets=2, noise=0.1, random_state=0)
+    y = y / y.std(axis=0)
+    model = make_pipeline(StandardScaler(), DeltapropRegressor(**{**SMALL, "epochs": 80}))
+    model.fit(X, y)
+    assert model.predict(X).shape == (120, 2)
+    assert model.score(X, y) > 0.9
+    model.fit(X, y[:, 0])
+    assert model.predict(X).shape == (120,)
+    reg = model[-1]
+    assert reg.network_.sizes == [4, 8, 1] and reg.network_.activation_names == ["relu", "linear"]
+    assert reg.network_.cost.name == "quadratic"
+
+
+def test_regressor_accepts_a_column_target():
+    X, y = make_regression(n_samples=40, n_features=3, random_state=1)
+    reg = DeltapropRegressor(**SMALL).fit(X, y[:, None])
+    assert reg.predict(X).shape == (40,)
+
+
+def test_early_stopping_monitors_validation_cost_and_restores_the_best():
+    clf = DeltapropClassifier(
+        **{**SMALL, "epochs": 300, "learning_rate": 0.05},
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=3,
+        tol=0.0,
+    )
+    clf.fit(StandardScaler().fit_transform(IRIS_X), IRIS_Y)
+    assert "val_loss" in clf.history_ and "val_accuracy" in clf.history_
+    assert clf.n_iter_ < 300
+    best = int(np.argmin(clf.history_["val_loss"]))
+    assert clf.n_iter_ == best + 1 + 3  # stopped after 3 epochs without improvement
+
+
+def test_partial_fit_needs_classes_then_continues():
+    clf = DeltapropClassifier(**SMALL)
+    with pytest.raises(ValueError, match="classes must be passed on the first call to partial_fit"):
+        clf.partial_fit(IRIS_X[:50], IRIS_Y[:50])
+    X = StandardScaler().fit_transform(IRIS_X)
+    order = np.random.default_rng(0).permutation(150)
+    clf.partial_fit(X[order[:50]], IRIS_Y[order[:50]], classes=[0, 1, 2])
+    assert list(clf.classes_) == [0, 1, 2] and clf.n_iter_ == 1
+    steps = clf.optimizer_.iterations
+    for _ in range(30):
+        clf.partial_fit(X[order], IRIS_Y[order])
+    assert len(clf.loss_curve_) == 31
+    assert clf.optimizer_.iterations == steps + 30 * 10  # Adam's step count carries on
+    assert clf.score(X, IRIS_Y) > 0.9
+    with pytest.raises(ValueError, match="differs from the classes of the first call"):
+        clf.partial_fit(X[:5], IRIS_Y[:5], classes=[0, 1])
+    with pytest.raises(ValueError, match=r"labels \[7\] that are not in classes_"):
+        clf.partial_fit(X[:2], [0, 7])
+    with pytest.raises(ValueError, match="X has 3 features, but DeltapropClassifier is expecting 4"):
+        clf.partial_fit(X[:5, :3], IRIS_Y[:5])
+
+
+def test_regressor_partial_fit():
+    X, y = make_regression(n_samples=60, n_features=3, noise=0.1, random_state=2)
+    reg = DeltapropRegressor(**SMALL)
+    for _ in range(3):
+        reg.partial_fit(X, y / y.std())
+    assert reg.n_iter_ == 1 and len(reg.loss_curve_) == 3
+
+
+def test_warm_start_continues_from_the_fitted_network():
+    clf = DeltapropClassifier(**{**SMALL, "epochs": 5}, warm_start=True)
+    clf.fit(IRIS_X, IRIS_Y)
+    net = clf.network_
+    after_five = [w.copy() for w in net.weights]
+    clf.fit(IRIS_X, IRIS_Y)
+    assert clf.network_ is net and len(clf.loss_curve_) == 10
+    assert not np.array_equal(after_five[0], net.weights[0])
+    cold = DeltapropClassifier(**{**SMALL, "epochs": 5}).fit(IRIS_X, IRIS_Y)
+    cold.fit(IRIS_X, IRIS_Y)
+    assert len(cold.loss_curve_) == 5
+
+
+def test_optimizer_object_is_copied_not_changed():
+    optimizer = dp.SGD(0.05, momentum=0.5)
+    clf = DeltapropClassifier(**{**SMALL, "optimizer": optimizer}).fit(IRIS_X, IRIS_Y)
+    assert optimizer.iterations == 0 and optimizer.state_dict()["state"] == {}
+    assert clf.optimizer_ is not optimizer and clf.optimizer_.iterations > 0
+
+
+def test_unfitted_estimator_raises_not_fitted():
+    for est in (DeltapropClassifier(), DeltapropRegressor()):
+        with pytest.raises(NotFittedError):
+            est.predict(IRIS_X)
+    with pytest.raises(NotFittedError):
+        DeltapropClassifier().coefs_  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    "params, error, message",
+    [
+        (dict(optimizer="rmsprop"), ValueError, "optimizer must be one of .* got 'rmsprop'"),
+        (
+            dict(hidden_layer_sizes=(4, 0)),
+            ValueError,
+            r"hidden_layer_sizes\[1\] must be an integer ≥ 1; got 0",
+        ),
+        (dict(hidden_layer_sizes="big"), TypeError, "hidden_layer_sizes must be a tuple of layer sizes"),
+        (dict(epochs=0), ValueError, "epochs must be a positive integer; got 0"),
+        (dict(batch_size=0), ValueError, "batch_size must be 'auto' or a positive integer; got 0"),
+        (dict(batch_size=2.5), TypeError, "batch_size must be 'auto' or a positive integer; got 2.5"),
+        (dict(learning_rate=-1.0), ValueError, "learning_rate must be a finite number > 0; got -1.0"),
+        (dict(activation="swish"), ValueError, "unknown activation 'swish'"),
+        (dict(cost="hinge"), ValueError, "unknown cost 'hinge'"),
+        (dict(dtype="float16"), ValueError, "dtype must be float32 or float64; got 'float16'"),
+        (dict(momentum=1.5), ValueError, r"momentum must be in \[0, 1\); got 1.5"),
+    ],
+)
+def test_bad_parameters_are_reported_at_fit(params, error, message):
+    est = DeltapropClassifier(**{**SMALL, "optimizer": "sgd", **params})  # __init__ accepts anything
+    with pytest.raises(error, match=message):
+        est.fit(IRIS_X, IRIS_Y)
+    assert not hasattr(est, "network_")
+
+
+def test_one_class_is_refused():
+    with pytest.raises(ValueError, match="needs at least 2 classes to learn; got 1 class"):
+        DeltapropClassifier(**SMALL).fit(IRIS_X[:10], IRIS_Y[:10])
+
+
+def test_float32_networks():
+    clf = DeltapropClassifier(**SMALL, dtype="float32").fit(IRIS_X, IRIS_Y)
+    assert clf.network_.dtype == np.float32 and clf.coefs_[0].dtype == np.float32
+    assert clf.predict_proba(IRIS_X).dtype == np.float32
+
+
+def test_pickle_round_trip():
+    clf = DeltapropClassifier(**SMALL).fit(IRIS_X, IRIS_NAMES)
+    again = pickle.loads(pickle.dumps(clf))
+    assert np.array_equal(again.predict_proba(IRIS_X), clf.predict_proba(IRIS_X))
+
+
+def test_feature_names_from_a_dataframe():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(IRIS_X, columns=["sl", "sw", "pl", "pw"])
+    clf = DeltapropClassifier(**SMALL).fit(frame, IRIS_Y)
+    assert list(clf.feature_names_in_) == ["sl", "sw", "pl", "pw"]
+
+
+# --- scikit-learn's tools ------------------------------------------------------------------
+
+
+def test_clone_gives_an_unfitted_twin_with_the_same_parameters():
+    clf = DeltapropClassifier(**SMALL, l2=0.5).fit(IRIS_X, IRIS_Y)
+    twin = clone(clf)
+    assert twin.get_params() == clf.get_params()
+    assert not hasattr(twin, "network_")
+    twin.fit(IRIS_X, IRIS_Y)
+    assert all(np.array_equal(a, b) for a, b in zip(twin.coefs_, clf.coefs_))
+    assert twin.network_ is not clf.network_
+    other = clone(clf).set_params(hidden_layer_sizes=(3,))
+    assert clf.hidden_layer_sizes == (8,) and other.hidden_layer_sizes == (3,)
+
+
+def test_pipeline_with_a_scaler():
+    pipe = Pipeline([("scale", StandardScaler()), ("net", DeltapropClassifier(**{**SMALL, "epochs": 40}))])
+    scores = cross_val_score(pipe, IRIS_X, IRIS_NAMES, cv=3)
+    assert scores.mean() > 0.85
+    pipe.set_params(net__hidden_layer_sizes=(4,)).fit(IRIS_X, IRIS_NAMES)
+    assert pipe.named_steps["net"].network_.sizes == [4, 4, 3]
+
+
+def test_grid_search_in_two_processes():
+    pipe = Pipeline([("scale", StandardScaler()), ("net", DeltapropClassifier(**{**SMALL, "epochs": 30}))])
+    grid = GridSearchCV(
+        pipe,
+        {"net__hidden_layer_sizes": [(2,), (8,)], "net__learning_rate": [0.0001, 0.02]},
+        cv=3,
+        n_jobs=2,
+    )
+    grid.fit(IRIS_X, IRIS_NAMES)
+    assert len(grid.cv_results_["params"]) == 4
+    assert grid.best_params_["net__learning_rate"] == 0.02  # 30 epochs at η = 0.0001 barely move
+    assert grid.best_score_ > 0.85
+    assert grid.predict(IRIS_X[:5]).tolist() == ["setosa"] * 5
+
+
+# --- differential test: scikit-learn's own MLP ---------------------------------------------
+
+
+def test_one_epoch_matches_scikit_learns_mlp_regressor():
+    """One epoch of plain SGD on the quadratic cost ends at scikit-learn's weights, to 1e-10.
+
+    Why the two must agree (read from sklearn/neural_network/_multilayer_perceptron.py and
+    _stochastic_optimizers.py):
+
+    * Batches. With ``shuffle=False`` scikit-learn walks ``gen_batches(n, batch_size)``:
+      consecutive slices, the last holding the remainder; deltaprop's ``fit`` with
+      ``shuffle=False`` cuts the same slices (n = 37, m = 8: four of 8, one of 5).
+    * Gradient. scikit-learn's output δ is ``a − y`` (identity output, squared error) and a
+      hidden δ is ``(δ W^T) · a (1 − a)`` for logistic units; ``coef_grads = (o^T δ + α W) / n_b``
+      and ``intercept_grads = Σ δ / n_b`` with n_b the batch size. That is deltaprop's quadratic
+      cost with a linear output (δ = a − y, its simplified pair) and the batch average 1/n_b Σ_x,
+      so with α = 0 the gradients are the same numbers. (scikit-learn's reported squared loss is
+      also divided by the number of outputs, so its ``loss_curve_`` is deltaprop's loss / n_out;
+      its gradient is not, which is why the weights agree.)
+    * Update. ``SGDOptimizer`` with momentum 0 makes ``velocity = 0·v − η g`` and adds it:
+      w + (−η g) = w − η g, deltaprop's SGD step. ``learning_rate="constant"`` keeps η fixed.
+    * Initial weights. scikit-learn draws its own (Glorot uniform from its RandomState) inside
+      ``fit``. A first ``fit`` with ``max_iter=1`` builds all its internal state; then its
+      ``coefs_``/``intercepts_`` are replaced by deltaprop's initial weights (the same layout,
+      ``(n_in, n_out)``, w_ij from i to j) and ``warm_start=True`` makes the second ``fit`` start
+      from them (no re-initialisation; a fresh optimizer over the new arrays).
+
+    The only difference left is rounding: scikit-learn divides by n_b where deltaprop multiplies
+    by 1/n_b, a last-bit difference per step, far below the 1e-10 asked for.
+    """
+    rng = np.random.default_rng(5)
+    n, n_in, n_hidden, n_out, m, eta = 37, 3, 6, 2, 8, 0.1
+    X = rng.normal(size=(n, n_in))
+    Y = np.column_stack([np.sin(X[:, 0]) + X[:, 1], X[:, 2] ** 2])
+    start = dp.Network([n_in, n_hidden, n_out], activation="logistic", output_activation="linear", seed=11)
+
+    mlp = MLPRegressor(
+        hidden_layer_sizes=(n_hidden,),
+        activation="logistic",
+        solver="sgd",
+        learning_rate="constant",
+        learning_rate_init=eta,
+        momentum=0.0,
+        nesterovs_momentum=False,
+        alpha=0.0,
+        batch_size=m,
+        shuffle=False,
+        max_iter=1,
+        warm_start=True,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter=1 "has not converged"
+        mlp.fit(X, Y)
+        mlp.coefs_ = [w.copy() for w in start.weights]
+        mlp.intercepts_ = [b.copy() for b in start.biases]
+        mlp.fit(X, Y)
+
+    # 1. The textbook loop by hand: backprop on each consecutive batch, then one SGD step.
+    by_hand = start.copy()
+    sgd = dp.SGD(eta)
+    for begin in range(0, n, m):
+        sgd.step(by_hand, by_hand.backprop(X[begin : begin + m], Y[begin : begin + m]))
+
+    # 2. deltaprop's training loop.
+    looped = start.copy()
+    history = fit(looped, X, Y, 1, batch_size=m, learning_rate=eta, shuffle=False, seed=0)
+
+    # 3. The estimator: fit once to build it, put the same initial weights in, warm-start one epoch.
+    reg = DeltapropRegressor(
+        hidden_layer_sizes=(n_hidden,),
+        activation="logistic",
+        optimizer="sgd",
+        learning_rate=eta,
+        momentum=0.0,
+        l2=0.0,
+        batch_size=m,
+        epochs=1,
+        shuffle=False,
+        warm_start=True,
+        random_state=0,
+    )
+    reg.fit(X, Y)
+    reg.network_.weights = [w.copy() for w in start.weights]
+    reg.network_.biases = [b.copy() for b in start.biases]
+    reg.fit(X, Y)
+
+    moved = np.abs(mlp.coefs_[0] - start.weights[0]).max()
+    assert moved > 1e-3  # the epoch really changed the weights
+    for net in (by_hand, looped, reg.network_):
+        for l in range(2):
+            np.testing.assert_allclose(net.weights[l], mlp.coefs_[l], rtol=0, atol=1e-10)
+            np.testing.assert_allclose(net.biases[l], mlp.intercepts_[l], rtol=0, atol=1e-10)
+    # deltaprop's C sums ½(y − a)² over the outputs; scikit-learn's also averages over them.
+    assert history.history["loss"][0] == pytest.approx(n_out * mlp.loss_curve_[-1], rel=1e-10)
