@@ -73,7 +73,7 @@ def train_validation_split(X, y, validation_fraction: float = 0.1, *, seed=None,
         labels = y
         values, counts = np.unique(y, return_counts=True)
         if counts.min() < 2:
-            rare = values[np.argmin(counts)]
+            rare = values[np.argmin(counts)].item()
             raise ValueError(
                 f"cannot stratify: class {rare!r} has only {counts.min()} sample; "
                 f"each class needs at least 2. "

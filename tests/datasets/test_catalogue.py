@@ -1,0 +1,109 @@
+"""The catalogue the CLI lists, download_dataset, and the load(name) dispatcher."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from deltaprop import DownloadError
+from deltaprop.datasets import (
+    DATASET_NAMES,
+    dataset_info,
+    download_dataset,
+    list_datasets,
+    load,
+    load_digits,
+    make_moons,
+    make_spiral,
+    xor,
+)
+
+
+def test_every_name_is_listed_in_order(isolated_data):
+    infos = list_datasets()
+    assert [info.name for info in infos] == list(DATASET_NAMES)
+    assert DATASET_NAMES == ("digits", "mnist", "fashion-mnist", "xor", "moons", "circles", "spiral", "blobs")
+    by_name = {info.name: info for info in infos}
+    assert by_name["digits"].source == "built-in" and by_name["digits"].present
+    assert by_name["digits"].n_samples == {"train": 1437, "test": 360}
+    assert (by_name["mnist"].n_features, by_name["mnist"].n_classes) == (784, 10)
+    assert by_name["mnist"].source == "download" and not by_name["mnist"].present
+    assert by_name["mnist"].location == isolated_data / "mnist"
+    assert by_name["fashion-mnist"].location == isolated_data / "fashion-mnist"
+    assert by_name["moons"].source == "generated" and by_name["moons"].location is None
+    assert by_name["xor"].n_samples == {"train": 4, "test": 4}
+
+
+def test_presence_follows_the_files(tmp_path, fake_mnist):
+    files, _ = fake_mnist
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for name, body in list(files.items())[:3]:
+        (folder / name).write_bytes(body)
+    assert not dataset_info("mnist", data_dir=tmp_path).present
+    last = list(files)[3]
+    (folder / last.removesuffix(".gz")).write_bytes(b"")  # un-gzipped names count too
+    assert dataset_info("mnist", data_dir=tmp_path).present
+
+
+def test_download_dataset_skips_what_is_present(http_server, tmp_path, fake_mnist):
+    files, arrays = fake_mnist
+    (tmp_path / "mnist").mkdir()
+    for name, body in files.items():
+        (tmp_path / "mnist" / name).write_bytes(body)
+    assert download_dataset("mnist", data_dir=tmp_path, mirrors=[http_server.url]) == tmp_path / "mnist"
+    assert http_server.requests == []
+    # And load() reads them (fake data under MNIST's real names; no checksum on local files).
+    X, y = load("mnist", "test", data_dir=tmp_path, download=False)
+    np.testing.assert_array_equal(y, arrays["test"][1])
+
+
+def test_download_dataset_reports_failures(http_server, tmp_path):
+    with pytest.raises(DownloadError, match=r"(?s)could not download train-images-idx3-ubyte.gz .*: HTTP 404 Not Found"):
+        download_dataset("fashion-mnist", data_dir=tmp_path, mirrors=[http_server.url])
+    assert http_server.requests == ["/train-images-idx3-ubyte.gz"]
+
+
+def test_built_in_sets_need_no_download(tmp_path):
+    for name in ("digits", "xor", "moons", "circles", "spiral", "blobs"):
+        assert download_dataset(name, data_dir=tmp_path) is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_dispatches_to_each_loader():
+    for split in ("train", "test", "all"):
+        for a, b in zip(load("digits", split), load_digits(split)):
+            np.testing.assert_array_equal(a, b)
+    for a, b in zip(load("xor", "test"), xor()):
+        np.testing.assert_array_equal(a, b)
+    for a, b in zip(load("moons", n_samples=30, seed=4), make_moons(30, seed=4)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_generated_test_split_is_fresh_but_reproducible():
+    train, _ = load("spiral", "train", noise=0.1, seed=5)
+    test, _ = load("spiral", "test", noise=0.1, seed=5)
+    again, _ = load("spiral", "test", noise=0.1, seed=5)
+    np.testing.assert_array_equal(train, make_spiral(noise=0.1, seed=5)[0])
+    np.testing.assert_array_equal(test, again)
+    assert not np.array_equal(train, test)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        (("cifar10",), {}, r"unknown data set 'cifar10'; choose one of digits, mnist, fashion-mnist, xor"),
+        (
+            ("moons", "validation"),
+            {},
+            r"split must be one of \('train', 'test'\) for moons; got 'validation'",
+        ),
+        (("mnist", "all"), {}, r"split must be one of \('train', 'test'\) for mnist; got 'all'"),
+    ],
+)
+def test_bad_names_and_splits(args, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        load(*args, **kwargs)
+    if args[0] == "cifar10":
+        with pytest.raises(ValueError, match=message):
+            download_dataset("cifar10")
