@@ -1,0 +1,206 @@
+"""``deltaprop explain``: the walk-through of one backpropagation step, with real numbers.
+
+With no arguments it reproduces Mazur's 2-2-2 example (rich text on stdout, his names and
+his published numbers). ``--example xor`` shows a small XOR network; ``--model FILE
+--input … --target …`` a network of your own. ``--format markdown|html --out FILE`` writes
+a document instead (atomically) and prints where. A thin layer over
+:func:`deltaprop.explain.explain` and its renderers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError
+
+EXAMPLES = ("mazur", "xor")
+FORMATS = ("text", "markdown", "html")
+NOTATIONS = ("nielsen", "mazur")
+MODEL_DEFAULT_ETA = 0.5
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "explain",
+        help="walk through one step of backpropagation with the real numbers",
+        description="Show one step of backpropagation and gradient descent neuron by neuron and weight by "
+        "weight: the forward pass, the cost, every δ, every ∂C/∂w and the update. With no arguments: "
+        "Mazur's 2-2-2 example with his published numbers.",
+    )
+    source = p.add_argument_group("what to explain (default: --example mazur)")
+    source.add_argument("--example", choices=EXAMPLES, help="a built-in worked example")
+    source.add_argument("--model", metavar="FILE", help="a model file written by deltaprop (safetensors)")
+    source.add_argument("--input", metavar="V1,V2,...", help="the input values for --model, comma-separated")
+    source.add_argument(
+        "--target", metavar="T1,T2,...", help="the target values for --model, comma-separated"
+    )
+    source.add_argument(
+        "--input-file",
+        metavar="FILE",
+        help="for --model: a text file with one example per line, its inputs then its targets "
+        "(comma- or space-separated; several lines make a batch, whose gradients are averages)",
+    )
+    p.add_argument(
+        "--lr",
+        type=float,
+        metavar="ETA",
+        help=f"learning rate η (default: the example's, 0.5; {MODEL_DEFAULT_ETA} for --model)",
+    )
+    p.add_argument(
+        "--biases",
+        choices=("update", "keep"),
+        help="update the biases or keep them (default: keep for mazur, as the post does; update otherwise)",
+    )
+    p.add_argument(
+        "--notation",
+        choices=NOTATIONS,
+        help="nielsen (a, z, δ, C, w^l_jk) or mazur (out, net, E_total, w1...); default: mazur for "
+        "the Mazur example, nielsen otherwise",
+    )
+    p.add_argument(
+        "--variant",
+        choices=("exact", "post"),
+        default="exact",
+        help="post: compute hidden δ from the already-updated weights, as the script behind Mazur's "
+        "post did (not the algorithm; it explains the post's 0.291027924)",
+    )
+    p.add_argument("--format", choices=FORMATS, default="text", help="text (default), markdown or html")
+    p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    p.add_argument(
+        "--max-neurons",
+        type=int,
+        default=None,
+        metavar="N",
+        help="summarise networks with more than N neurons (default: 30)",
+    )
+    p.set_defaults(run=run)
+
+
+def _numbers(text: str, option: str) -> list[float]:
+    """Comma- (or space-) separated numbers, or a UsageError naming the bad one."""
+    values = []
+    for part in text.replace(",", " ").split():
+        try:
+            values.append(float(part))
+        except ValueError:
+            raise UsageError(
+                f"{option}: {part!r} is not a number (expected e.g. {option} 0.05,0.10)"
+            ) from None
+    if not values:
+        raise UsageError(f"{option} is empty; give comma-separated numbers such as 0.05,0.10")
+    return values
+
+
+def _read_input_file(path: Path, n_in: int, n_out: int):
+    if not path.is_file():
+        raise UsageError(f"--input-file {path} does not exist")
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        values = _numbers(line, f"--input-file line {number}")
+        if len(values) != n_in + n_out:
+            raise UsageError(
+                f"--input-file line {number} has {len(values)} numbers; the model needs {n_in} inputs "
+                f"then {n_out} targets ({n_in + n_out} numbers)"
+            )
+        rows.append(values)
+    if not rows:
+        raise UsageError(f"--input-file {path} holds no examples")
+    xs = [row[:n_in] for row in rows]
+    ys = [row[n_in:] for row in rows]
+    return xs, ys
+
+
+def _model_case(args):
+    from ..files import load
+
+    path = Path(args.model)
+    if not path.is_file():
+        raise UsageError(f"--model {path} does not exist")
+    net = load(path)
+    n_in, n_out = net.sizes[0], net.sizes[-1]
+    if args.input_file:
+        if args.input or args.target:
+            raise UsageError("give either --input-file or --input/--target, not both")
+        x, y = _read_input_file(Path(args.input_file), n_in, n_out)
+    else:
+        if args.input is None or args.target is None:
+            raise UsageError("--model needs --input V1,V2,... and --target T1,T2,... (or --input-file)")
+        x, y = _numbers(args.input, "--input"), _numbers(args.target, "--target")
+        if len(x) != n_in:
+            raise UsageError(f"--input has {len(x)} values, but the model's input layer has {n_in} neurons")
+        if len(y) != n_out:
+            raise UsageError(
+                f"--target has {len(y)} values, but the model's output layer has {n_out} neurons"
+            )
+    eta = MODEL_DEFAULT_ETA if args.lr is None else args.lr
+    return net, x, y, eta, True, None
+
+
+def _check(args) -> None:
+    if args.model and args.example:
+        raise UsageError("give either --example or --model, not both")
+    if not args.model and (args.input or args.target or args.input_file):
+        raise UsageError("--input, --target and --input-file go with --model FILE")
+    if args.lr is not None and not (args.lr > 0 and args.lr != float("inf")):
+        raise UsageError(f"--lr must be a finite number > 0; got {args.lr}")
+    if args.max_neurons is not None and args.max_neurons < 1:
+        raise UsageError(f"--max-neurons must be ≥ 1; got {args.max_neurons}")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"--out {path}: folder {folder} does not exist")
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run(args) -> int:
+    from ..explain import examples, explain, render, renderable
+
+    _check(args)
+    if args.model:
+        net, x, y, eta, update_biases, example = _model_case(args)
+    else:
+        example = args.example or "mazur"
+        case = examples.get(example)
+        net, x, y = case.net, case.x, case.y
+        eta = case.learning_rate if args.lr is None else args.lr
+        update_biases = case.update_biases
+    if args.biases is not None:
+        update_biases = args.biases == "update"
+    notation = args.notation or ("mazur" if example == "mazur" else "nielsen")
+    options = {} if args.max_neurons is None else {"max_neurons": args.max_neurons}
+    try:
+        trace = explain(
+            net, x, y, eta, update_biases=update_biases, variant=args.variant, example=example, **options
+        )
+    except (ValueError, TypeError) as err:
+        raise UsageError(str(err)) from None
+
+    if args.out is None and args.format == "text":
+        from rich.console import Console
+
+        Console().print(renderable(trace, notation))
+        return 0
+    text = render(trace, args.format, notation)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out)
+    _write_atomically(out, text)
+    print(f"wrote {args.format} walk-through to {out}")
+    return 0
