@@ -29,10 +29,30 @@ COMMANDS = (
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (exit 2) that says where help is."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def one_line(err: BaseException) -> str:
+    """An exception's message on one line (multi-line messages are joined with '; ')."""
+    text = ""
+    for line in str(err).splitlines():
+        line = line.strip()
+        if line.startswith("- "):  # a bullet of a listed detail
+            line = line[2:]
+        if line:
+            text += line if not text else (" " if text.endswith(":") else "; ") + line
+    text = text or type(err).__name__
+    return text.strip("'\"") if isinstance(err, KeyError) else text
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="deltaprop",
         description="Train, inspect and explain feed-forward networks trained by backpropagation.",
     )
@@ -51,8 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # --debug is accepted anywhere on the line, not only before the command.
+    debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
+    if debug:
+        argv.remove("--debug")
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    args.debug = debug
     if getattr(args, "run", None) is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -61,13 +90,20 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as err:
         if args.debug:
             raise
-        print(f"deltaprop {args.command}: error: {err}", file=sys.stderr)
+        print(f"deltaprop {args.command}: error: {one_line(err)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"deltaprop {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except (ValueError, TypeError, OSError, FloatingPointError) as err:
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, and keep Python from complaining
+        # again when it flushes stdout at exit.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
+    except (ValueError, TypeError, KeyError, OSError, FloatingPointError) as err:
         if args.debug:
             raise
-        print(f"deltaprop {args.command}: error: {err}", file=sys.stderr)
+        print(f"deltaprop {args.command}: error: {one_line(err)}", file=sys.stderr)
         return EXIT_FAILURE

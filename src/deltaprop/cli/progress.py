@@ -16,6 +16,7 @@ from rich.table import Table
 
 from ..training.callback import Callback
 
+PLAIN_WIDTH = 120  # columns of rich output when stdout is not a terminal
 BATCH_REFRESH_SECONDS = 0.1  # how often the batch bar is redrawn; drawing each batch would slow training
 
 
@@ -136,3 +137,11 @@ def fmt_percent(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     return f"{100 * value:.2f}%"
+
+
+def make_console() -> Console:
+    """Rich output; away from a terminal (logs, pipes) wide enough that tables are not cut."""
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=max(console.width, PLAIN_WIDTH))
+    return console

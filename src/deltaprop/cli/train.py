@@ -23,7 +23,7 @@ from . import rundir
 from .data import RunData, data_table, load_run_data
 from .errors import UsageError
 from .interrupt import Checkpointer, InterruptFlag
-from .progress import fmt_metric, fmt_percent, make_progress, summary_table
+from .progress import fmt_metric, fmt_percent, make_console, make_progress, summary_table
 
 SEED_LIMIT = 2**31  # a drawn seed is below this, so it reads well and fits every integer type
 CHECKPOINT_FORMAT = 1
@@ -423,10 +423,6 @@ def _summary(console: Console, history, test: dict | None, seconds: float, run_d
     for finding in findings:
         console.print(f"• {finding}", highlight=False, soft_wrap=True)
     console.print(f"results in {run_dir}", highlight=False, soft_wrap=True)
-
-
-def make_console() -> Console:
-    return Console(highlight=False)
 
 
 def run(args) -> int:

@@ -1,0 +1,81 @@
+"""``deltaprop datasets``: list the data sets, and ``deltaprop datasets download NAME``.
+
+The list says what each set is, its shape, whether it is here (built in, generated on
+demand, or downloaded into the cache) and where. Downloads go to ``$DELTAPROP_DATA``, else
+``~/.cache/deltaprop``, with a progress bar; every file's SHA-256 is checked.
+"""
+
+from __future__ import annotations
+
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.table import Table
+
+from .config import BUILTIN_DATA
+from .errors import UsageError
+from .progress import make_console
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "datasets",
+        help="list the data sets, or download one",
+        description="List the data sets (what, shape, whether local, where), or download one: "
+        "'deltaprop datasets download mnist'.",
+    )
+    p.add_argument(
+        "action", nargs="?", choices=("list", "download"), default="list", help="list (default) or download"
+    )
+    p.add_argument("name", nargs="?", metavar="NAME", help="the data set to download (mnist, fashion-mnist)")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from .. import datasets
+
+    console = make_console()
+    if args.action == "list":
+        if args.name:
+            raise UsageError(f"'datasets list' takes no name; got {args.name!r}")
+        table = Table(title=f"Data sets (cache: {datasets.data_home()})", title_justify="left")
+        table.add_column("name", no_wrap=True)
+        table.add_column("description", ratio=1)
+        for column in ("train/test", "inputs", "classes", "here"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("where", overflow="fold")
+        for info in datasets.list_datasets():
+            samples = "/".join(f"{info.n_samples[s]:,}" for s in ("train", "test") if s in info.n_samples)
+            here = {"built-in": "built in", "generated": "generated"}.get(info.source)
+            if here is None:
+                here = "[green]downloaded[/]" if info.present else "[yellow]not yet[/]"
+            where = str(info.location) if info.location is not None else "—"
+            table.add_row(
+                info.name, info.description, samples, str(info.n_features), str(info.n_classes), here, where
+            )
+        console.print(table)
+        return 0
+    if not args.name:
+        raise UsageError("name the data set to download, e.g. 'deltaprop datasets download mnist'")
+    if args.name not in BUILTIN_DATA:
+        raise UsageError(f"unknown data set {args.name!r}; expected one of {', '.join(BUILTIN_DATA)}")
+    info = datasets.dataset_info(args.name)
+    if info.source != "download":
+        console.print(f"{args.name} is {info.source}: nothing to download")
+        return 0
+    if info.present:
+        console.print(f"{args.name} is already here: {info.location}")
+        return 0
+    with Progress(
+        TextColumn(f"[bold]{args.name}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task("download", total=None)
+
+        def progress(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        folder = datasets.download_dataset(args.name, progress=progress)
+    console.print(f"{args.name} downloaded and verified: {folder}")
+    return 0

@@ -1,0 +1,159 @@
+"""``deltaprop evaluate MODEL --data ...``: cost, accuracy, per-class precision and recall,
+and the confusion matrix, as rich tables or ``--json``.
+
+MODEL is a model file or a run folder; with a run folder and no ``--data``, the data of its
+``config.toml`` is used. A built-in set is evaluated on its test split (``--split``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from . import rundir
+from .config import read_toml
+from .data import data_table, load_arrays
+from .progress import make_console
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "evaluate",
+        help="cost, accuracy, per-class precision/recall and confusion matrix of a model",
+        description="Evaluate a trained model on a data set: cost, accuracy, per-class precision and "
+        "recall, confusion matrix.",
+    )
+    p.add_argument("model", metavar="MODEL", help="a model file (.safetensors) or a run folder")
+    p.add_argument(
+        "--data",
+        help="digits, mnist, fashion-mnist, ..., or a PATH.csv / PATH.npz "
+        "(default: the run folder's data, else digits)",
+    )
+    p.add_argument("--label-column", help="the label column of a CSV: a name or an index (default: the last)")
+    p.add_argument(
+        "--split",
+        choices=("train", "test"),
+        default="test",
+        help="which split of a built-in data set (default: test)",
+    )
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.set_defaults(run=run)
+
+
+def load_model(path: str | Path):
+    """The network in a model file, a checkpoint or a run folder."""
+    from .. import files
+
+    return files.load(rundir.model_path(path))
+
+
+def _data_for(args) -> dict:
+    if args.data:
+        table = data_table(args.data)
+    else:
+        config = Path(args.model) / rundir.CONFIG
+        table = read_toml(config).get("data", {"name": "digits"}) if config.is_file() else {"name": "digits"}
+        table = {
+            "name": table.get("name", ""),
+            "path": table.get("path", ""),
+            "label_column": table.get("label_column", ""),
+        }
+    if args.label_column is not None:
+        table["label_column"] = args.label_column
+    return table
+
+
+def evaluate_model(net, X, y) -> dict:
+    """Cost, accuracy and (for class labels) per-class precision, recall and the confusion matrix."""
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    from ..training import evaluate
+
+    result = {"n_samples": int(len(X)), **{k: float(v) for k, v in evaluate(net, X, y).items()}}
+    y = np.asarray(y)
+    if y.ndim != 1:
+        return result
+    n_classes = max(net.sizes[-1], 2)
+    labels = list(range(n_classes))
+    predicted = net.predict_classes(X)
+    precision, recall, f1, support = precision_recall_fscore_support(
+        y, predicted, labels=labels, zero_division=0
+    )
+    result["per_class"] = [
+        {"class": c, "precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
+        for c, p, r, f, s in zip(labels, precision, recall, f1, support)
+    ]
+    result["confusion_matrix"] = confusion_matrix(y, predicted, labels=labels).tolist()
+    return result
+
+
+def run(args) -> int:
+    net = load_model(args.model)
+    table = _data_for(args)
+    split = args.split if table.get("name") else "train"
+    X, y = load_arrays(table, split, seed=_seed_of(args.model))
+    if np.asarray(X).shape[1] != net.sizes[0]:
+        raise ValueError(
+            f"the data have {np.asarray(X).shape[1]} features but the model expects {net.sizes[0]} inputs; "
+            f"evaluate it on the data it was trained on"
+        )
+    result = evaluate_model(net, X, y)
+    result["model"] = str(args.model)
+    result["data"] = table.get("name") or table.get("path")
+    result["split"] = split if table.get("name") else None
+    if args.json:
+        json.dump(result, sys.stdout, indent=1)
+        print()
+        return 0
+    show(make_console(), result)
+    return 0
+
+
+def _seed_of(model: str) -> int | None:
+    """The seed of a run folder's generated data set (moons, spiral, ...), so its test split matches."""
+    config = Path(model) / rundir.CONFIG
+    if config.is_file():
+        seed = read_toml(config).get("training", {}).get("seed")
+        return int(seed) if isinstance(seed, int) and seed >= 0 else None
+    return None
+
+
+def show(console: Console, result: dict) -> None:
+    where = f"{result['data']}" + (f" ({result['split']} split)" if result.get("split") else "")
+    console.print(f"model {result['model']} on {where}: {result['n_samples']} samples", soft_wrap=True)
+    summary = Table(show_header=False, title="Evaluation", title_justify="left")
+    summary.add_row("cost", f"{result['loss']:.4f}")
+    if "accuracy" in result:
+        summary.add_row("accuracy", f"{100 * result['accuracy']:.2f}%")
+    console.print(summary)
+    if "per_class" not in result:
+        return
+    per_class = Table(title="Per class", title_justify="left")
+    for column in ("class", "precision", "recall", "f1", "support"):
+        per_class.add_column(column, justify="right")
+    for row in result["per_class"]:
+        per_class.add_row(
+            str(row["class"]),
+            f"{row['precision']:.3f}",
+            f"{row['recall']:.3f}",
+            f"{row['f1']:.3f}",
+            str(row["support"]),
+        )
+    console.print(per_class)
+    matrix = result["confusion_matrix"]
+    confusion = Table(title="Confusion matrix (rows: true class, columns: predicted)", title_justify="left")
+    confusion.add_column("true", justify="right", style="bold")
+    for c in range(len(matrix)):
+        confusion.add_column(str(c), justify="right")
+    for c, row in enumerate(matrix):
+        cells = [
+            f"[bold green]{v}[/]" if k == c else (f"[red]{v}[/]" if v else "[dim]0[/]")
+            for k, v in enumerate(row)
+        ]
+        confusion.add_row(str(c), *cells)
+    console.print(confusion)

@@ -1,0 +1,110 @@
+"""``deltaprop gradcheck``: backprop's gradient against central differences, PASS or FAIL.
+
+A random network of the given layers, activations and cost, a random batch, and
+``deltaprop.gradient_check``: the largest relative error over every weight and bias array,
+‖g − ĝ‖ / (‖g‖ + ‖ĝ‖). In float64 a correct backprop gives about 1e-8 or less; the
+default threshold is 1e-6. Exit 0 on PASS, 1 on FAIL.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+
+from .config import parse_int_list
+from .errors import UsageError
+from .progress import make_console
+
+DEFAULT_THRESHOLD = 1e-6
+DEFAULT_SAMPLES = 5
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "gradcheck",
+        help="check backprop against central differences on a random network",
+        description="Build a random network and batch and compare backprop's gradients with central "
+        "differences of the cost.",
+    )
+    p.add_argument("--layers", default="4,5,3", metavar="N,N,...", help="layer sizes (4,5,3)")
+    p.add_argument("--activation", default="logistic", help="hidden activation (logistic)")
+    p.add_argument("--output-activation", help="output activation (default: --activation)")
+    p.add_argument(
+        "--cost", default="quadratic", help="quadratic, cross_entropy or log_likelihood (quadratic)"
+    )
+    p.add_argument("--init", default="normal", help="weight initialisation (normal)")
+    p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, help=f"batch size ({DEFAULT_SAMPLES})")
+    p.add_argument("--eps", type=float, default=1e-6, help="the step ε of the central difference (1e-6)")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help=f"largest relative error that passes ({DEFAULT_THRESHOLD:g})",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the network and the batch (0)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from .. import Network, gradient_check
+
+    sizes = parse_int_list(args.layers, "--layers")
+    if len(sizes) < 2:
+        raise UsageError(f"--layers needs at least an input and an output size; got {args.layers!r}")
+    if args.samples < 1:
+        raise UsageError(f"--samples must be ≥ 1; got {args.samples}")
+    if not (args.eps > 0 and np.isfinite(args.eps)) or not (
+        args.threshold > 0 and np.isfinite(args.threshold)
+    ):
+        raise UsageError("--eps and --threshold must be finite numbers > 0")
+    try:
+        net = Network(
+            sizes,
+            activation=args.activation,
+            output_activation=args.output_activation,
+            cost=args.cost,
+            init=args.init,
+            seed=args.seed,
+        )
+    except (ValueError, TypeError, KeyError) as err:
+        raise UsageError(str(err).strip("'\"")) from err
+    rng = np.random.default_rng([args.seed, 1])
+    X = rng.normal(size=(args.samples, sizes[0]))
+    labels = rng.integers(0, sizes[-1], size=args.samples)
+    Y = np.zeros((args.samples, sizes[-1]))
+    Y[np.arange(args.samples), labels] = 1.0  # one-hot rows suit every cost
+    error = float(gradient_check(net, X, Y, eps=args.eps))
+    passed = error <= args.threshold
+    if args.json:
+        json.dump(
+            {
+                "layers": sizes,
+                "activations": net.activation_names,
+                "cost": net.cost.name,
+                "samples": args.samples,
+                "eps": args.eps,
+                "max_relative_error": error,
+                "threshold": args.threshold,
+                "passed": passed,
+            },
+            sys.stdout,
+            indent=1,
+        )
+        print()
+    else:
+        console = make_console()
+        console.print(
+            f"network {sizes}, activations {net.activation_names}, cost {net.cost.name}, "
+            f"{args.samples} samples, ε = {args.eps:g}, seed {args.seed}",
+            soft_wrap=True,
+        )
+        verdict = "[bold green]PASS[/]" if passed else "[bold red]FAIL[/]"
+        console.print(
+            f"largest relative error ‖g − ĝ‖/(‖g‖ + ‖ĝ‖) = {error:.3e}   {verdict} "
+            f"(threshold {args.threshold:g})",
+            soft_wrap=True,
+        )
+    return 0 if passed else 1

@@ -1,0 +1,73 @@
+"""``deltaprop resume RUN_DIR``: continue an interrupted run from its last checkpoint.
+
+The checkpoint holds the weights, the optimizer's state, the position (epoch and batch),
+the seed, the history and the resolved configuration. The data are reloaded as the
+configuration says, and ``fit`` goes on from that epoch and batch: each epoch's order
+comes from ``default_rng([seed, epoch])`` and the validation split from the seed, so the
+run ends with weights bit-identical to a run that was never interrupted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import rundir
+from .data import load_run_data
+from .errors import UsageError
+from .progress import make_console
+from .train import execute
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "resume",
+        help="continue an interrupted run from its checkpoint",
+        description="Continue an interrupted run (Ctrl-C, a crash, a kill) from its checkpoint "
+        "to its configured number of epochs.",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR", help="the run folder written by 'deltaprop train'")
+    p.add_argument("--quiet", action="store_true", help="print only the run folder")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from .. import files
+    from ..training import History
+
+    run_dir = Path(args.run_dir)
+    if not run_dir.is_dir():
+        raise UsageError(f"run folder {run_dir} does not exist; give the folder 'deltaprop train' wrote")
+    checkpoint = run_dir / rundir.CHECKPOINT
+    if not checkpoint.is_file():
+        raise UsageError(
+            f"{run_dir} holds no {rundir.CHECKPOINT}: the run stopped before its first checkpoint; "
+            f"start it again with 'deltaprop train --config {run_dir / rundir.CONFIG}'"
+        )
+    net, optimizer, state = files.load_checkpoint(checkpoint)
+    for key in ("epoch", "batch", "seed", "config", "history"):
+        if key not in state:
+            raise ValueError(f"{checkpoint} lacks {key!r}; it was not written by 'deltaprop train'")
+    config = state["config"]
+    epochs = int(config["training"]["epochs"])
+    console = make_console()
+    if state.get("finished") or int(state["epoch"]) >= epochs:
+        if not args.quiet:
+            console.print(
+                f"{run_dir} is complete ({len(state['history']['epoch'])} epochs); nothing to resume"
+            )
+        else:
+            print(run_dir)
+        return 0
+    data = load_run_data(config["data"], int(config["training"]["seed"]))
+    return execute(
+        config,
+        run_dir,
+        console,
+        args.quiet,
+        data,
+        net=net,
+        optimizer=optimizer,
+        initial_epoch=int(state["epoch"]),
+        initial_batch=int(state["batch"]),
+        history=History.from_dict(state["history"]),
+    )
