@@ -59,7 +59,9 @@ def test_download_dataset_skips_what_is_present(http_server, tmp_path, fake_mnis
 
 
 def test_download_dataset_reports_failures(http_server, tmp_path):
-    with pytest.raises(DownloadError, match=r"(?s)could not download train-images-idx3-ubyte.gz .*: HTTP 404 Not Found"):
+    with pytest.raises(
+        DownloadError, match=r"(?s)could not download train-images-idx3-ubyte.gz .*: HTTP 404 Not Found"
+    ):
         download_dataset("fashion-mnist", data_dir=tmp_path, mirrors=[http_server.url])
     assert http_server.requests == ["/train-images-idx3-ubyte.gz"]
 

@@ -98,7 +98,7 @@ def _parse_features(
         # Slow path, only to name the first bad cell (or to parse what NumPy's reader refuses).
         X = np.empty(cells.shape, dtype=dtype)
         for i, row in enumerate(cells):
-            for j, cell in enumerate(row):
+            for j, cell in enumerate(map(str, row)):
                 try:
                     X[i, j] = float(cell)
                 except ValueError:
@@ -376,6 +376,8 @@ def load_npz(
     X = X.astype(dtype)
     if not np.isfinite(X).all():
         i, j = np.argwhere(~np.isfinite(X))[0]
-        raise DataFileError(f"{path}: {x_key!r} contains {X[i, j]!r} at [{i}, {j}]; remove NaN and infinity")
+        raise DataFileError(
+            f"{path}: {x_key!r} contains {float(X[i, j])!r} at [{i}, {j}]; remove NaN and infinity"
+        )
     y = None if y_key is None else _check_targets(arrays[1], X.shape[0], y_key, dtype, path)
     return X, y
