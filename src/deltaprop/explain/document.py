@@ -16,6 +16,7 @@ from .math import Eq, Frac, Num, Op, Paren, Sym, Word, eq, fmt
 from .trace import Trace
 
 MAX_TERMS = 8  # a sum with more terms than this is written Σ = value, not term by term
+STATS_DIGITS = 6  # decimals in the per-layer statistics tables
 MAX_SAMPLE_TERMS = 4  # a batch average over more samples than this is not written out
 
 MAZUR_POST_ERROR = 0.291027924  # the error after one step as Mazur's post prints it
@@ -52,6 +53,7 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple, ...]
     caption: str = ""
+    digits: int | None = None  # fewer decimals than the equations, for wide statistics tables
 
 
 Block = Heading | Paragraph | Note | Equations | Table
@@ -229,7 +231,7 @@ def _forward(trace: Trace, nt, s: int) -> list[Block]:
                 symbolic, numeric = _sum_terms(pairs)
                 sides += [symbolic + (Op("+"), nt.b(l, j)), numeric + (Op("+"), Num(neuron.b))]
             else:
-                sides += [(Op("Σ"), Sym("w", "ij"), Sym("o", "i"), Op("+"), nt.b(l, j))]
+                sides += [(Sym("Σ", "i"), Sym("w", "ij"), Sym("o", "i"), Op("+"), nt.b(l, j))]
             sides.append((Num(neuron.net[s]),))
             items.append(Eq(tuple(sides)))
             out_sides: list[tuple] = [(nt.o(m, j),)]
@@ -239,7 +241,7 @@ def _forward(trace: Trace, nt, s: int) -> list[Block]:
             elif act == "softmax":
                 z_k = Sym(nt.net(m, j).base, "k", nt.net(m, j).sup)
                 out_sides.append(
-                    (Frac((Sym("e", sup=(nt.net(m, j),)),), (Op("Σ"), Word("k "), Sym("e", sup=(z_k,)))),)
+                    (Frac((Sym("e", sup=(nt.net(m, j),)),), (Sym("Σ", "k"), Sym("e", sup=(z_k,)))),)
                 )
             else:
                 out_sides.append((Word(act), Paren((nt.net(m, j),))))
@@ -329,11 +331,11 @@ def _output_errors(trace: Trace, nt, s: int) -> list[Block]:
             factors = (dCda, Op("·"), *nt.sigma_prime(L, j))
             numbers = (Num(out.dC_do[s]), Op("×"), Num(out.sigma_prime[s]))
         else:
-            S = Op("Σ"), Word("k "), nt.partial(C, Sym("a", "k")), Sym("a", "k")
+            S = Sym("Σ", "k"), nt.partial(C, Sym("a", "k")), Sym("a", "k")
             items.append(
                 Eq(
                     (
-                        (Op("Σ"), Word("k "), nt.partial(C, Sym("a", "k")), Sym("a", "k")),
+                        (Sym("Σ", "k"), nt.partial(C, Sym("a", "k")), Sym("a", "k")),
                         (Num(out.softmax_sum[s]),),
                     )
                 )
@@ -382,7 +384,7 @@ def _hidden_errors(trace: Trace, nt, s: int) -> list[Block]:
                 ]
                 sides += _sum_terms(pairs)
             else:
-                sides.append((Op("Σ"), Word("l "), Sym("w", "jl"), Sym("δ", "l")))
+                sides.append((Sym("Σ", "l"), Sym("w", "jl"), Sym("δ", "l")))
             sides.append((Num(h.total[s]),))
             items.append(Eq(tuple(sides)))
             sp = _sigma_prime_sides(act, o, z, h.o[s])
@@ -411,7 +413,7 @@ def _batch_sides(
             return [(first,)]
         return [(first, Op("·"), second), (Num(a[0]), Op("×"), Num(b[0]))]
     sym = (first,) if second is None else (first, second)
-    sides = [(Frac((Word("1"),), (Word(str(n)),)), Op("Σ"), Word("x "), *sym)]
+    sides = [(Frac((Word("1"),), (Word(str(n)),)), Sym("Σ", "x"), *sym)]
     if n <= MAX_SAMPLE_TERMS:
         numeric: list = []
         for k in range(n):
@@ -460,7 +462,7 @@ def _updates(trace: Trace, nt) -> list[Block]:
                     )
                 )
             )
-        blocks.append(Heading(3, f"Weights into the {nt.layer(l + 1)}"))
+        blocks.append(Heading(3, f"Weights into {'the ' if nt.name == 'mazur' else ''}{nt.layer(l + 1)}"))
         blocks.append(Equations(tuple(items)))
     items = []
     for step in trace.bias_steps:
@@ -571,6 +573,7 @@ def _summary(trace: Trace, nt) -> list[Block]:
         Table(
             ("layer", "neurons", "σ", "min net", "mean net", "max net", "min o", "mean o", "max o"),
             tuple(fwd_rows),
+            digits=STATS_DIGITS,
         )
     )
     blocks.append(Heading(2, "Backward, per layer"))
@@ -579,6 +582,7 @@ def _summary(trace: Trace, nt) -> list[Block]:
             ("layer", "min δ", "max δ", "‖δ‖", "min ∂C/∂w", "max ∂C/∂w", "‖∂C/∂w‖", "‖∂C/∂b‖", "‖Δw‖"),
             tuple(back_rows),
             caption="δ over every sample and neuron; ‖·‖ the Euclidean norm",
+            digits=STATS_DIGITS,
         )
     )
     one = trace.n_samples == 1

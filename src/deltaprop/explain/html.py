@@ -63,8 +63,9 @@ def render_html(trace: Trace, notation: str = "nielsen", *, digits: int = DEFAUL
                 "<thead><tr>" + "".join(f"<th>{escape(c)}</th>" for c in block.columns) + "</tr></thead>"
             )
             rows.append("<tbody>")
+            cell_digits = min(digits, block.digits or digits)
             for row in block.rows:
-                rows.append("<tr>" + "".join(f"<td>{_cell(v, digits)}</td>" for v in row) + "</tr>")
+                rows.append("<tr>" + "".join(f"<td>{_cell(v, cell_digits)}</td>" for v in row) + "</tr>")
             rows.append("</tbody></table>")
             body.append("\n".join(rows))
     return (

@@ -44,8 +44,9 @@ def render_markdown(trace: Trace, notation: str = "nielsen", *, digits: int = DE
         elif isinstance(block, Table):
             lines.append("| " + " | ".join(_escape(c) for c in block.columns) + " |")
             lines.append("|" + "|".join([":---"] + ["---:"] * (len(block.columns) - 1)) + "|")
+            cell_digits = min(digits, block.digits or digits)
             for row in block.rows:
-                lines.append("| " + " | ".join(_cell(v, digits) for v in row) + " |")
+                lines.append("| " + " | ".join(_cell(v, cell_digits) for v in row) + " |")
             lines.append("")
             if block.caption:
                 lines += ["*" + _escape(block.caption) + "*", ""]

@@ -54,8 +54,9 @@ def renderable(trace: Trace, notation: str = "nielsen", digits: int = DEFAULT_DI
             table = RichTable(caption=block.caption or None, show_lines=False)
             for k, column in enumerate(block.columns):
                 table.add_column(column, justify="left" if k == 0 else "right")
+            cell_digits = min(digits, block.digits or digits)
             for row in block.rows:
-                table.add_row(*(_cell(value, digits) for value in row))
+                table.add_row(*(_cell(value, cell_digits) for value in row))
             parts.append(table)
     return Group(*parts)
 
