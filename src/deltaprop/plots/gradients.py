@@ -52,7 +52,7 @@ def gradient_distributions(stats):
             ax.fill_between(epochs, low, p[:, l, HIGH], color=colours[l], alpha=0.18, lw=0)
         if np.nanmax(p[:, :, MID], initial=0) > 0:
             ax.set_yscale("log")
-        ax.set(xlabel="epoch", title=title)
+        ax.set(xlabel="epoch (0: before training)", title=title)
         ax.grid(alpha=0.3, which="both")
         ax.xaxis.get_major_locator().set_params(integer=True)
     axes[0].set_ylabel("median, 25-75 % band")
