@@ -1,0 +1,103 @@
+"""History: Keras's names, round trips through JSON and CSV, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+import deltaprop as dp
+from deltaprop.training import History
+
+
+@pytest.fixture
+def history(digits):
+    X_train, y_train, X_test, y_test = digits
+    net = dp.Network([64, 8, 10], seed=0)
+    return net.fit(X_train[:300], y_train[:300], 3, validation_data=(X_test, y_test), seed=4)
+
+
+def test_keras_names_and_params(history):
+    assert list(history.history) == ["loss", "accuracy", "val_loss", "val_accuracy", "lr", "time"]
+    assert history.epoch == [0, 1, 2]
+    assert all(len(values) == 3 for values in history.history.values())
+    assert history.params["seed"] == 4 and history.params["epochs"] == 3
+    assert history.params["n_samples"] == 300 and history.params["steps_per_epoch"] == 30
+    assert history["loss"] is history.history["loss"]
+
+
+def test_repr_is_useful(history):
+    text = repr(history)
+    assert text.startswith("History(3 epochs 0..2; last: loss=")
+    assert "val_accuracy=" in text
+    assert repr(History()) == "History(no epochs)"
+
+
+def test_json_round_trip(history, tmp_path):
+    history.stopped_reason = "EarlyStopping: for the test"
+    path = tmp_path / "h.json"
+    history.to_json(path)
+    again = History.from_json(path)
+    assert again == history
+    assert again.history == history.history  # exact floats
+    assert again.params == history.params and again.stopped_reason == history.stopped_reason
+    assert json.loads(path.read_text())["format"] == "deltaprop-history"
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
+
+
+def test_csv_round_trip(history, tmp_path):
+    path = tmp_path / "h.csv"
+    history.to_csv(path)
+    lines = path.read_text().splitlines()
+    assert lines[0] == "epoch,loss,accuracy,val_loss,val_accuracy,lr,time"
+    assert len(lines) == 4
+    again = History.from_csv(path)
+    assert again.epoch == history.epoch
+    assert again.history == history.history
+
+
+def test_nan_survives_json_and_csv(tmp_path):
+    h = History()
+    h.append(0, {"loss": 1.5})
+    h.append(1, {"loss": 1.0, "val_loss": 0.5})  # a name that appears late: NaN before it
+    assert math.isnan(h.history["val_loss"][0])
+    h.to_json(tmp_path / "h.json")
+    h.to_csv(tmp_path / "h.csv")
+    for again in (History.from_json(tmp_path / "h.json"), History.from_csv(tmp_path / "h.csv")):
+        assert again.history["loss"] == [1.5, 1.0]
+        assert math.isnan(again.history["val_loss"][0]) and again.history["val_loss"][1] == 0.5
+
+
+def test_best(history):
+    epoch, value = history.best("val_accuracy")
+    assert value == max(history.history["val_accuracy"])
+    assert history.history["val_accuracy"][epoch] == value
+    with pytest.raises(KeyError, match="'nope' was not recorded"):
+        history.best("nope")
+
+
+def test_a_failed_write_keeps_the_old_file(history, tmp_path, monkeypatch):
+    path = tmp_path / "h.json"
+    history.to_json(path)
+    before = path.read_bytes()
+
+    import deltaprop.training.history as module
+
+    monkeypatch.setattr(module.os, "replace", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
+    with pytest.raises(OSError, match="disk full"):
+        history.to_json(path)
+    assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_reading_garbage_fails_clearly(tmp_path):
+    (tmp_path / "x.json").write_text(json.dumps({"format": "other"}))
+    with pytest.raises(ValueError, match="not a deltaprop history"):
+        History.from_json(tmp_path / "x.json")
+    (tmp_path / "x.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(ValueError, match="first column must be 'epoch'"):
+        History.from_csv(tmp_path / "x.csv")
+    (tmp_path / "y.csv").write_text("epoch,loss\n0,1.0,3\n")
+    with pytest.raises(ValueError, match="line 2 has 3 fields; expected 2"):
+        History.from_csv(tmp_path / "y.csv")
