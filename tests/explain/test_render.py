@@ -1,0 +1,198 @@
+"""The three renderings: the key numbers are there, the HTML is well-formed and fetches nothing."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+import deltaprop as dp
+from deltaprop.explain import examples, explain, render, render_html, render_markdown, render_text
+from deltaprop.explain.math import Eq, Frac, Num, Op, Paren, Sym, eq, fmt, to_latex, to_mathml, to_text
+
+# Published by Mazur (2015) and printed here the same way (9 decimals, trailing zeros dropped)
+MAZUR_NUMBERS = [
+    "0.593269992",  # out_h1
+    "0.75136507",  # out_o1
+    "0.772928465",  # out_o2
+    "0.298371109",  # E_total
+    "0.74136507",  # ∂E_total/∂out_o1
+    "0.186815602",  # out_o1(1 − out_o1)
+    "0.138498562",  # δ_o1
+    "0.082167041",  # ∂E_total/∂w5
+    "0.35891648",  # w5⁺
+    "0.408666186",  # w6⁺
+    "0.51130127",  # w7⁺
+    "0.561370121",  # w8⁺
+    "0.000438568",  # ∂E_total/∂w1
+    "0.149780716",  # w1⁺
+    "0.291027774",  # E_total after the step (exact)
+    "0.291027924",  # what the post prints, explained in the text
+]
+
+
+@pytest.fixture(scope="module")
+def mazur():
+    ex = examples.mazur()
+    return explain(ex.net, ex.x, ex.y, ex.learning_rate, update_biases=False, example="mazur")
+
+
+@pytest.fixture(scope="module")
+def large():
+    rng = np.random.default_rng(3)
+    net = dp.Network([784, 30, 10], seed=2)
+    return explain(net, rng.uniform(size=784), np.eye(10)[7], 3.0, top_k=4)
+
+
+class _Checker(HTMLParser):
+    """Records every tag and fails on one closed out of order; collects URLs in attributes."""
+
+    VOID = {"meta", "br", "hr", "img", "link", "input", "col", "area", "base", "source", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.tags: set[str] = set()
+        self.urls: list[str] = []
+        self.errors: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.urls += [v for _, v in attrs if v and ("://" in v or v.startswith("//"))]
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def check_html(page: str) -> _Checker:
+    checker = _Checker()
+    checker.feed(page)
+    checker.close()
+    assert checker.errors == []
+    assert checker.stack == []
+    assert page.startswith("<!DOCTYPE html>")
+    assert "http://" not in page and "https://" not in page
+    assert {"script", "link", "img", "iframe"}.isdisjoint(checker.tags)
+    assert "@import" not in page and "url(" not in page
+    return checker
+
+
+@pytest.mark.parametrize("notation", ["mazur", "nielsen"])
+def test_every_rendering_has_the_published_numbers(mazur, notation):
+    text = render_text(mazur, notation)
+    markdown = render_markdown(mazur, notation)
+    page = render_html(mazur, notation)
+    checker = check_html(page)
+    page_text = "".join(checker.text)
+    for number in MAZUR_NUMBERS:
+        assert number in text, number
+        assert number in markdown, number
+        assert number in page_text, number
+
+
+def test_mazur_names_in_mazur_notation(mazur):
+    text = render_text(mazur, "mazur", width=200)
+    # the post's own lines, with deltaprop's numbers
+    assert "δ_o1 = ∂E_total/∂out_o1 · σ′(net_o1) = 0.74136507 × 0.186815602 = 0.138498562" in text
+    assert "∂E_total/∂w5 = out_h1 · δ_o1 = 0.593269992 × 0.138498562 = 0.082167041" in text
+    assert "w5⁺ = w5 + Δw5 = 0.4 + (-0.04108352) = 0.35891648" in text
+    assert "net_h1 = w1 · i1 + w2 · i2 + b_h1 = 0.15 × 0.05 + 0.2 × 0.1 + 0.35 = 0.3775" in text
+    assert "∂E_total/∂out_h1 = w5 δ_o1 + w7 δ_o2" in text
+    assert "older version of its script" in text
+
+
+def test_nielsen_names_in_nielsen_notation(mazur):
+    text = render_text(mazur, "nielsen", width=200)
+    assert "δ³₁ = ∂C/∂a³₁ · σ′(z³₁) = 0.74136507 × 0.186815602 = 0.138498562" in text
+    # w^3_11 is Nielsen's weight into neuron 1 of layer 3 from neuron 1 of layer 2: Mazur's w5
+    assert "∂C/∂w³₁₁ = a²₁ · δ³₁ = 0.593269992 × 0.138498562 = 0.082167041" in text
+    # the hidden sum runs over the neurons k that neuron j feeds: w^3_kj δ^3_k
+    assert "∂C/∂a²₁ = w³₁₁ δ³₁ + w³₂₁ δ³₂" in text
+    latex = render_markdown(mazur, "nielsen")
+    assert r"\delta_{1}^{3}" in latex and r"\frac{\partial" in latex
+
+
+def test_post_variant_is_labelled_not_the_algorithm():
+    ex = examples.mazur()
+    trace = explain(ex.net, ex.x, ex.y, 0.5, update_biases=False, variant="post", example="mazur")
+    for out in (render_text(trace, "mazur"), render_markdown(trace, "mazur"), render_html(trace, "mazur")):
+        assert "NOT the backpropagation algorithm" in out
+        assert "0.291027924" in out and "0.291027774" in out
+    text = render_text(trace, "mazur", width=200)
+    assert "w5⁺ δ_o1 + w7⁺ δ_o2 = 0.35891648 × 0.138498562" in text  # the updated weights
+
+
+def test_simplified_pair_shows_both_factors():
+    net = dp.Network([2, 2], activation="logistic", cost="cross_entropy", seed=0)
+    trace = explain(net, [0.3, 0.7], [1.0, 0.0], 0.1)
+    text = render_text(trace, width=200)
+    out = trace.outputs[0]
+    assert "factors cancel" in text
+    assert fmt(out.dC_do[0]) in text and fmt(out.sigma_prime[0]) in text
+    assert f"a²₁ − y₁ = {fmt(out.a[0])} − 1 = {fmt(out.delta[0])}" in text
+
+
+def test_softmax_output_renders():
+    net = dp.Network([3, 4, 3], activation="tanh", output_activation="softmax", cost="log_likelihood", seed=0)
+    trace = explain(net, [0.1, -0.2, 0.3], [0, 1, 0], 0.5)
+    text = render_text(trace, width=200)
+    assert "Σ_k" in text
+    assert fmt(trace.outputs[1].delta[0]) in text
+    check_html(render_html(trace))
+
+
+def test_large_network_summary_in_all_three(large):
+    top = large.top_weights[0]
+    text, markdown, page = render_text(large), render_markdown(large), render_html(large)
+    for out in (text, markdown, page):
+        assert "summary" in out
+        assert "largest |∂C/∂w|" in out or r"largest \|∂C/∂w\|" in out
+        assert fmt(top.grad) in out and fmt(top.new) in out
+        assert fmt(large.cost_before) in out and fmt(large.cost_after) in out
+    assert "| layer |" in markdown or "| layer" in markdown
+    assert page.count("<table>") == 4
+    check_html(page)
+    # a summary stays short: no per-weight equations for 23,860 weights
+    assert len(text.splitlines()) < 120
+
+
+def test_batch_renders_each_sample_and_the_average():
+    net = dp.Network([2, 2, 1], seed=1)
+    trace = explain(net, [[0, 1], [1, 0]], [[1], [0]], 1.0)
+    text = render_text(trace, width=200)
+    assert "Sample 1 of 2" in text and "Sample 2 of 2" in text
+    assert "1/2 Σ_x" in text
+    assert fmt(trace.weight_steps[0].grad) in text
+
+
+def test_render_dispatch_and_bad_arguments(mazur):
+    assert render(mazur, "markdown", "mazur") == render_markdown(mazur, "mazur")
+    with pytest.raises(ValueError, match="format must be one of"):
+        render(mazur, "pdf")
+    with pytest.raises(ValueError, match="notation must be one of"):
+        render_text(mazur, "greek")
+    with pytest.raises(TypeError, match="trace must be a Trace"):
+        render_text("trace")
+    with pytest.raises(ValueError, match="digits must be"):
+        render_text(mazur, digits=0)
+
+
+def test_math_emitters():
+    e = eq(Sym("δ", "o1"), (Num(0.74136507), Op("×"), Num(-0.5)), Num(0.138498562))
+    assert to_text(e) == "δ_o1 = 0.74136507 × (-0.5) = 0.138498562"
+    assert to_latex(e) == r"\delta_{\mathrm{o1}} = 0.74136507 \times (-0.5) = 0.138498562"
+    mathml = to_mathml(e)
+    assert mathml.startswith('<math display="block">') and "<mn>0.138498562</mn>" in mathml
+    frac = Eq(((Frac((Op("∂"), Sym("C")), (Op("∂"), Sym("a", "1", "3"))),), (Paren((Num(1.0),), "2"),)))
+    assert to_text(frac) == "∂C/∂a³₁ = (1)²"
+    assert fmt(0.0) == "0" and fmt(2.5e-7) == "2.500000e-07" and fmt(0.5109) == "0.5109"
