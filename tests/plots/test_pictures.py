@@ -158,8 +158,8 @@ def test_plots_never_use_pyplot_or_global_settings():
     for source in Path(plots.__file__).parent.glob("*.py"):
         text = source.read_text(encoding="utf-8")
         forbidden = re.search(
-            r"import matplotlib\.pyplot|from matplotlib import pyplot|matplotlib\.use\(|rcParams\[|rcParams\.|"
-            r"matplotlib\.rc\(|style\.use\(",
+            r"import matplotlib\.pyplot|from matplotlib import pyplot|matplotlib\.use\(|"
+            r"rcParams\[|rcParams\.|matplotlib\.rc\(|style\.use\(",
             text,
         )
         assert forbidden is None, f"{source.name} uses {forbidden.group()}"

@@ -1,0 +1,107 @@
+"""plot_run and 'deltaprop plot' on run folders built with the library's own writers."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from picture_checks import assert_png_drawn, assert_svg_drawn
+
+import deltaprop as dp
+from deltaprop import plots
+from deltaprop.cli import plot as plot_command
+from deltaprop.cli.errors import UsageError
+from deltaprop.diagnostics import GradientStats
+
+
+def _write_run(run_dir, net, history, data_name, stats=None, seed=0):
+    run_dir.mkdir(parents=True)
+    dp.files.save(net, run_dir / "model.safetensors")
+    history.to_json(run_dir / "history.json")
+    (run_dir / "config.toml").write_text(f'[data]\nname = "{data_name}"\n\n[training]\nseed = {seed}\n')
+    if stats is not None:
+        stats.to_json(run_dir / "gradients.json")
+    return run_dir
+
+
+@pytest.fixture(scope="module")
+def digits_run(tmp_path_factory):
+    X, y = dp.datasets.load("digits", split="train")
+    net = dp.Network([64, 16, 10], seed=0)
+    stats = GradientStats(every=1, probe_size=64)
+    history = dp.fit(net, X[:500], y[:500], epochs=3, learning_rate=3.0, seed=0, callbacks=[stats])
+    return _write_run(tmp_path_factory.mktemp("runs") / "digits", net, history, "digits", stats)
+
+
+def test_plot_run_draws_everything_that_applies_to_an_image_classifier(digits_run):
+    result = plots.plot_run(digits_run)
+    names = sorted(p.name for p in result.paths)
+    assert names == sorted(
+        f"{n}.png"
+        for n in (
+            "learning_curves",
+            "first_layer_weights",
+            "gradient_distributions",
+            "confusion_matrix",
+            "misclassified",
+        )
+    )
+    for path in result.paths:
+        assert path.parent == digits_run / "plots"
+        assert_png_drawn(path)
+    assert "2" in result.skipped["decision_boundary"]  # not 2-D data, and it says so
+
+
+def test_plot_run_on_2d_data_draws_the_decision_boundary_in_svg(tmp_path):
+    X, y = dp.datasets.load("moons", split="train", seed=3)
+    net = dp.Network([2, 6, 2], seed=0)
+    history = dp.fit(net, X, y, epochs=2, learning_rate=1.0, seed=0)
+    run_dir = _write_run(tmp_path / "moons", net, history, "moons", seed=3)
+    out = tmp_path / "pictures"
+    result = plots.plot_run(run_dir, formats=("svg",), out_dir=out)
+    names = {p.name for p in result.paths}
+    assert {"decision_boundary.svg", "learning_curves.svg", "confusion_matrix.svg"} <= names
+    assert "gradient_distributions" in result.skipped  # no gradients.json in this run
+    for path in result.paths:
+        assert path.parent == out
+        assert_svg_drawn(path)
+
+
+def test_plot_run_rejects_what_is_not_a_run_folder(tmp_path):
+    with pytest.raises(ValueError, match="not a folder"):
+        plots.plot_run(tmp_path / "missing")
+    with pytest.raises(ValueError, match="model.safetensors"):
+        plots.plot_run(tmp_path)
+    with pytest.raises(ValueError, match="formats"):
+        plots.plot_run(tmp_path, formats=("jpg",))
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser(prog="deltaprop")
+    plot_command.register(parser.add_subparsers())
+    return parser.parse_args(argv)
+
+
+def test_the_plot_command_prints_the_paths_it_wrote(digits_run, tmp_path, capsys):
+    args = _parse(["plot", str(digits_run), "--format", "svg", "--out", str(tmp_path / "out")])
+    assert args.run(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    written = [line for line in lines if not line.startswith("skipped")]
+    assert len(written) == 5 and all(line.endswith(".svg") for line in written)
+    assert all((tmp_path / "out" / line.rsplit("/", 1)[-1]).is_file() for line in written)
+    assert any(line.startswith("skipped decision_boundary:") for line in lines)
+
+
+def test_the_plot_command_refuses_a_missing_run_folder(tmp_path):
+    args = _parse(["plot", str(tmp_path / "nope")])
+    with pytest.raises(UsageError, match="does not exist"):
+        args.run(args)
+    args = _parse(["plot", str(tmp_path)])
+    with pytest.raises(UsageError, match="model.safetensors"):
+        args.run(args)
+
+
+def test_the_plot_command_is_registered_with_the_cli():
+    from deltaprop.cli import COMMANDS
+
+    assert "plot" in COMMANDS and "diagnose" in COMMANDS
