@@ -41,12 +41,13 @@ def mazur() -> Example:
 
 
 def xor() -> Example:
-    """A [2, 2, 1] logistic network part-way to XOR, on the example x = (1, 0), y = 1.
+    """A hand-set [2, 2, 1] logistic network for XOR, stepped on x = (1, 0), y = 1.
 
-    Hidden neuron 1 leans towards OR (w = 6, 6, b = −2.5), hidden neuron 2 towards AND
-    (w = 4, 4, b = −6); the output computes roughly OR and not AND (w = 5, −5.5, b = −2).
-    Hand-chosen, not trained: numbers an eye can follow. Quadratic cost, η = 0.5, biases
-    updated.
+    Hidden neuron 1 acts as OR (w = 6, 6, b = −2.5), hidden neuron 2 as AND (w = 4, 4,
+    b = −6), and the output as "OR and not AND" (w = 5, −5.5, b = −2). It already computes
+    XOR roughly, giving 0.163, 0.900, 0.900 and 0.136 for (0, 0), (0, 1), (1, 0) and (1, 1);
+    the step pushes its 0.900 for (1, 0) towards 1. The numbers are picked by hand, not
+    trained, so that they are easy to follow. Quadratic cost, η = 0.5, biases updated.
     """
     weights = [np.array([[6.0, 4.0], [6.0, 4.0]]), np.array([[5.0], [-5.5]])]
     biases = [np.array([-2.5, -6.0]), np.array([-2.0])]

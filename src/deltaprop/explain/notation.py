@@ -17,12 +17,14 @@ way their source does, counting from 1:
 
 from __future__ import annotations
 
-from .math import Frac, Op, Sym
+from abc import ABC, abstractmethod
+
+from .math import Frac, Op, Paren, Sym
 
 NOTATIONS = ("nielsen", "mazur")
 
 
-class Notation:
+class Notation(ABC):
     """Symbols for one network: neurons, weights, biases, δ, the cost and its derivatives."""
 
     name = ""
@@ -31,23 +33,44 @@ class Notation:
         self.sizes = list(sizes)
         self.L = len(sizes) - 1
 
-    # subclasses name these
-    def o(self, m: int, j: int) -> Sym: ...
-    def net(self, m: int, j: int) -> Sym: ...
-    def delta(self, m: int, j: int) -> Sym: ...
-    def w(self, l: int, i: int, j: int, new: bool = False) -> Sym: ...
-    def b(self, l: int, j: int, new: bool = False) -> Sym: ...
-    def y(self, j: int) -> Sym: ...
-    def cost(self) -> Sym: ...
-    def cost_share(self, j: int) -> Sym: ...
-    def neuron(self, m: int, j: int) -> str: ...
-    def layer(self, m: int) -> str: ...
-    def weight_name(self, l: int, i: int, j: int) -> str: ...
+    @abstractmethod
+    def o(self, m: int, j: int) -> Sym:
+        """o_j (a or out) of neuron j of layer m; the inputs for m = 0."""
+
+    @abstractmethod
+    def net(self, m: int, j: int) -> Sym:
+        """The weighted input (z or net) of neuron j of layer m ≥ 1."""
+
+    @abstractmethod
+    def delta(self, m: int, j: int) -> Sym:
+        """δ of neuron j of layer m ≥ 1."""
+
+    @abstractmethod
+    def w(self, l: int, i: int, j: int, new: bool = False) -> Sym:
+        """w_ij of ``weights[l]``; ``new`` marks the value after the step (w⁺)."""
+
+    @abstractmethod
+    def b(self, l: int, j: int, new: bool = False) -> Sym:
+        """The bias of neuron j of layer l + 1 (``biases[l][j]``)."""
+
+    @abstractmethod
+    def y(self, j: int) -> Sym:
+        """The target of output j."""
+
+    @abstractmethod
+    def cost(self) -> Sym:
+        """The cost (C or E_total)."""
+
+    @abstractmethod
+    def cost_share(self, j: int) -> Sym:
+        """Output j's term of the cost."""
+
+    @abstractmethod
+    def layer(self, m: int) -> str:
+        """A name for layer m, for headings."""
 
     def sigma_prime(self, m: int, j: int) -> tuple:
         """σ′(net_j), as nodes."""
-        from .math import Paren
-
         return (Sym("σ′"), Paren((self.net(m, j),)))
 
     def partial(self, top: Sym, bottom: Sym) -> Frac:
@@ -92,15 +115,9 @@ class Nielsen(Notation):
     def cost_share(self, j):
         return Sym("C", str(j + 1))
 
-    def neuron(self, m, j):
-        return f"neuron {j + 1} of layer {m + 1}"
-
     def layer(self, m):
         kind = "input" if m == 0 else "output" if m == self.L else "hidden"
         return f"layer {m + 1} ({kind})"
-
-    def weight_name(self, l, i, j):
-        return f"w^{l + 2}_{self._pair(j + 1, i + 1)}"
 
 
 class Mazur(Notation):
@@ -147,9 +164,6 @@ class Mazur(Notation):
     def cost_share(self, j):
         return Sym("E", self._label(self.L, j))
 
-    def neuron(self, m, j):
-        return self._label(m, j)
-
     def layer(self, m):
         return (
             "input layer"
@@ -158,9 +172,6 @@ class Mazur(Notation):
             if m == self.L
             else ("hidden layer" if self.L == 2 else f"hidden layer {m}")
         )
-
-    def weight_name(self, l, i, j):
-        return f"w{self._number(l, i, j)}"
 
 
 def get(name: str, sizes: list[int]) -> Notation:
