@@ -142,15 +142,15 @@ class Gatherer:
         self._xscratch = None if X.dtype == dtype else np.empty((batch_size, n_in), dtype=X.dtype)
         self._ybuf = np.empty((batch_size, n_out), dtype=dtype)
         self._rows = np.arange(batch_size)
-        self._dense = None  # the full target matrix in `dtype`, when small enough to build once
+        self.dense = None  # the full target matrix in `dtype`, when small enough to build once
         if targets.kind == REGRESSION:
             values = targets.values
             if values.dtype == dtype and values.flags.c_contiguous:
-                self._dense = values
+                self.dense = values
             elif values.size <= ONE_HOT_ONCE_LIMIT:
-                self._dense = np.ascontiguousarray(values, dtype=dtype)
+                self.dense = np.ascontiguousarray(values, dtype=dtype)
         elif len(targets) * n_out <= ONE_HOT_ONCE_LIMIT:
-            self._dense = self._encode(targets.labels, np.empty((len(targets), n_out), dtype=dtype))
+            self.dense = self._encode(targets.labels, np.empty((len(targets), n_out), dtype=dtype))
 
     def _encode(self, labels: np.ndarray, out: np.ndarray) -> np.ndarray:
         """One-hot rows (or a 0/1 column for a single output) for ``labels`` into ``out``."""
@@ -178,8 +178,8 @@ class Gatherer:
     def y(self, idx: np.ndarray) -> np.ndarray:
         """Targets of rows ``idx`` as a C-contiguous ``(len(idx), n_out)`` array of ``dtype``."""
         out = self._ybuf[: len(idx)]
-        if self._dense is not None:
-            np.take(self._dense, idx, axis=0, out=out, mode="clip")
+        if self.dense is not None:
+            np.take(self.dense, idx, axis=0, out=out, mode="clip")
             return out
         if self.targets.kind == REGRESSION:
             np.copyto(out, self.targets.values[idx], casting="unsafe")

@@ -351,7 +351,7 @@ def fit(
         and train_idx is None
         and X.dtype == net.dtype
         and X.flags.c_contiguous
-        and gather._dense is not None
+        and gather.dense is not None
     )
     validate = None if X_val is None else Evaluator(net, X_val, targets_val, val_idx)
     batch_callbacks = [cb for cb in callbacks if type(cb).on_batch_end is not Callback.on_batch_end]
@@ -383,7 +383,7 @@ def fit(
                 start = k * batch_size
                 stop = min(start + batch_size, n)
                 if whole:
-                    C = step(X, gather._dense)
+                    C = step(X, gather.dense)
                 else:
                     idx = order[start:stop]
                     C = step(gather.x(idx), gather.y(idx))
