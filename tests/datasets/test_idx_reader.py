@@ -185,3 +185,10 @@ def test_label_outside_the_classes(tmp_path, idx_encode):
 def test_missing_file_is_file_not_found(tmp_path):
     with pytest.raises(FileNotFoundError):
         read_idx(tmp_path / "nope")
+
+
+def test_empty_array_with_absurd_other_sizes(tmp_path):
+    # 0 images of 266010 x 3504555 x 9893704: zero bytes, but no array can have that shape.
+    data = b"\x00\x00\x08\x04" + struct.pack(">IIII", 0, 266010, 3504555, 9893704)
+    with pytest.raises(DataFileError, match=r"an empty array whose other sizes exceed the limit"):
+        read_idx(write(tmp_path, "empty", data))

@@ -180,6 +180,12 @@ def read_idx(
                 f"more than the limit of {max_bytes:,} bytes; the file is corrupt or hostile "
                 f"(raise max_bytes if it is genuine)"
             )
+        if math.prod(size for size in shape if size) * dtype.itemsize > max_bytes:
+            # An empty array (a size of 0) whose other sizes are absurd: NumPy cannot hold the shape.
+            raise DataFileError(
+                f"{name}: the IDX header declares shape {shape}, an empty array whose other sizes "
+                f"exceed the limit of {max_bytes:,} bytes; the file is corrupt or hostile"
+            )
         if source.remaining is not None and source.remaining != n_bytes:
             # Uncompressed: the size is known, so compare before allocating anything.
             raise DataFileError(_size_mismatch(name, shape, dtype, n_bytes, source.remaining))
