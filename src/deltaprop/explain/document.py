@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import notation as notations
-from .math import Eq, Frac, Num, Op, Paren, Sym, Word, eq, fmt
+from .math import Eq, Frac, Num, Op, Paren, Sym, Word, eq, fmt, to_text
 from .trace import Trace
 
 MAX_TERMS = 8  # a sum with more terms than this is written Σ = value, not term by term
@@ -427,11 +427,12 @@ def _batch_sides(
 def _updates(trace: Trace, nt) -> list[Block]:
     blocks: list[Block] = [Heading(2, "The gradients and the update")]
     C, eta = nt.cost(), nt.eta()
+    cost = to_text(eq(C))
     blocks.append(
         Paragraph(
-            "For every weight ∂C/∂w_ij = o_i δ_j"
+            f"For every weight ∂{cost}/∂w_ij = o_i δ_j"
             + (" averaged over the batch" if trace.n_samples > 1 else "")
-            + ", the change is Δw_ij = −η ∂C/∂w_ij, and the new weight w⁺_ij = w_ij + Δw_ij."
+            + f", the change is Δw_ij = −η ∂{cost}/∂w_ij, and the new weight w⁺_ij = w_ij + Δw_ij."
         )
     )
     for l in range(trace.n_layers - 1, -1, -1):
@@ -445,7 +446,7 @@ def _updates(trace: Trace, nt) -> list[Block]:
             items.append(
                 Eq(
                     (
-                        (Op("Δ"), w),
+                        (Word("Δ"), w),
                         (Op("−"), eta, dCdw),
                         (Op("−"), Num(trace.learning_rate), Op("×"), Num(step.grad)),
                         (Num(step.change),),
@@ -456,7 +457,7 @@ def _updates(trace: Trace, nt) -> list[Block]:
                 Eq(
                     (
                         (w_new,),
-                        (w, Op("+"), Op("Δ"), w),
+                        (w, Op("+"), Word("Δ"), w),
                         (Num(step.old), Op("+"), Num(step.change)),
                         (Num(step.new),),
                     )
