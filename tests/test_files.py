@@ -249,6 +249,10 @@ HEADER_CASES = {
     "float shape": (_entry("b1", "shape", [3.0]), r"shape \[3.0\]; expected a list of integers"),
     "too many dimensions": (_entry("b1", "shape", [1] * 40), "has 40 dimensions; at most 32"),
     "unknown dtype": (_entry("b1", "dtype", "Q99"), r"tensor 'b1' has dtype 'Q99'; expected one of"),
+    "dtype not a string": (
+        _entry("b1", "dtype", ["F64"]),
+        r"tensor 'b1' has dtype \['F64'\]; expected one of",
+    ),
     "entry with extra field": (
         _entry("b1", "offset", 0),
         "must be described by dtype, shape and data_offsets",
@@ -459,14 +463,19 @@ JSON_SCALARS = st.one_of(
     st.floats(allow_nan=False),
     st.text(max_size=5),
 )
+JSON_VALUES = st.one_of(
+    JSON_SCALARS,
+    st.lists(JSON_SCALARS, max_size=3),
+    st.dictionaries(st.text(max_size=3), JSON_SCALARS, max_size=2),
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(
     name=st.sampled_from(["w0", "b0", "w1", "b1", "w2", "other"]),
-    dtype=st.one_of(st.sampled_from(["F64", "F32", "F16", "I64", "BOOL", "U8", "XYZ", ""]), JSON_SCALARS),
-    shape=st.one_of(st.lists(st.integers(-(2**65), 2**65), max_size=4), JSON_SCALARS),
-    offsets=st.one_of(st.lists(st.integers(-(2**65), 2**65), max_size=3), JSON_SCALARS),
+    dtype=st.one_of(st.sampled_from(["F64", "F32", "F16", "I64", "BOOL", "U8", "XYZ", ""]), JSON_VALUES),
+    shape=st.one_of(st.lists(st.integers(-(2**65), 2**65), max_size=4), JSON_VALUES),
+    offsets=st.one_of(st.lists(st.integers(-(2**65), 2**65), max_size=3), JSON_VALUES),
 )
 def test_fuzz_tensor_entries(name, dtype, shape, offsets):
     n = struct.unpack("<Q", VALID[:8])[0]
@@ -667,6 +676,8 @@ def test_checkpoint_refuses_what_it_cannot_rebuild(tmp_path):
         files.save_checkpoint(tmp_path / "c.safetensors", _net(), None, {"x": {1, 2}})
     with pytest.raises(TypeError, match="state keys must be strings; got 3"):
         files.save_checkpoint(tmp_path / "c.safetensors", _net(), None, {3: 1})
+    with pytest.raises(TypeError, match="takes the path first"):
+        files.save_checkpoint(_net(), tmp_path / "c.safetensors")
     with pytest.raises(TypeError, match="optimizer must be a deltaprop Optimizer or None; got str"):
         files.save_checkpoint(tmp_path / "c.safetensors", _net(), "sgd")
     assert list(tmp_path.iterdir()) == []

@@ -63,7 +63,6 @@ _DTYPES = {  # safetensors' dtype codes that deltaprop writes, and the NumPy dty
     "U8": np.dtype("u1"),
     "BOOL": np.dtype("bool"),
 }
-_PARAM_DTYPES = frozenset({"F64", "F32"})
 _OPTIMIZER_PREFIX = "optimizer."
 _STATE_PREFIX = "state."
 _USER_PREFIX = "user."
@@ -101,6 +100,8 @@ def save_checkpoint(
     state, history, ...); NumPy arrays at its top level are stored as tensors and NumPy
     scalars as Python numbers.
     """
+    if isinstance(path, Network):
+        raise TypeError("save_checkpoint takes the path first: save_checkpoint(path, net, optimizer, state)")
     tensors, meta = _network_payload(net, allow_nonfinite)
     meta[_key("kind")] = KIND_CHECKPOINT
     if optimizer is not None:
@@ -420,7 +421,7 @@ def _check_entry(name: str, entry, n_data: int, path: Path) -> tuple[int, int]:
             f"{path}: tensor {name!r} must be described by dtype, shape and data_offsets; got {entry!r:.200}"
         )
     code, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
-    if code not in _DTYPES:
+    if not isinstance(code, str) or code not in _DTYPES:
         raise ModelFileError(
             f"{path}: tensor {name!r} has dtype {code!r:.40}; expected one of {sorted(_DTYPES)}"
         )
