@@ -102,3 +102,10 @@ def test_optimizer_state_is_restored_too():
         fit(net, X, Y, 6, optimizer=opt, seed=0)
     for key, value in state["state"].items():
         np.testing.assert_array_equal(opt.state_dict()["state"][key], value)
+
+
+def test_resume_position_points_at_the_restored_weights():
+    X, Y = regression_problem()
+    switch = SwitchEta(good=2)
+    fit(unstable_net(), X, Y, 6, learning_rate=0.01, seed=0, callbacks=[switch, TerminateOnNaN()])
+    assert (switch.run.next_epoch, switch.run.next_batch) == (2, 0)

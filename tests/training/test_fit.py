@@ -393,3 +393,13 @@ def test_fit_does_not_copy_or_change_the_data(digits):
     fit(dp.Network([64, 8, 10], seed=0), X, y, 1, callbacks=[Peek()])
     assert seen[0] is X  # the very array, not a converted copy
     np.testing.assert_array_equal(y, y_train[:100])
+
+
+def test_an_interrupt_on_the_last_mini_batch_records_the_epoch(digits):
+    X_train, y_train, _, _ = digits
+    X, y = X_train[:100], y_train[:100]
+    stopper = InterruptAt(1, 9)  # epoch 1 has 10 mini-batches of 10: 9 is its last
+    history = fit(dp.Network([64, 8, 10], seed=0), X, y, 5, callbacks=[stopper], seed=0)
+    assert history.epoch == [0, 1]
+    assert (stopper.run.next_epoch, stopper.run.next_batch) == (2, 0)
+    assert history.stopped_reason.startswith("interrupted at the end of epoch 2")

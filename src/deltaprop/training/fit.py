@@ -359,7 +359,7 @@ def fit(
     labels = targets.labels
     preds = np.empty(n, dtype=np.int64) if classify else None
     binary = targets.kind == BINARY
-    good = _snapshot(net, optimizer)
+    good, good_at = _snapshot(net, optimizer), (initial_epoch, initial_batch)  # the last good state
     logs: dict = {}
     isfinite, argmax, greater, perf_counter = math.isfinite, np.argmax, np.greater, time.perf_counter
 
@@ -390,6 +390,7 @@ def fit(
                 if not isfinite(C):
                     message = _divergence_message(C, epoch, k, steps, optimizer.learning_rate, initial_epoch)
                     _restore(net, optimizer, good)
+                    run.next_epoch, run.next_batch = good_at
                     if not terminate_on_nan:
                         raise DivergenceError(message, epoch=epoch + 1, batch=k + 1, history=history)
                     history.stopped_reason, history.stopped_epoch = message, epoch
@@ -408,21 +409,20 @@ def fit(
                     break
             if diverged:
                 break  # under TerminateOnNaN: this epoch is not recorded
-            if run.interrupted:
+            if run.interrupted and run.next_batch < steps:  # mid-epoch: the epoch is not recorded
                 history.stopped_reason = (
                     f"interrupted at epoch {epoch + 1}, after mini-batch {run.next_batch} of {steps}; "
                     f"resume with initial_epoch={epoch}, initial_batch={run.next_batch} and the same seed"
                 )
                 history.stopped_epoch = epoch
                 run.next_epoch = epoch
-                if run.next_batch == steps:
-                    run.next_epoch, run.next_batch = epoch + 1, 0
                 break
             if not _params_finite(net):  # the last update overflowed although its cost was finite
                 message = _divergence_message(
                     math.inf, epoch, steps - 1, steps, optimizer.learning_rate, initial_epoch
                 )
                 _restore(net, optimizer, good)
+                run.next_epoch, run.next_batch = good_at
                 if not terminate_on_nan:
                     raise DivergenceError(message, epoch=epoch + 1, batch=steps, history=history)
                 history.stopped_reason, history.stopped_epoch = message, epoch
@@ -442,7 +442,14 @@ def fit(
             run.next_epoch, run.next_batch = epoch + 1, 0
             for cb in callbacks:
                 cb.on_epoch_end(epoch, logs)
-            good = _snapshot(net, optimizer)
+            good, good_at = _snapshot(net, optimizer), (epoch + 1, 0)
+            if run.interrupted:  # after an epoch's last mini-batch: the epoch was recorded above
+                history.stopped_reason = (
+                    f"interrupted at the end of epoch {epoch + 1}; resume with initial_epoch={epoch + 1} "
+                    f"and the same seed"
+                )
+                history.stopped_epoch = epoch
+                break
             if run.stop_training:
                 break
 
