@@ -27,6 +27,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("run_dir", metavar="RUN_DIR", help="the run folder written by 'deltaprop train'")
     p.add_argument("--quiet", action="store_true", help="print only the run folder")
+    p.add_argument("--no-plots", action="store_true", help="skip the figures in RUN_DIR/plots (faster)")
     p.set_defaults(run=run)
 
 
@@ -70,4 +71,5 @@ def run(args) -> int:
         initial_epoch=int(state["epoch"]),
         initial_batch=int(state["batch"]),
         history=History.from_dict(state["history"]),
+        plots=not args.no_plots,
     )

@@ -103,6 +103,9 @@ def add_options(p: argparse.ArgumentParser) -> None:
     run_group.add_argument("--out", metavar="DIR", help=f"where run folders go ({d['run']['out']})")
     run_group.add_argument("--name", help="the run folder's name (default: a timestamp)")
     run_group.add_argument("--quiet", action="store_true", help="print only the run folder")
+    run_group.add_argument(
+        "--no-plots", action="store_true", help="skip the figures in RUN_DIR/plots (faster)"
+    )
 
 
 def resolve_config(args) -> dict:
@@ -249,6 +252,7 @@ def execute(
     initial_epoch: int = 0,
     initial_batch: int = 0,
     history=None,
+    plots: bool = True,
 ) -> int:
     """Train (or go on training) and write everything into ``run_dir``. Returns the exit code.
 
@@ -322,7 +326,8 @@ def execute(
     files.save(net, run_dir / rundir.MODEL)
     findings = _write_diagnostics(run_dir, diagnostics, console, quiet)
     test = None if data.X_test is None else _evaluate(net, data.X_test, data.y_test)
-    _plots(run_dir, console, quiet)
+    if plots:
+        _plots(run_dir, console, quiet)
     if quiet:
         print(run_dir)
         return 0
@@ -436,4 +441,4 @@ def run(args) -> int:
     build(config, seed)  # refuse a bad activation or cost before a folder is made
     run_dir = rundir.create(config["run"]["out"], config["run"]["name"])
     (run_dir / rundir.CONFIG).write_text(cfg.to_toml(config), encoding="utf-8")
-    return execute(config, run_dir, console, args.quiet, data)
+    return execute(config, run_dir, console, args.quiet, data, plots=not args.no_plots)

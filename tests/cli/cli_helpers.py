@@ -1,0 +1,48 @@
+"""Helpers for the CLI tests: run ``python -m deltaprop`` as a user would, and check what it says."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def cli_env(data_dir: Path) -> dict:
+    env = dict(os.environ)
+    env["DELTAPROP_DATA"] = str(data_dir)  # never download in tests: an empty cache unless said
+    env["MPLBACKEND"] = "Agg"
+    env["PYTHONUNBUFFERED"] = "1"
+    env.pop("COLUMNS", None)
+    return env
+
+
+def assert_one_line_error(result: Result, code: int, *fragments: str) -> None:
+    """Exit ``code``, nothing but one line on stderr, no traceback, each fragment in it."""
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+def same_weights(path_a: Path, path_b: Path) -> bool:
+    """Bit-for-bit equality of every weight and bias of two model files."""
+    import deltaprop as dp
+
+    a, b = dp.load(path_a), dp.load(path_b)
+    return a.sizes == b.sizes and all(
+        x.dtype == y.dtype and np.array_equal(x, y)
+        for x, y in zip(a.weights + a.biases, b.weights + b.biases)
+    )

@@ -1,0 +1,130 @@
+"""Interruption and ``deltaprop resume``: Ctrl-C and SIGKILL mid-run, then bit-identical weights.
+
+Each test starts a real ``deltaprop train`` subprocess long enough that the signal lands
+mid-run (online descent, batch size 1), waits for the first checkpoint, signals, resumes,
+and compares the final weights bit for bit with a run that was never interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from cli_helpers import assert_one_line_error, cli_env, same_weights
+
+import deltaprop as dp
+
+# ~1,300 updates per epoch: long enough to be hit mid-epoch, short enough for the suite.
+RUN = [
+    "train",
+    "--epochs",
+    "6",
+    "--batch-size",
+    "1",
+    "--seed",
+    "7",
+    "--optimizer",
+    "adam",
+    "--lr",
+    "0.002",
+    "--schedule",
+    "step:0.5:2",
+    "--no-plots",
+]
+CHECKPOINT_WAIT = 60.0
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+def start(tmp_path, name: str) -> subprocess.Popen:
+    (tmp_path / "cache").mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "deltaprop", *RUN, "--name", name],
+        cwd=tmp_path,
+        env=cli_env(tmp_path / "cache"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(path, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + CHECKPOINT_WAIT
+    while not path.exists():
+        assert proc.poll() is None, f"training ended before its first checkpoint: {proc.communicate()}"
+        assert time.monotonic() < deadline, "no checkpoint appeared"
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    home = tmp_path_factory.mktemp("whole")
+    (home / "cache").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "deltaprop", *RUN, "--name", "whole", "--quiet"],
+        cwd=home,
+        env=cli_env(home / "cache"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return home / "runs" / "whole"
+
+
+def test_ctrl_c_checkpoints_exits_130_and_resume_is_bit_identical(cli, tmp_path, uninterrupted):
+    proc = start(tmp_path, "a")
+    run_dir = tmp_path / "runs" / "a"
+    wait_for(run_dir / "checkpoint.safetensors", proc)  # end of epoch 1: now mid-epoch 2
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (out, err)
+    assert "Traceback" not in err
+    assert "deltaprop resume runs/a" in err and "checkpoint saved" in err
+    _, _, state = dp.files.load_checkpoint(run_dir / "checkpoint.safetensors")
+    assert 1 <= state["epoch"] < 6 and state["seed"] == 7 and not state["finished"]
+    assert state["batch"] > 0  # stopped between two mini-batches, not at an epoch's end
+    assert len(state["history"]["epoch"]) == state["epoch"]
+    assert not (run_dir / "model.safetensors").exists()
+
+    resumed = cli("resume", "runs/a", "--no-plots")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"from epoch {state['epoch'] + 1}, batch {state['batch']}" in resumed.stdout
+    assert same_weights(run_dir / "model.safetensors", uninterrupted / "model.safetensors")
+    history = json.loads((run_dir / "history.json").read_text())
+    whole = json.loads((uninterrupted / "history.json").read_text())
+    assert history["epoch"] == whole["epoch"] == list(range(6))
+    assert history["history"]["lr"] == whole["history"]["lr"]
+    assert history["history"]["val_loss"] == whole["history"]["val_loss"]  # same weights at each epoch end
+
+
+def test_sigkill_leaves_a_complete_checkpoint_and_resume_is_bit_identical(cli, tmp_path, uninterrupted):
+    proc = start(tmp_path, "k")
+    run_dir = tmp_path / "runs" / "k"
+    wait_for(run_dir / "checkpoint.safetensors", proc)
+    time.sleep(0.4)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    leftovers = [p.name for p in run_dir.iterdir() if p.name.startswith(".")]
+    _, _, state = dp.files.load_checkpoint(run_dir / "checkpoint.safetensors")  # complete and readable
+    assert state["batch"] == 0 and 1 <= state["epoch"] < 6, (state["epoch"], state["batch"], leftovers)
+    resumed = cli("resume", "runs/k", "--quiet", "--no-plots")
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.strip() == "runs/k"
+    assert same_weights(run_dir / "model.safetensors", uninterrupted / "model.safetensors")
+
+
+def test_resume_errors_and_a_finished_run(cli, tmp_path, uninterrupted):
+    assert_one_line_error(cli("resume", "runs/none"), 2, "runs/none does not exist")
+    (tmp_path / "empty").mkdir()
+    assert_one_line_error(cli("resume", "empty"), 2, "no checkpoint.safetensors", "deltaprop train --config")
+    done = cli("resume", str(uninterrupted))
+    assert done.returncode == 0, done.stderr
+    assert "nothing to resume" in done.stdout

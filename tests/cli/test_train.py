@@ -1,0 +1,210 @@
+"""``deltaprop train``: the default run, the run folder, config files and flags, and usage errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from cli_helpers import assert_one_line_error, same_weights
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+RUN_FILES = ("model.safetensors", "checkpoint.safetensors", "config.toml", "history.json", "history.csv")
+
+
+def test_train_with_no_arguments_trains_digits_and_writes_a_run_folder(cli, tmp_path):
+    result = cli("train")
+    assert result.returncode == 0, result.stderr
+    runs = list((tmp_path / "runs").iterdir())
+    assert len(runs) == 1
+    run_dir = runs[0]
+    for name in RUN_FILES:
+        assert (run_dir / name).is_file(), name
+    # stdout is not a terminal here: one plain line per epoch, then the summary and the folder.
+    epoch_lines = [line for line in result.stdout.splitlines() if line.startswith("epoch ")]
+    assert len(epoch_lines) == 30
+    assert epoch_lines[0].startswith("epoch 1/30  loss ")
+    assert "val_accuracy" in epoch_lines[-1]
+    assert "test accuracy" in result.stdout
+    assert f"results in runs/{run_dir.name}" in result.stdout
+    config = tomllib.loads((run_dir / "config.toml").read_text())
+    assert config["data"]["name"] == "digits"
+    assert config["model"]["layers"] == [64, 30, 10]
+    assert config["model"]["output_activation"] == "softmax"
+    assert isinstance(config["training"]["seed"], int) and config["training"]["seed"] >= 0
+    history = json.loads((run_dir / "history.json").read_text())
+    assert len(history["history"]["loss"]) == 30
+    assert (run_dir / "history.csv").read_text().splitlines()[0].startswith("epoch,loss,accuracy,val_loss")
+    # The test split (last 360 images) was kept out of training: the summary's test accuracy is on it.
+    test_line = next(line for line in result.stdout.splitlines() if "test accuracy" in line)
+    accuracy = float(test_line.split("│")[2].strip().rstrip("%"))
+    assert accuracy > 85.0
+    plots = run_dir / "plots"
+    assert (plots.is_dir() and any(plots.iterdir())) or "plots skipped" in result.stdout
+
+
+def test_quiet_prints_only_the_run_folder(cli, tmp_path):
+    result = cli("train", "--epochs", "1", "--quiet", "--no-plots", "--name", "q")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "runs/q\n"
+    assert result.stderr == ""
+
+
+def test_flags_override_the_config_file_and_the_resolved_config_reruns_exactly(cli, tmp_path):
+    (tmp_path / "my.toml").write_text(
+        '[training]\nepochs = 2\nlr = 0.3\nbatch_size = 20\nseed = 11\n[model]\nactivation = "tanh"\n'
+    )
+    first = cli(
+        "train", "--config", "my.toml", "--epochs", "3", "--hidden", "20,15", "--name", "a", "--no-plots"
+    )
+    assert first.returncode == 0, first.stderr
+    config = tomllib.loads((tmp_path / "runs/a/config.toml").read_text())
+    assert config["training"]["epochs"] == 3  # the flag
+    assert config["training"]["lr"] == 0.3  # the file
+    assert config["training"]["batch_size"] == 20
+    assert config["model"]["activation"] == "tanh"
+    assert config["model"]["layers"] == [64, 20, 15, 10]
+    assert len(json.loads((tmp_path / "runs/a/history.json").read_text())["epoch"]) == 3
+    again = cli("train", "--config", "runs/a/config.toml", "--name", "b", "--quiet", "--no-plots")
+    assert again.returncode == 0, again.stderr
+    assert same_weights(tmp_path / "runs/a/model.safetensors", tmp_path / "runs/b/model.safetensors")
+
+
+def test_schedule_and_optimizer_flags_are_applied(cli, tmp_path):
+    result = cli(
+        "train",
+        "--epochs",
+        "4",
+        "--schedule",
+        "step:0.5:2",
+        "--optimizer",
+        "momentum",
+        "--lr",
+        "0.1",
+        "--seed",
+        "3",
+        "--name",
+        "s",
+        "--quiet",
+        "--no-plots",
+        "--dtype",
+        "float32",
+    )
+    assert result.returncode == 0, result.stderr
+    history = json.loads((tmp_path / "runs/s/history.json").read_text())
+    assert history["history"]["lr"] == pytest.approx([0.1, 0.1, 0.05, 0.05])
+    config = tomllib.loads((tmp_path / "runs/s/config.toml").read_text())
+    assert config["training"]["momentum"] == 0.9 and config["model"]["dtype"] == "float32"
+    import deltaprop as dp
+
+    assert dp.load(tmp_path / "runs/s/model.safetensors").dtype.name == "float32"
+
+
+def test_early_stopping_stops_before_the_last_epoch(cli, tmp_path):
+    result = cli(
+        "train",
+        "--epochs",
+        "200",
+        "--early-stopping",
+        "1",
+        "--lr",
+        "2.0",
+        "--seed",
+        "0",
+        "--name",
+        "e",
+        "--no-plots",
+    )
+    assert result.returncode == 0, result.stderr
+    history = json.loads((tmp_path / "runs/e/history.json").read_text())
+    assert len(history["epoch"]) < 200
+    assert "EarlyStopping" in history["stopped_reason"]
+    assert "stopped" in result.stdout
+
+
+def test_user_csv_with_a_named_label_column(cli, tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    y = (X[:, 0] + X[:, 1] > 0).astype(int)
+    lines = ["a,label,b,c"] + [f"{r[0]},{t},{r[1]},{r[2]}" for r, t in zip(X, y)]
+    (tmp_path / "mine.csv").write_text("\n".join(lines) + "\n")
+    result = cli(
+        "train", "--data", "mine.csv", "--label-column", "label", "--epochs", "2", "--name", "c", "--no-plots"
+    )
+    assert result.returncode == 0, result.stderr
+    config = tomllib.loads((tmp_path / "runs/c/config.toml").read_text())
+    assert config["model"]["layers"] == [3, 30, 2]
+    assert config["data"]["path"].endswith("mine.csv") and config["data"]["label_column"] == "label"
+    assert "test accuracy" not in result.stdout  # a user's file has no test split
+
+
+def test_user_npz_and_a_toy_set(cli, tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    np.savez(tmp_path / "d.npz", X=rng.normal(size=(60, 5)), y=rng.integers(0, 3, size=60))
+    result = cli("train", "--data", "d.npz", "--epochs", "1", "--quiet", "--no-plots", "--name", "n")
+    assert result.returncode == 0, result.stderr
+    assert tomllib.loads((tmp_path / "runs/n/config.toml").read_text())["model"]["layers"] == [5, 30, 3]
+    moons = cli(
+        "train",
+        "--data",
+        "moons",
+        "--layers",
+        "2,8,2",
+        "--activation",
+        "tanh",
+        "--epochs",
+        "2",
+        "--quiet",
+        "--no-plots",
+        "--name",
+        "m",
+    )
+    assert moons.returncode == 0, moons.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["--layers", "784,30,10"], ["--layers starts with 784", "64 features", "--layers 64,30,10"]),
+        (["--layers", "64,30,3"], ["--layers ends with 3", "10 classes"]),
+        (["--layers", "64,10", "--hidden", "30"], ["either --layers", "--hidden"]),
+        (["--data", "nope.csv"], ["nope.csv does not exist"]),
+        (["--data", "imagenet"], ["imagenet", "built-in"]),
+        (["--schedule", "wobbly:3"], ["unknown schedule", "step:FACTOR:EVERY"]),
+        (["--validation-split", "1.5"], ["--validation-split must be in [0, 1)"]),
+        (["--activation", "sigmoidish"], ["sigmoidish"]),
+        (["--optimizer", "rmsprop"], ["invalid choice", "rmsprop"]),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(cli, tmp_path, args, fragments):
+    result = cli("train", *args)
+    assert_one_line_error(result, 2, *fragments)
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+def test_unknown_config_key_is_named(cli, tmp_path):
+    (tmp_path / "bad.toml").write_text("[training]\nlearning_rate = 0.1\n")
+    assert_one_line_error(cli("train", "--config", "bad.toml"), 2, "training.learning_rate", "bad.toml")
+    (tmp_path / "bad2.toml").write_text("[optimiser]\nname = 'sgd'\n")
+    assert_one_line_error(cli("train", "--config", "bad2.toml"), 2, "'optimiser'")
+
+
+def test_an_existing_run_folder_is_never_overwritten(cli, tmp_path):
+    assert cli("train", "--epochs", "1", "--name", "x", "--quiet", "--no-plots").returncode == 0
+    before = (tmp_path / "runs/x/model.safetensors").read_bytes()
+    assert_one_line_error(cli("train", "--epochs", "1", "--name", "x"), 2, "runs/x exists already")
+    assert (tmp_path / "runs/x/model.safetensors").read_bytes() == before
+
+
+def test_debug_shows_the_traceback(cli):
+    result = cli("train", "--debug", "--data", "imagenet")
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr and "UsageError" in result.stderr
