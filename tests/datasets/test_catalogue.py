@@ -109,3 +109,21 @@ def test_bad_names_and_splits(args, kwargs, message):
     if args[0] == "cifar10":
         with pytest.raises(ValueError, match=message):
             download_dataset("cifar10")
+
+
+def test_class_names_are_listed():
+    assert dataset_info("fashion-mnist").classes[9] == "Ankle boot"
+    assert dataset_info("digits").classes == tuple("0123456789")
+    assert all(len(info.classes) == info.n_classes for info in list_datasets())
+
+
+def test_load_takes_the_same_options_for_every_name(tmp_path):
+    # What a command line passes whatever the name: location options are ignored where moot.
+    common = {"data_dir": tmp_path, "download": False, "progress": None, "dtype": np.float32}
+    for name in ("digits", "xor", "moons", "circles", "spiral", "blobs"):
+        X, y = load(name, "test", **common)
+        assert X.dtype == np.float32 and y.dtype == np.int64 and len(X) == len(y)
+    with pytest.raises(FileNotFoundError, match="mnist test files not found"):
+        load("mnist", "test", **common)
+    with pytest.raises(ValueError, match=r"dtype must be float32 or float64; got 'int16'"):
+        load("moons", dtype=np.int16)

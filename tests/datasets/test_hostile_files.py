@@ -20,7 +20,7 @@ from deltaprop import DataFileError
 from deltaprop.datasets import load_csv, load_npz, read_idx, read_idx_images, read_idx_labels
 
 FUZZ = settings(
-    max_examples=150,
+    max_examples=100,
     deadline=None,  # a shared 2-core machine: time limits would only make the test flaky
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._validation import check_dtype
 from .digits import DIGITS_N_SAMPLES, DIGITS_N_TEST, load_digits
 from .download import Progress
 from .mnist import FASHION_MNIST, MNIST, IdxDataset, download_idx_dataset, load_idx_dataset, missing_files
@@ -36,6 +37,7 @@ class DatasetInfo:
     description : one line.
     n_features : columns of ``X``.
     n_classes : distinct labels (labels are ``0..n_classes-1``).
+    classes : the class names; label ``k`` means ``classes[k]``.
     n_samples : split -> number of samples (for generated sets: the default ``n_samples``).
     source : ``"built-in"`` (shipped), ``"generated"`` (made on demand) or ``"download"``.
     present : whether it can be loaded without a download.
@@ -46,6 +48,7 @@ class DatasetInfo:
     description: str
     n_features: int
     n_classes: int
+    classes: tuple[str, ...]
     n_samples: dict[str, int]
     source: str
     present: bool
@@ -66,6 +69,8 @@ _TOY_DESCRIPTIONS = {
     "blobs": "two Gaussian blobs, 2-D (standard deviation 1 by default)",
 }
 _DEFAULT_TOY_SAMPLES = 200
+_DIGIT_NAMES = tuple(str(digit) for digit in range(10))
+_XOR_NAMES = ("0 (x1 = x2)", "1 (x1 != x2)")
 _IDX_SETS: dict[str, IdxDataset] = {MNIST.name: MNIST, FASHION_MNIST.name: FASHION_MNIST}
 
 #: Every name :func:`load` accepts, in the order :func:`list_datasets` gives them.
@@ -89,6 +94,7 @@ def dataset_info(name: str, *, data_dir: str | os.PathLike | None = None) -> Dat
             description=spec.description,
             n_features=spec.n_features,
             n_classes=len(spec.classes),
+            classes=spec.classes,
             n_samples=dict(spec.n_samples),
             source=DOWNLOAD,
             present=not missing_files(spec, folder),
@@ -100,6 +106,7 @@ def dataset_info(name: str, *, data_dir: str | os.PathLike | None = None) -> Dat
             description="8x8 handwritten digits bundled with scikit-learn (UCI), pixels scaled to [0, 1]",
             n_features=64,
             n_classes=10,
+            classes=_DIGIT_NAMES,
             n_samples={"train": DIGITS_N_SAMPLES - DIGITS_N_TEST, "test": DIGITS_N_TEST},
             source=BUILT_IN,
             present=True,
@@ -111,6 +118,7 @@ def dataset_info(name: str, *, data_dir: str | os.PathLike | None = None) -> Dat
         description=_TOY_DESCRIPTIONS[name],
         n_features=2,
         n_classes=2,
+        classes=_XOR_NAMES if name == "xor" else ("0", "1"),
         n_samples={split: n_samples for split in TOY_SPLITS},
         source=BUILT_IN if name == "xor" else GENERATED,
         present=True,
@@ -150,11 +158,25 @@ def _test_seed(seed):
     return np.random.default_rng([int(seed), _TEST_STREAM])
 
 
-def load(name: str, split: str = "train", **kwargs) -> tuple[np.ndarray, np.ndarray]:
-    """Load the named data set's ``split`` as ``(X, y)``; ``kwargs`` go to its loader.
+def load(
+    name: str,
+    split: str = "train",
+    *,
+    data_dir: str | os.PathLike | None = None,
+    download: bool = True,
+    progress: Progress | None = None,
+    dtype=None,
+    **kwargs,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Load the named data set's ``split`` as ``(X, y)``.
 
-    - ``"mnist"``, ``"fashion-mnist"``: :func:`load_mnist` / :func:`load_fashion_mnist`;
-      split ``"train"`` or ``"test"``.
+    ``data_dir``, ``download`` and ``progress`` concern only the downloaded sets (MNIST,
+    Fashion-MNIST) and are ignored by the others, so a caller can pass them whatever the
+    name. ``dtype`` (float32 or float64; ``None`` for the loader's default) applies to all.
+    Further ``kwargs`` go to the set's own function:
+
+    - ``"mnist"``, ``"fashion-mnist"``: :func:`load_mnist` / :func:`load_fashion_mnist`
+      (e.g. ``mirrors``); split ``"train"`` or ``"test"``.
     - ``"digits"``: :func:`load_digits`; split ``"train"``, ``"test"`` or ``"all"``.
     - ``"xor"``: the four points, whatever the split.
     - ``"moons"``, ``"circles"``, ``"spiral"``, ``"blobs"``: the generator's ``n_samples``,
@@ -166,14 +188,25 @@ def load(name: str, split: str = "train", **kwargs) -> tuple[np.ndarray, np.ndar
     Returns ``X`` ``(n_samples, n_features)`` and ``y`` ``(n_samples,)`` int64 labels.
     """
     name = _check_name(name)
+    dtype_kw = {} if dtype is None else {"dtype": check_dtype(dtype)}
     if name in _IDX_SETS:
-        return load_idx_dataset(_IDX_SETS[name], split, **kwargs)
+        return load_idx_dataset(
+            _IDX_SETS[name],
+            split,
+            data_dir=data_dir,
+            download=download,
+            progress=progress,
+            **dtype_kw,
+            **kwargs,
+        )
     if name == "digits":
-        return load_digits(split, **kwargs)
+        return load_digits(split, **dtype_kw, **kwargs)
     if split not in TOY_SPLITS:
         raise ValueError(f"split must be one of {TOY_SPLITS} for {name}; got {split!r}")
     if name == "xor":
-        return xor(**kwargs)
-    if split == "test":
-        kwargs["seed"] = _test_seed(kwargs.get("seed"))
-    return _TOY_GENERATORS[name](**kwargs)
+        X, y = xor(**kwargs)
+    else:
+        if split == "test":
+            kwargs["seed"] = _test_seed(kwargs.get("seed"))
+        X, y = _TOY_GENERATORS[name](**kwargs)
+    return (X.astype(dtype_kw["dtype"]) if dtype_kw else X), y
