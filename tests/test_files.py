@@ -414,24 +414,25 @@ def _valid_bytes() -> bytes:
 VALID = _valid_bytes()
 
 
+_SCRATCH = tempfile.TemporaryDirectory(prefix="deltaprop-fuzz-")  # one folder for every fuzz case
+
+
 def _load_bytes(content: bytes):
     """Load ``content``; the only exception allowed is ModelFileError."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "f.safetensors"
-        path.write_bytes(content)
-        try:
-            return files.load(path)
-        except ModelFileError:
-            return None
+    path = Path(_SCRATCH.name) / "fuzz.safetensors"
+    path.write_bytes(content)
+    try:
+        return files.load(path)
+    except ModelFileError:
+        return None
 
 
 def test_every_truncation_is_refused():
+    path = Path(_SCRATCH.name) / "cut.safetensors"
     for cut in range(len(VALID)):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "cut.safetensors"
-            path.write_bytes(VALID[:cut])
-            with pytest.raises(ModelFileError):
-                files.load(path)
+        path.write_bytes(VALID[:cut])
+        with pytest.raises(ModelFileError):
+            files.load(path)
 
 
 @settings(max_examples=150, deadline=None)
