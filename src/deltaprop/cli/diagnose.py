@@ -37,10 +37,10 @@ def run(args) -> int:
             f"{run_dir} holds no model.safetensors; is it a run folder written by 'deltaprop train'?"
         )
     findings = diagnose_run(run_dir)
-    console = Console()
     if not findings:
-        console.print(f"{run_dir}: no problems found", highlight=False)
+        print(f"{run_dir}: no problems found")
         return 0
+    console = Console()
     table = Table(title=f"Diagnostics for {run_dir}", show_lines=True)
     table.add_column("severity", no_wrap=True)
     table.add_column("finding", ratio=3)

@@ -10,9 +10,10 @@ layer l + 1):
   samples, where σ'(net) is below 0.007 (logistic) and learning through them almost stops;
 - for ReLU layers, the fraction of *dead* neurons: a = 0 on every probe sample.
 
-This is what makes the vanishing gradient of a deep logistic network visible: the median
-|δ| falls by a factor of about 4 or more per logistic layer back from the output
-(σ' ≤ 1/4). ``to_json``/``from_json`` store the record as ``gradients.json`` in a run folder.
+This is what makes the vanishing gradient of a deep logistic network visible: δ of a hidden
+layer is σ'(net) · Σ_k w_jk δ_k with σ' ≤ 1/4, so unless the weights are large the median
+|δ| falls layer by layer back from the output. ``to_json``/``from_json`` store the record
+as ``gradients.json`` in a run folder.
 """
 
 from __future__ import annotations

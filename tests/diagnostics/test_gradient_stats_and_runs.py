@@ -1,0 +1,161 @@
+"""GradientStats records what backprop says, round-trips via JSON; diagnose_run, `deltaprop diagnose`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import numpy as np
+import pytest
+
+import deltaprop as dp
+from deltaprop.cli import diagnose as diagnose_command
+from deltaprop.cli.errors import UsageError
+from deltaprop.diagnostics import PERCENTILES, Diagnostics, GradientStats, diagnose_run, read_findings
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = dp.datasets.load("digits", split="train")
+    return X[:400], y[:400]
+
+
+def test_a_record_holds_the_percentiles_of_backprops_delta_and_gradient():
+    rng = np.random.default_rng(0)
+    X, y = rng.random((40, 5)), rng.integers(0, 3, 40)
+    net = dp.Network([5, 4, 3], activation="relu", output_activation="softmax", cost="log_likelihood", seed=0)
+    stats = GradientStats(X, y)
+    record = stats.record(net, epoch=7)
+    grads = net.backprop(X, y)
+    for l in range(2):
+        np.testing.assert_allclose(record["delta"][l], np.percentile(np.abs(grads.deltas[l]), PERCENTILES))
+        np.testing.assert_allclose(record["grad_w"][l], np.percentile(np.abs(grads.weights[l]), PERCENTILES))
+    assert record["epoch"] == 7 and record["cost"] == pytest.approx(grads.cost)
+    assert record["saturated"] == [None, None]  # neither relu nor softmax saturate this way
+    a1 = net.forward(X).o[1]
+    assert record["dead"][0] == pytest.approx((a1 <= 0).all(axis=0).mean()) and record["dead"][1] is None
+
+
+def test_the_vanishing_gradient_of_a_deep_logistic_net_shows_in_the_records(digits):
+    X, y = digits
+    net = dp.Network([64, 30, 30, 30, 10], init="normal_scaled", seed=0)
+    stats = GradientStats(probe_size=128)
+    dp.fit(net, X, y, epochs=2, learning_rate=1.0, seed=0, callbacks=[stats])
+    assert stats.epochs.tolist() == [-1, 0, 1]  # before training, then each epoch end
+    medians = stats.percentiles("delta")[:, :, PERCENTILES.index(50)]
+    assert medians.shape == (3, 4)
+    # with weights of size 1/√n_in each logistic layer back from the output shrinks δ (σ' ≤ 1/4)
+    assert np.all(np.diff(medians, axis=1) > 0)
+    assert medians[-1, 0] < medians[-1, -1] / 10
+
+
+def test_every_records_every_nth_epoch_and_the_last(digits):
+    X, y = digits
+    stats = GradientStats(every=2, probe_size=32)
+    dp.fit(dp.Network([64, 8, 10], seed=0), X, y, epochs=5, learning_rate=1.0, seed=0, callbacks=[stats])
+    assert stats.epochs.tolist() == [-1, 0, 2, 4]
+
+
+def test_json_round_trip_and_bad_files(tmp_path, digits):
+    X, y = digits
+    stats = GradientStats(X[:50], y[:50])
+    net = dp.Network([64, 10, 10], seed=0)
+    stats.record(net, 0)
+    stats.record(net, 1)
+    path = stats.to_json(tmp_path / "gradients.json")
+    back = GradientStats.from_json(path)
+    assert back.records == json.loads(path.read_text())["records"]
+    np.testing.assert_array_equal(back.percentiles("grad_w"), stats.percentiles("grad_w"))
+    assert back.layers == [{"activation": "logistic", "n_units": 10}] * 2
+    (tmp_path / "bad.json").write_text('{"format": "something else"}')
+    with pytest.raises(ValueError, match="not a gradient-statistics record"):
+        GradientStats.from_json(tmp_path / "bad.json")
+    (tmp_path / "broken.json").write_text("{")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        GradientStats.from_json(tmp_path / "broken.json")
+    with pytest.raises(ValueError, match="both X_probe and Y_probe"):
+        GradientStats(X_probe=X)
+    with pytest.raises(ValueError, match="every"):
+        GradientStats(every=0)
+
+
+def test_the_diagnostics_callback_reports_new_findings_and_saves_them(tmp_path, digits):
+    X, y = digits
+
+    class Watch(dp.Callback):
+        def __init__(self, diag):
+            self.diag, self.new = diag, []
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.new.append([f.code for f in self.diag.new])
+
+    live = Diagnostics()
+    watch = Watch(live)
+    dp.fit(
+        dp.Network([64, 10, 10], seed=0),
+        X * 255.0,
+        y,
+        epochs=3,
+        learning_rate=3.0,
+        seed=0,
+        callbacks=[live, watch],
+    )
+    first_seen = [code for codes in watch.new for code in codes]
+    assert len(first_seen) == len(set(first_seen))  # each finding announced once
+    assert "unscaled-inputs" in {f.code for f in live.findings}
+    path = live.to_json(tmp_path / "diagnostics.json")
+    assert read_findings(path) == live.findings
+
+
+def _write_run(run_dir, net, history, stats):
+    run_dir.mkdir()
+    dp.files.save(net, run_dir / "model.safetensors")
+    history.to_json(run_dir / "history.json")
+    stats.to_json(run_dir / "gradients.json")
+    (run_dir / "config.toml").write_text('[data]\nname = "digits"\n')
+    return run_dir
+
+
+def test_diagnose_run_reads_a_stuck_run_and_writes_nothing(tmp_path, digits):
+    X, y = digits
+    net = dp.Network([64, 30, 10], output_activation="softmax", cost="log_likelihood", seed=0)
+    stats = GradientStats(probe_size=64)
+    history = dp.fit(net, X, y, epochs=3, learning_rate=100.0, seed=0, callbacks=[stats])
+    run_dir = _write_run(tmp_path / "run", net, history, stats)
+    before = sorted(p.name for p in run_dir.iterdir())
+    codes = {f.code for f in diagnose_run(run_dir)}
+    assert {"cost-rising", "chance-level"} <= codes
+    assert sorted(p.name for p in run_dir.iterdir()) == before
+
+
+def _parse(argv):
+    parser = argparse.ArgumentParser(prog="deltaprop")
+    diagnose_command.register(parser.add_subparsers())
+    return parser.parse_args(argv)
+
+
+def test_the_diagnose_command_prints_a_table_or_no_problems(tmp_path, digits, capsys):
+    X, y = digits
+    stuck = dp.Network([64, 30, 10], seed=0)
+    stats = GradientStats(probe_size=64)
+    history = dp.fit(stuck, X, y, epochs=4, learning_rate=100.0, seed=0, callbacks=[stats])
+    args = _parse(["diagnose", str(_write_run(tmp_path / "stuck", stuck, history, stats))])
+    assert args.run(args) == 0
+    out = capsys.readouterr().out
+    assert "stuck" in out and "error" in out and "no problems" not in out
+
+    healthy = dp.Network([64, 30, 10], output_activation="softmax", cost="log_likelihood", seed=0)
+    stats = GradientStats(probe_size=64)
+    history = dp.fit(healthy, X, y, epochs=3, learning_rate=0.5, seed=0, callbacks=[stats])
+    args = _parse(["diagnose", str(_write_run(tmp_path / "healthy", healthy, history, stats))])
+    assert args.run(args) == 0
+    assert "no problems found" in capsys.readouterr().out
+
+
+def test_the_diagnose_command_refuses_what_is_not_a_run_folder(tmp_path):
+    args = _parse(["diagnose", str(tmp_path / "nope")])
+    with pytest.raises(UsageError, match="does not exist"):
+        args.run(args)
+    args = _parse(["diagnose", str(tmp_path)])
+    with pytest.raises(UsageError, match="model.safetensors"):
+        args.run(args)
