@@ -26,7 +26,7 @@ training compute it. With one sample the arrays have length 1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -248,7 +248,7 @@ class Trace:
 
 def _as_batch(x, y, net: Network) -> tuple[np.ndarray, np.ndarray]:
     """``x``, ``y`` as ``(n_samples, n_0)``, ``(n_samples, n_L)``; one sample may be 1-D."""
-    x_arr = np.asarray(x) if not isinstance(x, np.ndarray) else x
+    x_arr = np.asarray(x)
     single = x_arr.ndim == 1
     X = check_X(x_arr.reshape(1, -1) if single else x_arr, net.sizes[0], net.dtype, name="x")
     y_arr = np.asarray(y)
@@ -362,11 +362,14 @@ def explain(
         )
         for l in range(L)
     )
-    partial = _Fields(**trace_args)
-    top_weights = tuple(_top_weights(partial, top_k))
-    top_neurons = tuple(_top_neurons(fp, grads, top_k))
+    trace = Trace(**trace_args, layers=layers, top_weights=(), top_neurons=())
+    trace = replace(
+        trace,
+        top_weights=tuple(_top_weights(trace, top_k)),
+        top_neurons=tuple(_top_neurons(fp, grads, top_k)),
+    )
     if not detailed:
-        return Trace(**trace_args, layers=layers, top_weights=top_weights, top_neurons=top_neurons)
+        return trace
 
     neurons = tuple(
         NeuronForward(
@@ -426,7 +429,7 @@ def explain(
             )
     hidden.sort(key=lambda h: (h.layer, h.j))
     weight_steps = tuple(
-        _weight_step(partial, l, i, j) for l in range(L) for j in range(sizes[l + 1]) for i in range(sizes[l])
+        _weight_step(trace, l, i, j) for l in range(L) for j in range(sizes[l + 1]) for i in range(sizes[l])
     )
     bias_steps = tuple(
         BiasStep(
@@ -442,11 +445,8 @@ def explain(
         for l in range(L)
         for j in range(sizes[l + 1])
     )
-    return Trace(
-        **trace_args,
-        layers=layers,
-        top_weights=top_weights,
-        top_neurons=top_neurons,
+    return replace(
+        trace,
         neurons=neurons,
         outputs=outputs,
         hidden=tuple(hidden),
@@ -455,15 +455,8 @@ def explain(
     )
 
 
-class _Fields:
-    """A Trace's fields by attribute, for the helpers that run before the Trace is built."""
-
-    def __init__(self, **fields):
-        self.__dict__.update(fields)
-
-
 def _weight_step(trace, l: int, i: int, j: int) -> WeightStep:
-    """The record of w_ij of ``weights[l]``, read from a Trace (or its fields, before it exists)."""
+    """The record of w_ij of ``weights[l]``, read from ``trace``."""
     grad = trace.gradients.weights[l][i, j]
     return WeightStep(
         l=l,
