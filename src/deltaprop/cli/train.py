@@ -348,7 +348,7 @@ def _write_diagnostics(run_dir: Path, callbacks: list, console: Console, quiet: 
             if name == "GradientStats" and hasattr(cb, "to_json"):
                 cb.to_json(run_dir / rundir.GRADIENTS)
             elif hasattr(cb, "findings"):
-                findings = [str(f) for f in cb.findings]
+                findings = [_finding_text(f) for f in cb.findings]
                 if hasattr(cb, "to_json"):
                     cb.to_json(run_dir / rundir.DIAGNOSTICS)
                 else:
@@ -361,6 +361,15 @@ def _write_diagnostics(run_dir: Path, callbacks: list, console: Console, quiet: 
             if not quiet:
                 console.print(f"note: could not write {name} results ({err})", highlight=False)
     return findings
+
+
+def _finding_text(finding) -> str:
+    """A diagnostics finding in plain words: ``warning: what was seen. Try: what to do``."""
+    message = getattr(finding, "message", None)
+    if message is None:
+        return str(finding)
+    severity, fix = getattr(finding, "severity", "note"), getattr(finding, "fix", "")
+    return f"{severity}: {message}" + (f" Try: {fix}." if fix else "")
 
 
 def _evaluate(net, X, y) -> dict:

@@ -1,0 +1,67 @@
+"""``datasets``, ``gradcheck``, ``--version`` and the bare command."""
+
+from __future__ import annotations
+
+import json
+
+from cli_helpers import SHARED_DATA, assert_one_line_error
+
+
+def test_datasets_lists_every_set_with_where_it_is(cli, tmp_path):
+    result = cli("datasets")
+    assert result.returncode == 0, result.stderr
+    for name in ("digits", "mnist", "fashion-mnist", "xor", "moons", "circles", "spiral", "blobs"):
+        assert f"│ {name} " in result.stdout
+    assert "not yet" in result.stdout  # the tests' cache is empty
+    assert "built in" in result.stdout and "generated" in result.stdout
+
+
+def test_datasets_download(cli, tmp_path):
+    builtin = cli("datasets", "download", "digits")
+    assert builtin.returncode == 0 and "nothing to download" in builtin.stdout
+    if (SHARED_DATA / "mnist").is_dir():
+        here = cli("datasets", "download", "mnist", data_dir=SHARED_DATA)
+        assert here.returncode == 0, here.stderr
+        assert "already here" in here.stdout
+    assert_one_line_error(cli("datasets", "download"), 2, "name the data set")
+    assert_one_line_error(cli("datasets", "download", "imagenet"), 2, "unknown data set 'imagenet'")
+
+
+def test_gradcheck_pass_and_fail(cli):
+    passed = cli("gradcheck", "--layers", "4,5,3", "--activation", "tanh", "--cost", "quadratic")
+    assert passed.returncode == 0, passed.stderr
+    assert "PASS" in passed.stdout and "[4, 5, 3]" in passed.stdout
+    report = cli(
+        "gradcheck",
+        "--layers",
+        "3,4,4,2",
+        "--activation",
+        "relu",
+        "--output-activation",
+        "softmax",
+        "--cost",
+        "log_likelihood",
+        "--seed",
+        "2",
+        "--json",
+    )
+    assert report.returncode == 0, report.stderr
+    data = json.loads(report.stdout)
+    assert data["passed"] and data["max_relative_error"] < 1e-6 and data["activations"][-1] == "softmax"
+    failed = cli("gradcheck", "--threshold", "1e-30")
+    assert failed.returncode == 1 and "FAIL" in failed.stdout
+    assert_one_line_error(cli("gradcheck", "--cost", "hinge"), 2, "hinge")
+
+
+def test_version_help_and_no_command(cli):
+    version = cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("deltaprop ")
+    bare = cli()
+    assert bare.returncode == 2 and "usage: deltaprop" in bare.stderr
+    helped = cli("train", "--help")
+    assert (
+        helped.returncode == 0
+        and "--early-stopping PATIENCE" in helped.stdout
+        and "step:FACTOR:EVERY" in helped.stdout
+    )
+    assert_one_line_error(cli("frobnicate"), 2, "invalid choice: 'frobnicate'")

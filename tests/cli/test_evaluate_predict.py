@@ -1,0 +1,84 @@
+"""``evaluate`` and ``predict`` on a digits model: tables, JSON, a drawn PNG digit, bad inputs."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from cli_helpers import assert_one_line_error
+from PIL import Image, ImageDraw
+
+
+def draw_seven(path):
+    """A thick black 7 on white, larger than 28×28 and off-centre, as a paint program would save it."""
+    img = Image.new("RGB", (300, 240), "white")
+    ImageDraw.Draw(img).line([(150, 40), (210, 40), (170, 200)], fill="black", width=18)
+    img.save(path)
+    return path
+
+
+def test_evaluate_shows_cost_accuracy_per_class_and_confusion(cli, trained_run):
+    result = cli("evaluate", str(trained_run))
+    assert result.returncode == 0, result.stderr
+    for heading in (
+        "on digits (test split): 360 samples",
+        "accuracy",
+        "Per class",
+        "precision",
+        "Confusion matrix",
+    ):
+        assert heading in result.stdout
+    as_json = cli("evaluate", str(trained_run / "model.safetensors"), "--data", "digits", "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    report = json.loads(as_json.stdout)
+    assert report["n_samples"] == 360 and 0.8 < report["accuracy"] <= 1.0
+    matrix = np.array(report["confusion_matrix"])
+    assert matrix.shape == (10, 10) and matrix.sum() == 360
+    assert np.trace(matrix) / 360 == report["accuracy"]
+    assert [row["support"] for row in report["per_class"]] == matrix.sum(axis=1).tolist()
+
+
+def test_evaluate_errors(cli, trained_run):
+    assert_one_line_error(cli("evaluate", "nope.safetensors"), 2, "nope.safetensors does not exist")
+    assert_one_line_error(cli("evaluate", str(trained_run), "--data", "moons"), 1, "2 features", "64 inputs")
+
+
+def test_predict_a_drawn_png_digit_end_to_end(cli, tmp_path, trained_run):
+    draw_seven(tmp_path / "seven.png")
+    table = cli("predict", str(trained_run), "seven.png")
+    assert table.returncode == 0, table.stderr
+    assert "Predictions" in table.stdout and "seven.png" in table.stdout
+    result = cli("predict", str(trained_run), "seven.png", "--json")
+    assert result.returncode == 0, result.stderr
+    (prediction,) = json.loads(result.stdout)["predictions"]
+    probabilities = np.array(prediction["probabilities"])
+    assert probabilities.shape == (10,) and abs(probabilities.sum() - 1) < 1e-9
+    assert prediction["class"] == int(probabilities.argmax())
+    assert 7 in np.argsort(probabilities)[-2:]  # the digits model reads the drawing as a 7 (or close)
+
+
+def test_predict_rows_from_csv_and_npz(cli, tmp_path, trained_run):
+    import deltaprop as dp
+
+    X, y = dp.datasets.load("digits", "test")
+    np.savetxt(tmp_path / "rows.csv", X[:4], delimiter=",")
+    np.savez(tmp_path / "rows.npz", X=X[4:6])
+    result = cli("predict", str(trained_run), "rows.csv", "rows.npz", "--json")
+    assert result.returncode == 0, result.stderr
+    predictions = json.loads(result.stdout)["predictions"]
+    assert [p["input"] for p in predictions] == [f"rows.csv:{k}" for k in (1, 2, 3, 4)] + [
+        "rows.npz:1",
+        "rows.npz:2",
+    ]
+    expected = dp.load(trained_run / "model.safetensors").predict_classes(X[:6])
+    assert [p["class"] for p in predictions] == expected.tolist()
+
+
+def test_predict_errors(cli, tmp_path, trained_run):
+    assert_one_line_error(cli("predict", str(trained_run), "missing.png"), 2, "missing.png does not exist")
+    (tmp_path / "bad.png").write_text("not a png")
+    assert_one_line_error(cli("predict", str(trained_run), "bad.png"), 1, "cannot read bad.png")
+    np.savetxt(tmp_path / "wide.csv", np.zeros((2, 5)), delimiter=",")
+    assert_one_line_error(cli("predict", str(trained_run), "wide.csv"), 1, "5 features", "expects 64")
+    (tmp_path / "notes.txt").write_text("1,2")
+    assert_one_line_error(cli("predict", str(trained_run), "notes.txt"), 2, "unknown kind .txt")
