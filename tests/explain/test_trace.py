@@ -180,6 +180,19 @@ def test_every_number_is_the_engines(output, cost, n_samples):
         assert L == t.n_layers
 
 
+def test_float32_network_matches_its_own_step():
+    net = dp.Network([3, 4, 2], seed=0, dtype=np.float32)
+    x, y = np.array([[0.1, 0.5, 1.0]], np.float32), np.array([[1.0, 0.0]], np.float32)
+    t = explain(net, x, y, 0.37)
+    grads = net.backprop(x, y)
+    stepped = net.copy()
+    dp.SGD(0.37).step(stepped, grads)
+    assert t.forward.a.dtype == np.float32
+    for w in t.weight_steps:
+        assert w.new == stepped.weights[w.l][w.i, w.j]
+        assert np.float32(w.old) + np.float32(w.change) == np.float32(w.new)
+
+
 def test_batch_gradients_are_averages():
     net, X, Y = random_case("logistic", "quadratic", "tanh", [2, 3, 1], 4, 7)
     t = explain(net, X, Y, 1.0)

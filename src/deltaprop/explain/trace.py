@@ -107,7 +107,8 @@ class HiddenError:
 @dataclass(frozen=True)
 class WeightStep:
     """Weight w_ij of ``weights[l]``: o_i and δ_j per sample, then ∂C/∂w_ij = mean(o_i δ_j),
-    Δw_ij = −η ∂C/∂w_ij, and ``old`` → ``new`` (``new`` = ``old`` + ``change`` exactly)."""
+    Δw_ij = −η ∂C/∂w_ij, and ``old`` → ``new``; ``new`` = ``old`` + ``change`` exactly when
+    added in the network's dtype (float32 networks round the sum to float32)."""
 
     l: int
     i: int
