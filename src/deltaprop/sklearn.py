@@ -16,9 +16,10 @@ Differences from scikit-learn's MLP, by design:
   restores the weights of the best epoch.
 * ``l2`` is Nielsen's λ: the cost gains λ/(2n) Σ w² with n the training set size (scikit-learn's
   ``alpha`` adds α/(2 n_batch) Σ w² per mini-batch), and biases are not decayed.
-* The quadratic cost is C = 1/(2n) Σ_x ||y − a||², a sum over the outputs; scikit-learn's
-  squared loss is also divided by the number of outputs. The gradients are the same for one
-  output, and the weight updates always agree (both use δ = a − y averaged over the batch).
+* The quadratic cost is C = 1/(2n) Σ_x ||y − a||², a sum over the outputs; the squared loss
+  scikit-learn reports is also divided by the number of outputs. Its gradient is not: both
+  use δ = a − y averaged over the mini-batch, so the weight updates agree (a test checks one
+  epoch against ``MLPRegressor`` to 1e-10).
 """
 
 from __future__ import annotations
@@ -173,9 +174,7 @@ class _DeltapropEstimator(BaseEstimator):
             )
         name = self.optimizer.lower()
         kwargs = {"learning_rate": self.learning_rate, "l2": self.l2}
-        if name == "sgd":
-            kwargs["momentum"] = self.momentum
-        elif name in ("momentum", "nesterov"):
+        if name != "adam":  # sgd (heavy ball when μ > 0), momentum, nesterov
             kwargs["momentum"] = self.momentum
         return optimizers.get(name, **kwargs)
 
