@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import numbers
 import os
 import zipfile
@@ -88,32 +89,40 @@ def _resolve_label_column(label_column, first_row: list[str], has_header: bool, 
     )
 
 
-def _parse_features(
-    cells: np.ndarray, lines: list[int], names, columns: list[int], dtype, path
-) -> np.ndarray:
-    """``cells`` ``(n_rows, n_features)`` of str as numbers; name the first bad cell if any."""
+def _parse_row(cells: list[str], line: int, names, columns: list[int], dtype, path) -> np.ndarray:
+    """One line's feature cells ``(n_features,)`` as finite numbers; name the first bad cell if any."""
     try:
-        X = cells.astype(dtype)
+        values = np.array(cells, dtype=dtype)
     except ValueError:
         # Slow path, only to name the first bad cell (or to parse what NumPy's reader refuses).
-        X = np.empty(cells.shape, dtype=dtype)
-        for i, row in enumerate(cells):
-            for j, cell in enumerate(map(str, row)):
-                try:
-                    X[i, j] = float(cell)
-                except ValueError:
-                    what = "an empty value (missing data)" if not cell.strip() else f"{cell!r}"
-                    raise DataFileError(
-                        f"{path}: line {lines[i]}, {_column_label(names, columns[j])}: {what} is not a "
-                        f"number; every feature must be numeric"
-                    ) from None
-    if not np.isfinite(X).all():
-        i, j = np.argwhere(~np.isfinite(X))[0]
+        values = np.empty(len(cells), dtype=dtype)
+        for j, cell in enumerate(cells):
+            try:
+                values[j] = float(cell)
+            except ValueError:
+                what = "an empty value (missing data)" if not cell.strip() else f"{cell!r}"
+                raise DataFileError(
+                    f"{path}: line {line}, {_column_label(names, columns[j])}: {what} is not a "
+                    f"number; every feature must be numeric"
+                ) from None
+    if not np.isfinite(values).all():
+        j = int(np.argmax(~np.isfinite(values)))
         raise DataFileError(
-            f"{path}: line {lines[i]}, {_column_label(names, columns[j])}: {cells[i, j].strip()!r} is not "
+            f"{path}: line {line}, {_column_label(names, columns[j])}: {cells[j].strip()!r} is not "
             f"finite; remove or impute NaN and infinite values"
         )
-    return X
+    return values
+
+
+def _data_rows(text: str, delimiter: str, path: Path):
+    """``(line number, cells)`` for each line that is not blank."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                yield reader.line_num, row
+    except csv.Error as err:
+        raise DataFileError(f"{path}: line {reader.line_num}: malformed CSV ({err})") from None
 
 
 def _parse_labels(cells: list[str], lines: list[int], names, column: int, dtype, path):
@@ -208,18 +217,12 @@ def load_csv(
             f"is this really a CSV file? Save it as UTF-8."
         ) from None
 
-    rows, lines = [], []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        for row in reader:
-            if row and any(cell.strip() for cell in row):
-                rows.append(row)
-                lines.append(reader.line_num)
-    except csv.Error as err:
-        raise DataFileError(f"{path}: line {reader.line_num}: malformed CSV ({err})") from None
-    if not rows:
+    rows = _data_rows(text, delimiter, path)
+    first = next(rows, None)
+    if first is None:
         raise DataFileError(f"{path}: the file holds no data")
-    width = len(rows[0])
+    first_row = first[1]
+    width = len(first_row)
 
     if header == "infer":
         if isinstance(label_column, str):
@@ -228,31 +231,35 @@ def load_csv(
             skip = None
             if label_column is not None and -width <= label_column < width:
                 skip = label_column % width
-            has_header = any(not _is_number(cell) for j, cell in enumerate(rows[0]) if j != skip)
+            has_header = any(not _is_number(cell) for j, cell in enumerate(first_row) if j != skip)
     else:
         has_header = header
-    column = _resolve_label_column(label_column, rows[0], has_header, path)
-    names = [cell.strip() for cell in rows[0]] if has_header else None
-    if has_header:
-        rows, lines = rows[1:], lines[1:]
-    if not rows:
-        raise DataFileError(f"{path}: the file has a header row but no data lines")
-    for row, line in zip(rows, lines):
-        if len(row) != width:
-            raise DataFileError(
-                f"{path}: line {line} has {len(row)} fields, expected {width} (as on the first line)"
-            )
+    column = _resolve_label_column(label_column, first_row, has_header, path)
+    names = [cell.strip() for cell in first_row] if has_header else None
     columns = [j for j in range(width) if j != column]
     if not columns:
         raise DataFileError(
             f"{path}: no feature columns: the file has {width} column(s) and one is the label column"
         )
 
-    cells = np.array(rows, dtype=str)
-    X = _parse_features(cells[:, columns], lines, names, columns, dtype, path)
+    # Parse line by line, so only numbers (not every cell's text) are held for the whole file.
+    features, labels, lines = [], [], []
+    for line, row in itertools.chain([] if has_header else [first], rows):
+        if len(row) != width:
+            raise DataFileError(
+                f"{path}: line {line} has {len(row)} fields, expected {width} (as on the first line)"
+            )
+        features.append(_parse_row([row[j] for j in columns], line, names, columns, dtype, path))
+        if column is not None:
+            labels.append(row[column])
+        lines.append(line)
+    if not features:
+        raise DataFileError(f"{path}: the file has a header row but no data lines")
+    X = np.stack(features)
+    del features
     y, classes = (None, None)
     if column is not None:
-        y, classes = _parse_labels(list(cells[:, column]), lines, names, column, dtype, path)
+        y, classes = _parse_labels(labels, lines, names, column, dtype, path)
     return (X, y, classes) if return_classes else (X, y)
 
 
