@@ -37,6 +37,8 @@ _LAZY = {
     "CosineDecay": "training",
     "save": "files",
     "load": "files",
+    "save_checkpoint": "files",
+    "load_checkpoint": "files",
     "explain": "explain",
     "datasets": None,
     "training": None,
@@ -44,6 +46,7 @@ _LAZY = {
     "plots": None,
     "diagnostics": None,
     "reference": None,
+    "sklearn": None,
 }
 
 
