@@ -127,3 +127,13 @@ def test_load_takes_the_same_options_for_every_name(tmp_path):
         load("mnist", "test", **common)
     with pytest.raises(ValueError, match=r"dtype must be float32 or float64; got 'int16'"):
         load("moons", dtype=np.int16)
+
+
+def test_seed_is_accepted_for_every_name_and_checked_where_it_matters():
+    for name in DATASET_NAMES[3:] + ("digits",):
+        X, _ = load(name, "test", seed=1)
+        assert len(X) > 0
+    with pytest.raises(ValueError, match=r"seed must be ≥ 0; got -1"):
+        load("moons", "test", seed=-1)
+    with pytest.raises(TypeError, match=r"seed must be None, an int or a numpy.random.Generator; got 'x'"):
+        load("circles", "test", seed="x")

@@ -18,7 +18,7 @@ from .digits import DIGITS_N_SAMPLES, DIGITS_N_TEST, load_digits
 from .download import Progress
 from .mnist import FASHION_MNIST, MNIST, IdxDataset, download_idx_dataset, load_idx_dataset, missing_files
 from .paths import data_home
-from .toy import make_blobs, make_circles, make_moons, make_spiral, xor
+from .toy import check_seed, make_blobs, make_circles, make_moons, make_spiral, xor
 
 BUILT_IN = "built-in"
 GENERATED = "generated"
@@ -151,10 +151,9 @@ def download_dataset(
 
 def _test_seed(seed):
     """A seed for a generated test split, independent of (and reproducible from) ``seed``."""
-    if seed is None:
-        return None
-    if isinstance(seed, np.random.Generator):
-        return seed
+    if seed is None or isinstance(seed, np.random.Generator):
+        return seed  # fresh entropy, or a generator that has moved on since the training draw
+    check_seed(seed)  # the same messages as the generators give
     return np.random.default_rng([int(seed), _TEST_STREAM])
 
 
@@ -166,14 +165,16 @@ def load(
     download: bool = True,
     progress: Progress | None = None,
     dtype=None,
+    seed=None,
     **kwargs,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Load the named data set's ``split`` as ``(X, y)``.
 
     ``data_dir``, ``download`` and ``progress`` concern only the downloaded sets (MNIST,
-    Fashion-MNIST) and are ignored by the others, so a caller can pass them whatever the
-    name. ``dtype`` (float32 or float64; ``None`` for the loader's default) applies to all.
-    Further ``kwargs`` go to the set's own function:
+    Fashion-MNIST), and ``seed`` only the generated ones; each is ignored where it has no
+    meaning, so a caller can pass the same options whatever the name. ``dtype`` (float32 or
+    float64; ``None`` for the loader's default) applies to all. Further ``kwargs`` go to the
+    set's own function:
 
     - ``"mnist"``, ``"fashion-mnist"``: :func:`load_mnist` / :func:`load_fashion_mnist`
       (e.g. ``mirrors``); split ``"train"`` or ``"test"``.
@@ -206,7 +207,5 @@ def load(
     if name == "xor":
         X, y = xor(**kwargs)
     else:
-        if split == "test":
-            kwargs["seed"] = _test_seed(kwargs.get("seed"))
-        X, y = _TOY_GENERATORS[name](**kwargs)
+        X, y = _TOY_GENERATORS[name](seed=_test_seed(seed) if split == "test" else seed, **kwargs)
     return (X.astype(dtype_kw["dtype"]) if dtype_kw else X), y
