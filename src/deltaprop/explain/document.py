@@ -20,7 +20,6 @@ STATS_DIGITS = 6  # decimals in the per-layer statistics tables
 MAX_SAMPLE_TERMS = 4  # a batch average over more samples than this is not written out
 
 MAZUR_POST_ERROR = 0.291027924  # the error after one step as Mazur's post prints it
-MAZUR_EXACT_ERROR = 0.291027774  # what one exact step gives
 
 
 @dataclass(frozen=True)
@@ -97,10 +96,6 @@ def build(trace: Trace, notation: str = "nielsen", digits: int = 9) -> list[Bloc
 
 
 # --- pieces shared by the sections -------------------------------------------------------
-
-
-def _mean_over(values: np.ndarray, s: int | None) -> float:
-    return float(values[s]) if s is not None else float(np.mean(values))
 
 
 def _sigma_prime_sides(act: str, o: Sym, net: Sym, o_value: float) -> list[tuple]:
@@ -259,7 +254,6 @@ def _cost(trace: Trace, nt, s: int) -> list[Block]:
     shares = []
     for out in trace.outputs:
         j, a, y = out.j, nt.o(trace.n_layers, out.j), nt.y(out.j)
-        L = trace.n_layers
         if trace.cost == "quadratic":
             sides = [
                 (Word("½"), Paren((y, Op("−"), a), "2")),
@@ -283,7 +277,7 @@ def _cost(trace: Trace, nt, s: int) -> list[Block]:
                 )
             ]
         elif trace.cost == "log_likelihood":
-            sides = [(Op("−"), y, Word(" ln "), nt.o(L, j))]
+            sides = [(Op("−"), y, Word(" ln "), a)]
         else:
             sides = []
         items.append(Eq(((nt.cost_share(j),), *sides, (Num(out.cost_share[s]),))))
@@ -332,14 +326,8 @@ def _output_errors(trace: Trace, nt, s: int) -> list[Block]:
             numbers = (Num(out.dC_do[s]), Op("×"), Num(out.sigma_prime[s]))
         else:
             S = Sym("Σ", "k"), nt.partial(C, Sym("a", "k")), Sym("a", "k")
-            items.append(
-                Eq(
-                    (
-                        (Sym("Σ", "k"), nt.partial(C, Sym("a", "k")), Sym("a", "k")),
-                        (Num(out.softmax_sum[s]),),
-                    )
-                )
-            )
+            if j == 0:  # the same sum serves every output neuron
+                items.append(Eq((S, (Num(out.softmax_sum[s]),))))
             product = out.a[s] * (out.dC_do[s] - out.softmax_sum[s])
             factors = (a, Paren((dCda, Op("−"), *S)))
             numbers = (Num(out.a[s]), Op("×"), Paren((Num(out.dC_do[s]), Op("−"), Num(out.softmax_sum[s]))))

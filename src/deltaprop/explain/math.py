@@ -132,8 +132,12 @@ def _text_node(node, digits: int, after_op: bool) -> str:
 
 
 def _wrap(nodes, text: str) -> str:
-    """Parentheses around a numerator or denominator of several terms: 1/(1 + e^(−z))."""
-    return f"({text})" if any(isinstance(n, Op) and n.text in _SPACED for n in nodes) else text
+    """Parentheses around a numerator or denominator of several parts: 1/(1 + e^(−z)), (a − y)/(a(1 − a)).
+
+    A lone symbol or a differential such as ∂C stays bare: ∂C/∂a.
+    """
+    differential = len(nodes) == 2 and isinstance(nodes[0], Op) and nodes[0].text == "∂"
+    return f"({text})" if len(nodes) > 1 and not differential else text
 
 
 _SPACED = {"=", "+", "−", "×", "·", "-", "→", "≈"}
