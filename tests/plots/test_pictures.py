@@ -56,6 +56,7 @@ def test_each_picture_is_drawn_as_png_and_svg(name, trained_digits, digits, tmp_
     assert_png_drawn(png)
     assert_svg_drawn(svg)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([png.name, svg.name])  # no temporary left
+    assert png.stat().st_mode & 0o777 == 0o644  # readable by all, like any other file written
     assert dict(matplotlib.rcParams) == before_rc, "a picture changed matplotlib's global rcParams"
     assert matplotlib.get_backend() == before_backend
 

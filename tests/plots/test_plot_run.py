@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+import numpy as np
 import pytest
 from picture_checks import assert_png_drawn, assert_svg_drawn
 
@@ -65,6 +66,19 @@ def test_plot_run_on_2d_data_draws_the_decision_boundary_in_svg(tmp_path):
     for path in result.paths:
         assert path.parent == out
         assert_svg_drawn(path)
+
+
+def test_plot_run_on_a_regression_run_draws_no_confusion_matrix(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.random((60, 3))
+    Y = np.column_stack([X.sum(axis=1), X[:, 0] - X[:, 1]]) / 3
+    net = dp.Network([3, 4, 2], output_activation="linear", seed=0)
+    history = dp.fit(net, X, Y, epochs=2, learning_rate=0.1, seed=0)
+    assert "accuracy" not in history.history
+    run_dir = _write_run(tmp_path / "regression", net, history, "digits")
+    result = plots.plot_run(run_dir)
+    assert [p.name for p in result.paths] == ["learning_curves.png"]
+    assert "classification" in result.skipped["confusion_matrix"]
 
 
 def test_plot_run_rejects_what_is_not_a_run_folder(tmp_path):

@@ -7,13 +7,12 @@ and ``new`` (those first raised at the last epoch) for a progress display to sho
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from ..training.callback import Callback
+from ._atomic import atomic_write
 from .checks import (
     Finding,
     check_chance_level,
@@ -113,18 +112,9 @@ class Diagnostics(Callback):
 
 
 def write_findings(findings: list[Finding], path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Store ``findings`` as JSON at ``path`` (atomically)."""
     data = {"format": FORMAT, "version": VERSION, "findings": [f.to_dict() for f in findings]}
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1, ensure_ascii=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda fh: json.dump(data, fh, indent=1, ensure_ascii=False), binary=False)
 
 
 def read_findings(path) -> list[Finding]:

@@ -19,13 +19,12 @@ as ``gradients.json`` in a run folder.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from ..training.callback import Callback
+from ._atomic import atomic_write
 
 PERCENTILES = (5, 25, 50, 75, 95)
 SATURATION_NET = 5.0  # |net| beyond which a logistic or tanh neuron counts as saturated
@@ -187,17 +186,8 @@ class GradientStats(Callback):
 
     def to_json(self, path) -> Path:
         """Write the records to ``path`` (atomically: a temporary file, then a rename)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.to_dict(), fh, indent=1)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        data = self.to_dict()
+        return atomic_write(path, lambda fh: json.dump(data, fh, indent=1), binary=False)
 
     @classmethod
     def from_dict(cls, data: dict) -> GradientStats:

@@ -6,13 +6,13 @@ Nothing here touches matplotlib's global state (no ``pyplot``, no ``matplotlib.u
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from ..diagnostics._atomic import atomic_write
 
 FORMATS = ("png", "svg")
 DPI = 100
@@ -47,16 +47,7 @@ def save_figure(fig: Figure, path) -> Path:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"path must end in .png or .svg; got {str(path)!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".{fmt}", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fig.savefig(fh, format=fmt, dpi=DPI)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda fh: fig.savefig(fh, format=fmt, dpi=DPI))
 
 
 def render_rgb(fig: Figure) -> np.ndarray:

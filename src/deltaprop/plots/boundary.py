@@ -7,14 +7,13 @@ axes limits, and :func:`animate_decision_boundary` turns them into an animated G
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from matplotlib.colors import ListedColormap
 from PIL import Image
 
+from ..diagnostics._atomic import atomic_write
 from ..training.callback import Callback
 from ._figure import axes_or_new, render_rgb
 
@@ -133,14 +132,10 @@ def animate_decision_boundary(snapshots, X, y, path, fps: float = 4.0, resolutio
     images = [
         Image.fromarray(render_rgb(fig)) for fig in decision_boundary_frames(snapshots, X, y, resolution)
     ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".gif", dir=path.parent)
-    os.close(fd)
-    try:
-        duration = int(round(1000 / fps))
-        images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    duration = int(round(1000 / fps))
+    return atomic_write(
+        path,
+        lambda fh: images[0].save(
+            fh, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0
+        ),
+    )

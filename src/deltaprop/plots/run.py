@@ -72,10 +72,14 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
             "gradients", "gradients.json holds no records"
         )
 
-    classify = n_out > 1 or (run.history is not None and "accuracy" in run.history)
-    data = load_run_data(run, split="test") if classify or n_in == 2 else None
+    if run.history is not None and "loss" in run.history:
+        # fit records accuracy exactly when the targets are classes
+        classify = bool(np.isfinite(np.asarray(run.history.get("accuracy", []), dtype=float)).any())
+    else:
+        classify = n_out > 1
+    data = load_run_data(run, split="test") if classify else None
     if data is None:
-        reason = run.missing.get("data", "not a classification run")
+        reason = run.missing.get("data", "not a classification run (the history records no accuracy)")
         for name in ("confusion_matrix", "misclassified", "decision_boundary"):
             result.skipped[name] = reason
         return result
