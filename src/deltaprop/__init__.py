@@ -39,13 +39,14 @@ _LAZY = {
     "load": "files",
     "save_checkpoint": "files",
     "load_checkpoint": "files",
-    "explain": "explain",
+    "explain": "walkthrough",
     "datasets": None,
     "training": None,
     "files": None,
     "plots": None,
     "diagnostics": None,
     "reference": None,
+    "walkthrough": None,
     "sklearn": None,
 }
 

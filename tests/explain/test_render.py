@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import deltaprop as dp
-from deltaprop.explain import examples, explain, render, render_html, render_markdown, render_text
-from deltaprop.explain.math import Eq, Frac, Num, Op, Paren, Sym, eq, fmt, to_latex, to_mathml, to_text
+from deltaprop.walkthrough import examples, explain, render, render_html, render_markdown, render_text
+from deltaprop.walkthrough.math import Eq, Frac, Num, Op, Paren, Sym, eq, fmt, to_latex, to_mathml, to_text
 
 # Published by Mazur (2015) and printed here the same way (9 decimals, trailing zeros dropped)
 MAZUR_NUMBERS = [

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import deltaprop as dp
-from deltaprop.explain import examples, explain
+from deltaprop.walkthrough import examples, explain
 
 # Mazur, "A Step by Step Backpropagation Example" (2015), to the digits the post prints.
 # Forward: net_h1 = .15×.05 + .20×.10 + .35 = .3775, out_h1 = σ(.3775) = 0.593269992;
@@ -233,7 +233,7 @@ def test_xor_example():
 
 
 def test_dp_explain_is_the_function_whatever_the_import_order():
-    import deltaprop.explain  # noqa: F401  (the subpackage import must not hide the function)
+    import deltaprop.walkthrough  # noqa: F401  (importing the package must not hide the function)
 
     ex = examples.mazur()
     t = dp.explain(ex.net, ex.x, ex.y, 0.5)

@@ -4,7 +4,7 @@ With no arguments it reproduces Mazur's 2-2-2 example (rich text on stdout, his 
 his published numbers). ``--example xor`` shows a small XOR network; ``--model FILE
 --input … --target …`` a network of your own. ``--format markdown|html --out FILE`` writes
 a document instead (atomically) and prints where. A thin layer over
-:func:`deltaprop.explain.explain` and its renderers.
+:func:`deltaprop.walkthrough.explain` and its renderers.
 """
 
 from __future__ import annotations
@@ -169,7 +169,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 
 def run(args) -> int:
-    from ..explain import examples, explain, render, renderable
+    from ..walkthrough import examples, explain, render, renderable
 
     _check(args)
     if args.model:

@@ -1,6 +1,6 @@
 """The walk-through as a list of blocks (headings, prose, equations, tables) for any renderer.
 
-:func:`build` turns a :class:`~deltaprop.explain.trace.Trace` into blocks once; the text,
+:func:`build` turns a :class:`~deltaprop.walkthrough.trace.Trace` into blocks once; the text,
 Markdown and HTML renderers only format them, so the three always say the same thing.
 Equations substitute the trace's numbers: every value shown is read from the trace.
 """

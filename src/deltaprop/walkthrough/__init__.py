@@ -1,7 +1,11 @@
 """The walk-through of one backpropagation step, with the engine's own numbers.
 
+The package is called ``walkthrough`` so that the name ``deltaprop.explain`` can be the
+function alone: a subpackage of that name would replace the function on ``deltaprop``
+as soon as it is imported.
+
     >>> import deltaprop as dp
-    >>> from deltaprop.explain import examples, render_text
+    >>> from deltaprop.walkthrough import examples, render_text
     >>> ex = examples.mazur()
     >>> trace = dp.explain(ex.net, ex.x, ex.y, ex.learning_rate, update_biases=False)
     >>> print(render_text(trace, notation="mazur"))
@@ -11,9 +15,6 @@ headings, equations and tables; :mod:`.text` (rich), :mod:`.markdown` (LaTeX mat
 :mod:`.html` (MathML, self-contained) render that layout. Names follow Nielsen or Mazur
 (:mod:`.notation`).
 """
-
-import sys
-import types
 
 from . import examples
 from .html import render_html
@@ -64,19 +65,3 @@ __all__ = [
     "render_text",
     "renderable",
 ]
-
-
-class _CallableModule(types.ModuleType):
-    """This package, callable as :func:`explain`.
-
-    ``deltaprop.explain`` is both this subpackage and, lazily, the function ``explain``. Once
-    the subpackage is imported, Python's import system sets the attribute ``explain`` of
-    ``deltaprop`` to the *module*, so ``dp.explain(net, x, y, η)`` would fail depending on
-    import order. Making the module callable keeps ``dp.explain(...)`` working either way.
-    """
-
-    def __call__(self, *args, **kwargs) -> Trace:
-        return explain(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
