@@ -208,3 +208,39 @@ def test_debug_shows_the_traceback(cli):
     result = cli("train", "--debug", "--data", "imagenet")
     assert result.returncode != 0
     assert "Traceback" in result.stderr and "UsageError" in result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_on_a_terminal_a_rich_progress_bar_replaces_the_plain_lines(tmp_path):
+    import os
+    import pty
+    import subprocess
+
+    from cli_helpers import cli_env
+
+    (tmp_path / "cache").mkdir()
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deltaprop", "train", "--epochs", "2", "--no-plots", "--name", "tty"],
+        cwd=tmp_path,
+        env=cli_env(tmp_path / "cache"),
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait(timeout=60) == 0
+    screen = b"".join(chunks).decode("utf-8", errors="replace")
+    assert "━" in screen and "epochs" in screen and "batches" in screen  # the bars
+    assert "epoch 1/2  loss" not in screen  # no plain lines on a terminal
+    assert "Run summary" in screen and "results in runs/tty" in screen

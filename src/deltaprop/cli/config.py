@@ -220,7 +220,7 @@ def to_toml(config: dict) -> str:
 
     head = (
         "# deltaprop run configuration, resolved: every value the run used.\n"
-        "# Rerun it exactly with: deltaprop train --config config.toml\n\n"
+        "# Rerun it exactly with: deltaprop train --config PATH/TO/THIS/config.toml\n\n"
     )
     clean = {section: dict(values) for section, values in config.items()}
     clean["run"]["name"] = ""  # the run folder is named once; a rerun gets its own folder
