@@ -101,3 +101,12 @@ def test_reading_garbage_fails_clearly(tmp_path):
     (tmp_path / "y.csv").write_text("epoch,loss\n0,1.0,3\n")
     with pytest.raises(ValueError, match="line 2 has 3 fields; expected 2"):
         History.from_csv(tmp_path / "y.csv")
+
+
+def test_written_files_get_ordinary_permissions(history, tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    os.umask(umask)
+    history.to_json(tmp_path / "h.json")
+    assert (tmp_path / "h.json").stat().st_mode & 0o777 == 0o666 & ~umask

@@ -35,12 +35,20 @@ def _sort_keys(keys) -> list[str]:
     return known + sorted(k for k in keys if k not in KNOWN_KEYS)
 
 
+def _file_mode() -> int:
+    """The permissions ``open(path, "w")`` would give a new file: 0o666 less the umask."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _write_atomic(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder, then ``os.replace``."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        os.chmod(tmp, _file_mode())  # mkstemp makes it 0o600; a history is an ordinary file
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
