@@ -21,15 +21,22 @@ from .checks import (
     check_learning_rate,
     check_output_cost,
     check_saturation,
+    sort_findings,
 )
 from .gradient_stats import DEFAULT_PROBE_SIZE, GradientStats, training_arrays
 
 FORMAT = "deltaprop-diagnostics"
+LEARNING_RATE_CODES = frozenset({"diverged", "cost-rising", "cost-oscillating", "cost-flat"})
 VERSION = 1
 
 
 class Diagnostics(Callback):
     """Runs the checks of ``deltaprop.diagnostics`` at epoch ends and collects their findings.
+
+    It never prints and never stops training. ``findings`` is what holds now, most severe
+    first: the checks of the set-up (output and cost, input scale) plus those of the latest
+    checked epoch; ``new`` lists the findings that the latest check raised for the first time
+    (for a live display).
 
     Parameters
     ----------
@@ -38,8 +45,8 @@ class Diagnostics(Callback):
     probe_size : int
         Training samples used to look for saturated and dead units.
     stats : GradientStats, optional
-        A GradientStats callback of the same run: its records are used instead of a probe of
-        this callback's own.
+        A GradientStats callback of the same run, placed before this one in ``callbacks``: its
+        latest record is used instead of a probe of this callback's own.
     """
 
     def __init__(
@@ -47,19 +54,26 @@ class Diagnostics(Callback):
     ):
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise ValueError(f"every must be an integer ≥ 1; got {every!r}")
+        if isinstance(probe_size, bool) or not isinstance(probe_size, int) or probe_size < 1:
+            raise ValueError(f"probe_size must be an integer ≥ 1; got {probe_size!r}")
         if stats is not None and not isinstance(stats, GradientStats):
             raise TypeError(f"stats must be a GradientStats; got {type(stats).__name__}")
         self.every = every
         self.probe_size = probe_size
         self.stats = stats
-        self.findings: list[Finding] = []
         self.new: list[Finding] = []
+        self._setup: list[Finding] = []
+        self._latest: list[Finding] = []
         self._log: dict[str, list[float]] = {}
         self._X = self._Y = None
         self._initial_cost: float | None = None
 
+    @property
+    def findings(self) -> list[Finding]:
+        return sort_findings([*self._setup, *self._latest])
+
     def on_train_begin(self, logs=None):
-        self.findings, self.new, self._log = [], [], {}
+        self._log, self._latest = {}, []
         try:
             X, Y = training_arrays(self.run)
         except ValueError:
@@ -69,7 +83,7 @@ class Diagnostics(Callback):
         if X is not None:
             self._X, self._Y = X[: self.probe_size], Y[: self.probe_size]
             self._initial_cost = net.cost_value(self._X, self._Y)
-        self._merge([*check_output_cost(net, self._Y), *check_input_scale(X)])
+        self._update(setup=[*check_output_cost(net, self._Y), *check_input_scale(X)])
 
     def on_epoch_end(self, epoch, logs=None):
         for key, value in (logs or {}).items():
@@ -79,32 +93,31 @@ class Diagnostics(Callback):
             return
         net = self.run.network
         stats = self.stats
-        initial = (
-            stats.initial_cost if stats is not None and stats.initial_cost is not None else self._initial_cost
-        )
+        initial = self._initial_cost
+        if stats is not None and stats.initial_cost is not None:
+            initial = stats.initial_cost
         found = [*check_learning_rate(self._log, initial), *check_chance_level(self._log, net, self._Y)]
         finite = all(np.isfinite(w).all() for w in net.weights)
         if (stats is None or not stats.records) and self._X is not None and finite:
             stats = GradientStats(self._X, self._Y)
             stats.record(net, epoch)
-        found += [*check_saturation(stats), *check_dead_relu(stats)]
-        self.new = []
-        self._merge(found)
+        self._update(latest=[*found, *check_saturation(stats), *check_dead_relu(stats)])
 
     def on_train_end(self, logs=None):
-        # a divergence under TerminateOnNaN ends the run without an epoch to show it
-        self.new = []
-        self._merge(check_learning_rate(self.run.history))
+        # a divergence under TerminateOnNaN ends the run without an epoch that shows it
+        diverged = [f for f in check_learning_rate(self.run.history) if f.code == "diverged"]
+        if diverged:
+            self._update(latest=[*diverged, *(f for f in self._latest if f.code not in LEARNING_RATE_CODES)])
+        else:
+            self.new = []
 
-    def _merge(self, found: list[Finding]) -> None:
-        known = {f.code: i for i, f in enumerate(self.findings)}
-        for f in found:
-            if f.code in known:
-                self.findings[known[f.code]] = f
-            else:
-                known[f.code] = len(self.findings)
-                self.findings.append(f)
-                self.new.append(f)
+    def _update(self, setup: list[Finding] | None = None, latest: list[Finding] | None = None) -> None:
+        before = {f.code for f in self.findings}
+        if setup is not None:
+            self._setup = setup
+        if latest is not None:
+            self._latest = latest
+        self.new = [f for f in self.findings if f.code not in before]
 
     def to_json(self, path) -> Path:
         """Write the findings to ``path`` (``diagnostics.json`` in a run folder), atomically."""

@@ -25,6 +25,7 @@ LEARNED_ACCURACY = 0.9  # ... and is below 90 %: a run that has learned may leve
 MIN_EPOCHS_TREND = 3
 SATURATED_SHARE = 0.5  # most neurons of a layer saturated
 VANISHING_RATIO = 1e-3  # median |δ| of the first layer below 1/1000 of the output layer's
+NEGLIGIBLE = 1e-12  # a ratio below this is reported in words, not as 8.3e-308
 DEAD_WARNING_SHARE = 0.5
 DEAD_INFO_SHARE = 0.2
 INPUT_SCALE_LIMIT = 10.0  # max |x| above this: inputs are not scaled to a small range
@@ -215,8 +216,8 @@ def check_saturation(stats: GradientStats) -> list[Finding]:
                     f"{SATURATION_NET:g} for most samples), where σ'(net) ≈ 0 and their weights barely "
                     "learn.",
                     "scale the inputs to [0, 1] (e.g. pixels / 255), start from smaller weights "
-                    "(init='normal_scaled' or 'glorot_normal'), and use the cross-entropy cost so the output "
-                    "δ does not carry σ'",
+                    "(init='normal_scaled' or 'glorot_normal'), and lower the learning rate if one large "
+                    "step may have pushed them there",
                 )
             )
     medians = [layer[MEDIAN] for layer in last["delta"]]
@@ -227,8 +228,9 @@ def check_saturation(stats: GradientStats) -> list[Finding]:
                 Finding(
                     "vanishing-gradient",
                     "warning",
-                    f"δ vanishes on its way back: the median |δ| of hidden layer 1 is {ratio:.1e} times that "
-                    f"of the output layer, so the first layers hardly learn.",
+                    "δ vanishes on its way back: the median |δ| of hidden layer 1 is "
+                    + (f"{ratio:.1e} times" if ratio > NEGLIGIBLE else "a negligible fraction of")
+                    + " that of the output layer, so the first layers hardly learn.",
                     "use fewer logistic layers, ReLU or tanh hidden layers with init='he_normal' or "
                     "'glorot_normal', and scaled inputs",
                 )
@@ -406,5 +408,10 @@ def diagnose(net, history=None, X=None, Y=None, stats: GradientStats | None = No
         *check_saturation(stats),
         *check_dead_relu(stats),
     ]
+    return sort_findings(findings)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then information; the order within each kept."""
     rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}
     return sorted(findings, key=lambda f: rank[f.severity])

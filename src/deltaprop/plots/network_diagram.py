@@ -23,6 +23,7 @@ MIN_LINE_WIDTH = 0.3
 RADIUS = 0.18
 LAYER_GAP = 2.2  # horizontal distance between layers, in units of the vertical spacing
 INCH_PER_UNIT = 0.42
+LABEL_BOX = {"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
 DELTA_CMAP = "PuOr"
 
 
@@ -132,6 +133,7 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
                     va="top",
                     fontsize=7,
                     zorder=3,
+                    bbox=LABEL_BOX,
                 )
         if n > len(shown[l]):
             ax.text(
