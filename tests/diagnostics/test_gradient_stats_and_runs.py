@@ -128,6 +128,17 @@ def test_diagnose_run_reads_a_stuck_run_and_writes_nothing(tmp_path, digits):
     assert sorted(p.name for p in run_dir.iterdir()) == before
 
 
+def test_diagnose_run_finds_a_divergence_recorded_in_the_history(tmp_path):
+    X, y = dp.datasets.load("digits", split="train")
+    net = dp.Network([64, 30, 10], activation="relu", output_activation="linear", seed=0)
+    stats = GradientStats(probe_size=64)
+    history = dp.fit(net, X, y, epochs=3, learning_rate=100.0, seed=0, callbacks=[stats, dp.TerminateOnNaN()])
+    assert history.stopped_reason.startswith("training diverged")
+    run_dir = _write_run(tmp_path / "diverged", net, history, stats)
+    found = diagnose_run(run_dir)
+    assert found[0].code == "diverged" and found[0].severity == "error"
+
+
 def _parse(argv):
     parser = argparse.ArgumentParser(prog="deltaprop")
     diagnose_command.register(parser.add_subparsers())

@@ -38,6 +38,7 @@ class RunFiles:
     config: dict = field(default_factory=dict)
     stats: GradientStats | None = None
     missing: dict[str, str] = field(default_factory=dict)
+    stopped_reason: str | None = None  # why training ended early (a divergence, early stopping), if it did
 
     @property
     def data_name(self) -> str | None:
@@ -70,7 +71,9 @@ def read_run(run_dir) -> RunFiles:
             raise ValueError(f"{path / CONFIG_FILE} is not valid TOML: {err}") from err
     else:
         run.missing["config"] = f"no {CONFIG_FILE}"
-    run.history = _read_history(path, run.missing)
+    history = _read_history(path, run.missing)
+    if history is not None:
+        run.history, run.stopped_reason = history.history, history.stopped_reason
     if (path / GRADIENTS_FILE).is_file():
         run.stats = GradientStats.from_json(path / GRADIENTS_FILE)
     else:
@@ -78,13 +81,13 @@ def read_run(run_dir) -> RunFiles:
     return run
 
 
-def _read_history(path: Path, missing: dict) -> dict | None:
+def _read_history(path: Path, missing: dict):
     from ..training.history import History
 
     if (path / HISTORY_JSON).is_file():
-        return History.from_json(path / HISTORY_JSON).history
+        return History.from_json(path / HISTORY_JSON)
     if (path / HISTORY_CSV).is_file():
-        return History.from_csv(path / HISTORY_CSV).history
+        return History.from_csv(path / HISTORY_CSV)
     missing["history"] = f"no {HISTORY_JSON} or {HISTORY_CSV}"
     return None
 
@@ -158,4 +161,10 @@ def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:
             X = X.reshape(len(X), -1)
         if X.shape[1] != run.network.sizes[0]:
             X = Y = None
-    return diagnose(run.network, run.history, X, Y, run.stats)
+    history = None
+    if run.history is not None:
+        from ..training.history import History
+
+        history = History()
+        history.history, history.stopped_reason = run.history, run.stopped_reason
+    return diagnose(run.network, history, X, Y, run.stats)
