@@ -30,7 +30,7 @@ PAIRS = [(output, "quadratic") for output in OUTPUT] + [
     ("logistic", "log_likelihood"),
     ("softmax", "log_likelihood"),
 ]
-BLAS = [True, False] if step_module._scipy_blas is not None else [False]
+SCIPY = [True, False] if step_module._scipy_blas is not None else [False]
 
 # Optimizer factories: every path of FastStep (the fused SGD update with and without L2
 # and bias updates, and the Gradients path for the stateful ones).
@@ -61,13 +61,13 @@ def _data(sizes, dtype, seed=0):
 
 
 def _run_side_by_side(
-    net, make_opt, eta=0.5, epochs=2, dtype=np.float64, use_blas=True, rtol=1e-12, mutate=None
+    net, make_opt, eta=0.5, epochs=2, dtype=np.float64, use_scipy=True, rtol=1e-12, mutate=None
 ):
     """Step a fast and a generic copy through the same batches; compare after each step."""
     twin = net.copy()
     opt_fast, opt_ref = make_opt(eta), make_opt(eta)
     eta0 = opt_fast.learning_rate
-    fast = FastStep(net, opt_fast, BATCH_SIZE, use_blas=use_blas)
+    fast = FastStep(net, opt_fast, BATCH_SIZE, use_scipy=use_scipy)
     X, Y = _data(net.sizes, dtype)
     for k, rows in enumerate(itertools.islice(itertools.cycle(BATCH_ROWS), 3 * epochs)):
         scale = LEARNING_RATE_SCALE[k % len(LEARNING_RATE_SCALE)]
@@ -96,41 +96,41 @@ def _assert_close(actual, expected, rtol, what):
     np.testing.assert_allclose(actual, expected, rtol=rtol, atol=atol, err_msg=what)
 
 
-@pytest.mark.parametrize("use_blas", BLAS)
+@pytest.mark.parametrize("use_scipy", SCIPY)
 @pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
 @pytest.mark.parametrize(("output", "cost"), PAIRS)
 def test_every_output_activation_cost_and_optimizer_matches_the_generic_step(
-    output, cost, optimizer, use_blas
+    output, cost, optimizer, use_scipy
 ):
     for depth, hidden in zip((1, 2, 3), ("tanh", "logistic", "relu")):
         sizes = [5] + [7, 4][: depth - 1] + [3]
         net = dp.Network(sizes, activation=hidden, output_activation=output, cost=cost, seed=depth)
-        _run_side_by_side(net, OPTIMIZERS[optimizer], use_blas=use_blas)
+        _run_side_by_side(net, OPTIMIZERS[optimizer], use_scipy=use_scipy)
 
 
-@pytest.mark.parametrize("use_blas", BLAS)
+@pytest.mark.parametrize("use_scipy", SCIPY)
 @pytest.mark.parametrize("depth", [2, 3])
 @pytest.mark.parametrize("hidden", HIDDEN)
-def test_every_hidden_activation_matches_the_generic_step(hidden, depth, use_blas):
+def test_every_hidden_activation_matches_the_generic_step(hidden, depth, use_scipy):
     sizes = [6, 5, 4, 2][: depth + 1] if depth == 3 else [6, 5, 2]
     for cost, output in (("quadratic", "logistic"), ("log_likelihood", "softmax")):
         for optimizer in ("sgd", "sgd_l2", "adam"):
             net = dp.Network(sizes, activation=hidden, output_activation=output, cost=cost, seed=7)
             # η = 0.1: deep linear and ReLU nets with N(0, 1) weights diverge at larger η.
-            _run_side_by_side(net, OPTIMIZERS[optimizer], eta=0.1, use_blas=use_blas)
+            _run_side_by_side(net, OPTIMIZERS[optimizer], eta=0.1, use_scipy=use_scipy)
 
 
-@pytest.mark.parametrize("use_blas", BLAS)
+@pytest.mark.parametrize("use_scipy", SCIPY)
 @pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
 @pytest.mark.parametrize(("output", "cost"), [("logistic", "quadratic"), ("softmax", "log_likelihood")])
-def test_float32_stays_close_to_the_generic_step(output, cost, optimizer, use_blas):
+def test_float32_stays_close_to_the_generic_step(output, cost, optimizer, use_scipy):
     net = dp.Network([5, 7, 4, 3], output_activation=output, cost=cost, seed=3, dtype=np.float32)
-    _run_side_by_side(net, OPTIMIZERS[optimizer], dtype=np.float32, use_blas=use_blas, rtol=2e-5)
+    _run_side_by_side(net, OPTIMIZERS[optimizer], dtype=np.float32, use_scipy=use_scipy, rtol=2e-5)
     assert all(w.dtype == np.float32 for w in net.weights + net.biases)
 
 
-@pytest.mark.parametrize("use_blas", BLAS)
-def test_assigning_new_weights_between_steps_is_honoured(use_blas):
+@pytest.mark.parametrize("use_scipy", SCIPY)
+def test_assigning_new_weights_between_steps_is_honoured(use_scipy):
     """The step keeps buffers, never the parameters: new arrays are read on the next call."""
     rng = np.random.default_rng(11)
     net = dp.Network([5, 7, 4, 3], seed=0)
@@ -142,7 +142,7 @@ def test_assigning_new_weights_between_steps_is_honoured(use_blas):
             fast_net.weights, ref_net.weights = new_w, new_w
             fast_net.biases, ref_net.biases = new_b, new_b
 
-    _run_side_by_side(net, OPTIMIZERS["sgd"], use_blas=use_blas, mutate=mutate)
+    _run_side_by_side(net, OPTIMIZERS["sgd"], use_scipy=use_scipy, mutate=mutate)
 
 
 def test_changing_the_optimizers_hyperparameters_between_steps_is_honoured():
@@ -226,11 +226,11 @@ def test_the_step_allocates_its_buffers_once():
 
 
 @pytest.mark.skipif(step_module._scipy_blas is None, reason="SciPy not installed")
-def test_use_blas_true_without_scipy_is_refused(monkeypatch):
+def test_use_scipy_true_without_scipy_is_refused(monkeypatch):
     monkeypatch.setattr(step_module, "_scipy_blas", None)
-    with pytest.raises(ValueError, match="use_blas=True needs SciPy"):
-        FastStep(dp.Network([2, 2]), dp.SGD(0.1), 4, use_blas=True)
-    assert FastStep(dp.Network([2, 2]), dp.SGD(0.1), 4).use_blas is False
+    with pytest.raises(ValueError, match="use_scipy=True needs SciPy"):
+        FastStep(dp.Network([2, 2]), dp.SGD(0.1), 4, use_scipy=True)
+    assert FastStep(dp.Network([2, 2]), dp.SGD(0.1), 4).use_scipy is False
 
 
 def test_l2_without_n_train_raises_the_optimizers_error():
