@@ -115,7 +115,13 @@ def test_the_plot_command_refuses_a_missing_run_folder(tmp_path):
         args.run(args)
 
 
-def test_the_plot_command_is_registered_with_the_cli():
-    from deltaprop.cli import COMMANDS
+def test_deltaprop_plot_and_diagnose_through_the_cli_entry_point(digits_run, tmp_path, capsys):
+    from deltaprop.cli import main
 
-    assert "plot" in COMMANDS and "diagnose" in COMMANDS
+    assert main(["plot", str(tmp_path / "nope")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["plot", str(digits_run), "--out", str(tmp_path / "pics")]) == 0
+    assert (tmp_path / "pics" / "learning_curves.png").is_file()
+    capsys.readouterr()
+    assert main(["diagnose", str(digits_run)]) == 0
+    assert capsys.readouterr().out.strip()  # a table, or "no problems found"
