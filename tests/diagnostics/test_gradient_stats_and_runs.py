@@ -170,3 +170,15 @@ def test_the_diagnose_command_refuses_what_is_not_a_run_folder(tmp_path):
     args = _parse(["diagnose", str(tmp_path)])
     with pytest.raises(UsageError, match="model.safetensors"):
         args.run(args)
+
+
+def test_a_resumed_run_is_judged_on_all_its_epochs(digits):
+    X, y = digits
+    net = dp.Network([64, 30, 10], seed=0)
+    history = dp.fit(net, X, y, epochs=2, learning_rate=1e-4, seed=0)
+    live = Diagnostics()
+    dp.fit(
+        net, X, y, epochs=5, learning_rate=1e-4, seed=0, initial_epoch=2, history=history, callbacks=[live]
+    )
+    # two epochs ran here, too few for a trend alone (3); with the first two, the cost is flat
+    assert "cost-flat" in {f.code for f in live.findings}

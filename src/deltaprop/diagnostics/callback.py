@@ -73,7 +73,10 @@ class Diagnostics(Callback):
         return sort_findings([*self._setup, *self._latest])
 
     def on_train_begin(self, logs=None):
-        self._log, self._latest = {}, []
+        # a resumed run carries the epochs before it in its history: the trends include them
+        earlier = getattr(self.run.history, "history", None) or {}
+        self._log = {key: [float(v) for v in values] for key, values in earlier.items()}
+        self._latest = []
         try:
             X, Y = training_arrays(self.run)
         except ValueError:
