@@ -66,7 +66,7 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
     height = max(max(p.values()) for p in pos)
     width_units = LAYER_GAP * (len(sizes) - 1) + 1.5
     figsize = (
-        INCH_PER_UNIT * width_units + (2.2 if y is not None else 0.6),
+        INCH_PER_UNIT * width_units + (2.2 if x is not None else 0.6),
         INCH_PER_UNIT * (2 * height + 3.5) + 0.6,
     )
     fig, ax = axes_or_new(ax, figsize)
@@ -147,7 +147,7 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
         act = "input" if l == 0 else net.activation_names[l - 1]
         top = max(pos[l].values())
         ax.text(cx, top + 0.5, f"{act}\n{n} neurons", ha="center", va="bottom", fontsize=8)
-    if label is not None and y is not None:
+    if label is not None:
         fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, label=label)
     ax.add_line(Line2D([], [], color=POSITIVE, lw=2, label="w > 0"))
     ax.add_line(Line2D([], [], color=NEGATIVE, lw=2, label="w < 0"))
