@@ -249,8 +249,9 @@ def fit(
     -------
     History
         One entry per completed epoch: ``loss`` and ``accuracy`` (running means over the
-        epoch's mini-batches, as Keras reports them), ``val_loss``, ``val_accuracy``,
-        ``lr``, ``time``.
+        epoch's mini-batches, each measured before its update, as Keras reports them),
+        ``val_loss``, ``val_accuracy``, ``lr``, ``time``. The losses are the cost C_0 of the
+        data; an L2 term λ/(2n) Σ w² of the optimizer is not added to them.
 
     Raises
     ------
