@@ -168,6 +168,12 @@ def test_user_npz_and_a_toy_set(cli, tmp_path):
         "m",
     )
     assert moons.returncode == 0, moons.stderr
+    # Four XOR points cannot spare a validation sample per class: the default split is dropped.
+    xor = cli(
+        "train", "--data", "xor", "--hidden", "4", "--epochs", "2", "--quiet", "--no-plots", "--name", "x"
+    )
+    assert xor.returncode == 0, xor.stderr
+    assert tomllib.loads((tmp_path / "runs/x/config.toml").read_text())["data"]["validation_split"] == 0.0
 
 
 @pytest.mark.parametrize(
@@ -179,6 +185,7 @@ def test_user_npz_and_a_toy_set(cli, tmp_path):
         (["--data", "nope.csv"], ["nope.csv does not exist"]),
         (["--data", "imagenet"], ["imagenet", "built-in"]),
         (["--schedule", "wobbly:3"], ["unknown schedule", "step:FACTOR:EVERY"]),
+        (["--data", "xor", "--validation-split", "0.2"], ["leaves no validation samples"]),
         (["--validation-split", "1.5"], ["--validation-split must be in [0, 1)"]),
         (["--activation", "sigmoidish"], ["sigmoidish"]),
         (["--optimizer", "rmsprop"], ["invalid choice", "rmsprop"]),

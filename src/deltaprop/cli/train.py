@@ -130,7 +130,7 @@ def resolve_config(args) -> dict:
     if args.data is not None:
         config["data"].update(data_table(args.data))
     if config["training"]["optimizer"] in ("momentum", "nesterov") and args.momentum is None:
-        if not (args.config and "momentum" in cfg.read_toml(args.config).get("training", {})):
+        if not _in_file(args, "training", "momentum"):
             config["training"]["momentum"] = 0.9
     if config["data"]["path"] and config["data"]["name"]:
         config["data"]["name"] = ""
@@ -439,6 +439,25 @@ def _summary(console: Console, history, test: dict | None, seconds: float, run_d
     console.print(f"results in {run_dir}", highlight=False, soft_wrap=True)
 
 
+def _in_file(args, section: str, key: str = "validation_split") -> bool:
+    return bool(args.config) and key in cfg.read_toml(args.config).get(section, {})
+
+
+def _check_validation_split(config: dict, data: RunData, explicit: bool) -> None:
+    """A data set too small to hold out a validation sample per class trains without one,
+    unless the user asked for a split, which is then a usage error."""
+    split = float(config["data"]["validation_split"])
+    n_groups = data.n_out if data.classification else 1
+    if not split or round(split * len(data.X_train) / n_groups) >= 1:
+        return
+    if explicit:
+        raise UsageError(
+            f"--validation-split {split} of the {len(data.X_train)} training samples of {data.label} "
+            f"leaves no validation samples; use a larger fraction, or 0 for none"
+        )
+    config["data"]["validation_split"] = 0.0
+
+
 def run(args) -> int:
     config = resolve_config(args)
     console = make_console()
@@ -446,6 +465,9 @@ def run(args) -> int:
         config["training"]["seed"] = secrets.randbelow(SEED_LIMIT)
     seed = int(config["training"]["seed"])
     data = load_run_data(config["data"], seed)
+    _check_validation_split(
+        config, data, explicit=args.validation_split is not None or _in_file(args, "data")
+    )
     resolve_model(config, data)
     build(config, seed)  # refuse a bad activation or cost before a folder is made
     run_dir = rundir.create(config["run"]["out"], config["run"]["name"])
