@@ -48,10 +48,11 @@ def test_train_with_no_arguments_trains_digits_and_writes_a_run_folder(cli, tmp_
 
 
 def test_quiet_prints_only_the_run_folder(cli, tmp_path):
-    result = cli("train", "--epochs", "1", "--quiet", "--no-plots", "--name", "q")
+    result = cli("train", "--epochs", "1", "--quiet", "--no-plots", "--name", "q", "--out", "results")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "runs/q\n"
+    assert result.stdout == "results/q\n"
     assert result.stderr == ""
+    assert (tmp_path / "results/q/model.safetensors").is_file()
 
 
 def test_flags_override_the_config_file_and_the_resolved_config_reruns_exactly(cli, tmp_path):

@@ -17,6 +17,7 @@ from rich.table import Table
 from ..training.callback import Callback
 
 PLAIN_WIDTH = 120  # columns of rich output when stdout is not a terminal
+BAR_WIDTH = 30  # leaves room for the counts and the live metrics on an 80-column terminal
 BATCH_REFRESH_SECONDS = 0.1  # how often the batch bar is redrawn; drawing each batch would slow training
 
 
@@ -69,7 +70,7 @@ class RichProgress(Callback):
     def on_train_begin(self, logs=None):
         self.progress = Progress(
             TextColumn("[bold]{task.description}"),
-            BarColumn(),
+            BarColumn(bar_width=BAR_WIDTH),
             MofNCompleteColumn(),
             TextColumn("{task.fields[metrics]}"),
             TimeElapsedColumn(),

@@ -225,14 +225,22 @@ def early_stopping_callback(config: dict):
     return ResumableEarlyStopping(monitor="val_loss", patience=patience)
 
 
-def diagnostics_callbacks(console: Console, quiet: bool) -> list:
-    """``GradientStats`` and ``Diagnostics`` when that module exists (it is optional)."""
+def diagnostics_callbacks(
+    console: Console, quiet: bool, earlier: Path | None = None, before: int = 0
+) -> list:
+    """``GradientStats`` and ``Diagnostics`` when that module exists (it is optional).
+
+    ``earlier``, a resumed run's ``gradients.json``, supplies the records of the epochs
+    before ``before``, so the file ends up covering the whole run.
+    """
     try:
         from ..diagnostics import Diagnostics, GradientStats
     except ImportError:
         return []
     try:
         stats = GradientStats()
+        if earlier is not None and earlier.is_file():
+            stats.records = [r for r in GradientStats.from_json(earlier).records if r["epoch"] < before]
         return [stats, Diagnostics(stats=stats)]
     except Exception as err:  # noqa: BLE001 - an optional extra must not stop training
         if not quiet:
@@ -283,7 +291,9 @@ def execute(
 
     flag = InterruptFlag()
     callbacks = [cb for cb in (schedule_callback(config), early_stopping_callback(config)) if cb is not None]
-    diagnostics = diagnostics_callbacks(console, quiet)
+    resuming = bool(initial_epoch or initial_batch)
+    earlier = run_dir / rundir.GRADIENTS if resuming else None
+    diagnostics = diagnostics_callbacks(console, quiet, earlier, initial_epoch)
     callbacks.extend(diagnostics)
     progress = None
     if not quiet:
@@ -317,6 +327,7 @@ def execute(
     _write_history(run_dir, history)
     if flag.requested and fit_run.next_epoch < epochs and (fit_run.interrupted or not history.stopped_reason):
         save_checkpoint(fit_run)
+        _write_diagnostics(run_dir, diagnostics, console, quiet=True)
         print(
             f"deltaprop: interrupted at epoch {fit_run.next_epoch + 1}, batch {fit_run.next_batch}; "
             f"checkpoint saved in {run_dir}. Continue with: deltaprop resume {run_dir}",
@@ -369,7 +380,7 @@ def _finding_text(finding) -> str:
     if message is None:
         return str(finding)
     severity, fix = getattr(finding, "severity", "note"), getattr(finding, "fix", "")
-    return f"{severity}: {message}" + (f" Try: {fix}." if fix else "")
+    return f"{severity}: {message}" + (f" Try: {fix.rstrip('.')}." if fix else "")
 
 
 def _evaluate(net, X, y) -> dict:
