@@ -143,6 +143,11 @@ def test_user_csv_with_a_named_label_column(cli, tmp_path):
     assert config["model"]["layers"] == [3, 30, 2]
     assert config["data"]["path"].endswith("mine.csv") and config["data"]["label_column"] == "label"
     assert "test accuracy" not in result.stdout  # a user's file has no test split
+    # A config file's data path is read relative to the file.
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf/c.toml").write_text('[data]\npath = "../mine.csv"\nlabel_column = "label"\n')
+    again = cli("train", "--config", "conf/c.toml", "--epochs", "1", "--quiet", "--no-plots")
+    assert again.returncode == 0, again.stderr
 
 
 def test_user_npz_and_a_toy_set(cli, tmp_path):

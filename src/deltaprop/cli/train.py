@@ -112,7 +112,11 @@ def resolve_config(args) -> dict:
     """Defaults, then ``--config``, then the flags given; validated (data-free checks)."""
     config = cfg.defaults()
     if args.config:
-        config = cfg.merge(config, cfg.read_toml(args.config))
+        from_file = cfg.read_toml(args.config)
+        path = from_file.get("data", {}).get("path")
+        if path and not Path(path).is_absolute():  # relative to the config file, not the shell
+            from_file["data"]["path"] = str((Path(args.config).parent / path).resolve())
+        config = cfg.merge(config, from_file)
     if args.layers and args.hidden:
         raise UsageError("give either --layers (every size) or --hidden (hidden sizes only), not both")
     for dest, (section, key) in cfg.FLAG_KEYS.items():
