@@ -238,3 +238,14 @@ def test_l2_without_n_train_raises_the_optimizers_error():
     fast = make_step(net, dp.SGD(0.1, l2=1.0), 2)
     with pytest.raises(ValueError, match="n_train"):
         fast(np.zeros((2, 3)), np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_predict_in_blocks_equals_the_forward_pass(dtype):
+    """``_predict`` goes through a large batch in blocks of rows (a speed measure): same outputs."""
+    net = dp.Network([20, 1100, 3], output_activation="softmax", cost="log_likelihood", seed=0, dtype=dtype)
+    X = np.random.default_rng(0).random((4000, 20)).astype(dtype)  # 4000 × 1100 values: blocked
+    a = net._predict(X)
+    assert a.dtype == dtype and a.shape == (4000, 3)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    _assert_close(a, net._forward(X).a, rtol, "blocked predict")
