@@ -9,10 +9,18 @@ count from 0, as in Keras.
 ``logs`` at the end of an epoch holds Keras's names: ``loss``, ``accuracy``, ``val_loss``,
 ``val_accuracy`` (where there is validation data), ``lr`` and ``time`` (seconds).
 
+``logs`` of ``on_batch_end`` holds the batch's ``loss`` (its cost before the update) and
+``size`` (its number of samples). The history records an epoch's logs before
+``on_epoch_end`` is called, so ``run.history`` already includes the epoch.
+
 ``run`` (a :class:`~deltaprop.training.fit.Run`) gives a callback the ``network``, the
 ``optimizer``, the ``history``, the ``params`` dict (epochs, batch_size, n_samples,
-steps_per_epoch, seed, ...), the training and validation arrays, and ``stop_training``,
-which a callback sets to True to end training after the current epoch.
+steps_per_epoch, seed, ...), the ``metrics`` each epoch will log, the training and
+validation arrays, and ``stop_training``, which a callback sets to True to end training
+after the current epoch. ``run.request_interrupt()`` stops sooner, after the mini-batch
+being computed (from a signal handler, say); ``run.next_epoch`` and ``run.next_batch`` then
+say where ``fit(..., initial_epoch=, initial_batch=)`` resumes. ``on_train_end`` is called
+when training ends normally, early or interrupted, but not when ``fit`` raises.
 """
 
 from __future__ import annotations
