@@ -191,9 +191,15 @@ def test_float32_inputs_are_cast_per_batch_and_match_float64(digits):
     a = dp.Network([64, 8, 10], seed=0)
     b = a.copy()
     fit(a, X64, y_train[:100], 2, seed=1)
-    fit(b, X32, y_train[:100], 2, seed=1)
+    seen = []
+
+    class Peek(Callback):
+        def on_train_begin(self, logs=None):
+            seen.append(self.run.X)
+
+    fit(b, X32, y_train[:100], 2, seed=1, callbacks=[Peek()])
     assert_same_params(a, b)
-    assert X32.dtype == np.float32  # the caller's array is untouched
+    assert seen[0] is X32  # never converted whole: each mini-batch is cast on its own
 
 
 def test_uint8_and_list_inputs_are_accepted(xor):
