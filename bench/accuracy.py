@@ -130,11 +130,15 @@ class TestAccuracy(Callback):
         )
 
 
-def run(name: str, seed: int, epochs: int | None) -> str:
+def run(name: str, seed: int, epochs: int | None, dtype: str | None = None) -> str:
     recipe = RECIPES[name]
     X, y, X_test, y_test = load_mnist()
     X_train, y_train, X_val, y_val = X[:N_TRAIN], y[:N_TRAIN], X[N_TRAIN:], y[N_TRAIN:]
-    net = dp.Network(**recipe["network"], seed=seed)
+    network = dict(recipe["network"])
+    if dtype is not None and np.dtype(dtype) != np.dtype(network.get("dtype", np.float64)):
+        network["dtype"] = np.dtype(dtype)
+        name = f"{name}+{np.dtype(dtype).name}"  # the recipe with another dtype
+    net = dp.Network(**network, seed=seed)
     epochs = epochs or recipe["epochs"]
     fit_kw = dict(recipe["fit"])
     if "optimizer" in recipe:
@@ -179,6 +183,9 @@ def main(argv=None) -> int:
         default=1,
         help="BLAS threads (default 1: with mini-batches of 10, more threads only contend for the cores)",
     )
+    parser.add_argument(
+        "--dtype", choices=["float32", "float64"], default=None, help="override the recipe's dtype"
+    )
     parser.add_argument("--list", action="store_true", help="list the recipes and exit")
     args = parser.parse_args(argv)
     if args.list or not args.recipes:
@@ -193,7 +200,7 @@ def main(argv=None) -> int:
 
     with threadpool_limits(limits=args.threads, user_api="blas"):
         for name in args.recipes:
-            run(name, args.seed, args.epochs)
+            run(name, args.seed, args.epochs, args.dtype)
     return 0
 
 
