@@ -207,3 +207,11 @@ def test_on_batch_end_only_called_for_callbacks_that_override_it(xor):
 
     dp.Network([2, 3, 1], seed=0).fit(X, y, 1, batch_size=3, callbacks=[Quiet(), Counting()])
     assert batches == [(0, 3, True), (1, 1, True)]
+
+
+def test_model_checkpoint_refuses_a_file_name_it_cannot_fill_before_training(xor, fake_files):
+    X, y = xor
+    net = dp.Network([2, 3, 1], seed=0)
+    with pytest.raises(ValueError, match=r"ModelCheckpoint filepath 'm-\{val_loss\}.st' cannot be filled in"):
+        net.fit(X, y, 2, callbacks=[ModelCheckpoint("m-{val_loss}.st")])
+    assert fake_files.saved == []

@@ -202,6 +202,13 @@ class ModelCheckpoint(_Monitor):
     def on_train_begin(self, logs=None):
         if self.save_best_only:
             self._check_monitor()
+        try:  # refuse, before training, a file name that asks for a quantity never logged
+            str(self.filepath).format(epoch=1, **dict.fromkeys(self.run.metrics, 0.0))
+        except (KeyError, IndexError, ValueError) as err:
+            raise ValueError(
+                f"ModelCheckpoint filepath {str(self.filepath)!r} cannot be filled in: {err!r}; it may use "
+                f"{{epoch}} and the logged names {self.run.metrics}"
+            ) from err
         self.best = self._worst()
 
     def on_epoch_end(self, epoch, logs=None):
