@@ -61,23 +61,20 @@ def wait_for(path, proc: subprocess.Popen) -> None:
         time.sleep(0.02)
 
 
-@pytest.fixture(scope="module")
-def uninterrupted(tmp_path_factory):
-    home = tmp_path_factory.mktemp("whole")
-    (home / "cache").mkdir()
-    done = subprocess.run(
-        [sys.executable, "-m", "deltaprop", *RUN, "--name", "whole", "--quiet"],
-        cwd=home,
-        env=cli_env(home / "cache"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return home / "runs" / "whole"
+def uninterrupted(tmp_path) -> subprocess.Popen:
+    """The same run, never interrupted, started beside the one to be interrupted (so both load the
+    same code at the same moment, in a tree where others may be editing the engine)."""
+    return start(tmp_path, "whole")
 
 
-def test_ctrl_c_checkpoints_exits_130_and_resume_is_bit_identical(cli, tmp_path, uninterrupted):
+def finish(proc: subprocess.Popen, tmp_path):
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    return tmp_path / "runs" / "whole"
+
+
+def test_ctrl_c_checkpoints_exits_130_and_resume_is_bit_identical(cli, tmp_path):
+    reference = uninterrupted(tmp_path)
     proc = start(tmp_path, "a")
     run_dir = tmp_path / "runs" / "a"
     wait_for(run_dir / "checkpoint.safetensors", proc)  # end of epoch 1: now mid-epoch 2
@@ -93,18 +90,20 @@ def test_ctrl_c_checkpoints_exits_130_and_resume_is_bit_identical(cli, tmp_path,
     assert len(state["history"]["epoch"]) == state["epoch"]
     assert not (run_dir / "model.safetensors").exists()
 
+    whole_dir = finish(reference, tmp_path)
     resumed = cli("resume", "runs/a", "--no-plots")
     assert resumed.returncode == 0, resumed.stderr
     assert f"from epoch {state['epoch'] + 1}, batch {state['batch']}" in resumed.stdout
-    assert same_weights(run_dir / "model.safetensors", uninterrupted / "model.safetensors")
+    assert same_weights(run_dir / "model.safetensors", whole_dir / "model.safetensors")
     history = json.loads((run_dir / "history.json").read_text())
-    whole = json.loads((uninterrupted / "history.json").read_text())
+    whole = json.loads((whole_dir / "history.json").read_text())
     assert history["epoch"] == whole["epoch"] == list(range(6))
     assert history["history"]["lr"] == whole["history"]["lr"]
     assert history["history"]["val_loss"] == whole["history"]["val_loss"]  # same weights at each epoch end
 
 
-def test_sigkill_leaves_a_complete_checkpoint_and_resume_is_bit_identical(cli, tmp_path, uninterrupted):
+def test_sigkill_leaves_a_complete_checkpoint_and_resume_is_bit_identical(cli, tmp_path):
+    reference = uninterrupted(tmp_path)
     proc = start(tmp_path, "k")
     run_dir = tmp_path / "runs" / "k"
     wait_for(run_dir / "checkpoint.safetensors", proc)
@@ -115,16 +114,18 @@ def test_sigkill_leaves_a_complete_checkpoint_and_resume_is_bit_identical(cli, t
     leftovers = [p.name for p in run_dir.iterdir() if p.name.startswith(".")]
     _, _, state = dp.files.load_checkpoint(run_dir / "checkpoint.safetensors")  # complete and readable
     assert state["batch"] == 0 and 1 <= state["epoch"] < 6, (state["epoch"], state["batch"], leftovers)
+    whole_dir = finish(reference, tmp_path)
     resumed = cli("resume", "runs/k", "--quiet", "--no-plots")
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.strip() == "runs/k"
-    assert same_weights(run_dir / "model.safetensors", uninterrupted / "model.safetensors")
+    assert same_weights(run_dir / "model.safetensors", whole_dir / "model.safetensors")
 
 
-def test_resume_errors_and_a_finished_run(cli, tmp_path, uninterrupted):
+def test_resume_errors_and_a_finished_run(cli, tmp_path):
     assert_one_line_error(cli("resume", "runs/none"), 2, "runs/none does not exist")
     (tmp_path / "empty").mkdir()
     assert_one_line_error(cli("resume", "empty"), 2, "no checkpoint.safetensors", "deltaprop train --config")
-    done = cli("resume", str(uninterrupted))
+    assert cli("train", "--epochs", "1", "--name", "done", "--quiet", "--no-plots").returncode == 0
+    done = cli("resume", "runs/done")
     assert done.returncode == 0, done.stderr
     assert "nothing to resume" in done.stdout
