@@ -237,7 +237,8 @@ def fit(
     callbacks : list of Callback
         See :mod:`deltaprop.training.callback` for the hooks and their order.
     verbose : 0 or 1
-        1 adds a :class:`ProgressLogger` (one line per epoch on stdout); 0 prints nothing.
+        1 (or True; 2 too, as in Keras) adds a :class:`ProgressLogger`, one line per epoch
+        on stdout; 0 prints nothing.
     initial_epoch, initial_batch : int
         Continue a run: start at this epoch (from 0), skipping its first ``initial_batch``
         mini-batches. With the weights and optimizer state of that moment restored and the
@@ -294,7 +295,9 @@ def fit(
                 f"callbacks[{k}] must be a deltaprop Callback (e.g. EarlyStopping()); got {cb!r} "
                 f"of type {type(cb).__name__}"
             )
-    if verbose not in (0, 1, 2) or isinstance(verbose, bool):
+    if isinstance(verbose, bool):
+        verbose = int(verbose)
+    if verbose not in (0, 1, 2):
         raise ValueError(f"verbose must be 0 (silent) or 1 (a line per epoch); got {verbose!r}")
     if verbose:
         callbacks.append(ProgressLogger())
