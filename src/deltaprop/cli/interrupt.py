@@ -1,12 +1,13 @@
 """Ctrl-C without losing work: stop at a batch boundary, checkpoint, then exit 130.
 
-A SIGINT during training only sets a flag (:class:`InterruptFlag`); the network is never
-left half-updated. :class:`Checkpointer`, a training callback, checks the flag after every
-update: when it is set it saves a checkpoint holding the exact position (epoch and batch)
-and raises :class:`TrainingInterrupted`. It also saves a checkpoint at the end of every
-epoch. Checkpoints are written atomically by :mod:`deltaprop.files` (a temporary file in
-the same folder, fsync, ``os.replace``), so a SIGKILL at any moment leaves the last
-complete one intact. A second Ctrl-C stops at once (the last complete checkpoint remains).
+A SIGINT during training only raises a flag (:class:`InterruptFlag`) and asks ``fit`` to
+stop after the mini-batch under way (``Run.request_interrupt``), so the network is never
+left half-updated and nothing is checked in the per-batch loop. :class:`Checkpointer`, a
+training callback, saves a checkpoint at the end of every epoch; after an interrupt the
+caller saves one more at the exact position (``run.next_epoch``, ``run.next_batch``).
+Checkpoints are written atomically by :mod:`deltaprop.files` (a temporary file in the same
+folder, fsync, ``os.replace``), so a SIGKILL at any moment leaves the last complete one
+intact. A second Ctrl-C stops at once (the last complete checkpoint remains).
 """
 
 from __future__ import annotations
@@ -18,16 +19,21 @@ from ..training.callback import Callback
 
 
 class InterruptFlag:
-    """While active (a ``with`` block), the first SIGINT sets ``requested``; a second one raises."""
+    """While active (a ``with`` block), the first SIGINT sets ``requested`` and asks the
+    training run (``run``, once known) to stop at the next batch boundary; a second SIGINT
+    raises ``KeyboardInterrupt``."""
 
     def __init__(self):
         self.requested = False
+        self.run = None
         self._previous = None
 
     def _handle(self, signum, frame):
         if self.requested:
             raise KeyboardInterrupt
         self.requested = True
+        if self.run is not None:
+            self.run.request_interrupt()
 
     def __enter__(self):
         self._previous = signal.signal(signal.SIGINT, self._handle)
@@ -39,25 +45,24 @@ class InterruptFlag:
 
 
 class Checkpointer(Callback):
-    """Save a checkpoint at every epoch's end; on Ctrl-C, stop at the next batch boundary.
+    """Save ``save(run)`` at every epoch's end, and hand the run to the interrupt flag.
 
     ``save(run)`` writes a checkpoint from which training restarts at ``run.next_epoch``
     after its first ``run.next_batch`` mini-batches. This callback must come last in the
-    list, so that the history and every other callback have finished the epoch. When the
-    flag is raised mid-epoch it asks ``fit`` to stop after the update under way
-    (``run.request_interrupt``), and the caller saves that position; on an epoch's last
-    mini-batch it lets the epoch finish, so the epoch is recorded whole, then stops.
+    list, so that the history and every other callback have finished the epoch.
     """
 
     def __init__(self, save: Callable, flag: InterruptFlag):
         self.save = save
         self.flag = flag
 
-    def on_batch_end(self, batch, logs=None):
-        if self.flag.requested and batch + 1 < int(self.run.params["steps_per_epoch"]):
+    def set_run(self, run) -> None:
+        self.run = run
+        self.flag.run = run
+
+    def on_train_begin(self, logs=None):
+        if self.flag.requested:  # Ctrl-C came while fit was still checking its arguments
             self.run.request_interrupt()
 
     def on_epoch_end(self, epoch, logs=None):
         self.save(self.run)
-        if self.flag.requested:
-            self.run.stop_training = True
