@@ -217,6 +217,28 @@ def test_an_existing_run_folder_is_never_overwritten(cli, tmp_path):
     assert (tmp_path / "runs/x/model.safetensors").read_bytes() == before
 
 
+def test_a_diverging_run_fails_with_one_line_that_suggests_a_smaller_rate(cli):
+    result = cli(
+        "train",
+        "--lr",
+        "1e4",
+        "--activation",
+        "relu",
+        "--output-activation",
+        "linear",
+        "--cost",
+        "quadratic",
+        "--init",
+        "he_normal",
+        "--epochs",
+        "2",
+        "--seed",
+        "0",
+        "--no-plots",
+    )
+    assert_one_line_error(result, 1, "diverged", "Try a smaller learning rate")
+
+
 def test_debug_shows_the_traceback(cli):
     result = cli("train", "--debug", "--data", "imagenet")
     assert result.returncode != 0

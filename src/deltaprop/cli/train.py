@@ -324,6 +324,18 @@ def execute(
                 initial_batch=initial_batch,
                 history=history,
             )
+    except KeyboardInterrupt:  # a second Ctrl-C: stopped at once, mid-update
+        if progress is not None:
+            progress.close()
+        kept = (
+            f"the checkpoint from the last epoch's end is in {run_dir}. "
+            f"Continue with: deltaprop resume {run_dir}"
+            if (run_dir / rundir.CHECKPOINT).is_file()
+            else f"no epoch had finished, so there is no checkpoint; start again with "
+            f"'deltaprop train --config {run_dir / rundir.CONFIG}'"
+        )
+        print(f"deltaprop: stopped at once (second Ctrl-C); {kept}", file=sys.stderr)
+        return 130
     finally:
         if progress is not None:
             progress.close()
