@@ -19,14 +19,20 @@ def test_all_digits_scaled_to_unit_range():
     np.testing.assert_array_equal(y, reference.target)
 
 
-def test_fixed_split_is_the_first_1437_and_the_last_360():
+def test_fixed_split_is_a_stratified_partition_of_1437_and_360():
     X, y = load_digits("all")
     X_train, y_train = load_digits("train")
     X_test, y_test = load_digits("test")
     assert X_train.shape == (1437, 64) and X_test.shape == (360, 64)
-    np.testing.assert_array_equal(np.vstack([X_train, X_test]), X)
-    np.testing.assert_array_equal(np.concatenate([y_train, y_test]), y)
-    assert set(y_test.tolist()) == set(range(10))
+    # together the two splits are the whole set, each image exactly once
+    together = np.vstack([X_train, X_test])
+    order = np.lexsort(together.T[::-1])
+    np.testing.assert_array_equal(together[order], X[np.lexsort(X.T[::-1])])
+    # stratified: each digit is 20% of its class in the test split, to within one image
+    test_counts, all_counts = np.bincount(y_test, minlength=10), np.bincount(y, minlength=10)
+    assert np.all(np.abs(test_counts - 0.2 * all_counts) <= 1)
+    # fixed: every call gives the same split
+    np.testing.assert_array_equal(load_digits("test")[1], y_test)
 
 
 def test_float32():
