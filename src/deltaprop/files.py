@@ -239,6 +239,10 @@ def _atomic_write(path, data: bytes) -> Path:
     """
     path = Path(os.fspath(path))
     folder = path.parent
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; give a file path such as {path / 'model.safetensors'}")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"cannot write {path}: the folder {folder} does not exist; create it first")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -51,6 +51,8 @@ def gradient_check(net: Network, X, Y, eps: float = 1e-6) -> float:
     1e-5 balances the two in float64. Avoid points where a ReLU's net is exactly 0 (its
     kink), where no derivative exists for the differences to estimate.
     """
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a deltaprop Network; got {type(net).__name__}")
     eps = check_positive_float(eps, "eps")
     probe = net.copy()
     probe.dtype = np.dtype(np.float64)

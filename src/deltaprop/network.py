@@ -83,6 +83,20 @@ def _check_sizes(sizes) -> list[int]:
     return [int(n) for n in sizes]
 
 
+def _check_seed(seed):
+    """``seed`` for ``default_rng``: None or an integer ≥ 0 (a Generator is used as it is)."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"seed must be an integer ≥ 0, a numpy Generator or None; got {seed!r} of type "
+            f"{type(seed).__name__}"
+        )
+    if seed < 0:
+        raise ValueError(f"seed must be an integer ≥ 0, a numpy Generator or None; got {seed}")
+    return int(seed)
+
+
 def _resolve_activations(activation, output_activation, n_layers: int) -> list[activations.Activation]:
     """One activation per layer of weights, validated (softmax only at the output)."""
     if isinstance(activation, (str, activations.Activation)):
@@ -154,7 +168,7 @@ class Network:
         self.cost = costs.get(cost)
         self.init = init
         draw = initializers.get(init)
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_check_seed(seed))
         self._w: list[np.ndarray] = []
         self._b: list[np.ndarray] = []
         for n_in, n_out in zip(sizes[:-1], sizes[1:]):

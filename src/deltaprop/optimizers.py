@@ -17,6 +17,21 @@ import numpy as np
 from ._validation import check_positive_float, check_positive_int
 
 
+def _check_grads(net, grads) -> None:
+    """Refuse gradients that do not fit ``net``, before anything is changed."""
+    if not hasattr(grads, "weights") or not hasattr(grads, "biases"):
+        raise TypeError(
+            f"grads must be the Gradients that net.backprop(X, Y) returns; got {type(grads).__name__}"
+        )
+    for name, params, grad in (("weights", net.weights, grads.weights), ("biases", net.biases, grads.biases)):
+        shapes, got = [p.shape for p in params], [np.shape(g) for g in grad]
+        if shapes != got:
+            raise ValueError(
+                f"grads.{name} do not fit the network: got shapes {got}, expected {shapes} "
+                f"(were the gradients computed by another network?)"
+            )
+
+
 class Optimizer:
     """Base class: the learning rate, L2 decay, the bias switch and per-parameter state."""
 
@@ -39,6 +54,7 @@ class Optimizer:
 
     def step(self, net, grads) -> None:
         """Apply one update to every weight (and bias, unless ``update_biases=False``)."""
+        _check_grads(net, grads)
         self.iterations += 1
         decay = self._decay_rate()
         for l, (w, g) in enumerate(zip(net.weights, grads.weights)):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._validation import check_dtype
+from .._validation import check_dtype, check_positive_int
 from ..errors import DataFileError
 
 #: Files larger than this are refused unless ``max_bytes`` is raised (1 GiB).
@@ -44,6 +44,7 @@ _ARCHIVE_ERRORS = (
 
 
 def _check_size(path: Path, max_bytes: int) -> None:
+    max_bytes = check_positive_int(max_bytes, "max_bytes")
     size = path.stat().st_size  # FileNotFoundError for a missing file, as open() would raise
     if size > max_bytes:
         raise DataFileError(
@@ -315,7 +316,9 @@ def _check_targets(y: np.ndarray, n_samples: int, key: str, dtype, path: Path) -
         return y.astype(np.int64)
     if y.dtype.kind == "f":
         if not np.isfinite(y).all():
-            raise DataFileError(f"{path}: {key!r} contains NaN or infinity")
+            where = [int(i) for i in np.argwhere(~np.isfinite(y))[0]]
+            value = float(y[tuple(where)])
+            raise DataFileError(f"{path}: {key!r} contains NaN or infinity ({value!r} at {where}); remove it")
         return y.astype(dtype)
     raise DataFileError(f"{path}: {key!r} must hold numbers; got dtype {y.dtype}")
 

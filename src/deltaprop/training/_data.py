@@ -54,7 +54,7 @@ def check_inputs(X, n_in: int, name: str = "X") -> np.ndarray:
                 row, col = int(bad[0]) + start, int(bad[1])
                 raise ValueError(
                     f"{name} contains NaN or infinity (first at index ({row}, {col}): "
-                    f"{arr[row, col]!r}); remove or impute those values"
+                    f"{arr[row, col].item()!r}); remove or impute those values"
                 )
     return arr
 

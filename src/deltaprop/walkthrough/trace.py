@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .._validation import check_positive_float, check_positive_int, check_X, check_Y
+from .._validation import _as_numeric, check_positive_float, check_positive_int, check_X, check_Y
 from ..network import ForwardPass, Gradients, Network
 from ..optimizers import SGD
 
@@ -249,10 +249,10 @@ class Trace:
 
 def _as_batch(x, y, net: Network) -> tuple[np.ndarray, np.ndarray]:
     """``x``, ``y`` as ``(n_samples, n_0)``, ``(n_samples, n_L)``; one sample may be 1-D."""
-    x_arr = np.asarray(x)
+    x_arr = _as_numeric(x, "x")
     single = x_arr.ndim == 1
     X = check_X(x_arr.reshape(1, -1) if single else x_arr, net.sizes[0], net.dtype, name="x")
-    y_arr = np.asarray(y)
+    y_arr = _as_numeric(y, "y")
     if single:
         if y_arr.ndim == 0:
             y_arr = y_arr.reshape(1, 1)
