@@ -62,6 +62,7 @@ ALL_METHODS = ["deltaprop", "steps", "floor", "torch", "sklearn", "textbook"]
 TEXTBOOK_CONFIGS = {"A", "B"}
 
 # Targets of issue 6, as (label, config, dtype or None for each, check).
+PAUSE_S = 0.3  # between two timed methods (see time_cases)
 TARGET_FLOOR = {"A": 1.8, "B": 1.5, "C": 1.15}
 TARGET_TORCH_C = 0.85
 TARGET_TEXTBOOK_A = 6.0
@@ -202,6 +203,10 @@ def time_cases(cases: list[sm.Case], methods: list[str], rounds: int) -> dict:
         for r in range(rounds):
             rotated = names[r % len(names) :] + names[: r % len(names)]
             for method in rotated:
+                # A pause between methods: an idle OpenBLAS (NumPy's, SciPy's) or OpenMP
+                # (PyTorch's) thread pool spins for up to ~0.1 s before it sleeps, and would
+                # slow whichever method runs next on another pool.
+                time.sleep(PAUSE_S)
                 times.setdefault((case.name, method), []).append(sm.METHODS[method](case))
             done = ", ".join(f"{m} {times[(case.name, m)][-1]:.3g}s" for m in names)
             print(f"  {case.name} round {r + 1}/{rounds}: {done}", file=sys.stderr)

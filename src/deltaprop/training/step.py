@@ -29,7 +29,14 @@ the product that forms the gradient. BLAS's gemm computes C ← α·op(A)·op(B)
 
 with no gradient array written and read back. NumPy has no such call, so these two come
 from ``scipy.linalg.blas``; without SciPy the same update takes a product, a scaling and
-a subtraction per parameter. NumPy's arrays are row-major and BLAS is column-major: a
+a subtraction per parameter.
+
+When SciPy is used, *every* product of the step goes through it, not only the fused
+update. NumPy and SciPy each bring their own OpenBLAS with its own thread pool, and an
+idle OpenBLAS pool spins for a while before it sleeps: alternating the two within a step
+left each pool's threads spinning against the other's work, and on a 2-core machine one
+epoch of [784, 100, 10] took 25 × longer (measured; see bench/README.md). One library per
+step keeps one pool busy. NumPy's arrays are row-major and BLAS is column-major: a
 C-ordered (r, c) array is, untouched, a Fortran-ordered (c, r) array — its ``.T`` — so each
 call below is written on the transposes, which costs no copy (``overwrite_c`` writes into
 ``w`` itself).
@@ -195,12 +202,15 @@ class FastStep:
         buf = self._by_n.get(n) or self._buffers(n)
         o, delta = buf.o, buf.delta
         w, b = self.net._w, self.net._b  # re-read every step: the user may assign new arrays
-        matmul = np.matmul
+        matmul, gemm = np.matmul, self._gemm
 
         # Forward: net = o_prev · w + b, then o = σ(net) in the same array.
         o_prev = X
         for z, w_l, b_l, forward in zip(o, w, b, self._forward):
-            matmul(o_prev, w_l, out=z)
+            if gemm is not None:
+                gemm(1.0, w_l.T, o_prev.T, 0.0, z.T, 0, 0, 1)  # netᵀ = wᵀ o_prevᵀ
+            else:
+                matmul(o_prev, w_l, out=z)
             z += b_l
             forward(z, out=z)
             o_prev = z
@@ -233,7 +243,7 @@ class FastStep:
         alpha = -eta / n
         beta = 1.0 - eta * decay if decay else 1.0
         update_biases = opt.update_biases
-        gemm, gemv, ones = self._gemm, self._gemv, buf.ones
+        gemv, ones = self._gemv, buf.ones
         for l in range(len(w) - 1, -1, -1):
             d = delta[l]
             if l > 0:
@@ -261,7 +271,10 @@ class FastStep:
     def _backprop_delta(self, buf: _Buffers, w: list[np.ndarray], l: int) -> None:
         """δ of layer l from δ of layer l + 1: δ[l−1] = (δ[l] · w[l]ᵀ) ⊙ σ'(net[l−1])."""
         d_prev = buf.delta[l - 1]
-        np.matmul(buf.delta[l], w[l].T, out=d_prev)
+        if self._gemm is not None:
+            self._gemm(1.0, w[l].T, buf.delta[l].T, 0.0, d_prev.T, 1, 0, 1)  # δ[l−1]ᵀ = w[l] δ[l]ᵀ
+        else:
+            np.matmul(buf.delta[l], w[l].T, out=d_prev)
         prime = self._hidden_prime[l - 1]
         if prime is not None:
             d_prev *= prime(buf.o[l - 1], out=buf.prime[l - 1])
@@ -279,8 +292,11 @@ class FastStep:
         scale = 1.0 / X.shape[0]
         for l in range(L):
             o_prev = o[l - 1] if l > 0 else X
-            np.matmul(o_prev.T, delta[l], out=grad_w[l])
-            grad_w[l] *= scale
+            if self._gemm is not None:
+                self._gemm(scale, delta[l].T, o_prev.T, 0.0, grad_w[l].T, 0, 1, 1)  # (1/n) δᵀ o_prev
+            else:
+                np.matmul(o_prev.T, delta[l], out=grad_w[l])
+                grad_w[l] *= scale
             np.add.reduce(delta[l], axis=0, out=grad_b[l])
             grad_b[l] *= scale
         grads = Gradients(grad_w, grad_b, delta, cost, o[-1])
