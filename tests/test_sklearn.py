@@ -165,6 +165,18 @@ def test_warm_start_continues_from_the_fitted_network():
     assert len(cold.loss_curve_) == 5
 
 
+def test_warm_start_fit_uses_the_current_hyperparameters():
+    clf = DeltapropClassifier(**{**SMALL, "epochs": 2}, warm_start=True).fit(IRIS_X, IRIS_Y)
+    clf.set_params(learning_rate=0.5)
+    clf.fit(IRIS_X, IRIS_Y)
+    assert clf.optimizer_.learning_rate == 0.5
+    kept = [w.copy() for w in clf.network_.weights]
+    clf.set_params(learning_rate=0.0)
+    with pytest.raises(ValueError, match="learning_rate must be a finite number > 0; got 0.0"):
+        clf.fit(IRIS_X, IRIS_Y)
+    assert all(np.array_equal(a, b) for a, b in zip(kept, clf.network_.weights))
+
+
 def test_optimizer_object_is_copied_not_changed():
     optimizer = dp.SGD(0.05, momentum=0.5)
     clf = DeltapropClassifier(**{**SMALL, "optimizer": optimizer}).fit(IRIS_X, IRIS_Y)

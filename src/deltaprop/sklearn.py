@@ -204,6 +204,13 @@ class _DeltapropEstimator(BaseEstimator):
         self.history_ = {}
         self._epochs_done = 0
 
+    def _renew_optimizer(self) -> None:
+        """A warm-started ``fit`` keeps the weights but builds its optimizer from the current
+        parameters (checked here), as scikit-learn's MLP does; only ``partial_fit`` carries
+        the optimizer's state (velocities, moments) from one call to the next."""
+        self._batch_size(1)
+        self.optimizer_ = self._new_optimizer()
+
     def _train(self, X: np.ndarray, targets: np.ndarray, epochs: int, allow_early_stopping: bool):
         """Run ``epochs`` epochs of ``deltaprop.training.fit`` on the fitted network."""
         from .training import EarlyStopping, fit  # the loop sits beside this layer
@@ -332,6 +339,8 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                     f"{type(self).__name__} needs at least 2 classes to learn; got 1 class: {classes[0]!r}"
                 )
             self._reset(X, len(classes), classes)
+        else:
+            self._renew_optimizer()
         return self._train(X, self._encode(y), epochs, allow_early_stopping=True)
 
     def partial_fit(self, X, y, classes=None):
@@ -422,6 +431,8 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
             raise ValueError(
                 f"y has {Y.shape[1]} outputs but the warm-started network has {self.network_.sizes[-1]}"
             )
+        else:
+            self._renew_optimizer()
         return self._train(X, Y, epochs, allow_early_stopping=True)
 
     def partial_fit(self, X, y):
