@@ -181,6 +181,8 @@ def child_memory(method: str, config: str, dtype_name: str, args) -> None:
 def measure_memory(method: str, config: str, dtype_name: str, args) -> dict | None:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child-memory", method, config, dtype_name]
     cmd += ["--c-steps", str(args.c_steps), "--textbook-samples", str(args.textbook_samples)]
+    if args.threads:
+        cmd += ["--threads", str(args.threads)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         print(f"  memory child {method} {config} {dtype_name} failed: {proc.stderr[-500:]}", file=sys.stderr)
@@ -295,7 +297,7 @@ def report(cases, methods, times, predict, memory, peaks, header, args) -> str:
 def _targets(cases, med, predict, memory) -> list[str]:
     rows = []
 
-    def row(label, value, ok, fmt="{:.2f}"):
+    def row(label, value, ok, fmt="{:.3f}"):
         rows.append(f"| {label} | {fmt.format(value)} | {'yes' if ok else '**no**'} |")
 
     names = [c.name for c in cases]
@@ -362,6 +364,11 @@ def main(argv=None) -> int:
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory child processes")
     parser.add_argument("--no-predict", action="store_true", help="skip the predict timing")
     parser.add_argument("--quick", action="store_true", help="smoke run: 2 rounds, small subsets")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="BLAS and PyTorch threads for every method (default: as the environment sets them)",
+    )
     parser.add_argument("--out", help="also write the markdown table to this file")
     parser.add_argument(
         "--child-memory", nargs=3, metavar=("METHOD", "CONFIG", "DTYPE"), help=argparse.SUPPRESS
@@ -371,6 +378,11 @@ def main(argv=None) -> int:
         args.rounds = min(args.rounds, 2)
         args.c_steps = min(args.c_steps, 8)
         args.textbook_samples = min(args.textbook_samples, 200)
+    if args.threads:
+        # One limit for every BLAS in the process (NumPy's, SciPy's) and for PyTorch (case.threads).
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.threads)
     if args.child_memory:
         child_memory(*args.child_memory, args)
         return 0

@@ -224,8 +224,9 @@ class FastStep:
             cost = self._cost.value(a, Y)
         else:
             np.subtract(a, Y, out=d)
-            # Quadratic.value's expression, on the a − y already in hand.
-            cost = float(0.5 * np.vdot(d, d) / n) if self._quadratic else self._cost.value(a, Y)
+            # Quadratic.value's C = ½ Σ (a − y)² / n on the a − y already in hand (in Python
+            # floats: arithmetic on NumPy scalars costs ~0.1 µs an operation).
+            cost = float(np.vdot(d, d)) * 0.5 / n if self._quadratic else self._cost.value(a, Y)
             if rule == "quadratic":
                 d *= self._acts[-1].prime(a, out=buf.prime[-1])
 
