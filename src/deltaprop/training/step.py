@@ -244,12 +244,20 @@ class FastStep:
         alpha = -eta / n
         beta = 1.0 - eta * decay if decay else 1.0
         update_biases = opt.update_biases
-        gemv, ones = self._gemv, buf.ones
+        gemv, ones, hidden_prime, prime_buf = self._gemv, buf.ones, self._hidden_prime, buf.prime
         for l in range(len(w) - 1, -1, -1):
             d = delta[l]
             if l > 0:
-                o_prev = o[l - 1]
-                self._backprop_delta(buf, w, l)
+                # δ[l−1] = (δ[l] · w[l]ᵀ) ⊙ σ'(net[l−1]), from w[l] before its update below
+                # (_backprop_delta, inlined: this loop runs thousands of times a second).
+                o_prev, d_prev = o[l - 1], delta[l - 1]
+                if gemm is not None:
+                    gemm(1.0, w[l].T, d.T, 0.0, d_prev.T, 1, 0, 1)
+                else:
+                    matmul(d, w[l].T, out=d_prev)
+                prime = hidden_prime[l - 1]
+                if prime is not None:
+                    d_prev *= prime(o_prev, out=prime_buf[l - 1])
             else:
                 o_prev = X
             if gemm is not None:
