@@ -19,11 +19,13 @@ from cli_helpers import assert_one_line_error, cli_env, same_weights
 
 import deltaprop as dp
 
-# ~1,300 updates per epoch: long enough to be hit mid-epoch, short enough for the suite.
+# ~1,300 updates per epoch (under 0.1 s with the fast step), and enough epochs that the
+# signal, sent a moment after the first checkpoint, always lands mid-run.
+EPOCHS = 40
 RUN = [
     "train",
     "--epochs",
-    "6",
+    str(EPOCHS),
     "--batch-size",
     "1",
     "--seed",
@@ -33,7 +35,7 @@ RUN = [
     "--lr",
     "0.002",
     "--schedule",
-    "step:0.5:2",
+    "step:0.5:10",
     "--no-plots",
 ]
 CHECKPOINT_WAIT = 60.0
@@ -85,7 +87,7 @@ def test_ctrl_c_checkpoints_exits_130_and_resume_is_bit_identical(cli, tmp_path)
     assert "Traceback" not in err
     assert "deltaprop resume runs/a" in err and "checkpoint saved" in err
     _, _, state = dp.files.load_checkpoint(run_dir / "checkpoint.safetensors")
-    assert 1 <= state["epoch"] < 6 and state["seed"] == 7 and not state["finished"]
+    assert 1 <= state["epoch"] < EPOCHS and state["seed"] == 7 and not state["finished"]
     assert state["batch"] > 0  # stopped between two mini-batches, not at an epoch's end
     assert len(state["history"]["epoch"]) == state["epoch"]
     assert not (run_dir / "model.safetensors").exists()
@@ -97,7 +99,7 @@ def test_ctrl_c_checkpoints_exits_130_and_resume_is_bit_identical(cli, tmp_path)
     assert same_weights(run_dir / "model.safetensors", whole_dir / "model.safetensors")
     history = json.loads((run_dir / "history.json").read_text())
     whole = json.loads((whole_dir / "history.json").read_text())
-    assert history["epoch"] == whole["epoch"] == list(range(6))
+    assert history["epoch"] == whole["epoch"] == list(range(EPOCHS))
     assert history["history"]["lr"] == whole["history"]["lr"]
     assert history["history"]["val_loss"] == whole["history"]["val_loss"]  # same weights at each epoch end
 
@@ -113,7 +115,7 @@ def test_sigkill_leaves_a_complete_checkpoint_and_resume_is_bit_identical(cli, t
     assert proc.returncode == -signal.SIGKILL
     leftovers = [p.name for p in run_dir.iterdir() if p.name.startswith(".")]
     _, _, state = dp.files.load_checkpoint(run_dir / "checkpoint.safetensors")  # complete and readable
-    assert state["batch"] == 0 and 1 <= state["epoch"] < 6, (state["epoch"], state["batch"], leftovers)
+    assert state["batch"] == 0 and 1 <= state["epoch"] < EPOCHS, (state["epoch"], state["batch"], leftovers)
     whole_dir = finish(reference, tmp_path)
     resumed = cli("resume", "runs/k", "--quiet", "--no-plots")
     assert resumed.returncode == 0, resumed.stderr
