@@ -33,7 +33,6 @@ import math
 import numbers
 import os
 import struct
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -41,6 +40,7 @@ import numpy as np
 import safetensors.numpy
 
 from . import __version__, activations, costs, optimizers
+from ._atomic import atomic_write
 from .errors import ModelFileError
 from .network import Network
 
@@ -231,47 +231,12 @@ def _write_chunks(fh, data: bytes) -> None:
 
 
 def _atomic_write(path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` so that readers see the old file or the new, never a mix.
-
-    The bytes go to a temporary file in the same folder (so ``os.replace`` is a rename on
-    one file system), are flushed and fsync'd, then renamed over ``path``. On any failure
-    the temporary file is removed and ``path`` is untouched.
-    """
+    """Write ``data`` to ``path`` atomically (see :mod:`deltaprop._atomic`), naming the path
+    in the error when it is a folder or its folder does not exist."""
     path = Path(os.fspath(path))
-    folder = path.parent
     if path.is_dir():
         raise IsADirectoryError(f"{path} is a folder; give a file path such as {path / 'model.safetensors'}")
-    if not folder.is_dir():
-        raise FileNotFoundError(f"cannot write {path}: the folder {folder} does not exist; create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            _write_chunks(fh, data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_folder(folder)
-    return path
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the OS allows opening a folder (POSIX)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    return atomic_write(path, lambda fh: _write_chunks(fh, data))
 
 
 # --- reading -----------------------------------------------------------------------------

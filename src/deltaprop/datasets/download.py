@@ -11,11 +11,9 @@ Nothing here prints. Progress goes to an optional callable ``progress(bytes_done
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import http.client
 import os
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._atomic import atomic_write
 from ..errors import DownloadError
 
 Progress = Callable[[int, "int | None"], None]
@@ -151,55 +150,34 @@ def _content_length(response) -> int | None:
 
 
 def _stream_to_file(response, remote: RemoteFile, dest: Path, report) -> Path:
+    """Stream the response into ``dest/remote.name`` atomically, checking size and SHA-256
+    before the file takes its name: a short, long or mismatched transfer leaves nothing."""
     announced = _content_length(response)
     if remote.size is not None and announced is not None and announced != remote.size:
         raise _AttemptFailed(f"the server announces {announced:,} bytes, but the file has {remote.size:,}")
     expected = remote.size if remote.size is not None else announced
-    fd, tmp_name = tempfile.mkstemp(dir=dest, prefix=f".{remote.name}.", suffix=".part")
-    try:
+
+    def copy_verified(out) -> None:
         digest = hashlib.sha256()
         received = 0
-        with os.fdopen(fd, "wb") as tmp:
-            while True:
-                try:
-                    chunk = response.read(_CHUNK)
-                except http.client.IncompleteRead as err:
-                    received += len(err.partial)
-                    chunk = b""
-                if not chunk:
-                    break
-                received += len(chunk)
-                if expected is not None and received > expected:
-                    raise _AttemptFailed(f"the server sent more than the {expected:,} bytes expected")
-                digest.update(chunk)
-                tmp.write(chunk)
-                report(received)
-            if expected is not None and received < expected:
-                raise _AttemptFailed(f"truncated transfer: got {received:,} of {expected:,} bytes")
-            got = digest.hexdigest()
-            if got != remote.sha256.lower():
-                raise _AttemptFailed(f"checksum mismatch: expected SHA-256 {remote.sha256}, got {got}")
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        target = dest / remote.name
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_dir(dest)
-    return target
+        while True:
+            try:
+                chunk = response.read(_CHUNK)
+            except http.client.IncompleteRead as err:
+                received += len(err.partial)
+                chunk = b""
+            if not chunk:
+                break
+            received += len(chunk)
+            if expected is not None and received > expected:
+                raise _AttemptFailed(f"the server sent more than the {expected:,} bytes expected")
+            digest.update(chunk)
+            out.write(chunk)
+            report(received)
+        if expected is not None and received < expected:
+            raise _AttemptFailed(f"truncated transfer: got {received:,} of {expected:,} bytes")
+        got = digest.hexdigest()
+        if got != remote.sha256.lower():
+            raise _AttemptFailed(f"checksum mismatch: expected SHA-256 {remote.sha256}, got {got}")
 
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable (POSIX); a no-op where folders cannot be opened (Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    return atomic_write(dest / remote.name, copy_verified)

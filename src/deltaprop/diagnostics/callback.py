@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .._atomic import atomic_write
 from ..training.callback import Callback
-from ._atomic import atomic_write
 from .checks import (
     Finding,
     check_chance_level,
@@ -130,7 +130,9 @@ class Diagnostics(Callback):
 def write_findings(findings: list[Finding], path) -> Path:
     """Store ``findings`` as JSON at ``path`` (atomically)."""
     data = {"format": FORMAT, "version": VERSION, "findings": [f.to_dict() for f in findings]}
-    return atomic_write(path, lambda fh: json.dump(data, fh, indent=1, ensure_ascii=False), binary=False)
+    return atomic_write(
+        path, lambda fh: json.dump(data, fh, indent=1, ensure_ascii=False), binary=False, parents=True
+    )
 
 
 def read_findings(path) -> list[Finding]:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .._atomic import atomic_write
 from ..training.callback import Callback
-from ._atomic import atomic_write
 
 PERCENTILES = (5, 25, 50, 75, 95)
 SATURATION_NET = 5.0  # |net| beyond which a logistic or tanh neuron counts as saturated
@@ -187,7 +187,7 @@ class GradientStats(Callback):
     def to_json(self, path) -> Path:
         """Write the records to ``path`` (atomically: a temporary file, then a rename)."""
         data = self.to_dict()
-        return atomic_write(path, lambda fh: json.dump(data, fh, indent=1), binary=False)
+        return atomic_write(path, lambda fh: json.dump(data, fh, indent=1), binary=False, parents=True)
 
     @classmethod
     def from_dict(cls, data: dict) -> GradientStats:

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..diagnostics._atomic import atomic_write
+from .._atomic import atomic_write
 
 FORMATS = ("png", "svg")
 DPI = 100
@@ -47,7 +47,7 @@ def save_figure(fig: Figure, path) -> Path:
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"path must end in .png or .svg; got {str(path)!r}")
-    return atomic_write(path, lambda fh: fig.savefig(fh, format=fmt, dpi=DPI))
+    return atomic_write(path, lambda fh: fig.savefig(fh, format=fmt, dpi=DPI), parents=True)
 
 
 def render_rgb(fig: Figure) -> np.ndarray:

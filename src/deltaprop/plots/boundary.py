@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from PIL import Image
 
-from ..diagnostics._atomic import atomic_write
+from .._atomic import atomic_write
 from ..training.callback import Callback
 from ._figure import axes_or_new, render_rgb
 
@@ -138,4 +138,5 @@ def animate_decision_boundary(snapshots, X, y, path, fps: float = 4.0, resolutio
         lambda fh: images[0].save(
             fh, format="GIF", save_all=True, append_images=images[1:], duration=duration, loop=0
         ),
+        parents=True,
     )

@@ -20,8 +20,8 @@ import io
 import json
 import math
 import os
-import tempfile
-from pathlib import Path
+
+from .._atomic import write_text
 
 FORMAT = "deltaprop-history"
 FORMAT_VERSION = 1
@@ -33,31 +33,6 @@ KNOWN_KEYS = ("loss", "accuracy", "val_loss", "val_accuracy", "lr", "time")
 def _sort_keys(keys) -> list[str]:
     known = [k for k in KNOWN_KEYS if k in keys]
     return known + sorted(k for k in keys if k not in KNOWN_KEYS)
-
-
-def _file_mode() -> int:
-    """The permissions ``open(path, "w")`` would give a new file: 0o666 less the umask."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _write_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then ``os.replace``."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        os.chmod(tmp, _file_mode())  # mkstemp makes it 0o600; a history is an ordinary file
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _finite_or_none(value):
@@ -174,7 +149,7 @@ class History:
 
     def to_json(self, path: str | os.PathLike) -> None:
         """Write everything (table, params, why it stopped) as JSON, atomically."""
-        _write_atomic(path, json.dumps(self.to_dict(), indent=1, allow_nan=False) + "\n")
+        write_text(path, json.dumps(self.to_dict(), indent=1, allow_nan=False) + "\n")
 
     @classmethod
     def from_json(cls, path: str | os.PathLike) -> History:
@@ -192,7 +167,7 @@ class History:
         writer.writerow(["epoch", *keys])
         for row, epoch in enumerate(self.epoch):
             writer.writerow([epoch, *(repr(self.history[k][row]) for k in keys)])
-        _write_atomic(path, buf.getvalue())
+        write_text(path, buf.getvalue())
 
     @classmethod
     def from_csv(cls, path: str | os.PathLike) -> History:
