@@ -49,8 +49,6 @@ def load_digits(split: str = "all", *, dtype=np.float64) -> tuple[np.ndarray, np
     from sklearn.model_selection import train_test_split
 
     index = np.arange(len(y))
-    train, test = train_test_split(
-        index, test_size=DIGITS_N_TEST, stratify=y, random_state=DIGITS_SPLIT_SEED
-    )
+    train, test = train_test_split(index, test_size=DIGITS_N_TEST, stratify=y, random_state=DIGITS_SPLIT_SEED)
     chosen = np.sort(train if split == "train" else test)
     return X[chosen], y[chosen]
