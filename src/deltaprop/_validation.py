@@ -42,17 +42,32 @@ def _as_numeric(array, name: str) -> np.ndarray:
     return arr
 
 
+# Rows checked for NaN/inf at a time, so the check never allocates a mask the size of X.
+FINITE_CHECK_ROWS = 8192
+
+
 def _check_finite(arr: np.ndarray, name: str) -> None:
-    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
-        bad = np.argwhere(~np.isfinite(arr))[0]
-        raise ValueError(
-            f"{name} contains NaN or infinity (first at index {tuple(int(i) for i in bad)}: "
-            f"{arr[tuple(bad)].item()!r}); remove or impute those values"
-        )
+    """Refuse NaN and ±inf, naming the first one's index and value."""
+    if arr.dtype.kind != "f":
+        return
+    for start in range(0, max(arr.shape[0], 1), FINITE_CHECK_ROWS):
+        chunk = arr[start : start + FINITE_CHECK_ROWS] if arr.ndim else arr
+        if not np.isfinite(chunk).all():
+            bad = np.argwhere(~np.isfinite(chunk))[0]
+            index = tuple(int(i) for i in bad)
+            if arr.ndim:
+                index = (index[0] + start, *index[1:])
+            raise ValueError(
+                f"{name} contains NaN or infinity (first at index {index}: "
+                f"{arr[index].item()!r}); remove or impute those values"
+            )
 
 
-def check_X(X, n_in: int, dtype: np.dtype, name: str = "X") -> np.ndarray:
-    """``X`` as a finite ``(n_samples, n_in)`` array of ``dtype``; a copy only where needed."""
+def check_features(X, n_in: int, name: str = "X") -> np.ndarray:
+    """``X`` as a finite ``(n_samples, n_in)`` array of numbers in its own dtype: no copy.
+
+    The training loop casts it mini-batch by mini-batch; :func:`check_X` converts it whole.
+    """
     arr = _as_numeric(X, name)
     if arr.ndim != 2:
         hint = (
@@ -73,9 +88,13 @@ def check_X(X, n_in: int, dtype: np.dtype, name: str = "X") -> np.ndarray:
             f"{name} has {arr.shape[1]} features per sample, but the network expects "
             f"{n_in} (its input layer size); got shape {arr.shape}"
         )
-    arr = np.asarray(arr, dtype=dtype)
     _check_finite(arr, name)
     return arr
+
+
+def check_X(X, n_in: int, dtype: np.dtype, name: str = "X") -> np.ndarray:
+    """``X`` as a finite ``(n_samples, n_in)`` array of ``dtype``; a copy only where needed."""
+    return np.asarray(check_features(X, n_in, name), dtype=dtype)
 
 
 def check_Y(Y, n_out: int, n_samples: int, dtype: np.dtype, name: str = "Y") -> np.ndarray:

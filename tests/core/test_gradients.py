@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from core_cases import PAIRS, random_batch
 
 import deltaprop as dp
-from conftest import PAIRS, random_batch
 from deltaprop import reference
 
 

@@ -1,8 +1,9 @@
 """Training data at the boundary: checked once, never copied whole, gathered batch by batch.
 
-``check_inputs`` validates X without converting it: a float32 X stays float32 for a float64
-network and is cast one mini-batch at a time. ``check_targets`` reads Y as integer class
-labels, one-hot rows, 0/1 labels of a single-output net, or real regression targets.
+X is validated by the core's ``check_features``, which does not convert it: a float32 X
+stays float32 for a float64 network and is cast one mini-batch at a time.
+``check_targets`` reads Y as integer class labels, one-hot rows, 0/1 labels of a
+single-output net, or real regression targets.
 ``Gatherer`` copies the rows of a mini-batch, by index, into preallocated C-contiguous
 buffers of the network's dtype, which the training step then reads.
 """
@@ -15,48 +16,11 @@ import numpy as np
 
 from .._validation import _as_numeric, _check_finite, check_labels
 
-# Rows checked for NaN/inf at a time, so the check never allocates a mask the size of X.
-FINITE_CHECK_ROWS = 8192
 # Dense one-hot targets are built once when they hold at most this many numbers (64 MB in
 # float64); beyond that they are built per mini-batch.
 ONE_HOT_ONCE_LIMIT = 1 << 23
 
 CLASSES, BINARY, REGRESSION = "classes", "binary", "regression"
-
-
-def check_inputs(X, n_in: int, name: str = "X") -> np.ndarray:
-    """``X`` as a finite 2-D ``(n_samples, n_in)`` array of numbers, in its own dtype (no copy)."""
-    arr = _as_numeric(X, name)
-    if arr.ndim != 2:
-        hint = (
-            f" Reshape a single sample with {name}.reshape(1, -1)."
-            if arr.ndim == 1
-            else " Flatten each sample, e.g. X.reshape(len(X), -1)."
-            if arr.ndim > 2
-            else ""
-        )
-        raise ValueError(
-            f"{name} must be a 2-D array of shape (n_samples, {n_in}); got a {arr.ndim}-D "
-            f"array of shape {arr.shape}.{hint}"
-        )
-    if arr.shape[0] == 0:
-        raise ValueError(f"{name} is empty: got shape {arr.shape}; need at least one sample")
-    if arr.shape[1] != n_in:
-        raise ValueError(
-            f"{name} has {arr.shape[1]} features per sample, but the network expects "
-            f"{n_in} (its input layer size); got shape {arr.shape}"
-        )
-    if arr.dtype.kind == "f":
-        for start in range(0, arr.shape[0], FINITE_CHECK_ROWS):
-            chunk = arr[start : start + FINITE_CHECK_ROWS]
-            if not np.isfinite(chunk).all():
-                bad = np.argwhere(~np.isfinite(chunk))[0]
-                row, col = int(bad[0]) + start, int(bad[1])
-                raise ValueError(
-                    f"{name} contains NaN or infinity (first at index ({row}, {col}): "
-                    f"{arr[row, col].item()!r}); remove or impute those values"
-                )
-    return arr
 
 
 @dataclass

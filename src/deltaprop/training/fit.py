@@ -20,9 +20,9 @@ import time
 import numpy as np
 
 from .. import optimizers as _optimizers
-from .._validation import check_positive_float, check_positive_int
+from .._validation import check_features, check_positive_float, check_positive_int
 from ..errors import DivergenceError
-from ._data import BINARY, Gatherer, Targets, check_inputs, check_targets
+from ._data import BINARY, Gatherer, Targets, check_targets
 from .callback import Callback
 from .callbacks import ProgressLogger, TerminateOnNaN
 from .history import History
@@ -136,7 +136,7 @@ def _check_validation_data(net, validation_data):
             f"validation_data must be a pair (X_val, Y_val); got {type(validation_data).__name__}"
             + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
         )
-    X_val = check_inputs(validation_data[0], net.sizes[0], name="validation_data[0] (X_val)")
+    X_val = check_features(validation_data[0], net.sizes[0], name="validation_data[0] (X_val)")
     targets = check_targets(
         validation_data[1], net.sizes[-1], X_val.shape[0], name="validation_data[1] (Y_val)"
     )
@@ -262,7 +262,7 @@ def fit(
     """
     # --- everything is checked before anything changes ------------------------------------
     epochs = check_positive_int(epochs, "epochs", allow_zero=True)
-    X = check_inputs(X, net.sizes[0])
+    X = check_features(X, net.sizes[0])
     targets = check_targets(Y, net.sizes[-1], X.shape[0])
     if isinstance(validation_split, bool) or not isinstance(validation_split, numbers.Real):
         raise TypeError(f"validation_split must be a number in [0, 1); got {validation_split!r}")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_positive_int
-from ._data import Gatherer, Targets, check_inputs, check_targets, count_correct, iter_chunks
+from .._validation import check_features, check_positive_int
+from ._data import Gatherer, Targets, check_targets, count_correct, iter_chunks
 
 # Rows per forward pass when evaluating: large enough for fast matrix products, small
 # enough that the layer outputs of a chunk stay in cache-friendly tens of megabytes.
@@ -69,7 +69,7 @@ def evaluate(net, X, Y, batch_size: int | None = None) -> dict:
         predicted right: argmax of a, or a > 0.5 for a single output) for classification.
     """
     chunk = EVAL_CHUNK if batch_size is None else check_positive_int(batch_size, "batch_size")
-    X = check_inputs(X, net.sizes[0])
+    X = check_features(X, net.sizes[0])
     targets = check_targets(Y, net.sizes[-1], X.shape[0])
     return Evaluator(net, X, targets, chunk=chunk)()
 

@@ -1,4 +1,5 @@
-"""Helpers for the core tests: random networks and batches of every sensible kind."""
+"""Cases for the core tests (a plain module, not conftest.py, so its name cannot clash with
+another folder's conftest): random networks and batches of every sensible kind."""
 
 import numpy as np
 
