@@ -3,7 +3,7 @@
     python bench/speed.py                       # every config, dtype and method, 5 rounds
     python bench/speed.py --quick               # a smoke run: 2 rounds, small subsets
     python bench/speed.py --configs A --dtypes float64 --methods deltaprop,floor --rounds 7
-    python bench/speed.py --out docs/readme/speed.md
+    python bench/speed.py --out bench/results/speed.md   # then paste it into the README
 
 One training epoch over 60,000 MNIST-shaped samples (the real MNIST from
 ``$DELTAPROP_DATA/mnist`` when present), logistic units, quadratic cost, plain SGD, for
