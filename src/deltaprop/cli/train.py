@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
+from ..diagnostics import Diagnostics, Finding, GradientStats
 from . import config as cfg
 from . import rundir
 from .data import RunData, data_table, load_run_data
@@ -229,27 +230,16 @@ def early_stopping_callback(config: dict):
     return ResumableEarlyStopping(monitor="val_loss", patience=patience)
 
 
-def diagnostics_callbacks(
-    console: Console, quiet: bool, earlier: Path | None = None, before: int = 0
-) -> list:
-    """``GradientStats`` and ``Diagnostics`` when that module exists (it is optional).
+def diagnostics_callbacks(earlier: Path | None = None, before: int = 0) -> tuple[GradientStats, Diagnostics]:
+    """The gradient statistics and the live diagnostics every run records.
 
     ``earlier``, a resumed run's ``gradients.json``, supplies the records of the epochs
     before ``before``, so the file ends up covering the whole run.
     """
-    try:
-        from ..diagnostics import Diagnostics, GradientStats
-    except ImportError:
-        return []
-    try:
-        stats = GradientStats()
-        if earlier is not None and earlier.is_file():
-            stats.records = [r for r in GradientStats.from_json(earlier).records if r["epoch"] < before]
-        return [stats, Diagnostics(stats=stats)]
-    except Exception as err:  # noqa: BLE001 - an optional extra must not stop training
-        if not quiet:
-            console.print(f"note: diagnostics unavailable ({err})", highlight=False)
-        return []
+    stats = GradientStats()
+    if earlier is not None and earlier.is_file():
+        stats.records = [r for r in GradientStats.from_json(earlier).records if r["epoch"] < before]
+    return stats, Diagnostics(stats=stats)
 
 
 def execute(
@@ -297,8 +287,8 @@ def execute(
     callbacks = [cb for cb in (schedule_callback(config), early_stopping_callback(config)) if cb is not None]
     resuming = bool(initial_epoch or initial_batch)
     earlier = run_dir / rundir.GRADIENTS if resuming else None
-    diagnostics = diagnostics_callbacks(console, quiet, earlier, initial_epoch)
-    callbacks.extend(diagnostics)
+    stats, diagnostics = diagnostics_callbacks(earlier, initial_epoch)
+    callbacks.extend([stats, diagnostics])
     progress = None
     if not quiet:
         progress = make_progress(console, epochs, initial_epoch, initial_batch)
@@ -343,7 +333,7 @@ def execute(
     _write_history(run_dir, history)
     if flag.requested and fit_run.next_epoch < epochs and (fit_run.interrupted or not history.stopped_reason):
         save_checkpoint(fit_run)
-        _write_diagnostics(run_dir, diagnostics, console, quiet=True)
+        _write_diagnostics(run_dir, stats, diagnostics)
         print(
             f"deltaprop: interrupted at epoch {fit_run.next_epoch + 1}, batch {fit_run.next_batch}; "
             f"checkpoint saved in {run_dir}. Continue with: deltaprop resume {run_dir}",
@@ -351,7 +341,7 @@ def execute(
         )
         return 130
     files.save(net, run_dir / rundir.MODEL)
-    findings = _write_diagnostics(run_dir, diagnostics, console, quiet)
+    findings = _write_diagnostics(run_dir, stats, diagnostics)
     test = None if data.X_test is None else _evaluate(net, data.X_test, data.y_test)
     if plots:
         _plots(run_dir, console, quiet)
@@ -367,36 +357,17 @@ def _write_history(run_dir: Path, history) -> None:
     history.to_csv(run_dir / rundir.HISTORY_CSV)
 
 
-def _write_diagnostics(run_dir: Path, callbacks: list, console: Console, quiet: bool) -> list[str]:
-    findings: list[str] = []
-    for cb in callbacks:
-        name = type(cb).__name__
-        try:
-            if name == "GradientStats" and hasattr(cb, "to_json"):
-                cb.to_json(run_dir / rundir.GRADIENTS)
-            elif hasattr(cb, "findings"):
-                findings = [_finding_text(f) for f in cb.findings]
-                if hasattr(cb, "to_json"):
-                    cb.to_json(run_dir / rundir.DIAGNOSTICS)
-                else:
-                    import json
-
-                    (run_dir / rundir.DIAGNOSTICS).write_text(
-                        json.dumps({"findings": findings}, indent=1) + "\n"
-                    )
-        except Exception as err:  # noqa: BLE001 - an optional extra must not lose the run
-            if not quiet:
-                console.print(f"note: could not write {name} results ({err})", highlight=False)
-    return findings
+def _write_diagnostics(run_dir: Path, stats: GradientStats, diagnostics: Diagnostics) -> list[str]:
+    """Write ``gradients.json`` and ``diagnostics.json``; the findings in plain words."""
+    stats.to_json(run_dir / rundir.GRADIENTS)
+    diagnostics.to_json(run_dir / rundir.DIAGNOSTICS)
+    return [_finding_text(f) for f in diagnostics.findings]
 
 
-def _finding_text(finding) -> str:
+def _finding_text(finding: Finding) -> str:
     """A diagnostics finding in plain words: ``warning: what was seen. Try: what to do``."""
-    message = getattr(finding, "message", None)
-    if message is None:
-        return str(finding)
-    severity, fix = getattr(finding, "severity", "note"), getattr(finding, "fix", "")
-    return f"{severity}: {message}" + (f" Try: {fix.rstrip('.')}." if fix else "")
+    fix = finding.fix.rstrip(".")
+    return f"{finding.severity}: {finding.message}" + (f" Try: {fix}." if fix else "")
 
 
 def _evaluate(net, X, y) -> dict:
@@ -406,12 +377,8 @@ def _evaluate(net, X, y) -> dict:
 
 
 def _plots(run_dir: Path, console: Console, quiet: bool) -> None:
-    try:
-        from ..plots import plot_run
-    except ImportError:
-        if not quiet:
-            console.print("note: plots skipped (deltaprop.plots is not available)", highlight=False)
-        return
+    from ..plots import plot_run
+
     try:
         plot_run(run_dir)
     except Exception as err:  # noqa: BLE001 - plots are a bonus; the run is saved

@@ -106,11 +106,8 @@ def load_run_data(run: RunFiles, split: str = "test"):
     if name is None and path is None:
         run.missing["data"] = f"{CONFIG_FILE} names no data set ([data] name or path)"
         return None
-    try:
-        from .. import datasets
-    except ImportError as err:
-        run.missing["data"] = f"deltaprop.datasets cannot be imported ({err})"
-        return None
+    from .. import datasets
+
     try:
         if name is not None:
             kwargs = {}
