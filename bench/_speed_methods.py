@@ -8,7 +8,6 @@ everything one epoch of training does is.
 
 from __future__ import annotations
 
-import gzip
 import os
 import time
 from dataclasses import dataclass
@@ -34,26 +33,21 @@ class Data:
     source: str
 
 
-def _read_idx(path: Path, offset: int) -> np.ndarray:
-    with gzip.open(path, "rb") as fh:
-        return np.frombuffer(fh.read(), dtype=np.uint8, offset=offset)
-
-
 def load_data(dtype) -> Data:
     """The real MNIST from ``$DELTAPROP_DATA/mnist`` when present, else random data of its shape."""
     root = os.environ.get("DELTAPROP_DATA")
     folder = Path(root) / "mnist" if root else None
     if folder is not None and (folder / "train-images-idx3-ubyte.gz").exists():
-        X = _read_idx(folder / "train-images-idx3-ubyte.gz", 16).reshape(-1, 784)
-        labels = _read_idx(folder / "train-labels-idx1-ubyte.gz", 8).astype(np.int64)
-        X_test = _read_idx(folder / "t10k-images-idx3-ubyte.gz", 16).reshape(-1, 784)
-        source = f"MNIST from {folder}"
-    else:
-        rng = np.random.default_rng(0)
-        X = rng.integers(0, 256, size=(N_EPOCH, 784), dtype=np.uint8)
-        labels = rng.integers(0, N_CLASSES, size=N_EPOCH)
-        X_test = rng.integers(0, 256, size=(10_000, 784), dtype=np.uint8)
-        source = "random data of MNIST's shape ($DELTAPROP_DATA/mnist not found)"
+        X, labels = dp.datasets.load_mnist("train", data_dir=root, download=False, dtype=dtype)
+        X_test, _ = dp.datasets.load_mnist("test", data_dir=root, download=False, dtype=dtype)
+        Y = np.zeros((len(labels), N_CLASSES), dtype=dtype)
+        Y[np.arange(len(labels)), labels] = 1.0
+        return Data(X, labels, Y, X_test, f"MNIST from {folder}")
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, size=(N_EPOCH, 784), dtype=np.uint8)
+    labels = rng.integers(0, N_CLASSES, size=N_EPOCH)
+    X_test = rng.integers(0, 256, size=(10_000, 784), dtype=np.uint8)
+    source = "random data of MNIST's shape ($DELTAPROP_DATA/mnist not found)"
     Xf = _scaled(X, dtype)
     del X
     Y = np.zeros((len(labels), N_CLASSES), dtype=dtype)

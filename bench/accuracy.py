@@ -13,7 +13,7 @@ The row is printed and appended to ``bench/accuracy_results.md``; the full histo
 per-epoch test accuracy) goes to ``bench/accuracy_histories/<recipe>-seed<seed>.json``.
 
 The MNIST files are read from ``$DELTAPROP_DATA/mnist`` (default ``../shared/data``, the
-published IDX files) with gzip and NumPy, so this script depends only on the training layer.
+published IDX files) by ``deltaprop.datasets.load_mnist``, without downloading.
 Pixels are scaled to [0, 1] and kept in float32; a float64 network casts them per mini-batch.
 BLAS runs single-threaded unless ``--threads`` says otherwise: the recorded times were taken
 that way on a shared 2-core machine.
@@ -22,7 +22,6 @@ that way on a shared 2-core machine.
 from __future__ import annotations
 
 import argparse
-import gzip
 import os
 import sys
 import time
@@ -84,31 +83,15 @@ RECIPES = {
 }
 
 
-def data_folder() -> Path:
-    root = os.environ.get("DELTAPROP_DATA") or str(HERE.parent.parent / "shared" / "data")
-    return Path(root) / "mnist"
-
-
-def read_idx(path: Path, offset: int) -> np.ndarray:
-    with gzip.open(path, "rb") as fh:
-        return np.frombuffer(fh.read(), dtype=np.uint8, offset=offset)
-
-
 def load_mnist() -> tuple[np.ndarray, ...]:
     """(X_train, y_train, X_test, y_test): pixels in [0, 1] as float32 ``(n, 784)``, labels ``(n,)``."""
-    folder = data_folder()
-    if not (folder / "train-images-idx3-ubyte.gz").exists():
-        sys.exit(f"no MNIST files in {folder}; set DELTAPROP_DATA to the folder holding mnist/")
-
-    def images(name):
-        return (read_idx(folder / name, 16).reshape(-1, 784) / np.float32(255)).astype(np.float32)
-
-    return (
-        images("train-images-idx3-ubyte.gz"),
-        read_idx(folder / "train-labels-idx1-ubyte.gz", 8).astype(np.int64),
-        images("t10k-images-idx3-ubyte.gz"),
-        read_idx(folder / "t10k-labels-idx1-ubyte.gz", 8).astype(np.int64),
-    )
+    root = os.environ.get("DELTAPROP_DATA") or str(HERE.parent.parent / "shared" / "data")
+    try:
+        X_train, y_train = dp.datasets.load_mnist("train", data_dir=root, download=False)
+        X_test, y_test = dp.datasets.load_mnist("test", data_dir=root, download=False)
+    except (FileNotFoundError, dp.DownloadError) as err:
+        sys.exit(f"no MNIST files under {root}: {err}; set DELTAPROP_DATA to the folder holding mnist/")
+    return X_train, y_train, X_test, y_test
 
 
 class TestAccuracy(Callback):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 from pathlib import Path
 
@@ -109,16 +108,12 @@ def test_unscaled_pixels_saturate_the_hidden_layer_and_stick_at_chance(digits):
 
 
 def _mnist_subset(n: int):
+    """The first ``n`` test images as raw 0..255 pixels (as stored in the IDX file), labels."""
     root = os.environ.get("DELTAPROP_DATA")
-    folder = Path(root) / "mnist" if root else None
-    images = folder / "t10k-images-idx3-ubyte.gz" if folder else None
-    if images is None or not images.is_file():
+    if not root or not (Path(root) / "mnist" / "t10k-images-idx3-ubyte.gz").is_file():
         pytest.skip("real MNIST not found: set DELTAPROP_DATA to a folder holding mnist/t10k-*-ubyte.gz")
-    with gzip.open(images) as fh:
-        X = np.frombuffer(fh.read(16 + 784 * n)[16:], np.uint8).reshape(n, 784)
-    with gzip.open(folder / "t10k-labels-idx1-ubyte.gz") as fh:
-        y = np.frombuffer(fh.read(8 + n)[8:], np.uint8).astype(np.int64)
-    return X, y
+    X, y = dp.datasets.load_mnist("test", data_dir=root, download=False, dtype=np.float64)
+    return np.rint(X[:n] * 255).astype(np.uint8), y[:n]  # the loader's x/255, undone exactly
 
 
 @pytest.mark.mnist

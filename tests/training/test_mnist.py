@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import deltaprop as dp
@@ -23,18 +21,8 @@ def mnist_root() -> Path | None:
 
 
 def load(split: str, root: Path):
-    """``(X, y)`` through ``deltaprop.datasets`` (no download); plain gzip + NumPy if it is missing."""
-    try:
-        from deltaprop.datasets import load_mnist
-    except ImportError:
-        prefix = "train" if split == "train" else "t10k"
-        folder = root / "mnist"
-        with gzip.open(folder / f"{prefix}-images-idx3-ubyte.gz") as fh:
-            X = np.frombuffer(fh.read(), np.uint8, offset=16).reshape(-1, 784) / np.float32(255)
-        with gzip.open(folder / f"{prefix}-labels-idx1-ubyte.gz") as fh:
-            y = np.frombuffer(fh.read(), np.uint8, offset=8).astype(np.int64)
-        return X.astype(np.float32), y
-    return load_mnist(split, data_dir=root, download=False)
+    """``(X, y)`` through deltaprop's own IDX reader (no download)."""
+    return dp.datasets.load_mnist(split, data_dir=root, download=False)
 
 
 @pytest.mark.mnist
