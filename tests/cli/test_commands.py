@@ -65,3 +65,11 @@ def test_version_help_and_no_command(cli):
         and "step:FACTOR:EVERY" in helped.stdout
     )
     assert_one_line_error(cli("frobnicate"), 2, "invalid choice: 'frobnicate'")
+
+
+def test_epoch_lines_show_quick_epochs_in_milliseconds():
+    from deltaprop.cli.progress import epoch_line
+
+    assert epoch_line(0, 30, {"loss": 0.5, "time": 0.0034}) == "epoch 1/30  loss 0.5000  3.4ms"
+    line = epoch_line(2, 30, {"loss": 0.25, "lr": 0.5, "time": 2.374})
+    assert line == "epoch 3/30  loss 0.2500  lr 0.5  2.37s"

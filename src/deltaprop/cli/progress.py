@@ -36,8 +36,14 @@ def epoch_line(epoch: int, epochs: int, logs: dict) -> str:
     if "lr" in logs:
         parts.append(f"lr {logs['lr']:.3g}")
     if "time" in logs:
-        parts.append(f"{logs['time']:.2f}s")
+        parts.append(fmt_seconds(logs["time"]))
     return "  ".join(parts)
+
+
+def fmt_seconds(seconds: float) -> str:
+    """``0.21s`` for an epoch of a fraction of a second or more; ``3.4ms`` below 0.1 s, where
+    two decimals of a second would round a quick epoch of the digits to ``0.00s``."""
+    return f"{seconds:.2f}s" if seconds >= 0.1 else f"{1000 * seconds:.1f}ms"
 
 
 class PlainProgress(Callback):
