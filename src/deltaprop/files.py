@@ -21,7 +21,8 @@ training loop's ``state`` (``deltaprop.state``: JSON; NumPy arrays at its top le
 Nothing here unpickles or executes anything. ``load`` reads the bytes and checks the header
 length against the file size, the JSON, every dtype, shape and byte range (they must tile
 the data exactly: no gaps, no overlaps) before safetensors sees the bytes, so a hostile file
-can make it allocate no more than the file's own size and gets a :class:`ModelFileError`.
+can make it allocate no more than the file's own size and gets a :class:`ModelFileError`
+(see :mod:`deltaprop._safetensors_layout`).
 OS errors (a missing file, no permission) propagate unchanged: ``FileNotFoundError`` for a
 path that does not exist.
 """
@@ -29,10 +30,8 @@ path that does not exist.
 from __future__ import annotations
 
 import json
-import math
 import numbers
 import os
-import struct
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -41,6 +40,7 @@ import safetensors.numpy
 
 from . import __version__, activations, costs, optimizers
 from ._atomic import atomic_write
+from ._safetensors_layout import DTYPES, check_layout, is_int
 from .errors import ModelFileError
 from .network import Network
 
@@ -49,20 +49,9 @@ FORMAT_VERSION = 1
 KIND_MODEL = "model"
 KIND_CHECKPOINT = "checkpoint"
 
-HEADER_LENGTH_BYTES = 8  # the u64 that opens every safetensors file
-MAX_HEADER_BYTES = 100_000_000  # safetensors' own limit on the JSON header
-MAX_NDIM = 32  # far beyond what deltaprop writes; bounds the work of checking a shape
 WRITE_CHUNK_BYTES = 1 << 20
 
 _META_KEYS = ("sizes", "activations", "cost", "init", "dtype")
-_DTYPES = {  # safetensors' dtype codes that deltaprop writes, and the NumPy dtype of each
-    "F64": np.dtype("<f8"),
-    "F32": np.dtype("<f4"),
-    "I64": np.dtype("<i8"),
-    "I32": np.dtype("<i4"),
-    "U8": np.dtype("u1"),
-    "BOOL": np.dtype("bool"),
-}
 _OPTIMIZER_PREFIX = "optimizer."
 _STATE_PREFIX = "state."
 _USER_PREFIX = "user."
@@ -218,7 +207,7 @@ def _state_payload(state: Mapping | None) -> tuple[dict[str, np.ndarray], str]:
 
 
 def _code_of(dtype: np.dtype) -> str | None:
-    for code, known in _DTYPES.items():
+    for code, known in DTYPES.items():
         if dtype == known or (dtype.kind != "b" and dtype.newbyteorder("<") == known):
             return code
     return None
@@ -303,7 +292,7 @@ def _read(path) -> tuple[dict[str, np.ndarray], dict[str, str], Path]:
     path = Path(os.fspath(path))
     with open(path, "rb") as fh:  # FileNotFoundError, IsADirectoryError, ... propagate
         data = fh.read()
-    header, meta = _check_layout(data, path)
+    header, meta = check_layout(data, path)
     _check_format(meta, path)
     try:
         tensors = safetensors.numpy.load(data)
@@ -314,118 +303,6 @@ def _read(path) -> tuple[dict[str, np.ndarray], dict[str, str], Path]:
             f"{path}: safetensors read tensors {sorted(tensors)}, the header names {sorted(header)}"
         )
     return tensors, meta, path
-
-
-def _check_layout(data: bytes, path: Path) -> tuple[dict, dict[str, str]]:
-    """Check the safetensors framing byte by byte; return the tensor entries and metadata."""
-    size = len(data)
-    if size < HEADER_LENGTH_BYTES:
-        raise ModelFileError(
-            f"{path}: not a safetensors model file: it holds {size} bytes, fewer than the "
-            f"{HEADER_LENGTH_BYTES}-byte header length that opens every safetensors file (truncated?)"
-        )
-    (n_header,) = struct.unpack("<Q", data[:HEADER_LENGTH_BYTES])
-    if n_header > size - HEADER_LENGTH_BYTES:
-        raise ModelFileError(
-            f"{path}: not a safetensors file, or truncated: its first 8 bytes claim a header of "
-            f"{n_header} bytes but only {size - HEADER_LENGTH_BYTES} bytes follow"
-        )
-    if n_header > MAX_HEADER_BYTES:
-        raise ModelFileError(f"{path}: header of {n_header} bytes exceeds the limit of {MAX_HEADER_BYTES}")
-    raw = data[HEADER_LENGTH_BYTES : HEADER_LENGTH_BYTES + n_header]
-    if not raw.startswith(b"{"):
-        raise ModelFileError(f"{path}: not a safetensors file: its header does not start with '{{'")
-    try:
-        header = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
-    except _DuplicateKey as err:
-        raise ModelFileError(f"{path}: the header names {err.args[0]!r} twice") from None
-    except (UnicodeDecodeError, ValueError, RecursionError) as err:
-        raise ModelFileError(f"{path}: the header is not valid JSON: {err}") from None
-    if not isinstance(header, dict):
-        raise ModelFileError(f"{path}: the header must be a JSON object; got {type(header).__name__}")
-    meta = header.pop("__metadata__", {})
-    if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
-        raise ModelFileError(f"{path}: the header's __metadata__ must map strings to strings")
-
-    n_data = size - HEADER_LENGTH_BYTES - n_header
-    spans = []
-    for name, entry in header.items():
-        spans.append((*_check_entry(name, entry, n_data, path), name))
-    # The tensors must tile the data exactly, in order: each begins where the last ended.
-    spans.sort()
-    end = 0
-    for begin, stop, name in spans:
-        if begin < end:
-            raise ModelFileError(
-                f"{path}: tensor {name!r} overlaps the tensor before it (bytes {begin}..{stop})"
-            )
-        if begin > end:
-            raise ModelFileError(f"{path}: {begin - end} unclaimed bytes before tensor {name!r}")
-        end = stop
-    if end != n_data:
-        raise ModelFileError(
-            f"{path}: the tensors cover {end} bytes of data but the file holds {n_data} after its "
-            f"header (truncated, or trailing bytes)"
-        )
-    return header, meta
-
-
-class _DuplicateKey(Exception):
-    pass
-
-
-def _no_duplicates(pairs):
-    out = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
-
-
-def _check_entry(name: str, entry, n_data: int, path: Path) -> tuple[int, int]:
-    """One tensor's dtype, shape and byte range, checked; returns (begin, end)."""
-    if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
-        raise ModelFileError(
-            f"{path}: tensor {name!r} must be described by dtype, shape and data_offsets; got {entry!r:.200}"
-        )
-    code, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
-    if not isinstance(code, str) or code not in _DTYPES:
-        raise ModelFileError(
-            f"{path}: tensor {name!r} has dtype {code!r:.40}; expected one of {sorted(_DTYPES)}"
-        )
-    if not isinstance(shape, list) or not all(_is_int(n) for n in shape):
-        raise ModelFileError(f"{path}: tensor {name!r} has shape {shape!r:.200}; expected a list of integers")
-    if len(shape) > MAX_NDIM:
-        raise ModelFileError(
-            f"{path}: tensor {name!r} has {len(shape)} dimensions; at most {MAX_NDIM} are allowed"
-        )
-    if any(n < 0 or n > n_data for n in shape):
-        raise ModelFileError(
-            f"{path}: tensor {name!r} has shape {shape!r:.200}: every dimension must be between 0 and "
-            f"the {n_data} bytes of data the file holds"
-        )
-    if not (isinstance(offsets, list) and len(offsets) == 2 and all(_is_int(n) for n in offsets)):
-        raise ModelFileError(
-            f"{path}: tensor {name!r} has data_offsets {offsets!r:.200}; expected [begin, end]"
-        )
-    begin, stop = offsets
-    if not 0 <= begin <= stop <= n_data:
-        raise ModelFileError(
-            f"{path}: tensor {name!r} has data_offsets [{begin}, {stop}], outside the {n_data} bytes "
-            f"of data the file holds (truncated?)"
-        )
-    expected = math.prod(shape) * _DTYPES[code].itemsize
-    if stop - begin != expected:
-        raise ModelFileError(
-            f"{path}: tensor {name!r} of shape {shape} and dtype {code} needs {expected} bytes; "
-            f"its data_offsets span {stop - begin}"
-        )
-    return begin, stop
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _check_format(meta: dict[str, str], path: Path) -> None:
@@ -458,7 +335,7 @@ def _json_field(raw: str, name: str, path: Path):
 
 def _build_network(tensors, meta, path, allow_nonfinite: bool, extra_prefixes=()) -> Network:
     sizes = _json_field(meta[_key("sizes")], "sizes", path)
-    if not (isinstance(sizes, list) and len(sizes) >= 2 and all(_is_int(n) and n >= 1 for n in sizes)):
+    if not (isinstance(sizes, list) and len(sizes) >= 2 and all(is_int(n) and n >= 1 for n in sizes)):
         raise ModelFileError(
             f"{path}: metadata sizes is {sizes!r:.200}; expected a list of at least 2 positive integers"
         )
@@ -550,7 +427,7 @@ def _build_optimizer(tensors, meta, path):
         raise ModelFileError(
             f"{path}: optimizer hyperparameters must be a dict of scalars; got {hyper!r:.200}"
         )
-    if not _is_int(iterations) or iterations < 0:
+    if not is_int(iterations) or iterations < 0:
         raise ModelFileError(f"{path}: optimizer iterations is {iterations!r:.40}; expected an integer ≥ 0")
     try:
         optimizer = optimizers.get(name, **hyper)
