@@ -5,9 +5,7 @@ Reads the run's model, history, gradient statistics and data; writes nothing.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from .errors import UsageError
+from . import rundir
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -29,13 +27,7 @@ def run(args) -> int:
 
     from ..diagnostics import diagnose_run
 
-    run_dir = Path(args.run_dir)
-    if not run_dir.is_dir():
-        raise UsageError(f"run folder {run_dir} does not exist; give the folder 'deltaprop train' wrote")
-    if not (run_dir / "model.safetensors").is_file():
-        raise UsageError(
-            f"{run_dir} holds no model.safetensors; is it a run folder written by 'deltaprop train'?"
-        )
+    run_dir = rundir.finished(args.run_dir)
     findings = diagnose_run(run_dir)
     if not findings:
         print(f"{run_dir}: no problems found")

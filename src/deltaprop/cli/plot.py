@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import rundir
 from .errors import UsageError
 
 FORMATS = ("png", "svg")
@@ -31,13 +32,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from ..plots import plot_run
 
-    run_dir = Path(args.run_dir)
-    if not run_dir.is_dir():
-        raise UsageError(f"run folder {run_dir} does not exist; give the folder 'deltaprop train' wrote")
-    if not (run_dir / "model.safetensors").is_file():
-        raise UsageError(
-            f"{run_dir} holds no model.safetensors; is it a run folder written by 'deltaprop train'?"
-        )
+    run_dir = rundir.finished(args.run_dir)
     out = Path(args.out) if args.out else None
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} exists and is not a folder")

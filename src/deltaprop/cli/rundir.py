@@ -74,3 +74,13 @@ def model_path(path: str | Path) -> Path:
     if not path.exists():
         raise UsageError(f"model file {path} does not exist; give a .safetensors file or a run folder")
     return path
+
+
+def finished(path: str | Path) -> Path:
+    """``path`` as the folder of a finished run (one holding its model), else a usage error."""
+    run_dir = Path(path)
+    if not run_dir.is_dir():
+        raise UsageError(f"run folder {run_dir} does not exist; give the folder 'deltaprop train' wrote")
+    if not (run_dir / MODEL).is_file():
+        raise UsageError(f"{run_dir} holds no {MODEL}; is it a run folder written by 'deltaprop train'?")
+    return run_dir
