@@ -18,6 +18,8 @@ name            a = σ(net)               σ'(net), written through a
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 
 LEAKY_SLOPE = 0.01  # α of leaky_relu, as in Keras and PyTorch
@@ -33,7 +35,7 @@ def _exp_bound(dtype) -> float:
 _EXP_BOUND = {np.dtype(t): _exp_bound(t) for t in (np.float16, np.float32, np.float64)}
 
 
-class Activation:
+class Activation(ABC):
     """An elementwise activation: ``forward(net) -> a`` and ``prime(a) -> σ'(net)``.
 
     ``delta(a, dC_da)`` gives δ = ∂C/∂net = ∂C/∂a · σ'(net), the textbook's output-layer
@@ -43,12 +45,13 @@ class Activation:
     name: str = ""
     elementwise = True
 
+    @abstractmethod
     def forward(self, net: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        raise NotImplementedError
+        """a = σ(net), elementwise (or row-wise for softmax); shape of ``net``."""
 
+    @abstractmethod
     def prime(self, a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """σ'(net), computed from the output ``a = σ(net)``; shape of ``a``."""
-        raise NotImplementedError
 
     def delta(self, a: np.ndarray, dC_da: np.ndarray) -> np.ndarray:
         """δ = ∂C/∂net for outputs ``a`` and ∂C/∂a, both ``(n_samples, n_units)``."""

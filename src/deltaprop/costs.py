@@ -10,6 +10,8 @@ Arrays ``a`` and ``y`` are ``(n_samples, n_out)``.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 
 from . import activations as act
@@ -21,7 +23,7 @@ def _clip_probability(a: np.ndarray) -> np.ndarray:
     return np.clip(a, eps, 1.0 - eps)
 
 
-class Cost:
+class Cost(ABC):
     """A cost: ``value(a, y)`` (batch mean) and ``derivative(a, y)`` = ∂C_x/∂a per sample.
 
     ``delta(activation, a, y)`` is the output layer's δ = ∂C/∂a · σ'(net), or the simplified
@@ -31,11 +33,13 @@ class Cost:
     name: str = ""
     simplifies_with: frozenset[str] = frozenset()
 
+    @abstractmethod
     def value(self, a: np.ndarray, y: np.ndarray) -> float:
-        raise NotImplementedError
+        """C, averaged over the samples of ``a`` and ``y``."""
 
+    @abstractmethod
     def derivative(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """∂C_x/∂a for every sample, ``(n_samples, n_out)``."""
 
     def delta(self, activation: act.Activation, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Output-layer δ = ∂C_x/∂net_j for every sample, ``(n_samples, n_out)``."""

@@ -12,6 +12,8 @@ becomes w → (1 − ηλ/n) w − η ∂C_0/∂w. Biases are not decayed. ``n_t
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import numpy as np
 
 from ._validation import check_positive_float, check_positive_int
@@ -32,7 +34,7 @@ def _check_grads(net, grads) -> None:
             )
 
 
-class Optimizer:
+class Optimizer(ABC):
     """Base class: the learning rate, L2 decay, the bias switch and per-parameter state."""
 
     name = ""
@@ -74,8 +76,9 @@ class Optimizer:
             )
         return self.l2 / self.n_train
 
+    @abstractmethod
     def _update(self, key: str, param: np.ndarray, grad: np.ndarray, decay: float) -> None:
-        raise NotImplementedError
+        """Update ``param`` in place from its gradient; ``decay`` is λ/n for weights, 0 for biases."""
 
     def _slot(self, key: str, like: np.ndarray) -> np.ndarray:
         """A zero-initialised state array (velocity, moment) for one parameter."""

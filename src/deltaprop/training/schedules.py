@@ -15,6 +15,7 @@ epoch, so a resumed run (``initial_epoch``) continues the same curve.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 
 from .._validation import check_positive_float, check_positive_int
 from .callback import Callback
@@ -54,15 +55,16 @@ class LearningRateScheduler(Callback):
         )
 
 
-class Schedule(LearningRateScheduler):
+class Schedule(LearningRateScheduler, ABC):
     """Base class of the closed-form schedules: ``lr_at(epoch)``, callable and a callback."""
 
     def __init__(self, initial: float):
         self.initial = check_positive_float(initial, "initial")
         self.schedule = self
 
+    @abstractmethod
     def lr_at(self, epoch: int) -> float:
-        raise NotImplementedError
+        """η for ``epoch`` (counted from 0)."""
 
     def __call__(self, epoch: int, lr: float | None = None) -> float:
         """η for ``epoch`` (from 0); ``lr``, the current η, is ignored: the curve is closed-form."""
