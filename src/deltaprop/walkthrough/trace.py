@@ -322,8 +322,8 @@ def explain(
     cost_after = stepped.cost_value(X, Y)
 
     L = net.n_layers
-    out_fn, cost = net.activations[-1], net.cost
-    simplifies = out_fn.name in cost.simplifies_with
+    cost = net.cost
+    simplifies = net.activations[-1].name in cost.simplifies_with
     sizes = net.sizes
     detailed = sum(sizes) <= max_neurons
     trace_args = dict(
@@ -349,20 +349,7 @@ def explain(
         detailed=detailed,
         example=example,
     )
-    layers = tuple(
-        LayerSummary(
-            layer=l + 1,
-            n_neurons=sizes[l + 1],
-            activation=net.activation_names[l],
-            net=Stats.of(fp.net[l]),
-            o=Stats.of(fp.o[l + 1]),
-            delta=Stats.of(grads.deltas[l]),
-            grad_w=Stats.of(grads.weights[l]),
-            grad_b=Stats.of(grads.biases[l]),
-            change_w=Stats.of(stepped.weights[l] - net.weights[l]),
-        )
-        for l in range(L)
-    )
+    layers = _layer_summaries(net, fp, grads, stepped)
     trace = Trace(**trace_args, layers=layers, top_weights=(), top_neurons=())
     trace = replace(
         trace,
@@ -371,8 +358,43 @@ def explain(
     )
     if not detailed:
         return trace
+    weights_back = trace_args["weights_after"] if variant == "post" else net.weights
+    return replace(
+        trace,
+        neurons=_neuron_records(net, fp),
+        outputs=_output_errors(net, fp, grads, Y, simplifies),
+        hidden=_hidden_errors(net, fp, grads, weights_back),
+        weight_steps=tuple(
+            _weight_step(trace, l, i, j)
+            for l in range(L)
+            for j in range(sizes[l + 1])
+            for i in range(sizes[l])
+        ),
+        bias_steps=_bias_steps(net, stepped, grads, eta, update_biases),
+    )
 
-    neurons = tuple(
+
+def _layer_summaries(net: Network, fp: ForwardPass, grads: Gradients, stepped: Network):
+    """Per-layer statistics of net, o, δ, ∂C/∂w, ∂C/∂b and Δw (what a large network shows)."""
+    return tuple(
+        LayerSummary(
+            layer=l + 1,
+            n_neurons=net.sizes[l + 1],
+            activation=net.activation_names[l],
+            net=Stats.of(fp.net[l]),
+            o=Stats.of(fp.o[l + 1]),
+            delta=Stats.of(grads.deltas[l]),
+            grad_w=Stats.of(grads.weights[l]),
+            grad_b=Stats.of(grads.biases[l]),
+            change_w=Stats.of(stepped.weights[l] - net.weights[l]),
+        )
+        for l in range(net.n_layers)
+    )
+
+
+def _neuron_records(net: Network, fp: ForwardPass):
+    """The forward pass neuron by neuron: each term o_i w_ij of net_j, then o_j."""
+    return tuple(
         NeuronForward(
             layer=l + 1,
             j=j,
@@ -383,15 +405,20 @@ def explain(
             net=fp.net[l][:, j],
             o=fp.o[l + 1][:, j],
         )
-        for l in range(L)
-        for j in range(sizes[l + 1])
+        for l in range(net.n_layers)
+        for j in range(net.sizes[l + 1])
     )
+
+
+def _output_errors(net: Network, fp: ForwardPass, grads: Gradients, Y: np.ndarray, simplifies: bool):
+    """Each output neuron's ∂C/∂o, σ'(net) (or softmax's sum term) and δ."""
+    out_fn, cost = net.activations[-1], net.cost
     a = fp.o[-1]
     dC_da = cost.derivative(a, Y)
     softmax_sum = None if out_fn.elementwise else np.sum(dC_da * a, axis=1)
     prime_out = out_fn.prime(a) if out_fn.elementwise else None
     shares = _cost_shares(cost.name, a, Y)
-    outputs = tuple(
+    return tuple(
         OutputError(
             j=j,
             y=Y[:, j],
@@ -404,16 +431,23 @@ def explain(
             delta=grads.deltas[-1][:, j],
             simplified=simplifies,
         )
-        for j in range(sizes[-1])
+        for j in range(net.sizes[-1])
     )
-    weights_back = trace_args["weights_after"] if variant == "post" else net.weights
+
+
+def _hidden_errors(net: Network, fp: ForwardPass, grads: Gradients, weights_back: list[np.ndarray]):
+    """Each hidden neuron's terms w_jl δ_l, their sum, σ'(net_j) and δ_j, front to back.
+
+    ``weights_back`` are the weights δ travels back through: the network's own, or (the
+    post's variant) the already updated ones.
+    """
     hidden = []
-    for l in range(L - 1, 0, -1):  # hidden layer l of neurons, fed back through weights[l]
+    for l in range(net.n_layers - 1, 0, -1):  # hidden layer l of neurons, fed back through weights[l]
         w = weights_back[l]
         # Σ_l w_jl δ_l for every j at once, the same product the engine forms.
         totals = grads.deltas[l] @ w.T
         prime = net.activations[l - 1].prime(fp.o[l])
-        for j in range(sizes[l]):
+        for j in range(net.sizes[l]):
             hidden.append(
                 HiddenError(
                     layer=l,
@@ -429,10 +463,12 @@ def explain(
                 )
             )
     hidden.sort(key=lambda h: (h.layer, h.j))
-    weight_steps = tuple(
-        _weight_step(trace, l, i, j) for l in range(L) for j in range(sizes[l + 1]) for i in range(sizes[l])
-    )
-    bias_steps = tuple(
+    return tuple(hidden)
+
+
+def _bias_steps(net: Network, stepped: Network, grads: Gradients, eta: float, update_biases: bool):
+    """Each bias: δ_j, ∂C/∂b_j, Δb_j and the new value (unchanged where biases are kept)."""
+    return tuple(
         BiasStep(
             l=l,
             j=j,
@@ -443,16 +479,8 @@ def explain(
             new=float(stepped.biases[l][j]),
             updated=bool(update_biases),
         )
-        for l in range(L)
-        for j in range(sizes[l + 1])
-    )
-    return replace(
-        trace,
-        neurons=neurons,
-        outputs=outputs,
-        hidden=tuple(hidden),
-        weight_steps=weight_steps,
-        bias_steps=bias_steps,
+        for l in range(net.n_layers)
+        for j in range(net.sizes[l + 1])
     )
 
 
