@@ -97,19 +97,10 @@ def check_X(X, n_in: int, dtype: np.dtype, name: str = "X") -> np.ndarray:
     return np.asarray(check_features(X, n_in, name), dtype=dtype)
 
 
-def check_Y(Y, n_out: int, n_samples: int, dtype: np.dtype, name: str = "Y") -> np.ndarray:
-    """Targets as a finite ``(n_samples, n_out)`` array of ``dtype``.
-
-    Integer class labels of shape ``(n_samples,)`` are one-hot encoded when ``n_out > 1``;
-    with a single output they become a column.
-    """
+def check_target_rows(Y, n_out: int, n_samples: int, name: str = "Y") -> np.ndarray:
+    """``Y`` as numbers of shape ``(n_samples,)`` (labels) or ``(n_samples, k)``, one row per sample."""
     arr = _as_numeric(Y, name)
-    if arr.ndim == 1:
-        if n_out > 1:
-            arr = one_hot(arr, n_out, dtype, name)
-        else:
-            arr = arr.reshape(-1, 1)
-    if arr.ndim != 2:
+    if arr.ndim not in (1, 2):
         raise ValueError(
             f"{name} must be class labels of shape (n_samples,) or targets of shape "
             f"(n_samples, {n_out}); got a {arr.ndim}-D array of shape {arr.shape}"
@@ -118,6 +109,21 @@ def check_Y(Y, n_out: int, n_samples: int, dtype: np.dtype, name: str = "Y") -> 
         raise ValueError(
             f"X and {name} have different numbers of samples: X has {n_samples}, {name} has {arr.shape[0]}"
         )
+    return arr
+
+
+def check_Y(Y, n_out: int, n_samples: int, dtype: np.dtype, name: str = "Y") -> np.ndarray:
+    """Targets as a finite ``(n_samples, n_out)`` array of ``dtype``.
+
+    Integer class labels of shape ``(n_samples,)`` are one-hot encoded when ``n_out > 1``;
+    with a single output they become a column.
+    """
+    arr = check_target_rows(Y, n_out, n_samples, name)
+    if arr.ndim == 1:
+        if n_out > 1:
+            arr = one_hot(arr, n_out, dtype, name)
+        else:
+            arr = arr.reshape(-1, 1)
     if arr.shape[1] != n_out:
         raise ValueError(
             f"{name} has {arr.shape[1]} columns, but the network has {n_out} outputs; "

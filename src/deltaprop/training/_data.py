@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import _as_numeric, _check_finite, check_labels
+from .._validation import _check_finite, check_labels, check_target_rows
 
 # Dense one-hot targets are built once when they hold at most this many numbers (64 MB in
 # float64); beyond that they are built per mini-batch.
@@ -52,16 +52,7 @@ def _is_binary(arr: np.ndarray) -> bool:
 
 def check_targets(Y, n_out: int, n_samples: int, name: str = "Y") -> Targets:
     """Read ``Y`` as labels ``(n,)``, one-hot ``(n, n_out)`` or real targets ``(n, n_out)``."""
-    arr = _as_numeric(Y, name)
-    if arr.ndim not in (1, 2):
-        raise ValueError(
-            f"{name} must be class labels of shape (n_samples,) or targets of shape "
-            f"(n_samples, {n_out}); got a {arr.ndim}-D array of shape {arr.shape}"
-        )
-    if arr.shape[0] != n_samples:
-        raise ValueError(
-            f"X and {name} have different numbers of samples: X has {n_samples}, {name} has {arr.shape[0]}"
-        )
+    arr = check_target_rows(Y, n_out, n_samples, name)
     if arr.dtype.kind == "b":
         arr = arr.astype(np.int64)
     if arr.ndim == 1 and n_out > 1:
