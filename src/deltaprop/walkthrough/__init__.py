@@ -11,9 +11,9 @@ as soon as it is imported.
     >>> print(render_text(trace, notation="mazur"))
 
 :func:`explain` records the step (:mod:`.trace`); :mod:`.document` lays it out once as
-headings, equations and tables; :mod:`.text` (rich), :mod:`.markdown` (LaTeX math) and
-:mod:`.html` (MathML, self-contained) render that layout. Names follow Nielsen or Mazur
-(:mod:`.notation`).
+headings, equations and tables (:mod:`.blocks`), one module of :mod:`.sections` per section;
+:mod:`.text` (rich), :mod:`.markdown` (LaTeX math) and :mod:`.html` (MathML, self-contained)
+render that layout. Names follow Nielsen or Mazur (:mod:`.notation`).
 """
 
 from . import examples

@@ -1,0 +1,45 @@
+"""After the step: the cost before and after, and where Mazur's post's figure comes from."""
+
+from __future__ import annotations
+
+from ..blocks import Block, Equations, Heading, Note, Paragraph
+from ..math import Eq, Num, Op, Sym, fmt
+from ..trace import Trace
+
+MAZUR_POST_ERROR = 0.291027924  # the error after one step as Mazur's post prints it
+
+
+def after(trace: Trace, nt) -> list[Block]:
+    blocks: list[Block] = [Heading(2, "After the step")]
+    C = nt.cost()
+    C_after = Sym(C.base, C.sub, "+", C.tight)
+    change = trace.cost_after - trace.cost_before
+    blocks.append(
+        Equations(
+            (
+                Eq(((C,), (Num(trace.cost_before),)), note="before"),
+                Eq(((C_after,), (Num(trace.cost_after),)), note="after one step"),
+                Eq(((C_after, Op("−"), C), (Num(change),))),
+            )
+        )
+    )
+    if trace.example == "mazur" and trace.variant == "exact":
+        blocks.append(
+            Paragraph(
+                f"Mazur's post prints {fmt(MAZUR_POST_ERROR)} for the error after this step; the exact "
+                f"algorithm gives {fmt(trace.cost_after)}. The post's figure came from an older version "
+                "of its script, "
+                "which computed the hidden δ from the already-updated output weights w5⁺…w8⁺ instead of the "
+                "weights the forward pass used. Run with variant='post' (CLI: --variant post) to see that "
+                "computation step by step."
+            )
+        )
+    if trace.variant == "post":
+        blocks.append(
+            Note(
+                f"Post variant: {fmt(trace.cost_after)}. The exact algorithm gives "
+                f"{fmt(trace.exact_cost_after)}; the difference comes only from the hidden δ (and so "
+                "from the update of the weights into the hidden layers)."
+            )
+        )
+    return blocks

@@ -1,0 +1,133 @@
+"""The backward pass: δ of each output neuron, then of each hidden layer's, front to back.
+
+Output: δ_j = ∂C/∂o_j · σ′(net_j) (or a_j − y_j where the cost/activation pair simplifies;
+softmax, whose σ′ is not diagonal, gets its own form). Hidden: ∂C/∂o_j = Σ_l w_jl δ_l, then
+δ_j = ∂C/∂o_j · σ′(net_j).
+"""
+
+from __future__ import annotations
+
+from ..blocks import Block, Equations, Heading, Note, Paragraph
+from ..math import Eq, Frac, Num, Op, Paren, Sym, Word
+from ..trace import Trace
+from .sums import MAX_TERMS, sum_terms
+
+
+def _sigma_prime_sides(act: str, o: Sym, net: Sym, o_value: float) -> list[tuple]:
+    """σ′ written through the output, then with the number substituted where that reads well."""
+    if act == "logistic":
+        return [
+            (o, Paren((Word("1"), Op("−"), o))),
+            (Num(o_value), Paren((Word("1"), Op("−"), Num(o_value)))),
+        ]
+    if act == "tanh":
+        return [(Word("1"), Op("−"), Paren((o,), "2")), (Word("1"), Op("−"), Paren((Num(o_value),), "2"))]
+    if act == "relu":
+        return [(Word("1 if "), net, Word(" > 0, else 0"))]
+    if act == "leaky_relu":
+        return [(Word("1 if "), net, Word(" > 0, else 0.01"))]
+    if act == "linear":
+        return []
+    return []
+
+
+def _dC_do_sides(cost: str, a: Sym, y: Sym, a_value: float, y_value: float) -> list[tuple]:
+    if cost == "quadratic":
+        return [(a, Op("−"), y), (Num(a_value), Op("−"), Num(y_value))]
+    if cost == "cross_entropy":
+        return [(Frac((a, Op("−"), y), (a, Paren((Word("1"), Op("−"), a)))),)]
+    if cost == "log_likelihood":
+        return [(Op("−"), Frac((y,), (a,)))]
+    return []
+
+
+def output_errors(trace: Trace, nt, s: int) -> list[Block]:
+    L = trace.n_layers
+    act = trace.activations[-1]
+    blocks: list[Block] = [Heading(2, "Backward: the output layer")]
+    if trace.cost_simplifies:
+        blocks.append(
+            Paragraph(
+                f"With the {trace.cost} cost and a {act} output the factors cancel and δ = a − y, which is "
+                "what the engine computes; both factors are shown anyway, and their product equals a − y "
+                "up to rounding."
+            )
+        )
+    C = nt.cost()
+    items = []
+    for out in trace.outputs:
+        j = out.j
+        a, y, z, d = nt.o(L, j), nt.y(j), nt.net(L, j), nt.delta(L, j)
+        dCda = nt.partial(C, a)
+        items.append(Eq(((dCda,), *_dC_do_sides(trace.cost, a, y, out.a[s], out.y[s]), (Num(out.dC_do[s]),))))
+        if out.sigma_prime is not None:
+            sp = _sigma_prime_sides(act, a, z, out.a[s])
+            items.append(Eq(((nt.partial(a, z),), nt.sigma_prime(L, j), *sp, (Num(out.sigma_prime[s]),))))
+            product = out.dC_do[s] * out.sigma_prime[s]
+            factors = (dCda, Op("·"), *nt.sigma_prime(L, j))
+            numbers = (Num(out.dC_do[s]), Op("×"), Num(out.sigma_prime[s]))
+        else:
+            S = Sym("Σ", "k"), nt.partial(C, Sym("a", "k")), Sym("a", "k")
+            if j == 0:  # the same sum serves every output neuron
+                items.append(Eq((S, (Num(out.softmax_sum[s]),))))
+            product = out.a[s] * (out.dC_do[s] - out.softmax_sum[s])
+            factors = (a, Paren((dCda, Op("−"), *S)))
+            numbers = (Num(out.a[s]), Op("×"), Paren((Num(out.dC_do[s]), Op("−"), Num(out.softmax_sum[s]))))
+        if out.simplified:
+            items.append(Eq(((d,), factors, numbers, (Num(product),))))
+            items.append(
+                Eq(
+                    ((d,), (a, Op("−"), y), (Num(out.a[s]), Op("−"), Num(out.y[s])), (Num(out.delta[s]),)),
+                    note="the simplified form the engine uses",
+                )
+            )
+        else:
+            items.append(Eq(((d,), factors, numbers, (Num(out.delta[s]),))))
+    blocks.append(Equations(tuple(items)))
+    return blocks
+
+
+def hidden_errors(trace: Trace, nt, s: int) -> list[Block]:
+    blocks: list[Block] = []
+    post = trace.variant == "post"
+    C = nt.cost()
+    for m in range(trace.n_layers - 1, 0, -1):
+        act = trace.activations[m - 1]
+        blocks.append(Heading(2, f"Backward: {nt.layer(m)}"))
+        if post:
+            blocks.append(
+                Note("Post variant: the sums below use the updated weights w⁺ (not the algorithm).")
+            )
+        items = []
+        for h in (h for h in trace.hidden if h.layer == m):
+            j = h.j
+            o, z = nt.o(m, j), nt.net(m, j)
+            sides: list[tuple] = [(nt.partial(C, o),)]
+            n_next = trace.sizes[m + 1]
+            if n_next <= MAX_TERMS:
+                pairs = [
+                    (
+                        (nt.w(m, j, k, new=post), nt.delta(m + 1, k)),
+                        (Num(h.w_out[k]), Op("×"), Num(h.delta_next[s, k])),
+                    )
+                    for k in range(n_next)
+                ]
+                sides += sum_terms(pairs)
+            else:
+                sides.append((Sym("Σ", "l"), Sym("w", "jl"), Sym("δ", "l")))
+            sides.append((Num(h.total[s]),))
+            items.append(Eq(tuple(sides)))
+            sp = _sigma_prime_sides(act, o, z, h.o[s])
+            items.append(Eq(((nt.partial(o, z),), nt.sigma_prime(m, j), *sp, (Num(h.sigma_prime[s]),))))
+            items.append(
+                Eq(
+                    (
+                        (nt.delta(m, j),),
+                        (nt.partial(C, o), Op("·"), *nt.sigma_prime(m, j)),
+                        (Num(h.total[s]), Op("×"), Num(h.sigma_prime[s])),
+                        (Num(h.delta[s]),),
+                    )
+                )
+            )
+        blocks.append(Equations(tuple(items)))
+    return blocks

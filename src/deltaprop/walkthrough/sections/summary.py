@@ -1,0 +1,100 @@
+"""The summary of a large network: per-layer statistics and the largest terms, as tables.
+
+Shown in place of the forward, cost, backward and update sections when the network has more
+than ``max_neurons`` neurons; the numbers are the trace's :mod:`~deltaprop.walkthrough.summary`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..blocks import Block, Equations, Heading, Paragraph, Table
+from ..math import Eq, Num
+from ..trace import Trace
+
+STATS_DIGITS = 6  # decimals in the per-layer statistics tables
+
+
+def summary(trace: Trace, nt) -> list[Block]:
+    n_neurons = sum(trace.sizes)
+    blocks: list[Block] = [
+        Paragraph(
+            f"The network has {n_neurons} neurons, more than max_neurons = {trace.max_neurons}, so this is a "
+            "summary: statistics per layer and the largest terms, all from the same step."
+        ),
+        Heading(2, "The cost"),
+        Equations((Eq(((nt.cost(),), (Num(trace.cost_before),))),)),
+    ]
+    fwd_rows, back_rows = [], []
+    for ls in trace.layers:
+        name = nt.layer(ls.layer)
+        fwd_rows.append(
+            (
+                name,
+                str(ls.n_neurons),
+                ls.activation,
+                ls.net.min,
+                ls.net.mean,
+                ls.net.max,
+                ls.o.min,
+                ls.o.mean,
+                ls.o.max,
+            )
+        )
+        back_rows.append(
+            (
+                name,
+                ls.delta.min,
+                ls.delta.max,
+                ls.delta.norm,
+                ls.grad_w.min,
+                ls.grad_w.max,
+                ls.grad_w.norm,
+                ls.grad_b.norm,
+                ls.change_w.norm,
+            )
+        )
+    blocks.append(Heading(2, "Forward, per layer"))
+    blocks.append(
+        Table(
+            ("layer", "neurons", "σ", "min net", "mean net", "max net", "min o", "mean o", "max o"),
+            tuple(fwd_rows),
+            digits=STATS_DIGITS,
+        )
+    )
+    blocks.append(Heading(2, "Backward, per layer"))
+    blocks.append(
+        Table(
+            ("layer", "min δ", "max δ", "‖δ‖", "min ∂C/∂w", "max ∂C/∂w", "‖∂C/∂w‖", "‖∂C/∂b‖", "‖Δw‖"),
+            tuple(back_rows),
+            caption="δ over every sample and neuron; ‖·‖ the Euclidean norm",
+            digits=STATS_DIGITS,
+        )
+    )
+    one = trace.n_samples == 1
+    rows = []
+    for step in trace.top_weights:
+        o_i = step.o_i[0] if one else float(np.mean(step.o_i))
+        d_j = step.delta_j[0] if one else float(np.mean(step.delta_j))
+        rows.append(((nt.w(step.l, step.i, step.j),), o_i, d_j, step.grad, step.change, step.old, step.new))
+    blocks.append(Heading(2, f"The {len(rows)} weights with the largest |∂C/∂w|"))
+    blocks.append(
+        Table(
+            ("weight", "o_i" if one else "mean o_i", "δ_j" if one else "mean δ_j", "∂C/∂w", "Δw", "w", "w⁺"),
+            tuple(rows),
+            caption="∂C/∂w = o_i δ_j" + ("" if one else " averaged over the batch") + ", Δw = −η ∂C/∂w",
+        )
+    )
+    rows = []
+    for nd in trace.top_neurons:
+        pick = (lambda v: float(v[0])) if one else (lambda v: float(np.mean(v)))
+        rows.append(
+            ((nt.delta(nd.layer, nd.j),), nt.layer(nd.layer), pick(nd.net), pick(nd.o), pick(nd.delta))
+        )
+    blocks.append(Heading(2, f"The {len(rows)} neurons with the largest |δ|"))
+    blocks.append(
+        Table(
+            ("neuron", "layer", "net", "o", "δ"), tuple(rows), caption="" if one else "means over the batch"
+        )
+    )
+    return blocks

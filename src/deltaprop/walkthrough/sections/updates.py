@@ -1,0 +1,102 @@
+"""The gradients and the step: ∂C/∂w_ij = o_i δ_j, Δw_ij = −η ∂C/∂w_ij, w⁺ = w + Δw; then the biases.
+
+With a batch each gradient is the average over the samples, written out for a few of them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..blocks import Block, Equations, Heading, Paragraph
+from ..math import Eq, Frac, Num, Op, Paren, Sym, Word, eq, to_text
+from ..trace import Trace
+
+MAX_SAMPLE_TERMS = 4  # a batch average over more samples than this is not written out
+
+
+def _batch_sides(
+    trace: Trace, first: Sym, second: Sym | None, a: np.ndarray, b: np.ndarray | None
+) -> list[tuple]:
+    """The product o_i δ_j (or δ_j alone), averaged over the batch, as sides of an equation."""
+    n = trace.n_samples
+    if n == 1:
+        if second is None:
+            return [(first,)]
+        return [(first, Op("·"), second), (Num(a[0]), Op("×"), Num(b[0]))]
+    sym = (first,) if second is None else (first, second)
+    sides = [(Frac((Word("1"),), (Word(str(n)),)), Sym("Σ", "x"), *sym)]
+    if n <= MAX_SAMPLE_TERMS:
+        numeric: list = []
+        for k in range(n):
+            if k:
+                numeric.append(Op("+"))
+            numeric += [Num(a[k])] if second is None else [Num(a[k]), Op("×"), Num(b[k])]
+        sides.append((Frac((Word("1"),), (Word(str(n)),)), Paren(tuple(numeric))))
+    return sides
+
+
+def updates(trace: Trace, nt) -> list[Block]:
+    blocks: list[Block] = [Heading(2, "The gradients and the update")]
+    C, eta = nt.cost(), nt.eta()
+    cost = to_text(eq(C))
+    blocks.append(
+        Paragraph(
+            f"For every weight ∂{cost}/∂w_ij = o_i δ_j"
+            + (" averaged over the batch" if trace.n_samples > 1 else "")
+            + f", the change is Δw_ij = −η ∂{cost}/∂w_ij, and the new weight w⁺_ij = w_ij + Δw_ij."
+        )
+    )
+    for l in range(trace.n_layers - 1, -1, -1):
+        items = []
+        for step in (w for w in trace.weight_steps if w.l == l):
+            i, j = step.i, step.j
+            w, w_new = nt.w(l, i, j), nt.w(l, i, j, new=True)
+            dCdw = nt.partial(C, w)
+            sides = _batch_sides(trace, nt.o(l, i), nt.delta(l + 1, j), step.o_i, step.delta_j)
+            items.append(Eq(((dCdw,), *sides, (Num(step.grad),))))
+            items.append(
+                Eq(
+                    (
+                        (Word("Δ"), w),
+                        (Op("−"), eta, dCdw),
+                        (Op("−"), Num(trace.learning_rate), Op("×"), Num(step.grad)),
+                        (Num(step.change),),
+                    )
+                )
+            )
+            items.append(
+                Eq(
+                    (
+                        (w_new,),
+                        (w, Op("+"), Word("Δ"), w),
+                        (Num(step.old), Op("+"), Num(step.change)),
+                        (Num(step.new),),
+                    )
+                )
+            )
+        blocks.append(Heading(3, f"Weights into {'the ' if nt.name == 'mazur' else ''}{nt.layer(l + 1)}"))
+        blocks.append(Equations(tuple(items)))
+    items = []
+    for step in trace.bias_steps:
+        b = nt.b(step.l, step.j)
+        dCdb = nt.partial(C, b)
+        sides = _batch_sides(trace, nt.delta(step.l + 1, step.j), None, step.delta_j, None)
+        items.append(Eq(((dCdb,), *sides, (Num(step.grad),))))
+        if step.updated:
+            items.append(
+                Eq(
+                    (
+                        (nt.b(step.l, step.j, new=True),),
+                        (b, Op("−"), eta, dCdb),
+                        (Num(step.old), Op("−"), Num(trace.learning_rate), Op("×"), Num(step.grad)),
+                        (Num(step.new),),
+                    )
+                )
+            )
+    blocks.append(Heading(3, "Biases"))
+    if not trace.update_biases:
+        blocks.append(
+            Paragraph("The biases are kept as they are in this step (update_biases=False); their gradients:")
+        )
+    blocks.append(Equations(tuple(items)))
+    return blocks
