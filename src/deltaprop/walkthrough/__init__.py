@@ -10,8 +10,9 @@ as soon as it is imported.
     >>> trace = dp.explain(ex.net, ex.x, ex.y, ex.learning_rate, update_biases=False)
     >>> print(render_text(trace, notation="mazur"))
 
-:func:`explain` records the step (:mod:`.trace`); :mod:`.document` lays it out once as
-headings, equations and tables (:mod:`.blocks`), one module of :mod:`.sections` per section;
+:func:`explain` records the step (:mod:`.trace`; every neuron's record in :mod:`.neurons`,
+a large network's summary in :mod:`.summary`); :mod:`.document` lays it out once as headings,
+equations and tables (:mod:`.blocks`), one module of :mod:`.sections` per section;
 :mod:`.text` (rich), :mod:`.markdown` (LaTeX math) and :mod:`.html` (MathML, self-contained)
 render that layout. Names follow Nielsen or Mazur (:mod:`.notation`).
 """
@@ -19,20 +20,11 @@ render that layout. Names follow Nielsen or Mazur (:mod:`.notation`).
 from . import examples
 from .html import render_html
 from .markdown import render_markdown
+from .neurons import BiasStep, HiddenError, NeuronForward, OutputError, WeightStep
 from .notation import NOTATIONS
+from .summary import LayerSummary, NeuronDelta, Stats
 from .text import render_text, renderable
-from .trace import (
-    BiasStep,
-    HiddenError,
-    LayerSummary,
-    NeuronDelta,
-    NeuronForward,
-    OutputError,
-    Stats,
-    Trace,
-    WeightStep,
-    explain,
-)
+from .trace import Trace, explain
 
 FORMATS = ("text", "markdown", "html")
 
