@@ -10,6 +10,7 @@ every weight and every bias — to 1e-12 in float64, and closely in float32.
 from __future__ import annotations
 
 import itertools
+import os
 
 import numpy as np
 import pytest
@@ -231,6 +232,65 @@ def test_use_scipy_true_without_scipy_is_refused(monkeypatch):
     with pytest.raises(ValueError, match="use_scipy=True needs SciPy"):
         FastStep(dp.Network([2, 2]), dp.SGD(0.1), 4, use_scipy=True)
     assert FastStep(dp.Network([2, 2]), dp.SGD(0.1), 4).use_scipy is False
+
+
+@pytest.mark.skipif(step_module._scipy_blas is None, reason="SciPy not installed")
+@pytest.mark.parametrize("optimizer", ["sgd", "sgd_l2", "sgd_no_bias", "momentum", "adam"])
+@pytest.mark.parametrize(("output", "cost"), [("logistic", "quadratic"), ("softmax", "log_likelihood")])
+def test_products_through_numpy_beside_the_fused_update_match_the_generic_step(
+    monkeypatch, output, cost, optimizer
+):
+    """The mixed plan: forward and δ products by NumPy's matmul, the update by SciPy's gemm."""
+    monkeypatch.setattr(step_module, "NUMPY_MIN_MACS", 1)  # every product of these small nets
+    for sizes in ([5, 3], [5, 7, 3], [5, 7, 4, 3]):
+        net = dp.Network(sizes, activation="tanh", output_activation=output, cost=cost, seed=len(sizes))
+        fast_net, _ = _run_side_by_side(net, OPTIMIZERS[optimizer])
+        plan = FastStep(fast_net, dp.SGD(0.1), BATCH_SIZE)._by_numpy
+        assert plan == [True] * (len(sizes) - 1)  # all under OpenBLAS's one-thread size: safe
+
+
+@pytest.mark.skipif(step_module._scipy_blas is None, reason="SciPy not installed")
+def test_the_product_plan_mixes_libraries_only_where_it_is_safe(monkeypatch):
+    """NumPy for products big enough to gain; never beside a product OpenBLAS may thread."""
+    nielsen = dp.Network([784, 30, 10], seed=0)  # m = 10: 235,200 and 3,000 multiply-adds
+    wide = dp.Network([784, 100, 10], seed=0)  # m = 32: 2,508,800 (threaded above one thread)
+    monkeypatch.setattr(step_module, "_blas_single_threaded", lambda: False)
+    assert FastStep(nielsen, dp.SGD(1.0), 10)._by_numpy == [True, False]
+    assert FastStep(wide, dp.SGD(1.0), 32)._by_numpy == [False, False]
+    monkeypatch.setattr(step_module, "_blas_single_threaded", lambda: True)
+    assert FastStep(wide, dp.SGD(1.0), 32)._by_numpy == [True, False]
+    assert FastStep(wide, dp.SGD(1.0), 32, use_scipy=False)._by_numpy == [True, True]
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores for a two-thread BLAS limit")
+def test_blas_single_threaded_follows_the_thread_limits():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    with threadpoolctl.threadpool_limits(1, user_api="blas"):
+        assert step_module._blas_single_threaded() is True
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        assert step_module._blas_single_threaded() is False
+
+
+@pytest.mark.parametrize("use_scipy", SCIPY)
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_a_out_receives_the_outputs(use_scipy, optimizer):
+    """``step(X, Y, a_out)`` writes a into the caller's rows; the update is unchanged."""
+    net = dp.Network([5, 7, 3], seed=4)
+    twin, plain = net.copy(), net.copy()
+    fast = FastStep(net, OPTIMIZERS[optimizer](0.5), BATCH_SIZE, use_scipy=use_scipy)
+    generic = Step(twin, OPTIMIZERS[optimizer](0.5), BATCH_SIZE)
+    without = FastStep(plain, OPTIMIZERS[optimizer](0.5), BATCH_SIZE, use_scipy=use_scipy)
+    X, Y = _data(net.sizes, np.float64)
+    outputs, outputs_generic = np.full((16, 3), np.nan), np.full((16, 3), np.nan)
+    for rows in BATCH_ROWS:
+        cost = fast(X[rows], Y[rows], outputs[rows])
+        assert fast.a is not None and np.shares_memory(fast.a, outputs)
+        assert cost == pytest.approx(generic(X[rows], Y[rows], outputs_generic[rows]), rel=1e-12)
+        assert cost == without(X[rows], Y[rows])
+        np.testing.assert_array_equal(outputs[rows], without.a)
+    _assert_close(outputs, outputs_generic, 1e-12, "outputs written by the two steps")
+    for p, q in zip(net.weights + net.biases, plain.weights + plain.biases):
+        np.testing.assert_array_equal(p, q)
 
 
 def test_l2_without_n_train_raises_the_optimizers_error():

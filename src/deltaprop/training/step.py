@@ -5,7 +5,10 @@ that updates ``net`` in place from the batch's averaged gradient and returns the
 cost C (computed in the forward pass, before the update). After a call, ``step.a`` holds
 the batch's outputs a ``(n_batch, n_out)`` from that same forward pass, so the caller can
 count correct predictions without a second forward pass. ``step.a`` may be a view of a
-buffer the next call overwrites: read it before stepping again.
+buffer the next call overwrites: read it before stepping again — or pass
+``step(X, Y, a_out)``, a C-contiguous ``(n_batch, n_out)`` array of the network's dtype,
+and the outputs are written there instead (fit hands each step its rows of one array of
+the epoch's outputs and finds the predictions with one argmax per epoch, not per batch).
 
 Two implementations keep the same contract:
 
@@ -31,8 +34,8 @@ with no gradient array written and read back. NumPy has no such call, so these t
 from ``scipy.linalg.blas``; without SciPy the same update takes a product, a scaling and
 a subtraction per parameter.
 
-When SciPy is used, *every* product of the step goes through it, not only the fused
-update. NumPy and SciPy each bring their own OpenBLAS with its own thread pool, and an
+When SciPy is used, products that BLAS may run on several threads go through it, not
+only the fused update. NumPy and SciPy each bring their own OpenBLAS with its own thread pool, and an
 idle OpenBLAS pool spins for a while before it sleeps: alternating the two within a step
 left each pool's threads spinning against the other's work, and on a 2-core machine one
 epoch of [784, 100, 10] took 25 × longer (measured; see bench/README.md). One library per
@@ -40,6 +43,20 @@ step keeps one pool busy. NumPy's arrays are row-major and BLAS is column-major:
 C-ordered (r, c) array is, untouched, a Fortran-ordered (c, r) array — its ``.T`` — so each
 call below is written on the transposes, which costs no copy (``overwrite_c`` writes into
 ``w`` itself).
+
+Which library computes each product
+------------------------------------
+SciPy's gemm is needed only for the fused update, and its thin wrapper is also the cheaper
+call for tiny products (~0.7 µs against ~1 µs for ``np.matmul``). For the rest, the
+forward products ``o_prev · w`` and the δ products ``δ · wᵀ`` of layers with at least
+:data:`NUMPY_MIN_MACS` multiply-adds, NumPy's matmul is the default call of the field, and
+the pip wheels' NumPy ships the newer OpenBLAS (measured here: NumPy's 0.3.31 against
+SciPy's 0.3.30, 1.3–1.4× faster at [784, 30] and [784, 100] in float32, ±10 % in float64).
+Those products therefore go through NumPy — but only where mixing the two pools is safe:
+every BLAS thread pool limited to one thread, or a product too small for OpenBLAS to
+thread at all (≤ :data:`OPENBLAS_SINGLE_THREAD_MACS` multiply-adds, its fixed threshold),
+so NumPy's pool never wakes. Otherwise every product stays with SciPy, as above. The plan
+is fixed when the step is made, from the batch size and the thread limits of that moment.
 
 Other optimizers (momentum, Nesterov, Adam) go through the same forward and backward
 buffers and get a :class:`~deltaprop.network.Gradients` built on them, then their own
@@ -71,6 +88,39 @@ except ImportError:  # pragma: no cover - SciPy comes with scikit-learn; the Num
 # vectorised exp wins (expit is 2–4× slower per value at 32 × 100 and beyond).
 EXPIT_MAX_VALUES = 1024
 
+# A forward or δ product of at least this many multiply-adds (batch × n_in × n_out) goes
+# through NumPy's matmul where that is safe (see "Which library computes each product").
+NUMPY_MIN_MACS = 2**16
+# OpenBLAS computes a gemm of at most this many multiply-adds on the calling thread,
+# whatever its thread limit (SMP_THRESHOLD_MIN × GEMM_MULTITHREAD_THRESHOLD, 65536 × 4).
+OPENBLAS_SINGLE_THREAD_MACS = 2**18
+
+_controller = None  # threadpoolctl's view of the loaded BLAS libraries, made on first use
+
+
+def _blas_single_threaded() -> bool:
+    """Whether every loaded BLAS library is limited to one thread now (threadpoolctl)."""
+    global _controller
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover - a dependency; without it, assume threads
+        return False
+    if _controller is None:
+        _controller = ThreadpoolController()  # ~3 ms once; after it ~0.5 µs a query
+    blas = [lib for lib in _controller.lib_controllers if lib.user_api == "blas"]
+    return bool(blas) and all(lib.get_num_threads() == 1 for lib in blas)
+
+
+def _products_by_numpy(sizes, batch_size: int, use_scipy: bool) -> list[bool]:
+    """Per layer: whether its forward and δ products go through NumPy's matmul."""
+    if not use_scipy:
+        return [True] * (len(sizes) - 1)
+    macs = [batch_size * n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    if not any(m >= NUMPY_MIN_MACS for m in macs):
+        return [False] * len(macs)
+    one_thread = _blas_single_threaded()
+    return [m >= NUMPY_MIN_MACS and (one_thread or m <= OPENBLAS_SINGLE_THREAD_MACS) for m in macs]
+
 
 def _fast_forward(fn, n_out: int, batch_size: int, use_scipy: bool):
     """``fn.forward``, or ``expit`` for a small logistic layer (the same values to a rounding)."""
@@ -87,9 +137,11 @@ class Step:
         self.optimizer = optimizer
         self.a: np.ndarray | None = None
 
-    def __call__(self, X: np.ndarray, Y: np.ndarray) -> float:
+    def __call__(self, X: np.ndarray, Y: np.ndarray, a_out: np.ndarray | None = None) -> float:
         grads = self.net._backprop(X, Y)
-        self.a = grads.a
+        if a_out is not None:
+            np.copyto(a_out, grads.a)
+        self.a = grads.a if a_out is None else a_out
         self.optimizer.step(self.net, grads)
         return grads.cost
 
@@ -175,6 +227,7 @@ class FastStep:
             self._output_rule = "general"  # the cost's own delta (e.g. quadratic + softmax)
         # σ' of a linear hidden layer is 1: its δ needs no multiplication.
         self._hidden_prime = [None if fn.name == "linear" else fn.prime for fn in acts[:-1]]
+        self._by_numpy = _products_by_numpy(self._sizes, batch_size, self.use_scipy)
 
     def _allocate(self, n: int) -> None:
         empty = lambda k: np.empty((n, k), dtype=self._dtype)  # noqa: E731
@@ -197,20 +250,23 @@ class FastStep:
             buf = self._by_n[n]
         return buf
 
-    def __call__(self, X: np.ndarray, Y: np.ndarray) -> float:
+    def __call__(self, X: np.ndarray, Y: np.ndarray, a_out: np.ndarray | None = None) -> float:
         n = X.shape[0]
         buf = self._by_n.get(n) or self._buffers(n)
         o, delta = buf.o, buf.delta
+        if a_out is not None:  # the output layer writes into the caller's array
+            o = [*o[:-1], a_out]
         w, b = self.net._w, self.net._b  # re-read every step: the user may assign new arrays
         matmul, gemm = np.matmul, self._gemm
 
         # Forward: net = o_prev · w + b, then o = σ(net) in the same array.
         o_prev = X
-        for z, w_l, b_l, forward in zip(o, w, b, self._forward):
-            if gemm is not None:
-                gemm(1.0, w_l.T, o_prev.T, 0.0, z.T, 0, 0, 1)  # netᵀ = wᵀ o_prevᵀ
-            else:
+        by_numpy = self._by_numpy
+        for z, w_l, b_l, forward, numpy_product in zip(o, w, b, self._forward, by_numpy):
+            if numpy_product:
                 matmul(o_prev, w_l, out=z)
+            else:
+                gemm(1.0, w_l.T, o_prev.T, 0.0, z.T, 0, 0, 1)  # netᵀ = wᵀ o_prevᵀ
             z += b_l
             forward(z, out=z)
             o_prev = z
@@ -232,7 +288,7 @@ class FastStep:
 
         opt = self.optimizer
         if type(opt) is not SGD or opt.momentum != 0.0:
-            self._backward_gradients(X, buf, w, cost)
+            self._backward_gradients(X, buf, w, cost, a)
             return cost
 
         # Plain SGD: w ← (1 − ηλ/n_train) w − (η/n) o_prevᵀ δ; b ← b − (η/n) Σ_x δ. Layers run
@@ -251,10 +307,10 @@ class FastStep:
                 # δ[l−1] = (δ[l] · w[l]ᵀ) ⊙ σ'(net[l−1]), from w[l] before its update below
                 # (_backprop_delta, inlined: this loop runs thousands of times a second).
                 o_prev, d_prev = o[l - 1], delta[l - 1]
-                if gemm is not None:
-                    gemm(1.0, w[l].T, d.T, 0.0, d_prev.T, 1, 0, 1)
-                else:
+                if by_numpy[l]:
                     matmul(d, w[l].T, out=d_prev)
+                else:
+                    gemm(1.0, w[l].T, d.T, 0.0, d_prev.T, 1, 0, 1)
                 prime = hidden_prime[l - 1]
                 if prime is not None:
                     d_prev *= prime(o_prev, out=prime_buf[l - 1])
@@ -280,15 +336,15 @@ class FastStep:
     def _backprop_delta(self, buf: _Buffers, w: list[np.ndarray], l: int) -> None:
         """δ of layer l from δ of layer l + 1: δ[l−1] = (δ[l] · w[l]ᵀ) ⊙ σ'(net[l−1])."""
         d_prev = buf.delta[l - 1]
-        if self._gemm is not None:
-            self._gemm(1.0, w[l].T, buf.delta[l].T, 0.0, d_prev.T, 1, 0, 1)  # δ[l−1]ᵀ = w[l] δ[l]ᵀ
-        else:
+        if self._by_numpy[l]:
             np.matmul(buf.delta[l], w[l].T, out=d_prev)
+        else:
+            self._gemm(1.0, w[l].T, buf.delta[l].T, 0.0, d_prev.T, 1, 0, 1)  # δ[l−1]ᵀ = w[l] δ[l]ᵀ
         prime = self._hidden_prime[l - 1]
         if prime is not None:
             d_prev *= prime(buf.o[l - 1], out=buf.prime[l - 1])
 
-    def _backward_gradients(self, X, buf: _Buffers, w, cost: float) -> None:
+    def _backward_gradients(self, X, buf: _Buffers, w, cost: float, a: np.ndarray) -> None:
         """Any optimizer: ∂C/∂w and ∂C/∂b into reused arrays, then ``optimizer.step``."""
         if self._grad_w is None:
             self._grad_w = [np.empty_like(x) for x in w]
@@ -308,7 +364,7 @@ class FastStep:
                 grad_w[l] *= scale
             np.add.reduce(delta[l], axis=0, out=grad_b[l])
             grad_b[l] *= scale
-        grads = Gradients(grad_w, grad_b, delta, cost, o[-1])
+        grads = Gradients(grad_w, grad_b, delta, cost, a)
         self.optimizer.step(self.net, grads)
 
 
