@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 
 import deltaprop as dp
 from deltaprop.training import Callback, fit
+
+# The module, not the function that deltaprop.training exports under the same name.
+fit_module = importlib.import_module("deltaprop.training.fit")
 
 
 def params(net):
@@ -79,7 +84,12 @@ def test_equals_a_hand_written_nielsen_loop(digits):
         np.testing.assert_allclose(p, q, rtol=0, atol=1e-12)
 
 
-def test_loss_and_accuracy_are_the_running_means_over_the_epoch(digits):
+@pytest.mark.parametrize("outputs_kept", [True, False], ids=["argmax-per-epoch", "argmax-per-batch"])
+def test_loss_and_accuracy_are_the_running_means_over_the_epoch(digits, monkeypatch, outputs_kept):
+    # fit keeps the epoch's outputs for one argmax, or (past OUTPUTS_ONCE_LIMIT values)
+    # predicts per mini-batch: both must count the same predictions.
+    if not outputs_kept:
+        monkeypatch.setattr(fit_module, "OUTPUTS_ONCE_LIMIT", 0)
     X_train, y_train, _, _ = digits
     X, y = X_train[:95], y_train[:95]
     net = dp.Network([64, 16, 10], seed=3)
@@ -244,7 +254,10 @@ def test_regression_targets_log_no_accuracy():
     assert set(net.evaluate(X, Y)) == {"loss"}
 
 
-def test_binary_single_output_reports_accuracy(xor):
+@pytest.mark.parametrize("outputs_kept", [True, False], ids=["argmax-per-epoch", "argmax-per-batch"])
+def test_binary_single_output_reports_accuracy(xor, monkeypatch, outputs_kept):
+    if not outputs_kept:
+        monkeypatch.setattr(fit_module, "OUTPUTS_ONCE_LIMIT", 0)
     X, y = xor
     net = dp.Network([2, 3, 1], seed=1)
     history = net.fit(X, y.reshape(-1, 1).astype(float), 2000, batch_size=4, seed=0)
