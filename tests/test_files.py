@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import struct
 import tempfile
 import tracemalloc
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 import deltaprop as dp
 from deltaprop import files, optimizers
 from deltaprop.errors import ModelFileError
+from deltaprop.files import container
 
 RNG = np.random.default_rng(20261127)
 X5 = RNG.normal(size=(7, 5))
@@ -538,7 +540,7 @@ def test_failed_write_leaves_the_old_file_intact(tmp_path, monkeypatch):
         fh.write(data[: len(data) // 2])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(files, "_write_chunks", write_half_then_fail)
+    monkeypatch.setattr(container, "_write_chunks", write_half_then_fail)
     with pytest.raises(OSError, match="No space left"):
         files.save(_net(seed=2), path)
     assert path.read_bytes() == before
@@ -554,7 +556,7 @@ def test_failed_fsync_or_rename_leaves_the_old_file_intact(tmp_path, monkeypatch
     def boom(*args, **kwargs):
         raise OSError(5, f"simulated {failing} failure")
 
-    monkeypatch.setattr(files.os, failing, boom)
+    monkeypatch.setattr(os, failing, boom)
     with pytest.raises(OSError, match=f"simulated {failing} failure"):
         files.save_checkpoint(path, _net(seed=2), dp.SGD(0.1))
     monkeypatch.undo()
@@ -566,7 +568,7 @@ def test_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     def interrupt(fh, data):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(files, "_write_chunks", interrupt)
+    monkeypatch.setattr(container, "_write_chunks", interrupt)
     with pytest.raises(KeyboardInterrupt):
         files.save(_net(), tmp_path / "m.safetensors")
     assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,116 @@
+"""What every deltaprop file shares: its metadata keys, how it is read and checked, how it is written.
+
+:func:`read` gives a file's tensors and string metadata only after the safetensors framing
+(:mod:`deltaprop._safetensors_layout`) and the ``deltaprop.format`` version have been checked;
+:func:`write_file` writes the bytes atomically (:mod:`deltaprop._atomic`). What the tensors
+and metadata mean is :mod:`.model`'s and :mod:`.checkpoint`'s business.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import safetensors.numpy
+
+from .. import __version__
+from .._atomic import atomic_write
+from .._safetensors_layout import check_layout
+from ..errors import ModelFileError
+
+FORMAT_NAME = "deltaprop.format"
+FORMAT_VERSION = 1
+KIND_MODEL = "model"
+KIND_CHECKPOINT = "checkpoint"
+
+WRITE_CHUNK_BYTES = 1 << 20
+
+META_KEYS = ("sizes", "activations", "cost", "init", "dtype")  # the architecture, in every file
+OPTIMIZER_PREFIX = "optimizer."  # a checkpoint's optimizer state tensors
+STATE_PREFIX = "state."  # a checkpoint's training-state arrays
+
+
+def meta_key(name: str) -> str:
+    return f"deltaprop.{name}"
+
+
+def json_default(value):
+    """NumPy scalars as Python numbers; anything else is not JSON."""
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
+
+
+def json_field(raw: str, name: str, path: Path):
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError) as err:
+        raise ModelFileError(f"{path}: metadata {name!r} is not valid JSON: {err}") from None
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def read(path) -> tuple[dict[str, np.ndarray], dict[str, str], Path]:
+    """The validated tensors and metadata of a deltaprop safetensors file."""
+    path = Path(os.fspath(path))
+    with open(path, "rb") as fh:  # FileNotFoundError, IsADirectoryError, ... propagate
+        data = fh.read()
+    header, meta = check_layout(data, path)
+    _check_format(meta, path)
+    try:
+        tensors = safetensors.numpy.load(data)
+    except Exception as err:  # the checks above should make this unreachable
+        raise ModelFileError(f"{path}: safetensors could not read the file: {err}") from err
+    if set(tensors) != set(header):
+        raise ModelFileError(
+            f"{path}: safetensors read tensors {sorted(tensors)}, the header names {sorted(header)}"
+        )
+    return tensors, meta, path
+
+
+def _check_format(meta: dict[str, str], path: Path) -> None:
+    if not any(key.startswith("deltaprop.") for key in meta):
+        raise ModelFileError(
+            f"{path}: a safetensors file, but not a deltaprop model: its metadata has no "
+            f"'{FORMAT_NAME}' entry (a file from PyTorch or another library?)"
+        )
+    if FORMAT_NAME not in meta:
+        raise ModelFileError(f"{path}: the metadata has no '{FORMAT_NAME}' version entry")
+    raw = meta[FORMAT_NAME]
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or int(raw) < 1:
+        raise ModelFileError(f"{path}: '{FORMAT_NAME}' is {raw!r:.40}; expected a version number such as '1'")
+    if int(raw) > FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path}: written in deltaprop model format {raw}, newer than the format {FORMAT_VERSION} "
+            f"this deltaprop {__version__} reads; upgrade deltaprop to load it"
+        )
+    for name in META_KEYS:
+        if meta_key(name) not in meta:
+            raise ModelFileError(f"{path}: the metadata lacks '{meta_key(name)}'")
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def _write_chunks(fh, data: bytes) -> None:
+    view = memoryview(data)
+    for start in range(0, len(view), WRITE_CHUNK_BYTES):
+        fh.write(view[start : start + WRITE_CHUNK_BYTES])
+
+
+def write_file(path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (see :mod:`deltaprop._atomic`), naming the path
+    in the error when it is a folder or its folder does not exist."""
+    path = Path(os.fspath(path))
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; give a file path such as {path / 'model.safetensors'}")
+    return atomic_write(path, lambda fh: _write_chunks(fh, data))

@@ -1,0 +1,201 @@
+"""A network as a model file: its weights and biases as tensors, its architecture as metadata.
+
+:func:`save` writes ``w{l}``, ``b{l}`` and the ``deltaprop.*`` architecture keys (with the
+user's own metadata under ``user.<key>``); :func:`load` rebuilds the network from any deltaprop
+file, checkpoints included, after checking every tensor against the stored sizes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import safetensors.numpy
+
+from .. import __version__, activations, costs
+from .._safetensors_layout import is_int
+from ..errors import ModelFileError
+from ..network import Network
+from .container import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    KIND_MODEL,
+    META_KEYS,
+    OPTIMIZER_PREFIX,
+    STATE_PREFIX,
+    json_default,
+    json_field,
+    meta_key,
+    read,
+    write_file,
+)
+
+_USER_PREFIX = "user."
+
+
+def save(net: Network, path, *, metadata: Mapping | None = None, allow_nonfinite: bool = False) -> Path:
+    """Write ``net`` to ``path`` as a safetensors model file, atomically; returns the path.
+
+    ``metadata`` is a dict of the user's own, with string keys and JSON-serialisable values;
+    :func:`read_metadata` gives it back. A network holding NaN or ±inf is refused with a
+    ``ValueError`` naming the layer, unless ``allow_nonfinite=True``.
+    """
+    tensors, meta = network_payload(net, allow_nonfinite)
+    meta[meta_key("kind")] = KIND_MODEL
+    meta.update(_user_metadata(metadata))
+    return write_file(path, safetensors.numpy.save(tensors, metadata=meta))
+
+
+def load(path, *, allow_nonfinite: bool = False) -> Network:
+    """The network stored at ``path`` (a model file or a checkpoint); predictions are bit-identical.
+
+    Raises ``FileNotFoundError`` for a missing path and :class:`ModelFileError` for anything
+    wrong with the contents. Weights holding NaN or ±inf (saved with ``allow_nonfinite``)
+    are refused unless ``allow_nonfinite=True`` here too.
+    """
+    tensors, meta, path = read(path)
+    return build_network(
+        tensors, meta, path, allow_nonfinite, extra_prefixes=(OPTIMIZER_PREFIX, STATE_PREFIX)
+    )
+
+
+def read_metadata(path) -> dict:
+    """The file's metadata, decoded: format, kind, version, the architecture and ``user``.
+
+    ``user`` is the ``metadata`` dict passed to :func:`save`, with its JSON values decoded.
+    """
+    _, meta, path = read(path)
+    out: dict = {
+        "format": int(meta[FORMAT_NAME]),
+        "kind": meta.get(meta_key("kind"), KIND_MODEL),
+        "version": meta.get(meta_key("version")),
+    }
+    for name in META_KEYS:
+        raw = meta[meta_key(name)]
+        out[name] = json_field(raw, name, path) if name in ("sizes", "activations") else raw
+    out["user"] = {
+        key[len(_USER_PREFIX) :]: json_field(value, key, path)
+        for key, value in meta.items()
+        if key.startswith(_USER_PREFIX)
+    }
+    return out
+
+
+def network_payload(net: Network, allow_nonfinite: bool) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a deltaprop.Network; got {type(net).__name__}")
+    tensors: dict[str, np.ndarray] = {}
+    for l, (w, b) in enumerate(zip(net.weights, net.biases)):
+        for name, arr in ((f"w{l}", w), (f"b{l}", b)):
+            if not allow_nonfinite and not np.isfinite(arr).all():
+                what = "weights" if name[0] == "w" else "biases"
+                raise ValueError(
+                    f"{what}[{l}] (layer {l + 1}) holds NaN or infinity; refusing to save a diverged "
+                    f"model. Pass allow_nonfinite=True to save it anyway."
+                )
+            tensors[name] = np.ascontiguousarray(arr)
+    config = net.config()
+    meta = {
+        FORMAT_NAME: str(FORMAT_VERSION),
+        meta_key("version"): __version__,
+        meta_key("sizes"): json.dumps(config["sizes"]),
+        meta_key("activations"): json.dumps(config["activations"]),
+        meta_key("cost"): config["cost"],
+        meta_key("init"): str(config["init"]),
+        meta_key("dtype"): config["dtype"],
+    }
+    return tensors, meta
+
+
+def _user_metadata(metadata: Mapping | None) -> dict[str, str]:
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, Mapping):
+        raise TypeError(f"metadata must be a dict; got {type(metadata).__name__}")
+    out = {}
+    for key, value in metadata.items():
+        if not isinstance(key, str):
+            raise TypeError(f"metadata keys must be strings; got {key!r} of type {type(key).__name__}")
+        try:
+            out[_USER_PREFIX + key] = json.dumps(value, default=json_default)
+        except (TypeError, ValueError) as err:
+            raise TypeError(
+                f"metadata[{key!r}] must be JSON-serialisable (str, number, bool, None, list, dict); "
+                f"got {type(value).__name__}: {err}"
+            ) from err
+    return out
+
+
+def build_network(tensors, meta, path, allow_nonfinite: bool, extra_prefixes=()) -> Network:
+    sizes = json_field(meta[meta_key("sizes")], "sizes", path)
+    if not (isinstance(sizes, list) and len(sizes) >= 2 and all(is_int(n) and n >= 1 for n in sizes)):
+        raise ModelFileError(
+            f"{path}: metadata sizes is {sizes!r:.200}; expected a list of at least 2 positive integers"
+        )
+    n_layers = len(sizes) - 1
+    names = json_field(meta[meta_key("activations")], "activations", path)
+    if not (isinstance(names, list) and len(names) == n_layers and all(isinstance(n, str) for n in names)):
+        raise ModelFileError(
+            f"{path}: metadata activations is {names!r:.200}; "
+            f"expected {n_layers} names, one per layer of weights"
+        )
+    for name in names:
+        if name.lower() not in activations.ACTIVATIONS and name.lower() not in activations.ALIASES:
+            raise ModelFileError(
+                f"{path}: unknown activation {name!r:.40}; "
+                f"this deltaprop knows {sorted(activations.ACTIVATIONS)}"
+            )
+    cost = meta[meta_key("cost")]
+    if cost.lower() not in costs.COSTS and cost.lower() not in costs.ALIASES:
+        raise ModelFileError(f"{path}: unknown cost {cost!r:.40}; this deltaprop knows {sorted(costs.COSTS)}")
+    dtype_name = meta[meta_key("dtype")]
+    if dtype_name not in ("float32", "float64"):
+        raise ModelFileError(f"{path}: metadata dtype is {dtype_name!r:.40}; expected 'float32' or 'float64'")
+    dtype = np.dtype(dtype_name)
+
+    expected = {f"{p}{l}" for l in range(n_layers) for p in "wb"}
+    params = {k for k in tensors if not k.startswith(extra_prefixes)}
+    if params - expected:
+        raise ModelFileError(
+            f"{path}: unexpected tensors {sorted(params - expected)[:5]} in a {n_layers}-layer model"
+        )
+    if expected - params:
+        missing = sorted(expected - params, key=lambda k: (int(k[1:]), k[0]))
+        raise ModelFileError(f"{path}: missing tensors {missing[:5]} for sizes {sizes}")
+    weights, biases = [], []
+    for l in range(n_layers):
+        for name, shape, out in (
+            (f"w{l}", (sizes[l], sizes[l + 1]), weights),
+            (f"b{l}", (sizes[l + 1],), biases),
+        ):
+            arr = tensors[name]
+            if arr.dtype != dtype:
+                raise ModelFileError(
+                    f"{path}: tensor {name!r} has dtype {arr.dtype.name}; the model is {dtype_name}"
+                )
+            if arr.shape != shape:
+                raise ModelFileError(
+                    f"{path}: tensor {name!r} has shape {arr.shape}; sizes {sizes} need {shape} "
+                    f"(the layers must chain)"
+                )
+            if not allow_nonfinite and not np.isfinite(arr).all():
+                what = "weights" if name[0] == "w" else "biases"
+                raise ModelFileError(
+                    f"{path}: {what}[{l}] (layer {l + 1}) holds NaN or infinity; pass "
+                    f"allow_nonfinite=True to load it anyway"
+                )
+            out.append(arr)
+    finite_w = [np.where(np.isfinite(w), w, 0) for w in weights] if allow_nonfinite else weights
+    finite_b = [np.where(np.isfinite(b), b, 0) for b in biases] if allow_nonfinite else biases
+    try:
+        net = Network.from_arrays(finite_w, finite_b, activation=names, cost=cost, dtype=dtype)
+    except (TypeError, ValueError) as err:  # e.g. softmax on a hidden layer
+        raise ModelFileError(f"{path}: the stored architecture is invalid: {err}") from None
+    if allow_nonfinite:
+        # Network refuses non-finite assignments; the user asked for them, so set them directly.
+        net._w = [np.array(w, dtype=dtype, order="C") for w in weights]
+        net._b = [np.array(b, dtype=dtype, order="C") for b in biases]
+    net.init = meta[meta_key("init")]
+    return net
