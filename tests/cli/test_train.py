@@ -195,6 +195,9 @@ def test_user_npz_and_a_toy_set(cli, tmp_path):
         (["--validation-split", "1.5"], ["--validation-split must be in [0, 1)"]),
         (["--activation", "sigmoidish"], ["sigmoidish"]),
         (["--optimizer", "rmsprop"], ["invalid choice", "rmsprop"]),
+        # -1 is the "draw a seed" default inside; given, it must not silently become a random seed.
+        (["--seed", "-1"], ["--seed must be a whole number ≥ 0", "got -1"]),
+        (["--seed", "-7"], ["--seed must be a whole number ≥ 0", "got -7"]),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(cli, tmp_path, args, fragments):
@@ -208,6 +211,12 @@ def test_unknown_config_key_is_named(cli, tmp_path):
     assert_one_line_error(cli("train", "--config", "bad.toml"), 2, "training.learning_rate", "bad.toml")
     (tmp_path / "bad2.toml").write_text("[optimiser]\nname = 'sgd'\n")
     assert_one_line_error(cli("train", "--config", "bad2.toml"), 2, "'optimiser'")
+
+
+def test_a_negative_seed_in_a_config_file_is_named(cli, tmp_path):
+    (tmp_path / "seed.toml").write_text("[training]\nseed = -1\nepochs = 1\n")
+    assert_one_line_error(cli("train", "--config", "seed.toml"), 2, "'training.seed'", "seed.toml", "got -1")
+    assert not (tmp_path / "runs").exists()
 
 
 def test_an_existing_run_folder_is_never_overwritten(cli, tmp_path):

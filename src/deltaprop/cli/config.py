@@ -114,6 +114,11 @@ def read_toml(path: str | Path) -> dict:
                     f"[{section}] knows {', '.join(DEFAULTS[section])}"
                 )
             _check_type(section, key, value, path)
+    seed = table.get("training", {}).get("seed")
+    if seed is not None and seed < 0:  # -1 means "draw one" inside; a file must not say it
+        raise UsageError(
+            f"'training.seed' in {path} must be ≥ 0; got {seed}. Leave it out to draw a seed at random"
+        )
     return table
 
 
@@ -207,7 +212,7 @@ def validate(config: dict) -> None:
             raise UsageError(f"--{key.replace('_', '-')} must be a whole number ≥ 1; got {training[key]}")
     if int(training["early_stopping"]) < 0:
         raise UsageError(f"--early-stopping must be ≥ 0 epochs (0 is off); got {training['early_stopping']}")
-    if int(training["seed"]) < -1:
+    if int(training["seed"]) < -1:  # -1 is the default: draw a seed (given seeds are checked earlier)
         raise UsageError(f"--seed must be ≥ 0; got {training['seed']}")
     parse_schedule(training["schedule"])
     if training["early_stopping"] and not data["validation_split"]:

@@ -118,6 +118,8 @@ def resolve_config(args) -> dict:
         if path and not Path(path).is_absolute():  # relative to the config file, not the shell
             from_file["data"]["path"] = str((Path(args.config).parent / path).resolve())
         config = cfg.merge(config, from_file)
+    if args.seed is not None and args.seed < 0:  # -1 is the default's "draw one"; never silently
+        raise UsageError(f"--seed must be a whole number ≥ 0; got {args.seed}. Leave it out to draw one")
     if args.layers and args.hidden:
         raise UsageError("give either --layers (every size) or --hidden (hidden sizes only), not both")
     for dest, (section, key) in cfg.FLAG_KEYS.items():
