@@ -150,6 +150,54 @@ def test_user_csv_with_a_named_label_column(cli, tmp_path):
     assert again.returncode == 0, again.stderr
 
 
+def test_a_csv_of_real_valued_targets_trains_a_regression(cli, tmp_path):
+    """load_csv reads a column of real numbers as regression targets; so does the CLI: one
+    output, no accuracy, and predict prints the output value (not a class and 1 − a)."""
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(150, 3))
+    y = 0.5 * X[:, 0] + np.sin(X[:, 1]) + 0.3  # from about −1.5 to 2.5
+    lines = ["a,b,c,target"] + [f"{r[0]},{r[1]},{r[2]},{t}" for r, t in zip(X, y)]
+    (tmp_path / "reg.csv").write_text("\n".join(lines) + "\n")
+
+    # The default cost (log-likelihood) cannot fit such targets: a usage error, and no run folder.
+    refused = cli("train", "--data", "reg.csv", "--epochs", "2", "--name", "bad")
+    assert_one_line_error(
+        refused,
+        2,
+        "reg.csv has real-valued targets",
+        "log_likelihood",
+        "--cost quadratic --output-activation linear",
+    )
+    assert not (tmp_path / "runs/bad").exists()
+
+    flags = ["--cost", "quadratic", "--output-activation", "linear", "--lr", "0.05", "--epochs", "3"]
+    result = cli("train", "--data", "reg.csv", *flags, "--name", "r", "--no-plots", "--seed", "0")
+    assert result.returncode == 0, result.stderr
+    config = tomllib.loads((tmp_path / "runs/r/config.toml").read_text())
+    assert config["model"]["layers"] == [3, 30, 1]
+    history = json.loads((tmp_path / "runs/r/history.json").read_text())["history"]
+    assert "accuracy" not in history and history["loss"][-1] < history["loss"][0]
+
+    evaluated = cli("evaluate", "runs/r", "--json")
+    assert evaluated.returncode == 0, evaluated.stderr
+    report = json.loads(evaluated.stdout)
+    assert report["n_samples"] == 150 and "accuracy" not in report and "per_class" not in report
+
+    import deltaprop as dp
+
+    net = dp.load(tmp_path / "runs/r/model.safetensors")
+    predicted = cli("predict", "runs/r", "reg.csv", "--label-column", "target", "--json")
+    assert predicted.returncode == 0, predicted.stderr
+    rows = json.loads(predicted.stdout)["predictions"]
+    assert [row["input"] for row in rows[:2]] == ["reg.csv:1", "reg.csv:2"]
+    assert "class" not in rows[0]
+    np.testing.assert_allclose([row["outputs"][0] for row in rows], net.predict(X)[:, 0], rtol=1e-12)
+    table = cli("predict", "runs/r", "reg.csv", "--label-column", "target")
+    assert table.returncode == 0 and "output" in table.stdout and "class" not in table.stdout
+
+
 def test_user_npz_and_a_toy_set(cli, tmp_path):
     import numpy as np
 

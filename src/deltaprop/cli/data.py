@@ -89,9 +89,31 @@ def load_arrays(table: dict, split: str = "train", seed: int | None = None) -> t
     if path.suffix.lower() == ".csv":
         column = label_column_arg(table.get("label_column"))
         kwargs = {} if column is None else {"label_column": column}
-        return datasets.load_csv(path, **kwargs)
-    X, y = datasets.load_npz(path)
-    return X, y
+        X, y = datasets.load_csv(path, **kwargs)
+    else:
+        X, y = datasets.load_npz(path)
+    return X, as_targets(np.asarray(y))
+
+
+def as_targets(y: np.ndarray) -> np.ndarray:
+    """Real-valued targets ``(n,)`` (a regression column: not all whole numbers) as one target
+    column ``(n, 1)``; class labels ``(n,)`` and target rows ``(n, k)`` as they are."""
+    if y.ndim == 1 and np.issubdtype(y.dtype, np.floating) and not np.all(y == np.round(y)):
+        return y.reshape(-1, 1)
+    return y
+
+
+def check_targets_fit_cost(data: RunData, cost: str) -> None:
+    """Refuse, before a run folder is made, a probability cost for targets outside [0, 1]."""
+    if data.classification or cost not in ("log_likelihood", "cross_entropy"):
+        return
+    low, high = float(np.min(data.y_train)), float(np.max(data.y_train))
+    if low < 0.0 or high > 1.0:
+        raise UsageError(
+            f"the data {data.label} has real-valued targets from {low:.4g} to {high:.4g} (regression), "
+            f"but the {cost} cost needs class labels or targets in [0, 1]; "
+            f"use --cost quadratic --output-activation linear"
+        )
 
 
 def output_size(*targets) -> int:

@@ -1,4 +1,5 @@
-"""``deltaprop predict MODEL INPUT...``: the predicted class and probabilities of each input.
+"""``deltaprop predict MODEL INPUT...``: the predicted class and probabilities of each input
+(for a model with one linear, tanh or ReLU output, a regression, the output value instead).
 
 An INPUT is a CSV of feature rows (no label column unless ``--label-column`` names one to
 drop), an NPZ holding ``X`` (or a single array), or an image file (PNG, JPEG, ...): images
@@ -81,6 +82,16 @@ def run(args) -> int:
     names, X = read_inputs(args.inputs, n_in, args.label_column)
     a = net.predict(X)
     single = a.shape[1] == 1
+    if single and net.activation_names[-1] not in ("logistic", "softmax"):
+        # One linear (tanh, ReLU) output is a regression: its a is the prediction, not a
+        # probability, so there is no class to name and no 1 − a to show beside it.
+        results = [{"input": name, "outputs": [float(row[0])]} for name, row in zip(names, a)]
+        if args.json:
+            json.dump({"model": str(args.model), "predictions": results}, sys.stdout, indent=1)
+            print()
+            return 0
+        show_outputs(make_console(), results)
+        return 0
     predicted = net.predict_classes(X)
     results = []
     for name, row, label in zip(names, a, predicted):
@@ -95,6 +106,16 @@ def run(args) -> int:
         return 0
     show(make_console(), results, normalised=net.activation_names[-1] == "softmax" or single)
     return 0
+
+
+def show_outputs(console: Console, results: list[dict]) -> None:
+    """A regression model's predictions: one output value per input."""
+    table = Table(title="Predictions (the output a)", title_justify="left")
+    table.add_column("input")
+    table.add_column("output", justify="right", style="bold")
+    for result in results:
+        table.add_row(result["input"], f"{result['outputs'][0]:.6g}")
+    console.print(table)
 
 
 def show(console: Console, results: list[dict], normalised: bool) -> None:

@@ -21,7 +21,7 @@ from rich.console import Console
 from ..diagnostics import Diagnostics, Finding, GradientStats
 from . import config as cfg
 from . import rundir
-from .data import RunData, data_table, load_run_data
+from .data import RunData, check_targets_fit_cost, data_table, load_run_data
 from .errors import UsageError
 from .interrupt import Checkpointer, InterruptFlag
 from .progress import fmt_metric, fmt_percent, make_console, make_progress, summary_table
@@ -167,6 +167,7 @@ def resolve_model(config: dict, data: RunData) -> None:
             f"--layers ends with {layers[-1]} outputs, but the data {data.label} has {n_out} {what}; "
             f"use --layers {','.join(map(str, [*layers[:-1], n_out]))} or --hidden"
         )
+    check_targets_fit_cost(data, model["cost"])
     if model["output_activation"] == cfg.AUTO:
         model["output_activation"] = "softmax" if model["cost"] == "log_likelihood" else model["activation"]
 
