@@ -12,7 +12,7 @@ from sklearn.base import clone
 from sklearn.datasets import load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, cross_val_score
-from sklearn.neural_network import MLPRegressor
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -122,6 +122,33 @@ def test_early_stopping_monitors_validation_cost_and_restores_the_best():
     assert clf.n_iter_ == best + 1 + 3  # stopped after 3 epochs without improvement
 
 
+def test_early_stopping_keeps_the_best_weights_when_the_epochs_run_out_first():
+    """scikit-learn's MLP ends an early-stopping fit with its best epoch's weights even when
+    max_iter comes first; so does the estimator (its EarlyStopping restores only on a stop)."""
+    X = StandardScaler().fit_transform(IRIS_X)
+    params = dict(
+        hidden_layer_sizes=(16,),
+        optimizer="sgd",
+        learning_rate=0.5,
+        momentum=0.9,  # a large step, so that the validation cost goes up and down
+        batch_size=10,
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=1000,  # never stops on its own
+        random_state=3,
+    )
+    long = DeltapropClassifier(**params, epochs=15).fit(X, IRIS_Y)
+    val_loss = long.history_["val_loss"]
+    assert long.n_iter_ == 15
+    best = int(np.argmin(val_loss))
+    assert best < 14 and val_loss[-1] > val_loss[best]  # the last epoch is not the best one
+    # The same seed and split, stopped by hand at the best epoch: the weights to end with.
+    short = DeltapropClassifier(**params, epochs=best + 1).fit(X, IRIS_Y)
+    assert short.history_["val_loss"] == val_loss[: best + 1]
+    for got, want in zip(long.coefs_ + long.intercepts_, short.coefs_ + short.intercepts_):
+        np.testing.assert_array_equal(got, want)
+
+
 def test_partial_fit_needs_classes_then_continues():
     clf = DeltapropClassifier(**SMALL)
     with pytest.raises(ValueError, match="classes must be passed on the first call to partial_fit"):
@@ -210,6 +237,15 @@ def test_unfitted_estimator_raises_not_fitted():
         (dict(cost="hinge"), ValueError, "unknown cost 'hinge'"),
         (dict(dtype="float16"), ValueError, "dtype must be float32 or float64; got 'float16'"),
         (dict(momentum=1.5), ValueError, r"momentum must be in \[0, 1\); got 1.5"),
+        # The early-stopping parameters are named as the user wrote them, not as EarlyStopping
+        # and fit call them (min_delta, patience, validation_split).
+        (dict(early_stopping=True, tol=-1.0), ValueError, "tol must be a finite number ≥ 0; got -1.0"),
+        (dict(early_stopping=True, n_iter_no_change=0), ValueError, "n_iter_no_change must be > 0; got 0"),
+        (
+            dict(early_stopping=True, validation_fraction=0.0),
+            ValueError,
+            r"validation_fraction must be a number in \(0, 1\) with early_stopping=True.*got 0.0",
+        ),
     ],
 )
 def test_bad_parameters_are_reported_at_fit(params, error, message):
@@ -217,6 +253,12 @@ def test_bad_parameters_are_reported_at_fit(params, error, message):
     with pytest.raises(error, match=message):
         est.fit(IRIS_X, IRIS_Y)
     assert not hasattr(est, "network_")
+
+
+def test_a_validation_fraction_too_small_for_the_data_is_named():
+    est = DeltapropClassifier(**SMALL, early_stopping=True, validation_fraction=0.001)
+    with pytest.raises(ValueError, match="validation_fraction=0.001 of the 150 training samples leaves no"):
+        est.fit(IRIS_X, IRIS_Y)
 
 
 def test_one_class_is_refused():
@@ -376,3 +418,55 @@ def test_one_epoch_matches_scikit_learns_mlp_regressor():
             np.testing.assert_allclose(net.biases[l], mlp.intercepts_[l], rtol=0, atol=1e-10)
     # deltaprop's C sums ½(y − a)² over the outputs; scikit-learn's also averages over them.
     assert history.history["loss"][0] == pytest.approx(n_out * mlp.loss_curve_[-1], rel=1e-10)
+
+
+@pytest.mark.parametrize("activation", ["logistic", "tanh", "relu"])
+@pytest.mark.parametrize(("momentum", "nesterov"), [(0.0, False), (0.9, False), (0.9, True)])
+def test_three_epochs_match_scikit_learns_mlp_classifier_with_momentum_and_l2(activation, momentum, nesterov):
+    """Softmax + log-likelihood, SGD with heavy-ball or Nesterov momentum and L2, three epochs.
+
+    scikit-learn's multi-class MLPClassifier has a softmax output with the log-loss, whose
+    output δ is a − y, deltaprop's softmax + log_likelihood pair. Its momentum keeps
+    v ← μ v − η g and adds v (Nesterov: adds μ v − η g after that), which is PyTorch's
+    v ← μ v + g, w ← w − η v (w ← w − η (g + μ v)) with its v scaled by −η. Its L2 term adds
+    α W / n_b to each mini-batch's gradient; deltaprop's adds (λ/n) W, so α = λ n_b / n gives
+    the same decay when every batch holds n_b samples (150 = 15 × 10 here). The velocities
+    start at zero in both (a warm-started ``fit`` builds a fresh optimizer).
+    """
+    X = StandardScaler().fit_transform(IRIS_X)
+    n, n_hidden, m, eta, lam, epochs = 150, 7, 10, 0.05, 3.0, 3
+    start = dp.Network(
+        [4, n_hidden, 3], activation=activation, output_activation="softmax", cost="log_likelihood", seed=3
+    )
+    mlp = MLPClassifier(
+        hidden_layer_sizes=(n_hidden,),
+        activation=activation,
+        solver="sgd",
+        learning_rate="constant",
+        learning_rate_init=eta,
+        momentum=momentum,
+        nesterovs_momentum=nesterov,
+        alpha=lam * m / n,
+        batch_size=m,
+        shuffle=False,
+        max_iter=1,
+        warm_start=True,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp.fit(X, IRIS_Y)  # builds scikit-learn's state; the weights are then replaced
+        mlp.coefs_ = [w.copy() for w in start.weights]
+        mlp.intercepts_ = [b.copy() for b in start.biases]
+        mlp.set_params(max_iter=epochs)
+        mlp.fit(X, IRIS_Y)
+    assert mlp.n_iter_ == epochs
+
+    ours = start.copy()
+    optimizer = dp.SGD(eta, momentum=momentum, nesterov=nesterov, l2=lam)
+    fit(ours, X, IRIS_Y, epochs, batch_size=m, optimizer=optimizer, shuffle=False, seed=0)
+
+    assert np.abs(mlp.coefs_[0] - start.weights[0]).max() > 1e-2  # training moved the weights
+    for l in range(2):
+        np.testing.assert_allclose(ours.weights[l], mlp.coefs_[l], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(ours.biases[l], mlp.intercepts_[l], rtol=0, atol=1e-12)

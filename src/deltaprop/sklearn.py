@@ -35,7 +35,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import optimizers
-from ._validation import check_dtype
+from ._validation import check_dtype, check_positive_float, check_positive_int
 from .network import Network
 
 AUTO_BATCH_LIMIT = 200  # batch_size="auto" is min(200, n_samples), as in scikit-learn's MLP
@@ -187,6 +187,19 @@ class _DeltapropEstimator(BaseEstimator):
             raise ValueError(f"batch_size must be 'auto' or a positive integer; got {self.batch_size}")
         return min(int(self.batch_size), n_samples)
 
+    def _check_early_stopping(self) -> None:
+        """The early-stopping parameters, checked under their own names (only when it is on)."""
+        if not self.early_stopping:
+            return
+        fraction = self.validation_fraction
+        if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real) or not 0 < fraction < 1:
+            raise ValueError(
+                f"validation_fraction must be a number in (0, 1) with early_stopping=True: the share of "
+                f"the training data held out to watch the validation cost; got {fraction!r}"
+            )
+        check_positive_int(self.n_iter_no_change, "n_iter_no_change")
+        check_positive_float(self.tol, "tol", allow_zero=True)
+
     # --- training ----------------------------------------------------------------------------
 
     def _reset(self, X: np.ndarray, n_out: int, classes: np.ndarray | None = None) -> None:
@@ -196,6 +209,7 @@ class _DeltapropEstimator(BaseEstimator):
         network = self._new_network(X.shape[1], n_out, rng)
         optimizer = self._new_optimizer()
         self._batch_size(X.shape[0])
+        self._check_early_stopping()
         if classes is not None:
             self.classes_ = classes
         self._seed = seed
@@ -209,38 +223,52 @@ class _DeltapropEstimator(BaseEstimator):
         parameters (checked here), as scikit-learn's MLP does; only ``partial_fit`` carries
         the optimizer's state (velocities, moments) from one call to the next."""
         self._batch_size(1)
+        self._check_early_stopping()
         self.optimizer_ = self._new_optimizer()
 
     def _train(self, X: np.ndarray, targets: np.ndarray, epochs: int, allow_early_stopping: bool):
         """Run ``epochs`` epochs of ``deltaprop.training.fit`` on the fitted network."""
         from .training import EarlyStopping, fit  # the loop sits beside this layer
 
-        callbacks, kwargs = [], {}
+        callbacks, kwargs, stopper = [], {}, None
         if allow_early_stopping and self.early_stopping:
             kwargs["validation_split"] = self.validation_fraction
-            callbacks.append(
-                EarlyStopping(
-                    monitor="val_loss",
-                    patience=self.n_iter_no_change,
-                    min_delta=self.tol,
-                    restore_best_weights=True,
-                )
+            stopper = EarlyStopping(
+                monitor="val_loss",
+                patience=self.n_iter_no_change,
+                min_delta=self.tol,
+                restore_best_weights=True,
             )
+            callbacks.append(stopper)
         start = self._epochs_done
-        history = fit(
-            self.network_,
-            X,
-            targets,
-            epochs=start + epochs,
-            batch_size=self._batch_size(X.shape[0]),
-            optimizer=self.optimizer_,
-            shuffle=bool(self.shuffle),
-            seed=self._seed,
-            callbacks=callbacks,
-            verbose=self.verbose,
-            initial_epoch=start,
-            **kwargs,
-        )
+        try:
+            history = fit(
+                self.network_,
+                X,
+                targets,
+                epochs=start + epochs,
+                batch_size=self._batch_size(X.shape[0]),
+                optimizer=self.optimizer_,
+                shuffle=bool(self.shuffle),
+                seed=self._seed,
+                callbacks=callbacks,
+                verbose=self.verbose,
+                initial_epoch=start,
+                **kwargs,
+            )
+        except ValueError as err:
+            if stopper is not None and str(err).startswith("validation_split="):  # fit's own name for it
+                raise ValueError(
+                    f"validation_fraction={self.validation_fraction} of the {X.shape[0]} training samples "
+                    f"leaves no validation samples (early_stopping=True holds them out, stratified by "
+                    f"class); raise validation_fraction or set early_stopping=False"
+                ) from err
+            raise
+        if stopper is not None and stopper.stopped_epoch is None and stopper.best_weights is not None:
+            # Ran out of epochs before the patience did: keep the best epoch's weights all the
+            # same, as scikit-learn's MLP does (EarlyStopping itself, like Keras's, restores
+            # them only when it stops the run).
+            self.network_.weights, self.network_.biases = stopper.best_weights
         for key, values in history.history.items():
             self.history_.setdefault(key, []).extend(values)
         ran = len(history.history.get("loss", []))
@@ -290,7 +318,8 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         Shuffle the samples each epoch.
     early_stopping : bool, default False
         Hold out ``validation_fraction`` of the data (stratified) and stop when its cost has not
-        improved by more than ``tol`` for ``n_iter_no_change`` epochs, keeping the best weights.
+        improved by more than ``tol`` for ``n_iter_no_change`` epochs. Either way ``fit`` ends
+        with the weights of the epoch with the lowest validation cost, as scikit-learn's MLP.
     validation_fraction, n_iter_no_change, tol
         See ``early_stopping``.
     random_state : int, RandomState or None
