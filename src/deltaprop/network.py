@@ -49,6 +49,9 @@ class ForwardPass:
         """The network's output, ``(n_samples, n_L)``."""
         return self.o[-1]
 
+    def __repr__(self) -> str:  # the shapes, not every number
+        return f"ForwardPass(n_samples={self.o[0].shape[0]}, sizes={[o.shape[1] for o in self.o]})"
+
 
 @dataclass(frozen=True)
 class Gradients:
@@ -65,6 +68,15 @@ class Gradients:
     deltas: list[np.ndarray]
     cost: float
     a: np.ndarray | None = None
+
+    def __repr__(self) -> str:  # a summary: printing every δ of a batch helps nobody
+        n_samples = np.shape(self.deltas[0])[0] if self.deltas else 0
+        shapes = [tuple(g.shape) for g in self.weights]
+        norms = ", ".join(f"{float(np.linalg.norm(g)):.4g}" for g in self.weights)
+        return (
+            f"Gradients(cost={float(self.cost):.6g}, n_samples={n_samples}, weights={shapes}, "
+            f"‖∂C/∂w‖ per layer=[{norms}])"
+        )
 
 
 def _check_sizes(sizes) -> list[int]:

@@ -143,6 +143,21 @@ def test_repr_shows_layers_activations_cost_and_parameter_count():
     )
 
 
+def test_gradients_and_forward_pass_print_a_summary_not_every_number():
+    # w = 0, b = 0: every output is σ(0) = ½, so with targets 0 the quadratic C = ½ · 2 · ¼ = 0.25,
+    # δ = (a − y) σ'(0) = ½ · ¼ = 0.125 at both outputs; ∂C/∂w_ij = mean_x o_i δ_j = 0.125 x_i.
+    net = dp.Network.from_arrays([np.zeros((3, 2))], [np.zeros(2)])
+    X = np.ones((4, 3))
+    grads = net.backprop(X, np.zeros((4, 2)))
+    norm = float(np.linalg.norm(np.full((3, 2), 0.125)))  # √6 · 0.125 = 0.3062
+    assert repr(grads) == (
+        f"Gradients(cost=0.25, n_samples=4, weights=[(3, 2)], ‖∂C/∂w‖ per layer=[{norm:.4g}])"
+    )
+    assert repr(net.forward(X)) == "ForwardPass(n_samples=4, sizes=[3, 2])"
+    big = dp.Network([784, 30, 10], seed=0).backprop(np.zeros((100, 784)), np.zeros((100, 10)))
+    assert len(repr(big)) < 200  # was every δ of the batch, thousands of numbers
+
+
 @pytest.mark.parametrize(
     ("X", "pattern"),
     [
