@@ -130,6 +130,17 @@ def test_callback_argument_errors():
         EarlyStopping(monitor=3)
 
 
+def test_one_callback_instead_of_a_list_is_refused_by_name(xor):
+    X, y = xor
+    net = dp.Network([2, 3, 1], seed=0)
+    before = [w.copy() for w in net.weights]
+    with pytest.raises(TypeError, match=r"callbacks must be a list .*pass callbacks=\[EarlyStopping"):
+        net.fit(X, y, 1, callbacks=EarlyStopping(monitor="loss"))
+    with pytest.raises(TypeError, match="callbacks must be a list of deltaprop Callbacks; got 3 of type int"):
+        net.fit(X, y, 1, callbacks=3)
+    assert all(np.array_equal(w, b) for w, b in zip(net.weights, before))
+
+
 class FakeFiles:
     def __init__(self):
         self.saved = []

@@ -319,9 +319,10 @@ def test_optimizer_gets_n_train_and_l2_decays(digits):
     opt = dp.SGD(0.5, l2=5.0)
     net = dp.Network([64, 8, 10], cost="cross_entropy", seed=0)
     plain = net.copy()
-    fit(net, X, y, 3, optimizer=opt, validation_split=0.25, seed=0)
+    history = fit(net, X, y, 3, optimizer=opt, validation_split=0.25, seed=0)
     fit(plain, X, y, 3, learning_rate=0.5, validation_split=0.25, seed=0)
     assert opt.n_train == 150
+    assert history.params["optimizer"]["n_train"] == 150  # the n this run's λ/n used
     assert np.linalg.norm(net.weights[0]) < np.linalg.norm(plain.weights[0])
 
 

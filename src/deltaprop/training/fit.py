@@ -292,7 +292,18 @@ def fit(
     optimizer = _resolve_optimizer(net, optimizer, learning_rate)
     if not isinstance(shuffle, (bool, np.bool_)):
         raise TypeError(f"shuffle must be True or False; got {shuffle!r}")
-    callbacks = [] if callbacks is None else list(callbacks)
+    if isinstance(callbacks, Callback):
+        raise TypeError(
+            f"callbacks must be a list of callbacks; got one {type(callbacks).__name__} — "
+            f"pass callbacks=[{type(callbacks).__name__}(...)]"
+        )
+    try:
+        callbacks = [] if callbacks is None else list(callbacks)
+    except TypeError:
+        raise TypeError(
+            f"callbacks must be a list of deltaprop Callbacks; got {callbacks!r} of type "
+            f"{type(callbacks).__name__}"
+        ) from None
     for k, cb in enumerate(callbacks):
         if not isinstance(cb, Callback):
             raise TypeError(
@@ -333,7 +344,8 @@ def fit(
         "seed": seed,
         "initial_epoch": initial_epoch,
         "initial_batch": initial_batch,
-        "optimizer": {"name": optimizer.name, **optimizer.hyperparameters()},
+        # n_train as this run sets it (below, once every check has passed): λ/n uses it.
+        "optimizer": {"name": optimizer.name, **optimizer.hyperparameters(), "n_train": n},
         "targets": targets.kind,
         "metrics": metrics,
     }
