@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -291,6 +292,34 @@ def test_a_out_receives_the_outputs(use_scipy, optimizer):
     _assert_close(outputs, outputs_generic, 1e-12, "outputs written by the two steps")
     for p, q in zip(net.weights + net.biases, plain.weights + plain.biases):
         np.testing.assert_array_equal(p, q)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_unclipped_logistic_equals_the_clipped_one_even_where_exp_overflows(dtype):
+    net = np.concatenate(
+        [np.linspace(-1000, 1000, 4001), [-np.finfo(dtype).max, np.finfo(dtype).max, 0.0, -0.0]]
+    ).astype(dtype)
+    expected = dp.activations.get("logistic").forward(net.copy())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning escapes
+        got = step_module._logistic_unclipped(net.copy(), np.empty_like(net))
+    # Identical down to the clip; below it (net < −709.78 in float64, −88.72 in float32) the
+    # clipped σ is pinned at 1/(1 + e^bound), about 1.5 × the smallest normal number, and the
+    # unclipped one is e^(−net), smaller still, or 0.
+    floor = 16 * np.finfo(dtype).tiny
+    above = expected > floor
+    np.testing.assert_array_equal(got[above], expected[above])
+    assert np.all(got[~above] <= floor) and got[0] == 0.0 and got[4000] == 1.0
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "sgd_l2", "adam"])
+def test_large_logistic_layers_through_the_unclipped_path_match_the_generic_step(monkeypatch, optimizer):
+    monkeypatch.setattr(step_module, "UNCLIPPED_MIN_VALUES", 1)
+    monkeypatch.setattr(step_module, "EXPIT_MAX_VALUES", 0)
+    net = dp.Network([5, 7, 4, 3], seed=8)
+    fast = FastStep(net.copy(), dp.SGD(1.0), BATCH_SIZE)
+    assert all(f is step_module._logistic_unclipped for f in fast._forward)
+    _run_side_by_side(net, OPTIMIZERS[optimizer])
 
 
 def test_l2_without_n_train_raises_the_optimizers_error():

@@ -87,6 +87,8 @@ except ImportError:  # pragma: no cover - SciPy comes with scikit-learn; the Num
 # to dispatch: at Nielsen's 10 × 30 it saves ~2 µs per layer per step. Above it NumPy's
 # vectorised exp wins (expit is 2–4× slower per value at 32 × 100 and beyond).
 EXPIT_MAX_VALUES = 1024
+# From this many values per batch, a logistic layer skips the clip (see _logistic_unclipped).
+UNCLIPPED_MIN_VALUES = 2**14
 
 # A forward or δ product of at least this many multiply-adds (batch × n_in × n_out) goes
 # through NumPy's matmul where that is safe (see "Which library computes each product").
@@ -122,10 +124,34 @@ def _products_by_numpy(sizes, batch_size: int, use_scipy: bool) -> list[bool]:
     return [m >= NUMPY_MIN_MACS and (one_thread or m <= OPENBLAS_SINGLE_THREAD_MACS) for m in macs]
 
 
+def _logistic_unclipped(net: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """σ(net) = 1 / (1 + e^(−net)) in four passes, for large layers.
+
+    ``Logistic.forward`` clips net first so that e^(−net) never overflows; here the overflow
+    is let happen instead, silently: e^(−net) = inf for net < −709 (−88 in float32) gives
+    σ = 1 / inf = 0, the value the clip gives too. One pass fewer over a layer of 128 × 1024
+    values is ~25 µs of ~230 per layer (measured).
+    """
+    with np.errstate(over="ignore"):
+        np.negative(net, out=out)
+        np.exp(out, out=out)
+    out += 1.0
+    return np.divide(1.0, out, out=out)
+
+
 def _fast_forward(fn, n_out: int, batch_size: int, use_scipy: bool):
-    """``fn.forward``, or ``expit`` for a small logistic layer (the same values to a rounding)."""
-    if use_scipy and fn.name == "logistic" and n_out * batch_size <= EXPIT_MAX_VALUES:
-        return _expit
+    """``fn.forward``, or a cheaper route to the same values for a logistic layer.
+
+    ``expit`` (one call) for a small layer; the unclipped σ for a large one (≥
+    :data:`UNCLIPPED_MIN_VALUES` values a batch, where the ~0.7 µs of ``np.errstate`` is lost
+    in the pass it saves).
+    """
+    if fn.name == "logistic":
+        values = n_out * batch_size
+        if use_scipy and values <= EXPIT_MAX_VALUES:
+            return _expit
+        if values >= UNCLIPPED_MIN_VALUES:
+            return _logistic_unclipped
     return fn.forward
 
 
