@@ -126,7 +126,7 @@ def test_resume_mid_epoch_is_bit_identical(digits, optimizer):
     kwargs = dict(batch_size=16, validation_split=0.2, seed=21)
     whole = dp.Network([64, 16, 10], cost="cross_entropy", seed=4)
     first = whole.copy()
-    fit(whole, X, y, 4, optimizer=optimizer(), **kwargs)
+    whole_history = fit(whole, X, y, 4, optimizer=optimizer(), **kwargs)
 
     opt = optimizer()
     stopper = InterruptAt(1, 6)
@@ -155,6 +155,65 @@ def test_resume_mid_epoch_is_bit_identical(digits, optimizer):
     assert_same_params(whole, resumed)
     assert history2.epoch == [0, 1, 2, 3]
     assert history2.stopped_reason is None
+    # The interrupted epoch's loss and accuracy cover all its mini-batches, from the sums
+    # the interrupted run left in history.partial: the same numbers, to the last bit.
+    assert history.partial["epoch"] == 1 and history.partial["batch"] == 7
+    assert history2.partial is None
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy", "lr"):
+        assert history2.history[key] == whole_history.history[key], key
+
+
+def _interrupted_twice_in_one_epoch(make_net, X, Y, **kwargs):
+    """Run epochs 0-2, interrupted in epoch 1 after mini-batches 3 and 9, resumed each time."""
+    net, opt, history = make_net(), dp.SGD(0.5), None
+    position = (0, 0)
+    for at in ((1, 2), (1, 8), None):
+        callbacks = [InterruptAt(*at)] if at else []
+        history = fit(
+            net, X, Y, 3, optimizer=opt, callbacks=callbacks, initial_epoch=position[0],
+            initial_batch=position[1], history=history, **kwargs,
+        )
+        if at:
+            run = callbacks[0].run
+            position = (run.next_epoch, run.next_batch)
+    return net, history
+
+
+@pytest.mark.parametrize("targets", ["labels", "regression"])
+def test_an_epoch_interrupted_twice_logs_what_an_uninterrupted_one_does(digits, targets):
+    X_train, y_train, _, _ = digits
+    X = X_train[:200]
+    Y = y_train[:200] if targets == "labels" else X_train[:200, :3] * 0.5
+    make_net = lambda: dp.Network([64, 12, 10 if targets == "labels" else 3], seed=6)  # noqa: E731
+    kwargs = dict(batch_size=16, seed=3)
+    whole = make_net()
+    expected = fit(whole, X, Y, 3, optimizer=dp.SGD(0.5), **kwargs)
+    net, history = _interrupted_twice_in_one_epoch(make_net, X, Y, **kwargs)
+    assert_same_params(whole, net)
+    assert history.epoch == [0, 1, 2]
+    for key in expected.history:
+        if key != "time":
+            assert history.history[key] == expected.history[key], key
+
+
+def test_a_resume_without_the_partial_sums_logs_the_batches_it_ran(digits):
+    """Given a history without ``partial`` (an older file), the epoch averages its own batches."""
+    X_train, y_train, _, _ = digits
+    X, y = X_train[:160], y_train[:160]
+    net = dp.Network([64, 12, 10], seed=2)
+    stopper = InterruptAt(0, 4)
+    history = fit(net, X, y, 1, batch_size=16, learning_rate=0.5, seed=1, callbacks=[stopper])
+    history.partial = None
+    reference = net.copy()
+    history = fit(net, X, y, 1, batch_size=16, learning_rate=0.5, seed=1, initial_batch=5, history=history)
+    order = np.random.default_rng([1, 0]).permutation(160)[80:]
+    costs = []
+    for start in range(0, 80, 16):
+        batch = order[start : start + 16]
+        grads = reference.backprop(X[batch], y[batch])
+        costs.append(grads.cost * len(batch))
+        dp.SGD(0.5).step(reference, grads)
+    assert history.history["loss"][0] == pytest.approx(sum(costs) / 80, rel=1e-12)
 
 
 def test_resume_at_an_epoch_boundary_is_bit_identical(xor):

@@ -110,3 +110,37 @@ def test_written_files_get_ordinary_permissions(history, tmp_path):
     os.umask(umask)
     history.to_json(tmp_path / "h.json")
     assert (tmp_path / "h.json").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_the_sums_of_an_interrupted_epoch_survive_json(digits, tmp_path):
+    X_train, y_train, _, _ = digits
+
+    class StopAt3(dp.Callback):
+        def on_batch_end(self, batch, logs=None):
+            if batch == 3:
+                self.run.request_interrupt()
+
+    net = dp.Network([64, 8, 10], seed=0)
+    history = net.fit(X_train[:200], y_train[:200], 2, batch_size=20, seed=1, callbacks=[StopAt3()])
+    partial = history.partial
+    assert partial["epoch"] == 0 and partial["batch"] == 4
+    assert isinstance(partial["correct"], int) and 0 <= partial["correct"] <= 80
+    assert partial["loss_sum"] > 0
+    history.to_json(tmp_path / "h.json")
+    again = History.from_json(tmp_path / "h.json")
+    assert again.partial == partial and again == history
+
+
+@pytest.mark.parametrize(
+    "partial",
+    [
+        {"epoch": -1, "batch": 2, "loss_sum": 1.0, "correct": 3},
+        {"epoch": 0, "batch": 2, "loss_sum": "x"},
+        [1],
+    ],
+)
+def test_a_malformed_partial_epoch_is_refused(history, partial):
+    data = history.to_dict()
+    data["partial"] = partial
+    with pytest.raises(ValueError, match="history 'partial' must be null or"):
+        History.from_dict(data)

@@ -180,6 +180,24 @@ def _restore(net, optimizer, snapshot) -> None:
     optimizer.load_state_dict(state)
 
 
+def _hits(outputs, preds, binary: bool, labels, order, rows: slice) -> int:
+    """Correct predictions among the epoch's ``rows`` (positions in ``order``)."""
+    if outputs is not None:
+        a = outputs[rows]
+        predicted = a[:, 0] > 0.5 if binary else a.argmax(axis=1)
+    else:
+        predicted = preds[rows]
+    return int(np.count_nonzero(predicted == labels[order[rows]]))
+
+
+def _carried_sums(history: History, epoch: int, first: int) -> dict | None:
+    """The partial sums an interrupted run recorded for exactly this position, else None."""
+    partial = history.partial
+    if partial and partial.get("epoch") == epoch and partial.get("batch") == first:
+        return partial
+    return None
+
+
 def _params_finite(net) -> bool:
     return all(np.isfinite(p).all() for p in (*net.weights, *net.biases))
 
@@ -248,7 +266,10 @@ def fit(
         mini-batches. With the weights and optimizer state of that moment restored and the
         same seed, the result is bit-identical to a run never interrupted.
     history : History, optional
-        A history to append to (a resumed run's); a new one otherwise.
+        A history to append to (a resumed run's); a new one otherwise. A run interrupted
+        mid-epoch leaves that epoch's sums so far in ``history.partial``; resumed with this
+        history at that position, the epoch logs the loss and accuracy of all its
+        mini-batches (otherwise, of those run after resuming).
 
     Returns
     -------
@@ -407,7 +428,13 @@ def fit(
                 order = np.arange(n)
             if train_idx is not None:
                 order = train_idx[order]
-            cost_sum, diverged = 0.0, False
+            # An epoch resumed mid-way goes on from the sums its interrupted run left in the
+            # history (history.partial), so its logged loss and accuracy are those of the
+            # whole epoch, as if never interrupted; without them, the batches run here count.
+            carried = _carried_sums(history, epoch, first) if first else None
+            cost_sum = carried["loss_sum"] if carried else 0.0
+            counted_from = 0 if carried else first * batch_size
+            diverged = False
             for k in range(first, steps):
                 start, stop = bounds[k]
                 a_out = None if outputs is None else outputs[start:stop]
@@ -439,6 +466,18 @@ def fit(
             if diverged:
                 break  # under TerminateOnNaN: this epoch is not recorded
             if run.interrupted and run.next_batch < steps:  # mid-epoch: the epoch is not recorded
+                correct = None
+                if classify:
+                    done = slice(first * batch_size, run.next_batch * batch_size)
+                    correct = (carried["correct"] if carried else 0) + _hits(
+                        outputs, preds, binary, labels, order, done
+                    )
+                history.partial = {
+                    "epoch": epoch,
+                    "batch": run.next_batch,
+                    "loss_sum": cost_sum,
+                    "correct": correct,
+                }
                 history.stopped_reason = (
                     f"interrupted at epoch {epoch + 1}, after mini-batch {run.next_batch} of {steps}; "
                     f"resume with initial_epoch={epoch}, initial_batch={run.next_batch} and the same seed"
@@ -456,21 +495,17 @@ def fit(
                     raise DivergenceError(message, epoch=epoch + 1, batch=steps, history=history)
                 history.stopped_reason, history.stopped_epoch = message, epoch
                 break
-            seen = n - first * batch_size
+            seen = n - counted_from
             logs = {"loss": cost_sum / seen}
             if classify:
-                done = slice(first * batch_size, n)
-                if outputs is not None:
-                    a = outputs[done]
-                    predicted = a[:, 0] > 0.5 if binary else argmax(a, axis=1)
-                else:
-                    predicted = preds[done]
-                logs["accuracy"] = np.count_nonzero(predicted == labels[order[done]]) / seen
+                hits = _hits(outputs, preds, binary, labels, order, slice(first * batch_size, n))
+                logs["accuracy"] = ((carried["correct"] if carried else 0) + hits) / seen
             if validate is not None:
                 logs.update({f"val_{key}": value for key, value in validate().items()})
             logs["lr"] = optimizer.learning_rate
             logs["time"] = perf_counter() - t0
             history.append(epoch, logs)
+            history.partial = None
             run.next_epoch, run.next_batch = epoch + 1, 0
             for cb in callbacks:
                 cb.on_epoch_end(epoch, logs)

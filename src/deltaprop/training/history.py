@@ -42,6 +42,29 @@ def _finite_or_none(value):
     return value
 
 
+def _check_partial(partial):
+    """A recorded partial epoch, checked (a history file may have been edited), or None."""
+    if partial is None:
+        return None
+    ok = (
+        isinstance(partial, dict)
+        and all(isinstance(partial.get(key), int) and partial[key] >= 0 for key in ("epoch", "batch"))
+        and isinstance(partial.get("loss_sum"), (int, float))
+        and (partial.get("correct") is None or isinstance(partial["correct"], int))
+    )
+    if not ok:
+        raise ValueError(
+            "history 'partial' must be null or {'epoch': int, 'batch': int, 'loss_sum': number, "
+            f"'correct': int or null}}; got {partial!r}"
+        )
+    return {
+        "epoch": partial["epoch"],
+        "batch": partial["batch"],
+        "loss_sum": float(partial["loss_sum"]),
+        "correct": partial["correct"],
+    }
+
+
 class History:
     """Per-epoch records of a training run.
 
@@ -59,6 +82,12 @@ class History:
         non-finite cost under ``TerminateOnNaN``, an interruption); None if it ran to the end.
     stopped_epoch : int or None
         The epoch (from 0) at which it stopped early, where that applies.
+    partial : dict or None
+        After an interruption in the middle of an epoch: that epoch's sums so far —
+        ``{"epoch", "batch", "loss_sum", "correct"}`` (Σ C·m over the mini-batches done, and
+        the correct predictions among them; None for regression). ``fit`` resumed from there
+        with this history goes on from them, so the epoch logs the loss and accuracy of all
+        its mini-batches, exactly as an uninterrupted run would.
     """
 
     def __init__(self, params: dict | None = None):
@@ -67,6 +96,7 @@ class History:
         self.params: dict = dict(params or {})
         self.stopped_reason: str | None = None
         self.stopped_epoch: int | None = None
+        self.partial: dict | None = None
 
     def append(self, epoch: int, logs: dict) -> None:
         """Record the ``logs`` of one completed ``epoch``; names new or missing become NaN."""
@@ -119,6 +149,7 @@ class History:
             "params": self.params,
             "stopped_reason": self.stopped_reason,
             "stopped_epoch": self.stopped_epoch,
+            "partial": None if self.partial is None else dict(self.partial),
         }
 
     @classmethod
@@ -140,6 +171,7 @@ class History:
             hist.history[key] = [math.nan if v is None else float(v) for v in values]
         hist.stopped_reason = data.get("stopped_reason")
         hist.stopped_epoch = data.get("stopped_epoch")
+        hist.partial = _check_partial(data.get("partial"))
         return hist
 
     def copy(self) -> History:
