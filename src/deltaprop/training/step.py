@@ -207,9 +207,10 @@ class FastStep:
         The largest batch expected; a smaller batch uses the first rows of the buffers,
         a larger one makes the buffers grow.
     use_scipy : bool, optional
-        Use SciPy's BLAS (gemm, gemv) for every product of the step, which fuses the SGD
-        update, and its expit for small logistic layers (default: when SciPy is installed).
-        ``False`` gives the NumPy-only step, the same arithmetic in a few more calls.
+        Use SciPy's BLAS (gemm, gemv) for the fused SGD update and for the products the plan
+        gives it (see "Which library computes each product" above), and its expit for small
+        logistic layers (default: when SciPy is installed). ``False`` gives the NumPy-only
+        step, the same arithmetic in a few more calls.
     """
 
     def __init__(self, net: Network, optimizer: Optimizer, batch_size: int, use_scipy: bool | None = None):
