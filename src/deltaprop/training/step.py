@@ -69,6 +69,8 @@ when the step is made: the network's activations, cost and dtype.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..costs import Quadratic
@@ -108,7 +110,9 @@ def _blas_single_threaded() -> bool:
     except ImportError:  # pragma: no cover - a dependency; without it, assume threads
         return False
     if _controller is None:
-        _controller = ThreadpoolController()  # ~3 ms once; after it ~0.5 µs a query
+        with warnings.catch_warnings():  # its notes on mixed OpenMP runtimes are not ours to show
+            warnings.simplefilter("ignore")
+            _controller = ThreadpoolController()  # ~3 ms once; after it ~0.5 µs a query
     blas = [lib for lib in _controller.lib_controllers if lib.user_api == "blas"]
     return bool(blas) and all(lib.get_num_threads() == 1 for lib in blas)
 
