@@ -288,7 +288,7 @@ class FastStep:
         if a_out is not None:  # the output layer writes into the caller's array
             o = [*o[:-1], a_out]
         w, b = self.net._w, self.net._b  # re-read every step: the user may assign new arrays
-        matmul, gemm = np.matmul, self._gemm
+        matmul, copyto, gemm = np.matmul, np.copyto, self._gemm
 
         # Forward: net = o_prev · w + b, then o = σ(net) in the same array.
         o_prev = X
@@ -296,9 +296,12 @@ class FastStep:
         for z, w_l, b_l, forward, numpy_product in zip(o, w, b, self._forward, by_numpy):
             if numpy_product:
                 matmul(o_prev, w_l, out=z)
+                z += b_l
             else:
-                gemm(1.0, w_l.T, o_prev.T, 0.0, z.T, 0, 0, 1)  # netᵀ = wᵀ o_prevᵀ
-            z += b_l
+                # netᵀ = wᵀ o_prevᵀ + bᵀ: b copied into every row, then gemm with β = 1 adds
+                # the product to it (a broadcast copy costs 0.3 µs, a broadcast add 0.8 µs).
+                copyto(z, b_l)
+                gemm(1.0, w_l.T, o_prev.T, 1.0, z.T, 0, 0, 1)
             forward(z, out=z)
             o_prev = z
         a = self.a = o_prev
