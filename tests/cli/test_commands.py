@@ -73,3 +73,15 @@ def test_epoch_lines_show_quick_epochs_in_milliseconds():
     assert epoch_line(0, 30, {"loss": 0.5, "time": 0.0034}) == "epoch 1/30  loss 0.5000  3.4ms"
     line = epoch_line(2, 30, {"loss": 0.25, "lr": 0.5, "time": 2.374})
     assert line == "epoch 3/30  loss 0.2500  lr 0.5  2.37s"
+
+
+def test_ctrl_c_while_the_commands_are_imported_is_exit_130_without_a_traceback(monkeypatch, capsys):
+    """The parser imports every command (NumPy, SciPy, rich): a Ctrl-C there is caught too."""
+    import deltaprop.cli as cli_module
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_module, "build_parser", interrupted)
+    assert cli_module.main(["train"]) == cli_module.EXIT_INTERRUPTED
+    assert capsys.readouterr().err == "deltaprop: interrupted\n"

@@ -70,10 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
     if debug:
         argv.remove("--debug")
-    parser = build_parser()
-    try:
+    try:  # building the parser imports every command (NumPy, SciPy, rich): a Ctrl-C may land here
+        parser = build_parser()
         args = parser.parse_args(argv)
     except KeyboardInterrupt:
+        print("deltaprop: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     args.debug = debug
     if getattr(args, "run", None) is None:
