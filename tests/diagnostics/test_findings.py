@@ -136,6 +136,27 @@ def test_saturated_logistic_units_are_found_from_the_weights():
     assert "saturated-units" not in _codes(diagnose(healthy, None, X, y))
 
 
+def test_saturated_units_in_a_run_that_learns_are_information_not_a_warning():
+    rng = np.random.default_rng(0)
+    X, y = rng.random((64, 8)), rng.integers(0, 2, 64)
+    net = dp.Network([8, 6, 1], seed=0)
+    net.weights = [net.weights[0] * 40.0, net.weights[1]]
+    runs = {
+        "learned": {"loss": [0.3, 0.2, 0.15], "accuracy": [0.80, 0.88, 0.93]},
+        "learning": {"loss": [0.6, 0.5, 0.45], "accuracy": [0.60, 0.66, 0.70]},
+        "stuck": {"loss": [0.69, 0.69, 0.69], "accuracy": [0.52, 0.52, 0.521]},
+    }
+    severity = {}
+    for name, history in runs.items():
+        (found,) = [f for f in diagnose(net, history, X, y) if f.code == "saturated-units"]
+        severity[name] = found.severity
+        if found.severity == "info":
+            assert "still learns (training accuracy" in found.message and "learning rate" in found.fix
+    assert severity == {"learned": "info", "learning": "info", "stuck": "warning"}
+    (no_history,) = [f for f in diagnose(net, None, X, y) if f.code == "saturated-units"]
+    assert no_history.severity == "warning"
+
+
 def test_dead_relu_units_are_found_after_a_too_large_step(digits):
     X, y = digits
     net = dp.Network(

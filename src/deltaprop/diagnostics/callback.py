@@ -104,7 +104,7 @@ class Diagnostics(Callback):
         if (stats is None or not stats.records) and self._X is not None and finite:
             stats = GradientStats(self._X, self._Y)
             stats.record(net, epoch)
-        self._update(latest=[*found, *check_saturation(stats), *check_dead_relu(stats)])
+        self._update(latest=[*found, *check_saturation(stats, self._log), *check_dead_relu(stats)])
 
     def on_train_end(self, logs=None):
         # a divergence under TerminateOnNaN ends the run without an epoch that shows it

@@ -196,30 +196,64 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
 # --- the network on data ------------------------------------------------------------------
 
 
-def check_saturation(stats: GradientStats) -> list[Finding]:
-    """Most logistic/tanh neurons of a hidden layer past |net| > 5, and the vanishing δ that follows."""
+def _still_learning(history) -> float | None:
+    """The latest training accuracy when the run has learned or is learning, else None.
+
+    Learned: accuracy ≥ LEARNED_ACCURACY. Learning: it rose by ≥ FLAT_ACCURACY_GAIN over the
+    last FLAT_WINDOW epochs (or all of them, if fewer).
+    """
+    if history is None:
+        return None
+    acc = _history_dict(history).get("accuracy")
+    if acc is None or not len(acc) or not np.isfinite(acc[-1]):
+        return None
+    window = acc[-FLAT_WINDOW:]
+    if acc[-1] >= LEARNED_ACCURACY or (len(window) >= 2 and window[-1] - window[0] >= FLAT_ACCURACY_GAIN):
+        return float(acc[-1])
+    return None
+
+
+def check_saturation(stats: GradientStats, history=None) -> list[Finding]:
+    """Most logistic/tanh neurons of a hidden layer past |net| > 5, and the vanishing δ that follows.
+
+    With a ``history`` that shows the run learning (accuracy ≥ 90 %, or up a point over the
+    last epochs) the saturated units are reported as information, not as a warning: many
+    logistic units end up near 0 or 1 in a network that works, and the remedy is then a
+    matter of speed, not of a stuck run.
+    """
     if stats is None or not stats.records:
         return []
     out = []
     last = stats.records[-1]
     names = [layer["activation"] for layer in stats.layers]
+    learning = _still_learning(history)
     # Hidden layers only: output neurons confidently at 0 or 1 for the wrong classes are
     # saturated by design once the network has learned.
     for l, share in enumerate(last["saturated"][:-1]):
         if share is not None and share >= SATURATED_SHARE:
             where = f"hidden layer {l + 1}"
-            out.append(
-                Finding(
+            seen = (
+                f"{share:.0%} of the {names[l]} neurons of the {where} are saturated (|net| > "
+                f"{SATURATION_NET:g} for most samples), where σ'(net) ≈ 0 and their weights "
+            )
+            if learning is None:
+                finding = Finding(
                     "saturated-units",
                     "warning",
-                    f"{share:.0%} of the {names[l]} neurons of the {where} are saturated (|net| > "
-                    f"{SATURATION_NET:g} for most samples), where σ'(net) ≈ 0 and their weights barely "
-                    "learn.",
+                    seen + "barely learn.",
                     "scale the inputs to [0, 1] (e.g. pixels / 255), start from smaller weights "
                     "(init='normal_scaled' or 'glorot_normal'), and lower the learning rate if one large "
                     "step may have pushed them there",
                 )
-            )
+            else:
+                finding = Finding(
+                    "saturated-units",
+                    "info",
+                    seen + f"change slowly; the run still learns (training accuracy {learning:.1%}).",
+                    "lower the learning rate, or start from smaller weights (init='normal_scaled' or "
+                    "'glorot_normal'), to keep more of them where σ is steep and they learn fast",
+                )
+            out.append(finding)
     medians = [layer[MEDIAN] for layer in last["delta"]]
     if len(medians) >= 2 and all(m is not None for m in medians) and medians[-1] > 0:
         ratio = medians[0] / medians[-1]
@@ -405,7 +439,7 @@ def diagnose(net, history=None, X=None, Y=None, stats: GradientStats | None = No
         *check_input_scale(X),
         *check_learning_rate(history, stats.initial_cost if stats is not None else None),
         *check_chance_level(history, net, Y),
-        *check_saturation(stats),
+        *check_saturation(stats, history),
         *check_dead_relu(stats),
     ]
     return sort_findings(findings)
