@@ -408,7 +408,6 @@ def fit(
         outputs = np.empty((n, targets.n_out), dtype=net.dtype)
     elif classify:
         preds = np.empty(n, dtype=np.int64)
-    bounds = [(start, min(start + batch_size, n)) for start in range(0, n, batch_size)]
     good, good_at = _snapshot(net, optimizer), (initial_epoch, initial_batch)  # the last good state
     logs: dict = {}
     isfinite, argmax, greater, perf_counter = math.isfinite, np.argmax, np.greater, time.perf_counter
@@ -436,7 +435,8 @@ def fit(
             counted_from = 0 if carried else first * batch_size
             diverged = False
             for k in range(first, steps):
-                start, stop = bounds[k]
+                start = k * batch_size
+                stop = min(start + batch_size, n)
                 a_out = None if outputs is None else outputs[start:stop]
                 if whole:
                     C = step(X, gather.dense, a_out)
