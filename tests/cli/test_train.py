@@ -336,3 +336,34 @@ def test_on_a_terminal_a_rich_progress_bar_replaces_the_plain_lines(tmp_path):
     assert "━" in screen and "epochs" in screen and "batches" in screen  # the bars
     assert "epoch 1/2  loss" not in screen  # no plain lines on a terminal
     assert "Run summary" in screen and "results in runs/tty" in screen
+
+
+def test_threads_limits_blas_for_the_run_and_is_checked_first(cli, tmp_path):
+    one = cli("train", "--epochs", "2", "--seed", "3", "--name", "one", "--no-plots", "--threads", "1")
+    assert one.returncode == 0, one.stderr
+    free = cli("train", "--epochs", "2", "--seed", "3", "--name", "free", "--no-plots")
+    assert free.returncode == 0, free.stderr
+    # Small products run on one thread anyway: the same run, bit for bit.
+    assert same_weights(tmp_path / "runs/one/model.safetensors", tmp_path / "runs/free/model.safetensors")
+    assert "threads" not in (tmp_path / "runs/one/config.toml").read_text()  # not part of the run
+    for bad in ("0", "-2"):
+        result = cli("train", "--threads", bad, "--name", f"bad{bad}")
+        assert_one_line_error(result, 2, "--threads must be a whole number ≥ 1", f"got {bad}")
+        assert not (tmp_path / "runs" / f"bad{bad}").exists()
+    resumed = cli("resume", "runs/one", "--threads", "0")
+    assert_one_line_error(resumed, 2, "--threads must be a whole number ≥ 1", "got 0")
+
+
+def test_the_threads_limit_holds_inside_the_block_only():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from deltaprop.cli import threads
+
+    def blas_threads():
+        return {info["num_threads"] for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas"}
+
+    before = blas_threads()
+    with threads.limit(1):
+        assert blas_threads() == {1}
+    assert blas_threads() == before
+    with threads.limit(None):
+        assert blas_threads() == before

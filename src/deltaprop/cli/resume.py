@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import rundir
+from . import rundir, threads
 from .data import load_run_data
 from .errors import UsageError
 from .progress import make_console
@@ -28,6 +28,7 @@ def register(subparsers) -> None:
     p.add_argument("run_dir", metavar="RUN_DIR", help="the run folder written by 'deltaprop train'")
     p.add_argument("--quiet", action="store_true", help="print only the run folder")
     p.add_argument("--no-plots", action="store_true", help="skip the figures in RUN_DIR/plots (faster)")
+    threads.add_option(p)
     p.set_defaults(run=run)
 
 
@@ -35,6 +36,7 @@ def run(args) -> int:
     from .. import files
     from ..training import History
 
+    threads.check(args.threads)
     run_dir = Path(args.run_dir)
     if not run_dir.is_dir():
         raise UsageError(f"run folder {run_dir} does not exist; give the folder 'deltaprop train' wrote")
@@ -60,16 +62,17 @@ def run(args) -> int:
             print(run_dir)
         return 0
     data = load_run_data(config["data"], int(config["training"]["seed"]))
-    return execute(
-        config,
-        run_dir,
-        console,
-        args.quiet,
-        data,
-        net=net,
-        optimizer=optimizer,
-        initial_epoch=int(state["epoch"]),
-        initial_batch=int(state["batch"]),
-        history=History.from_dict(state["history"]),
-        plots=not args.no_plots,
-    )
+    with threads.limit(args.threads):
+        return execute(
+            config,
+            run_dir,
+            console,
+            args.quiet,
+            data,
+            net=net,
+            optimizer=optimizer,
+            initial_epoch=int(state["epoch"]),
+            initial_batch=int(state["batch"]),
+            history=History.from_dict(state["history"]),
+            plots=not args.no_plots,
+        )

@@ -20,7 +20,7 @@ from rich.console import Console
 
 from ..diagnostics import Diagnostics, Finding, GradientStats
 from . import config as cfg
-from . import rundir
+from . import rundir, threads
 from .data import RunData, check_targets_fit_cost, data_table, load_run_data
 from .errors import UsageError
 from .interrupt import Checkpointer, InterruptFlag
@@ -107,6 +107,7 @@ def add_options(p: argparse.ArgumentParser) -> None:
     run_group.add_argument(
         "--no-plots", action="store_true", help="skip the figures in RUN_DIR/plots (faster)"
     )
+    threads.add_option(run_group)
 
 
 def resolve_config(args) -> dict:
@@ -457,6 +458,7 @@ def _check_validation_split(config: dict, data: RunData, explicit: bool) -> None
 
 def run(args) -> int:
     config = resolve_config(args)
+    threads.check(args.threads)
     console = make_console()
     if int(config["training"]["seed"]) == -1:
         config["training"]["seed"] = secrets.randbelow(SEED_LIMIT)
@@ -469,4 +471,5 @@ def run(args) -> int:
     build(config, seed)  # refuse a bad activation or cost before a folder is made
     run_dir = rundir.create(config["run"]["out"], config["run"]["name"])
     (run_dir / rundir.CONFIG).write_text(cfg.to_toml(config), encoding="utf-8")
-    return execute(config, run_dir, console, args.quiet, data, plots=not args.no_plots)
+    with threads.limit(args.threads):
+        return execute(config, run_dir, console, args.quiet, data, plots=not args.no_plots)
