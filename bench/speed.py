@@ -275,6 +275,18 @@ def report(cases, methods, times, predict, memory, peaks, header, args) -> str:
                 f"| {case.name} | {label} | {_fmt_s(med[key])} | {_fmt_s(min(v))}–{_fmt_s(max(v))} | "
                 f"{ratio} | {med[key] / limit:.1f} | {mem_s} |"
             )
+    spread = [
+        f"{case.name} {max(times[(case.name, 'floor')]) / min(times[(case.name, 'floor')]):.2f}"
+        for case in cases
+        if (case.name, "floor") in times
+    ]
+    if spread:
+        lines += [
+            "",
+            "Host noise — the floor's slowest round over its fastest (the same products every "
+            f"round; above ~1.15 other work on the machine moved that configuration's ratios): "
+            f"{', '.join(spread)}.",
+        ]
     lines += ["", "FLOPs of one epoch's products and the time they would take at the measured peak:", ""]
     lines += ["| config | GFLOP / epoch | limit s (float64) | limit s (float32) |", "|---|---:|---:|---:|"]
     for cfg in dict.fromkeys(c.name.split()[0] for c in cases):
