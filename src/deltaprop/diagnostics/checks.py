@@ -174,11 +174,8 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
         ]
     recent = loss[-FLAT_WINDOW:]
     if abs(recent[-1] - recent[0]) < FLAT_CHANGE * abs(recent[0]):
-        acc = h.get("accuracy")
-        if acc is not None and len(acc) >= len(recent) and np.isfinite(acc[-1]):
-            gained = acc[-1] - acc[-len(recent)]
-            if acc[-1] >= LEARNED_ACCURACY or gained >= FLAT_ACCURACY_GAIN:
-                return []  # it has learned, or is still learning
+        if _learned_or_learning(h.get("accuracy"), len(recent)):
+            return []  # it has learned, or is still learning
         return [
             Finding(
                 "cost-flat",
@@ -196,21 +193,23 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
 # --- the network on data ------------------------------------------------------------------
 
 
-def _still_learning(history) -> float | None:
-    """The latest training accuracy when the run has learned or is learning, else None.
+def _learned_or_learning(acc, window: int) -> bool:
+    """Accuracy ≥ LEARNED_ACCURACY (learned), or up ≥ FLAT_ACCURACY_GAIN over the last
+    ``window`` epochs (still learning). False without ``window`` finite-ended values."""
+    if acc is None or not len(acc) or len(acc) < window or not np.isfinite(acc[-1]):
+        return False
+    return bool(acc[-1] >= LEARNED_ACCURACY or acc[-1] - acc[-window] >= FLAT_ACCURACY_GAIN)
 
-    Learned: accuracy ≥ LEARNED_ACCURACY. Learning: it rose by ≥ FLAT_ACCURACY_GAIN over the
-    last FLAT_WINDOW epochs (or all of them, if fewer).
-    """
+
+def _still_learning(history) -> float | None:
+    """The latest training accuracy when the run has learned or is learning (over the last
+    FLAT_WINDOW epochs, or all of them if fewer), else None."""
     if history is None:
         return None
     acc = _history_dict(history).get("accuracy")
-    if acc is None or not len(acc) or not np.isfinite(acc[-1]):
+    if acc is None or not _learned_or_learning(acc, min(FLAT_WINDOW, len(acc))):
         return None
-    window = acc[-FLAT_WINDOW:]
-    if acc[-1] >= LEARNED_ACCURACY or (len(window) >= 2 and window[-1] - window[0] >= FLAT_ACCURACY_GAIN):
-        return float(acc[-1])
-    return None
+    return float(acc[-1])
 
 
 def check_saturation(stats: GradientStats, history=None) -> list[Finding]:
