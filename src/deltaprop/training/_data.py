@@ -83,13 +83,16 @@ def count_correct(a: np.ndarray, labels: np.ndarray) -> int:
 class Gatherer:
     """Copies the rows ``idx`` of X and of the targets into reused buffers of ``dtype``.
 
-    The fast path of the loop: ``np.take(..., out=)`` writes straight into the buffer when X
+    The fast path of the loop: ``take(..., out=)`` writes straight into the buffer when X
     already has the network's dtype; otherwise rows go to a scratch buffer of X's own dtype
-    and are cast with ``np.copyto``, so X is never converted whole.
+    and are cast with ``np.copyto``, so X is never converted whole. The arrays' own ``take``
+    methods are kept bound: ``np.take`` reaches the same method through a Python wrapper
+    that costs ~0.5 µs a call (twice a step, ~1 % of a step at Nielsen's mini-batch of 10).
     """
 
     def __init__(self, X: np.ndarray, targets: Targets, dtype: np.dtype, batch_size: int):
         self.X = X
+        self._take_x = X.take
         self.targets = targets
         self.dtype = dtype
         n_in, n_out = X.shape[1], targets.n_out
@@ -123,10 +126,10 @@ class Gatherer:
         nb = len(idx)
         out = self._xbuf[:nb]
         if self._xscratch is None:
-            np.take(self.X, idx, axis=0, out=out, mode="clip")  # 'clip': no extra buffering
+            self._take_x(idx, axis=0, out=out, mode="clip")  # 'clip': no extra buffering
         else:
             scratch = self._xscratch[:nb]
-            np.take(self.X, idx, axis=0, out=scratch, mode="clip")
+            self._take_x(idx, axis=0, out=scratch, mode="clip")
             np.copyto(out, scratch, casting="unsafe")
         return out
 
@@ -134,7 +137,7 @@ class Gatherer:
         """Targets of rows ``idx`` as a C-contiguous ``(len(idx), n_out)`` array of ``dtype``."""
         out = self._ybuf[: len(idx)]
         if self.dense is not None:
-            np.take(self.dense, idx, axis=0, out=out, mode="clip")
+            self.dense.take(idx, axis=0, out=out, mode="clip")
             return out
         if self.targets.kind == REGRESSION:
             np.copyto(out, self.targets.values[idx], casting="unsafe")
