@@ -5,9 +5,10 @@ step kernel of :mod:`.step`; it reports through callbacks (:mod:`.callback` hold
 contract) and returns a :class:`History`. ``evaluate`` gives the cost and accuracy.
 """
 
+from .arguments import DEFAULT_LEARNING_RATES
 from .callback import Callback
 from .callbacks import EarlyStopping, ModelCheckpoint, ProgressLogger, ReduceLROnPlateau, TerminateOnNaN
-from .fit import DEFAULT_LEARNING_RATES, Run, fit
+from .fit import Run, fit
 from .history import History
 from .metrics import accuracy, evaluate
 from .schedules import CosineDecay, ExponentialDecay, LearningRateScheduler, Schedule, StepDecay

@@ -14,31 +14,27 @@ without saving a random stream, and two runs with the same seed are bit-identica
 from __future__ import annotations
 
 import math
-import numbers
 import time
 
 import numpy as np
 
-from .. import optimizers as _optimizers
-from .._validation import check_features, check_positive_float, check_positive_int
+from .._validation import check_features, check_positive_int
 from ..errors import DivergenceError
-from ._data import BINARY, Gatherer, Targets, check_targets
+from ._data import BINARY, Gatherer, check_targets
+from .arguments import (
+    check_callbacks,
+    check_resume,
+    check_seed,
+    check_validation_data,
+    check_validation_split,
+    resolve_optimizer,
+    split_indices,
+)
 from .callback import Callback
-from .callbacks import ProgressLogger, TerminateOnNaN
+from .callbacks import TerminateOnNaN
 from .history import History
 from .metrics import Evaluator
 from .step import make_step
-
-# η when neither ``optimizer`` nor ``learning_rate`` is given, by cost. Quadratic: 3.0, as in
-# Nielsen's chapter 1 (logistic outputs under the quadratic cost learn slowly, σ' ≤ 1/4).
-# Cross-entropy: 0.5, his chapter 3 value (δ = a − y, no σ' to slow it). Log-likelihood with
-# softmax: 0.1 — the same δ = a − y, but all outputs move together, so a smaller step is safer.
-DEFAULT_LEARNING_RATES = {"quadratic": 3.0, "cross_entropy": 0.5, "log_likelihood": 0.1}
-FALLBACK_LEARNING_RATE = 0.1
-
-# The validation split draws from its own stream, default_rng([seed, SPLIT_STREAM, 0]), which
-# never meets an epoch's default_rng([seed, e]).
-SPLIT_STREAM = 0x5EED
 
 # Classification keeps the epoch's outputs (n × n_out values, 32 MiB in float64 at this
 # limit) for one argmax per epoch; beyond it, predictions are made per mini-batch.
@@ -95,79 +91,6 @@ class Run:
             f"Run(epoch={self.epoch}, next_epoch={self.next_epoch}, next_batch={self.next_batch}, "
             f"epochs={self.params.get('epochs')}, stop_training={self.stop_training})"
         )
-
-
-def _check_seed(seed) -> int:
-    if seed is None:
-        return int(np.random.SeedSequence().entropy)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"seed must be a non-negative integer or None; got {seed!r} of type {type(seed).__name__}"
-        )
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer or None; got {seed}")
-    return int(seed)
-
-
-def _resolve_optimizer(net, optimizer, learning_rate):
-    if learning_rate is not None:
-        learning_rate = check_positive_float(learning_rate, "learning_rate")
-    if optimizer is None:
-        if learning_rate is None:
-            learning_rate = DEFAULT_LEARNING_RATES.get(net.cost.name, FALLBACK_LEARNING_RATE)
-        return _optimizers.SGD(learning_rate)
-    if isinstance(optimizer, str):
-        kwargs = {} if learning_rate is None else {"learning_rate": learning_rate}
-        return _optimizers.get(optimizer, **kwargs)
-    if not isinstance(optimizer, _optimizers.Optimizer):
-        raise TypeError(
-            f"optimizer must be a deltaprop optimizer such as dp.SGD(3.0) or a name such as 'adam'; "
-            f"got {optimizer!r} of type {type(optimizer).__name__}"
-        )
-    if learning_rate is not None:
-        raise ValueError(
-            f"give either optimizer or learning_rate, not both: learning_rate={learning_rate!r} is "
-            f"shorthand for optimizer=SGD({learning_rate!r}), but optimizer={optimizer!r} was given too. "
-            f"Set the optimizer's own learning_rate instead."
-        )
-    check_positive_float(optimizer.learning_rate, "optimizer.learning_rate")
-    return optimizer
-
-
-def _check_validation_data(net, validation_data):
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-        raise TypeError(
-            f"validation_data must be a pair (X_val, Y_val); got {type(validation_data).__name__}"
-            + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
-        )
-    X_val = check_features(validation_data[0], net.sizes[0], name="validation_data[0] (X_val)")
-    targets = check_targets(
-        validation_data[1], net.sizes[-1], X_val.shape[0], name="validation_data[1] (Y_val)"
-    )
-    return X_val, targets
-
-
-def _split(targets: Targets, n: int, fraction: float, seed: int):
-    """Sorted (train rows, validation rows): stratified by class for labels, seeded."""
-    rng = np.random.default_rng([seed, SPLIT_STREAM, 0])
-    if targets.classify:
-        val_parts = []
-        for label in range(max(targets.n_out, 2)):
-            members = np.flatnonzero(targets.labels == label)
-            k = int(round(fraction * len(members)))
-            val_parts.append(rng.permutation(members)[:k])
-        val_idx = np.sort(np.concatenate(val_parts))
-    else:
-        val_idx = np.sort(rng.permutation(n)[: int(math.ceil(fraction * n))])
-    if len(val_idx) == 0 or len(val_idx) == n:
-        raise ValueError(
-            f"validation_split={fraction} of {n} samples leaves "
-            f"{'no validation' if len(val_idx) == 0 else 'no training'} samples; use a fraction "
-            f"that keeps both sets non-empty, or pass validation_data"
-        )
-    mask = np.ones(n, dtype=bool)
-    mask[val_idx] = False
-    return np.flatnonzero(mask), val_idx
 
 
 def _snapshot(net, optimizer):
@@ -289,63 +212,25 @@ def fit(
     epochs = check_positive_int(epochs, "epochs", allow_zero=True)
     X = check_features(X, net.sizes[0])
     targets = check_targets(Y, net.sizes[-1], X.shape[0])
-    if isinstance(validation_split, bool) or not isinstance(validation_split, numbers.Real):
-        raise TypeError(f"validation_split must be a number in [0, 1); got {validation_split!r}")
-    if not 0.0 <= validation_split < 1.0:
-        raise ValueError(f"validation_split must be in [0, 1); got {validation_split!r}")
-    if validation_data is not None and validation_split > 0:
-        raise ValueError(
-            f"give validation_data or validation_split, not both (got validation_split={validation_split})"
-        )
-    seed = _check_seed(seed)
+    validation_split = check_validation_split(validation_split, validation_data)
+    seed = check_seed(seed)
     train_idx = val_idx = None
     X_val, targets_val = None, None
     if validation_data is not None:
-        X_val, targets_val = _check_validation_data(net, validation_data)
+        X_val, targets_val = check_validation_data(net, validation_data)
     elif validation_split > 0:
-        train_idx, val_idx = _split(targets, X.shape[0], float(validation_split), seed)
+        train_idx, val_idx = split_indices(targets, X.shape[0], validation_split, seed)
         X_val, targets_val = X, targets
     n = X.shape[0] if train_idx is None else len(train_idx)
     if batch_size is None:
         batch_size = n
     batch_size = min(check_positive_int(batch_size, "batch_size"), n)
     steps = -(-n // batch_size)
-    optimizer = _resolve_optimizer(net, optimizer, learning_rate)
+    optimizer = resolve_optimizer(net, optimizer, learning_rate)
     if not isinstance(shuffle, (bool, np.bool_)):
         raise TypeError(f"shuffle must be True or False; got {shuffle!r}")
-    if isinstance(callbacks, Callback):
-        raise TypeError(
-            f"callbacks must be a list of callbacks; got one {type(callbacks).__name__} — "
-            f"pass callbacks=[{type(callbacks).__name__}(...)]"
-        )
-    try:
-        callbacks = [] if callbacks is None else list(callbacks)
-    except TypeError:
-        raise TypeError(
-            f"callbacks must be a list of deltaprop Callbacks; got {callbacks!r} of type "
-            f"{type(callbacks).__name__}"
-        ) from None
-    for k, cb in enumerate(callbacks):
-        if not isinstance(cb, Callback):
-            raise TypeError(
-                f"callbacks[{k}] must be a deltaprop Callback (e.g. EarlyStopping()); got {cb!r} "
-                f"of type {type(cb).__name__}"
-            )
-    if isinstance(verbose, bool):
-        verbose = int(verbose)
-    if verbose not in (0, 1, 2):
-        raise ValueError(f"verbose must be 0 (silent) or 1 (a line per epoch); got {verbose!r}")
-    if verbose:
-        callbacks.append(ProgressLogger())
-    initial_epoch = check_positive_int(initial_epoch, "initial_epoch", allow_zero=True)
-    initial_batch = check_positive_int(initial_batch, "initial_batch", allow_zero=True)
-    if initial_epoch > epochs:
-        raise ValueError(f"initial_epoch must be ≤ epochs ({epochs}); got {initial_epoch}")
-    if initial_batch >= steps or (initial_batch and initial_epoch == epochs):
-        raise ValueError(
-            f"initial_batch must be below the {steps} mini-batches of an epoch, in an epoch still "
-            f"to run (initial_epoch < epochs); got initial_batch={initial_batch}"
-        )
+    callbacks = check_callbacks(callbacks, verbose)
+    initial_epoch, initial_batch = check_resume(initial_epoch, initial_batch, epochs, steps)
     if history is not None and not isinstance(history, History):
         raise TypeError(f"history must be a deltaprop History or None; got {type(history).__name__}")
 
@@ -360,7 +245,7 @@ def fit(
         "steps_per_epoch": steps,
         "n_samples": n,
         "n_validation": 0 if X_val is None else (X_val.shape[0] if val_idx is None else len(val_idx)),
-        "validation_split": float(validation_split),
+        "validation_split": validation_split,
         "shuffle": bool(shuffle),
         "seed": seed,
         "initial_epoch": initial_epoch,

@@ -1,0 +1,159 @@
+"""fit's arguments: each checked (with a message that names it and the value received) before
+anything changes, and the defaults a run takes when they are left out.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from .. import optimizers as _optimizers
+from .._validation import check_features, check_positive_float, check_positive_int
+from ._data import Targets, check_targets
+from .callback import Callback
+from .callbacks import ProgressLogger
+
+# η when neither ``optimizer`` nor ``learning_rate`` is given, by cost. Quadratic: 3.0, as in
+# Nielsen's chapter 1 (logistic outputs under the quadratic cost learn slowly, σ' ≤ 1/4).
+# Cross-entropy: 0.5, his chapter 3 value (δ = a − y, no σ' to slow it). Log-likelihood with
+# softmax: 0.1 — the same δ = a − y, but all outputs move together, so a smaller step is safer.
+DEFAULT_LEARNING_RATES = {"quadratic": 3.0, "cross_entropy": 0.5, "log_likelihood": 0.1}
+FALLBACK_LEARNING_RATE = 0.1
+
+# The validation split draws from its own stream, default_rng([seed, SPLIT_STREAM, 0]), which
+# never meets an epoch's default_rng([seed, e]).
+SPLIT_STREAM = 0x5EED
+
+
+def check_seed(seed) -> int:
+    """The run's seed: a non-negative int, or one drawn from the OS when ``seed`` is None."""
+    if seed is None:
+        return int(np.random.SeedSequence().entropy)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"seed must be a non-negative integer or None; got {seed!r} of type {type(seed).__name__}"
+        )
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer or None; got {seed}")
+    return int(seed)
+
+
+def resolve_optimizer(net, optimizer, learning_rate):
+    """The optimizer object a run uses, from ``optimizer`` and/or ``learning_rate`` (see ``fit``)."""
+    if learning_rate is not None:
+        learning_rate = check_positive_float(learning_rate, "learning_rate")
+    if optimizer is None:
+        if learning_rate is None:
+            learning_rate = DEFAULT_LEARNING_RATES.get(net.cost.name, FALLBACK_LEARNING_RATE)
+        return _optimizers.SGD(learning_rate)
+    if isinstance(optimizer, str):
+        kwargs = {} if learning_rate is None else {"learning_rate": learning_rate}
+        return _optimizers.get(optimizer, **kwargs)
+    if not isinstance(optimizer, _optimizers.Optimizer):
+        raise TypeError(
+            f"optimizer must be a deltaprop optimizer such as dp.SGD(3.0) or a name such as 'adam'; "
+            f"got {optimizer!r} of type {type(optimizer).__name__}"
+        )
+    if learning_rate is not None:
+        raise ValueError(
+            f"give either optimizer or learning_rate, not both: learning_rate={learning_rate!r} is "
+            f"shorthand for optimizer=SGD({learning_rate!r}), but optimizer={optimizer!r} was given too. "
+            f"Set the optimizer's own learning_rate instead."
+        )
+    check_positive_float(optimizer.learning_rate, "optimizer.learning_rate")
+    return optimizer
+
+
+def check_validation_data(net, validation_data):
+    """``(X_val, targets_val)`` from the pair ``validation_data``, checked like X and Y."""
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+        raise TypeError(
+            f"validation_data must be a pair (X_val, Y_val); got {type(validation_data).__name__}"
+            + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
+        )
+    X_val = check_features(validation_data[0], net.sizes[0], name="validation_data[0] (X_val)")
+    targets = check_targets(
+        validation_data[1], net.sizes[-1], X_val.shape[0], name="validation_data[1] (Y_val)"
+    )
+    return X_val, targets
+
+
+def check_validation_split(validation_split, validation_data) -> float:
+    """``validation_split`` as a float in [0, 1), refused beside ``validation_data``."""
+    if isinstance(validation_split, bool) or not isinstance(validation_split, numbers.Real):
+        raise TypeError(f"validation_split must be a number in [0, 1); got {validation_split!r}")
+    if not 0.0 <= validation_split < 1.0:
+        raise ValueError(f"validation_split must be in [0, 1); got {validation_split!r}")
+    if validation_data is not None and validation_split > 0:
+        raise ValueError(
+            f"give validation_data or validation_split, not both (got validation_split={validation_split})"
+        )
+    return float(validation_split)
+
+
+def split_indices(targets: Targets, n: int, fraction: float, seed: int):
+    """Sorted (train rows, validation rows): stratified by class for labels, seeded."""
+    rng = np.random.default_rng([seed, SPLIT_STREAM, 0])
+    if targets.classify:
+        val_parts = []
+        for label in range(max(targets.n_out, 2)):
+            members = np.flatnonzero(targets.labels == label)
+            k = int(round(fraction * len(members)))
+            val_parts.append(rng.permutation(members)[:k])
+        val_idx = np.sort(np.concatenate(val_parts))
+    else:
+        val_idx = np.sort(rng.permutation(n)[: int(math.ceil(fraction * n))])
+    if len(val_idx) == 0 or len(val_idx) == n:
+        raise ValueError(
+            f"validation_split={fraction} of {n} samples leaves "
+            f"{'no validation' if len(val_idx) == 0 else 'no training'} samples; use a fraction "
+            f"that keeps both sets non-empty, or pass validation_data"
+        )
+    mask = np.ones(n, dtype=bool)
+    mask[val_idx] = False
+    return np.flatnonzero(mask), val_idx
+
+
+def check_callbacks(callbacks, verbose) -> list[Callback]:
+    """The run's callbacks as a new list, with a :class:`ProgressLogger` added for ``verbose``."""
+    if isinstance(callbacks, Callback):
+        raise TypeError(
+            f"callbacks must be a list of callbacks; got one {type(callbacks).__name__} — "
+            f"pass callbacks=[{type(callbacks).__name__}(...)]"
+        )
+    try:
+        callbacks = [] if callbacks is None else list(callbacks)
+    except TypeError:
+        raise TypeError(
+            f"callbacks must be a list of deltaprop Callbacks; got {callbacks!r} of type "
+            f"{type(callbacks).__name__}"
+        ) from None
+    for k, cb in enumerate(callbacks):
+        if not isinstance(cb, Callback):
+            raise TypeError(
+                f"callbacks[{k}] must be a deltaprop Callback (e.g. EarlyStopping()); got {cb!r} "
+                f"of type {type(cb).__name__}"
+            )
+    if isinstance(verbose, bool):
+        verbose = int(verbose)
+    if verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 0 (silent) or 1 (a line per epoch); got {verbose!r}")
+    if verbose:
+        callbacks.append(ProgressLogger())
+    return callbacks
+
+
+def check_resume(initial_epoch, initial_batch, epochs: int, steps: int) -> tuple[int, int]:
+    """``(initial_epoch, initial_batch)``: a position inside a run of ``epochs`` × ``steps``."""
+    initial_epoch = check_positive_int(initial_epoch, "initial_epoch", allow_zero=True)
+    initial_batch = check_positive_int(initial_batch, "initial_batch", allow_zero=True)
+    if initial_epoch > epochs:
+        raise ValueError(f"initial_epoch must be ≤ epochs ({epochs}); got {initial_epoch}")
+    if initial_batch >= steps or (initial_batch and initial_epoch == epochs):
+        raise ValueError(
+            f"initial_batch must be below the {steps} mini-batches of an epoch, in an epoch still "
+            f"to run (initial_epoch < epochs); got initial_batch={initial_batch}"
+        )
+    return initial_epoch, initial_batch
