@@ -26,10 +26,11 @@ import pytest
 
 import deltaprop as dp
 from deltaprop import reference
-from deltaprop.walkthrough import examples, explain, render_text
+from deltaprop.walkthrough import examples, explain, render, render_text
 
 WIDE = 100_000  # columns: one equation per line, never wrapped
 DIGITS = 9  # the walk-through's decimals
+FLOAT32_DIGITS = 6  # … for a float32 network, whose numbers hold ~7 significant digits
 
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _SUB = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
@@ -43,13 +44,13 @@ FUNCTIONS = {
 }
 
 
-def printed_error(token: str) -> float:
-    """Half a unit of the last digit the walk-through prints for this number."""
+def printed_error(token: str, digits: int = DIGITS) -> float:
+    """Half a unit of the last digit the walk-through prints for this number (``digits`` decimals)."""
     if "e" in token:
         mantissa, exponent = token.split("e")
         decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
         return 0.5 * 10.0 ** (int(exponent) - decimals)
-    return 0.5 * 10.0**-DIGITS
+    return 0.5 * 10.0**-digits
 
 
 def arithmetic(side: str) -> str | None:
@@ -62,7 +63,7 @@ def arithmetic(side: str) -> str | None:
     return expr if re.fullmatch(r"[\s+\-*/().]*", bare) else None
 
 
-def evaluate_with_bound(expr: str) -> tuple[float, float]:
+def evaluate_with_bound(expr: str, digits: int = DIGITS) -> tuple[float, float]:
     """The value of ``expr`` and a bound on its error from the rounding of its printed numbers."""
     tokens = list(NUMBER.finditer(expr))
     values = [float(t.group()) for t in tokens]
@@ -77,7 +78,7 @@ def evaluate_with_bound(expr: str) -> tuple[float, float]:
     value = at(values)
     bound = 0.0
     for k, t in enumerate(tokens):
-        err = printed_error(t.group())
+        err = printed_error(t.group(), digits)
         up, down = list(values), list(values)
         up[k] += err
         down[k] -= err
@@ -97,7 +98,7 @@ def equations(text: str):
             yield sample, [side.strip() for side in body.split(" = ")]
 
 
-def assert_arithmetic_adds_up(text: str) -> int:
+def assert_arithmetic_adds_up(text: str, digits: int = DIGITS) -> int:
     checked = 0
     for _, sides in equations(text):
         result_token = sides[-1]
@@ -108,8 +109,8 @@ def assert_arithmetic_adds_up(text: str) -> int:
             expr = arithmetic(side)
             if expr is None:
                 continue
-            value, bound = evaluate_with_bound(expr)
-            tol = 1.01 * (bound + printed_error(result_token.lstrip("-"))) + 1e-15
+            value, bound = evaluate_with_bound(expr, digits)
+            tol = 1.01 * (bound + printed_error(result_token.lstrip("-"), digits)) + 1e-15
             assert abs(value - result) <= tol, f"{' = '.join(sides)}: {side} gives {value!r}"
             checked += 1
     return checked
@@ -327,3 +328,39 @@ def test_the_default_explain_prints_mazurs_published_numbers():
     for name, published in MAZUR_PRINTED.items():
         decimals = len(published.split(".")[1])
         assert abs(float(printed[name]) - float(published)) <= 0.5 * 10.0**-decimals + 1e-12, name
+
+
+@pytest.mark.parametrize("name", ["mazur", "xor"])
+def test_a_float32_network_prints_only_digits_it_has_and_they_add_up(name):
+    """float32 holds ~7 significant digits: at 9 decimals Mazur's w1 = 0.15 printed as 0.150000006
+    and the printed sums missed their printed results by float32 rounding (0.377499998 against
+    0.150000006 × 0.050000001 + 0.200000003 × 0.100000001 + 0.349999994 = 0.377499995)."""
+    ex = examples.get(name)
+    net = dp.Network.from_arrays(
+        [w.astype(np.float32) for w in ex.net.weights], [b.astype(np.float32) for b in ex.net.biases]
+    )
+    trace = explain(net, ex.x, ex.y, ex.learning_rate, update_biases=ex.update_biases)
+    for notation in ("nielsen", "mazur"):
+        text = render_text(trace, notation, width=WIDE)
+        assert assert_arithmetic_adds_up(text, FLOAT32_DIGITS) > 30
+    if name == "mazur":
+        printed = {sides[0]: sides[-1] for _, sides in equations(text)}
+        assert printed["w1⁺"] == "0.149781"  # 0.149780716 to 6 decimals
+        assert "net_h1 = w1 · i1 + w2 · i2 + b_h1 = 0.15 × 0.05 + 0.2 × 0.1 + 0.35 = 0.3775" in text
+        for fmt_name in ("markdown", "html"):
+            assert "0.150000006" not in render(trace, fmt_name, "mazur")
+            assert "0.149781" in render(trace, fmt_name, "mazur")
+
+
+@pytest.mark.parametrize(("hidden", "output", "cost"), PAIRS)
+def test_float32_networks_of_every_pair_add_up_at_their_digits(hidden, output, cost):
+    seed = PAIRS.index((hidden, output, cost)) + 20
+    net, X, Y = small_case(hidden, output, cost, 2, seed)
+    net32 = dp.Network.from_arrays(
+        [w.astype(np.float32) for w in net.weights],
+        [b.astype(np.float32) for b in net.biases],
+        activation=net.activation_names,
+        cost=cost,
+    )
+    text = render_text(explain(net32, X, Y, 0.35), width=WIDE)
+    assert assert_arithmetic_adds_up(text, FLOAT32_DIGITS) >= 3 * sum(w.size for w in net.weights)

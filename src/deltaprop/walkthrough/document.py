@@ -10,8 +10,11 @@ Each section is laid out by a module of :mod:`.sections`; the blocks are defined
 
 from __future__ import annotations
 
+import numpy as np
+
 from . import notation as notations
 from .blocks import Block, Equations, Heading, Note, Paragraph, Table
+from .math import DEFAULT_DIGITS
 from .sections.after import after
 from .sections.backward import hidden_errors, output_errors
 from .sections.cost import cost
@@ -21,13 +24,29 @@ from .sections.summary import summary
 from .sections.updates import updates
 from .trace import Trace
 
-__all__ = ["Block", "Equations", "Heading", "Note", "Paragraph", "Table", "build"]
+__all__ = ["Block", "Equations", "Heading", "Note", "Paragraph", "Table", "build", "digits_for"]
+
+# float32 holds about 7 significant digits. At 9 decimals a float32 walk-through printed its
+# rounding (Mazur's w1 = 0.15 as 0.150000006) and sums that missed their printed results in the
+# last digits; 6 decimals keep every printed equation consistent for numbers of order 1.
+FLOAT32_DIGITS = 6
 
 
-def build(trace: Trace, notation: str = "nielsen", digits: int = 9) -> list[Block]:
-    """The blocks of the walk-through of ``trace`` in ``notation`` (``"nielsen"``/``"mazur"``)."""
+def digits_for(trace: Trace, digits: int | None = None) -> int:
+    """``digits`` if given, else the decimals ``trace``'s numbers hold: 9, or 6 for a float32 network."""
     if not isinstance(trace, Trace):
         raise TypeError(f"trace must be a Trace from deltaprop.explain(); got {type(trace).__name__}")
+    if digits is not None:
+        return digits
+    return FLOAT32_DIGITS if trace.forward.a.dtype == np.float32 else DEFAULT_DIGITS
+
+
+def build(trace: Trace, notation: str = "nielsen", digits: int | None = None) -> list[Block]:
+    """The blocks of the walk-through of ``trace`` in ``notation`` (``"nielsen"``/``"mazur"``).
+
+    ``digits`` (decimals) defaults to :func:`digits_for` the trace.
+    """
+    digits = digits_for(trace, digits)  # checks that trace is a Trace
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
         raise ValueError(f"digits must be an integer from 1 to 17; got {digits!r}")
     nt = notations.get(notation, trace.sizes)

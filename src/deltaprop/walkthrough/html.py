@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .document import Equations, Heading, Note, Paragraph, Table, build
-from .math import DEFAULT_DIGITS, eq, fmt, to_mathml
+from .document import Equations, Heading, Note, Paragraph, Table, build, digits_for
+from .math import eq, fmt, to_mathml
 from .trace import Trace
 
 _STYLE = """
@@ -38,10 +38,11 @@ def _cell(value, digits: int) -> str:
     return escape(str(value))
 
 
-def render_html(trace: Trace, notation: str = "nielsen", *, digits: int = DEFAULT_DIGITS) -> str:
+def render_html(trace: Trace, notation: str = "nielsen", *, digits: int | None = None) -> str:
     """The walk-through of ``trace`` as a complete HTML document (a str)."""
     body: list[str] = []
     title = "deltaprop: one step of backpropagation"
+    digits = digits_for(trace, digits)  # 9 decimals, 6 for a float32 network
     for block in build(trace, notation, digits):
         if isinstance(block, Heading):
             if block.level == 1:

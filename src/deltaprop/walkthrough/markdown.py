@@ -5,8 +5,8 @@ GitHub, GitLab, Jupyter and most static-site generators render these delimiters.
 
 from __future__ import annotations
 
-from .document import Equations, Heading, Note, Paragraph, Table, build
-from .math import DEFAULT_DIGITS, eq, fmt, to_latex
+from .document import Equations, Heading, Note, Paragraph, Table, build, digits_for
+from .math import eq, fmt, to_latex
 from .trace import Trace
 
 
@@ -25,9 +25,10 @@ def _cell(value, digits: int) -> str:
     return _escape(str(value))
 
 
-def render_markdown(trace: Trace, notation: str = "nielsen", *, digits: int = DEFAULT_DIGITS) -> str:
+def render_markdown(trace: Trace, notation: str = "nielsen", *, digits: int | None = None) -> str:
     """The walk-through of ``trace`` as a Markdown document."""
     lines: list[str] = []
+    digits = digits_for(trace, digits)  # 9 decimals, 6 for a float32 network
     for block in build(trace, notation, digits):
         if isinstance(block, Heading):
             lines += ["#" * block.level + " " + _escape(block.text), ""]

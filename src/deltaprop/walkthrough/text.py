@@ -14,8 +14,8 @@ from rich.rule import Rule
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from .document import Equations, Heading, Note, Paragraph, Table, build
-from .math import DEFAULT_DIGITS, eq, fmt, to_text
+from .document import Equations, Heading, Note, Paragraph, Table, build, digits_for
+from .math import eq, fmt, to_text
 from .trace import Trace
 
 DEFAULT_WIDTH = 110  # columns when rendering to a string
@@ -29,9 +29,10 @@ def _cell(value, digits: int) -> str:
     return str(value)
 
 
-def renderable(trace: Trace, notation: str = "nielsen", digits: int = DEFAULT_DIGITS) -> Group:
+def renderable(trace: Trace, notation: str = "nielsen", digits: int | None = None) -> Group:
     """The walk-through of ``trace`` as a ``rich`` Group (print it with ``Console.print``)."""
     parts = []
+    digits = digits_for(trace, digits)  # 9 decimals, 6 for a float32 network
     for block in build(trace, notation, digits):
         if isinstance(block, Heading):
             if block.level == 1:
@@ -65,7 +66,7 @@ def render_text(
     trace: Trace,
     notation: str = "nielsen",
     *,
-    digits: int = DEFAULT_DIGITS,
+    digits: int | None = None,
     width: int = DEFAULT_WIDTH,
     color: bool = False,
 ) -> str:
