@@ -66,6 +66,7 @@ ARCHITECTURES = [
     dict(activation="tanh", output_activation="softmax", cost="log_likelihood"),
     dict(activation=["relu", "linear"], cost="quadratic"),
     dict(activation=["leaky_relu", "softmax"], cost="log_likelihood", init="he_normal"),
+    dict(activation=["leaky_relu(0.2)", "linear"], cost="quadratic"),
 ]
 
 
@@ -81,6 +82,16 @@ def test_round_trip_gives_bit_identical_predictions(tmp_path, dtype, arch):
         assert w.dtype == w2.dtype and np.array_equal(w, w2)
         assert np.array_equal(b, b2)
     assert np.array_equal(net.predict(X5), back.predict(X5))  # bit for bit
+
+
+def test_a_leaky_relu_slope_survives_save_and_load(tmp_path):
+    # The slope α is part of σ: a model saved with α = 0.2 must not come back with the default
+    # 0.01 (its hidden outputs for negative net would be 20 × smaller).
+    net = dp.Network([5, 4, 3], activation=[dp.activations.LeakyReLU(0.2), "logistic"], seed=0)
+    back = files.load(_save(tmp_path, net))
+    assert back.activations[0].slope == 0.2
+    assert back.config()["activations"] == ["leaky_relu(0.2)", "logistic"]
+    assert np.array_equal(net.predict(X5), back.predict(X5))
 
 
 def test_load_returns_an_independent_network(tmp_path):
@@ -262,6 +273,14 @@ HEADER_CASES = {
     "unknown activation": (
         _meta("deltaprop.activations", '["logistic", "swish"]'),
         "unknown activation 'swish'",
+    ),
+    "activation parameter not a number": (
+        _meta("deltaprop.activations", '["leaky_relu(steep)", "logistic"]'),
+        r"activation 'leaky_relu\(steep\)': the slope in parentheses must be a number",
+    ),
+    "activation that takes no parameter": (
+        _meta("deltaprop.activations", '["relu(0.2)", "logistic"]'),
+        r"activation 'relu' takes no parameter",
     ),
     "softmax on a hidden layer": (
         _meta("deltaprop.activations", '["softmax", "logistic"]'),

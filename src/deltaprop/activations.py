@@ -18,6 +18,9 @@ name            a = σ(net)               σ'(net), written through a
 
 from __future__ import annotations
 
+import math
+import numbers
+import re
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -45,6 +48,13 @@ class Activation(ABC):
     name: str = ""
     elementwise = True
 
+    @property
+    def spec(self) -> str:
+        """The string :func:`get` rebuilds this activation from: its name, and any parameter
+        that differs from the default (``"leaky_relu(0.2)"``). Configurations and model files
+        store it, so a saved network comes back with the same σ."""
+        return self.name
+
     @abstractmethod
     def forward(self, net: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         """a = σ(net), elementwise (or row-wise for softmax); shape of ``net``."""
@@ -58,7 +68,7 @@ class Activation(ABC):
         return dC_da * self.prime(a)
 
     def __repr__(self) -> str:
-        return f"<activation {self.name!r}>"
+        return f"<activation {self.spec!r}>"
 
 
 class Logistic(Activation):
@@ -114,12 +124,21 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """net where net > 0, else α·net (α = 0.01); derivative 1 or α. a > 0 exactly when net > 0."""
+    """net where net > 0, else α·net (α = 0.01 unless given); derivative 1 or α. a > 0 exactly when net > 0.
+
+    ``LeakyReLU(0.2)``, or the name ``"leaky_relu(0.2)"``, sets another slope α.
+    """
 
     name = "leaky_relu"
 
     def __init__(self, slope: float = LEAKY_SLOPE):
-        self.slope = slope
+        if isinstance(slope, bool) or not isinstance(slope, numbers.Real) or not math.isfinite(slope):
+            raise ValueError(f"leaky_relu's slope α must be a finite number; got {slope!r}")
+        self.slope = float(slope)
+
+    @property
+    def spec(self) -> str:
+        return self.name if self.slope == LEAKY_SLOPE else f"{self.name}({self.slope!r})"
 
     def forward(self, net, out=None):
         a = np.where(net > 0, net, net * net.dtype.type(self.slope))
@@ -182,8 +201,18 @@ ALIASES = {"sigmoid": "logistic", "identity": "linear"}
 HIDDEN_ONLY_FORBIDDEN = frozenset({"softmax"})
 
 
+# "name" or "name(parameter)", e.g. "leaky_relu(0.2)": what Activation.spec writes.
+_SPEC = re.compile(r"^\s*([A-Za-z_]+)\s*(?:\(\s*([^()]*?)\s*\))?\s*$")
+# The activations that take one parameter, and its name.
+PARAMETERS = {"leaky_relu": "slope"}
+
+
 def get(name: str | Activation) -> Activation:
-    """The activation called ``name`` (or ``name`` itself if it is already an ``Activation``)."""
+    """The activation called ``name`` (or ``name`` itself if it is already an ``Activation``).
+
+    ``name`` is a name or alias (``"logistic"``, ``"sigmoid"``), or a name with its parameter
+    as :attr:`Activation.spec` writes it: ``"leaky_relu(0.2)"`` is ``LeakyReLU(slope=0.2)``.
+    """
     if isinstance(name, Activation):
         return name
     if not isinstance(name, str):
@@ -191,7 +220,20 @@ def get(name: str | Activation) -> Activation:
             f"activation must be a name such as 'logistic' or an Activation; got {name!r} "
             f"of type {type(name).__name__}"
         )
-    key = ALIASES.get(name.lower(), name.lower())
+    match = _SPEC.match(name)
+    key = match.group(1).lower() if match else name.lower()
+    key = ALIASES.get(key, key)
     if key not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; expected one of {sorted(ACTIVATIONS)}")
-    return ACTIVATIONS[key]()
+    argument = match.group(2) if match else None
+    if argument is None:
+        return ACTIVATIONS[key]()
+    if key not in PARAMETERS:
+        raise ValueError(f"activation {key!r} takes no parameter; got {name!r}")
+    try:
+        value = float(argument)
+    except ValueError:
+        raise ValueError(
+            f"activation {name!r}: the {PARAMETERS[key]} in parentheses must be a number, e.g. '{key}(0.2)'"
+        ) from None
+    return ACTIVATIONS[key](value)

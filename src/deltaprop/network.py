@@ -307,14 +307,14 @@ class Network:
         """What rebuilds the architecture: sizes, activations, cost, init, dtype."""
         return {
             "sizes": self.sizes,
-            "activations": self.activation_names,
+            "activations": [fn.spec for fn in self.activations],  # names, with any parameter
             "cost": self.cost.name,
             "init": self.init,
             "dtype": self.dtype.name,
         }
 
     def __repr__(self) -> str:
-        acts = self.activation_names
+        acts = [fn.spec for fn in self.activations]
         act = acts[0] if len(set(acts[:-1])) <= 1 else acts[:-1]
         return (
             f"Network(sizes={self.sizes}, activation={act!r}, output_activation={acts[-1]!r}, "

@@ -194,3 +194,29 @@ def test_lists_of_lists_are_accepted():
 def test_backprop_rejects_bad_targets(Y, pattern):
     with pytest.raises(ValueError, match=pattern):
         dp.Network([3, 2], seed=0).backprop(np.ones((2, 3)), Y)
+
+
+def test_an_activation_with_a_parameter_is_named_with_it():
+    net = dp.Network([3, 4, 2], activation="leaky_relu(0.2)", output_activation="logistic", seed=0)
+    assert net.activations[0].slope == 0.2
+    assert net.activation_names == ["leaky_relu", "logistic"]  # the function, for code that branches on it
+    assert net.config()["activations"] == ["leaky_relu(0.2)", "logistic"]  # what rebuilds it
+    assert "activation='leaky_relu(0.2)'" in repr(net)
+    # The default slope is the plain name; an instance and its spec build the same σ.
+    assert dp.activations.LeakyReLU(0.01).spec == "leaky_relu"
+    z = np.array([[-2.0, 0.0, 3.0]])
+    spec = dp.activations.get(dp.activations.LeakyReLU(0.3).spec)
+    assert np.array_equal(spec.forward(z), np.array([[-0.6, 0.0, 3.0]]))
+
+
+@pytest.mark.parametrize(
+    "activation, pattern",
+    [
+        ("relu(0.2)", r"activation 'relu' takes no parameter; got 'relu\(0.2\)'"),
+        ("leaky_relu(steep)", r"activation 'leaky_relu\(steep\)': the slope in parentheses must be a number"),
+        ("leaky_relu(nan)", r"leaky_relu's slope α must be a finite number; got nan"),
+    ],
+)
+def test_a_bad_activation_parameter_is_named(activation, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        dp.Network([3, 2], activation=activation)

@@ -142,11 +142,10 @@ def build_network(tensors, meta, path, allow_nonfinite: bool, extra_prefixes=())
             f"expected {n_layers} names, one per layer of weights"
         )
     for name in names:
-        if name.lower() not in activations.ACTIVATIONS and name.lower() not in activations.ALIASES:
-            raise ModelFileError(
-                f"{path}: unknown activation {name!r:.40}; "
-                f"this deltaprop knows {sorted(activations.ACTIVATIONS)}"
-            )
+        try:
+            activations.get(name)  # a name, or a name with its parameter: "leaky_relu(0.2)"
+        except ValueError as err:
+            raise ModelFileError(f"{path}: metadata activations: {str(err):.300}") from None
     cost = meta[meta_key("cost")]
     if cost.lower() not in costs.COSTS and cost.lower() not in costs.ALIASES:
         raise ModelFileError(f"{path}: unknown cost {cost!r:.40}; this deltaprop knows {sorted(costs.COSTS)}")
