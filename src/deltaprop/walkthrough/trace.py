@@ -49,7 +49,8 @@ VARIANTS = ("exact", "post")
 class Trace:
     """One step of backpropagation and gradient descent on ``x``, ``y``, recorded in full.
 
-    Always present: the network's shape (``sizes``, ``activations``, ``cost``), ``x``
+    Always present: the network's shape (``sizes``, ``activations`` by name, ``specs`` with
+    their parameters, ``cost``), ``x``
     ``(n_samples, n_0)``, ``y`` ``(n_samples, n_L)``, the engine's ``forward`` pass and
     ``gradients``, the parameters before and after, ``cost_before``/``cost_after``, the
     per-layer ``layers`` summaries and the ``top_weights`` (by |∂C/∂w|) and ``top_neurons``
@@ -91,6 +92,7 @@ class Trace:
     weight_steps: tuple[WeightStep, ...] = field(default=())
     bias_steps: tuple[BiasStep, ...] = field(default=())
     example: str | None = None
+    specs: tuple[str, ...] = ()  # each layer's activation with any parameter: "leaky_relu(0.2)"
 
     @property
     def n_samples(self) -> int:
@@ -188,6 +190,7 @@ def explain(
     trace_args = dict(
         sizes=sizes,
         activations=net.activation_names,
+        specs=tuple(fn.spec for fn in net.activations),
         cost=cost.name,
         cost_simplifies=simplifies,
         learning_rate=eta,

@@ -7,13 +7,19 @@ softmax, whose σ′ is not diagonal, gets its own form). Hidden: ∂C/∂o_j = 
 
 from __future__ import annotations
 
+from ...activations import LEAKY_SLOPE, get
 from ..blocks import Block, Equations, Heading, Note, Paragraph
 from ..math import Eq, Frac, Num, Op, Paren, Sym, Word
 from ..trace import Trace
 from .sums import MAX_TERMS, sum_terms
 
 
-def _sigma_prime_sides(act: str, o: Sym, net: Sym, o_value: float) -> list[tuple]:
+def _slope(trace: Trace, layer: int) -> float:
+    """α of a leaky_relu layer (``layer`` counts layers of weights from 0)."""
+    return getattr(get(trace.specs[layer]), "slope", LEAKY_SLOPE) if trace.specs else LEAKY_SLOPE
+
+
+def _sigma_prime_sides(act: str, o: Sym, net: Sym, o_value: float, slope: float = LEAKY_SLOPE) -> list[tuple]:
     """σ′ written through the output, then with the number substituted where that reads well."""
     if act == "logistic":
         return [
@@ -25,7 +31,7 @@ def _sigma_prime_sides(act: str, o: Sym, net: Sym, o_value: float) -> list[tuple
     if act == "relu":
         return [(Word("1 if "), net, Word(" > 0, else 0"))]
     if act == "leaky_relu":
-        return [(Word("1 if "), net, Word(" > 0, else 0.01"))]
+        return [(Word("1 if "), net, Word(f" > 0, else {slope:g}"))]
     if act == "linear":
         return []
     return []
@@ -61,7 +67,7 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
         dCda = nt.partial(C, a)
         items.append(Eq(((dCda,), *_dC_do_sides(trace.cost, a, y, out.a[s], out.y[s]), (Num(out.dC_do[s]),))))
         if out.sigma_prime is not None:
-            sp = _sigma_prime_sides(act, a, z, out.a[s])
+            sp = _sigma_prime_sides(act, a, z, out.a[s], _slope(trace, L - 1))
             items.append(Eq(((nt.partial(a, z),), nt.sigma_prime(L, j), *sp, (Num(out.sigma_prime[s]),))))
             product = out.dC_do[s] * out.sigma_prime[s]
             factors = (dCda, Op("·"), *nt.sigma_prime(L, j))
@@ -117,7 +123,7 @@ def hidden_errors(trace: Trace, nt, s: int) -> list[Block]:
                 sides.append((Sym("Σ", "l"), Sym("w", "jl"), Sym("δ", "l")))
             sides.append((Num(h.total[s]),))
             items.append(Eq(tuple(sides)))
-            sp = _sigma_prime_sides(act, o, z, h.o[s])
+            sp = _sigma_prime_sides(act, o, z, h.o[s], _slope(trace, m - 1))
             items.append(Eq(((nt.partial(o, z),), nt.sigma_prime(m, j), *sp, (Num(h.sigma_prime[s]),))))
             items.append(
                 Eq(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..blocks import Block, Equations, Heading
-from ..math import Eq, Num, Op, Paren, Word
+from ..math import Eq, Num, Op, Paren, Sym, Word
 from ..trace import Trace
 from .sums import MAX_TERMS, sum_terms
 
@@ -44,8 +44,12 @@ def cost(trace: Trace, nt, s: int) -> list[Block]:
             sides = []
         items.append(Eq(((nt.cost_share(j),), *sides, (Num(out.cost_share[s]),))))
         shares.append(out.cost_share[s])
-    total_sides = [(nt.cost(),)]
-    if len(trace.outputs) <= MAX_TERMS:
+    # One sample's total is C_x; the batch's C = 1/n Σ_x C_x is not this sum.
+    total = nt.cost() if trace.n_samples == 1 else Sym(nt.cost().base, "x")
+    total_sides = [(total,)]
+    if len(trace.outputs) == 1:
+        total_sides.append((nt.cost_share(trace.outputs[0].j),))  # C = C₁ = value, not twice
+    elif len(trace.outputs) <= MAX_TERMS:
         pairs = [((nt.cost_share(out.j),), (Num(out.cost_share[s]),)) for out in trace.outputs]
         total_sides += sum_terms(pairs)
     c_x = float(np.sum(shares)) if trace.n_samples > 1 else trace.cost_before

@@ -5,6 +5,7 @@ For the ``"post"`` variant it also warns, before anything else, that this is not
 
 from __future__ import annotations
 
+from ...activations import get
 from ..blocks import Block, Heading, Note, Paragraph
 from ..math import fmt
 from ..trace import Trace
@@ -13,7 +14,7 @@ _ACTIVATION_TEXT = {
     "logistic": "σ(z) = 1/(1 + e^(−z)), σ′ = σ(1 − σ)",
     "tanh": "σ(z) = tanh z, σ′ = 1 − σ²",
     "relu": "σ(z) = max(0, z), σ′ = 1 where z > 0, else 0",
-    "leaky_relu": "σ(z) = z where z > 0, else 0.01 z; σ′ = 1 or 0.01",
+    "leaky_relu": "σ(z) = z where z > 0, else α z; σ′ = 1 or α, with α = {slope:g}",
     "linear": "σ(z) = z, σ′ = 1",
     "softmax": "a_j = e^(z_j) / Σ_k e^(z_k), whose Jacobian ∂a_j/∂z_k = a_j (1[j=k] − a_k) is not diagonal",
 }
@@ -31,7 +32,7 @@ def introduction(trace: Trace, nt) -> list[Block]:
     elif trace.example:
         title += f": the {trace.example} example"
     blocks: list[Block] = [Heading(1, title)]
-    acts = trace.activations
+    acts = list(trace.specs) or trace.activations  # names, with any parameter (leaky_relu(0.2))
     hidden = sorted(set(acts[:-1]))
     act_text = (
         f"σ = {acts[-1]} in every layer"
@@ -54,8 +55,10 @@ def introduction(trace: Trace, nt) -> list[Block]:
             )
         )
     )
-    for name in dict.fromkeys(acts):
-        blocks.append(Paragraph(f"{name}: {_ACTIVATION_TEXT.get(name, name)}."))
+    for spec in dict.fromkeys(acts):
+        fn = get(spec)
+        text = _ACTIVATION_TEXT.get(fn.name, fn.name).format(slope=getattr(fn, "slope", 0.0))
+        blocks.append(Paragraph(f"{spec}: {text}."))
     if nt.name == "nielsen":
         blocks.append(
             Paragraph(

@@ -1,0 +1,46 @@
+"""What the walk-through calls things: a sample's cost C_x, a leaky_relu's own slope α."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import deltaprop as dp
+from deltaprop.walkthrough import explain, render_text
+
+X2 = np.array([[0.5, -1.0], [0.1, 0.2]])
+Y2 = np.array([[0.0, 1.0], [1.0, 0.0]])
+
+
+def _section(text: str, title: str) -> str:
+    start = text.index(title)
+    return text[start : text.index("\n\n", start)]
+
+
+def test_a_batch_sample_total_is_c_x_not_the_batch_cost():
+    net = dp.Network([2, 2, 2], seed=1)
+    trace = explain(net, X2, Y2, learning_rate=0.5)
+    cost = _section(render_text(trace), "The cost")
+    assert "C_x = C₁ + C₂ = " in cost and "(for this example)" in cost
+    assert "\n  C = " not in cost  # the batch's C = 1/n Σ_x C_x is another number
+    c1, c2 = (0.5 * (Y2[0] - trace.forward.o[-1][0]) ** 2).tolist()
+    assert f"= {c1 + c2:.9f}" in cost
+
+
+def test_one_output_names_its_share_once():
+    net = dp.Network([2, 2, 1], seed=1)
+    cost = _section(render_text(explain(net, X2[:1], Y2[:1, :1], learning_rate=0.5)), "The cost")
+    total = [line for line in cost.splitlines() if line.strip().startswith("C =")]
+    assert len(total) == 1 and total[0].count("=") == 2, total  # C = C₁ = value
+
+
+def test_leaky_relu_shows_the_networks_own_slope():
+    net = dp.Network([2, 3, 2], activation="leaky_relu(0.2)", output_activation="logistic", seed=0)
+    X = np.array([[1.0, -3.0]])  # drives some hidden net below 0
+    text = render_text(explain(net, X, Y2[:1], learning_rate=0.5))
+    assert "leaky_relu(0.2): σ(z) = z where z > 0, else α z; σ′ = 1 or α, with α = 0.2." in text
+    assert "else 0.2" in text and "else 0.01" not in text
+    trace = explain(net, X, Y2[:1], learning_rate=0.5)
+    hidden_net = trace.forward.net[0][0]
+    assert (hidden_net < 0).any()  # the slope is used, and the printed σ′ values say so
+    for j in np.flatnonzero(hidden_net < 0):
+        assert f"z²{'₁₂₃'[j]}) = 1 if z²{'₁₂₃'[j]} > 0, else 0.2 = 0.2" in text
