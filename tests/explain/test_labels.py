@@ -44,3 +44,21 @@ def test_leaky_relu_shows_the_networks_own_slope():
     assert (hidden_net < 0).any()  # the slope is used, and the printed σ′ values say so
     for j in np.flatnonzero(hidden_net < 0):
         assert f"z²{'₁₂₃'[j]}) = 1 if z²{'₁₂₃'[j]} > 0, else 0.2 = 0.2" in text
+
+
+def test_the_prose_uses_the_same_decimals_as_the_equations():
+    # A float32 network is printed to 6 decimals; the sentences around the equations too.
+    from deltaprop.walkthrough import examples
+
+    ex = examples.get("mazur")
+    net = dp.Network.from_arrays(
+        [w.astype(np.float32) for w in ex.net.weights], [b.astype(np.float32) for b in ex.net.biases]
+    )
+    trace = explain(net, ex.x, ex.y, ex.learning_rate, update_biases=ex.update_biases, example="mazur")
+    text = render_text(trace, "mazur")
+    sentence = text[text.index("the exact algorithm gives ") :].split()[4].rstrip(".")
+    assert len(sentence.split(".")[1]) <= 6, sentence
+    assert sentence == f"{float(trace.cost_after):.6f}".rstrip("0")
+    assert "Mazur's post prints 0.291027924" in text  # a quoted figure keeps the post's digits
+    wide = render_text(trace, "mazur", digits=9)
+    assert f"the exact algorithm gives {float(trace.cost_after):.9f}".rstrip("0") in " ".join(wide.split())

@@ -50,17 +50,17 @@ def build(trace: Trace, notation: str = "nielsen", digits: int | None = None) ->
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
         raise ValueError(f"digits must be an integer from 1 to 17; got {digits!r}")
     nt = notations.get(notation, trace.sizes)
-    blocks: list[Block] = list(introduction(trace, nt))
+    blocks: list[Block] = list(introduction(trace, nt, digits))
     if trace.detailed:
         for s in range(trace.n_samples):
             if trace.n_samples > 1:
                 blocks.append(Heading(2, f"Sample {s + 1} of {trace.n_samples}"))
-            blocks += forward(trace, nt, s)
+            blocks += forward(trace, nt, s, digits)
             blocks += cost(trace, nt, s)
             blocks += output_errors(trace, nt, s)
             blocks += hidden_errors(trace, nt, s)
         blocks += updates(trace, nt)
     else:
         blocks += summary(trace, nt)
-    blocks += after(trace, nt)
+    blocks += after(trace, nt, digits)
     return blocks

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from ..blocks import Block, Equations, Heading, Note, Paragraph
-from ..math import Eq, Num, Op, Sym, fmt
+from ..math import DEFAULT_DIGITS, Eq, Num, Op, Sym, fmt
 from ..trace import Trace
 
 MAZUR_POST_ERROR = 0.291027924  # the error after one step as Mazur's post prints it
 
 
-def after(trace: Trace, nt) -> list[Block]:
+def after(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
     blocks: list[Block] = [Heading(2, "After the step")]
     C = nt.cost()
     C_after = Sym(C.base, C.sub, "+", C.tight)
@@ -27,8 +27,8 @@ def after(trace: Trace, nt) -> list[Block]:
         blocks.append(
             Paragraph(
                 f"Mazur's post prints {fmt(MAZUR_POST_ERROR)} for the error after this step; the exact "
-                f"algorithm gives {fmt(trace.cost_after)}. The post's figure came from an older version "
-                "of its script, "
+                f"algorithm gives {fmt(trace.cost_after, digits)}. The post's figure came from an older "
+                "version of its script, "
                 "which computed the hidden δ from the already-updated output weights w5⁺…w8⁺ instead of the "
                 "weights the forward pass used. Run with variant='post' (CLI: --variant post) to see that "
                 "computation step by step."
@@ -37,8 +37,8 @@ def after(trace: Trace, nt) -> list[Block]:
     if trace.variant == "post":
         blocks.append(
             Note(
-                f"Post variant: {fmt(trace.cost_after)}. The exact algorithm gives "
-                f"{fmt(trace.exact_cost_after)}; the difference comes only from the hidden δ (and so "
+                f"Post variant: {fmt(trace.cost_after, digits)}. The exact algorithm gives "
+                f"{fmt(trace.exact_cost_after, digits)}; the difference comes only from the hidden δ (and so "
                 "from the update of the weights into the hidden layers)."
             )
         )

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from ..blocks import Block, Equations, Heading, Paragraph
-from ..math import Eq, Frac, Num, Op, Paren, Sym, Word, eq, fmt
+from ..math import DEFAULT_DIGITS, Eq, Frac, Num, Op, Paren, Sym, Word, eq, fmt
 from ..trace import Trace
 from .sums import MAX_TERMS, sum_terms
 
 
-def forward(trace: Trace, nt, s: int) -> list[Block]:
+def forward(trace: Trace, nt, s: int, digits: int = DEFAULT_DIGITS) -> list[Block]:
     blocks: list[Block] = [Heading(2, "The forward pass")]
     x = trace.x[s]
     blocks.append(
         Equations(tuple(eq(nt.o(0, i), Num(x[i])) for i in range(trace.sizes[0])))
         if trace.sizes[0] <= MAX_TERMS
-        else Paragraph(f"Input: {trace.sizes[0]} values from {fmt(x.min())} to {fmt(x.max())}.")
+        else Paragraph(
+            f"Input: {trace.sizes[0]} values from {fmt(x.min(), digits)} to {fmt(x.max(), digits)}."
+        )
     )
     for m in range(1, trace.n_layers + 1):
         act = trace.activations[m - 1]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ...activations import get
 from ..blocks import Block, Heading, Note, Paragraph
-from ..math import fmt
+from ..math import DEFAULT_DIGITS, fmt
 from ..trace import Trace
 
 _ACTIVATION_TEXT = {
@@ -25,7 +25,7 @@ _COST_TEXT = {
 }
 
 
-def introduction(trace: Trace, nt) -> list[Block]:
+def introduction(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
     title = "One step of backpropagation"
     if trace.example == "mazur":
         title += ": Mazur's 2-2-2 example"
@@ -47,7 +47,7 @@ def introduction(trace: Trace, nt) -> list[Block]:
     blocks.append(
         Paragraph(
             f"Network {trace.sizes} ({act_text}); cost {_COST_TEXT.get(trace.cost, trace.cost)}, "
-            f"C = 1/n Σ_x C_x; learning rate η = {fmt(trace.learning_rate)}; {samples}; "
+            f"C = 1/n Σ_x C_x; learning rate η = {fmt(trace.learning_rate, digits)}; {samples}; "
             + (
                 "weights and biases are updated."
                 if trace.update_biases
@@ -80,8 +80,9 @@ def introduction(trace: Trace, nt) -> list[Block]:
             Note(
                 "This is NOT the backpropagation algorithm. In this 'post' variant each hidden δ is computed "
                 "from the already-updated outgoing weights w⁺, as the older script behind Mazur's post did; "
-                f"that is where the post's error after the step comes from ({fmt(trace.cost_after)}). The "
-                f"exact algorithm uses the weights before the step and gives {fmt(trace.exact_cost_after)}."
+                "that is where the post's error after the step comes from "
+                f"({fmt(trace.cost_after, digits)}). The exact algorithm uses the weights before the step "
+                f"and gives {fmt(trace.exact_cost_after, digits)}."
             )
         )
     return blocks
