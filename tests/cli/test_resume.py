@@ -141,6 +141,8 @@ def test_sigkill_leaves_a_complete_checkpoint_and_resume_is_bit_identical(cli, t
 def test_resume_errors_and_a_finished_run(cli, tmp_path):
     assert_one_line_error(cli("resume", "runs/none"), 2, "runs/none does not exist")
     (tmp_path / "empty").mkdir()
+    assert_one_line_error(cli("resume", "empty"), 2, "empty holds neither", "not a run folder")
+    (tmp_path / "empty/config.toml").write_text("")  # a run stopped before its first checkpoint
     assert_one_line_error(cli("resume", "empty"), 2, "no checkpoint.safetensors", "deltaprop train --config")
     assert cli("train", "--epochs", "1", "--name", "done", "--quiet", "--no-plots").returncode == 0
     done = cli("resume", "runs/done")

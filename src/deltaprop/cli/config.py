@@ -95,6 +95,10 @@ def defaults() -> dict:
 def read_toml(path: str | Path) -> dict:
     """The tables of a config file, checked against the known keys and their types."""
     path = Path(path)
+    if path.is_dir():
+        raise UsageError(
+            f"config file {path} is a folder, not a TOML file; give a file such as {path / 'config.toml'}"
+        )
     if not path.is_file():
         raise UsageError(f"config file {path} does not exist; check the path given to --config")
     try:
@@ -102,6 +106,10 @@ def read_toml(path: str | Path) -> dict:
             table = tomllib.load(fh)
     except tomllib.TOMLDecodeError as err:
         raise UsageError(f"config file {path} is not valid TOML: {err}; fix the file") from err
+    except UnicodeDecodeError as err:  # tomllib reads UTF-8 only; a binary file lands here
+        raise UsageError(
+            f"config file {path} is not UTF-8 text (byte {err.start} cannot be decoded); give a TOML file"
+        ) from err
     except OSError as err:
         raise UsageError(f"cannot read config file {path}: {err.strerror}") from err
     for section, values in table.items():
@@ -124,8 +132,8 @@ def read_toml(path: str | Path) -> dict:
 
 def _check_type(section: str, key: str, value, where) -> None:
     default = DEFAULTS[section][key]
-    if isinstance(default, bool) or isinstance(value, bool):
-        ok = isinstance(value, type(default))
+    if isinstance(default, bool) or isinstance(value, bool):  # bool is an int to Python, not to TOML
+        ok = isinstance(default, bool) and isinstance(value, bool)
     elif isinstance(default, float):
         ok = isinstance(value, (int, float))
     elif isinstance(default, int):

@@ -63,6 +63,20 @@ def data_table(value: str) -> dict:
     return {"name": "", "path": str(path.resolve())}
 
 
+def check_label_column(table: dict) -> None:
+    """``--label-column`` picks a column of a CSV; for any other data it would be silently ignored."""
+    column = table.get("label_column")
+    if column is None or column == "":
+        return
+    path = table.get("path") or ""
+    if Path(path).suffix.lower() != ".csv":
+        data = table.get("name") or path
+        raise UsageError(
+            f"--label-column {column} applies to CSV data only; got it with --data {data}, whose labels "
+            f"are known already. Leave --label-column out"
+        )
+
+
 def label_column_arg(value) -> str | int | None:
     """A label column given by index (``"0"``, ``-1``) or by name; empty means the loader's default."""
     if value is None or value == "":

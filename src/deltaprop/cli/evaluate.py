@@ -17,7 +17,7 @@ from rich.table import Table
 
 from . import rundir
 from .config import read_toml
-from .data import data_table, load_arrays
+from .data import check_label_column, data_table, load_arrays
 from .progress import make_console
 
 
@@ -65,6 +65,7 @@ def _data_for(args) -> dict:
         }
     if args.label_column is not None:
         table["label_column"] = args.label_column
+        check_label_column(table)
     return table
 
 
@@ -97,11 +98,7 @@ def run(args) -> int:
     table = _data_for(args)
     split = args.split if table.get("name") else "train"
     X, y = load_arrays(table, split, seed=_seed_of(args.model))
-    if np.asarray(X).shape[1] != net.sizes[0]:
-        raise ValueError(
-            f"the data have {np.asarray(X).shape[1]} features but the model expects {net.sizes[0]} inputs; "
-            f"evaluate it on the data it was trained on"
-        )
+    check_data_fits(net, X, y, f"{table.get('name') or table.get('path')}", args.model)
     result = evaluate_model(net, X, y)
     result["model"] = str(args.model)
     result["data"] = table.get("name") or table.get("path")
@@ -112,6 +109,30 @@ def run(args) -> int:
         return 0
     show(make_console(), result)
     return 0
+
+
+def check_data_fits(net, X, y, data: str, model: str) -> None:
+    """The data's features and classes must match the model's inputs and outputs.
+
+    A label the output layer cannot express (class 5 for a 3-output model, or class 2 for a
+    single-output one, which says only 0 or 1) would otherwise be scored as a wrong guess, or
+    not at all, without a word.
+    """
+    n_in, n_out = net.sizes[0], net.sizes[-1]
+    if np.asarray(X).shape[1] != n_in:
+        raise ValueError(
+            f"the data {data} have {np.asarray(X).shape[1]} features but the model {model} expects {n_in} "
+            f"inputs; evaluate it on the data it was trained on (--data)"
+        )
+    y = np.asarray(y)
+    if y.ndim == 1 and len(y) and np.issubdtype(y.dtype, np.integer):
+        n_classes, top = max(n_out, 2), int(np.max(y))
+        if top >= n_classes:
+            raise ValueError(
+                f"the data {data} have class labels up to {top}, but the model {model} has {n_out} "
+                f"output{'s' if n_out != 1 else ''} (classes 0..{n_classes - 1}); evaluate it on the data "
+                f"it was trained on (--data)"
+            )
 
 
 def _seed_of(model: str) -> int | None:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from .._atomic import write_text
+from . import rundir
 from .errors import UsageError
 
 EXAMPLES = ("mazur", "xor")
@@ -31,7 +32,9 @@ def register(subparsers) -> None:
     )
     source = p.add_argument_group("what to explain (default: --example mazur)")
     source.add_argument("--example", choices=EXAMPLES, help="a built-in worked example")
-    source.add_argument("--model", metavar="FILE", help="a model file written by deltaprop (safetensors)")
+    source.add_argument(
+        "--model", metavar="FILE", help="a model file written by deltaprop (safetensors), or a run folder"
+    )
     source.add_argument("--input", metavar="V1,V2,...", help="the input values for --model, comma-separated")
     source.add_argument(
         "--target", metavar="T1,T2,...", help="the target values for --model, comma-separated"
@@ -119,8 +122,10 @@ def _model_case(args):
     from ..files import load
 
     path = Path(args.model)
-    if not path.is_file():
-        raise UsageError(f"--model {path} does not exist")
+    if path.is_dir():  # a run folder, as evaluate and predict take: its model
+        path = rundir.model_path(path)
+    elif not path.is_file():
+        raise UsageError(f"--model {path} does not exist; give a model file or a run folder")
     net = load(path)
     n_in, n_out = net.sizes[0], net.sizes[-1]
     if args.input_file:

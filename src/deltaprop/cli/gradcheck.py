@@ -56,10 +56,11 @@ def run(args) -> int:
         raise UsageError(f"--layers needs at least an input and an output size; got {args.layers!r}")
     if args.samples < 1:
         raise UsageError(f"--samples must be ≥ 1; got {args.samples}")
-    if not (args.eps > 0 and np.isfinite(args.eps)) or not (
-        args.threshold > 0 and np.isfinite(args.threshold)
-    ):
-        raise UsageError("--eps and --threshold must be finite numbers > 0")
+    for flag, value in (("--eps", args.eps), ("--threshold", args.threshold)):
+        if not (value > 0 and np.isfinite(value)):
+            raise UsageError(f"{flag} must be a finite number > 0; got {value}")
+    if args.seed < 0:
+        raise UsageError(f"--seed must be a whole number ≥ 0; got {args.seed}")
     try:
         net = Network(
             sizes,

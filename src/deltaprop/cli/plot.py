@@ -36,6 +36,13 @@ def run(args) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} exists and is not a folder")
+    if out is not None:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise UsageError(
+                f"--out {out}: cannot create the folder ({err.strerror}); choose another --out"
+            ) from err
     result = plot_run(run_dir, formats=(args.format,), out_dir=out)
     for path in result.paths:
         print(path)

@@ -49,6 +49,10 @@ def read_inputs(paths: list[str], n_in: int, label_column=None) -> tuple[list[st
     rows: list[np.ndarray] = []
     for given in paths:
         path = Path(given)
+        if path.is_dir():
+            raise UsageError(
+                f"input {given} is a folder; give CSV, NPZ or image files (e.g. {path / '*.png'})"
+            )
         if not path.is_file():
             raise UsageError(f"input {given} does not exist; give CSV, NPZ or image files")
         suffix = path.suffix.lower()

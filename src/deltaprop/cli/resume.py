@@ -9,8 +9,6 @@ run ends with weights bit-identical to a run that was never interrupted.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from . import rundir, threads
 from .data import load_run_data
 from .errors import UsageError
@@ -37,10 +35,13 @@ def run(args) -> int:
     from ..training import History
 
     threads.check(args.threads)
-    run_dir = Path(args.run_dir)
-    if not run_dir.is_dir():
-        raise UsageError(f"run folder {run_dir} does not exist; give the folder 'deltaprop train' wrote")
+    run_dir = rundir.existing(args.run_dir)
     checkpoint = run_dir / rundir.CHECKPOINT
+    if not checkpoint.is_file() and not (run_dir / rundir.CONFIG).is_file():
+        raise UsageError(
+            f"{run_dir} holds neither {rundir.CHECKPOINT} nor {rundir.CONFIG}: it is not a run folder "
+            f"written by 'deltaprop train'"
+        )
     if not checkpoint.is_file():
         raise UsageError(
             f"{run_dir} holds no {rundir.CHECKPOINT}: the run stopped before its first checkpoint; "

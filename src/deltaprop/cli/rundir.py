@@ -78,9 +78,18 @@ def model_path(path: str | Path) -> Path:
 
 def finished(path: str | Path) -> Path:
     """``path`` as the folder of a finished run (one holding its model), else a usage error."""
-    run_dir = Path(path)
-    if not run_dir.is_dir():
-        raise UsageError(f"run folder {run_dir} does not exist; give the folder 'deltaprop train' wrote")
+    run_dir = existing(path)
     if not (run_dir / MODEL).is_file():
         raise UsageError(f"{run_dir} holds no {MODEL}; is it a run folder written by 'deltaprop train'?")
+    return run_dir
+
+
+def existing(path: str | Path) -> Path:
+    """``path`` as an existing folder (a run folder, presumably), else a usage error that says
+    what it is instead."""
+    run_dir = Path(path)
+    if run_dir.exists() and not run_dir.is_dir():
+        raise UsageError(f"{run_dir} is a file, not a run folder; give the folder 'deltaprop train' wrote")
+    if not run_dir.is_dir():
+        raise UsageError(f"run folder {run_dir} does not exist; give the folder 'deltaprop train' wrote")
     return run_dir

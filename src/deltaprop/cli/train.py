@@ -21,7 +21,7 @@ from rich.console import Console
 from ..diagnostics import Diagnostics, Finding, GradientStats
 from . import config as cfg
 from . import rundir, threads
-from .data import RunData, check_targets_fit_cost, data_table, load_run_data
+from .data import RunData, check_label_column, check_targets_fit_cost, data_table, load_run_data
 from .errors import UsageError
 from .interrupt import Checkpointer, InterruptFlag
 from .progress import fmt_metric, fmt_percent, make_console, make_progress, summary_table
@@ -137,6 +137,8 @@ def resolve_config(args) -> dict:
         config["model"]["hidden"] = cfg.parse_int_list(args.hidden, "--hidden")
     if args.data is not None:
         config["data"].update(data_table(args.data))
+        if args.label_column is None and not config["data"]["path"].lower().endswith(".csv"):
+            config["data"]["label_column"] = ""  # a config file's CSV column means nothing to other data
     if config["training"]["optimizer"] in ("momentum", "nesterov") and args.momentum is None:
         if not _in_file(args, "training", "momentum"):
             config["training"]["momentum"] = 0.9
@@ -145,6 +147,13 @@ def resolve_config(args) -> dict:
     cfg.validate(config)
     if config["training"]["optimizer"] in ("momentum", "nesterov") and config["training"]["momentum"] == 0:
         raise UsageError(f"--optimizer {config['training']['optimizer']} needs --momentum > 0")
+    if config["training"]["optimizer"] == "adam" and config["training"]["momentum"]:
+        raise UsageError(
+            f"--momentum {config['training']['momentum']:g} does not apply to --optimizer adam, whose "
+            f"moment decay rates are fixed at β₁ = 0.9, β₂ = 0.999; leave --momentum out, or use "
+            f"--optimizer momentum or nesterov"
+        )
+    check_label_column(config["data"])
     return config
 
 
@@ -171,6 +180,33 @@ def resolve_model(config: dict, data: RunData) -> None:
     check_targets_fit_cost(data, model["cost"])
     if model["output_activation"] == cfg.AUTO:
         model["output_activation"] = "softmax" if model["cost"] == "log_likelihood" else model["activation"]
+
+
+def check_output_fits_cost(config: dict, net, data: RunData, chosen: bool = False) -> None:
+    """Refuse, before a run folder is made, an output layer and cost that cannot learn anything.
+
+    These are the configuration errors :func:`deltaprop.diagnostics.check_output_cost` finds
+    (a softmax over one output, ln a of outputs outside (0, 1), logistic outputs for targets
+    outside [0, 1]); trained anyway they give a useless model and exit 0. ``chosen``: the
+    output activation was not given but picked for the cost.
+    """
+    from ..diagnostics import check_output_cost
+
+    model = config["model"]
+    errors = [f for f in check_output_cost(net, data.y_train) if f.severity == "error"]
+    if not errors:
+        return
+    activation, cost, n_out = model["output_activation"], model["cost"], model["layers"][-1]
+    given = f"--output-activation {activation} with --cost {cost}"
+    if chosen and cost == "log_likelihood":
+        given += " (an output activation picked for that cost)"
+    elif chosen:
+        given += " (an output activation taken from --activation)"
+    outputs = f"{n_out} output{'s' if n_out != 1 else ''} (--layers {','.join(map(str, model['layers']))})"
+    fix = errors[0].fix.rstrip(".")
+    if not data.classification and "regression" not in fix:
+        fix += "; for regression targets, --cost quadratic --output-activation linear"
+    raise UsageError(f"{errors[0].message} Got {given} and {outputs}. Try: {fix}")
 
 
 def build(config: dict, seed: int):
@@ -467,8 +503,10 @@ def run(args) -> int:
     _check_validation_split(
         config, data, explicit=args.validation_split is not None or _in_file(args, "data")
     )
+    chosen = config["model"]["output_activation"] == cfg.AUTO
     resolve_model(config, data)
-    build(config, seed)  # refuse a bad activation or cost before a folder is made
+    net, _ = build(config, seed)  # refuse a bad activation or cost before a folder is made
+    check_output_fits_cost(config, net, data, chosen)
     run_dir = rundir.create(config["run"]["out"], config["run"]["name"])
     (run_dir / rundir.CONFIG).write_text(cfg.to_toml(config), encoding="utf-8")
     with threads.limit(args.threads):

@@ -185,8 +185,16 @@ class History:
 
     @classmethod
     def from_json(cls, path: str | os.PathLike) -> History:
+        """Read a file written by :meth:`to_json`; ValueError naming the file if it is not one."""
         with open(path, encoding="utf-8") as fh:
-            return cls.from_dict(json.load(fh))
+            try:
+                data = json.load(fh)
+            except (json.JSONDecodeError, UnicodeDecodeError) as err:
+                raise ValueError(f"{os.fspath(path)} is not a history file: not valid JSON ({err})") from err
+        try:
+            return cls.from_dict(data)
+        except (ValueError, KeyError, TypeError) as err:
+            raise ValueError(f"{os.fspath(path)} is not a history file: {err}") from err
 
     def to_csv(self, path: str | os.PathLike) -> None:
         """Write the per-epoch table (``epoch``, then one column per name) as CSV, atomically.

@@ -1,0 +1,185 @@
+"""Mistakes a new user makes on the command line: each is one line on stderr that names the
+flag and the value received, with the right exit code, and nothing is trained or written.
+
+The commands run in-process (``deltaprop.cli.main``), so each case costs milliseconds; every
+mistake here is caught before any training starts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from cli_helpers import Result, assert_one_line_error
+
+import deltaprop as dp
+from deltaprop.cli import config as cfg
+from deltaprop.cli import main
+from deltaprop.cli.errors import UsageError
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch, capsys):
+    """``run("train", ...)`` in ``tmp_path``, with an empty data cache; returns its Result."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DELTAPROP_DATA", str(tmp_path / "cache"))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+
+    def call(*args: str) -> Result:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return call
+
+
+def nothing_trained(tmp_path) -> bool:
+    return not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+# --- an output layer and cost that cannot learn: refused, not trained to a useless model ------------
+
+
+def test_a_single_output_with_the_default_cost_is_refused(run, tmp_path):
+    """The default cost picks a softmax output; over one output it is always 1 and the run
+    used to train a model that predicts nothing, with exit code 0."""
+    result = run("train", "--data", "xor", "--layers", "2,4,1", "--epochs", "1")
+    assert_one_line_error(
+        result,
+        2,
+        "softmax over a single output",
+        "--output-activation softmax",
+        "--cost log_likelihood",
+        "2,4,1",
+    )
+    assert nothing_trained(tmp_path)
+
+
+def test_regression_targets_in_0_1_with_the_default_cost_are_refused(run, tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.random((40, 3))
+    lines = ["a,b,c,target"] + [f"{r[0]},{r[1]},{r[2]},{0.8 * r[0] + 0.1}" for r in X]
+    (tmp_path / "reg01.csv").write_text("\n".join(lines) + "\n")
+    result = run("train", "--data", "reg01.csv", "--epochs", "1")
+    assert_one_line_error(
+        result, 2, "softmax over a single output", "--cost quadratic --output-activation linear"
+    )
+    assert nothing_trained(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (
+            ["--output-activation", "linear"],
+            ["linear output with the log_likelihood cost", "--output-activation linear"],
+        ),
+        (["--activation", "relu", "--cost", "cross_entropy"], ["relu output", "taken from --activation"]),
+    ],
+)
+def test_an_output_that_a_log_cost_cannot_take_is_refused(run, tmp_path, args, fragments):
+    assert_one_line_error(run("train", *args, "--epochs", "1"), 2, *fragments)
+    assert nothing_trained(tmp_path)
+
+
+# --- options that would be silently ignored ---------------------------------------------------------
+
+
+def test_momentum_with_adam_is_refused_not_ignored(run, tmp_path):
+    result = run("train", "--optimizer", "adam", "--momentum", "0.5", "--epochs", "1")
+    assert_one_line_error(result, 2, "--momentum 0.5", "--optimizer adam")
+    assert nothing_trained(tmp_path)
+
+
+def test_a_label_column_for_data_without_columns_is_refused(run, tmp_path):
+    assert_one_line_error(run("train", "--label-column", "3"), 2, "--label-column 3", "CSV", "digits")
+    dp.save(
+        dp.Network([64, 5, 10], output_activation="softmax", cost="log_likelihood", seed=0), "m.safetensors"
+    )
+    assert_one_line_error(run("evaluate", "m.safetensors", "--label-column", "3"), 2, "--label-column 3")
+
+
+# --- config files -----------------------------------------------------------------------------------
+
+
+def test_a_boolean_for_a_whole_number_in_a_config_file_is_refused(tmp_path):
+    (tmp_path / "c.toml").write_text("[training]\nepochs = true\n")
+    with pytest.raises(UsageError, match=r"'training.epochs' in .*c.toml must be int; got True"):
+        cfg.read_toml(tmp_path / "c.toml")
+
+
+def test_a_folder_or_a_binary_file_as_config(run, tmp_path):
+    (tmp_path / "a_run").mkdir()
+    assert_one_line_error(run("train", "--config", "a_run"), 2, "a_run is a folder", "a_run/config.toml")
+    (tmp_path / "bin.toml").write_bytes(b"\xff\xfe\x00")
+    assert_one_line_error(run("train", "--config", "bin.toml"), 2, "bin.toml is not UTF-8")
+
+
+# --- models and folders of the wrong kind -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("n_out", [1, 3])
+def test_evaluating_a_model_on_data_with_more_classes_than_it_has_outputs(run, tmp_path, n_out):
+    """A single-output model scored the digits' labels 2..9 as nothing at all, and exit 0."""
+    out = "logistic" if n_out == 1 else "softmax"
+    net = dp.Network(
+        [64, 5, n_out], output_activation=out, cost="cross_entropy" if n_out == 1 else "log_likelihood"
+    )
+    dp.save(net, "m.safetensors")
+    result = run("evaluate", "m.safetensors", "--data", "digits")
+    assert_one_line_error(result, 1, "class labels up to 9", f"{n_out} output", "m.safetensors")
+
+
+def test_a_file_where_a_run_folder_belongs_and_a_folder_that_is_no_run(run, tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    for command in ("resume", "diagnose", "plot"):
+        assert_one_line_error(run(command, "notes.txt"), 2, "notes.txt is a file, not a run folder")
+    (tmp_path / "empty").mkdir()
+    # not "start it again with 'deltaprop train --config empty/config.toml'": there is no such file
+    result = run("resume", "empty")
+    assert_one_line_error(result, 2, "not a run folder")
+    assert "--config" not in result.stderr
+
+
+def test_a_folder_as_predict_input(run, tmp_path):
+    dp.save(dp.Network([64, 5, 10], output_activation="softmax", cost="log_likelihood"), "m.safetensors")
+    (tmp_path / "drawings").mkdir()
+    assert_one_line_error(run("predict", "m.safetensors", "drawings"), 2, "input drawings is a folder")
+
+
+def test_explain_takes_a_run_folder_as_evaluate_and_predict_do(run, tmp_path):
+    (tmp_path / "runs/r").mkdir(parents=True)
+    dp.save(dp.Network([2, 2, 1], seed=0), tmp_path / "runs/r/model.safetensors")
+    result = run("explain", "--model", "runs/r", "--input", "0.1,0.2", "--target", "1")
+    assert result.returncode == 0, result.stderr
+    assert "One step of backpropagation" in result.stdout
+    assert_one_line_error(
+        run("explain", "--model", "nope", "--input", "1", "--target", "1"), 2, "--model nope"
+    )
+
+
+def test_plot_out_that_cannot_be_made_is_a_usage_error(run, tmp_path):
+    (tmp_path / "runs/r").mkdir(parents=True)
+    dp.save(dp.Network([2, 2, 2], seed=0), tmp_path / "runs/r/model.safetensors")
+    (tmp_path / "file").write_text("x")
+    assert_one_line_error(
+        run("plot", "runs/r", "--out", "file/plots"), 2, "--out file/plots", "cannot create"
+    )
+
+
+def test_a_corrupt_history_names_its_file(run, tmp_path):
+    (tmp_path / "runs/r").mkdir(parents=True)
+    dp.save(dp.Network([2, 2, 2], seed=0), tmp_path / "runs/r/model.safetensors")
+    (tmp_path / "runs/r/history.json").write_text("{")
+    assert_one_line_error(run("diagnose", "runs/r"), 1, "history.json is not a history file")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (["--eps", "-1"], ["--eps must be", "got -1.0"]),
+        (["--threshold", "nan"], ["--threshold must be", "got nan"]),
+        (["--seed", "-1"], ["--seed must be", "got -1"]),
+    ],
+)
+def test_gradcheck_names_the_flag_and_the_value(run, args, fragments):
+    assert_one_line_error(run("gradcheck", *args), 2, *fragments)
