@@ -23,7 +23,12 @@ MIN_LINE_WIDTH = 0.3
 RADIUS = 0.18
 LAYER_GAP = 2.2  # horizontal distance between layers, in units of the vertical spacing
 INCH_PER_UNIT = 0.42
-LABEL_BOX = {"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}
+LABEL_BOX = {
+    "boxstyle": "round,pad=0.15",
+    "facecolor": "white",
+    "edgecolor": "none",
+    "alpha": 1.0,
+}  # lines pass under
 DELTA_CMAP = "PuOr"
 
 
