@@ -82,3 +82,42 @@ def test_predict_errors(cli, tmp_path, trained_run):
     assert_one_line_error(cli("predict", str(trained_run), "wide.csv"), 1, "5 features", "expects 64")
     (tmp_path / "notes.txt").write_text("1,2")
     assert_one_line_error(cli("predict", str(trained_run), "notes.txt"), 2, "unknown kind .txt")
+
+
+def test_a_csv_with_named_classes_is_predicted_and_evaluated_by_name(cli, tmp_path):
+    # train stores the CSV's class names with the model; predict and evaluate show them.
+    rows = ["width,height,label"]
+    for k in range(6):
+        d = 0.01 * k
+        rows += [f"{0.1 + d:.2f},{0.2 - d:.2f},cat", f"{0.9 - d:.2f},{0.8 + d:.2f},dog"]
+    (tmp_path / "pets.csv").write_text("\n".join(rows) + "\n")
+    train = cli("train", "--data", "pets.csv", "--epochs", "300", "--seed", "0", "--quiet", "--no-plots")
+    assert train.returncode == 0, train.stderr
+    run_dir = tmp_path / train.stdout.strip()
+    import deltaprop as dp
+
+    assert dp.files.read_metadata(run_dir / "model.safetensors")["user"]["classes"] == ["cat", "dog"]
+
+    predicted = cli("predict", str(run_dir), "pets.csv", "--label-column", "label", "--json")
+    assert predicted.returncode == 0, predicted.stderr
+    by_row = json.loads(predicted.stdout)["predictions"]
+    assert [p["class_name"] for p in by_row] == ["cat", "dog"] * 6
+    assert [p["class"] for p in by_row] == [0, 1] * 6
+    table = cli("predict", str(run_dir), "pets.csv", "--label-column", "label")
+    assert "0 cat" in table.stdout and "1 dog" in table.stdout
+
+    report = cli("evaluate", str(run_dir), "--data", "pets.csv", "--json")
+    assert report.returncode == 0, report.stderr
+    per_class = json.loads(report.stdout)["per_class"]
+    assert [(row["class"], row["name"]) for row in per_class] == [(0, "cat"), (1, "dog")]
+    shown = cli("evaluate", str(run_dir), "--data", "pets.csv")
+    assert "│ 0 cat │" in shown.stdout and "│ 1 dog │" in shown.stdout
+
+
+def test_digits_classes_are_their_numbers_and_shown_once(cli, trained_run):
+    # The digits' names are "0".."9": the tables show each class once, not "7 7".
+    shown = cli("evaluate", str(trained_run))
+    assert shown.returncode == 0, shown.stderr
+    assert "7 7" not in shown.stdout
+    report = json.loads(cli("evaluate", str(trained_run), "--json").stdout)
+    assert [row["name"] for row in report["per_class"]] == [str(k) for k in range(10)]

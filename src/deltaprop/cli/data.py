@@ -34,6 +34,7 @@ class RunData:
     y_train: np.ndarray
     X_test: np.ndarray | None
     y_test: np.ndarray | None
+    classes: tuple[str, ...] | None = None  # class names: label k is classes[k] (None: none known)
 
     @property
     def n_in(self) -> int:
@@ -91,22 +92,34 @@ def label_column_arg(value) -> str | int | None:
 
 def load_arrays(table: dict, split: str = "train", seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(X, y)`` for the ``[data]`` table: a built-in set's ``split``, or the whole file."""
+    X, y, _ = load_labelled(table, split, seed)
+    return X, y
+
+
+def load_labelled(table: dict, split: str = "train", seed: int | None = None):
+    """``(X, y, classes)``: as :func:`load_arrays`, with the class names where the data has them
+    (a built-in set's catalogue names, a CSV's text labels), else None."""
     from .. import datasets
 
     name = table.get("name")
     if name:
         kwargs = {"seed": seed} if name in GENERATED and seed is not None else {}
-        return datasets.load(name, split=split, **kwargs)
+        X, y = datasets.load(name, split=split, **kwargs)
+        return X, y, tuple(datasets.dataset_info(name).classes)
     path = Path(table["path"])
     if not path.is_file():
         raise UsageError(f"data file {path} does not exist; check the path given to --data")
+    classes = None
     if path.suffix.lower() == ".csv":
         column = label_column_arg(table.get("label_column"))
         kwargs = {} if column is None else {"label_column": column}
-        X, y = datasets.load_csv(path, **kwargs)
+        X, y, classes = datasets.load_csv(path, return_classes=True, **kwargs)
     else:
         X, y = datasets.load_npz(path)
-    return X, as_targets(np.asarray(y))
+    y = as_targets(np.asarray(y))
+    if y.ndim != 1 or classes is None:
+        classes = None
+    return X, y, None if classes is None else tuple(str(c) for c in classes)
 
 
 def as_targets(y: np.ndarray) -> np.ndarray:
@@ -141,9 +154,9 @@ def output_size(*targets) -> int:
 
 def load_run_data(table: dict, seed: int) -> RunData:
     """Training and test arrays for the ``[data]`` table (test: None for a user's file)."""
-    X, y = load_arrays(table, "train", seed)
+    X, y, classes = load_labelled(table, "train", seed)
     X_test = y_test = None
     if table.get("name"):
         X_test, y_test = load_arrays(table, "test", seed)
     label = table.get("name") or Path(table["path"]).name
-    return RunData(label, np.asarray(X), np.asarray(y), X_test, y_test)
+    return RunData(label, np.asarray(X), np.asarray(y), X_test, y_test, classes)

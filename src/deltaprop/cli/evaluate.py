@@ -52,6 +52,30 @@ def load_model(path: str | Path):
     return files.load(rundir.model_path(path))
 
 
+def model_classes(path: str | Path, n_classes: int) -> list[str] | None:
+    """The class names ``train`` stored with the model (label k is names[k]), else None.
+
+    Names are used only when they are ``n_classes`` strings, one per class of the model; a file
+    without them (saved from Python, or by an older deltaprop) shows class numbers.
+    """
+    from .. import files
+
+    try:
+        names = files.read_metadata(rundir.model_path(path))["user"].get("classes")
+    except (OSError, ValueError):  # load_model has already read the file; nothing more to report
+        return None
+    if isinstance(names, list) and len(names) == n_classes and all(isinstance(n, str) for n in names):
+        return names
+    return None
+
+
+def class_label(c: int, names: list[str] | None) -> str:
+    """``"7"``, or ``"7 Sneaker"`` where the class has a name other than its number."""
+    if not names or names[c] == str(c):
+        return str(c)
+    return names[c] if names[c].startswith(f"{c} ") else f"{c} {names[c]}"
+
+
 def _data_for(args) -> dict:
     if args.data:
         table = data_table(args.data)
@@ -100,6 +124,10 @@ def run(args) -> int:
     X, y = load_arrays(table, split, seed=_seed_of(args.model))
     check_data_fits(net, X, y, f"{table.get('name') or table.get('path')}", args.model)
     result = evaluate_model(net, X, y)
+    names = model_classes(args.model, max(net.sizes[-1], 2))
+    if names and "per_class" in result:
+        for row in result["per_class"]:
+            row["name"] = names[row["class"]]
     result["model"] = str(args.model)
     result["data"] = table.get("name") or table.get("path")
     result["split"] = split if table.get("name") else None
@@ -155,11 +183,13 @@ def show(console: Console, result: dict) -> None:
     if "per_class" not in result:
         return
     per_class = Table(title="Per class", title_justify="left")
+    names = [row.get("name", str(row["class"])) for row in result["per_class"]]
+    named = any(class_label(c, names) != str(c) for c in range(len(names)))
     for column in ("class", "precision", "recall", "f1", "support"):
-        per_class.add_column(column, justify="right")
+        per_class.add_column(column, justify="left" if named and column == "class" else "right")
     for row in result["per_class"]:
         per_class.add_row(
-            str(row["class"]),
+            class_label(row["class"], names),
             f"{row['precision']:.3f}",
             f"{row['recall']:.3f}",
             f"{row['f1']:.3f}",
@@ -167,8 +197,10 @@ def show(console: Console, result: dict) -> None:
         )
     console.print(per_class)
     matrix = result["confusion_matrix"]
-    confusion = Table(title="Confusion matrix (rows: true class, columns: predicted)", title_justify="left")
-    confusion.add_column("true", justify="right", style="bold")
+    # The caption as a line of its own: as the table's title it wraps to the narrow table's width.
+    console.print("Confusion matrix (rows: true class, columns: predicted)", style="italic")
+    confusion = Table()
+    confusion.add_column("true", justify="left" if named else "right", style="bold")
     for c in range(len(matrix)):
         confusion.add_column(str(c), justify="right")
     for c, row in enumerate(matrix):
@@ -176,5 +208,5 @@ def show(console: Console, result: dict) -> None:
             f"[bold green]{v}[/]" if k == c else (f"[red]{v}[/]" if v else "[dim]0[/]")
             for k, v in enumerate(row)
         ]
-        confusion.add_row(str(c), *cells)
+        confusion.add_row(class_label(c, names), *cells)
     console.print(confusion)

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from .data import label_column_arg
 from .errors import UsageError
-from .evaluate import load_model
+from .evaluate import class_label, load_model, model_classes
 from .images import IMAGE_SUFFIXES, image_features
 from .progress import make_console
 
@@ -97,18 +97,23 @@ def run(args) -> int:
         show_outputs(make_console(), results)
         return 0
     predicted = net.predict_classes(X)
+    class_names = model_classes(args.model, max(a.shape[1], 2))
     results = []
     for name, row, label in zip(names, a, predicted):
         if single:
             probs = [1.0 - float(row[0]), float(row[0])]
         else:
             probs = [float(v) for v in row]
-        results.append({"input": name, "class": int(label), "probabilities": probs})
+        result = {"input": name, "class": int(label), "probabilities": probs}
+        if class_names:
+            result["class_name"] = class_names[int(label)]
+        results.append(result)
     if args.json:
         json.dump({"model": str(args.model), "predictions": results}, sys.stdout, indent=1)
         print()
         return 0
-    show(make_console(), results, normalised=net.activation_names[-1] == "softmax" or single)
+    normalised = net.activation_names[-1] == "softmax" or single
+    show(make_console(), results, normalised=normalised, names=class_names)
     return 0
 
 
@@ -122,14 +127,14 @@ def show_outputs(console: Console, results: list[dict]) -> None:
     console.print(table)
 
 
-def show(console: Console, results: list[dict], normalised: bool) -> None:
+def show(console: Console, results: list[dict], normalised: bool, names: list[str] | None = None) -> None:
     n_classes = len(results[0]["probabilities"])
     title = "Predictions" + ("" if normalised else " (outputs a; not a softmax, so they need not sum to 1)")
     table = Table(title=title, title_justify="left")
     table.add_column("input")
-    table.add_column("class", justify="right", style="bold")
+    table.add_column("class", justify="left" if names else "right", style="bold")
     for c in range(n_classes):
-        table.add_column(str(c), justify="right")
+        table.add_column(class_label(c, names), justify="right")
     for result in results:
         probs = result["probabilities"]
         cells = [
@@ -140,5 +145,5 @@ def show(console: Console, results: list[dict], normalised: bool) -> None:
             else f"{p:.3f}"
             for c, p in enumerate(probs)
         ]
-        table.add_row(result["input"], str(result["class"]), *cells)
+        table.add_row(result["input"], class_label(result["class"], names), *cells)
     console.print(table)

@@ -380,7 +380,9 @@ def execute(
             file=sys.stderr,
         )
         return 130
-    files.save(net, run_dir / rundir.MODEL)
+    # The class names go with the model, so predict and evaluate can name what they predict.
+    metadata = {"classes": list(data.classes)} if data.classes and data.classification else None
+    files.save(net, run_dir / rundir.MODEL, metadata=metadata)
     findings = _write_diagnostics(run_dir, stats, diagnostics)
     test = None if data.X_test is None else _evaluate(net, data.X_test, data.y_test)
     if plots:
