@@ -1,9 +1,8 @@
-"""The NaN/inf check on large inputs: screened by one product, exact on any doubt.
+"""The NaN/inf check on large inputs, which goes through them in blocks of rows.
 
-Data sets past :data:`FINITE_SCREEN_MIN` values are first screened with row sums; these
-tests put one bad value at the edges and in the middle of arrays in both dtypes and both
-memory orders and check that the error still names its first index and value — and that
-finite values whose row sums overflow are still accepted.
+One bad value at the edges and in the middle of arrays larger than a block, in both dtypes
+and both memory orders: the error names its first index and value; finite values near the
+dtype's maximum (whose sums would overflow) are accepted.
 """
 
 from __future__ import annotations
@@ -12,16 +11,15 @@ import numpy as np
 import pytest
 
 import deltaprop as dp
-from deltaprop._validation import FINITE_SCREEN_MIN, _check_finite
+from deltaprop._validation import FINITE_CHECK_ROWS, _check_finite
 
-ROWS, COLS = 600, 120  # 72,000 values: past the screen's threshold
-assert ROWS * COLS >= FINITE_SCREEN_MIN
+ROWS, COLS = FINITE_CHECK_ROWS + 600, 12  # more rows than one block
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
-@pytest.mark.parametrize("where", [(0, 0), (ROWS - 1, COLS - 1), (317, 59)])
+@pytest.mark.parametrize("where", [(0, 0), (ROWS - 1, COLS - 1), (FINITE_CHECK_ROWS + 17, 5)])
 def test_one_bad_value_is_found_by_index(dtype, order, bad, where):
     X = np.asarray(np.random.default_rng(1).random((ROWS, COLS)), dtype=dtype, order=order)
     X[where] = bad
@@ -32,9 +30,9 @@ def test_one_bad_value_is_found_by_index(dtype, order, bad, where):
 
 def test_the_first_bad_value_is_named_when_there_are_several():
     X = np.zeros((ROWS, COLS))
-    X[400, 3] = np.inf
-    X[200, 100] = np.nan
-    with pytest.raises(ValueError, match=r"first at index \(200, 100\): nan"):
+    X[FINITE_CHECK_ROWS + 40, 3] = np.inf
+    X[200, 10] = np.nan
+    with pytest.raises(ValueError, match=r"first at index \(200, 10\): nan"):
         _check_finite(X, "X")
 
 
@@ -49,9 +47,9 @@ def test_finite_values_whose_sums_overflow_are_accepted(dtype):
 def test_a_strided_view_is_checked_exactly():
     base = np.zeros((ROWS, 2 * COLS))
     base[10, 7] = np.nan  # in a column the view skips
-    base[20, 8] = np.nan  # in one it keeps: column 4 of the view
+    base[FINITE_CHECK_ROWS + 20, 8] = np.nan  # in one it keeps: column 4 of the view
     view = base[:, ::2]
-    with pytest.raises(ValueError, match=r"first at index \(20, 4\)"):
+    with pytest.raises(ValueError, match=rf"first at index \({FINITE_CHECK_ROWS + 20}, 4\)"):
         _check_finite(view, "X")
 
 
