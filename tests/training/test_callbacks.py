@@ -27,17 +27,23 @@ class ScriptedRun:
         callback.set_run(self.run)
         callback.on_train_begin({})
 
-    def epochs(self, values, key="val_loss"):
-        """Feed one epoch per value; mark the weights with the epoch number; return the epochs run."""
+    def epochs(self, values, key="val_loss", first=0):
+        """Feed one epoch per value (from epoch ``first``), marking the weights with the epoch
+        number, then end training as ``fit`` does; return the epochs run."""
         ran = []
-        for epoch, value in enumerate(values):
+        for epoch, value in enumerate(values, start=first):
             self.net.weights = [np.full((2, 2), float(epoch))]
             self.callback.on_epoch_begin(epoch, {})
             self.callback.on_epoch_end(epoch, {key: value, "lr": self.optimizer.learning_rate})
             ran.append(epoch)
             if self.run.stop_training:
                 break
+        self.callback.on_train_end({})
         return ran
+
+    def weights_epoch(self) -> float:
+        """The epoch whose weights the network holds now."""
+        return float(self.net.weights[0][0, 0])
 
 
 def test_early_stopping_stops_after_patience_epochs_without_improvement():
@@ -61,16 +67,115 @@ def test_early_stopping_min_delta_and_max_mode():
     assert ran == [0, 1, 2] and acc.best == 0.7
 
 
-def test_early_stopping_restores_best_weights_only_when_it_stops():
+def test_early_stopping_restores_best_weights_when_it_stops():
     es = EarlyStopping(patience=2, restore_best_weights=True)
     scripted = ScriptedRun(es)
     scripted.epochs([1.0, 0.8, 0.9, 0.85])
-    np.testing.assert_array_equal(scripted.net.weights[0], np.full((2, 2), 1.0))  # epoch 1's
+    assert scripted.weights_epoch() == 1.0  # epoch 1's
     assert "restored" in scripted.run.history.stopped_reason
+
+
+def test_early_stopping_restores_best_weights_when_the_epochs_run_out():
+    """Keras 3 restores in on_train_end, however training ended (Keras 2 only on its own stop)."""
     es = EarlyStopping(patience=5, restore_best_weights=True)
     scripted = ScriptedRun(es)
-    scripted.epochs([1.0, 0.8, 0.9])  # never stops: the last weights stay, as in Keras
-    np.testing.assert_array_equal(scripted.net.weights[0], np.full((2, 2), 2.0))
+    scripted.epochs([1.0, 0.8, 0.9])  # never stops on its own
+    assert es.stopped_epoch is None and es.best_epoch == 1
+    assert scripted.weights_epoch() == 1.0
+    no_restore = ScriptedRun(EarlyStopping(patience=5))
+    no_restore.epochs([1.0, 0.8, 0.9])
+    assert no_restore.weights_epoch() == 2.0  # restore_best_weights=False: the last weights stay
+
+
+def test_early_stopping_restores_at_the_end_of_a_real_fit_stopped_by_another_callback(xor):
+    X, y = xor
+
+    class StopAfter(Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            self.run.stop_training = epoch == 2
+
+    net = dp.Network([2, 3, 1], seed=0)
+    # η = 20: steps so large that the training loss goes up at epoch 2 (0.221 → 0.330).
+    es = EarlyStopping(monitor="loss", patience=100, restore_best_weights=True)
+    history = net.fit(X, y, 50, learning_rate=20.0, batch_size=2, callbacks=[es, StopAfter()], seed=0)
+    assert len(history) == 3 and es.stopped_epoch is None
+    assert es.best_epoch == int(np.argmin(history["loss"])) == 1
+    kept = es.best_weights[0]
+    for got, want in zip(net.weights, kept):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_early_stopping_keeps_the_weights_of_an_interrupted_run_for_an_exact_resume(xor):
+    X, y = xor
+
+    class Interrupt(Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 2:
+                self.run.request_interrupt()
+
+    net = dp.Network([2, 3, 1], seed=0)
+    es = EarlyStopping(monitor="loss", patience=100, restore_best_weights=True)
+    snapshot = []
+
+    class Last(Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            snapshot[:] = [w.copy() for w in self.run.network.weights]
+
+    net.fit(X, y, 50, learning_rate=20.0, batch_size=2, callbacks=[es, Interrupt(), Last()], seed=0)
+    assert es.best_epoch == 1  # not the last epoch: restoring would change the weights
+    for got, want in zip(net.weights, snapshot):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_early_stopping_baseline_as_in_keras():
+    # Keras: "training will stop if the model doesn't show improvement over the baseline".
+    # Epochs 0-2 improve on the one before but none beats 0.5, so wait is never reset
+    # (1, 2, 3); an improving epoch is not checked against patience, so epoch 3, the first
+    # that does not improve, has wait = 4 ≥ 2 and stops the run.
+    es = EarlyStopping(patience=2, baseline=0.5, restore_best_weights=True)
+    scripted = ScriptedRun(es)
+    ran = scripted.epochs([1.0, 0.9, 0.8, 0.85, 0.1])
+    assert ran == [0, 1, 2, 3] and es.stopped_epoch == 3 and es.best == 0.8
+    assert scripted.weights_epoch() == 2.0  # "restore weights from the best epoch in that set"
+    # Beating the baseline resets wait as usual.
+    es = EarlyStopping(patience=2, baseline=0.5)
+    ran = ScriptedRun(es).epochs([1.0, 0.4, 0.45, 0.3, 0.35, 0.36, 0.2])
+    assert ran == [0, 1, 2, 3, 4, 5] and es.best_epoch == 3
+    # In max mode the baseline is a floor to rise above.
+    es = EarlyStopping(monitor="val_accuracy", patience=1, baseline=0.9)
+    ran = ScriptedRun(es).epochs([0.5, 0.6, 0.55, 0.95], key="val_accuracy")
+    assert ran == [0, 1, 2]
+    with pytest.raises(TypeError, match="baseline must be a number or None; got 'low'"):
+        EarlyStopping(baseline="low")
+
+
+def test_early_stopping_start_from_epoch_ignores_the_warm_up():
+    # The first start_from_epoch = 3 epochs (0, 1, 2) are not watched: their values,
+    # good or bad, neither set the best nor count against patience.
+    es = EarlyStopping(patience=1, start_from_epoch=3, restore_best_weights=True)
+    scripted = ScriptedRun(es)
+    ran = scripted.epochs([0.1, 5.0, 6.0, 1.0, 0.9, 0.95])
+    assert ran == [0, 1, 2, 3, 4, 5] and es.best_epoch == 4 and es.best == 0.9
+    assert scripted.weights_epoch() == 4.0
+    # Absolute epochs: a run resumed at epoch 5 is past the warm-up already.
+    es = EarlyStopping(patience=0, start_from_epoch=3)
+    assert ScriptedRun(es).epochs([1.0, 2.0, 0.5], first=5) == [5, 6]
+    with pytest.raises(ValueError, match="start_from_epoch must be ≥ 0; got -1"):
+        EarlyStopping(start_from_epoch=-1)
+
+
+def test_early_stopping_auto_mode_by_name():
+    # mode="auto": names with "acc" are maximised, the rest (losses) minimised; an explicit
+    # mode wins over the name.
+    assert EarlyStopping(monitor="val_accuracy").maximise and EarlyStopping(monitor="accuracy").maximise
+    assert not EarlyStopping(monitor="val_loss").maximise and not EarlyStopping(monitor="loss").maximise
+    assert not EarlyStopping(monitor="val_accuracy", mode="min").maximise
+    assert EarlyStopping(monitor="loss", mode="max").maximise
+
+
+def test_early_stopping_patience_zero_stops_on_a_tie():
+    # min_delta = 0: an equal value is no improvement (Keras compares with a strict < ).
+    assert ScriptedRun(EarlyStopping(patience=0)).epochs([1.0, 1.0, 0.5]) == [0, 1]
 
 
 def test_early_stopping_in_a_real_fit(digits):
@@ -170,6 +275,21 @@ def test_model_checkpoint_save_best_only(fake_files):
     ScriptedRun(cp).epochs([1.0, 0.5, 0.7, 0.4])
     saved_epochs = [float(weights[0][0, 0]) for _, weights in fake_files.saved]
     assert saved_epochs == [0.0, 1.0, 3.0]
+
+
+def test_model_checkpoint_initial_value_threshold_must_be_beaten_first(fake_files):
+    # Keras: "Only overwrites the model weights already saved if the performance of current
+    # model is better than this value." A resumed run whose best so far was 0.6.
+    cp = ModelCheckpoint("best.safetensors", save_best_only=True, initial_value_threshold=0.6)
+    ScriptedRun(cp).epochs([1.0, 0.7, 0.5, 0.55], first=10)
+    assert [float(weights[0][0, 0]) for _, weights in fake_files.saved] == [12.0]
+    acc = ModelCheckpoint(
+        "best.safetensors", monitor="val_accuracy", save_best_only=True, initial_value_threshold=0.9
+    )
+    ScriptedRun(acc).epochs([0.8, 0.95], key="val_accuracy")
+    assert [float(weights[0][0, 0]) for _, weights in fake_files.saved] == [12.0, 1.0]
+    with pytest.raises(TypeError, match="initial_value_threshold must be a number or None"):
+        ModelCheckpoint("m.safetensors", initial_value_threshold="best")
 
 
 def test_model_checkpoint_never_writes_non_finite_weights(fake_files):

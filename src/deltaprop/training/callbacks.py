@@ -6,11 +6,20 @@ epoch's end; ``ModelCheckpoint`` saves the network (atomically, through
 instead of a :class:`~deltaprop.errors.DivergenceError`; ``ProgressLogger`` writes one line
 per epoch (``fit(verbose=1)`` adds one). Each reads the run through ``self.run``
 (see :mod:`deltaprop.training.callback`).
+
+Where these differ from Keras 3, by design:
+
+* A ``monitor`` the run will not log is refused before the first update (ValueError naming
+  what is logged); Keras warns at every epoch's end and carries on without acting.
+* ``mode="auto"`` maximises a name containing ``"acc"`` and minimises anything else (Keras 2's
+  rule; Keras 3 asks the metric, and refuses a name it cannot place).
+* ``min_delta`` must be ≥ 0 (Keras takes its absolute value).
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import sys
 
 import numpy as np
@@ -62,13 +71,23 @@ class _Monitor(Callback):
 
 
 class EarlyStopping(_Monitor):
-    """Stop training when ``monitor`` has stopped improving.
+    """Stop training when ``monitor`` has stopped improving (Keras 3's rules).
 
     An epoch improves when the monitored value beats the best so far by more than
-    ``min_delta``. After ``patience`` epochs in a row without improvement, training stops
-    (at the end of that epoch); with ``restore_best_weights`` the network then gets back
-    the weights and biases of its best epoch. As in Keras, weights are restored only when
-    this callback stops the run. ``stopped_epoch`` and ``best_epoch`` count from 0.
+    ``min_delta``. Each epoch from ``start_from_epoch`` on (an absolute epoch, from 0; earlier
+    ones are a warm-up, not watched) adds one to ``wait``; an improving epoch resets it, but
+    with a ``baseline`` only if it also beats the baseline by more than ``min_delta``. An epoch
+    that does not improve, with ``wait ≥ patience``, stops training at its end (so
+    ``patience=0`` stops at the first epoch that does not improve). ``stopped_epoch`` and
+    ``best_epoch`` count from 0 (``stopped_epoch`` is None when this callback did not stop
+    the run).
+
+    ``restore_best_weights``: when training ends, however it ends (stopped here, epochs run
+    out, another callback stopped it, ``TerminateOnNaN``), the network gets back the weights
+    and biases of its best epoch (of the first watched epoch if none improved), as Keras 3
+    does. (Keras 2 restored them only when this callback stopped the run.) Deliberately not
+    after ``run.request_interrupt()``: an interrupted run keeps its current weights, so it can
+    be resumed exactly.
     """
 
     def __init__(
@@ -78,10 +97,18 @@ class EarlyStopping(_Monitor):
         patience: int = 0,
         mode: str = "auto",
         restore_best_weights: bool = False,
+        baseline: float | None = None,
+        start_from_epoch: int = 0,
     ):
         super().__init__(monitor, mode, min_delta)
         self.patience = check_positive_int(patience, "patience", allow_zero=True)
+        if baseline is not None:
+            if isinstance(baseline, bool) or not isinstance(baseline, numbers.Real) or math.isnan(baseline):
+                raise TypeError(f"baseline must be a number or None; got {baseline!r}")
+            baseline = float(baseline)
+        self.baseline = baseline
         self.restore_best_weights = bool(restore_best_weights)
+        self.start_from_epoch = check_positive_int(start_from_epoch, "start_from_epoch", allow_zero=True)
 
     def on_train_begin(self, logs=None):
         self._check_monitor()
@@ -91,14 +118,23 @@ class EarlyStopping(_Monitor):
         self.best_weights = None
         self.stopped_epoch: int | None = None
 
+    def _keep_weights(self) -> None:
+        net = self.run.network
+        self.best_weights = ([w.copy() for w in net.weights], [b.copy() for b in net.biases])
+
     def on_epoch_end(self, epoch, logs=None):
+        if epoch < self.start_from_epoch:
+            return
         current = (logs or {}).get(self.monitor, math.nan)
+        if self.restore_best_weights and self.best_weights is None:
+            self._keep_weights()  # the fallback, should no epoch improve (Keras 3 does the same)
         self.wait += 1
         if self._improved(current, self.best):
-            self.best, self.best_epoch, self.wait = current, epoch, 0
+            self.best, self.best_epoch = current, epoch
             if self.restore_best_weights:
-                net = self.run.network
-                self.best_weights = ([w.copy() for w in net.weights], [b.copy() for b in net.biases])
+                self._keep_weights()
+            if self.baseline is None or self._improved(current, self.baseline):
+                self.wait = 0
             return
         if self.wait >= self.patience and self.best_epoch is not None:
             self.stopped_epoch = epoch
@@ -107,11 +143,16 @@ class EarlyStopping(_Monitor):
                 f"EarlyStopping: {self.monitor} did not improve for {self.wait} epoch(s) after its best "
                 f"{self.best:.6g} at epoch {self.best_epoch + 1}"
             )
-            if self.restore_best_weights and self.best_weights is not None:
-                self.run.network.weights, self.run.network.biases = self.best_weights
+            if self.restore_best_weights:
                 reason += "; the weights of that epoch were restored"
             self.run.history.stopped_reason = reason
             self.run.history.stopped_epoch = epoch
+
+    def on_train_end(self, logs=None):
+        if self.restore_best_weights and self.best_weights is not None and not self.run.interrupted:
+            weights, biases = self.best_weights
+            self.run.network.weights = [w.copy() for w in weights]
+            self.run.network.biases = [b.copy() for b in biases]
 
 
 class ReduceLROnPlateau(_Monitor):
@@ -173,6 +214,9 @@ class TerminateOnNaN(Callback):
     The loop checks every batch's cost itself; this callback's presence tells it what to
     do then: restore the weights of the last good epoch, record the reason in
     ``history.stopped_reason`` and end the run normally (``on_train_end`` is called).
+    Unlike Keras's, which stops after the bad batch with whatever weights it left and still
+    logs that epoch, the network keeps the last good epoch's weights and the epoch with the
+    non-finite cost is not recorded in the history.
     """
 
 
@@ -184,6 +228,11 @@ class ModelCheckpoint(_Monitor):
     With ``save_best_only`` only an epoch that improves ``monitor`` is saved. A network with
     a non-finite weight is never written (``skipped`` lists those epochs). Saving goes
     through :func:`deltaprop.files.save` (safetensors, temporary file then ``os.replace``).
+
+    ``initial_value_threshold`` (as in Keras) is the value to beat before the first save with
+    ``save_best_only``; otherwise the first watched epoch is always saved. Pass the best value
+    so far (``history.best(monitor)[1]``) when resuming a run, so that a resumed epoch worse
+    than the saved file does not overwrite it.
     """
 
     def __init__(
@@ -192,10 +241,22 @@ class ModelCheckpoint(_Monitor):
         monitor: str = "val_loss",
         save_best_only: bool = False,
         mode: str = "auto",
+        initial_value_threshold: float | None = None,
     ):
         super().__init__(monitor, mode, 0.0)
         self.filepath = filepath
         self.save_best_only = bool(save_best_only)
+        if initial_value_threshold is not None:
+            if (
+                isinstance(initial_value_threshold, bool)
+                or not isinstance(initial_value_threshold, numbers.Real)
+                or math.isnan(initial_value_threshold)
+            ):
+                raise TypeError(
+                    f"initial_value_threshold must be a number or None; got {initial_value_threshold!r}"
+                )
+            initial_value_threshold = float(initial_value_threshold)
+        self.initial_value_threshold = initial_value_threshold
         self.saved: list[str] = []
         self.skipped: list[int] = []
 
@@ -209,7 +270,7 @@ class ModelCheckpoint(_Monitor):
                 f"ModelCheckpoint filepath {str(self.filepath)!r} cannot be filled in: {err!r}; it may use "
                 f"{{epoch}} and the logged names {self.run.metrics}"
             ) from err
-        self.best = self._worst()
+        self.best = self._worst() if self.initial_value_threshold is None else self.initial_value_threshold
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
