@@ -77,6 +77,18 @@ def test_best(history):
         history.best("nope")
 
 
+def test_best_modes_ties_and_nan():
+    h = History()
+    for epoch, (loss, acc) in enumerate([(0.5, 0.7), (0.3, 0.9), (0.3, 0.9), (math.nan, math.nan)]):
+        h.append(epoch, {"loss": loss, "val_accuracy": acc})
+    assert h.best("loss") == (1, 0.3)  # the earliest of a tie; NaN never best
+    assert h.best("val_accuracy") == (1, 0.9)  # "auto": an accuracy is maximised
+    assert h.best("val_accuracy", mode="min") == (0, 0.7)
+    assert h.best("loss", mode="max") == (0, 0.5)
+    with pytest.raises(ValueError, match=r"mode must be one of \('auto', 'min', 'max'\); got 'maximum'"):
+        h.best("loss", mode="maximum")  # silently minimised before
+
+
 def test_a_failed_write_keeps_the_old_file(history, tmp_path, monkeypatch):
     path = tmp_path / "h.json"
     history.to_json(path)

@@ -89,3 +89,24 @@ def test_a_schedule_returning_a_bad_lr_is_refused(xor):
     net = dp.Network([2, 3, 1], seed=0)
     with pytest.raises(ValueError, match=r"returned η = -1.0 for epoch 0; expected a finite number > 0"):
         net.fit(X, y, 2, callbacks=[LearningRateScheduler(lambda epoch, lr: -1.0)])
+
+
+def test_a_schedule_beside_reduce_lr_on_plateau(xor):
+    """The scheduler sets η at each epoch's start, as Keras's does: a closed-form schedule
+    undoes ReduceLROnPlateau's cut, a function of the current η carries it on."""
+    from deltaprop.training import ReduceLROnPlateau
+
+    X, y = xor
+
+    def lrs(schedule):
+        # min_delta = 10: no epoch counts as an improvement after the first, so with
+        # patience = 0 η is halved at the end of every epoch from epoch 1 on.
+        plateau = ReduceLROnPlateau(monitor="loss", factor=0.5, patience=0, min_delta=10.0)
+        net = dp.Network([2, 3, 1], seed=0)
+        return net.fit(X, y, 4, optimizer=dp.SGD(1.0), callbacks=[schedule, plateau], seed=0)["lr"]
+
+    assert lrs(ExponentialDecay(1.0, rate=0.9)) == [1.0, 0.9, pytest.approx(0.81), pytest.approx(0.729)]
+    # η at epoch e's start: the last η (halved after epochs 1 and 2) times 0.9.
+    assert lrs(LearningRateScheduler(lambda epoch, lr: lr * 0.9)) == pytest.approx(
+        [0.9, 0.81, 0.81 * 0.5 * 0.9, 0.81 * 0.5 * 0.9 * 0.5 * 0.9]
+    )

@@ -6,7 +6,7 @@ the training data, running means over the epoch's mini-batches), ``val_loss`` an
 epoch) and ``time`` (seconds) — one entry per completed epoch; ``history.epoch`` lists
 those epochs (counted from 0, as in Keras); ``history.params`` holds the run's settings
 (epochs, batch_size, seed, ...). Every list has the same length: a value an epoch did not
-record is NaN.
+record is NaN (Keras's lists can differ in length instead).
 
 Files are written atomically (a temporary file in the same folder, then ``os.replace``),
 so a crash never leaves half a history behind. JSON keeps everything; CSV keeps the
@@ -121,7 +121,11 @@ class History:
         return self.to_dict() == other.to_dict()
 
     def best(self, monitor: str = "val_loss", mode: str = "auto") -> tuple[int, float]:
-        """``(epoch, value)`` of the best recorded ``monitor`` (min, or max for accuracies)."""
+        """``(epoch, value)`` of the best recorded ``monitor``: the lowest, or the highest with
+        ``mode="max"`` (``"auto"``: highest for names with ``"acc"``, as the callbacks decide).
+        The earliest epoch wins a tie; NaN is never best."""
+        if mode not in ("auto", "min", "max"):
+            raise ValueError(f"mode must be one of ('auto', 'min', 'max'); got {mode!r}")
         if monitor not in self.history:
             raise KeyError(f"monitor {monitor!r} was not recorded; recorded: {_sort_keys(self.history)}")
         maximise = mode == "max" or (mode == "auto" and "acc" in monitor)

@@ -10,6 +10,15 @@ So ``fit(..., callbacks=[CosineDecay(0.1, epochs=30)])`` and
 ``fit(..., callbacks=[LearningRateScheduler(CosineDecay(0.1, epochs=30))])`` do the same,
 and ``LearningRateScheduler`` also takes any plain function. The epoch is the run's absolute
 epoch, so a resumed run (``initial_epoch``) continues the same curve.
+
+Where these differ from Keras, by design: ``ExponentialDecay`` and ``CosineDecay`` here are
+per-epoch callbacks, not Keras's per-step ``keras.optimizers.schedules`` of the same names
+(those take ``decay_steps`` in optimizer steps, and Keras's ``CosineDecay`` takes ``alpha``, a
+fraction of the initial η, where this one takes ``min_lr``, an η). A schedule must return a
+finite η > 0 (Keras accepts any float). As in Keras, the scheduler sets η at every epoch's
+start: a closed-form :class:`Schedule` (η from the epoch alone) thus overrides what
+``ReduceLROnPlateau`` set at the end of the epoch before, while a function of the current η
+(``lambda epoch, lr: lr * 0.95``) builds on it.
 """
 
 from __future__ import annotations
