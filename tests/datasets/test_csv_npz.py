@@ -277,3 +277,75 @@ def test_npz_bad_arguments(tmp_path):
         load_npz(tmp_path / "d.npz", dtype=np.float16)
     with pytest.raises(FileNotFoundError):
         load_npz(tmp_path / "absent.npz")
+
+
+# ------------------------------------------------ CSV and NPZ: defects found in the audit
+
+
+@pytest.mark.parametrize("missing", ["", "NA", "n/a", "?"])
+def test_a_missing_value_on_the_first_line_is_data_not_a_header(tmp_path, missing):
+    # Before the fix, header="infer" took "1,<missing>,0" for a header (one cell was not a
+    # number) and dropped it: the first sample vanished without a word.
+    path = csv_file(tmp_path, f"1,{missing},0\n3,4,1\n5,6,0\n")
+    with pytest.raises(DataFileError, match=r"line 1, column 1: .* is not a number.*pass header=True"):
+        load_csv(path)
+
+
+def test_a_header_is_still_inferred_from_names_even_with_an_unnamed_column(tmp_path):
+    # pandas writes its index column with an empty name: ",a,label"
+    X, y = load_csv(csv_file(tmp_path, ",a,label\n0,1.5,1\n1,2.5,0\n"))
+    np.testing.assert_array_equal(X, [[0, 1.5], [1, 2.5]])
+    assert y.tolist() == [1, 0]
+
+
+def test_numeric_column_names_need_header_true(tmp_path):
+    path = csv_file(tmp_path, "1990,1991,label\n1,2,0\n3,4,1\n")
+    X, y = load_csv(path, "label")  # a name: the first line is the header
+    np.testing.assert_array_equal(X, [[1, 2], [3, 4]])
+    X, y = load_csv(path, header=True)
+    assert y.tolist() == [0, 1]
+
+
+def test_huge_integer_labels_allocate_no_class_list(tmp_path):
+    # Before the fix, classes was tuple(range(max_label + 1)): 10^11 entries, a MemoryError.
+    path = csv_file(tmp_path, "1,2,0\n3,4,99999999999\n")
+    X, y, classes = load_csv(path, return_classes=True)
+    assert y.dtype == np.int64 and y.tolist() == [0, 99_999_999_999]
+    assert classes is None
+    X, y, classes = load_csv(csv_file(tmp_path, "1,0\n2,65535\n", "b.csv"), return_classes=True)
+    assert len(classes) == 65_536 and classes[65_535] == 65_535
+
+
+def test_integer_labels_beyond_float64_precision_are_real_targets(tmp_path):
+    # 1e300 cast to int64 was -9223372036854775808; now it stays the number it is.
+    X, y, classes = load_csv(csv_file(tmp_path, "1,0\n2,1e300\n"), return_classes=True)
+    assert y.dtype == np.float64 and y.tolist() == [0.0, 1e300] and classes is None
+
+
+def test_values_too_large_for_float32_are_refused_by_cell(tmp_path):
+    path = csv_file(tmp_path, "x,y,t\n1,1e39,0.5\n")
+    with pytest.raises(
+        DataFileError, match=r"line 2, column 'y' \(index 1\): '1e39' is too large for float32"
+    ):
+        load_csv(path, dtype=np.float32)
+    with pytest.raises(DataFileError, match=r"line 3, column 't' \(index 1\): label '1e39' is too large"):
+        load_csv(csv_file(tmp_path, "x,t\n1,0.5\n2,1e39\n", "t.csv"), dtype=np.float32)
+    assert load_csv(path)[0][0, 1] == 1e39  # float64 holds it
+
+
+def test_npz_values_too_large_for_float32_are_refused(tmp_path):
+    # Before the fix, y = 1e40 came back as float32 inf, silently.
+    np.savez(tmp_path / "y.npz", X=np.ones((2, 2)), y=np.array([0.5, 1e40]))
+    with pytest.raises(DataFileError, match=r"'y' holds 1e\+40 at \[1\], too large for float32"):
+        load_npz(tmp_path / "y.npz", dtype=np.float32)
+    np.savez(tmp_path / "x.npz", X=np.array([[1.0, -1e40]]), y=np.array([0]))
+    with pytest.raises(DataFileError, match=r"'X' holds -1e\+40 at \[0, 1\], too large for float32"):
+        load_npz(tmp_path / "x.npz", dtype=np.float32)
+    assert load_npz(tmp_path / "y.npz")[1][1] == 1e40
+
+
+def test_windows_line_endings_quotes_and_a_bom_with_the_label_by_name(tmp_path):
+    text = '\ufeff"x 1","x,2","kind"\r\n"1.5",2,"b"\r\n\r\n3,"-4e-1",a\r\n'
+    X, y, classes = load_csv(csv_file(tmp_path, text), "kind", return_classes=True)
+    np.testing.assert_array_equal(X, [[1.5, 2], [3, -0.4]])
+    assert y.tolist() == [1, 0] and classes == ("a", "b")

@@ -172,3 +172,20 @@ def test_mirrors_parameter_overrides_the_registry(http_server, route_cls, isolat
     with pytest.raises(DownloadError, match=r"HTTP 404"):
         load_mnist("test", mirrors=[http_server.url + "/elsewhere"])
     assert http_server.requests == ["/elsewhere/t10k-images-idx3-ubyte.gz"]
+
+
+def test_a_failed_first_download_leaves_no_empty_folders(http_server, tmp_path):
+    # Offline on a new machine: the cache folders made for the download go again.
+    dest = tmp_path / "home" / ".cache" / "deltaprop" / "mnist"
+    dead = f"http://127.0.0.1:{_closed_port()}/"
+    with pytest.raises(DownloadError, match="could not connect"):
+        fetch_files([RemoteFile("data.bin", SHA)], dest, [dead])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_second_file_keeps_the_first_and_its_folder(http_server, route_cls, tmp_path):
+    http_server.routes["/data.bin"] = route_cls(BODY)
+    dest = tmp_path / "new"
+    with pytest.raises(DownloadError):
+        fetch_files([RemoteFile("data.bin", SHA), RemoteFile("other.bin", SHA)], dest, [http_server.url])
+    assert leftovers(dest) == ["data.bin"]

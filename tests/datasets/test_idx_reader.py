@@ -192,3 +192,13 @@ def test_empty_array_with_absurd_other_sizes(tmp_path):
     data = b"\x00\x00\x08\x04" + struct.pack(">IIII", 0, 266010, 3504555, 9893704)
     with pytest.raises(DataFileError, match=r"an empty array whose other sizes exceed the limit"):
         read_idx(write(tmp_path, "empty", data))
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_arrays_read_are_writable_and_own_their_memory(tmp_path, idx_encode, images, compress):
+    # Before the fix the array was a read-only view of an immutable bytes object.
+    data = idx_encode(images)
+    path = write(tmp_path, "images.idx", gzip.compress(data) if compress else data)
+    got = read_idx_images(path)
+    got[0, 0, 0] = 255
+    assert got.flags.writeable and got[0, 0, 0] == 255

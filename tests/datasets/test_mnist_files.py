@@ -225,3 +225,48 @@ def test_textbook_split_of_fake_files(tmp_path, fake_mnist, offline_spec, monkey
     np.testing.assert_array_equal(np.concatenate([y_train, y_val]), labels)
     with pytest.raises(ValueError, match=r"n_validation must be less than the 12 training images; got 12"):
         load_fashion_mnist_split(n_validation=12, data_dir=tmp_path, download=False)
+
+
+# ------------------------------------------ the real files, checked independently (audit)
+
+
+@pytest.mark.mnist
+@pytest.mark.parametrize("spec", [MNIST, FASHION_MNIST], ids=["mnist", "fashion-mnist"])
+def test_real_files_match_the_registry_checksums(spec):
+    import hashlib
+
+    folder = _real_root(spec.folder) / spec.folder
+    for name, digest in spec.sha256.items():
+        path = folder / name
+        if not path.is_file():
+            pytest.skip(f"{path} is stored un-gzipped; the registry's checksums are of the .gz files")
+        assert path.stat().st_size == spec.sizes[name], name
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, name
+
+
+@pytest.mark.mnist
+def test_real_mnist_pixels_are_the_file_bytes_over_255(real_mnist):
+    # The reading the data's README gives, with nothing of deltaprop's reader in it.
+    folder = _real_root("mnist") / "mnist"
+    raw = np.frombuffer(gzip.open(folder / "t10k-images-idx3-ubyte.gz").read(), np.uint8, offset=16)
+    labels = np.frombuffer(gzip.open(folder / "t10k-labels-idx1-ubyte.gz").read(), np.uint8, offset=8)
+    X, y = real_mnist["test"]
+    np.testing.assert_array_equal(X, raw.reshape(10_000, 784).astype(np.float32) / np.float32(255))
+    np.testing.assert_array_equal(y, labels)
+    assert X.flags.c_contiguous and X.flags.writeable
+
+
+@pytest.mark.mnist
+def test_loading_real_mnist_needs_little_more_memory_than_its_result():
+    import tracemalloc
+
+    root = _real_root("mnist")
+    tracemalloc.start()
+    try:
+        X, y = load_mnist("train", data_dir=root, download=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    result = X.nbytes + y.nbytes  # 188 MB of float32 pixels, 0.5 MB of labels
+    # The result plus the 47 MB of uint8 pixels it is made from, and nothing else of that size.
+    assert peak < result + 60_000 * 784 + (16 << 20), (peak, result)

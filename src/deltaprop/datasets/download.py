@@ -89,14 +89,41 @@ def fetch_files(
     Raises
     ------
     DownloadError : a file could not be fetched intact from any mirror. The message lists
-        every URL tried and why it failed, and where to put the file by hand.
+        every URL tried and why it failed, and where to put the file by hand. Files already
+        fetched intact stay; folders this call created and left empty are removed.
     """
     mirrors = check_mirrors(mirrors)
     dest = Path(dest_dir)
+    created = _missing_folders(dest)
     try:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise DownloadError(f"cannot create the download folder {dest}: {err}") from err
+    try:
+        return _fetch_all(files, dest, mirrors, progress, timeout)
+    except BaseException:
+        _remove_if_empty(created)  # a failed first download leaves no empty cache folders behind
+        raise
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and those of its parents that do not exist yet, deepest first."""
+    missing = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _remove_if_empty(folders: list[Path]) -> None:
+    for folder in folders:  # deepest first; stops at the first that holds something
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def _fetch_all(files, dest: Path, mirrors, progress, timeout) -> list[Path]:
     sizes = [remote.size for remote in files]
     total = sum(sizes) if all(size is not None for size in sizes) else None
     done = 0

@@ -55,9 +55,11 @@ class _RawSource:
         self._file = fileobj
         self.remaining: int | None = size
 
-    def read(self, n: int) -> bytes:
-        data = self._file.read(n)
-        self.remaining -= len(data)
+    def read(self, n: int) -> bytearray:
+        data = bytearray(n)  # n is at most the file's size (checked before the data are read)
+        got = self._file.readinto(data)
+        del data[got:]
+        self.remaining -= got
         return data
 
 
@@ -76,7 +78,7 @@ class _GunzipSource:
         self._inflater = zlib.decompressobj(wbits=_GZIP_WBITS)
         self._pending = b""  # compressed input not yet given to the inflater
 
-    def read(self, n: int) -> bytes:
+    def read(self, n: int) -> bytearray:
         out = bytearray()
         try:
             while len(out) < n:
@@ -97,7 +99,7 @@ class _GunzipSource:
                 self._pending = self._inflater.unconsumed_tail
         except zlib.error as err:
             raise DataFileError(f"{self._name}: corrupt gzip data ({err})") from err
-        return bytes(out)
+        return out  # a bytearray: the array made on it is writable, and no copy is needed
 
 
 def _describe_magic(magic: int) -> str:
@@ -156,7 +158,7 @@ def read_idx(
     Returns
     -------
     ndarray of shape ``(d_1, ..., d_ndim)`` in the native-endian form of the file's type
-    (``uint8`` for MNIST).
+    (``uint8`` for MNIST); a new, writable array that owns its memory.
 
     Raises
     ------

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import math
 import numbers
 import os
 import zipfile
@@ -28,6 +29,14 @@ from ..errors import DataFileError
 #: Files larger than this are refused unless ``max_bytes`` is raised (1 GiB).
 DEFAULT_MAX_BYTES = 1 << 30
 HEADER_CHOICES = ("infer", True, False)
+#: Integer labels up to this are class indices, each named in ``classes``; above it (a label
+#: such as 99999999999) ``classes`` is ``None`` rather than a tuple of billions of names.
+MAX_NAMED_CLASSES = 1 << 16
+#: Integer-valued labels above this (2^53) are not exact in float64, so they are real targets.
+MAX_EXACT_INTEGER = 1 << 53
+#: What a first line may hold in a feature column and still be data with a missing value,
+#: not a header: an empty cell or a usual missing-value marker (compared in lower case).
+MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-"})
 _NPY_SUFFIX = ".npy"
 _NPY_VERSIONS = ((1, 0), (2, 0))
 # What a damaged or foreign archive can make zipfile / numpy raise.
@@ -64,6 +73,18 @@ def _is_number(cell: str) -> bool:
     return True
 
 
+def _looks_like_header(cells: list[str]) -> bool:
+    """Whether a first line's feature cells name columns: none is a number, one at least is a name.
+
+    A data line with a missing value (``1,,3`` or ``1,NA,3``) has numbers in its other cells
+    and is not taken for a header (which would silently drop it).
+    """
+    cells = [cell.strip() for cell in cells]
+    if any(_is_number(cell) for cell in cells):
+        return False
+    return any(cell.lower() not in MISSING_MARKERS for cell in cells)
+
+
 def _column_label(names: list[str] | None, index: int) -> str:
     return f"column {names[index]!r} (index {index})" if names else f"column {index}"
 
@@ -93,26 +114,42 @@ def _resolve_label_column(label_column, first_row: list[str], has_header: bool, 
 def _parse_row(cells: list[str], line: int, names, columns: list[int], dtype, path) -> np.ndarray:
     """One line's feature cells ``(n_features,)`` as finite numbers; name the first bad cell if any."""
     try:
-        values = np.array(cells, dtype=dtype)
+        with np.errstate(over="ignore"):  # 1e40 in float32: reported below, by cell
+            values = np.array(cells, dtype=dtype)
     except ValueError:
         # Slow path, only to name the first bad cell (or to parse what NumPy's reader refuses).
         values = np.empty(len(cells), dtype=dtype)
         for j, cell in enumerate(cells):
             try:
-                values[j] = float(cell)
+                number = float(cell)
             except ValueError:
                 what = "an empty value (missing data)" if not cell.strip() else f"{cell!r}"
+                hint = ""
+                if line == 1 and names is None:
+                    hint = " (if line 1 names the columns, pass header=True)"
                 raise DataFileError(
                     f"{path}: line {line}, {_column_label(names, columns[j])}: {what} is not a "
-                    f"number; every feature must be numeric"
+                    f"number; every feature must be numeric{hint}"
                 ) from None
+            with np.errstate(over="ignore"):
+                values[j] = number
     if not np.isfinite(values).all():
         j = int(np.argmax(~np.isfinite(values)))
         raise DataFileError(
-            f"{path}: line {line}, {_column_label(names, columns[j])}: {cells[j].strip()!r} is not "
-            f"finite; remove or impute NaN and infinite values"
+            f"{path}: line {line}, {_column_label(names, columns[j])}: {_not_finite(cells[j], dtype)}"
         )
     return values
+
+
+def _not_finite(cell: str, dtype: np.dtype) -> str:
+    """Why ``cell`` is not a finite number of ``dtype``: NaN/inf, or too large for float32."""
+    cell = cell.strip()
+    if math.isfinite(float(cell)):
+        return (
+            f"{cell!r} is too large for {np.dtype(dtype).name} (largest {np.finfo(dtype).max:.4g}); "
+            f"rescale it, or pass dtype=np.float64"
+        )
+    return f"{cell!r} is not finite; remove or impute NaN and infinite values"
 
 
 def _data_rows(text: str, delimiter: str, path: Path):
@@ -141,10 +178,17 @@ def _parse_labels(cells: list[str], lines: list[int], names, column: int, dtype,
             raise DataFileError(
                 f"{path}: line {lines[i]}, {_column_label(names, column)}: label {cells[i]!r} is not finite"
             )
-        if np.all(values == np.round(values)) and values.min() >= 0:
+        if np.all(values == np.round(values)) and values.min() >= 0 and values.max() <= MAX_EXACT_INTEGER:
             y = values.astype(np.int64)
-            return y, tuple(range(int(y.max()) + 1))
-        return values.astype(dtype), None
+            n_classes = int(y.max()) + 1
+            return y, (tuple(range(n_classes)) if n_classes <= MAX_NAMED_CLASSES else None)
+        with np.errstate(over="ignore"):
+            targets = values.astype(dtype)
+        if not np.isfinite(targets).all():
+            i = int(np.argmax(~np.isfinite(targets)))
+            where = f"line {lines[i]}, {_column_label(names, column)}"
+            raise DataFileError(f"{path}: {where}: label {_not_finite(cells[i], dtype)}")
+        return targets, None
     classes = tuple(sorted(set(cells)))
     index = {name: k for k, name in enumerate(classes)}
     return np.array([index[cell] for cell in cells], dtype=np.int64), classes
@@ -169,8 +213,11 @@ def load_csv(
         or, with a header row, its name; ``None`` when the file holds features only.
         Every other column is a feature.
     header : ``True`` if the first line names the columns, ``False`` if it is data,
-        ``"infer"`` (default) to decide: it is a header when ``label_column`` is a name or
-        when one of its cells outside the label column is not a number.
+        ``"infer"`` (default) to decide: it is a header when ``label_column`` is a name, or
+        when none of its cells outside the label column is a number and one at least is a
+        name (not empty, nor a missing-value marker such as ``NA``). So a first data line
+        with a missing value is data (and refused, naming the cell), never dropped as a
+        header; a header with numeric column names needs ``header=True``.
     delimiter : the one-character field separator.
     dtype : ``float64`` (default) or ``float32``, for ``X`` and real-valued targets.
     return_classes : also return ``classes`` (below).
@@ -181,20 +228,22 @@ def load_csv(
     X : ``(n_samples, n_features)`` of ``dtype``, all finite.
     y : ``(n_samples,)``, or ``None`` when ``label_column`` is ``None``:
 
-        - labels that are all integers ≥ 0 are kept as they are, as ``int64``;
-        - labels that are all numbers otherwise (``0.5``, ``-1``) are real-valued targets
-          of ``dtype`` (for regression);
+        - labels that are all integers from 0 to 2^53 are kept as they are, as ``int64``;
+        - labels that are all numbers otherwise (``0.5``, ``-1``, ``1e300``) are real-valued
+          targets of ``dtype`` (for regression);
         - any other labels (``"cat"``, ``"dog"``) are class names, mapped to ``0..k-1`` in
           sorted order, as ``int64``.
     classes : only with ``return_classes=True``: a tuple such that ``classes[y[i]]`` is the
         label as written in the file (``range``-like ints for integer labels, the sorted
-        names for string labels), or ``None`` for real-valued targets or no labels.
+        names for string labels), or ``None`` for real-valued targets, no labels, or
+        integer labels above :data:`MAX_NAMED_CLASSES` − 1 (too many classes to name).
 
     Raises
     ------
     DataFileError : not UTF-8 text, malformed quoting, a line with the wrong number of fields,
-        a non-numeric, empty or non-finite feature (the message names the line and column),
-        an empty label, no data lines or no feature column.
+        a non-numeric, empty or non-finite feature or one too large for ``dtype`` (the
+        message names the line and column), an empty or non-finite label, no data lines
+        or no feature column.
     """
     path = Path(path)
     if header not in HEADER_CHOICES or isinstance(header, (int, float)) and not isinstance(header, bool):
@@ -232,7 +281,7 @@ def load_csv(
             skip = None
             if label_column is not None and -width <= label_column < width:
                 skip = label_column % width
-            has_header = any(not _is_number(cell) for j, cell in enumerate(first_row) if j != skip)
+            has_header = _looks_like_header([cell for j, cell in enumerate(first_row) if j != skip])
     else:
         has_header = header
     column = _resolve_label_column(label_column, first_row, has_header, path)
@@ -302,6 +351,20 @@ def _precheck_member(archive: zipfile.ZipFile, key: str, path: Path, max_bytes: 
         )
 
 
+def _cast_finite(arr: np.ndarray, dtype, key: str, path: Path) -> np.ndarray:
+    """``arr`` (finite) as ``dtype``, refusing values too large for it (float64 → float32)."""
+    with np.errstate(over="ignore"):
+        out = arr.astype(dtype)
+    if not np.isfinite(out).all():
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(out))[0])
+        raise DataFileError(
+            f"{path}: {key!r} holds {arr[where].item()!r} at {list(where)}, too large for "
+            f"{np.dtype(dtype).name} (largest {np.finfo(dtype).max:.4g}); rescale it, or pass "
+            f"dtype=np.float64"
+        )
+    return out
+
+
 def _check_targets(y: np.ndarray, n_samples: int, key: str, dtype, path: Path) -> np.ndarray:
     if y.ndim not in (1, 2):
         raise DataFileError(
@@ -319,7 +382,7 @@ def _check_targets(y: np.ndarray, n_samples: int, key: str, dtype, path: Path) -
             where = [int(i) for i in np.argwhere(~np.isfinite(y))[0]]
             value = float(y[tuple(where)])
             raise DataFileError(f"{path}: {key!r} contains NaN or infinity ({value!r} at {where}); remove it")
-        return y.astype(dtype)
+        return _cast_finite(y, dtype, key, path)
     raise DataFileError(f"{path}: {key!r} must hold numbers; got dtype {y.dtype}")
 
 
@@ -383,11 +446,11 @@ def load_npz(
         )
     if X.shape[0] == 0 or X.shape[1] == 0:
         raise DataFileError(f"{path}: {x_key!r} is empty (shape {X.shape})")
-    X = X.astype(dtype)
-    if not np.isfinite(X).all():
+    if X.dtype.kind == "f" and not np.isfinite(X).all():
         i, j = np.argwhere(~np.isfinite(X))[0]
         raise DataFileError(
             f"{path}: {x_key!r} contains {float(X[i, j])!r} at [{i}, {j}]; remove NaN and infinity"
         )
+    X = _cast_finite(X, dtype, x_key, path)
     y = None if y_key is None else _check_targets(arrays[1], X.shape[0], y_key, dtype, path)
     return X, y
