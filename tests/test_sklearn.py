@@ -107,19 +107,63 @@ def test_regressor_accepts_a_column_target():
     assert reg.predict(X).shape == (40,)
 
 
-def test_early_stopping_monitors_validation_cost_and_restores_the_best():
+def scikit_learn_stop(scores, tol, n_iter_no_change):
+    """(epochs run, index of the best epoch) by scikit-learn's MLP early-stopping rule,
+    transcribed from ``_update_no_improvement_count`` and the loop of ``_fit_stochastic``
+    (scikit-learn 1.9): a score below best + tol is a miss, any other resets the count; a
+    score above the best becomes the best (its weights kept); stop once count > n_iter_no_change."""
+    best, best_at, count = -np.inf, None, 0
+    for epoch, score in enumerate(scores):
+        count = count + 1 if score < best + tol else 0
+        if score > best:
+            best, best_at = score, epoch
+        if count > n_iter_no_change:
+            return epoch + 1, best_at
+    return len(scores), best_at
+
+
+def test_early_stopping_counts_as_scikit_learns_mlp_on_the_validation_cost():
+    """The score scikit-learn watches is −val_loss here: the same rule, run side by side."""
+    X = StandardScaler().fit_transform(IRIS_X)
+    params = dict(SMALL, epochs=300, learning_rate=0.05, early_stopping=True, validation_fraction=0.2)
+    for n_iter_no_change, tol in [(3, 0.0), (2, 0.01)]:
+        free = DeltapropClassifier(**params, n_iter_no_change=10_000, tol=tol).fit(X, IRIS_Y)
+        scores = [-v for v in free.history_["val_loss"]]
+        n_iter, best = scikit_learn_stop(scores, tol, n_iter_no_change)
+        assert n_iter < 300
+        clf = DeltapropClassifier(**params, n_iter_no_change=n_iter_no_change, tol=tol).fit(X, IRIS_Y)
+        assert clf.n_iter_ == n_iter  # e.g. best + 1 + (n_iter_no_change + 1) without ties
+        assert clf.history_["val_loss"] == free.history_["val_loss"][:n_iter]
+        # The weights it ends with are those of the best epoch: a run stopped by hand there.
+        short = DeltapropClassifier(**{**params, "epochs": best + 1}, n_iter_no_change=10_000).fit(X, IRIS_Y)
+        for got, want in zip(clf.coefs_ + clf.intercepts_, short.coefs_ + short.intercepts_):
+            np.testing.assert_array_equal(got, want)
+
+
+def test_early_stopping_keeps_an_improvement_smaller_than_tol():
+    """scikit-learn counts an improvement by less than tol as a miss, but still keeps its
+    weights as the best (Keras's min_delta would not); slow learning makes every step small."""
+    X = StandardScaler().fit_transform(IRIS_X)
     clf = DeltapropClassifier(
-        **{**SMALL, "epochs": 300, "learning_rate": 0.05},
+        **{**SMALL, "learning_rate": 1e-4, "epochs": 50},
         early_stopping=True,
         validation_fraction=0.2,
-        n_iter_no_change=3,
-        tol=0.0,
-    )
-    clf.fit(StandardScaler().fit_transform(IRIS_X), IRIS_Y)
-    assert "val_loss" in clf.history_ and "val_accuracy" in clf.history_
-    assert clf.n_iter_ < 300
-    best = int(np.argmin(clf.history_["val_loss"]))
-    assert clf.n_iter_ == best + 1 + 3  # stopped after 3 epochs without improvement
+        n_iter_no_change=2,
+        tol=1.0,
+    ).fit(X, IRIS_Y)
+    val_loss = clf.history_["val_loss"]
+    # Epoch 0 beats best = −∞ in score terms (it is no miss); epochs 1, 2, 3 improve by far less
+    # than tol = 1.0, so they are misses: 3 > n_iter_no_change = 2 stops after 4 epochs.
+    assert clf.n_iter_ == 4
+    assert val_loss[3] < val_loss[2] < val_loss[1] < val_loss[0]  # yet each improved a little
+    short = DeltapropClassifier(
+        **{**SMALL, "learning_rate": 1e-4, "epochs": 4},
+        early_stopping=True,
+        validation_fraction=0.2,
+        n_iter_no_change=100,
+    ).fit(X, IRIS_Y)
+    for got, want in zip(clf.coefs_, short.coefs_):  # the last epoch's, the best one
+        np.testing.assert_array_equal(got, want)
 
 
 def test_early_stopping_keeps_the_best_weights_when_the_epochs_run_out_first():
@@ -169,6 +213,58 @@ def test_partial_fit_needs_classes_then_continues():
         clf.partial_fit(X[:2], [0, 7])
     with pytest.raises(ValueError, match="X has 3 features, but DeltapropClassifier is expecting 4"):
         clf.partial_fit(X[:5, :3], IRIS_Y[:5])
+
+
+def test_partial_fit_refuses_early_stopping_as_scikit_learn_does():
+    # scikit-learn's MLP: ValueError("partial_fit does not support early_stopping=True").
+    for est, args in [
+        (DeltapropClassifier(**SMALL, early_stopping=True), dict(classes=[0, 1, 2])),
+        (DeltapropRegressor(**SMALL, early_stopping=True), {}),
+    ]:
+        with pytest.raises(ValueError, match="partial_fit does not support early_stopping=True"):
+            est.partial_fit(IRIS_X, IRIS_Y, **args)
+        assert not hasattr(est, "network_")
+
+
+def test_a_failed_first_partial_fit_leaves_the_classifier_unfitted():
+    clf = DeltapropClassifier(**SMALL)
+    with pytest.raises(ValueError, match=r"labels \[5\] that are not in classes_ \[0, 1, 2\]"):
+        clf.partial_fit(IRIS_X[:3], [0, 1, 5], classes=[0, 1, 2])
+    assert not hasattr(clf, "network_") and not hasattr(clf, "classes_")
+    with pytest.raises(NotFittedError):
+        clf.predict(IRIS_X[:1])
+    # So the next call is a first call again, and may bring other classes.
+    clf.partial_fit(IRIS_X[:100], IRIS_Y[:100] + 10, classes=[10, 11, 12, 13])
+    assert list(clf.classes_) == [10, 11, 12, 13] and len(clf.loss_curve_) == 1
+
+
+def test_labels_of_another_kind_than_classes_are_named():
+    clf = DeltapropClassifier(**SMALL).partial_fit(IRIS_X, IRIS_Y, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match=r"Mix of label input types \(string and number\)"):
+        clf.partial_fit(IRIS_X[:3], np.array(["a", "b", "c"]))
+
+
+def test_bool_labels():
+    y = IRIS_Y == 0
+    clf = DeltapropClassifier(**{**SMALL, "epochs": 30}).fit(StandardScaler().fit_transform(IRIS_X), y)
+    assert clf.classes_.dtype == bool and list(clf.classes_) == [False, True]
+    assert clf.predict(StandardScaler().fit_transform(IRIS_X)).dtype == bool
+
+
+def test_history_lists_stay_one_entry_per_epoch_across_calls():
+    """A warm start with early stopping switched on, then a partial_fit without validation:
+    every list of history_ keeps one entry per epoch, NaN where a call did not log the name
+    (as History does), instead of val_loss[k] silently belonging to another epoch."""
+    X = StandardScaler().fit_transform(IRIS_X)
+    clf = DeltapropClassifier(**{**SMALL, "epochs": 3}, warm_start=True).fit(X, IRIS_Y)
+    clf.set_params(early_stopping=True, n_iter_no_change=100)
+    clf.fit(X, IRIS_Y)
+    clf.set_params(early_stopping=False)
+    clf.partial_fit(X, IRIS_Y)
+    lengths = {key: len(values) for key, values in clf.history_.items()}
+    assert set(lengths.values()) == {7}, lengths
+    val_loss = np.array(clf.history_["val_loss"])
+    assert np.isnan(val_loss[[0, 1, 2, 6]]).all() and np.isfinite(val_loss[3:6]).all()
 
 
 def test_regressor_partial_fit():

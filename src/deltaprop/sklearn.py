@@ -12,8 +12,19 @@ the same layout as scikit-learn's ``MLPClassifier.coefs_`` (w_ij from neuron i t
 Differences from scikit-learn's MLP, by design:
 
 * ``epochs`` is the number of passes over the data (``max_iter`` there); training stops early
-  only with ``early_stopping=True``, which monitors the validation cost (``val_loss``) and
-  restores the weights of the best epoch.
+  only with ``early_stopping=True`` (scikit-learn also stops, without it, when the training
+  loss stalls, and warns ``ConvergenceWarning`` when ``max_iter`` runs out; ``tol`` and
+  ``n_iter_no_change`` do nothing here without early stopping).
+* Early stopping watches the validation cost ``val_loss`` (lower is better), not the validation
+  score (accuracy or R²), with scikit-learn's counting otherwise: an epoch whose cost is not
+  below the best by at least ``tol`` is a miss, any other resets the count; training stops
+  when the count exceeds ``n_iter_no_change``, and ends with the weights of the epoch with
+  the lowest validation cost. Each ``fit`` starts the count afresh, warm-started or not.
+  ``partial_fit`` refuses ``early_stopping=True``, as scikit-learn's does.
+* ``loss_curve_`` (``history_["loss"]``) is the cost C_0 of the data alone; scikit-learn's
+  includes its L2 penalty.
+* ``optimizer="sgd"`` with ``momentum`` > 0 is heavy-ball momentum; scikit-learn's ``sgd``
+  defaults to Nesterov's (``optimizer="nesterov"`` here).
 * ``l2`` is Nielsen's λ: the cost gains λ/(2n) Σ w² with n the training set size (scikit-learn's
   ``alpha`` adds α/(2 n_batch) Σ w² per mini-batch), and biases are not decayed.
 * The quadratic cost is C = 1/(2n) Σ_x ||y − a||², a sum over the outputs; the squared loss
@@ -31,17 +42,57 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import optimizers
 from ._validation import check_dtype, check_positive_float, check_positive_int
 from .network import Network
+from .training.callback import Callback
 
 AUTO_BATCH_LIMIT = 200  # batch_size="auto" is min(200, n_samples), as in scikit-learn's MLP
 RELU_FAMILY = frozenset({"relu", "leaky_relu"})
 OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adam")
 _SEED_LIMIT = 2**31 - 1
+
+
+class _NoImprovementStopper(Callback):
+    """scikit-learn's early-stopping rule (``BaseMultilayerPerceptron._update_no_improvement_count``)
+    on the validation cost, lower being better.
+
+    An epoch with ``val_loss > best − tol`` is a miss (``count += 1``), any other resets the
+    count; a ``val_loss`` below the best (by any amount) becomes the best and its weights are
+    kept. Training stops once ``count > n_iter_no_change``. NaN is a miss.
+    """
+
+    def __init__(self, n_iter_no_change: int, tol: float):
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+
+    def on_train_begin(self, logs=None):
+        self.best = np.inf
+        self.count = 0
+        self.best_epoch: int | None = None
+        self.best_weights = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        current = (logs or {}).get("val_loss", np.nan)
+        if current <= self.best - self.tol:  # False for NaN
+            self.count = 0
+        else:
+            self.count += 1
+        if current < self.best:
+            net = self.run.network
+            self.best, self.best_epoch = current, epoch
+            self.best_weights = ([w.copy() for w in net.weights], [b.copy() for b in net.biases])
+        if self.count > self.n_iter_no_change:
+            self.run.stop_training = True
+            self.run.history.stopped_reason = (
+                f"early stopping: val_loss did not improve by tol={self.tol:g} for {self.count} "
+                f"consecutive epochs (more than n_iter_no_change={self.n_iter_no_change}); best "
+                f"{self.best:.6g} at epoch {self.best_epoch + 1 if self.best_epoch is not None else None}"
+            )
+            self.run.history.stopped_epoch = epoch
 
 
 class _DeltapropEstimator(BaseEstimator):
@@ -228,17 +279,12 @@ class _DeltapropEstimator(BaseEstimator):
 
     def _train(self, X: np.ndarray, targets: np.ndarray, epochs: int, allow_early_stopping: bool):
         """Run ``epochs`` epochs of ``deltaprop.training.fit`` on the fitted network."""
-        from .training import EarlyStopping, fit  # the loop sits beside this layer
+        from .training import fit  # the loop sits beside this layer
 
         callbacks, kwargs, stopper = [], {}, None
         if allow_early_stopping and self.early_stopping:
             kwargs["validation_split"] = self.validation_fraction
-            stopper = EarlyStopping(
-                monitor="val_loss",
-                patience=self.n_iter_no_change,
-                min_delta=self.tol,
-                restore_best_weights=True,
-            )
+            stopper = _NoImprovementStopper(self.n_iter_no_change, self.tol)
             callbacks.append(stopper)
         start = self._epochs_done
         try:
@@ -264,17 +310,33 @@ class _DeltapropEstimator(BaseEstimator):
                     f"class); raise validation_fraction or set early_stopping=False"
                 ) from err
             raise
-        if stopper is not None and stopper.stopped_epoch is None and stopper.best_weights is not None:
-            # Ran out of epochs before the patience did: keep the best epoch's weights all the
-            # same, as scikit-learn's MLP does (EarlyStopping itself, like Keras's, restores
-            # them only when it stops the run).
+        if stopper is not None and stopper.best_weights is not None:
+            # Stopped or not, end on the best epoch's weights, as scikit-learn's MLP does.
             self.network_.weights, self.network_.biases = stopper.best_weights
-        for key, values in history.history.items():
-            self.history_.setdefault(key, []).extend(values)
+        self._extend_history(history.history)
         ran = len(history.history.get("loss", []))
         self._epochs_done = start + ran
         self.n_iter_ = ran
         return self
+
+    def _extend_history(self, new: dict[str, list[float]]) -> None:
+        """Append a call's per-epoch lists to ``history_``, keeping every list one entry per
+        epoch: a name that one call logs and another does not (``val_loss`` with and without
+        early stopping) is NaN for the other call's epochs."""
+        done = len(self.history_.get("loss", []))
+        added = len(new.get("loss", []))
+        for key in new.keys() - self.history_.keys():
+            self.history_[key] = [np.nan] * done
+        for key, values in self.history_.items():
+            values.extend(new.get(key, [np.nan] * added))
+
+    def _refuse_early_stopping(self) -> None:
+        if self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True (as in scikit-learn's MLP): each "
+                "call is one epoch on the data given, with no validation set to watch; use "
+                "set_params(early_stopping=False), or fit"
+            )
 
     def _check_epochs(self) -> int:
         if isinstance(self.epochs, bool) or not isinstance(self.epochs, numbers.Integral) or self.epochs < 1:
@@ -317,11 +379,16 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
     shuffle : bool, default True
         Shuffle the samples each epoch.
     early_stopping : bool, default False
-        Hold out ``validation_fraction`` of the data (stratified) and stop when its cost has not
-        improved by more than ``tol`` for ``n_iter_no_change`` epochs. Either way ``fit`` ends
-        with the weights of the epoch with the lowest validation cost, as scikit-learn's MLP.
-    validation_fraction, n_iter_no_change, tol
-        See ``early_stopping``.
+        Hold out ``validation_fraction`` of the data (stratified, seeded by ``random_state``) and
+        stop when the validation cost has not fallen by at least ``tol`` below its best for
+        more than ``n_iter_no_change`` epochs in a row, as scikit-learn's MLP counts (it
+        watches the validation score instead). Stopped or not, ``fit`` ends with the weights
+        of the epoch with the lowest validation cost. Not with ``partial_fit``.
+    validation_fraction : float in (0, 1), default 0.1
+    n_iter_no_change : int, default 10
+    tol : float, default 1e-4
+        See ``early_stopping``; unused without it (scikit-learn's MLP then watches the
+        training loss; here every one of the ``epochs`` runs).
     random_state : int, RandomState or None
         Seeds the initial weights and the shuffling.
     warm_start : bool, default False
@@ -346,11 +413,12 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         With its state (velocities, Adam moments), so partial_fit and warm starts continue it.
     history_ : dict of lists
         Per epoch: ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy`` (with early stopping),
-        ``lr``, ``time``, over all calls to fit / partial_fit since the network was created.
+        ``lr``, ``time``, over all calls to fit / partial_fit since the network was created;
+        every list has one entry per epoch, NaN for the epochs of a call that did not log it.
     loss_curve_ : list of float
         ``history_["loss"]``.
     n_iter_ : int
-        Epochs run by the last call to fit (1 after partial_fit).
+        Epochs run by the last call to fit (1 after partial_fit), as in scikit-learn.
     """
 
     _default_output_activation = "softmax"
@@ -362,7 +430,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
         check_classification_targets(y)
         if first:
-            classes = np.unique(y)
+            classes = unique_labels(y)  # refuses a mix of strings and numbers by name
             if len(classes) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs at least 2 classes to learn; got 1 class: {classes[0]!r}"
@@ -373,7 +441,11 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         return self._train(X, self._encode(y), epochs, allow_early_stopping=True)
 
     def partial_fit(self, X, y, classes=None):
-        """One epoch over ``(X, y)``; the first call needs ``classes``, every label there is."""
+        """One epoch over ``(X, y)``; the first call needs ``classes``, every label there is.
+
+        A first call that fails (a label of ``y`` not in ``classes``, say) leaves the
+        estimator unfitted, so the next call is a first call again."""
+        self._refuse_early_stopping()
         first = not hasattr(self, "network_")
         X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
         check_classification_targets(y)
@@ -383,26 +455,30 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                     "classes must be passed on the first call to partial_fit: every label the "
                     "classifier will ever see, e.g. classes=np.unique(y_all)"
                 )
-            classes = np.unique(np.asarray(classes))
+            classes = unique_labels(np.asarray(classes))
             if len(classes) < 2:
                 raise ValueError(f"classes must hold at least 2 labels; got {classes.tolist()!r}")
+            targets = self._encode(y, classes)  # before anything is set
             self._reset(X, len(classes), classes)
-        elif classes is not None and not np.array_equal(np.unique(np.asarray(classes)), self.classes_):
+            return self._train(X, targets, 1, allow_early_stopping=False)
+        if classes is not None and not np.array_equal(unique_labels(np.asarray(classes)), self.classes_):
             raise ValueError(
                 f"classes={np.unique(classes).tolist()!r} differs from the classes of the first call "
                 f"to partial_fit, {self.classes_.tolist()!r}"
             )
         return self._train(X, self._encode(y), 1, allow_early_stopping=False)
 
-    def _encode(self, y: np.ndarray) -> np.ndarray:
-        """Labels as indices into ``classes_``, ``(n_samples,)`` int64."""
-        idx = np.searchsorted(self.classes_, y)
-        idx = np.clip(idx, 0, len(self.classes_) - 1)
-        unknown = self.classes_[idx] != y
+    def _encode(self, y: np.ndarray, classes: np.ndarray | None = None) -> np.ndarray:
+        """Labels as indices into ``classes`` (default ``classes_``), ``(n_samples,)`` int64."""
+        classes = self.classes_ if classes is None else classes
+        unique_labels(classes, y)  # a mix of strings and numbers is refused by name, not by np.searchsorted
+        idx = np.searchsorted(classes, y)
+        idx = np.clip(idx, 0, len(classes) - 1)
+        unknown = classes[idx] != y
         if np.any(unknown):
             raise ValueError(
                 f"y holds labels {np.unique(y[unknown])[:5].tolist()!r} that are not in classes_ "
-                f"{self.classes_.tolist()!r}"
+                f"{classes.tolist()!r}"
             )
         return idx.astype(np.int64)
 
@@ -466,6 +542,7 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
 
     def partial_fit(self, X, y):
         """One epoch over ``(X, y)``, continuing from the fitted network and optimizer."""
+        self._refuse_early_stopping()
         first = not hasattr(self, "network_")
         X, Y = self._validate(X, y, reset=first)
         if first:
