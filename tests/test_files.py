@@ -744,3 +744,81 @@ def _checkpoint_with(tmp_path, change) -> Path:
 def test_corrupted_checkpoint_gives_model_file_error(tmp_path, change, message):
     with pytest.raises(ModelFileError, match=message):
         files.load_checkpoint(_checkpoint_with(tmp_path, change))
+
+
+# --- audit: hostile layer counts, optimizer state that does not fit ------------------------
+
+
+def test_a_million_layer_sizes_header_is_refused_without_per_layer_work(tmp_path):
+    # Before the fix, 3 million sizes in a 45 MB header made load() parse 3 million activations
+    # and build a set of 6 million names: 1.8 GB and a minute. Now the layer count is checked
+    # against the tensors first.
+    n = 300_000
+    change = [
+        _meta("deltaprop.sizes", json.dumps([1] * n)),
+        _meta("deltaprop.activations", json.dumps(["linear"] * (n - 1))),
+    ]
+    path = _mutated(tmp_path, lambda h: [c(h) for c in change])
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelFileError, match=r"sizes holds 300,000 numbers, 299,999 layers .* holds 4"):
+            files.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * path.stat().st_size, peak
+
+
+def _momentum_checkpoint(tmp_path, optimizer) -> tuple[Path, dict, bytes]:
+    net = _net()
+    optimizer.step(net, net.backprop(*_batches()[0]))
+    path = files.save_checkpoint(tmp_path / "ckpt.safetensors", net, optimizer, {"epoch": 1})
+    header, data = _split(path)
+    return path, header, data
+
+
+@pytest.mark.parametrize(
+    "optimizer, change, message",
+    [
+        (
+            dp.SGD(0.1, momentum=0.9),
+            lambda h: h.__setitem__("optimizer.zz", h.pop("optimizer.w0")),
+            r"optimizer tensor 'optimizer.zz' belongs to no parameter .* 'optimizer.w0', 'optimizer.b0'",
+        ),
+        (
+            dp.Adam(0.01),
+            lambda h: h.__setitem__("optimizer.v_w9", h.pop("optimizer.v_w1")),
+            r"'optimizer.v_w9' belongs to no parameter .*'optimizer.m_w0'",
+        ),
+        (
+            dp.SGD(0.1, momentum=0.9),
+            lambda h: h["optimizer.w0"].__setitem__("shape", [4, 5]),
+            r"'optimizer.w0' is float64 \(4, 5\), but its parameter 'w0' is float64 \(5, 4\)",
+        ),
+    ],
+    ids=["unknown key", "adam moment of no layer", "transposed velocity"],
+)
+def test_optimizer_state_that_does_not_fit_the_network_is_refused(tmp_path, optimizer, change, message):
+    # Before the fix these loaded, and the optimizer silently restarted the slot from zeros:
+    # the "resumed" run was not the interrupted one.
+    _, header, data = _momentum_checkpoint(tmp_path, optimizer)
+    change(header)
+    with pytest.raises(ModelFileError, match=message):
+        files.load_checkpoint(_write(tmp_path, _join(header, data), name="bad.safetensors"))
+
+
+def test_optimizer_state_of_another_dtype_is_refused(tmp_path):
+    net = _net(np.float32)
+    optimizer = dp.SGD(0.1, momentum=0.9)
+    optimizer.step(net, net.backprop(*_batches()[0]))
+    path = files.save_checkpoint(tmp_path / "ckpt.safetensors", net, optimizer)
+    header, _ = _split(path)
+    tensors = safetensors.numpy.load_file(path)
+    tensors["optimizer.w0"] = tensors["optimizer.w0"].astype(np.float64)  # a float64 velocity
+    bad = _write(
+        tmp_path, safetensors.numpy.save(tensors, metadata=header["__metadata__"]), "bad.safetensors"
+    )
+    with pytest.raises(
+        ModelFileError, match=r"'optimizer.w0' is float64 \(5, 4\), but its parameter 'w0' is float32"
+    ):
+        files.load_checkpoint(bad)

@@ -128,8 +128,23 @@ def _user_metadata(metadata: Mapping | None) -> dict[str, str]:
     return out
 
 
+def _preview(value, limit: int = 200) -> str:
+    """``repr(value)`` cut to ``limit`` characters, without first writing out a huge list."""
+    if isinstance(value, list) and len(value) > limit:
+        return repr(value[:limit])[: limit - 5] + f"..., {len(value):,} items]"
+    return f"{value!r:.{limit}}"
+
+
 def build_network(tensors, meta, path, allow_nonfinite: bool, extra_prefixes=()) -> Network:
     sizes = json_field(meta[meta_key("sizes")], "sizes", path)
+    params = {k for k in tensors if not k.startswith(extra_prefixes)}
+    if isinstance(sizes, list) and len(sizes) - 1 > len(params):
+        # Checked before any per-layer work, so a hostile header's million-layer ``sizes`` costs
+        # no more than its JSON: no million activations parsed, no million names listed.
+        raise ModelFileError(
+            f"{path}: metadata sizes holds {len(sizes):,} numbers, {len(sizes) - 1:,} layers of weights, "
+            f"which need {2 * (len(sizes) - 1):,} tensors (a w and a b each); the file holds {len(params)}"
+        )
     if not (isinstance(sizes, list) and len(sizes) >= 2 and all(is_int(n) and n >= 1 for n in sizes)):
         raise ModelFileError(
             f"{path}: metadata sizes is {sizes!r:.200}; expected a list of at least 2 positive integers"
@@ -138,7 +153,7 @@ def build_network(tensors, meta, path, allow_nonfinite: bool, extra_prefixes=())
     names = json_field(meta[meta_key("activations")], "activations", path)
     if not (isinstance(names, list) and len(names) == n_layers and all(isinstance(n, str) for n in names)):
         raise ModelFileError(
-            f"{path}: metadata activations is {names!r:.200}; "
+            f"{path}: metadata activations is {_preview(names)}; "
             f"expected {n_layers} names, one per layer of weights"
         )
     for name in names:
@@ -155,7 +170,6 @@ def build_network(tensors, meta, path, allow_nonfinite: bool, extra_prefixes=())
     dtype = np.dtype(dtype_name)
 
     expected = {f"{p}{l}" for l in range(n_layers) for p in "wb"}
-    params = {k for k in tensors if not k.startswith(extra_prefixes)}
     if params - expected:
         raise ModelFileError(
             f"{path}: unexpected tensors {sorted(params - expected)[:5]} in a {n_layers}-layer model"
