@@ -148,3 +148,83 @@ def test_resume_errors_and_a_finished_run(cli, tmp_path):
     done = cli("resume", "runs/done")
     assert done.returncode == 0, done.stderr
     assert "nothing to resume" in done.stdout
+
+
+# --- every optimizer, Ctrl-C at a fixed mini-batch (deterministic, no timing) ---------------
+
+# Runs `deltaprop train` with one more callback, first in the list, that sends this process a
+# real SIGINT after a given mini-batch: the CLI's own handler, Checkpointer and exit path do
+# the rest exactly as for a user's Ctrl-C, but at the same batch every time.
+SIGINT_AT_BATCH = """
+import os, signal, sys
+import deltaprop.training as training
+from deltaprop.cli import main
+from deltaprop.training.callback import Callback
+
+EPOCH, BATCH = int(sys.argv[1]), int(sys.argv[2])
+fit = training.fit
+
+class CtrlC(Callback):
+    def on_batch_end(self, batch, logs=None):
+        if self.run.epoch == EPOCH and batch + 1 == BATCH:
+            os.kill(os.getpid(), signal.SIGINT)
+
+def fit_with_ctrl_c(*args, callbacks=(), **kwargs):
+    return fit(*args, callbacks=[CtrlC(), *callbacks], **kwargs)
+
+training.fit = fit_with_ctrl_c
+sys.exit(main(sys.argv[3:]))
+"""
+# Adam is interrupted by a real Ctrl-C in the tests above; these are the other optimizers.
+OPTIMIZER_RUNS = {
+    "sgd": ["--optimizer", "sgd", "--lr", "0.5", "--schedule", "step:0.5:1"],
+    "momentum": ["--optimizer", "momentum", "--lr", "0.05", "--momentum", "0.8", "--schedule", "cosine"],
+    "nesterov": ["--optimizer", "nesterov", "--lr", "0.05", "--schedule", "exponential:0.9"],
+}
+SHORT = ["train", "--epochs", "2", "--batch-size", "10", "--seed", "3", "--no-plots", "--quiet"]
+
+
+def test_ctrl_c_then_resume_is_bit_identical_for_every_optimizer(cli, tmp_path):
+    (tmp_path / "cache").mkdir(exist_ok=True)
+    script = tmp_path / "ctrl_c.py"
+    script.write_text(SIGINT_AT_BATCH)
+
+    def popen(*argv):
+        return subprocess.Popen(
+            [sys.executable, *argv],
+            cwd=tmp_path,
+            env=cli_env(tmp_path / "cache"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    # All runs at once: the whole ones and the interrupted ones (epoch 2, after mini-batch 17).
+    procs = {}
+    for name, options in OPTIMIZER_RUNS.items():
+        procs["whole-" + name] = popen("-m", "deltaprop", *SHORT, *options, "--name", "whole-" + name)
+        procs["cut-" + name] = popen(str(script), "1", "17", *SHORT, *options, "--name", "cut-" + name)
+    done = {key: (proc.communicate(timeout=120), proc.returncode) for key, proc in procs.items()}
+    for name in OPTIMIZER_RUNS:
+        (_, err), code = done["cut-" + name]
+        assert code == 130 and "Traceback" not in err, (name, code, err)
+        assert done["whole-" + name][1] == 0, done["whole-" + name]
+        _, optimizer, state = dp.files.load_checkpoint(
+            tmp_path / "runs" / f"cut-{name}" / "checkpoint.safetensors"
+        )
+        assert (state["epoch"], state["batch"], state["finished"]) == (1, 17, False), name
+        assert optimizer.iterations > 0 and (name == "sgd" or optimizer.state_dict()["state"]), name
+
+    resumed = {
+        name: popen("-m", "deltaprop", "resume", f"runs/cut-{name}", "--quiet", "--no-plots")
+        for name in OPTIMIZER_RUNS
+    }
+    for name, proc in resumed.items():
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, (name, err)
+        cut, whole = tmp_path / "runs" / f"cut-{name}", tmp_path / "runs" / f"whole-{name}"
+        assert same_weights(cut / "model.safetensors", whole / "model.safetensors"), name
+        history = json.loads((cut / "history.json").read_text())["history"]
+        reference = json.loads((whole / "history.json").read_text())["history"]
+        for key in ("loss", "accuracy", "val_loss", "val_accuracy", "lr"):
+            assert history[key] == reference[key], (name, key)
