@@ -170,8 +170,16 @@ def _interrupted_twice_in_one_epoch(make_net, X, Y, **kwargs):
     for at in ((1, 2), (1, 8), None):
         callbacks = [InterruptAt(*at)] if at else []
         history = fit(
-            net, X, Y, 3, optimizer=opt, callbacks=callbacks, initial_epoch=position[0],
-            initial_batch=position[1], history=history, **kwargs,
+            net,
+            X,
+            Y,
+            3,
+            optimizer=opt,
+            callbacks=callbacks,
+            initial_epoch=position[0],
+            initial_batch=position[1],
+            history=history,
+            **kwargs,
         )
         if at:
             run = callbacks[0].run
