@@ -140,12 +140,6 @@ def test_resume_from_a_checkpoint_file_is_bit_identical(tmp_path, optimizer_name
             _assert_same_run(whole, (net2, optimizer2, history2))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="training/fit.py calls on_epoch_begin again for the epoch a mid-epoch resume starts in, "
-    "so a schedule that scales the current η (lambda epoch, lr: 0.9 * lr) applies twice to it; "
-    "closed-form schedules (StepDecay, ExponentialDecay, CosineDecay) are unaffected",
-)
 def test_resume_mid_epoch_with_a_schedule_of_the_current_lr(tmp_path):
     def make_callbacks():
         return [LearningRateScheduler(lambda epoch, lr: 0.9 * lr)]

@@ -24,6 +24,7 @@ def test_keras_names_and_params(history):
     assert all(len(values) == 3 for values in history.history.values())
     assert history.params["seed"] == 4 and history.params["epochs"] == 3
     assert history.params["n_samples"] == 300 and history.params["steps_per_epoch"] == 30
+    assert history.params["steps"] == 30 and history.params["verbose"] == 0  # Keras's keys too
     assert history["loss"] is history.history["loss"]
 
 

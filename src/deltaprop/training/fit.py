@@ -243,6 +243,8 @@ def fit(
         "epochs": epochs,
         "batch_size": batch_size,
         "steps_per_epoch": steps,
+        "steps": steps,  # Keras's name for it
+        "verbose": int(verbose),
         "n_samples": n,
         "n_validation": 0 if X_val is None else (X_val.shape[0] if val_idx is None else len(val_idx)),
         "validation_split": validation_split,

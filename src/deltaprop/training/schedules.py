@@ -50,6 +50,11 @@ class LearningRateScheduler(Callback):
 
     ``schedule`` is any callable taking the epoch (from 0) and the current η and returning
     the new η, e.g. ``lambda epoch, lr: lr * 0.95`` or a :class:`Schedule`.
+
+    A run resumed in the middle of an epoch (``fit(..., initial_batch=k)``) goes on with the
+    η that epoch began with, restored with the optimizer: a schedule of the current η is not
+    applied to it a second time (0.9 · 0.9 · η). A closed-form :class:`Schedule` is applied
+    again, which gives the same η.
     """
 
     def __init__(self, schedule):
@@ -58,6 +63,9 @@ class LearningRateScheduler(Callback):
         self.schedule = schedule
 
     def on_epoch_begin(self, epoch, logs=None):
+        resumed_mid_epoch = self.run is not None and self.run.next_batch > 0
+        if resumed_mid_epoch and not isinstance(self.schedule, Schedule):
+            return
         optimizer = self.run.optimizer
         optimizer.learning_rate = _checked_lr(
             self.schedule(epoch, optimizer.learning_rate), epoch, self.schedule
