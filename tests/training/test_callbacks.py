@@ -346,3 +346,33 @@ def test_model_checkpoint_refuses_a_file_name_it_cannot_fill_before_training(xor
     with pytest.raises(ValueError, match=r"ModelCheckpoint filepath 'm-\{val_loss\}.st' cannot be filled in"):
         net.fit(X, y, 2, callbacks=[ModelCheckpoint("m-{val_loss}.st")])
     assert fake_files.saved == []
+
+
+def test_reduce_lr_on_plateau_counts_on_across_a_resume():
+    # With min_delta too large for any improvement, η is cut on a fixed rhythm (patience 2,
+    # cooldown 1). A run continued at epoch 4 with a new callback must cut at the same epochs.
+    X, y = dp.datasets.load_digits("train")
+    X, y = X[:200], y[:200]
+
+    def plateau():
+        return dp.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=2, cooldown=1, min_delta=10.0)
+
+    whole = dp.fit(
+        dp.Network([64, 10, 10], seed=0), X, y, epochs=10, learning_rate=1.0, seed=0, callbacks=[plateau()]
+    )
+    net, optimizer = dp.Network([64, 10, 10], seed=0), dp.SGD(1.0)
+    history = dp.fit(net, X, y, epochs=4, optimizer=optimizer, seed=0, callbacks=[plateau()])
+    dp.fit(
+        net,
+        X,
+        y,
+        epochs=10,
+        optimizer=optimizer,
+        seed=0,
+        callbacks=[plateau()],
+        initial_epoch=4,
+        history=history,
+    )
+    assert history.history["lr"] == whole.history["lr"]
+    assert whole.history["lr"] != [1.0] * 10  # it did cut η
+    assert history.history["loss"] == whole.history["loss"]

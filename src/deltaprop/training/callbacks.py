@@ -186,26 +186,46 @@ class ReduceLROnPlateau(_Monitor):
         self.wait = 0
         self.cooldown_counter = 0
         self.best = self._worst()
+        self._replay(self.run.history)
 
-    def on_epoch_end(self, epoch, logs=None):
-        current = (logs or {}).get(self.monitor, math.nan)
+    def _replay(self, history) -> None:
+        """Count on from the epochs a resumed run has already recorded (η is not touched).
+
+        A run continued with ``fit(..., initial_epoch=e, history=h)`` and a new callback
+        would otherwise start its patience and cooldown afresh and cut η at other epochs than
+        the uninterrupted run. Whether an epoch's plateau did cut η is read from the logged η.
+        """
+        values = history.history.get(self.monitor, []) if history is not None else []
+        lrs = history.history.get("lr", []) if history is not None else []
+        for e, current in enumerate(values):
+            if self._advance(current) and e < len(lrs):
+                after = lrs[e + 1] if e + 1 < len(lrs) else self.run.optimizer.learning_rate
+                if after < lrs[e]:
+                    self.cooldown_counter, self.wait = self.cooldown, 0
+
+    def _advance(self, current: float) -> bool:
+        """Count one epoch's ``current`` value; True when patience has run out."""
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1
             self.wait = 0
         if self._improved(current, self.best):
             self.best, self.wait = current, 0
-            return
+            return False
         if self.cooldown_counter > 0:
-            return
+            return False
         self.wait += 1
-        if self.wait >= self.patience:
-            optimizer = self.run.optimizer
-            old = optimizer.learning_rate
-            new = max(old * self.factor, self.min_lr)
-            if new < old and new > 0:
-                optimizer.learning_rate = new
-                self.cooldown_counter = self.cooldown
-                self.wait = 0
+        return self.wait >= self.patience
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self._advance((logs or {}).get(self.monitor, math.nan)):
+            return
+        optimizer = self.run.optimizer
+        old = optimizer.learning_rate
+        new = max(old * self.factor, self.min_lr)
+        if new < old and new > 0:
+            optimizer.learning_rate = new
+            self.cooldown_counter = self.cooldown
+            self.wait = 0
 
 
 class TerminateOnNaN(Callback):
