@@ -376,3 +376,33 @@ def test_reduce_lr_on_plateau_counts_on_across_a_resume():
     assert history.history["lr"] == whole.history["lr"]
     assert whole.history["lr"] != [1.0] * 10  # it did cut η
     assert history.history["loss"] == whole.history["loss"]
+
+
+def test_early_stopping_counts_on_across_a_resume():
+    # A run continued with a new EarlyStopping stops at the same epoch as the uninterrupted one.
+    X, y = dp.datasets.load_digits("train")
+    X, y = X[:200], y[:200]
+
+    def stopper():
+        return EarlyStopping(monitor="loss", patience=2, min_delta=10.0)  # improves only at epoch 0
+
+    whole = dp.fit(
+        dp.Network([64, 10, 10], seed=0), X, y, epochs=10, learning_rate=1.0, seed=0, callbacks=[stopper()]
+    )
+    assert whole.stopped_epoch == 2 and len(whole.epoch) == 3
+    net, optimizer = dp.Network([64, 10, 10], seed=0), dp.SGD(1.0)
+    history = dp.fit(net, X, y, epochs=2, optimizer=optimizer, seed=0, callbacks=[stopper()])
+    resumed = stopper()
+    dp.fit(
+        net,
+        X,
+        y,
+        epochs=10,
+        optimizer=optimizer,
+        seed=0,
+        callbacks=[resumed],
+        initial_epoch=2,
+        history=history,
+    )
+    assert history.epoch == whole.epoch and history.stopped_epoch == 2
+    assert resumed.best_epoch == 0 and resumed.stopped_epoch == 2

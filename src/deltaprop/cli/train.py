@@ -251,23 +251,13 @@ def schedule_callback(config: dict):
 
 
 def early_stopping_callback(config: dict):
-    """EarlyStopping on val_loss that, in a resumed run, picks up from the history so far."""
+    """EarlyStopping on val_loss (in a resumed run it counts on from the history so far)."""
     from ..training import EarlyStopping
 
     patience = int(config["training"]["early_stopping"])
     if not patience:
         return None
-
-    class ResumableEarlyStopping(EarlyStopping):
-        def on_train_begin(self, logs=None):
-            super().on_train_begin(logs)
-            history = self.run.history
-            for epoch, value in zip(history.epoch, history.history.get(self.monitor, [])):
-                self.wait += 1
-                if self._improved(value, self.best):
-                    self.best, self.best_epoch, self.wait = value, epoch, 0
-
-    return ResumableEarlyStopping(monitor="val_loss", patience=patience)
+    return EarlyStopping(monitor="val_loss", patience=patience)
 
 
 def diagnostics_callbacks(earlier: Path | None = None, before: int = 0) -> tuple[GradientStats, Diagnostics]:

@@ -117,24 +117,41 @@ class EarlyStopping(_Monitor):
         self.best_epoch: int | None = None
         self.best_weights = None
         self.stopped_epoch: int | None = None
+        # A resumed run (fit(..., initial_epoch=e, history=h)) counts on from the epochs the
+        # history holds; their weights were not kept, so a best epoch among them cannot be
+        # restored (the network then keeps its weights).
+        history = self.run.history
+        if history is not None:
+            for epoch, current in zip(history.epoch, history.history.get(self.monitor, [])):
+                self._count(epoch, current)
 
     def _keep_weights(self) -> None:
         net = self.run.network
         self.best_weights = ([w.copy() for w in net.weights], [b.copy() for b in net.biases])
 
-    def on_epoch_end(self, epoch, logs=None):
+    def _count(self, epoch: int, current: float) -> bool | None:
+        """Count one epoch's value into ``wait``, ``best``, ``best_epoch``; whether it improved
+        (None for an epoch before ``start_from_epoch``, which is not watched)."""
         if epoch < self.start_from_epoch:
-            return
-        current = (logs or {}).get(self.monitor, math.nan)
-        if self.restore_best_weights and self.best_weights is None:
-            self._keep_weights()  # the fallback, should no epoch improve (Keras 3 does the same)
+            return None
         self.wait += 1
-        if self._improved(current, self.best):
-            self.best, self.best_epoch = current, epoch
+        if not self._improved(current, self.best):
+            return False
+        self.best, self.best_epoch = current, epoch
+        if self.baseline is None or self._improved(current, self.baseline):
+            self.wait = 0
+        return True
+
+    def on_epoch_end(self, epoch, logs=None):
+        watched = epoch >= self.start_from_epoch
+        if watched and self.restore_best_weights and self.best_weights is None and self.best_epoch is None:
+            self._keep_weights()  # the fallback, should no epoch improve (Keras 3 does the same)
+        improved = self._count(epoch, (logs or {}).get(self.monitor, math.nan))
+        if improved is None:
+            return
+        if improved:
             if self.restore_best_weights:
                 self._keep_weights()
-            if self.baseline is None or self._improved(current, self.baseline):
-                self.wait = 0
             return
         if self.wait >= self.patience and self.best_epoch is not None:
             self.stopped_epoch = epoch
@@ -143,7 +160,7 @@ class EarlyStopping(_Monitor):
                 f"EarlyStopping: {self.monitor} did not improve for {self.wait} epoch(s) after its best "
                 f"{self.best:.6g} at epoch {self.best_epoch + 1}"
             )
-            if self.restore_best_weights:
+            if self.restore_best_weights and self.best_weights is not None:
                 reason += "; the weights of that epoch were restored"
             self.run.history.stopped_reason = reason
             self.run.history.stopped_epoch = epoch
