@@ -65,7 +65,7 @@ class Diagnostics(Callback):
         self._setup: list[Finding] = []
         self._latest: list[Finding] = []
         self._log: dict[str, list[float]] = {}
-        self._X = self._Y = None
+        self._X = self._Y = self._Y_train = None
         self._initial_cost: float | None = None
 
     @property
@@ -83,6 +83,7 @@ class Diagnostics(Callback):
             X = Y = None
         net = self.run.network
         self._initial_cost = None
+        self._Y_train = Y  # every training row: the chance level is a share of all of them
         if X is not None:
             self._X, self._Y = X[: self.probe_size], Y[: self.probe_size]
             self._initial_cost = net.cost_value(self._X, self._Y)
@@ -99,7 +100,7 @@ class Diagnostics(Callback):
         initial = self._initial_cost
         if stats is not None and stats.initial_cost is not None:
             initial = stats.initial_cost
-        found = [*check_learning_rate(self._log, initial), *check_chance_level(self._log, net, self._Y)]
+        found = [*check_learning_rate(self._log, initial), *check_chance_level(self._log, net, self._Y_train)]
         finite = all(np.isfinite(w).all() for w in net.weights)
         if (stats is None or not stats.records) and self._X is not None and finite:
             stats = GradientStats(self._X, self._Y)

@@ -87,15 +87,29 @@ def _labels(Y, n_out: int) -> np.ndarray | None:
 
 
 def check_chance_level(history, net, Y=None) -> list[Finding]:
-    """Accuracy no better than guessing: 1/n_classes, or the commonest class's share of Y."""
+    """Training accuracy no better than guessing: 1/n_classes, or the commonest class's share of Y.
+
+    ``Y`` are the targets of the data the history's ``accuracy`` was measured on: the training
+    split, every row of it (the validation rows carved off excluded), so that the figure
+    is the same wherever it is computed. A probe of a few hundred rows would give a share
+    that varies with the rows drawn.
+    """
     h = _history_dict(history)
     acc = h.get("accuracy")
     if acc is None or len(acc) < MIN_EPOCHS_STUCK:
         return []
-    chance = 1.0 / _n_classes(net)
+    n_classes = _n_classes(net)
+    chance = 1.0 / n_classes
+    guess = f"guessing among {n_classes} classes gives {chance:.1%}"
     labels = _labels(Y, net.sizes[-1])
     if labels is not None and labels.size:
-        chance = max(chance, np.bincount(labels).max() / labels.size)
+        commonest = np.bincount(labels).max() / labels.size
+        if commonest >= chance:
+            chance = commonest
+            guess = (
+                f"always guessing the commonest class gives {chance:.1%} on the same "
+                f"{labels.size} training samples"
+            )
     limit = chance + CHANCE_MARGIN * (1.0 - chance)
     final = acc[-1]
     if not np.isfinite(final) or final > limit:
@@ -104,8 +118,8 @@ def check_chance_level(history, net, Y=None) -> list[Finding]:
         Finding(
             "chance-level",
             "error",
-            f"accuracy is stuck at chance level: {final:.1%} after {len(acc)} epochs, where guessing "
-            f"gives {chance:.1%}. The network has not learned anything it can use.",
+            f"accuracy is stuck at chance level: training accuracy {final:.1%} after {len(acc)} epochs, "
+            f"where {guess}. The network has not learned anything it can use.",
             "look at the other findings for the cause (saturated units, unscaled inputs, a learning rate "
             "far off, a cost that does not fit the output); the usual fixes are inputs scaled to [0, 1], "
             "more hidden neurons, a learning rate of 0.1-3 for SGD, and a softmax output with the "
@@ -412,7 +426,14 @@ def probe_stats(net, X, Y, probe_size: int = DEFAULT_PROBE_SIZE) -> GradientStat
     return stats
 
 
-def diagnose(net, history=None, X=None, Y=None, stats: GradientStats | None = None) -> list[Finding]:
+def diagnose(
+    net,
+    history=None,
+    X=None,
+    Y=None,
+    stats: GradientStats | None = None,
+    probe_size: int = DEFAULT_PROBE_SIZE,
+) -> list[Finding]:
     """Every check that the given evidence allows, most severe first.
 
     Parameters
@@ -422,17 +443,20 @@ def diagnose(net, history=None, X=None, Y=None, stats: GradientStats | None = No
     history : History or dict of lists, optional
         Keras-named per-epoch lists (``loss``, ``accuracy``, ``lr``, ...).
     X : array ``(n_samples, n_0)``, optional
-        Training inputs (for the input-scale check and, with ``Y``, a probe batch).
+        The training inputs the history was measured on (for the input-scale check and, with
+        ``Y``, a probe batch of the first ``probe_size`` rows).
     Y : array ``(n_samples, n_L)`` or labels ``(n_samples,)``, optional
-        Their targets.
+        Their targets (all of them: the chance level is the commonest class's share of Y).
     stats : GradientStats, optional
         Recorded during training; without it, and with ``X`` and ``Y``, one probe record is
         taken from the network as it is now.
+    probe_size : int
+        Rows of ``X``, ``Y`` in that probe record.
     """
     if not hasattr(net, "activations") or not hasattr(net, "backprop"):
         raise TypeError(f"net must be a deltaprop Network; got {type(net).__name__}")
     if stats is None and X is not None and Y is not None:
-        stats = probe_stats(net, X, Y)
+        stats = probe_stats(net, X, Y, probe_size)
     findings = [
         *check_output_cost(net, Y),
         *check_input_scale(X),

@@ -147,21 +147,56 @@ def _as_arrays(loaded):
     return None, None
 
 
-def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:
-    """The findings for a finished run folder: its model, history, statistics and data. Writes nothing."""
-    run = read_run(run_dir)
+def training_rows(run: RunFiles):
+    """``(X, Y)``: the rows the run trained on, as ``deltaprop train`` gave them to ``fit``.
+
+    The data set's training split without the validation rows that ``fit`` carved off (the
+    same seeded, stratified split), or ``None`` with the reason in ``run.missing``. The
+    history's ``accuracy`` was measured on exactly these rows, and the live diagnostics
+    probed their first rows.
+    """
     data = load_run_data(run, split="train")
-    X = Y = None
-    if data is not None:
-        X, Y = data[0][:probe_size], data[1][:probe_size]
-        if X.ndim > 2:
-            X = X.reshape(len(X), -1)
-        if X.shape[1] != run.network.sizes[0]:
-            X = Y = None
+    if data is None:
+        return None
+    X, Y = data
+    X = X.reshape(len(X), -1)
+    if X.shape[1] != run.network.sizes[0]:
+        run.missing["data"] = (
+            f"the data set has {X.shape[1]} features but the network {run.network.sizes[0]} inputs"
+        )
+        return None
+    if Y.ndim == 1 and np.issubdtype(Y.dtype, np.floating) and not np.all(Y == np.round(Y)):
+        Y = Y.reshape(-1, 1)  # a regression column, as 'deltaprop train' reads it
+    table = run.config.get("data", {}) if isinstance(run.config.get("data"), dict) else {}
+    fraction = table.get("validation_split", 0.0)
+    seed = run.config.get("training", {}).get("seed")
+    if isinstance(fraction, (int, float)) and 0 < fraction < 1 and isinstance(seed, int):
+        from ..training._data import check_targets
+        from ..training.arguments import split_indices
+
+        try:
+            targets = check_targets(Y, run.network.sizes[-1], len(X))
+            train_idx, _ = split_indices(targets, len(X), float(fraction), seed)
+        except (ValueError, TypeError) as err:
+            run.missing["data"] = f"the validation split of the run could not be redrawn: {err}"
+            return None
+        X, Y = X[train_idx], Y[train_idx]
+    return X, Y
+
+
+def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:
+    """The findings for a finished run folder: its model, history, statistics and data. Writes nothing.
+
+    The data are the rows the run trained on (:func:`training_rows`), so that the numbers
+    agree with those ``deltaprop train`` printed at the end of the run.
+    """
+    run = read_run(run_dir)
+    data = training_rows(run)
+    X, Y = (None, None) if data is None else data
     history = None
     if run.history is not None:
         from ..training.history import History
 
         history = History()
         history.history, history.stopped_reason = run.history, run.stopped_reason
-    return diagnose(run.network, history, X, Y, run.stats)
+    return diagnose(run.network, history, X, Y, run.stats, probe_size=probe_size)
