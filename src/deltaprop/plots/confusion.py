@@ -10,6 +10,7 @@ from sklearn.metrics import confusion_matrix as _counts
 from ._figure import axes_or_new, new_figure, tile_mosaic
 
 MAX_GALLERY = 36
+MIN_SIZE = (3.8, 3.2)  # inches: room for the title, the labels and the colour bar of a 2×2 matrix
 
 
 def _labels_1d(values, name: str) -> np.ndarray:
@@ -40,8 +41,9 @@ def confusion_matrix(y_true, y_pred, labels=None, ax=None, normalize: bool = Fal
     if normalize:
         shown = shown / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     k = len(labels)
-    fig, ax = axes_or_new(ax, (1.2 + 0.45 * k, 1.0 + 0.45 * k))
-    image = ax.imshow(shown, cmap="Blues")
+    fig, ax = axes_or_new(ax, (max(MIN_SIZE[0], 1.2 + 0.45 * k), max(MIN_SIZE[1], 1.0 + 0.45 * k)))
+    # the colour scale starts at 0: white is "none", not "the fewest of any cell"
+    image = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1 if normalize else max(float(shown.max()), 1))
     fig.colorbar(image, ax=ax, shrink=0.8, label="fraction of class" if normalize else "count")
     threshold = shown.max() / 2 if shown.size else 0
     for i in range(k):

@@ -7,6 +7,7 @@ import numpy as np
 from ._figure import new_figure
 
 LOG_RANGE = 100.0  # a cost spanning more than this factor is drawn on a log scale
+EPOCH_PAD = 0.3  # of an epoch, left of the first and right of the last
 
 
 def _history_dict(history) -> dict[str, np.ndarray]:
@@ -62,5 +63,9 @@ def learning_curves(history):
         ax.set(xlabel="epoch", ylabel="η", title="Learning rate")
     for ax in axes:
         ax.grid(alpha=0.3)
-        ax.xaxis.get_major_locator().set_params(integer=True)
+        # every panel spans every epoch (a NaN tail leaves none shorter), whole epochs only;
+        # matplotlib's own margin where it is wider than EPOCH_PAD
+        pad = max(EPOCH_PAD, ax.margins()[0] * (len(epochs) - 1))
+        ax.set_xlim(1 - pad, len(epochs) + pad)
+        ax.xaxis.get_major_locator().set_params(integer=True, min_n_ticks=1)
     return fig

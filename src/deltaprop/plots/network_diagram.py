@@ -151,7 +151,8 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
             )
         act = "input" if l == 0 else net.activation_names[l - 1]
         top = max(pos[l].values())
-        ax.text(cx, top + 0.5, f"{act}\n{n} neurons", ha="center", va="bottom", fontsize=8)
+        neurons = "neuron" if n == 1 else "neurons"
+        ax.text(cx, top + 0.5, f"{act}\n{n} {neurons}", ha="center", va="bottom", fontsize=8)
     if label is not None:
         fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, label=label)
     ax.add_line(Line2D([], [], color=POSITIVE, lw=2, label="w > 0"))

@@ -1,0 +1,48 @@
+"""Edge cases of the pictures, checked on the matplotlib objects: limits, ticks, texts, scales."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import deltaprop as dp
+from deltaprop.plots import confusion_matrix, learning_curves, network_diagram
+
+
+def test_one_epoch_is_drawn_at_the_whole_epoch_1_and_nowhere_else():
+    fig = learning_curves({"loss": [1.6], "accuracy": [0.48]})
+    for ax in fig.axes:
+        fig.canvas.draw()
+        ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+        assert ticks == [1.0], ticks
+
+
+def test_every_panel_spans_every_epoch_even_past_a_nan_tail():
+    nan = float("nan")
+    history = {"loss": [2.3, 1.2, nan], "accuracy": [0.1, 0.5, nan], "lr": [0.5, 0.25, 0.125]}
+    fig = learning_curves(history)
+    limits = {ax.get_xlim() for ax in fig.axes}
+    assert len(limits) == 1
+    low, high = limits.pop()
+    assert low < 1 and high > 3
+
+
+def test_a_two_class_confusion_matrix_fits_its_title_and_starts_its_colours_at_zero():
+    y_true = [0] * 75 + [1] * 125
+    y_pred = [0] * 63 + [1] * 12 + [0] * 37 + [1] * 88
+    fig = confusion_matrix(y_true, y_pred)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    title = ax.title.get_window_extent()
+    width, height = fig.canvas.get_width_height()
+    assert title.x0 >= 0 and title.x1 <= width and title.y1 <= height, "the title is cut off"
+    image = ax.images[0]
+    assert image.norm.vmin == 0  # 12 of a class is light blue, not white like 0
+    assert np.array_equal(image.get_array(), [[63, 12], [37, 88]])
+    normalized = confusion_matrix(y_true, y_pred, normalize=True).axes[0].images[0].norm
+    assert (normalized.vmin, normalized.vmax) == (0, 1)
+
+
+def test_a_layer_of_one_neuron_is_one_neuron():
+    fig = network_diagram(dp.Network([2, 3, 1], seed=0))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "logistic\n1 neuron" in texts and "input\n2 neurons" in texts
