@@ -30,6 +30,7 @@ _LAZY = {
     "EarlyStopping": "training",
     "ModelCheckpoint": "training",
     "TerminateOnNaN": "training",
+    "ProgressLogger": "training",
     "ReduceLROnPlateau": "training",
     "LearningRateScheduler": "training",
     "StepDecay": "training",

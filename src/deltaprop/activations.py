@@ -4,16 +4,30 @@ Every activation here has a derivative that can be written through its own outpu
 a = σ(net), so ``prime`` takes ``a``, never ``net``: it is what backpropagation has in
 hand after the forward pass, and it saves keeping ``net`` around.
 
-==============  =======================  ==========================
-name            a = σ(net)               σ'(net), written through a
-==============  =======================  ==========================
-``logistic``    1 / (1 + e^(−net))       a (1 − a)
-``tanh``        tanh(net)                1 − a²
-``relu``        max(net, 0)              1 where a > 0, else 0
-``leaky_relu``  net if net > 0 else α·net  1 where a > 0, else α
-``linear``      net                      1
-``softmax``     e^net_j / Σ_k e^net_k    (a full Jacobian: see ``Softmax``)
-==============  =======================  ==========================
+================  =========================  ==========================
+name              a = σ(net)                 σ'(net), written through a
+================  =========================  ==========================
+``logistic``      1 / (1 + e^(−net))         a (1 − a)
+``tanh``          tanh(net)                  1 − a²
+``relu``          max(net, 0)                1 where a > 0, else 0
+``leaky_relu``    net if net > 0 else α·net  1 where a > 0, else α (α ≥ 0)
+``linear``        net                        1
+``softmax``       e^net_j / Σ_k e^net_k      (a full Jacobian: see ``Softmax``)
+================  =========================  ==========================
+
+Every ``forward(net)`` and ``prime(a)`` takes and returns arrays of one shape, normally a
+batch ``(n_samples, n_units)`` (softmax needs exactly that: it normalises each row).
+
+>>> import numpy as np
+>>> from deltaprop import activations
+>>> sigma = activations.get("logistic")
+>>> a = sigma.forward(np.array([[0.0, 2.0]]))
+>>> a.round(6).tolist()
+[[0.5, 0.880797]]
+>>> sigma.prime(a).round(6).tolist()
+[[0.25, 0.104994]]
+>>> activations.get("leaky_relu(0.2)")
+<activation 'leaky_relu(0.2)'>
 """
 
 from __future__ import annotations
@@ -124,9 +138,11 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """net where net > 0, else α·net (α = 0.01 unless given); derivative 1 or α. a > 0 exactly when net > 0.
+    """net where net > 0, else α·net (α = 0.01 unless given); derivative 1 or α.
 
-    ``LeakyReLU(0.2)``, or the name ``"leaky_relu(0.2)"``, sets another slope α.
+    ``LeakyReLU(0.2)``, or the name ``"leaky_relu(0.2)"``, sets another slope α ≥ 0. The
+    derivative is read from the output, and a > 0 exactly when net > 0 only while α ≥ 0:
+    a negative α (a > 0 for net < 0 too) is refused with a ``ValueError``.
     """
 
     name = "leaky_relu"
@@ -134,6 +150,12 @@ class LeakyReLU(Activation):
     def __init__(self, slope: float = LEAKY_SLOPE):
         if isinstance(slope, bool) or not isinstance(slope, numbers.Real) or not math.isfinite(slope):
             raise ValueError(f"leaky_relu's slope α must be a finite number; got {slope!r}")
+        if slope < 0:
+            # prime(a) tells net > 0 from net < 0 by the sign of a, which α < 0 would flip.
+            raise ValueError(
+                f"leaky_relu's slope α must be ≥ 0 (its derivative is read from the output a, "
+                f"whose sign must follow net's); got {slope!r}"
+            )
         self.slope = float(slope)
 
     @property
@@ -212,6 +234,8 @@ def get(name: str | Activation) -> Activation:
 
     ``name`` is a name or alias (``"logistic"``, ``"sigmoid"``), or a name with its parameter
     as :attr:`Activation.spec` writes it: ``"leaky_relu(0.2)"`` is ``LeakyReLU(slope=0.2)``.
+    Raises ``TypeError`` for a ``name`` that is not a string and ``ValueError`` for an unknown
+    name or a parameter that is missing, unexpected or out of range.
     """
     if isinstance(name, Activation):
         return name

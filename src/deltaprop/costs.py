@@ -6,6 +6,15 @@ the classic account. ``value(a, y)`` returns that average; ``derivative(a, y)`` 
 averages o_i δ_j over the batch. δ is therefore the per-sample error ∂C_x/∂net.
 
 Arrays ``a`` and ``y`` are ``(n_samples, n_out)``.
+
+>>> import numpy as np
+>>> from deltaprop import costs
+>>> C = costs.get("quadratic")
+>>> a, y = np.array([[0.5, 1.0], [0.0, 0.0]]), np.array([[0.0, 1.0], [0.0, 1.0]])
+>>> C.value(a, y)  # (½ (0.25 + 0) + ½ (0 + 1)) / 2
+0.3125
+>>> C.derivative(a, y).tolist()  # per sample, not divided by n
+[[0.5, 0.0], [0.0, -1.0]]
 """
 
 from __future__ import annotations
@@ -117,7 +126,12 @@ ALIASES = {
 
 
 def get(name: str | Cost) -> Cost:
-    """The cost called ``name`` (or ``name`` itself if it is already a ``Cost``)."""
+    """The cost called ``name`` (or ``name`` itself if it is already a ``Cost``).
+
+    Names are case-insensitive; the aliases are ``mse``, ``binary_cross_entropy``,
+    ``categorical_cross_entropy`` and ``nll``. Raises ``TypeError`` for a ``name`` that is
+    not a string and ``ValueError`` for an unknown one.
+    """
     if isinstance(name, Cost):
         return name
     if not isinstance(name, str):

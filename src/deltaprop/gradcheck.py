@@ -16,7 +16,12 @@ TINY = 1e-12  # keeps the relative error defined where both gradients vanish
 
 
 def numerical_gradients(net: Network, X: np.ndarray, Y: np.ndarray, eps: float = 1e-6):
-    """Central-difference estimates of ∂C/∂w and ∂C/∂b, shaped like the network's parameters."""
+    """Central-difference estimates ``(∂C/∂w list, ∂C/∂b list)``, shaped like the network's parameters.
+
+    ``X`` ``(n, n_0)`` and ``Y`` ``(n, n_L)`` must already be arrays in ``net.dtype`` (no
+    labels, no checks: :func:`gradient_check` prepares them). Each parameter of ``net`` is
+    moved by ±``eps`` in place and put back, so ``net`` ends as it began.
+    """
     estimates = []
     for params in (net.weights, net.biases):
         layer_estimates = []
@@ -49,7 +54,14 @@ def gradient_check(net: Network, X, Y, eps: float = 1e-6) -> float:
     A correct backprop gives about 1e-7 or less; a wrong derivative gives 1e-2 or more.
     The error of the estimate is ~ε² (truncation) plus ~1e-16/ε (rounding): ``eps`` near
     1e-5 balances the two in float64. Avoid points where a ReLU's net is exactly 0 (its
-    kink), where no derivative exists for the differences to estimate.
+    kink), where no derivative exists for the differences to estimate. ``net`` is not
+    changed. Raises ``TypeError`` when ``net`` is not a :class:`Network`, ``ValueError`` for
+    ``eps`` ≤ 0 and, as ``Network.backprop`` does, for ``X`` or ``Y`` that do not fit.
+
+    >>> import deltaprop as dp
+    >>> net = dp.Network([3, 4, 2], seed=0)
+    >>> dp.gradient_check(net, [[0.1, 0.2, 0.3]], [1]) < 1e-7
+    True
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a deltaprop Network; got {type(net).__name__}")

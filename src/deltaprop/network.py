@@ -57,10 +57,10 @@ class ForwardPass:
 class Gradients:
     """What backpropagation returns for one batch of n samples.
 
-    ``weights[l]`` = ∂C/∂w (shaped like ``net.weights[l]``), ``biases[l]`` = ∂C/∂b,
-    ``deltas[l]`` = δ of layer l + 1 for every sample, ``(n_samples, n_{l+1})``, and
-    ``cost`` = C averaged over the n samples; ``a`` the outputs ``(n_samples, n_L)`` of the
-    forward pass the gradient came from.
+    ``weights[l]`` = ∂C/∂w ``(n_l, n_{l+1})``, shaped like ``net.weights[l]``;
+    ``biases[l]`` = ∂C/∂b ``(n_{l+1},)``; ``deltas[l]`` = δ of layer l + 1 for every sample,
+    ``(n_samples, n_{l+1})``; ``cost`` = C averaged over the n samples; ``a`` the outputs
+    ``(n_samples, n_L)`` of the forward pass the gradient came from.
     """
 
     weights: list[np.ndarray]
@@ -147,29 +147,52 @@ class Network:
     Parameters
     ----------
     sizes : list of int
-        Neurons per layer, input first: ``[784, 30, 10]``.
-    activation : str or list of str
-        σ of every layer (``"logistic"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``,
-        ``"linear"``), or one per layer of weights.
+        Neurons per layer, input first: ``[784, 30, 10]``; at least two layers, each ≥ 1.
+    activation : str or list of str, default ``"logistic"``
+        σ of every layer (``"logistic"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"`` or
+        ``"leaky_relu(α)"``, ``"linear"``; an :class:`~deltaprop.activations.Activation`
+        too), or a list: one per layer of weights (L), or one per hidden layer (L − 1)
+        followed by ``output_activation``.
     output_activation : str, optional
-        σ of the output layer (``"softmax"`` is allowed here only); None keeps ``activation``.
-    cost : str
-        ``"quadratic"`` (C = 1/(2n) Σ ||y − a||²), ``"cross_entropy"`` or ``"log_likelihood"``.
-    init : str
+        σ of the output layer; None keeps ``activation``'s. ``"softmax"`` may only be an
+        output layer's σ.
+    cost : str, default ``"quadratic"``
+        ``"quadratic"`` (C = 1/(2n) Σ ||y − a||²), ``"cross_entropy"`` or ``"log_likelihood"``
+        (or a :class:`~deltaprop.costs.Cost`).
+    init : str, default ``"normal"``
         ``"normal"``, ``"normal_scaled"``, ``"glorot_uniform"``, ``"glorot_normal"``,
         ``"he_normal"`` (see ``deltaprop.initializers``).
     seed : int or numpy.random.Generator, optional
-        Where the initial weights come from; the same seed gives the same network.
-    dtype : float32 or float64
+        Where the initial weights come from; the same seed gives the same network, None a
+        different one each time.
+    dtype : float32 or float64, default float64
         The dtype of every weight and every computation.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For sizes, names, a seed or a dtype that are not what is described above; the
+        message names the argument and what was expected.
+
+    Examples
+    --------
+    >>> import deltaprop as dp
+    >>> net = dp.Network([2, 3, 1], seed=0)
+    >>> net
+    Network(sizes=[2, 3, 1], activation='logistic', output_activation='logistic', \
+cost='quadratic', dtype=float64, params=13)
+    >>> [w.shape for w in net.weights], [b.shape for b in net.biases]
+    ([(2, 3), (3, 1)], [(3,), (1,)])
+    >>> net.predict([[0.0, 1.0], [1.0, 0.0]]).shape
+    (2, 1)
     """
 
     def __init__(
         self,
-        sizes: Sequence[int],
-        activation: str | Sequence[str] = "logistic",
-        output_activation: str | None = None,
-        cost: str = "quadratic",
+        sizes: Sequence[int] | np.ndarray,
+        activation: str | activations.Activation | Sequence[str | activations.Activation] = "logistic",
+        output_activation: str | activations.Activation | None = None,
+        cost: str | costs.Cost = "quadratic",
         init: str = "normal",
         seed: int | np.random.Generator | None = None,
         dtype=np.float64,
@@ -193,14 +216,21 @@ class Network:
         cls,
         weights: Sequence,
         biases: Sequence,
-        activation: str | Sequence[str] = "logistic",
-        output_activation: str | None = None,
-        cost: str = "quadratic",
+        activation: str | activations.Activation | Sequence[str | activations.Activation] = "logistic",
+        output_activation: str | activations.Activation | None = None,
+        cost: str | costs.Cost = "quadratic",
         dtype=None,
     ) -> Network:
         """A network with every weight given: ``weights[l]`` is ``(n_l, n_{l+1})``, w_ij from i to j.
 
-        ``dtype`` defaults to float64 (float32 if every given weight array is float32).
+        ``biases[l]`` is ``(n_{l+1},)``; arrays or nested lists, copied. ``activation``,
+        ``output_activation`` and ``cost`` are as for :class:`Network`; ``dtype`` defaults to
+        float64 (float32 if every given weight array is float32). Raises ``TypeError`` or
+        ``ValueError`` for shapes that do not chain, or non-finite values.
+
+        >>> net = Network.from_arrays([[[0.1, 0.2], [0.3, 0.4]]], [[0.0, 0.5]])
+        >>> net.sizes, net.init
+        ([2, 2], 'given')
         """
         if not isinstance(weights, Sequence) or not isinstance(biases, Sequence):
             raise TypeError("weights and biases must be lists of arrays, one per layer of weights")
@@ -293,6 +323,7 @@ class Network:
 
     @property
     def activation_names(self) -> list[str]:
+        """σ's name for every layer of weights (without a parameter; see ``config`` for that)."""
         return [fn.name for fn in self.activations]
 
     def copy(self) -> Network:
@@ -324,7 +355,7 @@ class Network:
     # --- the forward pass --------------------------------------------------------------
 
     def forward(self, X) -> ForwardPass:
-        """Every layer's ``net`` and ``o`` for ``X`` of shape ``(n_samples, n_0)``."""
+        """Every layer's ``net`` and ``o`` (a :class:`ForwardPass`) for ``X`` ``(n_samples, n_0)``."""
         return self._forward(check_X(X, self.sizes[0], self.dtype))
 
     def _forward(self, X: np.ndarray) -> ForwardPass:
@@ -337,7 +368,7 @@ class Network:
         return ForwardPass(net=net, o=o)
 
     def predict(self, X) -> np.ndarray:
-        """The outputs a, ``(n_samples, n_L)``, keeping no intermediates."""
+        """The outputs a, ``(n_samples, n_L)``, for ``X`` ``(n_samples, n_0)``, keeping no intermediates."""
         return self._predict(check_X(X, self.sizes[0], self.dtype))
 
     def _predict(self, X: np.ndarray) -> np.ndarray:
@@ -368,7 +399,7 @@ class Network:
         return a
 
     def predict_classes(self, X) -> np.ndarray:
-        """Predicted class labels ``(n_samples,)``: the argmax of the outputs, or a > 0.5 for one output."""
+        """Predicted class labels, int64 ``(n_samples,)``: argmax of the outputs, or a > 0.5 for one."""
         a = self.predict(X)
         if a.shape[1] == 1:
             return (a[:, 0] > 0.5).astype(np.int64)
@@ -379,7 +410,10 @@ class Network:
     def backprop(self, X, Y) -> Gradients:
         """∂C/∂w, ∂C/∂b, every δ and C for the batch ``X`` ``(n, n_0)``, ``Y`` ``(n, n_L)``.
 
-        ``Y`` may also be integer class labels ``(n,)``. Pure: the network is not changed.
+        ``Y`` may also be integer class labels ``(n,)`` (one-hot encoded; a column for a
+        single output). Returns :class:`Gradients`. Pure: the network is not changed.
+        Raises ``ValueError``/``TypeError`` for shapes that do not fit, NaN or ∞, labels out
+        of range or values that are not numbers.
         """
         X = check_X(X, self.sizes[0], self.dtype)
         Y = check_Y(Y, self.sizes[-1], X.shape[0], self.dtype)
@@ -400,7 +434,7 @@ class Network:
         return Gradients(grad_w, grad_b, deltas, self.cost.value(o[-1], Y), o[-1])
 
     def cost_value(self, X, Y) -> float:
-        """C on ``(X, Y)``, averaged over its samples."""
+        """C on ``X`` ``(n, n_0)`` and ``Y`` ``(n, n_L)`` or labels ``(n,)``, averaged over the samples."""
         X = check_X(X, self.sizes[0], self.dtype)
         Y = check_Y(Y, self.sizes[-1], X.shape[0], self.dtype)
         return self.cost.value(self._predict(X), Y)
@@ -408,7 +442,7 @@ class Network:
     # --- training (the loop lives in deltaprop.training; these are its front doors) -----
 
     def fit(self, X, Y, epochs: int = 1, **kwargs):
-        """Train by mini-batch gradient descent; see :func:`deltaprop.training.fit`."""
+        """Train by mini-batch gradient descent, returning the History; see :func:`deltaprop.training.fit`."""
         from .training import fit  # the loop sits a layer above the core
 
         return fit(self, X, Y, epochs, **kwargs)

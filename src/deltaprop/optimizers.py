@@ -35,7 +35,22 @@ def _check_grads(net, grads) -> None:
 
 
 class Optimizer(ABC):
-    """Base class: the learning rate, L2 decay, the bias switch and per-parameter state."""
+    """Base class: the learning rate, L2 decay, the bias switch and per-parameter state.
+
+    Parameters
+    ----------
+    learning_rate : float
+        η > 0, every optimizer's first argument (the three below are keyword-only).
+        Schedules and callbacks may change ``self.learning_rate`` between steps.
+    l2 : float, default 0.0
+        λ ≥ 0 of Nielsen's L2 term λ/(2n) Σ w² (weights only, never biases).
+    n_train : int, optional
+        n in λ/n, the training set size; ``fit`` sets it. Needed only when ``l2 > 0``.
+    update_biases : bool, default True
+        False leaves every bias as it is (as in Mazur's worked example).
+
+    Raises ``TypeError`` or ``ValueError`` for a hyperparameter of the wrong type or range.
+    """
 
     name = ""
 
@@ -55,10 +70,20 @@ class Optimizer(ABC):
         self._state: dict[str, np.ndarray] = {}
 
     def step(self, net, grads) -> None:
-        """Apply one update to every weight (and bias, unless ``update_biases=False``)."""
+        """Apply one update to every weight (and bias, unless ``update_biases=False``).
+
+        ``grads`` is the :class:`~deltaprop.network.Gradients` of ``net.backprop``: each
+        ``grads.weights[l]`` shaped like ``net.weights[l]`` ``(n_l, n_{l+1})``, each
+        ``grads.biases[l]`` like ``net.biases[l]`` ``(n_{l+1},)``. ``net`` is changed in
+        place and ``iterations`` (t) counts one more step.
+
+        Raises ``TypeError`` when ``grads`` is not such an object, ``ValueError`` when its
+        shapes do not fit ``net`` or when ``l2 > 0`` and ``n_train`` is unset; then nothing
+        (not ``net``, not the step count) has changed.
+        """
         _check_grads(net, grads)
+        decay = self._decay_rate()  # may refuse: before anything changes
         self.iterations += 1
-        decay = self._decay_rate()
         for l, (w, g) in enumerate(zip(net.weights, grads.weights)):
             self._update(f"w{l}", w, g, decay)
         if self.update_biases:
@@ -97,12 +122,14 @@ class Optimizer(ABC):
         }
 
     def load_state_dict(self, state: dict) -> None:
+        """Restore what :meth:`state_dict` returned: hyperparameters, step count, state arrays."""
         self.iterations = int(state["iterations"])
         for key, value in state.get("hyper", {}).items():
             setattr(self, key, value)
         self._state = {k: np.array(v, copy=True) for k, v in state["state"].items()}
 
     def hyperparameters(self) -> dict:
+        """The constructor's arguments as they are now: ``type(self)(**hyperparameters())`` rebuilds it."""
         return {
             "learning_rate": self.learning_rate,
             "l2": self.l2,
@@ -118,9 +145,20 @@ class Optimizer(ABC):
 class SGD(Optimizer):
     """Gradient descent, Δw = −η ∂C/∂w; with ``momentum`` μ > 0, heavy-ball or Nesterov.
 
+    ``SGD(learning_rate=0.1, momentum=0.0, nesterov=False, *, l2=0.0, n_train=None,
+    update_biases=True)``; the keyword arguments are :class:`Optimizer`'s. μ is in [0, 1);
+    ``nesterov=True`` needs μ > 0.
+
     Momentum follows PyTorch's form: v ← μ v + g, then w ← w − η v, or with
     ``nesterov=True`` w ← w − η (g + μ v). With μ = 0 this is the classic rule, and L2
     decay is applied exactly as Nielsen writes it, w ← (1 − ηλ/n) w − η g.
+
+    >>> import deltaprop as dp
+    >>> net = dp.Network.from_arrays([[[0.5]]], [[0.0]], activation="linear")
+    >>> grads = net.backprop([[2.0]], [[0.0]])  # a = 1, δ = a − y = 1, ∂C/∂w = o·δ = 2
+    >>> dp.SGD(0.1).step(net, grads)  # w ← 0.5 − 0.1 × 2, b ← 0 − 0.1 × 1
+    >>> net.weights[0].item(), net.biases[0].item()
+    (0.3, -0.1)
     """
 
     name = "sgd"
@@ -160,6 +198,10 @@ class SGD(Optimizer):
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015) with the paper's defaults η = 0.001, β1 = 0.9, β2 = 0.999, ε = 1e-8.
+
+    ``Adam(learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8, *, l2=0.0,
+    n_train=None, update_biases=True)``; the keyword arguments are :class:`Optimizer`'s.
+    β1 and β2 are in [0, 1), ε > 0.
 
     m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;  w ← w − η m̂ / (√v̂ + ε), with the bias
     corrections m̂ = m / (1 − β1^t) and v̂ = v / (1 − β2^t). L2 adds (λ/n) w to g.
@@ -205,12 +247,18 @@ class Adam(Optimizer):
 
 
 def Momentum(learning_rate: float = 0.1, momentum: float = 0.9, **kwargs) -> SGD:  # noqa: N802
-    """SGD with heavy-ball momentum μ (default 0.9)."""
+    """SGD with heavy-ball momentum μ (default 0.9): a :class:`SGD`, not a class of its own.
+
+    Other keyword arguments (``l2``, ``n_train``, ``update_biases``) go to :class:`SGD`.
+    """
     return SGD(learning_rate, momentum=momentum, **kwargs)
 
 
 def Nesterov(learning_rate: float = 0.1, momentum: float = 0.9, **kwargs) -> SGD:  # noqa: N802
-    """SGD with Nesterov momentum μ (default 0.9)."""
+    """SGD with Nesterov momentum μ (default 0.9): a :class:`SGD` with ``nesterov=True``.
+
+    Other keyword arguments (``l2``, ``n_train``, ``update_biases``) go to :class:`SGD`.
+    """
     return SGD(learning_rate, momentum=momentum, nesterov=True, **kwargs)
 
 
@@ -218,7 +266,11 @@ OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "nesterov": Nesterov, "adam": Ad
 
 
 def get(name: str | Optimizer, **kwargs) -> Optimizer:
-    """The optimizer called ``name`` (``sgd``, ``momentum``, ``nesterov``, ``adam``) built with ``kwargs``."""
+    """The optimizer called ``name`` (``sgd``, ``momentum``, ``nesterov``, ``adam``) built with ``kwargs``.
+
+    ``name`` is case-insensitive; an :class:`Optimizer` is returned as it is (``kwargs`` are
+    then ignored). Raises ``ValueError`` for any other name (or a non-string).
+    """
     if isinstance(name, Optimizer):
         return name
     if not isinstance(name, str) or name.lower() not in OPTIMIZERS:

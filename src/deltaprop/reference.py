@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import check_X, check_Y
 from .network import Gradients, Network
 
 
@@ -36,16 +37,18 @@ def _activation_jacobian(activation, o: list[float], dtype) -> list[list[float]]
 def backprop(net: Network, X, Y) -> Gradients:
     """∂C/∂w, ∂C/∂b, δ and C for a batch, by explicit loops over examples and neurons.
 
-    ``X`` is ``(n_samples, n_0)``, ``Y`` is ``(n_samples, n_L)``; the result has the same
-    layout as :meth:`Network.backprop`.
+    ``X`` is ``(n_samples, n_0)``, ``Y`` is ``(n_samples, n_L)`` or integer class labels
+    ``(n_samples,)``, checked and converted as :meth:`Network.backprop` does; the result has
+    the same layout as its :class:`Gradients`, the outputs ``a`` ``(n_samples, n_L)`` included.
     """
-    X = np.asarray(X, dtype=net.dtype)
-    Y = np.asarray(Y, dtype=net.dtype)
+    X = check_X(X, net.sizes[0], net.dtype)
+    Y = check_Y(Y, net.sizes[-1], X.shape[0], net.dtype)
     w, b, sigma, L = net.weights, net.biases, net.activations, net.n_layers
     n = X.shape[0]
     grad_w = [np.zeros_like(wl) for wl in w]
     grad_b = [np.zeros_like(bl) for bl in b]
     deltas = [np.zeros((n, wl.shape[1]), dtype=net.dtype) for wl in w]
+    outputs = np.zeros((n, w[-1].shape[1]), dtype=net.dtype)
     total_cost = 0.0
 
     for x in range(n):
@@ -56,6 +59,7 @@ def backprop(net: Network, X, Y) -> Gradients:
             net_l = [sum(o[l][i] * w[l][i, j] for i in range(n_in)) + b[l][j] for j in range(n_out)]
             o.append(_layer_output(sigma[l], net_l, net.dtype))
         a, y = np.array([o[L]], dtype=net.dtype), np.array([Y[x]], dtype=net.dtype)
+        outputs[x] = o[L]
         total_cost += net.cost.value(a, y)
 
         # 2. output layer: δ_j = Σ_k ∂C/∂o_k · ∂o_k/∂net_j
@@ -79,4 +83,4 @@ def backprop(net: Network, X, Y) -> Gradients:
                 for i in range(n_in):
                     grad_w[l][i, j] += o[l][i] * deltas[l][x, j] / n
 
-    return Gradients(grad_w, grad_b, deltas, total_cost / n)
+    return Gradients(grad_w, grad_b, deltas, total_cost / n, outputs)

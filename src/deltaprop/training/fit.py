@@ -157,9 +157,9 @@ def fit(
         Integer class labels (one-hot encoded for the output layer), one-hot rows, 0/1
         labels for a single-output network (binary: predicted by a > 0.5), or real targets
         (regression: no accuracy is logged).
-    epochs : int
+    epochs : int, default 1
         The epoch to stop at, as in Keras: epochs ``initial_epoch .. epochs − 1`` run.
-    batch_size : int or None
+    batch_size : int or None, default 10
         Samples per mini-batch, m: 1 is online (stochastic) descent, None the full batch.
         The last mini-batch of an epoch holds the remainder.
     optimizer : Optimizer or str, optional
@@ -171,20 +171,20 @@ def fit(
         ch. 1), cross_entropy 0.5 (ch. 3), log_likelihood 0.1 (see DEFAULT_LEARNING_RATES).
     validation_data : (X_val, Y_val), optional
         Evaluated (forward only) at each epoch's end: ``val_loss``, ``val_accuracy``.
-    validation_split : float in [0, 1)
+    validation_split : float in [0, 1), default 0.0
         Instead: carve this fraction of the training data out as validation data, seeded
-        and stratified by class. Never both.
-    shuffle : bool
+        (and stratified by class for classification targets). Never both.
+    shuffle : bool, default True
         Shuffle every epoch (from ``default_rng([seed, epoch])``); False keeps the order.
     seed : int, optional
         Makes the run bit-identical each time and resumable; None draws one, recorded in
         ``history.params["seed"]``.
-    callbacks : list of Callback
+    callbacks : list of Callback, default ()
         See :mod:`deltaprop.training.callback` for the hooks and their order.
-    verbose : 0 or 1
+    verbose : 0 or 1, default 0
         1 (or True; 2 too, as in Keras) adds a :class:`ProgressLogger`, one line per epoch
         on stdout; 0 prints nothing.
-    initial_epoch, initial_batch : int
+    initial_epoch, initial_batch : int, default 0
         Continue a run: start at this epoch (from 0), skipping its first ``initial_batch``
         mini-batches. With the weights and optimizer state of that moment restored and the
         same seed, the result is bit-identical to a run never interrupted.
@@ -204,6 +204,9 @@ def fit(
 
     Raises
     ------
+    TypeError, ValueError
+        For an argument of the wrong type, shape or range (checked before anything changes;
+        the message names the argument, the value received and what was expected).
     DivergenceError
         When a mini-batch's cost is NaN or infinite (without ``TerminateOnNaN``); the network
         keeps the weights of the last good epoch, and the error carries the history.
