@@ -239,3 +239,19 @@ def test_bad_arguments_are_named():
         Diagnostics(every=0)
     with pytest.raises(TypeError, match="GradientStats"):
         Diagnostics(stats="no")
+
+
+def test_a_regression_that_has_converged_is_not_called_flat():
+    # No accuracy to show it learned: a cost that came down from 1.71 to 0.105 and settled
+    # is convergence; a cost that never came down is still flagged.
+    from deltaprop.diagnostics import check_learning_rate
+
+    converged = dp.History()
+    stuck = dp.History()
+    for epoch, (good, bad) in enumerate(
+        zip([1.71, 0.6, 0.2, 0.11, 0.106, 0.105, 0.105], [1.71, 1.70, 1.70, 1.69, 1.69, 1.69, 1.69])
+    ):
+        converged.append(epoch, {"loss": good, "lr": 0.5})
+        stuck.append(epoch, {"loss": bad, "lr": 0.5})
+    assert "cost-flat" not in _codes(check_learning_rate(converged, initial_cost=1.9))
+    assert "cost-flat" in _codes(check_learning_rate(stuck, initial_cost=1.9))

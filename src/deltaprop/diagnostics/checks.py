@@ -22,6 +22,9 @@ FLAT_CHANGE = 0.02  # the cost moved less than 2 % over the last FLAT_WINDOW epo
 FLAT_WINDOW = 4
 FLAT_ACCURACY_GAIN = 0.01  # ... accuracy gained less than 1 point ...
 LEARNED_ACCURACY = 0.9  # ... and is below 90 %: a run that has learned may level off
+# Without an accuracy (a regression), a run whose cost has fallen to at most this fraction of
+# where it started has learned: its cost levelling off is convergence, not a stuck run.
+LEARNED_COST_FRACTION = 0.5
 MIN_EPOCHS_TREND = 3
 SATURATED_SHARE = 0.5  # most neurons of a layer saturated
 VANISHING_RATIO = 1e-3  # median |δ| of the first layer below 1/1000 of the output layer's
@@ -190,6 +193,8 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
     if abs(recent[-1] - recent[0]) < FLAT_CHANGE * abs(recent[0]):
         if _learned_or_learning(h.get("accuracy"), len(recent)):
             return []  # it has learned, or is still learning
+        if h.get("accuracy") is None and start is not None and recent[-1] <= LEARNED_COST_FRACTION * start:
+            return []  # a regression whose cost has come down and settled
         return [
             Finding(
                 "cost-flat",
