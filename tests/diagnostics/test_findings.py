@@ -249,7 +249,7 @@ def test_a_regression_that_has_converged_is_not_called_flat():
     converged = dp.History()
     stuck = dp.History()
     for epoch, (good, bad) in enumerate(
-        zip([1.71, 0.6, 0.2, 0.11, 0.106, 0.105, 0.105], [1.71, 1.70, 1.70, 1.69, 1.69, 1.69, 1.69])
+        zip([1.71, 0.6, 0.2, 0.1050, 0.1049, 0.1049, 0.1048], [1.71, 1.70, 1.70, 1.69, 1.69, 1.69, 1.69])
     ):
         converged.append(epoch, {"loss": good, "lr": 0.5})
         stuck.append(epoch, {"loss": bad, "lr": 0.5})
