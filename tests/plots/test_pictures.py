@@ -121,7 +121,10 @@ def test_learning_curves_add_a_panel_when_the_learning_rate_varies():
     assert len(plots.learning_curves({**base, "lr": [0.5, 0.5, 0.5]}).axes) == 2
     assert len(plots.learning_curves({**base, "lr": [0.5, 0.25, 0.125]}).axes) == 3
     ax = plots.learning_curves(base).axes[0]
-    assert [line.get_label() for line in ax.lines] == ["training", "validation"]
+    assert [line.get_label() for line in ax.lines] == [
+        "training (mean over the epoch)",
+        "validation (at the epoch's end)",
+    ]
 
 
 def test_gradient_distributions_draw_one_line_per_layer(trained_digits):

@@ -251,7 +251,7 @@ def check_saturation(stats: GradientStats, history=None) -> list[Finding]:
         if share is not None and share >= SATURATED_SHARE:
             where = f"hidden layer {l + 1}"
             seen = (
-                f"{share:.0%} of the {names[l]} neurons of the {where} are saturated (|net| > "
+                f"{share:.0%} of the {names[l]} neurons of {where} are saturated (|net| > "
                 f"{SATURATION_NET:g} for most samples), where σ'(net) ≈ 0 and their weights "
             )
             if learning is None:
@@ -299,12 +299,12 @@ def check_dead_relu(stats: GradientStats) -> list[Finding]:
     for l, share in enumerate(stats.records[-1]["dead"]):
         if share is None or share < DEAD_INFO_SHARE:
             continue
-        where = "output layer" if l == n_layers - 1 else f"hidden layer {l + 1}"
+        where = "the output layer" if l == n_layers - 1 else f"hidden layer {l + 1}"
         out.append(
             Finding(
                 "dead-relu",
                 "warning" if share >= DEAD_WARNING_SHARE else "info",
-                f"{share:.0%} of the ReLU neurons of the {where} are dead: net ≤ 0 for every probe sample, "
+                f"{share:.0%} of the ReLU neurons of {where} are dead: net ≤ 0 for every probe sample, "
                 f"so σ' = 0, δ = 0 and their weights never change.",
                 "lower the learning rate (a large step can push a neuron's bias far negative), use "
                 "init='he_normal', or use leaky_relu",

@@ -8,6 +8,11 @@ from ._figure import new_figure
 
 LOG_RANGE = 100.0  # a cost spanning more than this factor is drawn on a log scale
 EPOCH_PAD = 0.3  # of an epoch, left of the first and right of the last
+# What each curve is: the training numbers are running means over the epoch's mini-batches,
+# each taken before its update (as Keras logs them); validation is measured at the epoch's
+# end. So early on, validation can beat training without anything being wrong.
+TRAINING = "training (mean over the epoch)"
+VALIDATION = "validation (at the epoch's end)"
 
 
 def _history_dict(history) -> dict[str, np.ndarray]:
@@ -38,7 +43,7 @@ def learning_curves(history):
     axes = fig.subplots(1, n_panels, squeeze=False)[0]
 
     ax = axes[0]
-    for key, label, style in (("loss", "training", "-"), ("val_loss", "validation", "--")):
+    for key, label, style in (("loss", TRAINING, "-"), ("val_loss", VALIDATION, "--")):
         if key in h and np.isfinite(h[key]).any():
             ax.plot(epochs, h[key], style, marker="o", markersize=3, label=label)
     cost = np.concatenate([h[k][np.isfinite(h[k])] for k in ("loss", "val_loss") if k in h])
@@ -52,7 +57,7 @@ def learning_curves(history):
 
     if has_acc:
         ax = axes[1]
-        for key, label, style in (("accuracy", "training", "-"), ("val_accuracy", "validation", "--")):
+        for key, label, style in (("accuracy", TRAINING, "-"), ("val_accuracy", VALIDATION, "--")):
             if key in h and np.isfinite(h[key]).any():
                 ax.plot(epochs, 100 * h[key], style, marker="o", markersize=3, label=label)
         ax.set(xlabel="epoch", ylabel="accuracy (%)", title="Accuracy", ylim=(0, 100))
