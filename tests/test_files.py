@@ -156,6 +156,8 @@ def test_from_arrays_network_keeps_init_given(tmp_path):
     seed=st.integers(0, 2**32 - 1),
 )
 def test_property_save_then_load_is_identity(sizes, hidden, output, dtype, seed):
+    if output == "softmax":
+        sizes[-1] = max(sizes[-1], 2)  # a softmax over one neuron is refused (always 1)
     net = dp.Network(sizes, activation=hidden, output_activation=output, seed=seed, dtype=dtype)
     X = np.random.default_rng(seed).normal(size=(4, sizes[0]))
     with tempfile.TemporaryDirectory() as folder:

@@ -109,8 +109,9 @@ def _check_seed(seed):
     return int(seed)
 
 
-def _resolve_activations(activation, output_activation, n_layers: int) -> list[activations.Activation]:
-    """One activation per layer of weights, validated (softmax only at the output)."""
+def _resolve_activations(activation, output_activation, sizes: list[int]) -> list[activations.Activation]:
+    """One activation per layer of weights, validated (softmax only at the output, over ≥ 2 neurons)."""
+    n_layers = len(sizes) - 1
     if isinstance(activation, (str, activations.Activation)):
         names = [activation] * n_layers
         if output_activation is not None:
@@ -138,6 +139,13 @@ def _resolve_activations(activation, output_activation, n_layers: int) -> list[a
                 f"activation {fn.name!r} is for the output layer only; got it for hidden "
                 f"layer {l + 1} of {n_layers}. Use e.g. 'logistic', 'tanh' or 'relu' there."
             )
+    if resolved[-1].name == "softmax" and sizes[-1] == 1:
+        raise ValueError(
+            "output activation 'softmax' over a single output neuron (sizes ending in 1) is always 1, "
+            "so nothing can be learned; for one output (two classes, 0/1 labels) use "
+            "output_activation='logistic' (with cost='cross_entropy'), or give the output layer a "
+            "neuron per class"
+        )
     return resolved
 
 
@@ -199,7 +207,7 @@ cost='quadratic', dtype=float64, params=13)
     ):
         sizes = _check_sizes(sizes)
         self.dtype = check_dtype(dtype)
-        self.activations = _resolve_activations(activation, output_activation, len(sizes) - 1)
+        self.activations = _resolve_activations(activation, output_activation, sizes)
         self.cost = costs.get(cost)
         self.init = init
         draw = initializers.get(init)
@@ -246,7 +254,7 @@ cost='quadratic', dtype=float64, params=13)
             dtype = np.float32 if all32 else np.float64
         net = cls.__new__(cls)
         net.dtype = check_dtype(dtype)
-        net.activations = _resolve_activations(activation, output_activation, len(sizes) - 1)
+        net.activations = _resolve_activations(activation, output_activation, sizes)
         net.cost = costs.get(cost)
         net.init = "given"
         net._w, net._b = [], []

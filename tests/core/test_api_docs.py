@@ -25,6 +25,7 @@ CORE_MODULES = [
     "deltaprop.errors",
     "deltaprop.training.fit",
     "deltaprop.training.arguments",
+    "deltaprop.walkthrough",
 ]
 # deltaprop.training.fit is the function there; the module holding it is reached by its path.
 fit_module = importlib.import_module("deltaprop.training.fit")

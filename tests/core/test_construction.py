@@ -220,3 +220,13 @@ def test_an_activation_with_a_parameter_is_named_with_it():
 def test_a_bad_activation_parameter_is_named(activation, pattern):
     with pytest.raises(ValueError, match=pattern):
         dp.Network([3, 2], activation=activation)
+
+
+@pytest.mark.parametrize("build", ["init", "from_arrays"])
+def test_softmax_over_a_single_output_is_refused(build):
+    # softmax(net) over one neuron is e^net / e^net = 1 whatever the weights: nothing to learn.
+    with pytest.raises(ValueError, match=r"'softmax' over a single output neuron .* is always 1.*'logistic'"):
+        if build == "init":
+            dp.Network([3, 4, 1], output_activation="softmax")
+        else:
+            dp.Network.from_arrays([np.ones((3, 1))], [np.zeros(1)], activation="softmax")

@@ -14,6 +14,7 @@ import secrets
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 from rich.console import Console
@@ -182,7 +183,7 @@ def resolve_model(config: dict, data: RunData) -> None:
         model["output_activation"] = "softmax" if model["cost"] == "log_likelihood" else model["activation"]
 
 
-def check_output_fits_cost(config: dict, net, data: RunData, chosen: bool = False) -> None:
+def check_output_fits_cost(config: dict, data: RunData, chosen: bool = False) -> None:
     """Refuse, before a run folder is made, an output layer and cost that cannot learn anything.
 
     These are the configuration errors :func:`deltaprop.diagnostics.check_output_cost` finds
@@ -190,10 +191,19 @@ def check_output_fits_cost(config: dict, net, data: RunData, chosen: bool = Fals
     outside [0, 1]); trained anyway they give a useless model and exit 0. ``chosen``: the
     output activation was not given but picked for the cost.
     """
+    from .. import activations, costs
     from ..diagnostics import check_output_cost
 
     model = config["model"]
-    errors = [f for f in check_output_cost(net, data.y_train) if f.severity == "error"]
+    try:  # the network's shape, by name: Network itself refuses some of these pairs outright
+        shape = SimpleNamespace(
+            activation_names=[activations.get(model["output_activation"]).name],
+            cost=costs.get(model["cost"]),
+            sizes=list(model["layers"]),
+        )
+    except (TypeError, ValueError):
+        return  # a bad name: build() reports it
+    errors = [f for f in check_output_cost(shape, data.y_train) if f.severity == "error"]
     if not errors:
         return
     activation, cost, n_out = model["output_activation"], model["cost"], model["layers"][-1]
@@ -497,8 +507,8 @@ def run(args) -> int:
     )
     chosen = config["model"]["output_activation"] == cfg.AUTO
     resolve_model(config, data)
-    net, _ = build(config, seed)  # refuse a bad activation or cost before a folder is made
-    check_output_fits_cost(config, net, data, chosen)
+    check_output_fits_cost(config, data, chosen)
+    build(config, seed)  # refuse a bad activation or cost before a folder is made
     run_dir = rundir.create(config["run"]["out"], config["run"]["name"])
     (run_dir / rundir.CONFIG).write_text(cfg.to_toml(config), encoding="utf-8")
     with threads.limit(args.threads):
