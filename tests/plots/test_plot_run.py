@@ -125,3 +125,26 @@ def test_deltaprop_plot_and_diagnose_through_the_cli_entry_point(digits_run, tmp
     capsys.readouterr()
     assert main(["diagnose", str(digits_run)]) == 0
     assert capsys.readouterr().out.strip()  # a table, or "no problems found"
+
+
+def test_the_class_pictures_say_which_samples_they_show(tmp_path):
+    # A built-in set is drawn on its test split; a user's file whole, training rows included.
+    from deltaprop.plots.run import _data_described, _subtitled
+
+    assert _data_described({"data": {"name": "moons"}}, 200) == "moons, test split (200 samples)"
+    where = _data_described({"data": {"path": "/somewhere/pets.csv"}}, 12)
+    assert where == "all 12 rows of pets.csv (training rows included)"
+    X = np.array([[0.1, 0.2], [0.9, 0.8]] * 6)
+    y = np.array([0, 1] * 6)
+    fig = _subtitled(plots.confusion_matrix(y, y), where)
+    assert fig.axes[0].get_title().endswith("\n" + where)
+
+    (tmp_path / "pets.csv").write_text("a,b,label\n" + "".join(f"{p},{q},{c}\n" for (p, q), c in zip(X, y)))
+    net = dp.Network([2, 3, 2], seed=0)
+    history = dp.fit(net, X, y, epochs=2, learning_rate=1.0, seed=0)
+    run_dir = tmp_path / "csv-run"
+    _write_run(run_dir, net, history, "moons")
+    config = f'[data]\npath = "{tmp_path / "pets.csv"}"\n\n[training]\nseed = 0\n'
+    (run_dir / "config.toml").write_text(config)
+    result = plots.plot_run(run_dir)
+    assert {"confusion_matrix.png", "decision_boundary.png"} <= {p.name for p in result.paths}

@@ -93,13 +93,30 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
         return result
     labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1).astype(int)
     predicted = net.predict_classes(X)
-    save(confusion_matrix(labels, predicted), "confusion_matrix")
+    where = _data_described(run.config, len(X))
+    save(_subtitled(confusion_matrix(labels, predicted), where), "confusion_matrix")
     if n_in in IMAGE_SHAPES:
         save(misclassified_gallery(X, labels, predicted, IMAGE_SHAPES[n_in]), "misclassified")
     else:
         result.skipped["misclassified"] = f"{n_in} inputs are not a known image shape"
     if n_in == 2:
-        save(decision_boundary(net, X, labels), "decision_boundary")
+        save(_subtitled(decision_boundary(net, X, labels), where), "decision_boundary")
     else:
         result.skipped["decision_boundary"] = f"the data has {n_in} features, not 2"
     return result
+
+
+def _data_described(config: dict, n: int) -> str:
+    """Which samples the pictures show: a built-in set's test split, or a user's whole file."""
+    table = config.get("data", {}) if isinstance(config.get("data"), dict) else {}
+    if table.get("name"):
+        return f"{table['name']}, test split ({n} samples)"
+    name = Path(str(table.get("path", "the data file"))).name
+    return f"all {n} rows of {name} (training rows included)"
+
+
+def _subtitled(fig, where: str):
+    """The figure with ``where`` under its first axes' title."""
+    ax = fig.axes[0]
+    ax.set_title(f"{ax.get_title()}\n{where}", fontsize=9)
+    return fig
