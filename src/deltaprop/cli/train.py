@@ -14,7 +14,6 @@ import secrets
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 from rich.console import Console
@@ -192,18 +191,15 @@ def check_output_fits_cost(config: dict, data: RunData, chosen: bool = False) ->
     output activation was not given but picked for the cost.
     """
     from .. import activations, costs
-    from ..diagnostics import check_output_cost
+    from ..diagnostics.checks import output_cost_findings
 
     model = config["model"]
-    try:  # the network's shape, by name: Network itself refuses some of these pairs outright
-        shape = SimpleNamespace(
-            activation_names=[activations.get(model["output_activation"]).name],
-            cost=costs.get(model["cost"]),
-            sizes=list(model["layers"]),
-        )
+    try:
+        out_act, cost_name = activations.get(model["output_activation"]).name, costs.get(model["cost"]).name
     except (TypeError, ValueError):
         return  # a bad name: build() reports it
-    errors = [f for f in check_output_cost(shape, data.y_train) if f.severity == "error"]
+    findings = output_cost_findings(out_act, cost_name, model["layers"][-1], data.y_train)
+    errors = [f for f in findings if f.severity == "error"]
     if not errors:
         return
     activation, cost, n_out = model["output_activation"], model["cost"], model["layers"][-1]

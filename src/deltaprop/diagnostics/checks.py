@@ -335,7 +335,12 @@ def check_input_scale(X) -> list[Finding]:
 
 def check_output_cost(net, Y=None) -> list[Finding]:
     """The output activation, the cost and the targets should fit each other."""
-    out_act, cost, n_out = net.activation_names[-1], net.cost.name, net.sizes[-1]
+    return output_cost_findings(net.activation_names[-1], net.cost.name, net.sizes[-1], Y)
+
+
+def output_cost_findings(out_act: str, cost: str, n_out: int, Y=None) -> list[Finding]:
+    """:func:`check_output_cost` by names: the output activation's and the cost's (canonical, not
+    aliases) and the output layer's size — for a configuration, before any network is built."""
     found = []
     if out_act == "softmax" and n_out == 1:
         found.append(
