@@ -94,6 +94,16 @@ def test_a_leaky_relu_slope_survives_save_and_load(tmp_path):
     assert np.array_equal(net.predict(X5), back.predict(X5))
 
 
+def test_load_with_metadata_is_load_and_read_metadata_in_one_read(tmp_path):
+    path = _save(tmp_path, metadata={"classes": ["cat", "dog", "eel"], "epochs": 3})
+    net, meta = files.load_with_metadata(path)
+    alone = files.load(path)
+    assert net.config() == alone.config()
+    assert all(np.array_equal(a, b) for a, b in zip(net.weights + net.biases, alone.weights + alone.biases))
+    assert meta == files.read_metadata(path)
+    assert meta["user"] == {"classes": ["cat", "dog", "eel"], "epochs": 3}
+
+
 def test_load_returns_an_independent_network(tmp_path):
     path = _save(tmp_path)
     back = files.load(path)

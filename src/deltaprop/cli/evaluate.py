@@ -45,28 +45,26 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
-def load_model(path: str | Path):
-    """The network in a model file, a checkpoint or a run folder."""
-    from .. import files
+def load_model_and_classes(path: str | Path):
+    """``(net, names)``: the network in a model file, a checkpoint or a run folder, and the class
+    names ``train`` stored with it (label k is ``names[k]``), from one read of the file.
 
-    return files.load(rundir.model_path(path))
-
-
-def model_classes(path: str | Path, n_classes: int) -> list[str] | None:
-    """The class names ``train`` stored with the model (label k is names[k]), else None.
-
-    Names are used only when they are ``n_classes`` strings, one per class of the model; a file
-    without them (saved from Python, or by an older deltaprop) shows class numbers.
+    ``names`` is None unless it holds one string per class of the model; a file without them
+    (saved from Python, or by an older deltaprop) shows class numbers.
     """
     from .. import files
+    from ..errors import ModelFileError
 
+    path = rundir.model_path(path)
     try:
-        names = files.read_metadata(rundir.model_path(path))["user"].get("classes")
-    except (OSError, ValueError):  # load_model has already read the file; nothing more to report
-        return None
+        net, meta = files.load_with_metadata(path)
+    except ModelFileError:  # perhaps only a user metadata entry is unreadable: the net may still load
+        return files.load(path), None
+    names = meta["user"].get("classes")
+    n_classes = max(net.sizes[-1], 2)
     if isinstance(names, list) and len(names) == n_classes and all(isinstance(n, str) for n in names):
-        return names
-    return None
+        return net, names
+    return net, None
 
 
 def class_label(c: int, names: list[str] | None) -> str:
@@ -118,13 +116,12 @@ def evaluate_model(net, X, y) -> dict:
 
 
 def run(args) -> int:
-    net = load_model(args.model)
+    net, names = load_model_and_classes(args.model)
     table = _data_for(args)
     split = args.split if table.get("name") else "train"
     X, y = load_arrays(table, split, seed=_seed_of(args.model))
     check_data_fits(net, X, y, f"{table.get('name') or table.get('path')}", args.model)
     result = evaluate_model(net, X, y)
-    names = model_classes(args.model, max(net.sizes[-1], 2))
     if names and "per_class" in result:
         for row in result["per_class"]:
             row["name"] = names[row["class"]]

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from .data import label_column_arg
 from .errors import UsageError
-from .evaluate import class_label, load_model, model_classes
+from .evaluate import class_label, load_model_and_classes
 from .images import IMAGE_SUFFIXES, image_features
 from .progress import make_console
 
@@ -81,7 +81,7 @@ def read_inputs(paths: list[str], n_in: int, label_column=None) -> tuple[list[st
 
 
 def run(args) -> int:
-    net = load_model(args.model)
+    net, class_names = load_model_and_classes(args.model)
     n_in = net.sizes[0]
     names, X = read_inputs(args.inputs, n_in, args.label_column)
     a = net.predict(X)
@@ -97,7 +97,6 @@ def run(args) -> int:
         show_outputs(make_console(), results)
         return 0
     predicted = net.predict_classes(X)
-    class_names = model_classes(args.model, max(a.shape[1], 2))
     results = []
     for name, row, label in zip(names, a, predicted):
         if single:

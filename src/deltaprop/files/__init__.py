@@ -28,14 +28,15 @@ path that does not exist.
 
 The package, one layer on the next: :mod:`.container` is what every deltaprop file shares (the
 metadata keys, reading and checking a file, the atomic write); :mod:`.model` stores a network
-(:func:`save`, :func:`load`, :func:`read_metadata`); :mod:`.checkpoint` adds the optimizer and
+(:func:`save`, :func:`load`, :func:`read_metadata`, both at once
+:func:`load_with_metadata`); :mod:`.checkpoint` adds the optimizer and
 the training loop's state (:func:`save_checkpoint`, :func:`load_checkpoint`).
 """
 
 from ..errors import ModelFileError
 from .checkpoint import load_checkpoint, save_checkpoint
 from .container import FORMAT_NAME, FORMAT_VERSION, KIND_CHECKPOINT, KIND_MODEL, WRITE_CHUNK_BYTES
-from .model import load, read_metadata, save
+from .model import load, load_with_metadata, read_metadata, save
 
 __all__ = [
     "FORMAT_NAME",
@@ -46,6 +47,7 @@ __all__ = [
     "ModelFileError",
     "load",
     "load_checkpoint",
+    "load_with_metadata",
     "read_metadata",
     "save",
     "save_checkpoint",

@@ -67,6 +67,17 @@ def read_metadata(path) -> dict:
     ``user`` is the ``metadata`` dict passed to :func:`save`, with its JSON values decoded.
     """
     _, meta, path = read(path)
+    return _decoded_metadata(meta, path)
+
+
+def load_with_metadata(path, *, allow_nonfinite: bool = False) -> tuple[Network, dict]:
+    """:func:`load` and :func:`read_metadata` from one read of the file."""
+    tensors, meta, path = read(path)
+    net = build_network(tensors, meta, path, allow_nonfinite, extra_prefixes=(OPTIMIZER_PREFIX, STATE_PREFIX))
+    return net, _decoded_metadata(meta, path)
+
+
+def _decoded_metadata(meta: dict[str, str], path) -> dict:
     out: dict = {
         "format": int(meta[FORMAT_NAME]),
         "kind": meta.get(meta_key("kind"), KIND_MODEL),
