@@ -65,6 +65,7 @@ class Trace:
 
     sizes: list[int]
     activations: list[str]
+    specs: tuple[str, ...]  # each layer's activation with any parameter: "leaky_relu(0.2)"
     cost: str
     cost_simplifies: bool
     learning_rate: float
@@ -92,7 +93,6 @@ class Trace:
     weight_steps: tuple[WeightStep, ...] = field(default=())
     bias_steps: tuple[BiasStep, ...] = field(default=())
     example: str | None = None
-    specs: tuple[str, ...] = ()  # each layer's activation with any parameter: "leaky_relu(0.2)"
 
     @property
     def n_samples(self) -> int:

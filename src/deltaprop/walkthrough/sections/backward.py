@@ -16,7 +16,7 @@ from .sums import MAX_TERMS, sum_terms
 
 def _slope(trace: Trace, layer: int) -> float:
     """α of a leaky_relu layer (``layer`` counts layers of weights from 0)."""
-    return getattr(get(trace.specs[layer]), "slope", LEAKY_SLOPE) if trace.specs else LEAKY_SLOPE
+    return getattr(get(trace.specs[layer]), "slope", LEAKY_SLOPE)
 
 
 def _sigma_prime_sides(act: str, o: Sym, net: Sym, o_value: float, slope: float = LEAKY_SLOPE) -> list[tuple]:
@@ -49,7 +49,7 @@ def _dC_do_sides(cost: str, a: Sym, y: Sym, a_value: float, y_value: float) -> l
 
 def output_errors(trace: Trace, nt, s: int) -> list[Block]:
     L = trace.n_layers
-    act = trace.activations[-1]
+    act, slope = trace.activations[-1], _slope(trace, L - 1)
     blocks: list[Block] = [Heading(2, "Backward: the output layer")]
     if trace.cost_simplifies:
         blocks.append(
@@ -67,7 +67,7 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
         dCda = nt.partial(C, a)
         items.append(Eq(((dCda,), *_dC_do_sides(trace.cost, a, y, out.a[s], out.y[s]), (Num(out.dC_do[s]),))))
         if out.sigma_prime is not None:
-            sp = _sigma_prime_sides(act, a, z, out.a[s], _slope(trace, L - 1))
+            sp = _sigma_prime_sides(act, a, z, out.a[s], slope)
             items.append(Eq(((nt.partial(a, z),), nt.sigma_prime(L, j), *sp, (Num(out.sigma_prime[s]),))))
             product = out.dC_do[s] * out.sigma_prime[s]
             factors = (dCda, Op("·"), *nt.sigma_prime(L, j))
@@ -98,7 +98,7 @@ def hidden_errors(trace: Trace, nt, s: int) -> list[Block]:
     post = trace.variant == "post"
     C = nt.cost()
     for m in range(trace.n_layers - 1, 0, -1):
-        act = trace.activations[m - 1]
+        act, slope = trace.activations[m - 1], _slope(trace, m - 1)
         blocks.append(Heading(2, f"Backward: {nt.layer(m)}"))
         if post:
             blocks.append(
@@ -123,7 +123,7 @@ def hidden_errors(trace: Trace, nt, s: int) -> list[Block]:
                 sides.append((Sym("Σ", "l"), Sym("w", "jl"), Sym("δ", "l")))
             sides.append((Num(h.total[s]),))
             items.append(Eq(tuple(sides)))
-            sp = _sigma_prime_sides(act, o, z, h.o[s], _slope(trace, m - 1))
+            sp = _sigma_prime_sides(act, o, z, h.o[s], slope)
             items.append(Eq(((nt.partial(o, z),), nt.sigma_prime(m, j), *sp, (Num(h.sigma_prime[s]),))))
             items.append(
                 Eq(

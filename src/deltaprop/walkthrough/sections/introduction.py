@@ -32,7 +32,7 @@ def introduction(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
     elif trace.example:
         title += f": the {trace.example} example"
     blocks: list[Block] = [Heading(1, title)]
-    acts = list(trace.specs) or trace.activations  # names, with any parameter (leaky_relu(0.2))
+    acts = list(trace.specs)  # names, with any parameter (leaky_relu(0.2))
     hidden = sorted(set(acts[:-1]))
     act_text = (
         f"σ = {acts[-1]} in every layer"
