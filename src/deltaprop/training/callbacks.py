@@ -203,22 +203,17 @@ class ReduceLROnPlateau(_Monitor):
         self.wait = 0
         self.cooldown_counter = 0
         self.best = self._worst()
-        self._replay(self.run.history)
-
-    def _replay(self, history) -> None:
-        """Count on from the epochs a resumed run has already recorded (η is not touched).
-
-        A run continued with ``fit(..., initial_epoch=e, history=h)`` and a new callback
-        would otherwise start its patience and cooldown afresh and cut η at other epochs than
-        the uninterrupted run. Whether an epoch's plateau did cut η is read from the logged η.
-        """
-        values = history.history.get(self.monitor, []) if history is not None else []
-        lrs = history.history.get("lr", []) if history is not None else []
-        for e, current in enumerate(values):
-            if self._advance(current) and e < len(lrs):
-                after = lrs[e + 1] if e + 1 < len(lrs) else self.run.optimizer.learning_rate
-                if after < lrs[e]:
-                    self.cooldown_counter, self.wait = self.cooldown, 0
+        # A resumed run (fit(..., initial_epoch=e, history=h)) counts on from the epochs the
+        # history holds, so η is cut at the same epochs as in the uninterrupted run; whether
+        # an epoch's plateau did cut η is read from the logged η (η itself is not touched).
+        history = self.run.history
+        if history is not None:
+            lrs = history.history.get("lr", [])
+            for e, current in enumerate(history.history.get(self.monitor, [])):
+                if self._advance(current) and e < len(lrs):
+                    after = lrs[e + 1] if e + 1 < len(lrs) else self.run.optimizer.learning_rate
+                    if after < lrs[e]:
+                        self.cooldown_counter, self.wait = self.cooldown, 0
 
     def _advance(self, current: float) -> bool:
         """Count one epoch's ``current`` value; True when patience has run out."""
