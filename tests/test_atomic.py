@@ -38,3 +38,33 @@ def test_a_missing_folder_is_named_unless_parents_are_wanted(tmp_path):
 def test_a_folder_is_not_a_file(tmp_path):
     with pytest.raises(IsADirectoryError, match="is a folder"):
         write_text(tmp_path, "x")
+
+
+def test_replacing_a_file_keeps_its_permissions(tmp_path):
+    # As open(path, "w") would: a model file made private (0o600) or shared read-only for
+    # the group (0o640) stays so when it is written again.
+    path = write_text(tmp_path / "model.safetensors", "v1")
+    for mode in (0o600, 0o640):
+        os.chmod(path, mode)
+        write_text(path, "v2")
+        assert stat.S_IMODE(path.stat().st_mode) == mode
+        assert path.read_text() == "v2"
+
+
+def test_the_umask_is_read_without_being_changed(tmp_path, monkeypatch):
+    # Setting the umask to read it would race with other threads creating files; where the
+    # system tells it (/proc/self/status on Linux) it is only read.
+    from deltaprop import _atomic
+
+    previous = os.umask(0o027)
+    try:
+        calls = []
+        real = os.umask
+        monkeypatch.setattr(os, "umask", lambda m: calls.append(m) or real(m))
+        path = write_text(tmp_path / "new.txt", "x")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640
+        if os.path.exists("/proc/self/status"):
+            assert calls == []
+        assert _atomic._umask() == 0o027
+    finally:
+        os.umask(previous)

@@ -6,7 +6,8 @@ own folder, so that the final ``os.replace`` is a rename within one file system;
 flushed and fsync'd first, and the folder is fsync'd after the rename, so a power cut
 leaves either file whole. On any failure, Ctrl-C included, the temporary file is removed
 and the destination is untouched. (``tempfile.mkstemp`` makes its file readable by the
-owner only; the finished file gets what ``open(path, "w")`` would have given it.)
+owner only; the finished file gets what ``open(path, "w")`` would have given it: an existing
+file's own permissions, a new file 0o666 less the umask.)
 
 This is plumbing for the layers above the core; the core itself does no I/O.
 """
@@ -15,17 +16,43 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+_UMASK_LOCK = threading.Lock()
 
-def _new_file_mode() -> int:
-    """0o666 less the umask: the permissions of a file made by ``open(path, "w")``."""
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux ≥ 4.7).
+
+    Elsewhere the only way to read it is to set it and set it back; the lock keeps two of
+    our own threads from interleaving there (another library's thread creating a file in
+    those few nanoseconds would get 0o022).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        umask = os.umask(0o022)
+        os.umask(umask)
+    return umask
+
+
+def _file_mode(path: Path) -> int:
+    """The permissions ``open(path, "w")`` would give: an existing file keeps its own,
+    a new one gets 0o666 less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -61,7 +88,7 @@ def atomic_write(
         raise FileNotFoundError(f"cannot write {path}: the folder {folder} does not exist; create it first")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
-        os.chmod(tmp, _new_file_mode())
+        os.chmod(tmp, _file_mode(path))
         mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
         with os.fdopen(fd, **mode) as fh:
             write(fh)
