@@ -7,10 +7,7 @@ distributions when the run recorded ``gradients.json``; the decision boundary fo
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from . import rundir
-from .errors import UsageError
 
 FORMATS = ("png", "svg")
 
@@ -33,16 +30,7 @@ def run(args) -> int:
     from ..plots import plot_run
 
     run_dir = rundir.finished(args.run_dir)
-    out = Path(args.out) if args.out else None
-    if out is not None and out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} exists and is not a folder")
-    if out is not None:
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise UsageError(
-                f"--out {out}: cannot create the folder ({err.strerror}); choose another --out"
-            ) from err
+    out = rundir.output_folder(args.out, "--out") if args.out else None
     result = plot_run(run_dir, formats=(args.format,), out_dir=out)
     for path in result.paths:
         print(path)

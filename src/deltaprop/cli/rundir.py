@@ -33,17 +33,13 @@ PLOTS = "plots"
 
 def create(out: str | Path, name: str = "") -> Path:
     """A new, empty run folder under ``out``: ``out/name``, or ``out/<timestamp>``."""
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise UsageError(
-            f"cannot create the output folder {out}: {err.strerror}; choose another --out"
-        ) from err
+    out = output_folder(out)
     if name:
         if os.sep in name or name in (".", ".."):
             raise UsageError(f"--name must be a plain folder name, not a path; got {name!r}")
         folder = out / name
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"--name {name}: {folder} is a file, not a folder; choose another --name")
         try:
             folder.mkdir()
         except FileExistsError:
@@ -61,6 +57,36 @@ def create(out: str | Path, name: str = "") -> Path:
         except FileExistsError:
             continue
     raise UsageError(f"could not find a free run folder name under {out}; give one with --name")
+
+
+def output_folder(path: str | Path, flag: str = "--out") -> Path:
+    """``path`` as a folder to write in, made with its parents where missing.
+
+    Whatever stands in the way is a usage error that names ``flag``, the path and the
+    problem: the path is a file, a folder above it is a file, no permission to write.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{flag} {path}: it is a file, not a folder; choose another {flag}")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(
+            f"{flag} {path}: cannot create the folder ({_in_the_way(path, err)}); choose another {flag}"
+        ) from err
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UsageError(f"{flag} {path}: no permission to write in it; choose another {flag}")
+    return path
+
+
+def _in_the_way(path: Path, err: OSError) -> str:
+    """Why ``path`` could not be made, said of the nearest folder above it that exists."""
+    above = next((p for p in path.parents if p.exists()), Path("."))
+    if not above.is_dir():
+        return f"{above} is a file, not a folder"
+    if isinstance(err, PermissionError):
+        return f"no permission to write in {above}"
+    return err.strerror or str(err)
 
 
 def model_path(path: str | Path) -> Path:
