@@ -12,6 +12,7 @@ import deltaprop as dp
 from deltaprop.cli import diagnose as diagnose_command
 from deltaprop.cli.errors import UsageError
 from deltaprop.diagnostics import PERCENTILES, Diagnostics, GradientStats, diagnose_run, read_findings
+from deltaprop.diagnostics.run import RunFiles, load_run_data
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +183,22 @@ def test_a_resumed_run_is_judged_on_all_its_epochs(digits):
     )
     # two epochs ran here, too few for a trend alone (3); with the first two, the cost is flat
     assert "cost-flat" in {f.code for f in live.findings}
+
+
+@pytest.mark.parametrize(
+    ("config", "name", "path", "seed"),
+    [
+        # as 'deltaprop train' writes it: the source not used is ""
+        ({"data": {"name": "moons", "path": ""}, "training": {"seed": 3}}, "moons", None, 3),
+        ({"data": {"name": "", "path": "/d/pets.csv"}, "training": {"seed": 0}}, None, "/d/pets.csv", 0),
+        ({"data": {"name": "digits", "path": "/d/pets.csv"}}, "digits", None, None),  # a name wins
+        ({}, None, None, None),  # no config.toml
+        ({"data": "digits", "training": 7}, None, None, None),  # not tables: nothing is read from them
+        ({"data": {"name": 5}, "training": {"seed": True}}, None, None, None),  # wrong types
+    ],
+)
+def test_a_runs_data_table_is_read_in_one_place(tmp_path, config, name, path, seed):
+    run = RunFiles(tmp_path, config=config)
+    assert (run.data_name, run.data_path, run.seed) == (name, path, seed)
+    if name is None and path is None:
+        assert load_run_data(run) is None and "names no data set" in run.missing["data"]

@@ -129,10 +129,15 @@ def test_deltaprop_plot_and_diagnose_through_the_cli_entry_point(digits_run, tmp
 
 def test_the_class_pictures_say_which_samples_they_show(tmp_path):
     # A built-in set is drawn on its test split; a user's file whole, training rows included.
+    from deltaprop.diagnostics.run import RunFiles
     from deltaprop.plots.run import _data_described, _subtitled
 
-    assert _data_described({"data": {"name": "moons"}}, 200) == "moons, test split (200 samples)"
-    where = _data_described({"data": {"path": "/somewhere/pets.csv"}}, 12)
+    def described(data: dict, n: int) -> str:
+        return _data_described(RunFiles(tmp_path, config={"data": data}), n, "test")
+
+    # [data] tables as 'deltaprop train' writes them: the source not used is ""
+    assert described({"name": "moons", "path": ""}, 200) == "moons, test split (200 samples)"
+    where = described({"name": "", "path": "/somewhere/pets.csv"}, 12)
     assert where == "all 12 rows of pets.csv (training rows included)"
     X = np.array([[0.1, 0.2], [0.9, 0.8]] * 6)
     y = np.array([0, 1] * 6)

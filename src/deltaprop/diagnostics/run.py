@@ -41,10 +41,36 @@ class RunFiles:
     stopped_reason: str | None = None  # why training ended early (a divergence, early stopping), if it did
 
     @property
+    def data(self) -> dict:
+        """The ``[data]`` table of ``config.toml``: the one place a run's data is looked up
+        (empty when the run has none)."""
+        return _table(self.config, "data")
+
+    @property
     def data_name(self) -> str | None:
-        data = self.config.get("data", {})
-        name = data.get("name") if isinstance(data, dict) else None
-        return name if isinstance(name, str) else None
+        """The built-in data set the run trained on; ``None`` for a user's file."""
+        return _text(self.data.get("name"))
+
+    @property
+    def data_path(self) -> str | None:
+        """The user's ``.csv``/``.npz`` file the run trained on; ``None`` for a built-in set."""
+        return None if self.data_name else _text(self.data.get("path"))
+
+    @property
+    def seed(self) -> int | None:
+        """The run's seed (``[training] seed``), which drew its generated data and validation split."""
+        seed = _table(self.config, "training").get("seed")
+        return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
+
+
+def _table(config: dict, name: str) -> dict:
+    table = config.get(name)
+    return table if isinstance(table, dict) else {}
+
+
+def _text(value) -> str | None:
+    """A non-empty string, else None: 'deltaprop train' writes ``""`` for the source not used."""
+    return value if isinstance(value, str) and value else None
 
 
 def read_run(run_dir) -> RunFiles:
@@ -101,8 +127,7 @@ def load_run_data(run: RunFiles, split: str = "test"):
     A built-in set gives its ``split`` (the generated 2-D sets drawn with the run's seed, as
     ``deltaprop train`` drew them); a user's ``.csv``/``.npz`` file is read whole.
     """
-    table = run.config.get("data", {}) if isinstance(run.config.get("data"), dict) else {}
-    name, path = table.get("name") or None, table.get("path") or None
+    name, path = run.data_name, run.data_path
     if name is None and path is None:
         run.missing["data"] = f"{CONFIG_FILE} names no data set ([data] name or path)"
         return None
@@ -111,12 +136,11 @@ def load_run_data(run: RunFiles, split: str = "test"):
     try:
         if name is not None:
             kwargs = {}
-            seed = run.config.get("training", {}).get("seed")
-            if name in GENERATED and isinstance(seed, int) and seed >= 0:
-                kwargs["seed"] = seed
+            if name in GENERATED and run.seed is not None and run.seed >= 0:
+                kwargs["seed"] = run.seed
             loaded = datasets.load(name, split=split, **kwargs)
         elif str(path).lower().endswith(".csv"):
-            column = table.get("label_column")
+            column = run.data.get("label_column")
             kwargs = {} if column in (None, "") else {"label_column": _column(column)}
             loaded = datasets.load_csv(path, **kwargs)
         else:
@@ -167,10 +191,8 @@ def training_rows(run: RunFiles):
         return None
     if Y.ndim == 1 and np.issubdtype(Y.dtype, np.floating) and not np.all(Y == np.round(Y)):
         Y = Y.reshape(-1, 1)  # a regression column, as 'deltaprop train' reads it
-    table = run.config.get("data", {}) if isinstance(run.config.get("data"), dict) else {}
-    fraction = table.get("validation_split", 0.0)
-    seed = run.config.get("training", {}).get("seed")
-    if isinstance(fraction, (int, float)) and 0 < fraction < 1 and isinstance(seed, int):
+    fraction, seed = run.data.get("validation_split", 0.0), run.seed
+    if isinstance(fraction, (int, float)) and 0 < fraction < 1 and seed is not None:
         from ..training._data import check_targets
         from ..training.arguments import split_indices
 

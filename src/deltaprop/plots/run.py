@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..diagnostics.run import load_run_data, read_run
+from ..diagnostics.run import RunFiles, load_run_data, read_run
 from ._figure import FORMATS, save_figure
 from .boundary import decision_boundary
 from .confusion import confusion_matrix, misclassified_gallery
@@ -17,6 +17,7 @@ from .weights import first_layer_weights
 
 IMAGE_SHAPES = {784: (28, 28), 64: (8, 8)}  # MNIST-style and scikit-learn's digits
 MAX_EVAL = 10_000
+SPLIT = "test"  # a built-in set's split the class pictures are drawn on
 
 
 @dataclass
@@ -77,7 +78,7 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
         classify = bool(np.isfinite(np.asarray(run.history.get("accuracy", []), dtype=float)).any())
     else:
         classify = n_out > 1
-    data = load_run_data(run, split="test") if classify else None
+    data = load_run_data(run, split=SPLIT) if classify else None
     if data is None:
         reason = run.missing.get("data", "not a classification run (the history records no accuracy)")
         for name in ("confusion_matrix", "misclassified", "decision_boundary"):
@@ -93,7 +94,7 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
         return result
     labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1).astype(int)
     predicted = net.predict_classes(X)
-    where = _data_described(run.config, len(X))
+    where = _data_described(run, len(X), SPLIT)
     save(_subtitled(confusion_matrix(labels, predicted), where), "confusion_matrix")
     if n_in in IMAGE_SHAPES:
         save(misclassified_gallery(X, labels, predicted, IMAGE_SHAPES[n_in]), "misclassified")
@@ -106,12 +107,12 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
     return result
 
 
-def _data_described(config: dict, n: int) -> str:
-    """Which samples the pictures show: a built-in set's test split, or a user's whole file."""
-    table = config.get("data", {}) if isinstance(config.get("data"), dict) else {}
-    if table.get("name"):
-        return f"{table['name']}, test split ({n} samples)"
-    name = Path(str(table.get("path", "the data file"))).name
+def _data_described(run: RunFiles, n: int, split: str) -> str:
+    """Which samples the pictures show: a built-in set's ``split``, or a user's whole file
+    (as :func:`~deltaprop.diagnostics.run.load_run_data` loaded them)."""
+    if run.data_name:
+        return f"{run.data_name}, {split} split ({n} samples)"
+    name = Path(run.data_path or "the data file").name
     return f"all {n} rows of {name} (training rows included)"
 
 
