@@ -54,6 +54,7 @@ AUTO_BATCH_LIMIT = 200  # batch_size="auto" is min(200, n_samples), as in scikit
 RELU_FAMILY = frozenset({"relu", "leaky_relu"})
 OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adam")
 _SEED_LIMIT = 2**31 - 1
+LABELS_SHOWN = 5  # labels listed in an error message before "…"
 
 
 class _NoImprovementStopper(Callback):
@@ -392,7 +393,10 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
     random_state : int, RandomState or None
         Seeds the initial weights and the shuffling.
     warm_start : bool, default False
-        ``fit`` continues from the fitted network and optimizer instead of starting afresh.
+        ``fit`` continues from the fitted network instead of starting afresh, with an optimizer
+        built from the current parameters (as scikit-learn's MLP does). Its ``y`` must hold
+        exactly the classes of ``classes_``, as scikit-learn's MLPClassifier requires;
+        ``partial_fit`` may train on some of them.
     verbose : 0 or 1
         1 prints one line per epoch.
     dtype : "float64" or "float32"
@@ -410,7 +414,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
     coefs_, intercepts_ : list of ndarray
         ``network_.weights`` and ``network_.biases`` (the same arrays, not copies).
     optimizer_ : deltaprop Optimizer
-        With its state (velocities, Adam moments), so partial_fit and warm starts continue it.
+        With its state (velocities, Adam moments), which the next partial_fit continues.
     history_ : dict of lists
         Per epoch: ``loss``, ``accuracy``, ``val_loss``, ``val_accuracy`` (with early stopping),
         ``lr``, ``time``, over all calls to fit / partial_fit since the network was created;
@@ -437,13 +441,38 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                 )
             self._reset(X, len(classes), classes)
         else:
+            self._check_warm_start_classes(y)
             self._renew_optimizer()
         return self._train(X, self._encode(y), epochs, allow_early_stopping=True)
+
+    def _check_warm_start_classes(self, y: np.ndarray) -> None:
+        """A warm-started ``fit`` continues a network with one output per class of ``classes_``,
+        so ``y`` must hold exactly those classes, as scikit-learn's MLPClassifier requires: a
+        new class has no output to learn it, and a missing one would only be pushed towards 0.
+        ``partial_fit`` is the way to train on some of the classes."""
+        unique_labels(self.classes_, y)  # a mix of strings and numbers is refused by name
+        seen = unique_labels(y)
+        if np.array_equal(seen, self.classes_):
+            return
+        missing = np.setdiff1d(self.classes_, seen)
+        new = np.setdiff1d(seen, self.classes_)
+        found = "; ".join(
+            f"{what} {labels[:LABELS_SHOWN].tolist()!r}{' …' if len(labels) > LABELS_SHOWN else ''}"
+            for what, labels in [("y lacks", missing), ("y adds", new)]
+            if len(labels)
+        )
+        subset = "" if len(new) else ", or use partial_fit, which may train on some of the classes"
+        raise ValueError(
+            f"warm_start=True continues the fitted network, one output per class of classes_ "
+            f"({len(self.classes_)} classes), so y must hold exactly those classes; {found}. "
+            f"Set warm_start=False to start afresh{subset}"
+        )
 
     def partial_fit(self, X, y, classes=None):
         """One epoch over ``(X, y)``; the first call needs ``classes``, every label there is.
 
-        A first call that fails (a label of ``y`` not in ``classes``, say) leaves the
+        Later calls may hold any of ``classes_`` (some or all) and no other label, as in
+        scikit-learn's MLPClassifier. A first call that fails (a label of ``y`` not in ``classes``, say) leaves the
         estimator unfitted, so the next call is a first call again."""
         self._refuse_early_stopping()
         first = not hasattr(self, "network_")
@@ -477,7 +506,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         unknown = classes[idx] != y
         if np.any(unknown):
             raise ValueError(
-                f"y holds labels {np.unique(y[unknown])[:5].tolist()!r} that are not in classes_ "
+                f"y holds labels {np.unique(y[unknown])[:LABELS_SHOWN].tolist()!r} that are not in classes_ "
                 f"{classes.tolist()!r}"
             )
         return idx.astype(np.int64)

@@ -1,0 +1,101 @@
+"""Where the estimators follow scikit-learn's MLPClassifier / MLPRegressor rules, checked side by
+side with scikit-learn's own estimators on the same input: a warm-started fit needs the classes
+it was fitted on, early stopping needs a validation set of at least 2 samples, and
+predict_proba's rows agree with predict for every output activation."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+
+from deltaprop.sklearn import DeltapropClassifier
+
+SMALL = dict(hidden_layer_sizes=(8,), epochs=3, batch_size=16, learning_rate=0.01, random_state=0)
+MLP_SMALL = dict(hidden_layer_sizes=(8,), max_iter=3, batch_size=16, random_state=0)
+
+IRIS_X, IRIS_Y = load_iris(return_X_y=True)
+IRIS_X = StandardScaler().fit_transform(IRIS_X)
+IRIS_NAMES = np.array(["setosa", "versicolor", "virginica"])[IRIS_Y]
+
+
+def mlp_fit(estimator, X, y):
+    """scikit-learn's MLP fit, quiet about max_iter running out (the point here is what it refuses)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(X, y)
+
+
+def parameters(est) -> list[np.ndarray]:
+    return [a.copy() for a in est.coefs_ + est.intercepts_]
+
+
+# --- 1. a warm-started fit needs the classes of the fit it continues ------------------------
+
+
+@pytest.mark.parametrize(
+    "first, rows, second, message",
+    [
+        # a subset: classes_ keeps an output that this fit would only push towards 0
+        (IRIS_Y, slice(0, 100), IRIS_Y, r"y lacks \[2\]\. Set warm_start=False .*, or use partial_fit"),
+        # a new class: no output to learn it, so partial_fit is no way out either
+        (
+            IRIS_Y,
+            slice(None),
+            IRIS_Y + 1,
+            r"y lacks \[0\]; y adds \[3\]\. Set warm_start=False to start afresh$",
+        ),
+        (IRIS_NAMES, slice(50, 150), IRIS_NAMES, r"y lacks \['setosa'\]"),
+    ],
+)
+def test_warm_start_fit_refuses_other_classes_as_mlp_classifier_does(first, rows, second, message):
+    mlp = mlp_fit(MLPClassifier(**MLP_SMALL, warm_start=True), IRIS_X, first)
+    with pytest.raises(ValueError, match="warm_start can only be used where `y` has the same classes"):
+        mlp_fit(mlp, IRIS_X[rows], second[rows])
+
+    clf = DeltapropClassifier(**SMALL, warm_start=True).fit(IRIS_X, first)
+    before, optimizer, losses = parameters(clf), clf.optimizer_, list(clf.loss_curve_)
+    with pytest.raises(ValueError, match=r"warm_start=True continues the fitted network") as err:
+        clf.fit(IRIS_X[rows], second[rows])
+    assert err.match(r"one output per class of classes_ \(3 classes\)") and err.match(message)
+    # Refused before anything changed: the weights, the optimizer and the history of the first fit.
+    assert all(np.array_equal(a, b) for a, b in zip(before, parameters(clf)))
+    assert clf.optimizer_ is optimizer and clf.loss_curve_ == losses
+    assert np.array_equal(clf.classes_, np.unique(first))
+
+
+def test_warm_start_fit_accepts_the_same_classes_in_any_order_and_a_cold_fit_any_classes():
+    clf = DeltapropClassifier(**SMALL, warm_start=True).fit(IRIS_X, IRIS_Y)
+    order = np.random.default_rng(0).permutation(150)[:40]  # a sample that holds all three classes
+    assert set(IRIS_Y[order]) == {0, 1, 2}
+    clf.fit(IRIS_X[order], IRIS_Y[order])
+    assert len(clf.loss_curve_) == 6
+    # Without warm_start, fit starts afresh and takes the classes of y, as MLPClassifier does.
+    clf.set_params(warm_start=False).fit(IRIS_X[:100], IRIS_Y[:100])
+    assert list(clf.classes_) == [0, 1] and clf.network_.sizes[-1] == 2
+
+
+def test_warm_start_after_partial_fit_needs_the_classes_given_to_partial_fit():
+    """A network made by partial_fit has classes_ too; MLPClassifier then checks a warm fit's y
+    against them, and so does the estimator."""
+    mlp = MLPClassifier(**MLP_SMALL, warm_start=True).partial_fit(IRIS_X, IRIS_Y, classes=[0, 1, 2])
+    clf = DeltapropClassifier(**SMALL, warm_start=True).partial_fit(IRIS_X, IRIS_Y, classes=[0, 1, 2])
+    for est in (mlp, clf):
+        with pytest.raises(ValueError, match="warm_start"):
+            mlp_fit(est, IRIS_X[:100], IRIS_Y[:100])
+
+
+def test_partial_fit_takes_a_subset_of_classes_but_no_label_outside_them_as_mlp_classifier_does():
+    mlp = MLPClassifier(**MLP_SMALL).partial_fit(IRIS_X, IRIS_Y, classes=[0, 1, 2])
+    clf = DeltapropClassifier(**SMALL).partial_fit(IRIS_X, IRIS_Y, classes=[0, 1, 2])
+    for est in (mlp, clf):
+        est.partial_fit(IRIS_X[:100], IRIS_Y[:100])  # classes 0 and 1 only: accepted
+    with pytest.raises(ValueError, match="`y` has classes not in `self.classes_`"):
+        mlp.partial_fit(IRIS_X[:3], [0, 1, 7])
+    with pytest.raises(ValueError, match=r"y holds labels \[7\] that are not in classes_ \[0, 1, 2\]"):
+        clf.partial_fit(IRIS_X[:3], [0, 1, 7])
