@@ -353,8 +353,9 @@ def test_bad_parameters_are_reported_at_fit(params, error, message):
 
 def test_a_validation_fraction_too_small_for_the_data_is_named():
     est = DeltapropClassifier(**SMALL, early_stopping=True, validation_fraction=0.001)
-    with pytest.raises(ValueError, match="validation_fraction=0.001 of the 150 training samples leaves no"):
+    with pytest.raises(ValueError, match="validation_fraction=0.001 holds out 0 of the 150 training samples"):
         est.fit(IRIS_X, IRIS_Y)
+    assert not hasattr(est, "network_")  # refused before the network is built
 
 
 def test_one_class_is_refused():

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
-from deltaprop.sklearn import DeltapropClassifier
+from deltaprop.sklearn import DeltapropClassifier, DeltapropRegressor
 
 SMALL = dict(hidden_layer_sizes=(8,), epochs=3, batch_size=16, learning_rate=0.01, random_state=0)
 MLP_SMALL = dict(hidden_layer_sizes=(8,), max_iter=3, batch_size=16, random_state=0)
@@ -99,3 +99,71 @@ def test_partial_fit_takes_a_subset_of_classes_but_no_label_outside_them_as_mlp_
         mlp.partial_fit(IRIS_X[:3], [0, 1, 7])
     with pytest.raises(ValueError, match=r"y holds labels \[7\] that are not in classes_ \[0, 1, 2\]"):
         clf.partial_fit(IRIS_X[:3], [0, 1, 7])
+
+
+# --- 2. early stopping needs a validation set of at least 2 samples -------------------------
+
+RNG = np.random.default_rng(0)
+REG_X = RNG.normal(size=(20, 3))
+REG_Y = REG_X @ np.array([1.0, -2.0, 0.5])
+# 10 samples of class 0 and 4 of class 1: scikit-learn holds out ceil(0.07 × 14) = 1 sample;
+# deltaprop's stratified split round(0.07 × 10) + round(0.07 × 4) = 1 + 0 = 1 too.
+CLF_X, CLF_Y = REG_X[:14], np.array([0] * 10 + [1] * 4)
+
+
+@pytest.mark.parametrize(
+    "ours, theirs, X, y, fraction, held_out",
+    [
+        # ceil(0.05 × 20) = 1 sample in both: scikit-learn's "The validation set is too small".
+        (DeltapropRegressor, MLPRegressor, REG_X, REG_Y, 0.05, "holds out 1 of the 20 training samples, "),
+        # scikit-learn refuses it in train_test_split (fewer test samples than classes).
+        (
+            DeltapropClassifier,
+            MLPClassifier,
+            CLF_X,
+            CLF_Y,
+            0.07,
+            r"holds out 1 of the 14 training samples \(",
+        ),
+    ],
+)
+def test_a_one_sample_validation_set_is_refused_as_scikit_learn_does(ours, theirs, X, y, fraction, held_out):
+    with pytest.raises(ValueError):
+        mlp_fit(theirs(**MLP_SMALL, early_stopping=True, validation_fraction=fraction), X, y)
+    est = ours(**SMALL, early_stopping=True, validation_fraction=fraction)
+    with pytest.raises(ValueError, match=rf"validation_fraction={fraction} {held_out}") as err:
+        est.fit(X, y)
+    assert err.match("needs at least 2 validation samples")
+    assert not hasattr(est, "network_")  # refused before anything was built
+
+
+def test_two_validation_samples_are_enough_in_both():
+    """ceil(0.1 × 20) = 2: scikit-learn fits, and so does the estimator, validating on 2 samples."""
+    mlp = mlp_fit(MLPRegressor(**MLP_SMALL, early_stopping=True, validation_fraction=0.1), REG_X, REG_Y)
+    assert len(mlp.validation_scores_) == 3
+    reg = DeltapropRegressor(**SMALL, early_stopping=True, validation_fraction=0.1).fit(REG_X, REG_Y)
+    assert len(reg.history_["val_loss"]) == 3 and np.isfinite(reg.history_["val_loss"]).all()
+
+
+def test_a_split_that_leaves_nothing_to_train_on_says_so():
+    """ceil(0.9 × 5) = 5: every sample held out (scikit-learn: "the resulting train set will
+    be empty"); before, the message said no *validation* samples were left."""
+    with pytest.raises(ValueError, match="train set will be empty"):
+        mlp_fit(MLPRegressor(**MLP_SMALL, early_stopping=True, validation_fraction=0.9), REG_X[:5], REG_Y[:5])
+    with pytest.raises(
+        ValueError, match=r"validation_fraction=0.9 holds out 5 of the 5 .*, leaving none to train"
+    ):
+        DeltapropRegressor(**SMALL, early_stopping=True, validation_fraction=0.9).fit(REG_X[:5], REG_Y[:5])
+
+
+def test_a_warm_started_fit_checks_the_validation_set_of_its_own_data():
+    """Switching early stopping on for a warm-started fit checks the split of that fit's data,
+    and refuses it before the fitted network or its optimizer change."""
+    reg = DeltapropRegressor(**SMALL, warm_start=True).fit(REG_X, REG_Y)
+    before, optimizer = parameters(reg), reg.optimizer_
+    reg.set_params(early_stopping=True, validation_fraction=0.05)
+    with pytest.raises(ValueError, match="validation_fraction=0.05 holds out 1 of the 20 training samples"):
+        reg.fit(REG_X, REG_Y)
+    assert all(np.array_equal(a, b) for a, b in zip(before, parameters(reg))) and reg.optimizer_ is optimizer
+    reg.set_params(validation_fraction=0.1).fit(REG_X, REG_Y)  # 2 samples: accepted
+    assert len(reg.loss_curve_) == 6

@@ -48,6 +48,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import optimizers
 from ._validation import check_dtype, check_positive_float, check_positive_int
 from .network import Network
+from .training._data import check_targets
+from .training.arguments import split_indices
 from .training.callback import Callback
 
 AUTO_BATCH_LIMIT = 200  # batch_size="auto" is min(200, n_samples), as in scikit-learn's MLP
@@ -55,6 +57,9 @@ RELU_FAMILY = frozenset({"relu", "leaky_relu"})
 OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adam")
 _SEED_LIMIT = 2**31 - 1
 LABELS_SHOWN = 5  # labels listed in an error message before "…"
+# Early stopping's held-out set must hold at least this many samples, as scikit-learn's MLP
+# requires ("The validation set is too small"): one sample is a noisy score to stop on.
+MIN_VALIDATION_SAMPLES = 2
 
 
 class _NoImprovementStopper(Callback):
@@ -94,6 +99,33 @@ class _NoImprovementStopper(Callback):
                 f"{self.best:.6g} at epoch {self.best_epoch + 1 if self.best_epoch is not None else None}"
             )
             self.run.history.stopped_epoch = epoch
+
+
+def _check_validation_split(fraction: float, targets: np.ndarray, n_out: int, seed: int) -> None:
+    """Refuse an early-stopping split of ``targets`` ``(n_samples[, n_out])`` that holds out fewer
+    than MIN_VALIDATION_SAMPLES, or every sample. It is drawn as ``training.fit`` will draw it
+    (the same function, seed and stratification), so the count is the one training would get."""
+    n = len(targets)
+    kind = check_targets(targets, n_out, n)
+    try:
+        n_val = len(split_indices(kind, n, fraction, seed)[1])
+    except ValueError as err:  # the split refuses an empty side, and its message says which
+        n_val = n if "no training" in str(err) else 0
+    if MIN_VALIDATION_SAMPLES <= n_val < n:
+        return
+    if n_val == n:
+        problem, fix = "leaving none to train on", "lower validation_fraction"
+    else:
+        problem = (
+            f"but early stopping needs at least {MIN_VALIDATION_SAMPLES} validation samples "
+            f"(as scikit-learn's MLP does)"
+        )
+        fix = "raise validation_fraction, give more samples"
+    stratified = " (stratified: rounded class by class)" if kind.classify else ""
+    raise ValueError(
+        f"validation_fraction={fraction} holds out {n_val} of the {n} training samples{stratified}, "
+        f"{problem}; {fix} or set early_stopping=False"
+    )
 
 
 class _DeltapropEstimator(BaseEstimator):
@@ -239,8 +271,9 @@ class _DeltapropEstimator(BaseEstimator):
             raise ValueError(f"batch_size must be 'auto' or a positive integer; got {self.batch_size}")
         return min(int(self.batch_size), n_samples)
 
-    def _check_early_stopping(self) -> None:
-        """The early-stopping parameters, checked under their own names (only when it is on)."""
+    def _check_early_stopping(self, targets: np.ndarray, n_out: int, seed: int) -> None:
+        """The early-stopping parameters, checked under their own names (only when it is on),
+        and the validation set they hold out of ``targets`` ``(n_samples[, n_out])``."""
         if not self.early_stopping:
             return
         fraction = self.validation_fraction
@@ -251,17 +284,21 @@ class _DeltapropEstimator(BaseEstimator):
             )
         check_positive_int(self.n_iter_no_change, "n_iter_no_change")
         check_positive_float(self.tol, "tol", allow_zero=True)
+        _check_validation_split(float(fraction), targets, n_out, seed)
 
     # --- training ----------------------------------------------------------------------------
 
-    def _reset(self, X: np.ndarray, n_out: int, classes: np.ndarray | None = None) -> None:
-        """A new network and optimizer; every parameter is checked before anything is set."""
+    def _reset(
+        self, X: np.ndarray, targets: np.ndarray, n_out: int, classes: np.ndarray | None = None
+    ) -> None:
+        """A new network and optimizer for ``X`` and its ``targets``; every parameter is checked
+        before anything is set."""
         rng = check_random_state(self.random_state)
         seed = int(rng.randint(_SEED_LIMIT))
         network = self._new_network(X.shape[1], n_out, rng)
         optimizer = self._new_optimizer()
         self._batch_size(X.shape[0])
-        self._check_early_stopping()
+        self._check_early_stopping(targets, n_out, seed)
         if classes is not None:
             self.classes_ = classes
         self._seed = seed
@@ -270,12 +307,13 @@ class _DeltapropEstimator(BaseEstimator):
         self.history_ = {}
         self._epochs_done = 0
 
-    def _renew_optimizer(self) -> None:
+    def _renew_optimizer(self, targets: np.ndarray) -> None:
         """A warm-started ``fit`` keeps the weights but builds its optimizer from the current
-        parameters (checked here), as scikit-learn's MLP does; only ``partial_fit`` carries
-        the optimizer's state (velocities, moments) from one call to the next."""
+        parameters (checked here, with the split of ``targets`` they ask for), as scikit-learn's
+        MLP does; only ``partial_fit`` carries the optimizer's state (velocities, moments) from
+        one call to the next."""
         self._batch_size(1)
-        self._check_early_stopping()
+        self._check_early_stopping(targets, self.network_.sizes[-1], self._seed)
         self.optimizer_ = self._new_optimizer()
 
     def _train(self, X: np.ndarray, targets: np.ndarray, epochs: int, allow_early_stopping: bool):
@@ -288,29 +326,20 @@ class _DeltapropEstimator(BaseEstimator):
             stopper = _NoImprovementStopper(self.n_iter_no_change, self.tol)
             callbacks.append(stopper)
         start = self._epochs_done
-        try:
-            history = fit(
-                self.network_,
-                X,
-                targets,
-                epochs=start + epochs,
-                batch_size=self._batch_size(X.shape[0]),
-                optimizer=self.optimizer_,
-                shuffle=bool(self.shuffle),
-                seed=self._seed,
-                callbacks=callbacks,
-                verbose=self.verbose,
-                initial_epoch=start,
-                **kwargs,
-            )
-        except ValueError as err:
-            if stopper is not None and str(err).startswith("validation_split="):  # fit's own name for it
-                raise ValueError(
-                    f"validation_fraction={self.validation_fraction} of the {X.shape[0]} training samples "
-                    f"leaves no validation samples (early_stopping=True holds them out, stratified by "
-                    f"class); raise validation_fraction or set early_stopping=False"
-                ) from err
-            raise
+        history = fit(
+            self.network_,
+            X,
+            targets,
+            epochs=start + epochs,
+            batch_size=self._batch_size(X.shape[0]),
+            optimizer=self.optimizer_,
+            shuffle=bool(self.shuffle),
+            seed=self._seed,
+            callbacks=callbacks,
+            verbose=self.verbose,
+            initial_epoch=start,
+            **kwargs,
+        )
         if stopper is not None and stopper.best_weights is not None:
             # Stopped or not, end on the best epoch's weights, as scikit-learn's MLP does.
             self.network_.weights, self.network_.biases = stopper.best_weights
@@ -439,11 +468,13 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                 raise ValueError(
                     f"{type(self).__name__} needs at least 2 classes to learn; got 1 class: {classes[0]!r}"
                 )
-            self._reset(X, len(classes), classes)
+            targets = self._encode(y, classes)
+            self._reset(X, targets, len(classes), classes)
         else:
             self._check_warm_start_classes(y)
-            self._renew_optimizer()
-        return self._train(X, self._encode(y), epochs, allow_early_stopping=True)
+            targets = self._encode(y)
+            self._renew_optimizer(targets)
+        return self._train(X, targets, epochs, allow_early_stopping=True)
 
     def _check_warm_start_classes(self, y: np.ndarray) -> None:
         """A warm-started ``fit`` continues a network with one output per class of ``classes_``,
@@ -472,8 +503,8 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         """One epoch over ``(X, y)``; the first call needs ``classes``, every label there is.
 
         Later calls may hold any of ``classes_`` (some or all) and no other label, as in
-        scikit-learn's MLPClassifier. A first call that fails (a label of ``y`` not in ``classes``, say) leaves the
-        estimator unfitted, so the next call is a first call again."""
+        scikit-learn's MLPClassifier. A first call that fails (a label of ``y`` not in
+        ``classes``, say) leaves the estimator unfitted, so the next call is a first call again."""
         self._refuse_early_stopping()
         first = not hasattr(self, "network_")
         X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
@@ -488,7 +519,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
             if len(classes) < 2:
                 raise ValueError(f"classes must hold at least 2 labels; got {classes.tolist()!r}")
             targets = self._encode(y, classes)  # before anything is set
-            self._reset(X, len(classes), classes)
+            self._reset(X, targets, len(classes), classes)
             return self._train(X, targets, 1, allow_early_stopping=False)
         if classes is not None and not np.array_equal(unique_labels(np.asarray(classes)), self.classes_):
             raise ValueError(
@@ -560,13 +591,13 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
         first = not (self.warm_start and hasattr(self, "network_"))
         X, Y = self._validate(X, y, reset=first)
         if first:
-            self._reset(X, Y.shape[1])
+            self._reset(X, Y, Y.shape[1])
         elif Y.shape[1] != self.network_.sizes[-1]:
             raise ValueError(
                 f"y has {Y.shape[1]} outputs but the warm-started network has {self.network_.sizes[-1]}"
             )
         else:
-            self._renew_optimizer()
+            self._renew_optimizer(Y)
         return self._train(X, Y, epochs, allow_early_stopping=True)
 
     def partial_fit(self, X, y):
@@ -575,7 +606,7 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
         first = not hasattr(self, "network_")
         X, Y = self._validate(X, y, reset=first)
         if first:
-            self._reset(X, Y.shape[1])
+            self._reset(X, Y, Y.shape[1])
         elif Y.shape[1] != self.network_.sizes[-1]:
             raise ValueError(
                 f"y has {Y.shape[1]} outputs but the network was built for {self.network_.sizes[-1]}"
