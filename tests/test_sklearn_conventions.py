@@ -167,3 +167,78 @@ def test_a_warm_started_fit_checks_the_validation_set_of_its_own_data():
     assert all(np.array_equal(a, b) for a, b in zip(before, parameters(reg))) and reg.optimizer_ is optimizer
     reg.set_params(validation_fraction=0.1).fit(REG_X, REG_Y)  # 2 samples: accepted
     assert len(reg.loss_curve_) == 6
+
+
+# --- 3. predict_proba agrees with predict, whatever the output activation ------------------
+
+OUTPUTS = ["logistic", "tanh", "linear", "relu", "leaky_relu"]
+
+
+def with_output_biases(output_activation: str, biases) -> DeltapropClassifier:
+    """A fitted classifier whose output layer ignores its input: zero weights, these biases,
+    so every row's outputs are a = σ(biases)."""
+    clf = DeltapropClassifier(**SMALL, output_activation=output_activation).fit(IRIS_X, IRIS_NAMES)
+    clf.coefs_[-1][:] = 0.0
+    clf.intercepts_[-1][:] = biases
+    return clf
+
+
+@pytest.mark.parametrize(
+    "output_activation, biases, expected",
+    [
+        # tanh(−0.3, −0.1, −0.2) are all negative: no positive output, so all of the row goes
+        # to the largest, −0.0997 (versicolor). It used to be uniform, argmax setosa.
+        ("tanh", [-0.3, -0.1, -0.2], [0.0, 1.0, 0.0]),
+        # The largest output is tied (−0.1 twice): the two share the row.
+        ("linear", [-0.3, -0.1, -0.1], [0.0, 0.5, 0.5]),
+        # 0.01 × (−0.3, −0.1, −0.2): leaky_relu's negative side keeps the order.
+        ("leaky_relu", [-0.3, -0.1, -0.2], [0.0, 1.0, 0.0]),
+        # relu(·) = 0 everywhere: every output ties, the row is uniform (argmax: the first).
+        ("relu", [-0.3, -0.1, -0.2], [1 / 3, 1 / 3, 1 / 3]),
+        # One positive output takes the whole row; the negative ones are clipped to 0.
+        ("linear", [0.4, -0.1, -0.2], [1.0, 0.0, 0.0]),
+        # Clipped at 0, then divided by the sum 0.6 + 0.2 = 0.8.
+        ("linear", [0.6, -0.5, 0.2], [0.75, 0.0, 0.25]),
+        # σ(−0.3, −0.1, −0.2) = (0.425557, 0.475021, 0.450166), sum 1.350744: a / Σa.
+        ("logistic", [-0.3, -0.1, -0.2], [0.315054, 0.351673, 0.333273]),
+    ],
+)
+def test_predict_proba_by_hand(output_activation, biases, expected):
+    clf = with_output_biases(output_activation, biases)
+    with np.errstate(all="raise"):
+        proba = clf.predict_proba(IRIS_X[:4])
+        labels = clf.predict(IRIS_X[:4])
+    np.testing.assert_allclose(proba, np.tile(expected, (4, 1)), rtol=0, atol=1e-6)
+    assert list(labels) == [clf.classes_[np.argmax(expected)]] * 4
+
+
+@pytest.mark.parametrize("output_activation", OUTPUTS)
+def test_predict_is_the_argmax_of_predict_proba_for_every_row(output_activation):
+    """Rows in [0, 1] summing to 1, and predict == classes_[argmax(predict_proba)] on every row,
+    including the rows where every output is ≤ 0 (which tanh, linear and leaky_relu outputs of
+    a briefly trained network give for some of iris; the test makes sure they are there)."""
+    clf = DeltapropClassifier(**SMALL, output_activation=output_activation).fit(IRIS_X, IRIS_NAMES)
+    X = np.vstack([IRIS_X, 3.0 * np.random.default_rng(1).normal(size=(300, 4))])
+    a = clf.network_.predict(X)
+    if output_activation != "logistic":
+        assert np.any(a.max(axis=1) <= 0)  # the rows the old uniform fallback got wrong
+    with np.errstate(all="raise"):
+        proba = clf.predict_proba(X)
+        labels = clf.predict(X)
+    assert proba.shape == (450, 3) and np.all((proba >= 0) & (proba <= 1))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(labels, clf.classes_[np.argmax(proba, axis=1)])
+    np.testing.assert_array_equal(labels, clf.classes_[np.argmax(a, axis=1)])  # the largest output
+    if output_activation == "logistic":  # always positive: the one-vs-rest normalisation a / Σa
+        np.testing.assert_allclose(proba, a / a.sum(axis=1, keepdims=True), rtol=1e-12)
+
+
+def test_softmax_probabilities_are_the_outputs_as_in_mlp_classifier():
+    """The default softmax output: predict_proba is the network's a, as MLPClassifier's is its
+    forward pass; unchanged by the rule for other outputs."""
+    clf = DeltapropClassifier(**SMALL).fit(IRIS_X, IRIS_NAMES)
+    np.testing.assert_array_equal(clf.predict_proba(IRIS_X), clf.network_.predict(IRIS_X))
+    mlp = mlp_fit(MLPClassifier(**MLP_SMALL), IRIS_X, IRIS_NAMES)
+    for est in (clf, mlp):
+        proba = est.predict_proba(IRIS_X)
+        np.testing.assert_array_equal(est.predict(IRIS_X), est.classes_[np.argmax(proba, axis=1)])

@@ -128,6 +128,21 @@ def _check_validation_split(fraction: float, targets: np.ndarray, n_out: int, se
     )
 
 
+def _clipped_proba(a: np.ndarray) -> np.ndarray:
+    """Rows of class probabilities ``(n_samples, n_classes)`` from the outputs ``a`` of an output
+    layer that is not softmax (see :meth:`DeltapropClassifier.predict_proba`): each output
+    clipped at 0 and the row divided by its sum; a row with no positive output puts all its
+    probability on its largest output, shared equally among ties."""
+    p = np.clip(a, 0.0, None)
+    total = p.sum(axis=1, keepdims=True)
+    flat = total[:, 0] == 0.0
+    if np.any(flat):
+        rows = a[flat]
+        p[flat] = rows == rows.max(axis=1, keepdims=True)
+        total[flat] = p[flat].sum(axis=1, keepdims=True)
+    return np.divide(p, total, out=p)
+
+
 class _DeltapropEstimator(BaseEstimator):
     """What the classifier and the regressor share: parameters, the network, the fit loop."""
 
@@ -390,7 +405,9 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         σ of the hidden layers: ``"logistic"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"``,
         ``"linear"`` (or one per hidden layer).
     output_activation : str, default None → "softmax"
-        σ of the output layer, one neuron per class.
+        σ of the output layer, one neuron per class: any activation (``"logistic"``,
+        ``"tanh"``, ``"linear"``, …); :meth:`predict_proba` says how its outputs become
+        probabilities.
     cost : str, default None → "log_likelihood" for softmax, "cross_entropy" for logistic
         outputs, else "quadratic".
     init : str, default None → "he_normal" for relu-type hidden layers, else "glorot_uniform".
@@ -543,18 +560,24 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         return idx.astype(np.int64)
 
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities ``(n_samples, n_classes)``, columns in the order of ``classes_``.
+        """Class probabilities ``(n_samples, n_classes)``, columns in the order of ``classes_``:
+        every entry in [0, 1], every row summing to 1, and ``classes_[argmax]`` of each row is
+        :meth:`predict`'s label for it.
 
-        With the default softmax output these are the network's outputs a; other outputs are
-        clipped at 0 and each row divided by its sum.
+        With the default softmax output these are the network's outputs a. Any other output
+        layer was trained towards the one-hot targets, so its a_k are read as estimates of
+        P(class k), clipped into range and normalised: p_k = max(a_k, 0) / Σ_j max(a_j, 0).
+        For logistic outputs, always positive, that is a_k / Σ_j a_j, the one-vs-rest
+        normalisation of scikit-learn's OneVsRestClassifier. A row with no positive output
+        (tanh, linear and leaky_relu outputs can all be negative; relu ones all 0) puts all
+        its probability on its largest output, shared equally among ties: the rule's limit as
+        the row is raised until that output turns positive. Such a row says which class the
+        network ranks first, not how sure it is.
         """
         a = self._forward(X)
         if self.network_.activations[-1].name == "softmax":
             return a
-        a = np.clip(a, 0.0, None)
-        total = a.sum(axis=1, keepdims=True)
-        uniform = np.full_like(a, 1.0 / a.shape[1])
-        return np.divide(a, total, out=uniform, where=total > 0)
+        return _clipped_proba(a)
 
     def predict_log_proba(self, X) -> np.ndarray:
         """ln of :meth:`predict_proba`, clipped at the dtype's smallest positive number."""
@@ -562,9 +585,11 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         return np.log(np.clip(proba, np.finfo(proba.dtype).tiny, None))
 
     def predict(self, X) -> np.ndarray:
-        """The label of the largest output for each row of ``X``: ``(n_samples,)``."""
-        a = self._forward(X)  # first, so an unfitted estimator raises NotFittedError
-        return self.classes_[np.argmax(a, axis=1)]
+        """The label of the largest output for each row of ``X`` (the first, for a tie):
+        ``(n_samples,)``. Taken from :meth:`predict_proba`, which keeps the outputs' order, so
+        ``predict(X) == classes_[argmax(predict_proba(X))]`` for every row, to the last bit."""
+        proba = self.predict_proba(X)  # first, so an unfitted estimator raises NotFittedError
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
