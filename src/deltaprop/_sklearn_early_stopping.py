@@ -1,0 +1,82 @@
+"""Early stopping as scikit-learn's MLP does it, for the estimators of :mod:`deltaprop.sklearn`:
+the validation set it holds out (at least MIN_VALIDATION_SAMPLES, some left to train on) and
+the count of epochs without improvement that stops training.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .training._data import check_targets
+from .training.arguments import split_indices
+from .training.callback import Callback
+
+# Early stopping's held-out set must hold at least this many samples, as scikit-learn's MLP
+# requires ("The validation set is too small"): one sample is a noisy score to stop on.
+MIN_VALIDATION_SAMPLES = 2
+
+
+def check_validation_split(fraction: float, targets: np.ndarray, n_out: int, seed: int) -> None:
+    """Refuse an early-stopping split of ``targets`` ``(n_samples[, n_out])`` that holds out fewer
+    than MIN_VALIDATION_SAMPLES, or every sample. It is drawn as ``training.fit`` will draw it
+    (the same function, seed and stratification), so the count is the one training would get."""
+    n = len(targets)
+    kind = check_targets(targets, n_out, n)
+    try:
+        n_val = len(split_indices(kind, n, fraction, seed)[1])
+    except ValueError as err:  # the split refuses an empty side, and its message says which
+        n_val = n if "no training" in str(err) else 0
+    if MIN_VALIDATION_SAMPLES <= n_val < n:
+        return
+    if n_val == n:
+        problem, fix = "leaving none to train on", "lower validation_fraction"
+    else:
+        problem = (
+            f"but early stopping needs at least {MIN_VALIDATION_SAMPLES} validation samples "
+            f"(as scikit-learn's MLP does)"
+        )
+        fix = "raise validation_fraction, give more samples"
+    stratified = " (stratified: rounded class by class)" if kind.classify else ""
+    raise ValueError(
+        f"validation_fraction={fraction} holds out {n_val} of the {n} training samples{stratified}, "
+        f"{problem}; {fix} or set early_stopping=False"
+    )
+
+
+class NoImprovementStopper(Callback):
+    """scikit-learn's early-stopping rule (``BaseMultilayerPerceptron._update_no_improvement_count``)
+    on the validation cost, lower being better.
+
+    An epoch with ``val_loss > best − tol`` is a miss (``count += 1``), any other resets the
+    count; a ``val_loss`` below the best (by any amount) becomes the best and its weights are
+    kept. Training stops once ``count > n_iter_no_change``. NaN is a miss.
+    """
+
+    def __init__(self, n_iter_no_change: int, tol: float):
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+
+    def on_train_begin(self, logs=None):
+        self.best = np.inf
+        self.count = 0
+        self.best_epoch: int | None = None
+        self.best_weights = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        current = (logs or {}).get("val_loss", np.nan)
+        if current <= self.best - self.tol:  # False for NaN
+            self.count = 0
+        else:
+            self.count += 1
+        if current < self.best:
+            net = self.run.network
+            self.best, self.best_epoch = current, epoch
+            self.best_weights = ([w.copy() for w in net.weights], [b.copy() for b in net.biases])
+        if self.count > self.n_iter_no_change:
+            self.run.stop_training = True
+            self.run.history.stopped_reason = (
+                f"early stopping: val_loss did not improve by tol={self.tol:g} for {self.count} "
+                f"consecutive epochs (more than n_iter_no_change={self.n_iter_no_change}); best "
+                f"{self.best:.6g} at epoch {self.best_epoch + 1 if self.best_epoch is not None else None}"
+            )
+            self.run.history.stopped_epoch = epoch
