@@ -1,13 +1,9 @@
 """The run folder: where one training run keeps everything it made.
 
-    RUN_DIR/model.safetensors       the trained network (deltaprop.load reads it)
-    RUN_DIR/checkpoint.safetensors  weights, optimizer state, epoch, batch position, seed,
-                                    history: what ``deltaprop resume`` continues from
-    RUN_DIR/config.toml             the resolved configuration (rerun with --config)
-    RUN_DIR/history.json, .csv      loss, accuracy, val_loss, val_accuracy, lr, time per epoch
-    RUN_DIR/gradients.json          gradient statistics per layer (when diagnostics exist)
-    RUN_DIR/diagnostics.json        plain-words findings about the run
-    RUN_DIR/plots/                  learning curves, confusion matrix, ...
+The files it holds (``model.safetensors``, ``checkpoint.safetensors``, ``config.toml``,
+``history.json``, ...) are named in :mod:`deltaprop.files.run_folder`, which the readers of a
+finished run (:mod:`deltaprop.diagnostics.run`) share; they are re-exported here as
+``rundir.MODEL``, ``rundir.CONFIG``, ... for the commands.
 
 A folder is never reused: a named run that exists already is an error, and a timestamped
 one gets a ``-2``, ``-3``, ... suffix.
@@ -19,16 +15,16 @@ import datetime
 import os
 from pathlib import Path
 
+# The file names, re-exported (``X as X``) for train, resume and evaluate, which say rundir.X.
+from ..files.run_folder import CHECKPOINT as CHECKPOINT
+from ..files.run_folder import CONFIG as CONFIG
+from ..files.run_folder import DIAGNOSTICS as DIAGNOSTICS
+from ..files.run_folder import GRADIENTS as GRADIENTS
+from ..files.run_folder import HISTORY_CSV as HISTORY_CSV
+from ..files.run_folder import HISTORY_JSON as HISTORY_JSON
+from ..files.run_folder import MODEL as MODEL
+from ..files.run_folder import PLOTS as PLOTS
 from .errors import UsageError
-
-MODEL = "model.safetensors"
-CHECKPOINT = "checkpoint.safetensors"
-CONFIG = "config.toml"
-HISTORY_JSON = "history.json"
-HISTORY_CSV = "history.csv"
-GRADIENTS = "gradients.json"
-DIAGNOSTICS = "diagnostics.json"
-PLOTS = "plots"
 
 
 def create(out: str | Path, name: str = "") -> Path:

@@ -2,7 +2,8 @@
 
 Shared by ``diagnose_run`` and ``deltaprop.plots.plot_run``. A run folder holds
 ``model.safetensors``, ``config.toml``, ``history.json`` (or ``history.csv``), and, where
-the run recorded them, ``gradients.json`` and ``diagnostics.json``.
+the run recorded them, ``gradients.json`` and ``diagnostics.json``: the names
+'deltaprop train' writes them under, from :mod:`deltaprop.files.run_folder`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import files
+from ..files.run_folder import CONFIG, GRADIENTS, HISTORY_CSV, HISTORY_JSON, MODEL
 from .checks import Finding, diagnose
 from .gradient_stats import GradientStats
 
@@ -20,12 +23,6 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-MODEL_FILE = "model.safetensors"
-CONFIG_FILE = "config.toml"
-HISTORY_JSON, HISTORY_CSV = "history.json", "history.csv"
-GRADIENTS_FILE = "gradients.json"
-DIAGNOSTICS_FILE = "diagnostics.json"
 
 
 @dataclass
@@ -79,31 +76,29 @@ def read_run(run_dir) -> RunFiles:
     if not path.is_dir():
         raise ValueError(
             f"run_dir {str(path)!r} is not a folder; expected a run folder written by "
-            f"'deltaprop train' (holding {MODEL_FILE}, {HISTORY_JSON}, {CONFIG_FILE})"
+            f"'deltaprop train' (holding {MODEL}, {HISTORY_JSON}, {CONFIG})"
         )
     run = RunFiles(path)
-    model = path / MODEL_FILE
+    model = path / MODEL
     if not model.is_file():
         raise ValueError(
-            f"{str(path)!r} holds no {MODEL_FILE}; is it a run folder written by 'deltaprop train'?"
+            f"{str(path)!r} holds no {MODEL}; is it a run folder written by 'deltaprop train'?"
         )
-    from .. import files  # lazily: reading model files is a layer of its own
-
     run.network = files.load(model)
-    if (path / CONFIG_FILE).is_file():
+    if (path / CONFIG).is_file():
         try:
-            run.config = tomllib.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
+            run.config = tomllib.loads((path / CONFIG).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as err:
-            raise ValueError(f"{path / CONFIG_FILE} is not valid TOML: {err}") from err
+            raise ValueError(f"{path / CONFIG} is not valid TOML: {err}") from err
     else:
-        run.missing["config"] = f"no {CONFIG_FILE}"
+        run.missing["config"] = f"no {CONFIG}"
     history = _read_history(path, run.missing)
     if history is not None:
         run.history, run.stopped_reason = history.history, history.stopped_reason
-    if (path / GRADIENTS_FILE).is_file():
-        run.stats = GradientStats.from_json(path / GRADIENTS_FILE)
+    if (path / GRADIENTS).is_file():
+        run.stats = GradientStats.from_json(path / GRADIENTS)
     else:
-        run.missing["gradients"] = f"no {GRADIENTS_FILE} (the run recorded no gradient statistics)"
+        run.missing["gradients"] = f"no {GRADIENTS} (the run recorded no gradient statistics)"
     return run
 
 
@@ -129,7 +124,7 @@ def load_run_data(run: RunFiles, split: str = "test"):
     """
     name, path = run.data_name, run.data_path
     if name is None and path is None:
-        run.missing["data"] = f"{CONFIG_FILE} names no data set ([data] name or path)"
+        run.missing["data"] = f"{CONFIG} names no data set ([data] name or path)"
         return None
     from .. import datasets
 

@@ -1,0 +1,25 @@
+"""The run folder's layout: the name of each file one training run keeps.
+
+    RUN_DIR/model.safetensors       the trained network (deltaprop.load reads it)
+    RUN_DIR/checkpoint.safetensors  weights, optimizer state, epoch, batch position, seed,
+                                    history: what ``deltaprop resume`` continues from
+    RUN_DIR/config.toml             the resolved configuration (rerun with --config)
+    RUN_DIR/history.json, .csv      loss, accuracy, val_loss, val_accuracy, lr, time per epoch
+    RUN_DIR/gradients.json          gradient statistics per layer (when diagnostics exist)
+    RUN_DIR/diagnostics.json        plain-words findings about the run
+    RUN_DIR/plots/                  learning curves, confusion matrix, ...
+
+``deltaprop train`` writes them (:mod:`deltaprop.cli.rundir` makes the folder); ``resume``,
+``evaluate``, ``diagnose`` and ``plot`` read them back (the last two through
+:mod:`deltaprop.diagnostics.run`). The names are here, below both, so that writer and readers
+cannot drift apart. Names only: nothing here reads or writes.
+"""
+
+MODEL = "model.safetensors"
+CHECKPOINT = "checkpoint.safetensors"
+CONFIG = "config.toml"
+HISTORY_JSON = "history.json"
+HISTORY_CSV = "history.csv"
+GRADIENTS = "gradients.json"
+DIAGNOSTICS = "diagnostics.json"
+PLOTS = "plots"  # a folder
