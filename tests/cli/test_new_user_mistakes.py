@@ -103,7 +103,7 @@ def test_a_label_column_for_data_without_columns_is_refused(run, tmp_path):
 
 def test_a_boolean_for_a_whole_number_in_a_config_file_is_refused(tmp_path):
     (tmp_path / "c.toml").write_text("[training]\nepochs = true\n")
-    with pytest.raises(UsageError, match=r"'training.epochs' in .*c.toml must be int; got True"):
+    with pytest.raises(UsageError, match=r"\[training\] epochs = true in .*c.toml: must be a whole number"):
         cfg.read_toml(tmp_path / "c.toml")
 
 

@@ -233,19 +233,22 @@ def test_user_npz_and_a_toy_set(cli, tmp_path):
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (["--layers", "784,30,10"], ["--layers starts with 784", "64 features", "--layers 64,30,10"]),
-        (["--layers", "64,30,3"], ["--layers ends with 3", "10 classes"]),
+        (
+            ["--layers", "784,30,10"],
+            ["--layers 784,30,10: starts with 784", "64 features", "--layers 64,30,10"],
+        ),
+        (["--layers", "64,30,3"], ["--layers 64,30,3: ends with 3", "10 classes"]),
         (["--layers", "64,10", "--hidden", "30"], ["either --layers", "--hidden"]),
         (["--data", "nope.csv"], ["nope.csv does not exist"]),
         (["--data", "imagenet"], ["imagenet", "built-in"]),
         (["--schedule", "wobbly:3"], ["unknown schedule", "step:FACTOR:EVERY"]),
         (["--data", "xor", "--validation-split", "0.2"], ["leaves no validation samples"]),
-        (["--validation-split", "1.5"], ["--validation-split must be in [0, 1)"]),
+        (["--validation-split", "1.5"], ["--validation-split 1.5: must be in [0, 1)"]),
         (["--activation", "sigmoidish"], ["sigmoidish"]),
         (["--optimizer", "rmsprop"], ["invalid choice", "rmsprop"]),
         # -1 is the "draw a seed" default inside; given, it must not silently become a random seed.
-        (["--seed", "-1"], ["--seed must be a whole number ≥ 0", "got -1"]),
-        (["--seed", "-7"], ["--seed must be a whole number ≥ 0", "got -7"]),
+        (["--seed", "-1"], ["--seed -1: must be a whole number ≥ 0"]),
+        (["--seed", "-7"], ["--seed -7: must be a whole number ≥ 0"]),
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(cli, tmp_path, args, fragments):
@@ -263,7 +266,7 @@ def test_unknown_config_key_is_named(cli, tmp_path):
 
 def test_a_negative_seed_in_a_config_file_is_named(cli, tmp_path):
     (tmp_path / "seed.toml").write_text("[training]\nseed = -1\nepochs = 1\n")
-    assert_one_line_error(cli("train", "--config", "seed.toml"), 2, "'training.seed'", "seed.toml", "got -1")
+    assert_one_line_error(cli("train", "--config", "seed.toml"), 2, "[training] seed = -1 in seed.toml")
     assert not (tmp_path / "runs").exists()
 
 

@@ -12,6 +12,11 @@ Every key has a command-line flag of the same name (``--batch-size`` for ``batch
 ``--hidden 30,30`` is shorthand for ``layers`` with the input and output sizes taken from
 the data. A key the file does not know is a usage error that names it.
 
+An error about a value names it where the user wrote it: ``--batch-size 0`` for a flag,
+``[training] batch_size = 0 in run.toml`` for a config file. Each value's origin (the
+defaults, a flag, or the file's path) is recorded in an ``origins`` dict as the run is
+resolved; :func:`bad_value` is the one place that turns it into words.
+
 Schedules (``schedule``): ``none``; ``step:FACTOR:EVERY`` (η × FACTOR every EVERY epochs,
 e.g. ``step:0.5:10``); ``exponential:RATE`` (η × RATE each epoch, e.g. ``exponential:0.95``);
 ``cosine`` or ``cosine:MIN_LR`` (from η down to MIN_LR, default 0, over the run's epochs).
@@ -20,10 +25,12 @@ e.g. ``step:0.5:10``); ``exponential:RATE`` (η × RATE each epoch, e.g. ``expon
 from __future__ import annotations
 
 import copy
+import json
 import math
 import sys
 from pathlib import Path
 
+from .. import activations, costs, initializers
 from .errors import UsageError
 
 if sys.version_info >= (3, 11):
@@ -34,6 +41,10 @@ else:  # pragma: no cover - Python 3.10
 BUILTIN_DATA = ("digits", "mnist", "fashion-mnist", "xor", "moons", "circles", "spiral", "blobs")
 OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adam")
 DTYPE_NAMES = ("float32", "float64")
+SCHEDULE_HINT = (
+    "use none, step:FACTOR:EVERY (e.g. step:0.5:10), exponential:RATE (e.g. exponential:0.95) "
+    "or cosine[:MIN_LR]"
+)
 AUTO = "auto"  # output_activation: softmax for log-likelihood, else the hidden activation
 DEFAULT_HIDDEN = [30]
 
@@ -88,8 +99,79 @@ FLAG_KEYS = {
 }
 
 
+# Where a value came from, when not from a config file (whose path is its origin).
+DEFAULT = "default"
+FLAG = "flag"
+
+Origins = dict[tuple[str, str], str]  # (table, key) -> DEFAULT, FLAG or the config file's path
+
+
 def defaults() -> dict:
     return copy.deepcopy(DEFAULTS)
+
+
+def origins_of(tables: dict, origin: str) -> Origins:
+    """Every key of ``tables`` (``{table: {key: value}}``) marked as coming from ``origin``."""
+    return {(section, key): origin for section, values in tables.items() for key in values}
+
+
+def from_file(origins: Origins, section: str, key: str) -> bool:
+    return origins.get((section, key), DEFAULT) not in (DEFAULT, FLAG)
+
+
+def flag_name(section: str, key: str) -> str:
+    """The command-line flag of a key: ``--batch-size`` for ``batch_size``; ``--data`` gives
+    ``[data]`` its ``name`` or its ``path``."""
+    if section == "data" and key in ("name", "path"):
+        return "--data"
+    return "--" + key.replace("_", "-")
+
+
+def key_name(origins: Origins, section: str, key: str) -> str:
+    """A key as the user would change it: ``--batch-size`` on the command line (also for a
+    default, which a flag changes), ``[training] batch_size in run.toml`` in a config file."""
+    if from_file(origins, section, key):
+        return f"[{section}] {key} in {origins[section, key]}"
+    return flag_name(section, key)
+
+
+def spell(origins: Origins, section: str, key: str, value) -> str:
+    """A setting as its source writes it: ``--layers 64,30,10`` on the command line (also for
+    a default), ``layers = [64, 30, 10]`` in a config file. For suggestions and for naming."""
+    if from_file(origins, section, key):
+        return f"{key} = {_toml_text(value)}"
+    text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+    return f"{flag_name(section, key)} {text}"
+
+
+def given(origins: Origins, section: str, key: str, value, beside: tuple[str, str] | None = None) -> str:
+    """A value as an error names it, where the user wrote it: ``--batch-size 0`` from a flag,
+    ``[training] batch_size = 0 in run.toml`` from a config file. ``beside``: the (table, key)
+    the error is about, when this value is named next to it; if both came from the same file,
+    the file is named once, there."""
+    same = beside is not None and origins.get(beside) == origins.get((section, key))
+    if from_file(origins, section, key) and not same:
+        return f"[{section}] {spell(origins, section, key, value)} in {origins[section, key]}"
+    return spell(origins, section, key, value)
+
+
+def bad_value(origins: Origins, section: str, key: str, value, problem: str) -> UsageError:
+    """The usage error for one value: ``--batch-size 0: must be ...`` when a flag gave it,
+    ``[training] batch_size = 0 in run.toml: must be ...`` when a config file did."""
+    return UsageError(f"{given(origins, section, key, value)}: {problem}")
+
+
+def _toml_text(value) -> str:
+    """``value`` written as TOML writes it (on one line), to quote a config file back."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml_text(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def read_toml(path: str | Path) -> dict:
@@ -121,16 +203,23 @@ def read_toml(path: str | Path) -> dict:
                     f"unknown key '{section}.{key}' in {path}; "
                     f"[{section}] knows {', '.join(DEFAULTS[section])}"
                 )
-            _check_type(section, key, value, path)
+            _check_type(section, key, value, str(path))
     seed = table.get("training", {}).get("seed")
     if seed is not None and seed < 0:  # -1 means "draw one" inside; a file must not say it
-        raise UsageError(
-            f"'training.seed' in {path} must be ≥ 0; got {seed}. Leave it out to draw a seed at random"
+        raise bad_value(
+            {("training", "seed"): str(path)},
+            "training",
+            "seed",
+            seed,
+            "must be a whole number ≥ 0; leave it out to draw a seed at random",
         )
     return table
 
 
-def _check_type(section: str, key: str, value, where) -> None:
+TYPE_WORDS = {int: "a whole number", float: "a number", str: "a string"}
+
+
+def _check_type(section: str, key: str, value, path: str) -> None:
     default = DEFAULTS[section][key]
     if isinstance(default, bool) or isinstance(value, bool):  # bool is an int to Python, not to TOML
         ok = isinstance(default, bool) and isinstance(value, bool)
@@ -145,8 +234,13 @@ def _check_type(section: str, key: str, value, where) -> None:
     else:
         ok = isinstance(value, type(default))
     if not ok:
-        expected = "a list of integers" if isinstance(default, list) else type(default).__name__
-        raise UsageError(f"'{section}.{key}' in {where} must be {expected}; got {value!r}")
+        if isinstance(default, list):
+            expected = "a list of whole numbers such as [64, 30, 10]"
+        elif key == "label_column":
+            expected = "a column's name (a string) or index (a whole number)"
+        else:
+            expected = TYPE_WORDS.get(type(default), type(default).__name__)
+        raise bad_value({(section, key): path}, section, key, value, f"must be {expected}")
 
 
 def merge(base: dict, override: dict) -> dict:
@@ -170,61 +264,100 @@ def parse_int_list(text: str, flag: str) -> list[int]:
 
 
 def parse_schedule(text: str) -> tuple[str, list[float]]:
-    """``step:0.5:10`` -> ("step", [0.5, 10.0]); checks the kind and the number of arguments."""
+    """``step:0.5:10`` -> ("step", [0.5, 10.0]); checks the kind and the number of arguments.
+
+    Raises ``ValueError`` saying what is wrong (not repeating ``text``); the caller names
+    where the schedule came from.
+    """
     kind, *parts = text.strip().lower().split(":")
     arity = {"none": (0, 0), "step": (2, 2), "exponential": (1, 1), "cosine": (0, 1)}
-    hint = (
-        "use none, step:FACTOR:EVERY (e.g. step:0.5:10), exponential:RATE (e.g. exponential:0.95) "
-        "or cosine[:MIN_LR]"
-    )
     if kind not in arity:
-        raise UsageError(f"unknown schedule {text!r}; {hint}")
+        raise ValueError(f"unknown schedule; {SCHEDULE_HINT}")
     low, high = arity[kind]
     try:
         args = [float(p) for p in parts]
     except ValueError:
-        raise UsageError(f"schedule {text!r} has a non-numeric argument; {hint}") from None
+        raise ValueError(f"a non-numeric schedule argument; {SCHEDULE_HINT}") from None
     if not low <= len(args) <= high or not all(math.isfinite(a) for a in args):
-        raise UsageError(f"schedule {text!r} has the wrong arguments; {hint}")
+        raise ValueError(f"the wrong schedule arguments; {SCHEDULE_HINT}")
     if kind == "step" and (not 0 < args[0] or args[1] < 1 or args[1] != int(args[1])):
-        raise UsageError(f"schedule {text!r}: FACTOR must be > 0 and EVERY a whole number of epochs ≥ 1")
+        raise ValueError("FACTOR must be > 0 and EVERY a whole number of epochs ≥ 1")
     if kind == "exponential" and not 0 < args[0]:
-        raise UsageError(f"schedule {text!r}: RATE must be > 0")
+        raise ValueError("RATE must be > 0")
     return kind, args
 
 
-def validate(config: dict) -> None:
-    """Usage errors for values no run can use (data-dependent checks happen later)."""
+# The names a key takes, looked up in the registry that builds the network from them.
+REGISTRIES = {
+    "activation": activations.get,
+    "output_activation": activations.get,
+    "cost": costs.get,
+    "init": initializers.get,
+}
+
+
+def validate(config: dict, origins: Origins | None = None) -> None:
+    """Usage errors for values no run can use (data-dependent checks happen later).
+
+    ``origins`` says where each value came from, so that an error names the flag or the
+    config file and key the user wrote; a key it lacks is taken for a default.
+    """
+    origins = origins or {}
     data, model, training = config["data"], config["model"], config["training"]
+
+    def bad(section: str, key: str, problem: str) -> UsageError:
+        return bad_value(origins, section, key, config[section][key], problem)
+
     if not data["name"] and not data["path"]:
-        raise UsageError("no data given; use --data digits (or another built-in name, or a .csv/.npz path)")
+        raise bad("data", "name", "no data given; give a built-in name such as digits, or a .csv/.npz path")
     if data["name"] and data["name"] not in BUILTIN_DATA:
-        raise UsageError(f"unknown data set {data['name']!r}; expected one of {', '.join(BUILTIN_DATA)}")
+        raise bad("data", "name", f"unknown data set; expected one of {', '.join(BUILTIN_DATA)}")
     if not 0.0 <= float(data["validation_split"]) < 1.0:
-        raise UsageError(f"--validation-split must be in [0, 1); got {data['validation_split']}")
+        raise bad("data", "validation_split", "must be in [0, 1)")
+    layers = model["layers"]
+    if layers and (len(layers) < 2 or min(layers) < 1):
+        example = spell(origins, "model", "layers", [64, 30, 10])
+        raise bad("model", "layers", f"needs an input and an output size at least, each ≥ 1, e.g. {example}")
+    for key, get in REGISTRIES.items():
+        if not (key == "output_activation" and model[key] == AUTO):
+            try:
+                get(model[key])
+            except (TypeError, ValueError) as err:
+                raise bad("model", key, str(err)) from None
+    hidden = not layers or len(layers) > 2  # none given: hidden sizes come with --hidden or the default
+    if hidden and activations.get(model["activation"]).name in activations.HIDDEN_ONLY_FORBIDDEN:
+        raise bad("model", "activation", "is for the output layer only; use e.g. logistic, tanh or relu")
     if model["dtype"] not in DTYPE_NAMES:
-        raise UsageError(f"--dtype must be float32 or float64; got {model['dtype']!r}")
+        raise bad("model", "dtype", f"must be {' or '.join(DTYPE_NAMES)}")
     if training["optimizer"] not in OPTIMIZER_NAMES:
-        raise UsageError(
-            f"unknown optimizer {training['optimizer']!r}; expected one of {', '.join(OPTIMIZER_NAMES)}"
-        )
+        raise bad("training", "optimizer", f"unknown optimizer; expected one of {', '.join(OPTIMIZER_NAMES)}")
     for key, low, strict in (("lr", 0.0, True), ("l2", 0.0, False), ("momentum", 0.0, False)):
         value = float(training[key])
         if not math.isfinite(value) or value < low or (strict and value == low):
-            flag = "--" + key.replace("_", "-")
-            raise UsageError(f"{flag} must be a finite number {'>' if strict else '≥'} {low:g}; got {value}")
+            raise bad("training", key, f"must be a finite number {'>' if strict else '≥'} {low:g}")
     if training["momentum"] >= 1.0:
-        raise UsageError(f"--momentum must be in [0, 1); got {training['momentum']}")
+        raise bad("training", "momentum", "must be in [0, 1)")
     for key in ("batch_size", "epochs"):
         if int(training[key]) < 1:
-            raise UsageError(f"--{key.replace('_', '-')} must be a whole number ≥ 1; got {training[key]}")
+            raise bad("training", key, "must be a whole number ≥ 1")
     if int(training["early_stopping"]) < 0:
-        raise UsageError(f"--early-stopping must be ≥ 0 epochs (0 is off); got {training['early_stopping']}")
-    if int(training["seed"]) < -1:  # -1 is the default: draw a seed (given seeds are checked earlier)
-        raise UsageError(f"--seed must be ≥ 0; got {training['seed']}")
-    parse_schedule(training["schedule"])
+        raise bad("training", "early_stopping", "must be ≥ 0 epochs (0 is off)")
+    # -1 is the default's "draw a seed"; given by the user it must not silently become one.
+    if int(training["seed"]) < (-1 if origins.get(("training", "seed"), DEFAULT) == DEFAULT else 0):
+        raise bad("training", "seed", "must be a whole number ≥ 0; leave it out to draw a seed at random")
+    try:
+        parse_schedule(training["schedule"])
+    except ValueError as err:
+        raise bad("training", "schedule", str(err)) from None
     if training["early_stopping"] and not data["validation_split"]:
-        raise UsageError("--early-stopping watches the validation loss; give --validation-split > 0 too")
+        split = given(
+            origins, "data", "validation_split", data["validation_split"], ("training", "early_stopping")
+        )
+        raise bad(
+            "training",
+            "early_stopping",
+            f"watches the validation loss, but {split} holds none out; give a validation split > 0 too",
+        )
 
 
 def to_toml(config: dict) -> str:

@@ -21,7 +21,14 @@ from rich.console import Console
 from ..diagnostics import Diagnostics, Finding, GradientStats
 from . import config as cfg
 from . import rundir, threads
-from .data import RunData, check_label_column, check_targets_fit_cost, data_table, load_run_data
+from .data import (
+    FILE_SUFFIXES,
+    RunData,
+    check_label_column,
+    check_targets_fit_cost,
+    data_table,
+    load_run_data,
+)
 from .errors import UsageError
 from .interrupt import Checkpointer, InterruptFlag
 from .progress import fmt_metric, fmt_percent, make_console, make_progress, summary_table
@@ -110,17 +117,20 @@ def add_options(p: argparse.ArgumentParser) -> None:
     threads.add_option(run_group)
 
 
-def resolve_config(args) -> dict:
-    """Defaults, then ``--config``, then the flags given; validated (data-free checks)."""
-    config = cfg.defaults()
+def resolve_config(args) -> tuple[dict, cfg.Origins]:
+    """Defaults, then ``--config``, then the flags given; validated (data-free checks).
+
+    Returns the configuration and where each of its values came from (see
+    :func:`deltaprop.cli.config.bad_value`), so that a later error names what the user wrote.
+    """
+    config, origins = cfg.defaults(), {}
     if args.config:
         from_file = cfg.read_toml(args.config)
         path = from_file.get("data", {}).get("path")
         if path and not Path(path).is_absolute():  # relative to the config file, not the shell
             from_file["data"]["path"] = str((Path(args.config).parent / path).resolve())
         config = cfg.merge(config, from_file)
-    if args.seed is not None and args.seed < 0:  # -1 is the default's "draw one"; never silently
-        raise UsageError(f"--seed must be a whole number ≥ 0; got {args.seed}. Leave it out to draw one")
+        origins.update(cfg.origins_of(from_file, str(args.config)))
     if args.layers and args.hidden:
         raise UsageError("give either --layers (every size) or --hidden (hidden sizes only), not both")
     for dest, (section, key) in cfg.FLAG_KEYS.items():
@@ -129,66 +139,133 @@ def resolve_config(args) -> dict:
             continue
         if dest == "layers":
             value = cfg.parse_int_list(value, "--layers")
-            if len(value) < 2:
-                raise UsageError(f"--layers needs at least an input and an output size; got {args.layers!r}")
         config[section][key] = value
+        origins[section, key] = cfg.FLAG
     if args.hidden:
         config["model"]["layers"] = []
         config["model"]["hidden"] = cfg.parse_int_list(args.hidden, "--hidden")
+        origins["model", "layers"] = origins["model", "hidden"] = cfg.FLAG
     if args.data is not None:
         config["data"].update(data_table(args.data))
+        origins["data", "name"] = origins["data", "path"] = cfg.FLAG
         if args.label_column is None and not config["data"]["path"].lower().endswith(".csv"):
             config["data"]["label_column"] = ""  # a config file's CSV column means nothing to other data
-    if config["training"]["optimizer"] in ("momentum", "nesterov") and args.momentum is None:
-        if not _in_file(args, "training", "momentum"):
-            config["training"]["momentum"] = 0.9
+            origins["data", "label_column"] = cfg.DEFAULT
+    training = config["training"]
+    if training["optimizer"] in ("momentum", "nesterov") and ("training", "momentum") not in origins:
+        training["momentum"] = 0.9  # the default for the optimizers that use it
     if config["data"]["path"] and config["data"]["name"]:
         config["data"]["name"] = ""
-    cfg.validate(config)
-    if config["training"]["optimizer"] in ("momentum", "nesterov") and config["training"]["momentum"] == 0:
-        raise UsageError(f"--optimizer {config['training']['optimizer']} needs --momentum > 0")
-    if config["training"]["optimizer"] == "adam" and config["training"]["momentum"]:
-        raise UsageError(
-            f"--momentum {config['training']['momentum']:g} does not apply to --optimizer adam, whose "
-            f"moment decay rates are fixed at β₁ = 0.9, β₂ = 0.999; leave --momentum out, or use "
-            f"--optimizer momentum or nesterov"
+    cfg.validate(config, origins)
+    _check_data_path(config, origins)
+    optimizer, momentum = training["optimizer"], training["momentum"]
+    named_optimizer = cfg.given(origins, "training", "optimizer", optimizer, beside=("training", "momentum"))
+    if optimizer in ("momentum", "nesterov") and momentum == 0:
+        raise cfg.bad_value(
+            origins,
+            "training",
+            "momentum",
+            momentum,
+            f"{named_optimizer} needs a momentum in (0, 1), e.g. 0.9",
         )
-    check_label_column(config["data"])
-    return config
+    if optimizer == "adam" and momentum:
+        raise cfg.bad_value(
+            origins,
+            "training",
+            "momentum",
+            momentum,
+            f"does not apply to {named_optimizer}, whose moment decay rates are fixed at β₁ = 0.9, "
+            f"β₂ = 0.999; leave the momentum out, or use "
+            f"{cfg.spell(origins, 'training', 'optimizer', 'momentum')} or nesterov",
+        )
+    _check_label_column(config, origins)
+    schedule_callback(config, origins)  # a schedule the lr or the epochs make impossible
+    return config, origins
 
 
-def resolve_model(config: dict, data: RunData) -> None:
+def _check_data_path(config: dict, origins: cfg.Origins) -> None:
+    """A config file's data path, checked as ``--data`` checks its own (:func:`data_table`)."""
+    path = config["data"]["path"]
+    if not path or not cfg.from_file(origins, "data", "path"):
+        return
+    if Path(path).suffix.lower() not in FILE_SUFFIXES:
+        raise cfg.bad_value(origins, "data", "path", path, "is neither a .csv nor a .npz file")
+    if not Path(path).is_file():
+        raise cfg.bad_value(
+            origins,
+            "data",
+            "path",
+            path,
+            "no such file (a relative path is read from the config file's folder)",
+        )
+
+
+def _check_label_column(config: dict, origins: cfg.Origins) -> None:
+    """:func:`check_label_column`, naming the config file's keys where the file gave them."""
+    table = config["data"]
+    try:
+        check_label_column(table)
+    except UsageError:
+        data = "name" if table["name"] else "path"
+        if not (cfg.from_file(origins, "data", "label_column") or cfg.from_file(origins, "data", data)):
+            raise
+        named = cfg.given(origins, "data", data, table[data], beside=("data", "label_column"))
+        raise cfg.bad_value(
+            origins,
+            "data",
+            "label_column",
+            table["label_column"],
+            f"applies to CSV data only, and {named} has its labels already; leave the label column out",
+        ) from None
+
+
+def resolve_model(config: dict, data: RunData, origins: cfg.Origins | None = None) -> None:
     """Fill in the layer sizes and the output activation from the data, in place."""
+    origins = origins or {}
     model = config["model"]
     hidden = model.pop("hidden", None)
     n_out = data.n_out
     if not model["layers"]:
         model["layers"] = [data.n_in, *(hidden or cfg.DEFAULT_HIDDEN), n_out]
     layers = model["layers"]
+    other = "or leave layers out" if cfg.from_file(origins, "model", "layers") else "or --hidden"
     if layers[0] != data.n_in:
-        raise UsageError(
-            f"--layers starts with {layers[0]} inputs, but the data {data.label} has {data.n_in} "
-            f"features; use --layers {','.join(map(str, [data.n_in, *layers[1:]]))} or --hidden"
+        fix = cfg.spell(origins, "model", "layers", [data.n_in, *layers[1:]])
+        raise cfg.bad_value(
+            origins,
+            "model",
+            "layers",
+            layers,
+            f"starts with {layers[0]} inputs, but the data {data.label} has {data.n_in} features; "
+            f"use {fix} {other}",
         )
     binary_single = layers[-1] == 1 and data.classification and n_out == 2
     if layers[-1] != n_out and not binary_single:
         what = "classes" if data.classification else "target columns"
-        raise UsageError(
-            f"--layers ends with {layers[-1]} outputs, but the data {data.label} has {n_out} {what}; "
-            f"use --layers {','.join(map(str, [*layers[:-1], n_out]))} or --hidden"
+        fix = cfg.spell(origins, "model", "layers", [*layers[:-1], n_out])
+        raise cfg.bad_value(
+            origins,
+            "model",
+            "layers",
+            layers,
+            f"ends with {layers[-1]} outputs, but the data {data.label} has {n_out} {what}; "
+            f"use {fix} {other}",
         )
     check_targets_fit_cost(data, model["cost"])
     if model["output_activation"] == cfg.AUTO:
         model["output_activation"] = "softmax" if model["cost"] == "log_likelihood" else model["activation"]
 
 
-def check_output_fits_cost(config: dict, data: RunData, chosen: bool = False) -> None:
+def check_output_fits_cost(
+    config: dict, data: RunData, chosen: bool = False, origins: cfg.Origins | None = None
+) -> None:
     """Refuse, before a run folder is made, an output layer and cost that cannot learn anything.
 
     These are the configuration errors :func:`deltaprop.diagnostics.check_output_cost` finds
     (a softmax over one output, ln a of outputs outside (0, 1), logistic outputs for targets
     outside [0, 1]); trained anyway they give a useless model and exit 0. ``chosen``: the
-    output activation was not given but picked for the cost.
+    output activation was not given but picked for the cost. ``origins``: where each value
+    came from, so the message names the flags or the config file's keys the user wrote.
     """
     from .. import activations, costs
     from ..diagnostics.checks import output_cost_findings
@@ -202,16 +279,28 @@ def check_output_fits_cost(config: dict, data: RunData, chosen: bool = False) ->
     errors = [f for f in findings if f.severity == "error"]
     if not errors:
         return
-    activation, cost, n_out = model["output_activation"], model["cost"], model["layers"][-1]
-    given = f"--output-activation {activation} with --cost {cost}"
+    origins = origins or {}
+
+    def named(key: str) -> str:
+        return cfg.given(origins, "model", key, model[key])
+
+    def spelled(key: str, value) -> str:
+        return cfg.spell(origins, "model", key, value)
+
+    cost, n_out = model["cost"], model["layers"][-1]
+    given = f"{named('output_activation')} with {named('cost')}"
     if chosen and cost == "log_likelihood":
         given += " (an output activation picked for that cost)"
     elif chosen:
-        given += " (an output activation taken from --activation)"
-    outputs = f"{n_out} output{'s' if n_out != 1 else ''} (--layers {','.join(map(str, model['layers']))})"
+        given += f" (an output activation taken from {cfg.key_name(origins, 'model', 'activation')})"
+    outputs = f"{n_out} output{'s' if n_out != 1 else ''} ({named('layers')})"
     fix = errors[0].fix.rstrip(".")
     if not data.classification and "regression" not in fix:
-        fix += "; for regression targets, --cost quadratic --output-activation linear"
+        regression = (spelled("cost", "quadratic"), spelled("output_activation", "linear"))
+        in_file = cfg.from_file(origins, "model", "cost") or cfg.from_file(
+            origins, "model", "output_activation"
+        )
+        fix += f"; for regression targets, {(' and ' if in_file else ' ').join(regression)}"
     raise UsageError(f"{errors[0].message} Got {given} and {outputs}. Try: {fix}")
 
 
@@ -239,7 +328,9 @@ def build(config: dict, seed: int):
     return net, optimizer
 
 
-def schedule_callback(config: dict):
+def schedule_callback(config: dict, origins: cfg.Origins | None = None):
+    """The learning-rate schedule the configuration names (None for none); a schedule the
+    rate or the epochs make impossible is a usage error naming where it came from."""
     from ..training import CosineDecay, ExponentialDecay, StepDecay
 
     kind, args = cfg.parse_schedule(config["training"]["schedule"])
@@ -252,7 +343,9 @@ def schedule_callback(config: dict):
         if kind == "cosine":
             return CosineDecay(lr, epochs=epochs, min_lr=args[0] if args else 0.0)
     except (ValueError, TypeError) as err:
-        raise UsageError(f"--schedule {config['training']['schedule']!r}: {err}") from err
+        raise cfg.bad_value(
+            origins or {}, "training", "schedule", config["training"]["schedule"], str(err)
+        ) from err
     return None
 
 
@@ -471,40 +564,40 @@ def _summary(console: Console, history, test: dict | None, seconds: float, run_d
     console.print(f"results in {run_dir}", highlight=False, soft_wrap=True)
 
 
-def _in_file(args, section: str, key: str = "validation_split") -> bool:
-    return bool(args.config) and key in cfg.read_toml(args.config).get(section, {})
-
-
-def _check_validation_split(config: dict, data: RunData, explicit: bool) -> None:
+def _check_validation_split(config: dict, data: RunData, origins: cfg.Origins) -> None:
     """A data set too small to hold out a validation sample per class trains without one,
-    unless the user asked for a split, which is then a usage error."""
-    split = float(config["data"]["validation_split"])
+    unless the user asked for a split (by flag or in the config file): then a usage error."""
+    split = config["data"]["validation_split"]
     n_groups = data.n_out if data.classification else 1
-    if not split or round(split * len(data.X_train) / n_groups) >= 1:
+    if not split or round(float(split) * len(data.X_train) / n_groups) >= 1:
         return
-    if explicit:
-        raise UsageError(
-            f"--validation-split {split} of the {len(data.X_train)} training samples of {data.label} "
-            f"leaves no validation samples; use a larger fraction, or 0 for none"
+    if origins.get(("data", "validation_split"), cfg.DEFAULT) != cfg.DEFAULT:
+        raise cfg.bad_value(
+            origins,
+            "data",
+            "validation_split",
+            split,
+            f"leaves no validation samples of the {len(data.X_train)} training samples of {data.label}; "
+            f"use a larger fraction, or 0 for none",
         )
     config["data"]["validation_split"] = 0.0
 
 
 def run(args) -> int:
-    config = resolve_config(args)
+    config, origins = resolve_config(args)
     threads.check(args.threads)
     console = make_console()
     if int(config["training"]["seed"]) == -1:
         config["training"]["seed"] = secrets.randbelow(SEED_LIMIT)
     seed = int(config["training"]["seed"])
     data = load_run_data(config["data"], seed)
-    _check_validation_split(
-        config, data, explicit=args.validation_split is not None or _in_file(args, "data")
-    )
+    _check_validation_split(config, data, origins)
     chosen = config["model"]["output_activation"] == cfg.AUTO
-    resolve_model(config, data)
-    check_output_fits_cost(config, data, chosen)
-    build(config, seed)  # refuse a bad activation or cost before a folder is made
+    resolve_model(config, data, origins)
+    check_output_fits_cost(config, data, chosen, origins)
+    # Refuse, before a folder is made, what the names alone do not show (a softmax hidden layer).
+    build(config, seed)
+    rundir.output_folder(config["run"]["out"], flag=cfg.key_name(origins, "run", "out"))
     run_dir = rundir.create(config["run"]["out"], config["run"]["name"])
     (run_dir / rundir.CONFIG).write_text(cfg.to_toml(config), encoding="utf-8")
     with threads.limit(args.threads):
