@@ -370,6 +370,9 @@ def test_float32_networks():
 
 
 def test_pickle_round_trip():
+    # scikit-learn's tools copy estimators between processes by pickling them (joblib, as in
+    # GridSearchCV(n_jobs=2)), so an estimator must survive it. deltaprop's own files never
+    # use pickle: models are saved with dp.save (safetensors).
     clf = DeltapropClassifier(**SMALL).fit(IRIS_X, IRIS_NAMES)
     again = pickle.loads(pickle.dumps(clf))
     assert np.array_equal(again.predict_proba(IRIS_X), clf.predict_proba(IRIS_X))
