@@ -7,12 +7,14 @@
 - The user's own files: :func:`load_csv`, :func:`load_npz`.
 - :func:`train_validation_split`: a seeded, stratified validation set carved from training data.
 - :func:`list_datasets`, :func:`download_dataset`, :func:`load`: the catalogue by name.
+- :func:`load_by_name`: a run's data as its ``[data]`` table names it, a built-in set or a file.
 
 Images come as rows of pixels scaled to [0, 1]; class labels as ``int64``. Files are looked
 for under ``data_dir``, else ``$DELTAPROP_DATA``, else ``~/.cache/deltaprop`` (see
 :mod:`deltaprop.datasets.paths`). Nothing here prints or knows about training.
 """
 
+from .by_name import load_by_name
 from .catalog import DATASET_NAMES, DatasetInfo, dataset_info, download_dataset, list_datasets, load
 from .digits import load_digits
 from .download import RemoteFile, fetch_files
@@ -51,6 +53,7 @@ __all__ = [
     "fetch_files",
     "list_datasets",
     "load",
+    "load_by_name",
     "load_csv",
     "load_digits",
     "load_fashion_mnist",

@@ -1,0 +1,206 @@
+"""load_by_name: a run's data as its [data] table names it, for `train` and `diagnose`/`plot` alike."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from deltaprop import DataFileError, DownloadError
+from deltaprop.datasets import DATASET_NAMES, dataset_info, load, load_by_name
+from deltaprop.datasets.by_name import as_targets, parse_label_column
+
+GENERATED = ("moons", "circles", "spiral", "blobs")
+IDX_SETS = ("mnist", "fashion-mnist")
+PETS = "x1,x2,label\n0.5,1.5,dog\n-2,0.25,cat\n4,5,dog\n1,1,bird\n"
+
+
+@pytest.fixture
+def fake_idx_sets(isolated_data, fake_mnist):
+    """Tiny MNIST-like IDX files as both downloaded sets, in an isolated $DELTAPROP_DATA:
+    the loaders read them without a download and without the real copies."""
+    files, arrays = fake_mnist
+    for folder in IDX_SETS:
+        (isolated_data / folder).mkdir(parents=True)
+        for file_name, body in files.items():
+            (isolated_data / folder / file_name).write_bytes(body)
+    return arrays
+
+
+def _write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_every_built_in_name_is_tested_here():
+    assert set(DATASET_NAMES) == {"digits", "xor", *GENERATED, *IDX_SETS}
+
+
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_digits_give_the_catalogue_split_and_names(split):
+    X, y, classes = load_by_name("digits", split=split, seed=5)
+    expected_X, expected_y = load("digits", split)
+    np.testing.assert_array_equal(X, expected_X)
+    np.testing.assert_array_equal(y, expected_y)
+    assert X.shape == (dataset_info("digits").n_samples[split], 64) and y.dtype == np.int64
+    assert classes == tuple(str(d) for d in range(10))
+
+
+@pytest.mark.parametrize("name", IDX_SETS)
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_the_downloaded_sets_load_from_the_data_root(fake_idx_sets, name, split):
+    images, labels = fake_idx_sets[split]
+    X, y, classes = load_by_name(name, split=split, seed=3)  # the seed means nothing to them
+    assert X.shape == (len(labels), 28 * 28) and X.min() == 0.0 and X.max() == 1.0
+    np.testing.assert_allclose(X, images.reshape(len(labels), -1) / 255.0, rtol=1e-6)
+    np.testing.assert_array_equal(y, labels)
+    assert classes == dataset_info(name).classes and len(classes) == 10
+
+
+def test_a_downloaded_set_that_is_missing_is_fetched(isolated_data, monkeypatch):
+    asked = []
+
+    def no_network(spec, **kwargs):  # stands in for the verified download: no network in tests
+        asked.append((spec.name, kwargs["splits"]))
+        raise DownloadError(f"{spec.name}: no network in this test")
+
+    monkeypatch.setattr("deltaprop.datasets.mnist.download_idx_dataset", no_network)
+    with pytest.raises(DownloadError, match="fashion-mnist: no network"):
+        load_by_name("fashion-mnist", split="test")
+    assert asked == [("fashion-mnist", ["test"])]
+
+
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_xor_is_its_four_points_whatever_the_split_and_seed(split):
+    X, y, classes = load_by_name("xor", split=split, seed=9)
+    np.testing.assert_array_equal(X, [[0, 0], [0, 1], [1, 0], [1, 1]])
+    assert y.tolist() == [0, 1, 1, 0]
+    assert classes == ("0 (x1 = x2)", "1 (x1 != x2)")
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_a_generated_set_is_drawn_again_from_the_runs_seed(name):
+    X, y, classes = load_by_name(name, seed=3)
+    expected_X, expected_y = load(name, seed=3)
+    np.testing.assert_array_equal(X, expected_X)
+    np.testing.assert_array_equal(y, expected_y)
+    assert X.shape == (200, 2) and y.dtype == np.int64 and set(y.tolist()) == {0, 1}
+    assert classes == ("0", "1")
+    X_test, y_test, _ = load_by_name(name, split="test", seed=3)
+    np.testing.assert_array_equal(X_test, load(name, "test", seed=3)[0])
+    assert not np.array_equal(X_test, X)  # the test split is a second, independent draw
+    assert not np.array_equal(load_by_name(name, seed=4)[0], X)
+
+
+def test_a_negative_seed_for_a_generated_set_is_refused_not_replaced():
+    with pytest.raises(ValueError, match="seed must be ≥ 0; got -1"):
+        load_by_name("moons", seed=-1)
+
+
+def test_a_csv_with_text_labels_in_the_last_column(tmp_path):
+    X, y, classes = load_by_name(path=_write(tmp_path, "pets.csv", PETS))
+    np.testing.assert_array_equal(X, [[0.5, 1.5], [-2, 0.25], [4, 5], [1, 1]])
+    assert classes == ("bird", "cat", "dog")
+    assert y.dtype == np.int64 and [classes[k] for k in y] == ["dog", "cat", "dog", "bird"]
+
+
+@pytest.mark.parametrize("column", ["label", 2, "2", -1, "-1", None, ""])
+def test_a_csvs_label_column_by_name_by_index_or_default(tmp_path, column):
+    X, y, classes = load_by_name(path=str(_write(tmp_path, "pets.csv", PETS)), label_column=column)
+    assert X.shape == (4, 2) and classes == ("bird", "cat", "dog") and y.tolist() == [2, 1, 2, 0]
+
+
+def test_a_csvs_label_column_in_the_middle_with_integer_labels(tmp_path):
+    path = _write(tmp_path, "digits.csv", "a,digit,b\n1,7,2\n3,9,4\n")
+    X, y, classes = load_by_name(path=path, label_column="digit")
+    np.testing.assert_array_equal(X, [[1, 2], [3, 4]])
+    assert y.tolist() == [7, 9] and classes == tuple(str(d) for d in range(10))
+    X, y, _ = load_by_name(path=path, label_column="0")  # an index given as text, as a flag gives it
+    np.testing.assert_array_equal(X, [[7, 2], [9, 4]])
+    assert y.tolist() == [1, 3]
+
+
+def test_a_csvs_regression_column_is_one_target_column(tmp_path):
+    path = _write(tmp_path, "reg.csv", "x,target\n0,0.5\n1,1.25\n2,-3.5\n")
+    X, y, classes = load_by_name(path=path, split="test")  # a file is read whole, whatever the split
+    assert X.shape == (3, 1) and y.shape == (3, 1) and y.dtype == np.float64
+    np.testing.assert_array_equal(y[:, 0], [0.5, 1.25, -3.5])
+    assert classes is None
+
+
+def test_an_npz_with_labels(tmp_path):
+    path = tmp_path / "pts.npz"
+    np.savez(path, X=np.arange(8.0).reshape(4, 2), y=np.array([0, 2, 1, 2], dtype=np.int32))
+    X, y, classes = load_by_name(path=path, label_column="7")  # a CSV's column: ignored here
+    np.testing.assert_array_equal(X, np.arange(8.0).reshape(4, 2))
+    assert y.dtype == np.int64 and y.tolist() == [0, 2, 1, 2]
+    assert classes is None  # an archive holds no class names
+
+
+def test_an_npzs_regression_column_and_target_rows(tmp_path):
+    path = tmp_path / "reg.npz"
+    np.savez(path, X=np.ones((3, 2)), y=np.array([0.1, 0.2, 0.3]))
+    _, y, classes = load_by_name(path=path)
+    assert y.shape == (3, 1) and classes is None
+    np.testing.assert_array_equal(y[:, 0], [0.1, 0.2, 0.3])
+    np.savez(path, X=np.ones((3, 2)), y=np.array([[0.1, 1.0], [0.2, 2.0], [0.3, 3.0]]))
+    _, y, classes = load_by_name(path=path)
+    assert y.shape == (3, 2) and classes is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({}, ValueError, r"no data given: name a built-in data set"),
+        ({"name": "", "path": ""}, ValueError, r"no data given"),
+        ({"name": "digits", "path": "x.csv"}, ValueError, r"not both; got name='digits' and path='x.csv'"),
+        ({"name": "iris"}, ValueError, r"unknown data set 'iris'; choose one of digits, mnist"),
+        ({"name": "moons", "split": "val"}, ValueError, r"split must be one of \('train', 'test'\)"),
+        ({"name": "digits", "split": "val"}, ValueError, r"split must be one of .* for digits"),
+    ],
+)
+def test_what_names_no_data_or_unknown_data_is_refused(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        load_by_name(**kwargs)
+
+
+def test_a_missing_file_is_a_file_not_found_error(tmp_path):
+    for name in ("gone.csv", "gone.npz"):
+        with pytest.raises(FileNotFoundError):
+            load_by_name(path=tmp_path / name)
+
+
+def test_a_bad_label_column_is_refused_with_the_loaders_message(tmp_path):
+    path = _write(tmp_path, "pets.csv", PETS)
+    with pytest.raises(DataFileError, match=r"no column named 'kind'; the header row has"):
+        load_by_name(path=path, label_column="kind")
+    with pytest.raises(DataFileError, match=r"label_column=5 is out of range: the file has 3 columns"):
+        load_by_name(path=path, label_column="5")
+    with pytest.raises(TypeError, match=r"label_column must be a column index \(int\), a column name"):
+        load_by_name(path=path, label_column=1.5)  # never truncated to column 1
+
+
+def test_a_malformed_file_is_a_data_file_error(tmp_path):
+    message = r"bad\.csv: line 3, column 'x2' \(index 1\): 'oops' is not a number"
+    with pytest.raises(DataFileError, match=message):
+        load_by_name(path=_write(tmp_path, "bad.csv", "x1,x2,label\n1,2,0\n3,oops,1\n"))
+    with pytest.raises(DataFileError, match=r"not a readable \.npz archive"):
+        load_by_name(path=_write(tmp_path, "bad.npz", "not a zip"))
+
+
+@pytest.mark.parametrize(
+    ("value", "parsed"),
+    [(None, None), ("", None), (3, 3), (-1, -1), ("3", 3), ("-1", -1), ("label", "label"), (1.5, 1.5)],
+)
+def test_a_label_column_is_an_index_a_name_or_the_default(value, parsed):
+    assert parse_label_column(value) == parsed and type(parse_label_column(value)) is type(parsed)
+
+
+def test_only_a_column_of_real_numbers_becomes_a_target_column():
+    assert as_targets(np.array([0.5, 1.0])).shape == (2, 1)
+    whole = np.array([0.0, 1.0, -1.0])  # whole numbers: labels, as they are
+    assert as_targets(whole) is whole
+    labels = np.array([0, 1, 2])
+    assert as_targets(labels) is labels
+    rows = np.ones((2, 3))
+    assert as_targets(rows) is rows
