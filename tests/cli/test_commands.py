@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from cli_helpers import SHARED_DATA, assert_one_line_error
 
 
@@ -51,6 +52,25 @@ def test_gradcheck_pass_and_fail(cli):
     failed = cli("gradcheck", "--threshold", "1e-30")
     assert failed.returncode == 1 and "FAIL" in failed.stdout
     assert_one_line_error(cli("gradcheck", "--cost", "hinge"), 2, "hinge")
+
+
+@pytest.mark.parametrize(
+    "flags, named",
+    [
+        (("--activation", "tanh", "--cost", "cross_entropy"), "--activation tanh"),
+        (("--activation", "relu", "--cost", "log_likelihood"), "--activation relu"),
+        (("--output-activation", "linear", "--cost", "cross_entropy"), "--output-activation linear"),
+    ],
+)
+def test_gradcheck_refuses_the_pairs_train_refuses(cli, flags, named):
+    # ln a of outputs outside (0, 1): the cost clips a there, so central differences give 0
+    # where backprop's δ does not, and the check would call a correct backprop FAIL (it did).
+    result = cli("gradcheck", *flags)
+    assert_one_line_error(result, 2, named)
+    assert "ln a" in result.stderr and "FAIL" not in result.stdout
+    # The same activation with an output the cost suits passes.
+    fine = cli("gradcheck", *flags[:2], "--output-activation", "logistic", "--cost", "cross_entropy")
+    assert fine.returncode == 0 and "PASS" in fine.stdout, fine.stderr
 
 
 def test_version_help_and_no_command(cli):

@@ -4,6 +4,11 @@ A random network of the given layers, activations and cost, a random batch, and
 ``deltaprop.gradient_check``: the largest relative error over every weight and bias array,
 ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖). In float64 a correct backprop gives about 1e-8 or less; the
 default threshold is 1e-6. Exit 0 on PASS, 1 on FAIL.
+
+An output layer and cost that ``train`` refuses (ln a of tanh, ReLU or linear outputs, a
+softmax over one output) are refused here too, with exit 2: the log costs clip a to
+[ε, 1 − ε], so where a leaves (0, 1) the cost is flat and central differences give 0
+while backprop's δ does not — the check would report a correct backprop as FAIL.
 """
 
 from __future__ import annotations
@@ -48,6 +53,23 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
+def _check_output_fits_cost(net, args) -> None:
+    """Refuse the pairs ``train`` refuses, naming the flags (see the module docstring)."""
+    from ..diagnostics.checks import output_cost_findings
+
+    out_act = net.activations[-1].name
+    errors = [
+        f for f in output_cost_findings(out_act, net.cost.name, net.sizes[-1]) if f.severity == "error"
+    ]
+    if errors:
+        given = "--output-activation" if args.output_activation is not None else "--activation"
+        raise UsageError(
+            f"{errors[0].message.rstrip('.')} ({given} {out_act}, --cost {net.cost.name}); "
+            f"{errors[0].fix.rstrip('.')}. The check would fail on this pair because the cost clips "
+            f"a, not because backprop is wrong"
+        )
+
+
 def run(args) -> int:
     from .. import Network, gradient_check
 
@@ -72,6 +94,7 @@ def run(args) -> int:
         )
     except (ValueError, TypeError, KeyError) as err:
         raise UsageError(str(err).strip("'\"")) from err
+    _check_output_fits_cost(net, args)
     rng = np.random.default_rng([args.seed, 1])
     X = rng.normal(size=(args.samples, sizes[0]))
     labels = rng.integers(0, sizes[-1], size=args.samples)
