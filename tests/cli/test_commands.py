@@ -73,6 +73,22 @@ def test_gradcheck_refuses_the_pairs_train_refuses(cli, flags, named):
     assert fine.returncode == 0 and "PASS" in fine.stdout, fine.stderr
 
 
+@pytest.mark.parametrize(
+    "argv, prog",
+    [
+        (("train", "--bogus", "1"), "deltaprop train"),
+        (("resume", "runs/first", "--epochs", "40"), "deltaprop resume"),
+        (("--bogus",), "deltaprop"),
+    ],
+)
+def test_an_unknown_flag_is_reported_by_the_command_it_was_given_to(cli, argv, prog):
+    # argparse left the subcommand's leftovers to the top-level parser, which then pointed at
+    # 'deltaprop --help', where the command's flags are not listed.
+    result = cli(*argv)
+    assert_one_line_error(result, 2, f"{prog}: error: unrecognized arguments: ")
+    assert f"(see '{prog} --help')" in result.stderr
+
+
 def test_version_help_and_no_command(cli):
     version = cli("--version")
     assert version.returncode == 0 and version.stdout.startswith("deltaprop ")

@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f".{name}", __name__).register(sub)
+    parser.commands = sub.choices  # name → the command's own parser
     return parser
 
 
@@ -72,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         argv.remove("--debug")
     try:  # building the parser imports every command (NumPy, SciPy, rich): a Ctrl-C may land here
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # say it as the command's own error, pointing at its own --help
+            command = parser.commands.get(getattr(args, "command", None))
+            (command or parser).error(f"unrecognized arguments: {' '.join(extra)}")
     except KeyboardInterrupt:
         print("deltaprop: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
