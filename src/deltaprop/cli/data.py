@@ -12,13 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..datasets.by_name import FILE_SUFFIXES, load_by_name, parse_label_column
 from .config import BUILTIN_DATA
 from .errors import UsageError
-
-FILE_SUFFIXES = (".csv", ".npz")
-
-
-GENERATED = ("moons", "circles", "spiral", "blobs")  # drawn from the run's seed
 
 
 @dataclass
@@ -78,16 +74,7 @@ def check_label_column(table: dict) -> None:
         )
 
 
-def label_column_arg(value) -> str | int | None:
-    """A label column given by index (``"0"``, ``-1``) or by name; empty means the loader's default."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        return int(value)
-    except ValueError:
-        return value
+label_column_arg = parse_label_column  # as predict reads a CSV's column: the loader's own parser
 
 
 def load_arrays(table: dict, split: str = "train", seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -98,36 +85,17 @@ def load_arrays(table: dict, split: str = "train", seed: int | None = None) -> t
 
 def load_labelled(table: dict, split: str = "train", seed: int | None = None):
     """``(X, y, classes)``: as :func:`load_arrays`, with the class names where the data has them
-    (a built-in set's catalogue names, a CSV's text labels), else None."""
-    from .. import datasets
+    (a built-in set's catalogue names, a CSV's text labels), else None.
 
-    name = table.get("name")
-    if name:
-        kwargs = {"seed": seed} if name in GENERATED and seed is not None else {}
-        X, y = datasets.load(name, split=split, **kwargs)
-        return X, y, tuple(datasets.dataset_info(name).classes)
-    path = Path(table["path"])
-    if not path.is_file():
-        raise UsageError(f"data file {path} does not exist; check the path given to --data")
-    classes = None
-    if path.suffix.lower() == ".csv":
-        column = label_column_arg(table.get("label_column"))
-        kwargs = {} if column is None else {"label_column": column}
-        X, y, classes = datasets.load_csv(path, return_classes=True, **kwargs)
-    else:
-        X, y = datasets.load_npz(path)
-    y = as_targets(np.asarray(y))
-    if y.ndim != 1 or classes is None:
-        classes = None
-    return X, y, None if classes is None else tuple(str(c) for c in classes)
-
-
-def as_targets(y: np.ndarray) -> np.ndarray:
-    """Real-valued targets ``(n,)`` (a regression column: not all whole numbers) as one target
-    column ``(n, 1)``; class labels ``(n,)`` and target rows ``(n, k)`` as they are."""
-    if y.ndim == 1 and np.issubdtype(y.dtype, np.floating) and not np.all(y == np.round(y)):
-        return y.reshape(-1, 1)
-    return y
+    The loading is :func:`deltaprop.datasets.load_by_name`'s, which ``diagnose`` and ``plot``
+    share; here a ``name`` wins over a ``path``, and a missing file is a usage error."""
+    name = table.get("name") or None
+    path = None
+    if name is None:
+        path = Path(table["path"])
+        if not path.is_file():
+            raise UsageError(f"data file {path} does not exist; check the path given to --data")
+    return load_by_name(name, path, split=split, seed=seed, label_column=table.get("label_column"))
 
 
 def check_targets_fit_cost(data: RunData, cost: str) -> None:

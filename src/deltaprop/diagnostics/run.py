@@ -12,9 +12,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from .. import files
+from ..datasets.by_name import load_by_name
 from ..files.run_folder import CONFIG, GRADIENTS, HISTORY_CSV, HISTORY_JSON, MODEL
 from .checks import Finding, diagnose
 from .gradient_stats import GradientStats
@@ -113,57 +112,24 @@ def _read_history(path: Path, missing: dict):
     return None
 
 
-GENERATED = ("moons", "circles", "spiral", "blobs")  # drawn from the run's seed, as in training
-
-
 def load_run_data(run: RunFiles, split: str = "test"):
     """``(X, y)`` of the run's data, or ``None`` with the reason recorded in ``run.missing``.
 
-    A built-in set gives its ``split`` (the generated 2-D sets drawn with the run's seed, as
-    ``deltaprop train`` drew them); a user's ``.csv``/``.npz`` file is read whole.
+    Loaded as ``deltaprop train`` loaded it, by :func:`deltaprop.datasets.load_by_name`: a
+    built-in set gives its ``split`` (the generated 2-D sets drawn with the run's seed); a
+    user's ``.csv``/``.npz`` file is read whole, a regression column as ``(n, 1)`` targets.
     """
     name, path = run.data_name, run.data_path
     if name is None and path is None:
         run.missing["data"] = f"{CONFIG} names no data set ([data] name or path)"
         return None
-    from .. import datasets
-
+    column = run.data.get("label_column")
     try:
-        if name is not None:
-            kwargs = {}
-            if name in GENERATED and run.seed is not None and run.seed >= 0:
-                kwargs["seed"] = run.seed
-            loaded = datasets.load(name, split=split, **kwargs)
-        elif str(path).lower().endswith(".csv"):
-            column = run.data.get("label_column")
-            kwargs = {} if column in (None, "") else {"label_column": _column(column)}
-            loaded = datasets.load_csv(path, **kwargs)
-        else:
-            loaded = datasets.load_npz(path)
-    except (OSError, ValueError, KeyError) as err:
+        X, y, _ = load_by_name(name, path, split=split, seed=run.seed, label_column=column)
+    except (OSError, ValueError, KeyError, TypeError) as err:
         run.missing["data"] = f"data {name or path!r} could not be loaded: {err}"
         return None
-    X, y = _as_arrays(loaded)
-    if X is None:
-        run.missing["data"] = f"data {name or path!r} loaded as {type(loaded).__name__}, not arrays"
-        return None
     return X, y
-
-
-def _column(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
-
-
-def _as_arrays(loaded):
-    if isinstance(loaded, tuple) and len(loaded) == 2:
-        return np.asarray(loaded[0]), np.asarray(loaded[1])
-    for xs, ys in (("X", "y"), ("X", "Y"), ("data", "target")):
-        if hasattr(loaded, xs) and hasattr(loaded, ys):
-            return np.asarray(getattr(loaded, xs)), np.asarray(getattr(loaded, ys))
-    return None, None
 
 
 def training_rows(run: RunFiles):
@@ -184,8 +150,6 @@ def training_rows(run: RunFiles):
             f"the data set has {X.shape[1]} features but the network {run.network.sizes[0]} inputs"
         )
         return None
-    if Y.ndim == 1 and np.issubdtype(Y.dtype, np.floating) and not np.all(Y == np.round(Y)):
-        Y = Y.reshape(-1, 1)  # a regression column, as 'deltaprop train' reads it
     fraction, seed = run.data.get("validation_split", 0.0), run.seed
     if isinstance(fraction, (int, float)) and 0 < fraction < 1 and seed is not None:
         from ..training._data import check_targets
