@@ -28,3 +28,17 @@ def assert_svg_drawn(path, min_paths: int = 10) -> None:
 def png_bytes_drawn(data: bytes) -> float:
     image = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
     return float((image < BACKGROUND).any(axis=2).mean())
+
+
+def assert_lines_fill_height(ax, min_share: float) -> None:
+    """The axes' lines, all together, span at least ``min_share`` of its y-range and lie inside it."""
+    values = np.concatenate([np.asarray(line.get_ydata(), dtype=float) for line in ax.lines])
+    values = values[np.isfinite(values)]
+    bottom, top = ax.get_ylim()
+    assert bottom <= values.min() and values.max() <= top, (
+        f"data {values.min()}..{values.max()} outside {bottom}..{top}"
+    )
+    share = (values.max() - values.min()) / (top - bottom)
+    assert share >= min_share, (
+        f"the lines fill {share:.0%} of the height {bottom}..{top}; expected ≥ {min_share:.0%}"
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
+from picture_checks import assert_lines_fill_height
 
 import deltaprop as dp
 from deltaprop.plots import confusion_matrix, learning_curves, network_diagram
@@ -24,6 +26,50 @@ def test_every_panel_spans_every_epoch_even_past_a_nan_tail():
     assert len(limits) == 1
     low, high = limits.pop()
     assert low < 1 and high > 3
+
+
+def test_the_accuracy_axis_fits_mnist_like_curves_so_training_and_validation_can_be_told_apart():
+    # three epochs of MNIST (deltaprop train --data mnist --epochs 3 --lr 0.1 --seed 1)
+    history = {
+        "loss": [0.423, 0.222, 0.179],
+        "accuracy": [0.8861, 0.9359, 0.9476],
+        "val_loss": [0.260, 0.194, 0.170],
+        "val_accuracy": [0.9210, 0.9433, 0.9497],
+    }
+    ax = learning_curves(history).axes[1]
+    bottom, top = ax.get_ylim()
+    assert 80 <= bottom <= 88.61 and 94.97 <= top <= 100, (bottom, top)
+    assert_lines_fill_height(ax, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("accuracy", "val_accuracy"),
+    [
+        ([0.991, 0.992, 0.9925], [0.990, 0.991, 0.991]),  # a tiny spread right under 100 %
+        ([0.001, 0.002, 0.004], [0.0, 0.003, 0.002]),  # a tiny spread right over 0 %
+        ([0.5, 0.5, 0.5], [0.5, 0.5, 0.5]),  # no spread at all
+    ],
+)
+def test_a_tiny_accuracy_spread_keeps_a_few_points_of_axis_and_stays_within_0_to_100(accuracy, val_accuracy):
+    history = {"loss": [1.0, 0.9, 0.8], "accuracy": accuracy, "val_accuracy": val_accuracy}
+    ax = learning_curves(history).axes[1]
+    bottom, top = ax.get_ylim()
+    assert 0 <= bottom and top <= 100
+    assert top - bottom >= 3, (bottom, top)  # 0.2 points of noise must not fill the panel
+    assert_lines_fill_height(ax, 0.0)  # the data lies inside the axis
+
+
+def test_a_run_that_starts_at_chance_keeps_its_first_epoch_on_the_accuracy_axis():
+    nan = float("nan")
+    history = {
+        "loss": [2.3, 0.5, 0.3, nan],
+        "accuracy": [0.10, 0.93, 0.99, nan],
+        "val_accuracy": [0.5, 0.9, 1.0, nan],
+    }
+    ax = learning_curves(history).axes[1]
+    bottom, top = ax.get_ylim()
+    assert 0 <= bottom <= 10 and top == 100
+    assert_lines_fill_height(ax, 0.85)
 
 
 def test_a_two_class_confusion_matrix_fits_its_title_and_starts_its_colours_at_zero():

@@ -8,6 +8,11 @@ from ._figure import new_figure
 
 LOG_RANGE = 100.0  # a cost spanning more than this factor is drawn on a log scale
 EPOCH_PAD = 0.3  # of an epoch, left of the first and right of the last
+# The accuracy axis fits the data, as Keras's plotted History and TensorBoard do, so curves
+# at 88-95 % (MNIST) can be told apart; a spread smaller than ACCURACY_MIN_SPAN is drawn
+# over that span, not blown up to fill the panel (0.2 points of noise must look small).
+ACCURACY_MARGIN = 0.05  # of the data's span, above and below: matplotlib's own default margin
+ACCURACY_MIN_SPAN = 5.0  # percentage points
 # What each curve is: the training numbers are running means over the epoch's mini-batches,
 # each taken before its update (as Keras logs them); validation is measured at the epoch's
 # end. So early on, validation can beat training without anything being wrong.
@@ -22,6 +27,25 @@ def _history_dict(history) -> dict[str, np.ndarray]:
     if not data.get("loss"):
         raise ValueError("history holds no 'loss' values: nothing to draw (train for at least one epoch)")
     return {k: np.asarray(v, dtype=float) for k, v in data.items()}
+
+
+def accuracy_limits(percent: np.ndarray) -> tuple[float, float]:
+    """``(bottom, top)`` of the accuracy axis for the finite values ``percent`` (in %).
+
+    The data's range with ACCURACY_MARGIN of it on each side, at least ACCURACY_MIN_SPAN wide,
+    slid (never shrunk) to lie inside [0, 100] and widened to whole percentage points.
+    """
+    low, high = float(np.min(percent)), float(np.max(percent))
+    pad = ACCURACY_MARGIN * (high - low)
+    low, high = low - pad, high + pad
+    if high - low < ACCURACY_MIN_SPAN:
+        middle = (low + high) / 2
+        low, high = middle - ACCURACY_MIN_SPAN / 2, middle + ACCURACY_MIN_SPAN / 2
+    if low < 0:
+        low, high = 0.0, min(100.0, high - low)
+    if high > 100:
+        low, high = max(0.0, low - (high - 100.0)), 100.0
+    return float(np.floor(low)), float(np.ceil(high))
 
 
 def learning_curves(history):
@@ -57,10 +81,14 @@ def learning_curves(history):
 
     if has_acc:
         ax = axes[1]
+        percent = []
         for key, label, style in (("accuracy", TRAINING, "-"), ("val_accuracy", VALIDATION, "--")):
             if key in h and np.isfinite(h[key]).any():
                 ax.plot(epochs, 100 * h[key], style, marker="o", markersize=3, label=label)
-        ax.set(xlabel="epoch", ylabel="accuracy (%)", title="Accuracy", ylim=(0, 100))
+                percent.append(100 * h[key][np.isfinite(h[key])])
+        ax.set(xlabel="epoch", ylabel="accuracy (%)", title="Accuracy")
+        ax.set_ylim(accuracy_limits(np.concatenate(percent)))
+        ax.yaxis.get_major_locator().set_params(integer=True)  # 92, 94, not 92.5, 93.0
         ax.legend(fontsize=8)
     if lr_varies:
         ax = axes[-1]
