@@ -9,12 +9,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 import deltaprop as dp
 from deltaprop import plots
 from deltaprop.diagnostics import Diagnostics, GradientStats, diagnose
 
 HERE = Path(__file__).parent
+PALETTE_COLOURS = 256  # a palette PNG this size looks the same and is half as large
+
+
+def save_small_png(fig, path: Path) -> None:
+    """Save ``fig`` as a palette PNG: for the pictures whose many colours make a large file."""
+    plots.save_figure(fig, path)
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(PALETTE_COLOURS, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
 
 
 def main() -> None:
@@ -46,9 +56,8 @@ def main() -> None:
     )
     # L2 decay (λ = 5, Nielsen's chapter 3) fades the weights no digit uses, so the patterns show
     dp.fit(net, X, y, epochs=6, optimizer=dp.SGD(0.5, l2=5.0), seed=0)
-    plots.save_figure(
-        plots.first_layer_weights(net, (28, 28), max_neurons=20), HERE / "first_layer_weights.png"
-    )
+    # all 30, as a run's own plot shows them and as the README says
+    save_small_png(plots.first_layer_weights(net, (28, 28)), HERE / "first_layer_weights.png")
     raw = np.rint(X[:2000] * 255.0)  # the pixels as the IDX file holds them, 0..255
     stuck = dp.Network([784, 3, 10], seed=0)
     stats = GradientStats(probe_size=256)
