@@ -28,6 +28,12 @@ class Notation(ABC):
     """Symbols for one network: neurons, weights, biases, δ, the cost and its derivatives."""
 
     name = ""
+    # Any one weight, in prose: its name, which way it points, and the output and the δ whose
+    # product is its gradient, ∂C/∂w = source · delta, each with the indices of this notation.
+    weight_any = ""
+    weight_direction = ""
+    weight_source = ""
+    weight_delta = ""
 
     def __init__(self, sizes: list[int]):
         self.sizes = list(sizes)
@@ -85,6 +91,10 @@ class Nielsen(Notation):
     """a^l_j, z^l_j, δ^l_j, w^l_jk, b^l_j, C: layers counted from 1 at the input."""
 
     name = "nielsen"
+    weight_any = "w^l_jk"
+    weight_direction = "into neuron j of layer l from neuron k of layer l − 1"
+    weight_source = "a^(l−1)_k"
+    weight_delta = "δ^l_j"
 
     @staticmethod
     def _pair(j: int, k: int) -> str:
@@ -124,6 +134,10 @@ class Mazur(Notation):
     """out_h1, net_h1, δ_o1, w1..wN, E_total: the names of Mazur's post."""
 
     name = "mazur"
+    weight_any = "w_ij"
+    weight_direction = "from neuron i to neuron j, numbered w1, w2 … below"
+    weight_source = "out_i"  # not o_i: o1, o2 … are the output neurons here
+    weight_delta = "δ_j"
 
     def _label(self, m: int, j: int) -> str:
         if m == 0:

@@ -80,9 +80,19 @@ def summary(trace: Trace, nt) -> list[Block]:
     blocks.append(Heading(2, f"The {len(rows)} weights with the largest |∂C/∂w|"))
     blocks.append(
         Table(
-            ("weight", "o_i" if one else "mean o_i", "δ_j" if one else "mean δ_j", "∂C/∂w", "Δw", "w", "w⁺"),
+            (
+                "weight",
+                ("" if one else "mean ") + nt.weight_source,
+                ("" if one else "mean ") + nt.weight_delta,
+                "∂C/∂w",
+                "Δw",
+                "w",
+                "w⁺",
+            ),
             tuple(rows),
-            caption="∂C/∂w = o_i δ_j" + ("" if one else " averaged over the batch") + ", Δw = −η ∂C/∂w",
+            caption=f"∂C/∂{nt.weight_any} = {nt.weight_source} {nt.weight_delta}"
+            + ("" if one else " averaged over the batch")
+            + ", Δw = −η ∂C/∂w",
         )
     )
     rows = []

@@ -1,5 +1,7 @@
 """The gradients and the step: ∂C/∂w_ij = o_i δ_j, Δw_ij = −η ∂C/∂w_ij, w⁺ = w + Δw; then the biases.
 
+The prose writes the rule in the notation's own indices (Nielsen's w^l_jk = a^(l−1)_k δ^l_j).
+
 With a batch each gradient is the average over the samples, written out for a few of them.
 """
 
@@ -39,11 +41,13 @@ def updates(trace: Trace, nt) -> list[Block]:
     blocks: list[Block] = [Heading(2, "The gradients and the update")]
     C, eta = nt.cost(), nt.eta()
     cost = to_text(eq(C))
+    w = nt.weight_any  # in the notation's own indices, as the lines below: w^l_jk for Nielsen
     blocks.append(
         Paragraph(
-            f"For every weight ∂{cost}/∂w_ij = o_i δ_j"
+            f"For every weight {w} ({nt.weight_direction}), "
+            f"∂{cost}/∂{w} = {nt.weight_source} {nt.weight_delta}"
             + (" averaged over the batch" if trace.n_samples > 1 else "")
-            + f", the change is Δw_ij = −η ∂{cost}/∂w_ij, and the new weight w⁺_ij = w_ij + Δw_ij."
+            + f", the change is Δ{w} = −η ∂{cost}/∂{w}, and the new weight is {w} + Δ{w}."
         )
     )
     for l in range(trace.n_layers - 1, -1, -1):

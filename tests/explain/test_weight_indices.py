@@ -1,0 +1,106 @@
+"""Each notation writes the general weight rule with its own indices, as its per-weight lines do.
+
+Nielsen's w^l_jk is the weight *into* neuron j of layer l *from* neuron k of layer l − 1, so
+his rule is ∂C/∂w^l_jk = a^(l−1)_k δ^l_j (his BP4), and the lines read ∂C/∂w³₁₂ = a²₂ · δ³₁.
+Mazur's names keep the package's w_ij from neuron i to neuron j: ∂E_total/∂w_ij = out_i δ_j,
+and the lines read ∂E_total/∂w5 = out_h1 · δ_o1. A sentence in one convention above lines in
+the other would say w³₁₂ runs from 1 to 2, the opposite of what the lines compute.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from html import unescape
+
+import numpy as np
+import pytest
+
+import deltaprop as dp
+from deltaprop.walkthrough import examples, explain, render_html, render_markdown, render_text
+
+NIELSEN_RULE = "∂C/∂w^l_jk = a^(l−1)_k δ^l_j"
+MAZUR_RULE = "∂E_total/∂w_ij = out_i δ_j"
+PACKAGE_INDICES = ("w_ij", "o_i", "δ_j")  # w_ij from i to j: not Nielsen's
+NIELSEN_INDICES = ("w^l_jk", "a^(l−1)_k", "δ^l_j")
+
+
+@pytest.fixture(scope="module")
+def xor():
+    ex = examples.xor()
+    return explain(ex.net, ex.x, ex.y, ex.learning_rate, example="xor")
+
+
+def _renderings(trace, notation) -> dict[str, str]:
+    """The three renderings as plain text: Markdown's escapes and HTML's entities undone."""
+    return {
+        "text": render_text(trace, notation, width=200),
+        "markdown": render_markdown(trace, notation).replace("\\", ""),
+        "html": unescape(render_html(trace, notation)),
+    }
+
+
+@pytest.mark.parametrize("form", ["text", "markdown", "html"])
+def test_nielsen_states_the_rule_as_w_l_jk_into_j_from_k(xor, form):
+    out = _renderings(xor, "nielsen")[form]
+    assert "For every weight w^l_jk (into neuron j of layer l from neuron k of layer l − 1)" in out
+    assert NIELSEN_RULE in out
+    assert "Δw^l_jk = −η ∂C/∂w^l_jk" in out
+    for name in PACKAGE_INDICES:
+        assert name not in out, f"{name} (from i to j) in Nielsen's notation"
+
+
+@pytest.mark.parametrize("form", ["text", "markdown", "html"])
+def test_mazur_states_the_rule_as_w_ij_from_i_to_j(xor, form):
+    out = _renderings(xor, "mazur")[form]
+    assert "For every weight w_ij (from neuron i to neuron j" in out
+    assert MAZUR_RULE in out
+    for name in NIELSEN_INDICES:
+        assert name not in out, f"{name} (Nielsen's) in Mazur's notation"
+
+
+def test_the_rule_reads_the_same_as_the_lines_below_it(xor):
+    text = render_text(xor, "nielsen", width=200)
+    rule = text.index(NIELSEN_RULE)
+    # w³₁₂: into neuron 1 of layer 3 (δ³₁) from neuron 2 of layer 2 (a²₂), as a^(l−1)_k δ^l_j says
+    assert text.index("∂C/∂w³₁₂ = a²₂ · δ³₁") > rule
+    text = render_text(xor, "mazur", width=200)
+    assert text.index("∂E_total/∂w6 = out_h2 · δ_o1") > text.index(MAZUR_RULE)
+
+
+@pytest.mark.parametrize(
+    ("notation", "source", "delta", "rule", "other"),
+    [
+        ("nielsen", "a^(l−1)_k", "δ^l_j", "∂C/∂w^l_jk = a^(l−1)_k δ^l_j", PACKAGE_INDICES),
+        ("mazur", "out_i", "δ_j", "∂C/∂w_ij = out_i δ_j", NIELSEN_INDICES),
+    ],
+)
+def test_the_summary_of_a_large_network_heads_its_columns_in_the_same_indices(
+    notation, source, delta, rule, other
+):
+    rng = np.random.default_rng(3)
+    trace = explain(dp.Network([784, 30, 10], seed=2), rng.uniform(size=784), np.eye(10)[7], 3.0, top_k=4)
+    for form, out in _renderings(trace, notation).items():
+        assert rule in out, form
+        for column in (source, delta):  # a table heading: | a^(l−1)_k |, ┃ … ┃ or <th>…</th>
+            assert re.search(rf"[|┃>] *{re.escape(column)} *[|┃<]", out), f"{form}: no column {column}"
+        for name in other:
+            assert name not in out, f"{form}: {name} from the other convention"
+
+
+@pytest.mark.parametrize(
+    ("args", "rule"),
+    [
+        (["--example", "xor"], NIELSEN_RULE),  # Nielsen's notation is the default here
+        (["--example", "xor", "--notation", "mazur"], "∂E_total/∂w_ij = out_i δ_j"),
+        ([], MAZUR_RULE),  # Mazur's example, in his names by default
+        (["--notation", "nielsen", "--format", "markdown"], NIELSEN_RULE.replace("_", "\\_")),
+    ],
+)
+def test_the_cli_prints_each_notations_own_rule(args, rule):
+    result = subprocess.run(
+        [sys.executable, "-m", "deltaprop", "explain", *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert rule in result.stdout.replace("\n", " ")
