@@ -98,6 +98,17 @@ def test_a_label_column_for_data_without_columns_is_refused(run, tmp_path):
     assert_one_line_error(run("evaluate", "m.safetensors", "--label-column", "3"), 2, "--label-column 3")
 
 
+@pytest.mark.parametrize("hidden", ["", " ", "0", "0,0"])
+def test_hidden_with_no_sizes_is_refused_and_says_how_to_ask_for_no_hidden_layer(run, tmp_path, hidden):
+    """--hidden "" used to train the default [64, 30, 10] without a word, where " " and 0 were
+    refused; a user who writes it means "no hidden layer", which --layers N_IN,N_OUT asks for."""
+    result = run("train", "--hidden", hidden, "--epochs", "1")
+    assert_one_line_error(result, 2, "--hidden must be", f"got {hidden!r}", "--layers N_IN,N_OUT")
+    assert nothing_trained(tmp_path)
+    both = run("train", "--hidden", hidden, "--layers", "64,10", "--epochs", "1")
+    assert_one_line_error(both, 2, "either --layers", "--hidden")
+
+
 # --- config files -----------------------------------------------------------------------------------
 
 

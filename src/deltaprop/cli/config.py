@@ -47,6 +47,8 @@ SCHEDULE_HINT = (
 )
 AUTO = "auto"  # output_activation: softmax for log-likelihood, else the hidden activation
 DEFAULT_HIDDEN = [30]
+# What --hidden "" or --hidden 0 may have meant, and how to ask for it.
+NO_HIDDEN_LAYER = "for no hidden layer, give every size with --layers N_IN,N_OUT (e.g. --layers 64,10)"
 
 # The default run: Nielsen's [n_in, 30, n_out] network with a softmax output and the
 # log-likelihood cost (his chapter 3), plain SGD. On the built-in digits it reaches about
@@ -250,8 +252,12 @@ def merge(base: dict, override: dict) -> dict:
     return out
 
 
-def parse_int_list(text: str, flag: str) -> list[int]:
-    """``"784,30,10"`` as ``[784, 30, 10]``; anything else is a usage error naming the flag."""
+def parse_int_list(text: str, flag: str, no_sizes: str = "") -> list[int]:
+    """``"784,30,10"`` as ``[784, 30, 10]``; anything else is a usage error naming the flag.
+
+    ``no_sizes``: what to add to the error when ``text`` holds no positive size at all
+    (``""``, ``" "``, ``"0"``), where the user may have meant something else by it.
+    """
     try:
         sizes = [int(part) for part in text.replace(" ", "").split(",") if part]
     except ValueError:
@@ -259,8 +265,18 @@ def parse_int_list(text: str, flag: str) -> list[int]:
             f"{flag} must be comma-separated positive integers such as 30,30; got {text!r}"
         ) from None
     if not sizes or min(sizes) < 1:
-        raise UsageError(f"{flag} must be comma-separated positive integers such as 30,30; got {text!r}")
+        extra = f"; {no_sizes}" if no_sizes and max(sizes, default=0) < 1 else ""
+        raise UsageError(
+            f"{flag} must be comma-separated positive integers such as 30,30; got {text!r}{extra}"
+        )
     return sizes
+
+
+def parse_hidden(text: str) -> list[int]:
+    """``--hidden 30,30`` as ``[30, 30]``. No sizes (``""``, ``0``) is a usage error, never the
+    default hidden layer: a network without one is asked for with every size, ``--layers
+    N_IN,N_OUT``, as a config file asks for it with ``layers = [N_IN, N_OUT]``."""
+    return parse_int_list(text, "--hidden", NO_HIDDEN_LAYER)
 
 
 def parse_schedule(text: str) -> tuple[str, list[float]]:

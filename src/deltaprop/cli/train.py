@@ -75,7 +75,10 @@ def add_options(p: argparse.ArgumentParser) -> None:
     model = p.add_argument_group("network")
     model.add_argument("--layers", metavar="N,N,...", help="every layer's size, e.g. 64,30,10")
     model.add_argument(
-        "--hidden", metavar="N,...", help="hidden sizes only, e.g. 30,30 (input and output from the data)"
+        "--hidden",
+        metavar="N,...",
+        help="hidden sizes only, e.g. 30,30 (input and output from the data); "
+        "for no hidden layer use --layers N_IN,N_OUT",
     )
     model.add_argument(
         "--activation", help=f"hidden activation ({d['model']['activation']}; tanh, relu, ...)"
@@ -131,7 +134,7 @@ def resolve_config(args) -> tuple[dict, cfg.Origins]:
             from_file["data"]["path"] = str((Path(args.config).parent / path).resolve())
         config = cfg.merge(config, from_file)
         origins.update(cfg.origins_of(from_file, str(args.config)))
-    if args.layers and args.hidden:
+    if args.layers is not None and args.hidden is not None:
         raise UsageError("give either --layers (every size) or --hidden (hidden sizes only), not both")
     for dest, (section, key) in cfg.FLAG_KEYS.items():
         value = getattr(args, dest, None)
@@ -141,9 +144,9 @@ def resolve_config(args) -> tuple[dict, cfg.Origins]:
             value = cfg.parse_int_list(value, "--layers")
         config[section][key] = value
         origins[section, key] = cfg.FLAG
-    if args.hidden:
+    if args.hidden is not None:  # "" too: refused, never taken for the default hidden layer
         config["model"]["layers"] = []
-        config["model"]["hidden"] = cfg.parse_int_list(args.hidden, "--hidden")
+        config["model"]["hidden"] = cfg.parse_hidden(args.hidden)
         origins["model", "layers"] = origins["model", "hidden"] = cfg.FLAG
     if args.data is not None:
         config["data"].update(data_table(args.data))
