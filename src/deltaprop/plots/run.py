@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..diagnostics.run import RunFiles, load_run_data, read_run
+from ..files import run_folder
 from ._figure import FORMATS, save_figure
 from .boundary import decision_boundary
 from .confusion import confusion_matrix, misclassified_gallery
@@ -49,7 +50,7 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
     if not formats or bad:
         raise ValueError(f"formats must be a non-empty selection of {FORMATS}; got {formats!r}")
     run = read_run(run_dir)
-    out = Path(out_dir) if out_dir is not None else run.path / "plots"
+    out = Path(out_dir) if out_dir is not None else run.path / run_folder.PLOTS
     result = RunPlots()
     net = run.network
 
@@ -70,7 +71,7 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
         save(gradient_distributions(run.stats), "gradient_distributions")
     else:
         result.skipped["gradient_distributions"] = run.missing.get(
-            "gradients", "gradients.json holds no records"
+            "gradients", f"{run_folder.GRADIENTS} holds no records"
         )
 
     if run.history is not None and "loss" in run.history:
