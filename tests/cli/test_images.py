@@ -1,16 +1,34 @@
-"""Digit images made MNIST-like (28×28) and digits-like (8×8), with exact expectations.
+"""Images made model-like: as they are at the model's size, digit-normalised (MNIST-like 28×28,
+digits-like 8×8) or resized whole, with exact expectations.
 
 The drawings are filled rectangles, so every step can be worked by hand: after cropping,
 a constant block stays constant whatever the resampling, and only its size and place matter.
+Real MNIST and Fashion-MNIST test images, where ``$DELTAPROP_DATA`` holds them, check that a
+data set's own image saved as a PNG comes back as exactly the array it was saved from.
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from deltaprop.cli.images import ImageError, digits_like, image_features, mnist_like, read_grey
+import deltaprop as dp
+from deltaprop.cli.images import (
+    ImageError,
+    digits_like,
+    image_features,
+    mnist_like,
+    preparation,
+    prepare,
+    read_grey,
+    whole,
+)
+
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def draw(path, size, box, background="white", ink="black", mode="RGB"):
@@ -70,14 +88,90 @@ def test_digits_like_follows_the_32x32_bitmap_and_4x4_counts(tmp_path):
 
 def test_image_features_by_model_size_and_refusals(tmp_path):
     path = draw(tmp_path / "bar.jpg", (90, 90), [30, 10, 49, 79])
-    assert image_features(path, 784).shape == (784,)
-    assert image_features(path, 64).shape == (64,)
+    for digit in (True, False):
+        assert image_features(path, 784, digit=digit).shape == (784,)
+        assert image_features(path, 64, digit=digit).shape == (64,)
     with pytest.raises(ImageError, match="784 .* or 64"):
-        image_features(path, 2)
+        image_features(path, 2, digit=True)
     blank = tmp_path / "blank.png"
     Image.new("L", (30, 30), 255).save(blank)
     with pytest.raises(ImageError, match="no visible digit"):
-        image_features(blank, 784)
+        image_features(blank, 784, digit=True)
+    # Resized whole, a blank page is a blank input (black, as the data sets' background is).
+    np.testing.assert_array_equal(image_features(blank, 784, digit=False), np.zeros(784))
     (tmp_path / "text.png").write_text("not an image")
     with pytest.raises(ImageError, match="cannot read"):
         read_grey(tmp_path / "text.png")
+
+
+def test_what_is_done_depends_on_the_size_first_then_on_the_model():
+    assert preparation((28, 28), 784, digit=True) == "as-is"
+    assert preparation((28, 28), 784, digit=False) == "as-is"
+    assert preparation((8, 8), 64, digit=True) == "as-is"
+    assert preparation((28, 28), 64, digit=True) == "digit"  # not the 8×8 model's size
+    assert preparation((240, 300), 784, digit=True) == "digit"
+    assert preparation((240, 300), 784, digit=False) == "whole"
+    assert preparation((28, 20), 784, digit=False) == "whole"
+
+
+@pytest.mark.parametrize("side", [28, 8])
+@pytest.mark.parametrize("digit", [True, False])
+def test_an_image_of_the_model_size_round_trips_to_exactly_its_pixels_over_255(tmp_path, side, digit):
+    # Light on dark, as the data sets are: a black border (the background), any pixels inside.
+    pixels = np.zeros((side, side), dtype=np.uint8)
+    pixels[1:-1, 1:-1] = np.random.default_rng(0).integers(0, 256, size=(side - 2, side - 2))
+    Image.fromarray(pixels).save(tmp_path / "x.png")
+    row = image_features(tmp_path / "x.png", side * side, digit=digit)
+    np.testing.assert_array_equal(row, pixels.reshape(-1) / 255.0)
+    # Dark on light paper: inverted, and nothing else (no contrast stretch, no crop).
+    Image.fromarray(255 - pixels).save(tmp_path / "paper.png")
+    inverted = image_features(tmp_path / "paper.png", side * side, digit=digit)
+    np.testing.assert_allclose(inverted, pixels.reshape(-1) / 255.0, atol=1e-12)
+
+
+def test_whole_resizes_the_whole_image_keeping_its_aspect_and_pads_with_the_background(tmp_path):
+    # A 120 wide × 60 tall white page with a black 40 × 20 block in its middle.
+    path = draw(tmp_path / "page.png", (120, 60), [40, 20, 79, 39])
+    out = whole(read_grey(path), 28)
+    # Inverted, scaled by 28/120 = 7/30 to 28 wide × 14 tall, centred: rows 7..20. The block
+    # keeps its share of the page, 40·7/30 ≈ 9.3 × 20·7/30 ≈ 4.7 pixels, and its place: the
+    # centre of the page, (29.5, 59.5) → (30·7/30 − 0.5 + 7, 60·7/30 − 0.5) = (13.5, 13.5).
+    assert out.shape == (28, 28)
+    np.testing.assert_array_equal(out[:7], 0.0)  # padding: the page's background, black
+    np.testing.assert_array_equal(out[21:], 0.0)
+    np.testing.assert_allclose(out.sum(), 40 * 20 * (7 / 30) ** 2, rtol=0.02)  # the ink's area
+    mass = out / out.sum()
+    centre = (mass.sum(axis=1) @ np.arange(28), mass.sum(axis=0) @ np.arange(28))
+    np.testing.assert_allclose(centre, (13.5, 13.5), atol=0.05)
+    assert (out > 0.5).any(axis=0).sum() in (9, 10)  # not cropped to the ink: not 20 wide
+    # MNIST's digit normalisation of the same page: the block fills the 20×20 box's width.
+    assert (mnist_like(read_grey(path)) > 0.5).any(axis=0).sum() == 20
+
+
+def test_whole_pads_with_the_image_own_background_not_black(tmp_path):
+    # A mid-grey page (not light: not inverted) 20 wide × 10 tall → 28 × 14 inside a grey 28×28.
+    Image.new("L", (20, 10), 100).save(tmp_path / "grey.png")
+    np.testing.assert_allclose(whole(read_grey(tmp_path / "grey.png"), 28), 100 / 255, atol=1e-6)
+
+
+def real_test_images(name: str, count: int):
+    """The first ``count`` test images of ``name`` as uint8 ``(count, 28, 28)`` with their
+    deltaprop arrays ``(count, 784)``, from ``$DELTAPROP_DATA`` or the shared copy; else skip."""
+    for root in (os.environ.get("DELTAPROP_DATA"), SHARED_DATA):
+        if root and dp.datasets.dataset_info(name, data_dir=root).present:
+            X, _ = dp.datasets.load(name, "test", data_dir=root, download=False)
+            pixels = np.round(X[:count] * 255).astype(np.uint8).reshape(-1, 28, 28)
+            return pixels, X[:count]
+    pytest.skip(f"no {name} copy: set DELTAPROP_DATA to a folder holding {name}/t10k-*-ubyte.gz")
+
+
+@pytest.mark.mnist
+@pytest.mark.parametrize("name", ["mnist", "fashion-mnist"])
+def test_real_test_images_saved_as_png_come_back_as_their_arrays(tmp_path, name):
+    pixels, X = real_test_images(name, 300)
+    rows = []
+    for k, image in enumerate(pixels):
+        Image.fromarray(image).save(tmp_path / f"{k}.png")
+        rows.append(prepare(read_grey(tmp_path / f"{k}.png"), 784, digit=name == "mnist"))
+    # The arrays are float32 pixel / 255; the image path computes the same in float64.
+    np.testing.assert_array_equal(np.array(rows, dtype=np.float32), X)

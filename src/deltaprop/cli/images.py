@@ -1,22 +1,33 @@
-"""A digit drawn in any paint program, made to look like the data a model was trained on.
+"""An image file made to look like the data a model was trained on.
 
-MNIST (LeCun et al.): each digit was size-normalised to fit a 20×20 box keeping its aspect
-ratio (with anti-aliasing, hence grey levels), then placed in a 28×28 image so that its
-centre of mass sits at the centre. :func:`mnist_like` does the same to an image file:
+Every image is first converted to grey (a transparent background counts as white) and
+scaled to [0, 1] as the data sets' pixels are (0..255 / 255), then inverted when its
+background is light, since MNIST and Fashion-MNIST are light on black: the background is
+the median of the border pixels. What follows depends on the image and the model:
 
-1. convert to grey (a transparent background counts as white) in [0, 1];
-2. invert when the background is light (MNIST is white ink on black) — the background is
-   the median of the border pixels;
-3. stretch the contrast so the background is 0 and the darkest ink 1;
-4. crop to the bounding box of the ink (pixels above ``INK_THRESHOLD``);
-5. scale so the longer side is 20 pixels, keeping the aspect ratio;
-6. paste into 28×28 with the centre of mass at the centre (13.5, 13.5), rounded to a pixel.
+- **already the model's size** (28×28 for 784 inputs, 8×8 for 64), as the data sets' own
+  images are: used as it is. Nothing else is done to it, so a test image saved as a PNG
+  gives back exactly the pixels it was saved from, / 255.
+- **digit normalisation**, only for a model trained on digits (``digit=True``; ``predict``
+  decides it from the run's data set, :mod:`deltaprop.cli.predict`), as MNIST
+  itself was made (LeCun et al.): each digit was size-normalised to fit a 20×20 box keeping
+  its aspect ratio (with anti-aliasing, hence grey levels), then placed in a 28×28 image
+  so that its centre of mass sits at the centre. :func:`mnist_like` does the same:
 
-scikit-learn's 8×8 digits (UCI optdigits) were made from 32×32 bitmaps of normalised
-digits, each 4×4 block counted into a value 0..16. :func:`digits_like` follows that:
-steps 1–4, scale so the longer side is 32 keeping the aspect ratio, centre the box in
-32×32, threshold into a bitmap, count the ink in each 4×4 block and divide by 16 (the
-built-in digits are scaled to [0, 1] the same way, 0..16 / 16).
+  1. stretch the contrast so the background is 0 and the darkest ink 1;
+  2. crop to the bounding box of the ink (pixels above ``INK_THRESHOLD``);
+  3. scale so the longer side is 20 pixels, keeping the aspect ratio;
+  4. paste into 28×28 with the centre of mass at the centre (13.5, 13.5), rounded to a pixel.
+
+  scikit-learn's 8×8 digits (UCI optdigits) were made from 32×32 bitmaps of normalised
+  digits, each 4×4 block counted into a value 0..16. :func:`digits_like` follows that:
+  steps 1–2, scale so the longer side is 32 keeping the aspect ratio, centre the box in
+  32×32, threshold into a bitmap, count the ink in each 4×4 block and divide by 16 (the
+  built-in digits are scaled to [0, 1] the same way, 0..16 / 16).
+- **the whole image**, for any other model (Fashion-MNIST's, say): :func:`whole` resizes it
+  so its longer side is the model's, keeping the aspect ratio, and pads the shorter side
+  with the image's own background. Nothing is cropped and no contrast is stretched: a
+  garment is not a digit, and shrinking it into a 20×20 box would make it another picture.
 """
 
 from __future__ import annotations
@@ -25,14 +36,20 @@ from pathlib import Path
 
 import numpy as np
 
+from ..datasets.mnist import PIXEL_MAX
+
+LIGHT = 0.5  # a background brighter than this is paper, and the image is inverted
 INK_THRESHOLD = 0.2  # after the contrast stretch: above this a pixel is ink, not paper
 MNIST_SIZE, MNIST_BOX = 28, 20
 DIGITS_SIZE, DIGITS_BITMAP, DIGITS_BLOCK = 8, 32, 4
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+#: The image side a model with this many inputs takes: 28×28 (MNIST) or 8×8 (digits).
+IMAGE_SIDES = {MNIST_SIZE * MNIST_SIZE: MNIST_SIZE, DIGITS_SIZE * DIGITS_SIZE: DIGITS_SIZE}
+AS_IS, DIGIT, WHOLE = "as-is", "digit", "whole"  # what is done to an image (see the docstring)
 
 
 class ImageError(ValueError):
-    """An image that cannot be read, or holds no digit."""
+    """An image that cannot be read, holds no digit, or is given to a model that takes none."""
 
 
 def read_grey(path: str | Path) -> np.ndarray:
@@ -46,7 +63,7 @@ def read_grey(path: str | Path) -> np.ndarray:
                 rgba = img.convert("RGBA")
                 white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
                 img = Image.alpha_composite(white, rgba)
-            grey = np.asarray(img.convert("L"), dtype=np.float64) / 255.0
+            grey = np.asarray(img.convert("L"), dtype=np.float64) / PIXEL_MAX
     except (UnidentifiedImageError, OSError, SyntaxError) as err:
         raise ImageError(f"cannot read {path} as an image ({err}); give a PNG or JPEG file") from err
     if grey.size == 0:
@@ -54,11 +71,20 @@ def read_grey(path: str | Path) -> np.ndarray:
     return grey
 
 
+def background(grey: np.ndarray) -> float:
+    """The background level of ``grey`` ``(height, width)``: the median of its border pixels."""
+    return float(np.median(np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])))
+
+
+def light_on_dark(grey: np.ndarray) -> np.ndarray:
+    """``grey`` ``(height, width)`` inverted when its :func:`background` is light, so that it
+    is light on dark as MNIST and Fashion-MNIST are."""
+    return 1.0 - grey if background(grey) > LIGHT else grey
+
+
 def ink(grey: np.ndarray, where: str = "image") -> np.ndarray:
-    """Steps 2–4: white-on-black ink in [0, 1], cropped to its bounding box."""
-    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
-    if np.median(border) > 0.5:
-        grey = 1.0 - grey
+    """Light-on-dark ink in [0, 1], contrast stretched and cropped to its bounding box."""
+    grey = light_on_dark(grey)
     low, high = float(grey.min()), float(grey.max())
     if high - low < INK_THRESHOLD:
         raise ImageError(
@@ -107,14 +133,53 @@ def digits_like(grey: np.ndarray, where: str = "image") -> np.ndarray:
     return blocks / (DIGITS_BLOCK * DIGITS_BLOCK)
 
 
-def image_features(path: str | Path, n_in: int) -> np.ndarray:
-    """The image at ``path`` as one row of features for a model with ``n_in`` inputs."""
-    grey = read_grey(path)
-    if n_in == MNIST_SIZE * MNIST_SIZE:
-        return mnist_like(grey, str(path)).reshape(-1)
-    if n_in == DIGITS_SIZE * DIGITS_SIZE:
-        return digits_like(grey, str(path)).reshape(-1)
-    raise ImageError(
-        f"the model has {n_in} inputs; images can be given only to models with 784 (28×28, MNIST) "
-        f"or 64 (8×8, digits) inputs. Give the features as a CSV or NPZ file instead"
-    )
+def whole(grey: np.ndarray, side: int) -> np.ndarray:
+    """The whole image ``(height, width)``, light on dark, as ``(side, side)`` in [0, 1]:
+    resized so its longer side is ``side`` keeping the aspect ratio, the shorter side
+    padded (centred) with the image's background, the median of its border pixels."""
+    grey = light_on_dark(grey)
+    resized = _fit(grey, side)
+    height, width = resized.shape
+    out = np.full((side, side), background(grey))
+    top, left = (side - height) // 2, (side - width) // 2
+    out[top : top + height, left : left + width] = resized
+    return out
+
+
+def preparation(shape: tuple[int, int], n_in: int, *, digit: bool) -> str:
+    """What :func:`image_features` does to an image of ``shape`` ``(height, width)``:
+    ``"as-is"`` (it is the model's size already), ``"digit"`` or ``"whole"``."""
+    side = IMAGE_SIDES[n_in]
+    if tuple(shape) == (side, side):
+        return AS_IS
+    return DIGIT if digit else WHOLE
+
+
+def prepare(grey: np.ndarray, n_in: int, *, digit: bool, where: str = "image") -> np.ndarray:
+    """Grey levels ``(height, width)`` as one row ``(n_in,)`` for a model with ``n_in`` inputs
+    (784 or 64): as they are when already the model's size, else digit-normalised
+    (``digit=True``: :func:`mnist_like`, :func:`digits_like`) or resized :func:`whole`."""
+    how = preparation(grey.shape, n_in, digit=digit)
+    side = IMAGE_SIDES[n_in]
+    if how == AS_IS:
+        return light_on_dark(grey).reshape(-1)
+    if how == WHOLE:
+        return whole(grey, side).reshape(-1)
+    made = mnist_like(grey, where) if side == MNIST_SIZE else digits_like(grey, where)
+    return made.reshape(-1)
+
+
+def check_image_model(n_in: int) -> None:
+    """ImageError unless a model with ``n_in`` inputs takes images (784 or 64 of them)."""
+    if n_in not in IMAGE_SIDES:
+        raise ImageError(
+            f"the model has {n_in} inputs; images can be given only to models with 784 (28×28, "
+            f"MNIST-like) or 64 (8×8, digits-like) inputs. Give the features as a CSV or NPZ file instead"
+        )
+
+
+def image_features(path: str | Path, n_in: int, *, digit: bool) -> np.ndarray:
+    """The image at ``path`` as one row ``(n_in,)`` of features for a model with ``n_in``
+    inputs; ``digit``: whether the model was trained on digits (see the module docstring)."""
+    check_image_model(n_in)
+    return prepare(read_grey(path), n_in, digit=digit, where=str(path))

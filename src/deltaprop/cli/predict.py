@@ -2,9 +2,13 @@
 (for a model with one linear, tanh or ReLU output, a regression, the output value instead).
 
 An INPUT is a CSV of feature rows (no label column unless ``--label-column`` names one to
-drop), an NPZ holding ``X`` (or a single array), or an image file (PNG, JPEG, ...): images
-are made MNIST-like (28×28) or digits-like (8×8) for models with 784 or 64 inputs, as
-:mod:`deltaprop.cli.images` describes, so a digit drawn in any paint program works.
+drop), an NPZ holding ``X`` (or a single array), or an image file (PNG, JPEG, ...) for a
+model with 784 (28×28) or 64 (8×8) inputs, prepared as :mod:`deltaprop.cli.images`
+describes: an image of the model's size is used as it is (grey, [0, 1], light on dark);
+one of another size is digit-normalised as MNIST was made when the model was trained on
+digits, else resized whole. Which applies (``--image-prep auto``) is read from the run: its
+``config.toml`` ``[data]`` name (``mnist`` and ``digits`` are digits), or, for a model file
+outside a run folder, its class names (the ten digits "0".."9").
 """
 
 from __future__ import annotations
@@ -17,13 +21,30 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from . import rundir
+from .config import read_toml
 from .data import label_column_arg
 from .errors import UsageError
 from .evaluate import class_label, load_model_and_classes
-from .images import IMAGE_SUFFIXES, image_features
+from .images import (
+    AS_IS,
+    DIGIT,
+    IMAGE_SIDES,
+    IMAGE_SUFFIXES,
+    MNIST_SIZE,
+    WHOLE,
+    check_image_model,
+    preparation,
+    prepare,
+    read_grey,
+)
 from .progress import make_console
 
 TABLE_SUFFIXES = (".csv", ".npz")
+AUTO = "auto"
+IMAGE_PREPS = (AUTO, DIGIT, WHOLE)
+DIGIT_DATA = ("mnist", "digits")  # the built-in sets of digits, whose models get digit images
+DIGIT_CLASSES = [str(digit) for digit in range(10)]
 
 
 def register(subparsers) -> None:
@@ -31,22 +52,79 @@ def register(subparsers) -> None:
         "predict",
         help="predict the class of rows (CSV, NPZ) or images (PNG, JPEG)",
         description="Predict with a trained model. INPUT: a CSV or NPZ of feature rows, or image files "
-        "(a digit drawn dark on light, or light on dark; made MNIST-like for 784-input models, "
-        "digits-like for 64-input models).",
+        "for a model with 784 (28x28) or 64 (8x8) inputs. Every image is made grey in [0, 1] "
+        "(pixel / 255, as the data sets are) and inverted if its background is light (the data sets "
+        "are light on black). An image already 28x28 (8x8) is then used as it is. One of another "
+        "size (say a photo) is, for a model trained on digits (mnist, digits), digit-normalised as MNIST "
+        "was made: cropped to the ink, scaled into a 20x20 box and centred by its centre of mass in "
+        "28x28 (for 8x8: a 32x32 bitmap counted in 4x4 blocks); for any other model (fashion-mnist, "
+        "a CSV) resized whole to 28x28 (8x8), aspect kept, padded with its background, nothing "
+        "cropped. The table says which was done.",
     )
     p.add_argument("model", metavar="MODEL", help="a model file (.safetensors) or a run folder")
     p.add_argument("inputs", metavar="INPUT", nargs="+", help="CSV, NPZ or image files")
     p.add_argument("--label-column", help="a label column to drop from CSV input (a name or an index)")
+    p.add_argument(
+        "--image-prep",
+        choices=IMAGE_PREPS,
+        default=AUTO,
+        help="how an image not of the model's size is prepared: digit (MNIST's digit "
+        "normalisation), whole (resized whole), or auto (default): digit for a model trained on "
+        "mnist or digits, as its run folder's config.toml says (a model file alone: when its "
+        "classes are the digits 0-9), else whole",
+    )
     p.add_argument("--json", action="store_true", help="print the predictions as JSON")
     p.set_defaults(run=run)
 
 
-def read_inputs(paths: list[str], n_in: int, label_column=None) -> tuple[list[str], np.ndarray]:
-    """One name and one feature row ``(n_in,)`` per sample, from every INPUT in order."""
+def trained_on(model: str | Path) -> str | None:
+    """The data a run was trained on, as its ``config.toml`` ``[data]`` table names it: a
+    built-in set's name (``"fashion-mnist"``) or the file's (``"rows.csv"``); None where
+    ``model`` is not a run folder (or its model or checkpoint file) with a readable config."""
+    path = Path(model)
+    if path.is_dir():
+        folder = path
+    elif path.name in (rundir.MODEL, rundir.CHECKPOINT):
+        folder = path.parent
+    else:
+        return None
+    if not (folder / rundir.CONFIG).is_file():
+        return None
+    try:
+        data = read_toml(folder / rundir.CONFIG).get("data", {})
+    except UsageError:  # an unreadable config says nothing of the data: the class names decide
+        return None
+    for key in ("name", "path"):
+        value = data.get(key) if isinstance(data, dict) else None
+        if isinstance(value, str) and value:
+            return value if key == "name" else Path(value).name
+    return None
+
+
+def digit_images(model: str | Path, class_names: list[str] | None, image_prep: str) -> tuple[bool, str]:
+    """Whether images not of the model's size get digit normalisation, and why (said under
+    the table): ``--image-prep``, else the run's data set, else the model's class names."""
+    if image_prep != AUTO:
+        return image_prep == DIGIT, f"--image-prep {image_prep} asked"
+    data = trained_on(model)
+    if data is not None:
+        return data in DIGIT_DATA, f"the model was trained on {data}"
+    if class_names == DIGIT_CLASSES:
+        return True, "the model's classes are the digits 0-9"
+    return False, "nothing says the model was trained on digits"
+
+
+def read_inputs(
+    paths: list[str], n_in: int, label_column=None, digit: bool = False
+) -> tuple[list[str], np.ndarray, list[str | None]]:
+    """One name and one feature row ``(n_in,)`` per sample, from every INPUT in order, and
+    per sample what was done to it if it is an image (``"as-is"``, ``"digit"``, ``"whole"``),
+    else None."""
     from .. import datasets
 
     names: list[str] = []
     rows: list[np.ndarray] = []
+    prepared: list[str | None] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -57,7 +135,10 @@ def read_inputs(paths: list[str], n_in: int, label_column=None) -> tuple[list[st
             raise UsageError(f"input {given} does not exist; give CSV, NPZ or image files")
         suffix = path.suffix.lower()
         if suffix in IMAGE_SUFFIXES:
-            rows.append(image_features(path, n_in)[None, :])
+            check_image_model(n_in)
+            grey = read_grey(path)
+            prepared.append(preparation(grey.shape, n_in, digit=digit))
+            rows.append(prepare(grey, n_in, digit=digit, where=str(path))[None, :])
             names.append(path.name)
             continue
         if suffix == ".csv":
@@ -77,28 +158,58 @@ def read_inputs(paths: list[str], n_in: int, label_column=None) -> tuple[list[st
             )
         rows.append(X)
         names.extend(f"{path.name}:{k + 1}" for k in range(len(X)))
-    return names, np.concatenate(rows, axis=0)
+        prepared.extend([None] * len(X))
+    return names, np.concatenate(rows, axis=0), prepared
+
+
+def image_note(prepared: list[str | None], n_in: int, why: str) -> str | None:
+    """A line that says what was done to the image inputs, and why; None without images."""
+    done = set(prepared) - {None}
+    if not done:
+        return None
+    side = IMAGE_SIDES[n_in]
+    size = f"{side}×{side}"
+    parts = []
+    if AS_IS in done:
+        parts.append(f"images already {size} were used as they are (grey, pixel / 255, light on dark)")
+    which = "others" if AS_IS in done else "images"
+    if DIGIT in done:
+        how = (
+            "scaled into a 20×20 box and centred by its mass"
+            if side == MNIST_SIZE
+            else "scaled into a 32×32 bitmap and counted in 4×4 blocks"
+        )
+        parts.append(f"{which} were digit-normalised (cropped to the ink, {how}), as {why}")
+    if WHOLE in done:
+        parts.append(f"{which} were resized whole to {size} (aspect kept, padded), as {why}")
+    note = "; ".join(parts)
+    return note[0].upper() + note[1:] + "."
 
 
 def run(args) -> int:
     net, class_names = load_model_and_classes(args.model)
     n_in = net.sizes[0]
-    names, X = read_inputs(args.inputs, n_in, args.label_column)
+    digit, why = digit_images(args.model, class_names, args.image_prep)
+    names, X, prepared = read_inputs(args.inputs, n_in, args.label_column, digit)
+    note = image_note(prepared, n_in, why)
     a = net.predict(X)
     single = a.shape[1] == 1
     if single and net.activation_names[-1] not in ("logistic", "softmax"):
         # One linear (tanh, ReLU) output is a regression: its a is the prediction, not a
         # probability, so there is no class to name and no 1 − a to show beside it.
         results = [{"input": name, "outputs": [float(row[0])]} for name, row in zip(names, a)]
+        for result, how in zip(results, prepared):
+            if how is not None:
+                result["image"] = how
         if args.json:
             json.dump({"model": str(args.model), "predictions": results}, sys.stdout, indent=1)
             print()
             return 0
-        show_outputs(make_console(), results)
+        show_outputs(make_console(), results, note)
         return 0
     predicted = net.predict_classes(X)
     results = []
-    for name, row, label in zip(names, a, predicted):
+    for name, row, label, how in zip(names, a, predicted, prepared):
         if single:
             probs = [1.0 - float(row[0]), float(row[0])]
         else:
@@ -106,19 +217,23 @@ def run(args) -> int:
         result = {"input": name, "class": int(label), "probabilities": probs}
         if class_names:
             result["class_name"] = class_names[int(label)]
+        if how is not None:
+            result["image"] = how
         results.append(result)
     if args.json:
         json.dump({"model": str(args.model), "predictions": results}, sys.stdout, indent=1)
         print()
         return 0
     normalised = net.activation_names[-1] == "softmax" or single
-    show(make_console(), results, normalised=normalised, names=class_names)
+    show(make_console(), results, normalised=normalised, names=class_names, note=note)
     return 0
 
 
-def show_outputs(console: Console, results: list[dict]) -> None:
-    """A regression model's predictions: one output value per input."""
-    table = Table(title="Predictions (the output a)", title_justify="left")
+def show_outputs(console: Console, results: list[dict], note: str | None = None) -> None:
+    """A regression model's predictions: one output value per input; ``note`` under the table."""
+    table = Table(
+        title="Predictions (the output a)", title_justify="left", caption=note, caption_justify="left"
+    )
     table.add_column("input")
     table.add_column("output", justify="right", style="bold")
     for result in results:
@@ -126,10 +241,17 @@ def show_outputs(console: Console, results: list[dict]) -> None:
     console.print(table)
 
 
-def show(console: Console, results: list[dict], normalised: bool, names: list[str] | None = None) -> None:
+def show(
+    console: Console,
+    results: list[dict],
+    normalised: bool,
+    names: list[str] | None = None,
+    note: str | None = None,
+) -> None:
+    """Each input's class and the probability of every class; ``note`` under the table."""
     n_classes = len(results[0]["probabilities"])
     title = "Predictions" + ("" if normalised else " (outputs a; not a softmax, so they need not sum to 1)")
-    table = Table(title=title, title_justify="left")
+    table = Table(title=title, title_justify="left", caption=note, caption_justify="left")
     table.add_column("input")
     table.add_column("class", justify="left" if names else "right", style="bold")
     for c in range(n_classes):
