@@ -16,7 +16,7 @@ import shutil
 
 import numpy as np
 import pytest
-from cli_helpers import SHARED_DATA
+from cli_helpers import SHARED_DATA, assert_one_line_error
 from PIL import Image, ImageDraw
 
 import deltaprop as dp
@@ -122,6 +122,28 @@ def test_a_digits_model_gets_8x8_digit_images_and_a_csv_model_whole_ones(cli, tm
     digit_photo(tmp_path / "seven.png")
     (got,) = predictions(cli, str(csv_run), "seven.png")
     assert got["image"] == "whole" and len(got["probabilities"]) == 10
+
+
+def test_one_column_too_many_in_a_csv_suggests_label_column(cli, tmp_path):
+    from deltaprop.cli.predict import read_inputs
+
+    run, _ = fake_run(tmp_path / "digits-run", "digits", DIGITS, n_in=64)
+    rows = np.column_stack([np.zeros((3, 64)), [1, 2, 3]])
+    np.savetxt(tmp_path / "rows.csv", rows, delimiter=",")
+    assert_one_line_error(
+        cli("predict", str(run), "rows.csv"), 1, "65 columns", "64 features", "--label-column -1"
+    )
+    names, X, _ = read_inputs([str(tmp_path / "rows.csv")], 64, label_column="-1")
+    assert names == ["rows.csv:1", "rows.csv:2", "rows.csv:3"] and X.shape == (3, 64)
+    # Two too many, or an NPZ (which has no label column to drop): the plain message.
+    np.savetxt(tmp_path / "wider.csv", np.zeros((3, 66)), delimiter=",")
+    np.savez(tmp_path / "rows.npz", X=rows)
+    for name, width in (("wider.csv", 66), ("rows.npz", 65)):
+        with pytest.raises(
+            ValueError, match=f"has {width} features per row, but the model expects 64"
+        ) as err:
+            read_inputs([str(tmp_path / name)], 64)
+        assert "--label-column" not in str(err.value)
 
 
 def fashion_data_root():

@@ -152,14 +152,27 @@ def read_inputs(
             )
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != n_in:
-            raise ValueError(
-                f"input {given} has {X.shape[1] if X.ndim == 2 else X.shape} features per row, but the "
-                f"model expects {n_in}; give rows with {n_in} features"
-            )
+            raise ValueError(_wrong_width(given, X, n_in, suffix == ".csv" and label_column is None))
         rows.append(X)
         names.extend(f"{path.name}:{k + 1}" for k in range(len(X)))
         prepared.extend([None] * len(X))
     return names, np.concatenate(rows, axis=0), prepared
+
+
+def _wrong_width(given: str, X: np.ndarray, n_in: int, could_drop_label: bool) -> str:
+    """The message for rows that are not ``n_in`` wide; one column too many in a CSV read
+    without ``--label-column`` is most likely its label, so the message says how to drop it."""
+    width = X.shape[1] if X.ndim == 2 else X.shape
+    if could_drop_label and X.ndim == 2 and X.shape[1] == n_in + 1:
+        return (
+            f"input {given} has {width} columns per row, one more than the {n_in} features the "
+            f"model expects; if one is a label column, drop it with --label-column (its name, or "
+            f"its index: --label-column -1 for the last)"
+        )
+    return (
+        f"input {given} has {width} features per row, but the model expects {n_in}; "
+        f"give rows with {n_in} features"
+    )
 
 
 def image_note(prepared: list[str | None], n_in: int, why: str) -> str | None:
