@@ -10,14 +10,18 @@ from __future__ import annotations
 import math
 import time
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from ..training.callback import Callback
 
 PLAIN_WIDTH = 120  # columns of rich output when stdout is not a terminal
-BAR_WIDTH = 30  # leaves room for the counts and the live metrics on an 80-column terminal
+BAR_WIDTH = 30  # the bar on a wide terminal
+MIN_BAR_WIDTH = 10  # narrower than this a bar says little; the elapsed time goes first
+ELAPSED_WIDTH = 7  # "0:01:23"
+SHOWN = ("loss", "accuracy", "val_accuracy")  # beside the epoch bar, as "loss 0.2143"
 BATCH_REFRESH_SECONDS = 0.1  # how often the batch bar is redrawn; drawing each batch would slow training
 
 
@@ -60,6 +64,45 @@ class PlainProgress(Callback):
         pass
 
 
+class FittedProgress(Progress):
+    """Rich's Progress laid out anew at each redraw to fit the terminal's width, as it is now.
+
+    The description and the batch counter (``130/130``) are never cut. As the terminal
+    narrows the bar shrinks from BAR_WIDTH to MIN_BAR_WIDTH, then the elapsed time is left
+    out, and only then do the metrics wrap onto a second line (rich would otherwise shrink
+    every column alike and cut the counter to ``130/1…`` on 80 columns).
+    """
+
+    def __init__(self, console: Console, metrics_width: int = 0):
+        self.metrics_width = metrics_width  # room kept for the metrics before the first epoch ends
+        self.bar = BarColumn(bar_width=BAR_WIDTH, table_column=Column(no_wrap=True))
+        self.leading = (
+            TextColumn("[bold]{task.description}", table_column=Column(no_wrap=True)),
+            self.bar,
+            MofNCompleteColumn(table_column=Column(no_wrap=True)),
+            TextColumn("{task.fields[metrics]}", table_column=Column(no_wrap=False)),  # it may wrap
+        )
+        self.elapsed = TimeElapsedColumn(table_column=Column(no_wrap=True))
+        super().__init__(*self.leading, self.elapsed, console=console, transient=False)
+
+    def make_tasks_table(self, tasks):
+        tasks = [task for task in tasks if task.visible]
+        if tasks:
+            self.columns = self._fit(self.console.width, tasks)
+        return super().make_tasks_table(tasks)
+
+    def _fit(self, width: int, tasks) -> tuple:
+        description = max(cell_len(task.description) for task in tasks)
+        counter = max(2 * len(str(int(task.total or 0))) + 1 for task in tasks)
+        metrics = max(self.metrics_width, *(cell_len(task.fields.get("metrics", "")) for task in tasks))
+        room = width - (description + counter + metrics + 3)  # 3 single spaces between 4 columns
+        with_time = room - (ELAPSED_WIDTH + 1) >= MIN_BAR_WIDTH
+        if with_time:
+            room -= ELAPSED_WIDTH + 1
+        self.bar.bar_width = max(MIN_BAR_WIDTH, min(BAR_WIDTH, room))
+        return (*self.leading, self.elapsed) if with_time else self.leading
+
+
 class RichProgress(Callback):
     """An epoch bar and a batch bar, with the last epoch's loss and accuracy beside them."""
 
@@ -74,15 +117,9 @@ class RichProgress(Callback):
         self._seen = 0
 
     def on_train_begin(self, logs=None):
-        self.progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(bar_width=BAR_WIDTH),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[metrics]}"),
-            TimeElapsedColumn(),
-            console=self.console,
-            transient=False,
-        )
+        # the bar keeps one width all run: room for the metrics each epoch will show
+        shown = [key for key in SHOWN if key in self.run.metrics]
+        self.progress = FittedProgress(self.console, len("  ".join(f"{key} 0.0000" for key in shown)))
         steps = int(self.run.params.get("steps_per_epoch") or 1)
         self.epoch_task = self.progress.add_task(
             "epochs", total=self.epochs, completed=self.initial_epoch, metrics=""
@@ -107,7 +144,7 @@ class RichProgress(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        shown = [f"{k} {logs[k]:.4f}" for k in ("loss", "accuracy", "val_accuracy") if k in logs]
+        shown = [f"{k} {logs[k]:.4f}" for k in SHOWN if k in logs]
         self.progress.update(self.batch_task, completed=self.progress.tasks[self.batch_task].total)
         self.progress.update(self.epoch_task, completed=epoch + 1, metrics="  ".join(shown))
 
