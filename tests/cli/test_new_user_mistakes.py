@@ -81,6 +81,69 @@ def test_an_output_that_a_log_cost_cannot_take_is_refused(run, tmp_path, args, f
     assert nothing_trained(tmp_path)
 
 
+# --- data that a run cannot learn from as given --------------------------------------------------
+
+
+def _csv(path, labels) -> None:
+    rng = np.random.default_rng(0)
+    rows = [f"{a},{b},{label}" for (a, b), label in zip(rng.normal(size=(len(labels), 2)), labels)]
+    path.write_text("x1,x2,label\n" + "\n".join(rows) + "\n")
+
+
+@pytest.mark.parametrize(
+    ("labels", "flags", "fragments"),
+    [
+        ([1] * 30, [], ["the last one", "--label-column", "'1' in all 30 rows"]),
+        (["yes"] * 30, ["--label-column", "label"], ["(--label-column label)", "'yes' in all 30 rows"]),
+    ],
+)
+def test_labels_of_one_class_are_refused_naming_the_file_the_column_and_the_class(
+    run, tmp_path, labels, flags, fragments
+):
+    """One class used to train to 100 % accuracy, with an output for a class that never occurs."""
+    _csv(tmp_path / "one.csv", labels)
+    result = run("train", "--data", "one.csv", *flags, "--epochs", "1")
+    assert_one_line_error(result, 2, "one.csv has one class only", *fragments, "at least 2 classes")
+    assert nothing_trained(tmp_path)
+
+
+def test_an_npz_of_one_class_is_refused(run, tmp_path):
+    np.savez(tmp_path / "one.npz", X=np.zeros((8, 2)), y=np.zeros(8, dtype=int))
+    result = run("train", "--data", "one.npz", "--epochs", "1")
+    assert_one_line_error(result, 2, "one.npz has one class only", "array y holds '0' in all 8 rows")
+    assert nothing_trained(tmp_path)
+
+
+def test_the_validation_split_counts_the_classes_present_not_the_outputs(run, tmp_path):
+    """Labels 0 and 1000 make 1001 outputs, but two classes of 100 samples: 10 % of each is
+    held out. The split used to be dropped, without a word, for 200 / 1001 < 1 sample a class."""
+    _csv(tmp_path / "wide.csv", [0, 1000] * 100)
+    result = run("train", "--data", "wide.csv", "--epochs", "1", "--no-plots", "--name", "w")
+    assert result.returncode == 0, result.stderr
+    assert "10% of it held out for validation" in result.stdout
+    assert "validation accuracy" in result.stdout and result.stderr == ""
+    config = (tmp_path / "runs/w/config.toml").read_text()
+    assert "validation_split = 0.1\n" in config
+
+
+def test_a_dropped_default_split_is_said_and_a_split_given_that_cannot_be_held_is_refused(run, tmp_path):
+    """Four XOR points, two of each class: 10 % of each class rounds to none. The default
+    split is dropped with one warning line; a split the user gives is a usage error."""
+    dropped = run("train", "--data", "xor", "--hidden", "4", "--epochs", "1", "--quiet", "--no-plots")
+    assert dropped.returncode == 0, dropped.stderr
+    assert len(dropped.stderr.strip().splitlines()) == 1
+    assert "warning: training without a validation set" in dropped.stderr
+    assert "is 0 of its 4 training samples" in dropped.stderr
+    (tmp_path / "runs").rename(tmp_path / "earlier")
+    for split, fragments in (
+        ("0.2", ["--validation-split 0.2: leaves no validation samples of xor", "use a larger fraction"]),
+        ("0.9", ["--validation-split 0.9: leaves no training samples of xor", "use a smaller fraction"]),
+    ):
+        result = run("train", "--data", "xor", "--validation-split", split, "--epochs", "1")
+        assert_one_line_error(result, 2, *fragments)
+        assert nothing_trained(tmp_path)
+
+
 # --- options that would be silently ignored ---------------------------------------------------------
 
 

@@ -567,23 +567,89 @@ def _summary(console: Console, history, test: dict | None, seconds: float, run_d
     console.print(f"results in {run_dir}", highlight=False, soft_wrap=True)
 
 
-def _check_validation_split(config: dict, data: RunData, origins: cfg.Origins) -> None:
-    """A data set too small to hold out a validation sample per class trains without one,
-    unless the user asked for a split (by flag or in the config file): then a usage error."""
-    split = config["data"]["validation_split"]
-    n_groups = data.n_out if data.classification else 1
-    if not split or round(float(split) * len(data.X_train) / n_groups) >= 1:
+def _check_classes(config: dict, data: RunData, origins: cfg.Origins) -> None:
+    """Refuse, before a run folder is made, class labels that hold one class only.
+
+    Trained anyway, such a run reports 100 % accuracy and saves a model with an output for
+    a class that never occurs; the scikit-learn estimators refuse the same data.
+    """
+    if not data.classification:
         return
+    present = np.unique(data.y_train)
+    if len(present) != 1:
+        return
+    label = int(present[0])
+    name = data.classes[label] if data.classes and label < len(data.classes) else label
+    table = config["data"]
+    if not table["path"].lower().endswith(".csv"):
+        column = "its array y"
+    elif table["label_column"] in ("", None):
+        column = "its label column (the last one; choose another with --label-column)"
+    else:
+        column = f"its label column ({cfg.given(origins, 'data', 'label_column', table['label_column'])})"
+    raise UsageError(
+        f"the data file {data.label} has one class only: {column} holds '{name}' in all "
+        f"{len(data.y_train)} rows. A classifier needs at least 2 classes to learn; give data "
+        f"with 2 classes or more"
+    )
+
+
+def _class_labels(y: np.ndarray) -> np.ndarray | None:
+    """The class of each sample as ``fit`` reads ``y`` (labels, 0/1 of a single output,
+    one-hot rows), or None for real-valued targets."""
+    if y.ndim == 1:
+        return y
+    if not np.all((y == 0) | (y == 1)):
+        return None
+    if y.shape[1] == 1:
+        return y[:, 0]
+    return y.argmax(axis=1) if np.all(y.sum(axis=1) == 1) else None
+
+
+def _validation_count(y: np.ndarray, split: float) -> tuple[int, str]:
+    """How many samples ``fit`` holds out for ``validation_split=split``, and how that count
+    comes about, in words. As :func:`deltaprop.training.fit` carves the split: for classes,
+    the fraction of each class present, rounded (stratified); for targets, of all samples,
+    rounded up."""
+    n = len(y)
+    labels = _class_labels(y)
+    if labels is None:
+        held = math.ceil(split * n)
+        return held, f"{split:.0%} of its {n} training samples, rounded up, is {held}"
+    counts = np.unique(labels, return_counts=True)[1]
+    held = sum(round(split * int(count)) for count in counts)  # Python's round, as fit's
+    return held, (
+        f"{split:.0%} of each class, rounded, is {held} of its {n} training samples "
+        f"(the largest class has {int(counts.max())})"
+    )
+
+
+def _check_validation_split(config: dict, data: RunData, origins: cfg.Origins) -> str | None:
+    """A validation split that would hold out no sample, or every sample, of the training data.
+
+    The split counts the classes the labels hold, not the network's outputs (labels 0 and
+    1000 are two classes of 100 samples each, not 1001 classes). Given by the user (a flag or
+    the config file) it is a usage error; the default split is dropped, and the run trains
+    without a validation set (recorded as 0 in config.toml). Returns the warning that says
+    so, for the caller to print once the run goes ahead; None when the split stands.
+    """
+    split = float(config["data"]["validation_split"])
+    if not split:
+        return None
+    held, counted = _validation_count(data.y_train, split)
+    if 0 < held < len(data.y_train):
+        return None
+    none_held = held == 0
+    problem = f"leaves no {'validation' if none_held else 'training'} samples of {data.label}: {counted}"
     if origins.get(("data", "validation_split"), cfg.DEFAULT) != cfg.DEFAULT:
-        raise cfg.bad_value(
-            origins,
-            "data",
-            "validation_split",
-            split,
-            f"leaves no validation samples of the {len(data.X_train)} training samples of {data.label}; "
-            f"use a larger fraction, or 0 for none",
-        )
+        fix = "use a larger fraction, or 0 for none" if none_held else "use a smaller fraction"
+        raise cfg.bad_value(origins, "data", "validation_split", split, f"{problem}; {fix}")
     config["data"]["validation_split"] = 0.0
+    return (
+        f"deltaprop train: warning: training without a validation set: the default "
+        f"--validation-split {split:g} {problem}; training on all of them"
+        + ("; give a larger --validation-split to hold some out" if none_held else "")
+    )
 
 
 def run(args) -> int:
@@ -594,7 +660,8 @@ def run(args) -> int:
         config["training"]["seed"] = secrets.randbelow(SEED_LIMIT)
     seed = int(config["training"]["seed"])
     data = load_run_data(config["data"], seed)
-    _check_validation_split(config, data, origins)
+    _check_classes(config, data, origins)
+    no_validation = _check_validation_split(config, data, origins)
     chosen = config["model"]["output_activation"] == cfg.AUTO
     resolve_model(config, data, origins)
     check_output_fits_cost(config, data, chosen, origins)
@@ -603,5 +670,7 @@ def run(args) -> int:
     rundir.output_folder(config["run"]["out"], flag=cfg.key_name(origins, "run", "out"))
     run_dir = rundir.create(config["run"]["out"], config["run"]["name"])
     (run_dir / rundir.CONFIG).write_text(cfg.to_toml(config), encoding="utf-8")
+    if no_validation:  # said once nothing else can refuse the run
+        print(no_validation, file=sys.stderr)
     with threads.limit(args.threads):
         return execute(config, run_dir, console, args.quiet, data, plots=not args.no_plots)
