@@ -305,6 +305,40 @@ def test_debug_shows_the_traceback(cli):
     assert "Traceback" in result.stderr and "UsageError" in result.stderr
 
 
+def test_a_run_whose_stdout_reader_goes_away_trains_on_and_saves_everything(cli, tmp_path):
+    """``deltaprop train | head -1``: the run used to die at the next line (exit 1, no message),
+    leaving a folder with only config.toml. Training is the job: it goes on, stdout to
+    /dev/null, stderr says so once, everything is saved, exit 0, and the weights are those
+    of the same run with its output read to the end."""
+    import subprocess
+
+    from cli_helpers import cli_env
+
+    args = ["train", "--epochs", "20", "--seed", "0", "--no-plots"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deltaprop", *args, "--name", "piped"],
+        cwd=tmp_path,
+        env=cli_env(tmp_path / "cache"),  # the cli fixture's empty cache
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout.readline().startswith("training [64, 30, 10]")
+    proc.stdout.close()  # as head does after its first line; the epochs' lines are still to come
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0, stderr
+    assert stderr.strip().splitlines() == [
+        "deltaprop: stdout was closed by its reader; training goes on without printing, "
+        "and saves everything in runs/piped"
+    ]
+    for name in RUN_FILES:
+        assert (tmp_path / "runs/piped" / name).is_file(), name
+    read = cli(*args, "--name", "read")
+    assert read.returncode == 0, read.stderr
+    assert same_weights(tmp_path / "runs/piped/model.safetensors", tmp_path / "runs/read/model.safetensors")
+    assert "complete (20 epochs)" in cli("resume", "runs/piped").stdout
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_on_a_terminal_a_rich_progress_bar_replaces_the_plain_lines(tmp_path):
     import os

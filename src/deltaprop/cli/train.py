@@ -9,7 +9,9 @@ for the keys and :mod:`deltaprop.cli.rundir` for the files a run writes. The wor
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
+import os
 import secrets
 import sys
 import time
@@ -374,7 +376,76 @@ def diagnostics_callbacks(earlier: Path | None = None, before: int = 0) -> tuple
     return stats, Diagnostics(stats=stats)
 
 
-def execute(
+def execute(config: dict, run_dir: Path, console: Console, quiet: bool, data: RunData, **kwargs) -> int:
+    """Train (or go on training) and write everything into ``run_dir``. Returns the exit code.
+
+    A checkpoint is written at every epoch's end. On Ctrl-C training stops after the
+    mini-batch under way, a checkpoint records that exact position, and the exit code is 130.
+    ``kwargs``: those of :func:`_execute`, for a resumed run.
+
+    Training is the job and its output is secondary: if stdout's reader goes away
+    (``deltaprop train | head -1``), the run goes on with stdout sent to /dev/null, saves
+    everything as usual and exits 0; stderr says so once.
+    """
+    note = (
+        f"deltaprop: stdout was closed by its reader; training goes on without printing, "
+        f"and saves everything in {run_dir}"
+    )
+    with _outliving_stdout_reader(note):
+        return _execute(config, run_dir, console, quiet, data, **kwargs)
+
+
+class _StdoutOutlivingItsReader:
+    """``sys.stdout`` for a run: when a write finds the pipe closed (``BrokenPipeError``),
+    the stream's file descriptor is pointed at /dev/null, ``note`` goes to stderr once, and
+    the write counts as done, so the output's loss never stops the training. Everything
+    else is the wrapped stream's."""
+
+    def __init__(self, stream, note: str):
+        self.stream = stream
+        self.note = note
+        self.reader_gone = False
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            self._to_devnull()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            self._to_devnull()
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+    def _to_devnull(self) -> None:
+        # What the buffer still holds is written to /dev/null at the next flush, and so is
+        # the rest; so Python's own flush at exit finds nothing to complain about either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self.stream.fileno())
+        os.close(devnull)
+        if not self.reader_gone:
+            self.reader_gone = True
+            print(self.note, file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def _outliving_stdout_reader(note: str):
+    """``sys.stdout`` as :class:`_StdoutOutlivingItsReader` inside the block (rich's console
+    writes to whatever ``sys.stdout`` is at each print)."""
+    stream = sys.stdout
+    sys.stdout = _StdoutOutlivingItsReader(stream, note)
+    try:
+        yield
+    finally:
+        sys.stdout = stream
+
+
+def _execute(
     config: dict,
     run_dir: Path,
     console: Console,
@@ -388,11 +459,8 @@ def execute(
     history=None,
     plots: bool = True,
 ) -> int:
-    """Train (or go on training) and write everything into ``run_dir``. Returns the exit code.
-
-    A checkpoint is written at every epoch's end. On Ctrl-C training stops after the
-    mini-batch under way, a checkpoint records that exact position, and the exit code is 130.
-    """
+    """:func:`execute`'s work: ``net`` and ``optimizer`` (None: built from ``config``), the
+    position to go on from and the ``history`` so far, for a resumed run."""
     from .. import files
     from ..training import fit
 
