@@ -45,6 +45,14 @@ def test_train_with_no_arguments_trains_digits_and_writes_a_run_folder(cli, tmp_
     assert accuracy > 85.0
     plots = run_dir / "plots"
     assert (plots.is_dir() and any(plots.iterdir())) or "plots skipped" in result.stdout
+    # The last lines say where the results are, as the README's Quick start promises: the model,
+    # its configuration, its history, a checkpoint and plots.
+    listed = result.stdout.splitlines()[-5 if plots.is_dir() else -4 :]
+    assert [line.split()[0] for line in listed] == ["model", "configuration", "history", "checkpoint"] + (
+        ["plots"] if plots.is_dir() else []
+    )
+    assert listed[0].endswith(" model.safetensors") and listed[2].endswith(" history.csv, history.json")
+    assert result.stdout.splitlines()[-len(listed) - 1] == f"results in runs/{run_dir.name}"
 
 
 def test_quiet_prints_only_the_run_folder(cli, tmp_path):

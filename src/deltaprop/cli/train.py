@@ -633,6 +633,25 @@ def _summary(console: Console, history, test: dict | None, seconds: float, run_d
     for finding in findings:
         console.print(f"• {finding}", highlight=False, soft_wrap=True)
     console.print(f"results in {run_dir}", highlight=False, soft_wrap=True)
+    results = _results(run_dir)
+    width = max(len(what) for what, _ in results)
+    for what, names in results:
+        console.print(f"  {what:<{width}}  {names}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _results(run_dir: Path) -> list[tuple[str, str]]:
+    """What a finished run folder holds for its user, and the file names: the model, its
+    configuration, its history, the checkpoint and the plots (those it holds)."""
+    wanted = [
+        ("model", [rundir.MODEL]),
+        ("configuration", [rundir.CONFIG]),
+        ("history", [rundir.HISTORY_CSV, rundir.HISTORY_JSON]),
+        ("checkpoint", [rundir.CHECKPOINT]),
+    ]
+    results = [(what, ", ".join(n for n in names if (run_dir / n).is_file())) for what, names in wanted]
+    if (run_dir / rundir.PLOTS).is_dir() and any((run_dir / rundir.PLOTS).iterdir()):
+        results.append(("plots", f"{rundir.PLOTS}/"))
+    return [(what, names) for what, names in results if names]
 
 
 def _check_classes(config: dict, data: RunData, origins: cfg.Origins) -> None:
