@@ -285,26 +285,47 @@ def test_an_existing_run_folder_is_never_overwritten(cli, tmp_path):
     assert (tmp_path / "runs/x/model.safetensors").read_bytes() == before
 
 
-def test_a_diverging_run_fails_with_one_line_that_suggests_a_smaller_rate(cli):
+DIVERGING = [
+    "--activation",
+    "relu",
+    "--output-activation",
+    "linear",
+    "--cost",
+    "quadratic",
+    "--init",
+    "he_normal",
+]
+
+
+@pytest.mark.parametrize(("lr", "then"), [("1e4", "1000"), ("3", "0.3")])
+def test_a_diverging_run_says_in_cli_terms_what_it_left_and_how_to_run_it_again(cli, tmp_path, lr, then):
+    """One line on stderr, exit 1, no model. Not the library's "the network keeps the weights
+    it had when this fit() began": a CLI user called no fit(), and no weights are kept but a
+    checkpoint's. η = 1e4 diverges in the first epoch (no checkpoint yet); η = 3 (seed 0) a
+    few epochs in, after checkpoints."""
+    import re
+
     result = cli(
-        "train",
-        "--lr",
-        "1e4",
-        "--activation",
-        "relu",
-        "--output-activation",
-        "linear",
-        "--cost",
-        "quadratic",
-        "--init",
-        "he_normal",
-        "--epochs",
-        "2",
-        "--seed",
-        "0",
-        "--no-plots",
+        "train", *DIVERGING, "--lr", lr, "--epochs", "10", "--seed", "0", "--no-plots", "--name", "d"
     )
-    assert_one_line_error(result, 1, "diverged", "Try a smaller learning rate")
+    fix = f"Try a smaller learning rate, e.g. deltaprop train --config runs/d/config.toml --lr {then}"
+    assert_one_line_error(result, 1, "training diverged at epoch", "No model was written", fix)
+    assert "fit()" not in result.stderr
+    assert not (tmp_path / "runs/d/model.safetensors").exists()
+    epoch = int(re.search(r"diverged at epoch (\d+)", result.stderr).group(1))
+    if epoch == 1:
+        assert "runs/d holds only its config.toml" in result.stderr
+        assert not (tmp_path / "runs/d/checkpoint.safetensors").exists()
+    else:
+        assert (
+            f"runs/d holds its config.toml and the checkpoint from the end of epoch {epoch - 1}"
+            in result.stderr
+        )
+        import deltaprop as dp
+
+        assert dp.load_checkpoint(tmp_path / "runs/d/checkpoint.safetensors")[2]["epoch"] == epoch - 1
+    if lr == "3":
+        assert epoch > 1, "η = 3 was meant to diverge after an epoch had finished"
 
 
 def test_debug_shows_the_traceback(cli):

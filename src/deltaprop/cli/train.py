@@ -21,6 +21,7 @@ import numpy as np
 from rich.console import Console
 
 from ..diagnostics import Diagnostics, Finding, GradientStats
+from ..errors import DivergenceError
 from . import config as cfg
 from . import rundir, threads
 from .data import (
@@ -526,6 +527,8 @@ def _execute(
         )
         print(f"deltaprop: stopped at once (second Ctrl-C); {kept}", file=sys.stderr)
         return 130
+    except DivergenceError as err:
+        raise _diverged(err, config, run_dir, optimizer, getattr(checkpointer, "run", None)) from err
     finally:
         if progress is not None:
             progress.close()
@@ -552,6 +555,28 @@ def _execute(
         return 0
     _summary(console, history, test, time.perf_counter() - started, run_dir, findings)
     return 0
+
+
+def _diverged(err: DivergenceError, config: dict, run_dir: Path, optimizer, fit_run) -> DivergenceError:
+    """The library's divergence said in the CLI's terms: where it happened, what the run
+    folder holds (no model; the checkpoint of the last good position, if one was written),
+    and the command that runs it again with a smaller learning rate. The library's own
+    message speaks of the weights a ``fit()`` call keeps, which a CLI user never sees."""
+    checkpoint = run_dir / rundir.CHECKPOINT
+    if checkpoint.is_file() and fit_run is not None:
+        epoch, batch = fit_run.next_epoch, fit_run.next_batch  # fit's last good position
+        at = f"the end of epoch {epoch}" if not batch else f"epoch {epoch + 1}, after mini-batch {batch}"
+        kept = f"{run_dir} holds its {rundir.CONFIG} and the checkpoint from {at}"
+    else:
+        kept = f"{run_dir} holds only its {rundir.CONFIG}"
+    lr = float(config["training"]["lr"])
+    message = (
+        f"training diverged at epoch {err.epoch}, mini-batch {err.batch}: the cost became infinite "
+        f"or NaN, with learning rate η = {optimizer.learning_rate:g}. No model was written; {kept}. "
+        f"Try a smaller learning rate, e.g. deltaprop train --config {run_dir / rundir.CONFIG} "
+        f"--lr {lr / 10:g}"
+    )
+    return DivergenceError(message, epoch=err.epoch, batch=err.batch, history=err.history)
 
 
 def _write_history(run_dir: Path, history) -> None:
