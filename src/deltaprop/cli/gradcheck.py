@@ -58,9 +58,7 @@ def _check_output_fits_cost(net, args) -> None:
     from ..diagnostics.checks import output_cost_findings
 
     out_act = net.activations[-1].name
-    errors = [
-        f for f in output_cost_findings(out_act, net.cost.name, net.sizes[-1]) if f.severity == "error"
-    ]
+    errors = [f for f in output_cost_findings(out_act, net.cost.name, net.sizes[-1]) if f.severity == "error"]
     if errors:
         given = "--output-activation" if args.output_activation is not None else "--activation"
         raise UsageError(

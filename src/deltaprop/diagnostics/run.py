@@ -80,9 +80,7 @@ def read_run(run_dir) -> RunFiles:
     run = RunFiles(path)
     model = path / MODEL
     if not model.is_file():
-        raise ValueError(
-            f"{str(path)!r} holds no {MODEL}; is it a run folder written by 'deltaprop train'?"
-        )
+        raise ValueError(f"{str(path)!r} holds no {MODEL}; is it a run folder written by 'deltaprop train'?")
     run.network = files.load(model)
     if (path / CONFIG).is_file():
         try:
