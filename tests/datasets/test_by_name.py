@@ -196,11 +196,89 @@ def test_a_label_column_is_an_index_a_name_or_the_default(value, parsed):
     assert parse_label_column(value) == parsed and type(parse_label_column(value)) is type(parsed)
 
 
-def test_only_a_column_of_real_numbers_becomes_a_target_column():
-    assert as_targets(np.array([0.5, 1.0])).shape == (2, 1)
-    whole = np.array([0.0, 1.0, -1.0])  # whole numbers: labels, as they are
-    assert as_targets(whole) is whole
+def test_auto_reads_whole_numbers_from_0_as_classes_and_any_other_numbers_as_targets():
+    # The README: labels that are not whole numbers >= 0 are regression targets; -1 too.
+    assert as_targets(np.array([0.5, 1.0]))[0].shape == (2, 1)
+    for negative in (np.array([0.0, 1.0, -1.0]), np.array([-1, 1, 1])):  # a CSV's floats, an NPZ's ints
+        y, classes = as_targets(negative)
+        assert y.shape == (3, 1) and y.dtype == np.float64 and classes is None
+        np.testing.assert_array_equal(y[:, 0], negative)
     labels = np.array([0, 1, 2])
-    assert as_targets(labels) is labels
+    y, classes = as_targets(labels)
+    assert y is labels and classes is None
+    y, _ = as_targets(np.array([0.0, 2.0]))  # an NPZ's float labels that are whole
+    assert y.dtype == np.int64 and y.tolist() == [0, 2]
     rows = np.ones((2, 3))
-    assert as_targets(rows) is rows
+    assert as_targets(rows)[0] is rows
+
+
+def test_regression_reads_every_number_as_a_target_whole_or_not():
+    # sklearn's diabetes targets are whole numbers 25..346: a regression, not 347 classes.
+    y, classes = as_targets(np.array([25, 346, 151]), "regression")
+    assert y.shape == (3, 1) and y.dtype == np.float64 and classes is None
+    np.testing.assert_array_equal(y[:, 0], [25, 346, 151])
+    float32 = np.array([0.0, 1.0], dtype=np.float32)
+    assert as_targets(float32, "regression")[0].dtype == np.float32  # the loader's dtype is kept
+    rows = np.ones((2, 3))
+    assert as_targets(rows, "regression")[0] is rows
+
+
+def test_classification_numbers_other_whole_numbers_in_sorted_order_and_names_them():
+    y, classes = as_targets(np.array([1, -1, 1, -1]), "classification")
+    assert y.dtype == np.int64 and y.tolist() == [1, 0, 1, 0] and classes == ("-1", "1")
+    y, classes = as_targets(np.array([3.0, -2.0]), "classification")  # a CSV's -2, 3
+    assert y.tolist() == [1, 0] and classes == ("-2", "3")
+    labels = np.array([0, 7, 2])  # whole numbers >= 0: the class numbers, kept
+    y, classes = as_targets(labels, "classification")
+    assert y is labels and classes is None
+    with pytest.raises(ValueError, match=r"task='classification' .* label 0.5 is not a whole number"):
+        as_targets(np.array([1.0, 0.5]), "classification")
+
+
+@pytest.mark.parametrize("task", ["Regression", "", None, 1])
+def test_an_unknown_task_is_refused(task):
+    with pytest.raises(ValueError, match=r"task must be one of 'auto', 'classification', 'regression'"):
+        as_targets(np.array([0, 1]), task)
+
+
+def test_load_by_name_reads_minus_one_and_one_as_the_task_says(tmp_path):
+    csv = _write(tmp_path, "pm.csv", "a,b,label\n0,1,-1\n1,0,1\n1,1,1\n")
+    npz = tmp_path / "pm.npz"
+    np.savez(npz, X=np.ones((3, 2)), y=np.array([-1, 1, 1]))
+    for path in (csv, npz):
+        _, y, classes = load_by_name(path=path)  # auto, the default: regression targets
+        assert y.shape == (3, 1) and y[:, 0].tolist() == [-1.0, 1.0, 1.0] and classes is None
+        _, y, classes = load_by_name(path=path, task="")  # as a config.toml without the key reads
+        assert y.shape == (3, 1)
+        _, y, classes = load_by_name(path=path, task="classification")
+        assert y.tolist() == [0, 1, 1] and classes == ("-1", "1")
+
+
+def test_load_by_name_reads_whole_number_targets_as_regression_when_told(tmp_path):
+    path = _write(tmp_path, "diab.csv", "age,bmi,target\n0.03,0.06,151\n-0.001,-0.05,75\n0.08,0.04,141\n")
+    _, y, classes = load_by_name(path=path)
+    assert y.ndim == 1 and y.tolist() == [151, 75, 141] and len(classes) == 152  # auto: classes
+    _, y, classes = load_by_name(path=path, task="regression")
+    assert y.shape == (3, 1) and y.dtype == np.float64 and classes is None
+    np.testing.assert_array_equal(y[:, 0], [151, 75, 141])
+    npz = tmp_path / "diab.npz"
+    np.savez(npz, X=np.ones((3, 2)), y=np.array([151, 75, 141]))
+    assert load_by_name(path=npz, task="regression")[1].shape == (3, 1)
+
+
+def test_text_and_built_in_labels_are_classes_and_refused_as_regression(tmp_path):
+    path = _write(tmp_path, "pets.csv", PETS)
+    _, y, classes = load_by_name(path=path, task="classification")
+    assert classes == ("bird", "cat", "dog") and y.tolist() == [2, 1, 2, 0]
+    with pytest.raises(ValueError, match=r"pets\.csv: task='regression' needs numbers .*'bird', 'cat'"):
+        load_by_name(path=path, task="regression")
+    with pytest.raises(ValueError, match=r"built-in set 'digits' has class labels"):
+        load_by_name("digits", task="regression")
+    _, y, classes = load_by_name("xor", task="classification")
+    assert y.tolist() == [0, 1, 1, 0]
+
+
+def test_fractions_as_classes_are_refused_naming_the_file(tmp_path):
+    path = _write(tmp_path, "reg.csv", "x,target\n0,0.5\n1,1.25\n")
+    with pytest.raises(ValueError, match=r"reg\.csv: task='classification' .* label 0.5 is not a whole"):
+        load_by_name(path=path, task="classification")

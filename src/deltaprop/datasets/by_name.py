@@ -2,8 +2,9 @@
 
 A run names its data in the ``[data]`` table of its ``config.toml``: a built-in ``name``
 (``digits``, ``mnist``, ``fashion-mnist``, ``xor``, ``moons``, ``circles``, ``spiral``,
-``blobs``) or a file ``path``, with a CSV's ``label_column``; its ``[training] seed`` draws
-the generated sets. ``deltaprop train`` (and ``resume``, ``evaluate``) load it with
+``blobs``) or a file ``path``, with a CSV's ``label_column`` and the ``task`` that says how a
+file's numeric labels are read (classes or regression targets, :func:`as_targets`); its
+``[training] seed`` draws the generated sets. ``deltaprop train`` (and ``resume``, ``evaluate``) load it with
 :func:`load_by_name` before training, and ``diagnose`` and ``plot`` load it again from the
 finished run folder, so both see the same arrays. The validation rows are not carved here:
 ``fit`` carves them from what this returns.
@@ -17,8 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from .catalog import dataset_info, load
-from .user import load_csv, load_npz
+from .user import MAX_EXACT_INTEGER, load_csv, load_npz
 
+#: How a label column is read (:func:`as_targets`): ``"auto"`` decides by the numbers.
+AUTO, CLASSIFICATION, REGRESSION = "auto", "classification", "regression"
+TASKS = (AUTO, CLASSIFICATION, REGRESSION)
 FILE_SUFFIXES = (".csv", ".npz")  # what a user's data file may be; anything not .csv is read as .npz
 CSV_SUFFIX = ".csv"
 
@@ -38,12 +42,69 @@ def parse_label_column(value) -> int | str | None:
         return value
 
 
-def as_targets(y: np.ndarray) -> np.ndarray:
-    """Real-valued targets ``(n,)`` (a regression column: not all whole numbers) as one target
-    column ``(n, 1)``; class labels ``(n,)`` and target rows ``(n, k)`` as they are."""
-    if y.ndim == 1 and np.issubdtype(y.dtype, np.floating) and not np.all(y == np.round(y)):
-        return y.reshape(-1, 1)
-    return y
+def as_targets(y: np.ndarray, task: str = AUTO) -> tuple[np.ndarray, tuple[str, ...] | None]:
+    """A file's numeric labels ``y`` as a network's targets, read as ``task`` says.
+
+    Parameters
+    ----------
+    y : ``(n,)`` numbers, one label per sample, or target rows ``(n, k)`` (returned as
+        they are, whatever the task).
+    task : how to read a label column ``(n,)``:
+
+        - ``"auto"``: whole numbers ≥ 0 (up to 2^53) are class labels, kept as they are;
+          any other numbers (``0.5``, ``-1``) are real-valued regression targets;
+        - ``"classification"``: every label is a class. Whole numbers ≥ 0 are kept as they
+          are; other whole numbers (``-1`` and ``1``) are numbered ``0..k-1`` in sorted
+          order, as text labels are; a number that is not whole is refused;
+        - ``"regression"``: every label is a real-valued target, whole or not (ages,
+          counts, prices).
+
+    Returns
+    -------
+    targets : class labels ``(n,)`` as ``int64``, or a regression column ``(n, 1)`` (float,
+        of ``y``'s dtype when ``y`` is floating, else ``float64``), or ``y`` unchanged.
+    classes : the names of renumbered labels (``("-1", "1")``: label ``k`` was written
+        ``classes[k]``); ``None`` where the labels are kept as they are or are targets.
+
+    Raises
+    ------
+    ValueError : an unknown ``task``; ``"classification"`` of a number that is not whole.
+    """
+    task = check_task(task)
+    y = np.asarray(y)
+    if y.ndim != 1:
+        return y, None
+    if y.dtype.kind == "b":
+        y = y.astype(np.int64)
+    if task == REGRESSION:
+        return (y if y.dtype.kind == "f" else y.astype(np.float64)).reshape(-1, 1), None
+    whole = bool(np.all(y == np.round(y)))
+    indices = whole and (len(y) == 0 or (y.min() >= 0 and y.max() <= MAX_EXACT_INTEGER))
+    if indices:
+        return (y if y.dtype == np.int64 else y.astype(np.int64)), None
+    if task == AUTO:
+        return (y if y.dtype.kind == "f" else y.astype(np.float64)).reshape(-1, 1), None
+    if not whole:
+        value = y[int(np.argmax(y != np.round(y)))]
+        raise ValueError(
+            f"task='classification' reads every label as a class, but label {_number_name(value)} is "
+            f"not a whole number; for real-valued targets use task='regression' (or 'auto')"
+        )
+    values = np.unique(y)
+    return np.searchsorted(values, y).astype(np.int64), tuple(_number_name(v) for v in values)
+
+
+def check_task(task) -> str:
+    """``task`` if it is one of :data:`TASKS`, else a ValueError saying what is allowed."""
+    if not isinstance(task, str) or task not in TASKS:
+        raise ValueError(f"task must be one of {', '.join(repr(t) for t in TASKS)}; got {task!r}")
+    return task
+
+
+def _number_name(value) -> str:
+    """A label as a person writes it: ``-1`` for -1.0, ``0.25`` for 0.25."""
+    value = float(value)
+    return str(int(value)) if value == round(value) and abs(value) <= MAX_EXACT_INTEGER else repr(value)
 
 
 def load_by_name(
@@ -53,6 +114,7 @@ def load_by_name(
     split: str = "train",
     seed: int | None = None,
     label_column: int | str | None = None,
+    task: str = AUTO,
 ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...] | None]:
     """``(X, y, classes)`` of the data a run names: the built-in set ``name``, or the file ``path``.
 
@@ -69,31 +131,45 @@ def load_by_name(
         fresh points each call.
     label_column : a CSV's label column, as :func:`parse_label_column` reads it (``None``
         or ``""``: the last column); ignored for other data.
+    task : how a file's numeric labels are read (:func:`as_targets`): ``"auto"`` (whole
+        numbers ≥ 0 are classes, other numbers regression targets), ``"classification"``
+        or ``"regression"``; ``None`` or ``""`` (as an older ``config.toml`` lacks the key)
+        is ``"auto"``. A CSV's text labels and a built-in set's labels are classes:
+        ``"regression"`` refuses them.
 
     Returns
     -------
     X : ``(n_samples, n_features)``.
-    y : ``(n_samples,)`` class labels (``int64`` for a built-in set or a CSV's labels), or
-        targets ``(n_samples, n_outputs)``: a column of real numbers that are not all whole
-        (a regression column, from a CSV or an NPZ) comes as ``(n_samples, 1)``.
+    y : ``(n_samples,)`` ``int64`` class labels, or targets ``(n_samples, n_outputs)``: a
+        regression column (a file's labels that are not all whole numbers ≥ 0, with
+        ``task="auto"``; any numbers, with ``"regression"``) comes as ``(n_samples, 1)``.
     classes : the class names, label ``k`` being ``classes[k]``: a built-in set's catalogue
-        names, a CSV's labels as written (``"cat"``, ``"dog"``; ``"0"``, ``"1"``, ...).
-        ``None`` for targets, for an NPZ file, and for CSV labels too many to name.
+        names, a CSV's labels as written (``"cat"``, ``"dog"``; ``"0"``, ``"1"``, ...), the
+        numbers that ``task="classification"`` renumbered (``"-1"``, ``"1"``). ``None``
+        for targets, for an NPZ file's labels 0..k-1, and for CSV labels too many to name.
 
     Raises
     ------
-    ValueError : neither or both of ``name`` and ``path`` given; an unknown ``name`` or
-        ``split``; a negative ``seed`` for a generated set.
+    ValueError : neither or both of ``name`` and ``path`` given; an unknown ``name``,
+        ``split`` or ``task``; a negative ``seed`` for a generated set; labels the ``task``
+        cannot read (a built-in set's or text for ``"regression"``, fractions for
+        ``"classification"``).
     FileNotFoundError : ``path`` does not exist.
     DownloadError : ``mnist`` or ``fashion-mnist`` is not in the data root
         (:mod:`~deltaprop.datasets.paths`) and cannot be fetched.
     DataFileError : the file is malformed (a ``ValueError``; the message says where).
     """
+    task = check_task(task or AUTO)
     if name and path:
         raise ValueError(
             f"give a data set name or a file path, not both; got name={name!r} and path={str(path)!r}"
         )
     if name:
+        if task == REGRESSION:
+            raise ValueError(
+                f"task='regression' reads a file's labels as targets, but the built-in set {name!r} "
+                f"has class labels; leave task out (or 'auto') for it"
+            )
         X, y = load(name, split=split, seed=seed)  # seed: ignored by all but the generated sets
         return X, y, tuple(dataset_info(name).classes)
     if not path:
@@ -101,14 +177,26 @@ def load_by_name(
             "no data given: name a built-in data set (e.g. name='digits') or a .csv/.npz file (path=...)"
         )
     path = Path(path)
-    classes = None
     if path.suffix.lower() == CSV_SUFFIX:
         column = parse_label_column(label_column)
         kwargs = {} if column is None else {"label_column": column}
         X, y, classes = load_csv(path, return_classes=True, **kwargs)
+        if classes and isinstance(classes[0], str):  # text labels: classes, numbered in sorted order
+            if task == REGRESSION:
+                raise ValueError(
+                    f"{path}: task='regression' needs numbers in the label column, but it holds text "
+                    f"({', '.join(repr(c) for c in classes[:3])}{', ...' if len(classes) > 3 else ''}); "
+                    f"text labels are classes"
+                )
+            return X, y, tuple(classes)
     else:
-        X, y = load_npz(path)
-    y = as_targets(np.asarray(y))
-    if y.ndim != 1 or classes is None:
+        (X, y), classes = load_npz(path), None
+    try:
+        y, renumbered = as_targets(np.asarray(y), task)
+    except ValueError as err:
+        raise ValueError(f"{path}: {err}") from None
+    if y.ndim != 1:
         return X, y, None
-    return X, y, tuple(str(c) for c in classes)
+    if renumbered is not None:
+        return X, y, renumbered
+    return X, y, None if classes is None else tuple(str(c) for c in classes)
