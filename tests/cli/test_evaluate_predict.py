@@ -121,3 +121,16 @@ def test_digits_classes_are_their_numbers_and_shown_once(cli, trained_run):
     assert "7 7" not in shown.stdout
     report = json.loads(cli("evaluate", str(trained_run), "--json").stdout)
     assert [row["name"] for row in report["per_class"]] == [str(k) for k in range(10)]
+
+
+def test_the_train_split_of_the_runs_own_set_says_the_model_was_trained_on_it(cli, trained_run):
+    shown = cli("evaluate", str(trained_run), "--split", "train")
+    assert shown.returncode == 0, shown.stderr
+    first = shown.stdout.splitlines()[0]
+    assert "on digits (train split): 1437 samples — including the rows the model was trained on" in first
+    report = json.loads(cli("evaluate", str(trained_run), "--json").stdout)
+    assert report["rows"] == "test split" and report["includes_training_rows"] is False
+    other = json.loads(
+        cli("evaluate", str(trained_run / "model.safetensors"), "--split", "train", "--json").stdout
+    )
+    assert other["includes_training_rows"] is None  # a model file alone: its training data unknown

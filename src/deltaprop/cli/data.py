@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ..datasets.by_name import FILE_SUFFIXES, load_by_name, parse_label_column
+from ..datasets.by_name import TASKS as TASKS  # for --task
 from .config import BUILTIN_DATA
 from .errors import UsageError
 
@@ -74,6 +75,8 @@ def check_label_column(table: dict) -> None:
         )
 
 
+TASK_FLAG = "--task"  # train's flag for the [data] task key: classification, regression or auto
+
 label_column_arg = parse_label_column  # as predict reads a CSV's column: the loader's own parser
 
 
@@ -88,14 +91,93 @@ def load_labelled(table: dict, split: str = "train", seed: int | None = None):
     (a built-in set's catalogue names, a CSV's text labels), else None.
 
     The loading is :func:`deltaprop.datasets.load_by_name`'s, which ``diagnose`` and ``plot``
-    share; here a ``name`` wins over a ``path``, and a missing file is a usage error."""
+    share; here a ``name`` wins over a ``path``, and a missing file is a usage error. The
+    table's ``task`` (one of :data:`TASKS`; missing or ``""``: ``"auto"``) says whether a
+    file's numeric labels are classes or regression targets."""
     name = table.get("name") or None
     path = None
     if name is None:
         path = Path(table["path"])
         if not path.is_file():
             raise UsageError(f"data file {path} does not exist; check the path given to --data")
-    return load_by_name(name, path, split=split, seed=seed, label_column=table.get("label_column"))
+    return load_by_name(
+        name, path, split=split, seed=seed, label_column=table.get("label_column"), task=table.get("task")
+    )
+
+
+MAX_LISTED = 10  # labels or classes named in one message; the rest are counted
+
+
+def match_classes(y: np.ndarray, data_classes, model_classes, data: str, model: str) -> np.ndarray:
+    """The data's class labels ``y`` ``(n,)`` renumbered as the model numbers its classes.
+
+    A file's labels are numbered by that file alone (text labels in sorted order), so a
+    file holding only the "yes" rows calls them 0, where the model's 0 is "no". Here each
+    label is looked up in the model's class names instead, in the order ``train`` stored them.
+
+    Parameters
+    ----------
+    y : ``(n,)`` labels, ``y[i]`` written ``data_classes[y[i]]``; targets ``(n, k)`` pass through.
+    data_classes : the data's label names (:func:`load_labelled`); ``None``: ``y`` holds
+        class numbers already (an NPZ file), passed through.
+    model_classes : the model's class names, class ``k`` being ``model_classes[k]``;
+        ``None`` (a model saved without them): ``y`` passes through.
+    data, model : how to name the data and the model in a message.
+
+    Text labels are matched by name. Numbers are matched by value where the model's classes
+    are numbers too (a CSV's ``0``, ``1``, ...; ``-1``, ``1`` read as classes); for a model
+    whose classes are words (Fashion-MNIST's "Ankle boot"), a whole number ``k`` ≥ 0 is its
+    class ``k``, as in the data set's own files.
+
+    Raises
+    ------
+    ValueError : a label the model does not know, naming the data, those labels (with
+        their rows) and the model's classes.
+    """
+    y = np.asarray(y)
+    if y.ndim != 1 or data_classes is None or model_classes is None:
+        return y
+    present, counts = np.unique(y, return_counts=True)
+    written = [str(data_classes[k]) for k in present]
+    as_numbers = all(_number(name) is not None for name in data_classes)
+    model_numbers = {_number(name): k for k, name in enumerate(model_classes) if _number(name) is not None}
+    if not as_numbers:
+        index = {name: k for k, name in enumerate(model_classes)}
+        found = [index.get(name) for name in written]
+    elif model_numbers:
+        found = [model_numbers.get(_number(name)) for name in written]
+    else:  # the model's classes are words: a number is a class number
+        values = [_number(name) for name in written]
+        found = [int(v) if v == int(v) and 0 <= v < len(model_classes) else None for v in values]
+    unknown = [(name, int(n)) for name, n, k in zip(written, counts, found) if k is None]
+    if unknown:
+        shown = ", ".join(
+            f"{name if as_numbers else repr(name)} ({n} row{'s' if n != 1 else ''})"
+            for name, n in unknown[:MAX_LISTED]
+        )
+        more = f" and {len(unknown) - MAX_LISTED} more" if len(unknown) > MAX_LISTED else ""
+        names = [
+            f"{k} {name}" if as_numbers and not model_numbers else (name if as_numbers else repr(name))
+            for k, name in enumerate(model_classes)
+        ]
+        listed = ", ".join(names[:MAX_LISTED]) + (", ..." if len(names) > MAX_LISTED else "")
+        raise ValueError(
+            f"the data {data} hold {'labels' if len(unknown) != 1 else 'a label'} that the model {model} "
+            f"does not know: {shown}{more}; the model's {len(model_classes)} classes are {listed}. "
+            f"Evaluate it on data labelled with those classes, or leave those rows out"
+        )
+    lookup = np.zeros(int(present.max()) + 1 if len(present) else 0, dtype=np.int64)
+    lookup[present] = found
+    return lookup[y]
+
+
+def _number(name) -> float | None:
+    """A label name as the number it writes (``"-1"`` is -1.0), or None for a word."""
+    try:
+        value = float(name)
+    except (TypeError, ValueError):
+        return None
+    return value if np.isfinite(value) else None
 
 
 def check_targets_fit_cost(data: RunData, cost: str) -> None:
@@ -104,10 +186,14 @@ def check_targets_fit_cost(data: RunData, cost: str) -> None:
         return
     low, high = float(np.min(data.y_train)), float(np.max(data.y_train))
     if low < 0.0 or high > 1.0:
+        y = data.y_train
+        classes = ""
+        if y.shape[1] == 1 and np.all(y == np.round(y)):  # -1/+1 labels, say: perhaps classes
+            classes = f"; if they are class labels, say so with {TASK_FLAG} classification"
         raise UsageError(
             f"the data {data.label} has real-valued targets from {low:.4g} to {high:.4g} (regression), "
             f"but the {cost} cost needs class labels or targets in [0, 1]; "
-            f"use --cost quadratic --output-activation linear"
+            f"use --cost quadratic --output-activation linear{classes}"
         )
 
 

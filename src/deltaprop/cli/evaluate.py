@@ -2,7 +2,14 @@
 and the confusion matrix, as rich tables or ``--json``.
 
 MODEL is a model file or a run folder; with a run folder and no ``--data``, the data of its
-``config.toml`` is used. A built-in set is evaluated on its test split (``--split``).
+``config.toml`` is used. A built-in set is evaluated on its test split (``--split``). A file
+has no test split: for a run trained on it, the validation rows the run held out are scored
+(the same seeded split, drawn again), and where there are none, or with ``--data FILE``,
+every row; the header says which rows, and whether the model was trained on them.
+
+A file's labels are read through the model's class names, in the order ``train`` stored
+them: a file holding only some of the classes keeps each label's meaning, and a label the
+model does not know is refused.
 """
 
 from __future__ import annotations
@@ -17,8 +24,11 @@ from rich.table import Table
 
 from . import rundir
 from .config import read_toml
-from .data import check_label_column, data_table, load_arrays
+from .data import TASKS, check_label_column, data_table, load_labelled, match_classes
+from .errors import UsageError
 from .progress import make_console
+
+DEFAULT_SPLIT = "test"
 
 
 def register(subparsers) -> None:
@@ -38,8 +48,13 @@ def register(subparsers) -> None:
     p.add_argument(
         "--split",
         choices=("train", "test"),
-        default="test",
-        help="which split of a built-in data set (default: test)",
+        help="which split of a built-in data set (default: test); a .csv/.npz file has none",
+    )
+    p.add_argument(
+        "--task",
+        choices=TASKS,
+        help="read a file's numeric labels as classes or regression targets (default: classes for "
+        "a model that stores class names, else as the run read them, else auto)",
     )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(run=run)
@@ -74,12 +89,19 @@ def class_label(c: int, names: list[str] | None) -> str:
     return names[c] if names[c].startswith(f"{c} ") else f"{c} {names[c]}"
 
 
-def _data_for(args) -> dict:
+def _run_config(model: str) -> dict:
+    """The ``config.toml`` of MODEL's run folder; ``{}`` for a model file."""
+    config = Path(model) / rundir.CONFIG
+    return read_toml(config) if config.is_file() else {}
+
+
+def _data_for(args, run_config: dict, names) -> dict:
+    """The ``[data]`` table to evaluate on: ``--data``, else the run's own, else digits; with
+    the ``task`` that reads its labels as the model was trained to output them."""
     if args.data:
         table = data_table(args.data)
     else:
-        config = Path(args.model) / rundir.CONFIG
-        table = read_toml(config).get("data", {"name": "digits"}) if config.is_file() else {"name": "digits"}
+        table = run_config.get("data", {"name": "digits"})
         table = {
             "name": table.get("name", ""),
             "path": table.get("path", ""),
@@ -88,7 +110,44 @@ def _data_for(args) -> dict:
     if args.label_column is not None:
         table["label_column"] = args.label_column
         check_label_column(table)
+    # A model with class names is a classifier, whatever the run's task; -1/1 in a file are then
+    # two classes to look up, not targets for a network with two outputs.
+    table["task"] = args.task or ("classification" if names else run_config.get("data", {}).get("task", ""))
     return table
+
+
+def _same_data(table: dict, trained: dict | None) -> bool:
+    """Whether ``table`` names the data the run trained on (the same set, or file and column)."""
+    if not trained:
+        return False
+    if table.get("name") or trained.get("name"):
+        return table.get("name") == trained.get("name")
+    if not table.get("path") or not trained.get("path"):
+        return False
+    column = str(table.get("label_column") or "") == str(trained.get("label_column") or "")
+    return column and Path(table["path"]).resolve() == Path(trained["path"]).resolve()
+
+
+def _validation_rows(net, y: np.ndarray, run_config: dict, data: str) -> np.ndarray | None:
+    """The rows ``fit`` held out for validation in the run (sorted), drawn again from the
+    run's seed and fraction as :func:`deltaprop.training.fit` drew them; None if none."""
+    from ..training._data import check_targets
+    from ..training.arguments import split_indices
+
+    fraction = run_config.get("data", {}).get("validation_split", 0.0)
+    seed = run_config.get("training", {}).get("seed")
+    if not isinstance(fraction, (int, float)) or not 0 < fraction < 1:
+        return None
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        return None
+    try:
+        targets = check_targets(y, net.sizes[-1], len(y))
+        return split_indices(targets, len(y), float(fraction), seed)[1]
+    except ValueError as err:  # the run drew this split from these rows: has the file changed since?
+        raise ValueError(
+            f"the validation rows the run held out cannot be drawn again from {data} ({err}); has the file "
+            f"changed since the run? Give it with --data to score every row"
+        ) from err
 
 
 def evaluate_model(net, X, y) -> dict:
@@ -117,17 +176,45 @@ def evaluate_model(net, X, y) -> dict:
 
 def run(args) -> int:
     net, names = load_model_and_classes(args.model)
-    table = _data_for(args)
-    split = args.split if table.get("name") else "train"
-    X, y = load_arrays(table, split, seed=_seed_of(args.model))
-    check_data_fits(net, X, y, f"{table.get('name') or table.get('path')}", args.model)
+    run_config = _run_config(args.model)
+    table = _data_for(args, run_config, names)
+    data = table.get("name") or table.get("path")
+    own = _same_data(table, run_config.get("data"))
+    is_file = not table.get("name")
+    if is_file and args.split is not None:
+        validated = own and not args.data and run_config.get("data", {}).get("validation_split")
+        instead = "a file is scored whole"
+        if validated:
+            instead = f"evaluate {args.model} then scores the validation rows the run held out"
+        raise UsageError(
+            f"--split {args.split} applies to the built-in data sets only; {data} is a file, which has "
+            f"no train or test split. Leave --split out: {instead}"
+        )
+    X, y, classes = load_labelled(table, args.split or DEFAULT_SPLIT, seed=_seed_of(args.model))
+    y = match_classes(y, classes, names, data, args.model)
+    check_data_fits(net, X, y, data, args.model)
+    held_out = _validation_rows(net, y, run_config, data) if is_file and own else None
+    n_rows = len(X)
+    result_rows: dict = {"n_rows": n_rows}
+    if not is_file:
+        split = args.split or DEFAULT_SPLIT
+        result_rows.update(rows=f"{split} split", includes_training_rows=(split == "train") if own else None)
+    elif own and held_out is not None and not args.data:
+        X, y = X[held_out], y[held_out]
+        result_rows.update(rows="validation", includes_training_rows=False)
+    else:
+        result_rows.update(rows="all", includes_training_rows=True if own else None)
+        if own:
+            result_rows["n_trained"] = n_rows - (0 if held_out is None else len(held_out))
+            result_rows["n_validation"] = 0 if held_out is None else len(held_out)
     result = evaluate_model(net, X, y)
     if names and "per_class" in result:
         for row in result["per_class"]:
             row["name"] = names[row["class"]]
     result["model"] = str(args.model)
-    result["data"] = table.get("name") or table.get("path")
-    result["split"] = split if table.get("name") else None
+    result["data"] = data
+    result["split"] = None if is_file else (args.split or DEFAULT_SPLIT)
+    result.update(result_rows)
     if args.json:
         json.dump(result, sys.stdout, indent=1)
         print()
@@ -169,9 +256,32 @@ def _seed_of(model: str) -> int | None:
     return None
 
 
+def _rows_scored(result: dict) -> str:
+    """Which rows were scored, in words, so that no score on training rows passes for a test."""
+    n, n_rows = result["n_samples"], result.get("n_rows", result["n_samples"])
+    if result.get("split"):
+        trained = ""
+        if result.get("includes_training_rows"):
+            trained = " — including the rows the model was trained on"
+        return f" ({result['split']} split): {n} samples{trained}"
+    if result.get("rows") == "validation":
+        return f": {n} samples — the validation rows held out by the run: {n} of {n_rows}"
+    if not result.get("includes_training_rows"):
+        return f": {n} samples — all {n_rows} rows of the file"
+    if not result.get("n_validation"):
+        return (
+            f": {n} samples — all {n_rows} rows of the file, every one of them a row the model was "
+            f"trained on (the run held out none for validation)"
+        )
+    return (
+        f": {n} samples — all {n_rows} rows of the file, including the {result['n_trained']} the model "
+        f"was trained on; without --data, evaluate scores only the {result['n_validation']} validation "
+        f"rows the run held out"
+    )
+
+
 def show(console: Console, result: dict) -> None:
-    where = f"{result['data']}" + (f" ({result['split']} split)" if result.get("split") else "")
-    console.print(f"model {result['model']} on {where}: {result['n_samples']} samples", soft_wrap=True)
+    console.print(f"model {result['model']} on {result['data']}{_rows_scored(result)}", soft_wrap=True)
     summary = Table(show_header=False, title="Evaluation", title_justify="left")
     summary.add_row("cost", f"{result['loss']:.4f}")
     if "accuracy" in result:
