@@ -191,7 +191,9 @@ def test_a_csv_of_real_valued_targets_trains_a_regression(cli, tmp_path):
     evaluated = cli("evaluate", "runs/r", "--json")
     assert evaluated.returncode == 0, evaluated.stderr
     report = json.loads(evaluated.stdout)
-    assert report["n_samples"] == 150 and "accuracy" not in report and "per_class" not in report
+    assert "accuracy" not in report and "per_class" not in report
+    # evaluate RUN_DIR scores the 10 % of the file's rows the run held out for validation
+    assert (report["n_samples"], report["n_rows"], report["rows"]) == (15, 150, "validation")
 
     import deltaprop as dp
 
