@@ -3,7 +3,7 @@
 The resolved configuration is a dict of four tables, written to ``RUN_DIR/config.toml``
 so that ``deltaprop train --config RUN_DIR/config.toml`` repeats the run exactly::
 
-    [data]      name or path, label_column, validation_split
+    [data]      name or path, label_column, task, validation_split
     [model]     layers, activation, output_activation, cost, init, dtype
     [training]  optimizer, lr, momentum, l2, batch_size, epochs, seed, early_stopping, schedule
     [run]       out, name
@@ -31,6 +31,7 @@ import sys
 from pathlib import Path
 
 from .. import activations, costs, initializers
+from ..datasets.by_name import REGRESSION, TASKS
 from .errors import UsageError
 
 if sys.version_info >= (3, 11):
@@ -54,7 +55,7 @@ NO_HIDDEN_LAYER = "for no hidden layer, give every size with --layers N_IN,N_OUT
 # log-likelihood cost (his chapter 3), plain SGD. On the built-in digits it reaches about
 # 96-97% test accuracy in a few seconds.
 DEFAULTS: dict[str, dict] = {
-    "data": {"name": "digits", "path": "", "label_column": "", "validation_split": 0.1},
+    "data": {"name": "digits", "path": "", "label_column": "", "task": "auto", "validation_split": 0.1},
     "model": {
         "layers": [],  # empty: [n_in, *DEFAULT_HIDDEN, n_out] from the data
         "activation": "logistic",
@@ -80,6 +81,7 @@ DEFAULTS: dict[str, dict] = {
 # Where each flag lands: argparse dest -> (table, key).
 FLAG_KEYS = {
     "label_column": ("data", "label_column"),
+    "task": ("data", "task"),
     "validation_split": ("data", "validation_split"),
     "layers": ("model", "layers"),
     "activation": ("model", "activation"),
@@ -328,6 +330,10 @@ def validate(config: dict, origins: Origins | None = None) -> None:
         raise bad("data", "name", "no data given; give a built-in name such as digits, or a .csv/.npz path")
     if data["name"] and data["name"] not in BUILTIN_DATA:
         raise bad("data", "name", f"unknown data set; expected one of {', '.join(BUILTIN_DATA)}")
+    if data["task"] not in TASKS:
+        raise bad("data", "task", f"unknown task; expected one of {', '.join(TASKS)}")
+    if data["task"] == REGRESSION and data["name"] and not data["path"]:
+        raise bad("data", "task", f"applies to a .csv/.npz file's labels; {data['name']} holds classes")
     if not 0.0 <= float(data["validation_split"]) < 1.0:
         raise bad("data", "validation_split", "must be in [0, 1)")
     layers = model["layers"]

@@ -70,6 +70,12 @@ def add_options(p: argparse.ArgumentParser) -> None:
         "--label-column", help="the label column of a CSV: a name or an index (default: the last)"
     )
     data.add_argument(
+        "--task",
+        choices=cfg.TASKS,
+        help="how a CSV/NPZ file's numeric labels are read: auto (whole numbers ≥ 0 are classes, "
+        "other numbers regression targets), classification, or regression (auto)",
+    )
+    data.add_argument(
         "--validation-split",
         type=float,
         metavar="FRACTION",
@@ -157,6 +163,9 @@ def resolve_config(args) -> tuple[dict, cfg.Origins]:
         if args.label_column is None and not config["data"]["path"].lower().endswith(".csv"):
             config["data"]["label_column"] = ""  # a config file's CSV column means nothing to other data
             origins["data", "label_column"] = cfg.DEFAULT
+        if args.task is None and not config["data"]["path"]:
+            config["data"]["task"] = cfg.DEFAULTS["data"]["task"]  # nor its task to a built-in set
+            origins["data", "task"] = cfg.DEFAULT
     training = config["training"]
     if training["optimizer"] in ("momentum", "nesterov") and ("training", "momentum") not in origins:
         training["momentum"] = 0.9  # the default for the optimizers that use it

@@ -115,7 +115,8 @@ def load_run_data(run: RunFiles, split: str = "test"):
 
     Loaded as ``deltaprop train`` loaded it, by :func:`deltaprop.datasets.load_by_name`: a
     built-in set gives its ``split`` (the generated 2-D sets drawn with the run's seed); a
-    user's ``.csv``/``.npz`` file is read whole, a regression column as ``(n, 1)`` targets.
+    user's ``.csv``/``.npz`` file is read whole, its labels read as the run's ``[data] task``
+    says (a regression column as ``(n, 1)`` targets).
     """
     name, path = run.data_name, run.data_path
     if name is None and path is None:
@@ -123,7 +124,8 @@ def load_run_data(run: RunFiles, split: str = "test"):
         return None
     column = run.data.get("label_column")
     try:
-        X, y, _ = load_by_name(name, path, split=split, seed=run.seed, label_column=column)
+        task = run.data.get("task") or "auto"  # runs from before [data] task existed: auto
+        X, y, _ = load_by_name(name, path, split=split, seed=run.seed, label_column=column, task=task)
     except (OSError, ValueError, KeyError, TypeError) as err:
         run.missing["data"] = f"data {name or path!r} could not be loaded: {err}"
         return None
