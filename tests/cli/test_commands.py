@@ -111,6 +111,22 @@ def test_epoch_lines_show_quick_epochs_in_milliseconds():
     assert line == "epoch 3/30  loss 0.2500  lr 0.5  2.37s"
 
 
+def test_a_huge_cost_is_written_in_scientific_notation_not_in_ninety_digits(capsys):
+    # A diverging run's cost can reach 1e90 before it turns inf; ".4f" printed all 91 digits.
+    import io
+
+    import deltaprop as dp
+    from deltaprop.cli.progress import epoch_line, fmt_metric
+
+    line = epoch_line(0, 3, {"loss": 1.2e90, "accuracy": 0.1, "val_loss": 99999.0})
+    assert line == "epoch 1/3  loss 1.2000e+90  accuracy 0.1000  val_loss 99999.0000"
+    assert fmt_metric(-3e7) == "-3.0000e+07" and fmt_metric(float("nan")) == "—"
+    stream = io.StringIO()
+    logger = dp.ProgressLogger(stream=stream)
+    logger.on_epoch_end(0, {"loss": 1.2e90, "accuracy": 0.5})
+    assert "loss: 1.2000e+90 - accuracy: 0.5000" in stream.getvalue()
+
+
 def test_ctrl_c_while_the_commands_are_imported_is_exit_130_without_a_traceback(monkeypatch, capsys):
     """The parser imports every command (NumPy, SciPy, rich): a Ctrl-C there is caught too."""
     import deltaprop.cli as cli_module

@@ -26,7 +26,7 @@ from . import rundir
 from .config import read_toml
 from .data import TASKS, check_label_column, data_table, load_labelled, match_classes
 from .errors import UsageError
-from .progress import make_console
+from .progress import fmt_metric, make_console
 
 DEFAULT_SPLIT = "test"
 
@@ -283,7 +283,7 @@ def _rows_scored(result: dict) -> str:
 def show(console: Console, result: dict) -> None:
     console.print(f"model {result['model']} on {result['data']}{_rows_scored(result)}", soft_wrap=True)
     summary = Table(show_header=False, title="Evaluation", title_justify="left")
-    summary.add_row("cost", f"{result['loss']:.4f}")
+    summary.add_row("cost", fmt_metric(result["loss"]))
     if "accuracy" in result:
         summary.add_row("accuracy", f"{100 * result['accuracy']:.2f}%")
     console.print(summary)

@@ -25,10 +25,13 @@ SHOWN = ("loss", "accuracy", "val_accuracy")  # beside the epoch bar, as "loss 0
 BATCH_REFRESH_SECONDS = 0.1  # how often the batch bar is redrawn; drawing each batch would slow training
 
 
+FIXED_POINT_BELOW = 1e5  # a cost or metric from here on is written 1.2346e+90, not in 91 digits
+
+
 def _fmt(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return f"{value:.4f}"
+    return f"{value:.4f}" if abs(value) < FIXED_POINT_BELOW else f"{value:.4e}"
 
 
 def epoch_line(epoch: int, epochs: int, logs: dict) -> str:
@@ -36,7 +39,7 @@ def epoch_line(epoch: int, epochs: int, logs: dict) -> str:
     parts = [f"epoch {epoch + 1}/{epochs}"]
     for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
         if key in logs and not math.isnan(logs[key]):
-            parts.append(f"{key} {logs[key]:.4f}")
+            parts.append(f"{key} {_fmt(logs[key])}")
     if "lr" in logs:
         parts.append(f"lr {logs['lr']:.3g}")
     if "time" in logs:
@@ -139,12 +142,12 @@ class RichProgress(Callback):
         now = time.monotonic()
         if now - self._last_draw >= BATCH_REFRESH_SECONDS:
             self._last_draw = now
-            live = f"loss {self._loss_sum / self._seen:.4f}" if self._seen else ""
+            live = f"loss {_fmt(self._loss_sum / self._seen)}" if self._seen else ""
             self.progress.update(self.batch_task, completed=batch + 1, metrics=live)
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        shown = [f"{k} {logs[k]:.4f}" for k in SHOWN if k in logs]
+        shown = [f"{k} {_fmt(logs[k])}" for k in SHOWN if k in logs]
         self.progress.update(self.batch_task, completed=self.progress.tasks[self.batch_task].total)
         self.progress.update(self.epoch_task, completed=epoch + 1, metrics="  ".join(shown))
 

@@ -339,7 +339,8 @@ class ProgressLogger(Callback):
         parts = [f"epoch {epoch + 1}/{epochs}"]
         for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
             if key in logs:
-                parts.append(f"{key}: {logs[key]:.4f}")
+                value = logs[key]  # four decimals; a huge cost as 1.2346e+90, not in 91 digits
+                parts.append(f"{key}: {value:.4f}" if abs(value) < 1e5 else f"{key}: {value:.4e}")
         if "lr" in logs:
             parts.append(f"lr: {logs['lr']:.3g}")
         if "time" in logs:
