@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .. import activations, costs, initializers
 from ..datasets.by_name import REGRESSION, TASKS
+from ..datasets.catalog import DATASET_NAMES
 from .errors import UsageError
 
 if sys.version_info >= (3, 11):
@@ -39,7 +40,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-BUILTIN_DATA = ("digits", "mnist", "fashion-mnist", "xor", "moons", "circles", "spiral", "blobs")
+BUILTIN_DATA = DATASET_NAMES  # the names --data and [data] name accept
 OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adam")
 DTYPE_NAMES = ("float32", "float64")
 SCHEDULE_HINT = (

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..datasets.by_name import FILE_SUFFIXES, load_by_name, parse_label_column
+from ..datasets.by_name import FILE_SUFFIXES, load_by_name
 from ..datasets.by_name import TASKS as TASKS  # for --task
 from .config import BUILTIN_DATA
 from .errors import UsageError
@@ -76,8 +76,6 @@ def check_label_column(table: dict) -> None:
 
 
 TASK_FLAG = "--task"  # train's flag for the [data] task key: classification, regression or auto
-
-label_column_arg = parse_label_column  # as predict reads a CSV's column: the loader's own parser
 
 
 def load_arrays(table: dict, split: str = "train", seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:

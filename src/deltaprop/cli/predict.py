@@ -21,9 +21,9 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from ..datasets.by_name import parse_label_column
 from . import rundir
 from .config import read_toml
-from .data import label_column_arg
 from .errors import UsageError
 from .evaluate import class_label, load_model_and_classes
 from .images import (
@@ -142,7 +142,7 @@ def read_inputs(
             names.append(path.name)
             continue
         if suffix == ".csv":
-            X, _ = datasets.load_csv(path, label_column=label_column_arg(label_column))
+            X, _ = datasets.load_csv(path, label_column=parse_label_column(label_column))
         elif suffix == ".npz":
             X, _ = datasets.load_npz(path, y_key=None)
         else:
