@@ -6,6 +6,8 @@ stuck [784, 3, 10] example; everything else uses the built-in digits and moons.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +15,11 @@ from PIL import Image
 
 import deltaprop as dp
 from deltaprop import plots
+from deltaprop.cli import main as deltaprop_command
 from deltaprop.diagnostics import Diagnostics, GradientStats, diagnose
 
 HERE = Path(__file__).parent
+README_RUN_SEED = 825290767  # the seed of the `deltaprop train --name first` run the README shows
 PALETTE_COLOURS = 256  # a palette PNG this size looks the same and is half as large
 
 
@@ -66,6 +70,11 @@ def main() -> None:
     for finding in diagnose(stuck, history, raw, y[:2000], stats):
         print(finding)
     print("seen live during training:", [f.code for f in live.findings])
+
+    # the README's own command-line run, whose output it prints: its learning curves
+    with tempfile.TemporaryDirectory() as out:
+        deltaprop_command(["train", "--name", "first", "--seed", str(README_RUN_SEED), "--out", out, "--quiet"])
+        shutil.copyfile(Path(out) / "first" / "plots" / "learning_curves.png", HERE / "cli-learning-curves.png")
 
 
 if __name__ == "__main__":
