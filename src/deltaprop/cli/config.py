@@ -3,7 +3,7 @@
 The resolved configuration is a dict of four tables, written to ``RUN_DIR/config.toml``
 so that ``deltaprop train --config RUN_DIR/config.toml`` repeats the run exactly::
 
-    [data]      name or path, label_column, task, validation_split
+    [data]      name or path, label_column, task, validation_split, sha256 (written by train)
     [model]     layers, activation, output_activation, cost, init, dtype
     [training]  optimizer, lr, momentum, l2, batch_size, epochs, seed, early_stopping, schedule
     [run]       out, name
@@ -49,6 +49,7 @@ SCHEDULE_HINT = (
 )
 AUTO = "auto"  # output_activation: softmax for log-likelihood, else the hidden activation
 DEFAULT_HIDDEN = [30]
+SHA256_HEX_DIGITS = 64
 # What --hidden "" or --hidden 0 may have meant, and how to ask for it.
 NO_HIDDEN_LAYER = "for no hidden layer, give every size with --layers N_IN,N_OUT (e.g. --layers 64,10)"
 
@@ -56,7 +57,14 @@ NO_HIDDEN_LAYER = "for no hidden layer, give every size with --layers N_IN,N_OUT
 # log-likelihood cost (his chapter 3), plain SGD. On the built-in digits it reaches about
 # 96-97% test accuracy in a few seconds.
 DEFAULTS: dict[str, dict] = {
-    "data": {"name": "digits", "path": "", "label_column": "", "task": "auto", "validation_split": 0.1},
+    "data": {
+        "name": "digits",
+        "path": "",
+        "label_column": "",
+        "task": "auto",
+        "validation_split": 0.1,
+        "sha256": "",  # of a data file, recorded by train so that its readers see a changed file
+    },
     "model": {
         "layers": [],  # empty: [n_in, *DEFAULT_HIDDEN, n_out] from the data
         "activation": "logistic",
@@ -335,6 +343,9 @@ def validate(config: dict, origins: Origins | None = None) -> None:
         raise bad("data", "task", f"unknown task; expected one of {', '.join(TASKS)}")
     if data["task"] == REGRESSION and data["name"] and not data["path"]:
         raise bad("data", "task", f"applies to a .csv/.npz file's labels; {data['name']} holds classes")
+    digest = data["sha256"]
+    if digest and not (len(digest) == SHA256_HEX_DIGITS and all(c in "0123456789abcdef" for c in digest)):
+        raise bad("data", "sha256", f"must be the {SHA256_HEX_DIGITS} hex digits train records, or left out")
     if not 0.0 <= float(data["validation_split"]) < 1.0:
         raise bad("data", "validation_split", "must be in [0, 1)")
     layers = model["layers"]

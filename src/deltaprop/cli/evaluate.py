@@ -22,6 +22,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from ..datasets.by_name import changed_since
 from . import rundir
 from .config import read_toml
 from .data import TASKS, check_label_column, data_table, load_labelled, match_classes
@@ -193,7 +194,13 @@ def run(args) -> int:
     X, y, classes = load_labelled(table, args.split or DEFAULT_SPLIT, seed=_seed_of(args.model))
     y = match_classes(y, classes, names, data, args.model)
     check_data_fits(net, X, y, data, args.model)
-    held_out = _validation_rows(net, y, run_config, data) if is_file and own else None
+    changed = changed_since(run_config.get("data", {})) if is_file and own else None
+    if changed and not args.data:  # the rows drawn again would be others: a wrong score, said as right
+        raise ValueError(
+            f"the validation rows the run held out cannot be found again: {changed}. Give it with "
+            f"--data to score every row"
+        )
+    held_out = _validation_rows(net, y, run_config, data) if is_file and own and not changed else None
     n_rows = len(X)
     result_rows: dict = {"n_rows": n_rows}
     if not is_file:
@@ -204,7 +211,9 @@ def run(args) -> int:
         result_rows.update(rows="validation", includes_training_rows=False)
     else:
         result_rows.update(rows="all", includes_training_rows=True if own else None)
-        if own:
+        if changed:
+            result_rows["changed"] = changed
+        elif own:
             result_rows["n_trained"] = n_rows - (0 if held_out is None else len(held_out))
             result_rows["n_validation"] = 0 if held_out is None else len(held_out)
     result = evaluate_model(net, X, y)
@@ -266,6 +275,11 @@ def _rows_scored(result: dict) -> str:
         return f" ({result['split']} split): {n} samples{trained}"
     if result.get("rows") == "validation":
         return f": {n} samples — the validation rows held out by the run: {n} of {n_rows}"
+    if result.get("changed"):
+        return (
+            f": {n} samples — all {n_rows} rows of the file, which has changed since the run read it (its "
+            f"SHA-256 is not the one the run recorded): which rows the model was trained on is not known"
+        )
     if not result.get("includes_training_rows"):
         return f": {n} samples — all {n_rows} rows of the file"
     if not result.get("n_validation"):

@@ -9,6 +9,7 @@ run ends with weights bit-identical to a run that was never interrupted.
 
 from __future__ import annotations
 
+from ..datasets.by_name import changed_since
 from . import rundir, threads
 from .data import load_run_data
 from .errors import UsageError
@@ -62,6 +63,12 @@ def run(args) -> int:
         else:
             print(run_dir)
         return 0
+    changed = changed_since(config["data"])
+    if changed:  # the rest of the run would learn from other data than its start did
+        raise UsageError(
+            f"cannot resume {run_dir}: {changed}. Put the file back as it was, or start a new run on "
+            f"it with 'deltaprop train --config {run_dir / rundir.CONFIG}'"
+        )
     data = load_run_data(config["data"], int(config["training"]["seed"]))
     with threads.limit(args.threads):
         return execute(

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
+from ..datasets.by_name import changed_since, file_sha256
 from ..diagnostics import Diagnostics, Finding, GradientStats
 from ..errors import DivergenceError
 from . import config as cfg
@@ -163,6 +164,8 @@ def resolve_config(args) -> tuple[dict, cfg.Origins]:
         if args.label_column is None and not config["data"]["path"].lower().endswith(".csv"):
             config["data"]["label_column"] = ""  # a config file's CSV column means nothing to other data
             origins["data", "label_column"] = cfg.DEFAULT
+        config["data"]["sha256"] = ""  # a config file's fingerprint is of its own data, not these
+        origins["data", "sha256"] = cfg.DEFAULT
         if args.task is None and not config["data"]["path"]:
             config["data"]["task"] = cfg.DEFAULTS["data"]["task"]  # nor its task to a built-in set
             origins["data", "task"] = cfg.DEFAULT
@@ -773,6 +776,20 @@ def _check_validation_split(config: dict, data: RunData, origins: cfg.Origins) -
     )
 
 
+def _fingerprint(table: dict, origins: cfg.Origins) -> str | None:
+    """Record the data file's SHA-256 in ``table`` (for evaluate, diagnose, plot and resume to
+    check against); returns a warning if a config file recorded another one for it."""
+    if not table["path"]:
+        table["sha256"] = ""
+        return None
+    changed = changed_since(table)
+    table["sha256"] = file_sha256(table["path"])
+    if changed is None:
+        return None
+    where = cfg.key_name(origins, "data", "sha256")
+    return f"deltaprop train: warning: {changed} ({where}); this run will not repeat that one exactly"
+
+
 def run(args) -> int:
     config, origins = resolve_config(args)
     threads.check(args.threads)
@@ -781,6 +798,7 @@ def run(args) -> int:
         config["training"]["seed"] = secrets.randbelow(SEED_LIMIT)
     seed = int(config["training"]["seed"])
     data = load_run_data(config["data"], seed)
+    changed = _fingerprint(config["data"], origins)
     _check_classes(config, data, origins)
     no_validation = _check_validation_split(config, data, origins)
     chosen = config["model"]["output_activation"] == cfg.AUTO
@@ -791,7 +809,8 @@ def run(args) -> int:
     rundir.output_folder(config["run"]["out"], flag=cfg.key_name(origins, "run", "out"))
     run_dir = rundir.create(config["run"]["out"], config["run"]["name"])
     (run_dir / rundir.CONFIG).write_text(cfg.to_toml(config), encoding="utf-8")
-    if no_validation:  # said once nothing else can refuse the run
-        print(no_validation, file=sys.stderr)
+    for warning in (changed, no_validation):  # said once nothing else can refuse the run
+        if warning:
+            print(warning, file=sys.stderr)
     with threads.limit(args.threads):
         return execute(config, run_dir, console, args.quiet, data, plots=not args.no_plots)

@@ -7,11 +7,13 @@ file's numeric labels are read (classes or regression targets, :func:`as_targets
 ``[training] seed`` draws the generated sets. ``deltaprop train`` (and ``resume``, ``evaluate``) load it with
 :func:`load_by_name` before training, and ``diagnose`` and ``plot`` load it again from the
 finished run folder, so both see the same arrays. The validation rows are not carved here:
-``fit`` carves them from what this returns.
+``fit`` carves them from what this returns. A file's :func:`file_sha256`, recorded by the run
+(``[data] sha256``), lets its readers tell when the file has changed since.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -25,6 +27,30 @@ AUTO, CLASSIFICATION, REGRESSION = "auto", "classification", "regression"
 TASKS = (AUTO, CLASSIFICATION, REGRESSION)
 FILE_SUFFIXES = (".csv", ".npz")  # what a user's data file may be; anything not .csv is read as .npz
 CSV_SUFFIX = ".csv"
+
+
+HASH_CHUNK_BYTES = 1 << 20
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """The SHA-256 of a data file's bytes, as 64 hex digits (read in 1 MiB chunks)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(HASH_CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def changed_since(table: dict) -> str | None:
+    """Why a run's data file is no longer the one it trained on, or None if it is (or if the
+    run recorded no ``sha256``, as runs from before it did, or named a built-in set)."""
+    recorded, path = table.get("sha256") or "", table.get("path") or ""
+    if not recorded or table.get("name") or not path or not Path(path).is_file():
+        return None
+    now = file_sha256(path)
+    if now == recorded:
+        return None
+    return f"{path} has changed since the run read it (SHA-256 {now[:12]}…; the run read {recorded[:12]}…)"
 
 
 def parse_label_column(value) -> int | str | None:

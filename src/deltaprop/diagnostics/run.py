@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import files
-from ..datasets.by_name import load_by_name
+from ..datasets.by_name import changed_since, load_by_name
 from ..files.run_folder import CONFIG, GRADIENTS, HISTORY_CSV, HISTORY_JSON, MODEL
 from .checks import Finding, diagnose
 from .gradient_stats import GradientStats
@@ -123,6 +123,10 @@ def load_run_data(run: RunFiles, split: str = "test"):
         run.missing["data"] = f"{CONFIG} names no data set ([data] name or path)"
         return None
     column = run.data.get("label_column")
+    changed = changed_since(run.data)
+    if changed:  # its rows are not the ones the run learnt from: no verdict on them
+        run.missing["data"] = changed
+        return None
     try:
         task = run.data.get("task") or "auto"  # runs from before [data] task existed: auto
         X, y, _ = load_by_name(name, path, split=split, seed=run.seed, label_column=column, task=task)
@@ -180,4 +184,14 @@ def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:
 
         history = History()
         history.history, history.stopped_reason = run.history, run.stopped_reason
-    return diagnose(run.network, history, X, Y, run.stats, probe_size=probe_size)
+    findings = diagnose(run.network, history, X, Y, run.stats, probe_size=probe_size)
+    if data is None and "data" in run.missing:  # say what was not looked at, not "no problems"
+        findings.append(
+            Finding(
+                "data-unavailable",
+                "info",
+                f"the checks that need the run's data were skipped: {run.missing['data']}.",
+                "restore the data the run trained on to check it too",
+            )
+        )
+    return findings
