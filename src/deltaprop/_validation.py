@@ -46,8 +46,12 @@ def _as_numeric(array, name: str) -> np.ndarray:
 FINITE_CHECK_ROWS = 8192
 
 
-def _check_finite(arr: np.ndarray, name: str) -> None:
-    """Refuse NaN and ±inf, naming the first one's index and value."""
+def _check_finite(arr: np.ndarray, name: str, dtype=None) -> None:
+    """Refuse NaN and ±inf, naming the first one's index and value.
+
+    With ``dtype`` (the network's), also finite values that the cast to it would make ±inf
+    (see :func:`check_range`).
+    """
     if arr.dtype.kind != "f":
         return
     # Element-wise, in blocks, not by a product with a vector of ones (which reads X faster
@@ -64,12 +68,54 @@ def _check_finite(arr: np.ndarray, name: str) -> None:
                 f"{name} contains NaN or infinity (first at index {index}: "
                 f"{arr[index].item()!r}); remove or impute those values"
             )
+    if dtype is not None:
+        check_range(arr, dtype, name)
 
 
-def check_features(X, n_in: int, name: str = "X") -> np.ndarray:
+DATA = "the data (e.g. standardise each feature)"
+TARGETS = "the targets"
+
+
+def _where(index: tuple) -> str:
+    """An index as the words of a message: ``row 3, column 1`` for a 2-D array."""
+    if len(index) == 2:
+        return f"row {index[0]}, column {index[1]}"
+    return f"index {index}"
+
+
+def check_range(arr: np.ndarray, dtype, name: str, what: str = DATA) -> None:
+    """Refuse finite values that the cast to ``dtype`` would make ±inf (1e39 for float32).
+
+    Only a float array wider than ``dtype`` (float64 data for a float32 network) can hold
+    them; for any other, nothing is read. Goes through the rows in blocks, as
+    :func:`_check_finite` does; call it on finite arrays (NaN is that check's to report).
+    ``what`` names what to scale in the message's fix.
+    """
+    dtype = np.dtype(dtype)
+    if arr.dtype.kind != "f" or dtype.kind != "f" or arr.dtype.itemsize <= dtype.itemsize:
+        return  # float16 < float32 < float64 < long double, in size as in range
+    limit = np.finfo(dtype).max
+    for start in range(0, max(arr.shape[0], 1) if arr.ndim else 1, FINITE_CHECK_ROWS):
+        chunk = arr[start : start + FINITE_CHECK_ROWS] if arr.ndim else arr
+        if chunk.size and (chunk.max() > limit or chunk.min() < -limit):
+            bad = np.argwhere(np.abs(chunk) > limit)[0]
+            index = tuple(int(i) for i in bad)
+            if arr.ndim:
+                index = (index[0] + start, *index[1:])
+            wider = " or use a float64 network (dtype=np.float64)" if dtype != np.float64 else ""
+            raise ValueError(
+                f"{name} holds {arr[index].item()!r} (first at {_where(index)}), beyond the range of "
+                f"{dtype.name}, the network's dtype (±{float(limit):.8g}): cast to it, the value would "
+                f"become infinity. To fix it, scale {what}{wider}."
+            )
+
+
+def check_features(X, n_in: int, name: str = "X", dtype=None) -> np.ndarray:
     """``X`` as a finite ``(n_samples, n_in)`` array of numbers in its own dtype: no copy.
 
     The training loop casts it mini-batch by mini-batch; :func:`check_X` converts it whole.
+    With ``dtype`` (the network's), values that the cast to it would make infinite (beyond
+    ±3.4e38 for float32) are refused too.
     """
     arr = _as_numeric(X, name)
     if arr.ndim != 2:
@@ -91,17 +137,20 @@ def check_features(X, n_in: int, name: str = "X") -> np.ndarray:
             f"{name} has {arr.shape[1]} features per sample, but the network expects "
             f"{n_in} (its input layer size); got shape {arr.shape}"
         )
-    _check_finite(arr, name)
+    _check_finite(arr, name, dtype)
     return arr
 
 
 def check_X(X, n_in: int, dtype: np.dtype, name: str = "X") -> np.ndarray:
     """``X`` as a finite ``(n_samples, n_in)`` array of ``dtype``; a copy only where needed."""
-    return np.asarray(check_features(X, n_in, name), dtype=dtype)
+    return np.asarray(check_features(X, n_in, name, dtype), dtype=dtype)
 
 
-def check_target_rows(Y, n_out: int, n_samples: int, name: str = "Y") -> np.ndarray:
-    """``Y`` as numbers of shape ``(n_samples,)`` (labels) or ``(n_samples, k)``, one row per sample."""
+def check_target_rows(Y, n_out: int, n_samples: int, name: str = "Y", x_name: str = "X") -> np.ndarray:
+    """``Y`` as numbers of shape ``(n_samples,)`` (labels) or ``(n_samples, k)``, one row per sample.
+
+    ``n_samples`` is the number of rows of the inputs called ``x_name`` in messages.
+    """
     arr = _as_numeric(Y, name)
     if arr.ndim not in (1, 2):
         raise ValueError(
@@ -110,7 +159,8 @@ def check_target_rows(Y, n_out: int, n_samples: int, name: str = "Y") -> np.ndar
         )
     if arr.shape[0] != n_samples:
         raise ValueError(
-            f"X and {name} have different numbers of samples: X has {n_samples}, {name} has {arr.shape[0]}"
+            f"{x_name} and {name} have different numbers of samples: {x_name} has {n_samples}, "
+            f"{name} has {arr.shape[0]}"
         )
     return arr
 
@@ -132,9 +182,9 @@ def check_Y(Y, n_out: int, n_samples: int, dtype: np.dtype, name: str = "Y") -> 
             f"{name} has {arr.shape[1]} columns, but the network has {n_out} outputs; "
             f"got shape {arr.shape}, expected ({n_samples}, {n_out})"
         )
-    arr = np.asarray(arr, dtype=dtype)
     _check_finite(arr, name)
-    return arr
+    check_range(arr, dtype, name, TARGETS)  # before the cast: 1e39 is finite, float32(1e39) is not
+    return np.asarray(arr, dtype=dtype)
 
 
 def check_labels(labels, n_classes: int, name: str = "y") -> np.ndarray:
@@ -152,14 +202,15 @@ def check_labels(labels, n_classes: int, name: str = "y") -> np.ndarray:
                 f"{name} must hold integer class labels 0..{n_classes - 1}; "
                 f"got a non-integer value {bad.item()!r}"
             )
-    arr = arr.astype(np.int64, copy=False)
+    # The range is checked on the values as given: cast first, 1e20 or uint64 2**63 would
+    # wrap to -9223372036854775808 and be reported as that.
     if arr.size and (arr.min() < 0 or arr.max() >= n_classes):
         bad = arr[(arr < 0) | (arr >= n_classes)][0]
         raise ValueError(
-            f"{name} holds class label {int(bad)}, outside 0..{n_classes - 1} "
+            f"{name} holds class label {bad.item()!r}, outside 0..{n_classes - 1} "
             f"(the network has {n_classes} outputs)"
         )
-    return arr
+    return arr.astype(np.int64, copy=False)
 
 
 def one_hot(labels, n_classes: int, dtype=np.float64, name: str = "y") -> np.ndarray:

@@ -74,7 +74,7 @@ BAD_X = [
 ]
 
 BAD_Y = [
-    ("length", Y_OK[:5], ValueError, ["different numbers of samples", "x has 6", "{y} has 5"]),
+    ("length", Y_OK[:5], ValueError, ["different numbers of samples", "{x} has 6", "{y} has 5"]),
     (
         "NaN label",
         np.array([0, 1, np.nan, 0, 1, 2]),
@@ -90,6 +90,14 @@ BAD_Y = [
         ["class label 3", "outside 0..2", "3 outputs"],
     ),
     ("negative label", np.array([0, -1, 2, 0, 1, 2]), ValueError, ["class label -1", "outside 0..2"]),
+    # quoted as given, not as the int64 it would wrap to (-9223372036854775808)
+    ("label 1e20", np.array([0, 1, 1e20, 0, 1, 2]), ValueError, ["class label 1e+20", "outside 0..2"]),
+    (
+        "uint64 label 2**63",
+        np.array([0, 1, 2**63, 0, 1, 2], dtype=np.uint64),
+        ValueError,
+        ["class label 9223372036854775808", "outside 0..2"],
+    ),
     ("non-integer label", np.array([0, 1.5, 2, 0, 1, 2]), ValueError, ["integer class labels 0..2", "1.5"]),
     ("3-D", np.zeros((6, N_OUT, 1)), ValueError, ["(n_samples,)", "(n_samples, 3)", "(6, 3, 1)"]),
     ("wrong n_outputs", np.zeros((6, 2)), ValueError, ["2 columns", "3 outputs", "(6, 2)", "(6, 3)"]),
@@ -163,7 +171,7 @@ X_ENTRIES = {
     "Network.forward": lambda s, X: s.net.forward(X),
 }
 # explain takes one sample as a 1-D x; its 1-D case is a feature count, below.
-SKIP = {("explain", "1-D"), ("fit validation_data", "length")}
+SKIP = {("explain", "1-D")}
 
 
 def cases():
@@ -594,3 +602,26 @@ def test_bool_and_one_hot_targets_are_accepted_as_labels():
     one_hot = np.eye(N_OUT)[Y_OK]
     assert net.cost_value(X_OK, one_hot.astype(bool)) == net.cost_value(X_OK, Y_OK)
     assert dp.evaluate(net, X_OK, one_hot.astype(int)) == dp.evaluate(net, X_OK, Y_OK)
+
+
+@pytest.mark.parametrize("value", ["0.1", None, [0.1], True], ids=repr)
+def test_a_schedule_returning_anything_but_a_number_is_refused_not_converted(value):
+    """As ``fit(learning_rate="0.1")`` is; Keras too requires a float. (The schedule is called
+    at the first epoch's start, once fit has set ``optimizer.n_train``: the network is unchanged.)"""
+    net = make_net()
+    before = [p.copy() for p in net.weights + net.biases]
+    schedule = dp.LearningRateScheduler(lambda epoch, lr: value)
+    with pytest.raises(TypeError) as info:
+        net.fit(X_OK, Y_OK, 2, learning_rate=0.1, callbacks=[schedule])
+    message = str(info.value)
+    assert f"returned {value!r} of type {type(value).__name__} for epoch 0" in message, message
+    assert "learning-rate schedule" in message and "expected a number" in message
+    for got, kept in zip(net.weights + net.biases, before, strict=True):
+        np.testing.assert_array_equal(got, kept)
+
+
+def test_a_schedule_returning_a_numpy_or_integer_number_is_accepted():
+    for value in (np.float32(0.25), np.float64(0.5), 1):
+        net = make_net()
+        history = net.fit(X_OK, Y_OK, 1, callbacks=[dp.LearningRateScheduler(lambda epoch, lr, v=value: v)])
+        assert history.history["lr"] == [float(value)] and type(history.history["lr"][0]) is float

@@ -5,7 +5,9 @@ stays float32 for a float64 network and is cast one mini-batch at a time.
 ``check_targets`` reads Y as integer class labels, one-hot rows, 0/1 labels of a
 single-output net, or real regression targets.
 ``Gatherer`` copies the rows of a mini-batch, by index, into preallocated C-contiguous
-buffers of the network's dtype, which the training step then reads.
+buffers of the network's dtype, which the training step then reads; it first refuses values
+that this cast would make infinite (float64 data beyond ±3.4e38 for a float32 network),
+unless the caller has checked them already (``checked=True``, as ``fit`` does up front).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import _check_finite, check_labels, check_target_rows
+from .._validation import TARGETS, _check_finite, check_labels, check_range, check_target_rows
 
 # Dense one-hot targets are built once when they hold at most this many numbers (64 MB in
 # float64); beyond that they are built per mini-batch.
@@ -50,14 +52,20 @@ def _is_binary(arr: np.ndarray) -> bool:
     return bool(np.all((arr == 0) | (arr == 1)))
 
 
-def check_targets(Y, n_out: int, n_samples: int, name: str = "Y") -> Targets:
-    """Read ``Y`` as labels ``(n,)``, one-hot ``(n, n_out)`` or real targets ``(n, n_out)``."""
-    arr = check_target_rows(Y, n_out, n_samples, name)
+def check_targets(Y, n_out: int, n_samples: int, name: str = "Y", dtype=None, x_name: str = "X") -> Targets:
+    """Read ``Y`` as labels ``(n,)``, one-hot ``(n, n_out)`` or real targets ``(n, n_out)``.
+
+    ``n_samples`` is the number of rows of the inputs named ``x_name`` in messages. With
+    ``dtype`` (the network's), real targets that the cast to it would make infinite are refused.
+    """
+    arr = check_target_rows(Y, n_out, n_samples, name, x_name)
     if arr.dtype.kind == "b":
         arr = arr.astype(np.int64)
     if arr.ndim == 1 and n_out > 1:
         return Targets(CLASSES, n_out, labels=check_labels(arr, n_out, name))
     _check_finite(arr, name)
+    if dtype is not None:
+        check_range(arr, dtype, name, TARGETS)
     if arr.ndim == 1:
         arr = arr.reshape(-1, 1)
     if arr.shape[1] != n_out:
@@ -90,7 +98,13 @@ class Gatherer:
     that costs ~0.5 µs a call (twice a step, ~1 % of a step at Nielsen's mini-batch of 10).
     """
 
-    def __init__(self, X: np.ndarray, targets: Targets, dtype: np.dtype, batch_size: int):
+    def __init__(
+        self, X: np.ndarray, targets: Targets, dtype: np.dtype, batch_size: int, checked: bool = False
+    ):
+        if not checked:  # the cast below must not turn a finite value into ±inf (1e39 → float32)
+            check_range(X, dtype, "X")
+            if targets.kind == REGRESSION:
+                check_range(targets.values, dtype, "Y", TARGETS)
         self.X = X
         self._take_x = X.take
         self.targets = targets

@@ -73,9 +73,10 @@ def check_validation_data(net, validation_data):
             f"validation_data must be a pair (X_val, Y_val); got {type(validation_data).__name__}"
             + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
         )
-    X_val = check_features(validation_data[0], net.sizes[0], name="validation_data[0] (X_val)")
+    x_name, y_name = "validation_data[0] (X_val)", "validation_data[1] (Y_val)"
+    X_val = check_features(validation_data[0], net.sizes[0], name=x_name, dtype=net.dtype)
     targets = check_targets(
-        validation_data[1], net.sizes[-1], X_val.shape[0], name="validation_data[1] (Y_val)"
+        validation_data[1], net.sizes[-1], X_val.shape[0], name=y_name, dtype=net.dtype, x_name=x_name
     )
     return X_val, targets
 

@@ -213,8 +213,8 @@ def fit(
     """
     # --- everything is checked before anything changes ------------------------------------
     epochs = check_positive_int(epochs, "epochs", allow_zero=True)
-    X = check_features(X, net.sizes[0])
-    targets = check_targets(Y, net.sizes[-1], X.shape[0])
+    X = check_features(X, net.sizes[0], dtype=net.dtype)  # dtype: refuse 1e39 for a float32 net
+    targets = check_targets(Y, net.sizes[-1], X.shape[0], dtype=net.dtype)
     validation_split = check_validation_split(validation_split, validation_data)
     seed = check_seed(seed)
     train_idx = val_idx = None
@@ -274,7 +274,7 @@ def fit(
     # --- the loop -------------------------------------------------------------------------
     optimizer.n_train = n
     step = make_step(net, optimizer, batch_size)
-    gather = Gatherer(X, targets, net.dtype, batch_size)
+    gather = Gatherer(X, targets, net.dtype, batch_size, checked=True)  # X and Y checked above
     # Full batch over all of X in the network's dtype: hand X itself to the step (no copy;
     # the order of the rows changes only the rounding of the batch sums).
     whole = (

@@ -24,6 +24,7 @@ start: a closed-form :class:`Schedule` (η from the epoch alone) thus overrides 
 from __future__ import annotations
 
 import math
+import numbers
 from abc import ABC, abstractmethod
 
 from .._validation import check_positive_float, check_positive_int
@@ -31,12 +32,16 @@ from .callback import Callback
 
 
 def _checked_lr(value, epoch: int, source) -> float:
-    try:
-        lr = float(value)
-    except (TypeError, ValueError) as err:
+    """η as ``source(epoch, lr)`` returned it: a real number (as Keras requires a float), finite, > 0.
+
+    Nothing is converted: a string such as ``"0.1"`` is refused, as ``fit(learning_rate="0.1")`` is.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
-            f"the learning-rate schedule {source!r} returned {value!r} for epoch {epoch}; expected a number"
-        ) from err
+            f"the learning-rate schedule {source!r} returned {value!r} of type {type(value).__name__} "
+            f"for epoch {epoch}; expected a number such as 0.1"
+        )
+    lr = float(value)
     if not math.isfinite(lr) or lr <= 0:
         raise ValueError(
             f"the learning-rate schedule {source!r} returned η = {lr!r} for epoch {epoch}; "
