@@ -35,8 +35,9 @@ def _clip_probability(a: np.ndarray) -> np.ndarray:
 class Cost(ABC):
     """A cost: ``value(a, y)`` (batch mean) and ``derivative(a, y)`` = ∂C_x/∂a per sample.
 
-    ``delta(activation, a, y)`` is the output layer's δ = ∂C/∂a · σ'(net), or the simplified
-    form where the pair allows one (``simplifies_with``).
+    ``delta(activation, a, y)`` is the output layer's δ = ∂C/∂a · σ'(net); for the output
+    activations in ``simplifies_with`` it is ``simplified_delta(a, y)``, the same δ with the
+    σ' factor cancelled by hand (a − y, or a Σy − y for softmax with log-likelihood).
     """
 
     name: str = ""
@@ -50,10 +51,14 @@ class Cost(ABC):
     def derivative(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         """∂C_x/∂a for every sample, ``(n_samples, n_out)``."""
 
+    def simplified_delta(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """δ = a − y ``(n_samples, n_out)``, exact for the outputs in ``simplifies_with``."""
+        return a - y
+
     def delta(self, activation: act.Activation, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Output-layer δ = ∂C_x/∂net_j for every sample, ``(n_samples, n_out)``."""
         if activation.name in self.simplifies_with:
-            return a - y
+            return self.simplified_delta(a, y)
         return activation.delta(a, self.derivative(a, y))
 
     def __repr__(self) -> str:
@@ -101,8 +106,22 @@ class LogLikelihood(Cost):
     """C = −1/n Σ_x Σ_j y_j ln a_j (= −ln a_y for one-hot y), for softmax outputs.
 
     ∂C_x/∂a_j = −y_j / a_j. Through the softmax Jacobian a_j (1[j=k] − a_k):
-    δ_k = Σ_j (−y_j / a_j) a_j (1[j=k] − a_k) = −y_k + a_k Σ_j y_j = a_k − y_k,
-    since the targets of a sample sum to 1.
+    δ_k = Σ_j (−y_j / a_j) a_j (1[j=k] − a_k) = a_k Σ_j y_j − y_k,
+    which is the textbook's δ = a − y when the targets of a sample sum to 1 — class labels,
+    one-hot rows, soft labels that are a probability distribution. ``simplified_delta``
+    returns a Σy − y, exact for any targets, and a − y bit for bit where Σy = 1 exactly
+    (a · 1 is a).
+
+    Targets whose rows do not sum to 1 are a different cost, not an error: a row that sums
+    to s is s times the cost of the distribution y / s, so its pull is scaled by s and its
+    minimum is a = y / s (a multi-label row [1, 1, 0] pulls a towards [½, ½, 0]); an all-zero
+    row costs nothing and has δ = 0. For labels that are independent yes/no questions,
+    logistic outputs with ``cross_entropy`` are the usual model.
+
+    >>> import numpy as np
+    >>> a, y = np.array([[0.25, 0.75]]), np.array([[1.0, 1.0]])  # a multi-label row, Σy = 2
+    >>> LogLikelihood().simplified_delta(a, y).tolist()  # a Σy − y, not a − y
+    [[-0.5, 0.5]]
     """
 
     name = "log_likelihood"
@@ -114,6 +133,9 @@ class LogLikelihood(Cost):
 
     def derivative(self, a, y):
         return -y / _clip_probability(a)
+
+    def simplified_delta(self, a, y):
+        return a * np.sum(y, axis=1, keepdims=True) - y
 
 
 COSTS: dict[str, type[Cost]] = {cls.name: cls for cls in (Quadratic, CrossEntropy, LogLikelihood)}
