@@ -154,8 +154,10 @@ def test_every_number_is_the_engines(output, cost, n_samples):
                 product = out.dC_do * out.sigma_prime
             else:
                 product = out.a * (out.dC_do - out.softmax_sum)
-            if out.simplified:  # δ = a − y exactly; the factors agree up to rounding
-                assert np.array_equal(out.delta, out.a - out.y)
+            if out.simplified:  # δ = a − y (a Σy − y for softmax + log-likelihood) exactly;
+                # the factors agree with it up to rounding
+                simplified = out.a - out.y if out.y_sum is None else out.a * out.y_sum - out.y
+                assert np.array_equal(out.delta, simplified)
                 np.testing.assert_allclose(product, out.delta, rtol=1e-7, atol=1e-12)
             else:  # the engine multiplies these very factors
                 assert np.array_equal(product, out.delta)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..costs import LogLikelihood
 from ..network import ForwardPass, Gradients, Network
 
 
@@ -41,11 +42,14 @@ class NeuronForward:
 class OutputError:
     """δ of output neuron ``j``: ∂C/∂o_j ``dC_do``, σ'(net_j) ``sigma_prime`` and ``delta``.
 
-    ``simplified`` says the engine used δ = a − y (the cost/activation pair allows it);
-    ``dC_do`` and ``sigma_prime`` are recorded anyway, and their product equals ``delta`` up
-    to rounding. For softmax, σ' is not elementwise: ``sigma_prime`` is None and
-    ``softmax_sum`` holds Σ_k ∂C/∂a_k a_k, so that δ_j = a_j (∂C/∂a_j − softmax_sum).
-    ``cost_share`` is this output's term of C_x. Arrays are ``(n_samples,)``.
+    ``simplified`` says the engine used the pair's simplified δ (the cost/activation pair
+    allows it): a − y, or for softmax with log-likelihood a Σ_k y_k − y, with ``y_sum`` the
+    Σ_k y_k of each sample (None for every other pair); ``sums_to_one`` says, per sample,
+    that Σ_k y_k is 1 to rounding, so that this δ reads a − y. ``dC_do`` and ``sigma_prime``
+    are recorded anyway, and their product equals ``delta`` up to rounding. For softmax,
+    σ' is not elementwise: ``sigma_prime`` is None and ``softmax_sum`` holds
+    Σ_k ∂C/∂a_k a_k, so that δ_j = a_j (∂C/∂a_j − softmax_sum). ``cost_share`` is this
+    output's term of C_x. Arrays are ``(n_samples,)``.
     """
 
     j: int
@@ -58,6 +62,8 @@ class OutputError:
     softmax_sum: np.ndarray | None
     delta: np.ndarray
     simplified: bool
+    y_sum: np.ndarray | None = None
+    sums_to_one: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,11 @@ def output_errors(net: Network, fp: ForwardPass, grads: Gradients, Y: np.ndarray
     softmax_sum = None if out_fn.elementwise else np.sum(dC_da * a, axis=1)
     prime_out = out_fn.prime(a) if out_fn.elementwise else None
     shares = _cost_shares(cost.name, a, Y)
+    y_sum = sums_to_one = None
+    if simplifies and isinstance(cost, LogLikelihood):  # δ = a Σ_k y_k − y (costs.LogLikelihood)
+        y_sum = np.sum(Y, axis=1)
+        # 1 to the rounding of a sum of n_L numbers: then a Σy − y is a − y to that rounding.
+        sums_to_one = np.abs(y_sum - 1.0) <= Y.shape[1] * np.finfo(Y.dtype).eps
     return tuple(
         OutputError(
             j=j,
@@ -156,6 +167,8 @@ def output_errors(net: Network, fp: ForwardPass, grads: Gradients, Y: np.ndarray
             softmax_sum=softmax_sum,
             delta=grads.deltas[-1][:, j],
             simplified=simplifies,
+            y_sum=y_sum,
+            sums_to_one=sums_to_one,
         )
         for j in range(net.sizes[-1])
     )

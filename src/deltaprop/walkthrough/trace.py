@@ -6,8 +6,9 @@ records, neuron by neuron and weight by weight, what the textbook's walk-through
 * forward: each neuron's terms o_i w_ij, its net = Σ_i o_i w_ij + b_j and its o = σ(net);
 * the cost C (and each output's share of it);
 * output layer: ∂C/∂o_j, σ'(net_j) and δ_j = ∂C/∂o_j · σ'(net_j) (or a_j − y_j where the
-  cost/activation pair simplifies, which is what the engine computes: both factors are
-  recorded anyway);
+  cost/activation pair simplifies — a_j Σ_k y_k − y_j for softmax with log-likelihood, the
+  same where a sample's targets sum to 1 — which is what the engine computes: both factors
+  are recorded anyway);
 * hidden layers: the terms w_jl δ_l, their sum Σ_l w_jl δ_l = ∂C/∂o_j, σ'(net_j) and δ_j;
 * every weight: o_i, δ_j, ∂C/∂w_ij = o_i δ_j, Δw_ij = −η ∂C/∂w_ij and the new w_ij (and
   every bias: ∂C/∂b_j = δ_j);

@@ -1,6 +1,7 @@
 """The backward pass: δ of each output neuron, then of each hidden layer's, front to back.
 
-Output: δ_j = ∂C/∂o_j · σ′(net_j) (or a_j − y_j where the cost/activation pair simplifies;
+Output: δ_j = ∂C/∂o_j · σ′(net_j) (or a_j − y_j where the cost/activation pair simplifies —
+a_j Σ_k y_k − y_j for softmax with log-likelihood when a sample's targets do not sum to 1;
 softmax, whose σ′ is not diagonal, gets its own form). Hidden: ∂C/∂o_j = Σ_l w_jl δ_l, then
 δ_j = ∂C/∂o_j · σ′(net_j).
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from ...activations import LEAKY_SLOPE, get
 from ..blocks import Block, Equations, Heading, Note, Paragraph
-from ..math import Eq, Frac, Num, Op, Paren, Sym, Word
+from ..math import Eq, Frac, Num, Op, Paren, Sym, Word, fmt
 from ..trace import Trace
 from .sums import MAX_TERMS, sum_terms
 
@@ -51,7 +52,26 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
     L = trace.n_layers
     act, slope = trace.activations[-1], _slope(trace, L - 1)
     blocks: list[Block] = [Heading(2, "Backward: the output layer")]
-    if trace.cost_simplifies:
+    first = trace.outputs[0] if trace.outputs else None
+    y_sum = None if first is None or first.y_sum is None else first.y_sum[s]
+    if trace.cost_simplifies and y_sum is not None:
+        blocks.append(
+            Paragraph(
+                f"With the {trace.cost} cost and a {act} output the factors cancel and δ = a Σ_k y_k − y, "
+                "which is a − y when a sample's targets sum to 1, as one-hot targets do; that is what the "
+                "engine computes. Both factors are shown anyway, and their product equals it up to rounding."
+            )
+        )
+        if not first.sums_to_one[s]:
+            blocks.append(
+                Note(
+                    f"This sample's targets sum to {fmt(y_sum)}, not 1, so δ is not a − y. "
+                    "C = −Σ_k y_k ln a_k is then Σ_k y_k times the cost of the targets y / Σ_k y_k, and "
+                    "pulls a towards them. Mean one class? Give one-hot targets (or a class label). "
+                    "Several independent labels? Logistic outputs with the cross_entropy cost model those."
+                )
+            )
+    elif trace.cost_simplifies:
         blocks.append(
             Paragraph(
                 f"With the {trace.cost} cost and a {act} output the factors cancel and δ = a − y, which is "
@@ -79,7 +99,20 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
             product = out.a[s] * (out.dC_do[s] - out.softmax_sum[s])
             factors = (a, Paren((dCda, Op("−"), *S)))
             numbers = (Num(out.a[s]), Op("×"), Paren((Num(out.dC_do[s]), Op("−"), Num(out.softmax_sum[s]))))
-        if out.simplified:
+        if out.simplified and out.y_sum is not None and not out.sums_to_one[s]:
+            items.append(Eq(((d,), factors, numbers, (Num(product),))))
+            items.append(
+                Eq(
+                    (
+                        (d,),
+                        (a, Sym("Σ", "k"), Sym("y", "k"), Op("−"), y),
+                        (Num(out.a[s]), Op("×"), Num(out.y_sum[s]), Op("−"), Num(out.y[s])),
+                        (Num(out.delta[s]),),
+                    ),
+                    note="the simplified form the engine uses",
+                )
+            )
+        elif out.simplified:
             items.append(Eq(((d,), factors, numbers, (Num(product),))))
             items.append(
                 Eq(
