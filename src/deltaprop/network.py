@@ -24,13 +24,14 @@ of ``net``, ``deltas``, ``weights`` and ``biases`` always names the same layer o
 from __future__ import annotations
 
 import numbers
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import activations, costs, initializers
-from ._validation import check_dtype, check_X, check_Y
+from ._validation import check_dtype, check_range, check_X, check_Y
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,132 @@ def _resolve_activations(activation, output_activation, sizes: list[int]) -> lis
     return resolved
 
 
+SINGULAR = {"weights": "weight", "biases": "bias"}
+
+
+def _row_lengths(given) -> list | None:
+    """The lengths of the items of a nested list (to show why it is ragged), or None."""
+    try:
+        return [len(row) if isinstance(row, Sequence | np.ndarray) else "a number" for row in given]
+    except TypeError:
+        return None
+
+
+def _param_array(given, label: str) -> np.ndarray:
+    """``given`` (an array or nested lists) as an ndarray of real numbers; ``label`` e.g. ``weights[1]``."""
+    try:
+        arr = np.asarray(given)
+    except (ValueError, TypeError) as err:  # ragged nested lists
+        rows = _row_lengths(given)
+        if rows and len(set(map(str, rows))) > 1:
+            why = f"its rows have lengths {rows}; every row must have the same length"
+        else:
+            why = str(err)
+        raise ValueError(f"{label} could not be read as a rectangular array: {why}") from None
+    if arr.dtype.kind not in "fiu":
+        raise TypeError(f"{label} must hold real numbers; got dtype {arr.dtype.name!r}")
+    return arr
+
+
+def _stored_param(arr: np.ndarray, label: str, kind: str, expected: tuple, dtype: np.dtype) -> np.ndarray:
+    """``arr`` checked against ``expected`` and stored as a new C-contiguous, writeable array of ``dtype``.
+
+    ``kind`` is ``"weights"`` or ``"biases"``. Always a copy: the training step updates the
+    stored arrays in place, which a transposed or strided view, a read-only array or a memory
+    map would not allow (or would share with the caller).
+    """
+    if arr.shape != expected:
+        what = " (n_in, n_out): w_ij from neuron i to neuron j" if kind == "weights" else ""
+        hint = ""
+        if kind == "weights" and arr.shape == expected[::-1]:
+            hint = (
+                "; this is the transposed shape — for weights in Nielsen's network.py layout "
+                f"(w[j, i]), assign their transpose, {label} = w.T"
+            )
+        raise ValueError(f"{label} has shape {arr.shape}; expected {expected}{what}{hint}")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{label} contains NaN or infinity; every {SINGULAR[kind]} must be finite")
+    check_range(arr, dtype, label, what=f"the {kind} down")
+    return np.array(arr, dtype=dtype, order="C", copy=True)
+
+
+class ParameterList(list):
+    """``net.weights`` or ``net.biases``: a list of one array per layer of weights, checked on assignment.
+
+    It reads, iterates and compares as the plain list it is, and ``net.weights[l][i, j] = v``
+    writes into the network's own array. What it adds: ``net.weights[l] = arr`` (or a slice,
+    ``net.weights[:] = arrays``) goes through the same check as ``net.weights = arrays`` —
+    the shape of ``weights[l]`` is kept, every value is a finite real number within the
+    network's dtype — and stores a C-contiguous, writeable copy in that dtype, so a transposed
+    view (Nielsen's layout converted with ``.T``), a strided view, a read-only array or a
+    memory map is never trained in place. The number of layers is the architecture's: the
+    list cannot grow, shrink or be reordered (``append``, ``del``, ``pop``, ``sort``, ... raise
+    ``TypeError``); build a new :class:`Network` for other sizes.
+    """
+
+    def __init__(self, kind: str, dtype: np.dtype, arrays=()):
+        super().__init__(arrays)  # trusted: the network's own checked arrays
+        self.kind = kind
+        self.dtype = np.dtype(dtype)
+
+    def __reduce__(self):  # pickle and deepcopy rebuild it in one call (append is refused)
+        return (type(self), (self.kind, self.dtype, list(self)))
+
+    def _position(self, index) -> int:
+        try:
+            position = operator.index(index)
+        except TypeError:
+            raise TypeError(
+                f"{self.kind} indices must be integers or slices, not {type(index).__name__}"
+            ) from None
+        n = len(self)
+        if not -n <= position < n:
+            layers = f"{n} layer{'s' * (n != 1)} of weights"
+            raise IndexError(
+                f"{self.kind}[{position}] does not exist: the network has {layers}, "
+                f"{self.kind}[0] to {self.kind}[{n - 1}]"
+            )
+        return position % n
+
+    def _checked(self, position: int, value) -> np.ndarray:
+        current = list.__getitem__(self, position)
+        if value is current and current.flags.c_contiguous and current.flags.writeable:
+            return current  # ``net.weights[l] -= ...``: already changed in place
+        label = f"{self.kind}[{position}]"
+        return _stored_param(_param_array(value, label), label, self.kind, current.shape, self.dtype)
+
+    def __setitem__(self, index, value) -> None:
+        if isinstance(index, slice):
+            positions = range(*index.indices(len(self)))
+            if isinstance(value, np.ndarray) or not isinstance(value, Sequence):
+                raise TypeError(
+                    f"a slice of {self.kind} must be assigned a list of arrays, one per layer; "
+                    f"got {type(value).__name__}"
+                )
+            if len(value) != len(positions):
+                raise ValueError(
+                    f"assigning {len(value)} arrays to {len(positions)} of {self.kind} would change "
+                    f"the number of layers; give exactly {len(positions)} (build a new Network for "
+                    f"other sizes)"
+                )
+            checked = [self._checked(p, v) for p, v in zip(positions, value)]  # all, before any is set
+            for p, arr in zip(positions, checked):
+                list.__setitem__(self, p, arr)
+            return
+        position = self._position(index)
+        list.__setitem__(self, position, self._checked(position, value))
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError(
+            f"net.{self.kind} holds one array per layer of weights ({len(self)}), fixed by the "
+            f"architecture: it cannot grow, shrink or be reordered. Assign arrays of the same shapes "
+            f"(net.{self.kind}[l] = array), or build a new Network (Network.from_arrays) for other sizes."
+        )
+
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+    __delitem__ = __iadd__ = __imul__ = _refuse
+
+
 class Network:
     """A fully connected feed-forward network trained by backpropagation.
 
@@ -212,12 +339,13 @@ cost='quadratic', dtype=float64, params=13)
         self.init = init
         draw = initializers.get(init)
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_check_seed(seed))
-        self._w: list[np.ndarray] = []
-        self._b: list[np.ndarray] = []
+        weights, biases = [], []
         for n_in, n_out in zip(sizes[:-1], sizes[1:]):
             w, b = draw(n_in, n_out, rng)
-            self._w.append(np.ascontiguousarray(w, dtype=self.dtype))
-            self._b.append(np.ascontiguousarray(b, dtype=self.dtype))
+            weights.append(np.array(w, dtype=self.dtype, order="C"))
+            biases.append(np.array(b, dtype=self.dtype, order="C"))
+        self._w = ParameterList("weights", self.dtype, weights)
+        self._b = ParameterList("biases", self.dtype, biases)
 
     @classmethod
     def from_arrays(
@@ -244,13 +372,13 @@ cost='quadratic', dtype=float64, params=13)
             raise TypeError("weights and biases must be lists of arrays, one per layer of weights")
         if len(weights) == 0:
             raise ValueError("weights is empty; need at least one (n_in, n_out) matrix")
-        shapes = [np.shape(w) for w in weights]
-        for l, shape in enumerate(shapes):
-            if len(shape) != 2:
-                raise ValueError(f"weights[{l}] must be a 2-D (n_in, n_out) array; got shape {shape}")
-        sizes = _check_sizes([shapes[0][0]] + [s[1] for s in shapes])
+        arrays = [_param_array(w, f"weights[{l}]") for l, w in enumerate(weights)]
+        for l, arr in enumerate(arrays):
+            if arr.ndim != 2:
+                raise ValueError(f"weights[{l}] must be a 2-D (n_in, n_out) array; got shape {arr.shape}")
+        sizes = _check_sizes([arrays[0].shape[0]] + [arr.shape[1] for arr in arrays])
         if dtype is None:
-            all32 = all(np.asarray(w).dtype == np.float32 for w in weights)
+            all32 = all(arr.dtype == np.float32 for arr in arrays)
             dtype = np.float32 if all32 else np.float64
         net = cls.__new__(cls)
         net.dtype = check_dtype(dtype)
@@ -258,7 +386,7 @@ cost='quadratic', dtype=float64, params=13)
         net.cost = costs.get(cost)
         net.init = "given"
         net._w, net._b = [], []
-        net.weights = weights
+        net.weights = arrays
         net.biases = biases
         return net
 
@@ -266,23 +394,40 @@ cost='quadratic', dtype=float64, params=13)
 
     @property
     def weights(self) -> list[np.ndarray]:
-        """``weights[l]``, ``(n_l, n_{l+1})``: w_ij from neuron i of layer l to j of layer l+1."""
-        return self._w
+        """``weights[l]``, ``(n_l, n_{l+1})``: w_ij from neuron i of layer l to j of layer l+1.
+
+        A :class:`ParameterList`: ``net.weights[l] = arr`` is checked and copied like
+        ``net.weights = [...]``, and ``net.weights[l][i, j] = v`` writes into the network.
+        """
+        return self._params("_w", "weights")
 
     @weights.setter
     def weights(self, new: Sequence) -> None:
-        self._w = self._checked_params(new, "weights", ndim=2)
+        self._w = ParameterList("weights", self.dtype, self._checked_params(new, "weights"))
 
     @property
     def biases(self) -> list[np.ndarray]:
-        """``biases[l]``, ``(n_{l+1},)``: b_j of neuron j in layer l + 1."""
-        return self._b
+        """``biases[l]``, ``(n_{l+1},)``: b_j of neuron j in layer l + 1 (a :class:`ParameterList`)."""
+        return self._params("_b", "biases")
 
     @biases.setter
     def biases(self, new: Sequence) -> None:
-        self._b = self._checked_params(new, "biases", ndim=1)
+        self._b = ParameterList("biases", self.dtype, self._checked_params(new, "biases"))
 
-    def _checked_params(self, new: Sequence, name: str, ndim: int) -> list[np.ndarray]:
+    def _params(self, attr: str, kind: str) -> ParameterList:
+        """The stored list, made a :class:`ParameterList` if it was set as a plain list.
+
+        (Code that builds a network's arrays itself, such as a model-file loader or
+        ``gradient_check``'s float64 probe, may set ``_w``/``_b`` to plain lists of arrays
+        it made; they are wrapped, not copied, the first time they are handed out.)
+        """
+        params = getattr(self, attr)
+        if type(params) is not ParameterList or params.dtype != self.dtype:
+            params = ParameterList(kind, self.dtype, params)
+            setattr(self, attr, params)
+        return params
+
+    def _checked_params(self, new: Sequence, name: str) -> list[np.ndarray]:
         """``new`` as C-contiguous copies in the network's dtype, after checking every shape.
 
         Assigned weights must keep the current shapes; the first weights (``from_arrays``)
@@ -295,9 +440,8 @@ cost='quadratic', dtype=float64, params=13)
             raise ValueError(f"{name} must hold {n_layers} arrays, one per layer of weights; got {len(new)}")
         out: list[np.ndarray] = []
         for l, given in enumerate(new):
-            arr = np.asarray(given)
-            if arr.dtype.kind not in "fiu":
-                raise TypeError(f"{name}[{l}] must hold real numbers; got dtype {arr.dtype.name!r}")
+            label = f"{name}[{l}]"
+            arr = _param_array(given, label)
             if name == "biases":
                 expected = (self._w[l].shape[1],)
             elif self._w:
@@ -306,12 +450,7 @@ cost='quadratic', dtype=float64, params=13)
                 expected = (out[l - 1].shape[1], arr.shape[1])
             else:
                 expected = arr.shape if arr.ndim == 2 else ("n_in", "n_out")
-            if arr.ndim != ndim or arr.shape != expected:
-                what = " (n_in, n_out): w_ij from neuron i to neuron j" if name == "weights" else ""
-                raise ValueError(f"{name}[{l}] has shape {arr.shape}; expected {expected}{what}")
-            if not np.isfinite(arr).all():
-                raise ValueError(f"{name}[{l}] contains NaN or infinity; every {name[:-1]} must be finite")
-            out.append(np.array(arr, dtype=self.dtype, order="C", copy=True))
+            out.append(_stored_param(arr, label, name, expected, self.dtype))
         return out
 
     @property
@@ -338,8 +477,8 @@ cost='quadratic', dtype=float64, params=13)
         """An independent network with the same configuration and a copy of every parameter."""
         twin = Network.__new__(Network)
         twin.__dict__.update(self.__dict__)
-        twin._w = [w.copy() for w in self._w]
-        twin._b = [b.copy() for b in self._b]
+        twin._w = ParameterList("weights", self.dtype, [w.copy() for w in self._w])
+        twin._b = ParameterList("biases", self.dtype, [b.copy() for b in self._b])
         return twin
 
     def config(self) -> dict:

@@ -98,7 +98,22 @@ def test_bad_construction_names_the_parameter_and_the_value(kwargs, pattern):
         ([np.ones((2, 3))], [np.ones(2)], r"biases\[0\] has shape \(2,\); expected \(3,\)"),
         ([np.ones(3)], [np.ones(3)], r"weights\[0\] must be a 2-D \(n_in, n_out\) array; got shape \(3,\)"),
         ([np.array([[1.0, np.nan]])], [np.ones(2)], r"weights\[0\] contains NaN or infinity"),
-        ([np.ones((1, 2))], [np.array([np.inf, 0.0])], r"biases\[0\] contains NaN or infinity"),
+        (
+            [np.ones((1, 2))],
+            [np.array([np.inf, 0.0])],
+            r"biases\[0\] contains NaN or infinity; every bias must",
+        ),
+        ([np.ones((2, 2))], [[0.0, np.nan]], r"every bias must be finite"),
+        (
+            [[[1, 2], [3]]],
+            [[0, 0]],
+            r"weights\[0\] could not be read as a rectangular array: its rows have lengths \[2, 1\]",
+        ),
+        (
+            [np.ones((2, 3)), [[1.0], [2.0, 3.0], [4.0]]],
+            [np.ones(3), np.ones(1)],
+            r"weights\[1\] could not be read as a rectangular array: its rows have lengths \[1, 2, 1\]",
+        ),
         ([np.ones((2, 2)), np.ones((2, 2))], [np.ones(2)], r"biases must hold 2 arrays.*got 1"),
     ],
 )

@@ -130,6 +130,20 @@ def test_regression_targets_beyond_float32_are_reported_as_given_not_as_inf():
     assert "inf" not in str(info.value).replace("infinity", "")
 
 
+def test_weights_given_in_float64_beyond_float32_are_refused():
+    big = with_value(np.zeros((N_IN, N_OUT)), 5e38, (3, 0))
+    with pytest.raises(
+        ValueError,
+        match=r"weights\[0\] holds 5e\+38 \(first at row 3, column 0\), beyond the range of float32",
+    ):
+        dp.Network.from_arrays([big], [np.zeros(N_OUT)], dtype=np.float32)
+    net = dp.Network([N_IN, N_OUT], dtype=np.float32, seed=0)
+    with pytest.raises(
+        ValueError, match=r"biases\[0\] holds -1e\+300 \(first at index \(1,\)\).*scale the biases down"
+    ):
+        net.biases = [np.array([0.0, -1e300, 0.0])]
+
+
 @pytest.mark.parametrize("row", [0, FINITE_CHECK_ROWS - 1, FINITE_CHECK_ROWS + 37])
 @pytest.mark.parametrize("order", ["C", "F"])
 def test_the_check_finds_the_first_value_out_of_range_in_any_block(row, order):

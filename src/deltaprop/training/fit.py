@@ -121,6 +121,31 @@ def _carried_sums(history: History, epoch: int, first: int) -> dict | None:
     return None
 
 
+def _check_params_trainable(net) -> None:
+    """Refuse weights or biases that the step cannot update in place.
+
+    Every array the network stores is a C-contiguous, writeable array of its dtype (assigning
+    ``net.weights[l] = arr`` copies into one); this catches one changed afterwards, e.g.
+    ``net.weights[0].flags.writeable = False``, which the fused SGD update would write through.
+    """
+    for kind, params in (("weights", net.weights), ("biases", net.biases)):
+        for l, p in enumerate(params):
+            if not (p.flags.c_contiguous and p.flags.writeable and p.dtype == net.dtype):
+                why = (
+                    "read-only"
+                    if not p.flags.writeable
+                    else (
+                        f"of dtype {p.dtype.name}, not the network's {net.dtype.name}"
+                        if p.dtype != net.dtype
+                        else "not C-contiguous"
+                    )
+                )
+                raise ValueError(
+                    f"{kind}[{l}] is {why}, and fit updates the network's arrays in place; give the "
+                    f"network a copy to train: net.{kind}[{l}] = net.{kind}[{l}].copy()"
+                )
+
+
 def _params_finite(net) -> bool:
     return all(np.isfinite(p).all() for p in (*net.weights, *net.biases))
 
@@ -213,6 +238,7 @@ def fit(
     """
     # --- everything is checked before anything changes ------------------------------------
     epochs = check_positive_int(epochs, "epochs", allow_zero=True)
+    _check_params_trainable(net)
     X = check_features(X, net.sizes[0], dtype=net.dtype)  # dtype: refuse 1e39 for a float32 net
     targets = check_targets(Y, net.sizes[-1], X.shape[0], dtype=net.dtype)
     validation_split = check_validation_split(validation_split, validation_data)
