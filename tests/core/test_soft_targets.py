@@ -303,3 +303,26 @@ def test_explain_prints_backprops_delta(kind):
             assert printed[1].endswith(f"Σ_k y_k − y{'₁₂₃'[j]}")
             assert f" × {fmt(Y[s].sum())} − " in printed[2]
     assert ("not 1, so δ is not a − y" in text) == (kind not in ("one_hot", "soft_1"))
+
+
+def test_fit_promises_rows_summing_to_one_only_for_class_labels(monkeypatch):
+    # The one-subtraction δ = a − y is fit's choice for class labels (and one-hot rows, which
+    # fit reads as labels); any other targets get the exact a·Σy − y.
+    import importlib
+
+    fit_module = importlib.import_module("deltaprop.training.fit")  # the module, not the function
+    promised = []
+    real = fit_module.make_step
+
+    def spy(*args, **kwargs):
+        promised.append(kwargs.get("targets_sum_to_one", False))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fit_module, "make_step", spy)
+    rng = np.random.default_rng(0)
+    X, labels = rng.random((40, 3)), rng.integers(0, 4, 40)
+    soft = np.eye(4)[labels] * 0.5
+    for Y, expected in ((labels, True), (np.eye(4)[labels], True), (soft, False)):
+        net = dp.Network([3, 5, 4], output_activation="softmax", cost="log_likelihood", seed=0)
+        net.fit(X, Y, epochs=1, batch_size=8, learning_rate=0.1, seed=0)
+        assert promised[-1] is expected

@@ -20,7 +20,7 @@ import numpy as np
 
 from .._validation import check_features, check_positive_int
 from ..errors import DivergenceError
-from ._data import BINARY, Gatherer, check_targets
+from ._data import BINARY, CLASSES, Gatherer, check_targets
 from .arguments import (
     check_callbacks,
     check_resume,
@@ -299,7 +299,9 @@ def fit(
 
     # --- the loop -------------------------------------------------------------------------
     optimizer.n_train = n
-    step = make_step(net, optimizer, batch_size)
+    # Class labels are one-hot rows (Σy = 1): softmax + log-likelihood's δ is then a − y, one
+    # subtraction; other targets get the exact a·Σy − y (training/step.py).
+    step = make_step(net, optimizer, batch_size, targets_sum_to_one=targets.kind == CLASSES)
     gather = Gatherer(X, targets, net.dtype, batch_size, checked=True)  # X and Y checked above
     # Full batch over all of X in the network's dtype: hand X itself to the step (no copy;
     # the order of the rows changes only the rounding of the batch sums).
