@@ -282,6 +282,9 @@ class FastStep:
         self._acts = acts
         self._cost = cost
         self._quadratic = isinstance(cost, Quadratic)
+        self._log_likelihood = isinstance(cost, LogLikelihood)
+        eps = float(np.finfo(self._dtype).eps)
+        self._clip_range = (eps, 1.0 - eps)  # LogLikelihood.value's clip of a, as two ufuncs
         self._forward = [
             _fast_forward(fn, n_out, batch_size, self.use_scipy) for fn, n_out in zip(acts, self._sizes[1:])
         ]
@@ -361,12 +364,17 @@ class FastStep:
                 np.add.reduce(Y, axis=1, out=buf.y_sum_flat)
             np.multiply(a, buf.y_sum, out=d)
             d -= Y
-            cost = self._cost.value(a, Y)
+            cost = self._log_likelihood_value(a, Y, buf.prime[-1])
         else:
             np.subtract(a, Y, out=d)
             # Quadratic.value's C = ½ Σ (a − y)² / n on the a − y already in hand (in Python
             # floats: arithmetic on NumPy scalars costs ~0.1 µs an operation).
-            cost = float(np.vdot(d, d)) * 0.5 / n if self._quadratic else self._cost.value(a, Y)
+            if self._quadratic:
+                cost = float(np.vdot(d, d)) * 0.5 / n
+            elif self._log_likelihood:
+                cost = self._log_likelihood_value(a, Y, buf.prime[-1])
+            else:
+                cost = self._cost.value(a, Y)
             if rule == "quadratic":
                 d *= self._acts[-1].prime(a, out=buf.prime[-1])
 
@@ -416,6 +424,16 @@ class FastStep:
                 if update_biases:
                     b[l] += np.add.reduce(d, axis=0) * alpha
         return cost
+
+    def _log_likelihood_value(self, a: np.ndarray, Y: np.ndarray, work: np.ndarray) -> float:
+        """LogLikelihood.value, C = −Σ y ln a / n with a clipped to [ε, 1 − ε], in ``work``
+        ``(n, n_out)``: four ufunc calls (~1.8 µs at 10 × 10) where ``np.clip``'s wrapper, a
+        product and a sum take ~4.4 µs, 5 % of a step at [784, 30, 10] (measured)."""
+        low, high = self._clip_range
+        np.maximum(a, low, out=work)
+        np.minimum(work, high, out=work)
+        np.log(work, out=work)
+        return -float(np.vdot(Y, work)) / a.shape[0]
 
     def _backprop_delta(self, buf: _Buffers, w: list[np.ndarray], l: int) -> None:
         """δ of layer l from δ of layer l + 1: δ[l−1] = (δ[l] · w[l]ᵀ) ⊙ σ'(net[l−1])."""
