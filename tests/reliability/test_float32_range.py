@@ -169,3 +169,27 @@ def test_long_double_data_beyond_float64_is_refused_by_a_float64_network():
     ) as info:
         net.predict(X)
     assert "use a float64 network" not in str(info.value)
+
+
+def test_fit_checks_each_array_against_the_dtype_once_not_again_per_gatherer(monkeypatch):
+    # fit checks X, Y and the validation data up front; its gatherers (training and the
+    # validation Evaluator) are told so, or each would pass over the data again every fit.
+    from deltaprop.training import _data, metrics
+
+    made = []
+    real = _data.Gatherer.__init__
+
+    def spy(self, *args, **kwargs):
+        made.append(kwargs.get("checked", False))
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(_data.Gatherer, "__init__", spy)
+    rng = np.random.default_rng(0)
+    X, y = rng.random((60, 4)), rng.integers(0, 3, 60)
+    net = dp.Network([4, 5, 3], dtype=np.float32, seed=0)
+    net.fit(X, y, epochs=1, batch_size=8, validation_data=(X[:20], y[:20]), learning_rate=0.1)
+    net.fit(X, y, epochs=1, batch_size=8, validation_split=0.2, learning_rate=0.1, seed=0)
+    assert made and all(made), made
+    made.clear()
+    metrics.evaluate(net, X, y)  # unchecked input: its gatherer checks the cast itself
+    assert made == [False]

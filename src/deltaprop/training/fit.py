@@ -312,7 +312,7 @@ def fit(
         and X.flags.c_contiguous
         and gather.dense is not None
     )
-    validate = None if X_val is None else Evaluator(net, X_val, targets_val, val_idx)
+    validate = None if X_val is None else Evaluator(net, X_val, targets_val, val_idx, checked=True)
     batch_callbacks = [cb for cb in callbacks if type(cb).on_batch_end is not Callback.on_batch_end]
     terminate_on_nan = any(isinstance(cb, TerminateOnNaN) for cb in callbacks)
     labels = targets.labels

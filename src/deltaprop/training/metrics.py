@@ -19,18 +19,28 @@ EVAL_CHUNK = 4096
 class Evaluator:
     """Forward passes over rows ``idx`` of checked data (all rows if None), chunk by chunk.
 
+    ``checked=True`` says the values were also checked against the network's dtype (as
+    ``fit`` does), so the gatherer need not look for values its cast would make infinite.
+
     Built once per data set (buffers and targets are prepared here), then called after
     every epoch: ``evaluator()`` → ``{"loss": C, "accuracy": ...}`` with C averaged over
     the samples and accuracy only for classification targets.
     """
 
     def __init__(
-        self, net, X: np.ndarray, targets: Targets, idx: np.ndarray | None = None, chunk: int = EVAL_CHUNK
+        self,
+        net,
+        X: np.ndarray,
+        targets: Targets,
+        idx: np.ndarray | None = None,
+        chunk: int = EVAL_CHUNK,
+        checked: bool = False,
     ):
         self.net, self.X, self.targets, self.idx = net, X, targets, idx
         self.n = X.shape[0] if idx is None else len(idx)
         self.chunk = min(chunk, self.n)
-        self.gather = Gatherer(X, targets, net.dtype, self.chunk)
+        # checked: X and the targets fit the network's dtype already (fit checks them up front)
+        self.gather = Gatherer(X, targets, net.dtype, self.chunk, checked=checked)
         self.direct = idx is None and X.dtype == net.dtype  # slices of X are used as they are
 
     def __call__(self) -> dict:
