@@ -58,6 +58,33 @@ def xor() -> Example:
 EXAMPLES = {"mazur": mazur, "xor": xor}
 
 
+def is_mazur_step(trace) -> bool:
+    """Whether ``trace`` is the step of Mazur's post: his network, input, targets, η and biases kept.
+
+    Only then are the post's printed figures (0.291027924 after the step) about this step;
+    another η, updated biases or any other weight gives other numbers. The network may be
+    float32: its values are compared with the example's cast to the same dtype.
+    """
+    ex = mazur()
+    if (
+        list(trace.sizes) != ex.net.sizes
+        or list(trace.activations) != ex.net.activation_names
+        or trace.cost != ex.net.cost.name
+        or trace.learning_rate != ex.learning_rate
+        or trace.update_biases != ex.update_biases
+        or trace.x.shape != (1, ex.x.size)
+    ):
+        return False
+    dtype = trace.x.dtype
+    pairs = [
+        *zip(trace.weights_before, ex.net.weights),
+        *zip(trace.biases_before, ex.net.biases),
+        (trace.x[0], ex.x),
+        (trace.y[0], ex.y),
+    ]
+    return all(np.array_equal(mine, np.asarray(theirs).astype(dtype)) for mine, theirs in pairs)
+
+
 def get(name: str) -> Example:
     """The example called ``name`` (``"mazur"`` or ``"xor"``)."""
     if not isinstance(name, str) or name.lower() not in EXAMPLES:

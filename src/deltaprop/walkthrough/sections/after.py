@@ -1,8 +1,13 @@
-"""After the step: the cost before and after, and where Mazur's post's figure comes from."""
+"""After the step: the cost before and after, and where Mazur's post's figure comes from.
+
+The post's figure is quoted only for the post's own step (:func:`~..examples.is_mazur_step`):
+with another η, updated biases or another network the difference has other causes.
+"""
 
 from __future__ import annotations
 
 from ..blocks import Block, Equations, Heading, Note, Paragraph
+from ..examples import is_mazur_step
 from ..math import DEFAULT_DIGITS, Eq, Num, Op, Sym, fmt
 from ..trace import Trace
 
@@ -23,7 +28,7 @@ def after(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
             )
         )
     )
-    if trace.example == "mazur" and trace.variant == "exact":
+    if trace.variant == "exact" and is_mazur_step(trace):
         blocks.append(
             Paragraph(
                 f"Mazur's post prints {fmt(MAZUR_POST_ERROR)} for the error after this step; the exact "

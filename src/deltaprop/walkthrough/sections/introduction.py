@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ...activations import get
 from ..blocks import Block, Heading, Note, Paragraph
+from ..examples import is_mazur_step
 from ..math import DEFAULT_DIGITS, fmt
 from ..trace import Trace
 
@@ -76,12 +77,17 @@ def introduction(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
             )
         )
     if trace.variant == "post":
+        post = (
+            "that is where the post's error after the step comes from "
+            f"({fmt(trace.cost_after, digits)})"
+            if is_mazur_step(trace)
+            else f"with these settings it gives {fmt(trace.cost_after, digits)} after the step"
+        )
         blocks.append(
             Note(
                 "This is NOT the backpropagation algorithm. In this 'post' variant each hidden δ is computed "
                 "from the already-updated outgoing weights w⁺, as the older script behind Mazur's post did; "
-                "that is where the post's error after the step comes from "
-                f"({fmt(trace.cost_after, digits)}). The exact algorithm uses the weights before the step "
+                f"{post}. The exact algorithm uses the weights before the step "
                 f"and gives {fmt(trace.exact_cost_after, digits)}."
             )
         )
