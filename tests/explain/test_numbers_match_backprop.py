@@ -152,7 +152,10 @@ def textbook_sigma_prime(name: str, net_value: float, o: float) -> float:
     }[name]
 
 
-NIELSEN = re.compile(r"^(?P<pre>∂C/∂|Δ)?(?P<base>[azδwb])(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)(?P<new>⁺)?(?P<sub>[₀-₉]+)$")
+# ∂C_x/∂a: in a batch the per-sample lines differentiate the sample's own cost C_x
+NIELSEN = re.compile(
+    r"^(?P<pre>∂C(?:_x)?/∂|Δ)?(?P<base>[azδwb])(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)(?P<new>⁺)?(?P<sub>[₀-₉]+)$"
+)
 PARTIAL = re.compile(r"^∂a(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)(?P<sub>[₀-₉]+)/∂z")
 
 
@@ -208,7 +211,7 @@ def assert_printed_equals(text: str, per_sample, once) -> int:
         elif match:
             m = int(match["sup"].translate(_SUP))
             sub = match["sub"].translate(_SUB)
-            pre, base, new = match["pre"] or "", match["base"], bool(match["new"])
+            pre, base, new = (match["pre"] or "").replace("C_x", "C"), match["base"], bool(match["new"])
             if base in "wb" and len(sub) == 2:
                 j, i = int(sub[0]) - 1, int(sub[1]) - 1
             else:

@@ -73,7 +73,7 @@ def test_the_rule_reads_the_same_as_the_lines_below_it(xor):
     ("notation", "source", "delta", "rule", "other"),
     [
         ("nielsen", "a^(l−1)_k", "δ^l_j", "∂C/∂w^l_jk = a^(l−1)_k δ^l_j", PACKAGE_INDICES),
-        ("mazur", "out_i", "δ_j", "∂C/∂w_ij = out_i δ_j", NIELSEN_INDICES),
+        ("mazur", "out_i", "δ_j", MAZUR_RULE, NIELSEN_INDICES),
     ],
 )
 def test_the_summary_of_a_large_network_heads_its_columns_in_the_same_indices(

@@ -7,12 +7,21 @@ way their source does, counting from 1:
 * ``"nielsen"`` (*Neural Networks and Deep Learning*): layers 1..L+1 with the input layer 1,
   a^l_j = σ(z^l_j), δ^l_j, b^l_j, and w^l_jk — the weight *into* neuron j of layer l *from*
   neuron k of layer l − 1 (so the package's ``weights[l][i, j]`` is Nielsen's w^(l+2)_(j+1)(i+1)).
-  The hidden sum Σ_l w_jl δ_l reads Σ_k w^(l+1)_kj δ^(l+1)_k there.
+  A sum too long to write term by term keeps his symbols: z^l_j = Σ_k w^l_jk a^(l−1)_k + b^l_j
+  forward, ∂C_x/∂a^l_j = Σ_k w^(l+1)_kj δ^(l+1)_k back (the package's Σ_k w_jk δ_k over the
+  neurons k that j feeds), Σ_k ∂C_x/∂a^L_k a^L_k for softmax. One output's term of C_x has no
+  name of its own: a subscript on C is his example index (C_x), so it is written out, ½(y_j − a^L_j)².
 * ``"mazur"`` (Mazur's 2015 post): inputs i1, i2 …, hidden neurons h1, h2 … (h2.1, h2.2 …
   with several hidden layers, the number before the dot counting hidden layers), outputs
   o1, o2 …; out_h1, net_h1, δ_h1, E_total; the weights numbered w1, w2 … layer by layer, by
   the neuron they feed and then the neuron they come from (w1: i1→h1, w2: i2→h1, w3: i1→h2
   …), as the post numbers them; the bias of h1 is b_h1 (the post's b1 is shared by h1, h2).
+  A long sum is written in his out and net with the package's w_ij (from i to j):
+  net_h1 = Σ_i w_i,h1 out_i + b_h1, ∂E_x/∂out_h1 = Σ_j w_h1,j δ_j, Σ_k ∂E_x/∂out_k out_k —
+  out, never o, which names his output neurons o1, o2 ….
+
+One example's cost is C_x (E_x) and the batch's C = 1/n Σ_x C_x (E_total); with a single
+example they are the same number and the walk-through writes C (E_total).
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ class Notation(ABC):
     """Symbols for one network: neurons, weights, biases, δ, the cost and its derivatives."""
 
     name = ""
+    net_name = out_name = ""
     # Any one weight, in prose: its name, which way it points, and the output and the δ whose
     # product is its gradient, ∂C/∂w = source · delta, each with the indices of this notation.
     weight_any = ""
@@ -68,8 +78,29 @@ class Notation(ABC):
         """The cost (C or E_total)."""
 
     @abstractmethod
-    def cost_share(self, j: int) -> Sym:
-        """Output j's term of the cost."""
+    def cost_share(self, j: int) -> Sym | None:
+        """Output j's term of the cost, or None where the notation gives it no name of its own."""
+
+    def sample_cost(self, n_samples: int) -> Sym:
+        """One example's cost C_x, the one its δ and ∂C/∂o differentiate: C itself for one example."""
+        C = self.cost()
+        return C if n_samples == 1 else Sym(C.base, "x")
+
+    @abstractmethod
+    def o_any(self, m: int, index: str) -> Sym:
+        """The output of neuron ``index`` (a letter: the neuron a sum runs over) of layer m."""
+
+    @abstractmethod
+    def y_any(self, index: str) -> Sym:
+        """The target of output ``index`` (a letter)."""
+
+    @abstractmethod
+    def forward_sum(self, m: int, j: int) -> tuple:
+        """Σ over the weights into neuron j of layer m ≥ 1 times their sources, as nodes."""
+
+    @abstractmethod
+    def backward_sum(self, m: int, j: int) -> tuple:
+        """Σ over the weights out of hidden neuron j of layer m times the δ they carry back."""
 
     @abstractmethod
     def layer(self, m: int) -> str:
@@ -91,14 +122,16 @@ class Nielsen(Notation):
     """a^l_j, z^l_j, δ^l_j, w^l_jk, b^l_j, C: layers counted from 1 at the input."""
 
     name = "nielsen"
+    net_name, out_name = "z", "a"  # the weighted input and the output, in tables
     weight_any = "w^l_jk"
     weight_direction = "into neuron j of layer l from neuron k of layer l − 1"
     weight_source = "a^(l−1)_k"
     weight_delta = "δ^l_j"
 
     @staticmethod
-    def _pair(j: int, k: int) -> str:
-        return f"{j}{k}" if j < 10 and k < 10 else f"{j},{k}"
+    def _pair(j: int | str, k: int | str) -> str:
+        """The two indices of w^l_jk, run together where each is one character: w³₁₁, w³₁ₖ, w²₁₂,₃."""
+        return f"{j}{k}" if len(str(j)) == 1 and len(str(k)) == 1 else f"{j},{k}"
 
     def o(self, m, j):
         return Sym("a", str(j + 1), str(m + 1))
@@ -123,7 +156,21 @@ class Nielsen(Notation):
         return Sym("C")
 
     def cost_share(self, j):
-        return Sym("C", str(j + 1))
+        return None  # not C_j: Nielsen's subscript on C is the example, C_x
+
+    def o_any(self, m, index):
+        return Sym("a", index, str(m + 1))
+
+    def y_any(self, index):
+        return Sym("y", index)
+
+    def forward_sum(self, m, j):
+        w = Sym("w", self._pair(j + 1, "k"), str(m + 1))  # w^l_jk, into j from k
+        return (Sym("Σ", "k"), w, self.o_any(m - 1, "k"))
+
+    def backward_sum(self, m, j):
+        w = Sym("w", self._pair("k", j + 1), str(m + 2))  # w^(l+1)_kj, into k from j
+        return (Sym("Σ", "k"), w, Sym("δ", "k", str(m + 2)))
 
     def layer(self, m):
         kind = "input" if m == 0 else "output" if m == self.L else "hidden"
@@ -134,6 +181,7 @@ class Mazur(Notation):
     """out_h1, net_h1, δ_o1, w1..wN, E_total: the names of Mazur's post."""
 
     name = "mazur"
+    net_name, out_name = "net", "out"
     weight_any = "w_ij"
     weight_direction = "from neuron i to neuron j, numbered w1, w2 … below"
     weight_source = "out_i"  # not o_i: o1, o2 … are the output neurons here
@@ -177,6 +225,18 @@ class Mazur(Notation):
 
     def cost_share(self, j):
         return Sym("E", self._label(self.L, j))
+
+    def o_any(self, m, index):
+        return Sym("out", index)  # not o_i: o1, o2 … are the output neurons here
+
+    def y_any(self, index):
+        return Sym("target", index)
+
+    def forward_sum(self, m, j):
+        return (Sym("Σ", "i"), Sym("w", f"i,{self._label(m, j)}"), self.o_any(m - 1, "i"))
+
+    def backward_sum(self, m, j):
+        return (Sym("Σ", "j"), Sym("w", f"{self._label(m, j)},j"), Sym("δ", "j"))
 
     def layer(self, m):
         return (

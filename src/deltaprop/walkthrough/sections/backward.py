@@ -1,9 +1,13 @@
 """The backward pass: δ of each output neuron, then of each hidden layer's, front to back.
 
-Output: δ_j = ∂C/∂o_j · σ′(net_j) (or a_j − y_j where the cost/activation pair simplifies —
+Output: δ_j = ∂C_x/∂o_j · σ′(net_j) (or a_j − y_j where the cost/activation pair simplifies —
 a_j Σ_k y_k − y_j for softmax with log-likelihood when a sample's targets do not sum to 1;
-softmax, whose σ′ is not diagonal, gets its own form). Hidden: ∂C/∂o_j = Σ_l w_jl δ_l, then
-δ_j = ∂C/∂o_j · σ′(net_j).
+softmax, whose σ′ is not diagonal, gets its own form). Hidden: ∂C_x/∂o_j = Σ_k w_jk δ_k over
+the neurons k that j feeds, then δ_j = ∂C_x/∂o_j · σ′(net_j).
+
+Every line here is one example's: it differentiates that example's cost C_x (E_x), written
+so in a batch, whose C = 1/n Σ_x C_x has derivatives n times smaller (the 1/n appears only
+in the gradients of :mod:`.updates`). With one example C_x is C and is written C.
 """
 
 from __future__ import annotations
@@ -79,7 +83,7 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
                 "up to rounding."
             )
         )
-    C = nt.cost()
+    C = nt.sample_cost(trace.n_samples)  # each line is one example's: ∂C_x/∂a in a batch
     items = []
     for out in trace.outputs:
         j = out.j
@@ -93,7 +97,8 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
             factors = (dCda, Op("·"), *nt.sigma_prime(L, j))
             numbers = (Num(out.dC_do[s]), Op("×"), Num(out.sigma_prime[s]))
         else:
-            S = Sym("Σ", "k"), nt.partial(C, Sym("a", "k")), Sym("a", "k")
+            a_k = nt.o_any(L, "k")
+            S = Sym("Σ", "k"), nt.partial(C, a_k), a_k
             if j == 0:  # the same sum serves every output neuron
                 items.append(Eq((S, (Num(out.softmax_sum[s]),))))
             product = out.a[s] * (out.dC_do[s] - out.softmax_sum[s])
@@ -105,7 +110,7 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
                 Eq(
                     (
                         (d,),
-                        (a, Sym("Σ", "k"), Sym("y", "k"), Op("−"), y),
+                        (a, Sym("Σ", "k"), nt.y_any("k"), Op("−"), y),
                         (Num(out.a[s]), Op("×"), Num(out.y_sum[s]), Op("−"), Num(out.y[s])),
                         (Num(out.delta[s]),),
                     ),
@@ -129,7 +134,7 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
 def hidden_errors(trace: Trace, nt, s: int) -> list[Block]:
     blocks: list[Block] = []
     post = trace.variant == "post"
-    C = nt.cost()
+    C = nt.sample_cost(trace.n_samples)
     for m in range(trace.n_layers - 1, 0, -1):
         act, slope = trace.activations[m - 1], _slope(trace, m - 1)
         blocks.append(Heading(2, f"Backward: {nt.layer(m)}"))
@@ -153,7 +158,7 @@ def hidden_errors(trace: Trace, nt, s: int) -> list[Block]:
                 ]
                 sides += sum_terms(pairs)
             else:
-                sides.append((Sym("Σ", "l"), Sym("w", "jl"), Sym("δ", "l")))
+                sides.append(nt.backward_sum(m, j))
             sides.append((Num(h.total[s]),))
             items.append(Eq(tuple(sides)))
             sp = _sigma_prime_sides(act, o, z, h.o[s], slope)

@@ -1,4 +1,8 @@
-"""The forward pass, neuron by neuron: net_j = Σ_i w_ij o_i + b_j, then o_j = σ(net_j)."""
+"""The forward pass, neuron by neuron: net_j = Σ_i w_ij o_i + b_j, then o_j = σ(net_j).
+
+A sum of more than ``MAX_TERMS`` terms is written in the notation's own symbols
+(:meth:`~..notation.Notation.forward_sum`): Σ_k w^l_jk a^(l−1)_k, Σ_i w_i,h1 out_i.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +39,7 @@ def forward(trace: Trace, nt, s: int, digits: int = DEFAULT_DIGITS) -> list[Bloc
                 symbolic, numeric = sum_terms(pairs)
                 sides += [symbolic + (Op("+"), nt.b(l, j)), numeric + (Op("+"), Num(neuron.b))]
             else:
-                sides += [(Sym("Σ", "i"), Sym("w", "ij"), Sym("o", "i"), Op("+"), nt.b(l, j))]
+                sides += [(*nt.forward_sum(m, j), Op("+"), nt.b(l, j))]
             sides.append((Num(neuron.net[s]),))
             items.append(Eq(tuple(sides)))
             out_sides: list[tuple] = [(nt.o(m, j),)]

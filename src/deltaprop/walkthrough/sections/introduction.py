@@ -8,8 +8,9 @@ from __future__ import annotations
 from ...activations import get
 from ..blocks import Block, Heading, Note, Paragraph
 from ..examples import is_mazur_step
-from ..math import DEFAULT_DIGITS, fmt
+from ..math import DEFAULT_DIGITS, Sym, eq, fmt, to_text
 from ..trace import Trace
+from .cost import cost_sum
 
 _ACTIVATION_TEXT = {
     "logistic": "σ(z) = 1/(1 + e^(−z)), σ′ = σ(1 − σ)",
@@ -19,11 +20,34 @@ _ACTIVATION_TEXT = {
     "linear": "σ(z) = z, σ′ = 1",
     "softmax": "a_j = e^(z_j) / Σ_k e^(z_k), whose Jacobian ∂a_j/∂z_k = a_j (1[j=k] − a_k) is not diagonal",
 }
-_COST_TEXT = {
-    "quadratic": "quadratic, C_x = ½ Σ_j (y_j − a_j)²",
-    "cross_entropy": "cross-entropy, C_x = −Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)]",
-    "log_likelihood": "log-likelihood, C_x = −Σ_j y_j ln a_j",
-}
+# Mazur's names for the one σ that is written with its weighted inputs and outputs
+_MAZUR_SOFTMAX = (
+    "out_j = e^(net_j) / Σ_k e^(net_k), whose Jacobian ∂out_j/∂net_k = out_j (1[j=k] − out_k) is not diagonal"
+)
+_COST_NAMES = {"quadratic": "quadratic", "cross_entropy": "cross-entropy", "log_likelihood": "log-likelihood"}
+
+
+def _cost_text(trace: Trace, nt) -> str:
+    """The cost of one example and of the batch, in the notation's symbols: C_x = ½ Σ_j (y_j − a³_j)²."""
+    C, C_x = nt.cost(), Sym(nt.cost().base, "x")
+    form = cost_sum(trace, nt)
+    name = _COST_NAMES.get(trace.cost, trace.cost)
+    if not form:
+        return name
+    return f"{name}, {to_text(eq(C_x, form))}, {to_text(eq(C))} = 1/n Σ_x {to_text(eq(C_x))}"
+
+
+def _activation_text(trace: Trace, nt) -> str:
+    """Each layer's σ in layer order, naming the layers where the hidden ones differ."""
+    acts = list(trace.specs)  # names, with any parameter (leaky_relu(0.2))
+    if len(set(acts)) == 1:
+        return f"σ = {acts[-1]} in every layer"
+    hidden = acts[:-1]
+    if len(set(hidden)) == 1:
+        return f"hidden σ = {hidden[0]}, output σ = {acts[-1]}"
+    where = [f"layer {m + 1}" if nt.name == "nielsen" else nt.layer(m) for m in range(1, len(acts))]
+    listed = ", ".join(f"{spec} in {layer}" for spec, layer in zip(hidden, where))
+    return f"hidden σ = {listed}; output σ = {acts[-1]}"
 
 
 def introduction(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
@@ -33,13 +57,6 @@ def introduction(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
     elif trace.example:
         title += f": the {trace.example} example"
     blocks: list[Block] = [Heading(1, title)]
-    acts = list(trace.specs)  # names, with any parameter (leaky_relu(0.2))
-    hidden = sorted(set(acts[:-1]))
-    act_text = (
-        f"σ = {acts[-1]} in every layer"
-        if len(set(acts)) == 1
-        else f"hidden σ = {', '.join(hidden)}, output σ = {acts[-1]}"
-    )
     samples = (
         "one example"
         if trace.n_samples == 1
@@ -47,8 +64,8 @@ def introduction(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
     )
     blocks.append(
         Paragraph(
-            f"Network {trace.sizes} ({act_text}); cost {_COST_TEXT.get(trace.cost, trace.cost)}, "
-            f"C = 1/n Σ_x C_x; learning rate η = {fmt(trace.learning_rate, digits)}; {samples}; "
+            f"Network {trace.sizes} ({_activation_text(trace, nt)}); cost {_cost_text(trace, nt)}; "
+            f"learning rate η = {fmt(trace.learning_rate, digits)}; {samples}; "
             + (
                 "weights and biases are updated."
                 if trace.update_biases
@@ -56,30 +73,42 @@ def introduction(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
             )
         )
     )
-    for spec in dict.fromkeys(acts):
+    for spec in dict.fromkeys(trace.specs):
         fn = get(spec)
         text = _ACTIVATION_TEXT.get(fn.name, fn.name).format(slope=getattr(fn, "slope", 0.0))
+        if fn.name == "softmax" and nt.name == "mazur":
+            text = _MAZUR_SOFTMAX
         blocks.append(Paragraph(f"{spec}: {text}."))
+    batch = trace.n_samples > 1
+    # In a batch δ and ∂C/∂a are per example, n times the derivatives of the batch's cost.
+    per_example = (
+        " Each sample's lines differentiate that example's own cost {C_x}; the batch's {C} = 1/n Σ_x {C_x}, "
+        "so the 1/n appears in the gradients, which are averages over the samples."
+    )
     if nt.name == "nielsen":
+        error = "δ^l_j = ∂C_x/∂z^l_j its error on example x" if batch else "δ^l_j = ∂C/∂z^l_j its error"
         blocks.append(
             Paragraph(
                 "Notation (Nielsen): layers count from 1 at the input; z^l_j is the weighted input and "
-                "a^l_j the output of neuron j in layer l, δ^l_j = ∂C/∂z^l_j its error, w^l_jk the weight "
-                "into neuron j of layer l from neuron k of layer l − 1, and a ⁺ marks a value after the step."
+                f"a^l_j the output of neuron j in layer l, {error}, w^l_jk the weight "
+                "into neuron j of layer l from neuron k of layer l − 1, and ⁺ marks a value after the step."
+                + (per_example.format(C_x="C_x", C="C") if batch else "")
             )
         )
     else:
         blocks.append(
             Paragraph(
                 "Notation (Mazur): i1, i2 … are the inputs, h… the hidden and o… the output neurons; "
-                "net is a neuron's weighted input, out its output, δ = ∂E_total/∂net its error; the "
+                "net is a neuron's weighted input, out its output, "
+                + ("δ = ∂E_x/∂net its error on example x" if batch else "δ = ∂E_total/∂net its error")
+                + "; the "
                 "weights are numbered w1, w2 … as in the post, and ⁺ marks a value after the step."
+                + (per_example.format(C_x="E_x", C="E_total") if batch else "")
             )
         )
     if trace.variant == "post":
         post = (
-            "that is where the post's error after the step comes from "
-            f"({fmt(trace.cost_after, digits)})"
+            f"that is where the post's error after the step comes from ({fmt(trace.cost_after, digits)})"
             if is_mazur_step(trace)
             else f"with these settings it gives {fmt(trace.cost_after, digits)} after the step"
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..blocks import Block, Equations, Heading, Paragraph, Table
-from ..math import Eq, Num
+from ..math import Eq, Num, eq, to_text
 from ..trace import Trace
 
 STATS_DIGITS = 6  # decimals in the per-layer statistics tables
@@ -25,6 +25,9 @@ def summary(trace: Trace, nt) -> list[Block]:
         Heading(2, "The cost"),
         Equations((Eq(((nt.cost(),), (Num(trace.cost_before),))),)),
     ]
+    net, out = nt.net_name, nt.out_name  # z and a (Nielsen), net and out (Mazur)
+    dCdw = f"∂{to_text(eq(nt.cost()))}/∂w"  # ∂C/∂w, ∂E_total/∂w
+    dCdb = f"∂{to_text(eq(nt.cost()))}/∂b"
     fwd_rows, back_rows = [], []
     for ls in trace.layers:
         name = nt.layer(ls.layer)
@@ -57,7 +60,17 @@ def summary(trace: Trace, nt) -> list[Block]:
     blocks.append(Heading(2, "Forward, per layer"))
     blocks.append(
         Table(
-            ("layer", "neurons", "σ", "min net", "mean net", "max net", "min o", "mean o", "max o"),
+            (
+                "layer",
+                "neurons",
+                "σ",
+                f"min {net}",
+                f"mean {net}",
+                f"max {net}",
+                f"min {out}",
+                f"mean {out}",
+                f"max {out}",
+            ),
             tuple(fwd_rows),
             digits=STATS_DIGITS,
         )
@@ -65,7 +78,17 @@ def summary(trace: Trace, nt) -> list[Block]:
     blocks.append(Heading(2, "Backward, per layer"))
     blocks.append(
         Table(
-            ("layer", "min δ", "max δ", "‖δ‖", "min ∂C/∂w", "max ∂C/∂w", "‖∂C/∂w‖", "‖∂C/∂b‖", "‖Δw‖"),
+            (
+                "layer",
+                "min δ",
+                "max δ",
+                "‖δ‖",
+                f"min {dCdw}",
+                f"max {dCdw}",
+                f"‖{dCdw}‖",
+                f"‖{dCdb}‖",
+                "‖Δw‖",
+            ),
             tuple(back_rows),
             caption="δ over every sample and neuron; ‖·‖ the Euclidean norm",
             digits=STATS_DIGITS,
@@ -77,22 +100,22 @@ def summary(trace: Trace, nt) -> list[Block]:
         o_i = step.o_i[0] if one else float(np.mean(step.o_i))
         d_j = step.delta_j[0] if one else float(np.mean(step.delta_j))
         rows.append(((nt.w(step.l, step.i, step.j),), o_i, d_j, step.grad, step.change, step.old, step.new))
-    blocks.append(Heading(2, f"The {len(rows)} weights with the largest |∂C/∂w|"))
+    blocks.append(Heading(2, f"The {len(rows)} weights with the largest |{dCdw}|"))
     blocks.append(
         Table(
             (
                 "weight",
                 ("" if one else "mean ") + nt.weight_source,
                 ("" if one else "mean ") + nt.weight_delta,
-                "∂C/∂w",
+                dCdw,
                 "Δw",
                 "w",
                 "w⁺",
             ),
             tuple(rows),
-            caption=f"∂C/∂{nt.weight_any} = {nt.weight_source} {nt.weight_delta}"
+            caption=f"∂{to_text(eq(nt.cost()))}/∂{nt.weight_any} = {nt.weight_source} {nt.weight_delta}"
             + ("" if one else " averaged over the batch")
-            + ", Δw = −η ∂C/∂w",
+            + f", Δw = −η {dCdw}",
         )
     )
     rows = []
@@ -103,8 +126,6 @@ def summary(trace: Trace, nt) -> list[Block]:
         )
     blocks.append(Heading(2, f"The {len(rows)} neurons with the largest |δ|"))
     blocks.append(
-        Table(
-            ("neuron", "layer", "net", "o", "δ"), tuple(rows), caption="" if one else "means over the batch"
-        )
+        Table(("neuron", "layer", net, out, "δ"), tuple(rows), caption="" if one else "means over the batch")
     )
     return blocks
