@@ -260,3 +260,21 @@ def test_bad_arguments_are_named(kwargs, error, words):
     args.update(kwargs)
     with pytest.raises(error, match=words):
         explain(args.pop("net"), args.pop("x"), args.pop("y"), args.pop("learning_rate"), **args)
+
+
+@pytest.mark.parametrize("label", [2, np.int64(2), 2.0, [2], np.array(2)])
+def test_one_examples_class_label_is_accepted_as_network_diagram_accepts_it(label):
+    net = dp.Network([3, 3, 3], output_activation="softmax", cost="log_likelihood", seed=0)
+    trace = explain(net, [1.0, 2.0, 3.0], label, 0.5)
+    assert np.array_equal(trace.y, [[0.0, 0.0, 1.0]])
+    one_hot = explain(net, [1.0, 2.0, 3.0], [0.0, 0.0, 1.0], 0.5)
+    assert trace.cost_after == one_hot.cost_after
+    if np.ndim(label) == 0:  # the same scalar is good for both (network_diagram refuses [2])
+        dp.plots.network_diagram(net, [1.0, 2.0, 3.0], label)
+
+
+def test_a_scalar_target_of_a_one_output_network_is_its_target():
+    net = dp.Network([2, 2, 1], seed=0)
+    assert np.array_equal(explain(net, [0.5, 0.5], 0.3, 0.5).y, [[0.3]])
+    with pytest.raises(ValueError, match="outside 0..2"):
+        explain(dp.Network([3, 3, 3], seed=0), [1.0, 2.0, 3.0], 3, 0.5)

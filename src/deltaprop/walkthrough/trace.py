@@ -110,14 +110,17 @@ class Trace:
 
 
 def _as_batch(x, y, net: Network) -> tuple[np.ndarray, np.ndarray]:
-    """``x``, ``y`` as ``(n_samples, n_0)``, ``(n_samples, n_L)``; one sample may be 1-D."""
+    """``x``, ``y`` as ``(n_samples, n_0)``, ``(n_samples, n_L)``; one sample may be 1-D, its y a label."""
     x_arr = _as_numeric(x, "x")
     single = x_arr.ndim == 1
     X = check_X(x_arr.reshape(1, -1) if single else x_arr, net.sizes[0], net.dtype, name="x")
     y_arr = _as_numeric(y, "y")
     if single:
-        if y_arr.ndim == 0:
-            y_arr = y_arr.reshape(1, 1)
+        whole = y_arr.shape == (1,) and np.isfinite(y_arr).all() and float(y_arr[0]).is_integer()
+        if y_arr.ndim == 0 or (whole and net.sizes[-1] > 1):
+            # one class label (2, or [2] for several outputs), as network_diagram takes it:
+            # check_Y one-hot encodes it, or makes it the target of a one-output network
+            y_arr = y_arr.reshape(1)
         elif y_arr.ndim == 1:
             y_arr = y_arr.reshape(1, -1)
     Y = check_Y(y_arr, net.sizes[-1], X.shape[0], net.dtype, name="y")
@@ -144,8 +147,9 @@ def explain(
         Not changed: the step is taken on ``net.copy()``.
     x : array ``(n_0,)`` or ``(n_samples, n_0)``
         One input, or a batch (then every gradient is the batch average).
-    y : array ``(n_L,)`` or ``(n_samples, n_L)``
-        The target(s); integer class labels ``(n_samples,)`` are one-hot encoded.
+    y : array ``(n_L,)`` or ``(n_samples, n_L)``, or class labels
+        The target(s); integer class labels ``(n_samples,)`` are one-hot encoded, and one
+        example's label may be a scalar (``explain(net, x, 2, eta)``), as for ``network_diagram``.
     learning_rate : float
         η > 0 of Δw = −η ∂C/∂w.
     update_biases : bool
