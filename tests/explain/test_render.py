@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import numpy as np
@@ -196,3 +197,18 @@ def test_math_emitters():
     frac = Eq(((Frac((Op("∂"), Sym("C")), (Op("∂"), Sym("a", "1", "3"))),), (Paren((Num(1.0),), "2"),)))
     assert to_text(frac) == "∂C/∂a³₁ = (1)²"
     assert fmt(0.0) == "0" and fmt(2.5e-7) == "2.500000e-07" and fmt(0.5109) == "0.5109"
+
+
+@pytest.mark.parametrize("cost", ["log_likelihood", "cross_entropy"])
+def test_mathml_keeps_the_space_around_ln_that_a_token_would_lose(cost):
+    # MathML trims white space at the ends of a token: <mtext> ln </mtext> drew "lna³₁".
+    output = "softmax" if cost == "log_likelihood" else "logistic"
+    net = dp.Network([2, 3, 2], activation="relu", output_activation=output, cost=cost, seed=0)
+    page = render_html(explain(net, [0.5, -1.0], [1.0, 0.0], 0.5))
+    check_html(page)
+    texts = re.findall(r"<mtext>([^<]*)</mtext>", page)
+    assert texts and all(t == t.strip() for t in texts), [t for t in texts if t != t.strip()]
+    assert re.search(
+        r"<mspace [^>]*></mspace><mtext>ln</mtext><mspace [^>]*></mspace><msubsup><mi>a</mi>", page
+    )
+    assert "1 if" in page and "<mtext>&gt; 0, else 0</mtext>" in page  # the relu σ′ keeps its spaces too

@@ -239,6 +239,9 @@ def to_latex(equation: Eq, digits: int = DEFAULT_DIGITS) -> str:
 # --- MathML ------------------------------------------------------------------------------
 
 
+_MATHML_SPACE = '<mspace width="0.25em"></mspace>'  # a word's space: a token's own is trimmed
+
+
 def _mi(text: str) -> str:
     variant = ' mathvariant="normal"' if len(text) > 1 else ""
     return f"<mi{variant}>{escape(text)}</mi>"
@@ -280,7 +283,12 @@ def _mathml_node(node, digits: int, after_op: bool) -> str:
     if isinstance(node, Op):
         return f"<mo>{escape(node.text)}</mo>"
     if isinstance(node, Word):
-        return f"<mtext>{escape(node.text)}</mtext>"
+        # MathML trims the white space at the ends of a token ("y ln a" would read "y lna"):
+        # the spaces of " ln " become <mspace> around the word.
+        core = node.text.strip()
+        lead = _MATHML_SPACE if node.text[:1].isspace() else ""
+        trail = _MATHML_SPACE if node.text[-1:].isspace() and core else ""
+        return f"{lead}<mtext>{escape(core)}</mtext>{trail}" if core else lead
     if isinstance(node, Frac):
         num, den = _mathml_seq(node.num, digits), _mathml_seq(node.den, digits)
         return f"<mfrac><mrow>{num}</mrow><mrow>{den}</mrow></mfrac>"
