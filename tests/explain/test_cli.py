@@ -65,6 +65,17 @@ def test_own_model(tmp_path):
     assert f"{batch.cost_after:.9f}".rstrip("0") in result.stdout
 
 
+def test_a_nan_in_an_input_file_names_its_line_and_value(tmp_path, capsys):
+    from deltaprop.cli import main
+
+    model, data = tmp_path / "m.safetensors", tmp_path / "batch.txt"
+    dp.save(dp.Network([3, 2, 2], seed=0), model)
+    data.write_text("1 2 3 1 0\n1 nan 3 1 0\n", encoding="utf-8")
+    assert main(["explain", "--model", str(model), "--input-file", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert "--input-file line 2: value 2 is 'nan'" in err and "index" not in err
+
+
 def test_unknown_example_exits_2():
     result = run("--example", "iris")
     assert result.returncode == 2
@@ -80,6 +91,9 @@ def test_unknown_example_exits_2():
         (["--model", "MODEL", "--input", "0.1,x,0.3", "--target", "1,0"], "'x' is not a number"),
         (["--model", "MODEL", "--input", "0.1,0.2,0.3"], "needs --input"),
         (["--model", "nowhere.safetensors", "--input", "1", "--target", "1"], "does not exist"),
+        # NaN and inf: the option and the value's position, not the internal x and a 2-D index
+        (["--model", "MODEL", "--input", "nan,2,3", "--target", "1,0"], "--input: value 1 is 'nan'"),
+        (["--model", "MODEL", "--input", "1,2,3", "--target", "1,-inf"], "--target: value 2 is '-inf'"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(tmp_path, capsys, args, message):

@@ -9,6 +9,7 @@ a document instead (atomically) and prints where. A thin layer over
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -84,13 +85,16 @@ def register(subparsers) -> None:
 def _numbers(text: str, option: str) -> list[float]:
     """Comma- (or space-) separated numbers, or a UsageError naming the bad one."""
     values = []
-    for part in text.replace(",", " ").split():
+    for position, part in enumerate(text.replace(",", " ").split(), start=1):
         try:
-            values.append(float(part))
+            value = float(part)
         except ValueError:
             raise UsageError(
                 f"{option}: {part!r} is not a number (expected e.g. {option} 0.05,0.10)"
             ) from None
+        if not math.isfinite(value):  # float() reads nan and inf; the step cannot use them
+            raise UsageError(f"{option}: value {position} is {part!r}; give finite numbers such as 0.05,0.10")
+        values.append(value)
     if not values:
         raise UsageError(f"{option} is empty; give comma-separated numbers such as 0.05,0.10")
     return values
