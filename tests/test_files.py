@@ -834,3 +834,21 @@ def test_optimizer_state_of_another_dtype_is_refused(tmp_path):
         ModelFileError, match=r"'optimizer.w0' is float64 \(5, 4\), but its parameter 'w0' is float32"
     ):
         files.load_checkpoint(bad)
+
+
+def test_user_metadata_comes_back_in_the_same_order_in_every_process(tmp_path):
+    # safetensors keeps its header in a hash map, so the order of the keys in the file changes
+    # from one process to the next; read_metadata sorts them, so what a user prints is stable.
+    import subprocess
+    import sys
+
+    import deltaprop as dp
+
+    path = tmp_path / "m.safetensors"
+    dp.save(dp.Network([2, 3, 2], seed=0), path, metadata={"zeta": 1, "epochs": 30, "dataset": "digits"})
+    code = f"import deltaprop as dp; print(list(dp.files.read_metadata({str(path)!r})['user']))"
+    seen = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        for _ in range(4)
+    }
+    assert seen == {"['dataset', 'epochs', 'zeta']\n"}

@@ -64,7 +64,8 @@ def load(path, *, allow_nonfinite: bool = False) -> Network:
 def read_metadata(path) -> dict:
     """The file's metadata, decoded: format, kind, version, the architecture and ``user``.
 
-    ``user`` is the ``metadata`` dict passed to :func:`save`, with its JSON values decoded.
+    ``user`` is the ``metadata`` dict passed to :func:`save`, with its JSON values decoded and
+    its keys in sorted order (safetensors keeps the header in a hash map: no order survives).
     """
     _, meta, path = read(path)
     return _decoded_metadata(meta, path)
@@ -88,7 +89,7 @@ def _decoded_metadata(meta: dict[str, str], path) -> dict:
         out[name] = json_field(raw, name, path) if name in ("sizes", "activations") else raw
     out["user"] = {
         key[len(_USER_PREFIX) :]: json_field(value, key, path)
-        for key, value in meta.items()
+        for key, value in sorted(meta.items())  # the same order in every process
         if key.startswith(_USER_PREFIX)
     }
     return out
