@@ -5,11 +5,29 @@ in :mod:`deltaprop.network` is tested against. For each training example x:
 
 1. forward:  net_j = Σ_i o_i w_ij + b_j,  o_j = σ(net_j), layer after layer;
 2. output:   δ_j = ∂C_x/∂o_j · σ'(net_j)   (for softmax, Σ_k ∂C_x/∂o_k · ∂o_k/∂net_j);
-3. hidden:   δ_j = σ'(net_j) · Σ_l w_jl δ_l, over the neurons l that j feeds;
+3. hidden:   δ_j = σ'(net_j) · Σ_k w_jk δ_k, over the neurons k of the next layer that j feeds;
 4. gradient: ∂C_x/∂w_ij = o_i δ_j,  ∂C_x/∂b_j = δ_j;
 
 and the batch's gradient is the average of the examples' gradients. No cost/activation
 shortcut (such as δ = a − y) is used here: the chain rule is followed all the way.
+
+**Indices, and where they differ from Nielsen's.** Here ``l`` only ever counts layers, and
+i, j, k count neurons within a layer, all from 0. Layer 0 is the input: ``o[0]`` is x and
+``o[l + 1] = σ(net)`` is the output of the layer that ``w[l]`` feeds. ``w[l][i, j]`` is w_ij,
+the weight *from* neuron i of layer l *to* neuron j of layer l + 1; ``b[l][j]`` is the bias of
+neuron j of layer l + 1. Nielsen (*Neural Networks and Deep Learning*, ch. 2) counts layers
+from 1 at the input and neurons from 1, and writes w^l_jk for the weight *into* neuron j of
+layer l *from* neuron k of layer l − 1: the same number is ``w[l][i, j]`` here and
+w^(l+2)_(j+1)(i+1) there — the indices swapped, both shifted by one, the layer by two.
+Writing m for his layer number, his a^m is ``o[m − 1]`` here, and his BP2,
+δ^m = ((w^(m+1))ᵀ δ^(m+1)) ⊙ σ'(z^m), is step 3: for neuron j of layer l the sum over k runs
+along row j of ``w[l]``, the weights out of j.
+
+**σ' is computed from the output.** The steps write σ'(net_j), and Nielsen's code calls
+``sigmoid_prime(z)``; here ``activation.prime(o)`` takes the output o_j = σ(net_j) instead,
+as every activation in :mod:`deltaprop.activations` allows: o (1 − o) for logistic, 1 − o²
+for tanh, and for relu and leaky_relu 1 or the slope by the sign of o, which is that of net.
+The values are the same; only the argument differs.
 """
 
 from __future__ import annotations
@@ -68,7 +86,7 @@ def backprop(net: Network, X, Y) -> Gradients:
         delta = [sum(dC_do[k] * jac[k][j] for k in range(len(o[L]))) for j in range(len(o[L]))]
         deltas[L - 1][x] = delta
 
-        # 3. hidden layers, back to front: δ_j = σ'(net_j) Σ_l w_jl δ_l
+        # 3. hidden layers, back to front: δ_j = σ'(net_j) Σ_k w_jk δ_k, with σ' from the output o
         for l in range(L - 1, 0, -1):
             prime = sigma[l - 1].prime(np.array([o[l]], dtype=net.dtype))[0]
             n_here, n_next = w[l].shape

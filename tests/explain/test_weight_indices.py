@@ -104,3 +104,16 @@ def test_the_cli_prints_each_notations_own_rule(args, rule):
     )
     assert result.returncode == 0, result.stderr
     assert rule in result.stdout.replace("\n", " ")
+
+
+def test_the_reference_says_how_its_indices_read_in_nielsens():
+    # deltaprop.reference is reading material beside the book: its docstring must say that
+    # w[l][i, j] (from i to j) is Nielsen's w^(l+2)_(j+1)(i+1) (into j from k), keep l for
+    # layers only, and say that σ' is taken from the output o where the book writes σ'(z).
+    from deltaprop import reference
+
+    doc = " ".join(reference.__doc__.split())
+    assert "w^(l+2)_(j+1)(i+1)" in doc and "*into* neuron j" in doc and "*from* neuron i" in doc
+    assert "Σ_l" not in doc and "w_jl" not in doc and "Σ_k w_jk δ_k" in doc
+    assert "``o[0]`` is x" in doc
+    assert "σ' is computed from the output" in doc and "sigmoid_prime(z)" in doc

@@ -5,7 +5,7 @@
 each output and hidden neuron (:class:`OutputError`, :class:`HiddenError`) and each weight's
 and bias's step (:class:`WeightStep`, :class:`BiasStep`). The builders read δ, the gradients
 and the new parameters from the engine's ``ForwardPass``, ``Gradients`` and stepped network;
-they only multiply out the per-term breakdowns (the o_i w_ij, the w_jl δ_l) for display.
+they only multiply out the per-term breakdowns (the o_i w_ij, the w_jk δ_k) for display.
 ``weights[l][i, j]`` is w_ij from neuron i of layer l to neuron j of layer l + 1.
 """
 
@@ -70,9 +70,9 @@ class OutputError:
 class HiddenError:
     """δ of hidden neuron ``j`` of layer ``layer`` (1..L−1).
 
-    ``w_out`` ``(n_{layer+1},)`` holds the w_jl out of j (in the ``"post"`` variant the
-    already-updated ones), ``delta_next`` ``(n_samples, n_{layer+1})`` the δ_l they carry
-    back, ``terms`` the products w_jl δ_l; ``total`` = Σ_l w_jl δ_l = ∂C/∂o_j, then
+    ``w_out`` ``(n_{layer+1},)`` holds the w_jk out of j (in the ``"post"`` variant the
+    already-updated ones), ``delta_next`` ``(n_samples, n_{layer+1})`` the δ_k they carry
+    back, ``terms`` the products w_jk δ_k; ``total`` = Σ_k w_jk δ_k = ∂C/∂o_j, then
     δ_j = ``total`` · ``sigma_prime``. ``net``, ``o``, ``total``, ``sigma_prime`` and
     ``delta`` are ``(n_samples,)``.
     """
@@ -175,7 +175,7 @@ def output_errors(net: Network, fp: ForwardPass, grads: Gradients, Y: np.ndarray
 
 
 def hidden_errors(net: Network, fp: ForwardPass, grads: Gradients, weights_back: list[np.ndarray]):
-    """Each hidden neuron's terms w_jl δ_l, their sum, σ'(net_j) and δ_j, front to back.
+    """Each hidden neuron's terms w_jk δ_k, their sum, σ'(net_j) and δ_j, front to back.
 
     ``weights_back`` are the weights δ travels back through: the network's own, or (the
     post's variant) the already updated ones.
@@ -183,7 +183,7 @@ def hidden_errors(net: Network, fp: ForwardPass, grads: Gradients, weights_back:
     hidden = []
     for l in range(net.n_layers - 1, 0, -1):  # hidden layer l of neurons, fed back through weights[l]
         w = weights_back[l]
-        # Σ_l w_jl δ_l for every j at once, the same product the engine forms.
+        # Σ_k w_jk δ_k for every j at once, the same product the engine forms.
         totals = grads.deltas[l] @ w.T
         prime = net.activations[l - 1].prime(fp.o[l])
         for j in range(net.sizes[l]):

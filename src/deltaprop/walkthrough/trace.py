@@ -9,20 +9,21 @@ records, neuron by neuron and weight by weight, what the textbook's walk-through
   cost/activation pair simplifies — a_j Σ_k y_k − y_j for softmax with log-likelihood, the
   same where a sample's targets sum to 1 — which is what the engine computes: both factors
   are recorded anyway);
-* hidden layers: the terms w_jl δ_l, their sum Σ_l w_jl δ_l = ∂C/∂o_j, σ'(net_j) and δ_j;
+* hidden layers: the terms w_jk δ_k, their sum Σ_k w_jk δ_k = ∂C/∂o_j, σ'(net_j) and δ_j;
 * every weight: o_i, δ_j, ∂C/∂w_ij = o_i δ_j, Δw_ij = −η ∂C/∂w_ij and the new w_ij (and
   every bias: ∂C/∂b_j = δ_j);
 * the cost after the step.
 
 δ, ∂C/∂w, ∂C/∂b and the new parameters are read from ``net.backprop`` and the optimizer's
-step; only the per-term breakdowns (the o_i w_ij, the w_jl δ_l) are multiplied out here, for
+step; only the per-term breakdowns (the o_i w_ij, the w_jk δ_k) are multiplied out here, for
 display. Indices are the package's: ``weights[l][i, j]`` is w_ij from neuron i of layer l to
 neuron j of layer l + 1; layer 0 is the input layer, layer L the output layer.
 
 **Batches.** ``x`` may be one sample ``(n_0,)`` or a batch ``(n_samples, n_0)``. Per-neuron
-quantities (net, o, δ, …) are then arrays over the samples, ``(n_samples,)``, and every
-gradient is the batch average ∂C/∂w_ij = 1/n Σ_x o_i δ_j, exactly as ``net.backprop`` and
-training compute it. With one sample the arrays have length 1.
+quantities (net, o, δ, …) are then arrays over the samples, ``(n_samples,)`` — δ and ∂C/∂o
+are each sample's own, ∂C_x/∂net and ∂C_x/∂o, n times the derivatives of the batch's
+C = 1/n Σ_x C_x — and every gradient is the batch average ∂C/∂w_ij = 1/n Σ_x o_i δ_j, exactly
+as ``net.backprop`` and training compute it. With one sample the arrays have length 1.
 
 The records live beside this module: :mod:`.neurons` (every neuron and parameter, for a
 small network) and :mod:`.summary` (per-layer statistics and the largest terms, for any).
@@ -245,7 +246,7 @@ def _post_variant_step(net: Network, fp: ForwardPass, Y: np.ndarray, eta: float,
     """The step as the older script behind Mazur's post took it: not backpropagation.
 
     Layer by layer from the output, each layer's weights are updated *before* the δ of the
-    layer below is computed, so hidden δ_j = σ'(net_j) Σ_l w⁺_jl δ_l uses the new w⁺_jl.
+    layer below is computed, so hidden δ_j = σ'(net_j) Σ_k w⁺_jk δ_k uses the new w⁺_jk.
     Returns Gradients in the engine's layout and the stepped copy.
     """
     stepped = net.copy()
