@@ -213,7 +213,7 @@ def _latex_node(node, digits: int, after_op: bool) -> str:
     if isinstance(node, Word):
         if node.text in _LATEX or len(node.text) == 1:
             return _LATEX.get(node.text, node.text)
-        return r"\text{" + node.text + "}"
+        return r"\text{" + node.text.replace("_", r"\_") + "}"  # a bare _ is an error in \text
     if isinstance(node, Frac):
         return r"\frac{" + _latex_seq(node.num, digits) + "}{" + _latex_seq(node.den, digits) + "}"
     if isinstance(node, Paren):
