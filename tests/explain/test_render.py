@@ -218,5 +218,5 @@ def test_latex_text_escapes_the_underscore_of_leaky_relu():
     # \text{leaky_relu} is a KaTeX/LaTeX error ("Expected 'EOF', got '_'"); \text{leaky\_relu} is not
     net = dp.Network([2, 3, 2], activation="leaky_relu(0.2)", output_activation="logistic", seed=0)
     markdown = render_markdown(explain(net, [0.5, -1.0], [1.0, 0.0], 0.5))
-    assert r"\text{leaky\_relu(0.2)}" in markdown
+    assert r"\text{leaky\_relu}" in markdown
     assert re.search(r"\\text\{[^}]*(?<!\\)_", markdown) is None
