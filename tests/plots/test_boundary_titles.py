@@ -15,7 +15,7 @@ import pytest
 import deltaprop as dp
 from deltaprop import plots
 
-TITLE = re.compile(r"^epoch (\d+): accuracy ([\d.]+)%, C = (\S+) on these points$")
+TITLE = re.compile(r"^epoch (\d+): accuracy ([\d.]+)%, C = (\S+)\non the points shown$")
 
 
 @pytest.fixture(scope="module")

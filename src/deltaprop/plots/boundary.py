@@ -125,7 +125,7 @@ def _targets(y_given, labels: np.ndarray, net) -> np.ndarray:
 def decision_boundary_frames(snapshots, X, y, resolution: int = RESOLUTION) -> list:
     """One Figure per snapshot (``(epoch, network)`` pairs), all on the same axes limits.
 
-    Each title reads ``epoch 30: accuracy 96.0%, C = 0.104 on these points``: the accuracy and
+    Each title reads ``epoch 30: accuracy 96.0%, C = 0.104`` over ``on the points shown``: the accuracy and
     the cost of the network in that frame on the points drawn, ``X`` ``(n, 2)`` and ``y``.
     """
     y_given = y
@@ -135,7 +135,8 @@ def decision_boundary_frames(snapshots, X, y, resolution: int = RESOLUTION) -> l
     for epoch, net, _logs in _snapshot_list(snapshots):
         accuracy = float((net.predict_classes(X) == y).mean())
         cost = net.cost_value(X, _targets(y_given, y, net))
-        title = f"epoch {epoch}: accuracy {accuracy:.1%}, C = {cost:.3g} on these points"
+        # two lines: one would not fit the frame's width (the last word was cut off)
+        title = f"epoch {epoch}: accuracy {accuracy:.1%}, C = {cost:.3g}\non the points shown"
         frames.append(decision_boundary(net, X, y, resolution=resolution, extent=extent, title=title))
     return frames
 
