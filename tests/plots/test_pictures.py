@@ -95,6 +95,19 @@ def test_network_diagram_labels_neurons_with_their_backprop_delta():
     assert len(fig.axes) == 2  # the diagram and the colour bar of δ
 
 
+def test_network_diagram_takes_a_class_label_bare_or_in_a_list_as_explain_does():
+    # dp.explain(net, x, [2], η) reads [2] as class 2 of a 3-output network; the diagram
+    # refused it ("Y has 1 columns, but the network has 3 outputs").
+    net = dp.Network([2, 3, 3], output_activation="softmax", cost="log_likelihood", seed=0)
+    x = np.array([0.1, 0.2])
+    texts = [
+        {t.get_text() for t in plots.network_diagram(net, x, y).axes[0].texts} for y in (2, [2], np.eye(3)[2])
+    ]
+    assert texts[0] == texts[1] == texts[2]
+    delta = net.backprop(x[None, :], np.array([2])).deltas[-1][0]
+    assert all(f"{value:.2g}" in texts[1] for value in delta)
+
+
 def test_network_diagram_of_a_big_layer_shows_a_subset_and_an_ellipsis():
     net = dp.Network([784, 30, 10], seed=0)
     fig = plots.network_diagram(net, max_neurons=8)

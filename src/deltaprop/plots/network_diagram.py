@@ -87,7 +87,10 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
             label = "output o"
         else:
             yy = np.asarray(y)
-            yy = yy.reshape(1) if yy.ndim == 0 else yy.reshape(1, -1)
+            if yy.ndim == 0 or (yy.size == 1 and sizes[-1] > 1):  # a class label, bare or as [2]
+                yy = yy.reshape(1)
+            else:
+                yy = yy.reshape(1, -1)
             grads = net.backprop(x, yy)
             values[1:] = [d[0] for d in grads.deltas]
             label = "δ = ∂C/∂net"
