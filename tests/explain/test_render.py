@@ -220,3 +220,17 @@ def test_latex_text_escapes_the_underscore_of_leaky_relu():
     markdown = render_markdown(explain(net, [0.5, -1.0], [1.0, 0.0], 0.5))
     assert r"\text{leaky\_relu}" in markdown
     assert re.search(r"\\text\{[^}]*(?<!\\)_", markdown) is None
+
+
+def test_html_lets_long_equations_and_tables_scroll_instead_of_running_off_the_page():
+    # A [784, 30, 10] walk-through's sums run wider than the 60rem page.
+    import re
+
+    import deltaprop as dp
+    from deltaprop.walkthrough import render_html
+
+    net = dp.Network([3, 4, 2], seed=0)
+    html = render_html(dp.explain(net, [0.1, 0.2, 0.3], [0, 1], 0.5))
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    assert re.search(r"\.eq \{[^}]*overflow-x: auto", style)
+    assert re.search(r"table \{[^}]*overflow-x: auto", style)
