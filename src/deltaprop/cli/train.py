@@ -9,9 +9,7 @@ for the keys and :mod:`deltaprop.cli.rundir` for the files a run writes. The wor
 from __future__ import annotations
 
 import argparse
-import contextlib
 import math
-import os
 import secrets
 import sys
 import time
@@ -20,7 +18,6 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from ..datasets.by_name import changed_since, file_sha256
 from ..diagnostics import Diagnostics, Finding, GradientStats
 from ..errors import DivergenceError
 from . import config as cfg
@@ -36,6 +33,8 @@ from .data import (
 from .errors import UsageError
 from .interrupt import Checkpointer, InterruptFlag
 from .progress import fmt_metric, fmt_percent, make_console, make_progress, summary_table
+from .stdout import outliving_stdout_reader
+from .train_checks import check_classes, check_validation_split, record_fingerprint
 
 SEED_LIMIT = 2**31  # a drawn seed is below this, so it reads well and fits every integer type
 CHECKPOINT_FORMAT = 1
@@ -404,58 +403,8 @@ def execute(config: dict, run_dir: Path, console: Console, quiet: bool, data: Ru
         f"deltaprop: stdout was closed by its reader; training goes on without printing, "
         f"and saves everything in {run_dir}"
     )
-    with _outliving_stdout_reader(note):
+    with outliving_stdout_reader(note):
         return _execute(config, run_dir, console, quiet, data, **kwargs)
-
-
-class _StdoutOutlivingItsReader:
-    """``sys.stdout`` for a run: when a write finds the pipe closed (``BrokenPipeError``),
-    the stream's file descriptor is pointed at /dev/null, ``note`` goes to stderr once, and
-    the write counts as done, so the output's loss never stops the training. Everything
-    else is the wrapped stream's."""
-
-    def __init__(self, stream, note: str):
-        self.stream = stream
-        self.note = note
-        self.reader_gone = False
-
-    def write(self, text: str) -> int:
-        try:
-            return self.stream.write(text)
-        except BrokenPipeError:
-            self._to_devnull()
-            return len(text)
-
-    def flush(self) -> None:
-        try:
-            self.stream.flush()
-        except BrokenPipeError:
-            self._to_devnull()
-
-    def __getattr__(self, name: str):
-        return getattr(self.stream, name)
-
-    def _to_devnull(self) -> None:
-        # What the buffer still holds is written to /dev/null at the next flush, and so is
-        # the rest; so Python's own flush at exit finds nothing to complain about either.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, self.stream.fileno())
-        os.close(devnull)
-        if not self.reader_gone:
-            self.reader_gone = True
-            print(self.note, file=sys.stderr, flush=True)
-
-
-@contextlib.contextmanager
-def _outliving_stdout_reader(note: str):
-    """``sys.stdout`` as :class:`_StdoutOutlivingItsReader` inside the block (rich's console
-    writes to whatever ``sys.stdout`` is at each print)."""
-    stream = sys.stdout
-    sys.stdout = _StdoutOutlivingItsReader(stream, note)
-    try:
-        yield
-    finally:
-        sys.stdout = stream
 
 
 def _execute(
@@ -691,105 +640,6 @@ def _results(run_dir: Path) -> list[tuple[str, str]]:
     return [(what, names) for what, names in results if names]
 
 
-def _check_classes(config: dict, data: RunData, origins: cfg.Origins) -> None:
-    """Refuse, before a run folder is made, class labels that hold one class only.
-
-    Trained anyway, such a run reports 100 % accuracy and saves a model with an output for
-    a class that never occurs; the scikit-learn estimators refuse the same data.
-    """
-    if not data.classification:
-        return
-    present = np.unique(data.y_train)
-    if len(present) != 1:
-        return
-    label = int(present[0])
-    name = data.classes[label] if data.classes and label < len(data.classes) else label
-    table = config["data"]
-    if not table["path"].lower().endswith(".csv"):
-        column = "its array y"
-    elif table["label_column"] in ("", None):
-        column = "its label column (the last one; choose another with --label-column)"
-    else:
-        column = f"its label column ({cfg.given(origins, 'data', 'label_column', table['label_column'])})"
-    raise UsageError(
-        f"the data file {data.label} has one class only: {column} holds '{name}' in all "
-        f"{len(data.y_train)} rows. A classifier needs at least 2 classes to learn; give data "
-        f"with 2 classes or more"
-    )
-
-
-def _class_labels(y: np.ndarray) -> np.ndarray | None:
-    """The class of each sample as ``fit`` reads ``y`` (labels, 0/1 of a single output,
-    one-hot rows), or None for real-valued targets."""
-    if y.ndim == 1:
-        return y
-    if not np.all((y == 0) | (y == 1)):
-        return None
-    if y.shape[1] == 1:
-        return y[:, 0]
-    return y.argmax(axis=1) if np.all(y.sum(axis=1) == 1) else None
-
-
-def _validation_count(y: np.ndarray, split: float) -> tuple[int, str]:
-    """How many samples ``fit`` holds out for ``validation_split=split``, and how that count
-    comes about, in words. As :func:`deltaprop.training.fit` carves the split: for classes,
-    the fraction of each class present, rounded (stratified); for targets, of all samples,
-    rounded up."""
-    n = len(y)
-    labels = _class_labels(y)
-    if labels is None:
-        held = math.ceil(split * n)
-        return held, f"{split:.0%} of its {n} training samples, rounded up, is {held}"
-    counts = np.unique(labels, return_counts=True)[1]
-    held = sum(round(split * int(count)) for count in counts)  # Python's round, as fit's
-    return held, (
-        f"{split:.0%} of each class, rounded, is {held} of its {n} training samples "
-        f"(the largest class has {int(counts.max())})"
-    )
-
-
-def _check_validation_split(config: dict, data: RunData, origins: cfg.Origins) -> str | None:
-    """A validation split that would hold out no sample, or every sample, of the training data.
-
-    The split counts the classes the labels hold, not the network's outputs (labels 0 and
-    1000 are two classes of 100 samples each, not 1001 classes). Given by the user (a flag or
-    the config file) it is a usage error; the default split is dropped, and the run trains
-    without a validation set (recorded as 0 in config.toml). Returns the warning that says
-    so, for the caller to print once the run goes ahead; None when the split stands.
-    """
-    split = float(config["data"]["validation_split"])
-    if not split:
-        return None
-    held, counted = _validation_count(data.y_train, split)
-    if 0 < held < len(data.y_train):
-        return None
-    none_held = held == 0
-    problem = f"leaves no {'validation' if none_held else 'training'} samples of {data.label}: {counted}"
-    if origins.get(("data", "validation_split"), cfg.DEFAULT) != cfg.DEFAULT:
-        fix = "use a larger fraction, or 0 for none" if none_held else "use a smaller fraction"
-        raise cfg.bad_value(origins, "data", "validation_split", split, f"{problem}; {fix}")
-    config["data"]["validation_split"] = 0.0
-    return (
-        f"deltaprop train: warning: training without a validation set: the default "
-        f"--validation-split {split:g} {problem}; training on all of them"
-        + ("; give a larger --validation-split to hold some out" if none_held else "")
-    )
-
-
-def _fingerprint(table: dict, origins: cfg.Origins) -> str | None:
-    """Record the data file's SHA-256 in ``table`` (for evaluate, diagnose, plot and resume to
-    check against); returns a warning if a config file recorded another one for it."""
-    if not table["path"]:
-        table["sha256"] = ""
-        return None
-    changed = changed_since(table)
-    table["sha256"] = file_sha256(table["path"])
-    if changed is None:
-        return None
-    where = cfg.key_name(origins, "data", "sha256")
-    return f"deltaprop train: warning: {changed} ({where}); this run will not repeat that one exactly"
-
-
 def run(args) -> int:
     config, origins = resolve_config(args)
     threads.check(args.threads)
@@ -798,9 +648,9 @@ def run(args) -> int:
         config["training"]["seed"] = secrets.randbelow(SEED_LIMIT)
     seed = int(config["training"]["seed"])
     data = load_run_data(config["data"], seed)
-    changed = _fingerprint(config["data"], origins)
-    _check_classes(config, data, origins)
-    no_validation = _check_validation_split(config, data, origins)
+    changed = record_fingerprint(config["data"], origins)
+    check_classes(config, data, origins)
+    no_validation = check_validation_split(config, data, origins)
     chosen = config["model"]["output_activation"] == cfg.AUTO
     resolve_model(config, data, origins)
     check_output_fits_cost(config, data, chosen, origins)
