@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ..datasets.by_name import changed_since, file_sha256
+from ..training._data import check_targets
 from . import config as cfg
 from .data import RunData
 from .errors import UsageError
@@ -42,29 +43,18 @@ def check_classes(config: dict, data: RunData, origins: cfg.Origins) -> None:
     )
 
 
-def class_labels(y: np.ndarray) -> np.ndarray | None:
-    """The class of each sample as ``fit`` reads ``y`` (labels, 0/1 of a single output,
-    one-hot rows), or None for real-valued targets."""
-    if y.ndim == 1:
-        return y
-    if not np.all((y == 0) | (y == 1)):
-        return None
-    if y.shape[1] == 1:
-        return y[:, 0]
-    return y.argmax(axis=1) if np.all(y.sum(axis=1) == 1) else None
-
-
-def validation_count(y: np.ndarray, split: float) -> tuple[int, str]:
-    """How many samples ``fit`` holds out for ``validation_split=split``, and how that count
-    comes about, in words. As :func:`deltaprop.training.fit` carves the split: for classes,
-    the fraction of each class present, rounded (stratified); for targets, of all samples,
-    rounded up."""
+def validation_count(y: np.ndarray, n_out: int, split: float) -> tuple[int, str]:
+    """How many samples ``fit`` holds out of ``y`` for ``validation_split=split``, and how that
+    count comes about, in words. ``y`` is read as ``fit`` reads it (class labels, 0/1 of a
+    single output, one-hot rows, or real targets), and the split carved as
+    :func:`deltaprop.training.arguments.split_indices` carves it: for classes, the fraction of
+    each class present, rounded (stratified); for targets, of all samples, rounded up."""
     n = len(y)
-    labels = class_labels(y)
-    if labels is None:
+    targets = check_targets(y, n_out, n)
+    if not targets.classify:
         held = math.ceil(split * n)
         return held, f"{split:.0%} of its {n} training samples, rounded up, is {held}"
-    counts = np.unique(labels, return_counts=True)[1]
+    counts = np.unique(targets.labels, return_counts=True)[1]
     held = sum(round(split * int(count)) for count in counts)  # Python's round, as fit's
     return held, (
         f"{split:.0%} of each class, rounded, is {held} of its {n} training samples "
@@ -84,7 +74,7 @@ def check_validation_split(config: dict, data: RunData, origins: cfg.Origins) ->
     split = float(config["data"]["validation_split"])
     if not split:
         return None
-    held, counted = validation_count(data.y_train, split)
+    held, counted = validation_count(data.y_train, data.n_out, split)
     if 0 < held < len(data.y_train):
         return None
     none_held = held == 0
