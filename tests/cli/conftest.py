@@ -1,4 +1,5 @@
-"""Fixtures for the CLI tests: a ``cli`` runner in a tmp folder, and one small trained run."""
+"""Fixtures for the CLI tests: a ``cli`` runner in a tmp folder (a subprocess, as a user runs it),
+a ``run`` runner in this process, and one small trained run."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import Result, cli_env
+
+from deltaprop.cli import main
 
 
 @pytest.fixture
@@ -30,6 +33,26 @@ def cli(tmp_path):
         return Result(done.returncode, done.stdout, done.stderr)
 
     return run
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch, capsys):
+    """``run("train", ...)`` in this process (milliseconds, not a subprocess's second), in
+    ``tmp_path`` with an empty data cache; returns its Result. An exit that argparse makes
+    itself (a flag's choices or type) is its code, as for a user."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DELTAPROP_DATA", str(tmp_path / "cache"))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+
+    def call(*args: str) -> Result:
+        try:
+            code = main(list(args))
+        except SystemExit as exit:
+            code = exit.code
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return call
 
 
 @pytest.fixture(scope="module")

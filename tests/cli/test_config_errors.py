@@ -9,30 +9,11 @@ any training starts, so each case costs milliseconds.
 from __future__ import annotations
 
 import pytest
-from cli_helpers import Result, assert_one_line_error, same_weights
+from cli_helpers import assert_one_line_error, same_weights
 
 from deltaprop.cli import config as cfg
-from deltaprop.cli import main
 
 CONFIG = "conf/run.toml"
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch, capsys):
-    """``run("train", ...)`` in ``tmp_path``, with an empty data cache; returns its Result."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DELTAPROP_DATA", str(tmp_path / "cache"))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-
-    def call(*args: str) -> Result:
-        try:
-            code = main(list(args))
-        except SystemExit as exit:  # argparse refuses a flag's value itself (choices, types)
-            code = exit.code
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return call
 
 
 def nothing_trained(tmp_path) -> bool:

@@ -10,10 +10,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from cli_helpers import Result, assert_one_line_error, cli_env
+from cli_helpers import assert_one_line_error, cli_env
 
 import deltaprop as dp
-from deltaprop.cli import main
 
 N_ROWS = 200  # the default validation split holds out 10 %: 20 rows, 10 of each class
 
@@ -36,18 +35,9 @@ TRAIN = ("train", "--epochs", "5", "--seed", "3", "--quiet", "--no-plots")
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    """``cli("evaluate", ...)`` run in this process, in ``tmp_path``: faster than a subprocess."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DELTAPROP_DATA", str(tmp_path / "cache"))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-
-    def call(*args: str) -> Result:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return call
+def cli(run):
+    """``cli("evaluate", ...)`` in this process (conftest's ``run``): faster than a subprocess."""
+    return run
 
 
 def _train(cli, tmp_path, *args: str):

@@ -9,27 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from cli_helpers import Result, assert_one_line_error
+from cli_helpers import assert_one_line_error
 
 import deltaprop as dp
 from deltaprop.cli import config as cfg
-from deltaprop.cli import main
 from deltaprop.cli.errors import UsageError
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch, capsys):
-    """``run("train", ...)`` in ``tmp_path``, with an empty data cache; returns its Result."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DELTAPROP_DATA", str(tmp_path / "cache"))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-
-    def call(*args: str) -> Result:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return call
 
 
 def nothing_trained(tmp_path) -> bool:

@@ -11,28 +11,13 @@ import os
 from pathlib import Path
 
 import pytest
-from cli_helpers import Result, assert_one_line_error
+from cli_helpers import assert_one_line_error
 
 import deltaprop as dp
-from deltaprop.cli import main, rundir
+from deltaprop.cli import rundir
 from deltaprop.cli.errors import UsageError
 
 TRAIN = ("train", "--epochs", "1", "--quiet", "--no-plots")
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch, capsys):
-    """``run("plot", ...)`` in ``tmp_path``, with an empty data cache; returns its Result."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DELTAPROP_DATA", str(tmp_path / "cache"))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-
-    def call(*args: str) -> Result:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return call
 
 
 @pytest.fixture
