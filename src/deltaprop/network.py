@@ -14,7 +14,9 @@ For a batch ``o[0] = X``, layer by layer
 
 and backpropagation gives each neuron's error δ = ∂C_x/∂net, per sample x:
 
-    output layer:  δ[L−1] = ∂C_x/∂a · σ'(net[L−1])   (or a − y where the pair simplifies)
+    output layer:  δ[L−1] = ∂C_x/∂a · σ'(net[L−1])   (or its simplified form where the pair
+                                                       allows: a − y, or a·Σy − y for softmax
+                                                       with log-likelihood; see costs.py)
     hidden layer:  δ[l−1]_j = σ'(net[l−1]_j) · Σ_k w[l]_jk δ[l]_k
 
 then ∂C/∂w_ij = 1/n Σ_x o_i δ_j and ∂C/∂b_j = 1/n Σ_x δ_j, the batch average. Index ``l``

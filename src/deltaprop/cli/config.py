@@ -8,9 +8,10 @@ so that ``deltaprop train --config RUN_DIR/config.toml`` repeats the run exactly
     [training]  optimizer, lr, momentum, l2, batch_size, epochs, seed, early_stopping, schedule
     [run]       out, name
 
-Every key has a command-line flag of the same name (``--batch-size`` for ``batch_size``);
-``--hidden 30,30`` is shorthand for ``layers`` with the input and output sizes taken from
-the data. A key the file does not know is a usage error that names it.
+Every key has a command-line flag of the same name (``--batch-size`` for ``batch_size``),
+but for ``[data]`` ``name`` and ``path``, which ``--data`` sets (a built-in name or a file), and
+``sha256``, which only ``train`` writes; ``--hidden 30,30`` is shorthand for ``layers`` with
+the input and output sizes taken from the data. A key the file does not know is a usage error that names it.
 
 An error about a value names it where the user wrote it: ``--batch-size 0`` for a flag,
 ``[training] batch_size = 0 in run.toml`` for a config file. Each value's origin (the
