@@ -52,7 +52,7 @@ from .network import Network
 
 AUTO_BATCH_LIMIT = 200  # batch_size="auto" is min(200, n_samples), as in scikit-learn's MLP
 RELU_FAMILY = frozenset({"relu", "leaky_relu"})
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adam")
+OPTIMIZER_NAMES = tuple(optimizers.OPTIMIZERS)  # "sgd", "momentum", "nesterov", "adam"
 _SEED_LIMIT = 2**31 - 1
 LABELS_SHOWN = 5  # labels listed in an error message before "…"
 

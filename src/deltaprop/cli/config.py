@@ -31,7 +31,7 @@ import math
 import sys
 from pathlib import Path
 
-from .. import activations, costs, initializers
+from .. import activations, costs, initializers, optimizers
 from ..datasets.by_name import REGRESSION, TASKS
 from ..datasets.catalog import DATASET_NAMES
 from .errors import UsageError
@@ -42,7 +42,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 BUILTIN_DATA = DATASET_NAMES  # the names --data and [data] name accept
-OPTIMIZER_NAMES = ("sgd", "momentum", "nesterov", "adam")
+OPTIMIZER_NAMES = tuple(optimizers.OPTIMIZERS)  # "sgd", "momentum", "nesterov", "adam"
 DTYPE_NAMES = ("float32", "float64")
 SCHEDULE_HINT = (
     "use none, step:FACTOR:EVERY (e.g. step:0.5:10), exponential:RATE (e.g. exponential:0.95) "
