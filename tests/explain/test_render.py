@@ -234,3 +234,23 @@ def test_html_lets_long_equations_and_tables_scroll_instead_of_running_off_the_p
     style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
     assert re.search(r"\.eq \{[^}]*overflow-x: auto", style)
     assert re.search(r"table \{[^}]*overflow-x: auto", style)
+
+
+def test_the_largest_delta_table_lists_no_neuron_whose_delta_is_zero():
+    # A ReLU network with most hidden neurons inactive for this input: the "10 largest |δ|"
+    # table filled its last rows with δ = 0 neurons, as if they were among the largest.
+    import numpy as np
+
+    import deltaprop as dp
+    from deltaprop.walkthrough import render_text
+
+    net = dp.Network(
+        [3, 40, 2], activation="relu", output_activation="softmax", cost="log_likelihood", seed=0
+    )
+    net.biases[0][:] = -10.0  # every hidden neuron off ...
+    net.biases[0][:3] = 1.0  # ... but three
+    trace = dp.explain(net, [0.1, 0.2, 0.3], [0, 1], 0.5)
+    assert trace.top_neurons and all(abs(float(np.mean(nd.delta))) > 0 for nd in trace.top_neurons)
+    assert len(trace.top_neurons) == 3 + 2  # three live hidden neurons and the two outputs
+    assert all(step.grad != 0 for step in trace.top_weights)
+    assert "neurons whose δ is 0 are not listed" in render_text(trace)

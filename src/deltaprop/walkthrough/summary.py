@@ -81,13 +81,14 @@ def layer_summaries(net: Network, fp: ForwardPass, grads: Gradients, stepped: Ne
 
 
 def top_weights(trace, k: int) -> list[WeightStep]:
-    """The k weights with the largest |∂C/∂w| over all layers, largest first."""
+    """The k weights with the largest |∂C/∂w| over all layers, largest first; none with ∂C/∂w = 0."""
     flat = [(l, g.ravel()) for l, g in enumerate(trace.gradients.weights)]
     candidates = []
     for l, g in flat:
         take = min(k, g.size)
         idx = np.argpartition(-np.abs(g), take - 1)[:take]
         candidates += [(abs(float(g[p])), l, int(p)) for p in idx]
+    candidates = [c for c in candidates if c[0] > 0.0]  # a zero gradient is no "largest" term
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     steps = []
     for _, l, p in candidates[:k]:
@@ -97,13 +98,14 @@ def top_weights(trace, k: int) -> list[WeightStep]:
 
 
 def top_neurons(fp: ForwardPass, grads: Gradients, k: int) -> list[NeuronDelta]:
-    """The k neurons with the largest mean |δ| over the batch, largest first."""
+    """The k neurons with the largest mean |δ| over the batch, largest first; none with δ = 0."""
     candidates = []
     for l, d in enumerate(grads.deltas):
         score = np.abs(d).mean(axis=0)
         take = min(k, score.size)
         for j in np.argpartition(-score, take - 1)[:take]:
-            candidates.append((float(score[j]), l, int(j)))
+            if score[j] > 0.0:  # δ = 0 (an inactive ReLU, say) is no "largest" term
+                candidates.append((float(score[j]), l, int(j)))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
     return [
         NeuronDelta(

@@ -126,6 +126,10 @@ def summary(trace: Trace, nt) -> list[Block]:
         )
     blocks.append(Heading(2, f"The {len(rows)} neurons with the largest |δ|"))
     blocks.append(
-        Table(("neuron", "layer", net, out, "δ"), tuple(rows), caption="" if one else "means over the batch")
+        Table(
+            ("neuron", "layer", net, out, "δ"),
+            tuple(rows),
+            caption=("" if one else "means over the batch; ") + "neurons whose δ is 0 are not listed",
+        )
     )
     return blocks
