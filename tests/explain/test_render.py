@@ -254,3 +254,16 @@ def test_the_largest_delta_table_lists_no_neuron_whose_delta_is_zero():
     assert len(trace.top_neurons) == 3 + 2  # three live hidden neurons and the two outputs
     assert all(step.grad != 0 for step in trace.top_weights)
     assert "neurons whose δ is 0 are not listed" in render_text(trace)
+
+
+@pytest.mark.parametrize("out, cost", [("softmax", "log_likelihood"), ("logistic", "quadratic")])
+def test_targets_outside_zero_one_for_a_probability_output_get_a_note(out, cost):
+    # explain printed a negative cost share and carried on without a word (learner audit).
+    import deltaprop as dp
+    from deltaprop.walkthrough import render_text
+
+    net = dp.Network([3, 4, 2], output_activation=out, cost=cost, seed=0)
+    text = render_text(dp.explain(net, [1.0, 2.0, 3.0], [2.0, -1.0], 0.5), width=200)
+    assert f"targets include 2, -1, outside [0, 1], where a {out} output never goes" in text
+    fine = render_text(dp.explain(net, [1.0, 2.0, 3.0], [0.0, 1.0], 0.5), width=200)
+    assert "outside [0, 1]" not in fine

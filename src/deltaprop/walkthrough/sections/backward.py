@@ -42,6 +42,9 @@ def _sigma_prime_sides(act: str, o: Sym, net: Sym, o_value: float, slope: float 
     return []
 
 
+PROBABILITY_OUTPUTS = ("logistic", "softmax")  # outputs in (0, 1): targets beyond [0, 1] are out of reach
+
+
 def _dC_do_sides(cost: str, a: Sym, y: Sym, a_value: float, y_value: float) -> list[tuple]:
     if cost == "quadratic":
         return [(a, Op("−"), y), (Num(a_value), Op("−"), Num(y_value))]
@@ -81,6 +84,16 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
                 f"With the {trace.cost} cost and a {act} output the factors cancel and δ = a − y, which is "
                 "what the engine computes; both factors are shown anyway, and their product equals a − y "
                 "up to rounding."
+            )
+        )
+    outside = [float(out.y[s]) for out in trace.outputs if not 0.0 <= out.y[s] <= 1.0]
+    if act in PROBABILITY_OUTPUTS and outside:
+        blocks.append(
+            Note(
+                f"This sample's targets include {', '.join(fmt(v) for v in outside)}, outside [0, 1], where "
+                f"a {act} output never goes: the cost has no minimum the network can reach, and training "
+                f"pushes those outputs to 0 or 1. A {act} output's targets are probabilities; for other "
+                "values use a linear output with the quadratic cost."
             )
         )
     C = nt.sample_cost(trace.n_samples)  # each line is one example's: ∂C_x/∂a in a batch
