@@ -108,6 +108,18 @@ def test_network_diagram_takes_a_class_label_bare_or_in_a_list_as_explain_does()
     assert all(f"{value:.2g}" in texts[1] for value in delta)
 
 
+def test_network_diagram_of_outputs_that_are_never_negative_uses_a_scale_from_zero():
+    # Without y the neurons show their outputs o; for logistic outputs in (0, 1) the colour bar
+    # ran from −max to max, so its lower half was never used (learner audit).
+    x = np.array([0.1, 0.2])
+    logistic = plots.network_diagram(dp.Network([2, 3, 2], seed=0), x)
+    low, high = logistic.axes[1].get_ylim()
+    assert low == 0.0 and high > 0.0
+    tanh = plots.network_diagram(dp.Network([2, 3, 2], activation="tanh", seed=0), x)
+    low, high = tanh.axes[1].get_ylim()
+    assert low == -high < 0.0  # outputs of either sign keep the scale centred at 0
+
+
 def test_network_diagram_of_a_big_layer_shows_a_subset_and_an_ellipsis():
     net = dp.Network([784, 30, 10], seed=0)
     fig = plots.network_diagram(net, max_neurons=8)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.cm import ScalarMappable
-from matplotlib.colors import TwoSlopeNorm
+from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
@@ -30,6 +30,7 @@ LABEL_BOX = {
     "alpha": 1.0,
 }  # lines pass under
 DELTA_CMAP = "PuOr"
+OUTPUT_CMAP = "Purples"  # outputs o that are never negative (logistic, ReLU, softmax): 0 to the largest
 
 
 def _shown(n: int, max_neurons: int) -> list[int]:
@@ -115,8 +116,10 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
 
     hidden = [v for v in values[1:] if v is not None]
     scale = max((float(np.abs(v).max()) for v in hidden), default=0.0) or 1.0
-    norm = TwoSlopeNorm(vcenter=0.0, vmin=-scale, vmax=scale)
-    cmap = colormaps[DELTA_CMAP]
+    if label == "output o" and min(float(v.min()) for v in hidden) >= 0.0:
+        norm, cmap = Normalize(vmin=0.0, vmax=scale), colormaps[OUTPUT_CMAP]  # no half never used
+    else:  # δ, or outputs of either sign: a diverging scale centred at 0
+        norm, cmap = TwoSlopeNorm(vcenter=0.0, vmin=-scale, vmax=scale), colormaps[DELTA_CMAP]
     for l, n in enumerate(sizes):
         cx = LAYER_GAP * l
         for i in shown[l]:
