@@ -272,3 +272,19 @@ def test_the_runs_task_reads_the_labels_unless_the_model_names_its_classes():
     assert _data_for(args(), {"data": {"path": "a.csv"}}, None)["task"] == ""  # an older run: auto
     assert _data_for(args(), run_config, ["no", "yes"])["task"] == "classification"
     assert _data_for(args(task="auto"), run_config, ["no", "yes"])["task"] == "auto"
+
+
+def test_a_model_is_not_scored_on_a_built_in_set_of_other_classes(run, tmp_path):
+    # A Fashion-MNIST model on MNIST (both 784 inputs, 10 classes): MNIST's label 3 is the
+    # digit 3, not the model's class 3 ("Dress"); scored by number, the result meant nothing.
+    import deltaprop as dp
+
+    net = dp.Network([64, 5, 10], output_activation="softmax", cost="log_likelihood", seed=0)
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    dp.save(net, tmp_path / "words.safetensors", metadata={"classes": words})
+    result = run("evaluate", str(tmp_path / "words.safetensors"), "--data", "digits")
+    assert result.returncode == 2
+    assert "knows the classes zero, one, two, three, ..." in result.stderr
+    assert "the data set digits has the classes 0, 1, 2, 3, ..." in result.stderr
+    dp.save(net, tmp_path / "digits.safetensors", metadata={"classes": [str(k) for k in range(10)]})
+    assert run("evaluate", str(tmp_path / "digits.safetensors"), "--data", "digits").returncode == 0

@@ -151,6 +151,11 @@ def _validation_rows(net, y: np.ndarray, run_config: dict, data: str) -> np.ndar
         ) from err
 
 
+def _first_names(names, shown: int = 4) -> str:
+    """``T-shirt/top, Trouser, Pullover, Dress, ...``: the first class names, for a message."""
+    return ", ".join(map(str, names[:shown])) + (", ..." if len(names) > shown else "")
+
+
 def evaluate_model(net, X, y) -> dict:
     """Cost, accuracy and (for class labels) per-class precision, recall and the confusion matrix."""
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
@@ -192,6 +197,13 @@ def run(args) -> int:
             f"no train or test split. Leave --split out: {instead}"
         )
     X, y, classes = load_labelled(table, args.split or DEFAULT_SPLIT, seed=_seed_of(args.model))
+    if not is_file and classes is not None and names is not None and tuple(classes) != tuple(names):
+        # a built-in set's numbers name its own classes (MNIST's digits), not the model's
+        # (Fashion-MNIST's clothes): scored by number, the result would mean nothing
+        raise UsageError(
+            f"the model {args.model} knows the classes {_first_names(names)}, but the data set {data} "
+            f"has the classes {_first_names(classes)}; evaluate it on data of its own classes"
+        )
     y = match_classes(y, classes, names, data, args.model)
     check_data_fits(net, X, y, data, args.model)
     changed = changed_since(run_config.get("data", {})) if is_file and own else None
