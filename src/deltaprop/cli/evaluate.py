@@ -197,6 +197,8 @@ def run(args) -> int:
             f"no train or test split. Leave --split out: {instead}"
         )
     X, y, classes = load_labelled(table, args.split or DEFAULT_SPLIT, seed=_seed_of(args.model))
+    y = match_classes(y, classes, names, data, args.model)
+    check_data_fits(net, X, y, data, args.model)
     if not is_file and classes is not None and names is not None and tuple(classes) != tuple(names):
         # a built-in set's numbers name its own classes (MNIST's digits), not the model's
         # (Fashion-MNIST's clothes): scored by number, the result would mean nothing
@@ -204,8 +206,6 @@ def run(args) -> int:
             f"the model {args.model} knows the classes {_first_names(names)}, but the data set {data} "
             f"has the classes {_first_names(classes)}; evaluate it on data of its own classes"
         )
-    y = match_classes(y, classes, names, data, args.model)
-    check_data_fits(net, X, y, data, args.model)
     changed = changed_since(run_config.get("data", {})) if is_file and own else None
     if changed and not args.data:  # the rows drawn again would be others: a wrong score, said as right
         raise ValueError(
