@@ -21,20 +21,10 @@ from PIL import Image, ImageDraw
 
 import deltaprop as dp
 from deltaprop.cli.images import mnist_like, read_grey, whole
+from deltaprop.datasets.mnist import FASHION_MNIST, MNIST
 
-DIGITS = [str(d) for d in range(10)]
-FASHION = [
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-]
+DIGITS = list(MNIST.classes)  # the catalogue's names, as train stores them with a model
+FASHION = list(FASHION_MNIST.classes)
 
 
 def fake_run(folder, data_name: str, classes: list[str] | None, n_in: int = 784):
