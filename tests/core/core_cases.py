@@ -30,3 +30,17 @@ def random_batch(rng: np.random.Generator, n: int, n_in: int, n_out: int, output
     else:
         Y = rng.normal(size=(n, n_out))
     return X, Y
+
+
+def assert_engine_equals_reference(net, X, Y, atol: float = 1e-12) -> None:
+    """``net.backprop`` against ``deltaprop.reference.backprop`` (the textbook's per-example,
+    per-neuron loops): every ∂C/∂w, ∂C/∂b, δ and the cost C to ``atol``."""
+    import pytest
+
+    from deltaprop import reference
+
+    fast, slow = net.backprop(X, Y), reference.backprop(net, X, Y)
+    for name in ("weights", "biases", "deltas"):
+        for got, want in zip(getattr(fast, name), getattr(slow, name)):
+            np.testing.assert_allclose(got, want, rtol=0, atol=atol, err_msg=name)
+    assert fast.cost == pytest.approx(slow.cost, abs=atol)

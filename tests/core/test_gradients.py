@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
-from core_cases import PAIRS, random_batch
+from core_cases import PAIRS, assert_engine_equals_reference, random_batch
 
 import deltaprop as dp
-from deltaprop import reference
 
 
 def random_network(rng, depth: int, hidden: str, output: str, cost: str, seed: int) -> dp.Network:
@@ -36,11 +35,7 @@ def test_vectorised_engine_equals_the_textbook_loops(hidden, output, cost, depth
     rng = np.random.default_rng([depth, 7, len(hidden) * len(output), len(cost)])
     net = random_network(rng, depth, hidden, output, cost, seed=depth + 10)
     X, Y = random_batch(rng, 5, net.sizes[0], net.sizes[-1], output, cost)
-    fast, slow = net.backprop(X, Y), reference.backprop(net, X, Y)
-    for name in ("weights", "biases", "deltas"):
-        for got, want in zip(getattr(fast, name), getattr(slow, name)):
-            np.testing.assert_allclose(got, want, rtol=0, atol=1e-12, err_msg=name)
-    assert fast.cost == pytest.approx(slow.cost, abs=1e-12)
+    assert_engine_equals_reference(net, X, Y)
 
 
 def test_gradient_check_catches_a_wrong_gradient():
