@@ -46,6 +46,18 @@ def _as_numeric(array, name: str) -> np.ndarray:
 FINITE_CHECK_ROWS = 8192
 
 
+def _first_bad(arr: np.ndarray, clean, bad) -> tuple[int, ...] | None:
+    """The index of ``arr``'s first bad value, or None: through the rows in blocks of
+    :data:`FINITE_CHECK_ROWS`, so no mask the size of ``arr`` is made. ``clean(chunk)`` is the
+    quick test of a block; only a block that fails it is searched with the mask ``bad(chunk)``."""
+    for start in range(0, max(arr.shape[0], 1) if arr.ndim else 1, FINITE_CHECK_ROWS):
+        chunk = arr[start : start + FINITE_CHECK_ROWS] if arr.ndim else arr
+        if not clean(chunk):
+            index = tuple(int(i) for i in np.argwhere(bad(chunk))[0])
+            return (index[0] + start, *index[1:]) if arr.ndim else index
+    return None
+
+
 def _check_finite(arr: np.ndarray, name: str, dtype=None) -> None:
     """Refuse NaN and ±inf, naming the first one's index and value.
 
@@ -57,17 +69,12 @@ def _check_finite(arr: np.ndarray, name: str, dtype=None) -> None:
     # Element-wise, in blocks, not by a product with a vector of ones (which reads X faster
     # and proves it finite when the row sums are): the product wakes NumPy's BLAS threads,
     # which then spin against the training step's SciPy BLAS threads (bench/README.md).
-    for start in range(0, max(arr.shape[0], 1), FINITE_CHECK_ROWS):
-        chunk = arr[start : start + FINITE_CHECK_ROWS] if arr.ndim else arr
-        if not np.isfinite(chunk).all():
-            bad = np.argwhere(~np.isfinite(chunk))[0]
-            index = tuple(int(i) for i in bad)
-            if arr.ndim:
-                index = (index[0] + start, *index[1:])
-            raise ValueError(
-                f"{name} contains NaN or infinity (first at index {index}: "
-                f"{arr[index].item()!r}); remove or impute those values"
-            )
+    index = _first_bad(arr, lambda chunk: np.isfinite(chunk).all(), lambda chunk: ~np.isfinite(chunk))
+    if index is not None:
+        raise ValueError(
+            f"{name} contains NaN or infinity (first at index {index}: "
+            f"{arr[index].item()!r}); remove or impute those values"
+        )
     if dtype is not None:
         check_range(arr, dtype, name)
 
@@ -95,19 +102,18 @@ def check_range(arr: np.ndarray, dtype, name: str, what: str = DATA) -> None:
     if arr.dtype.kind != "f" or dtype.kind != "f" or arr.dtype.itemsize <= dtype.itemsize:
         return  # float16 < float32 < float64 < long double, in size as in range
     limit = np.finfo(dtype).max
-    for start in range(0, max(arr.shape[0], 1) if arr.ndim else 1, FINITE_CHECK_ROWS):
-        chunk = arr[start : start + FINITE_CHECK_ROWS] if arr.ndim else arr
-        if chunk.size and (chunk.max() > limit or chunk.min() < -limit):
-            bad = np.argwhere(np.abs(chunk) > limit)[0]
-            index = tuple(int(i) for i in bad)
-            if arr.ndim:
-                index = (index[0] + start, *index[1:])
-            wider = " or use a float64 network (dtype=np.float64)" if dtype != np.float64 else ""
-            raise ValueError(
-                f"{name} holds {arr[index].item()!r} (first at {_where(index)}), beyond the range of "
-                f"{dtype.name}, the network's dtype (±{float(limit):.8g}): cast to it, the value would "
-                f"become infinity. To fix it, scale {what}{wider}."
-            )
+    index = _first_bad(
+        arr,
+        lambda chunk: not chunk.size or not (chunk.max() > limit or chunk.min() < -limit),
+        lambda chunk: np.abs(chunk) > limit,
+    )
+    if index is not None:
+        wider = " or use a float64 network (dtype=np.float64)" if dtype != np.float64 else ""
+        raise ValueError(
+            f"{name} holds {arr[index].item()!r} (first at {_where(index)}), beyond the range of "
+            f"{dtype.name}, the network's dtype (±{float(limit):.8g}): cast to it, the value would "
+            f"become infinity. To fix it, scale {what}{wider}."
+        )
 
 
 def check_features(X, n_in: int, name: str = "X", dtype=None) -> np.ndarray:
