@@ -97,9 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): stop quietly, and keep Python from complaining
         # again when it flushes stdout at exit.
-        import os
+        from .stdout import to_devnull
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        to_devnull(sys.stdout)
         return EXIT_FAILURE
     except (ValueError, TypeError, KeyError, OSError, FloatingPointError) as err:
         if args.debug:

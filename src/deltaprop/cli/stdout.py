@@ -13,6 +13,15 @@ import os
 import sys
 
 
+def to_devnull(stream) -> None:
+    """Point ``stream``'s file descriptor at /dev/null: what its buffer still holds goes there
+    at the next flush, and so does the rest, so Python's own flush at exit finds nothing to
+    complain about either."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+
+
 class StdoutOutlivingItsReader:
     """``sys.stdout`` for a run: when a write finds the pipe closed (``BrokenPipeError``),
     the stream's file descriptor is pointed at /dev/null, ``note`` goes to stderr once, and
@@ -41,11 +50,7 @@ class StdoutOutlivingItsReader:
         return getattr(self.stream, name)
 
     def _to_devnull(self) -> None:
-        # What the buffer still holds is written to /dev/null at the next flush, and so is
-        # the rest; so Python's own flush at exit finds nothing to complain about either.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, self.stream.fileno())
-        os.close(devnull)
+        to_devnull(self.stream)
         if not self.reader_gone:
             self.reader_gone = True
             print(self.note, file=sys.stderr, flush=True)
