@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .training._data import check_targets
-from .training.arguments import split_indices
+from .training.arguments import validation_size
 from .training.callback import Callback
 
 # Early stopping's held-out set must hold at least this many samples, as scikit-learn's MLP
@@ -18,14 +18,12 @@ MIN_VALIDATION_SAMPLES = 2
 
 def check_validation_split(fraction: float, targets: np.ndarray, n_out: int, seed: int) -> None:
     """Refuse an early-stopping split of ``targets`` ``(n_samples[, n_out])`` that holds out fewer
-    than MIN_VALIDATION_SAMPLES, or every sample. It is drawn as ``training.fit`` will draw it
-    (the same function, seed and stratification), so the count is the one training would get."""
+    than MIN_VALIDATION_SAMPLES, or every sample. It is counted by the rule ``training.fit``
+    draws it with (:func:`~deltaprop.training.arguments.validation_size`), so the count is the
+    one training would get."""
     n = len(targets)
     kind = check_targets(targets, n_out, n)
-    try:
-        n_val = len(split_indices(kind, n, fraction, seed)[1])
-    except ValueError as err:  # the split refuses an empty side, and its message says which
-        n_val = n if "no training" in str(err) else 0
+    n_val = validation_size(kind, n, fraction)
     if MIN_VALIDATION_SAMPLES <= n_val < n:
         return
     if n_val == n:

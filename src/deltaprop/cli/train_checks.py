@@ -5,12 +5,11 @@ sample), and the data file's SHA-256 recorded in the ``[data]`` table.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ..datasets.by_name import changed_since, file_sha256
 from ..training._data import check_targets
+from ..training.arguments import validation_size
 from . import config as cfg
 from .data import RunData
 from .errors import UsageError
@@ -46,16 +45,15 @@ def check_classes(config: dict, data: RunData, origins: cfg.Origins) -> None:
 def validation_count(y: np.ndarray, n_out: int, split: float) -> tuple[int, str]:
     """How many samples ``fit`` holds out of ``y`` for ``validation_split=split``, and how that
     count comes about, in words. ``y`` is read as ``fit`` reads it (class labels, 0/1 of a
-    single output, one-hot rows, or real targets), and the split carved as
-    :func:`deltaprop.training.arguments.split_indices` carves it: for classes, the fraction of
-    each class present, rounded (stratified); for targets, of all samples, rounded up."""
+    single output, one-hot rows, or real targets), and counted by the rule ``fit`` carves the
+    split with (:func:`deltaprop.training.arguments.validation_size`): for classes, the
+    fraction of each class, rounded (stratified); for targets, of all samples, rounded up."""
     n = len(y)
     targets = check_targets(y, n_out, n)
+    held = validation_size(targets, n, split)
     if not targets.classify:
-        held = math.ceil(split * n)
         return held, f"{split:.0%} of its {n} training samples, rounded up, is {held}"
     counts = np.unique(targets.labels, return_counts=True)[1]
-    held = sum(round(split * int(count)) for count in counts)  # Python's round, as fit's
     return held, (
         f"{split:.0%} of each class, rounded, is {held} of its {n} training samples "
         f"(the largest class has {int(counts.max())})"

@@ -94,24 +94,39 @@ def check_validation_split(validation_split, validation_data) -> float:
     return float(validation_split)
 
 
+def _class_sizes(targets: Targets, fraction: float) -> list[int]:
+    """Per class label 0, 1, …: how many of its rows a stratified split holds out (rounded)."""
+    counts = np.bincount(targets.labels, minlength=max(targets.n_out, 2))
+    return [int(round(fraction * int(count))) for count in counts]
+
+
+def validation_size(targets: Targets, n: int, fraction: float) -> int:
+    """How many of the ``n`` rows :func:`split_indices` holds out: ``fraction`` of each class,
+    rounded, for labels; of all rows, rounded up, for real targets. For callers that must
+    judge a split before drawing it (the CLI's and the estimators' checks)."""
+    if targets.classify:
+        return sum(_class_sizes(targets, fraction))
+    return int(math.ceil(fraction * n))
+
+
 def split_indices(targets: Targets, n: int, fraction: float, seed: int):
     """Sorted (train rows, validation rows): stratified by class for labels, seeded."""
+    size = validation_size(targets, n, fraction)
+    if size == 0 or size == n:
+        raise ValueError(
+            f"validation_split={fraction} of {n} samples leaves "
+            f"{'no validation' if size == 0 else 'no training'} samples; use a fraction "
+            f"that keeps both sets non-empty, or pass validation_data"
+        )
     rng = np.random.default_rng([seed, SPLIT_STREAM, 0])
     if targets.classify:
         val_parts = []
-        for label in range(max(targets.n_out, 2)):
+        for label, k in enumerate(_class_sizes(targets, fraction)):
             members = np.flatnonzero(targets.labels == label)
-            k = int(round(fraction * len(members)))
             val_parts.append(rng.permutation(members)[:k])
         val_idx = np.sort(np.concatenate(val_parts))
     else:
-        val_idx = np.sort(rng.permutation(n)[: int(math.ceil(fraction * n))])
-    if len(val_idx) == 0 or len(val_idx) == n:
-        raise ValueError(
-            f"validation_split={fraction} of {n} samples leaves "
-            f"{'no validation' if len(val_idx) == 0 else 'no training'} samples; use a fraction "
-            f"that keeps both sets non-empty, or pass validation_data"
-        )
+        val_idx = np.sort(rng.permutation(n)[:size])
     mask = np.ones(n, dtype=bool)
     mask[val_idx] = False
     return np.flatnonzero(mask), val_idx
