@@ -94,8 +94,9 @@ def record_fingerprint(table: dict, origins: cfg.Origins) -> str | None:
     if not table["path"]:
         table["sha256"] = ""
         return None
-    changed = changed_since(table)
-    table["sha256"] = file_sha256(table["path"])
+    now = file_sha256(table["path"])  # read once, for the check and the record
+    changed = changed_since(table, now)
+    table["sha256"] = now
     if changed is None:
         return None
     where = cfg.key_name(origins, "data", "sha256")

@@ -41,13 +41,14 @@ def file_sha256(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def changed_since(table: dict) -> str | None:
+def changed_since(table: dict, now: str | None = None) -> str | None:
     """Why a run's data file is no longer the one it trained on, or None if it is (or if the
-    run recorded no ``sha256``, as runs from before it did, or named a built-in set)."""
+    run recorded no ``sha256``, as runs from before it did, or named a built-in set).
+    ``now``: the file's :func:`file_sha256` where the caller has it already."""
     recorded, path = table.get("sha256") or "", table.get("path") or ""
     if not recorded or table.get("name") or not path or not Path(path).is_file():
         return None
-    now = file_sha256(path)
+    now = now or file_sha256(path)
     if now == recorded:
         return None
     return f"{path} has changed since the run read it (SHA-256 {now[:12]}…; the run read {recorded[:12]}…)"
