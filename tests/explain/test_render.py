@@ -236,6 +236,19 @@ def test_html_lets_long_equations_and_tables_scroll_instead_of_running_off_the_p
     assert re.search(r"table \{[^}]*overflow-x: auto", style)
 
 
+def test_html_equations_with_fractions_get_no_vertical_scrollbar():
+    # overflow-x: auto makes overflow-y auto too (CSS overflow rules), so in Chromium every
+    # equation with a fraction (out = 1/(1 + e^(−net)), ∂E/∂w) carried a tiny vertical scroll
+    # bar beside it; the equation box hides vertical overflow and pads for the fraction instead.
+    ex = examples.mazur()
+    html = render_html(dp.explain(ex.net, ex.x, ex.y, ex.learning_rate, update_biases=False), "mazur")
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    rule = re.search(r"\.eq \{([^}]*)\}", style).group(1)
+    assert "overflow-x: auto" in rule
+    assert "overflow-y: hidden" in rule
+    assert re.search(r"padding: \.\d+rem 0", rule)
+
+
 def test_the_largest_delta_table_lists_no_neuron_whose_delta_is_zero():
     # A ReLU network with most hidden neurons inactive for this input: the "10 largest |δ|"
     # table filled its last rows with δ = 0 neurons, as if they were among the largest.

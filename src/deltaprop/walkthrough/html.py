@@ -19,7 +19,8 @@ body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; 
 h1 { border-bottom: 2px solid #2a7ab0; padding-bottom: .3rem; }
 h2 { color: #2a7ab0; margin-top: 2rem; }
 math[display="block"] { margin: .35rem 0 .35rem 1.5rem; font-size: 1.1rem; }
-.eq { display: flex; align-items: center; gap: 1rem; overflow-x: auto; }  /* long sums scroll */
+.eq { display: flex; align-items: center; gap: 1rem; overflow-x: auto; overflow-y: hidden;
+      padding: .2rem 0; }  /* long sums scroll sideways; a fraction's height never adds a scrollbar */
 table { display: block; overflow-x: auto; }
 .eq .note { color: #666; font-size: .9rem; }
 .note-box { border-left: 4px solid #d08b00; background: #fff6e0; padding: .5rem 1rem; }
