@@ -167,6 +167,14 @@ def test_large_network_summary_in_all_three(large):
     assert len(text.splitlines()) < 120
 
 
+def test_summary_tables_on_an_80_column_terminal_cut_no_number(large):
+    # rich shortens a cell that does not fit to "-5.2064…", which read as −5.2 for −5.206460e-06;
+    # a cell folds onto a second line instead, so every digit is still there.
+    text = render_text(large, width=80)
+    rows = [line for line in text.splitlines() if line.startswith("│")]
+    assert len(rows) > 20 and not any("…" in row for row in rows)
+
+
 def test_batch_renders_each_sample_and_the_average():
     net = dp.Network([2, 2, 1], seed=1)
     trace = explain(net, [[0, 1], [1, 0]], [[1], [0]], 1.0)

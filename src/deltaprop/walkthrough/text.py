@@ -54,7 +54,7 @@ def renderable(trace: Trace, notation: str = "nielsen", digits: int | None = Non
         elif isinstance(block, Table):
             table = RichTable(caption=block.caption or None, show_lines=False)
             for k, column in enumerate(block.columns):
-                table.add_column(column, justify="left" if k == 0 else "right")
+                table.add_column(column, justify="left" if k == 0 else "right", overflow="fold")
             cell_digits = min(digits, block.digits or digits)
             for row in block.rows:
                 table.add_row(*(_cell(value, cell_digits) for value in row))
