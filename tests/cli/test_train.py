@@ -370,6 +370,30 @@ def test_a_run_whose_stdout_reader_goes_away_trains_on_and_saves_everything(cli,
     assert "complete (20 epochs)" in cli("resume", "runs/piped").stdout
 
 
+def test_a_run_whose_stdout_and_stderr_share_a_pipe_that_closes_trains_on(tmp_path):
+    """``deltaprop train 2>&1 | head -1``: the note that stdout's reader had gone was written to
+    the same closed pipe, and its BrokenPipeError ended the run (exit 1, only config.toml
+    saved). Now stderr follows stdout to /dev/null, and the run saves everything, exit 0."""
+    import subprocess
+
+    from cli_helpers import cli_env
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "deltaprop", "train", "--epochs", "5", "--seed", "0", "--no-plots"]
+        + ["--name", "piped"],
+        cwd=tmp_path,
+        env=cli_env(tmp_path / "cache"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout.readline().startswith("training [64, 30, 10]")
+    proc.stdout.close()
+    assert proc.wait(timeout=120) == 0
+    for name in RUN_FILES:
+        assert (tmp_path / "runs/piped" / name).is_file(), name
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_on_a_terminal_a_rich_progress_bar_replaces_the_plain_lines(tmp_path):
     import os

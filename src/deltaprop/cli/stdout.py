@@ -24,8 +24,9 @@ def to_devnull(stream) -> None:
 
 class StdoutOutlivingItsReader:
     """``sys.stdout`` for a run: when a write finds the pipe closed (``BrokenPipeError``),
-    the stream's file descriptor is pointed at /dev/null, ``note`` goes to stderr once, and
-    the write counts as done, so the output's loss never stops the training. Everything
+    the stream's file descriptor is pointed at /dev/null, ``note`` goes to stderr once (or,
+    where stderr shared the closed pipe, stderr follows stdout to /dev/null), and the write
+    counts as done, so the output's loss never stops the training. Everything
     else is the wrapped stream's."""
 
     def __init__(self, stream, note: str):
@@ -53,7 +54,12 @@ class StdoutOutlivingItsReader:
         to_devnull(self.stream)
         if not self.reader_gone:
             self.reader_gone = True
-            print(self.note, file=sys.stderr, flush=True)
+            try:
+                print(self.note, file=sys.stderr, flush=True)
+            except BrokenPipeError:
+                # stderr went to the same pipe (``deltaprop train 2>&1 | head -1``): its
+                # reader is gone too, so it follows stdout to /dev/null, and the run goes on.
+                to_devnull(sys.stderr)
 
 
 @contextlib.contextmanager
