@@ -229,26 +229,34 @@ _SPEC = re.compile(r"^\s*([A-Za-z_]+)\s*(?:\(\s*([^()]*?)\s*\))?\s*$")
 PARAMETERS = {"leaky_relu": "slope"}
 
 
-def get(name: str | Activation) -> Activation:
+def get(name: str | Activation, param: str = "activation") -> Activation:
     """The activation called ``name`` (or ``name`` itself if it is already an ``Activation``).
 
     ``name`` is a name or alias (``"logistic"``, ``"sigmoid"``), or a name with its parameter
     as :attr:`Activation.spec` writes it: ``"leaky_relu(0.2)"`` is ``LeakyReLU(slope=0.2)``.
-    Raises ``TypeError`` for a ``name`` that is not a string and ``ValueError`` for an unknown
-    name or a parameter that is missing, unexpected or out of range.
+    ``param`` is the argument ``name`` was given as (``"output_activation"``,
+    ``"activation[1]"``), for the messages. Raises ``TypeError`` for a ``name`` that is not a
+    string and ``ValueError`` for an unknown name or a parameter that is missing, unexpected
+    or out of range.
+
+    >>> get("softmaxx", param="output_activation")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown activation 'softmaxx' for output_activation; expected one of [...]
     """
     if isinstance(name, Activation):
         return name
     if not isinstance(name, str):
         raise TypeError(
-            f"activation must be a name such as 'logistic' or an Activation; got {name!r} "
+            f"{param} must be a name such as 'logistic' or an Activation; got {name!r} "
             f"of type {type(name).__name__}"
         )
     match = _SPEC.match(name)
     key = match.group(1).lower() if match else name.lower()
     key = ALIASES.get(key, key)
     if key not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; expected one of {sorted(ACTIVATIONS)}")
+        given_as = "" if param == "activation" else f" for {param}"
+        raise ValueError(f"unknown activation {name!r}{given_as}; expected one of {sorted(ACTIVATIONS)}")
     argument = match.group(2) if match else None
     if argument is None:
         return ACTIVATIONS[key]()

@@ -117,25 +117,26 @@ def _resolve_activations(activation, output_activation, sizes: list[int]) -> lis
     n_layers = len(sizes) - 1
     if isinstance(activation, (str, activations.Activation)):
         names = [activation] * n_layers
-        if output_activation is not None:
-            names[-1] = output_activation
+        params = ["activation"] * n_layers  # the argument each name came from, for messages
     elif isinstance(activation, Sequence):
         names = list(activation)
+        params = [f"activation[{l}]" for l in range(len(names))]
         if len(names) == n_layers - 1 and output_activation is not None:
             names.append(output_activation)
+            params.append("output_activation")
         elif len(names) != n_layers:
             raise ValueError(
                 f"activation as a list needs one name per layer of weights ({n_layers}), or "
                 f"{n_layers - 1} hidden ones plus output_activation; got {len(names)}: {names!r}"
             )
-        elif output_activation is not None:
-            names[-1] = output_activation
     else:
         raise TypeError(
             f"activation must be a name or a list of names; got {activation!r} "
             f"of type {type(activation).__name__}"
         )
-    resolved = [activations.get(name) for name in names]
+    if output_activation is not None:
+        names[-1], params[-1] = output_activation, "output_activation"
+    resolved = [activations.get(name, param) for name, param in zip(names, params)]
     for l, fn in enumerate(resolved[:-1]):
         if not fn.elementwise:
             raise ValueError(
@@ -196,7 +197,12 @@ def _stored_param(arr: np.ndarray, label: str, kind: str, expected: tuple, dtype
             )
         raise ValueError(f"{label} has shape {arr.shape}; expected {expected}{what}{hint}")
     if not np.isfinite(arr).all():
-        raise ValueError(f"{label} contains NaN or infinity; every {SINGULAR[kind]} must be finite")
+        first = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        where = ", ".join(map(str, first))
+        raise ValueError(
+            f"{label} contains NaN or infinity (first: {label}[{where}] = {arr[first].item()!r}); "
+            f"every {SINGULAR[kind]} must be finite"
+        )
     check_range(arr, dtype, label, what=f"the {kind} down")
     return np.array(arr, dtype=dtype, order="C", copy=True)
 
@@ -479,6 +485,7 @@ cost='quadratic', dtype=float64, params=13)
         """An independent network with the same configuration and a copy of every parameter."""
         twin = Network.__new__(Network)
         twin.__dict__.update(self.__dict__)
+        twin.activations = list(self.activations)  # its own list: replacing a σ in one leaves the other
         twin._w = ParameterList("weights", self.dtype, [w.copy() for w in self._w])
         twin._b = ParameterList("biases", self.dtype, [b.copy() for b in self._b])
         return twin

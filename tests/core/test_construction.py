@@ -57,6 +57,16 @@ def test_from_arrays_keeps_every_given_weight():
     assert net.predict([[1.0, 1.0]])[0, 0] == pytest.approx(2.0)
 
 
+def test_a_copy_is_independent_down_to_its_list_of_activations():
+    net = dp.Network([2, 3, 1], seed=0)
+    twin = net.copy()
+    twin.activations[0] = dp.activations.get("relu")
+    twin.weights[0][0, 0] += 1.0
+    assert net.activation_names == ["logistic", "logistic"]
+    assert twin.activation_names == ["relu", "logistic"]
+    assert twin.weights[0][0, 0] == net.weights[0][0, 0] + 1.0
+
+
 def test_weights_and_biases_can_be_assigned():
     net = dp.Network([2, 2], seed=0)
     net.weights = [np.eye(2)]
@@ -69,11 +79,14 @@ def test_weights_and_biases_can_be_assigned():
     [
         ({"sizes": [3, 0, 2]}, r"sizes\[1\] must be ≥ 1.*got 0"),
         ({"sizes": [3]}, r"at least an input and an output layer; got \[3\]"),
-        ({"sizes": [3, 2.5]}, r"sizes\[1\] must be an integer; got 2.5"),
-        ({"sizes": "784,30"}, r"sizes must be a list"),
-        ({"activation": "sigmoidal"}, r"unknown activation 'sigmoidal'; expected one of"),
-        ({"cost": "hinge"}, r"unknown cost 'hinge'; expected one of"),
-        ({"init": "zeros"}, r"unknown init 'zeros'; expected one of"),
+        ({"activation": "sigmoidal"}, r"^unknown activation 'sigmoidal'; expected one of \[.*'logistic'"),
+        (
+            {"output_activation": "softmaxx"},
+            r"^unknown activation 'softmaxx' for output_activation; expected one of \[.*'softmax'",
+        ),
+        ({"activation": ["relu", "foo"]}, r"^unknown activation 'foo' for activation\[1\]; expected one of"),
+        ({"cost": "hinge"}, r"unknown cost 'hinge'; expected one of \[.*'quadratic'"),
+        ({"init": "zeros"}, r"unknown init 'zeros'; expected one of \[.*'normal'"),
         ({"activation": "softmax"}, r"activation 'softmax' is for the output layer only.*hidden layer 1"),
         ({"activation": ["tanh"]}, r"one name per layer of weights \(2\).*got 1"),
         ({"dtype": np.int32}, r"dtype must be float32 or float64; got 'int32'"),
@@ -81,9 +94,25 @@ def test_weights_and_biases_can_be_assigned():
         ({"dtype": "float128x"}, r"dtype must be float32 or float64; got 'float128x'"),
     ],
 )
-def test_bad_construction_names_the_parameter_and_the_value(kwargs, pattern):
+def test_bad_construction_raises_value_error_naming_the_parameter_and_the_value(kwargs, pattern):
     args = {"sizes": [3, 4, 2], **kwargs}
-    with pytest.raises((ValueError, TypeError), match=pattern):
+    with pytest.raises(ValueError, match=pattern):
+        dp.Network(args.pop("sizes"), **args)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"sizes": [3, 2.5]}, r"sizes\[1\] must be an integer; got 2.5"),
+        ({"sizes": "784,30"}, r"sizes must be a list"),
+        ({"activation": None}, r"activation must be a name or a list of names; got None"),
+        ({"output_activation": 5}, r"output_activation must be a name such as 'logistic'.*got 5 of type int"),
+        ({"cost": None}, r"cost must be a name such as 'quadratic'.*got None"),
+    ],
+)
+def test_arguments_of_the_wrong_type_raise_type_error_naming_them(kwargs, pattern):
+    args = {"sizes": [3, 4, 2], **kwargs}
+    with pytest.raises(TypeError, match=pattern):
         dp.Network(args.pop("sizes"), **args)
 
 
@@ -97,11 +126,15 @@ def test_bad_construction_names_the_parameter_and_the_value(kwargs, pattern):
         ),
         ([np.ones((2, 3))], [np.ones(2)], r"biases\[0\] has shape \(2,\); expected \(3,\)"),
         ([np.ones(3)], [np.ones(3)], r"weights\[0\] must be a 2-D \(n_in, n_out\) array; got shape \(3,\)"),
-        ([np.array([[1.0, np.nan]])], [np.ones(2)], r"weights\[0\] contains NaN or infinity"),
+        (
+            [np.array([[1.0, 2.0], [3.0, np.nan]])],
+            [np.ones(2)],
+            r"weights\[0\] contains NaN or infinity \(first: weights\[0\]\[1, 1\] = nan\)",
+        ),
         (
             [np.ones((1, 2))],
-            [np.array([np.inf, 0.0])],
-            r"biases\[0\] contains NaN or infinity; every bias must",
+            [np.array([0.0, -np.inf])],
+            r"biases\[0\] contains NaN or infinity \(first: biases\[0\]\[1\] = -inf\); every bias must",
         ),
         ([np.ones((2, 2))], [[0.0, np.nan]], r"every bias must be finite"),
         (

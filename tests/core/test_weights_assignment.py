@@ -224,7 +224,7 @@ def test_slice_assignment_checks_every_array_before_storing_any():
             1,
             [1.0, np.nan, 0.0],
             ValueError,
-            r"biases\[1\] contains NaN or infinity; every bias must",
+            r"biases\[1\] contains NaN or infinity \(first: biases\[1\]\[1\] = nan\); every bias must",
         ),
         (
             "weights",
