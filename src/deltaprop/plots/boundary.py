@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.colors import ListedColormap
+from matplotlib.lines import Line2D
 from PIL import Image
 
 from .._atomic import atomic_write
@@ -65,17 +66,29 @@ def decision_boundary(
     n_classes = max(int(y.max()) + 1, net.sizes[-1], 2)
     colours = [CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(n_classes)]
     a = net.predict(grid)
+    handles = []
     if a.shape[1] == 1:
         field = a[:, 0].reshape(gx.shape)
-        ax.contourf(gx, gy, field, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.45, vmin=0, vmax=1)
+        shading = ax.contourf(
+            gx, gy, field, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.45, vmin=0, vmax=1
+        )
+        fig.colorbar(shading, ax=ax, shrink=0.8, label="network output a")
         if field.min() < 0.5 < field.max():
             ax.contour(gx, gy, field, levels=[0.5], colors="black", linewidths=1.2)
+            handles.append(Line2D([], [], color="black", lw=1.2, label="a = 0.5"))
     else:
         classes = a.argmax(axis=1).reshape(gx.shape)
         ax.contourf(
             gx, gy, classes, levels=np.arange(n_classes + 1) - 0.5, cmap=ListedColormap(colours), alpha=0.35
         )
     ax.scatter(X[:, 0], X[:, 1], c=[colours[k] for k in y], s=12, edgecolors="white", linewidths=0.4)
+    # which colour is which class: the points, and (several outputs) the region predicted for it
+    for k in np.unique(y):
+        handles.insert(
+            int(k),
+            Line2D([], [], ls="", marker="o", ms=5, mfc=colours[k], mec="white", label=f"class {k}"),
+        )
+    ax.legend(handles=handles, loc="best", fontsize=8, framealpha=0.85)
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="x₁", ylabel="x₂")
     accuracy = float((net.predict_classes(X) == y).mean())
     ax.set_title(title or f"Decision boundary (accuracy {accuracy:.1%})", fontsize=10)
