@@ -126,6 +126,20 @@ CASES = {
         "--layers 784,30,10",
         "starts with 784 inputs, but the data digits has 64 features",
     ),
+    "hidden of size 0": (
+        "[model]\nhidden = [0, 3]",
+        "[model] hidden = [0, 3]",
+        ["--hidden", "0,3"],
+        "--hidden",
+        None,  # the flag is parsed as comma-separated positive integers: "--hidden must be ..."
+    ),
+    "hidden beside layers": (
+        "[model]\nhidden = [30]\nlayers = [64, 30, 10]",
+        "[model] hidden = [30]",
+        ["--hidden", "30", "--layers", "64,30,10"],
+        "--hidden",
+        None,
+    ),
     "one layer": (
         "[model]\nlayers = [64]",
         "[model] layers = [64]",
@@ -302,3 +316,26 @@ def test_a_run_folders_config_repeats_the_run_exactly(run, tmp_path):
     assert again.returncode == 0, again.stderr
     assert same_weights(tmp_path / "runs/a/model.safetensors", tmp_path / "runs/b/model.safetensors")
     assert (tmp_path / "runs/a/config.toml").read_text() == (tmp_path / "runs/b/config.toml").read_text()
+
+
+def test_a_config_file_gives_hidden_sizes_as_hidden_does(run, tmp_path):
+    """``[model] hidden = [16, 8]`` is ``--hidden 16,8`` (the file used to refuse the key as
+    unknown); the run folder's config records every size under ``layers``, and a flag's
+    ``--layers`` or ``--hidden`` overrides the file's hidden sizes."""
+    (tmp_path / "conf").mkdir()
+    (tmp_path / CONFIG).write_text(
+        '[data]\nname = "moons"\n[model]\nhidden = [16, 8]\n[training]\nseed = 1\n'
+    )
+    quick = ["--epochs", "1", "--quiet", "--no-plots"]
+    assert run("train", "--config", CONFIG, *quick, "--name", "file").returncode == 0
+    flags = run("train", "--data", "moons", "--hidden", "16,8", "--seed", "1", *quick, "--name", "flags")
+    assert flags.returncode == 0, flags.stderr
+    assert same_weights(tmp_path / "runs/file/model.safetensors", tmp_path / "runs/flags/model.safetensors")
+    written = cfg.read_toml(tmp_path / "runs/file/config.toml")["model"]
+    assert written["layers"] == [2, 16, 8, 2] and "hidden" not in written
+    assert run("train", "--config", CONFIG, *quick, "--layers", "2,5,2", "--name", "layers").returncode == 0
+    assert run("train", "--config", CONFIG, *quick, "--hidden", "7", "--name", "hidden").returncode == 0
+    import deltaprop as dp
+
+    assert dp.load(tmp_path / "runs/layers/model.safetensors").sizes == [2, 5, 2]
+    assert dp.load(tmp_path / "runs/hidden/model.safetensors").sizes == [2, 7, 2]

@@ -10,8 +10,9 @@ so that ``deltaprop train --config RUN_DIR/config.toml`` repeats the run exactly
 
 Every key has a command-line flag of the same name (``--batch-size`` for ``batch_size``),
 but for ``[data]`` ``name`` and ``path``, which ``--data`` sets (a built-in name or a file), and
-``sha256``, which only ``train`` writes; ``--hidden 30,30`` is shorthand for ``layers`` with
-the input and output sizes taken from the data. A key the file does not know is a usage error that names it.
+``sha256``, which only ``train`` writes. ``--hidden 30,30`` (``[model] hidden = [30, 30]`` in a
+file) is shorthand for ``layers`` with the input and output sizes taken from the data; the
+resolved file records ``layers`` only. A key the file does not know is a usage error that names it.
 
 An error about a value names it where the user wrote it: ``--batch-size 0`` for a flag,
 ``[training] batch_size = 0 in run.toml`` for a config file. Each value's origin (the
@@ -87,6 +88,10 @@ DEFAULTS: dict[str, dict] = {
     },
     "run": {"out": "runs", "name": ""},
 }
+
+# Keys a config file may hold beyond those of the resolved configuration: [model] hidden,
+# the hidden sizes only (input and output from the data), as --hidden gives them.
+FILE_ONLY_KEYS = {"model": {"hidden": [30]}}
 
 # Where each flag lands: argparse dest -> (table, key).
 FLAG_KEYS = {
@@ -211,13 +216,14 @@ def read_toml(path: str | Path) -> dict:
     for section, values in table.items():
         if section not in DEFAULTS or not isinstance(values, dict):
             raise UsageError(f"unknown key {section!r} in {path}; expected tables [{'], ['.join(DEFAULTS)}]")
+        known = {**DEFAULTS[section], **FILE_ONLY_KEYS.get(section, {})}
         for key, value in values.items():
-            if key not in DEFAULTS[section]:
+            if key not in known:
                 raise UsageError(
-                    f"unknown key '{section}.{key}' in {path}; "
-                    f"[{section}] knows {', '.join(DEFAULTS[section])}"
+                    f"unknown key '{section}.{key}' in {path}; [{section}] knows {', '.join(known)}"
                 )
             _check_type(section, key, value, str(path))
+    _check_hidden(table.get("model", {}), str(path))
     seed = table.get("training", {}).get("seed")
     if seed is not None and seed < 0:  # -1 means "draw one" inside; a file must not say it
         raise bad_value(
@@ -233,8 +239,33 @@ def read_toml(path: str | Path) -> dict:
 TYPE_WORDS = {int: "a whole number", float: "a number", str: "a string"}
 
 
+def _check_hidden(model: dict, path: str) -> None:
+    """A file's ``[model] hidden``: hidden sizes ≥ 1, and not beside ``layers``, which gives
+    them too."""
+    if "hidden" not in model:
+        return
+    origins = {("model", "hidden"): path, ("model", "layers"): path}
+    if "layers" in model:
+        raise bad_value(
+            origins,
+            "model",
+            "hidden",
+            model["hidden"],
+            "give either layers (every size) or hidden (hidden sizes only), not both",
+        )
+    if not model["hidden"] or min(model["hidden"]) < 1:
+        raise bad_value(
+            origins,
+            "model",
+            "hidden",
+            model["hidden"],
+            "must be hidden sizes ≥ 1 such as [30, 30]; for no hidden layer, give every size "
+            "with layers = [N_IN, N_OUT] instead",
+        )
+
+
 def _check_type(section: str, key: str, value, path: str) -> None:
-    default = DEFAULTS[section][key]
+    default = {**DEFAULTS[section], **FILE_ONLY_KEYS.get(section, {})}[key]
     if isinstance(default, bool) or isinstance(value, bool):  # bool is an int to Python, not to TOML
         ok = isinstance(default, bool) and isinstance(value, bool)
     elif isinstance(default, float):
@@ -249,7 +280,7 @@ def _check_type(section: str, key: str, value, path: str) -> None:
         ok = isinstance(value, type(default))
     if not ok:
         if isinstance(default, list):
-            expected = "a list of whole numbers such as [64, 30, 10]"
+            expected = f"a list of whole numbers such as {[30, 30] if key == 'hidden' else [64, 30, 10]}"
         elif key == "label_column":
             expected = "a column's name (a string) or index (a whole number)"
         else:

@@ -141,7 +141,7 @@ def resolve_config(args) -> tuple[dict, cfg.Origins]:
         path = from_file.get("data", {}).get("path")
         if path and not Path(path).is_absolute():  # relative to the config file, not the shell
             from_file["data"]["path"] = str((Path(args.config).parent / path).resolve())
-        config = cfg.merge(config, from_file)
+        config = cfg.merge(config, from_file)  # a file's [model] hidden lands beside layers = []
         origins.update(cfg.origins_of(from_file, str(args.config)))
     if args.layers is not None and args.hidden is not None:
         raise UsageError("give either --layers (every size) or --hidden (hidden sizes only), not both")
@@ -151,6 +151,7 @@ def resolve_config(args) -> tuple[dict, cfg.Origins]:
             continue
         if dest == "layers":
             value = cfg.parse_int_list(value, "--layers")
+            config["model"].pop("hidden", None)  # every size given: a file's hidden sizes go
         config[section][key] = value
         origins[section, key] = cfg.FLAG
     if args.hidden is not None:  # "" too: refused, never taken for the default hidden layer
