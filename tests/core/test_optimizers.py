@@ -1,5 +1,7 @@
 """Optimizers: the classic rule, L2 in Nielsen's form, momentum, Nesterov, Adam."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -70,6 +72,25 @@ def test_adam_first_step_moves_each_weight_by_about_eta():
     # After bias correction m̂ = g and v̂ = g², so Δw = −η g/(|g| + ε) ≈ −η sign(g).
     expected = w0 - 0.001 * grads.weights[0] / (np.abs(grads.weights[0]) + 1e-8)
     np.testing.assert_allclose(net.weights[0], expected, rtol=1e-12)
+
+
+def test_adam_bias_correction_by_hand():
+    """Two Adam steps written out from the paper (Kingma & Ba, 2015, Algorithm 1) for one weight.
+
+    g1 = 0.5, g2 = −0.25, β1 = 0.9, β2 = 0.999, ε = 1e-8, η = 0.1:
+    m1 = 0.05,     v1 = 0.00025,        m̂1 = 0.5,               v̂1 = 0.25;     Δ1 = −0.1 · 0.5/0.5
+    m2 = 0.02,     v2 = 0.00031225,     m̂2 = 0.02/0.19,         v̂2 = 0.00031225/0.001999
+    """
+    net = dp.Network.from_arrays([np.array([[1.0]])], [np.array([0.0])], activation="linear")
+    opt = dp.Adam(0.1, update_biases=False)
+    for g in (0.5, -0.25):
+        grads = dp.Gradients([np.array([[g]])], [np.array([0.0])], [np.zeros((1, 1))], 0.0)
+        opt.step(net, grads)
+    w1 = 1.0 - 0.1 * 0.5 / (math.sqrt(0.25) + 1e-8)
+    m_hat2 = 0.02 / (1 - 0.9**2)
+    v_hat2 = 0.00031225 / (1 - 0.999**2)
+    w2 = w1 - 0.1 * m_hat2 / (math.sqrt(v_hat2) + 1e-8)
+    assert net.weights[0][0, 0] == pytest.approx(w2, rel=1e-13)
 
 
 @pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adam"])
