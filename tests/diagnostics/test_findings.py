@@ -68,6 +68,11 @@ def test_eta_100_with_logistic_outputs_saturates_and_stalls_at_chance(digits):
     X, y = digits
     found, _, _ = _train(dp.Network([64, 30, 10], seed=0), X / 16.0, y, epochs=6, eta=100.0)
     assert {"chance-level", "cost-flat", "saturated-units"} <= _codes(found)
+    # The cost fell a long way in the first epoch, then froze: η = 100 is not "too low", and
+    # raising it 10× (the advice for a cost that never moved) would make things worse.
+    flat = next(f for f in found if f.code == "cost-flat")
+    assert "too low would not have moved it" in flat.message and "η = 100" in flat.message
+    assert "lower the learning rate" in flat.fix and "raise" not in flat.fix
 
 
 def test_eta_100_on_a_relu_regression_diverges():
@@ -95,6 +100,8 @@ def test_a_tiny_learning_rate_barely_moves_the_cost(digits):
     X, y = digits
     found, _, _ = _train(dp.Network([64, 30, 10], seed=0), X / 16.0, y, epochs=6, eta=1e-4)
     assert {"cost-flat", "chance-level"} <= _codes(found)
+    flat = next(f for f in found if f.code == "cost-flat")
+    assert "η = 0.0001 is too low" in flat.message and "raise the learning rate by 10×" in flat.fix
     assert "saturated-units" not in _codes(found)
 
 

@@ -26,6 +26,9 @@ LEARNED_ACCURACY = 0.9  # ... and is below 90 %: a run that has learned may leve
 # where it started has learned: its cost levelling off is convergence, not a stuck run.
 LEARNED_COST_FRACTION = 0.5
 MIN_EPOCHS_TREND = 3
+# A flat cost that first fell by more than this fraction of where it started was not held
+# back by a learning rate too low: its gradients vanished on the way.
+FELL_BEFORE_FLAT = 0.1
 SATURATED_SHARE = 0.5  # most neurons of a layer saturated
 VANISHING_RATIO = 1e-3  # median |δ| of the first layer below 1/1000 of the output layer's
 NEGLIGIBLE = 1e-12  # a ratio below this is reported in words, not as 8.3e-308
@@ -195,15 +198,33 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
             return []  # it has learned, or is still learning
         if h.get("accuracy") is None and start is not None and recent[-1] <= LEARNED_COST_FRACTION * start:
             return []  # a regression whose cost has come down and settled
+        seen = (
+            f"the cost has almost stopped moving: {recent[0]:.4g} → {recent[-1]:.4g} over the last "
+            f"{len(recent)} epochs"
+        )
+        if start is not None and start - recent[-1] > FELL_BEFORE_FLAT * abs(start):
+            # It came down a long way first (η = 100 on MNIST: 1.46 before training, 0.5 after the
+            # first epoch, then frozen), so η is not too low: the gradients have gone.
+            return [
+                Finding(
+                    "cost-flat",
+                    "warning",
+                    f"{seen}, after falling from {start:.4g} ({start_name}). A learning rate too low "
+                    f"would not have moved it that far: the gradients have vanished, usually because the "
+                    f"units saturated (often after steps too large for {eta}), or the network has too "
+                    f"few hidden neurons to do better.",
+                    "if the units are saturated (see that finding), lower the learning rate by 10× and "
+                    "start again; otherwise give the network more hidden neurons",
+                )
+            ]
         return [
             Finding(
                 "cost-flat",
                 "warning",
-                f"the cost has almost stopped moving: {recent[0]:.4g} → {recent[-1]:.4g} over the last "
-                f"{len(recent)} epochs. Either {eta} is too low, or the gradients vanish before they "
-                f"reach the weights (saturated units, often after a first step so large it put them there).",
-                "if the units are saturated (see that finding) fix that first, e.g. with a smaller learning "
-                "rate; otherwise raise the learning rate by 10× (SGD on [0, 1] inputs usually wants 0.1-3)",
+                f"{seen}, and it has hardly moved since {start_name}: either {eta} is too low, or the "
+                f"gradients vanish before they reach the weights (saturated units).",
+                "if the units are saturated (see that finding) fix that first; otherwise raise the "
+                "learning rate by 10× (SGD on [0, 1] inputs usually wants 0.1-3)",
             )
         ]
     return []
