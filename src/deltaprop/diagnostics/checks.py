@@ -211,10 +211,11 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
                     "warning",
                     f"{seen}, after falling from {start:.4g} ({start_name}). A learning rate too low "
                     f"would not have moved it that far: the gradients have vanished, usually because the "
-                    f"units saturated (often after steps too large for {eta}), or the network has too "
-                    f"few hidden neurons to do better.",
-                    "if the units are saturated (see that finding), lower the learning rate by 10× and "
-                    "start again; otherwise give the network more hidden neurons",
+                    f"units have saturated (inputs not scaled, or steps too large for {eta}, push them "
+                    f"there), or the network has too few hidden neurons to do better.",
+                    "if the units are saturated (see that finding), scale the inputs to [0, 1] and lower "
+                    "the learning rate by 10×, then start again; otherwise give the network more hidden "
+                    "neurons",
                 )
             ]
         return [
