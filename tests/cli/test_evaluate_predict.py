@@ -105,6 +105,11 @@ def test_a_csv_with_named_classes_is_predicted_and_evaluated_by_name(cli, tmp_pa
     assert [p["class"] for p in by_row] == [0, 1] * 6
     table = cli("predict", str(run_dir), "pets.csv", "--label-column", "label")
     assert "0 cat" in table.stdout and "1 dog" in table.stdout
+    # The training file as it is: its text labels are no feature, and the message used to stop
+    # there, never naming --label-column, as it does for a numeric label column.
+    assert_one_line_error(
+        cli("predict", str(run_dir), "pets.csv"), 1, "'cat' is not a number", "3 columns", "--label-column"
+    )
 
     report = cli("evaluate", str(run_dir), "--data", "pets.csv", "--json")
     assert report.returncode == 0, report.stderr

@@ -13,6 +13,7 @@ outside a run folder, its class names (the ten digits "0".."9").
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..datasets.by_name import parse_label_column
+from ..errors import DataFileError
 from . import rundir
 from .config import read_toml
 from .errors import UsageError
@@ -142,7 +144,7 @@ def read_inputs(
             names.append(path.name)
             continue
         if suffix == ".csv":
-            X, _ = datasets.load_csv(path, label_column=parse_label_column(label_column))
+            X = _read_csv_rows(path, given, n_in, label_column)
         elif suffix == ".npz":
             X, _ = datasets.load_npz(path, y_key=None)
         else:
@@ -159,16 +161,48 @@ def read_inputs(
     return names, np.concatenate(rows, axis=0), prepared
 
 
+def _read_csv_rows(path: Path, given: str, n_in: int, label_column) -> np.ndarray:
+    """A CSV's feature rows. A file one column wider than the model's inputs, read without
+    ``--label-column``, most likely holds its labels (the training file itself, say): when
+    that column is text the reader refuses it as a feature, and the message says how to
+    drop it."""
+    from .. import datasets
+
+    try:
+        X, _ = datasets.load_csv(path, label_column=parse_label_column(label_column))
+    except DataFileError as err:
+        if label_column is not None or _csv_width(path) != n_in + 1:
+            raise
+        raise DataFileError(f"{err}; {_label_hint(given, n_in + 1, n_in)}") from None
+    return X
+
+
+def _csv_width(path: Path) -> int | None:
+    """The number of fields on a CSV's first non-blank line (None if it cannot be read)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.reader(fh):
+                if any(cell.strip() for cell in row):
+                    return len(row)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    return None
+
+
+def _label_hint(given: str, width: int, n_in: int) -> str:
+    return (
+        f"input {given} has {width} columns per row, one more than the {n_in} features the "
+        f"model expects; if one is a label column, drop it with --label-column (its name, or "
+        f"its index: --label-column -1 for the last)"
+    )
+
+
 def _wrong_width(given: str, X: np.ndarray, n_in: int, could_drop_label: bool) -> str:
     """The message for rows that are not ``n_in`` wide; one column too many in a CSV read
     without ``--label-column`` is most likely its label, so the message says how to drop it."""
     width = X.shape[1] if X.ndim == 2 else X.shape
     if could_drop_label and X.ndim == 2 and X.shape[1] == n_in + 1:
-        return (
-            f"input {given} has {width} columns per row, one more than the {n_in} features the "
-            f"model expects; if one is a label column, drop it with --label-column (its name, or "
-            f"its index: --label-column -1 for the last)"
-        )
+        return _label_hint(given, width, n_in)
     return (
         f"input {given} has {width} features per row, but the model expects {n_in}; "
         f"give rows with {n_in} features"
