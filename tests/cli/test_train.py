@@ -283,8 +283,15 @@ def test_a_negative_seed_in_a_config_file_is_named(cli, tmp_path):
 def test_an_existing_run_folder_is_never_overwritten(cli, tmp_path):
     assert cli("train", "--epochs", "1", "--name", "x", "--quiet", "--no-plots").returncode == 0
     before = (tmp_path / "runs/x/model.safetensors").read_bytes()
-    assert_one_line_error(cli("train", "--epochs", "1", "--name", "x"), 2, "runs/x exists already")
+    again = cli("train", "--epochs", "1", "--name", "x")
+    assert_one_line_error(again, 2, "runs/x exists already", "finished run; choose another --name")
+    assert "resume" not in again.stderr  # a finished run has nothing to resume
     assert (tmp_path / "runs/x/model.safetensors").read_bytes() == before
+    # A run stopped before its model was written (Ctrl-C) can be continued: that is said.
+    (tmp_path / "runs/x/model.safetensors").unlink()
+    assert_one_line_error(
+        cli("train", "--epochs", "1", "--name", "x"), 2, "choose another --name, or continue", "resume runs/x"
+    )
 
 
 DIVERGING = [

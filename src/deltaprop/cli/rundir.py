@@ -39,10 +39,7 @@ def create(out: str | Path, name: str = "") -> Path:
         try:
             folder.mkdir()
         except FileExistsError:
-            raise UsageError(
-                f"run folder {folder} exists already; choose another --name, or continue it with "
-                f"'deltaprop resume {folder}'"
-            ) from None
+            raise UsageError(f"run folder {folder} exists already; {_instead(folder)}") from None
         return folder
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     for attempt in range(1, 1000):
@@ -53,6 +50,16 @@ def create(out: str | Path, name: str = "") -> Path:
         except FileExistsError:
             continue
     raise UsageError(f"could not find a free run folder name under {out}; give one with --name")
+
+
+def _instead(folder: Path) -> str:
+    """What to do instead of reusing ``folder``: another name; and, for a run that stopped
+    before its model was written, ``resume`` (a finished run has nothing to resume)."""
+    if (folder / MODEL).is_file():
+        return "it holds a finished run; choose another --name"
+    if (folder / CHECKPOINT).is_file():
+        return f"choose another --name, or continue that run with 'deltaprop resume {folder}'"
+    return "choose another --name"
 
 
 def output_folder(path: str | Path, flag: str = "--out") -> Path:
