@@ -18,6 +18,8 @@ def train_xor(seed: int, steps: int = 4000) -> dp.Network:
 
 
 def test_xor_is_learnt_to_a_small_cost():
+    # Not a lucky seed: of seeds 0-9, nine end below 0.01 after these 4000 steps (0.0003 to
+    # 0.0011); seed 2 stalls at 0.063, in the local minimum that [2, 3, 1] XOR nets can reach.
     net = train_xor(seed=1)
     assert net.cost_value(X, Y) < 0.01
     np.testing.assert_array_equal(net.predict_classes(X), [0, 1, 1, 0])
