@@ -15,6 +15,13 @@ def test_datasets_lists_every_set_with_where_it_is(cli, tmp_path):
         assert f"│ {name} " in result.stdout
     assert "not yet" in result.stdout  # the tests' cache is empty
     assert "built in" in result.stdout and "generated" in result.stdout
+    # Where the files go, whole on one line: in a table cell the path was folded mid-word.
+    where = tmp_path / "cache" / "fashion-mnist"
+    download = "'deltaprop datasets download fashion-mnist'"
+    assert f"fashion-mnist files: not yet here; {download} puts it in {where}\n" in result.stdout
+    if (SHARED_DATA / "mnist").is_dir():
+        here = cli("datasets", data_dir=SHARED_DATA)
+        assert f"mnist files: {SHARED_DATA / 'mnist'}\n" in here.stdout
 
 
 def test_datasets_download(cli, tmp_path):

@@ -29,6 +29,34 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
+def show_list(console, infos, home) -> None:
+    """The table of data sets, then where each downloaded one's files are (or would go), one
+    line each: a path in a table cell is folded mid-word to fit, and a folded path cannot be
+    copied."""
+    table = Table(title=f"Data sets (cache: {home})", title_justify="left")
+    table.add_column("name", no_wrap=True)
+    for column in ("train/test", "inputs", "classes", "here"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("description", ratio=1)
+    for info in infos:
+        samples = "/".join(f"{info.n_samples[s]:,}" for s in ("train", "test") if s in info.n_samples)
+        here = {"built-in": "built in", "generated": "generated"}.get(info.source)
+        if here is None:
+            here = "[green]downloaded[/]" if info.present else "[yellow]not yet[/]"
+        table.add_row(info.name, samples, str(info.n_features), str(info.n_classes), here, info.description)
+    console.print(table)
+    for info in infos:
+        if info.location is None:
+            continue
+        where = (
+            f"{info.name} files: {info.location}"
+            if info.present
+            else f"{info.name} files: not yet here; 'deltaprop datasets download {info.name}' puts it in "
+            f"{info.location}"
+        )
+        console.print(where, markup=False, highlight=False, soft_wrap=True)
+
+
 def run(args) -> int:
     from .. import datasets
 
@@ -36,22 +64,7 @@ def run(args) -> int:
     if args.action == "list":
         if args.name:
             raise UsageError(f"'datasets list' takes no name; got {args.name!r}")
-        table = Table(title=f"Data sets (cache: {datasets.data_home()})", title_justify="left")
-        table.add_column("name", no_wrap=True)
-        table.add_column("description", ratio=1)
-        for column in ("train/test", "inputs", "classes", "here"):
-            table.add_column(column, no_wrap=True)
-        table.add_column("where", overflow="fold")
-        for info in datasets.list_datasets():
-            samples = "/".join(f"{info.n_samples[s]:,}" for s in ("train", "test") if s in info.n_samples)
-            here = {"built-in": "built in", "generated": "generated"}.get(info.source)
-            if here is None:
-                here = "[green]downloaded[/]" if info.present else "[yellow]not yet[/]"
-            where = str(info.location) if info.location is not None else "—"
-            table.add_row(
-                info.name, info.description, samples, str(info.n_features), str(info.n_classes), here, where
-            )
-        console.print(table)
+        show_list(console, datasets.list_datasets(), datasets.data_home())
         return 0
     if not args.name:
         raise UsageError("name the data set to download, e.g. 'deltaprop datasets download mnist'")
