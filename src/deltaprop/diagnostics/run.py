@@ -35,6 +35,7 @@ class RunFiles:
     stats: GradientStats | None = None
     missing: dict[str, str] = field(default_factory=dict)
     stopped_reason: str | None = None  # why training ended early (a divergence, early stopping), if it did
+    class_names: tuple[str, ...] | None = None  # the loaded data set's, once load_run_data has run
 
     @property
     def data(self) -> dict:
@@ -116,7 +117,8 @@ def load_run_data(run: RunFiles, split: str = "test"):
     Loaded as ``deltaprop train`` loaded it, by :func:`deltaprop.datasets.load_by_name`: a
     built-in set gives its ``split`` (the generated 2-D sets drawn with the run's seed); a
     user's ``.csv``/``.npz`` file is read whole, its labels read as the run's ``[data] task``
-    says (a regression column as ``(n, 1)`` targets).
+    says (a regression column as ``(n, 1)`` targets). The data set's class names, where it
+    has them, are kept in ``run.class_names``.
     """
     name, path = run.data_name, run.data_path
     if name is None and path is None:
@@ -129,10 +131,11 @@ def load_run_data(run: RunFiles, split: str = "test"):
         return None
     try:
         task = run.data.get("task") or "auto"  # runs from before [data] task existed: auto
-        X, y, _ = load_by_name(name, path, split=split, seed=run.seed, label_column=column, task=task)
+        X, y, names = load_by_name(name, path, split=split, seed=run.seed, label_column=column, task=task)
     except (OSError, ValueError, KeyError, TypeError) as err:
         run.missing["data"] = f"data {name or path!r} could not be loaded: {err}"
         return None
+    run.class_names = names
     return X, y
 
 

@@ -24,11 +24,27 @@ def _labels_1d(values, name: str) -> np.ndarray:
     return arr
 
 
-def confusion_matrix(y_true, y_pred, labels=None, ax=None, normalize: bool = False):
+def _class_names(class_names, classes) -> list[str]:
+    """Each class's name: ``class_names[k]`` for class k, or the label itself without names."""
+    if class_names is None:
+        return [str(c) for c in classes]
+    names = [str(name) for name in class_names]
+    for c in classes:
+        if not (isinstance(c, (int, np.integer)) and 0 <= c < len(names)):
+            raise ValueError(
+                f"class_names has {len(names)} names, one per class 0..{len(names) - 1}; "
+                f"got a class label {c.item() if isinstance(c, np.generic) else c!r} it does not name"
+            )
+    return [names[int(c)] for c in classes]
+
+
+def confusion_matrix(y_true, y_pred, labels=None, ax=None, normalize: bool = False, class_names=None):
     """Counts of true class (rows) against predicted class (columns); returns the Figure.
 
     ``y_true`` and ``y_pred`` are labels ``(n_samples,)`` (or one-hot rows); ``labels`` fixes
-    the classes and their order; ``normalize`` shows each row as fractions of its class.
+    the classes and their order; ``normalize`` shows each row as fractions of its class;
+    ``class_names`` (``class_names[k]`` names class k, e.g. Fashion-MNIST's "T-shirt/top")
+    labels the rows and columns instead of the class numbers.
     """
     y_true, y_pred = _labels_1d(y_true, "y_true"), _labels_1d(y_pred, "y_pred")
     if y_true.shape != y_pred.shape:
@@ -36,6 +52,7 @@ def confusion_matrix(y_true, y_pred, labels=None, ax=None, normalize: bool = Fal
     if labels is None:
         labels = np.union1d(y_true, y_pred)
     labels = list(labels)
+    names = _class_names(class_names, labels)
     counts = _counts(y_true, y_pred, labels=labels)
     shown = counts.astype(float)
     if normalize:
@@ -58,17 +75,21 @@ def confusion_matrix(y_true, y_pred, labels=None, ax=None, normalize: bool = Fal
                 fontsize=7 if k > 10 else 8,
                 color="white" if shown[i, j] > threshold else "black",
             )
-    ax.set_xticks(range(k), [str(c) for c in labels])
-    ax.set_yticks(range(k), [str(c) for c in labels])
+    long_names = max(len(name) for name in names) > 2 if names else False
+    ax.set_xticks(range(k), names, rotation=45 if long_names else 0, ha="right" if long_names else "center")
+    ax.set_yticks(range(k), names)
     accuracy = np.trace(counts) / max(counts.sum(), 1)
     ax.set(xlabel="predicted class", ylabel="true class", title=f"Confusion matrix (accuracy {accuracy:.1%})")
     return fig
 
 
-def misclassified_gallery(X, y_true, y_pred, image_shape=(28, 28), max_images: int = MAX_GALLERY):
+def misclassified_gallery(
+    X, y_true, y_pred, image_shape=(28, 28), max_images: int = MAX_GALLERY, class_names=None
+):
     """The first ``max_images`` misclassified inputs as images, titled "true → predicted".
 
-    ``X`` is ``(n_samples, h·w)`` (or ``(n_samples, h, w)``); ``image_shape`` is ``(h, w)``.
+    ``X`` is ``(n_samples, h·w)`` (or ``(n_samples, h, w)``); ``image_shape`` is ``(h, w)``;
+    ``class_names[k]`` names class k in the titles (the class numbers without it).
     """
     X = np.asarray(X, dtype=float)
     y_true, y_pred = _labels_1d(y_true, "y_true"), _labels_1d(y_pred, "y_pred")
@@ -85,6 +106,8 @@ def misclassified_gallery(X, y_true, y_pred, image_shape=(28, 28), max_images: i
     if isinstance(max_images, bool) or not isinstance(max_images, int) or max_images < 1:
         raise ValueError(f"max_images must be an integer ≥ 1; got {max_images!r}")
     wrong = np.flatnonzero(y_true != y_pred)[:max_images]
+    true_names = _class_names(class_names, y_true[wrong])
+    predicted_names = _class_names(class_names, y_pred[wrong])
     if wrong.size == 0:
         fig = new_figure((4, 1.5))
         ax = fig.add_subplot()
@@ -95,19 +118,21 @@ def misclassified_gallery(X, y_true, y_pred, image_shape=(28, 28), max_images: i
     rows = math.ceil(wrong.size / cols)
     h, w = image_shape
     gap = max(1, h // 4)
-    fig = new_figure((0.3 + 1.0 * cols, 0.5 + 1.15 * rows))
+    named = class_names is not None and max(len(name) for name in true_names + predicted_names) > 2
+    tile_inches = 1.6 if named else 1.0  # "T-shirt/top → Shirt" needs more than a digit's width
+    fig = new_figure((0.3 + tile_inches * cols, 0.5 + 1.15 * rows))
     ax = fig.add_subplot()
     tiles = X[wrong].reshape(len(wrong), h, w)
     ax.imshow(tile_mosaic(tiles, cols, gap), cmap="gray_r", interpolation="nearest")
-    for k, idx in enumerate(wrong):
+    for k in range(len(wrong)):
         r, c = divmod(k, cols)
         ax.text(
             c * (w + gap) + w / 2 - 0.5,
             r * (h + gap) - 0.6,
-            f"{y_true[idx]} → {y_pred[idx]}",
+            f"{true_names[k]} → {predicted_names[k]}",
             ha="center",
             va="bottom",
-            fontsize=8,
+            fontsize=7 if named else 8,
             color="#c0392b",
         )
     ax.set_axis_off()

@@ -96,9 +96,11 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
     labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1).astype(int)
     predicted = net.predict_classes(X)
     where = _data_described(run, len(X), SPLIT)
-    save(_subtitled(confusion_matrix(labels, predicted), where), "confusion_matrix")
+    names = _names_for(run.class_names, n_out)
+    save(_subtitled(confusion_matrix(labels, predicted, class_names=names), where), "confusion_matrix")
     if n_in in IMAGE_SHAPES:
-        save(misclassified_gallery(X, labels, predicted, IMAGE_SHAPES[n_in]), "misclassified")
+        gallery = misclassified_gallery(X, labels, predicted, IMAGE_SHAPES[n_in], class_names=names)
+        save(gallery, "misclassified")
     else:
         result.skipped["misclassified"] = f"{n_in} inputs are not a known image shape"
     if n_in == 2:
@@ -106,6 +108,17 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
     else:
         result.skipped["decision_boundary"] = f"the data has {n_in} features, not 2"
     return result
+
+
+def _names_for(class_names, n_out: int):
+    """The data set's class names when they name the network's classes (T-shirt/top, ...), and
+    say more than the class numbers; else None (the pictures show the numbers)."""
+    if not class_names:
+        return None
+    names = [str(name) for name in class_names]
+    if names == [str(k) for k in range(len(names))] or len(names) < max(n_out, 2):
+        return None
+    return names
 
 
 def _data_described(run: RunFiles, n: int, split: str) -> str:
