@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import load_iris, make_regression
+from sklearn.datasets import load_diabetes, load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.neural_network import MLPClassifier, MLPRegressor
@@ -359,8 +359,27 @@ def test_a_validation_fraction_too_small_for_the_data_is_named():
 
 
 def test_one_class_is_refused():
-    with pytest.raises(ValueError, match="needs at least 2 classes to learn; got 1 class"):
-        DeltapropClassifier(**SMALL).fit(IRIS_X[:10], IRIS_Y[:10])
+    with pytest.raises(ValueError, match="needs at least 2 classes to learn; got 1 class: 0$"):
+        DeltapropClassifier(**SMALL).fit(IRIS_X[:10], IRIS_Y[:10])  # not "np.int64(0)"
+    with pytest.raises(ValueError, match="needs at least 2 classes to learn; got 1 class: 'setosa'$"):
+        DeltapropClassifier(**SMALL).fit(IRIS_X[:10], IRIS_NAMES[:10])
+
+
+@pytest.mark.parametrize(("batch_size", "good_epochs"), [(16, 0), ("auto", 1)])
+def test_a_diverged_fit_keeps_the_history_of_the_weights_it_keeps(batch_size, good_epochs):
+    """fit stops on a non-finite cost with the weights of the last good epoch; the estimator's
+    history_, loss_curve_ and n_iter_ now say which epochs those are (they were left as before
+    the fit: loss_curve_ raised KeyError, and a warm start would number its epochs from 0 again)."""
+    X, y = load_diabetes(return_X_y=True)  # unscaled targets 25..346: η = 10 overflows
+    X = StandardScaler().fit_transform(X)
+    reg = DeltapropRegressor(**{**SMALL, "epochs": 3, "batch_size": batch_size})
+    reg.set_params(optimizer="sgd", learning_rate=10.0, momentum=0.0, warm_start=True)
+    with pytest.raises(dp.DivergenceError) as err:
+        reg.fit(X, y)
+    assert err.value.epoch == good_epochs + 1
+    assert len(reg.loss_curve_) == reg.n_iter_ == good_epochs
+    assert {len(values) for values in reg.history_.values()} == {good_epochs}
+    assert all(np.isfinite(w).all() for w in reg.coefs_ + reg.intercepts_)
 
 
 def test_float32_networks():
@@ -379,10 +398,25 @@ def test_pickle_round_trip():
 
 
 def test_feature_names_from_a_dataframe():
+    """DataFrames as scikit-learn's own estimators take them: feature_names_in_, a warning for
+    an array where names were fitted, an error for other names, and y as a Series (labels,
+    categories)."""
     pd = pytest.importorskip("pandas")
-    frame = pd.DataFrame(IRIS_X, columns=["sl", "sw", "pl", "pw"])
-    clf = DeltapropClassifier(**SMALL).fit(frame, IRIS_Y)
-    assert list(clf.feature_names_in_) == ["sl", "sw", "pl", "pw"]
+    names = ["sl", "sw", "pl", "pw"]
+    frame = pd.DataFrame(IRIS_X, columns=names)
+    labels = pd.Series(IRIS_NAMES, dtype="category")
+    clf = DeltapropClassifier(**SMALL).fit(frame, labels)
+    assert list(clf.feature_names_in_) == names
+    assert list(clf.classes_) == ["setosa", "versicolor", "virginica"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the frame it was fitted on: no warning
+        from_frame = clf.predict_proba(frame)
+    with pytest.warns(UserWarning, match="X does not have valid feature names, but DeltapropClassifier"):
+        np.testing.assert_array_equal(clf.predict_proba(IRIS_X), from_frame)
+    with pytest.raises(ValueError, match="feature names should match those that were passed during fit"):
+        clf.predict(frame.rename(columns={"sl": "sepal"}))
+    reg = DeltapropRegressor(**SMALL).fit(frame, pd.DataFrame({"a": IRIS_Y, "b": -IRIS_Y}))
+    assert list(reg.feature_names_in_) == names and reg.predict(frame).shape == (150, 2)
 
 
 # --- scikit-learn's tools ------------------------------------------------------------------

@@ -242,3 +242,135 @@ def test_softmax_probabilities_are_the_outputs_as_in_mlp_classifier():
     for est in (clf, mlp):
         proba = est.predict_proba(IRIS_X)
         np.testing.assert_array_equal(est.predict(IRIS_X), est.classes_[np.argmax(proba, axis=1)])
+
+
+# --- 4. a refused call changes nothing; parameters are checked before the data ----------------
+
+
+def fitted_state(est) -> dict:
+    return {key: value for key, value in vars(est).items() if key.endswith("_")}
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(hidden_layer_sizes=(0,)), r"hidden_layer_sizes\[0\] must be an integer ≥ 1"),
+        (dict(activation="swish"), "unknown activation 'swish'"),
+        (dict(verbose="loud"), "verbose must be 0 .* got 'loud'"),
+    ],
+)
+def test_a_refused_fit_leaves_a_fitted_estimator_as_it_was(params, message):
+    """validate_data sets n_features_in_ before the network's parameters are checked; a fit
+    refused after that used to leave n_features_in_ = 3 beside a network of 4 inputs, so that
+    predict refused the very data the network was fitted on."""
+    clf = DeltapropClassifier(**SMALL).fit(IRIS_X, IRIS_NAMES)
+    state, proba = fitted_state(clf), clf.predict_proba(IRIS_X)
+    clf.set_params(**params)
+    with pytest.raises(ValueError, match=message):
+        clf.fit(IRIS_X[:, :3], IRIS_Y)
+    assert fitted_state(clf).keys() == state.keys()
+    assert all(fitted_state(clf)[key] is value for key, value in state.items())
+    assert clf.n_features_in_ == 4
+    np.testing.assert_array_equal(clf.predict_proba(IRIS_X), proba)
+
+
+def test_a_refused_verbose_leaves_the_estimator_unfitted():
+    """verbose was checked by training.fit, after the network had been built and set: the
+    refused fit left a "fitted" estimator with untrained weights and an empty history."""
+    for est in (DeltapropClassifier(**SMALL, verbose="loud"), DeltapropRegressor(**SMALL, verbose=-1)):
+        with pytest.raises(ValueError, match="verbose must be 0 .* got"):
+            est.fit(IRIS_X, IRIS_Y)
+        assert fitted_state(est) == {}
+
+
+@pytest.mark.parametrize("name", ["shuffle", "early_stopping", "warm_start"])
+@pytest.mark.parametrize("value", ["no", 0, None])
+def test_flags_must_be_true_or_false(name, value):
+    """Any string is truthy: shuffle="no" used to shuffle, early_stopping="no" to stop early.
+    scikit-learn's MLP refuses anything but a bool for these three (InvalidParameterError)."""
+    with pytest.raises(ValueError, match=f"The '{name}' parameter of MLPClassifier must be"):
+        mlp_fit(MLPClassifier(**MLP_SMALL, **{name: value}), IRIS_X, IRIS_Y)
+    with pytest.raises(TypeError, match=rf"{name} must be True or False; got {value!r} of type"):
+        DeltapropClassifier(**{**SMALL, name: value}).fit(IRIS_X, IRIS_Y)
+    DeltapropClassifier(**{**SMALL, name: np.bool_(False)}).fit(IRIS_X, IRIS_Y)  # NumPy's bool is one
+
+
+@pytest.mark.parametrize("value", [-1, 2**32, "a", 1.5, np.random.default_rng(0)])
+def test_a_bad_random_state_is_named(value):
+    """check_random_state's own message ("Seed must be between 0 and 2**32 - 1") named neither
+    the parameter nor the value."""
+    est = DeltapropClassifier(**{**SMALL, "random_state": value})
+    with pytest.raises(ValueError, match=r"random_state must be None, an integer in \[0, 2\*\*32 - 1\] or"):
+        est.fit(IRIS_X, IRIS_Y)
+    assert fitted_state(est) == {}
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(tol="x"), "tol must be a number; got 'x'"),
+        (dict(tol=-1.0), "tol must be a finite number ≥ 0; got -1.0"),
+        (dict(n_iter_no_change=0), "n_iter_no_change must be > 0; got 0"),
+        (dict(validation_fraction=1.5), r"validation_fraction must be a number in \[0, 1\).*got 1.5"),
+        (
+            dict(validation_fraction=float("nan")),
+            r"validation_fraction must be a number in \[0, 1\).*got nan",
+        ),
+    ],
+)
+def test_the_early_stopping_parameters_are_checked_with_early_stopping_off(params, message):
+    """As scikit-learn's MLP checks them: a bad value used to be kept unseen until
+    early_stopping=True was set, maybe by a grid search."""
+    for ours, theirs in [(DeltapropClassifier, MLPClassifier), (DeltapropRegressor, MLPRegressor)]:
+        with pytest.raises((TypeError, ValueError)):
+            mlp_fit(theirs(**MLP_SMALL, **params), IRIS_X, IRIS_Y)
+        with pytest.raises((TypeError, ValueError), match=message):
+            ours(**SMALL, **params).fit(IRIS_X, IRIS_Y)
+    # validation_fraction = 0 is in scikit-learn's range; it means nothing without early stopping.
+    DeltapropClassifier(**SMALL, validation_fraction=0.0).fit(IRIS_X, IRIS_Y)
+
+
+# --- 5. continuing a network needs the parameters it was built with ---------------------------
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(hidden_layer_sizes=(20,)), r"hidden_layer_sizes asks for \[20\] where network_ has \[8\]"),
+        (dict(hidden_layer_sizes=(8, 8)), r"hidden_layer_sizes asks for \[8, 8\] where network_ has \[8\]"),
+        (dict(activation="tanh"), r"activation asks for \['tanh'\] where network_ has \['relu'\]"),
+        (
+            dict(output_activation="logistic"),
+            "output_activation asks for logistic where network_ has softmax",
+        ),
+        (dict(cost="quadratic"), "cost asks for quadratic where network_ has log_likelihood"),
+        (dict(dtype="float32"), "dtype asks for float32 where network_ has float64"),
+    ],
+)
+def test_continuing_with_parameters_of_another_network_is_refused(params, message):
+    """A warm-started fit and a later partial_fit continue network_; they used to ignore a new
+    hidden_layer_sizes, activation, cost or dtype without a word (scikit-learn's MLP ignores a
+    new hidden_layer_sizes as silently, and applies a new activation to the old weights)."""
+    for call in ("fit", "partial_fit"):
+        clf = DeltapropClassifier(**SMALL, warm_start=True).fit(IRIS_X, IRIS_Y)
+        before, losses = parameters(clf), list(clf.loss_curve_)
+        clf.set_params(**params)
+        pattern = "warm_start=True" if call == "fit" else "partial_fit"
+        with pytest.raises(
+            ValueError, match=rf"{pattern} continues the fitted network Network\(sizes="
+        ) as err:
+            getattr(clf, call)(IRIS_X, IRIS_Y)
+        assert err.match(message) and err.match(r"or fit afresh \(warm_start=False\)")
+        assert all(np.array_equal(a, b) for a, b in zip(before, parameters(clf)))
+        assert clf.loss_curve_ == losses
+        clf.set_params(warm_start=False).fit(IRIS_X, IRIS_Y)  # afresh: the new network
+        assert clf.network_.sizes[1:-1] == list(clf.get_params()["hidden_layer_sizes"])
+
+
+def test_continuing_with_another_init_or_seed_or_spelling_is_accepted():
+    """init and random_state only choose initial weights; "identity" is "linear" by another name."""
+    reg = DeltapropRegressor(**SMALL, activation="linear", warm_start=True).fit(IRIS_X, IRIS_Y)
+    reg.set_params(init="glorot_normal", random_state=7, activation="identity", learning_rate=0.1)
+    reg.fit(IRIS_X, IRIS_Y)
+    reg.partial_fit(IRIS_X, IRIS_Y)
+    assert len(reg.loss_curve_) == 2 * SMALL["epochs"] + 1

@@ -35,6 +35,7 @@ Differences from scikit-learn's MLP, by design:
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import numbers
 from collections.abc import Sequence
@@ -48,7 +49,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import optimizers
 from ._sklearn_early_stopping import NoImprovementStopper, check_validation_split
 from ._validation import check_dtype, check_positive_float, check_positive_int
+from .errors import DivergenceError
 from .network import Network
+from .training.arguments import check_callbacks
 
 AUTO_BATCH_LIMIT = 200  # batch_size="auto" is min(200, n_samples), as in scikit-learn's MLP
 RELU_FAMILY = frozenset({"relu", "leaky_relu"})
@@ -215,20 +218,92 @@ class _DeltapropEstimator(BaseEstimator):
             raise ValueError(f"batch_size must be 'auto' or a positive integer; got {self.batch_size}")
         return min(int(self.batch_size), n_samples)
 
-    def _check_early_stopping(self, targets: np.ndarray, n_out: int, seed: int) -> None:
-        """The early-stopping parameters, checked under their own names (only when it is on),
-        and the validation set they hold out of ``targets`` ``(n_samples[, n_out])``."""
-        if not self.early_stopping:
-            return
+    def _check_early_stopping_params(self) -> None:
+        """``validation_fraction``, ``n_iter_no_change`` and ``tol`` under their own names, with
+        early stopping on or off (as scikit-learn checks them), so that a bad value is refused
+        now rather than kept unseen until early stopping is switched on."""
+        on = bool(self.early_stopping)
         fraction = self.validation_fraction
-        if isinstance(fraction, bool) or not isinstance(fraction, numbers.Real) or not 0 < fraction < 1:
+        real = not isinstance(fraction, bool) and isinstance(fraction, numbers.Real)
+        if not real or not (0 < fraction < 1 or (fraction == 0 and not on)):
+            interval = "(0, 1) with early_stopping=True" if on else "[0, 1)"
             raise ValueError(
-                f"validation_fraction must be a number in (0, 1) with early_stopping=True: the share of "
-                f"the training data held out to watch the validation cost; got {fraction!r}"
+                f"validation_fraction must be a number in {interval}: the share of the training "
+                f"data early stopping holds out to watch the validation cost; got {fraction!r}"
             )
         check_positive_int(self.n_iter_no_change, "n_iter_no_change")
         check_positive_float(self.tol, "tol", allow_zero=True)
-        check_validation_split(float(fraction), targets, n_out, seed)
+
+    def _check_early_stopping(self, targets: np.ndarray, n_out: int, seed: int) -> None:
+        """With early stopping on, the validation set it holds out of ``targets``
+        ``(n_samples[, n_out])``."""
+        if self.early_stopping:
+            check_validation_split(float(self.validation_fraction), targets, n_out, seed)
+
+    def _random_state(self) -> np.random.RandomState:
+        try:
+            return check_random_state(self.random_state)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"random_state must be None, an integer in [0, 2**32 - 1] or a "
+                f"numpy.random.RandomState; got {self.random_state!r}"
+            ) from None
+
+    def _check_params(self) -> int:
+        """Every parameter that needs no data, checked first, as scikit-learn does (the network's
+        own are checked when it is built); returns ``epochs``."""
+        for name in ("shuffle", "early_stopping", "warm_start"):
+            value = getattr(self, name)
+            if not isinstance(value, bool | np.bool_):
+                raise TypeError(f"{name} must be True or False; got {value!r} of type {type(value).__name__}")
+        check_callbacks((), self.verbose)  # refuses a verbose that training.fit would refuse
+        self._check_early_stopping_params()
+        self._random_state()
+        return self._check_epochs()
+
+    @contextlib.contextmanager
+    def _unchanged_if_refused(self):
+        """Put back every attribute if a check in the block refuses the call: validate_data sets
+        ``n_features_in_`` (and ``feature_names_in_``) before the data and the network's
+        parameters are checked, and a refused fit must leave a fitted estimator as it was."""
+        saved = dict(vars(self))
+        try:
+            yield
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(saved)
+            raise
+
+    def _check_same_network(self, call: str) -> None:
+        """A warm-started ``fit`` and every ``partial_fit`` after the first continue ``network_``:
+        refuse parameters that now ask for another network rather than ignore them (``init``
+        and ``random_state`` only choose initial weights, so they may change)."""
+        net = self.network_
+        hidden = self._hidden_sizes()
+        # A network of width 1 resolves the names as the real one would, at no cost.
+        probe = Network(
+            [1] * (len(hidden) + 1) + [net.sizes[-1]],
+            activation=self.activation,
+            output_activation=self._output_activation(),
+            cost=self._cost(),
+            dtype=self._dtype(),
+        )
+        changed = [
+            f"{name} asks for {want} where network_ has {have}"
+            for name, want, have in [
+                ("hidden_layer_sizes", hidden, net.sizes[1:-1]),
+                ("activation", probe.activation_names[:-1], net.activation_names[:-1]),
+                ("output_activation", probe.activation_names[-1], net.activation_names[-1]),
+                ("cost", probe.cost.name, net.cost.name),
+                ("dtype", str(probe.dtype), str(net.dtype)),
+            ]
+            if want != have
+        ]
+        if changed:
+            raise ValueError(
+                f"{call} continues the fitted network {net}, but {'; '.join(changed)}. Set the "
+                f"parameters back, or fit afresh (warm_start=False)"
+            )
 
     # --- training ----------------------------------------------------------------------------
 
@@ -237,7 +312,7 @@ class _DeltapropEstimator(BaseEstimator):
     ) -> None:
         """A new network and optimizer for ``X`` and its ``targets``; every parameter is checked
         before anything is set."""
-        rng = check_random_state(self.random_state)
+        rng = self._random_state()
         seed = int(rng.randint(_SEED_LIMIT))
         network = self._new_network(X.shape[1], n_out, rng)
         optimizer = self._new_optimizer()
@@ -248,7 +323,7 @@ class _DeltapropEstimator(BaseEstimator):
         self._seed = seed
         self.network_ = network
         self.optimizer_ = optimizer
-        self.history_ = {}
+        self.history_ = {"loss": []}  # loss_curve_ is [] until an epoch ends (or if the first diverges)
         self._epochs_done = 0
 
     def _renew_optimizer(self, targets: np.ndarray) -> None:
@@ -256,6 +331,7 @@ class _DeltapropEstimator(BaseEstimator):
         parameters (checked here, with the split of ``targets`` they ask for), as scikit-learn's
         MLP does; only ``partial_fit`` carries the optimizer's state (velocities, moments) from
         one call to the next."""
+        self._check_same_network("warm_start=True")
         self._batch_size(1)
         self._check_early_stopping(targets, self.network_.sizes[-1], self._seed)
         self.optimizer_ = self._new_optimizer()
@@ -270,28 +346,37 @@ class _DeltapropEstimator(BaseEstimator):
             stopper = NoImprovementStopper(self.n_iter_no_change, self.tol)
             callbacks.append(stopper)
         start = self._epochs_done
-        history = fit(
-            self.network_,
-            X,
-            targets,
-            epochs=start + epochs,
-            batch_size=self._batch_size(X.shape[0]),
-            optimizer=self.optimizer_,
-            shuffle=bool(self.shuffle),
-            seed=self._seed,
-            callbacks=callbacks,
-            verbose=self.verbose,
-            initial_epoch=start,
-            **kwargs,
-        )
+        try:
+            history = fit(
+                self.network_,
+                X,
+                targets,
+                epochs=start + epochs,
+                batch_size=self._batch_size(X.shape[0]),
+                optimizer=self.optimizer_,
+                shuffle=self.shuffle,
+                seed=self._seed,
+                callbacks=callbacks,
+                verbose=self.verbose,
+                initial_epoch=start,
+                **kwargs,
+            )
+        except DivergenceError as err:
+            # fit keeps the weights of the last good epoch: keep the history of those epochs.
+            self._record(start, err.history.history if err.history is not None else {})
+            raise
         if stopper is not None and stopper.best_weights is not None:
             # Stopped or not, end on the best epoch's weights, as scikit-learn's MLP does.
             self.network_.weights, self.network_.biases = stopper.best_weights
-        self._extend_history(history.history)
-        ran = len(history.history.get("loss", []))
+        self._record(start, history.history)
+        return self
+
+    def _record(self, start: int, new: dict[str, list[float]]) -> None:
+        """Note the epochs a call ran from epoch ``start``: ``history_``, ``n_iter_``."""
+        self._extend_history(new)
+        ran = len(new.get("loss", []))
         self._epochs_done = start + ran
         self.n_iter_ = ran
-        return self
 
     def _extend_history(self, new: dict[str, list[float]]) -> None:
         """Append a call's per-epoch lists to ``history_``, keeping every list one entry per
@@ -364,16 +449,25 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
     n_iter_no_change : int, default 10
     tol : float, default 1e-4
         See ``early_stopping``; unused without it (scikit-learn's MLP then watches the
-        training loss; here every one of the ``epochs`` runs).
+        training loss; here every one of the ``epochs`` runs), but checked all the same, as
+        scikit-learn checks them (``validation_fraction`` may then be 0).
     random_state : int, RandomState or None
         Seeds the initial weights and the shuffling.
     warm_start : bool, default False
         ``fit`` continues from the fitted network instead of starting afresh, with an optimizer
         built from the current parameters (as scikit-learn's MLP does). Its ``y`` must hold
         exactly the classes of ``classes_``, as scikit-learn's MLPClassifier requires;
-        ``partial_fit`` may train on some of them.
+        ``partial_fit`` may train on some of them. Parameters that shape the network
+        (``hidden_layer_sizes``, ``activation``, ``output_activation``, ``cost``, ``dtype``) must
+        still be those it was built with, here and in every ``partial_fit`` after the first:
+        a change is refused, not ignored (scikit-learn's MLP ignores a new
+        ``hidden_layer_sizes``).
     verbose : 0 or 1
         1 prints one line per epoch.
+
+    A call that is refused (a bad parameter, labels or data) leaves the estimator as it was.
+    One that diverges (:class:`deltaprop.DivergenceError`) leaves ``network_`` with the weights
+    of the last good epoch, and ``history_``, ``loss_curve_`` and ``n_iter_`` with those epochs.
     dtype : "float64" or "float32"
         The network's dtype.
 
@@ -404,22 +498,24 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
 
     def fit(self, X, y):
         """Train on ``X`` ``(n_samples, n_features)`` and labels ``y`` ``(n_samples,)``."""
-        epochs = self._check_epochs()
+        epochs = self._check_params()
         first = not (self.warm_start and hasattr(self, "network_"))
-        X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
-        check_classification_targets(y)
-        if first:
-            classes = unique_labels(y)  # refuses a mix of strings and numbers by name
-            if len(classes) < 2:
-                raise ValueError(
-                    f"{type(self).__name__} needs at least 2 classes to learn; got 1 class: {classes[0]!r}"
-                )
-            targets = self._encode(y, classes)
-            self._reset(X, targets, len(classes), classes)
-        else:
-            self._check_warm_start_classes(y)
-            targets = self._encode(y)
-            self._renew_optimizer(targets)
+        with self._unchanged_if_refused():
+            X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
+            check_classification_targets(y)
+            if first:
+                classes = unique_labels(y)  # refuses a mix of strings and numbers by name
+                if len(classes) < 2:
+                    raise ValueError(
+                        f"{type(self).__name__} needs at least 2 classes to learn; got 1 class: "
+                        f"{classes.tolist()[0]!r}"
+                    )
+                targets = self._encode(y, classes)
+                self._reset(X, targets, len(classes), classes)
+            else:
+                self._check_warm_start_classes(y)
+                targets = self._encode(y)
+                self._renew_optimizer(targets)
         return self._train(X, targets, epochs, allow_early_stopping=True)
 
     def _check_warm_start_classes(self, y: np.ndarray) -> None:
@@ -451,28 +547,33 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         Later calls may hold any of ``classes_`` (some or all) and no other label, as in
         scikit-learn's MLPClassifier. A first call that fails (a label of ``y`` not in
         ``classes``, say) leaves the estimator unfitted, so the next call is a first call again."""
+        self._check_params()
         self._refuse_early_stopping()
         first = not hasattr(self, "network_")
-        X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
-        check_classification_targets(y)
-        if first:
-            if classes is None:
-                raise ValueError(
-                    "classes must be passed on the first call to partial_fit: every label the "
-                    "classifier will ever see, e.g. classes=np.unique(y_all)"
-                )
-            classes = unique_labels(np.asarray(classes))
-            if len(classes) < 2:
-                raise ValueError(f"classes must hold at least 2 labels; got {classes.tolist()!r}")
-            targets = self._encode(y, classes)  # before anything is set
-            self._reset(X, targets, len(classes), classes)
-            return self._train(X, targets, 1, allow_early_stopping=False)
-        if classes is not None and not np.array_equal(unique_labels(np.asarray(classes)), self.classes_):
-            raise ValueError(
-                f"classes={np.unique(classes).tolist()!r} differs from the classes of the first call "
-                f"to partial_fit, {self.classes_.tolist()!r}"
-            )
-        return self._train(X, self._encode(y), 1, allow_early_stopping=False)
+        with self._unchanged_if_refused():
+            X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
+            check_classification_targets(y)
+            if first:
+                if classes is None:
+                    raise ValueError(
+                        "classes must be passed on the first call to partial_fit: every label the "
+                        "classifier will ever see, e.g. classes=np.unique(y_all)"
+                    )
+                classes = unique_labels(np.asarray(classes))
+                if len(classes) < 2:
+                    raise ValueError(f"classes must hold at least 2 labels; got {classes.tolist()!r}")
+                targets = self._encode(y, classes)
+                self._reset(X, targets, len(classes), classes)
+            else:
+                same = classes is None or np.array_equal(unique_labels(np.asarray(classes)), self.classes_)
+                if not same:
+                    raise ValueError(
+                        f"classes={np.unique(classes).tolist()!r} differs from the classes of the first "
+                        f"call to partial_fit, {self.classes_.tolist()!r}"
+                    )
+                self._check_same_network("partial_fit")
+                targets = self._encode(y)
+        return self._train(X, targets, 1, allow_early_stopping=False)
 
     def _encode(self, y: np.ndarray, classes: np.ndarray | None = None) -> np.ndarray:
         """Labels as indices into ``classes`` (default ``classes_``), ``(n_samples,)`` int64."""
@@ -541,30 +642,35 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
 
     def fit(self, X, y):
         """Train on ``X`` ``(n_samples, n_features)`` and targets ``y`` ``(n_samples[, n_outputs])``."""
-        epochs = self._check_epochs()
+        epochs = self._check_params()
         first = not (self.warm_start and hasattr(self, "network_"))
-        X, Y = self._validate(X, y, reset=first)
-        if first:
-            self._reset(X, Y, Y.shape[1])
-        elif Y.shape[1] != self.network_.sizes[-1]:
-            raise ValueError(
-                f"y has {Y.shape[1]} outputs but the warm-started network has {self.network_.sizes[-1]}"
-            )
-        else:
-            self._renew_optimizer(Y)
+        with self._unchanged_if_refused():
+            X, Y = self._validate(X, y, reset=first)
+            if first:
+                self._reset(X, Y, Y.shape[1])
+            elif Y.shape[1] != self.network_.sizes[-1]:
+                raise ValueError(
+                    f"y has {Y.shape[1]} outputs but the warm-started network has {self.network_.sizes[-1]}"
+                )
+            else:
+                self._renew_optimizer(Y)
         return self._train(X, Y, epochs, allow_early_stopping=True)
 
     def partial_fit(self, X, y):
         """One epoch over ``(X, y)``, continuing from the fitted network and optimizer."""
+        self._check_params()
         self._refuse_early_stopping()
         first = not hasattr(self, "network_")
-        X, Y = self._validate(X, y, reset=first)
-        if first:
-            self._reset(X, Y, Y.shape[1])
-        elif Y.shape[1] != self.network_.sizes[-1]:
-            raise ValueError(
-                f"y has {Y.shape[1]} outputs but the network was built for {self.network_.sizes[-1]}"
-            )
+        with self._unchanged_if_refused():
+            X, Y = self._validate(X, y, reset=first)
+            if first:
+                self._reset(X, Y, Y.shape[1])
+            elif Y.shape[1] != self.network_.sizes[-1]:
+                raise ValueError(
+                    f"y has {Y.shape[1]} outputs but the network was built for {self.network_.sizes[-1]}"
+                )
+            else:
+                self._check_same_network("partial_fit")
         return self._train(X, Y, 1, allow_early_stopping=False)
 
     def _validate(self, X, y, reset: bool):
