@@ -604,3 +604,55 @@ def test_three_epochs_match_scikit_learns_mlp_classifier_with_momentum_and_l2(ac
     for l in range(2):
         np.testing.assert_allclose(ours.weights[l], mlp.coefs_[l], rtol=0, atol=1e-12)
         np.testing.assert_allclose(ours.biases[l], mlp.intercepts_[l], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(("optimizer", "nesterovs_momentum"), [("sgd", False), ("nesterov", True)])
+def test_the_classifier_matches_mlp_classifier_through_its_parameters(optimizer, nesterovs_momentum):
+    """The estimator's own path (string labels encoded in classes_ order, optimizer named, l2
+    mapped to the optimizer) ends three epochs at MLPClassifier's weights: "sgd" with momentum is
+    scikit-learn's sgd with nesterovs_momentum=False, "nesterov" is its default True, and
+    α = λ m / n (see the test above). Same initial weights: fitted once, replaced, warm-started."""
+    X = StandardScaler().fit_transform(IRIS_X)
+    n, m, eta, lam, mu = 150, 10, 0.05, 3.0, 0.9
+    mlp = MLPClassifier(
+        hidden_layer_sizes=(7,),
+        activation="tanh",
+        solver="sgd",
+        learning_rate="constant",
+        learning_rate_init=eta,
+        momentum=mu,
+        nesterovs_momentum=nesterovs_momentum,
+        alpha=lam * m / n,
+        batch_size=m,
+        shuffle=False,
+        max_iter=1,
+        warm_start=True,
+        random_state=0,
+    )
+    clf = DeltapropClassifier(
+        hidden_layer_sizes=(7,),
+        activation="tanh",
+        optimizer=optimizer,
+        learning_rate=eta,
+        momentum=mu,
+        l2=lam,
+        batch_size=m,
+        epochs=1,
+        shuffle=False,
+        warm_start=True,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp.fit(X, IRIS_NAMES)
+        start = [a.copy() for a in mlp.coefs_ + mlp.intercepts_]
+        mlp.set_params(max_iter=3).fit(X, IRIS_NAMES)
+    clf.fit(X, IRIS_NAMES)
+    clf.network_.weights, clf.network_.biases = start[:2], start[2:]
+    clf.set_params(epochs=3).fit(X, IRIS_NAMES)
+
+    assert np.abs(mlp.coefs_[0] - start[0]).max() > 1e-2  # training moved the weights
+    for ours, theirs in zip(clf.coefs_ + clf.intercepts_, mlp.coefs_ + mlp.intercepts_):
+        np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(clf.predict_proba(X), mlp.predict_proba(X), rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(clf.predict(X), mlp.predict(X))
