@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from cli_helpers import assert_one_line_error, cli_env
+from cli_helpers import SHARED_DATA, assert_one_line_error, cli_env
 
 import deltaprop as dp
 
@@ -268,10 +268,10 @@ def test_the_runs_task_reads_the_labels_unless_the_model_names_its_classes():
         return SimpleNamespace(data=None, label_column=None, task=task)
 
     run_config = {"data": {"name": "", "path": "diab.csv", "label_column": "", "task": "regression"}}
-    assert _data_for(args(), run_config, None)["task"] == "regression"
-    assert _data_for(args(), {"data": {"path": "a.csv"}}, None)["task"] == ""  # an older run: auto
-    assert _data_for(args(), run_config, ["no", "yes"])["task"] == "classification"
-    assert _data_for(args(task="auto"), run_config, ["no", "yes"])["task"] == "auto"
+    assert _data_for(args(), run_config, None, None)["task"] == "regression"
+    assert _data_for(args(), {"data": {"path": "a.csv"}}, None, None)["task"] == ""  # an older run: auto
+    assert _data_for(args(), run_config, None, ["no", "yes"])["task"] == "classification"
+    assert _data_for(args(task="auto"), run_config, None, ["no", "yes"])["task"] == "auto"
 
 
 def test_a_model_is_not_scored_on_a_built_in_set_of_other_classes(run, tmp_path):
@@ -288,3 +288,30 @@ def test_a_model_is_not_scored_on_a_built_in_set_of_other_classes(run, tmp_path)
     assert "the data set digits has the classes 0, 1, 2, 3, ..." in result.stderr
     dp.save(net, tmp_path / "digits.safetensors", metadata={"classes": [str(k) for k in range(10)]})
     assert run("evaluate", str(tmp_path / "digits.safetensors"), "--data", "digits").returncode == 0
+
+
+def test_without_data_a_model_file_is_scored_on_the_data_its_model_fits(run, tmp_path, monkeypatch):
+    """No --data: a run folder's model file is scored on the run's data, as the folder is (it
+    used to fall back to digits); a model file outside a run folder on the one built-in set
+    of its inputs and classes, and where none or several fit, a usage error says to give
+    --data (it used to try digits and fail on the shape: "64 features ... expects 2")."""
+    trained = run("train", "--data", "moons", "--epochs", "1", "--seed", "0", "--name", "m", *TRAIN[5:])
+    assert trained.returncode == 0, trained.stderr
+    for model in ("runs/m", "runs/m/model.safetensors"):
+        assert _report(run, model)["data"] == "moons"
+    (tmp_path / "m.safetensors").write_bytes((tmp_path / "runs/m/model.safetensors").read_bytes())
+    assert_one_line_error(
+        run("evaluate", "m.safetensors"), 2, "outside a run folder", "--data: one of moons, circles, spiral"
+    )
+    net = dp.Network([5, 3, 3], output_activation="softmax", cost="log_likelihood", seed=0)
+    dp.save(net, tmp_path / "five.safetensors")
+    assert_one_line_error(
+        run("evaluate", "five.safetensors"), 2, "no built-in data set has 5 features and 3 classes"
+    )
+    fashion = dp.datasets.dataset_info("fashion-mnist")
+    net = dp.Network([784, 3, 10], output_activation="softmax", cost="log_likelihood", seed=0)
+    dp.save(net, tmp_path / "fashion.safetensors", metadata={"classes": list(fashion.classes)})
+    if (SHARED_DATA / "fashion-mnist").is_dir():  # scored on Fashion-MNIST's test split
+        monkeypatch.setenv("DELTAPROP_DATA", str(SHARED_DATA))
+        report = _report(run, "fashion.safetensors")
+        assert (report["data"], report["n_samples"]) == ("fashion-mnist", 10000)

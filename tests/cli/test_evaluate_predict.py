@@ -128,14 +128,19 @@ def test_digits_classes_are_their_numbers_and_shown_once(cli, trained_run):
     assert [row["name"] for row in report["per_class"]] == [str(k) for k in range(10)]
 
 
-def test_the_train_split_of_the_runs_own_set_says_the_model_was_trained_on_it(cli, trained_run):
+def test_the_train_split_of_the_runs_own_set_says_the_model_was_trained_on_it(cli, trained_run, tmp_path):
     shown = cli("evaluate", str(trained_run), "--split", "train")
     assert shown.returncode == 0, shown.stderr
     first = shown.stdout.splitlines()[0]
     assert "on digits (train split): 1437 samples — including the rows the model was trained on" in first
     report = json.loads(cli("evaluate", str(trained_run), "--json").stdout)
     assert report["rows"] == "test split" and report["includes_training_rows"] is False
-    other = json.loads(
+    # The run folder's model file is the run's: its training rows are known, as for the folder.
+    inside = json.loads(
         cli("evaluate", str(trained_run / "model.safetensors"), "--split", "train", "--json").stdout
     )
+    assert inside["includes_training_rows"] is True
+    alone = tmp_path / "alone.safetensors"
+    alone.write_bytes((trained_run / "model.safetensors").read_bytes())
+    other = json.loads(cli("evaluate", str(alone), "--split", "train", "--json").stdout)
     assert other["includes_training_rows"] is None  # a model file alone: its training data unknown

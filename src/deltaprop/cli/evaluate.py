@@ -43,7 +43,8 @@ def register(subparsers) -> None:
     p.add_argument(
         "--data",
         help="digits, mnist, fashion-mnist, ..., or a PATH.csv / PATH.npz "
-        "(default: the run folder's data, else digits)",
+        "(default: the run folder's data; for a model file outside one, the built-in set "
+        "whose inputs and classes are the model's)",
     )
     p.add_argument("--label-column", help="the label column of a CSV: a name or an index (default: the last)")
     p.add_argument(
@@ -91,18 +92,48 @@ def class_label(c: int, names: list[str] | None) -> str:
 
 
 def _run_config(model: str) -> dict:
-    """The ``config.toml`` of MODEL's run folder; ``{}`` for a model file."""
-    config = Path(model) / rundir.CONFIG
-    return read_toml(config) if config.is_file() else {}
+    """The ``config.toml`` of MODEL's run folder (MODEL the folder, or its model or checkpoint
+    file); ``{}`` for a model file outside a run folder."""
+    folder = rundir.folder_of(model)
+    return read_toml(folder / rundir.CONFIG) if folder is not None else {}
 
 
-def _data_for(args, run_config: dict, names) -> dict:
-    """The ``[data]`` table to evaluate on: ``--data``, else the run's own, else digits; with
-    the ``task`` that reads its labels as the model was trained to output them."""
+def _builtin_for(model: str, net, names) -> str:
+    """For a model file outside a run folder, given no ``--data``: the one built-in data set
+    whose inputs and classes (their names, where the model stores them) are the model's, as
+    ``mnist`` for a model of 784 inputs and the classes 0-9; else a usage error that says
+    to give ``--data``."""
+    from .. import datasets
+
+    n_in, n_classes = net.sizes[0], max(net.sizes[-1], 2)
+    fits = [
+        info.name
+        for info in datasets.list_datasets()
+        if info.n_features == n_in
+        and info.n_classes == n_classes
+        and (names is None or list(info.classes) == list(names))
+    ]
+    if len(fits) == 1:
+        return fits[0]
+    which = (
+        f"one of {', '.join(fits)}, or a .csv/.npz file"
+        if fits
+        else f"a .csv/.npz file (no built-in data set has {n_in} features and {n_classes} classes)"
+    )
+    raise UsageError(
+        f"{model} is a model file outside a run folder, so nothing says what data it was trained on; "
+        f"give them with --data: {which}"
+    )
+
+
+def _data_for(args, run_config: dict, net, names) -> dict:
+    """The ``[data]`` table to evaluate on: ``--data``, else the run's own, else the built-in
+    set that fits the model (:func:`_builtin_for`); with the ``task`` that reads its labels
+    as the model was trained to output them."""
     if args.data:
         table = data_table(args.data)
     else:
-        table = run_config.get("data", {"name": "digits"})
+        table = run_config.get("data") or {"name": _builtin_for(args.model, net, names)}
         table = {
             "name": table.get("name", ""),
             "path": table.get("path", ""),
@@ -183,7 +214,7 @@ def evaluate_model(net, X, y) -> dict:
 def run(args) -> int:
     net, names = load_model_and_classes(args.model)
     run_config = _run_config(args.model)
-    table = _data_for(args, run_config, names)
+    table = _data_for(args, run_config, net, names)
     data = table.get("name") or table.get("path")
     own = _same_data(table, run_config.get("data"))
     is_file = not table.get("name")
@@ -196,7 +227,7 @@ def run(args) -> int:
             f"--split {args.split} applies to the built-in data sets only; {data} is a file, which has "
             f"no train or test split. Leave --split out: {instead}"
         )
-    X, y, classes = load_labelled(table, args.split or DEFAULT_SPLIT, seed=_seed_of(args.model))
+    X, y, classes = load_labelled(table, args.split or DEFAULT_SPLIT, seed=_seed_of(run_config))
     y = match_classes(y, classes, names, data, args.model)
     check_data_fits(net, X, y, data, args.model)
     if not is_file and classes is not None and names is not None and tuple(classes) != tuple(names):
@@ -268,13 +299,10 @@ def check_data_fits(net, X, y, data: str, model: str) -> None:
             )
 
 
-def _seed_of(model: str) -> int | None:
-    """The seed of a run folder's generated data set (moons, spiral, ...), so its test split matches."""
-    config = Path(model) / rundir.CONFIG
-    if config.is_file():
-        seed = read_toml(config).get("training", {}).get("seed")
-        return int(seed) if isinstance(seed, int) and seed >= 0 else None
-    return None
+def _seed_of(run_config: dict) -> int | None:
+    """The seed of a run's generated data set (moons, spiral, ...), so its test split matches."""
+    seed = run_config.get("training", {}).get("seed")
+    return int(seed) if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else None
 
 
 def _rows_scored(result: dict) -> str:

@@ -83,14 +83,8 @@ def trained_on(model: str | Path) -> str | None:
     """The data a run was trained on, as its ``config.toml`` ``[data]`` table names it: a
     built-in set's name (``"fashion-mnist"``) or the file's (``"rows.csv"``); None where
     ``model`` is not a run folder (or its model or checkpoint file) with a readable config."""
-    path = Path(model)
-    if path.is_dir():
-        folder = path
-    elif path.name in (rundir.MODEL, rundir.CHECKPOINT):
-        folder = path.parent
-    else:
-        return None
-    if not (folder / rundir.CONFIG).is_file():
+    folder = rundir.folder_of(model)
+    if folder is None:
         return None
     try:
         data = read_toml(folder / rundir.CONFIG).get("data", {})

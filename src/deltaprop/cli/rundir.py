@@ -105,6 +105,20 @@ def model_path(path: str | Path) -> Path:
     return path
 
 
+def folder_of(model: str | Path) -> Path | None:
+    """The run folder a MODEL argument names or lies in: the folder itself, or the folder of
+    its model or checkpoint file, where that folder holds a ``config.toml``; None for a model
+    file anywhere else."""
+    path = Path(model)
+    if path.is_dir():
+        folder = path
+    elif path.name in (MODEL, CHECKPOINT):
+        folder = path.parent
+    else:
+        return None
+    return folder if (folder / CONFIG).is_file() else None
+
+
 def finished(path: str | Path) -> Path:
     """``path`` as the folder of a finished run (one holding its model), else a usage error."""
     run_dir = existing(path)
