@@ -122,11 +122,30 @@ class Optimizer(ABC):
         }
 
     def load_state_dict(self, state: dict) -> None:
-        """Restore what :meth:`state_dict` returned: hyperparameters, step count, state arrays."""
-        self.iterations = int(state["iterations"])
-        for key, value in state.get("hyper", {}).items():
-            setattr(self, key, value)
-        self._state = {k: np.array(v, copy=True) for k, v in state["state"].items()}
+        """Restore what :meth:`state_dict` returned: hyperparameters, step count, state arrays.
+
+        Raises ``ValueError`` for the state of another kind of optimizer, and ``TypeError`` or
+        ``ValueError`` for hyperparameters the constructor would refuse; then nothing changed.
+        """
+        name = state.get("name", self.name)
+        if name != self.name:
+            raise ValueError(
+                f"state is that of the {name!r} optimizer; this one is {self.name!r} "
+                f"(load it into optimizers.get({name!r}))"
+            )
+        hyper = {**self.hyperparameters(), **state.get("hyper", {})}
+        unknown = sorted(set(hyper) - set(self.hyperparameters()))
+        if unknown:
+            raise ValueError(
+                f"state's hyperparameters include {unknown}, which {type(self).__name__} does not "
+                f"take; expected some of {sorted(self.hyperparameters())}"
+            )
+        checked = type(self)(**hyper)  # the constructor's checks, on the values to be restored
+        iterations = int(state["iterations"])
+        arrays = {k: np.array(v, copy=True) for k, v in state["state"].items()}
+        for key in hyper:
+            setattr(self, key, getattr(checked, key))
+        self.iterations, self._state = iterations, arrays
 
     def hyperparameters(self) -> dict:
         """The constructor's arguments as they are now: ``type(self)(**hyperparameters())`` rebuilds it."""

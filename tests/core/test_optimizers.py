@@ -110,6 +110,33 @@ def test_state_dict_round_trip_resumes_exactly(name):
 
 
 @pytest.mark.parametrize(
+    ("state_of", "change", "error", "pattern"),
+    [
+        ("adam", {}, ValueError, r"state is that of the 'adam' optimizer; this one is 'sgd'"),
+        ("sgd", {"momentum": 1.5}, ValueError, r"momentum must be in \[0, 1\); got 1\.5"),
+        ("sgd", {"learning_rate": -1.0}, ValueError, r"learning_rate must be a finite number > 0"),
+        ("sgd", {"beta1": 0.9}, ValueError, r"include \['beta1'\], which SGD does not take"),
+    ],
+)
+def test_a_state_that_does_not_fit_is_refused_and_changes_nothing(state_of, change, error, pattern):
+    net = dp.Network([3, 2], seed=0)
+    source = optimizers.get(state_of, learning_rate=0.05)
+    source.step(net, grads_of(net))
+    state = source.state_dict()
+    state["hyper"].update(change)
+    target = dp.SGD(0.1, momentum=0.5)
+    target.step(net, grads_of(net))
+    before = target.state_dict()
+    with pytest.raises(error, match=pattern):
+        target.load_state_dict(state)
+    after = target.state_dict()
+    assert after["hyper"] == before["hyper"] and after["iterations"] == before["iterations"] == 1
+    assert after["state"].keys() == before["state"].keys()
+    for key, value in after["state"].items():
+        np.testing.assert_array_equal(value, before["state"][key])
+
+
+@pytest.mark.parametrize(
     ("build", "pattern"),
     [
         (lambda: dp.SGD(0.0), r"learning_rate must be a finite number > 0; got 0\.0"),
