@@ -24,6 +24,7 @@ from deltaprop.training import fit
 # Small enough that each of scikit-learn's ~100 checks fits in a fraction of a second, large
 # enough to pass its accuracy checks (≥ 0.83 on its blobs, R² > 0.5 on its regression set).
 SMALL = dict(hidden_layer_sizes=(8,), epochs=20, batch_size=16, learning_rate=0.01, random_state=0)
+SMALL_NO_ETA = {key: value for key, value in SMALL.items() if key != "learning_rate"}  # beside an Optimizer
 
 IRIS_X, IRIS_Y = load_iris(return_X_y=True)
 IRIS_NAMES = np.array(["setosa", "versicolor", "virginica"])[IRIS_Y]
@@ -302,9 +303,28 @@ def test_warm_start_fit_uses_the_current_hyperparameters():
 
 def test_optimizer_object_is_copied_not_changed():
     optimizer = dp.SGD(0.05, momentum=0.5)
-    clf = DeltapropClassifier(**{**SMALL, "optimizer": optimizer}).fit(IRIS_X, IRIS_Y)
+    clf = DeltapropClassifier(**{**SMALL_NO_ETA, "optimizer": optimizer}).fit(IRIS_X, IRIS_Y)
     assert optimizer.iterations == 0 and optimizer.state_dict()["state"] == {}
     assert clf.optimizer_ is not optimizer and clf.optimizer_.iterations > 0
+
+
+@pytest.mark.parametrize(
+    "params, named",
+    [(dict(l2=0.5), "l2=0.5"), (dict(learning_rate=0.1, momentum=0.5), "learning_rate=0.1, momentum=0.5")],
+)
+def test_step_parameters_beside_an_optimizer_object_are_refused_not_ignored(params, named):
+    """The optimizer object brings its own η, μ and λ: l2=0.5 beside it used to train with no
+    penalty at all, without a word."""
+    clf = DeltapropClassifier(**SMALL_NO_ETA, optimizer=dp.SGD(0.05), **params)
+    with pytest.raises(
+        ValueError, match=rf"^{named} would be ignored: optimizer=SGD\(learning_rate=0.05"
+    ) as err:
+        clf.fit(IRIS_X, IRIS_Y)
+    assert err.match(r"Set them on the optimizer, or name it \(optimizer='sgd'\)")
+    assert not hasattr(clf, "network_")
+    defaults = DeltapropClassifier().get_params()
+    clf.set_params(**{name: defaults[name] for name in params}).fit(IRIS_X, IRIS_Y)  # left alone: fine
+    assert clf.optimizer_.l2 == 0.0 and clf.optimizer_.learning_rate == 0.05
 
 
 def test_unfitted_estimator_raises_not_fitted():

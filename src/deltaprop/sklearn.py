@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import inspect
 import numbers
 from collections.abc import Sequence
 
@@ -56,6 +57,7 @@ from .training.arguments import check_callbacks
 AUTO_BATCH_LIMIT = 200  # batch_size="auto" is min(200, n_samples), as in scikit-learn's MLP
 RELU_FAMILY = frozenset({"relu", "leaky_relu"})
 OPTIMIZER_NAMES = tuple(optimizers.OPTIMIZERS)  # "sgd", "momentum", "nesterov", "adam"
+STEP_PARAMS = ("learning_rate", "momentum", "l2")  # what a named optimizer is built with
 _SEED_LIMIT = 2**31 - 1
 LABELS_SHOWN = 5  # labels listed in an error message before "…"
 
@@ -197,6 +199,7 @@ class _DeltapropEstimator(BaseEstimator):
 
     def _new_optimizer(self) -> optimizers.Optimizer:
         if isinstance(self.optimizer, optimizers.Optimizer):
+            self._refuse_step_params_beside(self.optimizer)
             return copy.deepcopy(self.optimizer)  # fitting must not change the parameter
         if not isinstance(self.optimizer, str) or self.optimizer.lower() not in OPTIMIZER_NAMES:
             raise ValueError(
@@ -208,6 +211,23 @@ class _DeltapropEstimator(BaseEstimator):
         if name != "adam":  # sgd (heavy ball when μ > 0), momentum, nesterov
             kwargs["momentum"] = self.momentum
         return optimizers.get(name, **kwargs)
+
+    def _refuse_step_params_beside(self, optimizer: optimizers.Optimizer) -> None:
+        """An Optimizer object brings its own η, μ and λ; a ``learning_rate``, ``momentum`` or
+        ``l2`` changed from its default beside it would be ignored without a word (an L2 penalty
+        that never applies), so it is refused."""
+        defaults = inspect.signature(_DeltapropEstimator.__init__).parameters
+        changed = [
+            f"{name}={getattr(self, name)!r}"
+            for name in STEP_PARAMS
+            if getattr(self, name) != defaults[name].default
+        ]
+        if changed:
+            raise ValueError(
+                f"{', '.join(changed)} would be ignored: optimizer={optimizer!r} has its own "
+                f"learning_rate, momentum and l2. Set them on the optimizer, or name it "
+                f"(optimizer={optimizer.name!r}) to use these parameters"
+            )
 
     def _batch_size(self, n_samples: int) -> int:
         if isinstance(self.batch_size, str) and self.batch_size == "auto":
@@ -426,7 +446,9 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         outputs, else "quadratic".
     init : str, default None → "he_normal" for relu-type hidden layers, else "glorot_uniform".
     optimizer : {"adam", "sgd", "momentum", "nesterov"} or a deltaprop Optimizer, default "adam"
-        A given Optimizer is copied, never changed.
+        A given Optimizer is copied, never changed; it has its own η, μ and λ, so
+        ``learning_rate``, ``momentum`` and ``l2`` must then keep their defaults (a changed
+        one would be ignored, and is refused).
     learning_rate : float, default 0.001
         η of the named optimizer.
     momentum : float, default 0.9
