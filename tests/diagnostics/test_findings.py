@@ -71,7 +71,7 @@ def test_eta_100_with_logistic_outputs_saturates_and_stalls_at_chance(digits):
     # The cost fell a long way in the first epoch, then froze: η = 100 is not "too low", and
     # raising it 10× (the advice for a cost that never moved) would make things worse.
     flat = next(f for f in found if f.code == "cost-flat")
-    assert "too low would not have moved it" in flat.message and "η = 100" in flat.message
+    assert "a learning rate too low would not have done" in flat.message and "η = 100" in flat.message
     assert "lower the learning rate" in flat.fix and "raise" not in flat.fix
 
 

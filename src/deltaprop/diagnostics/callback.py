@@ -15,6 +15,7 @@ from .._atomic import atomic_write
 from ..training.callback import Callback
 from .checks import (
     Finding,
+    chance_level,
     check_chance_level,
     check_dead_relu,
     check_input_scale,
@@ -22,11 +23,12 @@ from .checks import (
     check_output_cost,
     check_saturation,
     sort_findings,
+    without_contradictions,
 )
 from .gradient_stats import DEFAULT_PROBE_SIZE, GradientStats, training_arrays
 
 FORMAT = "deltaprop-diagnostics"
-LEARNING_RATE_CODES = frozenset({"diverged", "cost-rising", "cost-oscillating", "cost-flat"})
+LEARNING_RATE_CODES = frozenset({"diverged", "cost-rising", "cost-oscillating", "cost-flat", "cost-slow"})
 VERSION = 1
 
 
@@ -100,12 +102,17 @@ class Diagnostics(Callback):
         initial = self._initial_cost
         if stats is not None and stats.initial_cost is not None:
             initial = stats.initial_cost
-        found = [*check_learning_rate(self._log, initial), *check_chance_level(self._log, net, self._Y_train)]
+        at_chance = check_chance_level(self._log, net, self._Y_train)
+        found = [*check_learning_rate(self._log, initial), *at_chance]
         finite = all(np.isfinite(w).all() for w in net.weights)
         if (stats is None or not stats.records) and self._X is not None and finite:
             stats = GradientStats(self._X, self._Y)
             stats.record(net, epoch)
-        self._update(latest=[*found, *check_saturation(stats, self._log), *check_dead_relu(stats)])
+        chance = chance_level(net, self._Y_train)[0]
+        saturation = check_saturation(stats, self._log, bool(at_chance), chance)
+        latest = [*found, *saturation, *check_dead_relu(stats)]
+        kept = without_contradictions([*self._setup, *latest])  # the set-up may name the cause
+        self._update(latest=[f for f in latest if f in kept])
 
     def on_train_end(self, logs=None):
         # a divergence under TerminateOnNaN ends the run without an epoch that shows it

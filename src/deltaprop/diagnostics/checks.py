@@ -22,6 +22,7 @@ FLAT_CHANGE = 0.02  # the cost moved less than 2 % over the last FLAT_WINDOW epo
 FLAT_WINDOW = 4
 FLAT_ACCURACY_GAIN = 0.01  # ... accuracy gained less than 1 point ...
 LEARNED_ACCURACY = 0.9  # ... and is below 90 %: a run that has learned may level off
+FAR_ABOVE_CHANCE = 0.5  # an accuracy past half the way from chance to 100 % has learned something
 # Without an accuracy (a regression), a run whose cost has fallen to at most this fraction of
 # where it started has learned: its cost levelling off is convergence, not a stuck run.
 LEARNED_COST_FRACTION = 0.5
@@ -29,6 +30,9 @@ MIN_EPOCHS_TREND = 3
 # A flat cost that first fell by more than this fraction of where it started was not held
 # back by a learning rate too low: its gradients vanished on the way.
 FELL_BEFORE_FLAT = 0.1
+# A cost falling every epoch but, over the whole run, by less than this fraction, with the
+# accuracy not moving: steps too small (η too low), though not yet flat.
+SLOW_FALL = 0.2
 SATURATED_SHARE = 0.5  # most neurons of a layer saturated
 VANISHING_RATIO = 1e-3  # median |δ| of the first layer below 1/1000 of the output layer's
 NEGLIGIBLE = 1e-12  # a ratio below this is reported in words, not as 8.3e-308
@@ -92,18 +96,9 @@ def _labels(Y, n_out: int) -> np.ndarray | None:
 # --- the history -------------------------------------------------------------------------
 
 
-def check_chance_level(history, net, Y=None) -> list[Finding]:
-    """Training accuracy no better than guessing: 1/n_classes, or the commonest class's share of Y.
-
-    ``Y`` are the targets of the data the history's ``accuracy`` was measured on: the training
-    split, every row of it (the validation rows carved off excluded), so that the figure
-    is the same wherever it is computed. A probe of a few hundred rows would give a share
-    that varies with the rows drawn.
-    """
-    h = _history_dict(history)
-    acc = h.get("accuracy")
-    if acc is None or len(acc) < MIN_EPOCHS_STUCK:
-        return []
+def chance_level(net, Y=None) -> tuple[float, str]:
+    """The accuracy of guessing, and how it is got: 1/n_classes, or the commonest class's share
+    of ``Y`` where that is higher."""
     n_classes = _n_classes(net)
     chance = 1.0 / n_classes
     guess = f"guessing among {n_classes} classes gives {chance:.1%}"
@@ -116,6 +111,22 @@ def check_chance_level(history, net, Y=None) -> list[Finding]:
                 f"always guessing the commonest class gives {chance:.1%} on the same "
                 f"{labels.size} training samples"
             )
+    return float(chance), guess
+
+
+def check_chance_level(history, net, Y=None) -> list[Finding]:
+    """Training accuracy no better than guessing: 1/n_classes, or the commonest class's share of Y.
+
+    ``Y`` are the targets of the data the history's ``accuracy`` was measured on: the training
+    split, every row of it (the validation rows carved off excluded), so that the figure
+    is the same wherever it is computed. A probe of a few hundred rows would give a share
+    that varies with the rows drawn.
+    """
+    h = _history_dict(history)
+    acc = h.get("accuracy")
+    if acc is None or len(acc) < MIN_EPOCHS_STUCK:
+        return []
+    chance, guess = chance_level(net, Y)
     limit = chance + CHANCE_MARGIN * (1.0 - chance)
     final = acc[-1]
     if not np.isfinite(final) or final > limit:
@@ -209,8 +220,8 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
                 Finding(
                     "cost-flat",
                     "warning",
-                    f"{seen}, after falling from {start:.4g} ({start_name}). A learning rate too low "
-                    f"would not have moved it that far: the gradients have vanished, usually because the "
+                    f"{seen}. It had fallen from {start:.4g} ({start_name}) first, which a learning "
+                    f"rate too low would not have done: the gradients have vanished, usually because the "
                     f"units have saturated (inputs not scaled, or steps too large for {eta}, push them "
                     f"there), or the network has too few hidden neurons to do better.",
                     "if the units are saturated (see that finding), scale the inputs to [0, 1] and lower "
@@ -222,13 +233,36 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
             Finding(
                 "cost-flat",
                 "warning",
-                f"{seen}, and it has hardly moved since {start_name}: either {eta} is too low, or the "
-                f"gradients vanish before they reach the weights (saturated units).",
+                f"{seen}. Either {eta} is too low, or the gradients vanish before they reach the "
+                f"weights (saturated units).",
                 "if the units are saturated (see that finding) fix that first; otherwise raise the "
                 "learning rate by 10× (SGD on [0, 1] inputs usually wants 0.1-3)",
             )
         ]
-    return []
+    return _check_slow(loss, start, start_name, h.get("accuracy"), eta)
+
+
+def _check_slow(loss, start, start_name: str, acc, eta: str) -> list[Finding]:
+    """The cost falls every epoch, but by little, and the accuracy does not move: η too low.
+
+    (η = 1e-4 on MNIST: 2.94 → 2.67 in 6 epochs, every epoch a little lower, 10 % accuracy;
+    not flat by the 2 % rule, yet the run is going nowhere.)
+    """
+    if acc is None or start is None or len(acc) != len(loss) or _learned_or_learning(acc, len(loss)):
+        return []
+    fall = (start - loss[-1]) / abs(start) if start else 0.0
+    if not (np.diff(loss) < 0).all() or not 0 < fall < SLOW_FALL:
+        return []
+    return [
+        Finding(
+            "cost-slow",
+            "warning",
+            f"the cost falls, but slowly: {start:.4g} ({start_name}) → {loss[-1]:.4g} after {len(loss)} "
+            f"epochs ({fall:.0%} lower), while the accuracy has not moved: with {eta} each step is too "
+            f"small to get anywhere.",
+            "raise the learning rate by 10× (SGD on [0, 1] inputs usually wants 0.1-3)",
+        )
+    ]
 
 
 # --- the network on data ------------------------------------------------------------------
@@ -242,31 +276,39 @@ def _learned_or_learning(acc, window: int) -> bool:
     return bool(acc[-1] >= LEARNED_ACCURACY or acc[-1] - acc[-window] >= FLAT_ACCURACY_GAIN)
 
 
-def _still_learning(history) -> float | None:
+def _still_learning(history, chance: float | None = None) -> float | None:
     """The latest training accuracy when the run has learned or is learning (over the last
-    FLAT_WINDOW epochs, or all of them if fewer), else None."""
+    FLAT_WINDOW epochs, or all of them if fewer), or stands far above ``chance`` (the guessing
+    accuracy: a first epoch at 80 % on Fashion-MNIST shows no trend yet, but has learned), else None."""
     if history is None:
         return None
     acc = _history_dict(history).get("accuracy")
-    if acc is None or not _learned_or_learning(acc, min(FLAT_WINDOW, len(acc))):
+    if acc is None or not len(acc) or not np.isfinite(acc[-1]):
+        return None
+    far_above = chance is not None and acc[-1] >= chance + FAR_ABOVE_CHANCE * (1.0 - chance)
+    if not far_above and not _learned_or_learning(acc, min(FLAT_WINDOW, len(acc))):
         return None
     return float(acc[-1])
 
 
-def check_saturation(stats: GradientStats, history=None) -> list[Finding]:
+def check_saturation(
+    stats: GradientStats, history=None, at_chance: bool = False, chance: float | None = None
+) -> list[Finding]:
     """Most logistic/tanh neurons of a hidden layer past |net| > 5, and the vanishing δ that follows.
 
     With a ``history`` that shows the run learning (accuracy ≥ 90 %, or up a point over the
     last epochs) the saturated units are reported as information, not as a warning: many
     logistic units end up near 0 or 1 in a network that works, and the remedy is then a
-    matter of speed, not of a stuck run.
+    matter of speed, not of a stuck run; so is an accuracy far above ``chance`` (the guessing
+    accuracy, :func:`chance_level`). ``at_chance`` (the accuracy is at chance level,
+    :func:`check_chance_level`) overrides both: a point gained from 10 % to 11 % is not learning.
     """
     if stats is None or not stats.records:
         return []
     out = []
     last = stats.records[-1]
     names = [layer["activation"] for layer in stats.layers]
-    learning = _still_learning(history)
+    learning = None if at_chance else _still_learning(history, chance)
     # Hidden layers only: output neurons confidently at 0 or 1 for the wrong classes are
     # saturated by design once the network has learned.
     for l, share in enumerate(last["saturated"][:-1]):
@@ -295,6 +337,11 @@ def check_saturation(stats: GradientStats, history=None) -> list[Finding]:
                 )
             out.append(finding)
     medians = [layer[MEDIAN] for layer in last["delta"]]
+    dead_first = (last.get("dead") or [None])[0]
+    if dead_first is not None and dead_first >= DEAD_WARNING_SHARE:
+        # δ = 0 because the ReLU units of hidden layer 1 are dead: check_dead_relu says so, and
+        # "use fewer logistic layers" would be the wrong advice.
+        return out
     if len(medians) >= 2 and all(m is not None for m in medians) and medians[-1] > 0:
         ratio = medians[0] / medians[-1]
         if ratio < VANISHING_RATIO:
@@ -489,15 +536,29 @@ def diagnose(
         raise TypeError(f"net must be a deltaprop Network; got {type(net).__name__}")
     if stats is None and X is not None and Y is not None:
         stats = probe_stats(net, X, Y, probe_size)
+    at_chance = check_chance_level(history, net, Y)
     findings = [
         *check_output_cost(net, Y),
         *check_input_scale(X),
         *check_learning_rate(history, stats.initial_cost if stats is not None else None),
-        *check_chance_level(history, net, Y),
-        *check_saturation(stats, history),
+        *at_chance,
+        *check_saturation(stats, history, bool(at_chance), chance_level(net, Y)[0]),
         *check_dead_relu(stats),
     ]
-    return sort_findings(findings)
+    return sort_findings(without_contradictions(findings))
+
+
+# Findings that name a cause of slow learning other than the learning rate.
+_OTHER_CAUSES = frozenset({"saturated-units", "dead-relu", "unscaled-inputs", "vanishing-gradient"})
+
+
+def without_contradictions(findings: list[Finding]) -> list[Finding]:
+    """``findings`` less a ``cost-slow`` ("η too low") where a warning names another cause:
+    a ReLU layer that died at η = 5 also makes the cost fall slowly, and raising η is then
+    the wrong advice."""
+    if any(f.code in _OTHER_CAUSES and f.severity != "info" for f in findings):
+        return [f for f in findings if f.code != "cost-slow"]
+    return findings
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
