@@ -227,6 +227,20 @@ def one_hot(labels, n_classes: int, dtype=np.float64, name: str = "y") -> np.nda
     return out
 
 
+def check_network(net, name: str = "net"):
+    """``net`` itself if it is a :class:`~deltaprop.network.Network`; else a ``TypeError``
+    that quotes what was given (the estimators of :mod:`deltaprop.sklearn` are not networks:
+    their network is ``estimator.network_``)."""
+    from .network import Network  # here, not at the top: network.py imports this module
+
+    if not isinstance(net, Network):
+        hint = " (a fitted estimator's network is its network_ attribute)" if hasattr(net, "network_") else ""
+        raise TypeError(
+            f"{name} must be a deltaprop Network; got {net!r:.80} of type {type(net).__name__}{hint}"
+        )
+    return net
+
+
 def check_positive_int(value, name: str, *, allow_zero: bool = False) -> int:
     """``value`` as an int > 0 (or ≥ 0), refusing bools, floats and strings."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
