@@ -241,3 +241,27 @@ def test_a_corrupt_history_names_its_file(run, tmp_path):
 )
 def test_gradcheck_names_the_flag_and_the_value(run, args, fragments):
     assert_one_line_error(run("gradcheck", *args), 2, *fragments)
+
+
+def test_a_network_too_large_for_memory_is_one_line_not_a_traceback(run, tmp_path):
+    # 10^6 × 10^6 weights are 7.3 TiB: NumPy's MemoryError used to print a traceback.
+    result = run("train", "--hidden", "1000000,1000000", "--epochs", "1", "--no-plots")
+    assert_one_line_error(result, 1, "deltaprop train: error: out of memory", "7.28 TiB", "smaller network")
+    assert nothing_trained(tmp_path)
+
+
+def test_an_unexpected_exception_is_one_line_that_names_it_and_says_how_to_see_more(run, monkeypatch):
+    from deltaprop.cli import gradcheck
+
+    def broken(args):
+        raise RuntimeError("something we did not foresee\non two lines")
+
+    monkeypatch.setattr(gradcheck, "run", broken)
+    assert_one_line_error(
+        run("gradcheck"),
+        1,
+        "deltaprop gradcheck: internal error: RuntimeError: something we did not foresee; on two lines",
+        "--debug",
+    )
+    with pytest.raises(RuntimeError, match="did not foresee"):
+        run("gradcheck", "--debug")

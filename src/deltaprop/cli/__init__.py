@@ -2,8 +2,8 @@
 
 Every command module defines ``register(subparsers)`` (adding its parser, with
 ``set_defaults(run=run)``) and ``run(args) -> int``. Exit codes: 0 success, 1 runtime
-failure, 2 usage error, 130 interrupted. Errors are one line on stderr; ``--debug`` shows
-the traceback.
+failure, 2 usage error, 130 interrupted. Errors are one line on stderr (an unexpected
+exception too: it is named as an internal error); ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
@@ -105,4 +105,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"deltaprop {args.command}: error: {one_line(err)}", file=sys.stderr)
+        return EXIT_FAILURE
+    except MemoryError as err:  # a network or data set too large for this machine
+        if args.debug:
+            raise
+        print(
+            f"deltaprop {args.command}: error: out of memory: {one_line(err)}; use a smaller network "
+            f"or batch, or --dtype float32",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+    except Exception as err:  # noqa: BLE001 - a bug of ours: still one line, and how to see more
+        if args.debug:
+            raise
+        print(
+            f"deltaprop {args.command}: internal error: {type(err).__name__}: {one_line(err)}; "
+            f"this is a bug in deltaprop: rerun with --debug for the traceback, and report it",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE
