@@ -10,6 +10,8 @@ from __future__ import annotations
 import gzip
 import io
 import struct
+import tracemalloc
+import zipfile
 
 import numpy as np
 import pytest
@@ -150,3 +152,81 @@ def test_npz_mutations_of_a_valid_file(tmp_path, draw, compressed):
         assert str(path) in str(err)
         return
     assert X.shape == (3, 2) and np.isfinite(X).all() and y.shape == (3,)
+
+
+# --- headers that claim far more than the file holds: refused before the claim is allocated ---------
+
+# Anything the loaders allocate for a file of a few hundred bytes stays under this; a claim
+# honoured would be thousands of times more. (The gzip reader reads its input in 1 MiB
+# chunks, so a gzipped file may cost one such chunk whatever its size.)
+SMALL_ALLOCATION = 2 * (1 << 20)
+
+
+def _peak_of_refusal(load, path, match) -> int:
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataFileError, match=match):
+            load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
+def _idx_claiming(shape, body: bytes) -> bytes:
+    return struct.pack(">BBBB", 0, 0, 8, len(shape)) + struct.pack(f">{len(shape)}I", *shape) + body
+
+
+@pytest.mark.parametrize("compressed", [False, True], ids=["raw", "gzip"])
+def test_an_idx_header_claiming_a_gigabyte_allocates_nothing_like_it(tmp_path, compressed):
+    data = _idx_claiming((1000, 1000, 1000), bytes(100))  # 10^9 bytes claimed, under the 1 GiB limit
+    path = tmp_path / ("claim.idx.gz" if compressed else "claim.idx")
+    path.write_bytes(gzip.compress(data, mtime=0) if compressed else data)
+    peak = _peak_of_refusal(
+        read_idx, path, r"declares shape \(1000, 1000, 1000\).*1,000,000,000 bytes.*only 100"
+    )
+    assert peak < SMALL_ALLOCATION, (
+        f"a {path.stat().st_size}-byte file claiming 1 GB allocated {peak:,} bytes"
+    )
+
+
+def test_an_npy_header_claiming_a_terabyte_inside_an_npz_allocates_nothing_like_it(tmp_path):
+    member = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        member, {"descr": "<f8", "fortran_order": False, "shape": (10**6, 10**6)}
+    )
+    member.write(bytes(64))
+    path = tmp_path / "claim.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("X.npy", member.getvalue())
+        archive.writestr("y.npy", member.getvalue())
+    peak = _peak_of_refusal(load_npz, path, r"declares shape \(1000000, 1000000\).*8,000,000,000,000 bytes")
+    assert peak < SMALL_ALLOCATION, (
+        f"a {path.stat().st_size}-byte archive claiming 8 TB allocated {peak:,} bytes"
+    )
+
+
+def test_a_compressed_npz_inflating_beyond_max_bytes_is_refused_before_inflating(tmp_path):
+    # 8 MB of zeros deflate to a few kilobytes: the archive's directory says how large the
+    # array inflates to, and that is checked against max_bytes before any byte is inflated.
+    path = tmp_path / "bomb.npz"
+    np.savez_compressed(path, X=np.zeros((1000, 1000)), y=np.zeros(1000))
+    assert path.stat().st_size < 100_000
+    peak = _peak_of_refusal(
+        lambda p: load_npz(p, max_bytes=1_000_000),
+        path,
+        r"array 'X' claims 8,000,128 bytes, more than the limit",
+    )
+    assert peak < SMALL_ALLOCATION, f"refusing a {path.stat().st_size}-byte archive allocated {peak:,} bytes"
+
+
+@pytest.mark.parametrize("loader", [load_csv, load_npz, read_idx], ids=lambda f: f.__name__)
+def test_a_file_over_max_bytes_is_refused_without_being_read(tmp_path, loader):
+    # 3 MiB under a 1 MiB limit: CSV and NPZ are refused by the file's size, IDX by what its
+    # header declares; either way before the data are read.
+    path = tmp_path / "big"
+    path.write_bytes(_idx_claiming((3 << 20,), bytes(3 << 20)))
+    peak = _peak_of_refusal(
+        lambda p: loader(p, max_bytes=1 << 20), path, "more than the limit of 1,048,576 bytes"
+    )
+    assert peak < SMALL_ALLOCATION, f"refusing a 3 MiB file allocated {peak:,} bytes"
