@@ -13,6 +13,7 @@ from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import check_classifiers_train
 
 from deltaprop.sklearn import DeltapropClassifier, DeltapropRegressor
 
@@ -242,6 +243,22 @@ def test_softmax_probabilities_are_the_outputs_as_in_mlp_classifier():
     for est in (clf, mlp):
         proba = est.predict_proba(IRIS_X)
         np.testing.assert_array_equal(est.predict(IRIS_X), est.classes_[np.argmax(proba, axis=1)])
+
+
+def test_predict_log_proba_is_minus_infinity_where_a_probability_is_zero():
+    """ln 0 = −inf, as MLPClassifier's np.log(predict_proba(X)); it used to be clipped to
+    ln(tiny) ≈ −708, which scikit-learn's check_classifiers_train refuses (it compares with
+    np.log(predict_proba)) for an output layer that can give a probability of exactly 0."""
+    clf = with_output_biases("linear", [0.6, -0.5, 0.2])  # p = (0.75, 0, 0.25), see above
+    with np.errstate(all="raise"):  # no divide-by-zero warning either
+        log_proba = clf.predict_log_proba(IRIS_X[:2])
+    assert np.isneginf(log_proba[:, 1]).all()
+    np.testing.assert_allclose(log_proba[:, [0, 2]], np.log([[0.75, 0.25]] * 2), rtol=1e-15)
+    with np.errstate(divide="ignore"):
+        np.testing.assert_array_equal(log_proba, np.log(clf.predict_proba(IRIS_X[:2])))
+    check_classifiers_train(
+        "DeltapropClassifier", DeltapropClassifier(**{**SMALL, "epochs": 20}, output_activation="tanh")
+    )
 
 
 # --- 4. a refused call changes nothing; parameters are checked before the data ----------------

@@ -632,9 +632,12 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         return _clipped_proba(a)
 
     def predict_log_proba(self, X) -> np.ndarray:
-        """ln of :meth:`predict_proba`, clipped at the dtype's smallest positive number."""
+        """ln of :meth:`predict_proba`, ``(n_samples, n_classes)``: −inf where a probability is 0,
+        as scikit-learn's MLPClassifier (``np.log(predict_proba(X))``) and its estimator checks
+        have it, not a large finite number that would pass for a probability."""
         proba = self.predict_proba(X)
-        return np.log(np.clip(proba, np.finfo(proba.dtype).tiny, None))
+        with np.errstate(divide="ignore"):  # ln 0 = −inf is the answer, not an accident
+            return np.log(proba, out=proba)
 
     def predict(self, X) -> np.ndarray:
         """The label of the largest output for each row of ``X`` (the first, for a tie):
