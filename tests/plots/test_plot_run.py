@@ -45,12 +45,30 @@ def test_plot_run_draws_everything_that_applies_to_an_image_classifier(digits_ru
             "gradient_distributions",
             "confusion_matrix",
             "misclassified",
+            "network_diagram",
         )
     )
     for path in result.paths:
         assert path.parent == digits_run / "plots"
         assert_png_drawn(path)
     assert "2" in result.skipped["decision_boundary"]  # not 2-D data, and it says so
+
+
+def test_plot_run_draws_the_network_with_the_delta_of_the_first_test_sample(digits_run, monkeypatch):
+    # The first picture: neurons with their δ, lines by the weight's sign and size.
+    seen = {}
+    real = plots.run.network_diagram
+
+    def spy(net, x=None, y=None, **kwargs):
+        seen.update(x=x, y=y)
+        return real(net, x, y, **kwargs)
+
+    monkeypatch.setattr(plots.run, "network_diagram", spy)
+    result = plots.plot_run(digits_run, out_dir=digits_run / "diagram")
+    X, y = dp.datasets.load("digits", split="test")
+    np.testing.assert_array_equal(seen["x"], X[0])
+    assert seen["y"] == y[0]
+    assert any(p.name == "network_diagram.png" for p in result.paths)
 
 
 def test_plot_run_on_2d_data_draws_the_decision_boundary_in_svg(tmp_path):
@@ -77,7 +95,7 @@ def test_plot_run_on_a_regression_run_draws_no_confusion_matrix(tmp_path):
     assert "accuracy" not in history.history
     run_dir = _write_run(tmp_path / "regression", net, history, "digits")
     result = plots.plot_run(run_dir)
-    assert [p.name for p in result.paths] == ["learning_curves.png"]
+    assert [p.name for p in result.paths] == ["learning_curves.png", "network_diagram.png"]
     assert "classification" in result.skipped["confusion_matrix"]
 
 
@@ -101,7 +119,7 @@ def test_the_plot_command_prints_the_paths_it_wrote(digits_run, tmp_path, capsys
     assert args.run(args) == 0
     lines = capsys.readouterr().out.splitlines()
     written = [line for line in lines if not line.startswith("skipped")]
-    assert len(written) == 5 and all(line.endswith(".svg") for line in written)
+    assert len(written) == 6 and all(line.endswith(".svg") for line in written)
     assert all((tmp_path / "out" / line.rsplit("/", 1)[-1]).is_file() for line in written)
     assert any(line.startswith("skipped decision_boundary:") for line in lines)
 

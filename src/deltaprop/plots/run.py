@@ -14,6 +14,7 @@ from .boundary import decision_boundary
 from .confusion import confusion_matrix, misclassified_gallery
 from .curves import learning_curves
 from .gradients import gradient_distributions
+from .network_diagram import network_diagram
 from .weights import first_layer_weights
 
 IMAGE_SHAPES = {784: (28, 28), 64: (8, 8)}  # MNIST-style and scikit-learn's digits
@@ -36,12 +37,14 @@ class RunPlots:
 
 
 def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
-    """Draw the learning curves, and what else the run allows, into ``out_dir`` (RUN_DIR/plots).
+    """Draw the learning curves, the network, and what else the run allows, into ``out_dir``
+    (RUN_DIR/plots).
 
-    Classification runs whose data set can be loaded also get a confusion matrix and a
-    misclassified gallery (on the test split); image data (784 or 64 inputs) the first-layer
-    weights; runs with ``gradients.json`` the gradient distributions; 2-D data the decision
-    boundary. ``formats`` is any of ``"png"``, ``"svg"``.
+    The network diagram shows each weight's sign and size and, for a classification run whose
+    data set can be loaded, each neuron's δ on the test split's first sample. Such runs also
+    get a confusion matrix and a misclassified gallery (on the test split); image data (784 or
+    64 inputs) the first-layer weights; runs with ``gradients.json`` the gradient
+    distributions; 2-D data the decision boundary. ``formats`` is any of ``"png"``, ``"svg"``.
     """
     if isinstance(formats, str):
         formats = (formats,)
@@ -84,6 +87,7 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
         reason = run.missing.get("data", "not a classification run (the history records no accuracy)")
         for name in ("confusion_matrix", "misclassified", "decision_boundary"):
             result.skipped[name] = reason
+        save(network_diagram(net), "network_diagram")
         return result
     X, y = data
     X = X.reshape(len(X), -1)[:MAX_EVAL].astype(net.dtype)
@@ -92,6 +96,7 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
         reason = f"the data set has {X.shape[1]} features but the network {n_in} inputs"
         for name in ("confusion_matrix", "misclassified", "decision_boundary"):
             result.skipped[name] = reason
+        save(network_diagram(net), "network_diagram")
         return result
     labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1).astype(int)
     predicted = net.predict_classes(X)
@@ -107,6 +112,10 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
         save(_subtitled(decision_boundary(net, X, labels), where), "decision_boundary")
     else:
         result.skipped["decision_boundary"] = f"the data has {n_in} features, not 2"
+    # the δ of one example, as the walk-through computes it: the split's first sample
+    name = names[labels[0]] if names else str(labels[0])
+    diagram = network_diagram(net, X[0], labels[0])
+    save(_subtitled(diagram, f"for sample 1 of the {SPLIT} split (class {name})"), "network_diagram")
     return result
 
 
