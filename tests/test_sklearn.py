@@ -30,10 +30,29 @@ IRIS_X, IRIS_Y = load_iris(return_X_y=True)
 IRIS_NAMES = np.array(["setosa", "versicolor", "virginica"])[IRIS_Y]
 
 
-# Every check passes: no check is listed as an expected failure. (With pandas absent, the
-# DataFrame checks are skipped by scikit-learn itself, as are the array-API ones without
-# SCIPY_ARRAY_API.)
-@parametrize_with_checks([DeltapropClassifier(**SMALL), DeltapropRegressor(**SMALL)])
+def expected_failed_checks(estimator) -> dict[str, str]:
+    """The one check expected to fail, with its reason; every other check passes. (With pandas
+    absent, the DataFrame checks are skipped by scikit-learn itself, as are the array-API ones
+    without SCIPY_ARRAY_API.)"""
+    if isinstance(estimator, DeltapropRegressor) and estimator.dtype == "float32":
+        return {
+            "check_regressor_multioutput": "dtype='float32' asks for a float32 network, so its "
+            "predictions are float32; the check wants float64 ones whatever the estimator's dtype"
+        }
+    return {}
+
+
+# The default float64 networks, and float32 ones (which the README offers for speed).
+@parametrize_with_checks(
+    [
+        DeltapropClassifier(**SMALL),
+        DeltapropRegressor(**SMALL),
+        DeltapropClassifier(**SMALL, dtype="float32"),
+        DeltapropRegressor(**SMALL, dtype="float32"),
+    ],
+    expected_failed_checks=expected_failed_checks,
+    xfail_strict=True,
+)
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
 
