@@ -27,6 +27,9 @@ Differences from scikit-learn's MLP, by design:
   defaults to Nesterov's (``optimizer="nesterov"`` here).
 * ``l2`` is Nielsen's λ: the cost gains λ/(2n) Σ w² with n the training set size (scikit-learn's
   ``alpha`` adds α/(2 n_batch) Σ w² per mini-batch), and biases are not decayed.
+* ``X`` must be dense (scikit-learn's MLP also takes ``scipy.sparse`` matrices), ``fit`` takes
+  no ``sample_weight``, and the classifier has one output per class, softmax by default, even
+  for two classes (scikit-learn's has one logistic output then) and no multi-label ``y``.
 * The quadratic cost is C = 1/(2n) Σ_x ||y − a||², a sum over the outputs; the squared loss
   scikit-learn reports is also divided by the number of outputs. Its gradient is not: both
   use δ = a − y averaged over the mini-batch, so the weight updates agree (a test checks one
