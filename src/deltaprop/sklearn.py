@@ -489,12 +489,12 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         ``hidden_layer_sizes``).
     verbose : 0 or 1
         1 prints one line per epoch.
+    dtype : "float64" or "float32"
+        The network's dtype.
 
     A call that is refused (a bad parameter, labels or data) leaves the estimator as it was.
     One that diverges (:class:`deltaprop.DivergenceError`) leaves ``network_`` with the weights
     of the last good epoch, and ``history_``, ``loss_curve_`` and ``n_iter_`` with those epochs.
-    dtype : "float64" or "float32"
-        The network's dtype.
 
     Attributes
     ----------
