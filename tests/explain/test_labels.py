@@ -62,3 +62,15 @@ def test_the_prose_uses_the_same_decimals_as_the_equations():
     assert "Mazur's post prints 0.291027924" in text  # a quoted figure keeps the post's digits
     wide = render_text(trace, "mazur", digits=9)
     assert f"the exact algorithm gives {float(trace.cost_after):.9f}".rstrip("0") in " ".join(wide.split())
+
+
+def test_the_prose_names_a_cost_as_the_heading_does_not_by_its_code_name():
+    # "cost cross-entropy" in the opening line, then "With the cross_entropy cost" two sections on
+    for output, cost, name in (
+        ("logistic", "cross_entropy", "cross-entropy"),
+        ("softmax", "log_likelihood", "log-likelihood"),
+    ):
+        net = dp.Network([2, 2, 2], output_activation=output, cost=cost, seed=1)
+        text = render_text(explain(net, X2[0], Y2[0], learning_rate=0.5))
+        assert f"With the {name} cost" in text
+        assert cost not in text

@@ -16,6 +16,7 @@ from ...activations import LEAKY_SLOPE, get
 from ..blocks import Block, Equations, Heading, Note, Paragraph
 from ..math import Eq, Frac, Num, Op, Paren, Sym, Word, fmt
 from ..trace import Trace
+from .introduction import COST_NAMES
 from .sums import MAX_TERMS, sum_terms
 
 
@@ -64,7 +65,8 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
     if trace.cost_simplifies and y_sum is not None:
         blocks.append(
             Paragraph(
-                f"With the {trace.cost} cost and a {act} output the factors cancel and δ = a Σ_k y_k − y, "
+                f"With the {COST_NAMES.get(trace.cost, trace.cost)} cost and a {act} output the factors "
+                "cancel and δ = a Σ_k y_k − y, "
                 "which is a − y when a sample's targets sum to 1, as one-hot targets do; that is what the "
                 "engine computes. Both factors are shown anyway, and their product equals it up to rounding."
             )
@@ -75,13 +77,14 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
                     f"This sample's targets sum to {fmt(y_sum)}, not 1, so δ is not a − y. "
                     "C = −Σ_k y_k ln a_k is then Σ_k y_k times the cost of the targets y / Σ_k y_k, and "
                     "pulls a towards them. Mean one class? Give one-hot targets (or a class label). "
-                    "Several independent labels? Logistic outputs with the cross_entropy cost model those."
+                    "Several independent labels? Logistic outputs with the cross-entropy cost model those."
                 )
             )
     elif trace.cost_simplifies:
         blocks.append(
             Paragraph(
-                f"With the {trace.cost} cost and a {act} output the factors cancel and δ = a − y, which is "
+                f"With the {COST_NAMES.get(trace.cost, trace.cost)} cost and a {act} output the factors "
+                "cancel and δ = a − y, which is "
                 "what the engine computes; both factors are shown anyway, and their product equals a − y "
                 "up to rounding."
             )

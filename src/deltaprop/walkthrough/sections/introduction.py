@@ -24,14 +24,14 @@ _ACTIVATION_TEXT = {
 _MAZUR_SOFTMAX = (
     "out_j = e^(net_j) / Σ_k e^(net_k), whose Jacobian ∂out_j/∂net_k = out_j (1[j=k] − out_k) is not diagonal"
 )
-_COST_NAMES = {"quadratic": "quadratic", "cross_entropy": "cross-entropy", "log_likelihood": "log-likelihood"}
+COST_NAMES = {"quadratic": "quadratic", "cross_entropy": "cross-entropy", "log_likelihood": "log-likelihood"}
 
 
 def _cost_text(trace: Trace, nt) -> str:
     """The cost of one example and of the batch, in the notation's symbols: C_x = ½ Σ_j (y_j − a³_j)²."""
     C, C_x = nt.cost(), Sym(nt.cost().base, "x")
     form = cost_sum(trace, nt)
-    name = _COST_NAMES.get(trace.cost, trace.cost)
+    name = COST_NAMES.get(trace.cost, trace.cost)
     if not form:
         return name
     return f"{name}, {to_text(eq(C_x, form))}, {to_text(eq(C))} = 1/n Σ_x {to_text(eq(C_x))}"
