@@ -72,3 +72,23 @@ def test_a_dead_relu_layer_is_not_also_called_vanishing_or_a_learning_rate_too_l
     for found in (diagnose(net, history, X, y, stats), live.findings):
         assert "dead-relu" in _codes(found)
         assert not {"vanishing-gradient", "cost-slow"} & _codes(found)
+
+
+def test_a_flat_cost_in_a_run_with_dead_relu_units_names_them_before_a_larger_learning_rate():
+    # η = 3 kills most ReLU units of a digits net in the first epoch; the cost then sits at
+    # 2.38: "raise the learning rate by 10×" alone would be the wrong advice.
+    X, y = dp.datasets.load("digits", split="train")
+    net = dp.Network(
+        [64, 30, 10],
+        activation="relu",
+        output_activation="softmax",
+        cost="log_likelihood",
+        init="he_normal",
+        seed=0,
+    )
+    stats = GradientStats(probe_size=128)
+    history = dp.fit(net, X, y, epochs=8, learning_rate=3.0, seed=0, callbacks=[stats])
+    found = {f.code: f for f in diagnose(net, history, X, y, stats)}
+    assert {"dead-relu", "cost-flat"} <= set(found)
+    flat = found["cost-flat"]
+    assert "dead ReLU units" in flat.message and "saturated or dead (see those findings)" in flat.fix

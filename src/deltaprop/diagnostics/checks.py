@@ -234,9 +234,10 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
                 "cost-flat",
                 "warning",
                 f"{seen}. Either {eta} is too low, or the gradients vanish before they reach the "
-                f"weights (saturated units).",
-                "if the units are saturated (see that finding) fix that first; otherwise raise the "
-                "learning rate by 10× (SGD on [0, 1] inputs usually wants 0.1-3)",
+                f"weights (saturated logistic/tanh units, or dead ReLU units).",
+                "if units are saturated or dead (see those findings), fix that first: a larger learning "
+                "rate would only make it worse; otherwise raise the learning rate by 10× (SGD on [0, 1] "
+                "inputs usually wants 0.1-3)",
             )
         ]
     return _check_slow(loss, start, start_name, h.get("accuracy"), eta)
