@@ -466,3 +466,16 @@ def test_the_threads_limit_holds_inside_the_block_only():
     assert blas_threads() == before
     with threads.limit(None):
         assert blas_threads() == before
+
+
+def test_output_away_from_a_terminal_has_no_trailing_blanks(run):
+    """rich pads a table's title ("Run summary", "Evaluation") to the table's width; in a log
+    file those were lines ending in dozens of spaces. Only the text is written now."""
+    trained = run("train", "--epochs", "1", "--seed", "0", "--no-plots", "--name", "r")
+    assert trained.returncode == 0, trained.stderr
+    evaluated = run("evaluate", "runs/r")
+    assert evaluated.returncode == 0, evaluated.stderr
+    for result in (trained, evaluated):
+        lines = result.stdout.splitlines()
+        assert any(line == "Run summary" or line == "Evaluation" for line in lines), result.stdout
+        assert [line for line in lines if line != line.rstrip()] == []

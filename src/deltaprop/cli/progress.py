@@ -8,6 +8,8 @@ and accuracy; elsewhere (a log file, CI) :class:`PlainProgress` writes one line 
 from __future__ import annotations
 
 import math
+import re
+import sys
 import time
 
 from rich.cells import cell_len
@@ -186,9 +188,33 @@ def fmt_percent(value) -> str:
     return f"{100 * value:.2f}%"
 
 
+class TrimmedStdout:
+    """``sys.stdout`` (whatever it is at each write) with the spaces cut from the end of each
+    line: rich pads a table's title and caption to the table's width, which a log file or
+    ``grep`` would keep as trailing blanks. Spaces at the end of a write are held back until
+    the next shows whether a line ends there."""
+
+    def __init__(self):
+        self._spaces = ""
+
+    def write(self, text: str) -> int:
+        held = self._spaces + text
+        body = held.rstrip(" ")
+        self._spaces = held[len(body) :]
+        sys.stdout.write(TRAILING_SPACES.sub("\n", body))
+        return len(text)
+
+    def __getattr__(self, name: str):  # flush, isatty, fileno, encoding, ...
+        return getattr(sys.stdout, name)
+
+
+TRAILING_SPACES = re.compile(r" +\n")
+
+
 def make_console() -> Console:
-    """Rich output; away from a terminal (logs, pipes) wide enough that tables are not cut."""
+    """Rich output; away from a terminal (logs, pipes) wide enough that tables are not cut,
+    and plain lines without trailing blanks (:class:`TrimmedStdout`)."""
     console = Console(highlight=False)
     if not console.is_terminal:
-        console = Console(highlight=False, width=max(console.width, PLAIN_WIDTH))
+        console = Console(highlight=False, width=max(console.width, PLAIN_WIDTH), file=TrimmedStdout())
     return console
