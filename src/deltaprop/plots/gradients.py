@@ -14,6 +14,14 @@ from ..diagnostics.gradient_stats import PERCENTILES, GradientStats
 from ._figure import new_figure
 
 LOW, MID, HIGH = PERCENTILES.index(25), PERCENTILES.index(50), PERCENTILES.index(75)
+ZERO_BELOW = 10.0  # an exact 0 is drawn this factor below the smallest non-zero value shown
+
+
+def _zero_line(p: np.ndarray) -> float | None:
+    """Where a log axis draws an exact 0 (a dead ReLU layer's δ, its weights' ∂C/∂w): a decade
+    under the smallest non-zero value; None when nothing is non-zero (a linear axis then)."""
+    positive = p[np.isfinite(p) & (p > 0)]
+    return float(positive.min()) / ZERO_BELOW if positive.size else None
 
 
 def _stats(stats) -> GradientStats:
@@ -43,15 +51,38 @@ def gradient_distributions(stats):
         (axes[1], "grad_w", "|∂C/∂w| per layer"),
     ):
         p = stats.percentiles(key)
+        zero = _zero_line(p[:, :, [LOW, MID, HIGH]])
+        # An exact 0 has no place on a log axis: drawn on a dotted line of its own instead of
+        # left out, so that a layer whose δ is 0 everywhere (dead ReLUs) shows, not vanishes.
+        shown = p if zero is None else np.where(p == 0, zero, p)
         for l, layer in enumerate(stats.layers):
             where = "output" if l == n_layers - 1 else f"hidden {l + 1}"
             label = f"{where} ({layer['activation']}, {layer['n_units']})"
-            mid = np.where(p[:, l, MID] > 0, p[:, l, MID], np.nan)
-            ax.plot(epochs, mid, marker="o", markersize=3, color=colours[l], label=label)
-            low = np.where(p[:, l, LOW] > 0, p[:, l, LOW], np.nan)
-            ax.fill_between(epochs, low, p[:, l, HIGH], color=colours[l], alpha=0.18, lw=0)
-        if np.nanmax(p[:, :, MID], initial=0) > 0:
+            ax.plot(epochs, shown[:, l, MID], marker="o", markersize=3, color=colours[l], label=label)
+            at_zero = p[:, l, MID] == 0
+            if zero is not None and at_zero.any():
+                ax.plot(
+                    epochs[at_zero],
+                    shown[at_zero, l, MID],
+                    ls="",
+                    marker="o",
+                    ms=5,
+                    mfc="white",
+                    mec=colours[l],
+                )
+            ax.fill_between(epochs, shown[:, l, LOW], shown[:, l, HIGH], color=colours[l], alpha=0.18, lw=0)
+        if zero is not None:
             ax.set_yscale("log")
+            if (p[:, :, [LOW, MID, HIGH]] == 0).any():
+                ax.axhline(zero, ls=":", lw=0.8, color="0.35")
+                ax.annotate(
+                    "exactly 0 (drawn here)",
+                    (0.01, zero),
+                    xycoords=("axes fraction", "data"),
+                    va="bottom",
+                    fontsize=7,
+                    color="0.35",
+                )
         ax.set(xlabel="epoch (0: before training)", title=title)
         ax.grid(alpha=0.3, which="both")
         ax.xaxis.get_major_locator().set_params(integer=True)
