@@ -175,3 +175,23 @@ def test_real_test_images_saved_as_png_come_back_as_their_arrays(tmp_path, name)
         rows.append(prepare(read_grey(tmp_path / f"{k}.png"), 784, digit=name == "mnist"))
     # The arrays are float32 pixel / 255; the image path computes the same in float64.
     np.testing.assert_array_equal(np.array(rows, dtype=np.float32), X)
+
+
+def test_a_photo_stored_sideways_with_an_exif_orientation_is_read_upright(tmp_path):
+    # A phone stores a portrait photo as landscape pixels and an Orientation tag (6: turn 90°
+    # clockwise to view). Read without the tag, a 7 reached the model lying on its side.
+    upright = np.zeros((30, 20), dtype=np.uint8)
+    upright[2:6, 3:17] = 255  # the 7's bar, along the top
+    stored = Image.fromarray(upright).rotate(90, expand=True)  # 20×30, the bar down the left side
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    stored.save(tmp_path / "photo.png", exif=exif)
+    assert np.array_equal(read_grey(tmp_path / "photo.png"), upright / 255)
+
+
+def test_an_image_too_large_to_read_safely_is_refused_by_name(tmp_path):
+    # 20,000 × 20,000 pixels is over Pillow's decompression-bomb limit: its own exception used
+    # to escape as a traceback; it is an ImageError (one line from predict) naming the file.
+    Image.new("1", (20_000, 20_000), 1).save(tmp_path / "huge.png")
+    with pytest.raises(ImageError, match=r"huge.png is too large to read safely \(Image size \(400000000"):
+        read_grey(tmp_path / "huge.png")

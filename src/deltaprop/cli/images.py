@@ -53,17 +53,23 @@ class ImageError(ValueError):
 
 
 def read_grey(path: str | Path) -> np.ndarray:
-    """The image at ``path`` as grey levels in [0, 1], ``(height, width)``; transparency is white."""
-    from PIL import Image, UnidentifiedImageError
+    """The image at ``path`` as grey levels in [0, 1], ``(height, width)``, upright as a viewer
+    shows it (a photo's EXIF orientation applied); transparency is white."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(path) as img:
             img.load()
+            img = ImageOps.exif_transpose(img)  # a phone stores its photos sideways, with a tag
             if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
                 rgba = img.convert("RGBA")
                 white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
                 img = Image.alpha_composite(white, rgba)
             grey = np.asarray(img.convert("L"), dtype=np.float64) / PIXEL_MAX
+    except Image.DecompressionBombError as err:
+        raise ImageError(
+            f"{path} is too large to read safely ({err.args[0].split(',')[0]}); scale it down first"
+        ) from err
     except (UnidentifiedImageError, OSError, SyntaxError) as err:
         raise ImageError(f"cannot read {path} as an image ({err}); give a PNG or JPEG file") from err
     if grey.size == 0:
