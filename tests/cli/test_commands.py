@@ -144,3 +144,33 @@ def test_ctrl_c_while_the_commands_are_imported_is_exit_130_without_a_traceback(
     monkeypatch.setattr(cli_module, "build_parser", interrupted)
     assert cli_module.main(["train"]) == cli_module.EXIT_INTERRUPTED
     assert capsys.readouterr().err == "deltaprop: interrupted\n"
+
+
+def test_the_deltaprop_console_script_is_python_m_deltaprop(cli, tmp_path):
+    """The installed ``deltaprop`` command (pyproject's [project.scripts]) answers as
+    ``python -m deltaprop`` does: the same output and exit codes, 0 and 2."""
+    import shutil
+    import subprocess
+    import sys
+    import sysconfig
+    from pathlib import Path
+
+    from cli_helpers import cli_env
+
+    beside = Path(sys.executable).with_name("deltaprop")  # the script of this interpreter
+    script = beside if beside.is_file() else Path(sysconfig.get_path("scripts")) / "deltaprop"
+    if not script.is_file():
+        script = Path(shutil.which("deltaprop") or "")
+    if not script.is_file():
+        pytest.skip("the deltaprop console script is not installed (pip install -e .)")
+    for argv in (["--version"], ["train", "--epochs", "0"], ["gradcheck"]):
+        done = subprocess.run(
+            [str(script), *argv], cwd=tmp_path, env=cli_env(tmp_path), capture_output=True, text=True
+        )
+        module = cli(*argv)
+        assert (done.returncode, done.stdout, done.stderr) == (
+            module.returncode,
+            module.stdout,
+            module.stderr,
+        )
+    assert done.returncode == 0 and "PASS" in done.stdout
