@@ -2,17 +2,18 @@
 
 Every check returns a list of :class:`Finding` (empty when all is well). ``diagnose`` runs
 them all over a history, a network and, where given, the data and the gradient statistics.
+The checks of the output activation and cost against the targets live in :mod:`.output_cost`
+(re-exported here), the :class:`Finding` record in :mod:`.finding`.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
 import numpy as np
 
+from .finding import SEVERITIES, Finding, sort_findings
 from .gradient_stats import DEFAULT_PROBE_SIZE, PERCENTILES, SATURATION_NET, GradientStats
+from .output_cost import check_output_cost, output_cost_findings
 
-SEVERITIES = ("info", "warning", "error")
 CHANCE_MARGIN = 0.1  # stuck: accuracy within 10 % of the way from chance to perfect
 MIN_EPOCHS_STUCK = 2  # one epoch is too early to call a run stuck
 RISE_FACTOR = 1.05  # the cost ended 5 % above where it started
@@ -40,26 +41,6 @@ DEAD_WARNING_SHARE = 0.5
 DEAD_INFO_SHARE = 0.2
 INPUT_SCALE_LIMIT = 10.0  # max |x| above this: inputs are not scaled to a small range
 MEDIAN = PERCENTILES.index(50)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One diagnosis: a stable ``code``, a ``severity`` (info, warning, error), what was seen, what to do."""
-
-    code: str
-    severity: str
-    message: str
-    fix: str
-
-    def __post_init__(self):
-        if self.severity not in SEVERITIES:
-            raise ValueError(f"severity must be one of {SEVERITIES}; got {self.severity!r}")
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def __str__(self) -> str:
-        return f"{self.severity}: {self.message} Fix: {self.fix}."
 
 
 def _history_dict(history) -> dict:
@@ -403,102 +384,6 @@ def check_input_scale(X) -> list[Finding]:
     ]
 
 
-def check_output_cost(net, Y=None) -> list[Finding]:
-    """The output activation, the cost and the targets should fit each other."""
-    return output_cost_findings(net.activation_names[-1], net.cost.name, net.sizes[-1], Y)
-
-
-def output_cost_findings(out_act: str, cost: str, n_out: int, Y=None) -> list[Finding]:
-    """:func:`check_output_cost` by names: the output activation's and the cost's (canonical, not
-    aliases) and the output layer's size — for a configuration, before any network is built."""
-    found = []
-    if out_act == "softmax" and n_out == 1:
-        found.append(
-            Finding(
-                "output-cost-mismatch",
-                "error",
-                "a softmax over a single output is always 1: the network cannot say anything.",
-                "use one logistic output for two classes, or one softmax output per class",
-            )
-        )
-    elif out_act == "softmax" and cost == "quadratic":
-        found.append(
-            Finding(
-                "softmax-quadratic",
-                "info",
-                "softmax output with the quadratic cost: allowed, but the softmax's Jacobian then "
-                "slows learning when an output is confidently wrong.",
-                "the natural pair for softmax is cost='log_likelihood' (δ = a − y)",
-            )
-        )
-    elif out_act == "softmax" and cost == "cross_entropy":
-        found.append(
-            Finding(
-                "output-cost-mismatch",
-                "warning",
-                "softmax output with the (binary) cross-entropy cost: the cost treats each output as an "
-                "independent yes/no, which softmax outputs are not.",
-                "use cost='log_likelihood' with softmax, or logistic outputs with cross_entropy",
-            )
-        )
-    elif out_act == "logistic" and cost == "log_likelihood":
-        found.append(
-            Finding(
-                "output-cost-mismatch",
-                "warning",
-                "logistic outputs with the log-likelihood cost: −ln a_y only pushes the correct output up, "
-                "never the others down, because logistic outputs need not sum to 1.",
-                "use output_activation='softmax' with log_likelihood, or keep logistic with cross_entropy",
-            )
-        )
-    elif out_act not in ("logistic", "softmax") and cost in ("cross_entropy", "log_likelihood"):
-        found.append(
-            Finding(
-                "output-cost-mismatch",
-                "error",
-                f"a {out_act} output with the {cost} cost: that cost takes ln a, so it needs outputs in "
-                f"(0, 1), which {out_act} does not give.",
-                "use logistic outputs with cross_entropy or softmax with log_likelihood; keep quadratic for "
-                "linear outputs (regression)",
-            )
-        )
-    elif out_act == "relu" and n_out > 1:
-        found.append(
-            Finding(
-                "relu-output",
-                "info",
-                "ReLU output: an output neuron whose net goes negative gives 0 with δ = 0 and stops "
-                "learning.",
-                "use softmax (classification) or linear (regression) outputs",
-            )
-        )
-    if Y is not None:
-        Y = np.asarray(Y)
-        if n_out == 1 and Y.ndim == 1 and Y.size and np.all(Y == np.round(Y)) and len(np.unique(Y)) > 2:
-            found.append(
-                Finding(
-                    "single-output-multiclass",
-                    "error",
-                    f"the targets hold {len(np.unique(Y))} classes but the network has a single output, "
-                    f"which can only say yes or no.",
-                    f"give the output layer one neuron per class ({len(np.unique(Y))}) with softmax",
-                )
-            )
-        elif Y.ndim == 2 and Y.size and out_act in ("logistic", "softmax"):
-            low, high = float(Y.min()), float(Y.max())
-            if low < 0.0 or high > 1.0:
-                found.append(
-                    Finding(
-                        "targets-out-of-range",
-                        "error",
-                        f"the targets run from {low:g} to {high:g}, but {out_act} outputs lie in (0, 1) and "
-                        f"can never reach them.",
-                        "scale the targets to [0, 1], or use a linear output for regression",
-                    )
-                )
-    return found
-
-
 def probe_stats(net, X, Y, probe_size: int = DEFAULT_PROBE_SIZE) -> GradientStats:
     """One record of gradient statistics for ``net`` on the first ``probe_size`` samples."""
     stats = GradientStats(np.asarray(X)[:probe_size], np.asarray(Y)[:probe_size])
@@ -562,7 +447,19 @@ def without_contradictions(findings: list[Finding]) -> list[Finding]:
     return findings
 
 
-def sort_findings(findings: list[Finding]) -> list[Finding]:
-    """Errors first, then warnings, then information; the order within each kept."""
-    rank = {s: i for i, s in enumerate(reversed(SEVERITIES))}
-    return sorted(findings, key=lambda f: rank[f.severity])
+__all__ = [
+    "SEVERITIES",
+    "Finding",
+    "chance_level",
+    "check_chance_level",
+    "check_dead_relu",
+    "check_input_scale",
+    "check_learning_rate",
+    "check_output_cost",
+    "check_saturation",
+    "diagnose",
+    "output_cost_findings",
+    "probe_stats",
+    "sort_findings",
+    "without_contradictions",
+]
