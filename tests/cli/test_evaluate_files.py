@@ -315,3 +315,20 @@ def test_without_data_a_model_file_is_scored_on_the_data_its_model_fits(run, tmp
         monkeypatch.setenv("DELTAPROP_DATA", str(SHARED_DATA))
         report = _report(run, "fashion.safetensors")
         assert (report["data"], report["n_samples"]) == ("fashion-mnist", 10000)
+
+
+def test_a_runs_data_file_moved_away_is_named_as_the_runs_not_as_a_data_flag(cli, tmp_path):
+    # No --data was given: the message used to say "check the path given to --data".
+    X, labels = _answers(40)
+    _write_csv(tmp_path / "moved.csv", X, labels)
+    run_dir = _train(cli, tmp_path, "--data", "moved.csv")
+    (tmp_path / "moved.csv").rename(tmp_path / "elsewhere.csv")
+    result = cli("evaluate", str(run_dir))
+    assert_one_line_error(
+        result,
+        2,
+        f"the run's data file {tmp_path / 'moved.csv'} (named in its config.toml) does not exist",
+        "Put it back there, or give the data with --data",
+    )
+    assert "given to --data" not in result.stderr
+    assert _report(cli, str(run_dir), "--data", "elsewhere.csv")["n_samples"] == 40

@@ -16,6 +16,7 @@ from ..datasets.by_name import FILE_SUFFIXES, load_by_name
 from ..datasets.by_name import TASKS as TASKS  # for --task
 from .config import BUILTIN_DATA
 from .errors import UsageError
+from .rundir import CONFIG
 
 
 @dataclass
@@ -84,20 +85,27 @@ def load_arrays(table: dict, split: str = "train", seed: int | None = None) -> t
     return X, y
 
 
-def load_labelled(table: dict, split: str = "train", seed: int | None = None):
+def load_labelled(table: dict, split: str = "train", seed: int | None = None, instead: str = ""):
     """``(X, y, classes)``: as :func:`load_arrays`, with the class names where the data has them
     (a built-in set's catalogue names, a CSV's text labels), else None.
 
     The loading is :func:`deltaprop.datasets.load_by_name`'s, which ``diagnose`` and ``plot``
     share; here a ``name`` wins over a ``path``, and a missing file is a usage error. The
     table's ``task`` (one of :data:`TASKS`; missing or ``""``: ``"auto"``) says whether a
-    file's numeric labels are classes or regression targets."""
+    file's numeric labels are classes or regression targets.
+
+    A ``--data`` file is checked where the flag is read (:func:`data_table`), so a file
+    missing here is one a run's configuration names: moved or deleted since the run read
+    it. ``instead``: what else the command can be given (evaluate: ``--data``)."""
     name = table.get("name") or None
     path = None
     if name is None:
         path = Path(table["path"])
         if not path.is_file():
-            raise UsageError(f"data file {path} does not exist; check the path given to --data")
+            raise UsageError(
+                f"the run's data file {path} (named in its {CONFIG}) does not exist: moved or deleted "
+                f"since the run read it? Put it back there{instead}"
+            )
     return load_by_name(
         name, path, split=split, seed=seed, label_column=table.get("label_column"), task=table.get("task")
     )

@@ -227,7 +227,12 @@ def run(args) -> int:
             f"--split {args.split} applies to the built-in data sets only; {data} is a file, which has "
             f"no train or test split. Leave --split out: {instead}"
         )
-    X, y, classes = load_labelled(table, args.split or DEFAULT_SPLIT, seed=_seed_of(run_config))
+    X, y, classes = load_labelled(
+        table,
+        args.split or DEFAULT_SPLIT,
+        seed=_seed_of(run_config),
+        instead=", or give the data with --data",
+    )
     y = match_classes(y, classes, names, data, args.model)
     check_data_fits(net, X, y, data, args.model)
     if not is_file and classes is not None and names is not None and tuple(classes) != tuple(names):
