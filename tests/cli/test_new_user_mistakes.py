@@ -156,6 +156,15 @@ def test_hidden_with_no_sizes_is_refused_and_says_how_to_ask_for_no_hidden_layer
     assert_one_line_error(both, 2, "either --layers", "--hidden")
 
 
+@pytest.mark.parametrize("flag", ["--layers", "--hidden"])
+@pytest.mark.parametrize("sizes", ["64,,10", "30,", ",30"])
+def test_an_empty_size_in_a_list_of_sizes_is_refused_not_dropped(run, tmp_path, flag, sizes):
+    """--layers 64,,10 used to train [64, 10], a network without its hidden layer, in silence."""
+    result = run("train", flag, sizes, "--epochs", "1", "--no-plots")
+    assert_one_line_error(result, 2, f"{flag} must be", f"got {sizes!r}", "empty size")
+    assert nothing_trained(tmp_path)
+
+
 # --- config files -----------------------------------------------------------------------------------
 
 

@@ -301,8 +301,14 @@ def parse_int_list(text: str, flag: str, no_sizes: str = "") -> list[int]:
     ``no_sizes``: what to add to the error when ``text`` holds no positive size at all
     (``""``, ``" "``, ``"0"``), where the user may have meant something else by it.
     """
+    parts = text.replace(" ", "").split(",")
+    if "" in parts and any(parts):  # "64,,10" is a typo, not [64, 10]: a layer would go missing
+        raise UsageError(
+            f"{flag} must be comma-separated positive integers such as 30,30; got {text!r}, "
+            f"which has an empty size (two commas in a row, or one at an end)"
+        )
     try:
-        sizes = [int(part) for part in text.replace(" ", "").split(",") if part]
+        sizes = [int(part) for part in parts if part]
     except ValueError:
         raise UsageError(
             f"{flag} must be comma-separated positive integers such as 30,30; got {text!r}"
