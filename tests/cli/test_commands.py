@@ -174,3 +174,16 @@ def test_the_deltaprop_console_script_is_python_m_deltaprop(cli, tmp_path):
             module.stderr,
         )
     assert done.returncode == 0 and "PASS" in done.stdout
+
+
+def test_train_help_lists_the_names_each_option_takes(cli):
+    """--epochs, --optimizer and --dtype showed only their default, "(30)"; --activation and
+    --init a few names and "..."; every name the registries hold is listed now."""
+    from deltaprop import activations, costs, initializers
+
+    helped = " ".join(cli("train", "--help").stdout.split())  # argparse wraps the lines
+    assert "--epochs N passes over the training data (30)" in helped
+    assert "--optimizer {sgd,momentum,nesterov,adam} the update rule (sgd)" in helped
+    for name in (*activations.ACTIVATIONS, *costs.COSTS, *initializers.INITIALIZERS):
+        assert name in helped, name
+    assert "hidden activation: logistic, tanh, relu, leaky_relu, linear (logistic)" in helped

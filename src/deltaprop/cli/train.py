@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
+from .. import activations, costs, initializers
 from ..diagnostics import Diagnostics, Finding, GradientStats
 from ..errors import DivergenceError
 from . import config as cfg
@@ -89,25 +90,40 @@ def add_options(p: argparse.ArgumentParser) -> None:
         help="hidden sizes only, e.g. 30,30 (input and output from the data); "
         "for no hidden layer use --layers N_IN,N_OUT",
     )
+    hidden_activations = [
+        name for name in activations.ACTIVATIONS if name not in activations.HIDDEN_ONLY_FORBIDDEN
+    ]
     model.add_argument(
-        "--activation", help=f"hidden activation ({d['model']['activation']}; tanh, relu, ...)"
+        "--activation",
+        help=f"hidden activation: {', '.join(hidden_activations)} ({d['model']['activation']})",
     )
     model.add_argument(
         "--output-activation",
-        help="output activation (default: softmax with log_likelihood, else --activation)",
+        help=f"output activation: {', '.join(activations.ACTIVATIONS)} (default: softmax with "
+        "log_likelihood, else --activation)",
     )
-    model.add_argument("--cost", help=f"quadratic, cross_entropy or log_likelihood ({d['model']['cost']})")
+    model.add_argument("--cost", help=f"cost C: {', '.join(costs.COSTS)} ({d['model']['cost']})")
     model.add_argument(
-        "--init", help=f"weight initialisation ({d['model']['init']}; normal, glorot_uniform, ...)"
+        "--init", help=f"weight initialisation: {', '.join(initializers.INITIALIZERS)} ({d['model']['init']})"
     )
-    model.add_argument("--dtype", choices=cfg.DTYPE_NAMES, help=f"({d['model']['dtype']})")
+    model.add_argument(
+        "--dtype", choices=cfg.DTYPE_NAMES, help=f"float type of the weights and data ({d['model']['dtype']})"
+    )
     train = p.add_argument_group("training")
-    train.add_argument("--optimizer", choices=cfg.OPTIMIZER_NAMES, help=f"({d['training']['optimizer']})")
+    train.add_argument(
+        "--optimizer", choices=cfg.OPTIMIZER_NAMES, help=f"the update rule ({d['training']['optimizer']})"
+    )
     train.add_argument("--lr", type=float, metavar="ETA", help=f"learning rate η ({d['training']['lr']})")
-    train.add_argument("--momentum", type=float, help="momentum μ for momentum/nesterov (0.9 for those)")
+    train.add_argument(
+        "--momentum", type=float, metavar="MU", help="momentum μ for momentum/nesterov (0.9 for those)"
+    )
     train.add_argument("--l2", type=float, metavar="LAMBDA", help="L2 regularisation λ (0)")
-    train.add_argument("--batch-size", type=int, help=f"mini-batch size ({d['training']['batch_size']})")
-    train.add_argument("--epochs", type=int, help=f"({d['training']['epochs']})")
+    train.add_argument(
+        "--batch-size", type=int, metavar="N", help=f"mini-batch size ({d['training']['batch_size']})"
+    )
+    train.add_argument(
+        "--epochs", type=int, metavar="N", help=f"passes over the training data ({d['training']['epochs']})"
+    )
     train.add_argument(
         "--seed", type=int, help="seed for weights, split and shuffling (default: drawn, then recorded)"
     )
