@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import socket
 
 import numpy as np
 import pytest
 
 from deltaprop import DownloadError
-from deltaprop.datasets import MNIST_MIRRORS, RemoteFile, fetch_files, load_idx_dataset, load_mnist
+from deltaprop.datasets import (
+    ENV_VAR,
+    MNIST,
+    MNIST_MIRRORS,
+    RemoteFile,
+    data_home,
+    fetch_files,
+    load_by_name,
+    load_idx_dataset,
+    load_mnist,
+)
 from deltaprop.datasets.download import check_mirrors
+from deltaprop.datasets.mnist import missing_files
+from deltaprop.datasets.progress import BAR_WIDTH, TextProgress
 
 BODY = bytes(range(256)) * 40  # 10,240 bytes
 SHA = hashlib.sha256(BODY).hexdigest()
@@ -189,3 +202,103 @@ def test_a_failed_second_file_keeps_the_first_and_its_folder(http_server, route_
     with pytest.raises(DownloadError):
         fetch_files([RemoteFile("data.bin", SHA), RemoteFile("other.bin", SHA)], dest, [http_server.url])
     assert leftovers(dest) == ["data.bin"]
+
+
+# ------------------------------------------ what a user sees: progress, offline, real files
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_text_progress_redraws_one_line_on_a_terminal():
+    stream = _Terminal()
+    bar = TextProgress("mnist", stream)
+    for done in (0, 2_500_000, 5_000_000, 10_000_000, 10_000_000):
+        bar(done, 10_000_000)
+    lines = stream.getvalue().split("\r")[1:]
+    assert lines[0] == f"mnist  [{' ' * BAR_WIDTH}]   0%  0.0/10.0 MB"
+    assert lines[1].startswith("mnist  [" + "#" * 8 + " " * 22 + "]  25%  2.5/10.0 MB")  # round(30 / 4) = 8
+    assert lines[3] == f"mnist  [{'#' * BAR_WIDTH}] 100%  10.0/10.0 MB\n"
+    assert stream.getvalue().count("\n") == 1  # a finished bar ends its line once
+
+
+def test_text_progress_writes_a_line_a_tenth_to_a_file():
+    stream = io.StringIO()  # not a terminal: no carriage returns, no flood of lines
+    bar = TextProgress("mnist", stream)
+    for done in range(0, 1001):
+        bar(done, 1000)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 11  # 0 %, 10 %, ..., 100 %
+    assert "\r" not in stream.getvalue()
+    assert lines[-1].endswith("100%  0.0/0.0 MB")
+
+
+def test_progress_true_draws_a_bar_on_stderr_while_downloading(
+    http_server, route_cls, fake_mnist, fake_spec_factory, tmp_path, capsys
+):
+    files, _ = fake_mnist
+    for name, body in files.items():
+        http_server.routes[f"/{name}"] = route_cls(body)
+    spec = fake_spec_factory(files, [http_server.url])
+    load_idx_dataset(spec, "test", data_dir=tmp_path, progress=True)
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[-1].startswith(f"fake  [{'#' * BAR_WIDTH}] 100%")
+    load_idx_dataset(spec, "test", data_dir=tmp_path, progress=True)  # nothing to download
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("progress", ["yes", 1, [print]])
+def test_a_progress_that_is_not_callable_is_refused_before_any_request(http_server, isolated_data, progress):
+    with pytest.raises(
+        TypeError, match=r"progress must be True .* or a callable progress\(bytes_done, bytes_total\); got"
+    ):
+        load_mnist("test", mirrors=[http_server.url], progress=progress)
+    assert http_server.requests == []
+
+
+def test_offline_the_error_names_every_missing_file_and_the_way_round_it(isolated_data):
+    dead = f"http://127.0.0.1:{_closed_port()}/"
+    with pytest.raises(DownloadError) as info:
+        load_mnist("test", mirrors=[dead])
+    message = str(info.value)
+    assert f"{dead}t10k-images-idx3-ubyte.gz: could not connect" in message
+    folder = isolated_data / "mnist"
+    assert (
+        f"mnist files still missing in {folder}: t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz."
+        in message
+    )
+    assert "pass data_dir= or set DELTAPROP_DATA to the folder holding mnist/" in message
+    assert not isolated_data.exists()  # nothing left behind, not even the cache folder
+
+
+@pytest.mark.mnist
+def test_real_mnist_downloads_into_a_fresh_cache_through_load_by_name(
+    http_server, route_cls, monkeypatch, tmp_path
+):
+    # A new user's machine: no DELTAPROP_DATA, an empty home; the real files (published SHA-256s)
+    # come from a mirror on 127.0.0.1 and land in ~/.cache/deltaprop/mnist.
+    source = data_home() / "mnist"
+    if missing_files(MNIST, source, ["test"]) or not (source / "t10k-images-idx3-ubyte.gz").is_file():
+        pytest.skip(f"no gzipped MNIST test files in {source}: set DELTAPROP_DATA to a folder holding mnist/")
+    for name in MNIST.files["test"]:
+        http_server.routes[f"/{name}"] = route_cls((source / name).read_bytes())
+    monkeypatch.delenv(ENV_VAR)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    saved, calls = list(MNIST_MIRRORS), []
+    MNIST_MIRRORS[:] = [http_server.url]
+    try:
+        X, y, classes = load_by_name(
+            "mnist", split="test", progress=lambda done, total: calls.append((done, total))
+        )
+    finally:
+        MNIST_MIRRORS[:] = saved
+    cache = tmp_path / ".cache" / "deltaprop" / "mnist"
+    assert leftovers(cache) == ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+    total = MNIST.sizes["t10k-images-idx3-ubyte.gz"] + MNIST.sizes["t10k-labels-idx1-ubyte.gz"]
+    assert calls[-1] == (total, total) and len(calls) > 2
+    assert X.shape == (10_000, 784) and y[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+    assert classes == tuple("0123456789")

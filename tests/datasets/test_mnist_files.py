@@ -193,8 +193,14 @@ def test_a_corrupt_local_file_is_reported_not_replaced(tmp_path, fake_mnist, off
     files, _ = fake_mnist
     folder = _put(tmp_path / "fake", files)
     (folder / "t10k-images-idx3-ubyte.gz").write_bytes(files["t10k-images-idx3-ubyte.gz"][:100])
-    with pytest.raises(DataFileError, match=r"t10k-images-idx3-ubyte.gz: the gzip stream is truncated"):
+    with pytest.raises(
+        DataFileError, match=r"t10k-images-idx3-ubyte.gz: the gzip stream is truncated"
+    ) as info:
         load_idx_dataset(offline_spec, "test", data_dir=tmp_path)
+    # ... and the message says how to get a good copy: the loader never re-fetches on its own
+    assert "Delete the damaged file: the next load with download=True fetches a verified copy" in str(
+        info.value
+    )
 
 
 @pytest.mark.parametrize(

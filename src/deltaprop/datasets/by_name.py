@@ -142,6 +142,7 @@ def load_by_name(
     seed: int | None = None,
     label_column: int | str | None = None,
     task: str = AUTO,
+    progress=None,
 ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...] | None]:
     """``(X, y, classes)`` of the data a run names: the built-in set ``name``, or the file ``path``.
 
@@ -163,6 +164,9 @@ def load_by_name(
         or ``"regression"``; ``None`` or ``""`` (as an older ``config.toml`` lacks the key)
         is ``"auto"``. A CSV's text labels and a built-in set's labels are classes:
         ``"regression"`` refuses them.
+    progress : while ``mnist`` or ``fashion-mnist`` downloads on first use: ``True`` for a
+        text bar on stderr, a callable ``progress(bytes_done, bytes_total)`` (a CLI's own
+        bar), ``None`` (default) or ``False`` for silence; ignored for the other data.
 
     Returns
     -------
@@ -197,7 +201,8 @@ def load_by_name(
                 f"task='regression' reads a file's labels as targets, but the built-in set {name!r} "
                 f"has class labels; leave task out (or 'auto') for it"
             )
-        X, y = load(name, split=split, seed=seed)  # seed: ignored by all but the generated sets
+        # seed: ignored by all but the generated sets; progress: by all but the downloaded ones
+        X, y = load(name, split=split, seed=seed, progress=progress)
         return X, y, tuple(dataset_info(name).classes)
     if not path:
         raise ValueError(

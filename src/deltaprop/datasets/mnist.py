@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from .._validation import check_dtype
-from ..errors import DataFileError
+from ..errors import DataFileError, DownloadError
 from .download import Progress, RemoteFile, check_mirrors, fetch_files
 from .idx import DEFAULT_MAX_BYTES, read_idx_images, read_idx_labels
 from .paths import ENV_VAR, data_home
+from .progress import check_progress
 
 SPLITS = ("train", "test")
 PIXEL_MAX = 255  # uint8 pixels; dividing by this scales them to [0, 1]
@@ -167,22 +168,32 @@ def download_idx_dataset(
     *,
     splits: Sequence[str] = SPLITS,
     data_dir: str | os.PathLike | None = None,
-    progress: Progress | None = None,
+    progress: Progress | bool | None = None,
     mirrors: Sequence[str] | None = None,
 ) -> Path:
     """Fetch the files of ``splits`` that are not already present; return the data set's folder.
 
     Files already present (gzipped or not) are left alone; the others are downloaded and
-    verified against ``spec.sha256``. Raises :class:`~deltaprop.errors.DownloadError` on failure.
+    verified against ``spec.sha256``. ``progress``: see :func:`load_mnist`. Raises
+    :class:`~deltaprop.errors.DownloadError` on failure, naming every file still missing and
+    how to provide them without a download.
     """
     for split in splits:
         check_split(split, spec)
     mirrors = check_mirrors(spec.mirrors if mirrors is None else mirrors)
+    progress = check_progress(progress, spec.name)
     folder = data_home(data_dir) / spec.folder
     wanted = set(missing_files(spec, folder, splits))
     todo = [remote for remote in spec.remote_files(splits) if remote.name in wanted]
     if todo:
-        fetch_files(todo, folder, mirrors, progress=progress)
+        try:
+            fetch_files(todo, folder, mirrors, progress=progress)
+        except DownloadError as err:
+            still = ", ".join(missing_files(spec, folder, splits))
+            raise DownloadError(
+                f"{err}\n{spec.name} files still missing in {folder}: {still}. If you have them "
+                f"elsewhere, pass data_dir= or set {ENV_VAR} to the folder holding {spec.folder}/."
+            ) from err
     return folder
 
 
@@ -193,12 +204,13 @@ def load_idx_dataset(
     data_dir: str | os.PathLike | None = None,
     download: bool = True,
     dtype=np.float32,
-    progress: Progress | None = None,
+    progress: Progress | bool | None = None,
     mirrors: Sequence[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Load one split of an IDX data set described by ``spec`` (see :func:`load_mnist`)."""
     check_split(split, spec)
     dtype = check_dtype(dtype)
+    progress = check_progress(progress, spec.name)
     folder = data_home(data_dir) / spec.folder
     if missing_files(spec, folder, [split]):
         if not download:
@@ -211,8 +223,14 @@ def load_idx_dataset(
         download_idx_dataset(spec, splits=[split], data_dir=data_dir, progress=progress, mirrors=mirrors)
     images_name, labels_name = spec.files[split]
     images_path, labels_path = local_file(folder, images_name), local_file(folder, labels_name)
-    images = read_idx_images(images_path, max_bytes=DEFAULT_MAX_BYTES)
-    labels = read_idx_labels(labels_path, n_classes=len(spec.classes))
+    try:
+        images = read_idx_images(images_path, max_bytes=DEFAULT_MAX_BYTES)
+        labels = read_idx_labels(labels_path, n_classes=len(spec.classes))
+    except DataFileError as err:  # a damaged copy: say how to get a good one
+        raise DataFileError(
+            f"{err}\nDelete the damaged file: the next load with download=True fetches a verified "
+            f"copy (or put a good copy there by hand)."
+        ) from err
     if images.shape[1:] != spec.image_shape:
         raise DataFileError(
             f"{images_path}: images are {images.shape[1]}x{images.shape[2]}, but {spec.name} images "
@@ -249,7 +267,9 @@ def load_mnist(
     download : fetch missing files from :data:`MNIST_MIRRORS` (verified by SHA-256). With
         ``False``, missing files raise ``FileNotFoundError``.
     dtype : ``float32`` (default: half the memory) or ``float64``.
-    progress : ``progress(bytes_done, bytes_total)`` during a download; ``None`` is silent.
+    progress : during a download, ``True`` draws a text bar on stderr
+        (:class:`~deltaprop.datasets.progress.TextProgress`); a callable is called as
+        ``progress(bytes_done, bytes_total)``; ``None`` (default) or ``False`` is silent.
     mirrors : base URLs to use instead of :data:`MNIST_MIRRORS`.
 
     Returns
@@ -261,7 +281,8 @@ def load_mnist(
     ------
     DataFileError : a file is malformed (see :func:`deltaprop.datasets.idx.read_idx`), the image
         and label counts differ, or a label is outside 0..9.
-    DownloadError : a missing file could not be downloaded intact.
+    DownloadError : a missing file could not be downloaded intact (offline, say): the message
+        lists each URL tried and why, the files still missing, and where to put them.
     """
     return load_idx_dataset(
         MNIST, split, data_dir=data_dir, download=download, dtype=dtype, progress=progress, mirrors=mirrors
