@@ -35,10 +35,14 @@ def test_xor_learns_and_seeded_runs_are_bit_identical(xor):
     assert histories[0].params["seed"] == 7
 
 
-def test_digits_reach_95_percent(digits):
-    X_train, y_train, X_test, y_test = digits
-    net = dp.Network([64, 30, 10], cost="cross_entropy", init="normal_scaled", seed=0)
-    history = net.fit(X_train, y_train, 30, batch_size=10, learning_rate=0.5, seed=0)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_digits_reach_95_percent(seed):
+    # The check, on the built-in digits as deltaprop ships them (its fixed stratified
+    # test split), over a few seeds so that no single lucky seed carries it (seeds 0-9: 97.2-97.8 %).
+    X_train, y_train = dp.datasets.load_digits("train")
+    X_test, y_test = dp.datasets.load_digits("test")
+    net = dp.Network([64, 30, 10], cost="cross_entropy", init="normal_scaled", seed=seed)
+    history = net.fit(X_train, y_train, 30, batch_size=10, learning_rate=0.5, seed=seed)
     assert len(history) == 30
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert net.evaluate(X_test, y_test)["accuracy"] >= 0.95
