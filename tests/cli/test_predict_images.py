@@ -166,3 +166,29 @@ def test_a_fashion_mnist_model_predicts_its_own_test_pngs_as_it_predicts_the_arr
     # The arrays are float32, the PNG's pixels / 255 float64: the same numbers to float32's precision.
     np.testing.assert_allclose([p["probabilities"] for p in got], net.predict(X), atol=1e-6)
     assert np.mean(np.array([p["class"] for p in got]) == y) > 0.7  # 1 epoch: about 0.8
+
+
+def test_the_prediction_table_never_cuts_an_input_a_class_or_a_probability():
+    """Ten Fashion-MNIST names heading the columns made the table too wide: rich cut the file
+    names ("f0_9.p…") and the names ("T-shir…"), and on 80 columns the probabilities ("0.")."""
+    import io
+
+    from rich.console import Console
+
+    from deltaprop.cli.predict import show
+
+    probabilities = [0.0] * 10
+    probabilities[9], probabilities[7], probabilities[5] = 0.461, 0.333, 0.206
+    results = [{"input": "a_long_photo_name.png", "class": 9, "probabilities": probabilities}]
+
+    def shown(width: int) -> str:
+        console = Console(file=io.StringIO(), width=width, color_system=None)
+        show(console, results, normalised=True, names=list(FASHION))
+        return console.file.getvalue()
+
+    wide = shown(140)  # a column per class, headed by its number; the names in a line under it
+    assert "│ a_long_photo_name.png │ 9 Ankle boot │ 0.000 │" in wide and "│ 0.461 │" in wide
+    assert "classes: 0 T-shirt/top, 1 Trouser, 2 Pullover" in wide and "…" not in wide
+    narrow = shown(80)  # too narrow for ten columns: the likeliest classes instead
+    assert "│ a_long_photo_name.png │ 9 Ankle boot │ 0.461 │ 7 0.333, 5 0.206 │" in narrow
+    assert "…" not in narrow and max(len(line) for line in narrow.splitlines()[:-1]) <= 80

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..datasets.by_name import parse_label_column
 from ..errors import DataFileError
@@ -60,8 +61,8 @@ def register(subparsers) -> None:
         "size (say a photo) is, for a model trained on digits (mnist, digits), digit-normalised as MNIST "
         "was made: cropped to the ink, scaled into a 20x20 box and centred by its centre of mass in "
         "28x28 (for 8x8: a 32x32 bitmap counted in 4x4 blocks); for any other model (fashion-mnist, "
-        "a CSV) resized whole to 28x28 (8x8), aspect kept, padded with its background, nothing "
-        "cropped. The table says which was done.",
+        "a CSV) resized whole to 28x28 (8x8) as Fashion-MNIST was made: plain margins trimmed, "
+        "aspect kept, padded with its background, nothing inside cropped. The table says which was done.",
     )
     p.add_argument("model", metavar="MODEL", help="a model file (.safetensors) or a run folder")
     p.add_argument("inputs", metavar="INPUT", nargs="+", help="CSV, NPZ or image files")
@@ -222,7 +223,9 @@ def image_note(prepared: list[str | None], n_in: int, why: str) -> str | None:
         )
         parts.append(f"{which} were digit-normalised (cropped to the ink, {how}), as {why}")
     if WHOLE in done:
-        parts.append(f"{which} were resized whole to {size} (aspect kept, padded), as {why}")
+        parts.append(
+            f"{which} were resized whole to {size} (plain margins trimmed, aspect kept, padded), as {why}"
+        )
     note = "; ".join(parts)
     return note[0].upper() + note[1:] + "."
 
@@ -272,14 +275,23 @@ def run(args) -> int:
 
 def show_outputs(console: Console, results: list[dict], note: str | None = None) -> None:
     """A regression model's predictions: one output value per input; ``note`` under the table."""
-    table = Table(
-        title="Predictions (the output a)", title_justify="left", caption=note, caption_justify="left"
-    )
+    table = Table(title="Predictions (the output a)", title_justify="left")
     table.add_column("input")
     table.add_column("output", justify="right", style="bold")
     for result in results:
         table.add_row(result["input"], f"{result['outputs'][0]:.6g}")
     console.print(table)
+    _print_note(console, note)
+
+
+def _print_note(console: Console, note: str | None) -> None:
+    """``note`` under the table, on one line (as a caption it was wrapped to the table's width,
+    which cut it mid-phrase in a log)."""
+    if note:
+        console.print(note, markup=False, highlight=False, soft_wrap=True)
+
+
+TOP_SHOWN = 3  # on a terminal too narrow for a column per class: the most likely classes
 
 
 def show(
@@ -289,23 +301,74 @@ def show(
     names: list[str] | None = None,
     note: str | None = None,
 ) -> None:
-    """Each input's class and the probability of every class; ``note`` under the table."""
+    """Each input's class and the probability of every class, a column per class; on a
+    terminal too narrow for those, the :data:`TOP_SHOWN` most likely classes of each input
+    instead. Then the class names (where they are not the numbers) and ``note``."""
     n_classes = len(results[0]["probabilities"])
     title = "Predictions" + ("" if normalised else " (outputs a; not a softmax, so they need not sum to 1)")
-    table = Table(title=title, title_justify="left", caption=note, caption_justify="left")
-    table.add_column("input")
-    table.add_column("class", justify="left" if names else "right", style="bold")
+    table = _table_per_class(title, results, names, n_classes)
+    if _width(table) > console.width:
+        table = _table_of_the_likeliest(title, results, names)
+    console.print(table)
+    if names and any(class_label(c, names) != str(c) for c in range(n_classes)):
+        legend = ", ".join(class_label(c, names) for c in range(n_classes))
+        console.print(f"classes: {legend}", markup=False, highlight=False, soft_wrap=True)
+    _print_note(console, note)
+
+
+def _first_columns(title: str, results: list[dict], names: list[str] | None) -> Table:
+    """A table with the input and the predicted class, neither of them ever cut ("f0_9.p…"
+    named no file)."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("input", no_wrap=True, min_width=max(len(r["input"]) for r in results))
+    shown = [class_label(r["class"], names) for r in results]
+    justify = "left" if names else "right"
+    table.add_column("class", justify=justify, style="bold", no_wrap=True, min_width=max(map(len, shown)))
+    return table
+
+
+def _width(table: Table) -> int:
+    """The width ``table`` needs with none of its columns cut: each column's widest cell or
+    heading (or its minimum width), a space either side, and a border between and around."""
+
+    def widest(column) -> int:
+        texts = [column.header, *column.cells]
+        return max([column.min_width or 0, *(Text.from_markup(str(text)).cell_len for text in texts)])
+
+    return sum(widest(column) + 2 for column in table.columns) + len(table.columns) + 1
+
+
+def _cell(p: float, predicted: bool) -> str:
+    if predicted:
+        return f"[bold green]{p:.3f}[/]"
+    return f"[dim]{p:.3f}[/]" if p < 0.01 else f"{p:.3f}"
+
+
+def _table_per_class(title: str, results: list[dict], names: list[str] | None, n_classes: int) -> Table:
+    """A column per class, headed by its number (the names go in a line under the table: ten
+    names such as "T-shirt/top" as headings made it too wide, and every column was cut)."""
+    table = _first_columns(title, results, names)
     for c in range(n_classes):
-        table.add_column(class_label(c, names), justify="right")
+        table.add_column(str(c), justify="right", no_wrap=True, min_width=len("0.000"))
+    for result in results:
+        cells = [_cell(p, c == result["class"]) for c, p in enumerate(result["probabilities"])]
+        table.add_row(result["input"], class_label(result["class"], names), *cells)
+    return table
+
+
+def _table_of_the_likeliest(title: str, results: list[dict], names: list[str] | None) -> Table:
+    """The predicted class's probability and the next likeliest classes with theirs."""
+    table = _first_columns(title, results, names)
+    table.add_column("p", justify="right", no_wrap=True)
+    table.add_column(f"next {TOP_SHOWN - 1} (class p)")
     for result in results:
         probs = result["probabilities"]
-        cells = [
-            f"[bold green]{p:.3f}[/]"
-            if c == result["class"]
-            else f"[dim]{p:.3f}[/]"
-            if p < 0.01
-            else f"{p:.3f}"
-            for c, p in enumerate(probs)
-        ]
-        table.add_row(result["input"], class_label(result["class"], names), *cells)
-    console.print(table)
+        order = sorted(range(len(probs)), key=lambda c: -probs[c])
+        others = [c for c in order if c != result["class"]][: TOP_SHOWN - 1]
+        table.add_row(
+            result["input"],
+            class_label(result["class"], names),
+            _cell(probs[result["class"]], True),
+            ", ".join(f"{c} {probs[c]:.3f}" for c in others),
+        )
+    return table
