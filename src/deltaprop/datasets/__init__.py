@@ -1,7 +1,8 @@
 """Data sets: arrays ``(X, y)`` with samples on axis 0, ready for a network.
 
-- MNIST and Fashion-MNIST from their IDX files, downloaded and verified on first use:
-  :func:`load_mnist`, :func:`load_fashion_mnist`, :func:`load_mnist_split`.
+- MNIST and Fashion-MNIST from their IDX files, downloaded and verified on first use
+  (``progress=True`` shows a download bar on stderr): :func:`load_mnist`,
+  :func:`load_fashion_mnist`, :func:`load_mnist_split`.
 - Built in, no download: :func:`load_digits` (8x8 digits), :func:`xor`, and the 2-D toy
   sets :func:`make_moons`, :func:`make_circles`, :func:`make_spiral`, :func:`make_blobs`.
 - The user's own files: :func:`load_csv`, :func:`load_npz`.

@@ -135,13 +135,14 @@ def download_dataset(
     name: str,
     *,
     data_dir: str | os.PathLike | None = None,
-    progress: Progress | None = None,
+    progress: Progress | bool | None = None,
     mirrors=None,
 ) -> Path | None:
     """Fetch every file of ``name`` that is not present yet; return its folder.
 
-    Built-in and generated sets need nothing and return ``None``. Raises
-    :class:`~deltaprop.errors.DownloadError` if a file cannot be fetched intact.
+    Built-in and generated sets need nothing and return ``None``. ``progress``: ``True``
+    for a text bar on stderr, or a callable (see :func:`~deltaprop.datasets.load_mnist`).
+    Raises :class:`~deltaprop.errors.DownloadError` if a file cannot be fetched intact.
     """
     name = _check_name(name)
     if name not in _IDX_SETS:
@@ -163,7 +164,7 @@ def load(
     *,
     data_dir: str | os.PathLike | None = None,
     download: bool = True,
-    progress: Progress | None = None,
+    progress: Progress | bool | None = None,
     dtype=None,
     seed=None,
     **kwargs,

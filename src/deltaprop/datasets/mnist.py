@@ -254,7 +254,7 @@ def load_mnist(
     data_dir: str | os.PathLike | None = None,
     download: bool = True,
     dtype=np.float32,
-    progress: Progress | None = None,
+    progress: Progress | bool | None = None,
     mirrors: Sequence[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """MNIST handwritten digits: 60,000 training and 10,000 test images of 28x28 pixels.
@@ -295,7 +295,7 @@ def load_fashion_mnist(
     data_dir: str | os.PathLike | None = None,
     download: bool = True,
     dtype=np.float32,
-    progress: Progress | None = None,
+    progress: Progress | bool | None = None,
     mirrors: Sequence[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fashion-MNIST: 60,000 training and 10,000 test images of clothing, 28x28 pixels.

@@ -107,7 +107,7 @@ def load_mnist_split(
     data_dir: str | os.PathLike | None = None,
     download: bool = True,
     dtype=np.float32,
-    progress: Progress | None = None,
+    progress: Progress | bool | None = None,
 ):
     """MNIST's training images as the textbook uses them: 50,000 to train, 10,000 to validate.
 
@@ -130,7 +130,7 @@ def load_fashion_mnist_split(
     data_dir: str | os.PathLike | None = None,
     download: bool = True,
     dtype=np.float32,
-    progress: Progress | None = None,
+    progress: Progress | bool | None = None,
 ):
     """Fashion-MNIST's training images split as :func:`load_mnist_split` splits MNIST's."""
     return _load_holdout(
