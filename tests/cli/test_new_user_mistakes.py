@@ -274,3 +274,12 @@ def test_an_unexpected_exception_is_one_line_that_names_it_and_says_how_to_see_m
     )
     with pytest.raises(RuntimeError, match="did not foresee"):
         run("gradcheck", "--debug")
+
+
+def test_a_folder_named_like_a_data_file_is_called_a_folder(run, tmp_path):
+    (tmp_path / "rows.csv").mkdir()  # "does not exist" was the message, of a folder that does
+    dp.save(dp.Network([64, 10], seed=0), tmp_path / "m.safetensors")
+    for command in (["train"], ["evaluate", "m.safetensors"]):
+        result = run(*command, "--data", "rows.csv")
+        assert_one_line_error(result, 2, "--data rows.csv is a folder, not a file")
+    assert nothing_trained(tmp_path)

@@ -57,6 +57,8 @@ def data_table(value: str) -> dict:
             f"--data {value!r} is neither a built-in data set ({', '.join(BUILTIN_DATA)}) "
             f"nor a .csv or .npz file"
         )
+    if path.is_dir():
+        raise UsageError(f"--data {value} is a folder, not a file; give a .csv or .npz file")
     if not path.is_file():
         raise UsageError(f"data file {value} does not exist; check the path given to --data")
     return {"name": "", "path": str(path.resolve())}
