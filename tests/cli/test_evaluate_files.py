@@ -332,3 +332,37 @@ def test_a_runs_data_file_moved_away_is_named_as_the_runs_not_as_a_data_flag(cli
     )
     assert "given to --data" not in result.stderr
     assert _report(cli, str(run_dir), "--data", "elsewhere.csv")["n_samples"] == 40
+
+
+@pytest.mark.skipif(not (SHARED_DATA / "mnist").is_dir(), reason="needs the shared MNIST files to serve")
+def test_a_first_use_download_shows_its_progress_on_stderr(run, tmp_path):
+    """``--data mnist`` with an empty cache downloads it: that used to be silent (minutes on
+    a slow line, with nothing on the screen). The real files are served here from a local
+    HTTP server standing in for the mirrors."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from deltaprop.datasets.mnist import MNIST
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(SHARED_DATA / "mnist"))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        saved = list(MNIST.mirrors)
+        MNIST.mirrors[:] = [f"http://127.0.0.1:{server.server_address[1]}/"]
+        try:
+            net = dp.Network([784, 3, 10], output_activation="softmax", cost="log_likelihood", seed=0)
+            dp.save(net, tmp_path / "m.safetensors")
+            result = run("evaluate", "m.safetensors", "--data", "mnist", "--json")
+        finally:
+            MNIST.mirrors[:] = saved
+            server.shutdown()
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["n_samples"] == 10000
+    lines = result.stderr.splitlines()  # away from a terminal: a line at each tenth of the way
+    assert lines[-1].startswith("mnist  [##############################] 100%"), result.stderr
+    assert (tmp_path / "cache" / "mnist" / "t10k-images-idx3-ubyte.gz").is_file()

@@ -108,8 +108,16 @@ def load_labelled(table: dict, split: str = "train", seed: int | None = None, in
                 f"the run's data file {path} (named in its {CONFIG}) does not exist: moved or deleted "
                 f"since the run read it? Put it back there{instead}"
             )
+    # progress: a built-in set downloading on first use draws its bar on stderr (an 11 MB
+    # MNIST download was minutes of silence on a slow line)
     return load_by_name(
-        name, path, split=split, seed=seed, label_column=table.get("label_column"), task=table.get("task")
+        name,
+        path,
+        split=split,
+        seed=seed,
+        label_column=table.get("label_column"),
+        task=table.get("task"),
+        progress=True,
     )
 
 
