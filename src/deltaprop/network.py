@@ -466,11 +466,51 @@ cost='quadratic', dtype=float64, params=13)
 
     # --- training (the loop lives in deltaprop.training; these are its front doors) -----
 
-    def fit(self, X, Y, epochs: int = 1, **kwargs):
-        """Train by mini-batch gradient descent, returning the History; see :func:`deltaprop.training.fit`."""
+    def fit(
+        self,
+        X,
+        Y,
+        epochs: int = 1,
+        batch_size: int | None = 10,
+        optimizer=None,
+        learning_rate: float | None = None,
+        validation_data=None,
+        validation_split: float = 0.0,
+        shuffle: bool = True,
+        seed: int | None = None,
+        callbacks=(),
+        verbose: int = 0,
+        initial_epoch: int = 0,
+        initial_batch: int = 0,
+        history=None,
+    ):
+        """Train by mini-batch gradient descent (Nielsen's chapter 1), returning the History.
+
+        Each epoch shuffles the samples, cuts them into mini-batches of ``batch_size`` (1:
+        online descent; None: the whole set) and takes one step per mini-batch with the
+        batch-averaged gradient. ``learning_rate=η`` is shorthand for ``optimizer=dp.SGD(η)``.
+        Every parameter is described at :func:`deltaprop.training.fit`.
+        """
         from .training import fit  # the loop sits a layer above the core
 
-        return fit(self, X, Y, epochs, **kwargs)
+        return fit(
+            self,
+            X,
+            Y,
+            epochs,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            validation_data=validation_data,
+            validation_split=validation_split,
+            shuffle=shuffle,
+            seed=seed,
+            callbacks=callbacks,
+            verbose=verbose,
+            initial_epoch=initial_epoch,
+            initial_batch=initial_batch,
+            history=history,
+        )
 
     def evaluate(self, X, Y) -> dict:
         """Cost and accuracy on ``(X, Y)``; see :func:`deltaprop.training.evaluate`."""

@@ -161,3 +161,30 @@ def test_a_refused_step_changes_nothing():
 def test_optimizer_hyperparameters_rebuild_it():
     for opt in (dp.SGD(0.2, momentum=0.5, l2=1.0, n_train=5, update_biases=False), dp.Adam(beta1=0.8)):
         assert repr(type(opt)(**opt.hyperparameters())) == repr(opt)
+
+
+def test_network_fit_spells_out_the_parameters_of_training_fit():
+    """``help(net.fit)`` and an editor show every parameter with its default (not ``**kwargs``),
+    the same ones, in the same order, as :func:`deltaprop.training.fit` that it calls."""
+    from deltaprop.training import fit
+
+    method = inspect.signature(dp.Network.fit).parameters
+    function = inspect.signature(fit).parameters
+    assert list(method)[1:] == list(function)[1:]  # self / net
+    for name in list(function)[1:]:
+        assert method[name].default == function[name].default, name
+        assert method[name].kind is not inspect.Parameter.VAR_KEYWORD
+
+
+def test_network_fit_passes_each_parameter_through():
+    X, y = dp.datasets.load_digits("train")
+    kwargs = dict(epochs=2, batch_size=50, learning_rate=0.5, validation_split=0.2, shuffle=False, seed=3)
+    a, b = dp.Network([64, 10, 10], seed=1), dp.Network([64, 10, 10], seed=1)
+    history = a.fit(X, y, **kwargs)
+    from deltaprop.training import fit
+
+    expected = fit(b, X, y, **kwargs)
+    assert history.history["val_loss"] == expected.history["val_loss"]
+    assert len(history.history["loss"]) == 2
+    for wa, wb in zip(a.weights, b.weights):
+        np.testing.assert_array_equal(wa, wb)
