@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
+import threading
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
@@ -46,3 +50,24 @@ def same_weights(path_a: Path, path_b: Path) -> bool:
         x.dtype == y.dtype and np.array_equal(x, y)
         for x, y in zip(a.weights + a.biases, b.weights + b.biases)
     )
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def mirror_of(spec, folder: Path):
+    """The files of ``folder`` served over HTTP on 127.0.0.1 as the only mirror of the data
+    set ``spec`` (say :data:`deltaprop.datasets.mnist.MNIST`), for the length of the block."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        saved = list(spec.mirrors)
+        spec.mirrors[:] = [f"http://127.0.0.1:{server.server_address[1]}/"]
+        try:
+            yield
+        finally:
+            spec.mirrors[:] = saved
+            server.shutdown()

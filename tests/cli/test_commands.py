@@ -35,6 +35,24 @@ def test_datasets_download(cli, tmp_path):
     assert_one_line_error(cli("datasets", "download", "imagenet"), 2, "unknown data set 'imagenet'")
 
 
+@pytest.mark.skipif(not (SHARED_DATA / "mnist").is_dir(), reason="needs the shared MNIST files to serve")
+def test_datasets_download_fetches_verifies_and_says_where(run, tmp_path):
+    """The download itself, from a local HTTP server standing in for the mirrors."""
+    from cli_helpers import mirror_of
+
+    from deltaprop.datasets.mnist import MNIST
+
+    with mirror_of(MNIST, SHARED_DATA / "mnist"):
+        result = run("datasets", "download", "mnist")
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "cache" / "mnist"
+    assert result.stdout.splitlines()[-1] == f"mnist downloaded and verified: {folder}"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        p.name for p in (SHARED_DATA / "mnist").iterdir()
+    )
+    assert "already here" in run("datasets", "download", "mnist").stdout
+
+
 def test_gradcheck_pass_and_fail(cli):
     passed = cli("gradcheck", "--layers", "4,5,3", "--activation", "tanh", "--cost", "quadratic")
     assert passed.returncode == 0, passed.stderr

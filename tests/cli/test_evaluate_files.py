@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from cli_helpers import SHARED_DATA, assert_one_line_error, cli_env
+from cli_helpers import SHARED_DATA, assert_one_line_error, cli_env, mirror_of
 
 import deltaprop as dp
 
@@ -339,28 +339,12 @@ def test_a_first_use_download_shows_its_progress_on_stderr(run, tmp_path):
     """``--data mnist`` with an empty cache downloads it: that used to be silent (minutes on
     a slow line, with nothing on the screen). The real files are served here from a local
     HTTP server standing in for the mirrors."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
     from deltaprop.datasets.mnist import MNIST
 
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(SHARED_DATA / "mnist"))
-    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        saved = list(MNIST.mirrors)
-        MNIST.mirrors[:] = [f"http://127.0.0.1:{server.server_address[1]}/"]
-        try:
-            net = dp.Network([784, 3, 10], output_activation="softmax", cost="log_likelihood", seed=0)
-            dp.save(net, tmp_path / "m.safetensors")
-            result = run("evaluate", "m.safetensors", "--data", "mnist", "--json")
-        finally:
-            MNIST.mirrors[:] = saved
-            server.shutdown()
+    net = dp.Network([784, 3, 10], output_activation="softmax", cost="log_likelihood", seed=0)
+    dp.save(net, tmp_path / "m.safetensors")
+    with mirror_of(MNIST, SHARED_DATA / "mnist"):
+        result = run("evaluate", "m.safetensors", "--data", "mnist", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["n_samples"] == 10000
     lines = result.stderr.splitlines()  # away from a terminal: a line at each tenth of the way
