@@ -223,3 +223,12 @@ def test_a_gallery_without_mistakes_says_so():
     X = np.random.default_rng(0).random((4, 64))
     fig = plots.misclassified_gallery(X, [1, 2, 3, 4], [1, 2, 3, 4], (8, 8))
     assert fig.axes[0].texts[0].get_text() == "no misclassified examples"
+
+
+def test_first_layer_weights_number_the_neurons_from_one(trained_digits):
+    """Tiles are labelled 1..n, as the walk-through and the diagnostics number neurons."""
+    net, _, _ = trained_digits
+    fig = plots.first_layer_weights(net, (8, 8), max_neurons=12)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert labels == [str(k) for k in range(1, 13)]
+    assert "j = 1, 2, …" in fig._suptitle.get_text()

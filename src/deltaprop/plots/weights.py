@@ -40,15 +40,15 @@ def first_layer_weights(net, image_shape, max_neurons: int = MAX_NEURONS):
     tiles = (columns / np.where(scale > 0, scale, 1.0)).reshape(n, h, wd)
     gap = max(1, h // 6)
     ax.imshow(tile_mosaic(tiles, cols, gap), cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
-    for j in range(n):
+    for j in range(n):  # numbered from 1, as the walk-through and the diagnostics number neurons
         r, c = divmod(j, cols)
-        ax.text(
-            c * (wd + gap) + wd / 2 - 0.5, r * (h + gap) - 0.6, str(j), ha="center", va="bottom", fontsize=7
-        )
+        x, y = c * (wd + gap) + wd / 2 - 0.5, r * (h + gap) - 0.6
+        ax.text(x, y, str(j + 1), ha="center", va="bottom", fontsize=7)
     ax.set_axis_off()
     more = f" (first {n} of {w.shape[1]})" if n < w.shape[1] else ""
     fig.suptitle(
-        f"Incoming weights w_ij of each hidden neuron j{more}\nred > 0, blue < 0, each on its own scale",
+        f"Incoming weights w_ij of each hidden neuron j = 1, 2, …{more}\n"
+        "red > 0, blue < 0, each on its own scale",
         fontsize=9,
     )
     return fig
