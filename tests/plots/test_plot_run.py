@@ -171,3 +171,32 @@ def test_the_class_pictures_say_which_samples_they_show(tmp_path):
     (run_dir / "config.toml").write_text(config)
     result = plots.plot_run(run_dir)
     assert {"confusion_matrix.png", "decision_boundary.png"} <= {p.name for p in result.paths}
+
+
+def test_dpi_sets_the_png_size_and_is_checked(digits_run, tmp_path, capsys):
+    from PIL import Image
+
+    from deltaprop.cli import main
+
+    fig = plots.learning_curves({"loss": [1.0, 0.5]})
+    width, height = (round(v) for v in fig.get_size_inches() * 100)
+    with Image.open(plots.save_figure(fig, tmp_path / "a.png")) as image:
+        assert image.size == (width, height)  # 100 dpi by default
+    with Image.open(plots.save_figure(fig, tmp_path / "b.png", dpi=200)) as image:
+        assert image.size == (2 * width, 2 * height)
+    for bad in (0, -5, float("nan"), 5000):
+        with pytest.raises(ValueError, match="dpi"):
+            plots.save_figure(fig, tmp_path / "c.png", dpi=bad)
+    assert not (tmp_path / "c.png").exists()
+    with pytest.raises(ValueError, match="dpi"):
+        plots.plot_run(digits_run, out_dir=tmp_path / "never", dpi=0)
+    assert not (tmp_path / "never").exists()  # refused before anything is drawn
+
+    assert main(["plot", str(digits_run), "--dpi", "200", "--out", str(tmp_path / "big")]) == 0
+    assert main(["plot", str(digits_run), "--out", str(tmp_path / "small")]) == 0
+    with Image.open(tmp_path / "big" / "learning_curves.png") as big:
+        with Image.open(tmp_path / "small" / "learning_curves.png") as small:
+            assert big.size == (2 * small.size[0], 2 * small.size[1])
+    capsys.readouterr()
+    assert main(["plot", str(digits_run), "--dpi", "0"]) == 2
+    assert "--dpi 0" in capsys.readouterr().err

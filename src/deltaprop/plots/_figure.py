@@ -13,9 +13,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .._atomic import atomic_write
+from .._validation import check_positive_float
 
 FORMATS = ("png", "svg")
-DPI = 100
+DPI = 100  # PNG pixels per inch by default; 200 suits a projector or print
+MAX_DPI = 1200
 POSITIVE, NEGATIVE = "#c0392b", "#2e6fba"  # w > 0 red, w < 0 blue, as in most network diagrams
 
 
@@ -35,19 +37,29 @@ def axes_or_new(ax, figsize: tuple[float, float]):
     return ax.figure, ax
 
 
-def save_figure(fig: Figure, path) -> Path:
+def check_dpi(dpi) -> float:
+    dpi = check_positive_float(dpi, "dpi")
+    if dpi > MAX_DPI:
+        raise ValueError(f"dpi must be at most {MAX_DPI} (pixels per inch of a PNG); got {dpi:g}")
+    return dpi
+
+
+def save_figure(fig: Figure, path, dpi: float = DPI) -> Path:
     """Write ``fig`` to ``path`` as PNG or SVG (chosen by the extension), atomically.
 
-    The picture goes to a temporary file in the same folder, then replaces ``path``, so a
-    reader never sees half a file. Missing parent folders are created.
+    ``dpi`` sets a PNG's pixels per inch (100 by default; 200 for slides or print); an SVG
+    is drawn in vectors at any size. The picture goes to a temporary file in the same folder,
+    then replaces ``path``, so a reader never sees half a file. Missing parent folders are
+    created.
     """
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
+    dpi = check_dpi(dpi)
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"path must end in .png or .svg; got {str(path)!r}")
-    return atomic_write(path, lambda fh: fig.savefig(fh, format=fmt, dpi=DPI), parents=True)
+    return atomic_write(path, lambda fh: fig.savefig(fh, format=fmt, dpi=dpi), parents=True)
 
 
 def render_rgb(fig: Figure) -> np.ndarray:

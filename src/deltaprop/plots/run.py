@@ -9,7 +9,7 @@ import numpy as np
 
 from ..diagnostics.run import RunFiles, load_run_data, read_run
 from ..files import run_folder
-from ._figure import FORMATS, save_figure
+from ._figure import DPI, FORMATS, check_dpi, save_figure
 from .boundary import decision_boundary
 from .confusion import confusion_matrix, misclassified_gallery
 from .curves import learning_curves
@@ -36,7 +36,7 @@ class RunPlots:
         return len(self.paths)
 
 
-def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
+def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPlots:
     """Draw the learning curves, the network, and what else the run allows, into ``out_dir``
     (RUN_DIR/plots).
 
@@ -44,7 +44,8 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
     data set can be loaded, each neuron's δ on the test split's first sample. Such runs also
     get a confusion matrix and a misclassified gallery (on the test split); image data (784 or
     64 inputs) the first-layer weights; runs with ``gradients.json`` the gradient
-    distributions; 2-D data the decision boundary. ``formats`` is any of ``"png"``, ``"svg"``.
+    distributions; 2-D data the decision boundary. ``formats`` is any of ``"png"``, ``"svg"``;
+    ``dpi`` a PNG's pixels per inch.
     """
     if isinstance(formats, str):
         formats = (formats,)
@@ -52,6 +53,7 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
     bad = [f for f in formats if f not in FORMATS]
     if not formats or bad:
         raise ValueError(f"formats must be a non-empty selection of {FORMATS}; got {formats!r}")
+    dpi = check_dpi(dpi)  # before anything is drawn
     run = read_run(run_dir)
     out = Path(out_dir) if out_dir is not None else run.path / run_folder.PLOTS
     result = RunPlots()
@@ -59,7 +61,7 @@ def plot_run(run_dir, formats=("png",), out_dir=None) -> RunPlots:
 
     def save(fig, name: str) -> None:
         for fmt in formats:
-            result.paths.append(save_figure(fig, out / f"{name}.{fmt}"))
+            result.paths.append(save_figure(fig, out / f"{name}.{fmt}", dpi=dpi))
 
     if run.history is not None and run.history.get("loss"):
         save(learning_curves(run.history), "learning_curves")
