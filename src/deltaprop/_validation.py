@@ -28,6 +28,8 @@ def check_dtype(dtype) -> np.dtype:
 
 def _as_numeric(array, name: str) -> np.ndarray:
     """``array`` as an ndarray of numbers (lists of lists are accepted)."""
+    if array is None:  # NumPy would make it a 0-D object array, and the message say so
+        raise TypeError(f"{name} must hold numbers (an array or a list of lists); got None")
     try:
         arr = np.asarray(array)
     except ValueError as err:  # ragged nested lists

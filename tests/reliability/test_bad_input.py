@@ -70,7 +70,7 @@ BAD_X = [
         ValueError,
         ["{x} could not be read as a rectangular"],
     ),
-    ("None", None, TypeError, ["{x} must hold numbers", "'object'"]),
+    ("None", None, TypeError, ["{x} must hold numbers (an array or a list of lists); got none"]),
 ]
 
 BAD_Y = [
