@@ -3,13 +3,14 @@
 With no arguments it trains [64, 30, 10] on the built-in 8×8 digits in a few seconds. The
 resolved configuration goes to ``RUN_DIR/config.toml``; see :mod:`deltaprop.cli.config`
 for the keys and :mod:`deltaprop.cli.rundir` for the files a run writes. The work itself
-(:func:`execute`) is shared with ``deltaprop resume``.
+(:func:`execute`) is shared with ``deltaprop resume``. The configuration is resolved in
+:mod:`deltaprop.cli.train_resolve`, checked against the data in
+:mod:`deltaprop.cli.train_checks`, and reported in :mod:`deltaprop.cli.train_report`.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import secrets
 import sys
 import time
@@ -19,23 +20,18 @@ import numpy as np
 from rich.console import Console
 
 from .. import activations, costs, initializers
-from ..diagnostics import Diagnostics, Finding, GradientStats
+from ..diagnostics import Diagnostics, GradientStats
 from ..errors import DivergenceError
 from . import config as cfg
 from . import rundir, threads
-from .data import (
-    FILE_SUFFIXES,
-    RunData,
-    check_label_column,
-    check_targets_fit_cost,
-    data_table,
-    load_run_data,
-)
+from .data import RunData, load_run_data
 from .errors import UsageError
 from .interrupt import Checkpointer, InterruptFlag
-from .progress import fmt_metric, fmt_percent, make_console, make_progress, summary_table
+from .progress import make_console, make_progress
 from .stdout import outliving_stdout_reader
 from .train_checks import check_classes, check_validation_split, record_fingerprint
+from .train_report import announce, finding_text, summary
+from .train_resolve import check_output_fits_cost, resolve_config, resolve_model, schedule_callback
 
 SEED_LIMIT = 2**31  # a drawn seed is below this, so it reads well and fits every integer type
 CHECKPOINT_FORMAT = 1
@@ -145,199 +141,6 @@ def add_options(p: argparse.ArgumentParser) -> None:
     threads.add_option(run_group)
 
 
-def resolve_config(args) -> tuple[dict, cfg.Origins]:
-    """Defaults, then ``--config``, then the flags given; validated (data-free checks).
-
-    Returns the configuration and where each of its values came from (see
-    :func:`deltaprop.cli.config.bad_value`), so that a later error names what the user wrote.
-    """
-    config, origins = cfg.defaults(), {}
-    if args.config:
-        from_file = cfg.read_toml(args.config)
-        path = from_file.get("data", {}).get("path")
-        if path and not Path(path).is_absolute():  # relative to the config file, not the shell
-            from_file["data"]["path"] = str((Path(args.config).parent / path).resolve())
-        config = cfg.merge(config, from_file)  # a file's [model] hidden lands beside layers = []
-        origins.update(cfg.origins_of(from_file, str(args.config)))
-    if args.layers is not None and args.hidden is not None:
-        raise UsageError("give either --layers (every size) or --hidden (hidden sizes only), not both")
-    for dest, (section, key) in cfg.FLAG_KEYS.items():
-        value = getattr(args, dest, None)
-        if value is None:
-            continue
-        if dest == "layers":
-            value = cfg.parse_int_list(value, "--layers")
-            config["model"].pop("hidden", None)  # every size given: a file's hidden sizes go
-        config[section][key] = value
-        origins[section, key] = cfg.FLAG
-    if args.hidden is not None:  # "" too: refused, never taken for the default hidden layer
-        config["model"]["layers"] = []
-        config["model"]["hidden"] = cfg.parse_hidden(args.hidden)
-        origins["model", "layers"] = origins["model", "hidden"] = cfg.FLAG
-    if args.data is not None:
-        config["data"].update(data_table(args.data))
-        origins["data", "name"] = origins["data", "path"] = cfg.FLAG
-        if args.label_column is None and not config["data"]["path"].lower().endswith(".csv"):
-            config["data"]["label_column"] = ""  # a config file's CSV column means nothing to other data
-            origins["data", "label_column"] = cfg.DEFAULT
-        config["data"]["sha256"] = ""  # a config file's fingerprint is of its own data, not these
-        origins["data", "sha256"] = cfg.DEFAULT
-        if args.task is None and not config["data"]["path"]:
-            config["data"]["task"] = cfg.DEFAULTS["data"]["task"]  # nor its task to a built-in set
-            origins["data", "task"] = cfg.DEFAULT
-    training = config["training"]
-    if training["optimizer"] in ("momentum", "nesterov") and ("training", "momentum") not in origins:
-        training["momentum"] = 0.9  # the default for the optimizers that use it
-    if config["data"]["path"] and config["data"]["name"]:
-        config["data"]["name"] = ""
-    cfg.validate(config, origins)
-    _check_data_path(config, origins)
-    optimizer, momentum = training["optimizer"], training["momentum"]
-    named_optimizer = cfg.given(origins, "training", "optimizer", optimizer, beside=("training", "momentum"))
-    if optimizer in ("momentum", "nesterov") and momentum == 0:
-        raise cfg.bad_value(
-            origins,
-            "training",
-            "momentum",
-            momentum,
-            f"{named_optimizer} needs a momentum in (0, 1), e.g. 0.9",
-        )
-    if optimizer == "adam" and momentum:
-        raise cfg.bad_value(
-            origins,
-            "training",
-            "momentum",
-            momentum,
-            f"does not apply to {named_optimizer}, whose moment decay rates are fixed at β₁ = 0.9, "
-            f"β₂ = 0.999; leave the momentum out, or use "
-            f"{cfg.spell(origins, 'training', 'optimizer', 'momentum')} or nesterov",
-        )
-    _check_label_column(config, origins)
-    schedule_callback(config, origins)  # a schedule the lr or the epochs make impossible
-    return config, origins
-
-
-def _check_data_path(config: dict, origins: cfg.Origins) -> None:
-    """A config file's data path, checked as ``--data`` checks its own (:func:`data_table`)."""
-    path = config["data"]["path"]
-    if not path or not cfg.from_file(origins, "data", "path"):
-        return
-    if Path(path).suffix.lower() not in FILE_SUFFIXES:
-        raise cfg.bad_value(origins, "data", "path", path, "is neither a .csv nor a .npz file")
-    if not Path(path).is_file():
-        raise cfg.bad_value(
-            origins,
-            "data",
-            "path",
-            path,
-            "no such file (a relative path is read from the config file's folder)",
-        )
-
-
-def _check_label_column(config: dict, origins: cfg.Origins) -> None:
-    """:func:`check_label_column`, naming the config file's keys where the file gave them."""
-    table = config["data"]
-    try:
-        check_label_column(table)
-    except UsageError:
-        data = "name" if table["name"] else "path"
-        if not (cfg.from_file(origins, "data", "label_column") or cfg.from_file(origins, "data", data)):
-            raise
-        named = cfg.given(origins, "data", data, table[data], beside=("data", "label_column"))
-        raise cfg.bad_value(
-            origins,
-            "data",
-            "label_column",
-            table["label_column"],
-            f"applies to CSV data only, and {named} has its labels already; leave the label column out",
-        ) from None
-
-
-def resolve_model(config: dict, data: RunData, origins: cfg.Origins | None = None) -> None:
-    """Fill in the layer sizes and the output activation from the data, in place."""
-    origins = origins or {}
-    model = config["model"]
-    hidden = model.pop("hidden", None)
-    n_out = data.n_out
-    if not model["layers"]:
-        model["layers"] = [data.n_in, *(hidden or cfg.DEFAULT_HIDDEN), n_out]
-    layers = model["layers"]
-    other = "or leave layers out" if cfg.from_file(origins, "model", "layers") else "or --hidden"
-    if layers[0] != data.n_in:
-        fix = cfg.spell(origins, "model", "layers", [data.n_in, *layers[1:]])
-        raise cfg.bad_value(
-            origins,
-            "model",
-            "layers",
-            layers,
-            f"starts with {layers[0]} inputs, but the data {data.label} has {data.n_in} features; "
-            f"use {fix} {other}",
-        )
-    binary_single = layers[-1] == 1 and data.classification and n_out == 2
-    if layers[-1] != n_out and not binary_single:
-        what = "classes" if data.classification else "target columns"
-        fix = cfg.spell(origins, "model", "layers", [*layers[:-1], n_out])
-        raise cfg.bad_value(
-            origins,
-            "model",
-            "layers",
-            layers,
-            f"ends with {layers[-1]} outputs, but the data {data.label} has {n_out} {what}; "
-            f"use {fix} {other}",
-        )
-    check_targets_fit_cost(data, model["cost"])
-    if model["output_activation"] == cfg.AUTO:
-        model["output_activation"] = "softmax" if model["cost"] == "log_likelihood" else model["activation"]
-
-
-def check_output_fits_cost(
-    config: dict, data: RunData, chosen: bool = False, origins: cfg.Origins | None = None
-) -> None:
-    """Refuse, before a run folder is made, an output layer and cost that cannot learn anything.
-
-    These are the configuration errors :func:`deltaprop.diagnostics.check_output_cost` finds
-    (a softmax over one output, ln a of outputs outside (0, 1), logistic outputs for targets
-    outside [0, 1]); trained anyway they give a useless model and exit 0. ``chosen``: the
-    output activation was not given but picked for the cost. ``origins``: where each value
-    came from, so the message names the flags or the config file's keys the user wrote.
-    """
-    from .. import activations, costs
-    from ..diagnostics.checks import output_cost_findings
-
-    model = config["model"]
-    try:
-        out_act, cost_name = activations.get(model["output_activation"]).name, costs.get(model["cost"]).name
-    except (TypeError, ValueError):
-        return  # a bad name: build() reports it
-    findings = output_cost_findings(out_act, cost_name, model["layers"][-1], data.y_train)
-    errors = [f for f in findings if f.severity == "error"]
-    if not errors:
-        return
-    origins = origins or {}
-
-    def named(key: str) -> str:
-        return cfg.given(origins, "model", key, model[key])
-
-    def spelled(key: str, value) -> str:
-        return cfg.spell(origins, "model", key, value)
-
-    cost, n_out = model["cost"], model["layers"][-1]
-    given = f"{named('output_activation')} with {named('cost')}"
-    if chosen and cost == "log_likelihood":
-        given += " (an output activation picked for that cost)"
-    elif chosen:
-        given += f" (an output activation taken from {cfg.key_name(origins, 'model', 'activation')})"
-    outputs = f"{n_out} output{'s' if n_out != 1 else ''} ({named('layers')})"
-    fix = errors[0].fix.rstrip(".")
-    if not data.classification and "regression" not in fix:
-        regression = (spelled("cost", "quadratic"), spelled("output_activation", "linear"))
-        in_file = cfg.from_file(origins, "model", "cost") or cfg.from_file(
-            origins, "model", "output_activation"
-        )
-        fix += f"; for regression targets, {(' and ' if in_file else ' ').join(regression)}"
-    raise UsageError(f"{errors[0].message} Got {given} and {outputs}. Try: {fix}")
-
-
 def build(config: dict, seed: int):
     """The network and optimizer the configuration describes."""
     from .. import Network, optimizers
@@ -360,27 +163,6 @@ def build(config: dict, seed: int):
     except (ValueError, TypeError, KeyError) as err:
         raise UsageError(str(err).strip("'\"")) from err
     return net, optimizer
-
-
-def schedule_callback(config: dict, origins: cfg.Origins | None = None):
-    """The learning-rate schedule the configuration names (None for none); a schedule the
-    rate or the epochs make impossible is a usage error naming where it came from."""
-    from ..training import CosineDecay, ExponentialDecay, StepDecay
-
-    kind, args = cfg.parse_schedule(config["training"]["schedule"])
-    lr, epochs = float(config["training"]["lr"]), int(config["training"]["epochs"])
-    try:
-        if kind == "step":
-            return StepDecay(lr, drop=args[0], every=int(args[1]))
-        if kind == "exponential":
-            return ExponentialDecay(lr, rate=args[0])
-        if kind == "cosine":
-            return CosineDecay(lr, epochs=epochs, min_lr=args[0] if args else 0.0)
-    except (ValueError, TypeError) as err:
-        raise cfg.bad_value(
-            origins or {}, "training", "schedule", config["training"]["schedule"], str(err)
-        ) from err
-    return None
 
 
 def early_stopping_callback(config: dict):
@@ -475,7 +257,7 @@ def _execute(
     checkpointer = Checkpointer(save_checkpoint, flag)
     callbacks.append(checkpointer)  # last: the checkpoint sees every other callback's epoch end
     if not quiet:
-        _announce(console, config, data, run_dir, initial_epoch, initial_batch)
+        announce(console, config, data, run_dir, initial_epoch, initial_batch)
     try:
         with flag:
             history = fit(
@@ -531,7 +313,7 @@ def _execute(
     if quiet:
         print(run_dir)
         return 0
-    _summary(console, history, test, time.perf_counter() - started, run_dir, findings)
+    summary(console, history, test, time.perf_counter() - started, run_dir, findings)
     return 0
 
 
@@ -566,13 +348,7 @@ def _write_diagnostics(run_dir: Path, stats: GradientStats, diagnostics: Diagnos
     """Write ``gradients.json`` and ``diagnostics.json``; the findings in plain words."""
     stats.to_json(run_dir / rundir.GRADIENTS)
     diagnostics.to_json(run_dir / rundir.DIAGNOSTICS)
-    return [_finding_text(f) for f in diagnostics.findings]
-
-
-def _finding_text(finding: Finding) -> str:
-    """A diagnostics finding in plain words: ``warning: what was seen. Try: what to do``."""
-    fix = finding.fix.rstrip(".")
-    return f"{finding.severity}: {finding.message}" + (f" Try: {fix}." if fix else "")
+    return [finding_text(f) for f in diagnostics.findings]
 
 
 def _evaluate(net, X, y) -> dict:
@@ -589,72 +365,6 @@ def _plots(run_dir: Path, console: Console, quiet: bool) -> None:
     except Exception as err:  # noqa: BLE001 - plots are a bonus; the run is saved
         if not quiet:
             console.print(f"note: plots skipped ({type(err).__name__}: {err})", highlight=False)
-
-
-def _announce(console, config, data: RunData, run_dir, initial_epoch, initial_batch) -> None:
-    model, training = config["model"], config["training"]
-    resuming = bool(initial_epoch or initial_batch)
-    split = float(config["data"]["validation_split"])
-    held = f", {split:.0%} of it held out for validation" if split else ""
-    test = f", {len(data.X_test)} test" if data.X_test is not None else ""
-    console.print(
-        f"{'resuming' if resuming else 'training'} {model['layers']} {model['activation']}"
-        f"/{model['output_activation']}, {model['cost']} cost, {training['optimizer']} "
-        f"η={training['lr']:g}, batch {training['batch_size']}, {training['epochs']} epochs, "
-        f"seed {training['seed']}",
-        highlight=False,
-        soft_wrap=True,
-    )
-    at = f"; from epoch {initial_epoch + 1}, batch {initial_batch}" if resuming else ""
-    console.print(
-        f"data {data.label}: {len(data.X_train)} train{held}{test}{at}", highlight=False, soft_wrap=True
-    )
-    console.print(f"run folder: {run_dir}", highlight=False, soft_wrap=True)
-
-
-def _summary(console: Console, history, test: dict | None, seconds: float, run_dir: Path, findings) -> None:
-    h = history.history
-    rows = [("epochs", str(len(history.epoch)))]
-    if h.get("loss"):
-        rows.append(("final loss", fmt_metric(h["loss"][-1])))
-    if h.get("accuracy"):
-        rows.append(("final train accuracy", fmt_percent(h["accuracy"][-1])))
-    val = [v for v in h.get("val_accuracy", []) if not math.isnan(v)]
-    if val:
-        best = int(np.nanargmax(h["val_accuracy"]))
-        rows.append(("final validation accuracy", fmt_percent(val[-1])))
-        rows.append(("best validation accuracy", f"{fmt_percent(max(val))} (epoch {best + 1})"))
-    if test is not None:
-        rows.append(("test loss", fmt_metric(test.get("loss"))))
-        if test.get("accuracy") is not None:
-            rows.append(("test accuracy", fmt_percent(test["accuracy"])))
-    if history.stopped_reason:
-        rows.append(("stopped", history.stopped_reason))
-    rows.append(("time", f"{seconds:.1f} s"))
-    rows.append(("run folder", str(run_dir)))
-    console.print(summary_table(rows))
-    for finding in findings:
-        console.print(f"• {finding}", highlight=False, soft_wrap=True)
-    console.print(f"results in {run_dir}", highlight=False, soft_wrap=True)
-    results = _results(run_dir)
-    width = max(len(what) for what, _ in results)
-    for what, names in results:
-        console.print(f"  {what:<{width}}  {names}", markup=False, highlight=False, soft_wrap=True)
-
-
-def _results(run_dir: Path) -> list[tuple[str, str]]:
-    """What a finished run folder holds for its user, and the file names: the model, its
-    configuration, its history, the checkpoint and the plots (those it holds)."""
-    wanted = [
-        ("model", [rundir.MODEL]),
-        ("configuration", [rundir.CONFIG]),
-        ("history", [rundir.HISTORY_CSV, rundir.HISTORY_JSON]),
-        ("checkpoint", [rundir.CHECKPOINT]),
-    ]
-    results = [(what, ", ".join(n for n in names if (run_dir / n).is_file())) for what, names in wanted]
-    if (run_dir / rundir.PLOTS).is_dir() and any((run_dir / rundir.PLOTS).iterdir()):
-        results.append(("plots", f"{rundir.PLOTS}/"))
-    return [(what, names) for what, names in results if names]
 
 
 def run(args) -> int:

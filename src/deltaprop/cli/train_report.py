@@ -1,0 +1,90 @@
+"""What ``deltaprop train`` and ``resume`` tell their user: the run announced before it
+trains, and the summary after (the numbers, the findings of the diagnostics, and the files
+the run folder holds)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+
+from ..diagnostics import Finding
+from . import rundir
+from .data import RunData
+from .progress import fmt_metric, fmt_percent, summary_table
+
+
+def finding_text(finding: Finding) -> str:
+    """A diagnostics finding in plain words: ``warning: what was seen. Try: what to do``."""
+    fix = finding.fix.rstrip(".")
+    return f"{finding.severity}: {finding.message}" + (f" Try: {fix}." if fix else "")
+
+
+def announce(console, config, data: RunData, run_dir, initial_epoch, initial_batch) -> None:
+    """Three lines before training: the network and its training, the data, the run folder."""
+    model, training = config["model"], config["training"]
+    resuming = bool(initial_epoch or initial_batch)
+    split = float(config["data"]["validation_split"])
+    held = f", {split:.0%} of it held out for validation" if split else ""
+    test = f", {len(data.X_test)} test" if data.X_test is not None else ""
+    console.print(
+        f"{'resuming' if resuming else 'training'} {model['layers']} {model['activation']}"
+        f"/{model['output_activation']}, {model['cost']} cost, {training['optimizer']} "
+        f"η={training['lr']:g}, batch {training['batch_size']}, {training['epochs']} epochs, "
+        f"seed {training['seed']}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    at = f"; from epoch {initial_epoch + 1}, batch {initial_batch}" if resuming else ""
+    console.print(
+        f"data {data.label}: {len(data.X_train)} train{held}{test}{at}", highlight=False, soft_wrap=True
+    )
+    console.print(f"run folder: {run_dir}", highlight=False, soft_wrap=True)
+
+
+def summary(console: Console, history, test: dict | None, seconds: float, run_dir: Path, findings) -> None:
+    """The run's summary table, the diagnostics' ``findings`` and where the results are."""
+    h = history.history
+    rows = [("epochs", str(len(history.epoch)))]
+    if h.get("loss"):
+        rows.append(("final loss", fmt_metric(h["loss"][-1])))
+    if h.get("accuracy"):
+        rows.append(("final train accuracy", fmt_percent(h["accuracy"][-1])))
+    val = [v for v in h.get("val_accuracy", []) if not math.isnan(v)]
+    if val:
+        best = int(np.nanargmax(h["val_accuracy"]))
+        rows.append(("final validation accuracy", fmt_percent(val[-1])))
+        rows.append(("best validation accuracy", f"{fmt_percent(max(val))} (epoch {best + 1})"))
+    if test is not None:
+        rows.append(("test loss", fmt_metric(test.get("loss"))))
+        if test.get("accuracy") is not None:
+            rows.append(("test accuracy", fmt_percent(test["accuracy"])))
+    if history.stopped_reason:
+        rows.append(("stopped", history.stopped_reason))
+    rows.append(("time", f"{seconds:.1f} s"))
+    rows.append(("run folder", str(run_dir)))
+    console.print(summary_table(rows))
+    for finding in findings:
+        console.print(f"• {finding}", highlight=False, soft_wrap=True)
+    console.print(f"results in {run_dir}", highlight=False, soft_wrap=True)
+    results = results_of(run_dir)
+    width = max(len(what) for what, _ in results)
+    for what, names in results:
+        console.print(f"  {what:<{width}}  {names}", markup=False, highlight=False, soft_wrap=True)
+
+
+def results_of(run_dir: Path) -> list[tuple[str, str]]:
+    """What a finished run folder holds for its user, and the file names: the model, its
+    configuration, its history, the checkpoint and the plots (those it holds)."""
+    wanted = [
+        ("model", [rundir.MODEL]),
+        ("configuration", [rundir.CONFIG]),
+        ("history", [rundir.HISTORY_CSV, rundir.HISTORY_JSON]),
+        ("checkpoint", [rundir.CHECKPOINT]),
+    ]
+    results = [(what, ", ".join(n for n in names if (run_dir / n).is_file())) for what, names in wanted]
+    if (run_dir / rundir.PLOTS).is_dir() and any((run_dir / rundir.PLOTS).iterdir()):
+        results.append(("plots", f"{rundir.PLOTS}/"))
+    return [(what, names) for what, names in results if names]
