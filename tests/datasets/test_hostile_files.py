@@ -232,13 +232,11 @@ def test_a_file_over_max_bytes_is_refused_without_being_read(tmp_path, loader):
     assert peak < SMALL_ALLOCATION, f"refusing a 3 MiB file allocated {peak:,} bytes"
 
 
-# What load_npz costs for a genuine archive: the arrays it returns, plus a small margin. Today
-# it is twice that: _cast_finite copies X with astype(dtype) even when X already has the
-# dtype asked for (datasets/user.py; `copy=False` is the fix, in the issue-7 audit report).
+# What load_npz costs for a genuine archive: the arrays it returns, plus a small margin (no
+# copy of an X already of the dtype asked for).
 NPZ_PEAK_OVER_RESULT = 1.3
 
 
-@pytest.mark.xfail(strict=True, reason="load_npz copies an X already of the dtype asked for")
 @pytest.mark.parametrize("compressed", [False, True], ids=["stored", "deflated"])
 def test_loading_an_npz_costs_about_the_arrays_it_returns(tmp_path, compressed):
     path = tmp_path / "data.npz"

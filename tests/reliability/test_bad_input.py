@@ -542,23 +542,16 @@ def test_sklearn_estimators_refuse_bad_input_and_keep_their_network(kind, call, 
 # --- everything but the data tables goes through one check ----------------------------------------------
 
 
-# Not a network where fit and evaluate expect one. They raise AttributeError ('str' object has no
-# attribute 'weights') until training/fit.py and training/metrics.py call _validation.check_network
-# (the change is in the issue-7 audit report); strict, so the fix shows up as XPASS: then drop the mark.
+# Not a network where fit and evaluate expect one.
 NOT_A_NETWORK = [
     ("fit net='x'", lambda s: dp.fit("x", X_OK, Y_OK, 1), TypeError, ["net must be a deltaprop network", "got 'x' of type str"]),
     ("evaluate net=None", lambda s: dp.evaluate(None, X_OK, Y_OK), TypeError, ["net must be a deltaprop network", "got none of type nonetype"]),
 ]  # fmt: skip
-CHECK_NETWORK_PENDING = pytest.mark.xfail(
-    raises=AttributeError, strict=True, reason="fit/evaluate do not call check_network yet"
-)
 
 
 def argument_cases():
-    for cid, call, exc, parts in BAD_ARGUMENTS + FILE_CASES + DATA_CASES:
+    for cid, call, exc, parts in BAD_ARGUMENTS + FILE_CASES + DATA_CASES + NOT_A_NETWORK:
         yield pytest.param(call, exc, parts, id=cid)
-    for cid, call, exc, parts in NOT_A_NETWORK:
-        yield pytest.param(call, exc, parts, id=cid, marks=CHECK_NETWORK_PENDING)
     yield from eta_cases()
     yield from optimizer_eta_cases()
 

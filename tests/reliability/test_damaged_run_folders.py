@@ -5,10 +5,6 @@ is sound, and ``deltaprop diagnose`` (and ``plot``) the records of gradients.jso
 one must give one line naming the file and what is wrong (exit code 1), never a bare
 ``'bool' object is not subscriptable``, an "internal error", or a half-resumed run; the
 folder is left as it was.
-
-The cases marked ``DAMAGE_UNCHECKED`` fail that today: cli/resume.py, cli/config.py,
-training/history.py and diagnostics/gradient_stats.py need the checks given in the issue-7
-audit report. The marks are strict: once those land, the cases pass and the marks must go.
 """
 
 from __future__ import annotations
@@ -22,8 +18,6 @@ from pathlib import Path
 import pytest
 
 from deltaprop.cli import main
-
-DAMAGE_UNCHECKED = pytest.mark.xfail(strict=True, reason="the run-folder readers do not check this yet")
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +88,6 @@ STATE_DAMAGE = [
 
 
 @pytest.mark.parametrize("change", STATE_DAMAGE)
-@DAMAGE_UNCHECKED
 def test_resume_refuses_a_damaged_state_naming_the_checkpoint(finished_run, tmp_path, capsys, change):
     run_dir = tmp_path / "runs" / "r"
     shutil.copytree(finished_run, run_dir)
@@ -116,7 +109,6 @@ GRADIENT_DAMAGE = [
 
 
 @pytest.mark.parametrize(("path", "value"), GRADIENT_DAMAGE)
-@DAMAGE_UNCHECKED
 def test_diagnose_refuses_damaged_gradient_records(finished_run, tmp_path, capsys, path, value):
     run_dir = tmp_path / "runs" / "g"
     shutil.copytree(finished_run, run_dir)

@@ -213,6 +213,12 @@ def read_toml(path: str | Path) -> dict:
         ) from err
     except OSError as err:
         raise UsageError(f"cannot read config file {path}: {err.strerror}") from err
+    return check_tables(table, str(path))
+
+
+def check_tables(table: dict, path: str) -> dict:
+    """``table`` (a config file's, or the one a checkpoint keeps) checked against the known
+    keys and their types; a UsageError naming ``path`` and the key."""
     for section, values in table.items():
         if section not in DEFAULTS or not isinstance(values, dict):
             raise UsageError(f"unknown key {section!r} in {path}; expected tables [{'], ['.join(DEFAULTS)}]")
@@ -223,11 +229,11 @@ def read_toml(path: str | Path) -> dict:
                     f"unknown key '{section}.{key}' in {path}; [{section}] knows {', '.join(known)}"
                 )
             _check_type(section, key, value, str(path))
-    _check_hidden(table.get("model", {}), str(path))
+    _check_hidden(table.get("model", {}), path)
     seed = table.get("training", {}).get("seed")
     if seed is not None and seed < 0:  # -1 means "draw one" inside; a file must not say it
         raise bad_value(
-            {("training", "seed"): str(path)},
+            {("training", "seed"): path},
             "training",
             "seed",
             seed,

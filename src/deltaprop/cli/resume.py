@@ -10,7 +10,8 @@ run ends with weights bit-identical to a run that was never interrupted.
 from __future__ import annotations
 
 from ..datasets.by_name import changed_since
-from . import rundir, threads
+from . import config as cfg
+from . import one_line, rundir, threads
 from .data import load_run_data
 from .errors import UsageError
 from .progress import make_console
@@ -33,7 +34,6 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from .. import files
-    from ..training import History
 
     threads.check(args.threads)
     run_dir = rundir.existing(args.run_dir)
@@ -49,11 +49,8 @@ def run(args) -> int:
             f"start it again with 'deltaprop train --config {run_dir / rundir.CONFIG}'"
         )
     net, optimizer, state = files.load_checkpoint(checkpoint)
-    for key in ("epoch", "batch", "seed", "config", "history"):
-        if key not in state:
-            raise ValueError(f"{checkpoint} lacks {key!r}; it was not written by 'deltaprop train'")
-    config = state["config"]
-    epochs = int(config["training"]["epochs"])
+    config, history = _saved_run(state, checkpoint, run_dir)
+    epochs = config["training"]["epochs"]
     console = make_console()
     if state.get("finished") or int(state["epoch"]) >= epochs:
         if not args.quiet:
@@ -81,6 +78,38 @@ def run(args) -> int:
             optimizer=optimizer,
             initial_epoch=int(state["epoch"]),
             initial_batch=int(state["batch"]),
-            history=History.from_dict(state["history"]),
+            history=history,
             plots=not args.no_plots,
         )
+
+
+def _saved_run(state: dict, checkpoint, run_dir) -> tuple[dict, object]:
+    """The config and History a checkpoint's training state holds, checked as a config file
+    and a history file are: a damaged or edited state is a ModelFileError naming the file,
+    not a KeyError or TypeError from deep inside the run."""
+    from ..errors import ModelFileError
+    from ..training import History
+
+    try:
+        for key in ("epoch", "batch", "seed", "config", "history"):
+            if key not in state:
+                raise ValueError(f"it lacks {key!r}")
+        for key in ("epoch", "batch"):
+            if type(state[key]) is not int or state[key] < 0:
+                raise ValueError(f"its {key} is {state[key]!r:.40}, not a whole number ≥ 0")
+        config = state["config"]
+        if not isinstance(config, dict) or set(config) != set(cfg.DEFAULTS):
+            raise ValueError(f"its config must hold the tables {sorted(cfg.DEFAULTS)}")
+        cfg.check_tables(config, str(checkpoint))
+        missing = [f"{s}.{k}" for s, keys in cfg.DEFAULTS.items() for k in keys if k not in config[s]]
+        if missing:
+            raise ValueError(f"its config lacks {', '.join(missing)}")
+        cfg.validate(config)
+        history = History.from_dict(state["history"])
+    except (UsageError, ValueError, TypeError, KeyError) as err:
+        raise ModelFileError(
+            f"{checkpoint}: the training state it holds is damaged or was not written by 'deltaprop "
+            f"train' ({one_line(err)}); start the run again with 'deltaprop train --config "
+            f"{run_dir / rundir.CONFIG}'"
+        ) from None
+    return config, history

@@ -354,7 +354,7 @@ def _precheck_member(archive: zipfile.ZipFile, key: str, path: Path, max_bytes: 
 def _cast_finite(arr: np.ndarray, dtype, key: str, path: Path) -> np.ndarray:
     """``arr`` (finite) as ``dtype``, refusing values too large for it (float64 → float32)."""
     with np.errstate(over="ignore"):
-        out = arr.astype(dtype)
+        out = arr.astype(dtype, copy=False)
     if not np.isfinite(out).all():
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(out))[0])
         raise DataFileError(

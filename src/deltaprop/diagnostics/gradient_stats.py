@@ -197,14 +197,17 @@ class GradientStats(Callback):
             raise ValueError(
                 f"gradient statistics version {data.get('version')!r}; this deltaprop reads version {VERSION}"
             )
-        if list(data.get("percentiles", [])) != list(PERCENTILES):
+        if data.get("percentiles") != list(PERCENTILES):
             raise ValueError(
                 f"gradient statistics hold percentiles {data.get('percentiles')!r}; "
                 f"expected {list(PERCENTILES)}"
             )
         stats = cls()
-        stats.layers = list(data.get("layers", []))
-        stats.records = list(data.get("records", []))
+        stats.layers = _checked_layers(data.get("layers", []))
+        stats.records = [
+            _checked_record(r, k, len(stats.layers))
+            for k, r in enumerate(_list(data.get("records", []), "records"))
+        ]
         return stats
 
     @classmethod
@@ -242,3 +245,55 @@ def training_arrays(run) -> tuple[np.ndarray, np.ndarray]:
     if index is not None:
         X, Y = X[index], Y[index]
     return X, Y
+
+
+def _list(value, name: str) -> list:
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list; got {value!r:.80}")
+    return value
+
+
+def _is_number(value) -> bool:
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def _checked_layers(layers) -> list[dict]:
+    """``layers`` as written by :meth:`GradientStats.record`; ValueError naming the first bad one."""
+    for l, layer in enumerate(_list(layers, "layers")):
+        if not (
+            isinstance(layer, dict)
+            and isinstance(layer.get("activation"), str)
+            and type(layer.get("n_units")) is int
+            and layer["n_units"] > 0
+        ):
+            raise ValueError(
+                f"layers[{l}] must be {{'activation': name, 'n_units': int > 0}}; got {layer!r:.120}"
+            )
+    return list(layers)
+
+
+def _checked_record(record, k: int, n_layers: int) -> dict:
+    """One record as :meth:`GradientStats.record` writes it: an int epoch, a number (or null) cost,
+    per layer a list of len(PERCENTILES) numbers for delta and grad_w, a number for saturated and dead."""
+
+    def per_layer(key, ok) -> bool:
+        values = record.get(key)
+        return isinstance(values, list) and len(values) == n_layers and all(ok(v) for v in values)
+
+    def row(p) -> bool:
+        return isinstance(p, list) and len(p) == len(PERCENTILES) and all(_is_number(v) for v in p)
+
+    if not (
+        isinstance(record, dict)
+        and type(record.get("epoch")) is int
+        and _is_number(record.get("cost"))
+        and per_layer("delta", row)
+        and per_layer("grad_w", row)
+        and per_layer("saturated", _is_number)
+        and per_layer("dead", _is_number)
+    ):
+        raise ValueError(
+            f"records[{k}] is not a record of {n_layers} layer(s) {{'epoch': int, 'cost', 'delta', 'grad_w', "
+            f"'saturated', 'dead'}}; got {record!r:.120}"
+        )
+    return record

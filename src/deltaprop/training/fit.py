@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from .._validation import check_features, check_positive_int
+from .._validation import check_features, check_network, check_positive_int
 from ..errors import DivergenceError
 from ._data import BINARY, CLASSES, Gatherer, check_targets
 from .arguments import (
@@ -238,6 +238,7 @@ def fit(
     """
     # --- everything is checked before anything changes ------------------------------------
     epochs = check_positive_int(epochs, "epochs", allow_zero=True)
+    check_network(net)
     _check_params_trainable(net)
     X = check_features(X, net.sizes[0], dtype=net.dtype)  # dtype: refuse 1e39 for a float32 net
     targets = check_targets(Y, net.sizes[-1], X.shape[0], dtype=net.dtype)

@@ -165,9 +165,13 @@ class History:
             raise ValueError(
                 f"history format version {data.get('version')!r} is not supported; expected {FORMAT_VERSION}"
             )
+        if not isinstance(data.get("epoch"), list) or not isinstance(data.get("history"), dict):
+            raise ValueError("a deltaprop history holds 'epoch' (a list) and 'history' (a dict of lists)")
         hist = cls(data.get("params") or {})
         hist.epoch = [int(e) for e in data["epoch"]]
         for key, values in data["history"].items():
+            if not isinstance(values, list):
+                raise ValueError(f"history[{key!r}] must be a list of numbers; got {values!r:.40}")
             if len(values) != len(hist.epoch):
                 raise ValueError(
                     f"history[{key!r}] has {len(values)} values but {len(hist.epoch)} epochs are recorded"

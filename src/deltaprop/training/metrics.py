@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_features, check_positive_int
+from .._validation import check_features, check_network, check_positive_int
 from ._data import Gatherer, Targets, check_targets, count_correct, iter_chunks
 
 # Rows per forward pass when evaluating: large enough for fast matrix products, small
@@ -79,6 +79,7 @@ def evaluate(net, X, Y, batch_size: int | None = None) -> dict:
         predicted right: argmax of a, or a > 0.5 for a single output) for classification.
     """
     chunk = EVAL_CHUNK if batch_size is None else check_positive_int(batch_size, "batch_size")
+    check_network(net)
     X = check_features(X, net.sizes[0])
     targets = check_targets(Y, net.sizes[-1], X.shape[0])
     return Evaluator(net, X, targets, chunk=chunk)()
