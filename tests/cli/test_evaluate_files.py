@@ -350,3 +350,17 @@ def test_a_first_use_download_shows_its_progress_on_stderr(run, tmp_path):
     lines = result.stderr.splitlines()  # away from a terminal: a line at each tenth of the way
     assert lines[-1].startswith("mnist  [##############################] 100%"), result.stderr
     assert (tmp_path / "cache" / "mnist" / "t10k-images-idx3-ubyte.gz").is_file()
+
+
+def test_an_unfinished_run_is_scored_by_its_checkpoint_and_says_so_on_stderr(run, tmp_path):
+    # A run stopped by Ctrl-C has a checkpoint and no model: its mid-run weights were scored
+    # under the run's name without a word, as if they were the finished model's.
+    trained = run("train", "--data", "moons", "--epochs", "2", "--seed", "0", "--name", "u", *TRAIN[5:])
+    assert trained.returncode == 0, trained.stderr
+    (tmp_path / "runs/u/model.safetensors").unlink()
+    result = run("evaluate", "runs/u", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["n_samples"] == 200  # stdout is still JSON alone
+    assert result.stderr.startswith("note: runs/u holds no model.safetensors (the run has not finished)")
+    assert "'deltaprop resume runs/u'" in result.stderr
+    assert run("evaluate", "runs/u/checkpoint.safetensors").stderr == ""  # a file asked for by name

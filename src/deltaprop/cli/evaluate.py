@@ -72,7 +72,13 @@ def load_model_and_classes(path: str | Path):
     from .. import files
     from ..errors import ModelFileError
 
-    path = rundir.model_path(path)
+    given, path = Path(path), rundir.model_path(path)
+    if given.is_dir() and path.name == rundir.CHECKPOINT:  # said on stderr: --json stays JSON
+        print(
+            f"note: {given} holds no {rundir.MODEL} (the run has not finished); the weights of its "
+            f"checkpoint are used. Finish the run with 'deltaprop resume {given}'",
+            file=sys.stderr,
+        )
     try:
         net, meta = files.load_with_metadata(path)
     except ModelFileError:  # perhaps only a user metadata entry is unreadable: the net may still load
