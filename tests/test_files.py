@@ -221,7 +221,7 @@ def test_save_refuses_bad_metadata(tmp_path, metadata, error, message):
 
 
 def test_save_refuses_what_is_not_a_network(tmp_path):
-    with pytest.raises(TypeError, match="net must be a deltaprop.Network; got dict"):
+    with pytest.raises(TypeError, match=r"net must be a deltaprop Network; got \{.w0.: 1\} of type dict"):
         files.save({"w0": 1}, tmp_path / "m.safetensors")
 
 

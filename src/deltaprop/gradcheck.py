@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_positive_float, check_X, check_Y
+from ._validation import check_network, check_positive_float, check_X, check_Y
 from .network import Network
 
 TINY = 1e-12  # keeps the relative error defined where both gradients vanish
@@ -63,8 +63,7 @@ def gradient_check(net: Network, X, Y, eps: float = 1e-6) -> float:
     >>> dp.gradient_check(net, [[0.1, 0.2, 0.3]], [1]) < 1e-7
     True
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a deltaprop Network; got {type(net).__name__}")
+    check_network(net)
     eps = check_positive_float(eps, "eps")
     probe = net.copy()
     probe.dtype = np.dtype(np.float64)

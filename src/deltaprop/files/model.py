@@ -16,6 +16,7 @@ import safetensors.numpy
 
 from .. import __version__, activations, costs
 from .._safetensors_layout import is_int
+from .._validation import check_network
 from ..errors import ModelFileError
 from ..network import Network
 from .container import (
@@ -96,8 +97,7 @@ def _decoded_metadata(meta: dict[str, str], path) -> dict:
 
 
 def network_payload(net: Network, allow_nonfinite: bool) -> tuple[dict[str, np.ndarray], dict[str, str]]:
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a deltaprop.Network; got {type(net).__name__}")
+    check_network(net)
     tensors: dict[str, np.ndarray] = {}
     for l, (w, b) in enumerate(zip(net.weights, net.biases)):
         for name, arr in ((f"w{l}", w), (f"b{l}", b)):

@@ -35,7 +35,14 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .._validation import _as_numeric, check_positive_float, check_positive_int, check_X, check_Y
+from .._validation import (
+    _as_numeric,
+    check_network,
+    check_positive_float,
+    check_positive_int,
+    check_X,
+    check_Y,
+)
 from ..network import ForwardPass, Gradients, Network
 from ..optimizers import SGD
 from . import neurons, summary
@@ -167,8 +174,7 @@ def explain(
     example : str, optional
         A name for the renderers' title (e.g. ``"mazur"``).
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a deltaprop Network; got {type(net).__name__}")
+    check_network(net)
     eta = check_positive_float(learning_rate, "learning_rate")
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {VARIANTS}; got {variant!r}")
