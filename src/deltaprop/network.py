@@ -217,10 +217,19 @@ cost='quadratic', dtype=float64, params=13)
         draw = initializers.get(init)
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_check_seed(seed))
         weights, biases = [], []
-        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-            w, b = draw(n_in, n_out, rng)
-            weights.append(np.array(w, dtype=self.dtype, order="C"))
-            biases.append(np.array(b, dtype=self.dtype, order="C"))
+        try:
+            for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+                w, b = draw(n_in, n_out, rng)
+                weights.append(np.array(w, dtype=self.dtype, order="C"))
+                biases.append(np.array(b, dtype=self.dtype, order="C"))
+        except MemoryError:
+            n_params = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+            gib = n_params * self.dtype.itemsize / 2**30
+            raise MemoryError(
+                f"a network of sizes {sizes} has {n_params:,} weights and biases, {gib:.1f} GiB in "
+                f"{self.dtype.name} (more while they are drawn): more than this machine can give; "
+                f"check the sizes"
+            ) from None
         self._w = ParameterList("weights", self.dtype, weights)
         self._b = ParameterList("biases", self.dtype, biases)
 

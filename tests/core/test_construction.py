@@ -278,3 +278,16 @@ def test_softmax_over_a_single_output_is_refused(build):
             dp.Network([3, 4, 1], output_activation="softmax")
         else:
             dp.Network.from_arrays([np.ones((3, 1))], [np.zeros(1)], activation="softmax")
+
+
+def test_a_network_too_large_for_memory_says_how_large(monkeypatch):
+    """NumPy's MemoryError names one array; the network's names the sizes and the total."""
+    from deltaprop import initializers
+
+    def out_of_memory(n_in, n_out, rng):
+        raise MemoryError(f"Unable to allocate an array with shape ({n_in}, {n_out})")
+
+    monkeypatch.setattr(initializers, "get", lambda name: out_of_memory)
+    expected = r"sizes \[4, 1000000000\] has 5,000,000,000 weights and biases, 37\.3 GiB"
+    with pytest.raises(MemoryError, match=expected):
+        dp.Network([4, 10**9])
