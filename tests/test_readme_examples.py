@@ -49,8 +49,8 @@ Left out, and why (the whole file takes ~25 s on 2 cores, ~35 s with MNIST):
   its digits are rounding noise of the BLAS.
 * The TOML configuration (MNIST, 30 epochs) is run with ``--data digits --layers 64,100,10
   --epochs 1`` over it: every other key is the README's.
-* ``deltaprop datasets``' ``where`` column and caption are the folder this test uses, not
-  ``/work/shared/data``.
+* ``deltaprop datasets``' caption and its lines of where the files are name the folder this
+  test uses, not ``/work/shared/data``.
 * Numbers in the prose (accuracies over seeds, benchmark tables) are measurements that
   ``bench/`` makes; the untagged Development tree is not an example.
 """
@@ -699,14 +699,15 @@ def test_datasets_lists_what_the_readme_shows(home):
     shown_rows = {row[0]: row for row in table_rows(shown)}
     rows = {row[0]: row for row in table_rows(result.lines)}
     assert rows.keys() == shown_rows.keys()
+    here = 4  # name, train/test, inputs, classes, here, description
     for name, row in rows.items():
         expected = shown_rows[name]
-        if expected[5] == "downloaded":  # whether it is here, and where, are this machine's
-            if row[5] == "downloaded":
-                expected = [*expected[:6], "".join(str(root / name).split())]
-            else:
-                row, expected = row[:5], expected[:5]
+        if expected[here] == "downloaded" and row[here] != "downloaded":  # this machine's
+            row, expected = row[:here] + row[here + 1 :], expected[:here] + expected[here + 1 :]
         assert row == expected, f"`{command}`: the row of {name}"
+    for line in shown:  # where the downloaded sets' files are, one line each under the table
+        if " files: " in line and rows[line.split(" files: ")[0]][here] == "downloaded":
+            assert line.replace("/work/shared/data", str(root)) in result.lines, line
 
 
 def test_gradcheck_passes_as_the_readme_shows(home):
