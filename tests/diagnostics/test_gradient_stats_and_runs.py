@@ -202,3 +202,34 @@ def test_a_runs_data_table_is_read_in_one_place(tmp_path, config, name, path, se
     assert (run.data_name, run.data_path, run.seed) == (name, path, seed)
     if name is None and path is None:
         assert load_run_data(run) is None and "names no data set" in run.missing["data"]
+
+
+def test_the_callbacks_take_a_probe_without_copying_the_training_set():
+    """Diagnostics and GradientStats read a probe of the training rows and the scale of X as it
+    is: neither copies the data set (on MNIST that was 1.3 GB of a 360 MB run)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    X = rng.random((6000, 784))  # 37.6 MB, float64 like the network: fit itself copies nothing
+    y = rng.integers(0, 10, 6000)
+    X[5, 7] = 255.0  # one unscaled value: the scale check must still see every row
+    net = dp.Network([784, 8, 10], seed=0)
+    diagnostics, stats = Diagnostics(), GradientStats(every=1)
+    tracemalloc.start()
+    try:
+        net.fit(
+            X,
+            y,
+            epochs=1,
+            batch_size=500,
+            learning_rate=0.1,
+            seed=0,
+            validation_split=0.1,
+            callbacks=[diagnostics, stats],
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < X.nbytes / 2, f"peak {peak / 2**20:.1f} MB for {X.nbytes / 2**20:.1f} MB of data"
+    assert "unscaled-inputs" in {f.code for f in diagnostics.findings}
+    assert stats.X_probe.shape[0] == min(stats.probe_size, 5400)

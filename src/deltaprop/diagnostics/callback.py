@@ -25,7 +25,7 @@ from .checks import (
     sort_findings,
     without_contradictions,
 )
-from .gradient_stats import DEFAULT_PROBE_SIZE, GradientStats, training_arrays
+from .gradient_stats import DEFAULT_PROBE_SIZE, GradientStats, training_arrays, training_targets
 
 FORMAT = "deltaprop-diagnostics"
 LEARNING_RATE_CODES = frozenset({"diverged", "cost-rising", "cost-oscillating", "cost-flat", "cost-slow"})
@@ -79,17 +79,18 @@ class Diagnostics(Callback):
         earlier = getattr(self.run.history, "history", None) or {}
         self._log = {key: [float(v) for v in values] for key, values in earlier.items()}
         self._latest = []
-        try:
-            X, Y = training_arrays(self.run)
-        except ValueError:
-            X = Y = None
         net = self.run.network
         self._initial_cost = None
-        self._Y_train = Y  # every training row: the chance level is a share of all of them
-        if X is not None:
-            self._X, self._Y = X[: self.probe_size], Y[: self.probe_size]
+        try:  # a probe's rows, not a copy of the training set
+            self._X, self._Y = training_arrays(self.run, rows=self.probe_size)
+            self._Y_train = training_targets(self.run)  # the chance level is a share of all rows
+        except ValueError:
+            self._X = self._Y = self._Y_train = None
+        if self._X is not None:
             self._initial_cost = net.cost_value(self._X, self._Y)
-        self._update(setup=[*check_output_cost(net, self._Y), *check_input_scale(X)])
+        # the scale of every row given to fit (validation rows included: the same inputs)
+        X_all = getattr(self.run, "X", None)
+        self._update(setup=[*check_output_cost(net, self._Y), *check_input_scale(X_all)])
 
     def on_epoch_end(self, epoch, logs=None):
         for key, value in (logs or {}).items():

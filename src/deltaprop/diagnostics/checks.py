@@ -368,8 +368,11 @@ def check_input_scale(X) -> list[Finding]:
     """Inputs far outside a small range (raw 0..255 pixels) saturate logistic units from the start."""
     if X is None:
         return []
-    X = np.asarray(X, dtype=float)
-    biggest = float(np.nanmax(np.abs(X))) if X.size else 0.0
+    X = np.asarray(X)
+    if X.dtype.kind not in "fiu":
+        X = X.astype(float)
+    # the extremes of X as it is: np.abs(X) in float64 would copy the data set twice
+    biggest = max(abs(float(np.nanmin(X))), abs(float(np.nanmax(X)))) if X.size else 0.0
     if biggest <= INPUT_SCALE_LIMIT:
         return []
     return [

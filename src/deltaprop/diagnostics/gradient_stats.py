@@ -117,8 +117,7 @@ class GradientStats(Callback):
 
     def on_train_begin(self, logs=None):
         if self.X_probe is None:
-            X, Y = training_arrays(self.run)
-            self.X_probe, self.Y_probe = X[: self.probe_size], Y[: self.probe_size]
+            self.X_probe, self.Y_probe = training_arrays(self.run, rows=self.probe_size)
         params = self.run.params or {}
         self._last_epoch = int(params.get("epochs", 0)) - 1
         fresh = params.get("initial_epoch", 0) == 0 and params.get("initial_batch", 0) == 0
@@ -227,12 +226,9 @@ class GradientStats(Callback):
         return f"GradientStats(every={self.every}, records={len(self.records)}, layers={len(self.layers)})"
 
 
-def training_arrays(run) -> tuple[np.ndarray, np.ndarray]:
-    """The training inputs ``(n, n_0)`` and targets (labels ``(n,)`` or ``(n, n_L)``) of a run.
-
-    Reads ``fit``'s :class:`~deltaprop.training.fit.Run`: ``X``, ``targets`` (labels or real
-    values) and ``train_index`` (the rows of X used for training; None for all).
-    """
+def _training_parts(run):
+    """``(X, Y, index)`` of fit's :class:`~deltaprop.training.fit.Run`: every row of the data
+    given to fit, labels or real targets, and the rows used for training (None for all)."""
     X, targets = getattr(run, "X", None), getattr(run, "targets", None)
     if X is None or targets is None:
         raise ValueError(
@@ -240,11 +236,27 @@ def training_arrays(run) -> tuple[np.ndarray, np.ndarray]:
             "pass X_probe and Y_probe explicitly"
         )
     Y = targets.labels if getattr(targets, "labels", None) is not None else targets.values
-    index = getattr(run, "train_index", None)
-    X, Y = np.asarray(X), np.asarray(Y)
-    if index is not None:
-        X, Y = X[index], Y[index]
-    return X, Y
+    return np.asarray(X), np.asarray(Y), getattr(run, "train_index", None)
+
+
+def training_arrays(run, rows: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The training inputs ``(n, n_0)`` and targets (labels ``(n,)`` or ``(n, n_L)``) of a run,
+    only the first ``rows`` of them when given (a probe: the data set is not copied whole).
+
+    Reads ``fit``'s :class:`~deltaprop.training.fit.Run`: ``X``, ``targets`` (labels or real
+    values) and ``train_index`` (the rows of X used for training; None for all).
+    """
+    X, Y, index = _training_parts(run)
+    if index is None:
+        return (X, Y) if rows is None else (X[:rows], Y[:rows])
+    index = index if rows is None else index[:rows]
+    return X[index], Y[index]
+
+
+def training_targets(run) -> np.ndarray:
+    """The targets of every training row of a run (labels ``(n,)`` or ``(n, n_L)``)."""
+    _, Y, index = _training_parts(run)
+    return Y if index is None else Y[index]
 
 
 def _list(value, name: str) -> list:
