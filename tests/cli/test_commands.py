@@ -205,3 +205,10 @@ def test_train_help_lists_the_names_each_option_takes(cli):
     for name in (*activations.ACTIVATIONS, *costs.COSTS, *initializers.INITIALIZERS):
         assert name in helped, name
     assert "hidden activation: logistic, tanh, relu, leaky_relu, linear (logistic)" in helped
+
+
+def test_a_multi_line_error_reads_as_one_line_of_sentences():
+    from deltaprop.cli import one_line
+
+    err = OSError("download failed from 2 mirrors:\n- a: 404\n- b: timed out.\nfiles still missing.")
+    assert one_line(err) == "download failed from 2 mirrors: a: 404; b: timed out. files still missing."

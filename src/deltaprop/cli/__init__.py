@@ -37,14 +37,15 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def one_line(err: BaseException) -> str:
-    """An exception's message on one line (multi-line messages are joined with '; ')."""
+    """An exception's message on one line (multi-line messages are joined with '; ', or a space
+    after a line that ends a sentence or introduces a list)."""
     text = ""
     for line in str(err).splitlines():
         line = line.strip()
         if line.startswith("- "):  # a bullet of a listed detail
             line = line[2:]
         if line:
-            text += line if not text else (" " if text.endswith(":") else "; ") + line
+            text += line if not text else (" " if text.endswith((":", ".", ";")) else "; ") + line
     text = text or type(err).__name__
     return text.strip("'\"") if isinstance(err, KeyError) else text
 
