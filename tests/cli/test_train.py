@@ -479,3 +479,28 @@ def test_output_away_from_a_terminal_has_no_trailing_blanks(run):
         lines = result.stdout.splitlines()
         assert any(line == "Run summary" or line == "Evaluation" for line in lines), result.stdout
         assert [line for line in lines if line != line.rstrip()] == []
+
+
+def test_a_2d_run_draws_its_decision_boundary_as_training_went(run, tmp_path):
+    """Issue 5's boundary "as training proceeds": a classifier of 2-D points gets
+    plots/decision_boundary.gif, one frame per snapshot (about 20 over the run), titled with
+    the epoch; image data gets none."""
+    import numpy as np
+    from PIL import Image
+
+    from deltaprop.cli.train import BOUNDARY_FRAMES
+
+    result = run("train", "--data", "moons", "--hidden", "8", "--epochs", "45", "--seed", "0", "--name", "m")
+    assert result.returncode == 0, result.stderr
+    gif = tmp_path / "runs/m/plots/decision_boundary.gif"
+    with Image.open(gif) as image:
+        # every ceil(45 / 20) = 3 epochs: epochs 0, 3, ..., 45
+        assert image.n_frames == 16 <= BOUNDARY_FRAMES + 1
+        first = np.asarray(image.convert("RGB"))
+        image.seek(image.n_frames - 1)
+        last = np.asarray(image.convert("RGB"))
+    assert first.shape == last.shape and (first != last).any()  # the boundary moved
+    digits = run("train", "--epochs", "2", "--seed", "0", "--name", "d")
+    assert digits.returncode == 0, digits.stderr
+    assert not (tmp_path / "runs/d/plots/decision_boundary.gif").exists()
+    assert (tmp_path / "runs/d/plots/learning_curves.png").is_file()

@@ -62,3 +62,11 @@ def test_the_title_fits_the_frame(moons_run):
     box = fig.axes[0].title.get_window_extent()
     width, _ = fig.canvas.get_width_height()
     assert box.x0 >= 0 and box.x1 <= width, "the title is cut off"
+
+
+def test_snapshots_of_a_resumed_run_start_at_its_epoch():
+    X, y = dp.datasets.make_moons(60, noise=0.1, seed=0)
+    net = dp.Network([2, 4, 2], activation="tanh", output_activation="softmax", cost="log_likelihood", seed=0)
+    snaps = plots.BoundarySnapshots(every=2)
+    dp.fit(net, X, y, epochs=7, initial_epoch=3, learning_rate=0.5, seed=0, callbacks=[snaps])
+    assert [epoch for epoch, _net, _logs in snaps.snapshots] == [3, 4, 6]

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 # The file names, re-exported (``X as X``) for train, resume and evaluate, which say rundir.X.
+from ..files.run_folder import BOUNDARY_GIF as BOUNDARY_GIF
 from ..files.run_folder import CHECKPOINT as CHECKPOINT
 from ..files.run_folder import CONFIG as CONFIG
 from ..files.run_folder import DIAGNOSTICS as DIAGNOSTICS

@@ -11,6 +11,7 @@ for the keys and :mod:`deltaprop.cli.rundir` for the files a run writes. The wor
 from __future__ import annotations
 
 import argparse
+import math
 import secrets
 import sys
 import time
@@ -35,6 +36,7 @@ from .train_resolve import check_output_fits_cost, resolve_config, resolve_model
 
 SEED_LIMIT = 2**31  # a drawn seed is below this, so it reads well and fits every integer type
 CHECKPOINT_FORMAT = 1
+BOUNDARY_FRAMES = 20  # frames of a 2-D run's decision_boundary.gif (≈ 1.5 s to draw)
 
 
 def register(subparsers) -> None:
@@ -250,6 +252,9 @@ def _execute(
     earlier = run_dir / rundir.GRADIENTS if resuming else None
     stats, diagnostics = diagnostics_callbacks(earlier, initial_epoch)
     callbacks.extend([stats, diagnostics])
+    snapshots = boundary_snapshots(data, epochs - initial_epoch) if plots else None
+    if snapshots is not None:
+        callbacks.append(snapshots)
     progress = None
     if not quiet:
         progress = make_progress(console, epochs, initial_epoch, initial_batch)
@@ -309,7 +314,7 @@ def _execute(
     findings = _write_diagnostics(run_dir, stats, diagnostics)
     test = None if data.X_test is None else _evaluate(net, data.X_test, data.y_test)
     if plots:
-        _plots(run_dir, console, quiet)
+        _plots(run_dir, console, quiet, snapshots, data)
     if quiet:
         print(run_dir)
         return 0
@@ -357,11 +362,26 @@ def _evaluate(net, X, y) -> dict:
     return evaluate(net, X, y)
 
 
-def _plots(run_dir: Path, console: Console, quiet: bool) -> None:
-    from ..plots import plot_run
+def boundary_snapshots(data: RunData, epochs: int):
+    """For a classifier of 2-D points, the callback that copies the network about
+    BOUNDARY_FRAMES times over the run (the frames of decision_boundary.gif); else None."""
+    if data.X_train.shape[1] != 2 or not data.classification or epochs < 1:
+        return None
+    from ..plots import BoundarySnapshots
+
+    return BoundarySnapshots(every=max(1, math.ceil(epochs / BOUNDARY_FRAMES)))
+
+
+def _plots(run_dir: Path, console: Console, quiet: bool, snapshots, data: RunData) -> None:
+    """The run's pictures (plot_run), and for 2-D data the boundary as training went, drawn on
+    the test split's points (the training points where the data has no test split)."""
+    from ..plots import animate_decision_boundary, plot_run
 
     try:
         plot_run(run_dir)
+        if snapshots is not None and snapshots.snapshots:
+            X, y = (data.X_train, data.y_train) if data.X_test is None else (data.X_test, data.y_test)
+            animate_decision_boundary(snapshots, X, y, run_dir / rundir.PLOTS / rundir.BOUNDARY_GIF)
     except Exception as err:  # noqa: BLE001 - plots are a bonus; the run is saved
         if not quiet:
             console.print(f"note: plots skipped ({type(err).__name__}: {err})", highlight=False)

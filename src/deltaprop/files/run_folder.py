@@ -7,7 +7,8 @@
     RUN_DIR/history.json, .csv      loss, accuracy, val_loss, val_accuracy, lr, time per epoch
     RUN_DIR/gradients.json          gradient statistics per layer (when diagnostics exist)
     RUN_DIR/diagnostics.json        plain-words findings about the run
-    RUN_DIR/plots/                  learning curves, confusion matrix, ...
+    RUN_DIR/plots/                  learning curves, confusion matrix, ...; for 2-D data
+                                    decision_boundary.gif, drawn during training
 
 ``deltaprop train`` writes them (:mod:`deltaprop.cli.rundir` makes the folder); ``resume``,
 ``evaluate``, ``diagnose`` and ``plot`` read them back (the last two through
@@ -23,3 +24,4 @@ HISTORY_CSV = "history.csv"
 GRADIENTS = "gradients.json"
 DIAGNOSTICS = "diagnostics.json"
 PLOTS = "plots"  # a folder
+BOUNDARY_GIF = "decision_boundary.gif"  # in PLOTS: 2-D data's boundary as training went (train only)

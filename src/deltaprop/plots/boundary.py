@@ -105,7 +105,8 @@ class BoundarySnapshots(Callback):
         self.snapshots: list[tuple[int, object, dict]] = []
 
     def on_train_begin(self, logs=None):
-        self.snapshots = [(0, self.run.network.copy(), {})]
+        start = int((getattr(self.run, "params", None) or {}).get("initial_epoch", 0))  # a resumed run
+        self.snapshots = [(start, self.run.network.copy(), {})]
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every == 0:
