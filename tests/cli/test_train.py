@@ -504,3 +504,32 @@ def test_a_2d_run_draws_its_decision_boundary_as_training_went(run, tmp_path):
     assert digits.returncode == 0, digits.stderr
     assert not (tmp_path / "runs/d/plots/decision_boundary.gif").exists()
     assert (tmp_path / "runs/d/plots/learning_curves.png").is_file()
+
+
+def test_errors_of_the_diagnostics_are_said_under_the_epoch_that_shows_them(run, tmp_path):
+    """A run stuck at chance is told so at epoch 2, once, not only in the summary; a healthy
+    run prints no such line."""
+    stuck = run("train", "--data", "spiral", "--seed", "1", "--epochs", "5", "--no-plots", "--name", "s")
+    assert stuck.returncode == 0, stuck.stderr
+    lines = stuck.stdout.splitlines()
+    said = [k for k, line in enumerate(lines) if line.startswith("  ! error: accuracy is stuck at chance")]
+    assert len(said) == 1
+    epoch_above = next(line for line in reversed(lines[: said[0]]) if line.startswith("epoch "))
+    assert epoch_above.startswith("epoch 2/5 ")  # under the epoch that showed it
+    assert any(line.startswith("• error: accuracy is stuck at chance") for line in lines)  # and the summary
+    healthy = run("train", "--seed", "1", "--epochs", "5", "--no-plots", "--name", "h")
+    assert healthy.returncode == 0 and "  ! " not in healthy.stdout
+
+
+def test_a_set_up_warning_is_said_before_the_first_epoch(run, tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, size=(120, 4))  # raw 0..255 values
+    np.savez(tmp_path / "raw.npz", X=X, y=(X[:, 0] > 127).astype(int))
+    result = run("train", "--data", "raw.npz", "--epochs", "2", "--seed", "0", "--no-plots", "--name", "r")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    warned = [k for k, line in enumerate(lines) if line.startswith("  ! warning: the inputs are not scaled")]
+    first_epoch = next(k for k, line in enumerate(lines) if line.startswith("epoch 1/2"))
+    assert len(warned) == 1 and warned[0] < first_epoch

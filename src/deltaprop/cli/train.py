@@ -31,7 +31,7 @@ from .interrupt import Checkpointer, InterruptFlag
 from .progress import make_console, make_progress
 from .stdout import outliving_stdout_reader
 from .train_checks import check_classes, check_validation_split, record_fingerprint
-from .train_report import announce, finding_text, summary
+from .train_report import LiveFindings, announce, finding_text, summary
 from .train_resolve import check_output_fits_cost, resolve_config, resolve_model, schedule_callback
 
 SEED_LIMIT = 2**31  # a drawn seed is below this, so it reads well and fits every integer type
@@ -258,7 +258,7 @@ def _execute(
     progress = None
     if not quiet:
         progress = make_progress(console, epochs, initial_epoch, initial_batch)
-        callbacks.append(progress)
+        callbacks.extend([progress, LiveFindings(console, diagnostics)])  # under the epoch's line
     checkpointer = Checkpointer(save_checkpoint, flag)
     callbacks.append(checkpointer)  # last: the checkpoint sees every other callback's epoch end
     if not quiet:

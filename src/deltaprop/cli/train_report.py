@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from ..diagnostics import Finding
+from ..diagnostics import Diagnostics, Finding
+from ..training import Callback
 from . import rundir
 from .data import RunData
 from .progress import fmt_metric, fmt_percent, summary_table
@@ -20,6 +21,32 @@ def finding_text(finding: Finding) -> str:
     """A diagnostics finding in plain words: ``warning: what was seen. Try: what to do``."""
     fix = finding.fix.rstrip(".")
     return f"{finding.severity}: {finding.message}" + (f" Try: {fix}." if fix else "")
+
+
+class LiveFindings(Callback):
+    """Says what cannot wait for the summary, under the epoch's line: the set-up's warnings and
+    errors (unscaled inputs, an output the cost does not fit) as training begins, and an error
+    (accuracy stuck at chance, a cost rising or gone to NaN) in the epoch it is first seen, so
+    that such a run can be stopped at epoch 2. Each once. The trend warnings (a flat or
+    oscillating cost) come and go while a run still learns, so they wait for the summary,
+    which lists every finding of the finished run."""
+
+    def __init__(self, console: Console, diagnostics: Diagnostics):
+        self.console = console
+        self.diagnostics = diagnostics
+        self.said: set[str] = set()
+
+    def _say(self, severities: tuple[str, ...]) -> None:
+        for finding in self.diagnostics.new:
+            if finding.severity in severities and finding.code not in self.said:
+                self.said.add(finding.code)
+                self.console.print(f"  ! {finding_text(finding)}", highlight=False, soft_wrap=True)
+
+    def on_train_begin(self, logs=None):
+        self._say(("error", "warning"))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._say(("error",))
 
 
 def announce(console, config, data: RunData, run_dir, initial_epoch, initial_batch) -> None:

@@ -43,6 +43,10 @@ INPUT_SCALE_LIMIT = 10.0  # max |x| above this: inputs are not scaled to a small
 MEDIAN = PERCENTILES.index(50)
 
 
+def _epochs(n: int) -> str:
+    return f"{n} epoch{'s' * (n != 1)}"
+
+
 def _history_dict(history) -> dict:
     if history is None:
         return {}
@@ -165,8 +169,8 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
                 Finding(
                     "cost-rising",
                     "error",
-                    f"the cost rose from {start:.4g} ({start_name}) to {loss[-1]:.4g} after {len(loss)} "
-                    f"epochs: with {eta} each step overshoots the minimum.",
+                    f"the cost rose from {start:.4g} ({start_name}) to {loss[-1]:.4g} after "
+                    f"{_epochs(len(loss))}: with {eta} each step overshoots the minimum.",
                     "divide the learning rate by 10: gradient descent should lower the cost epoch by epoch",
                 )
             ]
