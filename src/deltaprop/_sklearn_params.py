@@ -18,7 +18,7 @@ from sklearn.utils import check_random_state
 from . import optimizers
 from ._validation import check_positive_float, check_positive_int
 from .network import Network
-from .training.arguments import check_callbacks
+from .training.arguments import check_verbose
 
 AUTO_BATCH_LIMIT = 200  # batch_size="auto" is min(200, n_samples), as in scikit-learn's MLP
 STEP_PARAMS = ("learning_rate", "momentum", "l2")  # what a named optimizer is built with
@@ -103,7 +103,7 @@ class ParameterChecks:
             value = getattr(self, name)
             if not isinstance(value, bool | np.bool_):
                 raise TypeError(f"{name} must be True or False; got {value!r} of type {type(value).__name__}")
-        check_callbacks((), self.verbose)  # refuses a verbose that training.fit would refuse
+        check_verbose(self.verbose)  # refuses a verbose that training.fit would refuse
         self._check_early_stopping_params()
         self._random_state()
         return self._check_epochs()

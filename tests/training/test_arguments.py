@@ -57,7 +57,8 @@ CASES = [
     ({"seed": -1}, ValueError, ["seed must be a non-negative integer", "-1"]),
     ({"seed": 1.5}, TypeError, ["seed must be a non-negative integer", "1.5"]),
     ({"callbacks": [print]}, TypeError, ["callbacks[0] must be a deltaprop Callback"]),
-    ({"verbose": 3}, ValueError, ["verbose must be 0", "3"]),
+    ({"verbose": 3}, ValueError, ["verbose must be 0 (silent), or 1 or 2", "got 3"]),
+    ({"verbose": "1"}, ValueError, ["verbose must be 0 (silent), or 1 or 2", "got '1'"]),
     ({"shuffle": "yes"}, TypeError, ["shuffle must be True or False"]),
     ({"initial_epoch": 3, "epochs": 2}, ValueError, ["initial_epoch must be ≤ epochs (2)", "3"]),
     ({"initial_batch": 2, "batch_size": 2}, ValueError, ["initial_batch must be below the 2 mini-batches"]),
@@ -120,3 +121,12 @@ def test_evaluate_does_not_depend_on_the_chunk_size():
         logs = evaluate(net, X.astype(np.float32), y, batch_size=chunk)
         assert logs["loss"] == pytest.approx(whole["loss"], rel=1e-6)
         assert logs["accuracy"] == whole["accuracy"]
+
+
+def test_verbose_2_prints_a_line_per_epoch_as_1_does(capsys):
+    """Keras's verbose=2 is one line per epoch: the same as 1 here, so accepted as it."""
+    printed = []
+    for verbose in (1, 2):
+        fit(dp.Network([2, 3, 2], seed=0), X4, Y4, epochs=2, seed=0, learning_rate=0.5, verbose=verbose)
+        printed.append([line.split("  lr")[0] for line in capsys.readouterr().out.splitlines()])
+    assert len(printed[0]) == 2 and printed[0] == printed[1]

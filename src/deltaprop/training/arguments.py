@@ -132,6 +132,18 @@ def split_indices(targets: Targets, n: int, fraction: float, seed: int):
     return np.flatnonzero(mask), val_idx
 
 
+def check_verbose(verbose) -> int:
+    """``verbose`` as 0 (silent) or 1; 2 (Keras's "one line per epoch") is taken as 1, which
+    is what 1 prints here."""
+    if isinstance(verbose, bool):
+        verbose = int(verbose)
+    if isinstance(verbose, str) or verbose not in (0, 1, 2):
+        raise ValueError(
+            f"verbose must be 0 (silent), or 1 or 2 (a line per epoch, as Keras's 2); got {verbose!r}"
+        )
+    return min(int(verbose), 1)
+
+
 def check_callbacks(callbacks, verbose) -> list[Callback]:
     """The run's callbacks as a new list, with a :class:`ProgressLogger` added for ``verbose``."""
     if isinstance(callbacks, Callback):
@@ -152,11 +164,7 @@ def check_callbacks(callbacks, verbose) -> list[Callback]:
                 f"callbacks[{k}] must be a deltaprop Callback (e.g. EarlyStopping()); got {cb!r} "
                 f"of type {type(cb).__name__}"
             )
-    if isinstance(verbose, bool):
-        verbose = int(verbose)
-    if verbose not in (0, 1, 2):
-        raise ValueError(f"verbose must be 0 (silent) or 1 (a line per epoch); got {verbose!r}")
-    if verbose:
+    if check_verbose(verbose):
         callbacks.append(ProgressLogger())
     return callbacks
 
