@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from deltaprop._atomic import atomic_write, write_text
+from deltaprop._atomic import atomic_write, leftovers, write_text
 
 
 def test_a_written_file_has_ordinary_permissions(tmp_path):
@@ -68,3 +68,15 @@ def test_the_umask_is_read_without_being_changed(tmp_path, monkeypatch):
         assert _atomic._umask() == 0o027
     finally:
         os.umask(previous)
+
+
+def test_leftovers_are_the_unfinished_temporaries_of_one_file(tmp_path):
+    target = tmp_path / "checkpoint.safetensors"
+    target.write_bytes(b"done")
+    stale = [tmp_path / ".checkpoint.safetensors.x1y2.tmp", tmp_path / ".checkpoint.safetensors.z9.tmp"]
+    for p in stale:
+        p.write_bytes(b"half")
+    (tmp_path / ".model.safetensors.q.tmp").write_bytes(b"another file's")
+    (tmp_path / "checkpoint.safetensors.tmp").write_bytes(b"not ours: no leading dot")
+    assert leftovers(target) == sorted(stale)
+    assert leftovers(tmp_path / "nothing.json") == []

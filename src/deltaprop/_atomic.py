@@ -106,3 +106,12 @@ def atomic_write(
 def write_text(path: str | os.PathLike, text: str, *, parents: bool = False) -> Path:
     """Write ``text`` (UTF-8) to ``path`` atomically."""
     return atomic_write(path, lambda fh: fh.write(text), binary=False, parents=parents)
+
+
+def leftovers(path) -> list[Path]:
+    """The temporary files :func:`atomic_write` began for ``path`` and never finished: a
+    process killed mid-write (SIGKILL, a power cut) leaves one, ``.<name>.<random>.tmp``. The
+    file at ``path`` itself is never among them; a caller that knows no write is under way
+    may delete them."""
+    path = Path(os.fspath(path))
+    return sorted(p for p in path.parent.glob(f".{path.name}.*.tmp") if p.is_file())

@@ -131,11 +131,15 @@ def test_sigkill_leaves_a_complete_checkpoint_and_resume_is_bit_identical(cli, t
     leftovers = [p.name for p in run_dir.iterdir() if p.name.startswith(".")]
     _, _, state = dp.files.load_checkpoint(run_dir / "checkpoint.safetensors")  # complete and readable
     assert state["batch"] == 0 and 1 <= state["epoch"] < EPOCHS, (state["epoch"], state["batch"], leftovers)
+    # a write cut short by the kill leaves a temporary file; resume clears it (made here when
+    # the kill did not land mid-write)
+    (run_dir / ".checkpoint.safetensors.abc123.tmp").write_bytes(b"half a checkpoint")
     whole_dir = finish(reference, tmp_path)
     resumed = cli("resume", "runs/k", "--quiet", "--no-plots")
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.strip() == "runs/k"
     assert same_weights(run_dir / "model.safetensors", whole_dir / "model.safetensors")
+    assert not [p.name for p in run_dir.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_resume_errors_and_a_finished_run(cli, tmp_path):

@@ -9,6 +9,7 @@ run ends with weights bit-identical to a run that was never interrupted.
 
 from __future__ import annotations
 
+from .._atomic import leftovers
 from ..datasets.by_name import changed_since
 from . import config as cfg
 from . import one_line, rundir, threads
@@ -50,6 +51,9 @@ def run(args) -> int:
         )
     net, optimizer, state = files.load_checkpoint(checkpoint)
     config, history = _saved_run(state, checkpoint, run_dir)
+    for name in rundir.WRITTEN:  # what a killed run left half-written: it will be written anew
+        for stale in leftovers(run_dir / name):
+            stale.unlink(missing_ok=True)
     epochs = config["training"]["epochs"]
     console = make_console()
     if state.get("finished") or int(state["epoch"]) >= epochs:

@@ -27,6 +27,9 @@ from ..files.run_folder import MODEL as MODEL
 from ..files.run_folder import PLOTS as PLOTS
 from .errors import UsageError
 
+# The files a run writes (and rewrites) in its folder, the plots apart.
+WRITTEN = (MODEL, CHECKPOINT, HISTORY_JSON, HISTORY_CSV, GRADIENTS, DIAGNOSTICS)
+
 
 def create(out: str | Path, name: str = "") -> Path:
     """A new, empty run folder under ``out``: ``out/name``, or ``out/<timestamp>``."""
