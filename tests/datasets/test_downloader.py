@@ -270,7 +270,7 @@ def test_offline_the_error_names_every_missing_file_and_the_way_round_it(isolate
         f"mnist files still missing in {folder}: t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz."
         in message
     )
-    assert "pass data_dir= or set DELTAPROP_DATA to the folder holding mnist/" in message
+    assert "set DELTAPROP_DATA (or, from Python, pass data_dir=) to the folder holding mnist/" in message
     assert not isolated_data.exists()  # nothing left behind, not even the cache folder
 
 

@@ -192,7 +192,8 @@ def download_idx_dataset(
             still = ", ".join(missing_files(spec, folder, splits))
             raise DownloadError(
                 f"{err}\n{spec.name} files still missing in {folder}: {still}. If you have them "
-                f"elsewhere, pass data_dir= or set {ENV_VAR} to the folder holding {spec.folder}/."
+                f"elsewhere, set {ENV_VAR} (or, from Python, pass data_dir=) to the folder holding "
+                f"{spec.folder}/."
             ) from err
     return folder
 
