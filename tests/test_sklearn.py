@@ -616,6 +616,27 @@ def test_one_epoch_matches_scikit_learns_mlp_regressor():
     assert history.history["loss"][0] == pytest.approx(n_out * mlp.loss_curve_[-1], rel=1e-10)
 
 
+def _sgd_mlp_classifier(n_hidden, activation, eta, momentum, nesterov, alpha, m) -> MLPClassifier:
+    """scikit-learn's MLPClassifier doing what deltaprop's SGD does: a constant η, mini-batches
+    of m in the order given, one epoch per fit until max_iter is raised, warm-started (so
+    that its weights can be replaced after a first fit builds its state)."""
+    return MLPClassifier(
+        hidden_layer_sizes=(n_hidden,),
+        activation=activation,
+        solver="sgd",
+        learning_rate="constant",
+        learning_rate_init=eta,
+        momentum=momentum,
+        nesterovs_momentum=nesterov,
+        alpha=alpha,
+        batch_size=m,
+        shuffle=False,
+        max_iter=1,
+        warm_start=True,
+        random_state=0,
+    )
+
+
 @pytest.mark.parametrize("activation", ["logistic", "tanh", "relu"])
 @pytest.mark.parametrize(("momentum", "nesterov"), [(0.0, False), (0.9, False), (0.9, True)])
 def test_three_epochs_match_scikit_learns_mlp_classifier_with_momentum_and_l2(activation, momentum, nesterov):
@@ -634,21 +655,7 @@ def test_three_epochs_match_scikit_learns_mlp_classifier_with_momentum_and_l2(ac
     start = dp.Network(
         [4, n_hidden, 3], activation=activation, output_activation="softmax", cost="log_likelihood", seed=3
     )
-    mlp = MLPClassifier(
-        hidden_layer_sizes=(n_hidden,),
-        activation=activation,
-        solver="sgd",
-        learning_rate="constant",
-        learning_rate_init=eta,
-        momentum=momentum,
-        nesterovs_momentum=nesterov,
-        alpha=lam * m / n,
-        batch_size=m,
-        shuffle=False,
-        max_iter=1,
-        warm_start=True,
-        random_state=0,
-    )
+    mlp = _sgd_mlp_classifier(n_hidden, activation, eta, momentum, nesterov, alpha=lam * m / n, m=m)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         mlp.fit(X, IRIS_Y)  # builds scikit-learn's state; the weights are then replaced
@@ -676,21 +683,7 @@ def test_the_classifier_matches_mlp_classifier_through_its_parameters(optimizer,
     α = λ m / n (see the test above). Same initial weights: fitted once, replaced, warm-started."""
     X = StandardScaler().fit_transform(IRIS_X)
     n, m, eta, lam, mu = 150, 10, 0.05, 3.0, 0.9
-    mlp = MLPClassifier(
-        hidden_layer_sizes=(7,),
-        activation="tanh",
-        solver="sgd",
-        learning_rate="constant",
-        learning_rate_init=eta,
-        momentum=mu,
-        nesterovs_momentum=nesterovs_momentum,
-        alpha=lam * m / n,
-        batch_size=m,
-        shuffle=False,
-        max_iter=1,
-        warm_start=True,
-        random_state=0,
-    )
+    mlp = _sgd_mlp_classifier(7, "tanh", eta, mu, nesterovs_momentum, alpha=lam * m / n, m=m)
     clf = DeltapropClassifier(
         hidden_layer_sizes=(7,),
         activation="tanh",
