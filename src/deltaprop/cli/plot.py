@@ -17,9 +17,9 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "plot",
         help="draw the pictures of a finished run",
-        description="Draw learning curves, confusion matrix, misclassified examples, first-layer weights, "
-        "gradient distributions and decision boundary (whichever apply) for a run folder written by "
-        "'deltaprop train', and print the paths of the files written.",
+        description="Draw learning curves, network diagram, confusion matrix, misclassified examples, "
+        "first-layer weights, gradient distributions and decision boundary (whichever apply) for a run "
+        "folder written by 'deltaprop train', and print the paths of the files written.",
     )
     p.add_argument("run_dir", metavar="RUN_DIR", help="the run folder written by 'deltaprop train'")
     p.add_argument("--format", choices=FORMATS, default="png", help="picture format (default: png)")
