@@ -2,7 +2,8 @@
 
 The list says what each set is, its shape, whether it is here (built in, generated on
 demand, or downloaded into the cache) and where. Downloads go to ``$DELTAPROP_DATA``, else
-``~/.cache/deltaprop``, with a progress bar; every file's SHA-256 is checked.
+``$XDG_CACHE_HOME/deltaprop`` where that is set, else ``~/.cache/deltaprop``, with a progress
+bar; every file's SHA-256 is checked.
 """
 
 from __future__ import annotations
