@@ -1,9 +1,9 @@
 """``deltaprop plot RUN_DIR``: draw every picture that applies to a finished run.
 
-Learning curves and the network diagram always; the confusion matrix and misclassified
-gallery for classification (on the data set's test split); first-layer weights for image
-data; the per-layer gradient distributions when the run recorded ``gradients.json``; the
-decision boundary for 2-D data.
+Learning curves and the network diagram always; the confusion matrix for classification (on
+the data set's test split); the misclassified gallery and first-layer weights for image data;
+the per-layer gradient distributions when the run recorded ``gradients.json``; the decision
+boundary for 2-D data.
 """
 
 from __future__ import annotations
