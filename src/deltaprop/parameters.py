@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._text import count
 from ._validation import check_range
 
 SINGULAR = {"weights": "weight", "biases": "bias"}
@@ -99,7 +100,7 @@ class ParameterList(list):
             ) from None
         n = len(self)
         if not -n <= position < n:
-            layers = f"{n} layer{'s' * (n != 1)} of weights"
+            layers = f"{count(n, 'layer')} of weights"
             raise IndexError(
                 f"{self.kind}[{position}] does not exist: the network has {layers}, "
                 f"{self.kind}[0] to {self.kind}[{n - 1}]"

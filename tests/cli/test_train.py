@@ -533,3 +533,23 @@ def test_a_set_up_warning_is_said_before_the_first_epoch(run, tmp_path):
     warned = [k for k, line in enumerate(lines) if line.startswith("  ! warning: the inputs are not scaled")]
     first_epoch = next(k for k, line in enumerate(lines) if line.startswith("epoch 1/2"))
     assert len(warned) == 1 and warned[0] < first_epoch
+
+
+def test_adam_trains_at_its_own_default_learning_rate(run, tmp_path):
+    """SGD's default η = 0.5 is far too large a step for Adam (digits: 10 % test accuracy);
+    --optimizer adam without --lr takes dp.Adam's 0.001, and records it; a given --lr wins."""
+    import inspect
+
+    import deltaprop as dp
+    from deltaprop.cli.train_resolve import ADAM_LR
+
+    assert ADAM_LR == inspect.signature(dp.Adam).parameters["learning_rate"].default
+    adam = run("train", "--optimizer", "adam", "--epochs", "3", "--seed", "1", "--no-plots", "--name", "a")
+    assert adam.returncode == 0, adam.stderr
+    assert "adam η=0.001, batch 10, 3 epochs" in adam.stdout
+    assert tomllib.loads((tmp_path / "runs/a/config.toml").read_text())["training"]["lr"] == 0.001
+    given = run("train", "--optimizer", "adam", "--lr", "0.01", "--epochs", "1", "--no-plots", "--name", "b")
+    assert given.returncode == 0, given.stderr
+    assert "adam η=0.01, batch 10, 1 epoch, seed" in given.stdout  # and one epoch, not "1 epochs"
+    sgd = run("train", "--epochs", "1", "--no-plots", "--name", "c")
+    assert "sgd η=0.5" in sgd.stdout

@@ -10,6 +10,7 @@ run ends with weights bit-identical to a run that was never interrupted.
 from __future__ import annotations
 
 from .._atomic import leftovers
+from .._text import count
 from ..datasets.by_name import changed_since
 from . import config as cfg
 from . import one_line, rundir, threads
@@ -59,7 +60,7 @@ def run(args) -> int:
     if state.get("finished") or int(state["epoch"]) >= epochs:
         if not args.quiet:
             console.print(
-                f"{run_dir} is complete ({len(state['history']['epoch'])} epochs); nothing to resume"
+                f"{run_dir} is complete ({count(len(state['history']['epoch']), 'epoch')}); nothing to resume"
             )
         else:
             print(run_dir)

@@ -32,7 +32,7 @@ from .progress import make_console, make_progress
 from .stdout import outliving_stdout_reader
 from .train_checks import check_classes, check_validation_split, record_fingerprint
 from .train_report import LiveFindings, announce, finding_text, summary
-from .train_resolve import check_output_fits_cost, resolve_config, resolve_model, schedule_callback
+from .train_resolve import ADAM_LR, check_output_fits_cost, resolve_config, resolve_model, schedule_callback
 
 SEED_LIMIT = 2**31  # a drawn seed is below this, so it reads well and fits every integer type
 CHECKPOINT_FORMAT = 1
@@ -111,7 +111,9 @@ def add_options(p: argparse.ArgumentParser) -> None:
     train.add_argument(
         "--optimizer", choices=cfg.OPTIMIZER_NAMES, help=f"the update rule ({d['training']['optimizer']})"
     )
-    train.add_argument("--lr", type=float, metavar="ETA", help=f"learning rate η ({d['training']['lr']})")
+    train.add_argument(
+        "--lr", type=float, metavar="ETA", help=f"learning rate η ({d['training']['lr']}; {ADAM_LR} for adam)"
+    )
     train.add_argument(
         "--momentum", type=float, metavar="MU", help="momentum μ for momentum/nesterov (0.9 for those)"
     )

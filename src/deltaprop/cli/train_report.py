@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
+from .._text import count
 from ..diagnostics import Diagnostics, Finding
 from ..training import Callback
 from . import rundir
@@ -59,7 +60,7 @@ def announce(console, config, data: RunData, run_dir, initial_epoch, initial_bat
     console.print(
         f"{'resuming' if resuming else 'training'} {model['layers']} {model['activation']}"
         f"/{model['output_activation']}, {model['cost']} cost, {training['optimizer']} "
-        f"η={training['lr']:g}, batch {training['batch_size']}, {training['epochs']} epochs, "
+        f"η={training['lr']:g}, batch {training['batch_size']}, {count(training['epochs'], 'epoch')}, "
         f"seed {training['seed']}",
         highlight=False,
         soft_wrap=True,

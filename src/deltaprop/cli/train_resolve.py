@@ -15,6 +15,8 @@ from . import config as cfg
 from .data import FILE_SUFFIXES, RunData, check_label_column, check_targets_fit_cost, data_table
 from .errors import UsageError
 
+ADAM_LR = 0.001  # --lr's default for --optimizer adam: dp.Adam's own (and Kingma & Ba's)
+
 
 def resolve_config(args) -> tuple[dict, cfg.Origins]:
     """Defaults, then ``--config``, then the flags given; validated (data-free checks).
@@ -59,6 +61,8 @@ def resolve_config(args) -> tuple[dict, cfg.Origins]:
     training = config["training"]
     if training["optimizer"] in ("momentum", "nesterov") and ("training", "momentum") not in origins:
         training["momentum"] = 0.9  # the default for the optimizers that use it
+    if training["optimizer"] == "adam" and ("training", "lr") not in origins:
+        training["lr"] = ADAM_LR  # SGD's 0.5 is far too large a step for Adam: it would not learn
     if config["data"]["path"] and config["data"]["name"]:
         config["data"]["name"] = ""
     cfg.validate(config, origins)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._text import count
 from .finding import SEVERITIES, Finding, sort_findings
 from .gradient_stats import DEFAULT_PROBE_SIZE, PERCENTILES, SATURATION_NET, GradientStats
 from .output_cost import check_output_cost, output_cost_findings
@@ -41,10 +42,6 @@ DEAD_WARNING_SHARE = 0.5
 DEAD_INFO_SHARE = 0.2
 INPUT_SCALE_LIMIT = 10.0  # max |x| above this: inputs are not scaled to a small range
 MEDIAN = PERCENTILES.index(50)
-
-
-def _epochs(n: int) -> str:
-    return f"{n} epoch{'s' * (n != 1)}"
 
 
 def _history_dict(history) -> dict:
@@ -170,7 +167,7 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
                     "cost-rising",
                     "error",
                     f"the cost rose from {start:.4g} ({start_name}) to {loss[-1]:.4g} after "
-                    f"{_epochs(len(loss))}: with {eta} each step overshoots the minimum.",
+                    f"{count(len(loss), 'epoch')}: with {eta} each step overshoots the minimum.",
                     "divide the learning rate by 10: gradient descent should lower the cost epoch by epoch",
                 )
             ]
