@@ -108,8 +108,9 @@ GRADIENT_DAMAGE = [
 ]
 
 
+@pytest.mark.parametrize("command", ["diagnose", "plot"])
 @pytest.mark.parametrize(("path", "value"), GRADIENT_DAMAGE)
-def test_diagnose_refuses_damaged_gradient_records(finished_run, tmp_path, capsys, path, value):
+def test_damaged_gradient_records_are_refused(finished_run, tmp_path, capsys, path, value, command):
     run_dir = tmp_path / "runs" / "g"
     shutil.copytree(finished_run, run_dir)
     gradients = run_dir / "gradients.json"
@@ -117,7 +118,9 @@ def test_diagnose_refuses_damaged_gradient_records(finished_run, tmp_path, capsy
     _set(path, value)(data)
     gradients.write_text(json.dumps(data))
     before = _digests(run_dir)
-    code, err = _run_in(tmp_path, capsys, "diagnose", "runs/g")
+    code, err = _run_in(
+        tmp_path, capsys, command, "runs/g", *(["--out", "pics"] if command == "plot" else [])
+    )
     _assert_named_refusal(code, err, "runs/g/gradients.json")
     assert _digests(run_dir) == before
 

@@ -42,8 +42,8 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
 
     The network diagram shows each weight's sign and size and, for a classification run whose
     data set can be loaded, each neuron's δ on the test split's first sample. Such runs also
-    get a confusion matrix and a misclassified gallery (on the test split); image data (784 or
-    64 inputs) the first-layer weights; runs with ``gradients.json`` the gradient
+    get a confusion matrix (on the test split); image data (784 or 64 inputs) a misclassified
+    gallery and the first-layer weights; runs with ``gradients.json`` the gradient
     distributions; 2-D data the decision boundary. ``formats`` is any of ``"png"``, ``"svg"``;
     ``dpi`` a PNG's pixels per inch.
     """
