@@ -125,7 +125,8 @@ class Optimizer(ABC):
         """Restore what :meth:`state_dict` returned: hyperparameters, step count, state arrays.
 
         Raises ``ValueError`` for the state of another kind of optimizer, and ``TypeError`` or
-        ``ValueError`` for hyperparameters the constructor would refuse; then nothing changed.
+        ``ValueError`` for hyperparameters the constructor would refuse or a step count that is
+        not an integer ≥ 0; then nothing changed.
         """
         name = state.get("name", self.name)
         if name != self.name:
@@ -141,7 +142,7 @@ class Optimizer(ABC):
                 f"take; expected some of {sorted(self.hyperparameters())}"
             )
         checked = type(self)(**hyper)  # the constructor's checks, on the values to be restored
-        iterations = int(state["iterations"])
+        iterations = check_positive_int(state["iterations"], "state['iterations']", allow_zero=True)
         arrays = {k: np.array(v, copy=True) for k, v in state["state"].items()}
         for key in hyper:
             setattr(self, key, getattr(checked, key))

@@ -137,6 +137,27 @@ def test_a_state_that_does_not_fit_is_refused_and_changes_nothing(state_of, chan
 
 
 @pytest.mark.parametrize(
+    ("iterations", "error", "pattern"),
+    [
+        (-5, ValueError, r"state\['iterations'\] must be ≥ 0; got -5"),
+        (1.7, TypeError, r"state\['iterations'\] must be an integer; got 1\.7"),
+        ("x", TypeError, r"state\['iterations'\] must be an integer; got 'x'"),
+    ],
+)
+def test_a_step_count_that_is_not_a_count_is_refused_and_changes_nothing(iterations, error, pattern):
+    # int() took 1.7 as 1 and -5 as it was (Adam's bias correction 1 - β^t then divides by 0
+    # at t = 0 after four steps), and 'x' failed with int()'s own words.
+    net = dp.Network([3, 2], seed=0)
+    target = dp.Adam()
+    target.step(net, grads_of(net))
+    state = target.state_dict()
+    state["iterations"] = iterations
+    with pytest.raises(error, match=pattern):
+        target.load_state_dict(state)
+    assert target.iterations == 1
+
+
+@pytest.mark.parametrize(
     ("build", "pattern"),
     [
         (lambda: dp.SGD(0.0), r"learning_rate must be a finite number > 0; got 0\.0"),
