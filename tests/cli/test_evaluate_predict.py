@@ -146,3 +146,22 @@ def test_the_train_split_of_the_runs_own_set_says_the_model_was_trained_on_it(cl
     alone.write_bytes((trained_run / "model.safetensors").read_bytes())
     other = json.loads(cli("evaluate", str(alone), "--split", "train", "--json").stdout)
     assert other["includes_training_rows"] is None  # a model file alone: its training data unknown
+
+
+def test_square_brackets_in_names_are_shown_as_written_not_read_as_markup(cli, tmp_path):
+    # rich reads "[b]" or "[dog]" as a style tag: a file my[b]pets.csv was shown as mypets.csv,
+    # and its classes [cat], [dog] as "0", "1" with the names gone from the tables.
+    rows = ["w,h,label", "0.1,0.2,[cat]", "0.9,0.8,[dog]", "0.2,0.1,[cat]", "0.8,0.9,[dog]"]
+    (tmp_path / "my[b]pets.csv").write_text("\n".join(rows) + "\n")
+    train = cli("train", "--data", "my[b]pets.csv", "--epochs", "1", "--name", "exp[b]1", "--no-plots")
+    assert train.returncode == 0, train.stderr
+    assert "data my[b]pets.csv" in train.stdout and "run folder: runs/exp[b]1" in train.stdout
+    assert "results in runs/exp[b]1" in train.stdout and "runs/exp[b]1 " in train.stdout  # summary
+    predicted = cli("predict", "runs/exp[b]1", "my[b]pets.csv", "--label-column", "label")
+    assert predicted.returncode == 0, predicted.stderr
+    assert "│ my[b]pets.csv:1 │" in predicted.stdout
+    assert "0 [cat]" in predicted.stdout or "1 [dog]" in predicted.stdout
+    shown = cli("evaluate", "runs/exp[b]1", "--data", "my[b]pets.csv")
+    assert shown.returncode == 0, shown.stderr
+    assert "my[b]pets.csv" in shown.stdout
+    assert "│ 0 [cat] │" in shown.stdout and "│ 1 [dog] │" in shown.stdout

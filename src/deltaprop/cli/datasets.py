@@ -76,7 +76,7 @@ def run(args) -> int:
         console.print(f"{args.name} is {info.source}: nothing to download")
         return 0
     if info.present:
-        console.print(f"{args.name} is already here: {info.location}")
+        console.print(f"{args.name} is already here: {info.location}", markup=False)
         return 0
     with Progress(
         TextColumn(f"[bold]{args.name}"),
@@ -91,5 +91,5 @@ def run(args) -> int:
             bar.update(task, completed=done, total=total)
 
         folder = datasets.download_dataset(args.name, progress=progress)
-    console.print(f"{args.name} downloaded and verified: {folder}")
+    console.print(f"{args.name} downloaded and verified: {folder}", markup=False)
     return 0

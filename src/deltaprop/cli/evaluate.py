@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..datasets.by_name import changed_since
@@ -346,7 +347,9 @@ def _rows_scored(result: dict) -> str:
 
 
 def show(console: Console, result: dict) -> None:
-    console.print(f"model {result['model']} on {result['data']}{_rows_scored(result)}", soft_wrap=True)
+    console.print(
+        f"model {result['model']} on {result['data']}{_rows_scored(result)}", markup=False, soft_wrap=True
+    )
     summary = Table(show_header=False, title="Evaluation", title_justify="left")
     summary.add_row("cost", fmt_metric(result["loss"]))
     if "accuracy" in result:
@@ -361,7 +364,7 @@ def show(console: Console, result: dict) -> None:
         per_class.add_column(column, justify="left" if named and column == "class" else "right")
     for row in result["per_class"]:
         per_class.add_row(
-            class_label(row["class"], names),
+            escape(class_label(row["class"], names)),
             f"{row['precision']:.3f}",
             f"{row['recall']:.3f}",
             f"{row['f1']:.3f}",
@@ -380,5 +383,5 @@ def show(console: Console, result: dict) -> None:
             f"[bold green]{v}[/]" if k == c else (f"[red]{v}[/]" if v else "[dim]0[/]")
             for k, v in enumerate(row)
         ]
-        confusion.add_row(class_label(c, names), *cells)
+        confusion.add_row(escape(class_label(c, names)), *cells)
     console.print(confusion)

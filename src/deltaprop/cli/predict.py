@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -279,7 +280,7 @@ def show_outputs(console: Console, results: list[dict], note: str | None = None)
     table.add_column("input")
     table.add_column("output", justify="right", style="bold")
     for result in results:
-        table.add_row(result["input"], f"{result['outputs'][0]:.6g}")
+        table.add_row(escape(result["input"]), f"{result['outputs'][0]:.6g}")
     console.print(table)
     _print_note(console, note)
 
@@ -352,7 +353,7 @@ def _table_per_class(title: str, results: list[dict], names: list[str] | None, n
         table.add_column(str(c), justify="right", no_wrap=True, min_width=len("0.000"))
     for result in results:
         cells = [_cell(p, c == result["class"]) for c, p in enumerate(result["probabilities"])]
-        table.add_row(result["input"], class_label(result["class"], names), *cells)
+        table.add_row(escape(result["input"]), escape(class_label(result["class"], names)), *cells)
     return table
 
 
@@ -366,8 +367,8 @@ def _table_of_the_likeliest(title: str, results: list[dict], names: list[str] | 
         order = sorted(range(len(probs)), key=lambda c: -probs[c])
         others = [c for c in order if c != result["class"]][: TOP_SHOWN - 1]
         table.add_row(
-            result["input"],
-            class_label(result["class"], names),
+            escape(result["input"]),
+            escape(class_label(result["class"], names)),
             _cell(probs[result["class"]], True),
             ", ".join(f"{c} {probs[c]:.3f}" for c in others),
         )

@@ -14,6 +14,7 @@ import time
 
 from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
@@ -173,7 +174,7 @@ def summary_table(rows: list[tuple[str, str]], title: str = "Run summary") -> Ta
     table.add_column("what", style="bold")
     table.add_column("value")
     for what, value in rows:
-        table.add_row(what, value)
+        table.add_row(what, escape(value))  # a value may be a path: "runs/exp[2]" is no markup
     return table
 
 

@@ -60,7 +60,9 @@ def run(args) -> int:
     if state.get("finished") or int(state["epoch"]) >= epochs:
         if not args.quiet:
             console.print(
-                f"{run_dir} is complete ({count(len(state['history']['epoch']), 'epoch')}); nothing to resume"
+                f"{run_dir} is complete ({count(len(state['history']['epoch']), 'epoch')}); "
+                "nothing to resume",
+                markup=False,
             )
         else:
             print(run_dir)

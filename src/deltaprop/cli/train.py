@@ -386,7 +386,7 @@ def _plots(run_dir: Path, console: Console, quiet: bool, snapshots, data: RunDat
             animate_decision_boundary(snapshots, X, y, run_dir / rundir.PLOTS / rundir.BOUNDARY_GIF)
     except Exception as err:  # noqa: BLE001 - plots are a bonus; the run is saved
         if not quiet:
-            console.print(f"note: plots skipped ({type(err).__name__}: {err})", highlight=False)
+            console.print(f"note: plots skipped ({type(err).__name__}: {err})", markup=False, highlight=False)
 
 
 def run(args) -> int:

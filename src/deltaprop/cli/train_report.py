@@ -41,7 +41,9 @@ class LiveFindings(Callback):
         for finding in self.diagnostics.new:
             if finding.severity in severities and finding.code not in self.said:
                 self.said.add(finding.code)
-                self.console.print(f"  ! {finding_text(finding)}", highlight=False, soft_wrap=True)
+                self.console.print(
+                    f"  ! {finding_text(finding)}", markup=False, highlight=False, soft_wrap=True
+                )
 
     def on_train_begin(self, logs=None):
         self._say(("error", "warning"))
@@ -62,14 +64,18 @@ def announce(console, config, data: RunData, run_dir, initial_epoch, initial_bat
         f"/{model['output_activation']}, {model['cost']} cost, {training['optimizer']} "
         f"η={training['lr']:g}, batch {training['batch_size']}, {count(training['epochs'], 'epoch')}, "
         f"seed {training['seed']}",
+        markup=False,
         highlight=False,
         soft_wrap=True,
     )
     at = f"; from epoch {initial_epoch + 1}, batch {initial_batch}" if resuming else ""
     console.print(
-        f"data {data.label}: {len(data.X_train)} train{held}{test}{at}", highlight=False, soft_wrap=True
+        f"data {data.label}: {len(data.X_train)} train{held}{test}{at}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
     )
-    console.print(f"run folder: {run_dir}", highlight=False, soft_wrap=True)
+    console.print(f"run folder: {run_dir}", markup=False, highlight=False, soft_wrap=True)
 
 
 def summary(console: Console, history, test: dict | None, seconds: float, run_dir: Path, findings) -> None:
@@ -95,8 +101,8 @@ def summary(console: Console, history, test: dict | None, seconds: float, run_di
     rows.append(("run folder", str(run_dir)))
     console.print(summary_table(rows))
     for finding in findings:
-        console.print(f"• {finding}", highlight=False, soft_wrap=True)
-    console.print(f"results in {run_dir}", highlight=False, soft_wrap=True)
+        console.print(f"• {finding}", markup=False, highlight=False, soft_wrap=True)
+    console.print(f"results in {run_dir}", markup=False, highlight=False, soft_wrap=True)
     results = results_of(run_dir)
     width = max(len(what) for what, _ in results)
     for what, names in results:
