@@ -253,9 +253,15 @@ def test_gradcheck_names_the_flag_and_the_value(run, args, fragments):
 
 
 def test_a_network_too_large_for_memory_is_one_line_not_a_traceback(run, tmp_path):
-    # 10^6 × 10^6 weights are 7.3 TiB: the MemoryError used to print a traceback.
-    result = run("train", "--hidden", "1000000,1000000", "--epochs", "1", "--no-plots")
-    assert_one_line_error(result, 1, "deltaprop train: error: out of memory", "1000000", "smaller network")
+    # The MemoryError used to print a traceback. 30 × 10^12 weights are 218 TiB, beyond the
+    # 128 TiB a Linux process can address, so the allocation fails at once on every machine,
+    # even one whose kernel overcommits (10^6 × 10^6, 7.3 TiB, could be granted there and the
+    # run killed while drawing it), and no large first layer is drawn before it (64 × 10^6
+    # took 512 MB and seconds).
+    result = run("train", "--hidden", "30,1000000000000", "--epochs", "1", "--no-plots")
+    assert_one_line_error(
+        result, 1, "deltaprop train: error: out of memory", "1000000000000", "smaller network"
+    )
     assert nothing_trained(tmp_path)
 
 
