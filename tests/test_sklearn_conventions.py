@@ -384,6 +384,22 @@ def test_continuing_with_parameters_of_another_network_is_refused(params, messag
         assert clf.network_.sizes[1:-1] == list(clf.get_params()["hidden_layer_sizes"])
 
 
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        ("fit", r"y has 2 outputs but the warm-started network_ has 1"),
+        ("partial_fit", r"y has 2 outputs but network_, built by the first partial_fit, has 1"),
+    ],
+)
+def test_continuing_a_regressor_with_another_number_of_outputs_is_refused(call, message):
+    reg = DeltapropRegressor(**SMALL, warm_start=True).fit(IRIS_X, IRIS_Y.astype(float))
+    before, losses = parameters(reg), list(reg.loss_curve_)
+    with pytest.raises(ValueError, match=message):
+        getattr(reg, call)(IRIS_X, np.c_[IRIS_Y, IRIS_Y].astype(float))
+    assert all(np.array_equal(a, b) for a, b in zip(before, parameters(reg)))
+    assert reg.loss_curve_ == losses and reg.network_.sizes[-1] == 1
+
+
 def test_continuing_with_another_init_or_seed_or_spelling_is_accepted():
     """init and random_state only choose initial weights; "identity" is "linear" by another name."""
     reg = DeltapropRegressor(**SMALL, activation="linear", warm_start=True).fit(IRIS_X, IRIS_Y)

@@ -553,11 +553,8 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
             X, Y = self._validate(X, y, reset=first)
             if first:
                 self._reset(X, Y, Y.shape[1])
-            elif Y.shape[1] != self.network_.sizes[-1]:
-                raise ValueError(
-                    f"y has {Y.shape[1]} outputs but the warm-started network has {self.network_.sizes[-1]}"
-                )
             else:
+                self._check_outputs(Y, "the warm-started network_")
                 self._renew_optimizer(Y)
         return self._train(X, Y, epochs, allow_early_stopping=True)
 
@@ -570,13 +567,15 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
             X, Y = self._validate(X, y, reset=first)
             if first:
                 self._reset(X, Y, Y.shape[1])
-            elif Y.shape[1] != self.network_.sizes[-1]:
-                raise ValueError(
-                    f"y has {Y.shape[1]} outputs but the network was built for {self.network_.sizes[-1]}"
-                )
             else:
+                self._check_outputs(Y, "network_, built by the first partial_fit,")
                 self._check_same_network("partial_fit")
         return self._train(X, Y, 1, allow_early_stopping=False)
+
+    def _check_outputs(self, Y, which: str) -> None:
+        """A call that continues ``network_`` must give ``y`` as many outputs as it has."""
+        if Y.shape[1] != self.network_.sizes[-1]:
+            raise ValueError(f"y has {Y.shape[1]} outputs but {which} has {self.network_.sizes[-1]}")
 
     def _validate(self, X, y, reset: bool):
         X, y = validate_data(
