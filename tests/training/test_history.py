@@ -157,3 +157,24 @@ def test_a_malformed_partial_epoch_is_refused(history, partial):
     data["partial"] = partial
     with pytest.raises(ValueError, match="history 'partial' must be null or"):
         History.from_dict(data)
+
+
+@pytest.mark.parametrize(
+    ("change", "pattern"),
+    [
+        ({"epoch": ["x", 1, 2]}, r"history 'epoch' must hold epoch numbers ≥ 0; got 'x'"),
+        ({"epoch": [0, 1.5, 2]}, r"history 'epoch' must hold epoch numbers ≥ 0; got 1\.5"),
+        ({"epoch": [0, True, 2]}, r"history 'epoch' must hold epoch numbers ≥ 0; got True"),
+        ({"epoch": "abc"}, r"holds 'epoch' \(a list\).*got epoch='abc'"),
+        ({"params": 5}, r"history 'params' must be a dict; got 5"),
+        ({"history": {"loss": [1.0, {}, 0.5]}}, r"history\['loss'\] must hold numbers \(or null\); got \{\}"),
+        ({"history": {"loss": [1.0, "a", 0.5]}}, r"history\['loss'\] must hold numbers \(or null\); got 'a'"),
+    ],
+)
+def test_a_damaged_history_is_refused_naming_what_and_where(history, change, pattern):
+    # int() and float() refused these in their own words ("invalid literal for int()"), which
+    # resume quoted as the reason a checkpoint was damaged; 1.5 and True were taken as epochs.
+    data = history.to_dict()
+    data.update(change)
+    with pytest.raises(ValueError, match=pattern):
+        History.from_dict(data)

@@ -166,12 +166,26 @@ class History:
                 f"history format version {data.get('version')!r} is not supported; expected {FORMAT_VERSION}"
             )
         if not isinstance(data.get("epoch"), list) or not isinstance(data.get("history"), dict):
-            raise ValueError("a deltaprop history holds 'epoch' (a list) and 'history' (a dict of lists)")
-        hist = cls(data.get("params") or {})
-        hist.epoch = [int(e) for e in data["epoch"]]
+            raise ValueError(
+                f"a deltaprop history holds 'epoch' (a list) and 'history' (a dict of lists); got "
+                f"epoch={data.get('epoch')!r:.40} and history of type {type(data.get('history')).__name__}"
+            )
+        params = data.get("params") or {}
+        if not isinstance(params, dict):
+            raise ValueError(f"history 'params' must be a dict; got {params!r:.40}")
+        bad = [e for e in data["epoch"] if type(e) is not int or e < 0]
+        if bad:
+            raise ValueError(f"history 'epoch' must hold epoch numbers ≥ 0; got {bad[0]!r:.40}")
+        hist = cls(params)
+        hist.epoch = list(data["epoch"])
         for key, values in data["history"].items():
             if not isinstance(values, list):
                 raise ValueError(f"history[{key!r}] must be a list of numbers; got {values!r:.40}")
+            bad = [
+                v for v in values if v is not None and (isinstance(v, bool) or not isinstance(v, int | float))
+            ]
+            if bad:
+                raise ValueError(f"history[{key!r}] must hold numbers (or null); got {bad[0]!r:.40}")
             if len(values) != len(hist.epoch):
                 raise ValueError(
                     f"history[{key!r}] has {len(values)} values but {len(hist.epoch)} epochs are recorded"
