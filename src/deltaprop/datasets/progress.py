@@ -10,7 +10,7 @@ On a terminal the bar is one line redrawn in place::
     mnist  [############                  ]  41%  4.7/11.6 MB
 
 Written to a file or a pipe, it writes a line at each tenth of the way instead, so a log
-holds ten lines, not thousands.
+holds eleven lines (0 %, 10 %, ..., 100 %), not thousands.
 """
 
 from __future__ import annotations
