@@ -1,0 +1,261 @@
+"""The scikit-learn estimators' shared base: their parameters, the network, the fit loop.
+
+:class:`_DeltapropEstimator` is what :class:`deltaprop.sklearn.DeltapropClassifier` and
+:class:`deltaprop.sklearn.DeltapropRegressor` share; its parameter checks are the mixin of
+:mod:`deltaprop._sklearn_params`, early stopping is :mod:`deltaprop._sklearn_early_stopping`.
+The conventions and the differences from scikit-learn's MLP are in :mod:`deltaprop.sklearn`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import optimizers
+from ._sklearn_early_stopping import NoImprovementStopper, check_validation_split
+from ._sklearn_params import ParameterChecks
+from ._validation import check_dtype
+from .errors import DivergenceError
+from .network import Network
+
+RELU_FAMILY = frozenset({"relu", "leaky_relu"})
+OPTIMIZER_NAMES = tuple(optimizers.OPTIMIZERS)  # "sgd", "momentum", "nesterov", "adam"
+_SEED_LIMIT = 2**31 - 1
+
+
+class _DeltapropEstimator(ParameterChecks, BaseEstimator):
+    """What the classifier and the regressor share: parameters, the network, the fit loop."""
+
+    _default_output_activation = ""
+    _default_cost = ""
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        output_activation=None,
+        cost=None,
+        init=None,
+        optimizer="adam",
+        learning_rate=0.001,
+        momentum=0.9,
+        l2=0.0,
+        batch_size="auto",
+        epochs=200,
+        shuffle=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        dtype="float64",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.output_activation = output_activation
+        self.cost = cost
+        self.init = init
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.l2 = l2
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.shuffle = shuffle
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.dtype = dtype
+
+    # --- the network's views ---------------------------------------------------------------
+
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        """``coefs_[l]`` is ``network_.weights[l]``, ``(n_l, n_{l+1})`` (the same arrays)."""
+        check_is_fitted(self, "network_")
+        return self.network_.weights
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        """``intercepts_[l]`` is ``network_.biases[l]``, ``(n_{l+1},)`` (the same arrays)."""
+        check_is_fitted(self, "network_")
+        return self.network_.biases
+
+    @property
+    def loss_curve_(self) -> list[float]:
+        """The training cost after each epoch, over every fit, partial_fit and warm start."""
+        check_is_fitted(self, "network_")
+        return self.history_["loss"]
+
+    # --- building ------------------------------------------------------------------------
+
+    def _output_activation(self) -> str:
+        return self._default_output_activation if self.output_activation is None else self.output_activation
+
+    def _cost(self) -> str:
+        if self.cost is not None:
+            return self.cost
+        return {"softmax": "log_likelihood", "logistic": "cross_entropy"}.get(
+            self._output_activation(), "quadratic"
+        )
+
+    def _init(self) -> str:
+        if self.init is not None:
+            return self.init
+        hidden = self.activation if isinstance(self.activation, str) else "linear"
+        return "he_normal" if hidden in RELU_FAMILY else "glorot_uniform"
+
+    def _dtype(self) -> np.dtype:
+        return check_dtype(self.dtype)
+
+    def _new_network(self, n_in: int, n_out: int, rng: np.random.RandomState) -> Network:
+        return Network(
+            [n_in, *self._hidden_sizes(), n_out],
+            activation=self.activation,
+            output_activation=self._output_activation(),
+            cost=self._cost(),
+            init=self._init(),
+            seed=int(rng.randint(_SEED_LIMIT)),
+            dtype=self._dtype(),
+        )
+
+    def _new_optimizer(self) -> optimizers.Optimizer:
+        if isinstance(self.optimizer, optimizers.Optimizer):
+            self._refuse_step_params_beside(self.optimizer)
+            return copy.deepcopy(self.optimizer)  # fitting must not change the parameter
+        if not isinstance(self.optimizer, str) or self.optimizer.lower() not in OPTIMIZER_NAMES:
+            raise ValueError(
+                f"optimizer must be one of {list(OPTIMIZER_NAMES)} or a deltaprop Optimizer; "
+                f"got {self.optimizer!r}"
+            )
+        name = self.optimizer.lower()
+        kwargs = {"learning_rate": self.learning_rate, "l2": self.l2}
+        if name != "adam":  # sgd (heavy ball when μ > 0), momentum, nesterov
+            kwargs["momentum"] = self.momentum
+        return optimizers.get(name, **kwargs)
+
+    def _check_early_stopping(self, targets: np.ndarray, n_out: int, seed: int) -> None:
+        """With early stopping on, the validation set it holds out of ``targets``
+        ``(n_samples[, n_out])``."""
+        if self.early_stopping:
+            check_validation_split(float(self.validation_fraction), targets, n_out, seed)
+
+    @contextlib.contextmanager
+    def _unchanged_if_refused(self):
+        """Put back every attribute if a check in the block refuses the call: validate_data sets
+        ``n_features_in_`` (and ``feature_names_in_``) before the data and the network's
+        parameters are checked, and a refused fit must leave a fitted estimator as it was."""
+        saved = dict(vars(self))
+        try:
+            yield
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(saved)
+            raise
+
+    # --- training ----------------------------------------------------------------------------
+
+    def _reset(
+        self, X: np.ndarray, targets: np.ndarray, n_out: int, classes: np.ndarray | None = None
+    ) -> None:
+        """A new network and optimizer for ``X`` and its ``targets``; every parameter is checked
+        before anything is set."""
+        rng = self._random_state()
+        seed = int(rng.randint(_SEED_LIMIT))
+        network = self._new_network(X.shape[1], n_out, rng)
+        optimizer = self._new_optimizer()
+        self._batch_size(X.shape[0])
+        self._check_early_stopping(targets, n_out, seed)
+        if classes is not None:
+            self.classes_ = classes
+        self._seed = seed
+        self.network_ = network
+        self.optimizer_ = optimizer
+        self.history_ = {"loss": []}  # loss_curve_ is [] until an epoch ends (or if the first diverges)
+        self._epochs_done = 0
+
+    def _renew_optimizer(self, targets: np.ndarray) -> None:
+        """A warm-started ``fit`` keeps the weights but builds its optimizer from the current
+        parameters (checked here, with the split of ``targets`` they ask for), as scikit-learn's
+        MLP does; only ``partial_fit`` carries the optimizer's state (velocities, moments) from
+        one call to the next."""
+        self._check_same_network("warm_start=True")
+        self._batch_size(1)
+        self._check_early_stopping(targets, self.network_.sizes[-1], self._seed)
+        self.optimizer_ = self._new_optimizer()
+
+    def _train(self, X: np.ndarray, targets: np.ndarray, epochs: int, allow_early_stopping: bool):
+        """Run ``epochs`` epochs of ``deltaprop.training.fit`` on the fitted network."""
+        from .training import fit  # the loop sits beside this layer
+
+        callbacks, kwargs, stopper = [], {}, None
+        if allow_early_stopping and self.early_stopping:
+            kwargs["validation_split"] = self.validation_fraction
+            stopper = NoImprovementStopper(self.n_iter_no_change, self.tol)
+            callbacks.append(stopper)
+        start = self._epochs_done
+        try:
+            history = fit(
+                self.network_,
+                X,
+                targets,
+                epochs=start + epochs,
+                batch_size=self._batch_size(X.shape[0]),
+                optimizer=self.optimizer_,
+                shuffle=self.shuffle,
+                seed=self._seed,
+                callbacks=callbacks,
+                verbose=self.verbose,
+                initial_epoch=start,
+                **kwargs,
+            )
+        except DivergenceError as err:
+            # fit keeps the weights of the last good epoch: keep the history of those epochs.
+            self._record(start, err.history.history if err.history is not None else {})
+            raise
+        if stopper is not None and stopper.best_weights is not None:
+            # Stopped or not, end on the best epoch's weights, as scikit-learn's MLP does.
+            self.network_.weights, self.network_.biases = stopper.best_weights
+        self._record(start, history.history)
+        return self
+
+    def _record(self, start: int, new: dict[str, list[float]]) -> None:
+        """Note the epochs a call ran from epoch ``start``: ``history_``, ``n_iter_``."""
+        self._extend_history(new)
+        ran = len(new.get("loss", []))
+        self._epochs_done = start + ran
+        self.n_iter_ = ran
+
+    def _extend_history(self, new: dict[str, list[float]]) -> None:
+        """Append a call's per-epoch lists to ``history_``, keeping every list one entry per
+        epoch: a name that one call logs and another does not (``val_loss`` with and without
+        early stopping) is NaN for the other call's epochs."""
+        done = len(self.history_.get("loss", []))
+        added = len(new.get("loss", []))
+        for key in new.keys() - self.history_.keys():
+            self.history_[key] = [np.nan] * done
+        for key, values in self.history_.items():
+            values.extend(new.get(key, [np.nan] * added))
+
+    def _refuse_early_stopping(self) -> None:
+        if self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True (as in scikit-learn's MLP): each "
+                "call is one epoch on the data given, with no validation set to watch; use "
+                "set_params(early_stopping=False), or fit"
+            )
+
+    def _forward(self, X) -> np.ndarray:
+        check_is_fitted(self, "network_")
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        return self.network_.predict(X)
