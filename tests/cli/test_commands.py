@@ -24,6 +24,14 @@ def test_datasets_lists_every_set_with_where_it_is(cli, tmp_path):
         assert f"mnist files: {SHARED_DATA / 'mnist'}\n" in here.stdout
 
 
+def test_a_cache_folder_with_square_brackets_is_named_as_it_is(cli, tmp_path):
+    cache = tmp_path / "cache[x]"  # rich took "[x]" for a style tag and dropped it from the title
+    cache.mkdir()
+    result = cli("datasets", data_dir=cache)
+    assert result.returncode == 0, result.stderr
+    assert f"Data sets (cache: {cache})" in result.stdout
+
+
 def test_datasets_download(cli, tmp_path):
     builtin = cli("datasets", "download", "digits")
     assert builtin.returncode == 0 and "nothing to download" in builtin.stdout

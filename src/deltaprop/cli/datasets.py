@@ -8,6 +8,7 @@ bar; every file's SHA-256 is checked.
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
@@ -34,7 +35,7 @@ def show_list(console, infos, home) -> None:
     """The table of data sets, then where each downloaded one's files are (or would go), one
     line each: a path in a table cell is folded mid-word to fit, and a folded path cannot be
     copied."""
-    table = Table(title=f"Data sets (cache: {home})", title_justify="left")
+    table = Table(title=f"Data sets (cache: {escape(str(home))})", title_justify="left")
     table.add_column("name", no_wrap=True)
     for column in ("train/test", "inputs", "classes", "here"):
         table.add_column(column, no_wrap=True)
