@@ -364,3 +364,10 @@ def test_an_unfinished_run_is_scored_by_its_checkpoint_and_says_so_on_stderr(run
     assert result.stderr.startswith("note: runs/u holds no model.safetensors (the run has not finished)")
     assert "'deltaprop resume runs/u'" in result.stderr
     assert run("evaluate", "runs/u/checkpoint.safetensors").stderr == ""  # a file asked for by name
+
+
+def test_one_row_is_one_sample_and_one_row_in_the_line_above_the_scores():
+    from deltaprop.cli.evaluate import _rows_scored
+
+    assert _rows_scored({"n_samples": 1, "n_rows": 1}) == ": 1 sample — all 1 row of the file"
+    assert _rows_scored({"n_samples": 2, "split": "test"}) == " (test split): 2 samples"

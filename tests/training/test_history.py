@@ -178,3 +178,10 @@ def test_a_damaged_history_is_refused_naming_what_and_where(history, change, pat
     data.update(change)
     with pytest.raises(ValueError, match=pattern):
         History.from_dict(data)
+
+
+def test_repr_counts_one_epoch_in_the_singular():
+    history = History({})
+    history.epoch = [0]
+    history.history = {"loss": [0.5]}
+    assert repr(history) == "History(1 epoch 0..0; last: loss=0.5)"

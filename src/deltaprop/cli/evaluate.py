@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .._text import count
 from ..datasets.by_name import changed_since
 from . import rundir
 from .config import read_toml
@@ -320,27 +321,28 @@ def _seed_of(run_config: dict) -> int | None:
 def _rows_scored(result: dict) -> str:
     """Which rows were scored, in words, so that no score on training rows passes for a test."""
     n, n_rows = result["n_samples"], result.get("n_rows", result["n_samples"])
+    samples, rows = count(n, "sample"), count(n_rows, "row")
     if result.get("split"):
         trained = ""
         if result.get("includes_training_rows"):
             trained = " — including the rows the model was trained on"
-        return f" ({result['split']} split): {n} samples{trained}"
+        return f" ({result['split']} split): {samples}{trained}"
     if result.get("rows") == "validation":
-        return f": {n} samples — the validation rows held out by the run: {n} of {n_rows}"
+        return f": {samples} — the validation rows held out by the run: {n} of {n_rows}"
     if result.get("changed"):
         return (
-            f": {n} samples — all {n_rows} rows of the file, which has changed since the run read it (its "
+            f": {samples} — all {rows} of the file, which has changed since the run read it (its "
             f"SHA-256 is not the one the run recorded): which rows the model was trained on is not known"
         )
     if not result.get("includes_training_rows"):
-        return f": {n} samples — all {n_rows} rows of the file"
+        return f": {samples} — all {rows} of the file"
     if not result.get("n_validation"):
         return (
-            f": {n} samples — all {n_rows} rows of the file, every one of them a row the model was "
+            f": {samples} — all {rows} of the file, every one of them a row the model was "
             f"trained on (the run held out none for validation)"
         )
     return (
-        f": {n} samples — all {n_rows} rows of the file, including the {result['n_trained']} the model "
+        f": {samples} — all {rows} of the file, including the {result['n_trained']} the model "
         f"was trained on; without --data, evaluate scores only the {result['n_validation']} validation "
         f"rows the run held out"
     )

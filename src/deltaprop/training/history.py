@@ -22,6 +22,7 @@ import math
 import os
 
 from .._atomic import write_text
+from .._text import count
 
 FORMAT = "deltaprop-history"
 FORMAT_VERSION = 1
@@ -139,7 +140,8 @@ class History:
             return "History(no epochs)"
         last = ", ".join(f"{k}={self.history[k][-1]:.4g}" for k in _sort_keys(self.history) if k != "time")
         stopped = f", stopped: {self.stopped_reason}" if self.stopped_reason else ""
-        return f"History({len(self.epoch)} epochs {self.epoch[0]}..{self.epoch[-1]}; last: {last}{stopped})"
+        epochs = f"{count(len(self.epoch), 'epoch')} {self.epoch[0]}..{self.epoch[-1]}"
+        return f"History({epochs}; last: {last}{stopped})"
 
     # --- plain data ------------------------------------------------------------------
 
