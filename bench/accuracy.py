@@ -259,7 +259,7 @@ def parse_seeds(text: str) -> list[int]:
     seeds = []
     for part in text.split(","):
         first, _, last = part.strip().partition("-")
-        if not first.isdigit() or (last and not last.isdigit()):
+        if not first.isdigit() or (last and not last.isdigit()) or (last and int(last) < int(first)):
             raise argparse.ArgumentTypeError(f"seeds must look like 0-9 or 0,3,5; got {text!r}")
         seeds += list(range(int(first), int(last or first) + 1))
     if not seeds:
