@@ -176,7 +176,26 @@ def test_network_fit_spells_out_the_parameters_of_training_fit():
         assert method[name].kind is not inspect.Parameter.VAR_KEYWORD
 
 
-def test_network_fit_passes_each_parameter_through():
+def test_network_fit_passes_each_parameter_through(monkeypatch):
+    """Every parameter reaches training.fit under its own name, each given a value of its own
+    (a swapped pair would pass the comparison of two runs below, which sets only some)."""
+    import deltaprop.training
+
+    names = list(inspect.signature(dp.Network.fit).parameters)[1:]  # not self
+    sentinels = {name: object() for name in names}
+    seen = {}
+
+    def spy(net, *args, **kwargs):
+        seen.update(zip(["X", "Y", "epochs"], args), **kwargs)
+        return net
+
+    monkeypatch.setattr(deltaprop.training, "fit", spy)
+    net = dp.Network([2, 1])
+    assert net.fit(**sentinels) is net
+    assert seen.keys() == sentinels.keys()
+    assert all(seen[name] is sentinels[name] for name in names)
+    monkeypatch.undo()
+
     X, y = dp.datasets.load_digits("train")
     kwargs = dict(epochs=2, batch_size=50, learning_rate=0.5, validation_split=0.2, shuffle=False, seed=3)
     a, b = dp.Network([64, 10, 10], seed=1), dp.Network([64, 10, 10], seed=1)
