@@ -1,4 +1,4 @@
-"""The scikit-learn estimators' parameter checks, as a mixin of :mod:`deltaprop.sklearn`'s base.
+"""The scikit-learn estimators' parameter checks, a mixin of their base (:mod:`deltaprop._sklearn_base`).
 
 scikit-learn's convention: ``__init__`` stores its arguments unchecked and ``fit`` checks
 them, naming the parameter and the value received. Everything here needs no data (the
