@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._text import count
 from ..datasets.by_name import FILE_SUFFIXES, load_by_name
 from ..datasets.by_name import TASKS as TASKS  # for --task
 from .config import BUILTIN_DATA
@@ -168,8 +169,7 @@ def match_classes(y: np.ndarray, data_classes, model_classes, data: str, model: 
     unknown = [(name, int(n)) for name, n, k in zip(written, counts, found) if k is None]
     if unknown:
         shown = ", ".join(
-            f"{name if as_numbers else repr(name)} ({n} row{'s' if n != 1 else ''})"
-            for name, n in unknown[:MAX_LISTED]
+            f"{name if as_numbers else repr(name)} ({count(n, 'row')})" for name, n in unknown[:MAX_LISTED]
         )
         more = f" and {len(unknown) - MAX_LISTED} more" if len(unknown) > MAX_LISTED else ""
         names = [

@@ -306,8 +306,8 @@ def check_data_fits(net, X, y, data: str, model: str) -> None:
         n_classes, top = max(n_out, 2), int(np.max(y))
         if top >= n_classes:
             raise ValueError(
-                f"the data {data} have class labels up to {top}, but the model {model} has {n_out} "
-                f"output{'s' if n_out != 1 else ''} (classes 0..{n_classes - 1}); evaluate it on the data "
+                f"the data {data} have class labels up to {top}, but the model {model} has "
+                f"{count(n_out, 'output')} (classes 0..{n_classes - 1}); evaluate it on the data "
                 f"it was trained on (--data)"
             )
 

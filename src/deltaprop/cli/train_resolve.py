@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .._text import count
 from . import config as cfg
 from .data import FILE_SUFFIXES, RunData, check_label_column, check_targets_fit_cost, data_table
 from .errors import UsageError
@@ -202,7 +203,7 @@ def check_output_fits_cost(
         given += " (an output activation picked for that cost)"
     elif chosen:
         given += f" (an output activation taken from {cfg.key_name(origins, 'model', 'activation')})"
-    outputs = f"{n_out} output{'s' if n_out != 1 else ''} ({named('layers')})"
+    outputs = f"{count(n_out, 'output')} ({named('layers')})"
     fix = errors[0].fix.rstrip(".")
     if not data.classification and "regression" not in fix:
         regression = (spelled("cost", "quadratic"), spelled("output_activation", "linear"))
