@@ -308,6 +308,12 @@ def test_without_data_a_model_file_is_scored_on_the_data_its_model_fits(run, tmp
     assert_one_line_error(
         run("evaluate", "five.safetensors"), 2, "no built-in data set has 5 features and 3 classes"
     )
+    # the sizes of moons and four others, but classes of its own: not "no set has 2 features"
+    net = dp.Network([2, 3, 2], output_activation="softmax", cost="log_likelihood", seed=0)
+    dp.save(net, tmp_path / "pets.safetensors", metadata={"classes": ["cat", "dog"]})
+    assert_one_line_error(
+        run("evaluate", "pets.safetensors"), 2, "no built-in data set has the model's classes cat, dog"
+    )
     fashion = dp.datasets.dataset_info("fashion-mnist")
     net = dp.Network([784, 3, 10], output_activation="softmax", cost="log_likelihood", seed=0)
     dp.save(net, tmp_path / "fashion.safetensors", metadata={"classes": list(fashion.classes)})

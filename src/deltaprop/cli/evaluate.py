@@ -114,20 +114,18 @@ def _builtin_for(model: str, net, names) -> str:
     from .. import datasets
 
     n_in, n_classes = net.sizes[0], max(net.sizes[-1], 2)
-    fits = [
-        info.name
-        for info in datasets.list_datasets()
-        if info.n_features == n_in
-        and info.n_classes == n_classes
-        and (names is None or list(info.classes) == list(names))
+    sized = [
+        info for info in datasets.list_datasets() if info.n_features == n_in and info.n_classes == n_classes
     ]
+    fits = [info.name for info in sized if names is None or list(info.classes) == list(names)]
     if len(fits) == 1:
         return fits[0]
-    which = (
-        f"one of {', '.join(fits)}, or a .csv/.npz file"
-        if fits
-        else f"a .csv/.npz file (no built-in data set has {n_in} features and {n_classes} classes)"
-    )
+    if fits:
+        which = f"one of {', '.join(fits)}, or a .csv/.npz file"
+    elif sized:  # the right sizes, but the model's classes are named otherwise (a CSV's labels)
+        which = f"a .csv/.npz file (no built-in data set has the model's classes {', '.join(names)})"
+    else:
+        which = f"a .csv/.npz file (no built-in data set has {n_in} features and {n_classes} classes)"
     raise UsageError(
         f"{model} is a model file outside a run folder, so nothing says what data it was trained on; "
         f"give them with --data: {which}"
