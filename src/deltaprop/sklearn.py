@@ -120,7 +120,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         a change is refused, not ignored (scikit-learn's MLP ignores a new
         ``hidden_layer_sizes``).
     verbose : 0 or 1
-        1 prints one line per epoch.
+        1 (or True; 2 too, as in Keras) prints one line per epoch; anything else is refused.
     dtype : "float64" or "float32"
         The network's dtype.
 
