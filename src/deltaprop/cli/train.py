@@ -131,7 +131,8 @@ def add_options(p: argparse.ArgumentParser) -> None:
         "--early-stopping",
         type=int,
         metavar="PATIENCE",
-        help="stop when val_loss has not improved for PATIENCE epochs (0: off)",
+        help="stop when val_loss has not improved for PATIENCE epochs; the model keeps the last epoch's "
+        "weights, as Keras's EarlyStopping does (0: off)",
     )
     train.add_argument("--schedule", help="learning-rate schedule (see below; none)")
     run_group = p.add_argument_group("run")
