@@ -262,3 +262,9 @@ def check_positive_float(value, name: str, *, allow_zero: bool = False) -> float
         expected = "a finite number ≥ 0" if allow_zero else "a finite number > 0"
         raise ValueError(f"{name} must be {expected}; got {value!r}")
     return value
+
+
+def is_number_or_null(value) -> bool:
+    """Whether a value read from JSON is a number (int or float, not bool) or null (None):
+    what the run files (history.json, gradients.json) hold where a number goes."""
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))

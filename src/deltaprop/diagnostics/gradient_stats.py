@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .._atomic import atomic_write
+from .._validation import is_number_or_null
 from ..training.callback import Callback
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -265,10 +266,6 @@ def _list(value, name: str) -> list:
     return value
 
 
-def _is_number(value) -> bool:
-    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
-
-
 def _checked_layers(layers) -> list[dict]:
     """``layers`` as written by :meth:`GradientStats.record`; ValueError naming the first bad one."""
     for l, layer in enumerate(_list(layers, "layers")):
@@ -293,16 +290,16 @@ def _checked_record(record, k: int, n_layers: int) -> dict:
         return isinstance(values, list) and len(values) == n_layers and all(ok(v) for v in values)
 
     def row(p) -> bool:
-        return isinstance(p, list) and len(p) == len(PERCENTILES) and all(_is_number(v) for v in p)
+        return isinstance(p, list) and len(p) == len(PERCENTILES) and all(is_number_or_null(v) for v in p)
 
     if not (
         isinstance(record, dict)
         and type(record.get("epoch")) is int
-        and _is_number(record.get("cost"))
+        and is_number_or_null(record.get("cost"))
         and per_layer("delta", row)
         and per_layer("grad_w", row)
-        and per_layer("saturated", _is_number)
-        and per_layer("dead", _is_number)
+        and per_layer("saturated", is_number_or_null)
+        and per_layer("dead", is_number_or_null)
     ):
         raise ValueError(
             f"records[{k}] is not a record of {n_layers} layer(s) {{'epoch': int, 'cost', 'delta', 'grad_w', "

@@ -23,6 +23,7 @@ import os
 
 from .._atomic import write_text
 from .._text import count
+from .._validation import is_number_or_null
 
 FORMAT = "deltaprop-history"
 FORMAT_VERSION = 1
@@ -183,9 +184,7 @@ class History:
         for key, values in data["history"].items():
             if not isinstance(values, list):
                 raise ValueError(f"history[{key!r}] must be a list of numbers; got {values!r:.40}")
-            bad = [
-                v for v in values if v is not None and (isinstance(v, bool) or not isinstance(v, int | float))
-            ]
+            bad = [v for v in values if not is_number_or_null(v)]
             if bad:
                 raise ValueError(f"history[{key!r}] must hold numbers (or null); got {bad[0]!r:.40}")
             if len(values) != len(hist.epoch):
