@@ -27,75 +27,14 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from . import activations, costs, initializers
 from ._validation import check_dtype, check_X, check_Y
-from .parameters import ParameterList, param_array, stored_param
-
-
-@dataclass(frozen=True)
-class ForwardPass:
-    """Every layer's weighted inputs and outputs for one batch.
-
-    ``net[l]`` is ``(n_samples, n_{l+1})`` for l = 0..L−1; ``o[l]`` is ``(n_samples, n_l)``
-    for l = 0..L, with ``o[0] = X`` and ``o[L]`` the network's output a.
-    """
-
-    net: list[np.ndarray]
-    o: list[np.ndarray]
-
-    @property
-    def a(self) -> np.ndarray:
-        """The network's output, ``(n_samples, n_L)``."""
-        return self.o[-1]
-
-    def __repr__(self) -> str:  # the shapes, not every number
-        return f"ForwardPass(n_samples={self.o[0].shape[0]}, sizes={[o.shape[1] for o in self.o]})"
-
-
-@dataclass(frozen=True)
-class Gradients:
-    """What backpropagation returns for one batch of n samples.
-
-    ``weights[l]`` = ∂C/∂w ``(n_l, n_{l+1})``, shaped like ``net.weights[l]``;
-    ``biases[l]`` = ∂C/∂b ``(n_{l+1},)``; ``deltas[l]`` = δ of layer l + 1 for every sample,
-    ``(n_samples, n_{l+1})``; ``cost`` = C averaged over the n samples; ``a`` the outputs
-    ``(n_samples, n_L)`` of the forward pass the gradient came from.
-    """
-
-    weights: list[np.ndarray]
-    biases: list[np.ndarray]
-    deltas: list[np.ndarray]
-    cost: float
-    a: np.ndarray | None = None
-
-    def __repr__(self) -> str:  # a summary: printing every δ of a batch helps nobody
-        n_samples = np.shape(self.deltas[0])[0] if self.deltas else 0
-        shapes = [tuple(g.shape) for g in self.weights]
-        norms = ", ".join(f"{float(np.linalg.norm(g)):.4g}" for g in self.weights)
-        return (
-            f"Gradients(cost={float(self.cost):.6g}, n_samples={n_samples}, weights={shapes}, "
-            f"‖∂C/∂w‖ per layer=[{norms}])"
-        )
-
-
-def _check_sizes(sizes) -> list[int]:
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence | np.ndarray):
-        raise TypeError(f"sizes must be a list of layer sizes such as [784, 30, 10]; got {sizes!r}")
-    sizes = list(sizes)
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least an input and an output layer; got {sizes!r}")
-    for k, n in enumerate(sizes):
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-            raise TypeError(f"sizes[{k}] must be an integer; got {n!r} in sizes={sizes!r}")
-        if n < 1:
-            raise ValueError(
-                f"sizes[{k}] must be ≥ 1 (every layer needs a neuron); got {n} in sizes={sizes!r}"
-            )
-    return [int(n) for n in sizes]
+from .architecture import check_sizes, layer_activations
+from .parameters import ParameterList, checked_params, param_array
+from .passes import ForwardPass, Gradients
 
 
 def _check_seed(seed):
@@ -110,47 +49,6 @@ def _check_seed(seed):
     if seed < 0:
         raise ValueError(f"seed must be an integer ≥ 0, a numpy Generator or None; got {seed}")
     return int(seed)
-
-
-def _resolve_activations(activation, output_activation, sizes: list[int]) -> list[activations.Activation]:
-    """One activation per layer of weights, validated (softmax only at the output, over ≥ 2 neurons)."""
-    n_layers = len(sizes) - 1
-    if isinstance(activation, (str, activations.Activation)):
-        names = [activation] * n_layers
-        params = ["activation"] * n_layers  # the argument each name came from, for messages
-    elif isinstance(activation, Sequence):
-        names = list(activation)
-        params = [f"activation[{l}]" for l in range(len(names))]
-        if len(names) == n_layers - 1 and output_activation is not None:
-            names.append(output_activation)
-            params.append("output_activation")
-        elif len(names) != n_layers:
-            raise ValueError(
-                f"activation as a list needs one name per layer of weights ({n_layers}), or "
-                f"{n_layers - 1} hidden ones plus output_activation; got {len(names)}: {names!r}"
-            )
-    else:
-        raise TypeError(
-            f"activation must be a name or a list of names; got {activation!r} "
-            f"of type {type(activation).__name__}"
-        )
-    if output_activation is not None:
-        names[-1], params[-1] = output_activation, "output_activation"
-    resolved = [activations.get(name, param) for name, param in zip(names, params)]
-    for l, fn in enumerate(resolved[:-1]):
-        if not fn.elementwise:
-            raise ValueError(
-                f"activation {fn.name!r} is for the output layer only; got it for hidden "
-                f"layer {l + 1} of {n_layers}. Use e.g. 'logistic', 'tanh' or 'relu' there."
-            )
-    if resolved[-1].name == "softmax" and sizes[-1] == 1:
-        raise ValueError(
-            "output activation 'softmax' over a single output neuron (sizes ending in 1) is always 1, "
-            "so nothing can be learned; for one output (two classes, 0/1 labels) use "
-            "output_activation='logistic' (with cost='cross_entropy'), or give the output layer a "
-            "neuron per class"
-        )
-    return resolved
 
 
 class Network:
@@ -209,9 +107,9 @@ cost='quadratic', dtype=float64, params=13)
         seed: int | np.random.Generator | None = None,
         dtype=np.float64,
     ):
-        sizes = _check_sizes(sizes)
+        sizes = check_sizes(sizes)
         self.dtype = check_dtype(dtype)
-        self.activations = _resolve_activations(activation, output_activation, sizes)
+        self.activations = layer_activations(activation, output_activation, sizes)
         self.cost = costs.get(cost)
         self.init = init
         draw = initializers.get(init)
@@ -262,13 +160,13 @@ cost='quadratic', dtype=float64, params=13)
         for l, arr in enumerate(arrays):
             if arr.ndim != 2:
                 raise ValueError(f"weights[{l}] must be a 2-D (n_in, n_out) array; got shape {arr.shape}")
-        sizes = _check_sizes([arrays[0].shape[0]] + [arr.shape[1] for arr in arrays])
+        sizes = check_sizes([arrays[0].shape[0]] + [arr.shape[1] for arr in arrays])
         if dtype is None:
             all32 = all(arr.dtype == np.float32 for arr in arrays)
             dtype = np.float32 if all32 else np.float64
         net = cls.__new__(cls)
         net.dtype = check_dtype(dtype)
-        net.activations = _resolve_activations(activation, output_activation, sizes)
+        net.activations = layer_activations(activation, output_activation, sizes)
         net.cost = costs.get(cost)
         net.init = "given"
         net._w, net._b = [], []
@@ -289,7 +187,7 @@ cost='quadratic', dtype=float64, params=13)
 
     @weights.setter
     def weights(self, new: Sequence) -> None:
-        self._w = ParameterList("weights", self.dtype, self._checked_params(new, "weights"))
+        self._w = checked_params(new, "weights", self._w, len(self.activations), self.dtype)
 
     @property
     def biases(self) -> list[np.ndarray]:
@@ -298,7 +196,7 @@ cost='quadratic', dtype=float64, params=13)
 
     @biases.setter
     def biases(self, new: Sequence) -> None:
-        self._b = ParameterList("biases", self.dtype, self._checked_params(new, "biases"))
+        self._b = checked_params(new, "biases", self._w, len(self.activations), self.dtype)
 
     def _params(self, attr: str, kind: str) -> ParameterList:
         """The stored list, made a :class:`ParameterList` if it was set as a plain list.
@@ -312,32 +210,6 @@ cost='quadratic', dtype=float64, params=13)
             params = ParameterList(kind, self.dtype, params)
             setattr(self, attr, params)
         return params
-
-    def _checked_params(self, new: Sequence, name: str) -> list[np.ndarray]:
-        """``new`` as C-contiguous copies in the network's dtype, after checking every shape.
-
-        Assigned weights must keep the current shapes; the first weights (``from_arrays``)
-        must chain: ``weights[l]`` has as many rows as ``weights[l-1]`` has columns.
-        """
-        if isinstance(new, np.ndarray) or not isinstance(new, Sequence):
-            raise TypeError(f"{name} must be a list of arrays, one per layer of weights")
-        n_layers = len(self.activations)
-        if len(new) != n_layers:
-            raise ValueError(f"{name} must hold {n_layers} arrays, one per layer of weights; got {len(new)}")
-        out: list[np.ndarray] = []
-        for l, given in enumerate(new):
-            label = f"{name}[{l}]"
-            arr = param_array(given, label)
-            if name == "biases":
-                expected = (self._w[l].shape[1],)
-            elif self._w:
-                expected = self._w[l].shape
-            elif l > 0 and arr.ndim == 2:
-                expected = (out[l - 1].shape[1], arr.shape[1])
-            else:
-                expected = arr.shape if arr.ndim == 2 else ("n_in", "n_out")
-            out.append(stored_param(arr, label, name, expected, self.dtype))
-        return out
 
     @property
     def sizes(self) -> list[int]:

@@ -144,3 +144,34 @@ class ParameterList(list):
 
     append = extend = insert = pop = remove = clear = sort = reverse = _refuse
     __delitem__ = __iadd__ = __imul__ = _refuse
+
+
+def checked_params(
+    new: Sequence, kind: str, weights: Sequence[np.ndarray], n_layers: int, dtype: np.dtype
+) -> ParameterList:
+    """``new``, a whole ``net.weights`` or ``net.biases``, checked and stored as a :class:`ParameterList`.
+
+    ``kind`` is ``"weights"`` or ``"biases"``; ``weights`` the network's current weights,
+    ``n_layers`` its number of layers of weights (L). Every array becomes a C-contiguous copy
+    in ``dtype``. Assigned weights must keep the current shapes, biases be ``(n_{l+1},)``; the
+    first weights (``Network.from_arrays``, while ``weights`` is still empty) must chain:
+    ``weights[l]`` has as many rows as ``weights[l-1]`` has columns.
+    """
+    if isinstance(new, np.ndarray) or not isinstance(new, Sequence):
+        raise TypeError(f"{kind} must be a list of arrays, one per layer of weights")
+    if len(new) != n_layers:
+        raise ValueError(f"{kind} must hold {n_layers} arrays, one per layer of weights; got {len(new)}")
+    out: list[np.ndarray] = []
+    for l, given in enumerate(new):
+        label = f"{kind}[{l}]"
+        arr = param_array(given, label)
+        if kind == "biases":
+            expected = (weights[l].shape[1],)
+        elif weights:
+            expected = weights[l].shape
+        elif l > 0 and arr.ndim == 2:
+            expected = (out[l - 1].shape[1], arr.shape[1])
+        else:
+            expected = arr.shape if arr.ndim == 2 else ("n_in", "n_out")
+        out.append(stored_param(arr, label, kind, expected, dtype))
+    return ParameterList(kind, dtype, out)
