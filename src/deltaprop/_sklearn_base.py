@@ -16,7 +16,8 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import optimizers
-from ._sklearn_early_stopping import NoImprovementStopper, check_validation_split
+from ._sklearn_attributes import FittedAttributes
+from ._sklearn_early_stopping import NoImprovementStopper, ValidationR2, check_validation_split
 from ._sklearn_params import ParameterChecks
 from ._validation import check_dtype
 from .errors import DivergenceError
@@ -27,8 +28,9 @@ OPTIMIZER_NAMES = tuple(optimizers.OPTIMIZERS)  # "sgd", "momentum", "nesterov",
 _SEED_LIMIT = 2**31 - 1
 
 
-class _DeltapropEstimator(ParameterChecks, BaseEstimator):
-    """What the classifier and the regressor share: parameters, the network, the fit loop."""
+class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
+    """What the classifier and the regressor share: parameters, the network, the fit loop, and
+    scikit-learn's fitted attributes (:mod:`deltaprop._sklearn_attributes`)."""
 
     _default_output_activation = ""
     _default_cost = ""
@@ -76,26 +78,6 @@ class _DeltapropEstimator(ParameterChecks, BaseEstimator):
         self.warm_start = warm_start
         self.verbose = verbose
         self.dtype = dtype
-
-    # --- the network's views ---------------------------------------------------------------
-
-    @property
-    def coefs_(self) -> list[np.ndarray]:
-        """``coefs_[l]`` is ``network_.weights[l]``, ``(n_l, n_{l+1})`` (the same arrays)."""
-        check_is_fitted(self, "network_")
-        return self.network_.weights
-
-    @property
-    def intercepts_(self) -> list[np.ndarray]:
-        """``intercepts_[l]`` is ``network_.biases[l]``, ``(n_{l+1},)`` (the same arrays)."""
-        check_is_fitted(self, "network_")
-        return self.network_.biases
-
-    @property
-    def loss_curve_(self) -> list[float]:
-        """The training cost after each epoch, over every fit, partial_fit and warm start."""
-        check_is_fitted(self, "network_")
-        return self.history_["loss"]
 
     # --- building ------------------------------------------------------------------------
 
@@ -183,6 +165,8 @@ class _DeltapropEstimator(ParameterChecks, BaseEstimator):
         self.optimizer_ = optimizer
         self.history_ = {"loss": []}  # loss_curve_ is [] until an epoch ends (or if the first diverges)
         self._epochs_done = 0
+        self.t_ = 0  # training samples seen, as scikit-learn's MLP counts them
+        self._validated, self._kept_epoch = False, None
 
     def _renew_optimizer(self, targets: np.ndarray) -> None:
         """A warm-started ``fit`` keeps the weights but builds its optimizer from the current
@@ -198,11 +182,15 @@ class _DeltapropEstimator(ParameterChecks, BaseEstimator):
         """Run ``epochs`` epochs of ``deltaprop.training.fit`` on the fitted network."""
         from .training import fit  # the loop sits beside this layer
 
-        callbacks, kwargs, stopper = [], {}, None
-        if allow_early_stopping and self.early_stopping:
+        callbacks, kwargs, stopper, scorer = [], {}, None, None
+        validated = bool(allow_early_stopping and self.early_stopping)
+        if validated:
             kwargs["validation_split"] = self.validation_fraction
             stopper = NoImprovementStopper(self.n_iter_no_change, self.tol)
             callbacks.append(stopper)
+            if self._validation_score == "val_r2":
+                scorer = ValidationR2(targets)
+                callbacks.append(scorer)
         start = self._epochs_done
         try:
             history = fit(
@@ -221,20 +209,35 @@ class _DeltapropEstimator(ParameterChecks, BaseEstimator):
             )
         except DivergenceError as err:
             # fit keeps the weights of the last good epoch: keep the history of those epochs.
-            self._record(start, err.history.history if err.history is not None else {})
+            self._record(start, err.history, scorer, validated)
             raise
+        kept = None
         if stopper is not None and stopper.best_weights is not None:
             # Stopped or not, end on the best epoch's weights, as scikit-learn's MLP does.
             self.network_.weights, self.network_.biases = stopper.best_weights
-        self._record(start, history.history)
+            kept = stopper.best_epoch
+        self._record(start, history, scorer, validated, kept)
         return self
 
-    def _record(self, start: int, new: dict[str, list[float]]) -> None:
-        """Note the epochs a call ran from epoch ``start``: ``history_``, ``n_iter_``."""
-        self._extend_history(new)
+    def _record(self, start: int, history, scorer, validated: bool, kept: int | None = None) -> None:
+        """Note the epochs a call ran from epoch ``start`` (``history``, a training History, or
+        None if there were none): ``history_``, ``n_iter_``, ``t_``, and what the early-stopping
+        attributes read (``validated``; ``kept``, the epoch whose weights the network ends on,
+        if not the last recorded one)."""
+        new = {} if history is None else dict(history.history)
         ran = len(new.get("loss", []))
+        if scorer is not None:
+            new["val_r2"] = scorer.scores[:ran]
+        if validated:  # validation_scores_ reads it, even when no epoch was recorded
+            new.setdefault(self._validation_score, [])
+        self._extend_history(new)
         self._epochs_done = start + ran
         self.n_iter_ = ran
+        if ran:
+            self.t_ += ran * history.params["n_samples"]  # the training rows, validation set apart
+        last = self._epochs_done - 1
+        self._validated = validated
+        self._kept_epoch = kept if kept is not None else (last if last >= 0 else None)
 
     def _extend_history(self, new: dict[str, list[float]]) -> None:
         """Append a call's per-epoch lists to ``history_``, keeping every list one entry per

@@ -1,11 +1,13 @@
 """Early stopping as scikit-learn's MLP does it, for the estimators of :mod:`deltaprop.sklearn`:
-the validation set it holds out (at least MIN_VALIDATION_SAMPLES, some left to train on) and
-the count of epochs without improvement that stops training.
+the validation set it holds out (at least MIN_VALIDATION_SAMPLES, some left to train on), the
+count of epochs without improvement that stops training, and the regressor's validation score
+(R², its ``validation_scores_``; the classifier's is the ``val_accuracy`` training logs).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from sklearn.metrics import r2_score
 
 from .training._data import check_targets
 from .training.arguments import validation_size
@@ -78,3 +80,24 @@ class NoImprovementStopper(Callback):
                 f"{self.best:.6g} at epoch {self.best_epoch + 1 if self.best_epoch is not None else None}"
             )
             self.run.history.stopped_epoch = epoch
+
+
+class ValidationR2(Callback):
+    """R² of the network's outputs on the validation rows at each epoch's end, as scikit-learn's
+    MLPRegressor scores its validation set (``r2_score``, averaged over the outputs; NaN when
+    an output is not finite): ``scores[k]`` is the k-th epoch of this run's. ``Y``
+    ``(n_samples, n_out)`` are the targets given to ``fit`` (which reads 0/1 targets of a
+    single output as labels, so they are taken from here, not from the run)."""
+
+    def __init__(self, Y: np.ndarray):
+        self.Y = Y
+
+    def on_train_begin(self, logs=None):
+        run = self.run
+        rows = slice(None) if run.val_index is None else run.val_index
+        self.X_val, self.Y_val = run.X_val[rows], self.Y[rows]
+        self.scores: list[float] = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        a = self.run.network.predict(self.X_val)
+        self.scores.append(float(r2_score(self.Y_val, a)) if np.isfinite(a).all() else np.nan)

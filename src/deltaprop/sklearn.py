@@ -20,6 +20,8 @@ Differences from scikit-learn's MLP, by design:
   below the best by at least ``tol`` is a miss, any other resets the count; training stops
   when the count exceeds ``n_iter_no_change``, and ends with the weights of the epoch with
   the lowest validation cost. Each ``fit`` starts the count afresh, warm-started or not.
+  ``validation_scores_`` still holds scikit-learn's scores (accuracy, R²), and
+  ``best_validation_score_`` is the score of that kept epoch, not always the highest one.
   ``partial_fit`` refuses ``early_stopping=True``, as scikit-learn's does.
 * ``loss_curve_`` (``history_["loss"]``) is the cost C_0 of the data alone; scikit-learn's
   includes its L2 penalty.
@@ -27,9 +29,12 @@ Differences from scikit-learn's MLP, by design:
   defaults to Nesterov's (``optimizer="nesterov"`` here).
 * ``l2`` is Nielsen's λ: the cost gains λ/(2n) Σ w² with n the training set size (scikit-learn's
   ``alpha`` adds α/(2 n_batch) Σ w² per mini-batch), and biases are not decayed.
-* ``X`` must be dense (scikit-learn's MLP also takes ``scipy.sparse`` matrices), ``fit`` takes
-  no ``sample_weight``, and the classifier has one output per class, softmax by default, even
-  for two classes (scikit-learn's has one logistic output then) and no multi-label ``y``.
+* ``X`` must be dense (scikit-learn's MLP also takes ``scipy.sparse`` matrices), ``fit`` and
+  ``partial_fit`` take no ``sample_weight`` (scikit-learn's MLP does since 1.7: each
+  mini-batch's gradient is then Σ s_x ∇C_x / Σ s_x, which the training step does not
+  compute), and the classifier has one output per class, softmax by default, even for two
+  classes (scikit-learn's has one logistic output then, so ``n_outputs_`` is 1 there and 2
+  here) and no multi-label ``y``.
 * The quadratic cost is C = 1/(2n) Σ_x ||y − a||², a sum over the outputs; the squared loss
   scikit-learn reports is also divided by the number of outputs. Its gradient is not: both
   use δ = a − y averaged over the mini-batch, so the weight updates agree (a test checks one
@@ -147,11 +152,36 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         every list has one entry per epoch, NaN for the epochs of a call that did not log it.
     loss_curve_ : list of float
         ``history_["loss"]``.
+    loss_ : float
+        ``loss_curve_[-1]``, the last epoch's training cost.
     n_iter_ : int
         Epochs run by the last call to fit (1 after partial_fit), as in scikit-learn.
+    t_ : int
+        Training samples seen by the optimizer since the network was created (validation rows
+        apart), as scikit-learn counts them: each epoch adds its training set's size.
+    best_loss_ : float or None
+        ``min(loss_curve_)``; None when the last call that trained used early stopping.
+    validation_scores_ : list of float or None
+        With early stopping (in the last call that trained), the validation accuracy of each
+        epoch since the network was created, ``history_["val_accuracy"]``; None without.
+    best_validation_score_ : float or None
+        With early stopping, the validation accuracy of the epoch whose weights the network
+        ends on (the one of lowest validation cost); None without.
+    n_layers_ : int
+        ``len(network_.sizes)``: input, hidden and output layers.
+    n_outputs_ : int
+        ``n_classes``, even for two classes (scikit-learn's MLPClassifier has 1 output then).
+    out_activation_ : str
+        The output activation, under scikit-learn's name where it has one (``"softmax"``,
+        ``"logistic"``, ``"identity"`` for ``"linear"``, ``"tanh"``, ``"relu"``), else
+        deltaprop's (``"leaky_relu"``, ``"leaky_relu(0.2)"``).
+
+    ``loss_curve_``, ``loss_`` and ``best_loss_`` are the cost C_0 of the data alone, without
+    the L2 term scikit-learn's include.
     """
 
     _default_output_activation = "softmax"
+    _validation_score = "val_accuracy"
 
     def fit(self, X, y):
         """Train on ``X`` ``(n_samples, n_features)`` and labels ``y`` ``(n_samples,)``."""
@@ -295,10 +325,15 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
     output layer defaults to ``"linear"`` with the ``"quadratic"`` cost, ``y`` may be
     ``(n_samples,)`` or ``(n_samples, n_outputs)``, ``predict`` returns the same shape (a single
     output comes back 1-D, as in scikit-learn's MLP) and there are no ``classes_`` or
-    ``predict_proba``. ``score`` is R².
+    ``predict_proba``. ``score`` is R². With early stopping, ``history_`` also holds each
+    epoch's validation R² as ``val_r2`` (the R² of ``score``, averaged over the outputs, NaN for
+    a non-finite output), which ``validation_scores_`` and ``best_validation_score_`` report,
+    as scikit-learn's MLPRegressor does; ``n_outputs_`` is ``y``'s number of columns (1 for a
+    1-D ``y``), ``out_activation_`` ``"identity"`` by default.
     """
 
     _default_output_activation = "linear"
+    _validation_score = "val_r2"
 
     def fit(self, X, y):
         """Train on ``X`` ``(n_samples, n_features)`` and targets ``y`` ``(n_samples[, n_outputs])``."""
