@@ -10,6 +10,7 @@ a document instead (atomically) and prints where. A thin layer over
 from __future__ import annotations
 
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -171,6 +172,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def run(args) -> int:
     from ..walkthrough import examples, explain, render, renderable
+    from ..walkthrough.text import DEFAULT_WIDTH as TEXT_WIDTH
 
     _check(args)
     if args.model:
@@ -195,7 +197,11 @@ def run(args) -> int:
     if args.out is None and args.format == "text":
         from rich.console import Console
 
-        Console().print(renderable(trace, notation))
+        console = Console()
+        if not console.is_terminal and "COLUMNS" not in os.environ:
+            # piped or redirected: render_text's width, not rich's 80 columns for a non-terminal
+            console = Console(width=TEXT_WIDTH)
+        console.print(renderable(trace, notation))
         return 0
     text = render(trace, args.format, notation)
     if args.out is None:

@@ -2,23 +2,59 @@
 
 :func:`renderable` gives a ``rich`` renderable for ``Console.print``; :func:`render_text`
 returns the same as a string (plain, or with ANSI colours when ``color=True``).
+
+An equation wider than the console breaks before one of its "=" signs, the next line
+starting with an indented "=", as a textbook sets a long derivation; it is never cut between
+a number and the operator before it. Only a single side wider than the whole line is
+wrapped where its spaces fall.
 """
 
 from __future__ import annotations
 
 import io
 
-from rich.console import Console, Group
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table as RichTable
 from rich.text import Text
 
 from .document import Equations, Heading, Note, Paragraph, Table, build, digits_for
-from .math import eq, fmt, to_text
+from .math import Eq, eq, fmt, to_text
 from .trace import Trace
 
 DEFAULT_WIDTH = 110  # columns when rendering to a string
+EQUATION_INDENT = "  "
+CONTINUATION_INDENT = "      "  # a broken equation's next line: "      = 0.138498562"
+
+
+class _Equation:
+    """One equation for ``rich``, broken before an "=" where it is wider than the console."""
+
+    def __init__(self, item: Eq, digits: int):
+        self.sides = [to_text(Eq((side,)), digits) for side in item.sides]
+        self.note = f"   ({item.note})" if item.note else ""
+
+    def lines(self, width: int) -> list[str]:
+        """The equation's lines for ``width`` columns (the note, if any, not included)."""
+        lines, current = [], EQUATION_INDENT + " = ".join(self.sides[:2])  # the left side keeps its "="
+        for side in self.sides[2:]:
+            if cell_len(current) + cell_len(" = " + side) <= width:
+                current += " = " + side
+            else:
+                lines.append(current)
+                current = CONTINUATION_INDENT + "= " + side
+        return [*lines, current]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = self.lines(options.max_width)
+        for line in lines[:-1]:
+            yield Text(line)
+        last = Text(lines[-1])
+        if self.note:
+            last.append(self.note, style="dim")
+        yield last
 
 
 def _cell(value, digits: int) -> str:
@@ -46,11 +82,7 @@ def renderable(trace: Trace, notation: str = "nielsen", digits: int | None = Non
         elif isinstance(block, Note):
             parts.append(Panel(Text(block.text), border_style="yellow", title="note"))
         elif isinstance(block, Equations):
-            for item in block.items:
-                line = Text("  " + to_text(item, digits))
-                if item.note:
-                    line.append(f"   ({item.note})", style="dim")
-                parts.append(line)
+            parts += [_Equation(item, digits) for item in block.items]
         elif isinstance(block, Table):
             table = RichTable(caption=block.caption or None, show_lines=False)
             for k, column in enumerate(block.columns):
