@@ -27,6 +27,10 @@ COMMANDS = (
 )
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# The reader of stdout went away (``deltaprop predict ... | head -1``): the status a shell
+# reports for any Unix tool that SIGPIPE ends (``yes | head -1``), 128 + SIGPIPE's 13. Not a
+# failure of the command, so not 1.
+EXIT_BROKEN_PIPE = 141
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -86,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return int(args.run(args) or EXIT_OK)
+        code = int(args.run(args) or EXIT_OK)
+        sys.stdout.flush()  # here, not at exit, where a closed pipe could not be caught
+        return code
     except UsageError as err:
         if args.debug:
             raise
@@ -96,12 +102,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"deltaprop {args.command}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # The reader went away (e.g. `| head`): stop quietly, and keep Python from complaining
-        # again when it flushes stdout at exit.
+        # The reader went away (e.g. `| head`): stop quietly, as a tool that SIGPIPE ends does,
+        # and keep Python from complaining again when it flushes stdout at exit.
         from .stdout import to_devnull
 
         to_devnull(sys.stdout)
-        return EXIT_FAILURE
+        return EXIT_BROKEN_PIPE
     except (ValueError, TypeError, KeyError, OSError, FloatingPointError) as err:
         if args.debug:
             raise

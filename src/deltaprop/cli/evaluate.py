@@ -30,6 +30,7 @@ from .config import read_toml
 from .data import TASKS, check_label_column, data_table, load_labelled, match_classes
 from .errors import UsageError
 from .progress import fmt_metric, make_console
+from .stdout import raising_broken_pipe
 
 DEFAULT_SPLIT = "test"
 
@@ -282,7 +283,7 @@ def run(args) -> int:
         json.dump(result, sys.stdout, indent=1)
         print()
         return 0
-    show(make_console(), result)
+    show(raising_broken_pipe(make_console()), result)
     return 0
 
 

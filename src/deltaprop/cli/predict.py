@@ -43,6 +43,7 @@ from .images import (
     read_grey,
 )
 from .progress import make_console
+from .stdout import raising_broken_pipe
 
 TABLE_SUFFIXES = (".csv", ".npz")
 AUTO = "auto"
@@ -250,7 +251,7 @@ def run(args) -> int:
             json.dump({"model": str(args.model), "predictions": results}, sys.stdout, indent=1)
             print()
             return 0
-        show_outputs(make_console(), results, note)
+        show_outputs(raising_broken_pipe(make_console()), results, note)
         return 0
     predicted = net.predict_classes(X)
     results = []
@@ -270,7 +271,7 @@ def run(args) -> int:
         print()
         return 0
     normalised = net.activation_names[-1] == "softmax" or single
-    show(make_console(), results, normalised=normalised, names=class_names, note=note)
+    show(raising_broken_pipe(make_console()), results, normalised=normalised, names=class_names, note=note)
     return 0
 
 

@@ -1,14 +1,17 @@
-"""A run's stdout that outlives its reader: ``deltaprop train | head -1`` closes the pipe
-after one line, and the run must go on training and saving all the same.
+"""stdout whose reader goes away. ``deltaprop train | head -1`` closes the pipe after one
+line, and the run must go on training and saving all the same; ``deltaprop predict ... | head -1``
+has nothing left to do and stops, as :func:`deltaprop.cli.main` says, on the BrokenPipeError.
 
 :func:`outliving_stdout_reader` puts :class:`StdoutOutlivingItsReader` in place of
 ``sys.stdout`` for the length of a run (``train`` and ``resume``, through
-:func:`deltaprop.cli.train.execute`).
+:func:`deltaprop.cli.train.execute`). :func:`raising_broken_pipe` makes a rich console leave
+the BrokenPipeError to ``main``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 
@@ -20,6 +23,18 @@ def to_devnull(stream) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, stream.fileno())
     os.close(devnull)
+
+
+def _raise_broken_pipe() -> None:
+    raise BrokenPipeError(errno.EPIPE, "the reader of stdout went away")
+
+
+def raising_broken_pipe(console):
+    """``console`` (a rich Console), raising BrokenPipeError when stdout's reader has gone.
+    rich's own ``Console.on_broken_pipe`` exits at once with status 1, the status of a failed
+    command; :func:`deltaprop.cli.main` gives the status of a tool that SIGPIPE ends."""
+    console.on_broken_pipe = _raise_broken_pipe
+    return console
 
 
 class StdoutOutlivingItsReader:
