@@ -172,6 +172,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def run(args) -> int:
     from ..walkthrough import examples, explain, render, renderable
+    from ..walkthrough.notation import default_for
     from ..walkthrough.text import DEFAULT_WIDTH as TEXT_WIDTH
 
     _check(args)
@@ -185,7 +186,7 @@ def run(args) -> int:
         update_biases = case.update_biases
     if args.biases is not None:
         update_biases = args.biases == "update"
-    notation = args.notation or ("mazur" if example == "mazur" else "nielsen")
+    notation = args.notation or default_for(example)
     options = {} if args.max_neurons is None else {"max_neurons": args.max_neurons}
     try:
         trace = explain(

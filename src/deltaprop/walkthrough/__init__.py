@@ -16,11 +16,13 @@ as soon as it is imported.
 a large network's summary in :mod:`.summary`); :mod:`.document` lays it out once as headings,
 equations and tables (:mod:`.blocks`), one module of :mod:`.sections` per section;
 :mod:`.text` (rich), :mod:`.markdown` (LaTeX math) and :mod:`.html` (MathML, self-contained)
-render that layout. Names follow Nielsen or Mazur (:mod:`.notation`).
+render that layout. In a notebook a :class:`Trace` shows itself: ``_repr_html_`` is the HTML
+page's body (:func:`render_html_fragment`), ``_repr_markdown_`` the Markdown. Names follow
+Nielsen or Mazur (:mod:`.notation`).
 """
 
 from . import examples
-from .html import render_html
+from .html import render_html, render_html_fragment
 from .markdown import render_markdown
 from .neurons import BiasStep, HiddenError, NeuronForward, OutputError, WeightStep
 from .notation import NOTATIONS
@@ -55,6 +57,7 @@ __all__ = [
     "explain",
     "render",
     "render_html",
+    "render_html_fragment",
     "render_markdown",
     "render_text",
     "renderable",

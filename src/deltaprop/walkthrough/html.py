@@ -7,6 +7,7 @@ refers to the network.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from .document import Equations, Heading, Note, Paragraph, Table, build, digits_for
@@ -40,8 +41,8 @@ def _cell(value, digits: int) -> str:
     return escape(str(value))
 
 
-def render_html(trace: Trace, notation: str = "nielsen", *, digits: int | None = None) -> str:
-    """The walk-through of ``trace`` as a complete HTML document (a str)."""
+def _body(trace: Trace, notation: str, digits: int | None) -> tuple[str, list[str]]:
+    """The page's title and its body, one HTML string per block."""
     body: list[str] = []
     title = "deltaprop: one step of backpropagation"
     digits = digits_for(trace, digits)  # 9 decimals, 6 for a float32 network
@@ -71,9 +72,43 @@ def render_html(trace: Trace, notation: str = "nielsen", *, digits: int | None =
                 rows.append("<tr>" + "".join(f"<td>{_cell(v, cell_digits)}</td>" for v in row) + "</tr>")
             rows.append("</tbody></table>")
             body.append("\n".join(rows))
+    return title, body
+
+
+def render_html(trace: Trace, notation: str = "nielsen", *, digits: int | None = None) -> str:
+    """The walk-through of ``trace`` as a complete HTML document (a str)."""
+    title, body = _body(trace, notation, digits)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n"
         f"<style>{_STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )
+
+
+FRAGMENT_CLASS = "deltaprop-walkthrough"
+
+
+def _scoped_style() -> str:
+    """The page's style with every rule confined to the fragment's ``div`` (``body`` becomes it)."""
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", _STYLE, flags=re.S))
+    scoped = []
+    for selectors, declarations in rules:
+        names = [
+            f".{FRAGMENT_CLASS}" if name.strip() == "body" else f".{FRAGMENT_CLASS} {name.strip()}"
+            for name in selectors.split(",")
+        ]
+        scoped.append(f"{', '.join(names)} {{{declarations}}}")
+    return "\n".join(scoped)
+
+
+def render_html_fragment(trace: Trace, notation: str = "nielsen", *, digits: int | None = None) -> str:
+    """The walk-through as one ``<div>`` to embed in a page or a notebook (what ``_repr_html_`` shows).
+
+    The page's style comes along, scoped to the ``div``, so that nothing around it (a
+    notebook's own headings and tables) changes.
+    """
+    _, body = _body(trace, notation, digits)
+    return (
+        f'<div class="{FRAGMENT_CLASS}">\n<style>{_scoped_style()}</style>\n' + "\n".join(body) + "\n</div>\n"
     )

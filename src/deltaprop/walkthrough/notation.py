@@ -253,3 +253,8 @@ def get(name: str, sizes: list[int]) -> Notation:
     if not isinstance(name, str) or name.lower() not in NOTATIONS:
         raise ValueError(f"notation must be one of {NOTATIONS}; got {name!r}")
     return (Nielsen if name.lower() == "nielsen" else Mazur)(sizes)
+
+
+def default_for(example: str | None) -> str:
+    """The notation a walk-through uses unless told: Mazur's for his example, else Nielsen's."""
+    return "mazur" if example == "mazur" else "nielsen"

@@ -54,7 +54,7 @@ DEFAULT_TOP_K = 10  # how many of the largest terms a summary lists
 VARIANTS = ("exact", "post")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Trace:
     """One step of backpropagation and gradient descent on ``x``, ``y``, recorded in full.
 
@@ -115,6 +115,29 @@ class Trace:
     def weight_step(self, l: int, i: int, j: int) -> WeightStep:
         """The record of w_ij in ``weights[l]`` (also in a summarised trace)."""
         return neurons.weight_step(self, l, i, j)
+
+    def __repr__(self) -> str:  # a summary: the full record is what the renderers are for
+        samples = "1 sample" if self.n_samples == 1 else f"{self.n_samples} samples"
+        variant = "" if self.variant == "exact" else f", variant={self.variant!r}"
+        return (
+            f"Trace(sizes={self.sizes}, cost={self.cost!r}, learning_rate={self.learning_rate:g}, "
+            f"{samples}{variant}, C {self.cost_before:.6g} → {self.cost_after:.6g}; "
+            "render_text(trace) shows the step)"
+        )
+
+    def _repr_html_(self) -> str:
+        """The walk-through in a notebook (Jupyter, VS Code): the HTML page's body, MathML equations."""
+        from .html import render_html_fragment
+        from .notation import default_for
+
+        return render_html_fragment(self, default_for(self.example))
+
+    def _repr_markdown_(self) -> str:
+        """The walk-through as Markdown with LaTeX math, for front ends that show no HTML."""
+        from .markdown import render_markdown
+        from .notation import default_for
+
+        return render_markdown(self, default_for(self.example))
 
 
 def _as_batch(x, y, net: Network) -> tuple[np.ndarray, np.ndarray]:
