@@ -24,7 +24,7 @@ import pytest
 from core_cases import assert_engine_equals_reference
 
 import deltaprop as dp
-from deltaprop.training import step as step_module
+from deltaprop.training import fast_step
 from deltaprop.training.step import FastStep, Step, make_step
 from deltaprop.walkthrough import render_text
 from deltaprop.walkthrough.math import fmt
@@ -32,7 +32,7 @@ from deltaprop.walkthrough.math import fmt
 N_SAMPLES = 7
 SIZES = [[4, 3], [4, 5, 3], [3, 4, 2, 4]]
 ROW_SUMS = ["one_hot", "soft_1", "soft_0.5", "multi_label_2", "zero"]
-SCIPY = [True, False] if step_module._scipy_blas is not None else [False]
+SCIPY = [True, False] if fast_step._scipy_blas is not None else [False]
 
 
 def targets(kind: str, n: int, n_out: int, seed: int = 0) -> np.ndarray:

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import deltaprop as dp
-from deltaprop.training import step as step_module
+from deltaprop.training import fast_step, step_plan
 from deltaprop.training.step import FastStep, Step, make_step
 
 HIDDEN = ["logistic", "tanh", "relu", "leaky_relu", "linear"]
@@ -32,7 +32,7 @@ PAIRS = [(output, "quadratic") for output in OUTPUT] + [
     ("logistic", "log_likelihood"),
     ("softmax", "log_likelihood"),
 ]
-SCIPY = [True, False] if step_module._scipy_blas is not None else [False]
+SCIPY = [True, False] if fast_step._scipy_blas is not None else [False]
 
 # Optimizer factories: every path of FastStep (the fused SGD update with and without L2
 # and bias updates, and the Gradients path for the stateful ones).
@@ -227,22 +227,22 @@ def test_the_step_allocates_its_buffers_once():
     assert len({address for _, address in seen}) == 1
 
 
-@pytest.mark.skipif(step_module._scipy_blas is None, reason="SciPy not installed")
+@pytest.mark.skipif(fast_step._scipy_blas is None, reason="SciPy not installed")
 def test_use_scipy_true_without_scipy_is_refused(monkeypatch):
-    monkeypatch.setattr(step_module, "_scipy_blas", None)
+    monkeypatch.setattr(fast_step, "_scipy_blas", None)
     with pytest.raises(ValueError, match="use_scipy=True needs SciPy"):
         FastStep(dp.Network([2, 2]), dp.SGD(0.1), 4, use_scipy=True)
     assert FastStep(dp.Network([2, 2]), dp.SGD(0.1), 4).use_scipy is False
 
 
-@pytest.mark.skipif(step_module._scipy_blas is None, reason="SciPy not installed")
+@pytest.mark.skipif(fast_step._scipy_blas is None, reason="SciPy not installed")
 @pytest.mark.parametrize("optimizer", ["sgd", "sgd_l2", "sgd_no_bias", "momentum", "adam"])
 @pytest.mark.parametrize(("output", "cost"), [("logistic", "quadratic"), ("softmax", "log_likelihood")])
 def test_products_through_numpy_beside_the_fused_update_match_the_generic_step(
     monkeypatch, output, cost, optimizer
 ):
     """The mixed plan: forward and δ products by NumPy's matmul, the update by SciPy's gemm."""
-    monkeypatch.setattr(step_module, "NUMPY_MIN_MACS", 1)  # every product of these small nets
+    monkeypatch.setattr(step_plan, "NUMPY_MIN_MACS", 1)  # every product of these small nets
     for sizes in ([5, 3], [5, 7, 3], [5, 7, 4, 3]):
         net = dp.Network(sizes, activation="tanh", output_activation=output, cost=cost, seed=len(sizes))
         fast_net, _ = _run_side_by_side(net, OPTIMIZERS[optimizer])
@@ -250,15 +250,15 @@ def test_products_through_numpy_beside_the_fused_update_match_the_generic_step(
         assert plan == [True] * (len(sizes) - 1)  # all under OpenBLAS's one-thread size: safe
 
 
-@pytest.mark.skipif(step_module._scipy_blas is None, reason="SciPy not installed")
+@pytest.mark.skipif(fast_step._scipy_blas is None, reason="SciPy not installed")
 def test_the_product_plan_mixes_libraries_only_where_it_is_safe(monkeypatch):
     """NumPy for products big enough to gain; never beside a product OpenBLAS may thread."""
     nielsen = dp.Network([784, 30, 10], seed=0)  # m = 10: 235,200 and 3,000 multiply-adds
     wide = dp.Network([784, 100, 10], seed=0)  # m = 32: 2,508,800 (threaded above one thread)
-    monkeypatch.setattr(step_module, "_blas_single_threaded", lambda: False)
+    monkeypatch.setattr(step_plan, "blas_single_threaded", lambda: False)
     assert FastStep(nielsen, dp.SGD(1.0), 10)._by_numpy == [True, False]
     assert FastStep(wide, dp.SGD(1.0), 32)._by_numpy == [False, False]
-    monkeypatch.setattr(step_module, "_blas_single_threaded", lambda: True)
+    monkeypatch.setattr(step_plan, "blas_single_threaded", lambda: True)
     assert FastStep(wide, dp.SGD(1.0), 32)._by_numpy == [True, False]
     assert FastStep(wide, dp.SGD(1.0), 32, use_scipy=False)._by_numpy == [True, True]
 
@@ -267,9 +267,9 @@ def test_the_product_plan_mixes_libraries_only_where_it_is_safe(monkeypatch):
 def test_blas_single_threaded_follows_the_thread_limits():
     threadpoolctl = pytest.importorskip("threadpoolctl")
     with threadpoolctl.threadpool_limits(1, user_api="blas"):
-        assert step_module._blas_single_threaded() is True
+        assert step_plan.blas_single_threaded() is True
     with threadpoolctl.threadpool_limits(2, user_api="blas"):
-        assert step_module._blas_single_threaded() is False
+        assert step_plan.blas_single_threaded() is False
 
 
 @pytest.mark.parametrize("use_scipy", SCIPY)
@@ -302,7 +302,7 @@ def test_the_unclipped_logistic_equals_the_clipped_one_even_where_exp_overflows(
     expected = dp.activations.get("logistic").forward(net.copy())
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no overflow warning escapes
-        got = step_module._logistic_unclipped(net.copy(), np.empty_like(net))
+        got = step_plan.logistic_unclipped(net.copy(), np.empty_like(net))
     # Identical down to the clip; below it (net < −709.78 in float64, −88.72 in float32) the
     # clipped σ is pinned at 1/(1 + e^bound), about 1.5 × the smallest normal number, and the
     # unclipped one is e^(−net), smaller still, or 0.
@@ -314,11 +314,11 @@ def test_the_unclipped_logistic_equals_the_clipped_one_even_where_exp_overflows(
 
 @pytest.mark.parametrize("optimizer", ["sgd", "sgd_l2", "adam"])
 def test_large_logistic_layers_through_the_unclipped_path_match_the_generic_step(monkeypatch, optimizer):
-    monkeypatch.setattr(step_module, "UNCLIPPED_MIN_VALUES", 1)
-    monkeypatch.setattr(step_module, "EXPIT_MAX_VALUES", 0)
+    monkeypatch.setattr(step_plan, "UNCLIPPED_MIN_VALUES", 1)
+    monkeypatch.setattr(step_plan, "EXPIT_MAX_VALUES", 0)
     net = dp.Network([5, 7, 4, 3], seed=8)
     fast = FastStep(net.copy(), dp.SGD(1.0), BATCH_SIZE)
-    assert all(f is step_module._logistic_unclipped for f in fast._forward)
+    assert all(f is step_plan.logistic_unclipped for f in fast._forward)
     _run_side_by_side(net, OPTIMIZERS[optimizer])
 
 
