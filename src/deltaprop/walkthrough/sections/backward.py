@@ -50,9 +50,17 @@ def _dC_do_sides(cost: str, a: Sym, y: Sym, a_value: float, y_value: float) -> l
     if cost == "quadratic":
         return [(a, Op("−"), y), (Num(a_value), Op("−"), Num(y_value))]
     if cost == "cross_entropy":
-        return [(Frac((a, Op("−"), y), (a, Paren((Word("1"), Op("−"), a)))),)]
+        return [
+            (Frac((a, Op("−"), y), (a, Paren((Word("1"), Op("−"), a)))),),
+            (
+                Frac(
+                    (Num(a_value), Op("−"), Num(y_value)),
+                    (Num(a_value), Paren((Word("1"), Op("−"), Num(a_value)))),
+                ),
+            ),
+        ]
     if cost == "log_likelihood":
-        return [(Op("−"), Frac((y,), (a,)))]
+        return [(Op("−"), Frac((y,), (a,))), (Op("−"), Frac((Num(y_value),), (Num(a_value),)))]
     return []
 
 

@@ -65,9 +65,8 @@ def cost(trace: Trace, nt, s: int) -> list[Block]:
     items, shares = [], []
     for out in trace.outputs:
         j, a, y = out.j, nt.o(trace.n_layers, out.j), nt.y(out.j)
-        sides = [cost_form(trace.cost, y, a)]
-        if trace.cost == "quadratic":
-            sides.append((Word("½"), Paren((Num(out.y[s]), Op("−"), Num(out.a[s])), "2")))
+        # the term in symbols, then with this sample's y and a: every cost, for checking by hand
+        sides = [cost_form(trace.cost, y, a), cost_form(trace.cost, Num(out.y[s]), Num(out.a[s]))]
         sides.append((Num(out.cost_share[s]),))
         if named:
             sides.insert(0, (nt.cost_share(j),))

@@ -51,6 +51,13 @@ def forward(trace: Trace, nt, s: int, digits: int = DEFAULT_DIGITS) -> list[Bloc
                 out_sides.append(
                     (Frac((Sym("e", sup=(nt.net(m, j),)),), (Sym("Σ", "k"), Sym("e", sup=(z_k,)))),)
                 )
+                layer_net = [n.net[s] for n in trace.neurons if n.layer == m]
+                if len(layer_net) <= MAX_TERMS:  # e^(z_j) / (e^(z_1) + … + e^(z_n)) with the numbers
+                    exps = [Sym("e", sup=(Num(z),)) for z in layer_net]
+                    denominator = tuple(
+                        node for k, e in enumerate(exps) for node in ((Op("+"), e) if k else (e,))
+                    )
+                    out_sides.append((Frac((exps[j],), denominator),))
             else:
                 out_sides.append((Word(act), Paren((nt.net(m, j),))))
                 out_sides.append((Word(act), Paren((Num(neuron.net[s]),))))
