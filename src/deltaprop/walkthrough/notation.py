@@ -44,10 +44,16 @@ class Notation(ABC):
     weight_direction = ""
     weight_source = ""
     weight_delta = ""
+    # How the book names the four equations of backpropagation ("BP{}": Nielsen's ch. 2), or "".
+    equation_names = ""
 
     def __init__(self, sizes: list[int]):
         self.sizes = list(sizes)
         self.L = len(sizes) - 1
+
+    def bp(self, number: int) -> str:
+        """The book's name for equation ``number`` of backpropagation (``"BP2"``), or "" if it has none."""
+        return self.equation_names.format(number)
 
     @abstractmethod
     def o(self, m: int, j: int) -> Sym:
@@ -127,6 +133,7 @@ class Nielsen(Notation):
     weight_direction = "into neuron j of layer l from neuron k of layer l − 1"
     weight_source = "a^(l−1)_k"
     weight_delta = "δ^l_j"
+    equation_names = "BP{}"
 
     @staticmethod
     def _pair(j: int | str, k: int | str) -> str:

@@ -128,8 +128,10 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
             product = out.a[s] * (out.dC_do[s] - out.softmax_sum[s])
             factors = (a, Paren((dCda, Op("−"), *S)))
             numbers = (Num(out.a[s]), Op("×"), Paren((Num(out.dC_do[s]), Op("−"), Num(out.softmax_sum[s]))))
+        # BP1, δ^L = ∇_a C ⊙ σ′(z^L), is this line for an elementwise σ; softmax's is the chain rule
+        bp1 = nt.bp(1) if out.sigma_prime is not None else ""
         if out.simplified and out.y_sum is not None and not out.sums_to_one[s]:
-            items.append(Eq(((d,), factors, numbers, (Num(product),))))
+            items.append(Eq(((d,), factors, numbers, (Num(product),)), note=bp1))
             items.append(
                 Eq(
                     (
@@ -142,7 +144,7 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
                 )
             )
         elif out.simplified:
-            items.append(Eq(((d,), factors, numbers, (Num(product),))))
+            items.append(Eq(((d,), factors, numbers, (Num(product),)), note=bp1))
             items.append(
                 Eq(
                     ((d,), (a, Op("−"), y), (Num(out.a[s]), Op("−"), Num(out.y[s])), (Num(out.delta[s]),)),
@@ -150,7 +152,7 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
                 )
             )
         else:
-            items.append(Eq(((d,), factors, numbers, (Num(out.delta[s]),))))
+            items.append(Eq(((d,), factors, numbers, (Num(out.delta[s]),)), note=bp1))
     blocks.append(Equations(tuple(items)))
     return blocks
 
@@ -194,7 +196,8 @@ def hidden_errors(trace: Trace, nt, s: int) -> list[Block]:
                         (nt.partial(C, o), Op("·"), *nt.sigma_prime(m, j)),
                         (Num(h.total[s]), Op("×"), Num(h.sigma_prime[s])),
                         (Num(h.delta[s]),),
-                    )
+                    ),
+                    note="" if post else nt.bp(2),  # the post's sums use w⁺: not BP2
                 )
             )
         blocks.append(Equations(tuple(items)))

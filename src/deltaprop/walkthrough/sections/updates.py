@@ -37,6 +37,11 @@ def _batch_sides(
     return sides
 
 
+def _averaged(name: str, trace: Trace) -> str:
+    """The note naming a gradient's equation: BP3 and BP4 are one example's, a batch averages them."""
+    return f"{name}, averaged over the batch" if name and trace.n_samples > 1 else name
+
+
 def updates(trace: Trace, nt) -> list[Block]:
     blocks: list[Block] = [Heading(2, "The gradients and the update")]
     C, eta = nt.cost(), nt.eta()
@@ -57,7 +62,7 @@ def updates(trace: Trace, nt) -> list[Block]:
             w, w_new = nt.w(l, i, j), nt.w(l, i, j, new=True)
             dCdw = nt.partial(C, w)
             sides = _batch_sides(trace, nt.o(l, i), nt.delta(l + 1, j), step.o_i, step.delta_j)
-            items.append(Eq(((dCdw,), *sides, (Num(step.grad),))))
+            items.append(Eq(((dCdw,), *sides, (Num(step.grad),)), note=_averaged(nt.bp(4), trace)))
             items.append(
                 Eq(
                     (
@@ -85,7 +90,7 @@ def updates(trace: Trace, nt) -> list[Block]:
         b = nt.b(step.l, step.j)
         dCdb = nt.partial(C, b)
         sides = _batch_sides(trace, nt.delta(step.l + 1, step.j), None, step.delta_j, None)
-        items.append(Eq(((dCdb,), *sides, (Num(step.grad),))))
+        items.append(Eq(((dCdb,), *sides, (Num(step.grad),)), note=_averaged(nt.bp(3), trace)))
         if step.updated:
             items.append(
                 Eq(

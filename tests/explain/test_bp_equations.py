@@ -1,0 +1,59 @@
+"""In Nielsen's notation the walk-through names the lines that are his BP1–BP4.
+
+A student working through chapter 2 checks δ^L = ∇_a C ⊙ σ′(z^L) (BP1),
+δ^l = ((w^(l+1))ᵀ δ^(l+1)) ⊙ σ′(z^l) (BP2), ∂C/∂b^l_j = δ^l_j (BP3) and
+∂C/∂w^l_jk = a^(l−1)_k δ^l_j (BP4) against the numbers; before, nothing said which line was
+which. Mazur's post does not number them, so his notation does not either.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import deltaprop as dp
+from deltaprop.walkthrough import examples, render_markdown, render_text
+
+WIDE = 2000
+
+
+def labels(text: str) -> Counter:
+    """How many lines carry each note (BP1), (BP2, averaged over the batch), …"""
+    return Counter(re.findall(r"   \((BP\d[^)]*)\)$", text, re.M))
+
+
+def xor_trace(**kwargs):
+    ex = examples.get("xor")
+    return dp.explain(ex.net, ex.x, ex.y, ex.learning_rate, **kwargs)
+
+
+def test_each_equation_is_named_once_per_neuron_or_parameter():
+    text = render_text(xor_trace(), width=WIDE)  # [2, 2, 1]: 1 output, 2 hidden, 3 biases, 6 weights
+    assert labels(text) == {"BP1": 1, "BP2": 2, "BP3": 3, "BP4": 6}
+    assert "δ³₁ = ∂C/∂a³₁ · σ′(z³₁) = -0.099946175 × 0.089956937 = -0.008990852   (BP1)" in text
+    assert "  ∂C/∂w³₁₂ = a²₂ · δ³₁ = 0.119202922 × (-0.008990852) = -0.001071736   (BP4)" in text.splitlines()
+    assert "(BP1) to (BP4) mark the lines" in " ".join(text.split())
+
+
+def test_markdown_names_them_too():
+    markdown = render_markdown(xor_trace())
+    assert markdown.count(r"\quad \text{(BP2)}") == 2
+
+
+def test_mazur_notation_and_the_post_variant():
+    assert "BP" not in render_text(xor_trace(), "mazur", width=WIDE)
+    post = render_text(xor_trace(variant="post"), width=WIDE)
+    assert "BP2" not in labels(post)  # its hidden δ use the updated weights: not BP2
+
+
+def test_softmax_output_and_batches():
+    net = dp.Network([2, 3, 3], output_activation="softmax", cost="log_likelihood", seed=1)
+    text = render_text(dp.explain(net, [0.5, -1.0], [0, 1, 0], 0.5), width=WIDE)
+    assert labels(text) == {"BP2": 3, "BP3": 6, "BP4": 15}  # softmax's δ is the chain rule, not BP1
+    batch = render_text(dp.explain(examples.get("xor").net, [[0, 1], [1, 1]], [1, 0], 0.5), width=WIDE)
+    assert labels(batch) == {
+        "BP1": 2,
+        "BP2": 4,
+        "BP3, averaged over the batch": 3,
+        "BP4, averaged over the batch": 6,
+    }
