@@ -13,6 +13,7 @@ import importlib
 import sys
 
 from .errors import UsageError
+from .interrupt_flag import InterruptFlag
 
 COMMANDS = (
     "train",
@@ -76,13 +77,19 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
     if debug:
         argv.remove("--debug")
-    try:  # building the parser imports every command (NumPy, SciPy, rich): a Ctrl-C may land here
-        parser = build_parser()
-        args, extra = parser.parse_known_args(argv)
-        if extra:  # say it as the command's own error, pointing at its own --help
-            command = parser.commands.get(getattr(args, "command", None))
-            (command or parser).error(f"unrecognized arguments: {' '.join(extra)}")
-    except KeyboardInterrupt:
+    # Building the parser imports every command (NumPy, SciPy, rich), some 0.3 s: a Ctrl-C
+    # then is only noted, so that no import is cut in half, and acted on once they are done.
+    startup = InterruptFlag()
+    try:
+        with startup:
+            parser = build_parser()
+            args, extra = parser.parse_known_args(argv)
+            if extra:  # say it as the command's own error, pointing at its own --help
+                command = parser.commands.get(getattr(args, "command", None))
+                (command or parser).error(f"unrecognized arguments: {' '.join(extra)}")
+    except KeyboardInterrupt:  # a second Ctrl-C: at once
+        startup.requested = True
+    if startup.requested:
         print("deltaprop: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     args.debug = debug

@@ -1,6 +1,7 @@
 """Ctrl-C without losing work: stop at a batch boundary, checkpoint, then exit 130.
 
-A SIGINT during training only raises a flag (:class:`InterruptFlag`) and asks ``fit`` to
+A SIGINT during training only raises a flag (:class:`~deltaprop.cli.interrupt_flag.InterruptFlag`)
+and asks ``fit`` to
 stop after the mini-batch under way (``Run.request_interrupt``), so the network is never
 left half-updated and nothing is checked in the per-batch loop. :class:`Checkpointer`, a
 training callback, saves a checkpoint at the end of every epoch; after an interrupt the
@@ -12,36 +13,10 @@ intact. A second Ctrl-C stops at once (the last complete checkpoint remains).
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Callable
 
 from ..training.callback import Callback
-
-
-class InterruptFlag:
-    """While active (a ``with`` block), the first SIGINT sets ``requested`` and asks the
-    training run (``run``, once known) to stop at the next batch boundary; a second SIGINT
-    raises ``KeyboardInterrupt``."""
-
-    def __init__(self):
-        self.requested = False
-        self.run = None
-        self._previous = None
-
-    def _handle(self, signum, frame):
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-        if self.run is not None:
-            self.run.request_interrupt()
-
-    def __enter__(self):
-        self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def __exit__(self, *exc):
-        signal.signal(signal.SIGINT, self._previous)
-        return False
+from .interrupt_flag import InterruptFlag
 
 
 class Checkpointer(Callback):
