@@ -94,6 +94,13 @@ def test_unknown_example_exits_2():
         # NaN and inf: the option and the value's position, not the internal x and a 2-D index
         (["--model", "MODEL", "--input", "nan,2,3", "--target", "1,0"], "--input: value 1 is 'nan'"),
         (["--model", "MODEL", "--input", "1,2,3", "--target", "1,-inf"], "--target: value 2 is '-inf'"),
+        # one value for two outputs: a class label 0 or 1, or else two targets (and "1 value")
+        (
+            ["--model", "MODEL", "--input", "1,2,3", "--target", "2"],
+            "--target has 1 value, but the model's output layer has 2 neurons; give 2 targets or one "
+            "class label from 0 to 1",
+        ),
+        (["--model", "MODEL", "--input", "1", "--target", "1,0"], "--input has 1 value, but"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(tmp_path, capsys, args, message):
@@ -108,3 +115,17 @@ def test_bad_arguments_exit_2_with_one_line(tmp_path, capsys, args, message):
     assert message in captured.err
     assert len(captured.err.strip().splitlines()) == 1
     assert captured.out == ""
+
+
+def test_one_class_label_as_target(tmp_path, capsys):
+    """``--target 1`` for a model of several outputs is class 1, as ``dp.explain(net, x, 1, η)`` takes it."""
+    from deltaprop.cli import main
+
+    net = dp.Network([3, 2, 2], output_activation="softmax", cost="log_likelihood", seed=0)
+    model = tmp_path / "m.safetensors"
+    dp.save(net, model)
+    assert main(["explain", "--model", str(model), "--input", "0.1,0.2,0.3", "--target", "1"]) == 0
+    as_label = capsys.readouterr().out
+    assert main(["explain", "--model", str(model), "--input", "0.1,0.2,0.3", "--target", "0,1"]) == 0
+    assert capsys.readouterr().out == as_label
+    assert f"{dp.explain(net, [0.1, 0.2, 0.3], 1, 0.5).cost_after:.9f}".rstrip("0") in as_label

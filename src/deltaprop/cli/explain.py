@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .._atomic import write_text
+from .._text import count
 from . import rundir
 from .errors import UsageError
 
@@ -39,7 +40,10 @@ def register(subparsers) -> None:
     )
     source.add_argument("--input", metavar="V1,V2,...", help="the input values for --model, comma-separated")
     source.add_argument(
-        "--target", metavar="T1,T2,...", help="the target values for --model, comma-separated"
+        "--target",
+        metavar="T1,T2,...",
+        help="the target values for --model, comma-separated, or one class label (2) for a model of "
+        "several outputs",
     )
     source.add_argument(
         "--input-file",
@@ -142,10 +146,15 @@ def _model_case(args):
             raise UsageError("--model needs --input V1,V2,... and --target T1,T2,... (or --input-file)")
         x, y = _numbers(args.input, "--input"), _numbers(args.target, "--target")
         if len(x) != n_in:
-            raise UsageError(f"--input has {len(x)} values, but the model's input layer has {n_in} neurons")
-        if len(y) != n_out:
+            has = count(n_in, "neuron")
+            raise UsageError(f"--input has {count(len(x), 'value')}, but the model's input layer has {has}")
+        if len(y) == 1 and n_out > 1 and y[0].is_integer() and 0 <= y[0] < n_out:
+            y = int(y[0])  # a class label, as dp.explain(net, x, 2, η) takes it: one-hot encoded
+        elif len(y) != n_out:
             raise UsageError(
-                f"--target has {len(y)} values, but the model's output layer has {n_out} neurons"
+                f"--target has {count(len(y), 'value')}, but the model's output layer has "
+                f"{count(n_out, 'neuron')}; give {count(n_out, 'target')}"
+                + (f" or one class label from 0 to {n_out - 1}" if n_out > 1 else "")
             )
     eta = MODEL_DEFAULT_ETA if args.lr is None else args.lr
     return net, x, y, eta, True, None
