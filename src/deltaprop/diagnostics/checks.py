@@ -1,391 +1,51 @@
-"""The checks behind "why is it stuck at 10%?": each looks at one thing and says what it found.
+"""The checks behind "why is it stuck at 10%?", run together: :func:`diagnose`.
 
-Every check returns a list of :class:`Finding` (empty when all is well). ``diagnose`` runs
-them all over a history, a network and, where given, the data and the gradient statistics.
-The checks of the output activation and cost against the targets live in :mod:`.output_cost`
-(re-exported here), the :class:`Finding` record in :mod:`.finding`.
+``diagnose`` runs every check the evidence allows over a network, its history and, where
+given, the data and the gradient statistics, and returns their :class:`Finding` list, most
+severe first, less the advice that another finding contradicts (:func:`without_contradictions`).
+Each check looks at one thing and lives with its kind: the learning curve in
+:mod:`.learning_curve`, the hidden neurons in :mod:`.neurons`, the inputs in
+:mod:`.input_scale`, the output activation and cost against the targets in
+:mod:`.output_cost`, the :class:`Finding` record in :mod:`.finding`; all are re-exported here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._text import count
 from .finding import SEVERITIES, Finding, sort_findings
-from .gradient_stats import DEFAULT_PROBE_SIZE, PERCENTILES, SATURATION_NET, GradientStats
+from .gradient_stats import DEFAULT_PROBE_SIZE, GradientStats
+from .input_scale import INPUT_SCALE_LIMIT, check_input_scale
+from .learning_curve import (
+    CHANCE_MARGIN,
+    FAR_ABOVE_CHANCE,
+    FELL_BEFORE_FLAT,
+    FLAT_ACCURACY_GAIN,
+    FLAT_CHANGE,
+    FLAT_WINDOW,
+    LEARNED_ACCURACY,
+    LEARNED_COST_FRACTION,
+    MIN_EPOCHS_STUCK,
+    MIN_EPOCHS_TREND,
+    OSCILLATION_SHARE,
+    OSCILLATION_STEP,
+    RISE_FACTOR,
+    SLOW_FALL,
+    chance_level,
+    check_chance_level,
+    check_learning_rate,
+)
+from .neurons import (
+    DEAD_INFO_SHARE,
+    DEAD_WARNING_SHARE,
+    MEDIAN,
+    NEGLIGIBLE,
+    SATURATED_SHARE,
+    VANISHING_RATIO,
+    check_dead_relu,
+    check_saturation,
+)
 from .output_cost import check_output_cost, output_cost_findings
-
-CHANCE_MARGIN = 0.1  # stuck: accuracy within 10 % of the way from chance to perfect
-MIN_EPOCHS_STUCK = 2  # one epoch is too early to call a run stuck
-RISE_FACTOR = 1.05  # the cost ended 5 % above where it started
-OSCILLATION_SHARE = 0.4  # this share of epoch-to-epoch changes went up by more than 1 %
-OSCILLATION_STEP = 0.01
-FLAT_CHANGE = 0.02  # the cost moved less than 2 % over the last FLAT_WINDOW epochs ...
-FLAT_WINDOW = 4
-FLAT_ACCURACY_GAIN = 0.01  # ... accuracy gained less than 1 point ...
-LEARNED_ACCURACY = 0.9  # ... and is below 90 %: a run that has learned may level off
-FAR_ABOVE_CHANCE = 0.5  # an accuracy past half the way from chance to 100 % has learned something
-# Without an accuracy (a regression), a run whose cost has fallen to at most this fraction of
-# where it started has learned: its cost levelling off is convergence, not a stuck run.
-LEARNED_COST_FRACTION = 0.5
-MIN_EPOCHS_TREND = 3
-# A flat cost that first fell by more than this fraction of where it started was not held
-# back by a learning rate too low: its gradients vanished on the way.
-FELL_BEFORE_FLAT = 0.1
-# A cost falling every epoch but, over the whole run, by less than this fraction, with the
-# accuracy not moving: steps too small (η too low), though not yet flat.
-SLOW_FALL = 0.2
-SATURATED_SHARE = 0.5  # most neurons of a layer saturated
-VANISHING_RATIO = 1e-3  # median |δ| of the first layer below 1/1000 of the output layer's
-NEGLIGIBLE = 1e-12  # a ratio below this is reported in words, not as 8.3e-308
-DEAD_WARNING_SHARE = 0.5
-DEAD_INFO_SHARE = 0.2
-INPUT_SCALE_LIMIT = 10.0  # max |x| above this: inputs are not scaled to a small range
-MEDIAN = PERCENTILES.index(50)
-
-
-def _history_dict(history) -> dict:
-    if history is None:
-        return {}
-    data = getattr(history, "history", history)
-    if not isinstance(data, dict):
-        raise TypeError(f"history must be a History or its dict of lists; got {type(history).__name__}")
-    return {
-        k: np.asarray(v, dtype=float)
-        for k, v in data.items()
-        if k in ("loss", "accuracy", "val_loss", "val_accuracy", "lr")
-    }
-
-
-def _n_classes(net, Y=None) -> int:
-    n_out = net.sizes[-1]
-    return 2 if n_out == 1 else n_out
-
-
-def _labels(Y, n_out: int) -> np.ndarray | None:
-    if Y is None:
-        return None
-    Y = np.asarray(Y)
-    if Y.ndim == 1:
-        return Y.astype(np.int64) if np.all(Y == np.round(Y)) else None
-    if Y.ndim == 2 and Y.shape[1] == 1:
-        return (Y[:, 0] > 0.5).astype(np.int64)
-    if Y.ndim == 2:
-        return Y.argmax(axis=1)
-    return None
-
-
-# --- the history -------------------------------------------------------------------------
-
-
-def chance_level(net, Y=None) -> tuple[float, str]:
-    """The accuracy of guessing, and how it is got: 1/n_classes, or the commonest class's share
-    of ``Y`` where that is higher."""
-    n_classes = _n_classes(net)
-    chance = 1.0 / n_classes
-    guess = f"guessing among {n_classes} classes gives {chance:.1%}"
-    labels = _labels(Y, net.sizes[-1])
-    if labels is not None and labels.size:
-        commonest = np.bincount(labels).max() / labels.size
-        if commonest >= chance:
-            chance = commonest
-            guess = (
-                f"always guessing the commonest class gives {chance:.1%} on the same "
-                f"{labels.size} training samples"
-            )
-    return float(chance), guess
-
-
-def check_chance_level(history, net, Y=None) -> list[Finding]:
-    """Training accuracy no better than guessing: 1/n_classes, or the commonest class's share of Y.
-
-    ``Y`` are the targets of the data the history's ``accuracy`` was measured on: the training
-    split, every row of it (the validation rows carved off excluded), so that the figure
-    is the same wherever it is computed. A probe of a few hundred rows would give a share
-    that varies with the rows drawn.
-    """
-    h = _history_dict(history)
-    acc = h.get("accuracy")
-    if acc is None or len(acc) < MIN_EPOCHS_STUCK:
-        return []
-    chance, guess = chance_level(net, Y)
-    limit = chance + CHANCE_MARGIN * (1.0 - chance)
-    final = acc[-1]
-    if not np.isfinite(final) or final > limit:
-        return []
-    return [
-        Finding(
-            "chance-level",
-            "error",
-            f"accuracy is stuck at chance level: training accuracy {final:.1%} after {len(acc)} epochs, "
-            f"where {guess}. The network has not learned anything it can use.",
-            "look at the other findings for the cause (saturated units, unscaled inputs, a learning rate "
-            "far off, a cost that does not fit the output); the usual fixes are inputs scaled to [0, 1], "
-            "more hidden neurons, a learning rate of 0.1-3 for SGD, and a softmax output with the "
-            "log-likelihood cost",
-        )
-    ]
-
-
-def check_learning_rate(history, initial_cost: float | None = None) -> list[Finding]:
-    """The cost goes non-finite, rises, oscillates (η too high) or stops moving (η too low).
-
-    ``initial_cost`` is C before the first update (e.g. ``GradientStats.initial_cost``): a
-    first epoch already above it means the very first steps overshot.
-    """
-    h = _history_dict(history)
-    loss = h.get("loss", np.empty(0))
-    lr = h.get("lr")
-    eta = f"η = {lr[-1]:g}" if lr is not None and len(lr) and np.isfinite(lr[-1]) else "the learning rate"
-    stopped = getattr(history, "stopped_reason", None)
-    if isinstance(stopped, str) and stopped.startswith("training diverged"):
-        return [
-            Finding(
-                "diverged",
-                "error",
-                stopped,
-                "divide the learning rate by 10 and check that the inputs are scaled to a small range",
-            )
-        ]
-    if len(loss) and not np.isfinite(loss).all():
-        first = int(np.argmax(~np.isfinite(loss)))
-        return [
-            Finding(
-                "diverged",
-                "error",
-                f"the cost became {loss[first]} at epoch {first + 1}: training diverged with {eta}.",
-                "divide the learning rate by 10 (and check the inputs are scaled to a small range)",
-            )
-        ]
-    start, start_name = (loss[0], "the first epoch") if len(loss) else (None, "")
-    if initial_cost is not None and np.isfinite(initial_cost) and len(loss):
-        start, start_name = initial_cost, "before training"
-    if start is not None and len(loss) and (len(loss) >= 2 or start_name == "before training"):
-        if loss[-1] > RISE_FACTOR * start:
-            return [
-                Finding(
-                    "cost-rising",
-                    "error",
-                    f"the cost rose from {start:.4g} ({start_name}) to {loss[-1]:.4g} after "
-                    f"{count(len(loss), 'epoch')}: with {eta} each step overshoots the minimum.",
-                    "divide the learning rate by 10: gradient descent should lower the cost epoch by epoch",
-                )
-            ]
-    if len(loss) < MIN_EPOCHS_TREND:
-        return []
-    changes = np.diff(loss) / np.maximum(np.abs(loss[:-1]), np.finfo(float).tiny)
-    ups = (changes > OSCILLATION_STEP).mean()
-    if ups >= OSCILLATION_SHARE:
-        return [
-            Finding(
-                "cost-oscillating",
-                "warning",
-                f"the cost went up in {ups:.0%} of the epochs (by more than {OSCILLATION_STEP:.0%}): with "
-                f"{eta} the steps are too large to settle.",
-                "lower the learning rate (by 3-10×), or let a schedule (e.g. ReduceLROnPlateau) lower it",
-            )
-        ]
-    recent = loss[-FLAT_WINDOW:]
-    if abs(recent[-1] - recent[0]) < FLAT_CHANGE * abs(recent[0]):
-        if _learned_or_learning(h.get("accuracy"), len(recent)):
-            return []  # it has learned, or is still learning
-        if h.get("accuracy") is None and start is not None and recent[-1] <= LEARNED_COST_FRACTION * start:
-            return []  # a regression whose cost has come down and settled
-        seen = (
-            f"the cost has almost stopped moving: {recent[0]:.4g} → {recent[-1]:.4g} over the last "
-            f"{len(recent)} epochs"
-        )
-        if start is not None and start - recent[-1] > FELL_BEFORE_FLAT * abs(start):
-            # It came down a long way first (η = 100 on MNIST: 1.46 before training, 0.5 after the
-            # first epoch, then frozen), so η is not too low: the gradients have gone.
-            return [
-                Finding(
-                    "cost-flat",
-                    "warning",
-                    f"{seen}. It had fallen from {start:.4g} ({start_name}) first, which a learning "
-                    f"rate too low would not have done: the gradients have vanished, usually because the "
-                    f"units have saturated (inputs not scaled, or steps too large for {eta}, push them "
-                    f"there), or the network has too few hidden neurons to do better.",
-                    "if the units are saturated (see that finding), scale the inputs to [0, 1] and lower "
-                    "the learning rate by 10×, then start again; otherwise give the network more hidden "
-                    "neurons",
-                )
-            ]
-        return [
-            Finding(
-                "cost-flat",
-                "warning",
-                f"{seen}. Either {eta} is too low, or the gradients vanish before they reach the "
-                f"weights (saturated logistic/tanh units, or dead ReLU units).",
-                "if units are saturated or dead (see those findings), fix that first: a larger learning "
-                "rate would only make it worse; otherwise raise the learning rate by 10× (SGD on [0, 1] "
-                "inputs usually wants 0.1-3)",
-            )
-        ]
-    return _check_slow(loss, start, start_name, h.get("accuracy"), eta)
-
-
-def _check_slow(loss, start, start_name: str, acc, eta: str) -> list[Finding]:
-    """The cost falls every epoch, but by little, and the accuracy does not move: η too low.
-
-    (η = 1e-4 on MNIST: 2.94 → 2.67 in 6 epochs, every epoch a little lower, 10 % accuracy;
-    not flat by the 2 % rule, yet the run is going nowhere.)
-    """
-    if acc is None or start is None or len(acc) != len(loss) or _learned_or_learning(acc, len(loss)):
-        return []
-    fall = (start - loss[-1]) / abs(start) if start else 0.0
-    if not (np.diff(loss) < 0).all() or not 0 < fall < SLOW_FALL:
-        return []
-    return [
-        Finding(
-            "cost-slow",
-            "warning",
-            f"the cost falls, but slowly: {start:.4g} ({start_name}) → {loss[-1]:.4g} after {len(loss)} "
-            f"epochs ({fall:.0%} lower), while the accuracy has not moved: with {eta} each step is too "
-            f"small to get anywhere.",
-            "raise the learning rate by 10× (SGD on [0, 1] inputs usually wants 0.1-3)",
-        )
-    ]
-
-
-# --- the network on data ------------------------------------------------------------------
-
-
-def _learned_or_learning(acc, window: int) -> bool:
-    """Accuracy ≥ LEARNED_ACCURACY (learned), or up ≥ FLAT_ACCURACY_GAIN over the last
-    ``window`` epochs (still learning). False without ``window`` finite-ended values."""
-    if acc is None or not len(acc) or len(acc) < window or not np.isfinite(acc[-1]):
-        return False
-    return bool(acc[-1] >= LEARNED_ACCURACY or acc[-1] - acc[-window] >= FLAT_ACCURACY_GAIN)
-
-
-def _still_learning(history, chance: float | None = None) -> float | None:
-    """The latest training accuracy when the run has learned or is learning (over the last
-    FLAT_WINDOW epochs, or all of them if fewer), or stands far above ``chance`` (the guessing
-    accuracy: a first epoch at 80 % on Fashion-MNIST shows no trend yet, but has learned), else None."""
-    if history is None:
-        return None
-    acc = _history_dict(history).get("accuracy")
-    if acc is None or not len(acc) or not np.isfinite(acc[-1]):
-        return None
-    far_above = chance is not None and acc[-1] >= chance + FAR_ABOVE_CHANCE * (1.0 - chance)
-    if not far_above and not _learned_or_learning(acc, min(FLAT_WINDOW, len(acc))):
-        return None
-    return float(acc[-1])
-
-
-def check_saturation(
-    stats: GradientStats, history=None, at_chance: bool = False, chance: float | None = None
-) -> list[Finding]:
-    """Most logistic/tanh neurons of a hidden layer past |net| > 5, and the vanishing δ that follows.
-
-    With a ``history`` that shows the run learning (accuracy ≥ 90 %, or up a point over the
-    last epochs) the saturated units are reported as information, not as a warning: many
-    logistic units end up near 0 or 1 in a network that works, and the remedy is then a
-    matter of speed, not of a stuck run; so is an accuracy far above ``chance`` (the guessing
-    accuracy, :func:`chance_level`). ``at_chance`` (the accuracy is at chance level,
-    :func:`check_chance_level`) overrides both: a point gained from 10 % to 11 % is not learning.
-    """
-    if stats is None or not stats.records:
-        return []
-    out = []
-    last = stats.records[-1]
-    names = [layer["activation"] for layer in stats.layers]
-    learning = None if at_chance else _still_learning(history, chance)
-    # Hidden layers only: output neurons confidently at 0 or 1 for the wrong classes are
-    # saturated by design once the network has learned.
-    for l, share in enumerate(last["saturated"][:-1]):
-        if share is not None and share >= SATURATED_SHARE:
-            where = f"hidden layer {l + 1}"
-            seen = (
-                f"{share:.0%} of the {names[l]} neurons of {where} are saturated (|net| > "
-                f"{SATURATION_NET:g} for most samples), where σ'(net) ≈ 0 and their weights "
-            )
-            if learning is None:
-                finding = Finding(
-                    "saturated-units",
-                    "warning",
-                    seen + "barely learn.",
-                    "scale the inputs to [0, 1] (e.g. pixels / 255), start from smaller weights "
-                    "(init='normal_scaled' or 'glorot_normal'), and lower the learning rate if one large "
-                    "step may have pushed them there",
-                )
-            else:
-                finding = Finding(
-                    "saturated-units",
-                    "info",
-                    seen + f"change slowly; the run still learns (training accuracy {learning:.1%}).",
-                    "lower the learning rate, or start from smaller weights (init='normal_scaled' or "
-                    "'glorot_normal'), to keep more of them where σ is steep and they learn fast",
-                )
-            out.append(finding)
-    medians = [layer[MEDIAN] for layer in last["delta"]]
-    dead_first = (last.get("dead") or [None])[0]
-    if dead_first is not None and dead_first >= DEAD_WARNING_SHARE:
-        # δ = 0 because the ReLU units of hidden layer 1 are dead: check_dead_relu says so, and
-        # "use fewer logistic layers" would be the wrong advice.
-        return out
-    if len(medians) >= 2 and all(m is not None for m in medians) and medians[-1] > 0:
-        ratio = medians[0] / medians[-1]
-        if ratio < VANISHING_RATIO:
-            out.append(
-                Finding(
-                    "vanishing-gradient",
-                    "warning",
-                    "δ vanishes on its way back: the median |δ| of hidden layer 1 is "
-                    + (f"{ratio:.1e} times" if ratio > NEGLIGIBLE else "a negligible fraction of")
-                    + " that of the output layer, so the first layers hardly learn.",
-                    "use fewer logistic layers, ReLU or tanh hidden layers with init='he_normal' or "
-                    "'glorot_normal', and scaled inputs",
-                )
-            )
-    return out
-
-
-def check_dead_relu(stats: GradientStats) -> list[Finding]:
-    """ReLU neurons with a = 0 on every probe sample: δ = 0 there, so they never learn again."""
-    if stats is None or not stats.records:
-        return []
-    out = []
-    n_layers = len(stats.records[-1]["dead"])
-    for l, share in enumerate(stats.records[-1]["dead"]):
-        if share is None or share < DEAD_INFO_SHARE:
-            continue
-        where = "the output layer" if l == n_layers - 1 else f"hidden layer {l + 1}"
-        out.append(
-            Finding(
-                "dead-relu",
-                "warning" if share >= DEAD_WARNING_SHARE else "info",
-                f"{share:.0%} of the ReLU neurons of {where} are dead: net ≤ 0 for every probe sample, "
-                f"so σ' = 0, δ = 0 and their weights never change.",
-                "lower the learning rate (a large step can push a neuron's bias far negative), use "
-                "init='he_normal', or use leaky_relu",
-            )
-        )
-    return out
-
-
-def check_input_scale(X) -> list[Finding]:
-    """Inputs far outside a small range (raw 0..255 pixels) saturate logistic units from the start."""
-    if X is None:
-        return []
-    X = np.asarray(X)
-    if X.dtype.kind not in "fiu":
-        X = X.astype(float)
-    # the extremes of X as it is: np.abs(X) in float64 would copy the data set twice
-    biggest = max(abs(float(np.nanmin(X))), abs(float(np.nanmax(X)))) if X.size else 0.0
-    if biggest <= INPUT_SCALE_LIMIT:
-        return []
-    return [
-        Finding(
-            "unscaled-inputs",
-            "warning",
-            f"the inputs are not scaled: max |x| = {biggest:g}. Each net = Σ w_ij x_i is then huge, which "
-            f"saturates logistic and tanh units and makes the steps of SGD enormous.",
-            "scale the inputs to [0, 1] (pixels / 255) or standardise them (subtract the mean, divide by "
-            "the standard deviation of each feature)",
-        )
-    ]
 
 
 def probe_stats(net, X, Y, probe_size: int = DEFAULT_PROBE_SIZE) -> GradientStats:
@@ -466,4 +126,26 @@ __all__ = [
     "probe_stats",
     "sort_findings",
     "without_contradictions",
+    # the checks' thresholds, defined beside their checks
+    "CHANCE_MARGIN",
+    "MIN_EPOCHS_STUCK",
+    "RISE_FACTOR",
+    "OSCILLATION_SHARE",
+    "OSCILLATION_STEP",
+    "FLAT_CHANGE",
+    "FLAT_WINDOW",
+    "FLAT_ACCURACY_GAIN",
+    "LEARNED_ACCURACY",
+    "FAR_ABOVE_CHANCE",
+    "LEARNED_COST_FRACTION",
+    "MIN_EPOCHS_TREND",
+    "FELL_BEFORE_FLAT",
+    "SLOW_FALL",
+    "SATURATED_SHARE",
+    "VANISHING_RATIO",
+    "NEGLIGIBLE",
+    "DEAD_WARNING_SHARE",
+    "DEAD_INFO_SHARE",
+    "MEDIAN",
+    "INPUT_SCALE_LIMIT",
 ]

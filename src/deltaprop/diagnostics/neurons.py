@@ -1,0 +1,114 @@
+"""The hidden neurons, from the gradient statistics: saturated, dead, or starved of δ.
+
+A neuron learns at the rate of its δ = σ'(net) · Σ_k w_jk δ_k. A logistic or tanh neuron
+with |net| large is saturated: σ'(net) ≈ 0 and it barely learns (:func:`check_saturation`,
+which also finds δ vanishing on its way back to the first layer); a ReLU neuron with net ≤ 0
+for every sample is dead: σ' = 0, δ = 0, and its weights never change again
+(:func:`check_dead_relu`). Both read the latest record of a
+:class:`~deltaprop.diagnostics.gradient_stats.GradientStats`.
+"""
+
+from __future__ import annotations
+
+from .finding import Finding
+from .gradient_stats import PERCENTILES, SATURATION_NET, GradientStats
+from .learning_curve import still_learning
+
+SATURATED_SHARE = 0.5  # most neurons of a layer saturated
+VANISHING_RATIO = 1e-3  # median |δ| of the first layer below 1/1000 of the output layer's
+NEGLIGIBLE = 1e-12  # a ratio below this is reported in words, not as 8.3e-308
+DEAD_WARNING_SHARE = 0.5
+DEAD_INFO_SHARE = 0.2
+MEDIAN = PERCENTILES.index(50)
+
+
+def check_saturation(
+    stats: GradientStats, history=None, at_chance: bool = False, chance: float | None = None
+) -> list[Finding]:
+    """Most logistic/tanh neurons of a hidden layer past |net| > 5, and the vanishing δ that follows.
+
+    With a ``history`` that shows the run learning (accuracy ≥ 90 %, or up a point over the
+    last epochs) the saturated units are reported as information, not as a warning: many
+    logistic units end up near 0 or 1 in a network that works, and the remedy is then a
+    matter of speed, not of a stuck run; so is an accuracy far above ``chance`` (the guessing
+    accuracy, :func:`~.learning_curve.chance_level`). ``at_chance`` (the accuracy is at chance
+    level, :func:`~.learning_curve.check_chance_level`) overrides both: a point gained from
+    10 % to 11 % is not learning.
+    """
+    if stats is None or not stats.records:
+        return []
+    out = []
+    last = stats.records[-1]
+    names = [layer["activation"] for layer in stats.layers]
+    learning = None if at_chance else still_learning(history, chance)
+    # Hidden layers only: output neurons confidently at 0 or 1 for the wrong classes are
+    # saturated by design once the network has learned.
+    for l, share in enumerate(last["saturated"][:-1]):
+        if share is not None and share >= SATURATED_SHARE:
+            where = f"hidden layer {l + 1}"
+            seen = (
+                f"{share:.0%} of the {names[l]} neurons of {where} are saturated (|net| > "
+                f"{SATURATION_NET:g} for most samples), where σ'(net) ≈ 0 and their weights "
+            )
+            if learning is None:
+                finding = Finding(
+                    "saturated-units",
+                    "warning",
+                    seen + "barely learn.",
+                    "scale the inputs to [0, 1] (e.g. pixels / 255), start from smaller weights "
+                    "(init='normal_scaled' or 'glorot_normal'), and lower the learning rate if one large "
+                    "step may have pushed them there",
+                )
+            else:
+                finding = Finding(
+                    "saturated-units",
+                    "info",
+                    seen + f"change slowly; the run still learns (training accuracy {learning:.1%}).",
+                    "lower the learning rate, or start from smaller weights (init='normal_scaled' or "
+                    "'glorot_normal'), to keep more of them where σ is steep and they learn fast",
+                )
+            out.append(finding)
+    medians = [layer[MEDIAN] for layer in last["delta"]]
+    dead_first = (last.get("dead") or [None])[0]
+    if dead_first is not None and dead_first >= DEAD_WARNING_SHARE:
+        # δ = 0 because the ReLU units of hidden layer 1 are dead: check_dead_relu says so, and
+        # "use fewer logistic layers" would be the wrong advice.
+        return out
+    if len(medians) >= 2 and all(m is not None for m in medians) and medians[-1] > 0:
+        ratio = medians[0] / medians[-1]
+        if ratio < VANISHING_RATIO:
+            out.append(
+                Finding(
+                    "vanishing-gradient",
+                    "warning",
+                    "δ vanishes on its way back: the median |δ| of hidden layer 1 is "
+                    + (f"{ratio:.1e} times" if ratio > NEGLIGIBLE else "a negligible fraction of")
+                    + " that of the output layer, so the first layers hardly learn.",
+                    "use fewer logistic layers, ReLU or tanh hidden layers with init='he_normal' or "
+                    "'glorot_normal', and scaled inputs",
+                )
+            )
+    return out
+
+
+def check_dead_relu(stats: GradientStats) -> list[Finding]:
+    """ReLU neurons with a = 0 on every probe sample: δ = 0 there, so they never learn again."""
+    if stats is None or not stats.records:
+        return []
+    out = []
+    n_layers = len(stats.records[-1]["dead"])
+    for l, share in enumerate(stats.records[-1]["dead"]):
+        if share is None or share < DEAD_INFO_SHARE:
+            continue
+        where = "the output layer" if l == n_layers - 1 else f"hidden layer {l + 1}"
+        out.append(
+            Finding(
+                "dead-relu",
+                "warning" if share >= DEAD_WARNING_SHARE else "info",
+                f"{share:.0%} of the ReLU neurons of {where} are dead: net ≤ 0 for every probe sample, "
+                f"so σ' = 0, δ = 0 and their weights never change.",
+                "lower the learning rate (a large step can push a neuron's bias far negative), use "
+                "init='he_normal', or use leaky_relu",
+            )
+        )
+    return out
