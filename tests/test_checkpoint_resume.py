@@ -6,10 +6,13 @@ interrupted mid-epoch (``Run.request_interrupt`` after a mini-batch, as Ctrl-C d
 at an epoch's end, written with :func:`deltaprop.files.save_checkpoint`, read back with
 :func:`~deltaprop.files.load_checkpoint` into new objects, and continued with
 ``fit(..., initial_epoch=..., initial_batch=..., history=...)``. Weights, optimizer state
-and every logged number must equal those of the run never interrupted, bit for bit.
+and every logged number must equal those of the run never interrupted, bit for bit. So must
+the weights ``EarlyStopping(restore_best_weights=True)`` restores, carried through the file.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pytest
@@ -19,6 +22,7 @@ from deltaprop import files
 from deltaprop.training import (
     Callback,
     CosineDecay,
+    EarlyStopping,
     ExponentialDecay,
     History,
     LearningRateScheduler,
@@ -160,3 +164,63 @@ def test_resume_at_an_epoch_end_with_a_schedule_of_the_current_lr(tmp_path):
     whole = (net, optimizer, _fit(net, optimizer, make_callbacks()))
     resumed = _interrupted_then_resumed(tmp_path, np.float64, lambda: dp.Adam(0.01), make_callbacks, (1, 14))
     _assert_same_run(whole, resumed[:3])
+
+
+def test_early_stopping_restores_the_best_epoch_across_a_checkpoint(tmp_path):
+    # The weights EarlyStopping(restore_best_weights=True) keeps go into the checkpoint as state
+    # arrays; carry_best hands them to the resumed run's EarlyStopping, so it restores the same.
+    def stopper():
+        return EarlyStopping(monitor="val_loss", patience=EPOCHS, restore_best_weights=True)
+
+    net, optimizer = _net(np.float64), dp.Adam(0.05)
+    whole = stopper()
+    _fit(net, optimizer, [whole])
+    assert 0 < whole.best_weights_epoch < EPOCHS - 1  # a best epoch that is not the last one
+    for stop in STOPS:
+        net2, optimizer2, first = _net(np.float64), dp.Adam(0.05), stopper()
+        history = _fit(net2, optimizer2, [first, StopAfter(*stop)])
+        run = first.run
+        weights, biases = first.best_weights
+        best = {f"best_w{l}": w for l, w in enumerate(weights)} | {
+            f"best_b{l}": b for l, b in enumerate(biases)
+        }
+        state = {"epoch": run.next_epoch, "batch": run.next_batch, "history": history.to_dict()}
+        path = files.save_checkpoint(tmp_path / "ckpt.safetensors", net2, optimizer2, {**state, **best})
+        net2, optimizer2, state = files.load_checkpoint(path)
+        second = stopper()
+        n = len(net2.weights)
+        second.carry_best(
+            first.best_weights_epoch,
+            [state[f"best_w{l}"] for l in range(n)],
+            [state[f"best_b{l}"] for l in range(n)],
+        )
+        _fit(
+            net2,
+            optimizer2,
+            [second],
+            initial_epoch=state["epoch"],
+            initial_batch=state["batch"],
+            history=History.from_dict(state["history"]),
+        )
+        assert second.best_weights_epoch == whole.best_weights_epoch, stop
+        for p, q in zip(net.weights + net.biases, net2.weights + net2.biases):
+            assert np.array_equal(p, q), stop
+
+
+def test_early_stopping_refuses_the_weights_of_another_epoch_or_network():
+    net, optimizer = _net(np.float64), dp.Adam(0.05)
+    history = _fit(net, optimizer, [StopAfter(2, 14)])  # three epochs recorded
+    best = history.best("val_loss")[0]
+    weights, biases = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+    cases = [
+        ((best + 1) % 3, weights, biases, f"makes epoch {best} the one to keep"),
+        (best, weights[:1], biases, "the weights given are [((6, 5), 'float64')]"),
+        (best, weights, [b.astype(np.float32) for b in biases], "the biases given are"),
+    ]
+    for epoch, w, b, message in cases:
+        stopper = EarlyStopping(patience=EPOCHS, restore_best_weights=True)
+        stopper.carry_best(epoch, w, b)
+        with pytest.raises(ValueError, match=re.escape(message)):
+            _fit(_net(np.float64), dp.Adam(0.05), [stopper], initial_epoch=3, history=history)
+    with pytest.raises(TypeError, match="epoch must be a whole number ≥ 0"):
+        EarlyStopping().carry_best(-1, weights, biases)

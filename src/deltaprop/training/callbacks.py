@@ -87,7 +87,14 @@ class EarlyStopping(_Monitor):
     and biases of its best epoch (of the first watched epoch if none improved), as Keras 3
     does. (Keras 2 restored them only when this callback stopped the run.) Deliberately not
     after ``run.request_interrupt()``: an interrupted run keeps its current weights, so it can
-    be resumed exactly.
+    be resumed exactly. ``best_weights`` holds ``(weights, biases)`` copies, and
+    ``best_weights_epoch`` the epoch (from 0) they are of, or None before the first watched
+    epoch.
+
+    Resuming: a new EarlyStopping counts on from the history it is given (``fit(...,
+    history=h)``), but the weights of the epochs before cannot come from the history. Give
+    them with :meth:`carry_best` (what ``best_weights`` and ``best_weights_epoch`` held when
+    the run stopped), and the resumed run restores what the uninterrupted one would have.
     """
 
     def __init__(
@@ -109,6 +116,20 @@ class EarlyStopping(_Monitor):
         self.baseline = baseline
         self.restore_best_weights = bool(restore_best_weights)
         self.start_from_epoch = check_positive_int(start_from_epoch, "start_from_epoch", allow_zero=True)
+        self._carried = None
+
+    def carry_best(self, epoch: int, weights, biases) -> None:
+        """Before a resumed ``fit``: the weights and biases (lists of arrays, as
+        ``best_weights`` holds them) of ``epoch``, the epoch whose weights the interrupted
+        run kept. ``fit`` refuses them (ValueError) unless the history it continues shows
+        that same epoch as the one to keep; the network's shapes are checked there too."""
+        if isinstance(epoch, bool) or not isinstance(epoch, numbers.Integral) or epoch < 0:
+            raise TypeError(f"epoch must be a whole number ≥ 0 (an epoch counted from 0); got {epoch!r}")
+        self._carried = (
+            int(epoch),
+            [np.array(w, copy=True) for w in weights],
+            [np.array(b, copy=True) for b in biases],
+        )
 
     def on_train_begin(self, logs=None):
         self._check_monitor()
@@ -116,18 +137,46 @@ class EarlyStopping(_Monitor):
         self.best = self._worst()
         self.best_epoch: int | None = None
         self.best_weights = None
+        self.best_weights_epoch: int | None = None
         self.stopped_epoch: int | None = None
+        self.reason: str | None = None  # why this callback stopped the run, as the history says it
         # A resumed run (fit(..., initial_epoch=e, history=h)) counts on from the epochs the
-        # history holds; their weights were not kept, so a best epoch among them cannot be
-        # restored (the network then keeps its weights).
+        # history holds; their weights are not in it, so a best epoch among them is restored
+        # only if carry_best gave its weights (otherwise the network keeps its own).
         history = self.run.history
+        watched = []
         if history is not None:
             for epoch, current in zip(history.epoch, history.history.get(self.monitor, [])):
-                self._count(epoch, current)
+                if self._count(epoch, current) is not None:
+                    watched.append(epoch)
+        if self._carried is not None:
+            self._take_carried(watched[0] if watched else None)
 
-    def _keep_weights(self) -> None:
+    def _take_carried(self, first_watched: int | None) -> None:
+        """Install carry_best's weights, if they are those of the epoch this run would keep:
+        the best epoch of the history, else (no epoch improved) its first watched one."""
+        epoch, weights, biases = self._carried
+        self._carried = None
+        due = self.best_epoch if self.best_epoch is not None else first_watched
+        if epoch != due:
+            raise ValueError(
+                f"EarlyStopping.carry_best gave the weights of epoch {epoch}, but the history this run "
+                f"continues makes epoch {due} the one to keep ({self.monitor}); they are not this run's"
+            )
+        net = self.run.network
+        for name, given, own in (("weights", weights, net.weights), ("biases", biases, net.biases)):
+            if [(a.shape, a.dtype) for a in given] != [(a.shape, a.dtype) for a in own]:
+                raise ValueError(
+                    f"EarlyStopping.carry_best: the {name} given are "
+                    f"{[(a.shape, a.dtype.name) for a in given]}, but the network's are "
+                    f"{[(a.shape, a.dtype.name) for a in own]}"
+                )
+        self.best_weights, self.best_weights_epoch = (weights, biases), epoch
+
+    def _keep_weights(self, epoch: int) -> None:
         net = self.run.network
         self.best_weights = ([w.copy() for w in net.weights], [b.copy() for b in net.biases])
+        self.best_weights_epoch = epoch
 
     def _count(self, epoch: int, current: float) -> bool | None:
         """Count one epoch's value into ``wait``, ``best``, ``best_epoch``; whether it improved
@@ -145,13 +194,13 @@ class EarlyStopping(_Monitor):
     def on_epoch_end(self, epoch, logs=None):
         watched = epoch >= self.start_from_epoch
         if watched and self.restore_best_weights and self.best_weights is None and self.best_epoch is None:
-            self._keep_weights()  # the fallback, should no epoch improve (Keras 3 does the same)
+            self._keep_weights(epoch)  # the fallback, should no epoch improve (Keras 3 does the same)
         improved = self._count(epoch, (logs or {}).get(self.monitor, math.nan))
         if improved is None:
             return
         if improved:
             if self.restore_best_weights:
-                self._keep_weights()
+                self._keep_weights(epoch)
             return
         if self.wait >= self.patience and self.best_epoch is not None:
             self.stopped_epoch = epoch
@@ -162,11 +211,19 @@ class EarlyStopping(_Monitor):
             )
             if self.restore_best_weights and self.best_weights is not None:
                 reason += "; the weights of that epoch were restored"
+            self.reason = reason
             self.run.history.stopped_reason = reason
             self.run.history.stopped_epoch = epoch
 
     def on_train_end(self, logs=None):
-        if self.restore_best_weights and self.best_weights is not None and not self.run.interrupted:
+        if not self.run.interrupted:
+            self.restore()
+
+    def restore(self) -> None:
+        """Give the network the best epoch's weights and biases (copies), if this callback
+        restores them and has kept some; ``on_train_end`` calls it unless the run was
+        interrupted. Calling it again does nothing more."""
+        if self.restore_best_weights and self.best_weights is not None:
             weights, biases = self.best_weights
             self.run.network.weights = [w.copy() for w in weights]
             self.run.network.biases = [b.copy() for b in biases]
