@@ -21,6 +21,16 @@ MAX_DPI = 1200
 POSITIVE, NEGATIVE = "#c0392b", "#2e6fba"  # w > 0 red, w < 0 blue, as in most network diagrams
 
 
+def layer_name(l: int, n_layers: int) -> str:
+    """The layer of neurons that ``weights[l]`` feeds, as every picture names it: "hidden 1" … "output"."""
+    return "output" if l == n_layers - 1 else f"hidden {l + 1}"
+
+
+def cost_name(name: str) -> str:
+    """A cost's name as prose writes it: "log-likelihood", "cross-entropy", "quadratic"."""
+    return name.replace("_", "-")
+
+
 def new_figure(figsize: tuple[float, float]) -> Figure:
     fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)

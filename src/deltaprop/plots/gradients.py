@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..diagnostics.gradient_stats import PERCENTILES, GradientStats
-from ._figure import new_figure
+from ._figure import layer_name, new_figure
 
 LOW, MID, HIGH = PERCENTILES.index(25), PERCENTILES.index(50), PERCENTILES.index(75)
 ZERO_BELOW = 10.0  # an exact 0 is drawn this factor below the smallest non-zero value shown
@@ -56,7 +56,7 @@ def gradient_distributions(stats):
         # left out, so that a layer whose δ is 0 everywhere (dead ReLUs) shows, not vanishes.
         shown = p if zero is None else np.where(p == 0, zero, p)
         for l, layer in enumerate(stats.layers):
-            where = "output" if l == n_layers - 1 else f"hidden {l + 1}"
+            where = layer_name(l, n_layers)
             label = f"{where} ({layer['activation']}, {layer['n_units']})"
             ax.plot(epochs, shown[:, l, MID], marker="o", markersize=3, color=colours[l], label=label)
             at_zero = p[:, l, MID] == 0

@@ -3,7 +3,9 @@
 Each connection w_ij is a line coloured by its sign (red w > 0, blue w < 0) and as wide as
 |w| allows; given an example (x, y), each neuron is filled by its error δ = ∂C_x/∂net from
 backpropagation (input neurons, which have no δ, show x). Layers larger than
-``max_neurons`` show their first and last neurons with an ellipsis between.
+``max_neurons`` show their first and last neurons with an ellipsis between. Each column is
+headed with the layer's name as every picture gives it (input, hidden 1 …, output) and its
+activation; ``show_weights=True`` writes each w_ij on its line, for a small network on a slide.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
-from ._figure import NEGATIVE, POSITIVE, axes_or_new
+from ._figure import NEGATIVE, POSITIVE, axes_or_new, cost_name, layer_name
 
 MAX_NEURONS = 12
 MAX_LINE_WIDTH = 4.0
 MIN_LINE_WIDTH = 0.3
 RADIUS = 0.18
 LAYER_GAP = 2.2  # horizontal distance between layers, in units of the vertical spacing
+LABELLED_GAP = 3.4  # the same with show_weights: room for each source's labels at its own distance
 INCH_PER_UNIT = 0.42
 LABEL_BOX = {
     "boxstyle": "round,pad=0.15",
@@ -31,6 +34,10 @@ LABEL_BOX = {
 }  # lines pass under
 DELTA_CMAP = "PuOr"
 OUTPUT_CMAP = "Purples"  # outputs o that are never negative (logistic, ReLU, softmax): 0 to the largest
+MAX_LABELLED = 3  # show_weights: the most neurons a layer may have; with more, labels pile up
+# A weight's label sits this far along its line from its source neuron, each source at its own
+# distance (0.25 for the first, 0.75 for the last) so that the labels of lines that cross do not meet.
+WEIGHT_LABEL_AT, WEIGHT_LABEL_SPREAD = 0.25, 0.5
 
 
 def _shown(n: int, max_neurons: int) -> list[int]:
@@ -54,11 +61,13 @@ def _positions(shown: list[int], n: int, max_neurons: int) -> dict[int, float]:
     return pos
 
 
-def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS):
+def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS, show_weights: bool = False):
     """Draw ``net``; with ``x`` ``(n_0,)`` and ``y`` ``(n_L,)`` or a label, colour neurons by δ.
 
     Every line is a :class:`~matplotlib.lines.Line2D` whose ``gid`` is ``"w[l][i,j]"``, so
-    the weight it shows can be looked up. Returns the Figure.
+    the weight it shows can be looked up; with ``show_weights`` its value is written on it
+    (a Text with the same ``gid``), for networks whose layers have at most 3 neurons.
+    Returns the Figure.
     """
     if not hasattr(net, "weights") or not hasattr(net, "sizes"):
         raise TypeError(f"net must be a deltaprop Network; got {type(net).__name__}")
@@ -68,9 +77,15 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
         raise ValueError("y was given without x: the δ of an example needs both x and y")
     sizes = net.sizes
     shown = [_shown(n, max_neurons) for n in sizes]
+    gap = LABELLED_GAP if show_weights else LAYER_GAP
+    if show_weights and max(len(s) for s in shown) > MAX_LABELLED:
+        raise ValueError(
+            f"show_weights writes every weight on its line, readable for layers of at most {MAX_LABELLED} "
+            f"neurons; this network's are {sizes}: draw it without show_weights"
+        )
     pos = [_positions(s, n, max_neurons) for s, n in zip(shown, sizes)]
     height = max(max(p.values()) for p in pos)
-    width_units = LAYER_GAP * (len(sizes) - 1) + 1.5
+    width_units = gap * (len(sizes) - 1) + 1.5
     figsize = (
         INCH_PER_UNIT * width_units + (2.2 if x is not None else 0.6),
         INCH_PER_UNIT * (2 * height + 3.5) + 0.6,
@@ -103,7 +118,7 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
                 wij = float(w[i, j])
                 width = MIN_LINE_WIDTH + (MAX_LINE_WIDTH - MIN_LINE_WIDTH) * abs(wij) / w_max
                 line = Line2D(
-                    [LAYER_GAP * l, LAYER_GAP * (l + 1)],
+                    [gap * l, gap * (l + 1)],
                     [pos[l][i], pos[l + 1][j]],
                     color=POSITIVE if wij >= 0 else NEGATIVE,
                     linewidth=width,
@@ -113,6 +128,8 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
                 )
                 line.set_gid(f"w[{l}][{i},{j}]")
                 ax.add_line(line)
+                if show_weights:
+                    _weight_label(ax, l, i, j, wij, pos, gap)
 
     hidden = [v for v in values[1:] if v is not None]
     scale = max((float(np.abs(v).max()) for v in hidden), default=0.0) or 1.0
@@ -121,7 +138,7 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
     else:  # δ, or outputs of either sign: a diverging scale centred at 0
         norm, cmap = TwoSlopeNorm(vcenter=0.0, vmin=-scale, vmax=scale), colormaps[DELTA_CMAP]
     for l, n in enumerate(sizes):
-        cx = LAYER_GAP * l
+        cx = gap * l
         for i in shown[l]:
             v = values[l]
             if v is None or l == 0:
@@ -131,13 +148,11 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
             else:
                 face = cmap(norm(v[i]))
             ax.add_patch(
-                Circle(
-                    (LAYER_GAP * l, pos[l][i]), RADIUS, facecolor=face, edgecolor="#333333", lw=1.0, zorder=2
-                )
+                Circle((gap * l, pos[l][i]), RADIUS, facecolor=face, edgecolor="#333333", lw=1.0, zorder=2)
             )
             if v is not None and len(shown[l]) <= max_neurons:
                 ax.text(
-                    LAYER_GAP * l,
+                    gap * l,
                     pos[l][i] - RADIUS - 0.05,
                     f"{v[i]:.2g}",
                     ha="center",
@@ -148,27 +163,46 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
                 )
         if n > len(shown[l]):
             ax.text(
-                LAYER_GAP * l,
+                gap * l,
                 pos[l][shown[l][max_neurons // 2 - 1]] - 1.0,
                 "⋮",
                 ha="center",
                 va="center",
                 fontsize=16,
             )
-        act = "input" if l == 0 else net.activation_names[l - 1]
+        name = "input" if l == 0 else f"{layer_name(l - 1, len(sizes) - 1)} ({net.activation_names[l - 1]})"
         top = max(pos[l].values())
         neurons = "neuron" if n == 1 else "neurons"
-        ax.text(cx, top + 0.5, f"{act}\n{n} {neurons}", ha="center", va="bottom", fontsize=8)
+        ax.text(cx, top + 0.5, f"{name}\n{n} {neurons}", ha="center", va="bottom", fontsize=8)
     if label is not None:
         fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, label=label)
     ax.add_line(Line2D([], [], color=POSITIVE, lw=2, label="w > 0"))
     ax.add_line(Line2D([], [], color=NEGATIVE, lw=2, label="w < 0"))
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.02), ncol=2, fontsize=8, frameon=False)
-    ax.set_xlim(-0.75, LAYER_GAP * (len(sizes) - 1) + 0.75)
+    ax.set_xlim(-0.75, gap * (len(sizes) - 1) + 0.75)
     ax.set_ylim(-height - 1.0, height + 1.5)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    ax.set_title(
-        f"Network {sizes}, {net.cost.name} cost" + (f"\nneurons show {label}" if label else ""), fontsize=9
-    )
+    shows = f"\nneurons show {label}, inputs x" if label else ""
+    ax.set_title(f"Network {sizes}, {cost_name(net.cost.name)} cost{shows}", fontsize=9)
     return fig
+
+
+def _weight_label(ax, l: int, i: int, j: int, wij: float, pos, gap: float) -> None:
+    """w_ij written on its line, at a distance from neuron i that differs from source to source."""
+    x0, x1 = gap * l, gap * (l + 1)
+    y0, y1 = pos[l][i], pos[l + 1][j]
+    n_from = len(pos[l])
+    t = WEIGHT_LABEL_AT + WEIGHT_LABEL_SPREAD * (i / (n_from - 1) if n_from > 1 else 0.0)
+    text = ax.text(
+        x0 + t * (x1 - x0),
+        y0 + t * (y1 - y0),
+        f"{wij:.3g}",
+        ha="center",
+        va="center",
+        fontsize=6.5,
+        color=POSITIVE if wij >= 0 else NEGATIVE,
+        zorder=3,
+        bbox={**LABEL_BOX, "pad": 0.05},
+    )
+    text.set_gid(f"w[{l}][{i},{j}]")
