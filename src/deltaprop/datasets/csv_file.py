@@ -1,0 +1,282 @@
+"""A table of numbers in a CSV file, read strictly: :func:`load_csv`.
+
+One sample per line, one column of labels, every other column a feature. The first line is a
+header or data (decided, when not said, so that a data line with a missing value is never
+dropped as a header); every feature must be a finite number of the requested dtype, and a
+cell that is not says so by line and column. Labels are typed by what they hold: integer class
+indices, real-valued targets, or class names mapped to 0..k−1 in sorted order.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import math
+import numbers
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .._validation import check_dtype
+from ..errors import DataFileError
+from .size_limit import DEFAULT_MAX_BYTES, check_file_size
+
+HEADER_CHOICES = ("infer", True, False)
+#: Integer labels up to this are class indices, each named in ``classes``; above it (a label
+#: such as 99999999999) ``classes`` is ``None`` rather than a tuple of billions of names.
+MAX_NAMED_CLASSES = 1 << 16
+#: Integer-valued labels above this (2^53) are not exact in float64, so they are real targets.
+MAX_EXACT_INTEGER = 1 << 53
+#: What a first line may hold in a feature column and still be data with a missing value,
+#: not a header: an empty cell or a usual missing-value marker (compared in lower case).
+MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-"})
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    """Whether a first line's feature cells name columns: none is a number, one at least is a name.
+
+    A data line with a missing value (``1,,3`` or ``1,NA,3``) has numbers in its other cells
+    and is not taken for a header (which would silently drop it).
+    """
+    cells = [cell.strip() for cell in cells]
+    if any(_is_number(cell) for cell in cells):
+        return False
+    return any(cell.lower() not in MISSING_MARKERS for cell in cells)
+
+
+def _column_label(names: list[str] | None, index: int) -> str:
+    return f"column {names[index]!r} (index {index})" if names else f"column {index}"
+
+
+def _resolve_label_column(label_column, first_row: list[str], has_header: bool, path: Path) -> int | None:
+    width = len(first_row)
+    if label_column is None:
+        return None
+    if isinstance(label_column, str):
+        if not has_header:
+            raise ValueError(
+                f"label_column={label_column!r} names a column, but header=False says the file has no "
+                f"header row; give the column's index instead"
+            )
+        names = [cell.strip() for cell in first_row]
+        if label_column not in names:
+            raise DataFileError(f"{path}: no column named {label_column!r}; the header row has {names}")
+        return names.index(label_column)
+    if -width <= label_column < width:
+        return label_column % width
+    raise DataFileError(
+        f"{path}: label_column={label_column} is out of range: the file has {width} columns "
+        f"(valid indices {-width}..{width - 1})"
+    )
+
+
+def _parse_row(cells: list[str], line: int, names, columns: list[int], dtype, path) -> np.ndarray:
+    """One line's feature cells ``(n_features,)`` as finite numbers; name the first bad cell if any."""
+    try:
+        with np.errstate(over="ignore"):  # 1e40 in float32: reported below, by cell
+            values = np.array(cells, dtype=dtype)
+    except ValueError:
+        # Slow path, only to name the first bad cell (or to parse what NumPy's reader refuses).
+        values = np.empty(len(cells), dtype=dtype)
+        for j, cell in enumerate(cells):
+            try:
+                number = float(cell)
+            except ValueError:
+                what = "an empty value (missing data)" if not cell.strip() else f"{cell!r}"
+                hint = ""
+                if line == 1 and names is None:
+                    hint = " (if line 1 names the columns, pass header=True)"
+                raise DataFileError(
+                    f"{path}: line {line}, {_column_label(names, columns[j])}: {what} is not a "
+                    f"number; every feature must be numeric{hint}"
+                ) from None
+            with np.errstate(over="ignore"):
+                values[j] = number
+    if not np.isfinite(values).all():
+        j = int(np.argmax(~np.isfinite(values)))
+        raise DataFileError(
+            f"{path}: line {line}, {_column_label(names, columns[j])}: {_not_finite(cells[j], dtype)}"
+        )
+    return values
+
+
+def _not_finite(cell: str, dtype: np.dtype) -> str:
+    """Why ``cell`` is not a finite number of ``dtype``: NaN/inf, or too large for float32."""
+    cell = cell.strip()
+    if math.isfinite(float(cell)):
+        return (
+            f"{cell!r} is too large for {np.dtype(dtype).name} (largest {np.finfo(dtype).max:.4g}); "
+            f"rescale it, or pass dtype=np.float64"
+        )
+    return f"{cell!r} is not finite; remove or impute NaN and infinite values"
+
+
+def _data_rows(text: str, delimiter: str, path: Path):
+    """``(line number, cells)`` for each line that is not blank."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                yield reader.line_num, row
+    except csv.Error as err:
+        raise DataFileError(f"{path}: line {reader.line_num}: malformed CSV ({err})") from None
+
+
+def _parse_labels(cells: list[str], lines: list[int], names, column: int, dtype, path):
+    """Labels as (y, classes); see :func:`load_csv` for the rules."""
+    cells = [cell.strip() for cell in cells]
+    for i, cell in enumerate(cells):
+        if not cell:
+            raise DataFileError(
+                f"{path}: line {lines[i]}, {_column_label(names, column)}: the label is empty"
+            )
+    if all(_is_number(cell) for cell in cells):
+        values = np.array([float(cell) for cell in cells])
+        if not np.isfinite(values).all():
+            i = int(np.argmax(~np.isfinite(values)))
+            raise DataFileError(
+                f"{path}: line {lines[i]}, {_column_label(names, column)}: label {cells[i]!r} is not finite"
+            )
+        if np.all(values == np.round(values)) and values.min() >= 0 and values.max() <= MAX_EXACT_INTEGER:
+            y = values.astype(np.int64)
+            n_classes = int(y.max()) + 1
+            return y, (tuple(range(n_classes)) if n_classes <= MAX_NAMED_CLASSES else None)
+        with np.errstate(over="ignore"):
+            targets = values.astype(dtype)
+        if not np.isfinite(targets).all():
+            i = int(np.argmax(~np.isfinite(targets)))
+            where = f"line {lines[i]}, {_column_label(names, column)}"
+            raise DataFileError(f"{path}: {where}: label {_not_finite(cells[i], dtype)}")
+        return targets, None
+    classes = tuple(sorted(set(cells)))
+    index = {name: k for k, name in enumerate(classes)}
+    return np.array([index[cell] for cell in cells], dtype=np.int64), classes
+
+
+def load_csv(
+    path: str | os.PathLike,
+    label_column: int | str | None = -1,
+    *,
+    header="infer",
+    delimiter: str = ",",
+    dtype=np.float64,
+    return_classes: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+):
+    """Read a table of numbers from a CSV file: one sample per line, one label column.
+
+    Parameters
+    ----------
+    path : a UTF-8 text file (a leading byte-order mark is allowed); blank lines are skipped.
+    label_column : the label column's index (negative counts from the end; default the last)
+        or, with a header row, its name; ``None`` when the file holds features only.
+        Every other column is a feature.
+    header : ``True`` if the first line names the columns, ``False`` if it is data,
+        ``"infer"`` (default) to decide: it is a header when ``label_column`` is a name, or
+        when none of its cells outside the label column is a number and one at least is a
+        name (not empty, nor a missing-value marker such as ``NA``). So a first data line
+        with a missing value is data (and refused, naming the cell), never dropped as a
+        header; a header with numeric column names needs ``header=True``.
+    delimiter : the one-character field separator.
+    dtype : ``float64`` (default) or ``float32``, for ``X`` and real-valued targets.
+    return_classes : also return ``classes`` (below).
+    max_bytes : refuse files larger than this.
+
+    Returns
+    -------
+    X : ``(n_samples, n_features)`` of ``dtype``, all finite.
+    y : ``(n_samples,)``, or ``None`` when ``label_column`` is ``None``:
+
+        - labels that are all integers from 0 to 2^53 are kept as they are, as ``int64``;
+        - labels that are all numbers otherwise (``0.5``, ``-1``, ``1e300``) are real-valued
+          targets of ``dtype`` (for regression);
+        - any other labels (``"cat"``, ``"dog"``) are class names, mapped to ``0..k-1`` in
+          sorted order, as ``int64``.
+    classes : only with ``return_classes=True``: a tuple such that ``classes[y[i]]`` is the
+        label as written in the file (``range``-like ints for integer labels, the sorted
+        names for string labels), or ``None`` for real-valued targets, no labels, or
+        integer labels above :data:`MAX_NAMED_CLASSES` − 1 (too many classes to name).
+
+    Raises
+    ------
+    DataFileError : not UTF-8 text, malformed quoting, a line with the wrong number of fields,
+        a non-numeric, empty or non-finite feature or one too large for ``dtype`` (the
+        message names the line and column), an empty or non-finite label, no data lines
+        or no feature column.
+    """
+    path = Path(path)
+    if header not in HEADER_CHOICES or isinstance(header, (int, float)) and not isinstance(header, bool):
+        raise ValueError(f"header must be 'infer', True or False; got {header!r}")
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '\r\n"':
+        raise ValueError(f"delimiter must be one character other than a quote or newline; got {delimiter!r}")
+    if label_column is not None and (
+        isinstance(label_column, bool) or not isinstance(label_column, (numbers.Integral, str))
+    ):
+        raise TypeError(
+            f"label_column must be a column index (int), a column name (str) or None; got {label_column!r}"
+        )
+    dtype = check_dtype(dtype)
+    check_file_size(path, max_bytes)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise DataFileError(
+            f"{path}: not UTF-8 text (byte 0x{raw[err.start]:02X} at offset {err.start}); "
+            f"is this really a CSV file? Save it as UTF-8."
+        ) from None
+
+    rows = _data_rows(text, delimiter, path)
+    first = next(rows, None)
+    if first is None:
+        raise DataFileError(f"{path}: the file holds no data")
+    first_row = first[1]
+    width = len(first_row)
+
+    if header == "infer":
+        if isinstance(label_column, str):
+            has_header = True
+        else:
+            skip = None
+            if label_column is not None and -width <= label_column < width:
+                skip = label_column % width
+            has_header = _looks_like_header([cell for j, cell in enumerate(first_row) if j != skip])
+    else:
+        has_header = header
+    column = _resolve_label_column(label_column, first_row, has_header, path)
+    names = [cell.strip() for cell in first_row] if has_header else None
+    columns = [j for j in range(width) if j != column]
+    if not columns:
+        raise DataFileError(
+            f"{path}: no feature columns: the file has {width} column(s) and one is the label column"
+        )
+
+    # Parse line by line, so only numbers (not every cell's text) are held for the whole file.
+    features, labels, lines = [], [], []
+    for line, row in itertools.chain([] if has_header else [first], rows):
+        if len(row) != width:
+            raise DataFileError(
+                f"{path}: line {line} has {len(row)} fields, expected {width} (as on the first line)"
+            )
+        features.append(_parse_row([row[j] for j in columns], line, names, columns, dtype, path))
+        if column is not None:
+            labels.append(row[column])
+        lines.append(line)
+    if not features:
+        raise DataFileError(f"{path}: the file has a header row but no data lines")
+    X = np.stack(features)
+    del features
+    y, classes = (None, None)
+    if column is not None:
+        y, classes = _parse_labels(labels, lines, names, column, dtype, path)
+    return (X, y, classes) if return_classes else (X, y)
