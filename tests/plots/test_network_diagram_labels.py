@@ -74,3 +74,17 @@ def test_show_weights_refuses_a_layer_too_wide_to_label():
         ValueError, match=r"show_weights .* at most 3 neurons; this network's are \[3, 4, 2\]"
     ):
         plots.network_diagram(dp.Network([3, 4, 2], seed=0), show_weights=True)
+
+
+def test_headers_stand_above_every_line():
+    """A short layer's header sat just above its own neurons, among the lines to a tall layer."""
+    fig = plots.network_diagram(dp.Network([2, 30, 2], seed=0), [0.5, -0.4], 1)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    headers = [t.get_window_extent(renderer) for t in ax.texts if "neuron" in t.get_text()]
+    assert len(headers) == 3 and len({round(h.y0, 3) for h in headers}) == 1  # on one line
+    lines_top = max(
+        line.get_window_extent(renderer).y1 for line in ax.lines if (line.get_gid() or "").startswith("w[")
+    )
+    assert min(h.y0 for h in headers) > lines_top

@@ -171,9 +171,11 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
                 fontsize=16,
             )
         name = "input" if l == 0 else f"{layer_name(l - 1, len(sizes) - 1)} ({net.activation_names[l - 1]})"
-        top = max(pos[l].values())
         neurons = "neuron" if n == 1 else "neurons"
-        ax.text(cx, top + 0.5, f"{name}\n{n} {neurons}", ha="center", va="bottom", fontsize=8)
+        # every header on one line above the tallest layer: lower, a short layer's would sit
+        # among the lines fanning out to a tall one
+        header = ax.text(cx, height + 0.5, f"{name}\n{n} {neurons}", ha="center", va="bottom", fontsize=8)
+        header.set_gid(f"layer {l}")
     if label is not None:
         fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, label=label)
     ax.add_line(Line2D([], [], color=POSITIVE, lw=2, label="w > 0"))
