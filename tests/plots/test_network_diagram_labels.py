@@ -31,9 +31,9 @@ def test_columns_are_named_input_hidden_output_and_the_cost_as_prose():
     fig = plots.network_diagram(net, [0.1, 0.2, 0.3], 1)
     assert header_texts(fig) == {
         "input\n3 neurons",
-        "hidden 1 (logistic)\n4 neurons",
-        "hidden 2 (logistic)\n4 neurons",
-        "output (softmax)\n2 neurons",
+        "hidden 1\nlogistic\n4 neurons",
+        "hidden 2\nlogistic\n4 neurons",
+        "output\nsoftmax\n2 neurons",
     }
     title = fig.axes[0].get_title()
     assert title == "Network [3, 4, 4, 2], log-likelihood cost\nneurons show δ = ∂C/∂net, inputs x"
@@ -88,3 +88,17 @@ def test_headers_stand_above_every_line():
         line.get_window_extent(renderer).y1 for line in ax.lines if (line.get_gid() or "").startswith("w[")
     )
     assert min(h.y0 for h in headers) > lines_top
+
+
+@pytest.mark.parametrize("sizes", [[2, 30, 2], [3, 4, 4, 2], [784, 30, 10], [2, 2, 2], [2, 2]])
+def test_headers_do_not_run_into_each_other(sizes):
+    net = dp.Network(
+        sizes, activation="leaky_relu", output_activation="softmax", cost="log_likelihood", seed=0
+    )
+    fig = plots.network_diagram(net, np.full(sizes[0], 0.5), 0)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    headers = [t.get_window_extent(renderer) for t in fig.axes[0].texts if "neuron" in t.get_text()]
+    assert len(headers) == len(sizes)
+    for a, b in itertools.combinations(headers, 2):
+        assert not a.overlaps(b), (a, b)

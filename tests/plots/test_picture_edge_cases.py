@@ -91,4 +91,4 @@ def test_a_two_class_confusion_matrix_fits_its_title_and_starts_its_colours_at_z
 def test_a_layer_of_one_neuron_is_one_neuron():
     fig = network_diagram(dp.Network([2, 3, 1], seed=0))
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "output (logistic)\n1 neuron" in texts and "input\n2 neurons" in texts
+    assert "output\nlogistic\n1 neuron" in texts and "input\n2 neurons" in texts

@@ -170,7 +170,8 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
                 va="center",
                 fontsize=16,
             )
-        name = "input" if l == 0 else f"{layer_name(l - 1, len(sizes) - 1)} ({net.activation_names[l - 1]})"
+        # three short lines, not "hidden 1 (logistic)" on one: that is wider than a column
+        name = "input" if l == 0 else f"{layer_name(l - 1, len(sizes) - 1)}\n{net.activation_names[l - 1]}"
         neurons = "neuron" if n == 1 else "neurons"
         # every header on one line above the tallest layer: lower, a short layer's would sit
         # among the lines fanning out to a tall one
