@@ -47,21 +47,18 @@ def relative_error(analytic: np.ndarray, numeric: np.ndarray) -> float:
     return float(diff / max(np.linalg.norm(analytic) + np.linalg.norm(numeric), TINY))
 
 
-def gradient_check(net: Network, X, Y, eps: float = 1e-6) -> float:
-    """The largest relative error, over all weight and bias arrays, between backprop and
-    central differences on ``(X, Y)`` (``X`` ``(n, n_0)``, ``Y`` ``(n, n_L)`` or labels ``(n,)``).
+def gradient_errors(net: Network, X, Y, eps: float = 1e-6) -> dict[str, float]:
+    """The relative error ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖) of each parameter array, by name.
 
-    A correct backprop gives about 1e-7 or less; a wrong derivative gives 1e-2 or more.
-    The error of the estimate is ~ε² (truncation) plus ~1e-16/ε (rounding): ``eps`` near
-    1e-5 balances the two in float64. Avoid points where a ReLU's net is exactly 0 (its
-    kink), where no derivative exists for the differences to estimate. ``net`` is not
-    changed. Raises ``TypeError`` when ``net`` is not a :class:`Network`, ``ValueError`` for
-    ``eps`` ≤ 0 and, as ``Network.backprop`` does, for ``X`` or ``Y`` that do not fit.
+    ``{"weights[0]": …, "biases[0]": …, "weights[1]": …}``, layer by layer from the input:
+    ``weights[l]`` feeds layer l + 1 (Nielsen's w^(l+2)). Where :func:`gradient_check` says a
+    backprop is wrong, this says in which layer. Arguments and errors as for it.
 
     >>> import deltaprop as dp
-    >>> net = dp.Network([3, 4, 2], seed=0)
-    >>> dp.gradient_check(net, [[0.1, 0.2, 0.3]], [1]) < 1e-7
-    True
+    >>> from deltaprop.gradcheck import gradient_errors
+    >>> errors = gradient_errors(dp.Network([3, 4, 2], seed=0), [[0.1, 0.2, 0.3]], [1])
+    >>> list(errors), max(errors.values()) < 1e-7
+    (['weights[0]', 'biases[0]', 'weights[1]', 'biases[1]'], True)
     """
     check_network(net)
     eps = check_positive_float(eps, "eps")
@@ -73,5 +70,28 @@ def gradient_check(net: Network, X, Y, eps: float = 1e-6) -> float:
     Y = check_Y(Y, net.sizes[-1], X.shape[0], np.float64)
     grads = probe._backprop(X, Y)
     num_w, num_b = numerical_gradients(probe, X, Y, eps)
-    errors = [relative_error(g, n) for g, n in zip(grads.weights + grads.biases, num_w + num_b)]
-    return max(errors)
+    errors = {}
+    for l in range(net.n_layers):
+        errors[f"weights[{l}]"] = relative_error(grads.weights[l], num_w[l])
+        errors[f"biases[{l}]"] = relative_error(grads.biases[l], num_b[l])
+    return errors
+
+
+def gradient_check(net: Network, X, Y, eps: float = 1e-6) -> float:
+    """The largest relative error, over all weight and bias arrays, between backprop and
+    central differences on ``(X, Y)`` (``X`` ``(n, n_0)``, ``Y`` ``(n, n_L)`` or labels ``(n,)``).
+
+    A correct backprop gives about 1e-7 or less; a wrong derivative gives 1e-2 or more.
+    The error of the estimate is ~ε² (truncation) plus ~1e-16/ε (rounding): ``eps`` near
+    1e-5 balances the two in float64. Avoid points where a ReLU's net is exactly 0 (its
+    kink), where no derivative exists for the differences to estimate. ``net`` is not
+    changed. Raises ``TypeError`` when ``net`` is not a :class:`Network`, ``ValueError`` for
+    ``eps`` ≤ 0 and, as ``Network.backprop`` does, for ``X`` or ``Y`` that do not fit.
+    :func:`gradient_errors` gives the error of each array.
+
+    >>> import deltaprop as dp
+    >>> net = dp.Network([3, 4, 2], seed=0)
+    >>> dp.gradient_check(net, [[0.1, 0.2, 0.3]], [1]) < 1e-7
+    True
+    """
+    return max(gradient_errors(net, X, Y, eps).values())

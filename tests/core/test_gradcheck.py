@@ -79,3 +79,38 @@ def test_gradient_check_leaves_the_network_as_it_was():
     assert isinstance(error, float) and error < 1e-7
     for got, want in zip(net.weights + net.biases, kept, strict=True):
         np.testing.assert_array_equal(got, want)
+
+
+def test_gradient_errors_say_which_layer_is_wrong():
+    """A wrong σ' in the hidden layer spoils the gradients into it, not those into the output
+    (∂C/∂w of the output layer is a_hidden δ_output, and neither uses the hidden σ')."""
+    from deltaprop.gradcheck import gradient_errors
+
+    rng = np.random.default_rng(4)
+    X, Y = rng.normal(size=(5, 3)), rng.uniform(0.1, 0.9, size=(5, 2))
+    right = dp.Network([3, 4, 2], activation="logistic", cost="quadratic", seed=1)
+    bad = dp.Network.from_arrays(right.weights, right.biases, activation=[WrongLogisticPrime(), "logistic"])
+    errors = gradient_errors(bad, X, Y)
+    assert list(errors) == ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+    assert errors["weights[0]"] > 1e-2 and errors["biases[0]"] > 1e-2
+    assert errors["weights[1]"] < 1e-7 and errors["biases[1]"] < 1e-7
+    assert dp.gradient_check(bad, X, Y) == max(errors.values())
+
+
+def test_gradcheck_command_per_layer(capsys):
+    import json
+
+    from deltaprop.cli import main
+
+    assert main(["gradcheck", "--layers", "3,4,4,2", "--activation", "tanh", "--per-layer"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines[2:]] == [
+        "  into hidden 1 (tanh)",
+        "  into hidden 2 (tanh)",
+        "  into output (tanh)",
+    ]
+    assert all("weights[" in line and "biases[" in line and "FAIL" not in line for line in lines[2:])
+    assert main(["gradcheck", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert list(result["relative_errors"]) == ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
+    assert result["max_relative_error"] == max(result["relative_errors"].values())

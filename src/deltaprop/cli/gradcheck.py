@@ -49,7 +49,12 @@ def register(subparsers) -> None:
         help=f"largest relative error that passes ({DEFAULT_THRESHOLD:g})",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the network and the batch (0)")
-    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--per-layer",
+        action="store_true",
+        help="also the error of each layer's weights and biases: where a FAIL comes from",
+    )
+    p.add_argument("--json", action="store_true", help="print the result as JSON (with every layer's errors)")
     p.set_defaults(run=run)
 
 
@@ -69,7 +74,8 @@ def _check_output_fits_cost(net, args) -> None:
 
 
 def run(args) -> int:
-    from .. import Network, gradient_check
+    from .. import Network
+    from ..gradcheck import gradient_errors
 
     sizes = parse_int_list(args.layers, "--layers")
     if len(sizes) < 2:
@@ -98,7 +104,8 @@ def run(args) -> int:
     labels = rng.integers(0, sizes[-1], size=args.samples)
     Y = np.zeros((args.samples, sizes[-1]))
     Y[np.arange(args.samples), labels] = 1.0  # one-hot rows suit every cost
-    error = float(gradient_check(net, X, Y, eps=args.eps))
+    errors = gradient_errors(net, X, Y, eps=args.eps)
+    error = max(errors.values())  # what gradient_check returns
     passed = error <= args.threshold
     if args.json:
         json.dump(
@@ -109,6 +116,7 @@ def run(args) -> int:
                 "samples": args.samples,
                 "eps": args.eps,
                 "max_relative_error": error,
+                "relative_errors": errors,
                 "threshold": args.threshold,
                 "passed": passed,
             },
@@ -129,4 +137,17 @@ def run(args) -> int:
             f"(threshold {args.threshold:g})",
             soft_wrap=True,
         )
+        if args.per_layer:
+            _print_per_layer(console, net, errors, args.threshold)
     return 0 if passed else 1
+
+
+def _print_per_layer(console, net, errors: dict[str, float], threshold: float) -> None:
+    """One line per layer of weights: the errors of its w and its b, named as the package indexes them."""
+    for l in range(net.n_layers):
+        into = "output" if l == net.n_layers - 1 else f"hidden {l + 1}"
+        marks = []
+        for name in (f"weights[{l}]", f"biases[{l}]"):
+            flag = "" if errors[name] <= threshold else "  [bold red]FAIL[/]"
+            marks.append(f"{name} {errors[name]:.3e}{flag}")
+        console.print(f"  into {into} ({net.activation_names[l]}): " + "   ".join(marks), soft_wrap=True)
