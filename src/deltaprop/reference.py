@@ -37,6 +37,8 @@ import numpy as np
 from ._validation import check_X, check_Y
 from .network import Gradients, Network
 
+__all__ = ["backprop"]  # help(deltaprop.reference) lists this, not the helpers it imports
+
 
 def _layer_output(activation, net_values: list[float], dtype) -> list[float]:
     """σ applied to one layer's weighted inputs (softmax needs the whole layer at once)."""

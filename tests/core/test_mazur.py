@@ -138,3 +138,13 @@ def test_the_posts_figure_comes_from_hidden_deltas_through_updated_weights():
     new_w_hidden = net.weights[0] - ETA * (o[0].T @ delta_hidden)
     net.weights = [new_w_hidden, new_w_out]
     assert net.cost_value(X, Y) == pytest.approx(0.291027924, abs=TOL)
+
+
+def test_the_reference_module_offers_backprop_alone():
+    """``from deltaprop.reference import *`` and help() showed np, check_X, Network … too."""
+    from deltaprop import reference
+
+    assert reference.__all__ == ["backprop"]
+    namespace: dict = {}
+    exec("from deltaprop.reference import *", namespace)  # noqa: S102
+    assert sorted(k for k in namespace if not k.startswith("__")) == ["backprop"]
