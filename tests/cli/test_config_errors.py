@@ -77,6 +77,13 @@ CASES = {
         "--early-stopping 2",
         "watches the validation loss",
     ),
+    "restore_best_weights without a split": (
+        "[data]\nvalidation_split = 0.0\n[training]\nrestore_best_weights = true",
+        "[training] restore_best_weights = true",
+        ["--validation-split", "0", "--restore-best-weights"],
+        "--restore-best-weights",
+        "keeps the epoch of the lowest validation loss, but",
+    ),
     "seed": (
         "[training]\nseed = -3",
         "[training] seed = -3",
@@ -281,6 +288,11 @@ def test_a_type_error_in_the_file_is_named_the_same_way(run, tmp_path):
     result = run("train", "--config", CONFIG)
     assert_one_line_error(
         result, 2, f'[model] layers = ["a", 2] in {CONFIG}: must be a list of whole numbers'
+    )
+    (tmp_path / CONFIG).write_text("[training]\nrestore_best_weights = 1\n")  # TOML's true is not 1
+    result = run("train", "--config", CONFIG)
+    assert_one_line_error(
+        result, 2, f"[training] restore_best_weights = 1 in {CONFIG}: must be true or false"
     )
 
 

@@ -168,9 +168,9 @@ from deltaprop.training.callback import Callback
 EPOCH, BATCH = int(sys.argv[1]), int(sys.argv[2])
 fit = training.fit
 
-class CtrlC(Callback):
+class CtrlC(Callback):  # BATCH 0: after the epoch's last mini-batch
     def on_batch_end(self, batch, logs=None):
-        if self.run.epoch == EPOCH and batch + 1 == BATCH:
+        if self.run.epoch == EPOCH and batch + 1 == (BATCH or self.run.params["steps"]):
             os.kill(os.getpid(), signal.SIGINT)
 
 def fit_with_ctrl_c(*args, callbacks=(), **kwargs):
@@ -188,7 +188,9 @@ OPTIMIZER_RUNS = {
 SHORT = ["train", "--epochs", "2", "--batch-size", "10", "--seed", "3", "--no-plots", "--quiet"]
 
 
-def test_ctrl_c_then_resume_is_bit_identical_for_every_optimizer(cli, tmp_path):
+def popen_in(tmp_path):
+    """``popen(*argv)``: ``python *argv`` in ``tmp_path``, as the runs above are started; and
+    the Ctrl-C script written there (``popen(script, EPOCH, BATCH, *deltaprop_argv)``)."""
     (tmp_path / "cache").mkdir(exist_ok=True)
     script = tmp_path / "ctrl_c.py"
     script.write_text(SIGINT_AT_BATCH)
@@ -203,11 +205,17 @@ def test_ctrl_c_then_resume_is_bit_identical_for_every_optimizer(cli, tmp_path):
             text=True,
         )
 
+    return popen, str(script)
+
+
+def test_ctrl_c_then_resume_is_bit_identical_for_every_optimizer(cli, tmp_path):
+    popen, script = popen_in(tmp_path)
+
     # All runs at once: the whole ones and the interrupted ones (epoch 2, after mini-batch 17).
     procs = {}
     for name, options in OPTIMIZER_RUNS.items():
         procs["whole-" + name] = popen("-m", "deltaprop", *SHORT, *options, "--name", "whole-" + name)
-        procs["cut-" + name] = popen(str(script), "1", "17", *SHORT, *options, "--name", "cut-" + name)
+        procs["cut-" + name] = popen(script, "1", "17", *SHORT, *options, "--name", "cut-" + name)
     done = {key: (proc.communicate(timeout=120), proc.returncode) for key, proc in procs.items()}
     for name in OPTIMIZER_RUNS:
         (_, err), code = done["cut-" + name]
@@ -232,3 +240,138 @@ def test_ctrl_c_then_resume_is_bit_identical_for_every_optimizer(cli, tmp_path):
         reference = json.loads((whole / "history.json").read_text())["history"]
         for key in ("loss", "accuracy", "val_loss", "val_accuracy", "lr"):
             assert history[key] == reference[key], (name, key)
+
+
+# --- --restore-best-weights: the best epoch's weights go through the checkpoint --------------
+
+# η = 2 on the digits: val_loss jumps about, its lowest at epoch 12 of 15 (seed 0).
+BEST_RUN = ["train", "--epochs", "15", "--lr", "2.0", "--seed", "0", "--restore-best-weights"]
+BEST_RUN += ["--no-plots", "--quiet"]
+# (epoch, mini-batch) of the Ctrl-C: after the best epoch, before it, at the end of epoch 1
+CUTS = {"after": ("12", "17"), "before": ("3", "5"), "edge": ("0", "0")}
+
+
+def assert_same_run(run_dir, whole_dir):
+    assert same_weights(run_dir / "model.safetensors", whole_dir / "model.safetensors")
+    history = json.loads((run_dir / "history.json").read_text())
+    reference = json.loads((whole_dir / "history.json").read_text())
+    assert history["epoch"] == reference["epoch"]
+    assert history["stopped_reason"] == reference["stopped_reason"]
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy", "lr"):
+        assert history["history"][key] == reference["history"][key], key
+
+
+def test_ctrl_c_then_resume_keeps_the_same_best_epoch(cli, tmp_path):
+    popen, script = popen_in(tmp_path)
+    procs = {"whole": popen("-m", "deltaprop", *BEST_RUN, "--name", "whole")}
+    for name, (epoch, batch) in CUTS.items():
+        procs[name] = popen(script, epoch, batch, *BEST_RUN, "--name", name)
+    done = {name: (proc.communicate(timeout=120), proc.returncode) for name, proc in procs.items()}
+    assert done["whole"][1] == 0, done["whole"]
+    whole_dir = tmp_path / "runs/whole"
+    best = json.loads((whole_dir / "history.json").read_text())["history"]["val_loss"]
+    assert min(best) < best[-1]  # the model kept is not the last epoch's
+    for name in CUTS:
+        assert done[name][1] == 130, (name, done[name])
+        _, _, state = dp.files.load_checkpoint(tmp_path / "runs" / name / "checkpoint.safetensors")
+        kept = state["history"]["history"]["val_loss"]
+        assert state["best"] == {"epoch": kept.index(min(kept)), "val_loss": min(kept)}, name
+        assert state["best_w0"].shape == (64, 30) and not state["finished"], name
+    for name in CUTS:
+        resumed = cli("resume", f"runs/{name}", "--no-plots")
+        assert resumed.returncode == 0, (name, resumed.stderr)
+        assert f"weights of epoch {best.index(min(best)) + 1} (best val_loss" in resumed.stdout
+        assert_same_run(tmp_path / "runs" / name, whole_dir)
+
+
+def test_ctrl_c_in_the_epoch_early_stopping_ends_finishes_the_run(cli, tmp_path):
+    # The Ctrl-C comes as the epoch after which early stopping ends the run closes: the run is
+    # finished (exit 0, the best epoch's model, early stopping's reason), not left to resume.
+    popen, script = popen_in(tmp_path)
+    run = [*BEST_RUN, "--epochs", "200", "--early-stopping", "2"]
+    whole = popen("-m", "deltaprop", *run, "--name", "whole")
+    assert whole.communicate(timeout=120) and whole.returncode == 0
+    history = json.loads((tmp_path / "runs/whole/history.json").read_text())
+    assert "EarlyStopping" in history["stopped_reason"]
+    cut = popen(script, str(history["stopped_epoch"]), "0", *run, "--name", "cut")
+    out, err = cut.communicate(timeout=120)
+    assert cut.returncode == 0, err
+    assert out.strip() == "runs/cut"
+    assert_same_run(tmp_path / "runs/cut", tmp_path / "runs/whole")
+    assert cli("resume", "runs/cut").stdout.count("nothing to resume") == 1
+
+
+def test_sigkill_then_resume_keeps_the_same_best_epoch(cli, tmp_path):
+    # As test_sigkill_leaves_a_complete_checkpoint_and_resume_is_bit_identical, with the flag.
+    (tmp_path / "cache").mkdir(exist_ok=True)
+
+    def start_best(name):
+        return subprocess.Popen(
+            [sys.executable, "-m", "deltaprop", *RUN, "--restore-best-weights", "--name", name],
+            cwd=tmp_path,
+            env=cli_env(tmp_path / "cache"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    reference = start_best("whole")
+    proc = start_best("k")
+    run_dir = tmp_path / "runs" / "k"
+    wait_for(run_dir / "checkpoint.safetensors", proc)
+    time.sleep(0.4)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate(timeout=30)
+    _, _, state = dp.files.load_checkpoint(run_dir / "checkpoint.safetensors")
+    assert 1 <= state["epoch"] < EPOCHS and "best_w0" in state
+    whole_dir = finish(reference, tmp_path)
+    val = json.loads((whole_dir / "history.json").read_text())["history"]["val_loss"]
+    assert min(val) < val[-1]  # the model kept is not the last epoch's
+    resumed = cli("resume", "runs/k", "--quiet", "--no-plots")
+    assert resumed.returncode == 0, resumed.stderr
+    assert_same_run(run_dir, whole_dir)
+
+
+def rewrite_checkpoint(path, change) -> None:
+    """Load the checkpoint at ``path``, ``change(state)`` in place, and write it back."""
+    net, optimizer, state = dp.files.load_checkpoint(path)
+    change(state)
+    dp.files.save_checkpoint(path, net, optimizer, state)
+
+
+def test_a_checkpoint_from_before_the_flag_resumes_as_before(cli, tmp_path):
+    # Its config has no restore_best_weights: the run kept its last weights, and still does.
+    popen, script = popen_in(tmp_path)
+    procs = {
+        "whole": popen("-m", "deltaprop", *SHORT, "--name", "whole"),
+        "old": popen(script, "1", "17", *SHORT, "--name", "old"),
+    }
+    assert [proc.wait(timeout=120) for proc in procs.values()] == [0, 130]
+    checkpoint = tmp_path / "runs/old/checkpoint.safetensors"
+    rewrite_checkpoint(checkpoint, lambda state: state["config"]["training"].pop("restore_best_weights"))
+    resumed = cli("resume", "runs/old", "--quiet", "--no-plots")
+    assert resumed.returncode == 0, resumed.stderr
+    assert_same_run(tmp_path / "runs/old", tmp_path / "runs/whole")
+
+
+def test_a_checkpoint_without_its_best_epoch_is_refused(cli, tmp_path):
+    popen, script = popen_in(tmp_path)
+    procs = [popen(script, "3", "5", *BEST_RUN, "--name", name) for name in ("lost", "moved")]
+    assert [proc.wait(timeout=120) for proc in procs] == [130, 130]
+
+    def lose(state):
+        del state["best_w1"]
+
+    def move(state):
+        state["best"]["epoch"] -= 1
+
+    rewrite_checkpoint(tmp_path / "runs/lost/checkpoint.safetensors", lose)
+    rewrite_checkpoint(tmp_path / "runs/moved/checkpoint.safetensors", move)
+    for name, problem in (("lost", "does not hold them"), ("moved", "but its history's best is epoch")):
+        assert_one_line_error(
+            cli("resume", f"runs/{name}"),
+            1,
+            f"runs/{name}/checkpoint.safetensors: the run keeps its best epoch's weights",
+            problem,
+            "cannot be resumed exactly",
+        )

@@ -488,7 +488,7 @@ def test_a_2d_run_draws_its_decision_boundary_as_training_went(run, tmp_path):
     import numpy as np
     from PIL import Image
 
-    from deltaprop.cli.train import BOUNDARY_FRAMES
+    from deltaprop.cli.train_report import BOUNDARY_FRAMES
 
     result = run("train", "--data", "moons", "--hidden", "8", "--epochs", "45", "--seed", "0", "--name", "m")
     assert result.returncode == 0, result.stderr

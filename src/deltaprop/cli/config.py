@@ -5,14 +5,17 @@ so that ``deltaprop train --config RUN_DIR/config.toml`` repeats the run exactly
 
     [data]      name or path, label_column, task, validation_split, sha256 (written by train)
     [model]     layers, activation, output_activation, cost, init, dtype
-    [training]  optimizer, lr, momentum, l2, batch_size, epochs, seed, early_stopping, schedule
+    [training]  optimizer, lr, momentum, l2, batch_size, epochs, seed, early_stopping,
+                restore_best_weights, schedule
     [run]       out, name
 
 Every key has a command-line flag of the same name (``--batch-size`` for ``batch_size``),
 but for ``[data]`` ``name`` and ``path``, which ``--data`` sets (a built-in name or a file), and
-``sha256``, which only ``train`` writes. ``--hidden 30,30`` (``[model] hidden = [30, 30]`` in a
-file) is shorthand for ``layers`` with the input and output sizes taken from the data; the
-resolved file records ``layers`` only. A key the file does not know is a usage error that names it.
+``sha256``, which only ``train`` writes; a true/false key has a ``--no-`` flag too
+(``--no-restore-best-weights``), to turn off what a file turned on. ``--hidden 30,30``
+(``[model] hidden = [30, 30]`` in a file) is shorthand for ``layers`` with the input and output
+sizes taken from the data; the resolved file records ``layers`` only. A key the file does not
+know is a usage error that names it.
 
 An error about a value names it where the user wrote it: ``--batch-size 0`` for a flag,
 ``[training] batch_size = 0 in run.toml`` for a config file. Each value's origin (the
@@ -84,6 +87,9 @@ DEFAULTS: dict[str, dict] = {
         "epochs": 30,
         "seed": -1,  # -1: draw one at random, then record it
         "early_stopping": 0,  # patience in epochs; 0 is off
+        # the model saved is the lowest-val_loss epoch's, not the last one's (with or without
+        # early stopping); a checkpoint carries that epoch's weights, so resume keeps it too
+        "restore_best_weights": False,
         "schedule": "none",
     },
     "run": {"out": "runs", "name": ""},
@@ -112,6 +118,7 @@ FLAG_KEYS = {
     "epochs": ("training", "epochs"),
     "seed": ("training", "seed"),
     "early_stopping": ("training", "early_stopping"),
+    "restore_best_weights": ("training", "restore_best_weights"),
     "schedule": ("training", "schedule"),
     "out": ("run", "out"),
     "name": ("run", "name"),
@@ -159,6 +166,8 @@ def spell(origins: Origins, section: str, key: str, value) -> str:
     a default), ``layers = [64, 30, 10]`` in a config file. For suggestions and for naming."""
     if from_file(origins, section, key):
         return f"{key} = {_toml_text(value)}"
+    if isinstance(value, bool):  # a switch: --restore-best-weights, --no-restore-best-weights
+        return flag_name(section, key).replace("--", "--" if value else "--no-", 1)
     text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
     return f"{flag_name(section, key)} {text}"
 
@@ -242,7 +251,7 @@ def check_tables(table: dict, path: str) -> dict:
     return table
 
 
-TYPE_WORDS = {int: "a whole number", float: "a number", str: "a string"}
+TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
 
 
 def _check_hidden(model: dict, path: str) -> None:
@@ -427,15 +436,26 @@ def validate(config: dict, origins: Origins | None = None) -> None:
         parse_schedule(training["schedule"])
     except ValueError as err:
         raise bad("training", "schedule", str(err)) from None
-    if training["early_stopping"] and not data["validation_split"]:
-        split = given(
-            origins, "data", "validation_split", data["validation_split"], ("training", "early_stopping")
-        )
+    watcher = validation_watcher(config)
+    if watcher and not data["validation_split"]:
+        split = given(origins, "data", "validation_split", data["validation_split"], ("training", watcher))
         raise bad(
             "training",
-            "early_stopping",
-            f"watches the validation loss, but {split} holds none out; give a validation split > 0 too",
+            watcher,
+            f"{VALIDATION_WATCHERS[watcher]}, but {split} holds none out; give a validation split > 0 too",
         )
+
+
+# The [training] keys that read the validation loss, so need a validation split: what each does.
+VALIDATION_WATCHERS = {
+    "early_stopping": "watches the validation loss",
+    "restore_best_weights": "keeps the epoch of the lowest validation loss",
+}
+
+
+def validation_watcher(config: dict) -> str | None:
+    """The first ``[training]`` key that is on and watches the validation loss; None if none."""
+    return next((key for key in VALIDATION_WATCHERS if config["training"][key]), None)
 
 
 def to_toml(config: dict) -> str:

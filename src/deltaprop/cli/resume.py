@@ -17,7 +17,7 @@ from . import one_line, rundir, threads
 from .data import load_run_data
 from .errors import UsageError
 from .progress import make_console
-from .train import execute
+from .train import BEST, BEST_B, BEST_W, execute
 
 
 def register(subparsers) -> None:
@@ -52,6 +52,7 @@ def run(args) -> int:
         )
     net, optimizer, state = files.load_checkpoint(checkpoint)
     config, history = _saved_run(state, checkpoint, run_dir)
+    best = _carried_best(state, config, history, checkpoint, run_dir)
     for name in rundir.WRITTEN:  # what a killed run left half-written: it will be written anew
         for stale in leftovers(run_dir / name):
             stale.unlink(missing_ok=True)
@@ -86,6 +87,7 @@ def run(args) -> int:
             initial_epoch=int(state["epoch"]),
             initial_batch=int(state["batch"]),
             history=history,
+            best=best,
             plots=not args.no_plots,
         )
 
@@ -108,6 +110,8 @@ def _saved_run(state: dict, checkpoint, run_dir) -> tuple[dict, object]:
         if not isinstance(config, dict) or set(config) != set(cfg.DEFAULTS):
             raise ValueError(f"its config must hold the tables {sorted(cfg.DEFAULTS)}")
         cfg.check_tables(config, str(checkpoint))
+        # A checkpoint from before --restore-best-weights existed: its run kept the last weights.
+        config["training"].setdefault("restore_best_weights", False)
         missing = [f"{s}.{k}" for s, keys in cfg.DEFAULTS.items() for k in keys if k not in config[s]]
         if missing:
             raise ValueError(f"its config lacks {', '.join(missing)}")
@@ -120,3 +124,37 @@ def _saved_run(state: dict, checkpoint, run_dir) -> tuple[dict, object]:
             f"{run_dir / rundir.CONFIG}'"
         ) from None
     return config, history
+
+
+def _carried_best(state: dict, config: dict, history, checkpoint, run_dir) -> tuple | None:
+    """For a run that keeps its best epoch's weights (``restore_best_weights``): that epoch and
+    its weights and biases, as the checkpoint holds them, for the resumed run to go on keeping
+    (:meth:`deltaprop.training.EarlyStopping.carry_best`); None before the first epoch's end.
+
+    The epoch and its val_loss must be those the history shows as best; a checkpoint without
+    them cannot be resumed exactly, and is refused with a ModelFileError naming it."""
+    from ..errors import ModelFileError
+
+    if not config["training"]["restore_best_weights"] or not history.epoch:
+        return None
+    n = len(config["model"]["layers"]) - 1
+    names = [f"{BEST_W}{l}" for l in range(n)] + [f"{BEST_B}{l}" for l in range(n)]
+    best = state.get(BEST)
+    try:
+        due = history.best("val_loss")
+    except ValueError:  # no val_loss was a number: the first epoch's weights are kept
+        due = (history.epoch[0], None)
+    if not isinstance(best, dict) or any(name not in state for name in names):
+        problem = f"does not hold them ('{BEST}', '{BEST_W}0', ...): it was not written by 'deltaprop train'"
+    elif (best.get("epoch"), best.get("val_loss")) != due:
+        problem = (
+            f"records epoch {best.get('epoch')!r:.20} (val_loss {best.get('val_loss')!r:.30}) as the best, "
+            f"but its history's best is epoch {due[0]} (val_loss {due[1]!r})"
+        )
+    else:
+        return due[0], [state[f"{BEST_W}{l}"] for l in range(n)], [state[f"{BEST_B}{l}"] for l in range(n)]
+    raise ModelFileError(
+        f"{checkpoint}: the run keeps its best epoch's weights (restore_best_weights = true), but the "
+        f"checkpoint {problem}; it cannot be resumed exactly. Start the run again with 'deltaprop "
+        f"train --config {run_dir / rundir.CONFIG}'"
+    )

@@ -31,12 +31,27 @@ from .interrupt import Checkpointer, InterruptFlag
 from .progress import make_console, make_progress
 from .stdout import outliving_stdout_reader
 from .train_checks import check_classes, check_validation_split, record_fingerprint
-from .train_report import LiveFindings, announce, finding_text, summary
-from .train_resolve import ADAM_LR, check_output_fits_cost, resolve_config, resolve_model, schedule_callback
+from .train_report import (
+    LiveFindings,
+    announce,
+    boundary_snapshots,
+    diverged,
+    finding_text,
+    kept_weights,
+    plots_of_run,
+    summary,
+)
+from .train_resolve import (
+    ADAM_LR,
+    check_output_fits_cost,
+    early_stopping_callback,
+    resolve_config,
+    resolve_model,
+    schedule_callback,
+)
 
 SEED_LIMIT = 2**31  # a drawn seed is below this, so it reads well and fits every integer type
 CHECKPOINT_FORMAT = 1
-BOUNDARY_FRAMES = 20  # frames of a 2-D run's decision_boundary.gif (≈ 1.5 s to draw)
 
 
 def register(subparsers) -> None:
@@ -132,7 +147,15 @@ def add_options(p: argparse.ArgumentParser) -> None:
         type=int,
         metavar="PATIENCE",
         help="stop when val_loss has not improved for PATIENCE epochs; the model keeps the last epoch's "
-        "weights, as Keras's EarlyStopping does (0: off)",
+        "weights, as Keras's EarlyStopping does, unless --restore-best-weights (0: off)",
+    )
+    train.add_argument(
+        "--restore-best-weights",
+        action=argparse.BooleanOptionalAction,
+        help="save the model of the epoch with the lowest val_loss, not the last epoch's, as Keras's "
+        "EarlyStopping(restore_best_weights=True) does; with --early-stopping or without it (then "
+        "all epochs run). The test evaluation uses those weights; the checkpoint keeps them, so a "
+        "resumed run ends the same. Needs a validation split (off)",
     )
     train.add_argument("--schedule", help="learning-rate schedule (see below; none)")
     run_group = p.add_argument_group("run")
@@ -170,14 +193,23 @@ def build(config: dict, seed: int):
     return net, optimizer
 
 
-def early_stopping_callback(config: dict):
-    """EarlyStopping on val_loss (in a resumed run it counts on from the history so far)."""
-    from ..training import EarlyStopping
+# The checkpoint's record of the epoch whose weights a --restore-best-weights run keeps: its
+# number and val_loss as BEST (JSON), its weights and biases as the arrays BEST_W{l}, BEST_B{l}.
+BEST = "best"
+BEST_W, BEST_B = "best_w", "best_b"
 
-    patience = int(config["training"]["early_stopping"])
-    if not patience:
-        return None
-    return EarlyStopping(monitor="val_loss", patience=patience)
+
+def best_state(early) -> dict:
+    """The checkpoint state that lets a resumed run keep the same best epoch (empty when the
+    run does not restore, or no epoch has ended yet)."""
+    if early is None or not early.restore_best_weights or early.best_weights is None:
+        return {}
+    weights, biases = early.best_weights
+    value = early.best if math.isfinite(early.best) else None
+    state = {BEST: {"epoch": early.best_weights_epoch, "val_loss": value}}
+    state.update({f"{BEST_W}{l}": w for l, w in enumerate(weights)})
+    state.update({f"{BEST_B}{l}": b for l, b in enumerate(biases)})
+    return state
 
 
 def diagnostics_callbacks(earlier: Path | None = None, before: int = 0) -> tuple[GradientStats, Diagnostics]:
@@ -223,10 +255,12 @@ def _execute(
     initial_epoch: int = 0,
     initial_batch: int = 0,
     history=None,
+    best=None,
     plots: bool = True,
 ) -> int:
     """:func:`execute`'s work: ``net`` and ``optimizer`` (None: built from ``config``), the
-    position to go on from and the ``history`` so far, for a resumed run."""
+    position to go on from, the ``history`` so far and the ``best`` epoch's ``(epoch, weights,
+    biases)`` that ``--restore-best-weights`` keeps (None: none yet), for a resumed run."""
     from .. import files
     from ..training import fit
 
@@ -245,12 +279,21 @@ def _execute(
             "seed": seed,
             "config": config,
             "history": run.history.to_dict(),
-            "finished": run.next_epoch >= epochs or bool(run.stop_training and not flag.requested),
+            "finished": run.next_epoch >= epochs
+            or stopped_early()
+            or bool(run.stop_training and not flag.requested),
+            **best_state(early),
         }
         return files.save_checkpoint(run_dir / rundir.CHECKPOINT, net, optimizer, state)
 
+    def stopped_early() -> bool:  # finished by early stopping, even if a Ctrl-C came in its last epoch
+        return early is not None and early.stopped_epoch is not None
+
     flag = InterruptFlag()
-    callbacks = [cb for cb in (schedule_callback(config), early_stopping_callback(config)) if cb is not None]
+    early = early_stopping_callback(config)
+    if early is not None and best is not None:
+        early.carry_best(*best)
+    callbacks = [cb for cb in (schedule_callback(config), early) if cb is not None]
     resuming = bool(initial_epoch or initial_batch)
     earlier = run_dir / rundir.GRADIENTS if resuming else None
     stats, diagnostics = diagnostics_callbacks(earlier, initial_epoch)
@@ -296,13 +339,20 @@ def _execute(
         print(f"deltaprop: stopped at once (second Ctrl-C); {kept}", file=sys.stderr)
         return 130
     except DivergenceError as err:
-        raise _diverged(err, config, run_dir, optimizer, getattr(checkpointer, "run", None)) from err
+        raise diverged(err, config, run_dir, optimizer, getattr(checkpointer, "run", None)) from err
     finally:
         if progress is not None:
             progress.close()
     fit_run = checkpointer.run
+    if stopped_early() and fit_run.interrupted:  # a Ctrl-C in the epoch that stopped the run:
+        history.stopped_reason = early.reason  # it is finished (so its checkpoint said), not interrupted
     _write_history(run_dir, history)
-    if flag.requested and fit_run.next_epoch < epochs and (fit_run.interrupted or not history.stopped_reason):
+    if (
+        flag.requested
+        and fit_run.next_epoch < epochs
+        and not stopped_early()
+        and (fit_run.interrupted or not history.stopped_reason)
+    ):
         save_checkpoint(fit_run)
         _write_diagnostics(run_dir, stats, diagnostics)
         print(
@@ -311,40 +361,20 @@ def _execute(
             file=sys.stderr,
         )
         return 130
+    if early is not None:  # done by EarlyStopping at the run's end, unless a Ctrl-C came in the last epoch
+        early.restore()
     # The class names go with the model, so predict and evaluate can name what they predict.
     metadata = {"classes": list(data.classes)} if data.classes and data.classification else None
     files.save(net, run_dir / rundir.MODEL, metadata=metadata)
     findings = _write_diagnostics(run_dir, stats, diagnostics)
     test = None if data.X_test is None else _evaluate(net, data.X_test, data.y_test)
     if plots:
-        _plots(run_dir, console, quiet, snapshots, data)
+        plots_of_run(run_dir, console, quiet, snapshots, data)
     if quiet:
         print(run_dir)
         return 0
-    summary(console, history, test, time.perf_counter() - started, run_dir, findings)
+    summary(console, history, test, time.perf_counter() - started, run_dir, findings, kept_weights(early))
     return 0
-
-
-def _diverged(err: DivergenceError, config: dict, run_dir: Path, optimizer, fit_run) -> DivergenceError:
-    """The library's divergence said in the CLI's terms: where it happened, what the run
-    folder holds (no model; the checkpoint of the last good position, if one was written),
-    and the command that runs it again with a smaller learning rate. The library's own
-    message speaks of the weights a ``fit()`` call keeps, which a CLI user never sees."""
-    checkpoint = run_dir / rundir.CHECKPOINT
-    if checkpoint.is_file() and fit_run is not None:
-        epoch, batch = fit_run.next_epoch, fit_run.next_batch  # fit's last good position
-        at = f"the end of epoch {epoch}" if not batch else f"epoch {epoch + 1}, after mini-batch {batch}"
-        kept = f"{run_dir} holds its {rundir.CONFIG} and the checkpoint from {at}"
-    else:
-        kept = f"{run_dir} holds only its {rundir.CONFIG}"
-    lr = float(config["training"]["lr"])
-    message = (
-        f"training diverged at epoch {err.epoch}, mini-batch {err.batch}: the cost became infinite "
-        f"or NaN, with learning rate η = {optimizer.learning_rate:g}. No model was written; {kept}. "
-        f"Try a smaller learning rate, e.g. deltaprop train --config {run_dir / rundir.CONFIG} "
-        f"--lr {lr / 10:g}"
-    )
-    return DivergenceError(message, epoch=err.epoch, batch=err.batch, history=err.history)
 
 
 def _write_history(run_dir: Path, history) -> None:
@@ -363,31 +393,6 @@ def _evaluate(net, X, y) -> dict:
     from ..training import evaluate
 
     return evaluate(net, X, y)
-
-
-def boundary_snapshots(data: RunData, epochs: int):
-    """For a classifier of 2-D points, the callback that copies the network about
-    BOUNDARY_FRAMES times over the run (the frames of decision_boundary.gif); else None."""
-    if data.X_train.shape[1] != 2 or not data.classification or epochs < 1:
-        return None
-    from ..plots import BoundarySnapshots
-
-    return BoundarySnapshots(every=max(1, math.ceil(epochs / BOUNDARY_FRAMES)))
-
-
-def _plots(run_dir: Path, console: Console, quiet: bool, snapshots, data: RunData) -> None:
-    """The run's pictures (plot_run), and for 2-D data the boundary as training went, drawn on
-    the test split's points (the training points where the data has no test split)."""
-    from ..plots import animate_decision_boundary, plot_run
-
-    try:
-        plot_run(run_dir)
-        if snapshots is not None and snapshots.snapshots:
-            X, y = (data.X_train, data.y_train) if data.X_test is None else (data.X_test, data.y_test)
-            animate_decision_boundary(snapshots, X, y, run_dir / rundir.PLOTS / rundir.BOUNDARY_GIF)
-    except Exception as err:  # noqa: BLE001 - plots are a bonus; the run is saved
-        if not quiet:
-            console.print(f"note: plots skipped ({type(err).__name__}: {err})", markup=False, highlight=False)
 
 
 def run(args) -> int:

@@ -66,7 +66,8 @@ def check_validation_split(config: dict, data: RunData, origins: cfg.Origins) ->
     The split counts the classes the labels hold, not the network's outputs (labels 0 and
     1000 are two classes of 100 samples each, not 1001 classes). Given by the user (a flag or
     the config file) it is a usage error; the default split is dropped, and the run trains
-    without a validation set (recorded as 0 in config.toml). Returns the warning that says
+    without a validation set (recorded as 0 in config.toml), unless early stopping or
+    restore_best_weights needs it (a usage error then too). Returns the warning that says
     so, for the caller to print once the run goes ahead; None when the split stands.
     """
     split = float(config["data"]["validation_split"])
@@ -80,6 +81,16 @@ def check_validation_split(config: dict, data: RunData, origins: cfg.Origins) ->
     if origins.get(("data", "validation_split"), cfg.DEFAULT) != cfg.DEFAULT:
         fix = "use a larger fraction, or 0 for none" if none_held else "use a smaller fraction"
         raise cfg.bad_value(origins, "data", "validation_split", split, f"{problem}; {fix}")
+    watcher = cfg.validation_watcher(config)
+    if watcher:  # it cannot do without the validation loss: refused, not dropped
+        raise cfg.bad_value(
+            origins,
+            "training",
+            watcher,
+            config["training"][watcher],
+            f"{cfg.VALIDATION_WATCHERS[watcher]}, but the default --validation-split {split:g} "
+            f"{problem}; give a --validation-split that holds some out",
+        )
     config["data"]["validation_split"] = 0.0
     return (
         f"deltaprop train: warning: training without a validation set: the default "

@@ -1,6 +1,7 @@
 """What ``deltaprop train`` and ``resume`` tell their user: the run announced before it
-trains, and the summary after (the numbers, the findings of the diagnostics, and the files
-the run folder holds)."""
+trains, and the summary after (the numbers, which epoch's weights the model holds, the
+findings of the diagnostics, and the files the run folder holds); the run's pictures; and a
+divergence said in the CLI's terms."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ from rich.console import Console
 
 from .._text import count
 from ..diagnostics import Diagnostics, Finding
+from ..errors import DivergenceError
 from ..training import Callback
 from . import rundir
 from .data import RunData
 from .progress import fmt_metric, fmt_percent, summary_table
+
+BOUNDARY_FRAMES = 20  # frames of a 2-D run's decision_boundary.gif (≈ 1.5 s to draw)
 
 
 def finding_text(finding: Finding) -> str:
@@ -78,8 +82,18 @@ def announce(console, config, data: RunData, run_dir, initial_epoch, initial_bat
     console.print(f"run folder: {run_dir}", markup=False, highlight=False, soft_wrap=True)
 
 
-def summary(console: Console, history, test: dict | None, seconds: float, run_dir: Path, findings) -> None:
-    """The run's summary table, the diagnostics' ``findings`` and where the results are."""
+def summary(
+    console: Console,
+    history,
+    test: dict | None,
+    seconds: float,
+    run_dir: Path,
+    findings,
+    kept: str | None = None,
+) -> None:
+    """The run's summary table, the diagnostics' ``findings`` and where the results are.
+    ``kept``: which epoch's weights the model holds, when not the last one's
+    (``weights of epoch 12 (best val_loss 0.0931)``)."""
     h = history.history
     rows = [("epochs", str(len(history.epoch)))]
     if h.get("loss"):
@@ -91,6 +105,8 @@ def summary(console: Console, history, test: dict | None, seconds: float, run_di
         best = int(np.nanargmax(h["val_accuracy"]))
         rows.append(("final validation accuracy", fmt_percent(val[-1])))
         rows.append(("best validation accuracy", f"{fmt_percent(max(val))} (epoch {best + 1})"))
+    if kept is not None:
+        rows.append(("model", kept))
     if test is not None:
         rows.append(("test loss", fmt_metric(test.get("loss"))))
         if test.get("accuracy") is not None:
@@ -122,3 +138,61 @@ def results_of(run_dir: Path) -> list[tuple[str, str]]:
     if (run_dir / rundir.PLOTS).is_dir() and any((run_dir / rundir.PLOTS).iterdir()):
         results.append(("plots", f"{rundir.PLOTS}/"))
     return [(what, names) for what, names in results if names]
+
+
+def kept_weights(early) -> str | None:
+    """``weights of epoch 12 (best val_loss 0.0931)``: what the model saved holds, when the run
+    restores its best epoch; None otherwise."""
+    if early is None or not early.restore_best_weights or early.best_weights_epoch is None:
+        return None
+    value = (
+        f"best val_loss {fmt_metric(early.best)}" if math.isfinite(early.best) else "no val_loss was a number"
+    )
+    return f"weights of epoch {early.best_weights_epoch + 1} ({value})"
+
+
+def diverged(err: DivergenceError, config: dict, run_dir: Path, optimizer, fit_run) -> DivergenceError:
+    """The library's divergence said in the CLI's terms: where it happened, what the run
+    folder holds (no model; the checkpoint of the last good position, if one was written),
+    and the command that runs it again with a smaller learning rate. The library's own
+    message speaks of the weights a ``fit()`` call keeps, which a CLI user never sees."""
+    checkpoint = run_dir / rundir.CHECKPOINT
+    if checkpoint.is_file() and fit_run is not None:
+        epoch, batch = fit_run.next_epoch, fit_run.next_batch  # fit's last good position
+        at = f"the end of epoch {epoch}" if not batch else f"epoch {epoch + 1}, after mini-batch {batch}"
+        kept = f"{run_dir} holds its {rundir.CONFIG} and the checkpoint from {at}"
+    else:
+        kept = f"{run_dir} holds only its {rundir.CONFIG}"
+    lr = float(config["training"]["lr"])
+    message = (
+        f"training diverged at epoch {err.epoch}, mini-batch {err.batch}: the cost became infinite "
+        f"or NaN, with learning rate η = {optimizer.learning_rate:g}. No model was written; {kept}. "
+        f"Try a smaller learning rate, e.g. deltaprop train --config {run_dir / rundir.CONFIG} "
+        f"--lr {lr / 10:g}"
+    )
+    return DivergenceError(message, epoch=err.epoch, batch=err.batch, history=err.history)
+
+
+def boundary_snapshots(data: RunData, epochs: int):
+    """For a classifier of 2-D points, the callback that copies the network about
+    BOUNDARY_FRAMES times over the run (the frames of decision_boundary.gif); else None."""
+    if data.X_train.shape[1] != 2 or not data.classification or epochs < 1:
+        return None
+    from ..plots import BoundarySnapshots
+
+    return BoundarySnapshots(every=max(1, math.ceil(epochs / BOUNDARY_FRAMES)))
+
+
+def plots_of_run(run_dir: Path, console: Console, quiet: bool, snapshots, data: RunData) -> None:
+    """The run's pictures (plot_run), and for 2-D data the boundary as training went, drawn on
+    the test split's points (the training points where the data has no test split)."""
+    from ..plots import animate_decision_boundary, plot_run
+
+    try:
+        plot_run(run_dir)
+        if snapshots is not None and snapshots.snapshots:
+            X, y = (data.X_train, data.y_train) if data.X_test is None else (data.X_test, data.y_test)
+            animate_decision_boundary(snapshots, X, y, run_dir / rundir.PLOTS / rundir.BOUNDARY_GIF)
+    except Exception as err:  # noqa: BLE001 - plots are a bonus; the run is saved
+        if not quiet:
+            console.print(f"note: plots skipped ({type(err).__name__}: {err})", markup=False, highlight=False)

@@ -4,7 +4,8 @@
 what needs no data; :func:`resolve_model` fills in the layer sizes and the output activation
 from the data; :func:`check_output_fits_cost` refuses an output layer and cost that cannot
 learn. Every error names the value where the user wrote it (:func:`deltaprop.cli.config.bad_value`).
-:func:`schedule_callback` is the learning-rate schedule a configuration names, for the run too.
+:func:`schedule_callback` is the learning-rate schedule a configuration names, for the run too;
+:func:`early_stopping_callback` its early stopping and best-epoch restoring.
 """
 
 from __future__ import annotations
@@ -233,3 +234,22 @@ def schedule_callback(config: dict, origins: cfg.Origins | None = None):
             origins or {}, "training", "schedule", config["training"]["schedule"], str(err)
         ) from err
     return None
+
+
+def early_stopping_callback(config: dict):
+    """EarlyStopping on val_loss (in a resumed run it counts on from the history so far), with
+    ``restore_best_weights`` as configured; None when neither is on.
+
+    Restoring without early stopping watches with a patience of the run's epochs, which never
+    runs out (the first epoch improves on nothing, and fewer epochs than that follow it): the
+    run goes its full length and keeps its best epoch's weights.
+    """
+    from ..training import EarlyStopping
+
+    training = config["training"]
+    patience, restore = int(training["early_stopping"]), bool(training["restore_best_weights"])
+    if not patience and not restore:
+        return None
+    return EarlyStopping(
+        monitor="val_loss", patience=patience or int(training["epochs"]), restore_best_weights=restore
+    )
