@@ -289,3 +289,31 @@ def test_a_folder_named_like_a_data_file_is_called_a_folder(run, tmp_path):
         result = run(*command, "--data", "rows.csv")
         assert_one_line_error(result, 2, "--data rows.csv is a folder, not a file")
     assert nothing_trained(tmp_path)
+
+
+# --- the arguments swapped: data where the model goes ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("predict", "rows.csv", "{run}"),
+        ("evaluate", "rows.csv"),
+        ("evaluate", "{run}/history.csv"),
+    ],
+)
+def test_data_given_as_the_model_says_so(run, tmp_path, trained_run, args):
+    """It said "rows.csv: not a safetensors file, or truncated: its first 8 bytes claim a header
+    of 3472328296227679792 bytes", exit 1, as if a model file were damaged."""
+    np.savetxt(tmp_path / "rows.csv", np.zeros((2, 64)), delimiter=",")
+    args = [arg.format(run=trained_run) for arg in args]
+    result = run(*args)
+    assert_one_line_error(result, 2, f"{args[1]} is a .csv file, not a model", "give the model first")
+
+
+def test_a_damaged_model_file_is_still_named_as_one(run, tmp_path, trained_run):
+    data = (trained_run / "model.safetensors").read_bytes()
+    (tmp_path / "cut.safetensors").write_bytes(data[:200])
+    assert_one_line_error(
+        run("evaluate", "cut.safetensors"), 1, "cut.safetensors: not a safetensors file, or truncated"
+    )

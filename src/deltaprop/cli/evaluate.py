@@ -84,8 +84,16 @@ def load_model_and_classes(path: str | Path):
         )
     try:
         net, meta = files.load_with_metadata(path)
-    except ModelFileError:  # perhaps only a user metadata entry is unreadable: the net may still load
-        return files.load(path), None
+    except ModelFileError as err:  # perhaps only a user metadata entry is unreadable: the net may still load
+        try:
+            return files.load(path), None
+        except ModelFileError:
+            if path.suffix.lower() in ("", ".safetensors"):
+                raise
+            raise UsageError(  # `deltaprop predict rows.csv runs/r`: the arguments swapped
+                f"{given} is a {path.suffix} file, not a model; give the model first, as a "
+                f".safetensors file or a run folder, and the data after it (or with --data)"
+            ) from err
     names = meta["user"].get("classes")
     n_classes = max(net.sizes[-1], 2)
     if isinstance(names, list) and len(names) == n_classes and all(isinstance(n, str) for n in names):
