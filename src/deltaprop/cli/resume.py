@@ -142,7 +142,7 @@ def _carried_best(state: dict, config: dict, history, checkpoint, run_dir) -> tu
     best = state.get(BEST)
     try:
         due = history.best("val_loss")
-    except ValueError:  # no val_loss was a number: the first epoch's weights are kept
+    except (ValueError, KeyError):  # no val_loss was a number: the first epoch's weights are kept
         due = (history.epoch[0], None)
     if not isinstance(best, dict) or any(name not in state for name in names):
         problem = f"does not hold them ('{BEST}', '{BEST_W}0', ...): it was not written by 'deltaprop train'"
