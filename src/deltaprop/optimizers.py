@@ -18,6 +18,17 @@ import numpy as np
 
 from ._validation import check_positive_float, check_positive_int
 
+# The names PyTorch and Keras give these hyperparameters, which a newcomer brings along:
+# refused, with deltaprop's name for each.
+OTHER_LIBRARIES_NAMES = {
+    "lr": "learning_rate",
+    "eps": "epsilon",
+    "betas": "beta1 and beta2, two numbers",
+    "beta_1": "beta1",
+    "beta_2": "beta2",
+    "weight_decay": "l2, Nielsen's λ (PyTorch's weight_decay is λ/n, n the training set size)",
+}
+
 
 def _check_grads(net, grads) -> None:
     """Refuse gradients that do not fit ``net``, before anything is changed."""
@@ -61,7 +72,14 @@ class Optimizer(ABC):
         l2: float = 0.0,
         n_train: int | None = None,
         update_biases: bool = True,
+        **unknown,
     ):
+        for name in unknown:  # Python's own TypeError would name Optimizer.__init__, not the class
+            hint = OTHER_LIBRARIES_NAMES.get(name)
+            raise TypeError(
+                f"{type(self).__name__}() got an unexpected keyword argument {name!r}"
+                + (f"; deltaprop calls it {hint}" if hint else "")
+            )
         self.learning_rate = check_positive_float(learning_rate, "learning_rate")
         self.l2 = check_positive_float(l2, "l2", allow_zero=True)
         self.n_train = None if n_train is None else check_positive_int(n_train, "n_train")

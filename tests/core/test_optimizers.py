@@ -176,6 +176,34 @@ def test_bad_hyperparameters_are_refused(build, pattern):
         build()
 
 
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda: dp.Adam(lr=0.01),
+            "Adam() got an unexpected keyword argument 'lr'; deltaprop calls it learning_rate",
+        ),
+        (
+            lambda: dp.SGD(lr=0.01),
+            "SGD() got an unexpected keyword argument 'lr'; deltaprop calls it learning_rate",
+        ),
+        (lambda: dp.Momentum(lr=0.01), "SGD() got an unexpected keyword argument 'lr'"),
+        (lambda: dp.Adam(betas=(0.9, 0.99)), "'betas'; deltaprop calls it beta1 and beta2, two numbers"),
+        (lambda: dp.Adam(eps=1e-7), "'eps'; deltaprop calls it epsilon"),
+        (lambda: dp.Adam(beta_1=0.8), "'beta_1'; deltaprop calls it beta1"),
+        (lambda: dp.SGD(0.1, weight_decay=1e-4), "'weight_decay'; deltaprop calls it l2, Nielsen's λ"),
+        (lambda: dp.SGD(0.1, speed=2), "SGD() got an unexpected keyword argument 'speed'"),
+    ],
+)
+def test_other_libraries_names_are_refused_with_ours(build, message):
+    """A PyTorch user writes Adam(lr=0.01): Python's own error named Optimizer.__init__, not
+    Adam, and did not say that deltaprop calls it learning_rate."""
+    with pytest.raises(TypeError) as raised:
+        build()
+    assert message in str(raised.value)
+    assert str(raised.value).startswith(("Adam()", "SGD()"))
+
+
 @pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adam"])
 def test_optimizers_match_pytorch(name):
     """Differential test: the same network, gradients and hyperparameters in torch.optim."""
