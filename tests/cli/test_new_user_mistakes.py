@@ -317,3 +317,29 @@ def test_a_damaged_model_file_is_still_named_as_one(run, tmp_path, trained_run):
     assert_one_line_error(
         run("evaluate", "cut.safetensors"), 1, "cut.safetensors: not a safetensors file, or truncated"
     )
+
+
+# --- a mistyped flag: the nearest one is named --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (
+            ("train", "--lrr", "0.1"),
+            ("unrecognized arguments: --lrr 0.1; did you mean --lr?", "deltaprop train --help"),
+        ),
+        (("train", "--bacth-size=5"), ("--bacth-size=5; did you mean --batch-size?",)),
+        (("predict", "--jsn", "m", "x.csv"), ("--jsn; did you mean --json?", "deltaprop predict --help")),
+        (("--verison",), ("--verison; did you mean --version?",)),
+    ],
+)
+def test_a_mistyped_flag_names_the_nearest(run, tmp_path, args, fragments):
+    assert_one_line_error(run(*args), 2, *fragments)
+    assert nothing_trained(tmp_path)
+
+
+def test_a_flag_like_no_other_is_named_alone(run):
+    result = run("train", "--zzz")
+    assert_one_line_error(result, 2, "unrecognized arguments: --zzz (see")
+    assert "did you mean" not in result.stderr

@@ -55,6 +55,19 @@ def one_line(err: BaseException) -> str:
     return text.strip("'\"") if isinstance(err, KeyError) else text
 
 
+def did_you_mean(parser: argparse.ArgumentParser, extra: list[str]) -> str:
+    """``"; did you mean --lr?"`` for a mistyped flag among ``extra`` (``--lrr``), else ``""``."""
+    import difflib
+
+    flags = [flag for flag in parser._option_string_actions if flag.startswith("--")]
+    for arg in extra:
+        if arg.startswith("--"):
+            close = difflib.get_close_matches(arg.split("=", 1)[0], flags, n=1)
+            if close:
+                return f"; did you mean {close[0]}?"
+    return ""
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
 
@@ -85,8 +98,8 @@ def main(argv: list[str] | None = None) -> int:
             parser = build_parser()
             args, extra = parser.parse_known_args(argv)
             if extra:  # say it as the command's own error, pointing at its own --help
-                command = parser.commands.get(getattr(args, "command", None))
-                (command or parser).error(f"unrecognized arguments: {' '.join(extra)}")
+                command = parser.commands.get(getattr(args, "command", None)) or parser
+                command.error(f"unrecognized arguments: {' '.join(extra)}{did_you_mean(command, extra)}")
     except KeyboardInterrupt:  # a second Ctrl-C: at once
         startup.requested = True
     if startup.requested:
