@@ -11,9 +11,10 @@ import re
 from html import escape
 
 from .document import Equations, Heading, Note, Paragraph, Table, build, digits_for
-from .math import eq, fmt, to_mathml
+from .math import break_before_equals, eq, fmt, to_mathml
 from .trace import Trace
 
+EQUATION_COLUMNS = 108  # what a line of the page's 60rem holds: about 7.75 px a character at 1.1rem
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
        line-height: 1.5; color: #1b1b1b; }
@@ -24,6 +25,7 @@ math[display="block"] { margin: .35rem 0 .35rem 1.5rem; font-size: 1.1rem; }
       padding: .2rem 0; }  /* long sums scroll sideways; a fraction's height never adds a scrollbar */
 table { display: block; overflow-x: auto; }
 .eq .note { color: #666; font-size: .9rem; }
+.eq.cont math[display="block"] { margin-left: 3.5rem; }  /* "= …": the rest of a long equation */
 .note-box { border-left: 4px solid #d08b00; background: #fff6e0; padding: .5rem 1rem; }
 table { border-collapse: collapse; margin: .5rem 0; max-width: 100%; }
 th, td { border: 1px solid #ccc; padding: .2rem .6rem; text-align: right;
@@ -57,8 +59,14 @@ def _body(trace: Trace, notation: str, digits: int | None) -> tuple[str, list[st
             body.append(f'<p class="note-box"><strong>Note.</strong> {escape(block.text)}</p>')
         elif isinstance(block, Equations):
             for item in block.items:
-                note = f'<span class="note">({escape(item.note)})</span>' if item.note else ""
-                body.append(f'<div class="eq">{to_mathml(item, digits)}{note}</div>')
+                # a long equation breaks before an "=", the rest on indented lines, rather than
+                # scrolling sideways and hiding its result
+                for k, part in enumerate(
+                    break_before_equals(item, EQUATION_COLUMNS, digits, 0, 7, stacked=True)
+                ):
+                    note = f'<span class="note">({escape(part.note)})</span>' if part.note else ""
+                    kind = "eq cont" if k else "eq"
+                    body.append(f'<div class="{kind}">{to_mathml(part, digits)}{note}</div>')
         elif isinstance(block, Table):
             rows = ["<table>"]
             if block.caption:

@@ -164,6 +164,52 @@ def to_text(equation: Eq, digits: int = DEFAULT_DIGITS) -> str:
     return " = ".join(_text_seq(side, digits) for side in equation.sides)
 
 
+def _stacked_width(nodes, digits: int) -> int:
+    """A side's width in characters where fractions are stacked (HTML, LaTeX): num over den."""
+    total = 0
+    for k, node in enumerate(nodes):
+        if isinstance(node, Frac):
+            total += max(_stacked_width(node.num, digits), _stacked_width(node.den, digits))
+        elif isinstance(node, Paren):
+            total += 2 + _stacked_width(node.items, digits) + len(node.sup)
+        else:
+            total += len(_text_seq((node,), digits)) + (2 if isinstance(node, Op) and k else 0)
+    return total
+
+
+def break_before_equals(
+    equation: Eq,
+    width: int,
+    digits: int = DEFAULT_DIGITS,
+    indent: int = 0,
+    continuation: int = 0,
+    stacked: bool = False,
+) -> list[Eq]:
+    """``equation`` as lines of at most ``width`` text columns where it can be: broken before an "=".
+
+    The first line keeps the left side and the one after it; each further line is an Eq
+    whose first side is empty, so that it reads "= …" in every format. ``indent`` columns
+    come before the first line, ``continuation`` before the others. A single side wider than
+    ``width`` still gets a line to itself; the note goes with the last line. ``stacked``
+    measures a fraction as its wider part, as HTML and LaTeX draw it, not as a/b in one line.
+    """
+    sides = equation.sides
+    if stacked:
+        widths = [_stacked_width(side, digits) for side in sides]
+    else:
+        widths = [len(to_text(Eq((side,)), digits)) for side in sides]
+    lines: list[list] = [list(sides[:2])]
+    used = indent + sum(widths[:2]) + 3
+    for side, side_width in zip(sides[2:], widths[2:]):
+        if used + 3 + side_width <= width:
+            lines[-1].append(side)
+            used += 3 + side_width
+        else:
+            lines.append([(), side])
+            used = continuation + 2 + side_width
+    return [Eq(tuple(line), equation.note if k == len(lines) - 1 else "") for k, line in enumerate(lines)]
+
+
 # --- LaTeX -------------------------------------------------------------------------------
 
 _LATEX = {

@@ -12,8 +12,8 @@ wrapped where its spaces fall.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
-from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.panel import Panel
 from rich.rule import Rule
@@ -21,7 +21,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from .document import Equations, Heading, Note, Paragraph, Table, build, digits_for
-from .math import Eq, eq, fmt, to_text
+from .math import Eq, break_before_equals, eq, fmt, to_text
 from .trace import Trace
 
 DEFAULT_WIDTH = 110  # columns when rendering to a string
@@ -33,27 +33,23 @@ class _Equation:
     """One equation for ``rich``, broken before an "=" where it is wider than the console."""
 
     def __init__(self, item: Eq, digits: int):
-        self.sides = [to_text(Eq((side,)), digits) for side in item.sides]
-        self.note = f"   ({item.note})" if item.note else ""
+        self.item, self.digits = item, digits
 
     def lines(self, width: int) -> list[str]:
         """The equation's lines for ``width`` columns (the note, if any, not included)."""
-        lines, current = [], EQUATION_INDENT + " = ".join(self.sides[:2])  # the left side keeps its "="
-        for side in self.sides[2:]:
-            if cell_len(current) + cell_len(" = " + side) <= width:
-                current += " = " + side
-            else:
-                lines.append(current)
-                current = CONTINUATION_INDENT + "= " + side
-        return [*lines, current]
+        parts = break_before_equals(
+            self.item, width, self.digits, len(EQUATION_INDENT), len(CONTINUATION_INDENT)
+        )
+        first, *rest = (to_text(replace(part, note=""), self.digits) for part in parts)
+        return [EQUATION_INDENT + first, *(CONTINUATION_INDENT + line.lstrip() for line in rest)]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         lines = self.lines(options.max_width)
         for line in lines[:-1]:
             yield Text(line)
         last = Text(lines[-1])
-        if self.note:
-            last.append(self.note, style="dim")
+        if self.item.note:
+            last.append(f"   ({self.item.note})", style="dim")
         yield last
 
 
