@@ -202,14 +202,25 @@ def _first_names(names, shown: int = 4) -> str:
     return ", ".join(map(str, names[:shown])) + (", ..." if len(names) > shown else "")
 
 
+REGRESSION_METRICS = (  # JSON key, row of the table
+    ("mean_absolute_error", "mean absolute error"),
+    ("root_mean_squared_error", "root mean squared error"),
+    ("r2", "R²"),
+)
+
+
 def evaluate_model(net, X, y) -> dict:
-    """Cost, accuracy and (for class labels) per-class precision, recall and the confusion matrix."""
+    """Cost, accuracy and (for class labels) per-class precision, recall and the confusion
+    matrix; for regression targets, scikit-learn's mean absolute error, root mean squared
+    error and R² (averaged over the outputs), which say more than the cost ½‖y − a‖²."""
     from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
 
     from ..training import evaluate
 
     result = {"n_samples": int(len(X)), **{k: float(v) for k, v in evaluate(net, X, y).items()}}
     y = np.asarray(y)
+    if "accuracy" not in result:
+        result.update(_regression_metrics(y, net.predict(X)))
     if y.ndim != 1:
         return result
     n_classes = max(net.sizes[-1], 2)
@@ -224,6 +235,21 @@ def evaluate_model(net, X, y) -> dict:
     ]
     result["confusion_matrix"] = confusion_matrix(y, predicted, labels=labels).tolist()
     return result
+
+
+def _regression_metrics(y: np.ndarray, a: np.ndarray) -> dict:
+    """MAE, RMSE (over every sample and output) and R² (averaged over the outputs, as
+    scikit-learn's ``r2_score`` does); R² is None where undefined: one sample, or an output
+    whose targets are all equal, so that no mean is there to compare with."""
+    from sklearn.metrics import r2_score
+
+    y = y.reshape(a.shape)
+    defined = len(y) > 1 and bool(np.all(np.ptp(y, axis=0) > 0))
+    return {
+        "mean_absolute_error": float(np.mean(np.abs(y - a))),
+        "root_mean_squared_error": float(np.sqrt(np.mean((y - a) ** 2))),
+        "r2": float(r2_score(y, a)) if defined else None,
+    }
 
 
 def run(args) -> int:
@@ -363,6 +389,9 @@ def show(console: Console, result: dict) -> None:
     summary.add_row("cost", fmt_metric(result["loss"]))
     if "accuracy" in result:
         summary.add_row("accuracy", f"{100 * result['accuracy']:.2f}%")
+    for key, label in REGRESSION_METRICS:
+        if key in result:
+            summary.add_row(label, fmt_metric(result[key]))
     console.print(summary)
     if "per_class" not in result:
         return
