@@ -21,6 +21,11 @@ and backpropagation gives each neuron's error δ = ∂C_x/∂net, per sample x:
 
 then ∂C/∂w_ij = 1/n Σ_x o_i δ_j and ∂C/∂b_j = 1/n Σ_x δ_j, the batch average. Index ``l``
 of ``net``, ``deltas``, ``weights`` and ``biases`` always names the same layer of weights.
+
+With per-sample weights s_x ≥ 0 (``sample_weight``, as in scikit-learn's MLP) the batch's cost
+is the weighted average C = Σ_x s_x C_x / Σ_x s_x: every δ row is scaled by its s_x (scaling
+δ[L−1] scales every layer's, the recursion being linear in δ) and the sums are divided by
+Σ_x s_x instead of n. With every s_x = 1 that is the unweighted average, bit for bit.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import activations, costs, initializers
-from ._validation import check_dtype, check_X, check_Y
+from ._validation import _as_numeric, _check_finite, check_dtype, check_range, check_X, check_Y
 from .architecture import check_sizes, layer_activations
 from .parameters import ParameterList, checked_params, param_array
 from .passes import ForwardPass, Gradients
@@ -49,6 +54,62 @@ def _check_seed(seed):
     if seed < 0:
         raise ValueError(f"seed must be an integer ≥ 0, a numpy Generator or None; got {seed}")
     return int(seed)
+
+
+def check_sample_weight(sample_weight, n_samples: int, dtype, x_name: str = "X") -> np.ndarray:
+    """``sample_weight`` as a ``(n_samples,)`` array of ``dtype``: finite, ≥ 0, not all 0.
+
+    One weight s_x per row of the inputs called ``x_name`` in messages. Raises ``TypeError``
+    for values that are not numbers and ``ValueError`` for a wrong shape or length, NaN, ±inf,
+    a negative weight or weights that are all 0, naming ``sample_weight`` and the value.
+    """
+    name = "sample_weight"
+    arr = _as_numeric(sample_weight, name)
+    if arr.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D, one weight per sample: shape ({n_samples},); got a {arr.ndim}-D "
+            f"array of shape {arr.shape}"
+        )
+    if arr.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} has {arr.shape[0]} weights, but {x_name} has {n_samples} samples; give one "
+            f"weight per sample"
+        )
+    if arr.dtype.kind == "b":
+        arr = arr.astype(dtype)
+    _check_finite(arr, name)
+    check_range(arr, dtype, name, "the weights (only their ratios matter)")
+    negative = np.flatnonzero(arr < 0)
+    if negative.size:
+        k = int(negative[0])
+        raise ValueError(f"{name} must be ≥ 0; got {arr[k].item()!r} at index {k}")
+    if not np.any(arr):
+        raise ValueError(
+            f"{name} is all 0 ({n_samples} weights): no sample would count; give at least one weight > 0"
+        )
+    return np.ascontiguousarray(arr, dtype=dtype)
+
+
+def per_sample_costs(cost: costs.Cost, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """C_x of every sample, ``(n_samples,)``, for outputs ``a`` and targets ``y`` ``(n_samples, n_L)``.
+
+    ``cost.per_sample(a, y)`` where the cost has one; otherwise ``cost.value`` row by row (a
+    cost's value is the mean of its samples' C_x, so the value of one row is that row's C_x).
+    """
+    per_sample = getattr(cost, "per_sample", None)
+    if per_sample is not None:
+        return np.asarray(per_sample(a, y), dtype=np.float64)
+    return np.array([cost.value(a[k : k + 1], y[k : k + 1]) for k in range(a.shape[0])], dtype=np.float64)
+
+
+def weighted_cost(cost: costs.Cost, a: np.ndarray, y: np.ndarray, s: np.ndarray, weight_sum: float) -> float:
+    """C = Σ_x s_x C_x / Σ_x s_x for outputs ``a``, targets ``y`` and weights ``s`` ``(n_samples,)``.
+
+    ``weight_sum`` is Σ_x s_x; 0.0 when it is 0 (a batch that weighs nothing costs nothing).
+    """
+    if weight_sum == 0:
+        return 0.0
+    return float(np.dot(s.astype(np.float64, copy=False), per_sample_costs(cost, a, y))) / weight_sum
 
 
 class Network:
@@ -313,31 +374,46 @@ cost='quadratic', dtype=float64, params=13)
 
     # --- backpropagation ---------------------------------------------------------------
 
-    def backprop(self, X, Y) -> Gradients:
+    def backprop(self, X, Y, sample_weight=None) -> Gradients:
         """∂C/∂w, ∂C/∂b, every δ and C for the batch ``X`` ``(n, n_0)``, ``Y`` ``(n, n_L)``.
 
         ``Y`` may also be integer class labels ``(n,)`` (one-hot encoded; a column for a
-        single output). Returns :class:`Gradients`. Pure: the network is not changed.
-        Raises ``ValueError``/``TypeError`` for shapes that do not fit, NaN or ∞, labels out
-        of range or values that are not numbers.
+        single output). ``sample_weight`` ``(n,)``, s_x ≥ 0 and not all 0, makes C the
+        weighted average Σ s_x C_x / Σ s_x, as in scikit-learn's MLP: the gradients are
+        Σ_x s_x o δ / Σ s_x, and ``deltas`` holds each sample's δ scaled by its s_x. Returns
+        :class:`Gradients`. Pure: the network is not changed. Raises ``ValueError``/
+        ``TypeError`` for shapes that do not fit, NaN or ∞, labels out of range, values that
+        are not numbers, or weights that are negative or all 0.
         """
         X = check_X(X, self.sizes[0], self.dtype)
         Y = check_Y(Y, self.sizes[-1], X.shape[0], self.dtype)
-        return self._backprop(X, Y)
+        if sample_weight is not None:
+            sample_weight = check_sample_weight(sample_weight, X.shape[0], self.dtype)
+        return self._backprop(X, Y, sample_weight)
 
-    def _backprop(self, X: np.ndarray, Y: np.ndarray) -> Gradients:
+    def _backprop(self, X: np.ndarray, Y: np.ndarray, s: np.ndarray | None = None) -> Gradients:
+        """:meth:`backprop` on checked arrays; ``s`` ``(n,)`` of the network's dtype, or None.
+
+        Weights that sum to 0 give zero gradients and C = 0: the batch weighs nothing.
+        """
         fp = self._forward(X)
         o, L = fp.o, self.n_layers
         deltas: list[np.ndarray] = [None] * L  # type: ignore[list-item]
         deltas[-1] = self.cost.delta(self.activations[-1], o[-1], Y)
+        if s is None:
+            n, cost = X.shape[0], self.cost.value(o[-1], Y)
+        else:
+            n = float(s.sum())  # the divisor Σ_x s_x, n itself when every s_x is 1
+            cost = weighted_cost(self.cost, o[-1], Y, s, n)
+            deltas[-1] = deltas[-1] * s[:, None]  # s_x δ_x: the recursion below carries s_x down
         for l in range(L - 1, 0, -1):
             # δ_j = σ'(net_j) · Σ_k w_jk δ_k: the sum over the neurons k that j feeds is
             # the product δ[l] · w[l]ᵀ; σ' is computed from the outputs o[l] = σ(net[l−1]).
             deltas[l - 1] = (deltas[l] @ self._w[l].T) * self.activations[l - 1].prime(o[l])
-        scale = 1.0 / X.shape[0]
+        scale = 1.0 / n if n else 0.0
         grad_w = [(o[l].T @ deltas[l]) * scale for l in range(L)]
         grad_b = [deltas[l].sum(axis=0) * scale for l in range(L)]
-        return Gradients(grad_w, grad_b, deltas, self.cost.value(o[-1], Y), o[-1])
+        return Gradients(grad_w, grad_b, deltas, cost, o[-1])
 
     def cost_value(self, X, Y) -> float:
         """C on ``X`` ``(n, n_0)`` and ``Y`` ``(n, n_L)`` or labels ``(n,)``, averaged over the samples."""
@@ -364,13 +440,15 @@ cost='quadratic', dtype=float64, params=13)
         initial_epoch: int = 0,
         initial_batch: int = 0,
         history=None,
+        sample_weight=None,
     ):
         """Train by mini-batch gradient descent (Nielsen's chapter 1), returning the History.
 
         Each epoch shuffles the samples, cuts them into mini-batches of ``batch_size`` (1:
         online descent; None: the whole set) and takes one step per mini-batch with the
-        batch-averaged gradient. ``learning_rate=η`` is shorthand for ``optimizer=dp.SGD(η)``.
-        Every parameter is described at :func:`deltaprop.training.fit`.
+        batch-averaged gradient (weighted by ``sample_weight``, s_x per sample, when given).
+        ``learning_rate=η`` is shorthand for ``optimizer=dp.SGD(η)``. Every parameter is
+        described at :func:`deltaprop.training.fit`.
         """
         from .training import fit  # the loop sits a layer above the core
 
@@ -391,10 +469,12 @@ cost='quadratic', dtype=float64, params=13)
             initial_epoch=initial_epoch,
             initial_batch=initial_batch,
             history=history,
+            sample_weight=sample_weight,
         )
 
-    def evaluate(self, X, Y) -> dict:
-        """Cost and accuracy on ``(X, Y)``; see :func:`deltaprop.training.evaluate`."""
+    def evaluate(self, X, Y, sample_weight=None) -> dict:
+        """Cost and accuracy on ``(X, Y)``, weighted by ``sample_weight`` ``(n,)`` if given (as
+        Keras's ``evaluate``); see :func:`deltaprop.training.evaluate`."""
         from .training import evaluate
 
-        return evaluate(self, X, Y)
+        return evaluate(self, X, Y, sample_weight=sample_weight)
