@@ -30,6 +30,7 @@ from .config import read_toml
 from .data import TASKS, check_label_column, data_table, load_labelled, match_classes
 from .errors import UsageError
 from .progress import fmt_metric, make_console
+from .scores import REGRESSION_METRICS, evaluate_model
 from .stdout import raising_broken_pipe
 
 DEFAULT_SPLIT = "test"
@@ -200,56 +201,6 @@ def _validation_rows(net, y: np.ndarray, run_config: dict, data: str) -> np.ndar
 def _first_names(names, shown: int = 4) -> str:
     """``T-shirt/top, Trouser, Pullover, Dress, ...``: the first class names, for a message."""
     return ", ".join(map(str, names[:shown])) + (", ..." if len(names) > shown else "")
-
-
-REGRESSION_METRICS = (  # JSON key, row of the table
-    ("mean_absolute_error", "mean absolute error"),
-    ("root_mean_squared_error", "root mean squared error"),
-    ("r2", "R²"),
-)
-
-
-def evaluate_model(net, X, y) -> dict:
-    """Cost, accuracy and (for class labels) per-class precision, recall and the confusion
-    matrix; for regression targets, scikit-learn's mean absolute error, root mean squared
-    error and R² (averaged over the outputs), which say more than the cost ½‖y − a‖²."""
-    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
-
-    from ..training import evaluate
-
-    result = {"n_samples": int(len(X)), **{k: float(v) for k, v in evaluate(net, X, y).items()}}
-    y = np.asarray(y)
-    if "accuracy" not in result:
-        result.update(_regression_metrics(y, net.predict(X)))
-    if y.ndim != 1:
-        return result
-    n_classes = max(net.sizes[-1], 2)
-    labels = list(range(n_classes))
-    predicted = net.predict_classes(X)
-    precision, recall, f1, support = precision_recall_fscore_support(
-        y, predicted, labels=labels, zero_division=0
-    )
-    result["per_class"] = [
-        {"class": c, "precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
-        for c, p, r, f, s in zip(labels, precision, recall, f1, support)
-    ]
-    result["confusion_matrix"] = confusion_matrix(y, predicted, labels=labels).tolist()
-    return result
-
-
-def _regression_metrics(y: np.ndarray, a: np.ndarray) -> dict:
-    """MAE, RMSE (over every sample and output) and R² (averaged over the outputs, as
-    scikit-learn's ``r2_score`` does); R² is None where undefined: one sample, or an output
-    whose targets are all equal, so that no mean is there to compare with."""
-    from sklearn.metrics import r2_score
-
-    y = y.reshape(a.shape)
-    defined = len(y) > 1 and bool(np.all(np.ptp(y, axis=0) > 0))
-    return {
-        "mean_absolute_error": float(np.mean(np.abs(y - a))),
-        "root_mean_squared_error": float(np.sqrt(np.mean((y - a) ** 2))),
-        "r2": float(r2_score(y, a)) if defined else None,
-    }
 
 
 def run(args) -> int:
