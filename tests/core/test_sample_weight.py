@@ -2,7 +2,8 @@
 
 Checked against PyTorch's autograd on losses with ``reduction="none"`` (their weighted sum
 divided by Σ s), against repeated rows (s_x = 2 is the row twice), against the unweighted
-backprop (s ≡ 1 and s ≡ 2 bit for bit, s ≡ 0.3 to 1e-15), and the boundary's messages.
+backprop (s ≡ 1 and s ≡ 2 bit for bit, s ≡ 0.3 to 1e-15), and the boundary's messages; the
+fast training step's weighted gradient against torch too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from core_cases import random_batch
 
 import deltaprop as dp
 from deltaprop.network import per_sample_costs, weighted_cost
+from deltaprop.training import fast_step
+from deltaprop.training.fast_step import FastStep
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -167,3 +170,40 @@ def test_float32_weights_beyond_its_range_are_refused():
     net = dp.Network([3, 2], seed=0, dtype=np.float32)
     with pytest.raises(ValueError, match=r"sample_weight holds 1e\+39"):
         net.backprop(np.ones((2, 3)), np.zeros((2, 2)), sample_weight=[1.0, 1e39])
+
+
+# --- the fast training step, both of its update paths ------------------------------------------
+
+SCIPY = [True, False] if fast_step._scipy_blas is not None else [False]
+
+
+class _Recorder(dp.SGD):
+    """An optimizer that keeps the Gradients it is handed (and applies nothing)."""
+
+    def step(self, net, grads):
+        self.grads = ([g.copy() for g in grads.weights], [g.copy() for g in grads.biases])
+
+
+@pytest.mark.parametrize("use_scipy", SCIPY)
+@pytest.mark.parametrize(("output", "cost"), CASES[:3])
+def test_weighted_fast_step_gradients_equal_torch(output, cost, use_scipy):
+    """The fast step's gradient read both ways — the Gradients it hands a stateful optimizer,
+    and the fused SGD update w − η ∂C/∂w with η = 1 — against torch's autograd, to 1e-12."""
+    rng = np.random.default_rng(6)
+    net = dp.Network([4, 6, 5, 3], activation="tanh", output_activation=output, cost=cost, seed=6)
+    X, Y = random_batch(rng, N_SAMPLES, 4, 3, output, cost)
+    s = _weights(rng)
+    C, gw, gb = torch_weighted_backprop(net, X, Y, s)
+    recorder = _Recorder(1.0, momentum=0.5)  # momentum > 0: the Gradients path
+    fused = net.copy()
+    with np.errstate(all="raise"):
+        assert FastStep(net, recorder, N_SAMPLES, use_scipy=use_scipy)(X, Y, None, s) == pytest.approx(
+            C, rel=1e-12
+        )
+        FastStep(fused, dp.SGD(1.0), N_SAMPLES, use_scipy=use_scipy)(X, Y, None, s)
+    for l in range(net.n_layers):
+        np.testing.assert_allclose(recorder.grads[0][l], gw[l], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(recorder.grads[1][l], gb[l], rtol=1e-12, atol=1e-14)
+        # w − (w − g): the subtraction loses the bits of w beyond g's scale (|w| ≲ 3)
+        np.testing.assert_allclose(net.weights[l] - fused.weights[l], gw[l], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(net.biases[l] - fused.biases[l], gb[l], rtol=1e-12, atol=1e-14)

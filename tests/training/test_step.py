@@ -63,9 +63,11 @@ def _data(sizes, dtype, seed=0):
 
 
 def _run_side_by_side(
-    net, make_opt, eta=0.5, epochs=2, dtype=np.float64, use_scipy=True, rtol=1e-12, mutate=None
+    net, make_opt, eta=0.5, epochs=2, dtype=np.float64, use_scipy=True, rtol=1e-12, mutate=None, weights=None
 ):
-    """Step a fast and a generic copy through the same batches; compare after each step."""
+    """Step a fast and a generic copy through the same batches; compare after each step.
+
+    ``weights`` ``(16,)``: per-sample weights, each batch given its rows of them."""
     twin = net.copy()
     opt_fast, opt_ref = make_opt(eta), make_opt(eta)
     eta0 = opt_fast.learning_rate
@@ -77,10 +79,11 @@ def _run_side_by_side(
         if mutate is not None:
             mutate(k, net, twin)
         xb, yb = np.ascontiguousarray(X[rows]), np.ascontiguousarray(Y[rows])
+        sb = None if weights is None else np.ascontiguousarray(weights[rows], dtype=dtype)
         with np.errstate(all="raise"):
-            grads = twin._backprop(xb, yb)
+            grads = twin._backprop(xb, yb, sb)
             opt_ref.step(twin, grads)
-            cost = fast(xb, yb)
+            cost = fast(xb, yb) if sb is None else fast(xb, yb, None, sb)
         _assert_close(cost, grads.cost, rtol, f"cost at step {k}")
         _assert_close(fast.a, grads.a, rtol, f"outputs a at step {k}")
         for l in range(net.n_layers):
@@ -338,3 +341,63 @@ def test_predict_in_blocks_equals_the_forward_pass(dtype):
     assert a.dtype == dtype and a.shape == (4000, 3)
     rtol = 1e-12 if dtype == np.float64 else 1e-5
     _assert_close(a, net._forward(X).a, rtol, "blocked predict")
+
+
+# --- per-sample weights -----------------------------------------------------------------------
+
+WEIGHTS = np.random.default_rng(4).uniform(0.0, 3.0, size=16)
+WEIGHTS[[1, 13]] = 0.0  # samples that do not count, one in the short last batch
+
+
+@pytest.mark.parametrize("use_scipy", SCIPY)
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+@pytest.mark.parametrize(("output", "cost"), PAIRS)
+def test_weighted_steps_match_the_generic_step(output, cost, optimizer, use_scipy):
+    """C = Σ s C_x / Σ s: the fast step's every output-δ rule and optimizer path, weighted."""
+    net = dp.Network([5, 7, 3], activation="tanh", output_activation=output, cost=cost, seed=2)
+    _run_side_by_side(net, OPTIMIZERS[optimizer], use_scipy=use_scipy, weights=WEIGHTS)
+
+
+@pytest.mark.parametrize("use_scipy", SCIPY)
+@pytest.mark.parametrize(("output", "cost"), [("logistic", "quadratic"), ("softmax", "log_likelihood")])
+def test_weighted_float32_stays_close_to_the_generic_step(output, cost, use_scipy):
+    net = dp.Network([5, 7, 3], output_activation=output, cost=cost, seed=3, dtype=np.float32)
+    for optimizer in ("sgd_l2", "adam"):
+        _run_side_by_side(
+            net, OPTIMIZERS[optimizer], dtype=np.float32, use_scipy=use_scipy, rtol=2e-5, weights=WEIGHTS
+        )
+
+
+@pytest.mark.parametrize("use_scipy", SCIPY)
+@pytest.mark.parametrize("optimizer", ["sgd_l2", "momentum", "adam"])
+def test_unit_weights_step_exactly_as_no_weights(optimizer, use_scipy):
+    """s ≡ 1 on the fast step: δ · 1 and Σ s = n, so every bit of every update is the same."""
+    net = dp.Network([5, 7, 4, 3], output_activation="softmax", cost="log_likelihood", seed=5)
+    twin = net.copy()
+    plain = FastStep(net, OPTIMIZERS[optimizer](0.5), BATCH_SIZE, use_scipy=use_scipy)
+    weighted = FastStep(twin, OPTIMIZERS[optimizer](0.5), BATCH_SIZE, use_scipy=use_scipy)
+    X, Y = _data(net.sizes, np.float64)
+    for rows in BATCH_ROWS * 2:
+        plain(X[rows], Y[rows])
+        weighted(X[rows], Y[rows], None, np.ones(len(X[rows])))
+    for l in range(net.n_layers):
+        np.testing.assert_array_equal(twin.weights[l], net.weights[l])
+        np.testing.assert_array_equal(twin.biases[l], net.biases[l])
+
+
+@pytest.mark.parametrize("step_class", [FastStep, Step])
+@pytest.mark.parametrize("optimizer", ["sgd_l2", "momentum", "adam"])
+def test_a_batch_of_weight_zero_makes_no_step(step_class, optimizer):
+    """No update, no L2 decay, no optimizer call (its t stays); C = 0 and the outputs are written."""
+    net = dp.Network([5, 7, 3], seed=1)
+    before = net.copy()
+    opt = OPTIMIZERS[optimizer](0.5)
+    step = step_class(net, opt, BATCH_SIZE)
+    X, Y = _data(net.sizes, np.float64)
+    a_out = np.full((6, 3), np.nan)
+    assert step(X[:6], Y[:6], a_out, np.zeros(6)) == 0.0
+    np.testing.assert_array_equal(a_out, before.predict(X[:6]))
+    assert opt.iterations == 0
+    for l in range(net.n_layers):
+        np.testing.assert_array_equal(net.weights[l], before.weights[l])
+        np.testing.assert_array_equal(net.biases[l], before.biases[l])

@@ -42,6 +42,9 @@ outputs; the same numbers, bit for bit, for rows that sum to exactly 1). A calle
 every row sums to 1 — ``fit`` with class labels, whose one-hot rows it builds itself — passes
 ``targets_sum_to_one=True`` and gets the single subtraction.
 
+Per-sample weights s (``step(X, Y, a_out, s)``, see :mod:`.step`) cost one multiplication
+of the output δ by s and a weighted C; without them the step makes exactly the calls above.
+
 Other optimizers (momentum, Nesterov, Adam) go through the same forward and backward
 buffers and get a :class:`~deltaprop.network.Gradients` built on them, then their own
 ``optimizer.step``.
@@ -52,7 +55,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..costs import LogLikelihood, Quadratic
-from ..network import Gradients, Network
+from ..network import Gradients, Network, weighted_cost
 from ..optimizers import SGD, Optimizer
 from .step_plan import fast_forward, products_by_numpy
 
@@ -195,7 +198,9 @@ class FastStep:
             buf = self._by_n[n]
         return buf
 
-    def __call__(self, X: np.ndarray, Y: np.ndarray, a_out: np.ndarray | None = None) -> float:
+    def __call__(
+        self, X: np.ndarray, Y: np.ndarray, a_out: np.ndarray | None = None, s: np.ndarray | None = None
+    ) -> float:
         n = X.shape[0]
         buf = self._by_n.get(n) or self._buffers(n)
         o, delta = buf.o, buf.delta
@@ -248,13 +253,22 @@ class FastStep:
                 cost = self._cost.value(a, Y)
             if rule == "quadratic":
                 d *= self._acts[-1].prime(a, out=buf.prime[-1])
+        if s is not None:
+            # Weighted: C = Σ s_x C_x / Σ s_x (the unweighted C above is not used), δ rows
+            # scaled by s_x, and Σ s_x divides the sums where n did. Weight 0 in all: no step.
+            n = float(s.sum())
+            cost = weighted_cost(self._cost, a, Y, s, n)
+            if not n:
+                return cost
+            d *= s[:, None]
 
         opt = self.optimizer
         if type(opt) is not SGD or opt.momentum != 0.0:
-            self._backward_gradients(X, buf, w, cost, a)
+            self._backward_gradients(X, buf, w, cost, a, n)
             return cost
 
-        # Plain SGD: w ← (1 − ηλ/n_train) w − (η/n) o_prevᵀ δ; b ← b − (η/n) Σ_x δ. Layers run
+        # Plain SGD: w ← (1 − ηλ/n_train) w − (η/n) o_prevᵀ δ; b ← b − (η/n) Σ_x δ (n: Σ s_x
+        # when weighted; n_train stays the number of training samples). Layers run
         # back to front, and δ of the layer below is formed from w[l] before w[l] changes, as
         # the textbook's equations require (every δ comes from the old weights).
         eta = opt.learning_rate
@@ -317,8 +331,9 @@ class FastStep:
         if prime is not None:
             d_prev *= prime(buf.o[l - 1], out=buf.prime[l - 1])
 
-    def _backward_gradients(self, X, buf: _Buffers, w, cost: float, a: np.ndarray) -> None:
-        """Any optimizer: ∂C/∂w and ∂C/∂b into reused arrays, then ``optimizer.step``."""
+    def _backward_gradients(self, X, buf: _Buffers, w, cost: float, a: np.ndarray, n: float) -> None:
+        """Any optimizer: ∂C/∂w and ∂C/∂b (sums divided by ``n``, the batch's size or Σ s_x)
+        into reused arrays, then ``optimizer.step``."""
         if self._grad_w is None:
             self._grad_w = [np.empty_like(x) for x in w]
             self._grad_b = [np.empty(x.shape[1], dtype=x.dtype) for x in w]
@@ -327,7 +342,7 @@ class FastStep:
         L = len(w)
         for l in range(L - 1, 0, -1):
             self._backprop_delta(buf, w, l)
-        scale = 1.0 / X.shape[0]
+        scale = 1.0 / n
         for l in range(L):
             o_prev = o[l - 1] if l > 0 else X
             if self._gemm is not None:

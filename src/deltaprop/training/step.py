@@ -10,9 +10,16 @@ buffer the next call overwrites: read it before stepping again — or pass
 and the outputs are written there instead (fit hands each step its rows of one array of
 the epoch's outputs and finds the predictions with one argmax per epoch, not per batch).
 
+``step(X, Y, a_out, s)`` with per-sample weights ``s`` ``(n_batch,)`` (the network's dtype,
+≥ 0) steps on the weighted average C = Σ s_x C_x / Σ s_x instead, as scikit-learn's MLP does:
+δ rows scaled by s_x, the sums divided by Σ s_x. A batch whose weights are all 0 makes no
+update at all — the optimizer is not called, so its step count (``iterations``, Adam's t) does
+not advance and no L2 decay is applied — and returns C = 0.0 (it weighs nothing in an epoch's
+loss). scikit-learn's MLP divides by that zero sum and turns its weights into NaN.
+
 Two implementations keep the same contract:
 
-- :class:`Step`, the readable path: exactly ``optimizer.step(net, net._backprop(X, Y))``.
+- :class:`Step`, the readable path: exactly ``optimizer.step(net, net._backprop(X, Y, s))``.
 - :class:`~deltaprop.training.fast_step.FastStep`, the same arithmetic on buffers allocated
   once and reused every step, which is what :func:`make_step` returns. It agrees with
   :class:`Step` to rounding (1e-12 in float64; the tests check every activation × cost ×
@@ -46,19 +53,22 @@ __all__ = [
 
 
 class Step:
-    """The generic step: exactly ``optimizer.step(net, net._backprop(X, Y))``."""
+    """The generic step: exactly ``optimizer.step(net, net._backprop(X, Y, s))``."""
 
     def __init__(self, net: Network, optimizer: Optimizer, batch_size: int):
         self.net = net
         self.optimizer = optimizer
         self.a: np.ndarray | None = None
 
-    def __call__(self, X: np.ndarray, Y: np.ndarray, a_out: np.ndarray | None = None) -> float:
-        grads = self.net._backprop(X, Y)
+    def __call__(
+        self, X: np.ndarray, Y: np.ndarray, a_out: np.ndarray | None = None, s: np.ndarray | None = None
+    ) -> float:
+        grads = self.net._backprop(X, Y, s)
         if a_out is not None:
             np.copyto(a_out, grads.a)
         self.a = grads.a if a_out is None else a_out
-        self.optimizer.step(self.net, grads)
+        if s is None or s.any():  # a batch of weight 0 makes no step
+            self.optimizer.step(self.net, grads)
         return grads.cost
 
 
