@@ -200,3 +200,57 @@ def test_dpi_sets_the_png_size_and_is_checked(digits_run, tmp_path, capsys):
     capsys.readouterr()
     assert main(["plot", str(digits_run), "--dpi", "0"]) == 2
     assert "--dpi 0" in capsys.readouterr().err
+
+
+def _csv_run(tmp_path, rows: np.ndarray, net, history, task: str):
+    """A run folder of a user's CSV file (no sha256 recorded: not checked for changes)."""
+    data = tmp_path / "points.csv"
+    np.savetxt(data, rows, delimiter=",", header="x1,x2,y", comments="")
+    run_dir = _write_run(tmp_path / task, net, history, "")
+    (run_dir / "config.toml").write_text(
+        f'[data]\npath = "{data}"\ntask = "{task}"\n\n[training]\nseed = 0\n'
+    )
+    return run_dir
+
+
+def _diagram_drawn(run_dir, monkeypatch) -> dict:
+    """plot_run's result, and the x, y and figure of the network diagram it drew."""
+    seen = {}
+    real = plots.run.network_diagram
+
+    def spy(net, x=None, y=None, **kwargs):
+        seen.update(x=x, y=y, fig=real(net, x, y, **kwargs))
+        return seen["fig"]
+
+    monkeypatch.setattr(plots.run, "network_diagram", spy)
+    seen["result"] = plots.plot_run(run_dir, out_dir=run_dir / "pictures")
+    return seen
+
+
+def test_a_regression_runs_diagram_shows_the_delta_of_its_first_row(tmp_path, monkeypatch):
+    """The README promises each neuron's δ always; a regression run's diagram had none."""
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-1, 1, (40, 2))
+    y = np.sin(3 * X[:, 0]) * X[:, 1]
+    net = dp.Network([2, 3, 1], output_activation="linear", seed=0)
+    history = dp.fit(net, X, y.reshape(-1, 1), epochs=2, learning_rate=0.1, seed=0)
+    seen = _diagram_drawn(
+        _csv_run(tmp_path, np.column_stack([X, y]), net, history, "regression"), monkeypatch
+    )
+    assert [p.name for p in seen["result"].paths] == ["learning_curves.png", "network_diagram.png"]
+    np.testing.assert_allclose(seen["x"], X[0], rtol=1e-15)
+    np.testing.assert_allclose(seen["y"], [y[0]], rtol=1e-15)
+    title = seen["fig"].axes[0].get_title()
+    assert "neurons show δ" in title and title.endswith(f"\nfor row 1 of points.csv (target {y[0]:.3g})")
+
+
+def test_a_classifier_of_a_csv_file_names_its_row_not_a_test_split(tmp_path, monkeypatch):
+    """A user's file is read whole: "sample 1 of the test split" was wrong for it."""
+    X, y = dp.datasets.load("moons", split="train", seed=3)
+    net = dp.Network([2, 4, 2], output_activation="softmax", cost="log_likelihood", seed=0)
+    history = dp.fit(net, X, y, epochs=2, learning_rate=1.0, seed=0)
+    seen = _diagram_drawn(
+        _csv_run(tmp_path, np.column_stack([X, y]), net, history, "classification"), monkeypatch
+    )
+    title = seen["fig"].axes[0].get_title()
+    assert title.endswith(f"\nfor row 1 of points.csv (class {int(y[0])})"), title

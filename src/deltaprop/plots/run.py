@@ -40,8 +40,8 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
     """Draw the learning curves, the network, and what else the run allows, into ``out_dir``
     (RUN_DIR/plots).
 
-    The network diagram shows each weight's sign and size and, for a classification run whose
-    data set can be loaded, each neuron's δ on the test split's first sample. Such runs also
+    The network diagram shows each weight's sign and size and, where the run's data can be
+    loaded, each neuron's δ on its first sample (a built-in set's test split, a file's row 1). Such runs also
     get a confusion matrix (on the test split); image data (784 or 64 inputs) a misclassified
     gallery and the first-layer weights; runs with ``gradients.json`` the gradient
     distributions; 2-D data the decision boundary. ``formats`` is any of ``"png"``, ``"svg"``;
@@ -84,12 +84,16 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
         classify = bool(np.isfinite(np.asarray(run.history.get("accuracy", []), dtype=float)).any())
     else:
         classify = n_out > 1
-    data = load_run_data(run, split=SPLIT) if classify else None
-    if data is None:
-        reason = run.missing.get("data", "not a classification run (the history records no accuracy)")
+    data = load_run_data(run, split=SPLIT)  # a regression run's too: the diagram's δ needs an example
+    if not classify or data is None:
+        reason = (
+            run.missing.get("data", "the data could not be loaded")
+            if classify
+            else "not a classification run (the history records no accuracy)"
+        )
         for name in ("confusion_matrix", "misclassified", "decision_boundary"):
             result.skipped[name] = reason
-        save(network_diagram(net), "network_diagram")
+        save(_regression_diagram(net, data, run) if not classify else network_diagram(net), "network_diagram")
         return result
     X, y = data
     X = X.reshape(len(X), -1)[:MAX_EVAL].astype(net.dtype)
@@ -117,8 +121,31 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
     # the δ of one example, as the walk-through computes it: the split's first sample
     name = names[labels[0]] if names else str(labels[0])
     diagram = network_diagram(net, X[0], labels[0])
-    save(_subtitled(diagram, f"for sample 1 of the {SPLIT} split (class {name})"), "network_diagram")
+    save(_subtitled(diagram, f"for {_first_sample(run)} (class {name})"), "network_diagram")
     return result
+
+
+def _first_sample(run: RunFiles) -> str:
+    """Which sample the diagram's δ are of: a built-in set's split's first, or a user file's first row."""
+    if run.data_name:
+        return f"sample 1 of the {SPLIT} split"
+    return f"row 1 of {Path(run.data_path or 'the data file').name}"
+
+
+def _regression_diagram(net, data, run: RunFiles):
+    """A regression run's diagram: each neuron's δ on the first sample, where the data fits the network."""
+    if data is None:
+        return network_diagram(net)
+    X, Y = data
+    x, y = np.asarray(X[0], dtype=net.dtype).reshape(-1), np.asarray(Y[0], dtype=float).reshape(-1)
+    if (
+        x.size != net.sizes[0]
+        or y.size != net.sizes[-1]
+        or not (np.isfinite(x).all() and np.isfinite(y).all())
+    ):
+        return network_diagram(net)
+    target = ", ".join(f"{v:.3g}" for v in y)
+    return _subtitled(network_diagram(net, x, y), f"for {_first_sample(run)} (target {target})")
 
 
 def _names_for(class_names, n_out: int):
