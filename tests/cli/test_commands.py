@@ -61,6 +61,20 @@ def test_datasets_download_fetches_verifies_and_says_where(run, tmp_path):
     assert "already here" in run("datasets", "download", "mnist").stdout
 
 
+def test_a_failed_download_leaves_no_progress_bar_behind(run, tmp_path):
+    """The bar of a download that failed stayed on stdout above the error ("mnist ━━━ 0/? bytes ?")."""
+    from cli_helpers import mirror_of
+
+    from deltaprop.datasets.mnist import MNIST
+
+    (tmp_path / "empty").mkdir()
+    with mirror_of(MNIST, tmp_path / "empty"):
+        result = run("datasets", "download", "mnist")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "could not download" in result.stderr
+
+
 def test_gradcheck_pass_and_fail(cli):
     passed = cli("gradcheck", "--layers", "4,5,3", "--activation", "tanh", "--cost", "quadratic")
     assert passed.returncode == 0, passed.stderr

@@ -85,6 +85,9 @@ def run(args) -> int:
         DownloadColumn(),
         TransferSpeedColumn(),
         console=console,
+        # Gone when done, and none in a log: a failed download left "0/? bytes ?" above its error.
+        transient=True,
+        disable=not console.is_terminal,
     ) as bar:
         task = bar.add_task("download", total=None)
 
