@@ -74,6 +74,10 @@ class Diagnostics(Callback):
     def findings(self) -> list[Finding]:
         return sort_findings([*self._setup, *self._latest])
 
+    def __repr__(self) -> str:  # what it found, by code: in a notebook, `diagnostics` says it at once
+        codes = ", ".join(f"{f.severity} {f.code}" for f in self.findings) or "none"
+        return f"Diagnostics(every={self.every}, findings: {codes})"
+
     def on_train_begin(self, logs=None):
         # a resumed run carries the epochs before it in its history: the trends include them
         earlier = getattr(self.run.history, "history", None) or {}
