@@ -57,3 +57,9 @@ def test_softmax_output_and_batches():
         "BP3, averaged over the batch": 3,
         "BP4, averaged over the batch": 6,
     }
+
+
+def test_a_summary_does_not_announce_labels_it_does_not_show():
+    net = dp.Network([6, 30, 4], seed=0)  # 40 neurons: summarised
+    text = " ".join(render_text(dp.explain(net, [0.1] * 6, 2, 0.5), width=WIDE).split())
+    assert "summary" in text and "BP" not in text

@@ -24,6 +24,10 @@ _ACTIVATION_TEXT = {
 _MAZUR_SOFTMAX = (
     "out_j = e^(net_j) / Σ_k e^(net_k), whose Jacobian ∂out_j/∂net_k = out_j (1[j=k] − out_k) is not diagonal"
 )
+BP_LABELS = (
+    " (BP1) to (BP4) mark the lines that are the four equations of backpropagation of his chapter 2: "
+    "δ of an output neuron, δ of a hidden one, ∂C/∂b and ∂C/∂w."
+)
 COST_NAMES = {"quadratic": "quadratic", "cross_entropy": "cross-entropy", "log_likelihood": "log-likelihood"}
 
 
@@ -91,9 +95,8 @@ def introduction(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
             Paragraph(
                 "Notation (Nielsen): layers count from 1 at the input; z^l_j is the weighted input and "
                 f"a^l_j the output of neuron j in layer l, {error}, w^l_jk the weight "
-                "into neuron j of layer l from neuron k of layer l − 1, and ⁺ marks a value after the step. "
-                "(BP1) to (BP4) mark the lines that are the four equations of backpropagation of his "
-                "chapter 2: δ of an output neuron, δ of a hidden one, ∂C/∂b and ∂C/∂w."
+                "into neuron j of layer l from neuron k of layer l − 1, and ⁺ marks a value after the step."
+                + (BP_LABELS if trace.detailed else "")  # a summary has no such lines
                 + (per_example.format(C_x="C_x", C="C") if batch else "")
             )
         )
