@@ -5,7 +5,8 @@ stays float32 for a float64 network and is cast one mini-batch at a time.
 ``check_targets`` reads Y as integer class labels, one-hot rows, 0/1 labels of a
 single-output net, or real regression targets.
 ``Gatherer`` copies the rows of a mini-batch, by index, into preallocated C-contiguous
-buffers of the network's dtype, which the training step then reads; it first refuses values
+buffers of the network's dtype (and the rows' per-sample weights, when there are any), which
+the training step then reads; it first refuses values
 that this cast would make infinite (float64 data beyond ±3.4e38 for a float32 network),
 unless the caller has checked them already (``checked=True``, as ``fit`` does up front).
 """
@@ -81,11 +82,15 @@ def check_targets(Y, n_out: int, n_samples: int, name: str = "Y", dtype=None, x_
     return Targets(REGRESSION, n_out, values=arr)
 
 
-def count_correct(a: np.ndarray, labels: np.ndarray) -> int:
-    """How many rows of outputs a ``(n, n_out)`` predict ``labels`` ``(n,)``: argmax, or a > 0.5."""
-    if a.shape[1] == 1:
-        return int(np.count_nonzero((a[:, 0] > 0.5) == labels))
-    return int(np.count_nonzero(a.argmax(axis=1) == labels))
+def count_correct(a: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None) -> int | float:
+    """How many rows of outputs a ``(n, n_out)`` predict ``labels`` ``(n,)``: argmax, or a > 0.5.
+
+    With ``weights`` ``(n,)``, the sum of the weights of those rows instead (a float).
+    """
+    hit = ((a[:, 0] > 0.5) if a.shape[1] == 1 else a.argmax(axis=1)) == labels
+    if weights is not None:
+        return float(np.dot(weights, hit))
+    return int(np.count_nonzero(hit))
 
 
 class Gatherer:
@@ -99,7 +104,13 @@ class Gatherer:
     """
 
     def __init__(
-        self, X: np.ndarray, targets: Targets, dtype: np.dtype, batch_size: int, checked: bool = False
+        self,
+        X: np.ndarray,
+        targets: Targets,
+        dtype: np.dtype,
+        batch_size: int,
+        checked: bool = False,
+        sample_weight: np.ndarray | None = None,
     ):
         if not checked:  # the cast below must not turn a finite value into ±inf (1e39 → float32)
             check_range(X, dtype, "X")
@@ -114,6 +125,9 @@ class Gatherer:
         self._xscratch = None if X.dtype == dtype else np.empty((batch_size, n_in), dtype=X.dtype)
         self._ybuf = np.empty((batch_size, n_out), dtype=dtype)
         self._rows = np.arange(batch_size)
+        # Per-sample weights ``(n_samples,)`` of ``dtype``, checked by the caller, or None.
+        self.sample_weight = sample_weight
+        self._sbuf = None if sample_weight is None else np.empty(batch_size, dtype=dtype)
         self.dense = None  # the full target matrix in `dtype`, when small enough to build once
         if targets.kind == REGRESSION:
             values = targets.values
@@ -145,6 +159,12 @@ class Gatherer:
             scratch = self._xscratch[:nb]
             self._take_x(idx, axis=0, out=scratch, mode="clip")
             np.copyto(out, scratch, casting="unsafe")
+        return out
+
+    def s(self, idx: np.ndarray) -> np.ndarray:
+        """The weights of rows ``idx``, ``(len(idx),)`` of ``dtype`` (with ``sample_weight`` only)."""
+        out = self._sbuf[: len(idx)]
+        self.sample_weight.take(idx, out=out, mode="clip")
         return out
 
     def y(self, idx: np.ndarray) -> np.ndarray:

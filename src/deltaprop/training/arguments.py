@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import optimizers as _optimizers
 from .._validation import check_features, check_positive_float, check_positive_int
+from ..network import check_sample_weight
 from ._data import Targets, check_targets
 from .callback import Callback
 from .callbacks import ProgressLogger
@@ -67,10 +68,13 @@ def resolve_optimizer(net, optimizer, learning_rate):
 
 
 def check_validation_data(net, validation_data):
-    """``(X_val, targets_val)`` from the pair ``validation_data``, checked like X and Y."""
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+    """``(X_val, targets_val, s_val)`` from ``validation_data``, checked like X, Y and
+    sample_weight: a pair ``(X_val, Y_val)`` (``s_val`` None) or, as in Keras, a triple
+    ``(X_val, Y_val, sample_weight_val)``."""
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
         raise TypeError(
-            f"validation_data must be a pair (X_val, Y_val); got {type(validation_data).__name__}"
+            f"validation_data must be a pair (X_val, Y_val) or a triple (X_val, Y_val, "
+            f"sample_weight_val); got {type(validation_data).__name__}"
             + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
         )
     x_name, y_name = "validation_data[0] (X_val)", "validation_data[1] (Y_val)"
@@ -78,7 +82,21 @@ def check_validation_data(net, validation_data):
     targets = check_targets(
         validation_data[1], net.sizes[-1], X_val.shape[0], name=y_name, dtype=net.dtype, x_name=x_name
     )
-    return X_val, targets
+    s_val = None
+    if len(validation_data) == 3 and validation_data[2] is not None:
+        s_val = check_sample_weight(validation_data[2], X_val.shape[0], net.dtype, x_name=x_name)
+    return X_val, targets, s_val
+
+
+def check_split_weights(sample_weight: np.ndarray, train_idx: np.ndarray, val_idx: np.ndarray) -> None:
+    """Refuse a ``validation_split`` whose training or validation rows all weigh 0."""
+    for rows, which in ((train_idx, "training"), (val_idx, "validation")):
+        if not np.any(sample_weight[rows]):
+            raise ValueError(
+                f"sample_weight is 0 on all {len(rows)} {which} rows that validation_split holds "
+                f"{'in' if which == 'training' else 'out'}: nothing would count there; give some of "
+                f"them a weight > 0, or change validation_split or the seed"
+            )
 
 
 def check_validation_split(validation_split, validation_data) -> float:

@@ -6,6 +6,10 @@ makes one update per mini-batch from the batch-averaged gradient, through the st
 divergence — happens at the epoch's edges, so the per-batch work is: gather the rows into
 reused buffers, call ``step``, check the returned cost is finite, keep the predictions.
 
+Per-sample weights (``sample_weight``) follow their rows through the shuffle and the
+validation split; each step then descends the weighted average C = Σ s_x C_x / Σ s_x of its
+mini-batch, as scikit-learn's MLP does (see :mod:`deltaprop.training.step`).
+
 Determinism: the order of epoch e is ``np.random.default_rng([seed, e]).permutation(n)``,
 a pure function of the seed and the epoch, so a run can resume at any epoch and batch
 without saving a random stream, and two runs with the same seed are bit-identical.
@@ -20,11 +24,13 @@ import numpy as np
 
 from .._validation import check_features, check_network, check_positive_int
 from ..errors import DivergenceError
+from ..network import check_sample_weight
 from ._data import BINARY, CLASSES, Gatherer, check_targets
 from .arguments import (
     check_callbacks,
     check_resume,
     check_seed,
+    check_split_weights,
     check_validation_data,
     check_validation_split,
     resolve_optimizer,
@@ -56,6 +62,9 @@ class Run:
         and the rows of X used for training (None: all of them).
     X_val, targets_val, val_index
         The validation data (rows ``val_index`` of ``X_val``, or all if None); None without.
+    sample_weight, sample_weight_val
+        The per-sample weights of the rows of ``X`` and of ``X_val`` (of the network's dtype),
+        or None: unweighted.
     epoch : int
         The epoch running now (from 0).
     next_epoch, next_batch : int
@@ -76,6 +85,7 @@ class Run:
         self.metrics = metrics
         self.X = self.targets = self.train_index = None
         self.X_val = self.targets_val = self.val_index = None
+        self.sample_weight = self.sample_weight_val = None
         self.epoch = params.get("initial_epoch", 0)
         self.next_epoch = self.epoch
         self.next_batch = params.get("initial_batch", 0)
@@ -103,13 +113,16 @@ def _restore(net, optimizer, snapshot) -> None:
     optimizer.load_state_dict(state)
 
 
-def _hits(outputs, preds, binary: bool, labels, order, rows: slice) -> int:
-    """Correct predictions among the epoch's ``rows`` (positions in ``order``)."""
+def _hits(outputs, preds, binary: bool, labels, order, rows: slice, weights=None) -> int | float:
+    """Correct predictions among the epoch's ``rows`` (positions in ``order``); with
+    ``weights`` (one per row of X), the sum of their weights."""
     if outputs is not None:
         a = outputs[rows]
         predicted = a[:, 0] > 0.5 if binary else a.argmax(axis=1)
     else:
         predicted = preds[rows]
+    if weights is not None:
+        return float(np.dot(weights[order[rows]], predicted == labels[order[rows]]))
     return int(np.count_nonzero(predicted == labels[order[rows]]))
 
 
@@ -167,6 +180,7 @@ def fit(
     initial_epoch: int = 0,
     initial_batch: int = 0,
     history: History | None = None,
+    sample_weight=None,
 ) -> History:
     """Train ``net`` by mini-batch gradient descent; return the :class:`History`.
 
@@ -218,6 +232,17 @@ def fit(
         mid-epoch leaves that epoch's sums so far in ``history.partial``; resumed with this
         history at that position, the epoch logs the loss and accuracy of all its
         mini-batches (otherwise, of those run after resuming).
+    sample_weight : array ``(n_samples,)``, optional
+        A weight s_x ≥ 0 per sample (not all 0), as scikit-learn's MLP and Keras take it: each
+        step descends its mini-batch's weighted average C = Σ s_x C_x / Σ s_x (δ rows scaled by
+        s_x, divided by Σ s_x instead of the batch size m; Keras divides by m instead). The
+        weights follow their rows through the shuffle; a mini-batch whose weights are all 0
+        makes no update (the optimizer is not called, so its step count does not advance).
+        The logged ``loss`` and ``accuracy`` are weighted averages over the epoch, and so are
+        ``val_loss`` and ``val_accuracy`` on the rows ``validation_split`` holds out (as
+        scikit-learn scores its validation set); ``validation_data`` takes the validation
+        rows' weights as a third item, (X_val, Y_val, s_val), and is unweighted without one.
+        The L2 term's n stays the number of training samples, whatever the weights.
 
     Returns
     -------
@@ -242,15 +267,19 @@ def fit(
     _check_params_trainable(net)
     X = check_features(X, net.sizes[0], dtype=net.dtype)  # dtype: refuse 1e39 for a float32 net
     targets = check_targets(Y, net.sizes[-1], X.shape[0], dtype=net.dtype)
+    if sample_weight is not None:
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], net.dtype)
     validation_split = check_validation_split(validation_split, validation_data)
     seed = check_seed(seed)
     train_idx = val_idx = None
-    X_val, targets_val = None, None
+    X_val, targets_val, s_val = None, None, None
     if validation_data is not None:
-        X_val, targets_val = check_validation_data(net, validation_data)
+        X_val, targets_val, s_val = check_validation_data(net, validation_data)
     elif validation_split > 0:
         train_idx, val_idx = split_indices(targets, X.shape[0], validation_split, seed)
-        X_val, targets_val = X, targets
+        X_val, targets_val, s_val = X, targets, sample_weight
+        if sample_weight is not None:
+            check_split_weights(sample_weight, train_idx, val_idx)
     n = X.shape[0] if train_idx is None else len(train_idx)
     if batch_size is None:
         batch_size = n
@@ -293,6 +322,7 @@ def fit(
     run = Run(net, optimizer, history, history.params, metrics)
     run.X, run.targets, run.train_index = X, targets, train_idx
     run.X_val, run.targets_val, run.val_index = X_val, targets_val, val_idx
+    run.sample_weight, run.sample_weight_val = sample_weight, s_val
     for cb in callbacks:
         cb.set_run(run)
     for cb in callbacks:
@@ -303,7 +333,8 @@ def fit(
     # Class labels are one-hot rows (Σy = 1): softmax + log-likelihood's δ is then a − y, one
     # subtraction; other targets get the exact a·Σy − y (training/step.py).
     step = make_step(net, optimizer, batch_size, targets_sum_to_one=targets.kind == CLASSES)
-    gather = Gatherer(X, targets, net.dtype, batch_size, checked=True)  # X and Y checked above
+    sw = sample_weight  # X, Y and the weights are checked above
+    gather = Gatherer(X, targets, net.dtype, batch_size, checked=True, sample_weight=sw)
     # Full batch over all of X in the network's dtype: hand X itself to the step (no copy;
     # the order of the rows changes only the rounding of the batch sums).
     whole = (
@@ -313,7 +344,9 @@ def fit(
         and X.flags.c_contiguous
         and gather.dense is not None
     )
-    validate = None if X_val is None else Evaluator(net, X_val, targets_val, val_idx, checked=True)
+    validate = None
+    if X_val is not None:
+        validate = Evaluator(net, X_val, targets_val, val_idx, checked=True, sample_weight=s_val)
     batch_callbacks = [cb for cb in callbacks if type(cb).on_batch_end is not Callback.on_batch_end]
     terminate_on_nan = any(isinstance(cb, TerminateOnNaN) for cb in callbacks)
     labels = targets.labels
@@ -357,7 +390,15 @@ def fit(
                 start = k * batch_size
                 stop = min(start + batch_size, n)
                 a_out = None if outputs is None else outputs[start:stop]
-                if whole:
+                if sw is not None:  # weighted: the batch's rows of the weights, and their sum
+                    s_batch = sw if whole else gather.s(order[start:stop])
+                    weight = float(s_batch.sum())
+                    if whole:
+                        C = step(X, gather.dense, a_out, s_batch)
+                    else:
+                        idx = order[start:stop]
+                        C = step(gather.x(idx), gather.y(idx), a_out, s_batch)
+                elif whole:
                     C = step(X, gather.dense, a_out)
                 else:
                     idx = order[start:stop]
@@ -371,7 +412,7 @@ def fit(
                     history.stopped_reason, history.stopped_epoch = message, epoch
                     diverged = True
                     break
-                cost_sum += C * (stop - start)
+                cost_sum += C * (stop - start if sw is None else weight)
                 if preds is not None:
                     if binary:
                         greater(step.a[:, 0], 0.5, out=preds[start:stop])
@@ -389,7 +430,7 @@ def fit(
                 if classify:
                     done = slice(first * batch_size, run.next_batch * batch_size)
                     correct = (carried["correct"] if carried else 0) + _hits(
-                        outputs, preds, binary, labels, order, done
+                        outputs, preds, binary, labels, order, done, sw
                     )
                 history.partial = {
                     "epoch": epoch,
@@ -414,11 +455,14 @@ def fit(
                     raise DivergenceError(message, epoch=epoch + 1, batch=steps, history=history)
                 history.stopped_reason, history.stopped_epoch = message, epoch
                 break
-            seen = n - counted_from
-            logs = {"loss": cost_sum / seen}
+            # The samples (or, weighted, the weight) the epoch's sums hold; a weighted epoch
+            # resumed where only weight-0 rows were left to run logs NaN, the mean of nothing.
+            seen = n - counted_from if sw is None else float(sw[order[counted_from:]].sum())
+            logs = {"loss": cost_sum / seen if seen else math.nan}
             if classify:
-                hits = _hits(outputs, preds, binary, labels, order, slice(first * batch_size, n))
-                logs["accuracy"] = ((carried["correct"] if carried else 0) + hits) / seen
+                hits = _hits(outputs, preds, binary, labels, order, slice(first * batch_size, n), sw)
+                hits += carried["correct"] if carried else 0
+                logs["accuracy"] = hits / seen if seen else math.nan
             if validate is not None:
                 logs.update({f"val_{key}": value for key, value in validate().items()})
             logs["lr"] = optimizer.learning_rate

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_features, check_network, check_positive_int
+from ..network import check_sample_weight, per_sample_costs
 from ._data import Gatherer, Targets, check_targets, count_correct, iter_chunks
 
 # Rows per forward pass when evaluating: large enough for fast matrix products, small
@@ -24,7 +25,9 @@ class Evaluator:
 
     Built once per data set (buffers and targets are prepared here), then called after
     every epoch: ``evaluator()`` → ``{"loss": C, "accuracy": ...}`` with C averaged over
-    the samples and accuracy only for classification targets.
+    the samples and accuracy only for classification targets. With ``sample_weight``
+    (``(n_rows_of_X,)``, checked, weights of ``idx`` not all 0) both are weighted averages:
+    Σ s_x C_x / Σ s_x and the weight of the rows predicted right over Σ s_x.
     """
 
     def __init__(
@@ -35,8 +38,10 @@ class Evaluator:
         idx: np.ndarray | None = None,
         chunk: int = EVAL_CHUNK,
         checked: bool = False,
+        sample_weight: np.ndarray | None = None,
     ):
         self.net, self.X, self.targets, self.idx = net, X, targets, idx
+        self.sample_weight = sample_weight
         self.n = X.shape[0] if idx is None else len(idx)
         self.chunk = min(chunk, self.n)
         # checked: X and the targets fit the network's dtype already (fit checks them up front)
@@ -50,16 +55,27 @@ class Evaluator:
             rows = np.arange(start, stop) if idx is None else idx[start:stop]
             xb = self.X[start:stop] if self.direct else self.gather.x(rows)
             a = net._predict(xb)
-            cost_sum += net.cost.value(a, self.gather.y(rows)) * (stop - start)
-            if targets.classify:
-                correct += count_correct(a, targets.labels[rows])
-        logs = {"loss": cost_sum / self.n}
+            if self.sample_weight is None:
+                cost_sum += net.cost.value(a, self.gather.y(rows)) * (stop - start)
+                if targets.classify:
+                    correct += count_correct(a, targets.labels[rows])
+            else:
+                s = self.sample_weight[rows]
+                cost_sum += float(np.dot(s, per_sample_costs(net.cost, a, self.gather.y(rows))))
+                if targets.classify:
+                    correct += count_correct(a, targets.labels[rows], s)
+        total = self.n if self.sample_weight is None else self._weight_sum()
+        logs = {"loss": cost_sum / total}
         if targets.classify:
-            logs["accuracy"] = correct / self.n
+            logs["accuracy"] = correct / total
         return logs
 
+    def _weight_sum(self) -> float:
+        s = self.sample_weight
+        return float(s.sum() if self.idx is None else s[self.idx].sum())
 
-def evaluate(net, X, Y, batch_size: int | None = None) -> dict:
+
+def evaluate(net, X, Y, batch_size: int | None = None, sample_weight=None) -> dict:
     """The cost and, for classification targets, the accuracy of ``net`` on ``(X, Y)``.
 
     Parameters
@@ -71,23 +87,30 @@ def evaluate(net, X, Y, batch_size: int | None = None) -> dict:
         targets (regression: no accuracy).
     batch_size : int, optional
         Rows per forward pass (default 4096); the result does not depend on it beyond rounding.
+    sample_weight : array ``(n_samples,)``, optional
+        Weights s_x ≥ 0, not all 0: C and the accuracy become weighted averages, as in Keras's
+        ``evaluate`` and scikit-learn's ``score``.
 
     Returns
     -------
     dict
         ``{"loss": C}`` with C averaged over the samples, plus ``"accuracy"`` (the fraction
-        predicted right: argmax of a, or a > 0.5 for a single output) for classification.
+        predicted right: argmax of a, or a > 0.5 for a single output) for classification;
+        with ``sample_weight``, Σ s_x C_x / Σ s_x and the weighted fraction.
     """
     chunk = EVAL_CHUNK if batch_size is None else check_positive_int(batch_size, "batch_size")
     check_network(net)
     X = check_features(X, net.sizes[0])
     targets = check_targets(Y, net.sizes[-1], X.shape[0])
-    return Evaluator(net, X, targets, chunk=chunk)()
+    if sample_weight is not None:
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], np.float64)
+    return Evaluator(net, X, targets, chunk=chunk, sample_weight=sample_weight)()
 
 
-def accuracy(net, X, Y, batch_size: int | None = None) -> float:
-    """The fraction of samples of ``(X, Y)`` that ``net`` classifies right (labels or one-hot Y)."""
-    logs = evaluate(net, X, Y, batch_size=batch_size)
+def accuracy(net, X, Y, batch_size: int | None = None, sample_weight=None) -> float:
+    """The fraction of samples of ``(X, Y)`` that ``net`` classifies right (labels or one-hot Y),
+    weighted by ``sample_weight`` ``(n_samples,)`` if given."""
+    logs = evaluate(net, X, Y, batch_size=batch_size, sample_weight=sample_weight)
     if "accuracy" not in logs:
         raise ValueError(
             "accuracy needs classification targets (integer labels, one-hot rows, or 0/1 labels "
