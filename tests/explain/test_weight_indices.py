@@ -117,3 +117,18 @@ def test_the_reference_says_how_its_indices_read_in_nielsens():
     assert "Σ_l" not in doc and "w_jl" not in doc and "Σ_k w_jk δ_k" in doc
     assert "``o[0]`` is x" in doc
     assert "σ' is computed from the output" in doc and "sigmoid_prime(z)" in doc
+
+
+DIGIT = {c: n for digits in ("⁰¹²³⁴⁵⁶⁷⁸⁹", "₀₁₂₃₄₅₆₇₈₉") for n, c in enumerate(digits)}
+
+
+def test_weight_step_reads_nielsens_printed_weights_as_its_docstring_says():
+    """weight_step(m − 2, k − 1, j − 1) is the line w^m⁺_jk of the Nielsen text, for every weight."""
+    net = dp.Network([3, 4, 4, 2], seed=3)
+    trace = explain(net, [0.2, -0.4, 0.9], [1.0, 0.0], 0.3)
+    text = render_text(trace, width=3000)
+    lines = re.findall(r"^  w(\S)⁺(\S)(\S) = .* = (\S+)$", text, re.M)
+    assert len(lines) == 3 * 4 + 4 * 4 + 4 * 2
+    for m, j, k, value in lines:
+        step = trace.weight_step(DIGIT[m] - 2, DIGIT[k] - 1, DIGIT[j] - 1)
+        assert f"{step.new:.9f}".rstrip("0") == value.rstrip("0")

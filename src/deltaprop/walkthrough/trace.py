@@ -113,7 +113,11 @@ class Trace:
         return len(self.sizes) - 1
 
     def weight_step(self, l: int, i: int, j: int) -> WeightStep:
-        """The record of w_ij in ``weights[l]`` (also in a summarised trace)."""
+        """The record of w_ij in ``weights[l]`` (also in a summarised trace).
+
+        Indices from 0, i the source: Nielsen's w^m_jk (his layers and neurons from 1, j the
+        target) is ``weight_step(m - 2, k - 1, j - 1)``: his w³₁₂ is ``weight_step(1, 1, 0)``.
+        """
         return neurons.weight_step(self, l, i, j)
 
     def __repr__(self) -> str:  # a summary: the full record is what the renderers are for
