@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ...activations import LEAKY_SLOPE, get
 from ..blocks import Block, Equations, Heading, Note, Paragraph
-from ..math import Eq, Frac, Num, Op, Paren, Sym, Word, fmt
+from ..math import Eq, Frac, Num, Op, Paren, Sym, Word, fmt, to_text
 from ..trace import Trace
 from .introduction import COST_NAMES
 from .sums import MAX_TERMS, sum_terms
@@ -41,6 +41,13 @@ def _sigma_prime_sides(act: str, o: Sym, net: Sym, o_value: float, slope: float 
     if act == "linear":
         return []
     return []
+
+
+def _kink_side(act: str, net: Sym, net_value: float) -> str:
+    """For relu and leaky_relu, which side of 0 the weighted input is on: what picks σ′."""
+    if act not in ("relu", "leaky_relu"):
+        return ""
+    return f"{to_text(Eq(((net,),)))} = {fmt(net_value)} {'>' if net_value > 0 else '≤'} 0"
 
 
 PROBABILITY_OUTPUTS = ("logistic", "softmax")  # outputs in (0, 1): targets beyond [0, 1] are out of reach
@@ -116,7 +123,12 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
         items.append(Eq(((dCda,), *_dC_do_sides(trace.cost, a, y, out.a[s], out.y[s]), (Num(out.dC_do[s]),))))
         if out.sigma_prime is not None:
             sp = _sigma_prime_sides(act, a, z, out.a[s], slope)
-            items.append(Eq(((nt.partial(a, z),), nt.sigma_prime(L, j), *sp, (Num(out.sigma_prime[s]),))))
+            items.append(
+                Eq(
+                    ((nt.partial(a, z),), nt.sigma_prime(L, j), *sp, (Num(out.sigma_prime[s]),)),
+                    note=_kink_side(act, z, out.net[s]),
+                )
+            )
             product = out.dC_do[s] * out.sigma_prime[s]
             factors = (dCda, Op("·"), *nt.sigma_prime(L, j))
             numbers = (Num(out.dC_do[s]), Op("×"), Num(out.sigma_prime[s]))
@@ -188,7 +200,12 @@ def hidden_errors(trace: Trace, nt, s: int) -> list[Block]:
             sides.append((Num(h.total[s]),))
             items.append(Eq(tuple(sides)))
             sp = _sigma_prime_sides(act, o, z, h.o[s], slope)
-            items.append(Eq(((nt.partial(o, z),), nt.sigma_prime(m, j), *sp, (Num(h.sigma_prime[s]),))))
+            items.append(
+                Eq(
+                    ((nt.partial(o, z),), nt.sigma_prime(m, j), *sp, (Num(h.sigma_prime[s]),)),
+                    note=_kink_side(act, z, h.net[s]),
+                )
+            )
             items.append(
                 Eq(
                     (
