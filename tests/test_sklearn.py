@@ -41,7 +41,14 @@ def expected_failed_checks(estimator) -> dict[str, str]:
     own MLP fails these and more with early_stopping=True). With pandas absent, the DataFrame
     checks are skipped by scikit-learn itself, as are the array-API ones without SCIPY_ARRAY_API."""
     regressor = isinstance(estimator, DeltapropRegressor)
-    expected = {}
+    expected = {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "mini-batch SGD over shuffled rows: a row of weight 2 and the same row given twice fall "
+            "into different mini-batches, so the steps differ (scikit-learn tests its MLPs' weights "
+            "with lbfgs, a full batch); one full-batch step does match the repeated rows "
+            "(tests/training/test_sample_weight.py)"
+        )
+    }
     if regressor and estimator.dtype == "float32":
         expected["check_regressor_multioutput"] = (
             "dtype='float32' asks for a float32 network, so its predictions are float32; the "
@@ -616,6 +623,113 @@ def test_one_epoch_matches_scikit_learns_mlp_regressor():
     assert history.history["loss"][0] == pytest.approx(n_out * mlp.loss_curve_[-1], rel=1e-10)
 
 
+def _weights_no_batch_all_zero(n: int, m: int, seed: int) -> np.ndarray:
+    """Weights in [0, 2) with some zeros, no mini-batch of m consecutive rows all 0 (scikit-learn
+    divides by a batch's Σ s, so such a batch would make its weights NaN)."""
+    s = np.random.default_rng(seed).uniform(0.0, 2.0, size=n)
+    s[::5] = 0.0
+    s[::m] = 1.5
+    return s
+
+
+def test_one_weighted_epoch_matches_scikit_learns_mlp_regressor():
+    """As the test above, with sample_weight: scikit-learn's δ[last] *= s and its sums divided
+    by Σ s of the mini-batch are deltaprop's weighted step, so one epoch agrees to 1e-10."""
+    rng = np.random.default_rng(6)
+    n, n_in, n_hidden, n_out, m, eta = 37, 3, 6, 2, 8, 0.1
+    X = rng.normal(size=(n, n_in))
+    Y = np.column_stack([np.sin(X[:, 0]) + X[:, 1], X[:, 2] ** 2])
+    s = _weights_no_batch_all_zero(n, m, seed=1)
+    start = dp.Network([n_in, n_hidden, n_out], activation="logistic", output_activation="linear", seed=12)
+    mlp = MLPRegressor(
+        hidden_layer_sizes=(n_hidden,),
+        activation="logistic",
+        solver="sgd",
+        learning_rate="constant",
+        learning_rate_init=eta,
+        momentum=0.0,
+        nesterovs_momentum=False,
+        alpha=0.0,
+        batch_size=m,
+        shuffle=False,
+        max_iter=1,
+        warm_start=True,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp.fit(X, Y)
+        mlp.coefs_ = [w.copy() for w in start.weights]
+        mlp.intercepts_ = [b.copy() for b in start.biases]
+        mlp.fit(X, Y, sample_weight=s)
+    looped = start.copy()
+    fit(looped, X, Y, 1, batch_size=m, learning_rate=eta, shuffle=False, seed=0, sample_weight=s)
+    reg = DeltapropRegressor(
+        hidden_layer_sizes=(n_hidden,),
+        activation="logistic",
+        optimizer="sgd",
+        learning_rate=eta,
+        momentum=0.0,
+        batch_size=m,
+        epochs=1,
+        shuffle=False,
+        warm_start=True,
+        random_state=0,
+    )
+    reg.fit(X, Y)
+    reg.network_.weights = [w.copy() for w in start.weights]
+    reg.network_.biases = [b.copy() for b in start.biases]
+    reg.fit(X, Y, sample_weight=s)
+    assert np.abs(mlp.coefs_[0] - start.weights[0]).max() > 1e-3
+    for net in (looped, reg.network_):
+        for l in range(2):
+            np.testing.assert_allclose(net.weights[l], mlp.coefs_[l], rtol=0, atol=1e-10)
+            np.testing.assert_allclose(net.biases[l], mlp.intercepts_[l], rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize("activation", ["logistic", "relu"])
+def test_one_weighted_epoch_matches_scikit_learns_mlp_classifier(activation):
+    """MLPClassifier(solver="sgd", momentum=0, alpha=0, shuffle=False) with sample_weight: softmax
+    + log-loss, δ[last] = s (a − y), sums over Σ s of each mini-batch of 10; the same initial
+    weights (fitted once, replaced, warm-started) end one epoch at the same weights, through
+    training.fit, the estimator's fit and its partial_fit."""
+    X = StandardScaler().fit_transform(IRIS_X)
+    n, n_hidden, m, eta = 150, 7, 10, 0.1
+    s = _weights_no_batch_all_zero(n, m, seed=2)
+    mlp = _sgd_mlp_classifier(n_hidden, activation, eta, 0.0, False, alpha=0.0, m=m)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp.fit(X, IRIS_NAMES)
+        start = [a.copy() for a in mlp.coefs_ + mlp.intercepts_]
+        mlp.fit(X, IRIS_NAMES, sample_weight=s)
+
+    net = dp.Network(
+        [4, n_hidden, 3], activation=activation, output_activation="softmax", cost="log_likelihood"
+    )
+    net.weights, net.biases = start[:2], start[2:]
+    fit(net, X, IRIS_Y, 1, batch_size=m, learning_rate=eta, shuffle=False, seed=0, sample_weight=s)
+    params = dict(hidden_layer_sizes=(n_hidden,), activation=activation, optimizer="sgd", learning_rate=eta)
+    params.update(momentum=0.0, batch_size=m, epochs=1, shuffle=False, random_state=0)
+    clf = DeltapropClassifier(**params, warm_start=True).fit(X, IRIS_NAMES)
+    clf.network_.weights, clf.network_.biases = start[:2], start[2:]
+    clf.fit(X, IRIS_NAMES, sample_weight=s)
+    partial = DeltapropClassifier(**params).partial_fit(X, IRIS_NAMES, classes=np.unique(IRIS_NAMES))
+    partial.network_.weights, partial.network_.biases = start[:2], start[2:]
+    partial.partial_fit(X, IRIS_NAMES, s)  # scikit-learn's order: sample_weight third
+
+    assert np.abs(mlp.coefs_[0] - start[0]).max() > 1e-2
+    for ours in (
+        net.weights + net.biases,
+        clf.coefs_ + clf.intercepts_,
+        partial.coefs_ + partial.intercepts_,
+    ):
+        for a, b in zip(ours, mlp.coefs_ + mlp.intercepts_):
+            np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
+    # score's sample_weight comes from ClassifierMixin: the weighted accuracy.
+    hit = clf.predict(X) == IRIS_NAMES
+    assert clf.score(X, IRIS_NAMES, sample_weight=s) == pytest.approx(np.dot(s, hit) / s.sum(), rel=1e-12)
+
+
 def _sgd_mlp_classifier(n_hidden, activation, eta, momentum, nesterov, alpha, m) -> MLPClassifier:
     """scikit-learn's MLPClassifier doing what deltaprop's SGD does: a constant η, mini-batches
     of m in the order given, one epoch per fit until max_iter is raised, warm-started (so
@@ -711,3 +825,47 @@ def test_the_classifier_matches_mlp_classifier_through_its_parameters(optimizer,
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
     np.testing.assert_allclose(clf.predict_proba(X), mlp.predict_proba(X), rtol=0, atol=1e-12)
     np.testing.assert_array_equal(clf.predict(X), mlp.predict(X))
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"), [(DeltapropClassifier, MLPClassifier), (DeltapropRegressor, MLPRegressor)]
+)
+@pytest.mark.parametrize("method", ["fit", "partial_fit", "score"])
+def test_sample_weight_sits_where_scikit_learn_puts_it(ours, theirs, method):
+    import inspect
+
+    assert list(inspect.signature(getattr(ours, method)).parameters) == list(
+        inspect.signature(getattr(theirs, method)).parameters
+    )
+
+
+@pytest.mark.parametrize(
+    ("s", "match"),
+    [
+        ([1.0] * 149, r"sample_weight.shape == \(149,\), expected \(150,\)"),
+        ([1.0] * 149 + [-3.0], r"sample_weight must be ≥ 0; got -3.0 at index 149"),
+        ([0.0] * 150, r"Sample weights must contain at least one non-zero number"),
+        ([1.0] * 149 + [np.nan], r"sample_weight.*NaN"),
+    ],
+)
+def test_bad_sample_weight_is_refused_and_the_estimator_left_as_it_was(s, match):
+    clf = DeltapropClassifier(**SMALL).fit(IRIS_X, IRIS_Y)
+    before = [a.copy() for a in clf.coefs_]
+    with pytest.raises(ValueError, match=match):
+        clf.fit(IRIS_X, IRIS_Y, sample_weight=s)
+    assert all(np.array_equal(a, b) for a, b in zip(clf.coefs_, before))
+
+
+def test_a_number_is_every_samples_weight_as_in_scikit_learn():
+    a = DeltapropRegressor(**SMALL).fit(IRIS_X, IRIS_X[:, 0], sample_weight=1.0)
+    b = DeltapropRegressor(**SMALL).fit(IRIS_X, IRIS_X[:, 0])
+    assert all(np.array_equal(x, y) for x, y in zip(a.coefs_, b.coefs_))
+
+
+def test_early_stopping_scores_the_weighted_validation_rows():
+    """val_accuracy, the classifier's validation score, is weighted as scikit-learn's is."""
+    s = np.where(IRIS_Y == 0, 5.0, 1.0)
+    clf = DeltapropClassifier(**SMALL, early_stopping=True, validation_fraction=0.2).fit(IRIS_X, IRIS_Y, s)
+    plain = DeltapropClassifier(**SMALL, early_stopping=True, validation_fraction=0.2).fit(IRIS_X, IRIS_Y)
+    assert clf.validation_scores_ != plain.validation_scores_
+    assert all(np.isfinite(clf.validation_scores_))

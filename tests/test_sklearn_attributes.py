@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_diabetes, load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
@@ -313,11 +314,13 @@ def test_unfitted_estimators_have_none_of_the_attributes():
         assert not any(hasattr(est, name) for name in MLP_ATTRIBUTES)
 
 
-def test_sample_weight_is_not_taken_where_scikit_learns_mlp_takes_it():
-    """scikit-learn ≥ 1.7 weights each mini-batch's gradient, Σ s_x ∇C_x / Σ s_x; deltaprop's
-    training step averages over the mini-batch, so fit has no sample_weight (sklearn.py says
-    why) rather than one it would not honour exactly."""
+def test_sample_weight_is_taken_where_scikit_learns_mlp_takes_it():
+    """scikit-learn ≥ 1.7 weights each mini-batch's gradient, Σ s_x ∇C_x / Σ s_x, and so does
+    deltaprop's training step: fit and partial_fit take sample_weight, and unit weights change
+    nothing (tests/test_sklearn.py checks weighted epochs against scikit-learn's)."""
     for mlp, est in [(MLPClassifier(), DeltapropClassifier()), (MLPRegressor(), DeltapropRegressor())]:
-        assert has_fit_parameter(mlp, "sample_weight") and not has_fit_parameter(est, "sample_weight")
-        with pytest.raises(TypeError, match="sample_weight"):
-            est.fit(IRIS_X, IRIS_Y, sample_weight=np.ones(150))
+        assert has_fit_parameter(mlp, "sample_weight") and has_fit_parameter(est, "sample_weight")
+        params = dict(hidden_layer_sizes=(4,), epochs=2, random_state=0)
+        a = clone(est).set_params(**params).fit(IRIS_X, IRIS_Y, sample_weight=np.ones(150))
+        b = clone(est).set_params(**params).fit(IRIS_X, IRIS_Y)
+        assert all(np.array_equal(x, y) for x, y in zip(a.coefs_, b.coefs_))

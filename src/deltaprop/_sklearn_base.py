@@ -13,7 +13,7 @@ import copy
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from . import optimizers
 from ._sklearn_attributes import FittedAttributes
@@ -21,7 +21,7 @@ from ._sklearn_early_stopping import NoImprovementStopper, ValidationR2, check_v
 from ._sklearn_params import ParameterChecks
 from ._validation import check_dtype
 from .errors import DivergenceError
-from .network import Network
+from .network import Network, check_sample_weight
 
 RELU_FAMILY = frozenset({"relu", "leaky_relu"})
 OPTIMIZER_NAMES = tuple(optimizers.OPTIMIZERS)  # "sgd", "momentum", "nesterov", "adam"
@@ -178,8 +178,25 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
         self._check_early_stopping(targets, self.network_.sizes[-1], self._seed)
         self.optimizer_ = self._new_optimizer()
 
-    def _train(self, X: np.ndarray, targets: np.ndarray, epochs: int, allow_early_stopping: bool):
-        """Run ``epochs`` epochs of ``deltaprop.training.fit`` on the fitted network."""
+    def _sample_weight(self, sample_weight, X: np.ndarray) -> np.ndarray | None:
+        """``sample_weight`` checked as scikit-learn checks it (``_check_sample_weight``: a
+        number is every sample's weight; 1-D, one per row of ``X``, finite, not all 0) and
+        as deltaprop's fit does (≥ 0, the first negative named); None stays None."""
+        if sample_weight is None:
+            return None
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        return check_sample_weight(sample_weight, X.shape[0], X.dtype)
+
+    def _train(
+        self,
+        X: np.ndarray,
+        targets: np.ndarray,
+        epochs: int,
+        allow_early_stopping: bool,
+        sample_weight: np.ndarray | None = None,
+    ):
+        """Run ``epochs`` epochs of ``deltaprop.training.fit`` on the fitted network
+        (``sample_weight`` ``(n_samples,)``: each sample's weight, or None)."""
         from .training import fit  # the loop sits beside this layer
 
         callbacks, kwargs, stopper, scorer = [], {}, None, None
@@ -205,6 +222,7 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
                 callbacks=callbacks,
                 verbose=self.verbose,
                 initial_epoch=start,
+                sample_weight=sample_weight,
                 **kwargs,
             )
         except DivergenceError as err:

@@ -29,12 +29,18 @@ Differences from scikit-learn's MLP, by design:
   defaults to Nesterov's (``optimizer="nesterov"`` here).
 * ``l2`` is Nielsen's λ: the cost gains λ/(2n) Σ w² with n the training set size (scikit-learn's
   ``alpha`` adds α/(2 n_batch) Σ w² per mini-batch), and biases are not decayed.
-* ``X`` must be dense (scikit-learn's MLP also takes ``scipy.sparse`` matrices), ``fit`` and
-  ``partial_fit`` take no ``sample_weight`` (scikit-learn's MLP does since 1.7: each
-  mini-batch's gradient is then Σ s_x ∇C_x / Σ s_x, which the training step does not
-  compute), and the classifier has one output per class, softmax by default, even for two
-  classes (scikit-learn's has one logistic output then, so ``n_outputs_`` is 1 there and 2
-  here) and no multi-label ``y``.
+* ``X`` must be dense (scikit-learn's MLP also takes ``scipy.sparse`` matrices), and the
+  classifier has one output per class, softmax by default, even for two classes
+  (scikit-learn's has one logistic output then, so ``n_outputs_`` is 1 there and 2 here) and
+  no multi-label ``y``.
+* ``sample_weight`` in ``fit`` and ``partial_fit`` is scikit-learn's (since 1.7): each
+  mini-batch's gradient is Σ s_x ∇C_x / Σ s_x, the weights follow their rows through the
+  shuffle and the early-stopping split, and the validation score is weighted. Two
+  differences: a mini-batch whose weights are all 0 makes no step here (scikit-learn's
+  divides by their zero sum and its weights become NaN), and the L2 term keeps λ/n with n the
+  number of training samples (scikit-learn's α is divided by each mini-batch's Σ s_x).
+  ``loss_curve_`` is the epoch's weighted mean cost Σ s_x C_x / Σ s_x (scikit-learn's
+  averages the mini-batches' weighted costs by their number of rows).
 * The quadratic cost is C = 1/(2n) Σ_x ||y − a||², a sum over the outputs; the squared loss
   scikit-learn reports is also divided by the number of outputs. Its gradient is not: both
   use δ = a − y averaged over the mini-batch, so the weight updates agree (a test checks one
@@ -183,12 +189,14 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
     _default_output_activation = "softmax"
     _validation_score = "val_accuracy"
 
-    def fit(self, X, y):
-        """Train on ``X`` ``(n_samples, n_features)`` and labels ``y`` ``(n_samples,)``."""
+    def fit(self, X, y, sample_weight=None):
+        """Train on ``X`` ``(n_samples, n_features)`` and labels ``y`` ``(n_samples,)``, each
+        sample weighted by ``sample_weight`` ``(n_samples,)`` if given (see the module's notes)."""
         epochs = self._check_params()
         first = not (self.warm_start and hasattr(self, "network_"))
         with self._unchanged_if_refused():
             X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
+            sample_weight = self._sample_weight(sample_weight, X)
             check_classification_targets(y)
             if first:
                 classes = unique_labels(y)  # refuses a mix of strings and numbers by name
@@ -203,7 +211,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                 self._check_warm_start_classes(y)
                 targets = self._encode(y)
                 self._renew_optimizer(targets)
-        return self._train(X, targets, epochs, allow_early_stopping=True)
+        return self._train(X, targets, epochs, allow_early_stopping=True, sample_weight=sample_weight)
 
     def _check_warm_start_classes(self, y: np.ndarray) -> None:
         """A warm-started ``fit`` continues a network with one output per class of ``classes_``,
@@ -228,8 +236,10 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
             f"Set warm_start=False to start afresh{subset}"
         )
 
-    def partial_fit(self, X, y, classes=None):
-        """One epoch over ``(X, y)``; the first call needs ``classes``, every label there is.
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """One epoch over ``(X, y)``, weighted by ``sample_weight`` ``(n_samples,)`` if given
+        (scikit-learn's order of the arguments); the first call needs ``classes``, every label
+        there is.
 
         Later calls may hold any of ``classes_`` (some or all) and no other label, as in
         scikit-learn's MLPClassifier. A first call that fails (a label of ``y`` not in
@@ -239,6 +249,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         first = not hasattr(self, "network_")
         with self._unchanged_if_refused():
             X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
+            sample_weight = self._sample_weight(sample_weight, X)
             check_classification_targets(y)
             if first:
                 if classes is None:
@@ -260,7 +271,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                     )
                 self._check_same_network("partial_fit")
                 targets = self._encode(y)
-        return self._train(X, targets, 1, allow_early_stopping=False)
+        return self._train(X, targets, 1, allow_early_stopping=False, sample_weight=sample_weight)
 
     def _encode(self, y: np.ndarray, classes: np.ndarray | None = None) -> np.ndarray:
         """Labels as indices into ``classes`` (default ``classes_``), ``(n_samples,)`` int64."""
@@ -335,32 +346,36 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
     _default_output_activation = "linear"
     _validation_score = "val_r2"
 
-    def fit(self, X, y):
-        """Train on ``X`` ``(n_samples, n_features)`` and targets ``y`` ``(n_samples[, n_outputs])``."""
+    def fit(self, X, y, sample_weight=None):
+        """Train on ``X`` ``(n_samples, n_features)`` and targets ``y`` ``(n_samples[, n_outputs])``,
+        each sample weighted by ``sample_weight`` ``(n_samples,)`` if given."""
         epochs = self._check_params()
         first = not (self.warm_start and hasattr(self, "network_"))
         with self._unchanged_if_refused():
             X, Y = self._validate(X, y, reset=first)
+            sample_weight = self._sample_weight(sample_weight, X)
             if first:
                 self._reset(X, Y, Y.shape[1])
             else:
                 self._check_outputs(Y, "the warm-started network_")
                 self._renew_optimizer(Y)
-        return self._train(X, Y, epochs, allow_early_stopping=True)
+        return self._train(X, Y, epochs, allow_early_stopping=True, sample_weight=sample_weight)
 
-    def partial_fit(self, X, y):
-        """One epoch over ``(X, y)``, continuing from the fitted network and optimizer."""
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch over ``(X, y)``, weighted by ``sample_weight`` ``(n_samples,)`` if given,
+        continuing from the fitted network and optimizer."""
         self._check_params()
         self._refuse_early_stopping()
         first = not hasattr(self, "network_")
         with self._unchanged_if_refused():
             X, Y = self._validate(X, y, reset=first)
+            sample_weight = self._sample_weight(sample_weight, X)
             if first:
                 self._reset(X, Y, Y.shape[1])
             else:
                 self._check_outputs(Y, "network_, built by the first partial_fit,")
                 self._check_same_network("partial_fit")
-        return self._train(X, Y, 1, allow_early_stopping=False)
+        return self._train(X, Y, 1, allow_early_stopping=False, sample_weight=sample_weight)
 
     def _check_outputs(self, Y, which: str) -> None:
         """A call that continues ``network_`` must give ``y`` as many outputs as it has."""
