@@ -37,7 +37,8 @@ class FittedAttributes:
 
     @property
     def loss_curve_(self) -> list[float]:
-        """The training cost after each epoch, over every fit, partial_fit and warm start."""
+        """The training cost after each epoch, over every fit, partial_fit and warm start (with
+        ``sample_weight``, the epoch's weighted mean Σ s_x C_x / Σ s_x)."""
         check_is_fitted(self, "network_")
         return self.history_["loss"]
 

@@ -41,7 +41,9 @@ class Gradients:
     ``weights[l]`` = ∂C/∂w ``(n_l, n_{l+1})``, shaped like ``net.weights[l]``;
     ``biases[l]`` = ∂C/∂b ``(n_{l+1},)``; ``deltas[l]`` = δ of layer l + 1 for every sample,
     ``(n_samples, n_{l+1})``; ``cost`` = C averaged over the n samples; ``a`` the outputs
-    ``(n_samples, n_L)`` of the forward pass the gradient came from.
+    ``(n_samples, n_L)`` of the forward pass the gradient came from. With per-sample weights
+    s (``backprop(X, Y, sample_weight=s)``) the averages are weighted, Σ_x s_x (…) / Σ_x s_x,
+    and each row of ``deltas[l]`` is that sample's δ times s_x.
     """
 
     weights: list[np.ndarray]
