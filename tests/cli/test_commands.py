@@ -234,3 +234,12 @@ def test_a_multi_line_error_reads_as_one_line_of_sentences():
 
     err = OSError("download failed from 2 mirrors:\n- a: 404\n- b: timed out.\nfiles still missing.")
     assert one_line(err) == "download failed from 2 mirrors: a: 404; b: timed out. files still missing."
+    # a sentence after a list: it read "...: x (not known); Check your internet connection"
+    err = OSError(
+        "could not download f from 2 mirrors:\n- a: 404\n- b: x (not known)\nCheck your connection."
+    )
+    assert (
+        one_line(err)
+        == "could not download f from 2 mirrors: a: 404; b: x (not known). Check your connection."
+    )
+    assert one_line(OSError("classes:\n- Bag\n- Coat")) == "classes: Bag; Coat"

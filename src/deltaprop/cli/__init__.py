@@ -47,10 +47,17 @@ def one_line(err: BaseException) -> str:
     text = ""
     for line in str(err).splitlines():
         line = line.strip()
-        if line.startswith("- "):  # a bullet of a listed detail
+        bullet = line.startswith("- ")  # a listed detail
+        if bullet:
             line = line[2:]
-        if line:
-            text += line if not text else (" " if text.endswith((":", ".", ";")) else "; ") + line
+        if line and text:
+            if text.endswith((":", ".", ";")):
+                text += " "
+            elif line[0].isupper() and not bullet:  # a new sentence after a list
+                text += ". "
+            else:
+                text += "; "
+        text += line
     text = text or type(err).__name__
     return text.strip("'\"") if isinstance(err, KeyError) else text
 
