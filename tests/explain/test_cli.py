@@ -129,3 +129,37 @@ def test_one_class_label_as_target(tmp_path, capsys):
     assert main(["explain", "--model", str(model), "--input", "0.1,0.2,0.3", "--target", "0,1"]) == 0
     assert capsys.readouterr().out == as_label
     assert f"{dp.explain(net, [0.1, 0.2, 0.3], 1, 0.5).cost_after:.9f}".rstrip("0") in as_label
+
+
+def test_diagram_draws_the_same_example_with_its_weights(tmp_path, capsys, monkeypatch):
+    """--diagram: the picture a lecturer puts beside the numbers, Mazur's w1 … w8 on their lines."""
+    from deltaprop import plots
+    from deltaprop.cli import main
+
+    seen = {}
+    real = plots.network_diagram
+
+    def spy(net, x=None, y=None, **kwargs):
+        seen.update(sizes=net.sizes, x=x, y=y, **kwargs)
+        return real(net, x, y, **kwargs)
+
+    monkeypatch.setattr(plots, "network_diagram", spy)
+    picture = tmp_path / "mazur.png"
+    assert main(["explain", "--diagram", str(picture)]) == 0
+    captured = capsys.readouterr()
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert captured.err.strip() == f"wrote network diagram to {picture}"  # stdout: the walk-through alone
+    assert captured.out.startswith("─") and "wrote" not in captured.out
+    assert seen["sizes"] == [2, 2, 2] and seen["show_weights"] is True
+    np.testing.assert_array_equal(seen["x"], [0.05, 0.1])
+    np.testing.assert_array_equal(seen["y"], [0.01, 0.99])
+
+
+def test_diagram_and_out_are_checked_before_anything_is_written(tmp_path, capsys):
+    from deltaprop.cli import main
+
+    picture = tmp_path / "d.png"
+    assert main(["explain", "--diagram", str(picture), "--out", str(tmp_path / "nowhere" / "s.md")]) == 2
+    assert "--out" in capsys.readouterr().err and not picture.exists()
+    assert main(["explain", "--diagram", str(tmp_path / "d.jpg")]) == 2
+    assert "ending in .png or .svg" in capsys.readouterr().err

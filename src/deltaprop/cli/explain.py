@@ -78,6 +78,12 @@ def register(subparsers) -> None:
     p.add_argument("--format", choices=FORMATS, default="text", help="text (default), markdown or html")
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p.add_argument(
+        "--diagram",
+        metavar="FILE.png|FILE.svg",
+        help="also draw the network for the same example: each neuron's δ, each weight's sign and size, "
+        "and its value on the line when every layer has at most 3 neurons (Mazur's w1…w8)",
+    )
+    p.add_argument(
         "--max-neurons",
         type=int,
         default=None,
@@ -169,14 +175,38 @@ def _check(args) -> None:
         raise UsageError(f"--lr must be a finite number > 0; got {args.lr}")
     if args.max_neurons is not None and args.max_neurons < 1:
         raise UsageError(f"--max-neurons must be ≥ 1; got {args.max_neurons}")
+    # before anything is computed or written: a bad name must not leave half the output behind
+    if args.diagram:
+        if Path(args.diagram).suffix.lower() not in (".png", ".svg"):
+            raise UsageError(f"--diagram {args.diagram}: give a file name ending in .png or .svg")
+        _folder_of(Path(args.diagram), "--diagram")
+    if args.out:
+        _folder_of(Path(args.out), "--out")
+
+
+def _folder_of(path: Path, option: str) -> None:
+    """A usage error unless ``path``'s folder exists."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"{option} {path}: folder {folder} does not exist")
 
 
 def _write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically; a missing folder is a usage error."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError(f"--out {path}: folder {folder} does not exist")
+    _folder_of(path, "--out")
     write_text(path, text)
+
+
+def _write_diagram(path: Path, net, trace) -> None:
+    """The network diagram of the walk-through's (first) example, as PNG or SVG."""
+    from ..plots import network_diagram, save_figure
+    from ..plots.network_diagram import MAX_LABELLED
+
+    fig = network_diagram(net, trace.x[0], trace.y[0], show_weights=max(net.sizes) <= MAX_LABELLED)
+    if trace.n_samples > 1:
+        ax = fig.axes[0]
+        ax.set_title(f"{ax.get_title()}\nfor sample 1 of {trace.n_samples}", fontsize=9)
+    save_figure(fig, path)
 
 
 def run(args) -> int:
@@ -203,6 +233,10 @@ def run(args) -> int:
         )
     except (ValueError, TypeError) as err:
         raise UsageError(str(err)) from None
+    if args.diagram:
+        _write_diagram(Path(args.diagram), net, trace)
+        # on stderr when the walk-through itself goes to stdout, so that a pipe gets it alone
+        print(f"wrote network diagram to {args.diagram}", file=sys.stdout if args.out else sys.stderr)
 
     if args.out is None and args.format == "text":
         from rich.console import Console
