@@ -117,3 +117,26 @@ def test_whole_epochs_of_fit_equal_a_torch_nn_loop(mnist_subset, setup, optimize
         np.testing.assert_allclose(ours, layer.bias.detach().numpy(), rtol=0, atol=1e-10)
     np.testing.assert_allclose(history.history["loss"], losses, rtol=1e-10)
     assert np.abs(net.weights[0]).max() > 0  # the nets moved: a loop that did nothing fails above
+
+
+def test_fit_without_shuffling_equals_torch_in_order_batches(mnist_subset):
+    """``shuffle=False``: the mini-batches are the rows in order, as a torch ``DataLoader``
+    without ``shuffle`` gives them."""
+    X, y = mnist_subset
+    net = dp.Network(
+        [784, 30, N_OUT], activation="relu", output_activation="softmax", init="he_normal", seed=1
+    )
+    layers = torch_layers(net)
+    torch_optimizer = torch.optim.Adam([p for layer in layers for p in layer.parameters()], lr=0.01)
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(torch.from_numpy(X), torch.from_numpy(y)), batch_size=64, shuffle=False
+    )
+    for _ in range(2):
+        for rows, labels in loader:
+            loss = F.cross_entropy(layers[1](torch.relu(layers[0](rows))), labels)
+            torch_optimizer.zero_grad()
+            loss.backward()
+            torch_optimizer.step()
+    net.fit(X, y, epochs=2, batch_size=64, optimizer=dp.Adam(0.01), shuffle=False)
+    for ours, layer in zip(net.weights, layers):
+        np.testing.assert_allclose(ours, layer.weight.detach().numpy().T, rtol=0, atol=1e-10)
