@@ -124,7 +124,12 @@ def test_fit_without_shuffling_equals_torch_in_order_batches(mnist_subset):
     without ``shuffle`` gives them."""
     X, y = mnist_subset
     net = dp.Network(
-        [784, 30, N_OUT], activation="relu", output_activation="softmax", init="he_normal", seed=1
+        [784, 30, N_OUT],
+        activation="relu",
+        output_activation="softmax",
+        cost="log_likelihood",
+        init="he_normal",
+        seed=1,
     )
     layers = torch_layers(net)
     torch_optimizer = torch.optim.Adam([p for layer in layers for p in layer.parameters()], lr=0.01)
