@@ -148,6 +148,24 @@ def test_an_npzs_regression_column_and_target_rows(tmp_path):
     assert y.shape == (3, 2) and classes is None
 
 
+def test_an_npzs_label_column_of_shape_n_by_1_is_read_as_a_label_column(tmp_path):
+    """``np.savez(y=df[["label"]])`` writes labels as a column (n, 1). Whole numbers there were
+    kept as one regression target each, and the error that followed ("real-valued targets from 0
+    to 9 ... say so with --task classification") came back with --task classification too."""
+    path = tmp_path / "col.npz"
+    np.savez(path, X=np.ones((4, 2)), y=np.array([[0], [2], [1], [2]]))
+    _, y, classes = load_by_name(path=path)
+    assert y.dtype == np.int64 and y.tolist() == [0, 2, 1, 2] and classes is None
+    _, y, _ = load_by_name(path=path, task="regression")
+    assert y.shape == (4, 1) and y.dtype == np.float64 and y[:, 0].tolist() == [0, 2, 1, 2]
+    np.savez(path, X=np.ones((4, 2)), y=np.array([[-1], [1], [1], [-1]]))
+    _, y, classes = load_by_name(path=path, task="classification")
+    assert y.tolist() == [0, 1, 1, 0] and classes == ("-1", "1")
+    np.savez(path, X=np.ones((3, 2)), y=np.array([[0.5], [1.5], [-2.0]]))
+    _, y, classes = load_by_name(path=path)
+    assert y.shape == (3, 1) and y[:, 0].tolist() == [0.5, 1.5, -2.0] and classes is None
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [

@@ -74,8 +74,9 @@ def as_targets(y: np.ndarray, task: str = AUTO) -> tuple[np.ndarray, tuple[str, 
 
     Parameters
     ----------
-    y : ``(n,)`` numbers, one label per sample, or target rows ``(n, k)`` (returned as
-        they are, whatever the task).
+    y : ``(n,)`` numbers, one label per sample (also as a column ``(n, 1)``, as
+        ``np.savez(y=df[["label"]])`` writes it), or target rows ``(n, k)``, k ≥ 2 (returned
+        as they are, whatever the task).
     task : how to read a label column ``(n,)``:
 
         - ``"auto"``: whole numbers ≥ 0 (up to 2^53) are class labels, kept as they are;
@@ -99,6 +100,8 @@ def as_targets(y: np.ndarray, task: str = AUTO) -> tuple[np.ndarray, tuple[str, 
     """
     task = check_task(task)
     y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:  # a label column: read as one, as a CSV's is
+        y = y[:, 0]
     if y.ndim != 1:
         return y, None
     if y.dtype.kind == "b":
