@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from html import unescape
 
 import numpy as np
 import pytest
+from html_text import plain
 
 import deltaprop as dp
 from deltaprop.walkthrough import examples, explain, render_html, render_markdown, render_text
@@ -37,7 +37,7 @@ def _renderings(trace, notation) -> dict[str, str]:
     return {
         "text": render_text(trace, notation, width=200),
         "markdown": render_markdown(trace, notation).replace("\\", ""),
-        "html": unescape(render_html(trace, notation)),
+        "html": plain(render_html(trace, notation)),
     }
 
 

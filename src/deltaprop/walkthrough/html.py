@@ -32,7 +32,35 @@ th, td { border: 1px solid #ccc; padding: .2rem .6rem; text-align: right;
          font-variant-numeric: tabular-nums; }
 th:first-child, td:first-child { text-align: left; }
 caption { caption-side: bottom; color: #666; font-size: .9rem; }
+sup, sub { line-height: 0; }  /* a symbol's scripts in the prose keep its lines evenly spaced */
 """
+
+
+# Symbols in the prose, as the notation paragraphs write them: z^l_j, a^(l−1)_k, E_total, Σ_k,
+# e^(z_j), out_i. A base is one letter (or out, net, target) that starts a word, so that names
+# such as update_biases and max_neurons stay as they are.
+_SCRIPT = r"(\([^()]*\)|[A-Za-z0-9]+)"
+_SYMBOL = re.compile(
+    r"(?<![A-Za-z0-9_])(out|net|target|[A-Za-zα-ωΓ-Ω])([⁰¹²³⁴⁵⁶⁷⁸⁹⁺]*)"
+    rf"(?:\^{_SCRIPT})?(?:_{_SCRIPT})?"
+)
+
+
+def _scripted(match: re.Match) -> str:
+    base, marks, sup, sub = match.groups()
+    if sup is None and sub is None:
+        return match.group(0)
+    html = base + marks
+    for tag, script in (("sup", sup), ("sub", sub)):
+        if script is not None:
+            inner = script[1:-1] if script.startswith("(") else script
+            html += f"<{tag}>{_SYMBOL.sub(_scripted, inner)}</{tag}>"  # e^(z_j): the sub inside the sup
+    return html
+
+
+def _prose(text: str) -> str:
+    """``text`` as HTML, its symbols' super- and subscripts set as such: z<sup>l</sup><sub>j</sub>."""
+    return _SYMBOL.sub(_scripted, escape(text))
 
 
 def _cell(value, digits: int) -> str:
@@ -40,7 +68,7 @@ def _cell(value, digits: int) -> str:
         return to_mathml(eq(*value) if len(value) > 1 else eq(value[0]), digits, display=False)
     if isinstance(value, float):
         return escape(fmt(value, digits))
-    return escape(str(value))
+    return _prose(str(value))
 
 
 def _body(trace: Trace, notation: str, digits: int | None) -> tuple[str, list[str]]:
@@ -52,11 +80,11 @@ def _body(trace: Trace, notation: str, digits: int | None) -> tuple[str, list[st
         if isinstance(block, Heading):
             if block.level == 1:
                 title = block.text
-            body.append(f"<h{block.level}>{escape(block.text)}</h{block.level}>")
+            body.append(f"<h{block.level}>{_prose(block.text)}</h{block.level}>")
         elif isinstance(block, Paragraph):
-            body.append(f"<p>{escape(block.text)}</p>")
+            body.append(f"<p>{_prose(block.text)}</p>")
         elif isinstance(block, Note):
-            body.append(f'<p class="note-box"><strong>Note.</strong> {escape(block.text)}</p>')
+            body.append(f'<p class="note-box"><strong>Note.</strong> {_prose(block.text)}</p>')
         elif isinstance(block, Equations):
             for item in block.items:
                 # a long equation breaks before an "=", the rest on indented lines, rather than
@@ -70,9 +98,9 @@ def _body(trace: Trace, notation: str, digits: int | None) -> tuple[str, list[st
         elif isinstance(block, Table):
             rows = ["<table>"]
             if block.caption:
-                rows.append(f"<caption>{escape(block.caption)}</caption>")
+                rows.append(f"<caption>{_prose(block.caption)}</caption>")
             rows.append(
-                "<thead><tr>" + "".join(f"<th>{escape(c)}</th>" for c in block.columns) + "</tr></thead>"
+                "<thead><tr>" + "".join(f"<th>{_prose(c)}</th>" for c in block.columns) + "</tr></thead>"
             )
             rows.append("<tbody>")
             cell_digits = min(digits, block.digits or digits)
