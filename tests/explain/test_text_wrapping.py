@@ -64,3 +64,12 @@ def test_redirected_cli_output_is_110_columns(tmp_path):
     derivation = "∂out_o1/∂net_o1 = σ′(net_o1) = out_o1(1 − out_o1) = 0.75136507(1 − 0.75136507)"
     assert f"  {derivation} = 0.186815602" in lines
     assert cell_len(lines[0]) == 110  # the title rule spans the width
+
+
+def test_a_note_that_does_not_fit_gets_a_line_of_its_own():
+    ex = examples.get("xor")
+    lines = render_text(dp.explain(ex.net, ex.x, ex.y, 0.5), width=72).splitlines()
+    # 71 columns without its note: "(BP1)" would have wrapped on its own, to column 0
+    at = lines.index("  δ³₁ = ∂C/∂a³₁ · σ′(z³₁) = -0.099946175 × 0.089956937 = -0.008990852")
+    assert lines[at + 1] == "      (BP1)"
+    assert max(cell_len(line) for line in lines) <= 72

@@ -47,9 +47,12 @@ class _Equation:
         lines = self.lines(options.max_width)
         for line in lines[:-1]:
             yield Text(line)
-        last = Text(lines[-1])
-        if self.item.note:
-            last.append(f"   ({self.item.note})", style="dim")
+        last, note = Text(lines[-1]), f"   ({self.item.note})" if self.item.note else ""
+        if note and last.cell_len + len(note) > options.max_width:  # the note on a line of its own
+            yield last
+            last, note = Text(CONTINUATION_INDENT), note.lstrip()
+        if note:
+            last.append(note, style="dim")
         yield last
 
 
