@@ -15,6 +15,7 @@ from rich.table import Table
 from .config import BUILTIN_DATA
 from .errors import UsageError
 from .progress import make_console
+from .stdout import raising_broken_pipe
 
 
 def register(subparsers) -> None:
@@ -62,7 +63,7 @@ def show_list(console, infos, home) -> None:
 def run(args) -> int:
     from .. import datasets
 
-    console = make_console()
+    console = raising_broken_pipe(make_console())
     if args.action == "list":
         if args.name:
             raise UsageError(f"'datasets list' takes no name; got {args.name!r}")
