@@ -46,7 +46,7 @@ def expected_failed_checks(estimator) -> dict[str, str]:
             "mini-batch SGD over shuffled rows: a row of weight 2 and the same row given twice fall "
             "into different mini-batches, so the steps differ (scikit-learn tests its MLPs' weights "
             "with lbfgs, a full batch); one full-batch step does match the repeated rows "
-            "(tests/training/test_sample_weight.py)"
+            "(tests/training/test_fit_sample_weight.py)"
         )
     }
     if regressor and estimator.dtype == "float32":
