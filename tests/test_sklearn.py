@@ -633,8 +633,8 @@ def test_one_epoch_matches_scikit_learns_mlp_regressor(weighted):
 
 
 def _weights_no_batch_all_zero(n: int, m: int, seed: int) -> np.ndarray:
-    """Weights in [0, 2) with some zeros, no mini-batch of m consecutive rows all 0 (scikit-learn
-    divides by a batch's Σ s, so such a batch would make its weights NaN)."""
+    """Weights in [0, 2) with some zeros, no mini-batch of m consecutive rows all 0 (scikit-learn's
+    MLP stops at such a batch: see the test after next)."""
     s = np.random.default_rng(seed).uniform(0.0, 2.0, size=n)
     s[::5] = 0.0
     s[::m] = 1.5
@@ -823,3 +823,20 @@ def test_early_stopping_scores_the_weighted_validation_rows():
     plain = DeltapropClassifier(**SMALL, early_stopping=True, validation_fraction=0.2).fit(IRIS_X, IRIS_Y)
     assert clf.validation_scores_ != plain.validation_scores_
     assert all(np.isfinite(clf.validation_scores_))
+
+
+def test_a_mini_batch_of_weight_zero_skips_its_step_where_scikit_learn_stops():
+    """scikit-learn's MLP averages a batch's loss with np.average, which raises on weights that
+    sum to 0; deltaprop makes no step for that batch (and trains on the others)."""
+    X = StandardScaler().fit_transform(IRIS_X)
+    s = np.ones(150)
+    s[:10] = 0.0
+    mlp = MLPClassifier(solver="sgd", batch_size=10, shuffle=False, max_iter=1, random_state=0)
+    with pytest.raises(ZeroDivisionError, match="Weights sum to zero"):
+        mlp.fit(X, IRIS_Y, sample_weight=s)
+    clf = DeltapropClassifier(
+        **{**SMALL, "batch_size": 10, "shuffle": False, "epochs": 1, "optimizer": "sgd"}
+    )
+    clf.fit(X, IRIS_Y, sample_weight=s)
+    assert clf.optimizer_.iterations == 14  # 15 mini-batches, the first of weight 0
+    assert all(np.isfinite(a).all() for a in clf.coefs_)

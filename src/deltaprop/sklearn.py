@@ -36,9 +36,10 @@ Differences from scikit-learn's MLP, by design:
 * ``sample_weight`` in ``fit`` and ``partial_fit`` is scikit-learn's (since 1.7): each
   mini-batch's gradient is Σ s_x ∇C_x / Σ s_x, the weights follow their rows through the
   shuffle and the early-stopping split, and the validation score is weighted. Two
-  differences: a mini-batch whose weights are all 0 makes no step here (scikit-learn's
-  divides by their zero sum and its weights become NaN), and the L2 term keeps λ/n with n the
-  number of training samples (scikit-learn's α is divided by each mini-batch's Σ s_x).
+  differences: a mini-batch whose weights are all 0 makes no step here (scikit-learn's fit
+  stops there with ``ZeroDivisionError: Weights sum to zero``, from its loss), and the L2
+  term keeps λ/n with n the number of training samples (scikit-learn's α is divided by each
+  mini-batch's Σ s_x).
   ``loss_curve_`` is the epoch's weighted mean cost Σ s_x C_x / Σ s_x (scikit-learn's
   averages the mini-batches' weighted costs by their number of rows).
 * The quadratic cost is C = 1/(2n) Σ_x ||y − a||², a sum over the outputs; the squared loss

@@ -15,7 +15,8 @@ the epoch's outputs and finds the predictions with one argmax per epoch, not per
 δ rows scaled by s_x, the sums divided by Σ s_x. A batch whose weights are all 0 makes no
 update at all — the optimizer is not called, so its step count (``iterations``, Adam's t) does
 not advance and no L2 decay is applied — and returns C = 0.0 (it weighs nothing in an epoch's
-loss). scikit-learn's MLP divides by that zero sum and turns its weights into NaN.
+loss). scikit-learn's MLP cannot train on such a batch: its fit stops with
+``ZeroDivisionError: Weights sum to zero, can't be normalized`` (``np.average`` of its loss).
 
 Two implementations keep the same contract:
 
