@@ -469,6 +469,8 @@ RUN_HERE = {
     "deltaprop explain --model net.safetensors --input-file batch.txt",
     "deltaprop explain --format markdown --out step.md",
     "deltaprop explain --format html --out step.html",
+    "deltaprop explain --diagram step.png",
+    "deltaprop explain --model net.safetensors --input 0.1,0.2,0.3 --target 1",
     "deltaprop plot runs/first --format svg",
     "deltaprop train --name stuck --seed 1 --lr 100 --epochs 6",
     "deltaprop diagnose runs/stuck",
@@ -756,6 +758,9 @@ def test_explain_options_run(command, explain_files):
     result = deltaprop(command, explain_files, explain_files)
     assert_ran(result, command)
     out = re.search(r"--out (\S+)", command)
+    diagram = re.search(r"--diagram (\S+)", command)
+    if diagram is not None:
+        assert (explain_files / diagram[1]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     if out is None:
         assert "One step of backpropagation" in result.stdout
     else:

@@ -14,7 +14,7 @@ samples. Samples are rows: every batch is ``(n_samples, n_features)``.
 
 from . import activations, costs, initializers, optimizers
 from .errors import DataFileError, DivergenceError, DownloadError, ModelFileError
-from .gradcheck import gradient_check
+from .gradcheck import gradient_check, gradient_errors
 from .network import ForwardPass, Gradients, Network
 from .optimizers import SGD, Adam, Momentum, Nesterov, Optimizer
 
@@ -83,6 +83,7 @@ __all__ = [
     "activations",
     "costs",
     "gradient_check",
+    "gradient_errors",
     "initializers",
     "optimizers",
     *_LAZY,

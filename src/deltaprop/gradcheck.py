@@ -82,9 +82,9 @@ def gradient_check(net: Network, X, Y, eps: float = 1e-6) -> float:
     central differences on ``(X, Y)`` (``X`` ``(n, n_0)``, ``Y`` ``(n, n_L)`` or labels ``(n,)``).
 
     A correct backprop gives about 1e-7 or less; a wrong derivative gives 1e-2 or more.
-    The error of the estimate is ~ε² (truncation) plus ~1e-16/ε (rounding): ``eps`` near
-    1e-5 balances the two in float64. Avoid points where a ReLU's net is exactly 0 (its
-    kink), where no derivative exists for the differences to estimate. ``net`` is not
+    The error of the estimate is ~ε² (truncation) plus ~1e-16/ε (rounding), which balance
+    near ε = 5e-6 in float64 (the default is 1e-6). Avoid points where a ReLU's net is
+    exactly 0 (its kink), where no derivative exists for the differences to estimate. ``net`` is not
     changed. Raises ``TypeError`` when ``net`` is not a :class:`Network`, ``ValueError`` for
     ``eps`` ≤ 0 and, as ``Network.backprop`` does, for ``X`` or ``Y`` that do not fit.
     :func:`gradient_errors` gives the error of each array.
