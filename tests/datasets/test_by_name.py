@@ -166,6 +166,16 @@ def test_an_npzs_label_column_of_shape_n_by_1_is_read_as_a_label_column(tmp_path
     assert y.shape == (3, 1) and y[:, 0].tolist() == [0.5, 1.5, -2.0] and classes is None
 
 
+def test_an_npzs_text_labels_are_classes_and_refused_as_regression(tmp_path):
+    path = tmp_path / "pets.npz"
+    np.savez(path, X=np.eye(3), y=np.array(["dog", "cat", "dog"]))
+    _, y, classes = load_by_name(path=path)
+    assert y.tolist() == [1, 0, 1] and classes == ("cat", "dog")
+    assert load_by_name(path=path, task="classification")[2] == ("cat", "dog")
+    with pytest.raises(ValueError, match=r"pets.npz: task='regression' needs numbers .* \('cat', 'dog'\)"):
+        load_by_name(path=path, task="regression")
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [

@@ -182,6 +182,27 @@ class Canary:
         return (Path.touch, (self.marker,))
 
 
+@pytest.mark.parametrize("column", [False, True])
+def test_npz_text_labels_are_classes_numbered_in_sorted_order(tmp_path, column):
+    """As a CSV's text labels are. They were refused ("'y' must hold numbers; got dtype <U3"),
+    where the README says a CSV's or an NPZ's labels say what is learnt."""
+    labels = np.array(["dog", "cat", "owl", "cat"])
+    np.savez(tmp_path / "pets.npz", X=np.eye(4), y=labels.reshape(-1, 1) if column else labels)
+    X, y, classes = load_npz(tmp_path / "pets.npz", return_classes=True)
+    assert classes == ("cat", "dog", "owl")
+    assert y.dtype == np.int64 and y.tolist() == [1, 0, 2, 0]
+    assert [classes[k] for k in y] == labels.tolist()
+    X2, y2 = load_npz(tmp_path / "pets.npz")
+    np.testing.assert_array_equal(X2, X)
+    np.testing.assert_array_equal(y2, y)
+
+
+def test_npz_numeric_labels_come_with_no_class_names(tmp_path):
+    np.savez(tmp_path / "d.npz", X=np.eye(3), y=np.array([2, 0, 1]))
+    _, y, classes = load_npz(tmp_path / "d.npz", return_classes=True)
+    assert y.tolist() == [2, 0, 1] and classes is None
+
+
 @pytest.mark.parametrize("key", ["X", "y"])
 def test_npz_with_a_pickled_object_is_refused_and_nothing_is_unpickled(tmp_path, key):
     marker = tmp_path / "code-ran"
@@ -233,7 +254,12 @@ def test_npz_header_claiming_more_than_the_archive_holds(tmp_path):
         ({"X": np.array([["a", "b"]]), "y": np.zeros(1)}, {}, r"'X' must hold numbers; got dtype <U1"),
         ({"X": np.array([[1.0, np.nan]]), "y": np.zeros(1)}, {}, r"'X' contains nan at \[0, 1\]"),
         ({"X": np.zeros((3, 2)), "y": np.zeros(2)}, {}, r"X has 3 samples but 'y' has 2; they must match"),
-        ({"X": np.zeros((2, 2)), "y": np.array(["a", "b"])}, {}, r"'y' must hold numbers; got dtype <U1"),
+        (
+            {"X": np.zeros((2, 2)), "y": np.array([["a", "b"], ["c", "d"]])},
+            {},
+            r"'y' must hold numbers; got dtype <U1",
+        ),
+        ({"X": np.zeros((2, 2)), "y": np.array(["cat", ""])}, {}, r"'y' holds an empty label at \[1\]"),
         ({"X": np.zeros((2, 2)), "y": np.array([0.0, np.inf])}, {}, r"'y' contains NaN or infinity"),
         (
             {"X": np.zeros((2, 2)), "y": np.zeros((2, 1, 1))},

@@ -216,16 +216,16 @@ def load_by_name(
         column = parse_label_column(label_column)
         kwargs = {} if column is None else {"label_column": column}
         X, y, classes = load_csv(path, return_classes=True, **kwargs)
-        if classes and isinstance(classes[0], str):  # text labels: classes, numbered in sorted order
-            if task == REGRESSION:
-                raise ValueError(
-                    f"{path}: task='regression' needs numbers in the label column, but it holds text "
-                    f"({', '.join(repr(c) for c in classes[:3])}{', ...' if len(classes) > 3 else ''}); "
-                    f"text labels are classes"
-                )
-            return X, y, tuple(classes)
     else:
-        (X, y), classes = load_npz(path), None
+        X, y, classes = load_npz(path, return_classes=True)
+    if classes and isinstance(classes[0], str):  # text labels: classes, numbered in sorted order
+        if task == REGRESSION:
+            raise ValueError(
+                f"{path}: task='regression' needs numbers in the label column, but it holds text "
+                f"({', '.join(repr(c) for c in classes[:3])}{', ...' if len(classes) > 3 else ''}); "
+                f"text labels are classes"
+            )
+        return X, y, tuple(classes)
     try:
         y, renumbered = as_targets(np.asarray(y), task)
     except ValueError as err:

@@ -2,7 +2,7 @@
 
 An ``.npz`` file is a zip archive of ``.npy`` arrays, and an array of Python objects in one
 can only be read by unpickling, which can run arbitrary code. So each array's ``.npy`` header
-is read and checked first (numeric dtype, a size that matches the bytes the archive holds),
+is read and checked first (no Python objects, a size that matches the bytes the archive holds),
 and only then is NumPy asked to read it, always with ``allow_pickle=False``: loading data
 never runs code. A damaged or foreign archive is a :class:`~deltaprop.errors.DataFileError`
 saying what was found.
@@ -97,6 +97,13 @@ def _check_targets(y: np.ndarray, n_samples: int, key: str, dtype, path: Path) -
         )
     if y.dtype.kind in "biu":
         return y.astype(np.int64)
+    if y.dtype.kind == "U" and (y.ndim == 1 or y.shape[1] == 1):  # text labels, as a CSV may hold
+        y = y.reshape(-1)
+        if len(y) and not np.char.str_len(y).all():
+            raise DataFileError(
+                f"{path}: {key!r} holds an empty label at [{int(np.argmin(np.char.str_len(y)))}]"
+            )
+        return y
     if y.dtype.kind == "f":
         if not np.isfinite(y).all():
             where = [int(i) for i in np.argwhere(~np.isfinite(y))[0]]
@@ -113,7 +120,8 @@ def load_npz(
     *,
     dtype=np.float64,
     max_bytes: int = DEFAULT_MAX_BYTES,
-) -> tuple[np.ndarray, np.ndarray | None]:
+    return_classes: bool = False,
+):
     """Read features and targets from a NumPy ``.npz`` archive (as written by ``np.savez``).
 
     Parameters
@@ -124,11 +132,17 @@ def load_npz(
         ``None`` to read features only.
     dtype : ``float64`` (default) or ``float32``, for ``X`` and real-valued targets.
     max_bytes : refuse a file, or an array in it, larger than this.
+    return_classes : also return ``classes`` (below).
 
     Returns
     -------
     X : ``(n_samples, n_features)`` of ``dtype``, all finite.
-    y : integer or boolean targets as ``int64``, real ones as ``dtype``; ``None`` without ``y_key``.
+    y : integer or boolean targets as ``int64``, real ones as ``dtype``; text labels (a
+        ``str`` array, ``(n_samples,)`` or ``(n_samples, 1)``) numbered ``0..k−1`` in sorted
+        order, as ``int64``, as :func:`~deltaprop.datasets.load_csv` numbers a CSV's;
+        ``None`` without ``y_key``.
+    classes : only with ``return_classes=True``: for text labels the sorted names, so that
+        ``classes[y[i]]`` is the label as saved; else ``None`` (numbers are kept as they are).
 
     Raises
     ------
@@ -173,4 +187,8 @@ def load_npz(
         )
     X = _cast_finite(X, dtype, x_key, path)
     y = None if y_key is None else _check_targets(arrays[1], X.shape[0], y_key, dtype, path)
-    return X, y
+    classes = None
+    if y is not None and y.dtype.kind == "U":
+        names, y = np.unique(y, return_inverse=True)
+        classes, y = tuple(str(name) for name in names), y.astype(np.int64)
+    return (X, y, classes) if return_classes else (X, y)
