@@ -54,6 +54,10 @@ def test_the_status_is_the_shells_for_a_tool_ended_by_sigpipe():
         ("predict", "--json", "{run}", "rows.csv"),
         ("predict", "{run}", "rows.csv"),
         ("datasets",),
+        ("explain",),
+        ("explain", "--format", "markdown"),
+        ("gradcheck",),
+        ("gradcheck", "--json"),
     ],
 )
 def test_a_reader_gone_before_any_output_is_exit_141_and_silence(tmp_path, trained_run, args):

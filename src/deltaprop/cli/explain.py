@@ -241,11 +241,13 @@ def run(args) -> int:
     if args.out is None and args.format == "text":
         from rich.console import Console
 
+        from .stdout import raising_broken_pipe
+
         console = Console()
         if not console.is_terminal and "COLUMNS" not in os.environ:
             # piped or redirected: render_text's width, not rich's 80 columns for a non-terminal
             console = Console(width=TEXT_WIDTH)
-        console.print(renderable(trace, notation))
+        raising_broken_pipe(console).print(renderable(trace, notation))
         return 0
     text = render(trace, args.format, notation)
     if args.out is None:

@@ -21,6 +21,7 @@ import numpy as np
 from .config import parse_int_list
 from .errors import UsageError
 from .progress import make_console
+from .stdout import raising_broken_pipe
 
 DEFAULT_THRESHOLD = 1e-6
 DEFAULT_SAMPLES = 5
@@ -125,7 +126,7 @@ def run(args) -> int:
         )
         print()
     else:
-        console = make_console()
+        console = raising_broken_pipe(make_console())
         console.print(
             f"network {sizes}, activations {net.activation_names}, cost {net.cost.name}, "
             f"{args.samples} samples, ε = {args.eps:g}, seed {args.seed}",
