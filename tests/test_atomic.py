@@ -80,3 +80,17 @@ def test_leftovers_are_the_unfinished_temporaries_of_one_file(tmp_path):
     (tmp_path / "checkpoint.safetensors.tmp").write_bytes(b"not ours: no leading dot")
     assert leftovers(target) == sorted(stale)
     assert leftovers(tmp_path / "nothing.json") == []
+
+
+def test_a_folder_that_refuses_the_write_is_named_by_the_callers_path(tmp_path, monkeypatch):
+    """As ``explain --out /sys/x.html`` met it: the error named our hidden temporary file."""
+    import tempfile
+
+    def refused(prefix, suffix, dir):
+        raise PermissionError(13, "Permission denied", os.path.join(dir, f"{prefix}w63gjhuj{suffix}"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    with pytest.raises(PermissionError) as caught:
+        write_text(tmp_path / "x.html", "<p>")
+    assert caught.value.filename == str(tmp_path / "x.html")
+    assert ".tmp" not in str(caught.value) and str(tmp_path / "x.html") in str(caught.value)

@@ -86,7 +86,11 @@ def atomic_write(
         folder.mkdir(parents=True, exist_ok=True)
     elif not folder.is_dir():
         raise FileNotFoundError(f"cannot write {path}: the folder {folder} does not exist; create it first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:  # name the file the caller asked for, not our temporary one
+        err.filename, err.filename2 = str(path), None
+        raise
     try:
         os.chmod(tmp, _file_mode(path))
         mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
