@@ -19,9 +19,9 @@ from . import optimizers
 from ._sklearn_attributes import FittedAttributes
 from ._sklearn_early_stopping import NoImprovementStopper, ValidationR2, check_validation_split
 from ._sklearn_params import ParameterChecks
-from ._validation import check_dtype
+from ._validation import check_dtype, check_sample_weight
 from .errors import DivergenceError
-from .network import Network, check_sample_weight
+from .network import Network
 
 RELU_FAMILY = frozenset({"relu", "leaky_relu"})
 OPTIMIZER_NAMES = tuple(optimizers.OPTIMIZERS)  # "sgd", "momentum", "nesterov", "adam"

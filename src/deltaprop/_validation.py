@@ -195,6 +195,40 @@ def check_Y(Y, n_out: int, n_samples: int, dtype: np.dtype, name: str = "Y") -> 
     return np.asarray(arr, dtype=dtype)
 
 
+def check_sample_weight(sample_weight, n_samples: int, dtype, x_name: str = "X") -> np.ndarray:
+    """``sample_weight`` as a ``(n_samples,)`` array of ``dtype``: finite, ≥ 0, not all 0.
+
+    One weight s_x per row of the inputs called ``x_name`` in messages. Raises ``TypeError``
+    for values that are not numbers and ``ValueError`` for a wrong shape or length, NaN, ±inf,
+    a negative weight or weights that are all 0, naming ``sample_weight`` and the value.
+    """
+    name = "sample_weight"
+    arr = _as_numeric(sample_weight, name)
+    if arr.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D, one weight per sample: shape ({n_samples},); got a {arr.ndim}-D "
+            f"array of shape {arr.shape}"
+        )
+    if arr.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} has {arr.shape[0]} weights, but {x_name} has {n_samples} samples; give one "
+            f"weight per sample"
+        )
+    if arr.dtype.kind == "b":
+        arr = arr.astype(dtype)
+    _check_finite(arr, name)
+    check_range(arr, dtype, name, "the weights (only their ratios matter)")
+    negative = np.flatnonzero(arr < 0)
+    if negative.size:
+        k = int(negative[0])
+        raise ValueError(f"{name} must be ≥ 0; got {arr[k].item()!r} at index {k}")
+    if not np.any(arr):
+        raise ValueError(
+            f"{name} is all 0 ({n_samples} weights): no sample would count; give at least one weight > 0"
+        )
+    return np.ascontiguousarray(arr, dtype=dtype)
+
+
 def check_labels(labels, n_classes: int, name: str = "y") -> np.ndarray:
     """Integer class labels in 0..n_classes−1 as an ``int64`` array ``(n_samples,)``."""
     arr = _as_numeric(labels, name)

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import activations, costs, initializers
-from ._validation import _as_numeric, _check_finite, check_dtype, check_range, check_X, check_Y
+from ._validation import check_dtype, check_sample_weight, check_X, check_Y
 from .architecture import check_sizes, layer_activations
 from .parameters import ParameterList, checked_params, param_array
 from .passes import ForwardPass, Gradients
@@ -54,40 +54,6 @@ def _check_seed(seed):
     if seed < 0:
         raise ValueError(f"seed must be an integer ≥ 0, a numpy Generator or None; got {seed}")
     return int(seed)
-
-
-def check_sample_weight(sample_weight, n_samples: int, dtype, x_name: str = "X") -> np.ndarray:
-    """``sample_weight`` as a ``(n_samples,)`` array of ``dtype``: finite, ≥ 0, not all 0.
-
-    One weight s_x per row of the inputs called ``x_name`` in messages. Raises ``TypeError``
-    for values that are not numbers and ``ValueError`` for a wrong shape or length, NaN, ±inf,
-    a negative weight or weights that are all 0, naming ``sample_weight`` and the value.
-    """
-    name = "sample_weight"
-    arr = _as_numeric(sample_weight, name)
-    if arr.ndim != 1:
-        raise ValueError(
-            f"{name} must be 1-D, one weight per sample: shape ({n_samples},); got a {arr.ndim}-D "
-            f"array of shape {arr.shape}"
-        )
-    if arr.shape[0] != n_samples:
-        raise ValueError(
-            f"{name} has {arr.shape[0]} weights, but {x_name} has {n_samples} samples; give one "
-            f"weight per sample"
-        )
-    if arr.dtype.kind == "b":
-        arr = arr.astype(dtype)
-    _check_finite(arr, name)
-    check_range(arr, dtype, name, "the weights (only their ratios matter)")
-    negative = np.flatnonzero(arr < 0)
-    if negative.size:
-        k = int(negative[0])
-        raise ValueError(f"{name} must be ≥ 0; got {arr[k].item()!r} at index {k}")
-    if not np.any(arr):
-        raise ValueError(
-            f"{name} is all 0 ({n_samples} weights): no sample would count; give at least one weight > 0"
-        )
-    return np.ascontiguousarray(arr, dtype=dtype)
 
 
 def per_sample_costs(cost: costs.Cost, a: np.ndarray, y: np.ndarray) -> np.ndarray:

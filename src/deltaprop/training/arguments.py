@@ -10,8 +10,7 @@ import numbers
 import numpy as np
 
 from .. import optimizers as _optimizers
-from .._validation import check_features, check_positive_float, check_positive_int
-from ..network import check_sample_weight
+from .._validation import check_features, check_positive_float, check_positive_int, check_sample_weight
 from ._data import Targets, check_targets
 from .callback import Callback
 from .callbacks import ProgressLogger

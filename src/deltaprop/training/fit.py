@@ -22,9 +22,8 @@ import time
 
 import numpy as np
 
-from .._validation import check_features, check_network, check_positive_int
+from .._validation import check_features, check_network, check_positive_int, check_sample_weight
 from ..errors import DivergenceError
-from ..network import check_sample_weight
 from ._data import BINARY, CLASSES, Gatherer, check_targets
 from .arguments import (
     check_callbacks,
