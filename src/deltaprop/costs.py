@@ -1,7 +1,9 @@
 """Cost functions C, each written as a function of the network's outputs a.
 
 C is an average over the n samples of a batch (or training set), C = 1/n Σ_x C_x, as in
-the classic account. ``value(a, y)`` returns that average; ``derivative(a, y)`` returns
+the classic account. ``per_sample(a, y)`` returns every sample's C_x ``(n_samples,)`` and
+``value(a, y)`` their average (the same numbers summed: a weighted average
+Σ s_x C_x / Σ s_x of ``per_sample`` is C for per-sample weights); ``derivative(a, y)`` returns
 ∂C_x/∂a for each sample x, *not* divided by n: the 1/n enters once, when backprop
 averages o_i δ_j over the batch. δ is therefore the per-sample error ∂C_x/∂net.
 
@@ -11,7 +13,9 @@ Arrays ``a`` and ``y`` are ``(n_samples, n_out)``.
 >>> from deltaprop import costs
 >>> C = costs.get("quadratic")
 >>> a, y = np.array([[0.5, 1.0], [0.0, 0.0]]), np.array([[0.0, 1.0], [0.0, 1.0]])
->>> C.value(a, y)  # (½ (0.25 + 0) + ½ (0 + 1)) / 2
+>>> C.per_sample(a, y).tolist()  # ½ (0.25 + 0), ½ (0 + 1)
+[0.125, 0.5]
+>>> C.value(a, y)  # (0.125 + 0.5) / 2
 0.3125
 >>> C.derivative(a, y).tolist()  # per sample, not divided by n
 [[0.5, 0.0], [0.0, -1.0]]
@@ -33,7 +37,7 @@ def _clip_probability(a: np.ndarray) -> np.ndarray:
 
 
 class Cost(ABC):
-    """A cost: ``value(a, y)`` (batch mean) and ``derivative(a, y)`` = ∂C_x/∂a per sample.
+    """A cost: ``per_sample(a, y)`` = C_x, ``value(a, y)`` (their mean) and ``derivative(a, y)``.
 
     ``delta(activation, a, y)`` is the output layer's δ = ∂C/∂a · σ'(net); for the output
     activations in ``simplifies_with`` it is ``simplified_delta(a, y)``, the same δ with the
@@ -44,8 +48,12 @@ class Cost(ABC):
     simplifies_with: frozenset[str] = frozenset()
 
     @abstractmethod
+    def per_sample(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """C_x of every sample, ``(n_samples,)``, in the dtype of ``a``."""
+
     def value(self, a: np.ndarray, y: np.ndarray) -> float:
-        """C, averaged over the samples of ``a`` and ``y``."""
+        """C, averaged over the samples of ``a`` and ``y``: the mean of :meth:`per_sample`."""
+        return float(self.per_sample(a, y).sum() / a.shape[0])
 
     @abstractmethod
     def derivative(self, a: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -74,9 +82,9 @@ class Quadratic(Cost):
     name = "quadratic"
     simplifies_with = frozenset({"linear"})
 
-    def value(self, a, y):
+    def per_sample(self, a, y):
         diff = a - y
-        return float(0.5 * np.vdot(diff, diff) / a.shape[0])
+        return 0.5 * np.einsum("ij,ij->i", diff, diff)
 
     def derivative(self, a, y):
         return a - y
@@ -93,9 +101,9 @@ class CrossEntropy(Cost):
     name = "cross_entropy"
     simplifies_with = frozenset({"logistic"})
 
-    def value(self, a, y):
+    def per_sample(self, a, y):
         p = _clip_probability(a)
-        return float(-np.sum(y * np.log(p) + (1.0 - y) * np.log1p(-p)) / a.shape[0])
+        return -np.sum(y * np.log(p) + (1.0 - y) * np.log1p(-p), axis=1)
 
     def derivative(self, a, y):
         p = _clip_probability(a)
@@ -127,9 +135,8 @@ class LogLikelihood(Cost):
     name = "log_likelihood"
     simplifies_with = frozenset({"softmax"})
 
-    def value(self, a, y):
-        p = _clip_probability(a)
-        return float(-np.sum(y * np.log(p)) / a.shape[0])
+    def per_sample(self, a, y):
+        return -np.einsum("ij,ij->i", y, np.log(_clip_probability(a)))
 
     def derivative(self, a, y):
         return -y / _clip_probability(a)

@@ -57,15 +57,9 @@ def _check_seed(seed):
 
 
 def per_sample_costs(cost: costs.Cost, a: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """C_x of every sample, ``(n_samples,)``, for outputs ``a`` and targets ``y`` ``(n_samples, n_L)``.
-
-    ``cost.per_sample(a, y)`` where the cost has one; otherwise ``cost.value`` row by row (a
-    cost's value is the mean of its samples' C_x, so the value of one row is that row's C_x).
-    """
-    per_sample = getattr(cost, "per_sample", None)
-    if per_sample is not None:
-        return np.asarray(per_sample(a, y), dtype=np.float64)
-    return np.array([cost.value(a[k : k + 1], y[k : k + 1]) for k in range(a.shape[0])], dtype=np.float64)
+    """C_x of every sample in float64, ``(n_samples,)``, for outputs ``a`` and targets ``y``
+    ``(n_samples, n_L)``: ``cost.per_sample(a, y)``, whose mean is ``cost.value(a, y)``."""
+    return np.asarray(cost.per_sample(a, y), dtype=np.float64)
 
 
 def weighted_cost(cost: costs.Cost, a: np.ndarray, y: np.ndarray, s: np.ndarray, weight_sum: float) -> float:

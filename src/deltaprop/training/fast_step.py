@@ -225,12 +225,13 @@ class FastStep:
             o_prev = z
         a = self.a = o_prev
 
-        # Output δ and the batch's cost C.
+        # Output δ and the batch's cost C (with weights s, the weighted C is computed below and
+        # the unweighted one is not: 0.0 stands in for it).
         d = delta[-1]
         rule = self._output_rule
         if rule == "general":
             np.copyto(d, self._cost.delta(self._acts[-1], a, Y))
-            cost = self._cost.value(a, Y)
+            cost = self._cost.value(a, Y) if s is None else 0.0
         elif rule == "a sum(y) - y":
             # δ = a Σ_j y_j − y (LogLikelihood.simplified_delta), on the step's buffers: Σ_j y_j
             # as the product Y · 1 (BLAS's dot, ~0.4 µs; np.dot needs Y of the buffer's dtype).
@@ -240,12 +241,14 @@ class FastStep:
                 np.add.reduce(Y, axis=1, out=buf.y_sum_flat)
             np.multiply(a, buf.y_sum, out=d)
             d -= Y
-            cost = self._log_likelihood_value(a, Y, buf.prime[-1])
+            cost = self._log_likelihood_value(a, Y, buf.prime[-1]) if s is None else 0.0
         else:
             np.subtract(a, Y, out=d)
             # Quadratic.value's C = ½ Σ (a − y)² / n on the a − y already in hand (in Python
             # floats: arithmetic on NumPy scalars costs ~0.1 µs an operation).
-            if self._quadratic:
+            if s is not None:
+                cost = 0.0
+            elif self._quadratic:
                 cost = float(np.vdot(d, d)) * 0.5 / n
             elif self._log_likelihood:
                 cost = self._log_likelihood_value(a, Y, buf.prime[-1])
@@ -254,7 +257,7 @@ class FastStep:
             if rule == "quadratic":
                 d *= self._acts[-1].prime(a, out=buf.prime[-1])
         if s is not None:
-            # Weighted: C = Σ s_x C_x / Σ s_x (the unweighted C above is not used), δ rows
+            # Weighted: C = Σ s_x C_x / Σ s_x (from the cost's per_sample), δ rows
             # scaled by s_x, and Σ s_x divides the sums where n did. Weight 0 in all: no step.
             n = float(s.sum())
             cost = weighted_cost(self._cost, a, Y, s, n)
