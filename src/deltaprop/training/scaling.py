@@ -1,0 +1,197 @@
+"""Scaling the inputs (and regression targets) for training, and folding it into the network.
+
+A network learns far better from inputs of a small range: each net_j = Σ_i w_ij o_i + b_j of
+the first hidden layer grows with the raw x_i, and features in the thousands saturate logistic
+and tanh units before training begins. So the inputs are scaled, feature by feature, with
+statistics of the TRAINING rows only (never the validation or test rows)::
+
+    o_i = (x_i − μ_i) / s_i        standard: μ_i the mean, s_i the standard deviation
+                                   minmax:   μ_i the minimum, s_i the range (max − min)
+
+A feature constant in those rows (s_i = 0) keeps s_i := 1 (it becomes 0 everywhere). For
+regression with a linear output, the targets are scaled the same way, y' = (y − m) / s_y, so
+that the quadratic cost's gradients are neither tiny nor enormous.
+
+Once trained, the scaling is FOLDED into the network, so that it takes raw inputs and gives
+raw targets, and nothing that reads a model file needs to know about it. For the first layer
+of weights::
+
+    net_j = Σ_i w_ij (x_i − μ_i) / s_i + b_j = Σ_i (w_ij / s_i) x_i + (b_j − Σ_i w_ij μ_i / s_i)
+
+so w_ij ← w_ij / s_i and b_j ← b_j − Σ_i w_ij μ_i / s_i. For a linear output trained on
+y', a_j = s_y,j (Σ_i w_ij h_i + b_j) + m_j, so w_ij ← s_y,j w_ij and b_j ← s_y,j b_j + m_j.
+:func:`unfold` undoes both, for the diagnostics, which judge a run in its training units.
+
+NumPy only: the scaling is useful from Python as well as from ``deltaprop train --scale``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NONE, STANDARD, MINMAX = "none", "standard", "minmax"
+METHODS = (NONE, STANDARD, MINMAX)
+
+
+@dataclass(frozen=True)
+class Scaling:
+    """The statistics of one scaling: o = (x − x_shift) / x_scale, y' = (y − y_shift) / y_scale.
+
+    ``x_shift``, ``x_scale``: float64 ``(n_in,)``; ``y_shift``, ``y_scale``: float64
+    ``(n_out,)``, or None when the targets are not scaled. ``constant``: the features
+    (0-based columns) that were constant in the training rows, left with x_scale 1.
+    """
+
+    method: str
+    x_shift: np.ndarray
+    x_scale: np.ndarray
+    y_shift: np.ndarray | None = None
+    y_scale: np.ndarray | None = None
+    constant: tuple[int, ...] = ()
+
+    @property
+    def targets(self) -> bool:
+        return self.y_shift is not None
+
+    def inputs(self, X: np.ndarray) -> np.ndarray:
+        """``X`` ``(n, n_in)`` scaled: ``(X − x_shift) / x_scale``, float64."""
+        return (np.asarray(X, dtype=np.float64) - self.x_shift) / self.x_scale
+
+    def outputs(self, Y: np.ndarray) -> np.ndarray:
+        """Targets ``Y`` ``(n, n_out)`` scaled, float64 (as given when the targets are not scaled)."""
+        if not self.targets:
+            return Y
+        return (np.asarray(Y, dtype=np.float64) - self.y_shift) / self.y_scale
+
+
+def _statistics(A: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-column (shift, scale, constant) of ``A`` ``(n, k)`` for ``method``; a constant
+    column's scale is 1."""
+    A = np.asarray(A, dtype=np.float64)
+    constant = np.ptp(A, axis=0) == 0  # exact: a float std of a constant column need not be 0
+    if method == STANDARD:
+        shift, scale = A.mean(axis=0), A.std(axis=0)  # ddof 0, as scikit-learn's StandardScaler
+    elif method == MINMAX:
+        shift, scale = A.min(axis=0), np.ptp(A, axis=0)
+    else:
+        raise ValueError(f"method must be {STANDARD!r} or {MINMAX!r} to compute statistics; got {method!r}")
+    return shift, np.where(constant, 1.0, scale), constant
+
+
+def fit_scaling(X, method: str, Y=None) -> Scaling:
+    """The statistics of ``X`` ``(n, n_in)`` (the training rows only), and of the targets
+    ``Y`` ``(n, n_out)`` when given (regression with a linear output), for ``method``
+    (``"standard"`` or ``"minmax"``)."""
+    if method not in (STANDARD, MINMAX):
+        raise ValueError(f"method must be one of {STANDARD!r}, {MINMAX!r}; got {method!r}")
+    X = np.asarray(X)
+    if X.ndim != 2 or len(X) == 0:
+        raise ValueError(f"X must be a non-empty (n_samples, n_in) array; got shape {X.shape}")
+    x_shift, x_scale, constant = _statistics(X, method)
+    y_shift = y_scale = None
+    if Y is not None:
+        Y = np.asarray(Y)
+        if Y.ndim != 2 or len(Y) != len(X):
+            raise ValueError(f"Y must be ({len(X)}, n_out) targets; got shape {Y.shape}")
+        y_shift, y_scale, _ = _statistics(Y, method)
+    return Scaling(
+        method, x_shift, x_scale, y_shift, y_scale, tuple(int(i) for i in np.flatnonzero(constant))
+    )
+
+
+def _check_fits(net, scaling: Scaling) -> None:
+    if net.sizes[0] != len(scaling.x_shift):
+        raise ValueError(f"the scaling has {len(scaling.x_shift)} inputs, the network {net.sizes[0]}")
+    if scaling.targets:
+        if net.sizes[-1] != len(scaling.y_shift):
+            raise ValueError(
+                f"the scaling has {len(scaling.y_shift)} targets, the network {net.sizes[-1]} outputs"
+            )
+        if net.activations[-1].name != "linear":
+            raise ValueError(
+                f"scaled targets fold into a linear output layer only; got {net.activations[-1].name}"
+            )
+
+
+def fold(net, scaling: Scaling):
+    """A copy of ``net`` (trained on scaled data) that takes raw inputs and gives raw targets.
+
+    Computed in float64 and stored in the network's dtype. Its outputs on raw ``X`` equal
+    ``net``'s on ``scaling.inputs(X)`` (then unscaled), up to rounding.
+    """
+    _check_fits(net, scaling)
+    weights = [np.asarray(w, dtype=np.float64) for w in net.weights]
+    biases = [np.asarray(b, dtype=np.float64) for b in net.biases]
+    # first layer: w_ij / s_i, and b_j − Σ_i w_ij μ_i / s_i
+    weights[0] = weights[0] / scaling.x_scale[:, None]
+    biases[0] = biases[0] - scaling.x_shift @ weights[0]
+    if scaling.targets:  # a linear output: a = s_y (Σ w h + b) + m
+        weights[-1] = weights[-1] * scaling.y_scale[None, :]
+        biases[-1] = biases[-1] * scaling.y_scale + scaling.y_shift
+    twin = net.copy()
+    twin.weights, twin.biases = weights, biases
+    return twin
+
+
+def unfold(net, scaling: Scaling):
+    """:func:`fold` undone: a copy of ``net`` (raw in, raw out) that takes scaled inputs and
+    gives scaled targets, as the network was trained; equal up to rounding."""
+    _check_fits(net, scaling)
+    weights = [np.asarray(w, dtype=np.float64) for w in net.weights]
+    biases = [np.asarray(b, dtype=np.float64) for b in net.biases]
+    if scaling.targets:  # before the first layer, when the output layer is the first layer too
+        biases[-1] = (biases[-1] - scaling.y_shift) / scaling.y_scale
+        weights[-1] = weights[-1] / scaling.y_scale[None, :]
+    biases[0] = biases[0] + scaling.x_shift @ weights[0]
+    weights[0] = weights[0] * scaling.x_scale[:, None]
+    twin = net.copy()
+    twin.weights, twin.biases = weights, biases
+    return twin
+
+
+# A Scaling in a checkpoint's training state: these arrays (top-level state arrays become
+# tensors) and the method as JSON.
+STATE_KEYS = ("x_shift", "x_scale", "y_shift", "y_scale")
+STATE_PREFIX = "scale_"
+
+
+def to_state(scaling: Scaling) -> dict:
+    """``scaling`` as checkpoint state entries: ``scale_method`` and the arrays ``scale_x_shift``, ..."""
+    state = {f"{STATE_PREFIX}method": scaling.method}
+    for key in STATE_KEYS:
+        value = getattr(scaling, key)
+        if value is not None:
+            state[STATE_PREFIX + key] = value
+    return state
+
+
+def from_state(state: dict) -> Scaling | None:
+    """The Scaling that :func:`to_state` put in ``state``; None where the run did not scale.
+    ``ValueError`` for entries that are not such a scaling."""
+    method = state.get(f"{STATE_PREFIX}method")
+    if method is None:
+        return None
+    arrays = {key: state.get(STATE_PREFIX + key) for key in STATE_KEYS}
+    if method not in (STANDARD, MINMAX):
+        raise ValueError(f"its scaling method is {method!r:.40}, not {STANDARD!r} or {MINMAX!r}")
+    for key, value in arrays.items():
+        needed = key.startswith("x_") or arrays["y_shift"] is not None or arrays["y_scale"] is not None
+        if value is None and needed:
+            raise ValueError(f"it lacks the scaling's {STATE_PREFIX + key!r}")
+        if value is not None and not (
+            isinstance(value, np.ndarray) and value.dtype == np.float64 and value.ndim == 1
+        ):
+            raise ValueError(f"its {STATE_PREFIX + key!r} is not a float64 vector")
+    if arrays["x_shift"].shape != arrays["x_scale"].shape or (
+        arrays["y_shift"] is not None and arrays["y_shift"].shape != arrays["y_scale"].shape
+    ):
+        raise ValueError("its scaling's shift and scale differ in length")
+    if not all(
+        np.all(np.isfinite(v)) and (not k.endswith("scale") or np.all(v > 0))
+        for k, v in arrays.items()
+        if v is not None
+    ):
+        raise ValueError("its scaling holds a non-finite value or a scale ≤ 0")
+    return Scaling(method, **arrays)

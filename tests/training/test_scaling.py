@@ -1,0 +1,123 @@
+"""Scaling the data for training, and folding the scaling into the network
+(:mod:`deltaprop.training.scaling`): the folded network on raw inputs is the trained one on
+scaled inputs, the statistics are scikit-learn's, and a checkpoint keeps them exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_wine
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+import deltaprop as dp
+from deltaprop.training.scaling import Scaling, fit_scaling, fold, from_state, to_state, unfold
+
+
+def wine_features() -> np.ndarray:
+    """sklearn's wine: 13 features from ~0.1 (hue) to 1680 (proline), one made constant."""
+    X = load_wine().data.copy()
+    X[:, 4] = 7.0
+    return X
+
+
+def regression_net(sizes, dtype=np.float64, seed=3):
+    return dp.Network(sizes, activation="tanh", output_activation="linear", seed=seed, dtype=dtype)
+
+
+@pytest.mark.parametrize("method, scaler", [("standard", StandardScaler), ("minmax", MinMaxScaler)])
+def test_statistics_are_scikit_learns_and_a_constant_feature_keeps_scale_1(method, scaler):
+    X = wine_features()
+    scaling = fit_scaling(X, method)
+    expected = scaler().fit_transform(X)  # scikit-learn also leaves a constant column's scale at 1
+    np.testing.assert_allclose(scaling.inputs(X), expected, rtol=1e-12, atol=1e-12)
+    assert scaling.constant == (4,) and scaling.x_scale[4] == 1.0
+    assert np.all(scaling.inputs(X)[:, 4] == 0.0)
+    assert not scaling.targets and scaling.outputs("untouched") == "untouched"
+
+
+@pytest.mark.parametrize("sizes", [[13, 8, 5, 3], [13, 3]])  # a hidden layer or two, and none
+@pytest.mark.parametrize("method", ["standard", "minmax"])
+def test_the_folded_network_on_raw_inputs_is_the_trained_one_on_scaled_inputs(sizes, method):
+    X = wine_features()
+    Y = np.random.default_rng(0).normal(200.0, 80.0, size=(len(X), sizes[-1]))  # diabetes-like
+    scaling = fit_scaling(X, method, Y)
+    net = regression_net(sizes)
+    with np.errstate(all="raise"):
+        trained = net.predict(scaling.inputs(X)) * scaling.y_scale + scaling.y_shift
+        folded = fold(net, scaling)
+        np.testing.assert_allclose(folded.predict(X), trained, rtol=1e-12, atol=1e-9)
+    assert folded is not net and folded.sizes == net.sizes and folded.dtype == net.dtype
+    back = unfold(folded, scaling)
+    for a, b in zip(back.weights + back.biases, net.weights + net.biases):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_the_fold_in_float32_and_for_inputs_only():
+    X = wine_features()
+    scaling = fit_scaling(X, "standard")
+    net = dp.Network(
+        [13, 10, 3], output_activation="softmax", cost="log_likelihood", seed=1, dtype=np.float32
+    )
+    folded = fold(net, scaling)
+    assert folded.dtype == np.float32
+    np.testing.assert_allclose(
+        folded.predict(X.astype(np.float32)),
+        net.predict(scaling.inputs(X).astype(np.float32)),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    # one feature by hand: w ← w / s, b ← b − Σ w μ / s
+    w0 = np.asarray(net.weights[0], dtype=np.float64)
+    np.testing.assert_allclose(folded.weights[0][0], w0[0] / scaling.x_scale[0], rtol=1e-6)
+    expected_b = net.biases[0] - (scaling.x_shift / scaling.x_scale) @ w0
+    np.testing.assert_allclose(folded.biases[0], expected_b, rtol=1e-5)
+
+
+def test_scaled_targets_fold_into_a_linear_output_only():
+    X = wine_features()
+    scaling = fit_scaling(X, "standard", X[:, :1])
+    with pytest.raises(ValueError, match="linear output layer only; got logistic"):
+        fold(dp.Network([13, 4, 1], seed=0), scaling)
+    with pytest.raises(ValueError, match="the scaling has 13 inputs, the network 12"):
+        fold(regression_net([12, 1]), scaling)
+
+
+def test_the_statistics_survive_a_checkpoint_bit_for_bit(tmp_path):
+    X = wine_features()
+    scaling = fit_scaling(X, "minmax", X[:, -2:])
+    net = regression_net([13, 4, 2])
+    dp.files.save_checkpoint(tmp_path / "c.safetensors", net, None, {"epoch": 1, **to_state(scaling)})
+    _, _, state = dp.files.load_checkpoint(tmp_path / "c.safetensors")
+    back = from_state(state)
+    assert back.method == "minmax"
+    for key in ("x_shift", "x_scale", "y_shift", "y_scale"):
+        assert np.array_equal(getattr(back, key), getattr(scaling, key)), key
+    assert from_state({"epoch": 1}) is None  # a run that did not scale
+
+
+@pytest.mark.parametrize(
+    "state, problem",
+    [
+        ({"scale_method": "robust"}, "not 'standard' or 'minmax'"),
+        ({"scale_method": "standard", "scale_x_shift": np.zeros(2)}, "lacks the scaling's 'scale_x_scale'"),
+        ({"scale_method": "standard", "scale_x_shift": np.zeros(2), "scale_x_scale": np.ones(3)}, "differ"),
+        (
+            {"scale_method": "standard", "scale_x_shift": np.zeros(2), "scale_x_scale": np.zeros(2)},
+            "scale ≤ 0",
+        ),
+        ({"scale_method": "standard", "scale_x_shift": [0.0], "scale_x_scale": np.ones(1)}, "float64 vector"),
+    ],
+)
+def test_a_damaged_scaling_is_refused_saying_why(state, problem):
+    with pytest.raises(ValueError, match=problem):
+        from_state(state)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="method must be one of 'standard', 'minmax'; got 'none'"):
+        fit_scaling(np.ones((3, 2)), "none")
+    with pytest.raises(ValueError, match=r"non-empty \(n_samples, n_in\) array; got shape \(0, 2\)"):
+        fit_scaling(np.ones((0, 2)), "standard")
+    with pytest.raises(ValueError, match=r"Y must be \(3, n_out\) targets; got shape \(3,\)"):
+        fit_scaling(np.ones((3, 2)), "standard", np.ones(3))
+    assert isinstance(fit_scaling(np.ones((3, 2)), "standard"), Scaling)
