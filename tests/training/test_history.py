@@ -149,6 +149,10 @@ def test_the_sums_of_an_interrupted_epoch_survive_json(digits, tmp_path):
     [
         {"epoch": -1, "batch": 2, "loss_sum": 1.0, "correct": 3},
         {"epoch": 0, "batch": 2, "loss_sum": "x"},
+        {"epoch": 0, "batch": 2, "loss_sum": 1.0, "correct": -0.5},
+        {"epoch": 0, "batch": 2, "loss_sum": 1.0, "correct": True},
+        {"epoch": True, "batch": 2, "loss_sum": 1.0, "correct": 3},
+        {"epoch": 0, "batch": 2, "loss_sum": 1.0, "correct": float("inf")},
         [1],
     ],
 )

@@ -44,20 +44,35 @@ def _finite_or_none(value):
     return value
 
 
+def _is_sum(value) -> bool:
+    """A finite number ≥ 0 read from JSON: an int or a float, not a bool."""
+    return is_number_or_null(value) and value is not None and math.isfinite(value) and value >= 0
+
+
 def _check_partial(partial):
-    """A recorded partial epoch, checked (a history file may have been edited), or None."""
+    """A recorded partial epoch, checked (a history file may have been edited), or None.
+
+    ``epoch`` and ``batch`` are ints ≥ 0; ``loss_sum`` is a number; ``correct`` is None
+    (regression), the number of correct predictions so far, or — in a run with
+    ``sample_weight`` — the sum of the weights of those predictions, a float: an int or a
+    finite float ≥ 0, not a bool.
+    """
     if partial is None:
         return None
     ok = (
         isinstance(partial, dict)
-        and all(isinstance(partial.get(key), int) and partial[key] >= 0 for key in ("epoch", "batch"))
-        and isinstance(partial.get("loss_sum"), (int, float))
-        and (partial.get("correct") is None or isinstance(partial["correct"], int))
+        and all(
+            isinstance(partial.get(key), int) and not isinstance(partial[key], bool) and partial[key] >= 0
+            for key in ("epoch", "batch")
+        )
+        and is_number_or_null(partial.get("loss_sum"))
+        and partial.get("loss_sum") is not None
+        and (partial.get("correct") is None or _is_sum(partial["correct"]))
     )
     if not ok:
         raise ValueError(
             "history 'partial' must be null or {'epoch': int, 'batch': int, 'loss_sum': number, "
-            f"'correct': int or null}}; got {partial!r}"
+            f"'correct': a count or a sum of sample weights (a finite number ≥ 0), or null}}; got {partial!r}"
         )
     return {
         "epoch": partial["epoch"],
@@ -87,9 +102,10 @@ class History:
     partial : dict or None
         After an interruption in the middle of an epoch: that epoch's sums so far —
         ``{"epoch", "batch", "loss_sum", "correct"}`` (Σ C·m over the mini-batches done, and
-        the correct predictions among them; None for regression). ``fit`` resumed from there
-        with this history goes on from them, so the epoch logs the loss and accuracy of all
-        its mini-batches, exactly as an uninterrupted run would.
+        the correct predictions among them; None for regression. With ``sample_weight`` both
+        are weighted sums: Σ C·Σ s_x, and the weights of the correct predictions, a float).
+        ``fit`` resumed from there with this history goes on from them, so the epoch logs the
+        loss and accuracy of all its mini-batches, exactly as an uninterrupted run would.
     """
 
     def __init__(self, params: dict | None = None):
