@@ -226,6 +226,23 @@ def test_the_regressors_validation_scores_are_r2_on_the_held_out_rows(y):
     assert "val_r2" not in DeltapropRegressor(**SMALL, epochs=1).fit(REG_X, y).history_
 
 
+def test_the_regressors_validation_scores_are_weighted_as_its_validation_loss():
+    """With sample_weight, R² on the held-out rows is r2_score with their weights, as
+    MLPRegressor scores them (and as val_loss, the cost early stopping watches, is weighted)."""
+    s = np.random.default_rng(0).uniform(0.0, 3.0, len(REG_Y))
+    params = dict(**SMALL, epochs=6, learning_rate=0.01, early_stopping=True, validation_fraction=0.2)
+    reg = DeltapropRegressor(**params).fit(REG_X, REG_Y, sample_weight=s)
+    plain = DeltapropRegressor(**params).fit(REG_X, REG_Y)
+    val = validation_rows(reg, REG_Y, 0.2)
+    kept = int(np.argmin(reg.history_["val_loss"]))
+    assert reg.best_validation_score_ == reg.validation_scores_[kept]
+    weighted = r2_score(REG_Y[val], reg.predict(REG_X[val]), sample_weight=s[val])
+    assert reg.best_validation_score_ == pytest.approx(weighted, rel=1e-12)
+    assert reg.best_validation_score_ == pytest.approx(reg.score(REG_X[val], REG_Y[val], s[val]), rel=1e-12)
+    assert weighted != pytest.approx(r2_score(REG_Y[val], reg.predict(REG_X[val])), rel=1e-6)
+    assert reg.validation_scores_ != plain.validation_scores_
+
+
 def snapshot(est) -> dict:
     return {name: getattr(est, name) for name in sorted(MLP_ATTRIBUTES)} | {"history_": est.history_}
 

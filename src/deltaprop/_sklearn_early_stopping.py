@@ -84,8 +84,9 @@ class NoImprovementStopper(Callback):
 
 class ValidationR2(Callback):
     """R² of the network's outputs on the validation rows at each epoch's end, as scikit-learn's
-    MLPRegressor scores its validation set (``r2_score``, averaged over the outputs; NaN when
-    an output is not finite): ``scores[k]`` is the k-th epoch of this run's. ``Y``
+    MLPRegressor scores its validation set (``r2_score``, averaged over the outputs, weighted by
+    the validation rows' ``sample_weight`` when the run has one, as its ``val_loss`` is; NaN
+    when an output is not finite): ``scores[k]`` is the k-th epoch of this run's. ``Y``
     ``(n_samples, n_out)`` are the targets given to ``fit`` (which reads 0/1 targets of a
     single output as labels, so they are taken from here, not from the run)."""
 
@@ -96,8 +97,10 @@ class ValidationR2(Callback):
         run = self.run
         rows = slice(None) if run.val_index is None else run.val_index
         self.X_val, self.Y_val = run.X_val[rows], self.Y[rows]
+        self.s_val = None if run.sample_weight_val is None else run.sample_weight_val[rows]
         self.scores: list[float] = []
 
     def on_epoch_end(self, epoch, logs=None):
         a = self.run.network.predict(self.X_val)
-        self.scores.append(float(r2_score(self.Y_val, a)) if np.isfinite(a).all() else np.nan)
+        finite = np.isfinite(a).all()
+        self.scores.append(float(r2_score(self.Y_val, a, sample_weight=self.s_val)) if finite else np.nan)
