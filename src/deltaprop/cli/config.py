@@ -3,7 +3,7 @@
 The resolved configuration is a dict of four tables, written to ``RUN_DIR/config.toml``
 so that ``deltaprop train --config RUN_DIR/config.toml`` repeats the run exactly::
 
-    [data]      name or path, label_column, task, validation_split, sha256 (written by train)
+    [data]      name or path, label_column, task, validation_split, scale, sha256 (written by train)
     [model]     layers, activation, output_activation, cost, init, dtype
     [training]  optimizer, lr, momentum, l2, batch_size, epochs, seed, early_stopping,
                 restore_best_weights, schedule
@@ -38,6 +38,7 @@ from pathlib import Path
 from .. import activations, costs, initializers, optimizers
 from ..datasets.by_name import REGRESSION, TASKS
 from ..datasets.catalog import DATASET_NAMES
+from ..training.scaling import METHODS as SCALES
 from .errors import UsageError
 
 if sys.version_info >= (3, 11):
@@ -68,6 +69,9 @@ DEFAULTS: dict[str, dict] = {
         "label_column": "",
         "task": "auto",
         "validation_split": 0.1,
+        # none, standard or minmax: the inputs (and a linear output's regression targets)
+        # scaled by statistics of the training rows, the scaling folded into the saved model
+        "scale": "none",
         "sha256": "",  # of a data file, recorded by train so that its readers see a changed file
     },
     "model": {
@@ -104,6 +108,7 @@ FLAG_KEYS = {
     "label_column": ("data", "label_column"),
     "task": ("data", "task"),
     "validation_split": ("data", "validation_split"),
+    "scale": ("data", "scale"),
     "layers": ("model", "layers"),
     "activation": ("model", "activation"),
     "output_activation": ("model", "output_activation"),
@@ -399,6 +404,8 @@ def validate(config: dict, origins: Origins | None = None) -> None:
     digest = data["sha256"]
     if digest and not (len(digest) == SHA256_HEX_DIGITS and all(c in "0123456789abcdef" for c in digest)):
         raise bad("data", "sha256", f"must be the {SHA256_HEX_DIGITS} hex digits train records, or left out")
+    if data["scale"] not in SCALES:
+        raise bad("data", "scale", f"unknown scaling; expected one of {', '.join(SCALES)}")
     if not 0.0 <= float(data["validation_split"]) < 1.0:
         raise bad("data", "validation_split", "must be in [0, 1)")
     layers = model["layers"]

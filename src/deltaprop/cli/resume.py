@@ -1,7 +1,9 @@
 """``deltaprop resume RUN_DIR``: continue an interrupted run from its last checkpoint.
 
 The checkpoint holds the weights, the optimizer's state, the position (epoch and batch),
-the seed, the history and the resolved configuration. The data are reloaded as the
+the seed, the history and the resolved configuration; for a run with ``--scale``, the
+scaling's statistics and the weights as they train on the scaled data too (its network
+tensors hold them with the scaling folded in, as the model file does). The data are reloaded as the
 configuration says, and ``fit`` goes on from that epoch and batch: each epoch's order
 comes from ``default_rng([seed, epoch])`` and the validation split from the seed, so the
 run ends with weights bit-identical to a run that was never interrupted.
@@ -18,6 +20,7 @@ from .data import load_run_data
 from .errors import UsageError
 from .progress import make_console
 from .train import BEST, BEST_B, BEST_W, execute
+from .train_scaling import from_checkpoint
 
 
 def register(subparsers) -> None:
@@ -52,6 +55,7 @@ def run(args) -> int:
         )
     net, optimizer, state = files.load_checkpoint(checkpoint)
     config, history = _saved_run(state, checkpoint, run_dir)
+    scaling = _training_network(net, state, checkpoint, run_dir)
     best = _carried_best(state, config, history, checkpoint, run_dir)
     for name in rundir.WRITTEN:  # what a killed run left half-written: it will be written anew
         for stale in leftovers(run_dir / name):
@@ -88,6 +92,7 @@ def run(args) -> int:
             initial_batch=int(state["batch"]),
             history=history,
             best=best,
+            scaling=scaling,
             plots=not args.no_plots,
         )
 
@@ -96,7 +101,6 @@ def _saved_run(state: dict, checkpoint, run_dir) -> tuple[dict, object]:
     """The config and History a checkpoint's training state holds, checked as a config file
     and a history file are: a damaged or edited state is a ModelFileError naming the file,
     not a KeyError or TypeError from deep inside the run."""
-    from ..errors import ModelFileError
     from ..training import History
 
     try:
@@ -112,18 +116,37 @@ def _saved_run(state: dict, checkpoint, run_dir) -> tuple[dict, object]:
         cfg.check_tables(config, str(checkpoint))
         # A checkpoint from before --restore-best-weights existed: its run kept the last weights.
         config["training"].setdefault("restore_best_weights", False)
+        config["data"].setdefault("scale", "none")  # nor --scale: its run did not scale
         missing = [f"{s}.{k}" for s, keys in cfg.DEFAULTS.items() for k in keys if k not in config[s]]
         if missing:
             raise ValueError(f"its config lacks {', '.join(missing)}")
         cfg.validate(config)
         history = History.from_dict(state["history"])
     except (UsageError, ValueError, TypeError, KeyError) as err:
-        raise ModelFileError(
-            f"{checkpoint}: the training state it holds is damaged or was not written by 'deltaprop "
-            f"train' ({one_line(err)}); start the run again with 'deltaprop train --config "
-            f"{run_dir / rundir.CONFIG}'"
-        ) from None
+        raise _damaged(checkpoint, run_dir, err) from None
     return config, history
+
+
+def _damaged(checkpoint, run_dir, err: Exception):
+    """The ModelFileError for a checkpoint whose training state cannot be used, and why."""
+    from ..errors import ModelFileError
+
+    return ModelFileError(
+        f"{checkpoint}: the training state it holds is damaged or was not written by 'deltaprop "
+        f"train' ({one_line(err)}); start the run again with 'deltaprop train --config "
+        f"{run_dir / rundir.CONFIG}'"
+    )
+
+
+def _training_network(net, state: dict, checkpoint, run_dir):
+    """The scaling a checkpoint's run trained with (None: none), ``net`` given back the weights
+    it trains (the checkpoint's network holds them with the scaling folded in), in place. A
+    damaged record is a ModelFileError naming the file."""
+
+    try:
+        return from_checkpoint(net, state)
+    except (ValueError, TypeError) as err:
+        raise _damaged(checkpoint, run_dir, err) from None
 
 
 def _carried_best(state: dict, config: dict, history, checkpoint, run_dir) -> tuple | None:

@@ -23,6 +23,7 @@ from rich.console import Console
 from .. import activations, costs, initializers
 from ..diagnostics import Diagnostics, GradientStats
 from ..errors import DivergenceError
+from ..training.scaling import fold
 from . import config as cfg
 from . import rundir, threads
 from .data import RunData, load_run_data
@@ -49,6 +50,7 @@ from .train_resolve import (
     resolve_model,
     schedule_callback,
 )
+from .train_scaling import checkpoint_state, described, run_scaling, scaled
 
 SEED_LIMIT = 2**31  # a drawn seed is below this, so it reads well and fits every integer type
 CHECKPOINT_FORMAT = 1
@@ -87,7 +89,19 @@ def add_options(p: argparse.ArgumentParser) -> None:
         "--task",
         choices=cfg.TASKS,
         help="how a CSV/NPZ file's numeric labels are read: auto (whole numbers ≥ 0 are classes, "
-        "other numbers regression targets), classification, or regression (auto)",
+        "other numbers regression targets), classification, or regression (auto). Given as "
+        "regression, the cost defaults to quadratic and, the cost not given, the output to linear",
+    )
+    data.add_argument(
+        "--scale",
+        choices=cfg.SCALES,
+        help="scale each input feature for training, with statistics of the training rows only "
+        "(not the validation split): standard (x − mean) / std, or minmax to [0, 1]; a constant "
+        "feature is left as it is. For regression with a linear output the targets are scaled "
+        "the same way (loss and val_loss are then in scaled units). The saved model has the "
+        "scaling folded into its first (and output) layer: it takes raw inputs and gives raw "
+        "targets, for evaluate, predict and deltaprop.load alike "
+        f"({d['data']['scale']}: the built-in sets are in [0, 1] already)",
     )
     data.add_argument(
         "--validation-split",
@@ -256,11 +270,15 @@ def _execute(
     initial_batch: int = 0,
     history=None,
     best=None,
+    scaling=None,
     plots: bool = True,
 ) -> int:
     """:func:`execute`'s work: ``net`` and ``optimizer`` (None: built from ``config``), the
     position to go on from, the ``history`` so far and the ``best`` epoch's ``(epoch, weights,
-    biases)`` that ``--restore-best-weights`` keeps (None: none yet), for a resumed run."""
+    biases)`` that ``--restore-best-weights`` keeps (None: none yet), for a resumed run.
+    ``scaling``: the :class:`~deltaprop.training.scaling.Scaling` of ``--scale`` (None: none);
+    ``data`` are raw, the network trains on them scaled, and the model saved has the scaling
+    folded in."""
     from .. import files
     from ..training import fit
 
@@ -272,6 +290,7 @@ def _execute(
     batch_size = int(config["training"]["batch_size"])
 
     def save_checkpoint(run) -> Path:
+        stored, scaling_state = checkpoint_state(net, scaling)
         state = {
             "format": CHECKPOINT_FORMAT,
             "epoch": run.next_epoch,
@@ -283,13 +302,15 @@ def _execute(
             or stopped_early()
             or bool(run.stop_training and not flag.requested),
             **best_state(early),
+            **scaling_state,
         }
-        return files.save_checkpoint(run_dir / rundir.CHECKPOINT, net, optimizer, state)
+        return files.save_checkpoint(run_dir / rundir.CHECKPOINT, stored, optimizer, state)
 
     def stopped_early() -> bool:  # finished by early stopping, even if a Ctrl-C came in its last epoch
         return early is not None and early.stopped_epoch is not None
 
     flag = InterruptFlag()
+    trained_on = scaled(data, scaling)
     early = early_stopping_callback(config)
     if early is not None and best is not None:
         early.carry_best(*best)
@@ -298,7 +319,7 @@ def _execute(
     earlier = run_dir / rundir.GRADIENTS if resuming else None
     stats, diagnostics = diagnostics_callbacks(earlier, initial_epoch)
     callbacks.extend([stats, diagnostics])
-    snapshots = boundary_snapshots(data, epochs - initial_epoch) if plots else None
+    snapshots = boundary_snapshots(trained_on, epochs - initial_epoch) if plots else None
     if snapshots is not None:
         callbacks.append(snapshots)
     progress = None
@@ -308,13 +329,13 @@ def _execute(
     checkpointer = Checkpointer(save_checkpoint, flag)
     callbacks.append(checkpointer)  # last: the checkpoint sees every other callback's epoch end
     if not quiet:
-        announce(console, config, data, run_dir, initial_epoch, initial_batch)
+        announce(console, config, data, run_dir, initial_epoch, initial_batch, described(scaling))
     try:
         with flag:
             history = fit(
                 net,
-                data.X_train,
-                data.y_train,
+                trained_on.X_train,
+                trained_on.y_train,
                 epochs,
                 batch_size=batch_size,
                 optimizer=optimizer,
@@ -365,15 +386,29 @@ def _execute(
         early.restore()
     # The class names go with the model, so predict and evaluate can name what they predict.
     metadata = {"classes": list(data.classes)} if data.classes and data.classification else None
-    files.save(net, run_dir / rundir.MODEL, metadata=metadata)
+    model, _ = checkpoint_state(net, scaling)  # the scaling folded in: raw inputs, raw targets
+    files.save(model, run_dir / rundir.MODEL, metadata=metadata)
     findings = _write_diagnostics(run_dir, stats, diagnostics)
-    test = None if data.X_test is None else _evaluate(net, data.X_test, data.y_test)
+    test = None if data.X_test is None else _evaluate(model, data.X_test, data.y_test)
+    if snapshots is not None and scaling is not None:  # drawn over the raw inputs, as plot draws
+        snapshots.snapshots = [
+            (epoch, fold(copy, scaling), logs) for epoch, copy, logs in snapshots.snapshots
+        ]
     if plots:
         plots_of_run(run_dir, console, quiet, snapshots, data)
     if quiet:
         print(run_dir)
         return 0
-    summary(console, history, test, time.perf_counter() - started, run_dir, findings, kept_weights(early))
+    summary(
+        console,
+        history,
+        test,
+        time.perf_counter() - started,
+        run_dir,
+        findings,
+        kept_weights(early),
+        scaled_loss=scaling is not None and scaling.targets,
+    )
     return 0
 
 
@@ -411,6 +446,7 @@ def run(args) -> int:
     check_output_fits_cost(config, data, chosen, origins)
     # Refuse, before a folder is made, what the names alone do not show (a softmax hidden layer).
     build(config, seed)
+    scaling = run_scaling(config, data)
     rundir.output_folder(config["run"]["out"], flag=cfg.key_name(origins, "run", "out"))
     run_dir = rundir.create(config["run"]["out"], config["run"]["name"])
     (run_dir / rundir.CONFIG).write_text(cfg.to_toml(config), encoding="utf-8")
@@ -418,4 +454,4 @@ def run(args) -> int:
         if warning:
             print(warning, file=sys.stderr)
     with threads.limit(args.threads):
-        return execute(config, run_dir, console, args.quiet, data, plots=not args.no_plots)
+        return execute(config, run_dir, console, args.quiet, data, scaling=scaling, plots=not args.no_plots)

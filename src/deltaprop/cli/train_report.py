@@ -56,8 +56,11 @@ class LiveFindings(Callback):
         self._say(("error",))
 
 
-def announce(console, config, data: RunData, run_dir, initial_epoch, initial_batch) -> None:
-    """Three lines before training: the network and its training, the data, the run folder."""
+def announce(
+    console, config, data: RunData, run_dir, initial_epoch, initial_batch, scaling: str | None = None
+) -> None:
+    """Three lines before training: the network and its training, the data, the run folder;
+    and ``scaling``, what ``--scale`` does to the data, under the data's line."""
     model, training = config["model"], config["training"]
     resuming = bool(initial_epoch or initial_batch)
     split = float(config["data"]["validation_split"])
@@ -79,6 +82,8 @@ def announce(console, config, data: RunData, run_dir, initial_epoch, initial_bat
         highlight=False,
         soft_wrap=True,
     )
+    if scaling:
+        console.print(scaling, markup=False, highlight=False, soft_wrap=True)
     console.print(f"run folder: {run_dir}", markup=False, highlight=False, soft_wrap=True)
 
 
@@ -90,14 +95,17 @@ def summary(
     run_dir: Path,
     findings,
     kept: str | None = None,
+    scaled_loss: bool = False,
 ) -> None:
     """The run's summary table, the diagnostics' ``findings`` and where the results are.
     ``kept``: which epoch's weights the model holds, when not the last one's
-    (``weights of epoch 12 (best val_loss 0.0931)``)."""
+    (``weights of epoch 12 (best val_loss 0.0931)``). ``scaled_loss``: the history's losses
+    are of scaled targets (``--scale`` with regression), and say so."""
     h = history.history
     rows = [("epochs", str(len(history.epoch)))]
     if h.get("loss"):
-        rows.append(("final loss", fmt_metric(h["loss"][-1])))
+        label = "final loss (scaled targets)" if scaled_loss else "final loss"
+        rows.append((label, fmt_metric(h["loss"][-1])))
     if h.get("accuracy"):
         rows.append(("final train accuracy", fmt_percent(h["accuracy"][-1])))
     val = [v for v in h.get("val_accuracy", []) if not math.isnan(v)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .._text import count
+from ..datasets.by_name import REGRESSION
 from . import config as cfg
 from .data import FILE_SUFFIXES, RunData, check_label_column, check_targets_fit_cost, data_table
 from .errors import UsageError
@@ -60,6 +61,7 @@ def resolve_config(args) -> tuple[dict, cfg.Origins]:
         if args.task is None and not config["data"]["path"]:
             config["data"]["task"] = cfg.DEFAULTS["data"]["task"]  # nor its task to a built-in set
             origins["data", "task"] = cfg.DEFAULT
+    _regression_defaults(config, origins)
     training = config["training"]
     if training["optimizer"] in ("momentum", "nesterov") and ("training", "momentum") not in origins:
         training["momentum"] = 0.9  # the default for the optimizers that use it
@@ -92,6 +94,22 @@ def resolve_config(args) -> tuple[dict, cfg.Origins]:
     _check_label_column(config, origins)
     schedule_callback(config, origins)  # a schedule the lr or the epochs make impossible
     return config, origins
+
+
+def _regression_defaults(config: dict, origins: cfg.Origins) -> None:
+    """With the task said to be regression (``--task regression``, or ``task`` in a config
+    file), the cost and output layer that fit real targets where the user gave neither: the
+    quadratic cost (the default log-likelihood is for classes) and a linear output (the hidden
+    activation's range would clip the targets). A cost given keeps its old defaults; data whose
+    task is found out (``auto``) keep theirs, as before."""
+    if config["data"]["task"] != REGRESSION or origins.get(("data", "task"), cfg.DEFAULT) == cfg.DEFAULT:
+        return
+    model = config["model"]
+    if ("model", "cost") in origins:
+        return
+    model["cost"] = "quadratic"
+    if model["output_activation"] == cfg.AUTO:
+        model["output_activation"] = "linear"
 
 
 def _check_data_path(config: dict, origins: cfg.Origins) -> None:

@@ -159,12 +159,8 @@ def training_rows(run: RunFiles):
         return None
     fraction, seed = run.data.get("validation_split", 0.0), run.seed
     if isinstance(fraction, (int, float)) and 0 < fraction < 1 and seed is not None:
-        from ..training._data import check_targets
-        from ..training.arguments import split_indices
-
         try:
-            targets = check_targets(Y, run.network.sizes[-1], len(X))
-            train_idx, _ = split_indices(targets, len(X), float(fraction), seed)
+            train_idx = training_indices(Y, run.network.sizes[-1], float(fraction), seed)
         except (ValueError, TypeError) as err:
             run.missing["data"] = f"the validation split of the run could not be redrawn: {err}"
             return None
@@ -172,22 +168,70 @@ def training_rows(run: RunFiles):
     return X, Y
 
 
+def training_indices(Y, n_out: int, fraction: float, seed: int):
+    """The rows of the training data that ``fit(..., validation_split=fraction, seed=seed)``
+    trains on (sorted), the validation rows left out; all rows for a ``fraction`` of 0.
+    ``Y``: the targets as ``fit`` is given them, for a network of ``n_out`` outputs."""
+    import numpy as np
+
+    from ..training._data import check_targets
+    from ..training.arguments import split_indices
+
+    if not fraction:
+        return np.arange(len(Y))
+    targets = check_targets(Y, n_out, len(Y))
+    return split_indices(targets, len(Y), fraction, seed)[0]
+
+
+def run_scaling(run: RunFiles, X, Y):
+    """The scaling a run trained with (``[data] scale``), computed again from its training rows
+    ``X``, ``Y`` as ``deltaprop train`` computed it; None for a run that did not scale."""
+    from ..training.scaling import NONE, fit_scaling
+
+    method = run.data.get("scale") or NONE  # runs from before [data] scale existed: none
+    if method == NONE:
+        return None
+    net = run.network
+    targets = scaled_targets(net.activations[-1].name, net.sizes[-1], Y)
+    return fit_scaling(X, method, Y if targets else None)
+
+
+def scaled_targets(output_activation: str, n_out: int, Y) -> bool:
+    """Whether a scaled run scales its targets ``Y`` too: real targets ``(n, n_out)`` (not
+    class labels, nor a 0/1 column, which ``fit`` reads as classes) of a linear output layer."""
+    import numpy as np
+
+    from ..training._data import check_targets
+
+    if output_activation != "linear" or np.ndim(Y) != 2:
+        return False
+    return not check_targets(Y, n_out, len(Y)).classify
+
+
 def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:
     """The findings for a finished run folder: its model, history, statistics and data. Writes nothing.
 
     The data are the rows the run trained on (:func:`training_rows`), so that the numbers
-    agree with those ``deltaprop train`` printed at the end of the run.
+    agree with those ``deltaprop train`` printed at the end of the run. A run that scaled its
+    data (``[data] scale``) is judged as it trained: on the scaled rows, with the network
+    before the scaling was folded into it (so its inputs are not called unscaled).
     """
     run = read_run(run_dir)
     data = training_rows(run)
     X, Y = (None, None) if data is None else data
+    net = run.network
+    scaling = None if data is None else run_scaling(run, X, Y)
+    if scaling is not None:  # judged as it trained: scaled data, the network before the fold
+        from ..training.scaling import unfold
+
+        X, Y, net = scaling.inputs(X), scaling.outputs(Y), unfold(net, scaling)
     history = None
     if run.history is not None:
         from ..training.history import History
 
         history = History()
         history.history, history.stopped_reason = run.history, run.stopped_reason
-    findings = diagnose(run.network, history, X, Y, run.stats, probe_size=probe_size)
+    findings = diagnose(net, history, X, Y, run.stats, probe_size=probe_size)
     if data is None and "data" in run.missing:  # say what was not looked at, not "no problems"
         findings.append(
             Finding(
