@@ -197,5 +197,34 @@ def test_built_in_runs_are_unchanged_by_scale_none(run, tmp_path):
         k: v for k, v in history[1].items() if k != "time"
     }
     assert tomllib.loads((plain / "config.toml").read_text())["data"]["scale"] == "none"
-    _, _, state = dp.files.load_checkpoint(plain / "checkpoint.safetensors")
+    net, optimizer, state = dp.files.load_checkpoint(plain / "checkpoint.safetensors")
     assert not any(key.startswith(("scale_", "train_")) for key in state)
+    # a checkpoint from before [data] scale existed resumes as a run that did not scale
+    del state["config"]["data"]["scale"]
+    state["config"]["training"]["epochs"], state["finished"] = 3, False
+    dp.files.save_checkpoint(plain / "checkpoint.safetensors", net, optimizer, state)
+    resumed = run("resume", "runs/plain", "--no-plots")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "from epoch 3" in resumed.stdout and "inputs" not in resumed.stdout
+
+
+def test_the_best_epoch_kept_is_folded_too_and_the_warning_names_the_flag(run, wine, tmp_path):
+    args = ("--data", wine, "--scale", "standard", "--epochs", "8", "--lr", "3", "--restore-best-weights")
+    assert run("train", *args, "--name", "best", *FAST).returncode == 0
+    _, _, state = dp.files.load_checkpoint(tmp_path / "runs/best/checkpoint.safetensors")
+    model = dp.load(tmp_path / "runs/best/model.safetensors")
+    trained = model.copy()
+    trained.weights = [state[f"best_w{l}"] for l in range(2)]
+    trained.biases = [state[f"best_b{l}"] for l in range(2)]
+    folded = fold(trained, fit_scaling(*_training_rows(tmp_path / wine), "standard"))
+    assert all(
+        np.array_equal(a, b) for a, b in zip(folded.weights + folded.biases, model.weights + model.biases)
+    )
+    unscaled = run("train", "--data", wine, "--epochs", "1", "--no-plots", "--seed", "1")
+    assert "Try: scale the inputs" in unscaled.stdout
+    assert "deltaprop train --scale standard does that, for the training rows." in unscaled.stdout
+
+
+def _training_rows(path):
+    X, y = dp.datasets.load_csv(path)
+    return (X[training_indices(y, 3, 0.1, 1)],)

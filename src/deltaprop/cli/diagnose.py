@@ -26,6 +26,7 @@ def run(args) -> int:
     from rich.table import Table
 
     from ..diagnostics import diagnose_run
+    from .train_report import cli_fix
 
     run_dir = rundir.finished(args.run_dir)
     findings = diagnose_run(run_dir)
@@ -38,6 +39,6 @@ def run(args) -> int:
     table.add_column("finding", ratio=3)
     table.add_column("suggested fix", ratio=2)
     for f in findings:
-        table.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.message, f.fix)
+        table.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.message, cli_fix(f))
     console.print(table)
     return 0

@@ -22,9 +22,21 @@ from .progress import fmt_metric, fmt_percent, summary_table
 BOUNDARY_FRAMES = 20  # frames of a 2-D run's decision_boundary.gif (≈ 1.5 s to draw)
 
 
+# What the command line does for a finding's fix, said after the library's advice.
+CLI_FIXES = {"unscaled-inputs": "deltaprop train --scale standard does that, for the training rows"}
+
+
+def cli_fix(finding: Finding) -> str:
+    """A finding's fix, with the flag that does it where there is one (``--scale standard``
+    for unscaled inputs)."""
+    fix = finding.fix.rstrip(".")
+    extra = CLI_FIXES.get(finding.code)
+    return f"{fix}; {extra}" if fix and extra else fix
+
+
 def finding_text(finding: Finding) -> str:
     """A diagnostics finding in plain words: ``warning: what was seen. Try: what to do``."""
-    fix = finding.fix.rstrip(".")
+    fix = cli_fix(finding)
     return f"{finding.severity}: {finding.message}" + (f" Try: {fix}." if fix else "")
 
 
