@@ -242,6 +242,40 @@ def test_ctrl_c_then_resume_is_bit_identical_for_every_optimizer(cli, tmp_path):
             assert history[key] == reference[key], (name, key)
 
 
+# --scale: the checkpoint holds the network folded, the weights as they train and the scaling's
+# statistics; resume must go on from the latter. Diabetes scales its targets too.
+SCALED_RUNS = {
+    "targets": ["--data", "reg.csv", "--task", "regression", "--scale", "standard", "--lr", "0.1"],
+    "inputs": ["--scale", "minmax", "--restore-best-weights"],
+}
+
+
+def test_ctrl_c_then_resume_of_a_scaled_run_is_bit_identical(cli, tmp_path):
+    from sklearn.datasets import load_diabetes
+
+    load_diabetes(as_frame=True).frame.to_csv(tmp_path / "reg.csv", index=False)
+    popen, script = popen_in(tmp_path)
+    procs = {}
+    for name, options in SCALED_RUNS.items():
+        procs["whole-" + name] = popen("-m", "deltaprop", *SHORT, *options, "--name", "whole-" + name)
+        procs["cut-" + name] = popen(script, "1", "17", *SHORT, *options, "--name", "cut-" + name)
+    done = {key: (proc.communicate(timeout=120), proc.returncode) for key, proc in procs.items()}
+    for name in SCALED_RUNS:
+        assert done["cut-" + name][1] == 130 and done["whole-" + name][1] == 0, done
+        _, _, state = dp.files.load_checkpoint(tmp_path / "runs" / f"cut-{name}" / "checkpoint.safetensors")
+        assert (state["epoch"], state["batch"]) == (1, 17) and "scale_x_shift" in state, name
+        assert ("scale_y_shift" in state) == (name == "targets")
+        resumed = cli("resume", f"runs/cut-{name}", "--quiet", "--no-plots")
+        assert resumed.returncode == 0, (name, resumed.stderr)
+        cut, whole = tmp_path / "runs" / f"cut-{name}", tmp_path / "runs" / f"whole-{name}"
+        assert same_weights(cut / "model.safetensors", whole / "model.safetensors"), name
+        assert same_weights(cut / "checkpoint.safetensors", whole / "checkpoint.safetensors"), name
+        history = json.loads((cut / "history.json").read_text())["history"]
+        reference = json.loads((whole / "history.json").read_text())["history"]
+        for key in ("loss", "val_loss", "lr"):
+            assert history[key] == reference[key], (name, key)
+
+
 # --- --restore-best-weights: the best epoch's weights go through the checkpoint --------------
 
 # η = 2 on the digits: val_loss jumps about, its lowest at epoch 12 of 15 (seed 0).
