@@ -171,3 +171,19 @@ def get(name: str | Cost) -> Cost:
     if key not in COSTS:
         raise ValueError(f"unknown cost {name!r}; expected one of {sorted(COSTS)}")
     return COSTS[key]()
+
+
+def per_sample_costs(cost: Cost, a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """C_x of every sample in float64, ``(n_samples,)``, for outputs ``a`` and targets ``y``
+    ``(n_samples, n_L)``: ``cost.per_sample(a, y)``, whose mean is ``cost.value(a, y)``."""
+    return np.asarray(cost.per_sample(a, y), dtype=np.float64)
+
+
+def weighted_cost(cost: Cost, a: np.ndarray, y: np.ndarray, s: np.ndarray, weight_sum: float) -> float:
+    """C = Σ_x s_x C_x / Σ_x s_x for outputs ``a``, targets ``y`` and weights ``s`` ``(n_samples,)``.
+
+    ``weight_sum`` is Σ_x s_x; 0.0 when it is 0 (a batch that weighs nothing costs nothing).
+    """
+    if weight_sum == 0:
+        return 0.0
+    return float(np.dot(s.astype(np.float64, copy=False), per_sample_costs(cost, a, y))) / weight_sum

@@ -30,46 +30,17 @@ is the weighted average C = Σ_x s_x C_x / Σ_x s_x: every δ row is scaled by i
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
 import numpy as np
 
-from . import activations, costs, initializers
+from . import activations, costs
 from ._validation import check_dtype, check_sample_weight, check_X, check_Y
 from .architecture import check_sizes, layer_activations
-from .parameters import ParameterList, checked_params, param_array
+from .costs import per_sample_costs as per_sample_costs  # re-exported: its home was here
+from .costs import weighted_cost
+from .parameters import ParameterList, checked_params, initial_params, param_array
 from .passes import ForwardPass, Gradients
-
-
-def _check_seed(seed):
-    """``seed`` for ``default_rng``: None or an integer ≥ 0 (a Generator is used as it is)."""
-    if seed is None:
-        return None
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"seed must be an integer ≥ 0, a numpy Generator or None; got {seed!r} of type "
-            f"{type(seed).__name__}"
-        )
-    if seed < 0:
-        raise ValueError(f"seed must be an integer ≥ 0, a numpy Generator or None; got {seed}")
-    return int(seed)
-
-
-def per_sample_costs(cost: costs.Cost, a: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """C_x of every sample in float64, ``(n_samples,)``, for outputs ``a`` and targets ``y``
-    ``(n_samples, n_L)``: ``cost.per_sample(a, y)``, whose mean is ``cost.value(a, y)``."""
-    return np.asarray(cost.per_sample(a, y), dtype=np.float64)
-
-
-def weighted_cost(cost: costs.Cost, a: np.ndarray, y: np.ndarray, s: np.ndarray, weight_sum: float) -> float:
-    """C = Σ_x s_x C_x / Σ_x s_x for outputs ``a``, targets ``y`` and weights ``s`` ``(n_samples,)``.
-
-    ``weight_sum`` is Σ_x s_x; 0.0 when it is 0 (a batch that weighs nothing costs nothing).
-    """
-    if weight_sum == 0:
-        return 0.0
-    return float(np.dot(s.astype(np.float64, copy=False), per_sample_costs(cost, a, y))) / weight_sum
 
 
 class Network:
@@ -133,22 +104,7 @@ cost='quadratic', dtype=float64, params=13)
         self.activations = layer_activations(activation, output_activation, sizes)
         self.cost = costs.get(cost)
         self.init = init
-        draw = initializers.get(init)
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_check_seed(seed))
-        weights, biases = [], []
-        try:
-            for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-                w, b = draw(n_in, n_out, rng)
-                weights.append(np.array(w, dtype=self.dtype, order="C"))
-                biases.append(np.array(b, dtype=self.dtype, order="C"))
-        except MemoryError:
-            n_params = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
-            gib = n_params * self.dtype.itemsize / 2**30
-            raise MemoryError(
-                f"a network of sizes {sizes} has {n_params:,} weights and biases, {gib:.1f} GiB in "
-                f"{self.dtype.name} (more while they are drawn): more than this machine can give; "
-                f"check the sizes"
-            ) from None
+        weights, biases = initial_params(sizes, init, seed, self.dtype)
         self._w = ParameterList("weights", self.dtype, weights)
         self._b = ParameterList("biases", self.dtype, biases)
 

@@ -1,17 +1,20 @@
-"""``net.weights`` and ``net.biases``: one checked array per layer of weights.
+"""``net.weights`` and ``net.biases``: one checked array per layer of weights, and their first draw.
 
 Assigning a layer's array (``net.weights[l] = arr``) goes through the same checks as
 assigning the whole list: shape, finite real numbers within the network's dtype, stored as a
-C-contiguous, writeable copy that the training step can update in place.
+C-contiguous, writeable copy that the training step can update in place. ``initial_params``
+draws a new network's arrays with one of :mod:`deltaprop.initializers`.
 """
 
 from __future__ import annotations
 
+import numbers
 import operator
 from collections.abc import Sequence
 
 import numpy as np
 
+from . import initializers
 from ._text import count
 from ._validation import check_range
 
@@ -175,3 +178,43 @@ def checked_params(
             expected = arr.shape if arr.ndim == 2 else ("n_in", "n_out")
         out.append(stored_param(arr, label, kind, expected, dtype))
     return ParameterList(kind, dtype, out)
+
+
+def _check_seed(seed):
+    """``seed`` for ``default_rng``: None or an integer ≥ 0 (a Generator is used as it is)."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"seed must be an integer ≥ 0, a numpy Generator or None; got {seed!r} of type "
+            f"{type(seed).__name__}"
+        )
+    if seed < 0:
+        raise ValueError(f"seed must be an integer ≥ 0, a numpy Generator or None; got {seed}")
+    return int(seed)
+
+
+def initial_params(
+    sizes: list[int], init: str, seed: int | np.random.Generator | None, dtype: np.dtype
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """A new network's weights ``(n_l, n_{l+1})`` and biases ``(n_{l+1},)``, drawn layer by layer
+    by the initialiser ``init`` from ``seed`` (a Generator is used as it is), as C-contiguous
+    arrays of ``dtype``. A ``MemoryError`` says how many parameters the sizes ask for.
+    """
+    draw = initializers.get(init)
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_check_seed(seed))
+    weights, biases = [], []
+    try:
+        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+            w, b = draw(n_in, n_out, rng)
+            weights.append(np.array(w, dtype=dtype, order="C"))
+            biases.append(np.array(b, dtype=dtype, order="C"))
+    except MemoryError:
+        n_params = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+        gib = n_params * dtype.itemsize / 2**30
+        raise MemoryError(
+            f"a network of sizes {sizes} has {n_params:,} weights and biases, {gib:.1f} GiB in "
+            f"{dtype.name} (more while they are drawn): more than this machine can give; "
+            f"check the sizes"
+        ) from None
+    return weights, biases

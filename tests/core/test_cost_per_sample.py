@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from deltaprop import costs
-from deltaprop.network import per_sample_costs
+from deltaprop.costs import per_sample_costs
 
 N_SAMPLES, N_OUT = 23, 4
 DTYPES = [np.float64, np.float32]

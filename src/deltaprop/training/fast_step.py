@@ -54,8 +54,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..costs import LogLikelihood, Quadratic
-from ..network import Gradients, Network, weighted_cost
+from ..costs import LogLikelihood, Quadratic, weighted_cost
+from ..network import Gradients, Network
 from ..optimizers import SGD, Optimizer
 from .step_plan import fast_forward, products_by_numpy
 

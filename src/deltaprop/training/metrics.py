@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_features, check_network, check_positive_int, check_sample_weight
-from ..network import per_sample_costs
+from ..costs import per_sample_costs
 from ._data import Gatherer, Targets, check_targets, count_correct, iter_chunks
 
 # Rows per forward pass when evaluating: large enough for fast matrix products, small
