@@ -207,3 +207,18 @@ def test_network_fit_passes_each_parameter_through(monkeypatch):
     assert len(history.history["loss"]) == 2
     for wa, wb in zip(a.weights, b.weights):
         np.testing.assert_array_equal(wa, wb)
+
+
+@pytest.mark.parametrize(
+    ("old", "name", "home"),
+    [
+        ("deltaprop.network", "check_sample_weight", "deltaprop._validation"),
+        ("deltaprop.network", "per_sample_costs", "deltaprop.costs"),
+        ("deltaprop.network", "weighted_cost", "deltaprop.costs"),
+        ("deltaprop.training.fit", "Run", "deltaprop.training.run"),
+        ("deltaprop.training", "Run", "deltaprop.training.run"),
+    ],
+)
+def test_names_that_moved_are_still_imported_where_they_were(old, name, home):
+    """network.py and fit.py were split into smaller modules; their names still import."""
+    assert getattr(importlib.import_module(old), name) is getattr(importlib.import_module(home), name)

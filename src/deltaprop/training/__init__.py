@@ -8,9 +8,10 @@ contract) and returns a :class:`History`. ``evaluate`` gives the cost and accura
 from .arguments import DEFAULT_LEARNING_RATES
 from .callback import Callback
 from .callbacks import EarlyStopping, ModelCheckpoint, ProgressLogger, ReduceLROnPlateau, TerminateOnNaN
-from .fit import Run, fit
+from .fit import fit
 from .history import History
 from .metrics import accuracy, evaluate
+from .run import Run
 from .schedules import CosineDecay, ExponentialDecay, LearningRateScheduler, Schedule, StepDecay
 
 __all__ = [

@@ -198,3 +198,28 @@ def check_resume(initial_epoch, initial_batch, epochs: int, steps: int) -> tuple
             f"to run (initial_epoch < epochs); got initial_batch={initial_batch}"
         )
     return initial_epoch, initial_batch
+
+
+def check_params_trainable(net) -> None:
+    """Refuse weights or biases that the step cannot update in place.
+
+    Every array the network stores is a C-contiguous, writeable array of its dtype (assigning
+    ``net.weights[l] = arr`` copies into one); this catches one changed afterwards, e.g.
+    ``net.weights[0].flags.writeable = False``, which the fused SGD update would write through.
+    """
+    for kind, params in (("weights", net.weights), ("biases", net.biases)):
+        for l, p in enumerate(params):
+            if not (p.flags.c_contiguous and p.flags.writeable and p.dtype == net.dtype):
+                why = (
+                    "read-only"
+                    if not p.flags.writeable
+                    else (
+                        f"of dtype {p.dtype.name}, not the network's {net.dtype.name}"
+                        if p.dtype != net.dtype
+                        else "not C-contiguous"
+                    )
+                )
+                raise ValueError(
+                    f"{kind}[{l}] is {why}, and fit updates the network's arrays in place; give the "
+                    f"network a copy to train: net.{kind}[{l}] = net.{kind}[{l}].copy()"
+                )

@@ -13,7 +13,7 @@ count from 0, as in Keras.
 ``size`` (its number of samples). The history records an epoch's logs before
 ``on_epoch_end`` is called, so ``run.history`` already includes the epoch.
 
-``run`` (a :class:`~deltaprop.training.fit.Run`) gives a callback the ``network``, the
+``run`` (a :class:`~deltaprop.training.run.Run`) gives a callback the ``network``, the
 ``optimizer``, the ``history``, the ``params`` dict (epochs, batch_size, n_samples,
 steps_per_epoch, seed, ...), the ``metrics`` each epoch will log, the training and
 validation arrays, and ``stop_training``, which a callback sets to True to end training

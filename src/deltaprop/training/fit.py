@@ -27,6 +27,7 @@ from ..errors import DivergenceError
 from ._data import BINARY, CLASSES, Gatherer, check_targets
 from .arguments import (
     check_callbacks,
+    check_params_trainable,
     check_resume,
     check_seed,
     check_split_weights,
@@ -37,79 +38,15 @@ from .arguments import (
 )
 from .callback import Callback
 from .callbacks import TerminateOnNaN
+from .divergence import divergence_message, params_finite, restore, snapshot
 from .history import History
 from .metrics import Evaluator
+from .run import Run
 from .step import make_step
 
 # Classification keeps the epoch's outputs (n × n_out values, 32 MiB in float64 at this
 # limit) for one argmax per epoch; beyond it, predictions are made per mini-batch.
 OUTPUTS_ONCE_LIMIT = 1 << 22
-
-
-class Run:
-    """What a callback can see and steer while ``fit`` runs (``callback.run``).
-
-    Attributes
-    ----------
-    network, optimizer, history, params
-        The network being trained, its optimizer, the :class:`History` being filled and
-        the run's settings (epochs, batch_size, n_samples, steps_per_epoch, seed, ...).
-    metrics : list[str]
-        The names each epoch's logs will hold (``loss``, ``accuracy``, ``val_loss``, ...).
-    X, targets, train_index
-        The training inputs ``(n_all, n_0)`` as given (never copied), the checked targets,
-        and the rows of X used for training (None: all of them).
-    X_val, targets_val, val_index
-        The validation data (rows ``val_index`` of ``X_val``, or all if None); None without.
-    sample_weight, sample_weight_val
-        The per-sample weights of the rows of ``X`` and of ``X_val`` (of the network's dtype),
-        or None: unweighted.
-    epoch : int
-        The epoch running now (from 0).
-    next_epoch, next_batch : int
-        Where a resumed run would start: ``fit(..., initial_epoch=run.next_epoch,
-        initial_batch=run.next_batch)`` with the same seed continues exactly from here.
-    stop_training : bool
-        Set it to True to end training after the current epoch.
-    interrupted : bool
-        Set by :meth:`request_interrupt` (e.g. from a SIGINT handler): training stops after
-        the current mini-batch, between two complete updates, so it can be resumed exactly.
-    """
-
-    def __init__(self, network, optimizer, history, params, metrics):
-        self.network = network
-        self.optimizer = optimizer
-        self.history = history
-        self.params = params
-        self.metrics = metrics
-        self.X = self.targets = self.train_index = None
-        self.X_val = self.targets_val = self.val_index = None
-        self.sample_weight = self.sample_weight_val = None
-        self.epoch = params.get("initial_epoch", 0)
-        self.next_epoch = self.epoch
-        self.next_batch = params.get("initial_batch", 0)
-        self.stop_training = False
-        self.interrupted = False
-
-    def request_interrupt(self) -> None:
-        """Stop after the mini-batch being computed now (safe to call from a signal handler)."""
-        self.interrupted = True
-
-    def __repr__(self) -> str:
-        return (
-            f"Run(epoch={self.epoch}, next_epoch={self.next_epoch}, next_batch={self.next_batch}, "
-            f"epochs={self.params.get('epochs')}, stop_training={self.stop_training})"
-        )
-
-
-def _snapshot(net, optimizer):
-    return [w.copy() for w in net.weights], [b.copy() for b in net.biases], optimizer.state_dict()
-
-
-def _restore(net, optimizer, snapshot) -> None:
-    weights, biases, state = snapshot
-    net.weights, net.biases = weights, biases
-    optimizer.load_state_dict(state)
 
 
 def _hits(outputs, preds, binary: bool, labels, order, rows: slice, weights=None) -> int | float:
@@ -131,35 +68,6 @@ def _carried_sums(history: History, epoch: int, first: int) -> dict | None:
     if partial and partial.get("epoch") == epoch and partial.get("batch") == first:
         return partial
     return None
-
-
-def _check_params_trainable(net) -> None:
-    """Refuse weights or biases that the step cannot update in place.
-
-    Every array the network stores is a C-contiguous, writeable array of its dtype (assigning
-    ``net.weights[l] = arr`` copies into one); this catches one changed afterwards, e.g.
-    ``net.weights[0].flags.writeable = False``, which the fused SGD update would write through.
-    """
-    for kind, params in (("weights", net.weights), ("biases", net.biases)):
-        for l, p in enumerate(params):
-            if not (p.flags.c_contiguous and p.flags.writeable and p.dtype == net.dtype):
-                why = (
-                    "read-only"
-                    if not p.flags.writeable
-                    else (
-                        f"of dtype {p.dtype.name}, not the network's {net.dtype.name}"
-                        if p.dtype != net.dtype
-                        else "not C-contiguous"
-                    )
-                )
-                raise ValueError(
-                    f"{kind}[{l}] is {why}, and fit updates the network's arrays in place; give the "
-                    f"network a copy to train: net.{kind}[{l}] = net.{kind}[{l}].copy()"
-                )
-
-
-def _params_finite(net) -> bool:
-    return all(np.isfinite(p).all() for p in (*net.weights, *net.biases))
 
 
 def fit(
@@ -263,7 +171,7 @@ def fit(
     # --- everything is checked before anything changes ------------------------------------
     epochs = check_positive_int(epochs, "epochs", allow_zero=True)
     check_network(net)
-    _check_params_trainable(net)
+    check_params_trainable(net)
     X = check_features(X, net.sizes[0], dtype=net.dtype)  # dtype: refuse 1e39 for a float32 net
     targets = check_targets(Y, net.sizes[-1], X.shape[0], dtype=net.dtype)
     if sample_weight is not None:
@@ -359,7 +267,7 @@ def fit(
         outputs = np.empty((n, targets.n_out), dtype=net.dtype)
     elif classify:
         preds = np.empty(n, dtype=np.int64)
-    good, good_at = _snapshot(net, optimizer), (initial_epoch, initial_batch)  # the last good state
+    good, good_at = snapshot(net, optimizer), (initial_epoch, initial_batch)  # the last good state
     logs: dict = {}
     isfinite, argmax, greater, perf_counter = math.isfinite, np.argmax, np.greater, time.perf_counter
 
@@ -403,8 +311,8 @@ def fit(
                     idx = order[start:stop]
                     C = step(gather.x(idx), gather.y(idx), a_out)
                 if not isfinite(C):
-                    message = _divergence_message(C, epoch, k, steps, optimizer.learning_rate, initial_epoch)
-                    _restore(net, optimizer, good)
+                    message = divergence_message(C, epoch, k, steps, optimizer.learning_rate, initial_epoch)
+                    restore(net, optimizer, good)
                     run.next_epoch, run.next_batch = good_at
                     if not terminate_on_nan:
                         raise DivergenceError(message, epoch=epoch + 1, batch=k + 1, history=history)
@@ -444,11 +352,11 @@ def fit(
                 history.stopped_epoch = epoch
                 run.next_epoch = epoch
                 break
-            if not _params_finite(net):  # the last update overflowed although its cost was finite
-                message = _divergence_message(
+            if not params_finite(net):  # the last update overflowed although its cost was finite
+                message = divergence_message(
                     math.inf, epoch, steps - 1, steps, optimizer.learning_rate, initial_epoch
                 )
-                _restore(net, optimizer, good)
+                restore(net, optimizer, good)
                 run.next_epoch, run.next_batch = good_at
                 if not terminate_on_nan:
                     raise DivergenceError(message, epoch=epoch + 1, batch=steps, history=history)
@@ -471,7 +379,7 @@ def fit(
             run.next_epoch, run.next_batch = epoch + 1, 0
             for cb in callbacks:
                 cb.on_epoch_end(epoch, logs)
-            good, good_at = _snapshot(net, optimizer), (epoch + 1, 0)
+            good, good_at = snapshot(net, optimizer), (epoch + 1, 0)
             if run.interrupted:  # after an epoch's last mini-batch: the epoch was recorded above
                 history.stopped_reason = (
                     f"interrupted at the end of epoch {epoch + 1}; resume with initial_epoch={epoch + 1} "
@@ -485,16 +393,3 @@ def fit(
     for cb in callbacks:
         cb.on_train_end(logs)
     return history
-
-
-def _divergence_message(C: float, epoch: int, batch: int, steps: int, eta: float, initial_epoch: int) -> str:
-    kept = (
-        f"the weights from the end of epoch {epoch}"
-        if epoch > initial_epoch
-        else "the weights it had when this fit() began"
-    )
-    return (
-        f"training diverged: the cost became {C!r} at epoch {epoch + 1}, mini-batch {batch + 1} of "
-        f"{steps}, with learning rate η = {eta:g}. The network keeps {kept}. Try a smaller "
-        f"learning rate, e.g. η = {eta / 10:g}."
-    )
