@@ -1,8 +1,11 @@
 """Training: the fit loop, its History, callbacks and learning-rate schedules, evaluation.
 
 ``fit(net, X, Y, epochs, ...)`` is mini-batch gradient descent (Nielsen, chapter 1) over the
-step kernel of :mod:`.step`; it reports through callbacks (:mod:`.callback` holds the
-contract) and returns a :class:`History`. ``evaluate`` gives the cost and accuracy.
+step kernel of :mod:`.step`, optionally with per-sample weights (``sample_weight``: each step
+descends its mini-batch's weighted average C = Σ s_x C_x / Σ s_x, and the logged losses and
+accuracies are weighted too); it reports through callbacks (:mod:`.callback` holds the
+contract, :class:`Run` is what they see) and returns a :class:`History`. ``evaluate`` gives
+the cost and accuracy, weighted by ``sample_weight`` when given.
 """
 
 from .arguments import DEFAULT_LEARNING_RATES
