@@ -31,7 +31,7 @@ from .errors import UsageError
 from .interrupt import Checkpointer, InterruptFlag
 from .progress import make_console, make_progress
 from .stdout import outliving_stdout_reader
-from .train_checks import check_classes, check_validation_split, record_fingerprint
+from .train_checks import check_classes, check_target_scale, check_validation_split, record_fingerprint
 from .train_report import (
     LiveFindings,
     announce,
@@ -447,10 +447,11 @@ def run(args) -> int:
     # Refuse, before a folder is made, what the names alone do not show (a softmax hidden layer).
     build(config, seed)
     scaling = run_scaling(config, data)
+    unscaled = check_target_scale(config, data, origins)
     rundir.output_folder(config["run"]["out"], flag=cfg.key_name(origins, "run", "out"))
     run_dir = rundir.create(config["run"]["out"], config["run"]["name"])
     (run_dir / rundir.CONFIG).write_text(cfg.to_toml(config), encoding="utf-8")
-    for warning in (changed, no_validation):  # said once nothing else can refuse the run
+    for warning in (changed, no_validation, unscaled):  # said once nothing else can refuse the run
         if warning:
             print(warning, file=sys.stderr)
     with threads.limit(args.threads):

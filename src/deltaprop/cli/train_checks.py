@@ -1,6 +1,7 @@
 """``deltaprop train``'s checks of the loaded data, made before a run folder is made: class
 labels of one class only, a validation split that would hold out no sample (or every
-sample), and the data file's SHA-256 recorded in the ``[data]`` table.
+sample), regression targets far from a small range, and the data file's SHA-256 recorded in
+the ``[data]`` table.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..datasets.by_name import changed_since, file_sha256
+from ..diagnostics.input_scale import INPUT_SCALE_LIMIT
 from ..training._data import check_targets
 from ..training.arguments import validation_size
 from . import config as cfg
@@ -112,3 +114,27 @@ def record_fingerprint(table: dict, origins: cfg.Origins) -> str | None:
         return None
     where = cfg.key_name(origins, "data", "sha256")
     return f"deltaprop train: warning: {changed} ({where}); this run will not repeat that one exactly"
+
+
+def check_target_scale(config: dict, data: RunData, origins: cfg.Origins) -> str | None:
+    """A warning for regression targets far outside a small range (sklearn's diabetes: 25 to
+    346) learnt unscaled by a linear output: the quadratic cost's gradients are then hundreds
+    of times too large for the learning rate, and such a run learns next to nothing. None
+    where the targets are scaled (``--scale``), small, or classes, or the output not linear.
+    The limit is the one the unscaled-inputs finding uses for the inputs."""
+    from .. import activations
+
+    if data.classification or config["data"]["scale"] != "none":
+        return None
+    if activations.get(config["model"]["output_activation"]).name != "linear":
+        return None
+    low, high = float(np.min(data.y_train)), float(np.max(data.y_train))
+    if max(abs(low), abs(high)) <= INPUT_SCALE_LIMIT:
+        return None
+    fix = cfg.spell(origins, "data", "scale", "standard")
+    return (
+        f"deltaprop train: warning: the regression targets of {data.label} run from {low:.4g} to "
+        f"{high:.4g}, far outside a small range: a linear output learns them poorly unscaled; "
+        f"{fix} standardises them (and the inputs) for training, and the saved model still "
+        f"gives raw values"
+    )
