@@ -196,6 +196,13 @@ CASES = {
         "--dtype",
         None,
     ),
+    "scale": (
+        '[data]\nscale = "zscore"',
+        '[data] scale = "zscore"',
+        ["--scale", "zscore"],
+        "--scale",
+        None,  # the flag's choices are argparse's: "invalid choice: 'zscore'"
+    ),
     "validation_split": (
         "[data]\nvalidation_split = 1.5",
         "[data] validation_split = 1.5",
