@@ -228,7 +228,7 @@ class GradientStats(Callback):
 
 
 def _training_parts(run):
-    """``(X, Y, index)`` of fit's :class:`~deltaprop.training.fit.Run`: every row of the data
+    """``(X, Y, index)`` of fit's :class:`~deltaprop.training.run.Run`: every row of the data
     given to fit, labels or real targets, and the rows used for training (None for all)."""
     X, targets = getattr(run, "X", None), getattr(run, "targets", None)
     if X is None or targets is None:
@@ -244,7 +244,7 @@ def training_arrays(run, rows: int | None = None) -> tuple[np.ndarray, np.ndarra
     """The training inputs ``(n, n_0)`` and targets (labels ``(n,)`` or ``(n, n_L)``) of a run,
     only the first ``rows`` of them when given (a probe: the data set is not copied whole).
 
-    Reads ``fit``'s :class:`~deltaprop.training.fit.Run`: ``X``, ``targets`` (labels or real
+    Reads ``fit``'s :class:`~deltaprop.training.run.Run`: ``X``, ``targets`` (labels or real
     values) and ``train_index`` (the rows of X used for training; None for all).
     """
     X, Y, index = _training_parts(run)
