@@ -231,3 +231,22 @@ def test_the_best_epoch_kept_is_folded_too_and_the_warning_names_the_flag(run, w
 def _training_rows(path):
     X, y = dp.datasets.load_csv(path)
     return (X[training_indices(y, 3, 0.1, 1)],)
+
+
+def test_standardised_pixels_that_are_nearly_always_0_get_their_own_advice(run, tmp_path):
+    """A digits pixel lit in a handful of the training rows has a tiny std: standardised, it
+    reaches ~87, and the unscaled-inputs warning must not tell the user to standardise."""
+    result = run("train", "--scale", "standard", "--epochs", "1", "--no-plots", "--seed", "1")
+    assert (
+        "note: 4 features constant in the training rows, left unscaled (columns 0, 24, 32, 39"
+        in result.stdout
+    )
+    assert (
+        "here --scale standard made a feature that is nearly constant in the training rows huge"
+        in result.stdout
+    )
+    assert "--scale standard does that" not in result.stdout
+    folder = next((tmp_path / "runs").iterdir())
+    assert "unscaled-inputs" in {f.code for f in diagnose_run(folder)}  # judged on the scaled rows
+    table = " ".join(run("diagnose", str(folder)).stdout.split())
+    assert "others --scale minmax" in table  # the last words of the advice (the table wraps it)

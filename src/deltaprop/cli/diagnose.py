@@ -26,6 +26,7 @@ def run(args) -> int:
     from rich.table import Table
 
     from ..diagnostics import diagnose_run
+    from ..diagnostics.run import read_run
     from .train_report import cli_fix
 
     run_dir = rundir.finished(args.run_dir)
@@ -33,12 +34,13 @@ def run(args) -> int:
     if not findings:
         print(f"{run_dir}: no problems found")
         return 0
+    scale = read_run(run_dir).data.get("scale") or "none"  # what train did about the inputs' scale
     console = Console()
     table = Table(title=f"Diagnostics for {run_dir}", show_lines=True)
     table.add_column("severity", no_wrap=True)
     table.add_column("finding", ratio=3)
     table.add_column("suggested fix", ratio=2)
     for f in findings:
-        table.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.message, cli_fix(f))
+        table.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.message, cli_fix(f, scale))
     console.print(table)
     return 0

@@ -325,7 +325,9 @@ def _execute(
     progress = None
     if not quiet:
         progress = make_progress(console, epochs, initial_epoch, initial_batch)
-        callbacks.extend([progress, LiveFindings(console, diagnostics)])  # under the epoch's line
+        callbacks.extend(
+            [progress, LiveFindings(console, diagnostics, config["data"]["scale"])]
+        )  # under the epoch's line
     checkpointer = Checkpointer(save_checkpoint, flag)
     callbacks.append(checkpointer)  # last: the checkpoint sees every other callback's epoch end
     if not quiet:
@@ -388,7 +390,9 @@ def _execute(
     metadata = {"classes": list(data.classes)} if data.classes and data.classification else None
     model, _ = checkpoint_state(net, scaling)  # the scaling folded in: raw inputs, raw targets
     files.save(model, run_dir / rundir.MODEL, metadata=metadata)
-    findings = _write_diagnostics(run_dir, stats, diagnostics)
+    findings = [
+        finding_text(f, config["data"]["scale"]) for f in _write_diagnostics(run_dir, stats, diagnostics)
+    ]
     test = None if data.X_test is None else _evaluate(model, data.X_test, data.y_test)
     if snapshots is not None and scaling is not None:  # drawn over the raw inputs, as plot draws
         snapshots.snapshots = [
@@ -417,11 +421,11 @@ def _write_history(run_dir: Path, history) -> None:
     history.to_csv(run_dir / rundir.HISTORY_CSV)
 
 
-def _write_diagnostics(run_dir: Path, stats: GradientStats, diagnostics: Diagnostics) -> list[str]:
-    """Write ``gradients.json`` and ``diagnostics.json``; the findings in plain words."""
+def _write_diagnostics(run_dir: Path, stats: GradientStats, diagnostics: Diagnostics) -> list:
+    """Write ``gradients.json`` and ``diagnostics.json``; the findings."""
     stats.to_json(run_dir / rundir.GRADIENTS)
     diagnostics.to_json(run_dir / rundir.DIAGNOSTICS)
-    return [finding_text(f) for f in diagnostics.findings]
+    return diagnostics.findings
 
 
 def _evaluate(net, X, y) -> dict:

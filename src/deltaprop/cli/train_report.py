@@ -22,21 +22,34 @@ from .progress import fmt_metric, fmt_percent, summary_table
 BOUNDARY_FRAMES = 20  # frames of a 2-D run's decision_boundary.gif (≈ 1.5 s to draw)
 
 
-# What the command line does for a finding's fix, said after the library's advice.
-CLI_FIXES = {"unscaled-inputs": "deltaprop train --scale standard does that, for the training rows"}
+# What the command line does about unscaled inputs, by the run's [data] scale, said after the
+# library's advice. Scaled inputs can still be huge: a feature nearly constant in the training
+# rows (a pixel that is almost always 0) has a tiny std or range, and its rare other values
+# become thousands (standard), or, in rows the statistics did not see, far more than 1 (minmax).
+NO_SCALING_NEEDED = "data in a small range already, such as pixels in [0, 1], need no scaling (--scale none)"
+SCALE_HINTS = {
+    "none": "deltaprop train --scale standard does that, for the training rows",
+    "standard": "here --scale standard made a feature that is nearly constant in the training rows "
+    f"huge (x − mean over a tiny std, as for a rarely lit pixel); {NO_SCALING_NEEDED}, others "
+    "--scale minmax",
+    "minmax": "here --scale minmax divided a feature by its tiny range in the training rows (as "
+    f"for a rarely lit pixel), so other rows go far outside [0, 1]; {NO_SCALING_NEEDED}",
+}
 
 
-def cli_fix(finding: Finding) -> str:
-    """A finding's fix, with the flag that does it where there is one (``--scale standard``
-    for unscaled inputs)."""
+def cli_fix(finding: Finding, scale: str = "none") -> str:
+    """A finding's fix, with what the command line does about it where it can: for unscaled
+    inputs, by the run's ``scale`` (``--scale standard``, or for a run that standardised
+    already, ``--scale minmax``)."""
     fix = finding.fix.rstrip(".")
-    extra = CLI_FIXES.get(finding.code)
+    extra = SCALE_HINTS.get(scale) if finding.code == "unscaled-inputs" else None
     return f"{fix}; {extra}" if fix and extra else fix
 
 
-def finding_text(finding: Finding) -> str:
-    """A diagnostics finding in plain words: ``warning: what was seen. Try: what to do``."""
-    fix = cli_fix(finding)
+def finding_text(finding: Finding, scale: str = "none") -> str:
+    """A diagnostics finding in plain words: ``warning: what was seen. Try: what to do``
+    (``scale``: the run's ``[data] scale``, for :func:`cli_fix`)."""
+    fix = cli_fix(finding, scale)
     return f"{finding.severity}: {finding.message}" + (f" Try: {fix}." if fix else "")
 
 
@@ -48,9 +61,10 @@ class LiveFindings(Callback):
     oscillating cost) come and go while a run still learns, so they wait for the summary,
     which lists every finding of the finished run."""
 
-    def __init__(self, console: Console, diagnostics: Diagnostics):
+    def __init__(self, console: Console, diagnostics: Diagnostics, scale: str = "none"):
         self.console = console
         self.diagnostics = diagnostics
+        self.scale = scale  # the run's [data] scale, for the fixes (finding_text)
         self.said: set[str] = set()
 
     def _say(self, severities: tuple[str, ...]) -> None:
@@ -58,7 +72,7 @@ class LiveFindings(Callback):
             if finding.severity in severities and finding.code not in self.said:
                 self.said.add(finding.code)
                 self.console.print(
-                    f"  ! {finding_text(finding)}", markup=False, highlight=False, soft_wrap=True
+                    f"  ! {finding_text(finding, self.scale)}", markup=False, highlight=False, soft_wrap=True
                 )
 
     def on_train_begin(self, logs=None):
