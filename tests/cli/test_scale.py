@@ -250,3 +250,27 @@ def test_standardised_pixels_that_are_nearly_always_0_get_their_own_advice(run, 
     assert "unscaled-inputs" in {f.code for f in diagnose_run(folder)}  # judged on the scaled rows
     table = " ".join(run("diagnose", str(folder)).stdout.split())
     assert "others --scale minmax" in table  # the last words of the advice (the table wraps it)
+
+
+def test_regression_defaults_only_for_a_task_said_not_one_found_out(run, diabetes, tmp_path):
+    (tmp_path / "r.toml").write_text('[data]\npath = "reg.csv"\ntask = "regression"\n')
+    assert run("train", "--config", "r.toml", "--epochs", "1", "--name", "file", *FAST).returncode == 0
+    model = tomllib.loads((tmp_path / "runs/file/config.toml").read_text())["model"]
+    assert (model["cost"], model["output_activation"]) == ("quadratic", "linear")
+    given = run(
+        "train",
+        "--data",
+        diabetes,
+        "--task",
+        "regression",
+        "--output-activation",
+        "relu",
+        "--epochs",
+        "1",
+        *FAST,
+    )
+    assert given.returncode == 0, given.stderr  # the output given, the cost still quadratic
+    # real-valued targets found out (auto): the default log-likelihood cost is refused, as before
+    np.savetxt(tmp_path / "real.csv", np.c_[np.ones((20, 2)), np.linspace(0.5, 9.5, 20)], delimiter=",")
+    found = run("train", "--data", "real.csv", "--epochs", "1", *FAST)
+    assert found.returncode == 2 and "use --cost quadratic --output-activation linear" in found.stderr

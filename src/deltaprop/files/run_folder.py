@@ -1,8 +1,11 @@
 """The run folder's layout: the name of each file one training run keeps.
 
-    RUN_DIR/model.safetensors       the trained network (deltaprop.load reads it)
+    RUN_DIR/model.safetensors       the trained network (deltaprop.load reads it); with
+                                    ``--scale``, its scaling folded in: raw inputs, raw targets
     RUN_DIR/checkpoint.safetensors  weights, optimizer state, epoch, batch position, seed,
-                                    history: what ``deltaprop resume`` continues from
+                                    history: what ``deltaprop resume`` continues from; with
+                                    ``--scale``, also the scaling's statistics and the weights
+                                    as they train on the scaled data
     RUN_DIR/config.toml             the resolved configuration (rerun with --config)
     RUN_DIR/history.json, .csv      loss, accuracy, val_loss, val_accuracy, lr, time per epoch
     RUN_DIR/gradients.json          gradient statistics per layer (when diagnostics exist)
