@@ -208,15 +208,20 @@ def popen_in(tmp_path):
     return popen, str(script)
 
 
+def whole_and_cut(popen, script: str, runs: dict) -> dict:
+    """Every run of ``runs`` (name -> options) twice, all at once: ``whole-NAME`` uninterrupted
+    and ``cut-NAME`` interrupted in epoch 2, after mini-batch 17; ``{run: ((out, err), code)}``."""
+    procs = {}
+    for name, options in runs.items():
+        procs["whole-" + name] = popen("-m", "deltaprop", *SHORT, *options, "--name", "whole-" + name)
+        procs["cut-" + name] = popen(script, "1", "17", *SHORT, *options, "--name", "cut-" + name)
+    return {key: (proc.communicate(timeout=120), proc.returncode) for key, proc in procs.items()}
+
+
 def test_ctrl_c_then_resume_is_bit_identical_for_every_optimizer(cli, tmp_path):
     popen, script = popen_in(tmp_path)
 
-    # All runs at once: the whole ones and the interrupted ones (epoch 2, after mini-batch 17).
-    procs = {}
-    for name, options in OPTIMIZER_RUNS.items():
-        procs["whole-" + name] = popen("-m", "deltaprop", *SHORT, *options, "--name", "whole-" + name)
-        procs["cut-" + name] = popen(script, "1", "17", *SHORT, *options, "--name", "cut-" + name)
-    done = {key: (proc.communicate(timeout=120), proc.returncode) for key, proc in procs.items()}
+    done = whole_and_cut(popen, script, OPTIMIZER_RUNS)
     for name in OPTIMIZER_RUNS:
         (_, err), code = done["cut-" + name]
         assert code == 130 and "Traceback" not in err, (name, code, err)
@@ -255,11 +260,7 @@ def test_ctrl_c_then_resume_of_a_scaled_run_is_bit_identical(cli, tmp_path):
 
     load_diabetes(as_frame=True).frame.to_csv(tmp_path / "reg.csv", index=False)
     popen, script = popen_in(tmp_path)
-    procs = {}
-    for name, options in SCALED_RUNS.items():
-        procs["whole-" + name] = popen("-m", "deltaprop", *SHORT, *options, "--name", "whole-" + name)
-        procs["cut-" + name] = popen(script, "1", "17", *SHORT, *options, "--name", "cut-" + name)
-    done = {key: (proc.communicate(timeout=120), proc.returncode) for key, proc in procs.items()}
+    done = whole_and_cut(popen, script, SCALED_RUNS)
     for name in SCALED_RUNS:
         assert done["cut-" + name][1] == 130 and done["whole-" + name][1] == 0, done
         _, _, state = dp.files.load_checkpoint(tmp_path / "runs" / f"cut-{name}" / "checkpoint.safetensors")
