@@ -274,3 +274,11 @@ def test_regression_defaults_only_for_a_task_said_not_one_found_out(run, diabete
     np.savetxt(tmp_path / "real.csv", np.c_[np.ones((20, 2)), np.linspace(0.5, 9.5, 20)], delimiter=",")
     found = run("train", "--data", "real.csv", "--epochs", "1", *FAST)
     assert found.returncode == 2 and "use --cost quadratic --output-activation linear" in found.stderr
+
+
+def test_train_help_explains_scale(run):
+    helped = " ".join(run("train", "--help").stdout.split())
+    assert "--scale {none,standard,minmax} scale each input feature for training" in helped
+    assert "statistics of the training rows only (not the validation split)" in helped
+    assert "it takes raw inputs and gives raw targets" in helped
+    assert "Given as regression, the cost defaults to quadratic" in helped

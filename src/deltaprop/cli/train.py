@@ -50,7 +50,7 @@ from .train_resolve import (
     resolve_model,
     schedule_callback,
 )
-from .train_scaling import checkpoint_state, described, run_scaling, scaled
+from .train_scaling import add_scale_option, checkpoint_state, described, run_scaling, scaled
 
 SEED_LIMIT = 2**31  # a drawn seed is below this, so it reads well and fits every integer type
 CHECKPOINT_FORMAT = 1
@@ -92,17 +92,7 @@ def add_options(p: argparse.ArgumentParser) -> None:
         "other numbers regression targets), classification, or regression (auto). Given as "
         "regression, the cost defaults to quadratic and, the cost not given, the output to linear",
     )
-    data.add_argument(
-        "--scale",
-        choices=cfg.SCALES,
-        help="scale each input feature for training, with statistics of the training rows only "
-        "(not the validation split): standard (x − mean) / std, or minmax to [0, 1]; a constant "
-        "feature is left as it is. For regression with a linear output the targets are scaled "
-        "the same way (loss and val_loss are then in scaled units). The saved model has the "
-        "scaling folded into its first (and output) layer: it takes raw inputs and gives raw "
-        "targets, for evaluate, predict and deltaprop.load alike "
-        f"({d['data']['scale']}: the built-in sets are in [0, 1] already)",
-    )
+    add_scale_option(data)
     data.add_argument(
         "--validation-split",
         type=float,

@@ -19,12 +19,28 @@ from .. import activations
 from .._text import count
 from ..diagnostics.run import scaled_targets, training_indices
 from ..training.scaling import NONE, Scaling, fit_scaling, fold, from_state, to_state
+from . import config as cfg
 from .data import RunData
 
 # The checkpoint's record of the network as it trains (its network tensors hold it folded,
 # so that every reader of a checkpoint gets raw inputs in and raw targets out): the arrays
 # TRAIN_W{l}, TRAIN_B{l}.
 TRAIN_W, TRAIN_B = "train_w", "train_b"
+
+
+def add_scale_option(group) -> None:
+    """``--scale`` in train's argparse ``group`` of data options."""
+    group.add_argument(
+        "--scale",
+        choices=cfg.SCALES,
+        help="scale each input feature for training, with statistics of the training rows only "
+        "(not the validation split): standard (x − mean) / std, or minmax to [0, 1]; a constant "
+        "feature is left as it is. For regression with a linear output the targets are scaled "
+        "the same way (loss and val_loss are then in scaled units). The saved model has the "
+        "scaling folded into its first (and output) layer: it takes raw inputs and gives raw "
+        "targets, for evaluate, predict and deltaprop.load alike "
+        f"({cfg.DEFAULTS['data']['scale']}: the built-in sets are in [0, 1] already)",
+    )
 
 
 def run_scaling(config: dict, data: RunData) -> Scaling | None:
