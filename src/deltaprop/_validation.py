@@ -10,6 +10,8 @@ import numbers
 
 import numpy as np
 
+from ._text import count
+
 SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -142,7 +144,7 @@ def check_features(X, n_in: int, name: str = "X", dtype=None) -> np.ndarray:
         raise ValueError(f"{name} is empty: got shape {arr.shape}; need at least one sample")
     if arr.shape[1] != n_in:
         raise ValueError(
-            f"{name} has {arr.shape[1]} features per sample, but the network expects "
+            f"{name} has {count(arr.shape[1], 'feature')} per sample, but the network expects "
             f"{n_in} (its input layer size); got shape {arr.shape}"
         )
     _check_finite(arr, name, dtype)
@@ -154,10 +156,21 @@ def check_X(X, n_in: int, dtype: np.dtype, name: str = "X") -> np.ndarray:
     return np.asarray(check_features(X, n_in, name, dtype), dtype=dtype)
 
 
+def _whole_numbers(arr: np.ndarray) -> bool:
+    """Whether ``arr`` holds no finite value that is not a whole number (NaN and ±inf are left
+    for the label checks to name)."""
+    if arr.dtype.kind in "iub":
+        return True
+    return not np.any(np.isfinite(arr) & (arr != np.round(arr)))
+
+
 def check_target_rows(Y, n_out: int, n_samples: int, name: str = "Y", x_name: str = "X") -> np.ndarray:
     """``Y`` as numbers of shape ``(n_samples,)`` (labels) or ``(n_samples, k)``, one row per sample.
 
-    ``n_samples`` is the number of rows of the inputs called ``x_name`` in messages.
+    ``n_samples`` is the number of rows of the inputs called ``x_name`` in messages. A column
+    ``(n_samples, 1)`` of whole numbers for a network of ``n_out > 1`` outputs, which can never
+    be its targets, is returned as labels ``(n_samples,)`` (a view): ``df[["label"]].to_numpy()``
+    gives labels so, and Keras's sparse categorical cross-entropy takes them so too.
     """
     arr = _as_numeric(Y, name)
     if arr.ndim not in (1, 2):
@@ -170,14 +183,32 @@ def check_target_rows(Y, n_out: int, n_samples: int, name: str = "Y", x_name: st
             f"{x_name} and {name} have different numbers of samples: {x_name} has {n_samples}, "
             f"{name} has {arr.shape[0]}"
         )
+    if n_out > 1 and arr.ndim == 2 and arr.shape[1] == 1 and _whole_numbers(arr):
+        return arr[:, 0]
     return arr
+
+
+def check_n_columns(arr: np.ndarray, n_out: int, name: str = "Y") -> None:
+    """Refuse targets ``arr`` ``(n_samples, k)`` unless k is ``n_out``, the network's outputs."""
+    n, k = arr.shape
+    if k == n_out:
+        return
+    labels = f"class labels 0..{n_out - 1} as ({n},) or ({n}, 1)" if n_out > 1 else f"({n},)"
+    message = (
+        f"{name} has {count(k, 'column')}, but the network has {count(n_out, 'output')}; "
+        f"got shape {arr.shape}, expected ({n}, {n_out}) or {labels}"
+    )
+    if k == 1:  # a column of whole numbers would have been read as labels
+        value = arr[np.isfinite(arr) & (arr != np.round(arr))][0]
+        message += f"; it holds {value.item()!r}, not a class label"
+    raise ValueError(message)
 
 
 def check_Y(Y, n_out: int, n_samples: int, dtype: np.dtype, name: str = "Y") -> np.ndarray:
     """Targets as a finite ``(n_samples, n_out)`` array of ``dtype``.
 
-    Integer class labels of shape ``(n_samples,)`` are one-hot encoded when ``n_out > 1``;
-    with a single output they become a column.
+    Integer class labels of shape ``(n_samples,)``, or ``(n_samples, 1)``, are one-hot encoded
+    when ``n_out > 1``; with a single output they become a column.
     """
     arr = check_target_rows(Y, n_out, n_samples, name)
     if arr.ndim == 1:
@@ -185,11 +216,7 @@ def check_Y(Y, n_out: int, n_samples: int, dtype: np.dtype, name: str = "Y") -> 
             arr = one_hot(arr, n_out, dtype, name)
         else:
             arr = arr.reshape(-1, 1)
-    if arr.shape[1] != n_out:
-        raise ValueError(
-            f"{name} has {arr.shape[1]} columns, but the network has {n_out} outputs; "
-            f"got shape {arr.shape}, expected ({n_samples}, {n_out})"
-        )
+    check_n_columns(arr, n_out, name)
     _check_finite(arr, name)
     check_range(arr, dtype, name, TARGETS)  # before the cast: 1e39 is finite, float32(1e39) is not
     return np.asarray(arr, dtype=dtype)
@@ -211,8 +238,8 @@ def check_sample_weight(sample_weight, n_samples: int, dtype, x_name: str = "X")
         )
     if arr.shape[0] != n_samples:
         raise ValueError(
-            f"{name} has {arr.shape[0]} weights, but {x_name} has {n_samples} samples; give one "
-            f"weight per sample"
+            f"{name} has {count(arr.shape[0], 'weight')}, but {x_name} has "
+            f"{count(n_samples, 'sample')}; give one weight per sample"
         )
     if arr.dtype.kind == "b":
         arr = arr.astype(dtype)
@@ -224,7 +251,8 @@ def check_sample_weight(sample_weight, n_samples: int, dtype, x_name: str = "X")
         raise ValueError(f"{name} must be ≥ 0; got {arr[k].item()!r} at index {k}")
     if not np.any(arr):
         raise ValueError(
-            f"{name} is all 0 ({n_samples} weights): no sample would count; give at least one weight > 0"
+            f"{name} is all 0 ({count(n_samples, 'weight')}): no sample would count; give at least "
+            f"one weight > 0"
         )
     return np.ascontiguousarray(arr, dtype=dtype)
 

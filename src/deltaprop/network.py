@@ -294,8 +294,9 @@ cost='quadratic', dtype=float64, params=13)
         """∂C/∂w, ∂C/∂b, every δ and C for the batch ``X`` ``(n, n_0)``, ``Y`` ``(n, n_L)``.
 
         ``Y`` may also be integer class labels ``(n,)`` (one-hot encoded; a column for a
-        single output). ``sample_weight`` ``(n,)``, s_x ≥ 0 and not all 0, makes C the
-        weighted average Σ s_x C_x / Σ s_x, as in scikit-learn's MLP: the gradients are
+        single output), or a column ``(n, 1)`` of them for a network of several outputs.
+        ``sample_weight`` ``(n,)``, s_x ≥ 0 and not all 0, makes C the weighted average
+        Σ s_x C_x / Σ s_x, as in scikit-learn's MLP: the gradients are
         Σ_x s_x o δ / Σ s_x, and ``deltas`` holds each sample's δ scaled by its s_x. Returns
         :class:`Gradients`. Pure: the network is not changed. Raises ``ValueError``/
         ``TypeError`` for shapes that do not fit, NaN or ∞, labels out of range, values that

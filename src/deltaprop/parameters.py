@@ -127,7 +127,7 @@ class ParameterList(list):
                 )
             if len(value) != len(positions):
                 raise ValueError(
-                    f"assigning {len(value)} arrays to {len(positions)} of {self.kind} would change "
+                    f"assigning {count(len(value), 'array')} to {len(positions)} of {self.kind} would change "
                     f"the number of layers; give exactly {len(positions)} (build a new Network for "
                     f"other sizes)"
                 )
@@ -163,7 +163,9 @@ def checked_params(
     if isinstance(new, np.ndarray) or not isinstance(new, Sequence):
         raise TypeError(f"{kind} must be a list of arrays, one per layer of weights")
     if len(new) != n_layers:
-        raise ValueError(f"{kind} must hold {n_layers} arrays, one per layer of weights; got {len(new)}")
+        raise ValueError(
+            f"{kind} must hold {count(n_layers, 'array')}, one per layer of weights; got {len(new)}"
+        )
     out: list[np.ndarray] = []
     for l, given in enumerate(new):
         label = f"{kind}[{l}]"

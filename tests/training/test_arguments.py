@@ -32,7 +32,7 @@ CASES = [
     ({"optimizer": dp.SGD(1.0), "learning_rate": 0.5}, ValueError, ["either optimizer or learning_rate"]),
     ({"optimizer": 3}, TypeError, ["optimizer must be", "got 3"]),
     ({"optimizer": "rmsprop"}, ValueError, ["unknown optimizer 'rmsprop'"]),
-    ({"X": X4[:, :1]}, ValueError, ["X has 1 features per sample", "expects 2", "(4, 1)"]),
+    ({"X": X4[:, :1]}, ValueError, ["X has 1 feature per sample", "expects 2", "(4, 1)"]),
     ({"X": X4[0]}, ValueError, ["X must be a 2-D array", "shape (2,)", "reshape(1, -1)"]),
     ({"X": X4.reshape(4, 2, 1)}, ValueError, ["X must be a 2-D array", "(4, 2, 1)"]),
     ({"X": np.empty((0, 2)), "Y": np.empty(0, dtype=int)}, ValueError, ["X is empty", "(0, 2)"]),
@@ -52,7 +52,7 @@ CASES = [
     ({"validation_split": 0.01}, ValueError, ["leaves no validation samples"]),
     ({"validation_split": 0.5, "validation_data": (X4, Y4)}, ValueError, ["not both"]),
     ({"validation_data": X4}, TypeError, ["validation_data must be a pair (X_val, Y_val)"]),
-    ({"validation_data": (X4[:, :1], Y4)}, ValueError, ["validation_data[0] (X_val) has 1 features"]),
+    ({"validation_data": (X4[:, :1], Y4)}, ValueError, ["validation_data[0] (X_val) has 1 feature per"]),
     ({"validation_data": (X4, Y4[:2])}, ValueError, ["validation_data[1] (Y_val) has 2"]),
     ({"seed": -1}, ValueError, ["seed must be a non-negative integer", "-1"]),
     ({"seed": 1.5}, TypeError, ["seed must be a non-negative integer", "1.5"]),
@@ -101,7 +101,7 @@ def test_batch_size_above_n_is_one_batch():
 
 
 def test_evaluate_checks_its_arguments():
-    with pytest.raises(ValueError, match="X has 1 features per sample"):
+    with pytest.raises(ValueError, match="X has 1 feature per sample"):
         evaluate(net2(), X4[:, :1], Y4)
     with pytest.raises(ValueError, match="class label 5"):
         evaluate(net2(), X4, [0, 1, 5, 0])

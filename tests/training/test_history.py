@@ -173,6 +173,8 @@ def test_a_malformed_partial_epoch_is_refused(history, partial):
         ({"params": 5}, r"history 'params' must be a dict; got 5"),
         ({"history": {"loss": [1.0, {}, 0.5]}}, r"history\['loss'\] must hold numbers \(or null\); got \{\}"),
         ({"history": {"loss": [1.0, "a", 0.5]}}, r"history\['loss'\] must hold numbers \(or null\); got 'a'"),
+        # "has 1 values but 3 epochs are recorded" before: counts of 1 are singular
+        ({"history": {"loss": [1.0]}}, r"history\['loss'\] has 1 value but the history records 3 epochs$"),
     ],
 )
 def test_a_damaged_history_is_refused_naming_what_and_where(history, change, pattern):

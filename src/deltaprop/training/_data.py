@@ -17,7 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import TARGETS, _check_finite, check_labels, check_range, check_target_rows
+from .._validation import (
+    TARGETS,
+    _check_finite,
+    check_labels,
+    check_n_columns,
+    check_range,
+    check_target_rows,
+)
 
 # Dense one-hot targets are built once when they hold at most this many numbers (64 MB in
 # float64); beyond that they are built per mini-batch.
@@ -56,6 +63,9 @@ def _is_binary(arr: np.ndarray) -> bool:
 def check_targets(Y, n_out: int, n_samples: int, name: str = "Y", dtype=None, x_name: str = "X") -> Targets:
     """Read ``Y`` as labels ``(n,)``, one-hot ``(n, n_out)`` or real targets ``(n, n_out)``.
 
+    A column ``(n, 1)`` of whole numbers is labels too when ``n_out > 1`` (see
+    :func:`~deltaprop._validation.check_target_rows`).
+
     ``n_samples`` is the number of rows of the inputs named ``x_name`` in messages. With
     ``dtype`` (the network's), real targets that the cast to it would make infinite are refused.
     """
@@ -69,11 +79,7 @@ def check_targets(Y, n_out: int, n_samples: int, name: str = "Y", dtype=None, x_
         check_range(arr, dtype, name, TARGETS)
     if arr.ndim == 1:
         arr = arr.reshape(-1, 1)
-    if arr.shape[1] != n_out:
-        raise ValueError(
-            f"{name} has {arr.shape[1]} columns, but the network has {n_out} outputs; "
-            f"got shape {arr.shape}, expected ({n_samples}, {n_out}) or labels ({n_samples},)"
-        )
+    check_n_columns(arr, n_out, name)
     if _is_binary(arr):
         if n_out == 1:
             return Targets(BINARY, 1, labels=arr[:, 0].astype(np.int64))

@@ -10,6 +10,7 @@ import numbers
 import numpy as np
 
 from .. import optimizers as _optimizers
+from .._text import count
 from .._validation import check_features, check_positive_float, check_positive_int, check_sample_weight
 from ._data import Targets, check_targets
 from .callback import Callback
@@ -92,7 +93,8 @@ def check_split_weights(sample_weight: np.ndarray, train_idx: np.ndarray, val_id
     for rows, which in ((train_idx, "training"), (val_idx, "validation")):
         if not np.any(sample_weight[rows]):
             raise ValueError(
-                f"sample_weight is 0 on all {len(rows)} {which} rows that validation_split holds "
+                f"sample_weight is 0 on {'the' if len(rows) == 1 else 'all'} "
+                f"{count(len(rows), which + ' row')} that validation_split holds "
                 f"{'in' if which == 'training' else 'out'}: nothing would count there; give some of "
                 f"them a weight > 0, or change validation_split or the seed"
             )
@@ -131,7 +133,7 @@ def split_indices(targets: Targets, n: int, fraction: float, seed: int):
     size = validation_size(targets, n, fraction)
     if size == 0 or size == n:
         raise ValueError(
-            f"validation_split={fraction} of {n} samples leaves "
+            f"validation_split={fraction} of {count(n, 'sample')} leaves "
             f"{'no validation' if size == 0 else 'no training'} samples; use a fraction "
             f"that keeps both sets non-empty, or pass validation_data"
         )
@@ -194,8 +196,8 @@ def check_resume(initial_epoch, initial_batch, epochs: int, steps: int) -> tuple
         raise ValueError(f"initial_epoch must be ≤ epochs ({epochs}); got {initial_epoch}")
     if initial_batch >= steps or (initial_batch and initial_epoch == epochs):
         raise ValueError(
-            f"initial_batch must be below the {steps} mini-batches of an epoch, in an epoch still "
-            f"to run (initial_epoch < epochs); got initial_batch={initial_batch}"
+            f"initial_batch must be below the {count(steps, 'mini-batch', 'mini-batches')} of an epoch, "
+            f"in an epoch still to run (initial_epoch < epochs); got initial_batch={initial_batch}"
         )
     return initial_epoch, initial_batch
 

@@ -100,9 +100,9 @@ def fit(
         Inputs, any real dtype, lists of lists too. Never copied or converted whole: each
         mini-batch is gathered (and cast, e.g. uint8 or float32 → float64) into a buffer.
     Y : array ``(n_samples,)`` or ``(n_samples, n_L)``
-        Integer class labels (one-hot encoded for the output layer), one-hot rows, 0/1
-        labels for a single-output network (binary: predicted by a > 0.5), or real targets
-        (regression: no accuracy is logged).
+        Integer class labels (one-hot encoded for the output layer; a column ``(n_samples, 1)``
+        of them too, for several outputs), one-hot rows, 0/1 labels for a single-output network
+        (binary: predicted by a > 0.5), or real targets (regression: no accuracy is logged).
     epochs : int, default 1
         The epoch to stop at, as in Keras: epochs ``initial_epoch .. epochs − 1`` run.
     batch_size : int or None, default 10

@@ -205,7 +205,8 @@ class History:
                 raise ValueError(f"history[{key!r}] must hold numbers (or null); got {bad[0]!r:.40}")
             if len(values) != len(hist.epoch):
                 raise ValueError(
-                    f"history[{key!r}] has {len(values)} values but {len(hist.epoch)} epochs are recorded"
+                    f"history[{key!r}] has {count(len(values), 'value')} but the history records "
+                    f"{count(len(hist.epoch), 'epoch')}"
                 )
             hist.history[key] = [math.nan if v is None else float(v) for v in values]
         hist.stopped_reason = data.get("stopped_reason")

@@ -83,8 +83,9 @@ def evaluate(net, X, Y, batch_size: int | None = None, sample_weight=None) -> di
     X : array ``(n_samples, n_0)``
         Inputs, any real dtype (cast chunk by chunk to the network's dtype).
     Y : array ``(n_samples,)`` or ``(n_samples, n_L)``
-        Integer class labels, one-hot rows, 0/1 labels of a single-output network, or real
-        targets (regression: no accuracy).
+        Integer class labels (a column ``(n_samples, 1)`` of them too, for several outputs),
+        one-hot rows, 0/1 labels of a single-output network, or real targets (regression: no
+        accuracy).
     batch_size : int, optional
         Rows per forward pass (default 4096); the result does not depend on it beyond rounding.
     sample_weight : array ``(n_samples,)``, optional
