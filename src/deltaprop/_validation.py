@@ -28,8 +28,27 @@ def check_dtype(dtype) -> np.dtype:
     return resolved
 
 
-def _as_numeric(array, name: str) -> np.ndarray:
-    """``array`` as an ndarray of numbers (lists of lists are accepted)."""
+# What to do with labels that are words ("cat", "dog"): the core takes numbers only.
+WORD_LABELS_FIX = (
+    "To train on labels that are not numbers, number them with "
+    "`np.unique(y, return_inverse=True)` (its second result is the numbers, its first the labels "
+    "they stand for), or use `deltaprop.sklearn.DeltapropClassifier`, which takes any labels."
+)
+SHOWN_VALUES = 3  # of an array that is not numbers, the first few are quoted in the message
+
+
+def _first_values(arr: np.ndarray) -> str:
+    """The first :data:`SHOWN_VALUES` values of ``arr`` as the words of a message."""
+    values = [f"{value!r:.30}" for value in arr.flat[:SHOWN_VALUES].tolist()]
+    return ", ".join(values) + (", ..." if arr.size > SHOWN_VALUES else "")
+
+
+def _as_numeric(array, name: str, labels: bool = False) -> np.ndarray:
+    """``array`` as an ndarray of numbers (lists of lists are accepted).
+
+    ``labels``: ``array`` is targets, so one that holds strings is answered with how to number
+    them (:data:`WORD_LABELS_FIX`).
+    """
     if array is None:  # NumPy would make it a 0-D object array, and the message say so
         raise TypeError(f"{name} must hold numbers (an array or a list of lists); got None")
     try:
@@ -37,9 +56,11 @@ def _as_numeric(array, name: str) -> np.ndarray:
     except ValueError as err:  # ragged nested lists
         raise ValueError(f"{name} could not be read as a rectangular array: {err}") from err
     if arr.dtype == object or arr.dtype.kind in "USVMm":
+        words = arr.dtype.kind in "US" or any(isinstance(v, str | bytes) for v in arr.flat)
+        fix = WORD_LABELS_FIX if labels and words else "Convert strings or objects to numbers first."
         raise TypeError(
-            f"{name} must hold numbers; got an array of dtype {arr.dtype.name!r}. "
-            f"Convert strings or objects to numbers first."
+            f"{name} must hold numbers; got an array of dtype {arr.dtype.name!r} "
+            f"({_first_values(arr)}). {fix}"
         )
     if arr.dtype.kind == "c":
         raise TypeError(f"{name} must hold real numbers; got complex dtype {arr.dtype.name!r}")
@@ -172,7 +193,7 @@ def check_target_rows(Y, n_out: int, n_samples: int, name: str = "Y", x_name: st
     be its targets, is returned as labels ``(n_samples,)`` (a view): ``df[["label"]].to_numpy()``
     gives labels so, and Keras's sparse categorical cross-entropy takes them so too.
     """
-    arr = _as_numeric(Y, name)
+    arr = _as_numeric(Y, name, labels=True)
     if arr.ndim not in (1, 2):
         raise ValueError(
             f"{name} must be class labels of shape (n_samples,) or targets of shape "
@@ -259,7 +280,7 @@ def check_sample_weight(sample_weight, n_samples: int, dtype, x_name: str = "X")
 
 def check_labels(labels, n_classes: int, name: str = "y") -> np.ndarray:
     """Integer class labels in 0..n_classes−1 as an ``int64`` array ``(n_samples,)``."""
-    arr = _as_numeric(labels, name)
+    arr = _as_numeric(labels, name, labels=True)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D class labels; got shape {arr.shape}")
     if arr.dtype.kind == "b":
