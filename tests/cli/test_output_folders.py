@@ -47,6 +47,22 @@ def locked(tmp_path, monkeypatch):
     return "locked"
 
 
+@pytest.fixture
+def kept_by_the_system(tmp_path, monkeypatch):
+    """A folder ``kept`` that os.access calls writable but where no folder can be made, as
+    /sys is for root (EPERM): only the run folder's own mkdir finds out."""
+    (tmp_path / "kept").mkdir()
+    real_mkdir = Path.mkdir
+
+    def mkdir(self, *args, **kwargs):
+        if self.parent.name == "kept":
+            raise PermissionError(1, "Operation not permitted", str(self))
+        return real_mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    return "kept"
+
+
 def _command(which: str, finished_run: str, out: str) -> tuple[str, ...]:
     return (*TRAIN, "--out", out) if which == "train" else ("plot", finished_run, "--out", out)
 
@@ -98,6 +114,28 @@ def test_a_truly_read_only_folder_is_refused(tmp_path):
             rundir.output_folder(tmp_path / "ro")
     finally:
         (tmp_path / "ro").chmod(0o700)
+
+
+@pytest.mark.parametrize("name", [("--name", "x"), ()], ids=["named", "timestamped"])
+def test_a_run_folder_that_cannot_be_made_is_a_usage_error(run, tmp_path, kept_by_the_system, name):
+    # deltaprop train --out /sys --name x (as root) was "[Errno 1] Operation not permitted", exit 1
+    result = run(*TRAIN, "--out", "kept", *name)
+    assert_one_line_error(
+        result,
+        2,
+        "--out kept: cannot create the run folder kept/",
+        "(no permission to write in kept); choose another --out",
+    )
+    assert "Errno" not in result.stderr
+    assert list((tmp_path / "kept").iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_run_folder_in_proc_is_a_usage_error(run):
+    # /proc is a folder anyone may "write" in by its mode bits, yet no folder can be made there
+    result = run(*TRAIN, "--out", "/proc", "--name", "x")
+    assert_one_line_error(result, 2, "--out /proc", "choose another --out")  # root: "cannot create"
+    assert "Errno" not in result.stderr
 
 
 def test_missing_parents_are_made(tmp_path):

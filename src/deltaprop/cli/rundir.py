@@ -31,9 +31,14 @@ from .errors import UsageError
 WRITTEN = (MODEL, CHECKPOINT, HISTORY_JSON, HISTORY_CSV, GRADIENTS, DIAGNOSTICS)
 
 
-def create(out: str | Path, name: str = "") -> Path:
-    """A new, empty run folder under ``out``: ``out/name``, or ``out/<timestamp>``."""
-    out = output_folder(out)
+def create(out: str | Path, name: str = "", flag: str = "--out") -> Path:
+    """A new, empty run folder under ``out``: ``out/name``, or ``out/<timestamp>``.
+
+    ``out`` is made as :func:`output_folder` makes it; a run folder that cannot be made in it
+    (a folder the system keeps, as /sys or /proc, which even root cannot write in) is the same
+    usage error, naming ``flag``.
+    """
+    out = output_folder(out, flag)
     if name:
         if os.sep in name or name in (".", ".."):
             raise UsageError(f"--name must be a plain folder name, not a path; got {name!r}")
@@ -41,7 +46,7 @@ def create(out: str | Path, name: str = "") -> Path:
         if folder.exists() and not folder.is_dir():
             raise UsageError(f"--name {name}: {folder} is a file, not a folder; choose another --name")
         try:
-            folder.mkdir()
+            _make(folder, flag)
         except FileExistsError:
             raise UsageError(f"run folder {folder} exists already; {_instead(folder)}") from None
         return folder
@@ -49,11 +54,24 @@ def create(out: str | Path, name: str = "") -> Path:
     for attempt in range(1, 1000):
         folder = out / (stamp if attempt == 1 else f"{stamp}-{attempt}")
         try:
-            folder.mkdir()
+            _make(folder, flag)
             return folder
         except FileExistsError:
             continue
     raise UsageError(f"could not find a free run folder name under {out}; give one with --name")
+
+
+def _make(folder: Path, flag: str) -> None:
+    """``folder`` made; FileExistsError where it exists, any other failure a usage error."""
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        raise
+    except OSError as err:
+        raise UsageError(
+            f"{flag} {folder.parent}: cannot create the run folder {folder} "
+            f"({_in_the_way(folder, err)}); choose another {flag}"
+        ) from err
 
 
 def _instead(folder: Path) -> str:

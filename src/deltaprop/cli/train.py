@@ -442,8 +442,8 @@ def run(args) -> int:
     build(config, seed)
     scaling = run_scaling(config, data)
     unscaled = check_target_scale(config, data, origins)
-    rundir.output_folder(config["run"]["out"], flag=cfg.key_name(origins, "run", "out"))
-    run_dir = rundir.create(config["run"]["out"], config["run"]["name"])
+    out = cfg.key_name(origins, "run", "out")
+    run_dir = rundir.create(config["run"]["out"], config["run"]["name"], flag=out)
     (run_dir / rundir.CONFIG).write_text(cfg.to_toml(config), encoding="utf-8")
     for warning in (changed, no_validation, unscaled):  # said once nothing else can refuse the run
         if warning:
