@@ -343,3 +343,50 @@ def test_a_flag_like_no_other_is_named_alone(run):
     result = run("train", "--zzz")
     assert_one_line_error(result, 2, "unrecognized arguments: --zzz (see")
     assert "did you mean" not in result.stderr
+
+
+# --- a mistyped config key, table or data set name: the nearest one is named too ----------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "fragments"),
+    [
+        (
+            "[training]\nepoch = 3\n",
+            ("unknown key 'training.epoch' in run.toml", "[training] knows", "; did you mean 'epochs'?"),
+        ),
+        ("[model]\nactivations = 'tanh'\n", ("; did you mean 'activation'?",)),
+        (
+            "[trainig]\nepochs = 3\n",
+            ("unknown key 'trainig' in run.toml; expected tables", "; did you mean [training]?"),
+        ),
+        (
+            '[data]\nname = "fashion_mnist"\n',
+            ('[data] name = "fashion_mnist" in run.toml: unknown data set', "; did you mean fashion-mnist?"),
+        ),
+    ],
+    ids=["key", "key-plural", "table", "data-name"],
+)
+def test_a_mistyped_config_name_names_the_nearest(run, tmp_path, toml, fragments):
+    (tmp_path / "run.toml").write_text(toml)
+    assert_one_line_error(run("train", "--config", "run.toml"), 2, *fragments)
+    assert nothing_trained(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "nearest"), [("fashion_mnist", "fashion-mnist"), ("MNIST", "mnist"), ("Digits", "digits")]
+)
+@pytest.mark.parametrize("command", [("train", "--data"), ("evaluate", "--data"), ("datasets", "download")])
+def test_a_data_set_spelt_otherwise_names_ours(run, tmp_path, trained_run, command, name, nearest):
+    # Keras calls it fashion_mnist; the nearest name is found whatever the case or - / _
+    args = (*command, name) if command[0] != "evaluate" else ("evaluate", str(trained_run), "--data", name)
+    result = run(*args)
+    assert_one_line_error(result, 2, repr(name), f"; did you mean {nearest}?")
+    assert nothing_trained(tmp_path)
+
+
+def test_a_name_like_no_other_gets_no_suggestion(run, tmp_path):
+    (tmp_path / "run.toml").write_text("[training]\nzzz = 3\n")
+    for args in (("train", "--data", "imagenet"), ("train", "--config", "run.toml")):
+        result = run(*args)
+        assert result.returncode == 2 and "did you mean" not in result.stderr, result.stderr

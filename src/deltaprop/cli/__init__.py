@@ -14,6 +14,7 @@ import sys
 
 from .errors import UsageError
 from .interrupt_flag import InterruptFlag
+from .suggest import did_you_mean
 
 COMMANDS = (
     "train",
@@ -62,16 +63,14 @@ def one_line(err: BaseException) -> str:
     return text.strip("'\"") if isinstance(err, KeyError) else text
 
 
-def did_you_mean(parser: argparse.ArgumentParser, extra: list[str]) -> str:
+def flag_suggestion(parser: argparse.ArgumentParser, extra: list[str]) -> str:
     """``"; did you mean --lr?"`` for a mistyped flag among ``extra`` (``--lrr``), else ``""``."""
-    import difflib
-
     flags = [flag for flag in parser._option_string_actions if flag.startswith("--")]
     for arg in extra:
         if arg.startswith("--"):
-            close = difflib.get_close_matches(arg.split("=", 1)[0], flags, n=1)
-            if close:
-                return f"; did you mean {close[0]}?"
+            suggestion = did_you_mean(arg.split("=", 1)[0], flags)
+            if suggestion:
+                return suggestion
     return ""
 
 
@@ -106,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             args, extra = parser.parse_known_args(argv)
             if extra:  # say it as the command's own error, pointing at its own --help
                 command = parser.commands.get(getattr(args, "command", None)) or parser
-                command.error(f"unrecognized arguments: {' '.join(extra)}{did_you_mean(command, extra)}")
+                command.error(f"unrecognized arguments: {' '.join(extra)}{flag_suggestion(command, extra)}")
     except KeyboardInterrupt:  # a second Ctrl-C: at once
         startup.requested = True
     if startup.requested:

@@ -40,6 +40,7 @@ from ..datasets.by_name import REGRESSION, TASKS
 from ..datasets.catalog import DATASET_NAMES
 from ..training.scaling import METHODS as SCALES
 from .errors import UsageError
+from .suggest import did_you_mean
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -235,12 +236,16 @@ def check_tables(table: dict, path: str) -> dict:
     keys and their types; a UsageError naming ``path`` and the key."""
     for section, values in table.items():
         if section not in DEFAULTS or not isinstance(values, dict):
-            raise UsageError(f"unknown key {section!r} in {path}; expected tables [{'], ['.join(DEFAULTS)}]")
+            raise UsageError(
+                f"unknown key {section!r} in {path}; expected tables [{'], ['.join(DEFAULTS)}]"
+                f"{did_you_mean(section, DEFAULTS, '[{}]') if section not in DEFAULTS else ''}"
+            )
         known = {**DEFAULTS[section], **FILE_ONLY_KEYS.get(section, {})}
         for key, value in values.items():
             if key not in known:
                 raise UsageError(
                     f"unknown key '{section}.{key}' in {path}; [{section}] knows {', '.join(known)}"
+                    f"{did_you_mean(key, known, QUOTED)}"
                 )
             _check_type(section, key, value, str(path))
     _check_hidden(table.get("model", {}), path)
@@ -256,6 +261,7 @@ def check_tables(table: dict, path: str) -> dict:
     return table
 
 
+QUOTED = "'{}'"  # a key as an error quotes it: 'epochs'
 TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number", str: "a string"}
 
 
@@ -396,7 +402,8 @@ def validate(config: dict, origins: Origins | None = None) -> None:
     if not data["name"] and not data["path"]:
         raise bad("data", "name", "no data given; give a built-in name such as digits, or a .csv/.npz path")
     if data["name"] and data["name"] not in BUILTIN_DATA:
-        raise bad("data", "name", f"unknown data set; expected one of {', '.join(BUILTIN_DATA)}")
+        near = did_you_mean(data["name"], BUILTIN_DATA)
+        raise bad("data", "name", f"unknown data set; expected one of {', '.join(BUILTIN_DATA)}{near}")
     if data["task"] not in TASKS:
         raise bad("data", "task", f"unknown task; expected one of {', '.join(TASKS)}")
     if data["task"] == REGRESSION and data["name"] and not data["path"]:

@@ -18,6 +18,7 @@ from ..datasets.by_name import TASKS as TASKS  # for --task
 from .config import BUILTIN_DATA
 from .errors import UsageError
 from .rundir import CONFIG
+from .suggest import did_you_mean
 
 
 @dataclass
@@ -56,7 +57,7 @@ def data_table(value: str) -> dict:
     if path.suffix.lower() not in FILE_SUFFIXES:
         raise UsageError(
             f"--data {value!r} is neither a built-in data set ({', '.join(BUILTIN_DATA)}) "
-            f"nor a .csv or .npz file"
+            f"nor a .csv or .npz file{did_you_mean(value, BUILTIN_DATA)}"
         )
     if path.is_dir():
         raise UsageError(f"--data {value} is a folder, not a file; give a .csv or .npz file")

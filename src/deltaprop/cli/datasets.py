@@ -16,6 +16,7 @@ from .config import BUILTIN_DATA
 from .errors import UsageError
 from .progress import make_console
 from .stdout import raising_broken_pipe
+from .suggest import did_you_mean
 
 
 def register(subparsers) -> None:
@@ -72,7 +73,10 @@ def run(args) -> int:
     if not args.name:
         raise UsageError("name the data set to download, e.g. 'deltaprop datasets download mnist'")
     if args.name not in BUILTIN_DATA:
-        raise UsageError(f"unknown data set {args.name!r}; expected one of {', '.join(BUILTIN_DATA)}")
+        raise UsageError(
+            f"unknown data set {args.name!r}; expected one of {', '.join(BUILTIN_DATA)}"
+            f"{did_you_mean(args.name, BUILTIN_DATA)}"
+        )
     info = datasets.dataset_info(args.name)
     if info.source != "download":
         console.print(f"{args.name} is {info.source}: nothing to download")
