@@ -4,8 +4,9 @@
 layers has L layers of weights, and each gets an activation σ_l. :func:`check_sizes` and
 :func:`layer_activations` turn what a caller wrote (a list of sizes; one activation name, a
 list of them, an ``output_activation``) into that, or refuse it with a message naming the
-argument, what was received and what was expected. Both :class:`~deltaprop.network.Network`
-constructors go through them.
+argument, what was received and what was expected. :func:`network_cost` gives the cost, the
+one named or, for ``cost=None``, the one the output σ calls for (:func:`default_cost`). Both
+:class:`~deltaprop.network.Network` constructors go through them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import activations
+from . import activations, costs
 
 
 def check_sizes(sizes) -> list[int]:
@@ -74,3 +75,15 @@ def layer_activations(activation, output_activation, sizes: list[int]) -> list[a
             "neuron per class"
         )
     return resolved
+
+
+def default_cost(output: activations.Activation) -> str:
+    """The cost of a network given ``cost=None``, by its output layer's σ: ``"log_likelihood"``
+    under a softmax, whose outputs are a distribution over the classes (Nielsen ch. 3, the
+    command line's and the scikit-learn classifier's pair), else ``"quadratic"`` (Nielsen ch. 1)."""
+    return "log_likelihood" if output.name == "softmax" else "quadratic"
+
+
+def network_cost(cost: str | costs.Cost | None, output: activations.Activation) -> costs.Cost:
+    """The :class:`~deltaprop.costs.Cost` named by ``cost``, or :func:`default_cost`'s for None."""
+    return costs.get(default_cost(output) if cost is None else cost)

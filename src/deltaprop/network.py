@@ -36,7 +36,7 @@ import numpy as np
 
 from . import activations, costs
 from ._validation import check_dtype, check_sample_weight, check_X, check_Y
-from .architecture import check_sizes, layer_activations
+from .architecture import check_sizes, layer_activations, network_cost
 from .costs import per_sample_costs as per_sample_costs  # re-exported: its home was here
 from .costs import weighted_cost
 from .parameters import ParameterList, checked_params, initial_params, param_array
@@ -58,9 +58,11 @@ class Network:
     output_activation : str, optional
         σ of the output layer; None keeps ``activation``'s. ``"softmax"`` may only be an
         output layer's σ.
-    cost : str, default ``"quadratic"``
-        ``"quadratic"`` (C = 1/(2n) Σ ||y − a||²), ``"cross_entropy"`` or ``"log_likelihood"``
-        (or a :class:`~deltaprop.costs.Cost`).
+    cost : str, default None
+        ``"quadratic"`` (C = 1/(2n) Σ ||y − a||²), ``"cross_entropy"``, ``"log_likelihood"``
+        (or a :class:`~deltaprop.costs.Cost`), or None: ``"log_likelihood"`` under a softmax
+        output (Nielsen ch. 3's pair, as the CLI and the estimators pair them), else
+        ``"quadratic"``. ``net.cost`` holds the cost chosen, and a saved model file records it.
     init : str, default ``"normal"``
         ``"normal"``, ``"normal_scaled"``, ``"glorot_uniform"``, ``"glorot_normal"``,
         ``"he_normal"`` (see ``deltaprop.initializers``).
@@ -94,7 +96,7 @@ cost='quadratic', dtype=float64, params=13)
         sizes: Sequence[int] | np.ndarray,
         activation: str | activations.Activation | Sequence[str | activations.Activation] = "logistic",
         output_activation: str | activations.Activation | None = None,
-        cost: str | costs.Cost = "quadratic",
+        cost: str | costs.Cost | None = None,
         init: str = "normal",
         seed: int | np.random.Generator | None = None,
         dtype=np.float64,
@@ -102,7 +104,7 @@ cost='quadratic', dtype=float64, params=13)
         sizes = check_sizes(sizes)
         self.dtype = check_dtype(dtype)
         self.activations = layer_activations(activation, output_activation, sizes)
-        self.cost = costs.get(cost)
+        self.cost = network_cost(cost, self.activations[-1])
         self.init = init
         weights, biases = initial_params(sizes, init, seed, self.dtype)
         self._w = ParameterList("weights", self.dtype, weights)
@@ -115,7 +117,7 @@ cost='quadratic', dtype=float64, params=13)
         biases: Sequence,
         activation: str | activations.Activation | Sequence[str | activations.Activation] = "logistic",
         output_activation: str | activations.Activation | None = None,
-        cost: str | costs.Cost = "quadratic",
+        cost: str | costs.Cost | None = None,
         dtype=None,
     ) -> Network:
         """A network with every weight given: ``weights[l]`` is ``(n_l, n_{l+1})``, w_ij from i to j.
@@ -144,7 +146,7 @@ cost='quadratic', dtype=float64, params=13)
         net = cls.__new__(cls)
         net.dtype = check_dtype(dtype)
         net.activations = layer_activations(activation, output_activation, sizes)
-        net.cost = costs.get(cost)
+        net.cost = network_cost(cost, net.activations[-1])
         net.init = "given"
         net._w, net._b = [], []
         net.weights = arrays

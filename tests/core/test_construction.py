@@ -107,7 +107,7 @@ def test_bad_construction_raises_value_error_naming_the_parameter_and_the_value(
         ({"sizes": "784,30"}, r"sizes must be a list"),
         ({"activation": None}, r"activation must be a name or a list of names; got None"),
         ({"output_activation": 5}, r"output_activation must be a name such as 'logistic'.*got 5 of type int"),
-        ({"cost": None}, r"cost must be a name such as 'quadratic'.*got None"),
+        ({"cost": 5}, r"cost must be a name such as 'quadratic'.*got 5 of type int"),  # None: by the output
     ],
 )
 def test_arguments_of_the_wrong_type_raise_type_error_naming_them(kwargs, pattern):
