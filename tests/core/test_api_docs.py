@@ -217,6 +217,7 @@ def test_network_fit_passes_each_parameter_through(monkeypatch):
         ("deltaprop.network", "weighted_cost", "deltaprop.costs"),
         ("deltaprop.training.fit", "Run", "deltaprop.training.run"),
         ("deltaprop.training", "Run", "deltaprop.training.run"),
+        ("deltaprop.cli.progress", "fmt_seconds", "deltaprop._text"),  # shared with ProgressLogger
     ],
 )
 def test_names_that_moved_are_still_imported_where_they_were(old, name, home):

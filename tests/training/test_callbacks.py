@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -406,3 +408,25 @@ def test_early_stopping_counts_on_across_a_resume():
     )
     assert history.epoch == whole.epoch and history.stopped_epoch == 2
     assert resumed.best_epoch == 0 and resumed.stopped_epoch == 2
+
+
+def test_progress_logger_writes_an_epochs_time_as_the_command_line_does(digits, capsys):
+    """An epoch of the digits takes milliseconds: ".1f" wrote "0.0s" where ``deltaprop train``
+    writes "3.9ms" (the audit's finding). Both now use one formatter."""
+    import io
+
+    from deltaprop.cli.progress import epoch_line
+
+    stream = io.StringIO()
+    logger = dp.ProgressLogger(stream=stream)
+    seconds = [0.0039, 0.04, 0.1, 1.234]
+    for epoch, time in enumerate(seconds):
+        logger.on_epoch_end(epoch, {"loss": 0.5, "time": time})
+    times = [line.rsplit(" - ", 1)[1] for line in stream.getvalue().splitlines()]
+    assert times == ["3.9ms", "40.0ms", "0.10s", "1.23s"]
+    assert times == [epoch_line(e, 4, {"time": t}).rsplit("  ", 1)[1] for e, t in enumerate(seconds)]
+    # in a real fit, whatever the epochs take: milliseconds with one decimal, or seconds with two
+    X, y = digits[0][:50], digits[1][:50]
+    dp.Network([64, 5, 10], seed=0).fit(X, y, 2, verbose=1, seed=0)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and all(re.search(r" - (\d+\.\dms|\d+\.\d\ds)$", line) for line in lines), lines

@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
+from .._text import fmt_seconds
 from ..training.callback import Callback
 
 PLAIN_WIDTH = 120  # columns of rich output when stdout is not a terminal
@@ -48,12 +49,6 @@ def epoch_line(epoch: int, epochs: int, logs: dict) -> str:
     if "time" in logs:
         parts.append(fmt_seconds(logs["time"]))
     return "  ".join(parts)
-
-
-def fmt_seconds(seconds: float) -> str:
-    """``0.21s`` for an epoch of a fraction of a second or more; ``3.4ms`` below 0.1 s, where
-    two decimals of a second would round a quick epoch of the digits to ``0.00s``."""
-    return f"{seconds:.2f}s" if seconds >= 0.1 else f"{1000 * seconds:.1f}ms"
 
 
 class PlainProgress(Callback):

@@ -24,6 +24,7 @@ import sys
 
 import numpy as np
 
+from .._text import fmt_seconds
 from .._validation import check_positive_float, check_positive_int
 from .callback import Callback
 
@@ -380,7 +381,8 @@ class ModelCheckpoint(_Monitor):
 
 
 class ProgressLogger(Callback):
-    """Write one line per epoch (``epoch 3/30 - loss: ... - val_accuracy: ... - 1.2s``).
+    """Write one line per epoch (``epoch 3/30 - loss: ... - val_accuracy: ... - 1.23s``; ``3.9ms``
+    for an epoch under 0.1 s).
 
     ``stream`` defaults to ``sys.stdout``, read when the line is written. This is the
     only thing in the library that prints, and it does so only when asked
@@ -401,7 +403,7 @@ class ProgressLogger(Callback):
         if "lr" in logs:
             parts.append(f"lr: {logs['lr']:.3g}")
         if "time" in logs:
-            parts.append(f"{logs['time']:.1f}s")
+            parts.append(fmt_seconds(logs["time"]))  # as the CLI writes it: 3.9ms, not 0.0s
         stream = self.stream if self.stream is not None else sys.stdout
         print(" - ".join(parts), file=stream, flush=True)
 
