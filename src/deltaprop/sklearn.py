@@ -56,6 +56,7 @@ from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import validate_data
 
 from ._sklearn_base import _DeltapropEstimator
+from ._text import count
 
 LABELS_SHOWN = 5  # labels listed in an error message before "…"
 
@@ -381,7 +382,7 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
     def _check_outputs(self, Y, which: str) -> None:
         """A call that continues ``network_`` must give ``y`` as many outputs as it has."""
         if Y.shape[1] != self.network_.sizes[-1]:
-            raise ValueError(f"y has {Y.shape[1]} outputs but {which} has {self.network_.sizes[-1]}")
+            raise ValueError(f"y has {count(Y.shape[1], 'output')} but {which} has {self.network_.sizes[-1]}")
 
     def _validate(self, X, y, reset: bool):
         X, y = validate_data(

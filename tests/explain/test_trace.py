@@ -250,7 +250,8 @@ def test_dp_explain_is_the_function_whatever_the_import_order():
         (dict(variant="fast"), ValueError, "variant"),
         (dict(max_neurons=0), ValueError, "max_neurons"),
         (dict(x=[0.1, 0.2, 0.3]), ValueError, "x has 3 features"),
-        (dict(y=[0.1]), ValueError, "y has 1 columns"),
+        (dict(y=[0.1]), ValueError, "y has 1 column,"),
+        (dict(y=["cat"]), TypeError, "np.unique"),
         (dict(net="net"), TypeError, "net must be a deltaprop Network"),
     ],
 )

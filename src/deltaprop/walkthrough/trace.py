@@ -149,7 +149,7 @@ def _as_batch(x, y, net: Network) -> tuple[np.ndarray, np.ndarray]:
     x_arr = _as_numeric(x, "x")
     single = x_arr.ndim == 1
     X = check_X(x_arr.reshape(1, -1) if single else x_arr, net.sizes[0], net.dtype, name="x")
-    y_arr = _as_numeric(y, "y")
+    y_arr = _as_numeric(y, "y", labels=True)
     if single:
         whole = y_arr.shape == (1,) and np.isfinite(y_arr).all() and float(y_arr[0]).is_integer()
         if y_arr.ndim == 0 or (whole and net.sizes[-1] > 1):
