@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import activations, costs, initializers
 from .._text import count
 from ..datasets.by_name import REGRESSION
 from . import config as cfg
@@ -70,6 +71,7 @@ def resolve_config(args) -> tuple[dict, cfg.Origins]:
     if config["data"]["path"] and config["data"]["name"]:
         config["data"]["name"] = ""
     cfg.validate(config, origins)
+    _canonical_names(config["model"])
     _check_data_path(config, origins)
     optimizer, momentum = training["optimizer"], training["momentum"]
     named_optimizer = cfg.given(origins, "training", "optimizer", optimizer, beside=("training", "momentum"))
@@ -94,6 +96,19 @@ def resolve_config(args) -> tuple[dict, cfg.Origins]:
     _check_label_column(config, origins)
     schedule_callback(config, origins)  # a schedule the lr or the epochs make impossible
     return config, origins
+
+
+def _canonical_names(model: dict) -> None:
+    """The library's own names for what may be given by an alias or in capitals (sigmoid →
+    logistic, identity → linear, mse → quadratic, nll → log_likelihood, xavier_normal →
+    glorot_normal), as the network stores them: the header, ``config.toml`` and the checks that
+    compare names (``--cost nll`` picks a softmax output, as log_likelihood does) then agree with
+    the model file. The aliases stay accepted; a rerun of ``config.toml`` builds the same network."""
+    for key in ("activation", "output_activation"):
+        if model[key] != cfg.AUTO:
+            model[key] = activations.get(model[key]).spec
+    model["cost"] = costs.get(model["cost"]).name
+    model["init"] = initializers.get(model["init"]).__name__
 
 
 def _regression_defaults(config: dict, origins: cfg.Origins) -> None:
@@ -196,7 +211,6 @@ def check_output_fits_cost(
     output activation was not given but picked for the cost. ``origins``: where each value
     came from, so the message names the flags or the config file's keys the user wrote.
     """
-    from .. import activations, costs
     from ..diagnostics.checks import output_cost_findings
 
     model = config["model"]
