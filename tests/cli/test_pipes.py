@@ -35,6 +35,22 @@ def _run_into_a_closed_pipe(args, cwd, cache):
     return done
 
 
+@pytest.fixture(scope="module")
+def stuck_run(tmp_path_factory):
+    """A digits run at η = 50, whose saturated units ``diagnose`` shows in a rich table."""
+    home = tmp_path_factory.mktemp("stuck")
+
+    def deltaprop(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "deltaprop", *args]
+        return subprocess.run(command, cwd=home, env=cli_env(home), capture_output=True, text=True)
+
+    done = deltaprop("train", "--epochs", "2", "--lr", "50", "--seed", "1", "--name", "stuck", "--no-plots")
+    assert done.returncode == 0, done.stderr
+    shown = deltaprop("diagnose", "runs/stuck")
+    assert "Diagnostics for" in shown.stdout, shown.stdout  # the table, not "no problems found"
+    return home / "runs" / "stuck"
+
+
 def test_the_status_is_the_shells_for_a_tool_ended_by_sigpipe():
     if sys.platform == "win32":
         pytest.skip("no SIGPIPE on Windows")
@@ -58,12 +74,17 @@ def test_the_status_is_the_shells_for_a_tool_ended_by_sigpipe():
         ("explain", "--format", "markdown"),
         ("gradcheck",),
         ("gradcheck", "--json"),
+        ("diagnose", "{stuck}"),  # its findings' table: rich's own exit 1 before
+        ("diagnose", "{run}"),  # "no problems found"
+        ("resume", "{run}"),  # "is complete; nothing to resume": rich's own exit 1 before
+        ("resume", "--quiet", "{run}"),
+        ("plot", "{run}", "--out", "pictures"),
     ],
 )
-def test_a_reader_gone_before_any_output_is_exit_141_and_silence(tmp_path, trained_run, args):
+def test_a_reader_gone_before_any_output_is_exit_141_and_silence(tmp_path, trained_run, stuck_run, args):
     X, _ = dp.datasets.load_digits("test")
     np.savetxt(tmp_path / "rows.csv", X[:5], delimiter=",")
-    args = [arg.format(run=trained_run) for arg in args]
+    args = [arg.format(run=trained_run, stuck=stuck_run) for arg in args]
     done = _run_into_a_closed_pipe(args, tmp_path, tmp_path)
     assert (done.returncode, done.stderr) == (EXIT_BROKEN_PIPE, "")
 

@@ -27,6 +27,7 @@ def run(args) -> int:
 
     from ..diagnostics import diagnose_run
     from ..diagnostics.run import read_run
+    from .stdout import raising_broken_pipe
     from .train_report import cli_fix
 
     run_dir = rundir.finished(args.run_dir)
@@ -35,7 +36,7 @@ def run(args) -> int:
         print(f"{run_dir}: no problems found")
         return 0
     scale = read_run(run_dir).data.get("scale") or "none"  # what train did about the inputs' scale
-    console = Console()
+    console = raising_broken_pipe(Console())  # `| head -1`: exit 141 quietly, not rich's 1
     table = Table(title=f"Diagnostics for {run_dir}", show_lines=True)
     table.add_column("severity", no_wrap=True)
     table.add_column("finding", ratio=3)

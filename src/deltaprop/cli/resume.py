@@ -19,6 +19,7 @@ from . import one_line, rundir, threads
 from .data import load_run_data
 from .errors import UsageError
 from .progress import make_console
+from .stdout import raising_broken_pipe
 from .train import BEST, BEST_B, BEST_W, execute
 from .train_scaling import from_checkpoint
 
@@ -61,10 +62,9 @@ def run(args) -> int:
         for stale in leftovers(run_dir / name):
             stale.unlink(missing_ok=True)
     epochs = config["training"]["epochs"]
-    console = make_console()
     if state.get("finished") or int(state["epoch"]) >= epochs:
-        if not args.quiet:
-            console.print(
+        if not args.quiet:  # no training to outlive its reader: `| head -1` ends it, exit 141
+            raising_broken_pipe(make_console()).print(
                 f"{run_dir} is complete ({count(len(state['history']['epoch']), 'epoch')}); "
                 "nothing to resume",
                 markup=False,
@@ -83,7 +83,7 @@ def run(args) -> int:
         return execute(
             config,
             run_dir,
-            console,
+            make_console(),
             args.quiet,
             data,
             net=net,
