@@ -282,3 +282,29 @@ def test_train_help_explains_scale(run):
     assert "statistics of the training rows only (not the validation split)" in helped
     assert "it takes raw inputs and gives raw targets" in helped
     assert "Given as regression, the cost defaults to quadratic" in helped
+
+
+def test_the_learning_curves_say_when_the_cost_is_of_scaled_targets(run, diabetes, wine, monkeypatch):
+    """history.json of a run whose targets were scaled is in scaled units (the summary says
+    "final loss (scaled targets)"); its learning curves' cost axis says so too, drawn by train
+    and by 'deltaprop plot' alike. Scaled inputs alone leave the cost in the data's units."""
+    import deltaprop.plots.run as plot_run_module
+
+    cost_axes = []
+    real_save = plot_run_module.save_figure
+
+    def save_figure(fig, path, **kwargs):
+        if path.stem == "learning_curves":
+            cost_axes.append(fig.axes[0].get_ylabel())
+        return real_save(fig, path, **kwargs)
+
+    monkeypatch.setattr(plot_run_module, "save_figure", save_figure)
+    runs = {
+        "targets": ("--data", diabetes, "--task", "regression", "--scale", "standard"),
+        "raw": ("--data", diabetes, "--task", "regression"),
+        "inputs": ("--data", wine, "--scale", "minmax"),
+    }
+    for name, args in runs.items():
+        assert run("train", *args, "--epochs", "2", "--name", name, "--quiet", "--seed", "1").returncode == 0
+    assert run("plot", "runs/targets", "--out", "again").returncode == 0
+    assert cost_axes == ["cost C (scaled targets)", "cost C", "cost C", "cost C (scaled targets)"]

@@ -232,3 +232,10 @@ def test_first_layer_weights_number_the_neurons_from_one(trained_digits):
     labels = [t.get_text() for t in fig.axes[0].texts]
     assert labels == [str(k) for k in range(1, 13)]
     assert "j = 1, 2, …" in fig._suptitle.get_text()
+
+
+def test_the_cost_axis_says_when_the_cost_is_of_scaled_targets():
+    history = {"loss": [2.0, 1.0], "val_loss": [2.5, 1.5]}
+    assert plots.learning_curves(history).axes[0].get_ylabel() == "cost C"
+    scaled = plots.learning_curves(history, scaled_targets=True)
+    assert scaled.axes[0].get_ylabel() == "cost C (scaled targets)"

@@ -18,6 +18,8 @@ ACCURACY_MIN_SPAN = 5.0  # percentage points
 # end. So early on, validation can beat training without anything being wrong.
 TRAINING = "training (mean over the epoch)"
 VALIDATION = "validation (at the epoch's end)"
+COST = "cost C"
+SCALED_COST = "cost C (scaled targets)"  # as train's summary says "final loss (scaled targets)"
 
 
 def _history_dict(history) -> dict[str, np.ndarray]:
@@ -48,11 +50,13 @@ def accuracy_limits(percent: np.ndarray) -> tuple[float, float]:
     return float(np.floor(low)), float(np.ceil(high))
 
 
-def learning_curves(history):
+def learning_curves(history, scaled_targets: bool = False):
     """Cost and accuracy per epoch (training and validation); a third panel for η if it varied.
 
     ``history`` is a :class:`~deltaprop.training.History` or its dict of lists with Keras's
-    names (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``, ``lr``). Returns the Figure.
+    names (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``, ``lr``).
+    ``scaled_targets``: the costs are of scaled targets (``deltaprop train --scale`` on
+    regression targets), not of the data's own units; the cost axis says so. Returns the Figure.
     """
     h = _history_dict(history)
     epochs = np.arange(1, len(h["loss"]) + 1)
@@ -76,7 +80,7 @@ def learning_curves(history):
     if not np.isfinite(h["loss"]).all():
         first = int(np.argmax(~np.isfinite(h["loss"])))
         ax.axvline(first + 1, color="#c0392b", lw=1, ls=":", label="cost not finite")
-    ax.set(xlabel="epoch", ylabel="cost C", title="Cost")
+    ax.set(xlabel="epoch", ylabel=SCALED_COST if scaled_targets else COST, title="Cost")
     ax.legend(fontsize=8)
 
     if has_acc:

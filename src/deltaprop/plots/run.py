@@ -58,16 +58,21 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
     out = Path(out_dir) if out_dir is not None else run.path / run_folder.PLOTS
     result = RunPlots()
     net = run.network
+    n_in, n_out = net.sizes[0], net.sizes[-1]
 
     def save(fig, name: str) -> None:
         for fmt in formats:
             result.paths.append(save_figure(fig, out / f"{name}.{fmt}", dpi=dpi))
 
+    if run.history is not None and "loss" in run.history:
+        # fit records accuracy exactly when the targets are classes
+        classify = bool(np.isfinite(np.asarray(run.history.get("accuracy", []), dtype=float)).any())
+    else:
+        classify = n_out > 1
     if run.history is not None and run.history.get("loss"):
-        save(learning_curves(run.history), "learning_curves")
+        save(learning_curves(run.history, scaled_targets=_scaled_targets(run, classify)), "learning_curves")
     else:
         result.skipped["learning_curves"] = run.missing.get("history", "the history holds no epochs")
-    n_in, n_out = net.sizes[0], net.sizes[-1]
     if n_in in IMAGE_SHAPES:
         save(first_layer_weights(net, IMAGE_SHAPES[n_in]), "first_layer_weights")
     else:
@@ -79,11 +84,6 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
             "gradients", f"{run_folder.GRADIENTS} holds no records"
         )
 
-    if run.history is not None and "loss" in run.history:
-        # fit records accuracy exactly when the targets are classes
-        classify = bool(np.isfinite(np.asarray(run.history.get("accuracy", []), dtype=float)).any())
-    else:
-        classify = n_out > 1
     data = load_run_data(run, split=SPLIT)  # a regression run's too: the diagram's δ needs an example
     if not classify or data is None:
         reason = (
@@ -123,6 +123,15 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
     diagram = network_diagram(net, X[0], labels[0])
     save(_subtitled(diagram, f"for {_first_sample(run)} (class {name})"), "network_diagram")
     return result
+
+
+def _scaled_targets(run: RunFiles, classify: bool) -> bool:
+    """Whether the run's history is in scaled units: it scaled its data (``[data] scale``) and
+    its targets with them, as train does for real targets of a linear output layer."""
+    from ..training.scaling import NONE
+
+    scaled = (run.data.get("scale") or NONE) != NONE
+    return scaled and not classify and run.network.activations[-1].name == "linear"
 
 
 def _first_sample(run: RunFiles) -> str:
