@@ -95,6 +95,8 @@ def test_generated_test_split_is_fresh_but_reproducible():
     ("args", "kwargs", "message"),
     [
         (("cifar10",), {}, r"unknown data set 'cifar10'; choose one of digits, mnist, fashion-mnist, xor"),
+        (("fashion_mnist",), {}, r"'fashion_mnist'; choose one of .*blobs; did you mean fashion-mnist\?$"),
+        (("MNIST",), {}, r"; did you mean mnist\?$"),
         (
             ("moons", "validation"),
             {},

@@ -12,9 +12,9 @@ import argparse
 import importlib
 import sys
 
+from .._text import did_you_mean
 from .errors import UsageError
 from .interrupt_flag import InterruptFlag
-from .suggest import did_you_mean
 
 COMMANDS = (
     "train",

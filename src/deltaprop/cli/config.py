@@ -36,11 +36,11 @@ import sys
 from pathlib import Path
 
 from .. import activations, costs, initializers, optimizers
+from .._text import did_you_mean
 from ..datasets.by_name import REGRESSION, TASKS
 from ..datasets.catalog import DATASET_NAMES
 from ..training.scaling import METHODS as SCALES
 from .errors import UsageError
-from .suggest import did_you_mean
 
 if sys.version_info >= (3, 11):
     import tomllib

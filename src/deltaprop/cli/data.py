@@ -12,13 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .._text import count
+from .._text import count, did_you_mean
 from ..datasets.by_name import FILE_SUFFIXES, load_by_name
 from ..datasets.by_name import TASKS as TASKS  # for --task
 from .config import BUILTIN_DATA
 from .errors import UsageError
 from .rundir import CONFIG
-from .suggest import did_you_mean
 
 
 @dataclass

@@ -12,11 +12,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
+from .._text import did_you_mean
 from .config import BUILTIN_DATA
 from .errors import UsageError
 from .progress import make_console
 from .stdout import raising_broken_pipe
-from .suggest import did_you_mean
 
 
 def register(subparsers) -> None:

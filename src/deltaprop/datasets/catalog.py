@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._text import did_you_mean
 from .._validation import check_dtype
 from .digits import DIGITS_N_SAMPLES, DIGITS_N_TEST, load_digits
 from .download import Progress
@@ -79,7 +80,8 @@ DATASET_NAMES = ("digits", "mnist", "fashion-mnist", "xor", "moons", "circles", 
 
 def _check_name(name) -> str:
     if name not in DATASET_NAMES:
-        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATASET_NAMES)}")
+        suggestion = did_you_mean(name, DATASET_NAMES) if isinstance(name, str) else ""
+        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATASET_NAMES)}{suggestion}")
     return name
 
 
