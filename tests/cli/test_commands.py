@@ -101,6 +101,15 @@ def test_gradcheck_pass_and_fail(cli):
     assert_one_line_error(cli("gradcheck", "--cost", "hinge"), 2, "hinge")
 
 
+def test_gradcheck_takes_the_librarys_default_cost(cli):
+    """With no --cost, a softmax output is checked with the log-likelihood, as dp.Network
+    chooses, and any other output with the quadratic cost."""
+    for output, cost in (("softmax", "log_likelihood"), ("logistic", "quadratic")):
+        result = cli("gradcheck", "--output-activation", output, "--json")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["cost"] == cost
+
+
 @pytest.mark.parametrize(
     "flags, named",
     [

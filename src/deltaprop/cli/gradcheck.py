@@ -38,7 +38,9 @@ def register(subparsers) -> None:
     p.add_argument("--activation", default="logistic", help="hidden activation (logistic)")
     p.add_argument("--output-activation", help="output activation (default: --activation)")
     p.add_argument(
-        "--cost", default="quadratic", help="quadratic, cross_entropy or log_likelihood (quadratic)"
+        "--cost",
+        help="quadratic, cross_entropy or log_likelihood "
+        "(log_likelihood under a softmax output, else quadratic)",
     )
     p.add_argument("--init", default="normal", help="weight initialisation (normal)")
     p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, help=f"batch size ({DEFAULT_SAMPLES})")
