@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import files
+from .._text import count
 from ..datasets.by_name import changed_since, load_by_name
 from ..files.run_folder import CONFIG, GRADIENTS, HISTORY_CSV, HISTORY_JSON, MODEL
 from .checks import Finding, diagnose
@@ -154,7 +155,8 @@ def training_rows(run: RunFiles):
     X = X.reshape(len(X), -1)
     if X.shape[1] != run.network.sizes[0]:
         run.missing["data"] = (
-            f"the data set has {X.shape[1]} features but the network {run.network.sizes[0]} inputs"
+            f"the data set has {count(X.shape[1], 'feature')} but the network "
+            f"{count(run.network.sizes[0], 'input')}"
         )
         return None
     fraction, seed = run.data.get("validation_split", 0.0), run.seed

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._text import count
 from ..diagnostics.run import RunFiles, load_run_data, read_run
 from ..files import run_folder
 from ._figure import DPI, FORMATS, check_dpi, save_figure
@@ -76,7 +77,7 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
     if n_in in IMAGE_SHAPES:
         save(first_layer_weights(net, IMAGE_SHAPES[n_in]), "first_layer_weights")
     else:
-        result.skipped["first_layer_weights"] = f"{n_in} inputs are not a known image shape"
+        result.skipped["first_layer_weights"] = f"{count(n_in, 'input')}: not a known image shape"
     if run.stats is not None and run.stats.records:
         save(gradient_distributions(run.stats), "gradient_distributions")
     else:
@@ -99,7 +100,7 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
     X = X.reshape(len(X), -1)[:MAX_EVAL].astype(net.dtype)
     y = np.asarray(y)[:MAX_EVAL]
     if X.shape[1] != n_in:
-        reason = f"the data set has {X.shape[1]} features but the network {n_in} inputs"
+        reason = f"the data set has {count(X.shape[1], 'feature')} but the network {count(n_in, 'input')}"
         for name in ("confusion_matrix", "misclassified", "decision_boundary"):
             result.skipped[name] = reason
         save(network_diagram(net), "network_diagram")
@@ -113,11 +114,11 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
         gallery = misclassified_gallery(X, labels, predicted, IMAGE_SHAPES[n_in], class_names=names)
         save(gallery, "misclassified")
     else:
-        result.skipped["misclassified"] = f"{n_in} inputs are not a known image shape"
+        result.skipped["misclassified"] = f"{count(n_in, 'input')}: not a known image shape"
     if n_in == 2:
         save(_subtitled(decision_boundary(net, X, labels), where), "decision_boundary")
     else:
-        result.skipped["decision_boundary"] = f"the data has {n_in} features, not 2"
+        result.skipped["decision_boundary"] = f"the data has {count(n_in, 'feature')}, not 2"
     # the δ of one example, as the walk-through computes it: the split's first sample
     name = names[labels[0]] if names else str(labels[0])
     diagram = network_diagram(net, X[0], labels[0])
