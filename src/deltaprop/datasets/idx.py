@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataFileError
+from .size_limit import DEFAULT_MAX_BYTES  # refused: a header promising more (MNIST's largest: 47 MB)
 
 #: IDX type code -> big-endian NumPy dtype of one element.
 IDX_TYPES: dict[int, np.dtype] = {
@@ -37,9 +38,6 @@ IDX_TYPES: dict[int, np.dtype] = {
 UBYTE = 0x08
 IMAGES_MAGIC = 0x00000803  # 2051: unsigned bytes, 3 dimensions
 LABELS_MAGIC = 0x00000801  # 2049: unsigned bytes, 1 dimension
-
-#: Refuse files whose header promises more data than this (1 GiB; MNIST's largest is 47 MB).
-DEFAULT_MAX_BYTES = 1 << 30
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _GZIP_WBITS = 31  # zlib: expect a gzip header and trailer (and check its CRC-32 and length)
