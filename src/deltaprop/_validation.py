@@ -326,6 +326,28 @@ def check_network(net, name: str = "net"):
     return net
 
 
+def check_seed(seed, *, generator: bool, name: str = "seed"):
+    """``seed`` checked: ``None``, an integer ≥ 0 (returned as an ``int``) or, where ``generator``
+    is true, a ``numpy.random.Generator`` (returned as it is). One rule, one wording, for every
+    ``seed`` the package takes: the Network's, fit's and the data generators'.
+    """
+    if seed is None or (generator and isinstance(seed, np.random.Generator)):
+        return seed
+    accepted = "an integer ≥ 0, a numpy.random.Generator or None" if generator else "an integer ≥ 0 or None"
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} must be {accepted}; got {seed!r} of type {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"{name} must be {accepted}; got {seed}")
+    return int(seed)
+
+
+def rng_from_seed(seed, name: str = "seed") -> np.random.Generator:
+    """``seed`` (``None``: fresh entropy, an integer ≥ 0, or a ``Generator``, used as it is) as a
+    ``numpy.random.Generator``, checked by :func:`check_seed`."""
+    checked = check_seed(seed, generator=True, name=name)
+    return checked if isinstance(checked, np.random.Generator) else np.random.default_rng(checked)
+
+
 def check_positive_int(value, name: str, *, allow_zero: bool = False) -> int:
     """``value`` as an int > 0 (or ≥ 0), refusing bools, floats and strings."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

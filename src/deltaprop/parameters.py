@@ -8,7 +8,6 @@ draws a new network's arrays with one of :mod:`deltaprop.initializers`.
 
 from __future__ import annotations
 
-import numbers
 import operator
 from collections.abc import Sequence
 
@@ -16,7 +15,7 @@ import numpy as np
 
 from . import initializers
 from ._text import count
-from ._validation import check_range
+from ._validation import check_range, rng_from_seed
 
 SINGULAR = {"weights": "weight", "biases": "bias"}
 
@@ -182,20 +181,6 @@ def checked_params(
     return ParameterList(kind, dtype, out)
 
 
-def _check_seed(seed):
-    """``seed`` for ``default_rng``: None or an integer ≥ 0 (a Generator is used as it is)."""
-    if seed is None:
-        return None
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"seed must be an integer ≥ 0, a numpy Generator or None; got {seed!r} of type "
-            f"{type(seed).__name__}"
-        )
-    if seed < 0:
-        raise ValueError(f"seed must be an integer ≥ 0, a numpy Generator or None; got {seed}")
-    return int(seed)
-
-
 def initial_params(
     sizes: list[int], init: str, seed: int | np.random.Generator | None, dtype: np.dtype
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -204,7 +189,7 @@ def initial_params(
     arrays of ``dtype``. A ``MemoryError`` says how many parameters the sizes ask for.
     """
     draw = initializers.get(init)
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(_check_seed(seed))
+    rng = rng_from_seed(seed)
     weights, biases = [], []
     try:
         for n_in, n_out in zip(sizes[:-1], sizes[1:]):

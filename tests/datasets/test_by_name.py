@@ -93,7 +93,9 @@ def test_a_generated_set_is_drawn_again_from_the_runs_seed(name):
 
 
 def test_a_negative_seed_for_a_generated_set_is_refused_not_replaced():
-    with pytest.raises(ValueError, match="seed must be ≥ 0; got -1"):
+    with pytest.raises(
+        ValueError, match=r"seed must be an integer ≥ 0, a numpy\.random\.Generator or None; got -1"
+    ):
         load_by_name("moons", seed=-1)
 
 

@@ -135,7 +135,12 @@ def test_seed_is_accepted_for_every_name_and_checked_where_it_matters():
     for name in DATASET_NAMES[3:] + ("digits",):
         X, _ = load(name, "test", seed=1)
         assert len(X) > 0
-    with pytest.raises(ValueError, match=r"seed must be ≥ 0; got -1"):
+    with pytest.raises(
+        ValueError, match=r"seed must be an integer ≥ 0, a numpy\.random\.Generator or None; got -1"
+    ):
         load("moons", "test", seed=-1)
-    with pytest.raises(TypeError, match=r"seed must be None, an int or a numpy.random.Generator; got 'x'"):
+    with pytest.raises(
+        TypeError,
+        match=r"seed must be an integer ≥ 0, a numpy\.random\.Generator or None; got 'x' of type str",
+    ):
         load("circles", "test", seed="x")

@@ -75,7 +75,11 @@ def test_real_valued_targets_split_without_classes():
             TypeError,
             r"validation_fraction must be a number in \(0, 1\); got '0.1'",
         ),
-        ({"seed": -3}, ValueError, r"seed must be ≥ 0; got -3"),
+        (
+            {"seed": -3},
+            ValueError,
+            r"seed must be an integer ≥ 0, a numpy\.random\.Generator or None; got -3",
+        ),
     ],
 )
 def test_bad_arguments(labelled, kwargs, error, message):

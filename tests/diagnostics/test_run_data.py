@@ -57,7 +57,10 @@ def test_a_regression_runs_training_rows_are_one_target_column(tmp_path):
 def test_a_negative_seed_is_reported_not_replaced_by_fresh_points(tmp_path):
     run = _run(tmp_path, {"name": "moons"}, seed=-1)
     assert load_run_data(run) is None
-    assert run.missing["data"] == "data 'moons' could not be loaded: seed must be ≥ 0; got -1"
+    assert (
+        run.missing["data"] == "data 'moons' could not be loaded: "
+        "seed must be an integer ≥ 0, a numpy.random.Generator or None; got -1"
+    )
 
 
 def test_a_label_column_that_is_no_index_nor_name_is_reported_not_truncated(tmp_path):

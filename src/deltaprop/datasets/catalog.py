@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from .._text import did_you_mean
-from .._validation import check_dtype
+from .._validation import check_dtype, check_seed
 from .digits import DIGITS_N_SAMPLES, DIGITS_N_TEST, load_digits
 from .download import Progress
 from .mnist import FASHION_MNIST, MNIST, IdxDataset, download_idx_dataset, load_idx_dataset, missing_files
 from .paths import data_home
-from .toy import check_seed, make_blobs, make_circles, make_moons, make_spiral, xor
+from .toy import make_blobs, make_circles, make_moons, make_spiral, xor
 
 BUILT_IN = "built-in"
 GENERATED = "generated"
@@ -156,7 +156,7 @@ def _test_seed(seed):
     """A seed for a generated test split, independent of (and reproducible from) ``seed``."""
     if seed is None or isinstance(seed, np.random.Generator):
         return seed  # fresh entropy, or a generator that has moved on since the training draw
-    check_seed(seed)  # the same messages as the generators give
+    check_seed(seed, generator=True)  # the same message as the generators give
     return np.random.default_rng([int(seed), _TEST_STREAM])
 
 

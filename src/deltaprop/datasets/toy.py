@@ -13,7 +13,7 @@ import numbers
 
 import numpy as np
 
-from .._validation import check_positive_float, check_positive_int
+from .._validation import check_positive_float, check_positive_int, rng_from_seed
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([0, 1, 1, 0], dtype=np.int64)
@@ -31,27 +31,11 @@ def xor() -> tuple[np.ndarray, np.ndarray]:
     return XOR_X.copy(), XOR_Y.copy()
 
 
-def check_seed(seed) -> np.random.Generator:
-    """``seed`` (``None``, an int ≥ 0 or a ``Generator``) as a ``numpy.random.Generator``."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None:
-        return np.random.default_rng()
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"seed must be None, an int or a numpy.random.Generator; got {seed!r} "
-            f"of type {type(seed).__name__}"
-        )
-    if seed < 0:
-        raise ValueError(f"seed must be ≥ 0; got {seed}")
-    return np.random.default_rng(int(seed))
-
-
 def _sklearn_seed(seed) -> int:
     """An int for scikit-learn's ``random_state``, drawn from ``seed`` (so ``None`` varies)."""
     if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= seed < _SEED_BOUND:
         return int(seed)
-    return int(check_seed(seed).integers(_SEED_BOUND))
+    return int(rng_from_seed(seed).integers(_SEED_BOUND))
 
 
 def _check_common(n_samples, noise) -> tuple[int, float]:
@@ -130,7 +114,7 @@ def make_spiral(
     n_samples, noise = _check_common(n_samples, noise)
     n_classes = check_positive_int(n_classes, "n_classes")
     turns = check_positive_float(turns, "turns")
-    rng = check_seed(seed)
+    rng = rng_from_seed(seed)
     per_arm = [n_samples // n_classes + (k < n_samples % n_classes) for k in range(n_classes)]
     y = np.repeat(np.arange(n_classes, dtype=np.int64), per_arm)
     r = np.concatenate([np.linspace(0.0, 1.0, m) for m in per_arm])

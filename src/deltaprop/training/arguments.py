@@ -12,6 +12,7 @@ import numpy as np
 from .. import optimizers as _optimizers
 from .._text import count
 from .._validation import check_features, check_positive_float, check_positive_int, check_sample_weight
+from .._validation import check_seed as check_seed_value
 from ._data import Targets, check_targets
 from .callback import Callback
 from .callbacks import ProgressLogger
@@ -30,15 +31,8 @@ SPLIT_STREAM = 0x5EED
 
 def check_seed(seed) -> int:
     """The run's seed: a non-negative int, or one drawn from the OS when ``seed`` is None."""
-    if seed is None:
-        return int(np.random.SeedSequence().entropy)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"seed must be a non-negative integer or None; got {seed!r} of type {type(seed).__name__}"
-        )
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer or None; got {seed}")
-    return int(seed)
+    seed = check_seed_value(seed, generator=False)
+    return int(np.random.SeedSequence().entropy) if seed is None else seed
 
 
 def resolve_optimizer(net, optimizer, learning_rate):
