@@ -198,9 +198,8 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
                     f"rate too low would not have done: the gradients have vanished, usually because the "
                     f"units have saturated (inputs not scaled, or steps too large for {eta}, push them "
                     f"there), or the network has too few hidden neurons to do better.",
-                    "if the units are saturated (see that finding), scale the inputs to [0, 1] and lower "
-                    "the learning rate by 10×, then start again; otherwise give the network more hidden "
-                    "neurons",
+                    "if the units are saturated, do what that finding advises and lower the learning "
+                    "rate by 10×, then start again; otherwise give the network more hidden neurons",
                 )
             ]
         return [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .finding import Finding
 from .gradient_stats import PERCENTILES, SATURATION_NET, GradientStats
+from .input_scale import check_input_scale
 from .learning_curve import still_learning
 
 SATURATED_SHARE = 0.5  # most neurons of a layer saturated
@@ -21,9 +22,35 @@ DEAD_WARNING_SHARE = 0.5
 DEAD_INFO_SHARE = 0.2
 MEDIAN = PERCENTILES.index(50)
 
+SMALLER_STEPS = (
+    "start from smaller weights (init='normal_scaled' or 'glorot_normal'), and lower the learning rate "
+    "if one large step may have pushed them there"
+)
+# The saturation fix by what the probe rows say of the inputs' scale (as the unscaled-inputs
+# finding judges it): scaled inputs (a run trained with --scale standard, pixels / 255) are not
+# told to scale again; inputs far outside a small range have their own finding, which says how.
+SATURATION_FIXES = {
+    None: "scale the inputs to [0, 1] (e.g. pixels / 255) if they are not in a small range already, "
+    + SMALLER_STEPS,
+    True: "the inputs are in a small range already, so " + SMALLER_STEPS,
+    False: "scale the inputs (see the unscaled-inputs finding), " + SMALLER_STEPS,
+}
+
+
+def probe_scaled(stats: GradientStats) -> bool | None:
+    """Whether the rows ``stats`` probed (the inputs as the network trained on them) lie in a
+    small range, as :func:`~.input_scale.check_input_scale` judges it; None when the statistics
+    hold no rows (read back from ``gradients.json``)."""
+    X = getattr(stats, "X_probe", None)
+    return None if X is None else not check_input_scale(X)
+
 
 def check_saturation(
-    stats: GradientStats, history=None, at_chance: bool = False, chance: float | None = None
+    stats: GradientStats,
+    history=None,
+    at_chance: bool = False,
+    chance: float | None = None,
+    inputs_scaled: bool | None = None,
 ) -> list[Finding]:
     """Most logistic/tanh neurons of a hidden layer past |net| > 5, and the vanishing δ that follows.
 
@@ -34,6 +61,10 @@ def check_saturation(
     accuracy, :func:`~.learning_curve.chance_level`). ``at_chance`` (the accuracy is at chance
     level, :func:`~.learning_curve.check_chance_level`) overrides both: a point gained from
     10 % to 11 % is not learning.
+
+    The fix tells inputs far outside a small range to be scaled, and inputs already in one
+    (``inputs_scaled``: whether :func:`~.input_scale.check_input_scale` passed them; None: judged
+    from the rows ``stats`` probed, where it has them) to take smaller first steps instead.
     """
     if stats is None or not stats.records:
         return []
@@ -41,6 +72,7 @@ def check_saturation(
     last = stats.records[-1]
     names = [layer["activation"] for layer in stats.layers]
     learning = None if at_chance else still_learning(history, chance)
+    scaled = probe_scaled(stats) if inputs_scaled is None else inputs_scaled
     # Hidden layers only: output neurons confidently at 0 or 1 for the wrong classes are
     # saturated by design once the network has learned.
     for l, share in enumerate(last["saturated"][:-1]):
@@ -55,9 +87,7 @@ def check_saturation(
                     "saturated-units",
                     "warning",
                     seen + "barely learn.",
-                    "scale the inputs to [0, 1] (e.g. pixels / 255), start from smaller weights "
-                    "(init='normal_scaled' or 'glorot_normal'), and lower the learning rate if one large "
-                    "step may have pushed them there",
+                    SATURATION_FIXES[scaled],
                 )
             else:
                 finding = Finding(
@@ -85,7 +115,7 @@ def check_saturation(
                     + (f"{ratio:.1e} times" if ratio > NEGLIGIBLE else "a negligible fraction of")
                     + " that of the output layer, so the first layers hardly learn.",
                     "use fewer logistic layers, ReLU or tanh hidden layers with init='he_normal' or "
-                    "'glorot_normal', and scaled inputs",
+                    "'glorot_normal'" + ("" if scaled else ", and scaled inputs"),
                 )
             )
     return out
