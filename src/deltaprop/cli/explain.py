@@ -3,7 +3,9 @@
 With no arguments it reproduces Mazur's 2-2-2 example (rich text on stdout, his names and
 his published numbers). ``--example xor`` shows a small XOR network; ``--model FILE
 --input … --target …`` a network of your own. ``--format markdown|html --out FILE`` writes
-a document instead (atomically) and prints where. A thin layer over
+a document instead (atomically) and prints where. A model of a run folder is stepped with the
+run's η (its ``config.toml``'s ``[training] lr``) unless ``--lr`` is given, and always by plain
+SGD, which the first line says. A thin layer over
 :func:`deltaprop.walkthrough.explain` and its renderers.
 """
 
@@ -55,7 +57,8 @@ def register(subparsers) -> None:
         "--lr",
         type=float,
         metavar="ETA",
-        help=f"learning rate η (default: the example's, 0.5; {MODEL_DEFAULT_ETA} for --model)",
+        help=f"learning rate η (default: the example's, 0.5; for --model, the run's [training] lr "
+        f"where the model is a run folder's, else {MODEL_DEFAULT_ETA})",
     )
     p.add_argument(
         "--biases",
@@ -162,8 +165,37 @@ def _model_case(args):
                 f"{count(n_out, 'neuron')}; give {count(n_out, 'target')}"
                 + (f" or one class label from 0 to {n_out - 1}" if n_out > 1 else "")
             )
-    eta = MODEL_DEFAULT_ETA if args.lr is None else args.lr
-    return net, x, y, eta, True, None
+    eta, notes = _model_eta(args)
+    return net, x, y, eta, True, None, notes
+
+
+def _model_eta(args) -> tuple[float, list[str]]:
+    """η for ``--model``: ``--lr``, else the run's ``[training] lr`` where the model is a run
+    folder's, else :data:`MODEL_DEFAULT_ETA`; and the lines that say where η came from and
+    that the step is plain SGD when the run trained with another optimizer."""
+    from .config_file import read_toml
+
+    folder = rundir.folder_of(args.model)
+    training = (read_toml(folder / rundir.CONFIG).get("training") or {}) if folder is not None else {}
+    notes = []
+    eta = args.lr
+    run_lr = training.get("lr")
+    if (
+        eta is None
+        and isinstance(run_lr, int | float)
+        and not isinstance(run_lr, bool)
+        and 0 < run_lr < math.inf
+    ):
+        eta = float(run_lr)
+        notes.append(f"η = {eta!r}, the run's learning rate ([training] lr of {folder / rundir.CONFIG})")
+    optimizer = training.get("optimizer", "sgd")
+    if optimizer != "sgd":
+        notes.append(
+            f"The run trained with {optimizer}; this walk-through shows a plain SGD step, "
+            "Δw = −η ∂C/∂w: the optimizer's state (momentum's velocity, Adam's moment estimates) "
+            "is not part of backprop's step."
+        )
+    return (MODEL_DEFAULT_ETA if eta is None else eta), notes
 
 
 def _check(args) -> None:
@@ -215,8 +247,9 @@ def run(args) -> int:
     from ..walkthrough.text import DEFAULT_WIDTH as TEXT_WIDTH
 
     _check(args)
+    notes: list[str] = []  # said before the walk-through: where η came from, which step it is
     if args.model:
-        net, x, y, eta, update_biases, example = _model_case(args)
+        net, x, y, eta, update_biases, example, notes = _model_case(args)
     else:
         example = args.example or "mazur"
         case = examples.get(example)
@@ -247,13 +280,19 @@ def run(args) -> int:
         if not console.is_terminal and "COLUMNS" not in os.environ:
             # piped or redirected: render_text's width, not rich's 80 columns for a non-terminal
             console = Console(width=TEXT_WIDTH)
+        for note in notes:
+            raising_broken_pipe(console).print(note, markup=False, highlight=False)
         raising_broken_pipe(console).print(renderable(trace, notation))
         return 0
     text = render(trace, args.format, notation)
     if args.out is None:
+        for note in notes:  # the document alone on stdout, for a pipe
+            print(note, file=sys.stderr)
         sys.stdout.write(text)
         return 0
     out = Path(args.out)
     _write_atomically(out, text)
+    for note in notes:
+        print(note)
     print(f"wrote {args.format} walk-through to {out}")
     return 0
