@@ -223,3 +223,24 @@ def test_network_fit_passes_each_parameter_through(monkeypatch):
 def test_names_that_moved_are_still_imported_where_they_were(old, name, home):
     """network.py and fit.py were split into smaller modules; their names still import."""
     assert getattr(importlib.import_module(old), name) is getattr(importlib.import_module(home), name)
+
+
+# The public names of cli/config.py before it was split by concept (config_tables.py,
+# config_origins.py, config_file.py, config_flags.py, config_validate.py).
+CONFIG_NAMES = (
+    "AUTO BUILTIN_DATA DEFAULT DEFAULTS DEFAULT_HIDDEN DTYPE_NAMES FILE_ONLY_KEYS FLAG FLAG_KEYS "
+    "NO_HIDDEN_LAYER OPTIMIZER_NAMES Origins QUOTED REGISTRIES SCALES SCHEDULE_HINT SHA256_HEX_DIGITS "
+    "TASKS TYPE_WORDS VALIDATION_WATCHERS bad_value check_tables defaults flag_name from_file given "
+    "key_name merge origins_of parse_hidden parse_int_list parse_schedule read_toml spell to_toml "
+    "validate validation_watcher"
+).split()
+
+
+def test_the_names_of_the_cli_config_module_still_import_from_it():
+    config = importlib.import_module("deltaprop.cli.config")
+    assert sorted(config.__all__) == sorted(CONFIG_NAMES)
+    for name in CONFIG_NAMES:
+        value = getattr(config, name)
+        home = getattr(value, "__module__", None)
+        if callable(value) and home and home.startswith("deltaprop.cli.config_"):
+            assert getattr(importlib.import_module(home), name) is value
