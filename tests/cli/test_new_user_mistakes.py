@@ -374,6 +374,26 @@ def test_a_mistyped_config_name_names_the_nearest(run, tmp_path, toml, fragments
 
 
 @pytest.mark.parametrize(
+    ("toml", "fragment"),
+    [
+        ("epochs = 3\n", "epochs belongs in [training]: write it under a [training] line"),
+        ("epochs = 3\n[model]\nactivation = 'tanh'\n", "epochs belongs in [training]: write it"),
+        ("hidden = [30, 30]\n", "hidden belongs in [model]: write it under a [model] line"),
+        ("name = 'mnist'\n", "name belongs in [data] or [run]: write it under a [data] or [run] line"),
+    ],
+    ids=["alone", "above-a-table", "file-only-key", "two-tables"],
+)
+def test_a_key_above_every_table_line_is_told_its_table(run, tmp_path, toml, fragment):
+    # A key written before the first [table] line is TOML's top level, not a table's key.
+    (tmp_path / "run.toml").write_text(toml)
+    key = toml.split(" ")[0]
+    assert_one_line_error(
+        run("train", "--config", "run.toml"), 2, f"unknown key '{key}' in run.toml; {fragment}"
+    )
+    assert nothing_trained(tmp_path)
+
+
+@pytest.mark.parametrize(
     ("name", "nearest"), [("fashion_mnist", "fashion-mnist"), ("MNIST", "mnist"), ("Digits", "digits")]
 )
 @pytest.mark.parametrize("command", [("train", "--data"), ("evaluate", "--data"), ("datasets", "download")])

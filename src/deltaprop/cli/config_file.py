@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .._text import did_you_mean
 from .config_origins import bad_value
-from .config_tables import DEFAULTS, file_keys
+from .config_tables import DEFAULTS, file_keys, tables_of_key
 from .errors import UsageError
 
 if sys.version_info >= (3, 11):
@@ -56,10 +56,7 @@ def check_tables(table: dict, path: str) -> dict:
     keys and their types; a UsageError naming ``path`` and the key."""
     for section, values in table.items():
         if section not in DEFAULTS or not isinstance(values, dict):
-            raise UsageError(
-                f"unknown key {section!r} in {path}; expected tables [{'], ['.join(DEFAULTS)}]"
-                f"{did_you_mean(section, DEFAULTS, '[{}]') if section not in DEFAULTS else ''}"
-            )
+            raise UsageError(f"unknown key {section!r} in {path}; {_where_it_belongs(section, values)}")
         known = file_keys(section)
         for key, value in values.items():
             if key not in known:
@@ -79,6 +76,18 @@ def check_tables(table: dict, path: str) -> dict:
             "must be a whole number ≥ 0; leave it out to draw a seed at random",
         )
     return table
+
+
+def _where_it_belongs(name: str, value) -> str:
+    """What to do with ``name``, found outside any table (or a table that is not one): the
+    table(s) it belongs in when it is a key (``epochs = 3`` above every table line), else
+    the tables a file holds and the nearest one."""
+    homes = tables_of_key(name) if not isinstance(value, dict) else []
+    if homes:
+        tables = " or ".join(f"[{section}]" for section in homes)
+        return f"{name} belongs in {tables}: write it under a {tables} line"
+    near = did_you_mean(name, DEFAULTS, "[{}]") if name not in DEFAULTS else ""
+    return f"expected tables [{'], ['.join(DEFAULTS)}]{near}"
 
 
 def _check_hidden(model: dict, path: str) -> None:

@@ -102,3 +102,9 @@ def file_keys(section: str) -> dict:
     """The keys a config file's ``[section]`` may hold, with their defaults (whose types the
     file's values must have)."""
     return {**DEFAULTS[section], **FILE_ONLY_KEYS.get(section, {})}
+
+
+def tables_of_key(key: str) -> list[str]:
+    """The tables a config file may write ``key`` in: ``["training"]`` for ``epochs``,
+    ``["data", "run"]`` for ``name``; empty for a key no table knows."""
+    return [section for section in DEFAULTS if key in file_keys(section)]
