@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import check_positive_int
 from ._figure import new_figure
 
 LOG_RANGE = 100.0  # a cost spanning more than this factor is drawn on a log scale
@@ -20,6 +21,13 @@ TRAINING = "training (mean over the epoch)"
 VALIDATION = "validation (at the epoch's end)"
 COST = "cost C"
 SCALED_COST = "cost C (scaled targets)"  # as train's summary says "final loss (scaled targets)"
+KEPT_COLOR = "#2e7d32"  # the epoch whose weights the model holds (--restore-best-weights)
+
+
+def _mark_kept(ax, kept_epoch: int | None) -> None:
+    """A dotted vertical line at ``kept_epoch`` (from 1), "weights kept: epoch 12" in the legend."""
+    if kept_epoch is not None:
+        ax.axvline(kept_epoch, color=KEPT_COLOR, lw=1.2, ls=":", label=f"weights kept: epoch {kept_epoch}")
 
 
 def _history_dict(history) -> dict[str, np.ndarray]:
@@ -50,16 +58,21 @@ def accuracy_limits(percent: np.ndarray) -> tuple[float, float]:
     return float(np.floor(low)), float(np.ceil(high))
 
 
-def learning_curves(history, scaled_targets: bool = False):
+def learning_curves(history, scaled_targets: bool = False, kept_epoch: int | None = None):
     """Cost and accuracy per epoch (training and validation); a third panel for η if it varied.
 
     ``history`` is a :class:`~deltaprop.training.History` or its dict of lists with Keras's
     names (``loss``, ``accuracy``, ``val_loss``, ``val_accuracy``, ``lr``).
     ``scaled_targets``: the costs are of scaled targets (``deltaprop train --scale`` on
-    regression targets), not of the data's own units; the cost axis says so. Returns the Figure.
+    regression targets), not of the data's own units; the cost axis says so.
+    ``kept_epoch``: for a run that kept its best epoch's weights (``restore_best_weights``),
+    that epoch, counted from 1 as on the x axis; the cost and accuracy panels mark it with a
+    dotted line, "weights kept: epoch 12" in their legends. Returns the Figure.
     """
     h = _history_dict(history)
     epochs = np.arange(1, len(h["loss"]) + 1)
+    if kept_epoch is not None and check_positive_int(kept_epoch, "kept_epoch") > len(epochs):
+        raise ValueError(f"kept_epoch must be an epoch of the history, 1 to {len(epochs)}; got {kept_epoch}")
     has_acc = (
         np.isfinite(h.get("accuracy", np.array([np.nan]))).any()
         or np.isfinite(h.get("val_accuracy", np.array([np.nan]))).any()
@@ -80,6 +93,7 @@ def learning_curves(history, scaled_targets: bool = False):
     if not np.isfinite(h["loss"]).all():
         first = int(np.argmax(~np.isfinite(h["loss"])))
         ax.axvline(first + 1, color="#c0392b", lw=1, ls=":", label="cost not finite")
+    _mark_kept(ax, kept_epoch)
     ax.set(xlabel="epoch", ylabel=SCALED_COST if scaled_targets else COST, title="Cost")
     ax.legend(fontsize=8)
 
@@ -90,6 +104,7 @@ def learning_curves(history, scaled_targets: bool = False):
             if key in h and np.isfinite(h[key]).any():
                 ax.plot(epochs, 100 * h[key], style, marker="o", markersize=3, label=label)
                 percent.append(100 * h[key][np.isfinite(h[key])])
+        _mark_kept(ax, kept_epoch)
         ax.set(xlabel="epoch", ylabel="accuracy (%)", title="Accuracy")
         ax.set_ylim(accuracy_limits(np.concatenate(percent)))
         ax.yaxis.get_major_locator().set_params(integer=True)  # 92, 94, not 92.5, 93.0

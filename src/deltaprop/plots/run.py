@@ -71,7 +71,10 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
     else:
         classify = n_out > 1
     if run.history is not None and run.history.get("loss"):
-        save(learning_curves(run.history, scaled_targets=_scaled_targets(run, classify)), "learning_curves")
+        curves = learning_curves(
+            run.history, scaled_targets=_scaled_targets(run, classify), kept_epoch=_kept_epoch(run)
+        )
+        save(curves, "learning_curves")
     else:
         result.skipped["learning_curves"] = run.missing.get("history", "the history holds no epochs")
     if n_in in IMAGE_SHAPES:
@@ -133,6 +136,25 @@ def _scaled_targets(run: RunFiles, classify: bool) -> bool:
 
     scaled = (run.data.get("scale") or NONE) != NONE
     return scaled and not classify and run.network.activations[-1].name == "linear"
+
+
+def _kept_epoch(run: RunFiles) -> int | None:
+    """The epoch (from 1) whose weights a run that kept its best epoch's (``[training]
+    restore_best_weights``) saved: its lowest val_loss, the earliest of a tie, as EarlyStopping
+    keeps it and ``deltaprop resume`` checks it (the first epoch when no val_loss was a number);
+    None for a run that kept its last epoch's weights."""
+    from ..training.history import History
+
+    training = run.config.get("training")
+    if not (isinstance(training, dict) and training.get("restore_best_weights") is True):
+        return None
+    history = History()
+    history.history = run.history
+    history.epoch = list(range(len(run.history["loss"])))
+    try:
+        return history.best("val_loss")[0] + 1
+    except (KeyError, ValueError):  # no val_loss recorded, or none a number: the first epoch's
+        return 1 if "val_loss" in run.history else None
 
 
 def _first_sample(run: RunFiles) -> str:
