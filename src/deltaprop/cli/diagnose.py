@@ -22,11 +22,11 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from rich.console import Console
     from rich.table import Table
 
     from ..diagnostics import diagnose_run
     from ..diagnostics.run import read_run
+    from .progress import make_console
     from .stdout import raising_broken_pipe
     from .train_report import cli_fix
 
@@ -36,11 +36,13 @@ def run(args) -> int:
         print(f"{run_dir}: no problems found")
         return 0
     scale = read_run(run_dir).data.get("scale") or "none"  # what train did about the inputs' scale
-    console = raising_broken_pipe(Console())  # `| head -1`: exit 141 quietly, not rich's 1
+    # piped or logged, as wide as evaluate's and predict's tables; `| head -1`: exit 141 quietly
+    console = raising_broken_pipe(make_console())
     table = Table(title=f"Diagnostics for {run_dir}", show_lines=True)
     table.add_column("severity", no_wrap=True)
-    table.add_column("finding", ratio=3)
-    table.add_column("suggested fix", ratio=2)
+    # a word longer than its column (a data file's path) is folded onto the next line, not cut
+    table.add_column("finding", ratio=3, overflow="fold")
+    table.add_column("suggested fix", ratio=2, overflow="fold")
     for f in findings:
         table.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.message, cli_fix(f, scale))
     console.print(table)
