@@ -102,6 +102,20 @@ def load_model_and_classes(path: str | Path):
     return net, None
 
 
+def weights_epoch(model: str | Path) -> int | None:
+    """The epoch (from 1) whose weights MODEL holds, as ``train`` records it in the file's
+    metadata (``epoch``: the best epoch's with --restore-best-weights); None for a file without
+    it (written by an older deltaprop, or saved from Python without it)."""
+    from .. import files
+    from ..errors import ModelFileError
+
+    try:
+        epoch = files.read_metadata(rundir.model_path(model))["user"].get("epoch")
+    except ModelFileError:  # the network loaded (else evaluate stopped before): only the epoch is unknown
+        return None
+    return epoch if isinstance(epoch, int) and not isinstance(epoch, bool) and epoch >= 1 else None
+
+
 def class_label(c: int, names: list[str] | None) -> str:
     """``"7"``, or ``"7 Sneaker"`` where the class has a name other than its number."""
     if not names or names[c] == str(c):
@@ -261,6 +275,9 @@ def run(args) -> int:
         for row in result["per_class"]:
             row["name"] = names[row["class"]]
     result["model"] = str(args.model)
+    epoch = weights_epoch(args.model)
+    if epoch is not None:
+        result["weights_epoch"] = epoch
     result["data"] = data
     result["split"] = None if is_file else (args.split or DEFAULT_SPLIT)
     result.update(result_rows)
@@ -333,8 +350,11 @@ def _rows_scored(result: dict) -> str:
 
 
 def show(console: Console, result: dict) -> None:
+    epoch = f" (weights of epoch {result['weights_epoch']})" if "weights_epoch" in result else ""
     console.print(
-        f"model {result['model']} on {result['data']}{_rows_scored(result)}", markup=False, soft_wrap=True
+        f"model {result['model']}{epoch} on {result['data']}{_rows_scored(result)}",
+        markup=False,
+        soft_wrap=True,
     )
     summary = Table(show_header=False, title="Evaluation", title_justify="left")
     summary.add_row("cost", fmt_metric(result["loss"]))
