@@ -221,10 +221,13 @@ def test_network_fit_passes_each_parameter_through(monkeypatch):
         ("deltaprop.training.callbacks", "EarlyStopping", "deltaprop.training.early_stopping"),
         ("deltaprop.training", "EarlyStopping", "deltaprop.training.early_stopping"),
         ("deltaprop.training.callbacks", "MODES", "deltaprop.training.monitor"),
+        ("deltaprop.sklearn", "DeltapropClassifier", "deltaprop._sklearn_classifier"),
+        ("deltaprop.sklearn", "DeltapropRegressor", "deltaprop._sklearn_regressor"),
     ],
 )
 def test_names_that_moved_are_still_imported_where_they_were(old, name, home):
-    """network.py, fit.py and callbacks.py were split into smaller modules; their names still import."""
+    """network.py, fit.py, callbacks.py and sklearn.py were split into smaller modules; their names
+    still import."""
     assert getattr(importlib.import_module(old), name) is getattr(importlib.import_module(home), name)
 
 
