@@ -22,7 +22,6 @@ Where these differ from Keras 3, by design:
 from __future__ import annotations
 
 import math
-import numbers
 import sys
 
 import numpy as np
@@ -31,7 +30,7 @@ from .._text import fmt_seconds
 from .._validation import check_positive_float, check_positive_int
 from .callback import Callback
 from .early_stopping import EarlyStopping
-from .monitor import MODES, _Monitor
+from .monitor import MODES, _Monitor, value_to_beat
 
 __all__ = [
     "MODES",
@@ -149,17 +148,7 @@ class ModelCheckpoint(_Monitor):
         super().__init__(monitor, mode, 0.0)
         self.filepath = filepath
         self.save_best_only = bool(save_best_only)
-        if initial_value_threshold is not None:
-            if (
-                isinstance(initial_value_threshold, bool)
-                or not isinstance(initial_value_threshold, numbers.Real)
-                or math.isnan(initial_value_threshold)
-            ):
-                raise TypeError(
-                    f"initial_value_threshold must be a number or None; got {initial_value_threshold!r}"
-                )
-            initial_value_threshold = float(initial_value_threshold)
-        self.initial_value_threshold = initial_value_threshold
+        self.initial_value_threshold = value_to_beat(initial_value_threshold, "initial_value_threshold")
         self.saved: list[str] = []
         self.skipped: list[int] = []
 

@@ -16,7 +16,7 @@ import numbers
 import numpy as np
 
 from .._validation import check_positive_int
-from .monitor import _Monitor
+from .monitor import _Monitor, value_to_beat
 
 
 class EarlyStopping(_Monitor):
@@ -58,11 +58,7 @@ class EarlyStopping(_Monitor):
     ):
         super().__init__(monitor, mode, min_delta)
         self.patience = check_positive_int(patience, "patience", allow_zero=True)
-        if baseline is not None:
-            if isinstance(baseline, bool) or not isinstance(baseline, numbers.Real) or math.isnan(baseline):
-                raise TypeError(f"baseline must be a number or None; got {baseline!r}")
-            baseline = float(baseline)
-        self.baseline = baseline
+        self.baseline = value_to_beat(baseline, "baseline")
         self.restore_best_weights = bool(restore_best_weights)
         self.start_from_epoch = check_positive_int(start_from_epoch, "start_from_epoch", allow_zero=True)
         self._carried = None

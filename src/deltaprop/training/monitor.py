@@ -11,11 +11,23 @@ with the names it does log.
 from __future__ import annotations
 
 import math
+import numbers
 
 from .._validation import check_positive_float
 from .callback import Callback
 
 MODES = ("auto", "min", "max")
+
+
+def value_to_beat(value, name: str) -> float | None:
+    """A given value of the monitored quantity to beat (``baseline``,
+    ``initial_value_threshold``) as a float; None stays None, anything else but a number (a
+    bool, a string, NaN) is a TypeError naming ``name``."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
+        raise TypeError(f"{name} must be a number or None; got {value!r}")
+    return float(value)
 
 
 class _Monitor(Callback):
