@@ -62,13 +62,31 @@ def test_evaluate_names_the_epoch_of_the_weights(run_dir, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["weights_epoch"] == 12
 
 
-def test_a_file_without_the_epoch_loads_and_says_nothing_of_it(run_dir, capsys):
-    assert "epoch" not in files.read_metadata(run_dir / "model.safetensors")["user"]
-    assert dp.load(run_dir / "model.safetensors").sizes[0] == 64
-    assert main(["evaluate", str(run_dir)]) == 0
+def test_a_file_without_the_epoch_loads_and_says_nothing_of_it(run_dir, tmp_path, capsys):
+    """As a model saved before train recorded the epoch."""
+    copy = _with_epoch(run_dir, tmp_path, 1)
+    net, meta = files.load_with_metadata(copy / "model.safetensors")
+    files.save(net, copy / "model.safetensors", metadata={"classes": meta["user"]["classes"]})
+    assert "epoch" not in files.read_metadata(copy / "model.safetensors")["user"]
+    assert dp.load(copy / "model.safetensors").sizes[0] == 64
+    assert main(["evaluate", str(copy)]) == 0
     assert "weights of epoch" not in capsys.readouterr().out
-    assert main(["evaluate", str(run_dir), "--json"]) == 0
+    assert main(["evaluate", str(copy), "--json"]) == 0
     assert "weights_epoch" not in json.loads(capsys.readouterr().out)
+
+
+def test_train_records_the_epoch_of_the_weights_it_saves(run_dir, tmp_path, capsys):
+    """The last epoch's for a plain run; the best val_loss epoch's with --restore-best-weights."""
+    assert files.read_metadata(run_dir / "model.safetensors")["user"]["epoch"] == 1
+    args = ["train", "--epochs", "8", "--lr", "3", "--seed", "3", "--no-plots", "--quiet"]
+    assert main([*args, "--restore-best-weights", "--out", str(tmp_path), "--name", "best"]) == 0
+    history = json.loads((tmp_path / "best" / "history.json").read_text())
+    val_loss = history["history"]["val_loss"]
+    best = 1 + min(range(len(val_loss)), key=val_loss.__getitem__)
+    assert files.read_metadata(tmp_path / "best" / "model.safetensors")["user"]["epoch"] == best
+    capsys.readouterr()
+    assert main(["evaluate", str(tmp_path / "best"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["weights_epoch"] == best
 
 
 @pytest.mark.parametrize("bad", [0, "12", 1.5, True])

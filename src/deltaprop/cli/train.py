@@ -278,9 +278,12 @@ def _execute(
     if early is not None:  # done by EarlyStopping at the run's end, unless a Ctrl-C came in the last epoch
         early.restore()
     # The class names go with the model, so predict and evaluate can name what they predict.
-    metadata = {"classes": list(data.classes)} if data.classes and data.classification else None
+    metadata = {"classes": list(data.classes)} if data.classes and data.classification else {}
+    kept = early is not None and early.restore_best_weights and early.best_weights_epoch is not None
+    if kept or history.epoch:  # the epoch (from 1) whose weights the model holds: evaluate names it
+        metadata["epoch"] = (early.best_weights_epoch if kept else history.epoch[-1]) + 1
     model, _ = checkpoint_state(net, scaling)  # the scaling folded in: raw inputs, raw targets
-    files.save(model, run_dir / rundir.MODEL, metadata=metadata)
+    files.save(model, run_dir / rundir.MODEL, metadata=metadata or None)
     findings = [
         finding_text(f, config["data"]["scale"]) for f in _write_diagnostics(run_dir, stats, diagnostics)
     ]
