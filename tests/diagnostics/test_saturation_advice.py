@@ -63,3 +63,16 @@ def test_statistics_without_their_rows_give_the_conditional_advice(data):
     fix = _saturation(check_saturation(read_back)).fix
     assert fix.startswith("scale the inputs to [0, 1] (e.g. pixels / 255) if they are not in a small range")
     assert _saturation(check_saturation(read_back, inputs_scaled=True)).fix.startswith("the inputs are in")
+
+
+def test_diagnose_of_a_saved_run_judges_the_scale_from_its_rows(data):
+    """deltaprop diagnose reads the statistics back from gradients.json (no rows in them) and
+    the run's data: the data say whether the inputs are scaled, as during training."""
+    X, y = data
+    stats = GradientStats(X, y)
+    stats.record(_saturated_net(), 0)
+    read_back = GradientStats.from_dict(stats.to_dict())
+    scaled = _saturation(diagnose(_saturated_net(), None, X, y, read_back))
+    assert scaled.fix.startswith("the inputs are in a small range already")
+    raw = _saturation(diagnose(_saturated_net(), None, X * 100.0, y, read_back))
+    assert raw.fix.startswith("scale the inputs (see the unscaled-inputs finding)")

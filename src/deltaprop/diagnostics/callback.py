@@ -69,6 +69,7 @@ class Diagnostics(Callback):
         self._log: dict[str, list[float]] = {}
         self._X = self._Y = self._Y_train = None
         self._initial_cost: float | None = None
+        self._inputs_scaled: bool | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -94,7 +95,9 @@ class Diagnostics(Callback):
             self._initial_cost = net.cost_value(self._X, self._Y)
         # the scale of every row given to fit (validation rows included: the same inputs)
         X_all = getattr(self.run, "X", None)
-        self._update(setup=[*check_output_cost(net, self._Y), *check_input_scale(X_all)])
+        unscaled = check_input_scale(X_all)
+        self._inputs_scaled = None if X_all is None else not unscaled  # for the saturation advice
+        self._update(setup=[*check_output_cost(net, self._Y), *unscaled])
 
     def on_epoch_end(self, epoch, logs=None):
         for key, value in (logs or {}).items():
@@ -114,7 +117,9 @@ class Diagnostics(Callback):
             stats = GradientStats(self._X, self._Y)
             stats.record(net, epoch)
         chance = chance_level(net, self._Y_train)[0]
-        saturation = check_saturation(stats, self._log, bool(at_chance), chance)
+        saturation = check_saturation(
+            stats, self._log, bool(at_chance), chance, inputs_scaled=self._inputs_scaled
+        )
         latest = [*found, *saturation, *check_dead_relu(stats)]
         kept = without_contradictions([*self._setup, *latest])  # the set-up may name the cause
         self._update(latest=[f for f in latest if f in kept])

@@ -87,12 +87,19 @@ def diagnose(
     if stats is None and X is not None and Y is not None:
         stats = probe_stats(net, X, Y, probe_size)
     at_chance = check_chance_level(history, net, Y)
+    unscaled = check_input_scale(X)
     findings = [
         *check_output_cost(net, Y),
-        *check_input_scale(X),
+        *unscaled,
         *check_learning_rate(history, stats.initial_cost if stats is not None else None),
         *at_chance,
-        *check_saturation(stats, history, bool(at_chance), chance_level(net, Y)[0]),
+        *check_saturation(
+            stats,
+            history,
+            bool(at_chance),
+            chance_level(net, Y)[0],
+            inputs_scaled=None if X is None else not unscaled,
+        ),
         *check_dead_relu(stats),
     ]
     return sort_findings(without_contradictions(findings))
