@@ -470,6 +470,7 @@ RUN_HERE = {
     "deltaprop explain --format markdown --out step.md",
     "deltaprop explain --format html --out step.html",
     "deltaprop explain --diagram step.png",
+    "deltaprop explain --model runs/first --input-file digit.txt",
     "deltaprop explain --model net.safetensors --input 0.1,0.2,0.3 --target 1",
     "deltaprop plot runs/first --format svg",
     "deltaprop train --name stuck --seed 1 --lr 100 --epochs 6",
@@ -747,6 +748,12 @@ def explain_files(home):
     folder.mkdir()
     dp.save(dp.Network([3, 4, 2], seed=0), folder / "net.safetensors")
     (folder / "batch.txt").write_text("0.1 0.2 0.3 1 0\n0.9 0.8 0.7 0 1\n", encoding="utf-8")
+    # runs/first, a run of the digits, and digit.txt: one image's 64 pixels, then its 10 targets
+    train = "deltaprop train --name first"
+    assert_ran(deltaprop(train, folder, folder, "--epochs", "1", "--lr", "0.25", "--no-plots"), train)
+    X, y = dp.datasets.load_digits("test")
+    row = [*X[0], *np.eye(10)[y[0]]]
+    (folder / "digit.txt").write_text(" ".join(f"{v:g}" for v in row) + "\n", encoding="utf-8")
     return folder
 
 
@@ -761,6 +768,8 @@ def test_explain_options_run(command, explain_files):
     diagram = re.search(r"--diagram (\S+)", command)
     if diagram is not None:
         assert (explain_files / diagram[1]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    if "runs/first" in command:
+        assert "the run's learning rate" in result.stdout and "0.25" in result.stdout
     if out is None:
         assert "One step of backpropagation" in result.stdout
     else:
