@@ -840,3 +840,20 @@ def test_a_mini_batch_of_weight_zero_skips_its_step_where_scikit_learn_stops():
     clf.fit(X, IRIS_Y, sample_weight=s)
     assert clf.optimizer_.iterations == 14  # 15 mini-batches, the first of weight 0
     assert all(np.isfinite(a).all() for a in clf.coefs_)
+
+
+@pytest.mark.parametrize("ours", [DeltapropClassifier, DeltapropRegressor])
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_a_split_whose_rows_all_weigh_zero_is_refused_before_the_estimator_changes(ours, warm_start):
+    """One row of weight > 0: early stopping's training or validation rows all weigh 0. The
+    refit is refused before its new network replaces the fitted one (it was refused from inside
+    training, after the estimator had been reset to an untrained network and an empty loss_curve_)."""
+    y = IRIS_Y if ours is DeltapropClassifier else IRIS_X[:, 0]
+    est = ours(**SMALL, early_stopping=True, validation_fraction=0.2, warm_start=warm_start).fit(IRIS_X, y)
+    before = ([a.copy() for a in est.coefs_], list(est.loss_curve_), est.n_iter_, est.optimizer_)
+    s = np.zeros(150)
+    s[0] = 1.0
+    with pytest.raises(ValueError, match="sample_weight is 0 on all .* rows"):
+        est.fit(IRIS_X, y, sample_weight=s)
+    assert all(np.array_equal(a, b) for a, b in zip(est.coefs_, before[0]))
+    assert (est.loss_curve_, est.n_iter_, est.optimizer_) == tuple(before[1:])

@@ -167,11 +167,11 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                         f"{classes.tolist()[0]!r}"
                     )
                 targets = self._encode(y, classes)
-                self._reset(X, targets, len(classes), classes)
+                self._reset(X, targets, len(classes), classes, sample_weight)
             else:
                 self._check_warm_start_classes(y)
                 targets = self._encode(y)
-                self._renew_optimizer(targets)
+                self._renew_optimizer(targets, sample_weight)
         return self._train(X, targets, epochs, allow_early_stopping=True, sample_weight=sample_weight)
 
     def _check_warm_start_classes(self, y: np.ndarray) -> None:

@@ -43,10 +43,10 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
             X, Y = self._validate(X, y, reset=first)
             sample_weight = self._sample_weight(sample_weight, X)
             if first:
-                self._reset(X, Y, Y.shape[1])
+                self._reset(X, Y, Y.shape[1], sample_weight=sample_weight)
             else:
                 self._check_outputs(Y, "the warm-started network_")
-                self._renew_optimizer(Y)
+                self._renew_optimizer(Y, sample_weight)
         return self._train(X, Y, epochs, allow_early_stopping=True, sample_weight=sample_weight)
 
     def partial_fit(self, X, y, sample_weight=None):
