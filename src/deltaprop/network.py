@@ -37,7 +37,6 @@ import numpy as np
 from . import activations, costs
 from ._validation import check_dtype, check_sample_weight, check_X, check_Y
 from .architecture import check_sizes, layer_activations, network_cost
-from .costs import per_sample_costs as per_sample_costs  # re-exported: its home was here
 from .costs import weighted_cost
 from .parameters import ParameterList, checked_params, initial_params, param_array
 from .passes import ForwardPass, Gradients

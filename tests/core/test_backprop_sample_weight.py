@@ -13,7 +13,7 @@ import pytest
 from core_cases import random_batch
 
 import deltaprop as dp
-from deltaprop.network import per_sample_costs, weighted_cost
+from deltaprop.costs import per_sample_costs, weighted_cost
 from deltaprop.training import fast_step
 from deltaprop.training.fast_step import FastStep
 

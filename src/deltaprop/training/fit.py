@@ -238,7 +238,7 @@ def fit(
     # --- the loop -------------------------------------------------------------------------
     optimizer.n_train = n
     # Class labels are one-hot rows (Σy = 1): softmax + log-likelihood's δ is then a − y, one
-    # subtraction; other targets get the exact a·Σy − y (training/step.py).
+    # subtraction; other targets get the exact a·Σy − y (training/fast_step.py).
     step = make_step(net, optimizer, batch_size, targets_sum_to_one=targets.kind == CLASSES)
     sw = sample_weight  # X, Y and the weights are checked above
     gather = Gatherer(X, targets, net.dtype, batch_size, checked=True, sample_weight=sw)
