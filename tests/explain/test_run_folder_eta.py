@@ -60,3 +60,12 @@ def test_an_adam_run_is_told_that_the_step_is_plain_sgd(tmp_path, capsys):
     assert notes[0].startswith("η = 0.25, the run's learning rate")
     assert notes[1].startswith("The run trained with adam; this walk-through shows a plain SGD step")
     assert "learning rate η = 0.25" in captured.out
+
+
+def test_an_sgd_run_with_momentum_is_told_that_the_step_is_plain_sgd(tmp_path, capsys):
+    """--optimizer sgd --momentum 0.9 trains with heavy-ball momentum: the note is due as for adam."""
+    run = _train(tmp_path, "--optimizer", "sgd", "--momentum", "0.9")
+    capsys.readouterr()
+    assert main(["explain", "--model", str(run), "--input", X, "--target", "3"]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # the note, wrapped to the console's width
+    assert "The run trained with sgd with momentum 0.9; this walk-through shows a plain SGD step" in out

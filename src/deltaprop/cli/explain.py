@@ -189,6 +189,9 @@ def _model_eta(args) -> tuple[float, list[str]]:
         eta = float(run_lr)
         notes.append(f"η = {eta!r}, the run's learning rate ([training] lr of {folder / rundir.CONFIG})")
     optimizer = training.get("optimizer", "sgd")
+    momentum = training.get("momentum", 0.0)
+    if optimizer == "sgd" and isinstance(momentum, int | float) and momentum > 0:
+        optimizer = f"sgd with momentum {momentum:g}"  # --optimizer sgd --momentum 0.9: heavy ball
     if optimizer != "sgd":
         notes.append(
             f"The run trained with {optimizer}; this walk-through shows a plain SGD step, "
