@@ -844,16 +844,22 @@ def test_a_mini_batch_of_weight_zero_skips_its_step_where_scikit_learn_stops():
 
 @pytest.mark.parametrize("ours", [DeltapropClassifier, DeltapropRegressor])
 @pytest.mark.parametrize("warm_start", [False, True])
-def test_a_split_whose_rows_all_weigh_zero_is_refused_before_the_estimator_changes(ours, warm_start):
-    """One row of weight > 0: early stopping's training or validation rows all weigh 0. The
-    refit is refused before its new network replaces the fitted one (it was refused from inside
-    training, after the estimator had been reset to an untrained network and an empty loss_curve_)."""
+@pytest.mark.parametrize(
+    ("params", "s", "match"),
+    [
+        # one row of weight > 0: early stopping's training or validation rows all weigh 0
+        (dict(early_stopping=True, validation_fraction=0.2), [1.0] + [0.0] * 149, "weight is 0 on all"),
+        (dict(dtype="float32"), [1e39] + [1.0] * 149, "beyond the range of float32"),
+    ],
+)
+def test_what_only_training_refuses_leaves_the_estimator_as_it_was(ours, warm_start, params, s, match):
+    """Refused by training.fit, after the estimator has made its new network (or its warm start's
+    new optimizer): every attribute is put back. It was left with an untrained network_, an
+    empty loss_curve_ and the last call's n_iter_."""
     y = IRIS_Y if ours is DeltapropClassifier else IRIS_X[:, 0]
-    est = ours(**SMALL, early_stopping=True, validation_fraction=0.2, warm_start=warm_start).fit(IRIS_X, y)
+    est = ours(**SMALL, **params, warm_start=warm_start).fit(IRIS_X, y)
     before = ([a.copy() for a in est.coefs_], list(est.loss_curve_), est.n_iter_, est.optimizer_)
-    s = np.zeros(150)
-    s[0] = 1.0
-    with pytest.raises(ValueError, match="sample_weight is 0 on all .* rows"):
+    with pytest.raises(ValueError, match=match):
         est.fit(IRIS_X, y, sample_weight=s)
     assert all(np.array_equal(a, b) for a, b in zip(est.coefs_, before[0]))
     assert (est.loss_curve_, est.n_iter_, est.optimizer_) == tuple(before[1:])

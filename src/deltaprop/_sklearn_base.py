@@ -126,22 +126,26 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
             kwargs["momentum"] = self.momentum
         return optimizers.get(name, **kwargs)
 
-    def _check_early_stopping(
-        self, targets: np.ndarray, n_out: int, seed: int, sample_weight: np.ndarray | None = None
-    ) -> None:
+    def _check_early_stopping(self, targets: np.ndarray, n_out: int, seed: int) -> None:
         """With early stopping on, the validation set it holds out of ``targets``
-        ``(n_samples[, n_out])``, and the weights of its rows (``sample_weight``, or None)."""
+        ``(n_samples[, n_out])``."""
         if self.early_stopping:
-            check_validation_split(float(self.validation_fraction), targets, n_out, seed, sample_weight)
+            check_validation_split(float(self.validation_fraction), targets, n_out, seed)
 
     @contextlib.contextmanager
     def _unchanged_if_refused(self):
         """Put back every attribute if a check in the block refuses the call: validate_data sets
         ``n_features_in_`` (and ``feature_names_in_``) before the data and the network's
-        parameters are checked, and a refused fit must leave a fitted estimator as it was."""
+        parameters are checked, ``_reset`` builds the new network before ``training.fit`` checks
+        what only it checks (a validation split whose rows all weigh 0, values beyond a float32
+        network's range), and a refused fit must leave a fitted estimator as it was. A
+        DivergenceError is not a refusal: training ran, and ``_train`` has recorded the epochs
+        whose weights the network keeps."""
         saved = dict(vars(self))
         try:
             yield
+        except DivergenceError:
+            raise
         except BaseException:
             vars(self).clear()
             vars(self).update(saved)
@@ -150,21 +154,16 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
     # --- training ----------------------------------------------------------------------------
 
     def _reset(
-        self,
-        X: np.ndarray,
-        targets: np.ndarray,
-        n_out: int,
-        classes: np.ndarray | None = None,
-        sample_weight: np.ndarray | None = None,
+        self, X: np.ndarray, targets: np.ndarray, n_out: int, classes: np.ndarray | None = None
     ) -> None:
-        """A new network and optimizer for ``X`` and its ``targets``; every parameter (and the
-        early-stopping split's ``sample_weight``) is checked before anything is set."""
+        """A new network and optimizer for ``X`` and its ``targets``; every parameter is checked
+        before anything is set."""
         rng = self._random_state()
         seed = int(rng.randint(_SEED_LIMIT))
         network = self._new_network(X.shape[1], n_out, rng)
         optimizer = self._new_optimizer()
         self._batch_size(X.shape[0])
-        self._check_early_stopping(targets, n_out, seed, sample_weight)
+        self._check_early_stopping(targets, n_out, seed)
         if classes is not None:
             self.classes_ = classes
         self._seed = seed
@@ -175,14 +174,14 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
         self.t_ = 0  # training samples seen, as scikit-learn's MLP counts them
         self._validated, self._kept_epoch = False, None
 
-    def _renew_optimizer(self, targets: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
+    def _renew_optimizer(self, targets: np.ndarray) -> None:
         """A warm-started ``fit`` keeps the weights but builds its optimizer from the current
         parameters (checked here, with the split of ``targets`` they ask for), as scikit-learn's
         MLP does; only ``partial_fit`` carries the optimizer's state (velocities, moments) from
         one call to the next."""
         self._check_same_network("warm_start=True")
         self._batch_size(1)
-        self._check_early_stopping(targets, self.network_.sizes[-1], self._seed, sample_weight)
+        self._check_early_stopping(targets, self.network_.sizes[-1], self._seed)
         self.optimizer_ = self._new_optimizer()
 
     def _sample_weight(self, sample_weight, X: np.ndarray) -> np.ndarray | None:

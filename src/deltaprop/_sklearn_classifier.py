@@ -167,12 +167,12 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                         f"{classes.tolist()[0]!r}"
                     )
                 targets = self._encode(y, classes)
-                self._reset(X, targets, len(classes), classes, sample_weight)
+                self._reset(X, targets, len(classes), classes)
             else:
                 self._check_warm_start_classes(y)
                 targets = self._encode(y)
-                self._renew_optimizer(targets, sample_weight)
-        return self._train(X, targets, epochs, allow_early_stopping=True, sample_weight=sample_weight)
+                self._renew_optimizer(targets)
+            return self._train(X, targets, epochs, allow_early_stopping=True, sample_weight=sample_weight)
 
     def _check_warm_start_classes(self, y: np.ndarray) -> None:
         """A warm-started ``fit`` continues a network with one output per class of ``classes_``,
@@ -232,7 +232,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                     )
                 self._check_same_network("partial_fit")
                 targets = self._encode(y)
-        return self._train(X, targets, 1, allow_early_stopping=False, sample_weight=sample_weight)
+            return self._train(X, targets, 1, allow_early_stopping=False, sample_weight=sample_weight)
 
     def _encode(self, y: np.ndarray, classes: np.ndarray | None = None) -> np.ndarray:
         """Labels as indices into ``classes`` (default ``classes_``), ``(n_samples,)`` int64."""

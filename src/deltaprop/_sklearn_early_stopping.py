@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.metrics import r2_score
 
 from .training._data import check_targets
-from .training.arguments import check_split_weights, split_indices, validation_size
+from .training.arguments import validation_size
 from .training.callback import Callback
 
 # Early stopping's held-out set must hold at least this many samples, as scikit-learn's MLP
@@ -18,20 +18,15 @@ from .training.callback import Callback
 MIN_VALIDATION_SAMPLES = 2
 
 
-def check_validation_split(
-    fraction: float, targets: np.ndarray, n_out: int, seed: int, sample_weight: np.ndarray | None = None
-) -> None:
+def check_validation_split(fraction: float, targets: np.ndarray, n_out: int, seed: int) -> None:
     """Refuse an early-stopping split of ``targets`` ``(n_samples[, n_out])`` that holds out fewer
-    than MIN_VALIDATION_SAMPLES, or every sample, or (with ``sample_weight``) whose training or
-    validation rows all weigh 0. It is counted and drawn by the rules ``training.fit`` uses
-    (:func:`~deltaprop.training.arguments.validation_size`, ``split_indices``), so the split is
-    the one training would get, refused here, before the estimator changes."""
+    than MIN_VALIDATION_SAMPLES, or every sample. It is counted by the rule ``training.fit``
+    draws it with (:func:`~deltaprop.training.arguments.validation_size`), so the count is the
+    one training would get."""
     n = len(targets)
     kind = check_targets(targets, n_out, n)
     n_val = validation_size(kind, n, fraction)
     if MIN_VALIDATION_SAMPLES <= n_val < n:
-        if sample_weight is not None:
-            check_split_weights(sample_weight, *split_indices(kind, n, fraction, seed))
         return
     if n_val == n:
         problem, fix = "leaving none to train on", "lower validation_fraction"

@@ -43,11 +43,11 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
             X, Y = self._validate(X, y, reset=first)
             sample_weight = self._sample_weight(sample_weight, X)
             if first:
-                self._reset(X, Y, Y.shape[1], sample_weight=sample_weight)
+                self._reset(X, Y, Y.shape[1])
             else:
                 self._check_outputs(Y, "the warm-started network_")
-                self._renew_optimizer(Y, sample_weight)
-        return self._train(X, Y, epochs, allow_early_stopping=True, sample_weight=sample_weight)
+                self._renew_optimizer(Y)
+            return self._train(X, Y, epochs, allow_early_stopping=True, sample_weight=sample_weight)
 
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch over ``(X, y)``, weighted by ``sample_weight`` ``(n_samples,)`` if given,
@@ -63,7 +63,7 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
             else:
                 self._check_outputs(Y, "network_, built by the first partial_fit,")
                 self._check_same_network("partial_fit")
-        return self._train(X, Y, 1, allow_early_stopping=False, sample_weight=sample_weight)
+            return self._train(X, Y, 1, allow_early_stopping=False, sample_weight=sample_weight)
 
     def _check_outputs(self, Y, which: str) -> None:
         """A call that continues ``network_`` must give ``y`` as many outputs as it has."""
