@@ -17,6 +17,7 @@ for under ``data_dir``, else ``$DELTAPROP_DATA``, else ``~/.cache/deltaprop`` (s
 
 from .by_name import load_by_name
 from .catalog import DATASET_NAMES, DatasetInfo, dataset_info, download_dataset, list_datasets, load
+from .csv_file import load_csv
 from .digits import load_digits
 from .download import RemoteFile, fetch_files
 from .idx import read_idx, read_idx_images, read_idx_labels
@@ -31,10 +32,10 @@ from .mnist import (
     load_idx_dataset,
     load_mnist,
 )
+from .npz_file import load_npz
 from .paths import ENV_VAR, data_home, default_cache_dir
 from .split import load_fashion_mnist_split, load_mnist_split, train_validation_split
 from .toy import make_blobs, make_circles, make_moons, make_spiral, xor
-from .user import load_csv, load_npz
 
 __all__ = [
     "DATASET_NAMES",

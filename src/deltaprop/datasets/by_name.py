@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from .catalog import dataset_info, load
-from .user import MAX_EXACT_INTEGER, load_csv, load_npz
+from .csv_file import MAX_EXACT_INTEGER, load_csv
+from .npz_file import load_npz
 
 #: How a label column is read (:func:`as_targets`): ``"auto"`` decides by the numbers.
 AUTO, CLASSIFICATION, REGRESSION = "auto", "classification", "regression"

@@ -10,7 +10,8 @@ the cost and accuracy, weighted by ``sample_weight`` when given.
 
 from .arguments import DEFAULT_LEARNING_RATES
 from .callback import Callback
-from .callbacks import EarlyStopping, ModelCheckpoint, ProgressLogger, ReduceLROnPlateau, TerminateOnNaN
+from .callbacks import ModelCheckpoint, ProgressLogger, ReduceLROnPlateau, TerminateOnNaN
+from .early_stopping import EarlyStopping
 from .fit import fit
 from .history import History
 from .metrics import accuracy, evaluate

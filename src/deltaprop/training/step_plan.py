@@ -1,6 +1,6 @@
 """The fast step's plan: per layer, which library computes each product and which routine σ.
 
-:class:`~deltaprop.training.step.FastStep` fixes its plan when it is made, from the network's
+:class:`~deltaprop.training.fast_step.FastStep` fixes its plan when it is made, from the network's
 sizes and activations, the batch size and the BLAS thread limits of that moment; the
 arithmetic is the same whichever way each layer goes, only the number and cost of the calls
 differ. :func:`products_by_numpy` says, per layer, whether the forward product o_prev · w and
