@@ -23,6 +23,19 @@ def test_the_chance_level_is_the_commonest_class_share_of_every_training_label()
     assert "training accuracy 30.0%" in finding.message
 
 
+def test_a_column_of_labels_has_the_chance_level_of_the_labels():
+    """fit reads a column (n, 1) of labels, df[["label"]], as the labels of a network of several
+    outputs; its chance level is theirs (10.2 % on the digits), not that of 0/1 targets y > 0.5
+    (90.1 %: every digit but 0), which called a learning network stuck at chance."""
+    X, y = dp.datasets.load_digits("train")
+    net = dp.Network([64, 10, 10], seed=0)
+    history = dp.training.fit(net, X, y.reshape(-1, 1), epochs=2, learning_rate=0.5, seed=0)
+    assert 0.2 < history.history["accuracy"][-1] < 0.9  # learning, far below 90 %
+    assert check_chance_level(history, net, y.reshape(-1, 1)) == check_chance_level(history, net, y) == []
+    codes = [f.code for f in dp.diagnostics.diagnose(net, history, X, y.reshape(-1, 1))]
+    assert "chance-level" not in codes
+
+
 def test_without_labels_the_chance_level_is_one_over_the_classes():
     net = dp.Network([4, 3, 4], seed=0)
     (finding,) = check_chance_level({"accuracy": [0.25, 0.25]}, net)

@@ -58,9 +58,13 @@ def _n_classes(net, Y=None) -> int:
 
 
 def _labels(Y, n_out: int) -> np.ndarray | None:
+    """The class of each row of ``Y`` as ``fit`` reads it for a network of ``n_out`` outputs;
+    None for targets that are not classes."""
     if Y is None:
         return None
     Y = np.asarray(Y)
+    if Y.ndim == 2 and Y.shape[1] == 1 and n_out > 1:
+        Y = Y[:, 0]  # a column of labels (df[["label"]]), as fit reads it: not 0/1 targets
     if Y.ndim == 1:
         return Y.astype(np.int64) if np.all(Y == np.round(Y)) else None
     if Y.ndim == 2 and Y.shape[1] == 1:
