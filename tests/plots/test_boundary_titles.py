@@ -70,3 +70,17 @@ def test_snapshots_of_a_resumed_run_start_at_its_epoch():
     snaps = plots.BoundarySnapshots(every=2)
     dp.fit(net, X, y, epochs=7, initial_epoch=3, learning_rate=0.5, seed=0, callbacks=[snaps])
     assert [epoch for epoch, _net, _logs in snaps.snapshots] == [3, 4, 6]
+
+
+def test_a_column_of_labels_of_three_classes_is_read_as_the_labels():
+    """y as df[["label"]] gives it, (n, 1), is the labels for a network of several outputs, as fit
+    reads it; it was taken for 0/1 targets (y > 0.5), so classes 1 and 2 merged and the title's
+    accuracy was that of another problem."""
+    X, y = dp.datasets.make_blobs(n_samples=90, n_classes=3, seed=0)
+    net = dp.Network([2, 8, 3], output_activation="softmax", seed=1)
+    dp.fit(net, X, y, epochs=3, batch_size=10, learning_rate=0.5, seed=0)
+    (by_label,) = plots.decision_boundary_frames([(3, net)], X, y, resolution=20)
+    (by_column,) = plots.decision_boundary_frames([(3, net)], X, y.reshape(-1, 1), resolution=20)
+    accuracy = 100 * np.mean(net.predict_classes(X) == y)
+    assert float(TITLE.match(by_column.axes[0].get_title())[2]) == pytest.approx(accuracy, abs=0.05)
+    assert by_column.axes[0].get_title() == by_label.axes[0].get_title()

@@ -27,14 +27,19 @@ CLASS_COLOURS = ("#2e6fba", "#c0392b", "#27ae60", "#8e44ad", "#f39c12", "#16a085
 MAX_FRAMES = 200
 
 
-def _check_2d(X, y) -> tuple[np.ndarray, np.ndarray]:
-    """``X`` ``(n, 2)`` as floats and ``y`` as class labels ``(n,)`` (one-hot rows → their argmax)."""
+def _check_2d(X, y, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` ``(n, 2)`` as floats and ``y`` as class labels ``(n,)`` for a network of ``n_out``
+    outputs, read as ``fit`` reads them: one-hot rows → their argmax, a column ``(n, 1)`` → the
+    labels it holds (0/1 targets, a > 0.5, for a single output)."""
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"X must be 2-D data of shape (n_samples, 2); got shape {X.shape}")
     y = np.asarray(y)
     if y.ndim == 2:
-        y = y.argmax(axis=1) if y.shape[1] > 1 else (y[:, 0] > 0.5).astype(int)
+        if y.shape[1] > 1:
+            y = y.argmax(axis=1)
+        else:
+            y = y[:, 0] if n_out > 1 else (y[:, 0] > 0.5).astype(int)
     if y.shape != (len(X),):
         raise ValueError(f"y must be labels of shape ({len(X)},) matching X; got shape {y.shape}")
     return X, y.astype(int)
@@ -54,7 +59,7 @@ def decision_boundary(
     For one output, the shading is the output a itself (the line a = 0.5 is the boundary);
     otherwise each region takes the colour of its predicted class.
     """
-    X, y = _check_2d(X, y)
+    X, y = _check_2d(X, y, net.sizes[-1])
     if net.sizes[0] != 2:
         raise ValueError(f"decision_boundary needs a network with 2 inputs; this one has {net.sizes[0]}")
     if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 10:
@@ -143,10 +148,11 @@ def decision_boundary_frames(snapshots, X, y, resolution: int = RESOLUTION) -> l
     the cost of the network in that frame on the points drawn, ``X`` ``(n, 2)`` and ``y``.
     """
     y_given = y
-    X, y = _check_2d(X, y)
+    snaps = _snapshot_list(snapshots)
+    X, y = _check_2d(X, y, snaps[0][1].sizes[-1])
     extent = _extent(X)
     frames = []
-    for epoch, net, _logs in _snapshot_list(snapshots):
+    for epoch, net, _logs in snaps:
         accuracy = float((net.predict_classes(X) == y).mean())
         cost = net.cost_value(X, _targets(y_given, y, net))
         # two lines: one would not fit the frame's width (the last word was cut off)
