@@ -204,7 +204,14 @@ def check_target_rows(Y, n_out: int, n_samples: int, name: str = "Y", x_name: st
             f"{x_name} and {name} have different numbers of samples: {x_name} has {n_samples}, "
             f"{name} has {arr.shape[0]}"
         )
-    if n_out > 1 and arr.ndim == 2 and arr.shape[1] == 1 and _whole_numbers(arr):
+    return label_column(arr, n_out)
+
+
+def label_column(arr: np.ndarray, n_out: int) -> np.ndarray:
+    """``arr``, a column ``(n, 1)`` of whole numbers for a network of ``n_out > 1`` outputs (which
+    can never be its targets), as the labels ``(n,)`` it holds (a view); any other array as it is.
+    The one rule by which training and the diagnostics and plots read ``df[["label"]].to_numpy()``."""
+    if n_out > 1 and arr.ndim == 2 and arr.shape[1] == 1 and arr.dtype.kind in "biuf" and _whole_numbers(arr):
         return arr[:, 0]
     return arr
 

@@ -226,6 +226,16 @@ def test_one_output_for_many_classes_and_targets_out_of_range():
     assert "targets-out-of-range" in _codes(found)
 
 
+def test_a_column_of_labels_is_labels_not_targets_out_of_range():
+    """df[["label"]] gives labels as a column (n, 1), which fit reads as labels for several
+    outputs; the output check took them for targets 0..4 beyond a softmax's (0, 1), an error."""
+    X = np.random.default_rng(0).random((30, 4))
+    net = dp.Network([4, 5, 5], output_activation="softmax", seed=0)
+    labels = np.arange(30) % 5
+    assert _codes(diagnose(net, None, X, labels.reshape(-1, 1))) == _codes(diagnose(net, None, X, labels))
+    assert "targets-out-of-range" not in _codes(diagnose(net, None, X, labels.reshape(-1, 1)))
+
+
 def test_findings_are_sorted_most_severe_first_and_print_in_words(digits):
     X, y = digits
     found, _, _ = _train(dp.Network([64, 30, 10], seed=0), X * 16.0, y, epochs=3)

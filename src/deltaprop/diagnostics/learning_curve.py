@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._text import count
+from .._validation import label_column
 from .finding import Finding
 
 CHANCE_MARGIN = 0.1  # stuck: accuracy within 10 % of the way from chance to perfect
@@ -62,9 +63,7 @@ def _labels(Y, n_out: int) -> np.ndarray | None:
     None for targets that are not classes."""
     if Y is None:
         return None
-    Y = np.asarray(Y)
-    if Y.ndim == 2 and Y.shape[1] == 1 and n_out > 1:
-        Y = Y[:, 0]  # a column of labels (df[["label"]]), as fit reads it: not 0/1 targets
+    Y = label_column(np.asarray(Y), n_out)  # df[["label"]]'s column, as fit reads it: not 0/1 targets
     if Y.ndim == 1:
         return Y.astype(np.int64) if np.all(Y == np.round(Y)) else None
     if Y.ndim == 2 and Y.shape[1] == 1:

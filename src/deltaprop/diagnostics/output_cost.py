@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import label_column
 from .finding import Finding
 
 
@@ -84,7 +85,7 @@ def output_cost_findings(out_act: str, cost: str, n_out: int, Y=None) -> list[Fi
             )
         )
     if Y is not None:
-        Y = np.asarray(Y)
+        Y = label_column(np.asarray(Y), n_out)  # df[["label"]]'s column: labels, not targets in [0, 1]
         if n_out == 1 and Y.ndim == 1 and Y.size and np.all(Y == np.round(Y)) and len(np.unique(Y)) > 2:
             found.append(
                 Finding(

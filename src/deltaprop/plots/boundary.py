@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 from PIL import Image
 
 from .._atomic import atomic_write
+from .._validation import label_column
 from ..training.callback import Callback
 from ._figure import axes_or_new, render_rgb
 
@@ -34,12 +35,9 @@ def _check_2d(X, y, n_out: int) -> tuple[np.ndarray, np.ndarray]:
     X = np.asarray(X, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"X must be 2-D data of shape (n_samples, 2); got shape {X.shape}")
-    y = np.asarray(y)
+    y = label_column(np.asarray(y), n_out)
     if y.ndim == 2:
-        if y.shape[1] > 1:
-            y = y.argmax(axis=1)
-        else:
-            y = y[:, 0] if n_out > 1 else (y[:, 0] > 0.5).astype(int)
+        y = y.argmax(axis=1) if y.shape[1] > 1 else (y[:, 0] > 0.5).astype(int)
     if y.shape != (len(X),):
         raise ValueError(f"y must be labels of shape ({len(X)},) matching X; got shape {y.shape}")
     return X, y.astype(int)
