@@ -863,3 +863,31 @@ def test_what_only_training_refuses_leaves_the_estimator_as_it_was(ours, warm_st
         est.fit(IRIS_X, y, sample_weight=s)
     assert all(np.array_equal(a, b) for a, b in zip(est.coefs_, before[0]))
     assert (est.loss_curve_, est.n_iter_, est.optimizer_) == tuple(before[1:])
+
+
+@pytest.mark.parametrize("ours", [DeltapropClassifier, DeltapropRegressor])
+def test_early_stopping_split_of_weight_0_is_refused_in_the_estimators_words(ours):
+    """Weights 0 on exactly the rows early stopping holds out: the refusal names the estimator's
+    validation_fraction and early_stopping=True. It named validation_split, training.fit's
+    parameter, which the estimator's user never wrote."""
+    from deltaprop.training._data import check_targets
+    from deltaprop.training.arguments import split_indices
+
+    y = IRIS_Y if ours is DeltapropClassifier else IRIS_X[:, 0]
+    targets = np.eye(3)[IRIS_Y] if ours is DeltapropClassifier else IRIS_X[:, :1]
+    seed = np.random.RandomState(0).randint(2**31 - 1)  # the estimator's first draw: fit's seed
+    train_idx, val_idx = split_indices(check_targets(targets, targets.shape[1], 150), 150, 0.2, seed)
+    est = ours(**{**SMALL, "epochs": 2}, early_stopping=True, validation_fraction=0.2)
+    for zero, which in ((val_idx, "validation"), (train_idx, "training")):
+        s = np.ones(150)
+        s[zero] = 0.0
+        with pytest.raises(ValueError) as refused:
+            est.fit(IRIS_X, y, sample_weight=s)
+        message = str(refused.value)
+        assert f"sample_weight is 0 on all {len(zero)} {which} rows" in message
+        assert "early_stopping=True with validation_fraction=0.2" in message
+        assert "change validation_fraction or random_state, or set early_stopping=False" in message
+        assert "validation_split" not in message
+    s = np.ones(150)
+    s[val_idx[1:]] = 0.0  # one validation row of weight > 0: accepted
+    assert est.fit(IRIS_X, y, sample_weight=s).n_iter_ == 2

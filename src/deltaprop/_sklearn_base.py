@@ -17,7 +17,12 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from . import optimizers
 from ._sklearn_attributes import FittedAttributes
-from ._sklearn_early_stopping import NoImprovementStopper, ValidationR2, check_validation_split
+from ._sklearn_early_stopping import (
+    NoImprovementStopper,
+    ValidationR2,
+    check_validation_split,
+    check_validation_weights,
+)
 from ._sklearn_params import ParameterChecks
 from ._validation import check_dtype, check_sample_weight
 from .errors import DivergenceError
@@ -136,11 +141,11 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
     def _unchanged_if_refused(self):
         """Put back every attribute if a check in the block refuses the call: validate_data sets
         ``n_features_in_`` (and ``feature_names_in_``) before the data and the network's
-        parameters are checked, ``_reset`` builds the new network before ``training.fit`` checks
-        what only it checks (a validation split whose rows all weigh 0, values beyond a float32
-        network's range), and a refused fit must leave a fitted estimator as it was. A
-        DivergenceError is not a refusal: training ran, and ``_train`` has recorded the epochs
-        whose weights the network keeps."""
+        parameters are checked, ``_reset`` builds the new network before ``_train`` and
+        ``training.fit`` check what only they check (an early-stopping split whose rows all
+        weigh 0, values beyond a float32 network's range), and a refused fit must leave a
+        fitted estimator as it was. A DivergenceError is not a refusal: training ran, and
+        ``_train`` has recorded the epochs whose weights the network keeps."""
         saved = dict(vars(self))
         try:
             yield
@@ -208,6 +213,9 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
         callbacks, kwargs, stopper, scorer = [], {}, None, None
         validated = bool(allow_early_stopping and self.early_stopping)
         if validated:
+            if sample_weight is not None:  # refused here, so the message names validation_fraction
+                n_out = self.network_.sizes[-1]
+                check_validation_weights(self.validation_fraction, targets, n_out, self._seed, sample_weight)
             kwargs["validation_split"] = self.validation_fraction
             stopper = NoImprovementStopper(self.n_iter_no_change, self.tol)
             callbacks.append(stopper)

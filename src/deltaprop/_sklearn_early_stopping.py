@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.metrics import r2_score
 
 from .training._data import check_targets
-from .training.arguments import validation_size
+from .training.arguments import check_split_weights, split_indices, validation_size
 from .training.callback import Callback
 
 # Early stopping's held-out set must hold at least this many samples, as scikit-learn's MLP
@@ -40,6 +40,25 @@ def check_validation_split(fraction: float, targets: np.ndarray, n_out: int, see
     raise ValueError(
         f"validation_fraction={fraction} holds out {n_val} of the {n} training samples{stratified}, "
         f"{problem}; {fix} or set early_stopping=False"
+    )
+
+
+def check_validation_weights(
+    fraction: float, targets: np.ndarray, n_out: int, seed: int, sample_weight: np.ndarray
+) -> None:
+    """Refuse ``sample_weight`` ``(n_samples,)`` that is 0 on every training or every validation
+    row of the early-stopping split of ``targets`` ``(n_samples[, n_out])``, in the estimator's
+    words (``validation_fraction``, ``random_state``), not ``training.fit``'s
+    (``validation_split``, the seed). The split is the one ``training.fit`` draws with the same
+    ``seed`` (:func:`~deltaprop.training.arguments.split_indices`)."""
+    n = len(targets)
+    train_idx, val_idx = split_indices(check_targets(targets, n_out, n), n, fraction, seed)
+    check_split_weights(
+        sample_weight,
+        train_idx,
+        val_idx,
+        split=f"early_stopping=True with validation_fraction={fraction}",
+        fix="change validation_fraction or random_state, or set early_stopping=False",
     )
 
 

@@ -82,15 +82,23 @@ def check_validation_data(net, validation_data):
     return X_val, targets, s_val
 
 
-def check_split_weights(sample_weight: np.ndarray, train_idx: np.ndarray, val_idx: np.ndarray) -> None:
-    """Refuse a ``validation_split`` whose training or validation rows all weigh 0."""
+def check_split_weights(
+    sample_weight: np.ndarray,
+    train_idx: np.ndarray,
+    val_idx: np.ndarray,
+    split: str = "validation_split",
+    fix: str = "change validation_split or the seed",
+) -> None:
+    """Refuse a split whose training or validation rows all weigh 0. ``split`` names the
+    parameter that asked for it and ``fix`` what to change, in the caller's words (the
+    scikit-learn estimators' ``validation_fraction``, not fit's ``validation_split``)."""
     for rows, which in ((train_idx, "training"), (val_idx, "validation")):
         if not np.any(sample_weight[rows]):
             raise ValueError(
                 f"sample_weight is 0 on {'the' if len(rows) == 1 else 'all'} "
-                f"{count(len(rows), which + ' row')} that validation_split holds "
+                f"{count(len(rows), which + ' row')} that {split} holds "
                 f"{'in' if which == 'training' else 'out'}: nothing would count there; give some of "
-                f"them a weight > 0, or change validation_split or the seed"
+                f"them a weight > 0, or {fix}"
             )
 
 
