@@ -28,6 +28,22 @@ OTHER_LIBRARIES_NAMES = {
     "beta_2": "beta2",
     "weight_decay": "l2, Nielsen's λ (PyTorch's weight_decay is λ/n, n the training set size)",
 }
+# Those of them only Adam has: given to SGD (Momentum, Nesterov), the hint says so.
+ADAM_ONLY_NAMES = frozenset({"eps", "betas", "beta_1", "beta_2"})
+
+
+def _other_library_hint(name: str, optimizer: str) -> str:
+    """What to tell the user who gave ``optimizer`` (a class name) the keyword ``name``
+    of PyTorch or Keras: deltaprop's name for it, or that it is Adam's; "" for any other."""
+    hint = OTHER_LIBRARIES_NAMES.get(name)
+    if hint is None:
+        return ""
+    if name in ADAM_ONLY_NAMES and optimizer != "Adam":
+        return (
+            f"; that is Adam's hyperparameter (deltaprop's Adam calls it {hint}), "
+            f"not {optimizer}'s: use dp.Adam"
+        )
+    return f"; deltaprop calls it {hint}"
 
 
 def _check_grads(net, grads) -> None:
@@ -75,10 +91,10 @@ class Optimizer(ABC):
         **unknown,
     ):
         for name in unknown:  # Python's own TypeError would name Optimizer.__init__, not the class
-            hint = OTHER_LIBRARIES_NAMES.get(name)
+            optimizer = type(self).__name__
             raise TypeError(
-                f"{type(self).__name__}() got an unexpected keyword argument {name!r}"
-                + (f"; deltaprop calls it {hint}" if hint else "")
+                f"{optimizer}() got an unexpected keyword argument {name!r}"
+                + _other_library_hint(name, optimizer)
             )
         self.learning_rate = check_positive_float(learning_rate, "learning_rate")
         self.l2 = check_positive_float(l2, "l2", allow_zero=True)

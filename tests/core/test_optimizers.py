@@ -204,6 +204,39 @@ def test_other_libraries_names_are_refused_with_ours(build, message):
     assert str(raised.value).startswith(("Adam()", "SGD()"))
 
 
+# What each name of PyTorch's or Keras's is called here; the β's and ε are Adam's alone.
+FOREIGN_NAMES = {
+    "lr": ("learning_rate", False),
+    "eps": ("epsilon", True),
+    "betas": ("beta1 and beta2, two numbers", True),
+    "beta_1": ("beta1", True),
+    "beta_2": ("beta2", True),
+    "weight_decay": ("l2, Nielsen's λ", False),
+}
+
+
+@pytest.mark.parametrize("foreign", sorted(FOREIGN_NAMES))
+@pytest.mark.parametrize("build", [dp.SGD, dp.Momentum, dp.Nesterov, dp.Adam])
+def test_a_foreign_name_gets_the_hint_of_the_optimizer_at_hand(build, foreign):
+    """dp.SGD(betas=(0.9, 0.999)), PyTorch's Adam name given to SGD, was told that deltaprop
+    calls it beta1 and beta2, which SGD does not have either: the β's and ε are Adam's, so SGD
+    (Momentum, Nesterov) says so and points to dp.Adam; lr and weight_decay are every one's."""
+    ours, adam_only = FOREIGN_NAMES[foreign]
+    with pytest.raises(TypeError) as raised:
+        build(0.1, **{foreign: 0.5})
+    message = str(raised.value)
+    shown = "Adam" if build is dp.Adam else "SGD"  # Momentum and Nesterov are SGDs
+    assert message.startswith(f"{shown}() got an unexpected keyword argument {foreign!r}; ")
+    if adam_only and build is not dp.Adam:
+        assert message.endswith(
+            f"; that is Adam's hyperparameter (deltaprop's Adam calls it {ours}), not SGD's: use dp.Adam"
+        )
+        assert "deltaprop calls it" not in message
+    else:
+        assert f"; deltaprop calls it {ours}" in message
+        assert "dp.Adam" not in message
+
+
 @pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adam"])
 def test_optimizers_match_pytorch(name):
     """Differential test: the same network, gradients and hyperparameters in torch.optim."""
