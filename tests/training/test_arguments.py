@@ -92,6 +92,48 @@ def test_optimizer_is_not_touched_by_a_rejected_fit():
     assert opt.n_train is None and opt.iterations == 0
 
 
+class RefuseAfterChanging(dp.training.Callback):
+    """Changes the network and the optimizer in on_train_begin, then refuses the call."""
+
+    def on_train_begin(self, logs=None):
+        self.run.network.weights[0] += 1.0
+        self.run.optimizer.learning_rate = 99.0
+        raise ValueError("refused by on_train_begin")
+
+
+@pytest.mark.parametrize(
+    ("refuser", "match"),
+    [(RefuseAfterChanging(), "refused by on_train_begin"), (EarlyStopping(monitor="val_loss"), "val_loss")],
+)
+def test_a_call_refused_by_on_train_begin_leaves_a_continued_history_as_it_was(refuser, match):
+    """fit set the history's params and cleared its stopped_reason before the callbacks'
+    on_train_begin could refuse the call, so a refused call on a continued History left it
+    describing a run that never happened, its stop forgotten."""
+    net, opt = net2(), dp.SGD(0.5)
+    stop = EarlyStopping(monitor="loss", min_delta=10.0, patience=0)  # stops after epoch 2
+    history = fit(net, X4, Y4, 5, batch_size=2, optimizer=opt, seed=3, callbacks=[stop])
+    assert history.stopped_reason is not None and history.epoch == [0, 1]
+    params, reason, stopped = dict(history.params), history.stopped_reason, history.stopped_epoch
+    weights, state = [w.copy() for w in net.weights], opt.state_dict()
+    with pytest.raises(ValueError, match=match):
+        fit(
+            net,
+            X4,
+            Y4,
+            9,
+            batch_size=1,
+            optimizer=opt,
+            seed=4,
+            initial_epoch=2,
+            history=history,
+            callbacks=[refuser],
+        )
+    assert history.params == params
+    assert (history.stopped_reason, history.stopped_epoch, history.epoch) == (reason, stopped, [0, 1])
+    assert all(np.array_equal(a, b) for a, b in zip(net.weights, weights))
+    assert opt.state_dict()["hyper"] == state["hyper"] and opt.iterations == state["iterations"]
+
+
 def test_lists_of_lists_and_integer_arrays_are_accepted():
     history = fit(net2(), X4.astype(int).tolist(), Y4.tolist(), 1, batch_size=2, seed=0)
     assert len(history) == 1

@@ -94,8 +94,8 @@ def fit(
     Parameters
     ----------
     net : Network
-        Changed in place. Left unchanged when an argument is rejected (everything is checked
-        before the first update).
+        Changed in place. Left unchanged, as are ``optimizer`` and ``history``, when an argument
+        or a callback's ``on_train_begin`` refuses the call (all before the first update).
     X : array ``(n_samples, n_0)``
         Inputs, any real dtype, lists of lists too. Never copied or converted whole: each
         mini-batch is gathered (and cast, e.g. uint8 or float32 → float64) into a buffer.
@@ -224,6 +224,9 @@ def fit(
         "metrics": metrics,
     }
     history = History() if history is None else history
+    # What a call refused by a callback's on_train_begin puts back (the callbacks see the new
+    # params there, so they are set first): the history's params and stop, the network, the optimizer.
+    before = dict(history.params), history.stopped_reason, history.stopped_epoch, snapshot(net, optimizer)
     history.params.update(params)
     history.stopped_reason = history.stopped_epoch = None
     run = Run(net, optimizer, history, history.params, metrics)
@@ -232,8 +235,15 @@ def fit(
     run.sample_weight, run.sample_weight_val = sample_weight, s_val
     for cb in callbacks:
         cb.set_run(run)
-    for cb in callbacks:
-        cb.on_train_begin({})  # may still refuse (e.g. a monitor that is never logged)
+    try:
+        for cb in callbacks:
+            cb.on_train_begin({})  # may still refuse (e.g. a monitor that is never logged)
+    except BaseException:
+        history.params.clear()
+        history.params.update(before[0])
+        history.stopped_reason, history.stopped_epoch = before[1:3]
+        restore(net, optimizer, before[3])
+        raise
 
     # --- the loop -------------------------------------------------------------------------
     optimizer.n_train = n
