@@ -281,7 +281,7 @@ def test_train_help_explains_scale(run):
     assert "--scale {none,standard,minmax} scale each input feature for training" in helped
     assert "statistics of the training rows only (not the validation split)" in helped
     assert "it takes raw inputs and gives raw targets" in helped
-    assert "Given as regression, the cost defaults to quadratic" in helped
+    assert "With regression the cost defaults to quadratic" in helped
 
 
 def test_the_learning_curves_say_when_the_cost_is_of_scaled_targets(run, diabetes, wine, monkeypatch):

@@ -30,8 +30,8 @@ def add_options(p: argparse.ArgumentParser) -> None:
         "--task",
         choices=cfg.TASKS,
         help="how a CSV/NPZ file's numeric labels are read: auto (whole numbers ≥ 0 are classes, "
-        "other numbers regression targets), classification, or regression (auto). Given as "
-        "regression, the cost defaults to quadratic and, the cost not given, the output to linear",
+        "other numbers regression targets), classification, or regression (auto). With "
+        "regression the cost defaults to quadratic and, unless --cost is given, the output to linear",
     )
     add_scale_option(data)
     data.add_argument(
