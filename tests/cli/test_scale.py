@@ -15,7 +15,7 @@ from sklearn.datasets import load_diabetes, load_wine
 
 import deltaprop as dp
 from deltaprop.diagnostics import diagnose_run
-from deltaprop.diagnostics.run import training_indices
+from deltaprop.training.arguments import training_indices
 from deltaprop.training.scaling import fit_scaling, fold
 
 FAST = ("--quiet", "--no-plots", "--seed", "1")

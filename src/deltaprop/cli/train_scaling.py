@@ -1,7 +1,7 @@
 """``deltaprop train --scale``: the run's data scaled for training, and the scaling kept.
 
 The statistics come from the training rows only: the rows ``fit`` trains on, the validation
-split left out (:func:`deltaprop.diagnostics.run.training_indices`, which ``diagnose``
+split left out (:func:`deltaprop.training.arguments.training_indices`, which ``diagnose``
 shares, so that it computes the same scaling again), and never a test split. The network
 trains on the scaled data; the model file gets the scaling folded in
 (:func:`deltaprop.training.scaling.fold`), so it takes raw inputs and gives raw targets.
@@ -17,8 +17,8 @@ import numpy as np
 
 from .. import activations
 from .._text import count
-from ..diagnostics.run import scaled_targets, training_indices
-from ..training.scaling import NONE, Scaling, fit_scaling, fold, from_state, to_state
+from ..training.arguments import training_indices
+from ..training.scaling import NONE, Scaling, fit_scaling, fold, from_state, scaled_targets, to_state
 from . import config as cfg
 from .data import RunData
 

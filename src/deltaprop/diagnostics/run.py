@@ -161,6 +161,8 @@ def training_rows(run: RunFiles):
         return None
     fraction, seed = run.data.get("validation_split", 0.0), run.seed
     if isinstance(fraction, (int, float)) and 0 < fraction < 1 and seed is not None:
+        from ..training.arguments import training_indices
+
         try:
             train_idx = training_indices(Y, run.network.sizes[-1], float(fraction), seed)
         except (ValueError, TypeError) as err:
@@ -170,25 +172,10 @@ def training_rows(run: RunFiles):
     return X, Y
 
 
-def training_indices(Y, n_out: int, fraction: float, seed: int):
-    """The rows of the training data that ``fit(..., validation_split=fraction, seed=seed)``
-    trains on (sorted), the validation rows left out; all rows for a ``fraction`` of 0.
-    ``Y``: the targets as ``fit`` is given them, for a network of ``n_out`` outputs."""
-    import numpy as np
-
-    from ..training._data import check_targets
-    from ..training.arguments import split_indices
-
-    if not fraction:
-        return np.arange(len(Y))
-    targets = check_targets(Y, n_out, len(Y))
-    return split_indices(targets, len(Y), fraction, seed)[0]
-
-
 def run_scaling(run: RunFiles, X, Y):
     """The scaling a run trained with (``[data] scale``), computed again from its training rows
     ``X``, ``Y`` as ``deltaprop train`` computed it; None for a run that did not scale."""
-    from ..training.scaling import NONE, fit_scaling
+    from ..training.scaling import NONE, fit_scaling, scaled_targets
 
     method = run.data.get("scale") or NONE  # runs from before [data] scale existed: none
     if method == NONE:
@@ -196,18 +183,6 @@ def run_scaling(run: RunFiles, X, Y):
     net = run.network
     targets = scaled_targets(net.activations[-1].name, net.sizes[-1], Y)
     return fit_scaling(X, method, Y if targets else None)
-
-
-def scaled_targets(output_activation: str, n_out: int, Y) -> bool:
-    """Whether a scaled run scales its targets ``Y`` too: real targets ``(n, n_out)`` (not
-    class labels, nor a 0/1 column, which ``fit`` reads as classes) of a linear output layer."""
-    import numpy as np
-
-    from ..training._data import check_targets
-
-    if output_activation != "linear" or np.ndim(Y) != 2:
-        return False
-    return not check_targets(Y, n_out, len(Y)).classify
 
 
 def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:

@@ -153,6 +153,16 @@ def split_indices(targets: Targets, n: int, fraction: float, seed: int):
     return np.flatnonzero(mask), val_idx
 
 
+def training_indices(Y, n_out: int, fraction: float, seed: int):
+    """The rows of the training data that ``fit(..., validation_split=fraction, seed=seed)``
+    trains on (sorted), the validation rows left out; all rows for a ``fraction`` of 0.
+    ``Y``: the targets as ``fit`` is given them, for a network of ``n_out`` outputs."""
+    if not fraction:
+        return np.arange(len(Y))
+    targets = check_targets(Y, n_out, len(Y))
+    return split_indices(targets, len(Y), fraction, seed)[0]
+
+
 def check_verbose(verbose) -> int:
     """``verbose`` as 0 (silent) or 1; 2 (Keras's "one line per epoch") is taken as 1, which
     is what 1 prints here."""

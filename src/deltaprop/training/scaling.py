@@ -22,7 +22,8 @@ so w_ij ← w_ij / s_i and b_j ← b_j − Σ_i w_ij μ_i / s_i. For a linear ou
 y', a_j = s_y,j (Σ_i w_ij h_i + b_j) + m_j, so w_ij ← s_y,j w_ij and b_j ← s_y,j b_j + m_j.
 :func:`unfold` undoes both, for the diagnostics, which judge a run in its training units.
 
-NumPy only: the scaling is useful from Python as well as from ``deltaprop train --scale``.
+NumPy and training's own target check only: the scaling is useful from Python as well as
+from ``deltaprop train --scale``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from ._data import check_targets
 
 NONE, STANDARD, MINMAX = "none", "standard", "minmax"
 METHODS = (NONE, STANDARD, MINMAX)
@@ -195,3 +198,11 @@ def from_state(state: dict) -> Scaling | None:
     ):
         raise ValueError("its scaling holds a non-finite value or a scale ≤ 0")
     return Scaling(method, **arrays)
+
+
+def scaled_targets(output_activation: str, n_out: int, Y) -> bool:
+    """Whether a scaled run scales its targets ``Y`` too: real targets ``(n, n_out)`` (not
+    class labels, nor a 0/1 column, which ``fit`` reads as classes) of a linear output layer."""
+    if output_activation != "linear" or np.ndim(Y) != 2:
+        return False
+    return not check_targets(Y, n_out, len(Y)).classify
