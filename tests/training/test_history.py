@@ -191,3 +191,14 @@ def test_repr_counts_one_epoch_in_the_singular():
     history.epoch = [0]
     history.history = {"loss": [0.5]}
     assert repr(history) == "History(1 epoch 0..0; last: loss=0.5)"
+
+
+def test_partial_at_gives_the_sums_only_for_the_position_they_were_recorded_at():
+    # fit resumes mid-epoch from these sums only at the exact epoch and mini-batch where the
+    # interrupted run stopped; anywhere else the batches it runs are all it counts.
+    h = History()
+    assert h.partial_at(0, 3) is None
+    h.partial = {"epoch": 2, "batch": 5, "loss_sum": 1.5, "correct": 7}
+    assert h.partial_at(2, 5) == {"epoch": 2, "batch": 5, "loss_sum": 1.5, "correct": 7}
+    assert h.partial_at(2, 4) is None
+    assert h.partial_at(1, 5) is None

@@ -99,6 +99,18 @@ def count_correct(a: np.ndarray, labels: np.ndarray, weights: np.ndarray | None 
     return int(np.count_nonzero(hit))
 
 
+def epoch_hits(outputs, preds, labels, order, rows: slice, weights=None) -> int | float:
+    """Correct predictions among an epoch's ``rows`` (positions in ``order``), from the epoch's
+    outputs ``(n, n_out)`` or, where fit made them per mini-batch, its predictions ``(n,)``;
+    with ``weights`` (one per row of X), the sum of their weights."""
+    idx = order[rows]
+    s = None if weights is None else weights[idx]
+    if outputs is not None:
+        return count_correct(outputs[rows], labels[idx], s)
+    hit = preds[rows] == labels[idx]
+    return int(np.count_nonzero(hit)) if s is None else float(np.dot(s, hit))
+
+
 class Gatherer:
     """Copies the rows ``idx`` of X and of the targets into reused buffers of ``dtype``.
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from .._validation import check_features, check_network, check_positive_int, check_sample_weight
 from ..errors import DivergenceError
-from ._data import BINARY, CLASSES, Gatherer, check_targets
+from ._data import BINARY, CLASSES, Gatherer, check_targets, epoch_hits
 from .arguments import (
     check_callbacks,
     check_params_trainable,
@@ -47,27 +47,6 @@ from .step import make_step
 # Classification keeps the epoch's outputs (n × n_out values, 32 MiB in float64 at this
 # limit) for one argmax per epoch; beyond it, predictions are made per mini-batch.
 OUTPUTS_ONCE_LIMIT = 1 << 22
-
-
-def _hits(outputs, preds, binary: bool, labels, order, rows: slice, weights=None) -> int | float:
-    """Correct predictions among the epoch's ``rows`` (positions in ``order``); with
-    ``weights`` (one per row of X), the sum of their weights."""
-    if outputs is not None:
-        a = outputs[rows]
-        predicted = a[:, 0] > 0.5 if binary else a.argmax(axis=1)
-    else:
-        predicted = preds[rows]
-    if weights is not None:
-        return float(np.dot(weights[order[rows]], predicted == labels[order[rows]]))
-    return int(np.count_nonzero(predicted == labels[order[rows]]))
-
-
-def _carried_sums(history: History, epoch: int, first: int) -> dict | None:
-    """The partial sums an interrupted run recorded for exactly this position, else None."""
-    partial = history.partial
-    if partial and partial.get("epoch") == epoch and partial.get("batch") == first:
-        return partial
-    return None
 
 
 def fit(
@@ -299,7 +278,7 @@ def fit(
             # An epoch resumed mid-way goes on from the sums its interrupted run left in the
             # history (history.partial), so its logged loss and accuracy are those of the
             # whole epoch, as if never interrupted; without them, the batches run here count.
-            carried = _carried_sums(history, epoch, first) if first else None
+            carried = history.partial_at(epoch, first) if first else None
             cost_sum = carried["loss_sum"] if carried else 0.0
             counted_from = 0 if carried else first * batch_size
             diverged = False
@@ -346,9 +325,8 @@ def fit(
                 correct = None
                 if classify:
                     done = slice(first * batch_size, run.next_batch * batch_size)
-                    correct = (carried["correct"] if carried else 0) + _hits(
-                        outputs, preds, binary, labels, order, done, sw
-                    )
+                    correct = epoch_hits(outputs, preds, labels, order, done, sw)
+                    correct += carried["correct"] if carried else 0
                 history.partial = {
                     "epoch": epoch,
                     "batch": run.next_batch,
@@ -377,7 +355,7 @@ def fit(
             seen = n - counted_from if sw is None else float(sw[order[counted_from:]].sum())
             logs = {"loss": cost_sum / seen if seen else math.nan}
             if classify:
-                hits = _hits(outputs, preds, binary, labels, order, slice(first * batch_size, n), sw)
+                hits = epoch_hits(outputs, preds, labels, order, slice(first * batch_size, n), sw)
                 hits += carried["correct"] if carried else 0
                 logs["accuracy"] = hits / seen if seen else math.nan
             if validate is not None:

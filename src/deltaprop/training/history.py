@@ -127,6 +127,14 @@ class History:
             values.append(float(value) if value is not None else math.nan)
         self.epoch.append(int(epoch))
 
+    def partial_at(self, epoch: int, batch: int) -> dict | None:
+        """The sums an interrupted run recorded (``partial``) if it stopped exactly at mini-batch
+        ``batch`` of ``epoch`` (0-based), else None: what a run resumed there goes on from."""
+        partial = self.partial
+        if partial and partial.get("epoch") == epoch and partial.get("batch") == batch:
+            return partial
+        return None
+
     def __len__(self) -> int:
         return len(self.epoch)
 
