@@ -39,6 +39,8 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+from ._text import did_you_mean
+
 LEAKY_SLOPE = 0.01  # α of leaky_relu, as in Keras and PyTorch
 
 
@@ -256,7 +258,10 @@ def get(name: str | Activation, param: str = "activation") -> Activation:
     key = ALIASES.get(key, key)
     if key not in ACTIVATIONS:
         given_as = "" if param == "activation" else f" for {param}"
-        raise ValueError(f"unknown activation {name!r}{given_as}; expected one of {sorted(ACTIVATIONS)}")
+        suggestion = did_you_mean(key, [*ACTIVATIONS, *ALIASES], "'{}'")
+        raise ValueError(
+            f"unknown activation {name!r}{given_as}{suggestion}; expected one of {sorted(ACTIVATIONS)}"
+        )
     argument = match.group(2) if match else None
     if argument is None:
         return ACTIVATIONS[key]()

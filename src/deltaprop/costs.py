@@ -28,6 +28,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from . import activations as act
+from ._text import did_you_mean
 
 
 def _clip_probability(a: np.ndarray) -> np.ndarray:
@@ -169,7 +170,8 @@ def get(name: str | Cost) -> Cost:
         )
     key = ALIASES.get(name.lower(), name.lower())
     if key not in COSTS:
-        raise ValueError(f"unknown cost {name!r}; expected one of {sorted(COSTS)}")
+        suggestion = did_you_mean(key, [*COSTS, *ALIASES], "'{}'")
+        raise ValueError(f"unknown cost {name!r}{suggestion}; expected one of {sorted(COSTS)}")
     return COSTS[key]()
 
 

@@ -30,6 +30,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ._text import did_you_mean
+
 Init = Callable[[int, int, np.random.Generator], tuple[np.ndarray, np.ndarray]]
 
 
@@ -75,5 +77,6 @@ def get(name: str) -> Init:
         raise TypeError(f"init must be a name such as 'normal'; got {name!r}")
     key = ALIASES.get(name.lower(), name.lower())
     if key not in INITIALIZERS:
-        raise ValueError(f"unknown init {name!r}; expected one of {sorted(INITIALIZERS)}")
+        suggestion = did_you_mean(key, [*INITIALIZERS, *ALIASES], "'{}'")
+        raise ValueError(f"unknown init {name!r}{suggestion}; expected one of {sorted(INITIALIZERS)}")
     return INITIALIZERS[key]

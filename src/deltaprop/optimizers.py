@@ -16,6 +16,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+from ._text import did_you_mean
 from ._validation import check_positive_float, check_positive_int
 
 # The names PyTorch and Keras give these hyperparameters, which a newcomer brings along:
@@ -328,5 +329,6 @@ def get(name: str | Optimizer, **kwargs) -> Optimizer:
     if isinstance(name, Optimizer):
         return name
     if not isinstance(name, str) or name.lower() not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; expected one of {sorted(OPTIMIZERS)}")
+        suggestion = did_you_mean(name, OPTIMIZERS, "'{}'") if isinstance(name, str) else ""
+        raise ValueError(f"unknown optimizer {name!r}{suggestion}; expected one of {sorted(OPTIMIZERS)}")
     return OPTIMIZERS[name.lower()](**kwargs)

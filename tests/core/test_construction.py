@@ -79,14 +79,20 @@ def test_weights_and_biases_can_be_assigned():
     [
         ({"sizes": [3, 0, 2]}, r"sizes\[1\] must be ≥ 1.*got 0"),
         ({"sizes": [3]}, r"at least an input and an output layer; got \[3\]"),
-        ({"activation": "sigmoidal"}, r"^unknown activation 'sigmoidal'; expected one of \[.*'logistic'"),
+        (
+            {"activation": "sigmoidal"},
+            r"^unknown activation 'sigmoidal'; did you mean 'sigmoid'\?; expected one of \[.*'logistic'",
+        ),
         (
             {"output_activation": "softmaxx"},
-            r"^unknown activation 'softmaxx' for output_activation; expected one of \[.*'softmax'",
+            r"^unknown activation 'softmaxx' for output_activation; did you mean 'softmax'\?; "
+            r"expected one of \[.*'softmax'",
         ),
         ({"activation": ["relu", "foo"]}, r"^unknown activation 'foo' for activation\[1\]; expected one of"),
         ({"cost": "hinge"}, r"unknown cost 'hinge'; expected one of \[.*'quadratic'"),
         ({"init": "zeros"}, r"unknown init 'zeros'; expected one of \[.*'normal'"),
+        ({"init": "he_norml"}, r"unknown init 'he_norml'; did you mean 'he_normal'\?; expected one of"),
+        ({"cost": "cross_entrop"}, r"unknown cost 'cross_entrop'; did you mean 'cross_entropy'\?; expected"),
         ({"activation": "softmax"}, r"activation 'softmax' is for the output layer only.*hidden layer 1"),
         ({"activation": ["tanh"]}, r"one name per layer of weights \(2\).*got 1"),
         ({"dtype": np.int32}, r"dtype must be float32 or float64; got 'int32'"),
