@@ -124,11 +124,14 @@ cost='quadratic', dtype=float64, params=13)
         ``biases[l]`` is ``(n_{l+1},)``; arrays or nested lists, copied. ``activation``,
         ``output_activation`` and ``cost`` are as for :class:`Network`; ``dtype`` defaults to
         float64 (float32 if every given weight array is float32). Raises ``TypeError`` or
-        ``ValueError`` for shapes that do not chain, or non-finite values.
+        ``ValueError`` for shapes that do not chain, or non-finite values. Row i holds the
+        weights *out of* neuron i (Rumelhart's and Mazur's w_ij); Nielsen's w^l_jk is into j
+        from k, the transpose. Mazur's 2-2-2 example (w1, w2 into h1, …):
 
-        >>> net = Network.from_arrays([[[0.1, 0.2], [0.3, 0.4]]], [[0.0, 0.5]])
-        >>> net.sizes, net.init
-        ([2, 2], 'given')
+        >>> net = Network.from_arrays([[[0.15, 0.25], [0.20, 0.30]], [[0.40, 0.50], [0.45, 0.55]]],
+        ...                           [[0.35, 0.35], [0.60, 0.60]])
+        >>> net.sizes, round(net.backprop([[0.05, 0.10]], [[0.01, 0.99]]).cost, 9)  # his E_total
+        ([2, 2, 2], 0.298371109)
         """
         if not isinstance(weights, Sequence) or not isinstance(biases, Sequence):
             raise TypeError("weights and biases must be lists of arrays, one per layer of weights")
