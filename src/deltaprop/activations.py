@@ -244,7 +244,7 @@ def get(name: str | Activation, param: str = "activation") -> Activation:
     >>> get("softmaxx", param="output_activation")
     Traceback (most recent call last):
     ...
-    ValueError: unknown activation 'softmaxx' for output_activation; did you mean 'softmax'?; expected one of [...]
+    ValueError: unknown activation 'softmaxx' for output_activation; did you mean 'softmax'?; ...
     """
     if isinstance(name, Activation):
         return name
