@@ -151,6 +151,45 @@ def test_early_stopping_baseline_as_in_keras():
         EarlyStopping(baseline="low")
 
 
+def test_early_stopping_says_when_the_baseline_was_never_beaten():
+    """Until the baseline is beaten, improving epochs do not reset wait, so the stop message may
+    not say "did not improve for 4 epoch(s) after its best at epoch 3": it improved at epoch 3."""
+    es = EarlyStopping(patience=1, baseline=1e-4)
+    scripted = ScriptedRun(es)
+    assert scripted.epochs([0.9, 0.7, 0.501424, 0.6]) == [0, 1, 2, 3]
+    reason = scripted.run.history.stopped_reason
+    assert reason == (
+        "EarlyStopping: val_loss never beat the baseline 0.0001 in 4 epoch(s) (best 0.501424 at epoch 3)"
+    )
+    assert es.reason == reason and "did not improve" not in reason
+    # min_delta and start_from_epoch are named where they shape the count.
+    es = EarlyStopping(patience=1, baseline=0.5, min_delta=0.01, start_from_epoch=1)
+    ScriptedRun(es).epochs([0.1, 0.9, 0.8, 0.85])
+    assert es.reason == (
+        "EarlyStopping: val_loss never beat the baseline 0.5 by more than min_delta=0.01 in 3 epoch(s) "
+        "from epoch 2 (best 0.8 at epoch 3)"
+    )
+    # Once the baseline is beaten, wait counts from the best epoch again, and the message says so.
+    es = EarlyStopping(patience=2, baseline=0.5)
+    ScriptedRun(es).epochs([1.0, 0.4, 0.45, 0.3, 0.35, 0.36, 0.2])
+    assert es.reason == "EarlyStopping: val_loss did not improve for 2 epoch(s) after its best 0.3 at epoch 4"
+
+
+def test_early_stopping_on_a_real_run_that_never_reaches_its_baseline(digits):
+    """The audit's run: the best val_loss is far above baseline=1e-4, so the run stops at the first
+    epoch that does not improve, and the reason gives the epochs counted and the best."""
+    X, y, _, _ = digits
+    net = dp.Network([64, 10, 10], seed=0)
+    es = EarlyStopping(patience=1, baseline=1e-4)
+    history = net.fit(X, y, 30, learning_rate=10.0, validation_split=0.2, seed=0, callbacks=[es])
+    best = int(np.argmin(history["val_loss"]))
+    assert es.stopped_epoch == len(history) - 1 and es.best_epoch == best
+    assert history.stopped_reason == (
+        f"EarlyStopping: val_loss never beat the baseline 0.0001 in {len(history)} epoch(s) "
+        f"(best {history['val_loss'][best]:.6g} at epoch {best + 1})"
+    )
+
+
 def test_early_stopping_start_from_epoch_ignores_the_warm_up():
     # The first start_from_epoch = 3 epochs (0, 1, 2) are not watched: their values,
     # good or bad, neither set the best nor count against patience.

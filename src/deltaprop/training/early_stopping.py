@@ -150,15 +150,25 @@ class EarlyStopping(_Monitor):
         if self.wait >= self.patience and self.best_epoch is not None:
             self.stopped_epoch = epoch
             self.run.stop_training = True
-            reason = (
-                f"EarlyStopping: {self.monitor} did not improve for {self.wait} epoch(s) after its best "
-                f"{self.best:.6g} at epoch {self.best_epoch + 1}"
-            )
+            reason = f"EarlyStopping: {self._why_stopped()}"
             if self.restore_best_weights and self.best_weights is not None:
                 reason += "; the weights of that epoch were restored"
             self.reason = reason
             self.run.history.stopped_reason = reason
             self.run.history.stopped_epoch = epoch
+
+    def _why_stopped(self) -> str:
+        """What ``wait`` counted, in words. Until an epoch beats the baseline, improving epochs do
+        not reset ``wait`` (Keras 3), so it then counts every watched epoch, not those since the best."""
+        best = f"{self.best:.6g} at epoch {self.best_epoch + 1}"
+        if self.baseline is None or self._improved(self.best, self.baseline):
+            return f"{self.monitor} did not improve for {self.wait} epoch(s) after its best {best}"
+        margin = f" by more than min_delta={self.min_delta:g}" if self.min_delta else ""
+        since = f" from epoch {self.start_from_epoch + 1}" if self.start_from_epoch else ""
+        return (
+            f"{self.monitor} never beat the baseline {self.baseline:g}{margin} in {self.wait} "
+            f"epoch(s){since} (best {best})"
+        )
 
     def on_train_end(self, logs=None):
         if not self.run.interrupted:
