@@ -15,24 +15,47 @@ from .math import break_before_equals, eq, fmt, to_mathml
 from .trace import Trace
 
 EQUATION_COLUMNS = 108  # what a line of the page's 60rem holds: about 7.75 px a character at 1.1rem
+# The layout, and colours only through the --dp-* properties that the page and the fragment set:
+# text and notes inherit the text colour, and the muted parts fade it rather than pick a grey.
 _STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
-       line-height: 1.5; color: #1b1b1b; }
-h1 { border-bottom: 2px solid #2a7ab0; padding-bottom: .3rem; }
-h2 { color: #2a7ab0; margin-top: 2rem; }
+       line-height: 1.5; }
+h1 { border-bottom: 2px solid var(--dp-accent); padding-bottom: .3rem; }
+h2 { color: var(--dp-accent); margin-top: 2rem; }
 math[display="block"] { margin: .35rem 0 .35rem 1.5rem; font-size: 1.1rem; }
 .eq { display: flex; align-items: center; gap: 1rem; overflow-x: auto; overflow-y: hidden;
       padding: .2rem 0; }  /* long sums scroll sideways; a fraction's height never adds a scrollbar */
 table { display: block; overflow-x: auto; }
-.eq .note { color: #666; font-size: .9rem; }
+.eq .note { opacity: .7; font-size: .9rem; }
 .eq.cont math[display="block"] { margin-left: 3.5rem; }  /* "= …": the rest of a long equation */
-.note-box { border-left: 4px solid #d08b00; background: #fff6e0; padding: .5rem 1rem; }
+.note-box { border-left: 4px solid var(--dp-note-border); background: var(--dp-note-bg);
+            padding: .5rem 1rem; }
 table { border-collapse: collapse; margin: .5rem 0; max-width: 100%; }
-th, td { border: 1px solid #ccc; padding: .2rem .6rem; text-align: right;
+th, td { border: 1px solid var(--dp-rule); padding: .2rem .6rem; text-align: right;
          font-variant-numeric: tabular-nums; }
 th:first-child, td:first-child { text-align: left; }
-caption { caption-side: bottom; color: #666; font-size: .9rem; }
+caption { caption-side: bottom; opacity: .7; font-size: .9rem; }
 sup, sub { line-height: 0; }  /* a symbol's scripts in the prose keep its lines evenly spaced */
+"""
+# The page is a light page whatever the browser's theme: its own text and background colours.
+_PAGE_COLOURS = """
+:root { color: #1b1b1b; background: #fff; --dp-accent: #2a7ab0; --dp-note-border: #d08b00;
+        --dp-note-bg: #fff6e0; --dp-rule: #ccc; }
+"""
+# A notebook's theme may be light or dark (VS Code dark, JupyterLab dark): the fragment keeps the
+# notebook's own text colour and background, and its own colours read on either. The blue has a
+# contrast of at least 3.5:1 (headings are large text) on white and on the dark themes' greys
+# #111–#2b2b2b; the note's amber and the table's rules are translucent, over whatever is behind.
+# Where the notebook says it is dark, or the system prefers dark and the notebook does not say
+# it is light, the blue is lighter still.
+_FRAGMENT_COLOURS = """
+.{cls} {{ color: inherit; background: transparent; --dp-accent: #3584c4; --dp-note-border: #d08b00;
+        --dp-note-bg: rgba(208, 139, 0, .15); --dp-rule: rgba(128, 128, 128, .5); }}
+body.vscode-dark .{cls}, body.vscode-high-contrast .{cls}, [data-jp-theme-light="false"] .{cls}
+  {{ --dp-accent: #6cb6ff; }}
+@media (prefers-color-scheme: dark) {{
+  body:not(.vscode-light):not([data-jp-theme-light="true"]) .{cls} {{ --dp-accent: #6cb6ff; }}
+}}
 """
 
 
@@ -118,7 +141,9 @@ def render_html(trace: Trace, notation: str = "nielsen", *, digits: int | None =
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n"
-        f"<style>{_STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+        f"<style>{_PAGE_COLOURS}{_STYLE}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
     )
 
 
@@ -135,14 +160,15 @@ def _scoped_style() -> str:
             for name in selectors.split(",")
         ]
         scoped.append(f"{', '.join(names)} {{{declarations}}}")
-    return "\n".join(scoped)
+    return _FRAGMENT_COLOURS.format(cls=FRAGMENT_CLASS).lstrip() + "\n".join(scoped)
 
 
 def render_html_fragment(trace: Trace, notation: str = "nielsen", *, digits: int | None = None) -> str:
     """The walk-through as one ``<div>`` to embed in a page or a notebook (what ``_repr_html_`` shows).
 
     The page's style comes along, scoped to the ``div``, so that nothing around it (a
-    notebook's own headings and tables) changes.
+    notebook's own headings and tables) changes. Its colours are not the page's: the text keeps
+    the notebook's colour, and the rest reads on a light or a dark theme.
     """
     _, body = _body(trace, notation, digits)
     return (
