@@ -11,6 +11,7 @@ import pytest
 
 from deltaprop import DataFileError
 from deltaprop.datasets import load_csv, load_npz
+from deltaprop.datasets.csv_file import CsvLayoutWarning
 
 
 def csv_file(tmp_path, text: str, name: str = "data.csv", encoding: str = "utf-8") -> Path:
@@ -318,8 +319,9 @@ def test_a_missing_value_on_the_first_line_is_data_not_a_header(tmp_path, missin
 
 
 def test_a_header_is_still_inferred_from_names_even_with_an_unnamed_column(tmp_path):
-    # pandas writes its index column with an empty name: ",a,label"
-    X, y = load_csv(csv_file(tmp_path, ",a,label\n0,1.5,1\n1,2.5,0\n"))
+    # pandas writes its index column with an empty name: ",a,label" (read, and warned about)
+    with pytest.warns(CsvLayoutWarning, match="pandas writes its index"):
+        X, y = load_csv(csv_file(tmp_path, ",a,label\n0,1.5,1\n1,2.5,0\n"))
     np.testing.assert_array_equal(X, [[0, 1.5], [1, 2.5]])
     assert y.tolist() == [1, 0]
 

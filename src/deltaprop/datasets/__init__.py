@@ -17,7 +17,7 @@ for under ``data_dir``, else ``$DELTAPROP_DATA``, else ``~/.cache/deltaprop`` (s
 
 from .by_name import load_by_name
 from .catalog import DATASET_NAMES, DatasetInfo, dataset_info, download_dataset, list_datasets, load
-from .csv_file import load_csv
+from .csv_file import CsvLayoutWarning, load_csv
 from .digits import load_digits
 from .download import RemoteFile, fetch_files
 from .idx import read_idx, read_idx_images, read_idx_labels
@@ -39,6 +39,7 @@ from .toy import make_blobs, make_circles, make_moons, make_spiral, xor
 
 __all__ = [
     "DATASET_NAMES",
+    "CsvLayoutWarning",
     "ENV_VAR",
     "FASHION_MNIST",
     "FASHION_MNIST_MIRRORS",

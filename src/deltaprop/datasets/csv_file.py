@@ -9,18 +9,28 @@ indices, real-valued targets, or class names mapped to 0..k−1 in sorted order.
 
 from __future__ import annotations
 
+import collections
 import csv
 import io
 import itertools
 import math
 import numbers
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from .._validation import check_dtype
 from ..errors import DataFileError
+from .csv_layout import (
+    index_column,
+    is_number,
+    looks_like_header,
+    numbered_header,
+    only_member,
+    separator_hint,
+)
 from .size_limit import DEFAULT_MAX_BYTES, check_file_size
 
 HEADER_CHOICES = ("infer", True, False)
@@ -29,55 +39,57 @@ HEADER_CHOICES = ("infer", True, False)
 MAX_NAMED_CLASSES = 1 << 16
 #: Integer-valued labels above this (2^53) are not exact in float64, so they are real targets.
 MAX_EXACT_INTEGER = 1 << 53
-#: What a first line may hold in a feature column and still be data with a missing value,
-#: not a header: an empty cell or a usual missing-value marker (compared in lower case).
-MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-"})
 
 
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
-def _looks_like_header(cells: list[str]) -> bool:
-    """Whether a first line's feature cells name columns: none is a number, one at least is a name.
-
-    A data line with a missing value (``1,,3`` or ``1,NA,3``) has numbers in its other cells
-    and is not taken for a header (which would silently drop it).
-    """
-    cells = [cell.strip() for cell in cells]
-    if any(_is_number(cell) for cell in cells):
-        return False
-    return any(cell.lower() not in MISSING_MARKERS for cell in cells)
+class CsvLayoutWarning(UserWarning):
+    """A CSV file read as asked, but laid out as if meant otherwise: a first line that looks
+    like a header read as data, pandas' index column read as a feature."""
 
 
 def _column_label(names: list[str] | None, index: int) -> str:
     return f"column {names[index]!r} (index {index})" if names else f"column {index}"
 
 
-def _resolve_label_column(label_column, first_row: list[str], has_header: bool, path: Path) -> int | None:
+def _resolve_column(value, param: str, first_row: list[str], has_header: bool, path: Path) -> int:
+    """The index of the column ``value`` (an index, negative from the end, or a header name)
+    that the argument ``param`` (``label_column``, ``drop_columns``) gives."""
     width = len(first_row)
-    if label_column is None:
-        return None
-    if isinstance(label_column, str):
+    if isinstance(value, str):
         if not has_header:
             raise ValueError(
-                f"label_column={label_column!r} names a column, but header=False says the file has no "
+                f"{param}={value!r} names a column, but header=False says the file has no "
                 f"header row; give the column's index instead"
             )
         names = [cell.strip() for cell in first_row]
-        if label_column not in names:
-            raise DataFileError(f"{path}: no column named {label_column!r}; the header row has {names}")
-        return names.index(label_column)
-    if -width <= label_column < width:
-        return label_column % width
+        if value not in names:
+            raise DataFileError(f"{path}: no column named {value!r}; the header row has {names}")
+        return names.index(value)
+    if -width <= value < width:
+        return value % width
     raise DataFileError(
-        f"{path}: label_column={label_column} is out of range: the file has {width} columns "
+        f"{path}: {param}={value} is out of range: the file has {width} columns "
         f"(valid indices {-width}..{width - 1})"
     )
+
+
+def _check_column_arguments(label_column, drop_columns) -> tuple:
+    """``label_column`` checked, and ``drop_columns`` as a tuple of indices and names."""
+    if label_column is not None and (
+        isinstance(label_column, bool) or not isinstance(label_column, (numbers.Integral, str))
+    ):
+        raise TypeError(
+            f"label_column must be a column index (int), a column name (str) or None; got {label_column!r}"
+        )
+    if isinstance(drop_columns, (str, numbers.Integral)):
+        drop_columns = [drop_columns]
+    drop_columns = tuple(drop_columns)
+    for value in drop_columns:
+        if isinstance(value, bool) or not isinstance(value, (numbers.Integral, str)):
+            raise TypeError(
+                f"drop_columns must hold column indices (int) or names (str); got {value!r} in "
+                f"{list(drop_columns)!r}"
+            )
+    return drop_columns
 
 
 def _parse_row(cells: list[str], line: int, names, columns: list[int], dtype, path) -> np.ndarray:
@@ -96,6 +108,8 @@ def _parse_row(cells: list[str], line: int, names, columns: list[int], dtype, pa
                 hint = ""
                 if line == 1 and names is None:
                     hint = " (if line 1 names the columns, pass header=True)"
+                elif cell.strip():
+                    hint = _text_column_hint(names[columns[j]] if names else columns[j])
                 raise DataFileError(
                     f"{path}: line {line}, {_column_label(names, columns[j])}: {what} is not a "
                     f"number; every feature must be numeric{hint}"
@@ -108,6 +122,16 @@ def _parse_row(cells: list[str], line: int, names, columns: list[int], dtype, pa
             f"{path}: line {line}, {_column_label(names, columns[j])}: {_not_finite(cells[j], dtype)}"
         )
     return values
+
+
+def _text_column_hint(column: int | str) -> str:
+    """What to do about text in a feature column: make it the labels, or leave it out."""
+    flag = column if isinstance(column, int) or column.isidentifier() else repr(column)
+    return (
+        f"; if this column holds the labels, pass label_column={column!r} (on the command line: "
+        f"--label-column {flag}); if it is an ID, a name or another column to leave out, pass "
+        f"drop_columns=[{column!r}] (--drop-columns {flag})"
+    )
 
 
 def _not_finite(cell: str, dtype: np.dtype) -> str:
@@ -140,7 +164,7 @@ def _parse_labels(cells: list[str], lines: list[int], names, column: int, dtype,
             raise DataFileError(
                 f"{path}: line {lines[i]}, {_column_label(names, column)}: the label is empty"
             )
-    if all(_is_number(cell) for cell in cells):
+    if all(is_number(cell) for cell in cells):
         values = np.array([float(cell) for cell in cells])
         if not np.isfinite(values).all():
             i = int(np.argmax(~np.isfinite(values)))
@@ -172,6 +196,7 @@ def load_csv(
     dtype=np.float64,
     return_classes: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    drop_columns=(),
 ):
     """Read a table of numbers from a CSV file: one sample per line, one label column.
 
@@ -186,11 +211,17 @@ def load_csv(
         when none of its cells outside the label column is a number and one at least is a
         name (not empty, nor a missing-value marker such as ``NA``). So a first data line
         with a missing value is data (and refused, naming the cell), never dropped as a
-        header; a header with numeric column names needs ``header=True``.
-    delimiter : the one-character field separator.
+        header. A first line of the column numbers ``0,1,...,k-1`` (or ``1..k``), the header
+        pandas writes for unnamed columns, is a header when its label is written on no other
+        line (a class of one sample), or, with no label column, when the lines below hold
+        numbers that are not whole; any other header of numbers needs ``header=True``.
+    delimiter : the one-character field separator (``";"``, ``"\\t"``, ...). When a file has
+        one column only, the error says which other common separator its first line holds.
     dtype : ``float64`` (default) or ``float32``, for ``X`` and real-valued targets.
     return_classes : also return ``classes`` (below).
     max_bytes : refuse files larger than this.
+    drop_columns : columns that are neither features nor labels (an ID, a name, pandas'
+        index), each by index (negative from the end) or, with a header row, by name.
 
     Returns
     -------
@@ -211,20 +242,22 @@ def load_csv(
     ------
     DataFileError : not UTF-8 text, malformed quoting, a line with the wrong number of fields,
         a non-numeric, empty or non-finite feature or one too large for ``dtype`` (the
-        message names the line and column), an empty or non-finite label, no data lines
-        or no feature column.
+        message names the line and column; text in a feature column names ``label_column``
+        and ``drop_columns``), an empty or non-finite label, no data lines or no feature column.
+    ValueError : a column named with ``header=False``, or dropped that is the label column.
+
+    Warns
+    -----
+    CsvLayoutWarning : a first line read as data (``header="infer"``) whose label is the
+        only one of its class, which may be a header; a first column with an empty name holding
+        the row numbers ``0..n-1`` (or ``1..n``) in any order, pandas' index, read as a feature.
     """
     path = Path(path)
     if header not in HEADER_CHOICES or isinstance(header, (int, float)) and not isinstance(header, bool):
         raise ValueError(f"header must be 'infer', True or False; got {header!r}")
     if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '\r\n"':
         raise ValueError(f"delimiter must be one character other than a quote or newline; got {delimiter!r}")
-    if label_column is not None and (
-        isinstance(label_column, bool) or not isinstance(label_column, (numbers.Integral, str))
-    ):
-        raise TypeError(
-            f"label_column must be a column index (int), a column name (str) or None; got {label_column!r}"
-        )
+    drop_columns = _check_column_arguments(label_column, drop_columns)
     dtype = check_dtype(dtype)
     check_file_size(path, max_bytes)
     raw = path.read_bytes()
@@ -243,22 +276,33 @@ def load_csv(
     first_row = first[1]
     width = len(first_row)
 
+    numbered = False  # a first line 0,1,...,k-1: a header or data, decided by the lines below
     if header == "infer":
-        if isinstance(label_column, str):
+        if isinstance(label_column, str) or any(isinstance(value, str) for value in drop_columns):
             has_header = True
         else:
             skip = None
             if label_column is not None and -width <= label_column < width:
                 skip = label_column % width
-            has_header = _looks_like_header([cell for j, cell in enumerate(first_row) if j != skip])
+            has_header = looks_like_header([cell for j, cell in enumerate(first_row) if j != skip])
+            numbered = not has_header and numbered_header(first_row)
     else:
         has_header = header
-    column = _resolve_label_column(label_column, first_row, has_header, path)
+    column = (
+        None
+        if label_column is None
+        else _resolve_column(label_column, "label_column", first_row, has_header, path)
+    )
+    dropped = {_resolve_column(value, "drop_columns", first_row, has_header, path) for value in drop_columns}
+    if column is not None and column in dropped:
+        raise ValueError(f"drop_columns={list(drop_columns)!r} drops the label column ({label_column!r})")
     names = [cell.strip() for cell in first_row] if has_header else None
-    columns = [j for j in range(width) if j != column]
+    columns = [j for j in range(width) if j != column and j not in dropped]
     if not columns:
         raise DataFileError(
-            f"{path}: no feature columns: the file has {width} column(s) and one is the label column"
+            f"{path}: no feature columns: the file has {width} column(s) and "
+            f"{'one is the label column' if not dropped else f'drop_columns leaves out {len(dropped)}'}"
+            f"{separator_hint(delimiter.join(first_row), delimiter)}"
         )
 
     # Parse line by line, so only numbers (not every cell's text) are held for the whole file.
@@ -267,16 +311,60 @@ def load_csv(
         if len(row) != width:
             raise DataFileError(
                 f"{path}: line {line} has {len(row)} fields, expected {width} (as on the first line)"
+                f"{separator_hint(delimiter.join(first_row), delimiter) if width == 1 else ''}"
             )
         features.append(_parse_row([row[j] for j in columns], line, names, columns, dtype, path))
         if column is not None:
             labels.append(row[column])
         lines.append(line)
+    if numbered and _numbered_header_read_as_data(features, labels):
+        names = [cell.strip() for cell in first_row]
+        del features[0], labels[:1], lines[0]
+    elif header == "infer" and not has_header and _first_label_alone(labels):
+        warnings.warn(
+            f"{path}: line 1 is read as data, but its label {labels[0].strip()!r} is written on no other "
+            f"line, a class of one sample: if line 1 names the columns, pass header=True "
+            f"(on the command line: --header yes)",
+            CsvLayoutWarning,
+            stacklevel=2,
+        )
     if not features:
         raise DataFileError(f"{path}: the file has a header row but no data lines")
     X = np.stack(features)
     del features
+    if columns[0] == 0 and index_column(names[0] if names else None, X[:, 0]):
+        warnings.warn(
+            f"{path}: the first column has an empty name and holds the row numbers "
+            f"{int(X[:, 0].min())}..{int(X[:, 0].max())}, "
+            f"as pandas writes its index (df.to_csv(path) without index=False); it is read as a feature, "
+            f"and in a file sorted by label it gives the labels away. Leave it out with drop_columns=[0] "
+            f"(on the command line: --drop-columns 0), or save the file with df.to_csv(path, index=False)",
+            CsvLayoutWarning,
+            stacklevel=2,
+        )
     y, classes = (None, None)
     if column is not None:
         y, classes = _parse_labels(labels, lines, names, column, dtype, path)
     return (X, y, classes) if return_classes else (X, y)
+
+
+def _numbered_header_read_as_data(features: list[np.ndarray], labels: list[str]) -> bool:
+    """Whether a first line of the column numbers (:func:`numbered_header`), parsed as data
+    (``features[0]``, ``labels[0]``), is pandas' header after all: its label is a class of its
+    own (:func:`only_member`: iris's ``4`` among ``0.0``, ``1.0``, ``2.0``), or, with no
+    labels, the lines below hold numbers that are not whole (``5.1``) where it holds ``0,1,2``."""
+    if len(features) < 2:
+        return False
+    if labels:
+        return only_member(labels[0], labels[1:])
+    rest = np.stack(features[1:])
+    return not np.array_equal(rest, np.round(rest))
+
+
+def _first_label_alone(labels: list[str]) -> bool:
+    """Whether the first line's label is the only one of its class while every other class has
+    two samples at least (so the labels are classes, not real-valued targets)."""
+    if len(labels) < 3 or not only_member(labels[0], labels[1:]):
+        return False
+    counts = collections.Counter(cell.strip() for cell in labels[1:])
+    return min(counts.values()) >= 2

@@ -11,7 +11,8 @@ asked to read it: loading data never runs code. Each loader has its module,
 their public names are importable from here too.
 """
 
-from .csv_file import HEADER_CHOICES, MAX_EXACT_INTEGER, MAX_NAMED_CLASSES, MISSING_MARKERS, load_csv
+from .csv_file import HEADER_CHOICES, MAX_EXACT_INTEGER, MAX_NAMED_CLASSES, load_csv
+from .csv_layout import MISSING_MARKERS
 from .npz_file import load_npz
 from .size_limit import DEFAULT_MAX_BYTES
 

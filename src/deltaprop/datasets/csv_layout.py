@@ -1,0 +1,99 @@
+"""What a CSV file's first line and first column are: names or data, row numbers or a feature.
+
+:func:`~deltaprop.datasets.load_csv` reads the numbers; this module judges the layout around
+them, from the cells alone:
+
+- :func:`looks_like_header`: a first line whose feature cells name columns (none a number);
+- :func:`numbered_header`: a first line of the column numbers ``0,1,...,k-1`` (or ``1..k``),
+  the header pandas writes for a frame without column names
+  (``pd.DataFrame(np.c_[X, y]).to_csv(f, index=False)``): numbers, yet a header;
+- :func:`index_column`: pandas' index (``df.to_csv(f)``, index left on): a first column with
+  an empty name holding the row numbers ``0..n-1`` (or ``1..n``), no feature at all;
+- :func:`separator_hint`: the separator a file seems to use when it is not the one given.
+
+These are pure functions of strings and arrays; nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: What a first line may hold in a feature column and still be data with a missing value,
+#: not a header: an empty cell or a usual missing-value marker (compared in lower case).
+MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-"})
+#: The separators a CSV file commonly uses, as a message names them.
+SEPARATORS = {",": "','", ";": "';'", "\t": "tabs", "|": "'|'"}
+#: The first number of a numbered header or an index column: pandas counts from 0, R from 1.
+FIRST_NUMBERS = (0, 1)
+
+
+def is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def looks_like_header(cells: list[str]) -> bool:
+    """Whether a first line's feature cells name columns: none is a number, one at least is a name.
+
+    A data line with a missing value (``1,,3`` or ``1,NA,3``) has numbers in its other cells
+    and is not taken for a header (which would silently drop it).
+    """
+    cells = [cell.strip() for cell in cells]
+    if any(is_number(cell) for cell in cells):
+        return False
+    return any(cell.lower() not in MISSING_MARKERS for cell in cells)
+
+
+def numbered_header(cells: list[str]) -> bool:
+    """Whether a first line is the column numbers ``0,1,...,k-1`` (or ``1,...,k``), written as
+    whole numbers, at least two of them: pandas' header for unnamed columns (R's from 1).
+
+    It may still be data (a row of counts), so the caller decides with the rows below it
+    (:func:`only_member`)."""
+    cells = [cell.strip() for cell in cells]
+    if len(cells) < 2:
+        return False
+    return any(cells == [str(first + j) for j in range(len(cells))] for first in FIRST_NUMBERS)
+
+
+def only_member(label: str, others: list[str]) -> bool:
+    """Whether the label ``label`` (a first line's) is written nowhere among ``others`` (the
+    labels of the lines below), compared as numbers where both are: a class of one sample, the
+    mark of a header read as data (``4`` among iris's ``0.0``, ``1.0``, ``2.0``)."""
+    label = label.strip()
+    if not is_number(label):
+        return label not in {cell.strip() for cell in others}
+    value = float(label)
+    return not any(is_number(cell) and float(cell) == value for cell in others)
+
+
+def index_column(name: str | None, values: np.ndarray) -> bool:
+    """Whether a first column is pandas' index: an empty header cell (``name`` ``""``; ``None``,
+    no header at all, is not enough to tell) above the row numbers ``0..n-1`` (or ``1..n``), in
+    any order (a frame sorted before it was saved keeps each row's number), ``values`` ``(n,)``."""
+    if name is None or name.strip() or len(values) < 2:
+        return False
+    rows, ordered = np.arange(len(values)), np.sort(values)
+    return any(np.array_equal(ordered, rows + first) for first in FIRST_NUMBERS)
+
+
+def separator_hint(first_line: str, delimiter: str) -> str:
+    """``"; line 1 holds ';' and no ',': pass delimiter=';'"`` when the first line seems to
+    be split by another common separator than ``delimiter``; else ``""``."""
+    if delimiter in first_line:
+        return ""
+    for separator, name in SEPARATORS.items():
+        if separator != delimiter and separator in first_line:
+            return (
+                f"; line 1 holds {name} and no {SEPARATORS.get(delimiter, repr(delimiter))}: "
+                f"the file may use another separator; pass delimiter={separator!r} "
+                f"(on the command line: --delimiter {_shell_quoted(separator)})"
+            )
+    return ""
+
+
+def _shell_quoted(separator: str) -> str:
+    return "tab" if separator == "\t" else f"'{separator}'"
