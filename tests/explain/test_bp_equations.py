@@ -54,8 +54,8 @@ def test_softmax_output_and_batches():
     assert labels(batch) == {
         "BP1": 2,
         "BP2": 4,
-        "BP3, averaged over the batch": 3,
-        "BP4, averaged over the batch": 6,
+        "BP3, averaged over the batch, n = 2": 3,
+        "BP4, averaged over the batch, n = 2": 6,
     }
 
 

@@ -180,8 +180,29 @@ def test_batch_renders_each_sample_and_the_average():
     trace = explain(net, [[0, 1], [1, 0]], [[1], [0]], 1.0)
     text = render_text(trace, width=200)
     assert "Sample 1 of 2" in text and "Sample 2 of 2" in text
-    assert "1/2 Σ_x" in text
     assert fmt(trace.weight_steps[0].grad) in text
+
+
+def test_a_batch_average_is_one_over_n_and_says_what_n_is():
+    # Before: ∂C/∂w³₁₁ = 1/2 Σ_x a²₁ δ³₁, whose 1/2 (n = 2) students read as the quadratic cost's ½
+    net = dp.Network([2, 2, 1], seed=1)
+    trace = explain(net, [[0, 1], [1, 0]], [[1], [0]], 1.0)
+    text = render_text(trace, width=200)
+    assert "∂C/∂w³₁₁ = 1/n Σ_x a²₁ δ³₁ = 1/2(" in text
+    assert "1/2 Σ_x" not in text
+    gradients = [line for line in text.splitlines() if line.startswith("  ∂C/∂")]
+    assert len(gradients) == 6 + 3  # weights, biases
+    assert all(re.search(r"= 1/n Σ_x .*\(BP[34], averaged over the batch, n = 2\)$", g) for g in gradients)
+    assert "averaged over the batch's n = 2 examples" in " ".join(text.split())
+    markdown = render_markdown(trace)
+    assert (
+        r"\frac{1}{n} \sum _{x}" in markdown and r"\text{(BP4, averaged over the batch, n = 2)}" in markdown
+    )
+    html = render_html(trace)
+    assert "<mfrac><mrow><mtext>1</mtext></mrow><mrow><mi>n</mi></mrow></mfrac>" in html
+    assert "(BP4, averaged over the batch, n = 2)" in html
+    # Mazur's names have no BP labels: the note is n alone
+    assert "(n = 2)" in render_text(trace, "mazur", width=200)
 
 
 def test_render_dispatch_and_bad_arguments(mazur):

@@ -26,7 +26,8 @@ def _batch_sides(
             return [(first,)]
         return [(first, Op("·"), second), (Num(a[0]), Op("×"), Num(b[0]))]
     sym = (first,) if second is None else (first, second)
-    sides = [(Frac((Word("1"),), (Word(str(n)),)), Sym("Σ", "x"), *sym)]
+    # 1/n, not 1/2: beside the quadratic cost's ½ a bare 1/2 reads as that; the note says n = 2
+    sides = [(Frac((Word("1"),), (Sym("n"),)), Sym("Σ", "x"), *sym)]
     if n <= MAX_SAMPLE_TERMS:
         numeric: list = []
         for k in range(n):
@@ -38,8 +39,12 @@ def _batch_sides(
 
 
 def _averaged(name: str, trace: Trace) -> str:
-    """The note naming a gradient's equation: BP3 and BP4 are one example's, a batch averages them."""
-    return f"{name}, averaged over the batch" if name and trace.n_samples > 1 else name
+    """The note naming a gradient's equation: BP3 and BP4 are one example's, a batch averages them
+    over its n examples, and says what n is."""
+    if trace.n_samples == 1:
+        return name
+    n = f"n = {trace.n_samples}"
+    return f"{name}, averaged over the batch, {n}" if name else n
 
 
 def updates(trace: Trace, nt) -> list[Block]:
@@ -51,7 +56,7 @@ def updates(trace: Trace, nt) -> list[Block]:
         Paragraph(
             f"For every weight {w} ({nt.weight_direction}), "
             f"∂{cost}/∂{w} = {nt.weight_source} {nt.weight_delta}"
-            + (" averaged over the batch" if trace.n_samples > 1 else "")
+            + (f" averaged over the batch's n = {trace.n_samples} examples" if trace.n_samples > 1 else "")
             + f", the change is Δ{w} = −η ∂{cost}/∂{w}, and the new weight is {w} + Δ{w}."
         )
     )
