@@ -36,14 +36,30 @@ _ARCHIVE_ERRORS = (
 )
 
 
-def _precheck_member(archive: zipfile.ZipFile, key: str, path: Path, max_bytes: int) -> None:
-    """Read one member's .npy header and refuse what ``np.load`` should never be asked to read."""
-    member = key + _NPY_SUFFIX
-    try:
-        info = archive.getinfo(member)
-    except KeyError:
-        keys = sorted(name[: -len(_NPY_SUFFIX)] for name in archive.namelist() if name.endswith(_NPY_SUFFIX))
-        raise DataFileError(f"{path}: no array named {key!r}; the archive holds {keys}") from None
+def _check_keys(archive: zipfile.ZipFile, x_key: str, y_key: str | None, path: Path) -> None:
+    """Refuse an archive without the arrays asked for, naming those it holds and, where each
+    is there in other letters (``x`` for ``X``), the keys to pass."""
+    held = sorted(name[: -len(_NPY_SUFFIX)] for name in archive.namelist() if name.endswith(_NPY_SUFFIX))
+    keys = {"x_key": x_key} if y_key is None else {"x_key": x_key, "y_key": y_key}
+    missing = [key for key in keys.values() if key not in held]
+    if not missing:
+        return
+    guess = {name: next((h for h in held if h.lower() == key.lower()), None) for name, key in keys.items()}
+    if None in guess.values():
+        passed = " and ".join(f"{name}=" for name in keys)
+        flags = " ".join(f"--{name.replace('_', '-')} NAME" for name in keys)
+        hint = f"name the arrays to read with {passed} (on the command line: {flags})"
+    else:
+        passed = ", ".join(f"{name}={key!r}" for name, key in guess.items())
+        flags = " ".join(f"--{name.replace('_', '-')} {key}" for name, key in guess.items())
+        hint = f"pass {passed} (on the command line: {flags})"
+    raise DataFileError(f"{path}: no array named {missing[0]!r}; the archive holds {held}: {hint}")
+
+
+def _precheck_member(archive: zipfile.ZipFile, key: str, path: Path, max_bytes: int, labels: bool) -> None:
+    """Read one member's .npy header and refuse what ``np.load`` should never be asked to read;
+    ``labels``: the member is the labels (``y_key``), not the features."""
+    info = archive.getinfo(key + _NPY_SUFFIX)
     if info.file_size > max_bytes:
         raise DataFileError(
             f"{path}: array {key!r} claims {info.file_size:,} bytes, more than the limit of {max_bytes:,}"
@@ -60,8 +76,7 @@ def _precheck_member(archive: zipfile.ZipFile, key: str, path: Path, max_bytes: 
     if dtype.hasobject:
         raise DataFileError(
             f"{path}: array {key!r} holds Python objects (dtype {dtype}), which can only be read by "
-            f"unpickling, and unpickling can run arbitrary code; deltaprop refuses it. Save plain "
-            f"numeric arrays instead (e.g. X.astype(float))."
+            f"unpickling, and unpickling can run arbitrary code; deltaprop refuses it. {_plain(key, labels)}"
         )
     n_bytes = int(np.prod(shape, dtype=object)) * dtype.itemsize  # Python ints: no overflow
     if n_bytes != info.file_size - header_size:
@@ -69,6 +84,17 @@ def _precheck_member(archive: zipfile.ZipFile, key: str, path: Path, max_bytes: 
             f"{path}: array {key!r} declares shape {shape} of {dtype}, {n_bytes:,} bytes, but the archive "
             f"holds {max(info.file_size - header_size, 0):,} bytes for it; the file is corrupt"
         )
+
+
+def _plain(key: str, labels: bool) -> str:
+    """How to save the array ``key`` without Python objects: labels as text or numbers, features
+    as numbers."""
+    if labels:  # text labels from pandas (df.species.to_numpy()) are objects: str is what is read
+        return (
+            f"Save the labels as text or numbers instead: np.savez(..., {key}={key}.astype(str)) for "
+            f"class names, {key}.astype(float) for numbers."
+        )
+    return f"Save the features as numbers instead: np.savez(..., {key}={key}.astype(float))."
 
 
 def _cast_finite(arr: np.ndarray, dtype, key: str, path: Path) -> np.ndarray:
@@ -159,8 +185,9 @@ def load_npz(
     keys = [x_key] if y_key is None else [x_key, y_key]
     try:
         with zipfile.ZipFile(path) as archive:
-            for key in keys:
-                _precheck_member(archive, key, path, max_bytes)
+            _check_keys(archive, x_key, y_key, path)
+            for i, key in enumerate(keys):
+                _precheck_member(archive, key, path, max_bytes, labels=i == 1)
         with np.load(path, allow_pickle=False) as archive:
             arrays = [archive[key] for key in keys]
     except DataFileError:
