@@ -23,8 +23,9 @@ def evaluate_model(net, X, y) -> dict:
 
     result = {"n_samples": int(len(X)), **{k: float(v) for k, v in evaluate(net, X, y).items()}}
     y = np.asarray(y)
-    if "accuracy" not in result:
+    if "accuracy" not in result:  # real-valued targets, (n, n_L) or, for one output, (n,)
         result.update(_regression_metrics(y, net.predict(X)))
+        return result
     if y.ndim != 1:
         return result
     n_classes = max(net.sizes[-1], 2)
@@ -42,15 +43,18 @@ def evaluate_model(net, X, y) -> dict:
 
 
 def _regression_metrics(y: np.ndarray, a: np.ndarray) -> dict:
-    """MAE, RMSE (over every sample and output) and R² (averaged over the outputs, as
-    scikit-learn's ``r2_score`` does); R² is None where undefined: one sample, or an output
-    whose targets are all equal, so that no mean is there to compare with."""
-    from sklearn.metrics import r2_score
+    """scikit-learn's MAE, RMSE and R² of targets ``y`` against outputs ``a`` ``(n, n_L)``: each
+    computed per output, then averaged over the outputs (``multioutput="uniform_average"``),
+    so the RMSE is the mean of the outputs' RMSEs, not √ of the MSE pooled over them. R² is
+    None where undefined: one sample, or an output whose targets are all equal, so that no
+    mean is there to compare with."""
+    from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
 
     y = y.reshape(a.shape)
     defined = len(y) > 1 and bool(np.all(np.ptp(y, axis=0) > 0))
+    average = "uniform_average"
     return {
-        "mean_absolute_error": float(np.mean(np.abs(y - a))),
-        "root_mean_squared_error": float(np.sqrt(np.mean((y - a) ** 2))),
-        "r2": float(r2_score(y, a)) if defined else None,
+        "mean_absolute_error": float(mean_absolute_error(y, a, multioutput=average)),
+        "root_mean_squared_error": float(root_mean_squared_error(y, a, multioutput=average)),
+        "r2": float(r2_score(y, a, multioutput=average)) if defined else None,
     }
