@@ -17,8 +17,15 @@ from .._text import did_you_mean
 from .._validation import check_dtype, check_seed
 from .digits import DIGITS_N_SAMPLES, DIGITS_N_TEST, load_digits
 from .download import Progress
-from .mnist import FASHION_MNIST, MNIST, IdxDataset, download_idx_dataset, load_idx_dataset, missing_files
-from .paths import data_home
+from .mnist import (
+    FASHION_MNIST,
+    MNIST,
+    IdxDataset,
+    dataset_folder,
+    download_idx_dataset,
+    load_idx_dataset,
+    missing_files,
+)
 from .toy import make_blobs, make_circles, make_moons, make_spiral, xor
 
 BUILT_IN = "built-in"
@@ -90,7 +97,7 @@ def dataset_info(name: str, *, data_dir: str | os.PathLike | None = None) -> Dat
     name = _check_name(name)
     if name in _IDX_SETS:
         spec = _IDX_SETS[name]
-        folder = data_home(data_dir) / spec.folder
+        folder = dataset_folder(spec, data_dir)
         return DatasetInfo(
             name=name,
             description=spec.description,

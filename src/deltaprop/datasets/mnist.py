@@ -163,6 +163,32 @@ def missing_files(spec: IdxDataset, folder: Path, splits: Sequence[str] = SPLITS
     return [name for split in splits for name in spec.files[split] if local_file(folder, name) is None]
 
 
+def dataset_folder(spec: IdxDataset, data_dir: str | os.PathLike | None = None) -> Path:
+    """The folder of ``spec``'s files: ``spec.folder`` under the data root
+    (:func:`~deltaprop.datasets.paths.data_home`), or the root itself where the root is that
+    folder: named as it (``DELTAPROP_DATA=/data/mnist``), holding some of the set's files, and
+    with no subfolder of that name below it. Only a folder of the set's own name is taken so:
+    MNIST and Fashion-MNIST files have the same names."""
+    root = data_home(data_dir)
+    folder = root / spec.folder
+    if root.name == spec.folder and not folder.exists():
+        if len(missing_files(spec, root)) < sum(len(names) for names in spec.files.values()):
+            return root
+    return folder
+
+
+def _root_hint(spec: IdxDataset, folder: Path) -> str:
+    """What to say when the data root is another set's folder (``DELTAPROP_DATA=/data/mnist``
+    for Fashion-MNIST): set it to the folder above, which holds them both."""
+    root = folder.parent
+    if root.name in (MNIST.folder, FASHION_MNIST.folder) and root.name != spec.folder:
+        return (
+            f" {root} is the folder of the {root.name} files, not a data root: set {ENV_VAR} to the "
+            f"folder above it ({root.parent}), which holds {MNIST.folder}/ and {FASHION_MNIST.folder}/."
+        )
+    return ""
+
+
 def download_idx_dataset(
     spec: IdxDataset,
     *,
@@ -182,7 +208,7 @@ def download_idx_dataset(
         check_split(split, spec)
     mirrors = check_mirrors(spec.mirrors if mirrors is None else mirrors)
     progress = check_progress(progress, spec.name)
-    folder = data_home(data_dir) / spec.folder
+    folder = dataset_folder(spec, data_dir)
     wanted = set(missing_files(spec, folder, splits))
     todo = [remote for remote in spec.remote_files(splits) if remote.name in wanted]
     if todo:
@@ -193,7 +219,7 @@ def download_idx_dataset(
             raise DownloadError(
                 f"{err}\n{spec.name} files still missing in {folder}: {still}. If you have them "
                 f"elsewhere, set {ENV_VAR} (or, from Python, pass data_dir=) to the folder holding "
-                f"{spec.folder}/."
+                f"{spec.folder}/.{_root_hint(spec, folder)}"
             ) from err
     return folder
 
@@ -212,14 +238,14 @@ def load_idx_dataset(
     check_split(split, spec)
     dtype = check_dtype(dtype)
     progress = check_progress(progress, spec.name)
-    folder = data_home(data_dir) / spec.folder
+    folder = dataset_folder(spec, data_dir)
     if missing_files(spec, folder, [split]):
         if not download:
             missing = ", ".join(missing_files(spec, folder, [split]))
             raise FileNotFoundError(
                 f"{spec.name} {split} files not found in {folder} (missing: {missing}). "
                 f"Pass download=True, run `deltaprop datasets download {spec.name}`, or set "
-                f"{ENV_VAR} to a folder holding {spec.folder}/ with these files."
+                f"{ENV_VAR} to a folder holding {spec.folder}/ with these files.{_root_hint(spec, folder)}"
             )
         download_idx_dataset(spec, splits=[split], data_dir=data_dir, progress=progress, mirrors=mirrors)
     images_name, labels_name = spec.files[split]
