@@ -29,11 +29,13 @@ from . import rundir
 from .config import read_toml
 from .data import TASKS, check_label_column, data_table, load_labelled, match_classes
 from .errors import UsageError
+from .evaluate_fit import check_data_fits, check_width_first
 from .progress import fmt_metric, make_console
 from .scores import REGRESSION_METRICS, evaluate_model
 from .stdout import raising_broken_pipe
 
 DEFAULT_SPLIT = "test"
+DATA_AFTER = "the data with --data"  # evaluate's; predict takes INPUT files after MODEL
 
 
 def register(subparsers) -> None:
@@ -66,9 +68,11 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
-def load_model_and_classes(path: str | Path):
+def load_model_and_classes(path: str | Path, data_after: str = DATA_AFTER):
     """``(net, names)``: the network in a model file, a checkpoint or a run folder, and the class
     names ``train`` stored with it (label k is ``names[k]``), from one read of the file.
+    ``data_after``: how the command takes its data, for the message when MODEL is a data file
+    (the arguments swapped).
 
     ``names`` is None unless it holds one string per class of the model; a file without them
     (saved from Python, or by an older deltaprop) shows class numbers.
@@ -93,7 +97,7 @@ def load_model_and_classes(path: str | Path):
                 raise
             raise UsageError(  # `deltaprop predict rows.csv runs/r`: the arguments swapped
                 f"{given} is a {path.suffix} file, not a model; give the model first, as a "
-                f".safetensors file or a run folder, and the data after it (or with --data)"
+                f".safetensors file or a run folder, and {data_after}"
             ) from err
     names = meta["user"].get("classes")
     n_classes = max(net.sizes[-1], 2)
@@ -233,6 +237,7 @@ def run(args) -> int:
             f"--split {args.split} applies to the built-in data sets only; {data} is a file, which has "
             f"no train or test split. Leave --split out: {instead}"
         )
+    check_width_first(table, args.model, net.sizes[0])
     X, y, classes = load_labelled(
         table,
         args.split or DEFAULT_SPLIT,
@@ -287,30 +292,6 @@ def run(args) -> int:
         return 0
     show(raising_broken_pipe(make_console()), result)
     return 0
-
-
-def check_data_fits(net, X, y, data: str, model: str) -> None:
-    """The data's features and classes must match the model's inputs and outputs.
-
-    A label the output layer cannot express (class 5 for a 3-output model, or class 2 for a
-    single-output one, which says only 0 or 1) would otherwise be scored as a wrong guess, or
-    not at all, without a word.
-    """
-    n_in, n_out = net.sizes[0], net.sizes[-1]
-    if np.asarray(X).shape[1] != n_in:
-        raise ValueError(
-            f"the data {data} have {np.asarray(X).shape[1]} features but the model {model} expects {n_in} "
-            f"inputs; evaluate it on the data it was trained on (--data)"
-        )
-    y = np.asarray(y)
-    if y.ndim == 1 and len(y) and np.issubdtype(y.dtype, np.integer):
-        n_classes, top = max(n_out, 2), int(np.max(y))
-        if top >= n_classes:
-            raise ValueError(
-                f"the data {data} have class labels up to {top}, but the model {model} has "
-                f"{count(n_out, 'output')} (classes 0..{n_classes - 1}); evaluate it on the data "
-                f"it was trained on (--data)"
-            )
 
 
 def _seed_of(run_config: dict) -> int | None:

@@ -13,7 +13,6 @@ outside a run folder, its class names (the ten digits "0".."9").
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -30,6 +29,7 @@ from . import rundir
 from .config import read_toml
 from .errors import UsageError
 from .evaluate import class_label, load_model_and_classes
+from .evaluate_fit import csv_width
 from .images import (
     AS_IS,
     DIGIT,
@@ -168,22 +168,10 @@ def _read_csv_rows(path: Path, given: str, n_in: int, label_column) -> np.ndarra
     try:
         X, _ = datasets.load_csv(path, label_column=parse_label_column(label_column))
     except DataFileError as err:
-        if label_column is not None or _csv_width(path) != n_in + 1:
+        if label_column is not None or csv_width(path) != n_in + 1:
             raise
         raise DataFileError(f"{err}; {_label_hint(given, n_in + 1, n_in)}") from None
     return X
-
-
-def _csv_width(path: Path) -> int | None:
-    """The number of fields on a CSV's first non-blank line (None if it cannot be read)."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            for row in csv.reader(fh):
-                if any(cell.strip() for cell in row):
-                    return len(row)
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-    return None
 
 
 def _label_hint(given: str, width: int, n_in: int) -> str:
@@ -233,7 +221,7 @@ def image_note(prepared: list[str | None], n_in: int, why: str) -> str | None:
 
 
 def run(args) -> int:
-    net, class_names = load_model_and_classes(args.model)
+    net, class_names = load_model_and_classes(args.model, data_after="the INPUT files after it")
     n_in = net.sizes[0]
     digit, why = digit_images(args.model, class_names, args.image_prep)
     names, X, prepared = read_inputs(args.inputs, n_in, args.label_column, digit)

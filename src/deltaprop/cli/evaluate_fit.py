@@ -1,0 +1,97 @@
+"""Whether data fit a model, for ``evaluate``: its features against the model's inputs, its
+labels against the model's outputs.
+
+The feature count is checked first, before a label is read: a file of unlabelled rows
+(as many columns as the model has inputs) or a data set of another width (MNIST's 784
+pixels for an iris model) is refused for what it is, not for what its last column would
+hold as a label (``label 0.2 is not a whole number``, ``labels 3-9 the model does not
+know``).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from .._text import count
+
+INDEX_AND_LABEL = 2  # the columns of a CSV beside its features, at most: a label and a pandas index
+
+
+def csv_width(path: str | Path, delimiter: str = ",") -> int | None:
+    """The number of fields on a CSV's first non-blank line (None if it cannot be read)."""
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.reader(fh, delimiter=delimiter):
+                if any(cell.strip() for cell in row):
+                    return len(row)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    return None
+
+
+def check_width_first(table: dict, model: str, n_in: int) -> None:
+    """Refuse, before any label is read, data whose feature count cannot be the model's ``n_in``.
+
+    ``table``: evaluate's ``[data]`` table (a built-in set's ``name``, or a file's ``path``).
+    A built-in set's width is its catalogue's. A CSV's first line has a label column beside
+    its features (and perhaps a pandas index column, which the reader drops): one exactly
+    ``n_in`` wide holds no label column at all (rows for ``predict``, not ``evaluate``), and
+    one narrower than that or wider than ``n_in + 2`` cannot hold ``n_in`` features. Any other
+    width, and an NPZ's, is checked once the data are read (:func:`check_data_fits`); so is a
+    one-column reading, most likely another separator, which the reader names.
+    """
+    from .. import datasets
+
+    name, data = table.get("name"), table.get("name") or table.get("path")
+    if name:
+        try:
+            n_features = datasets.dataset_info(name).n_features
+        except (ValueError, KeyError):  # an unknown name: the loader says so, with the choices
+            return
+        if n_features != n_in:
+            raise ValueError(_wrong_width(data, model, n_features, n_in))
+        return
+    path = Path(table.get("path") or "")
+    if path.suffix.lower() != ".csv":
+        return
+    width = csv_width(path, table.get("delimiter") or ",")
+    if width is None or width == 1 or n_in < width <= n_in + INDEX_AND_LABEL:
+        return
+    if width == n_in:
+        raise ValueError(
+            f"the data {data} have {count(width, 'column')}, as many as the model {model} has inputs, "
+            f"so they seem to hold no label column, and evaluate needs the true labels to score the "
+            f"model; for rows without labels use 'deltaprop predict {model} {data}'"
+        )
+    raise ValueError(_wrong_width(data, model, width - 1, n_in, " beside the label column"))
+
+
+def _wrong_width(data: str, model: str, n_features: int, n_in: int, where: str = "") -> str:
+    return (
+        f"the data {data} have {count(n_features, 'feature')}{where}, but the model {model} expects "
+        f"{count(n_in, 'input')}; evaluate it on data of the kind it was trained on (--data)"
+    )
+
+
+def check_data_fits(net, X, y, data: str, model: str) -> None:
+    """The data's features and classes must match the model's inputs and outputs.
+
+    A label the output layer cannot express (class 5 for a 3-output model, or class 2 for a
+    single-output one, which says only 0 or 1) would otherwise be scored as a wrong guess, or
+    not at all, without a word.
+    """
+    n_in, n_out = net.sizes[0], net.sizes[-1]
+    if np.asarray(X).shape[1] != n_in:
+        raise ValueError(_wrong_width(data, model, np.asarray(X).shape[1], n_in))
+    y = np.asarray(y)
+    if y.ndim == 1 and len(y) and np.issubdtype(y.dtype, np.integer):
+        n_classes, top = max(n_out, 2), int(np.max(y))
+        if top >= n_classes:
+            raise ValueError(
+                f"the data {data} have class labels up to {top}, but the model {model} has "
+                f"{count(n_out, 'output')} (classes 0..{n_classes - 1}); evaluate it on the data "
+                f"it was trained on (--data)"
+            )
