@@ -327,7 +327,7 @@ def test_a_diverging_run_says_in_cli_terms_what_it_left_and_how_to_run_it_again(
         assert not (tmp_path / "runs/d/checkpoint.safetensors").exists()
     else:
         assert (
-            f"runs/d holds its config.toml and the checkpoint from the end of epoch {epoch - 1}"
+            f"runs/d holds its config.toml, history and the checkpoint from the end of epoch {epoch - 1}"
             in result.stderr
         )
         import deltaprop as dp

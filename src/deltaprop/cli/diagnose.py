@@ -1,6 +1,7 @@
 """``deltaprop diagnose RUN_DIR``: why a run is stuck, in plain words, with a fix for each finding.
 
-Reads the run's model, history, gradient statistics and data; writes nothing.
+Reads the run's model, history, gradient statistics and data; writes nothing. A run that
+diverged or was stopped is judged on its checkpoint's weights, and the first finding says so.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ def register(subparsers) -> None:
         "diagnose",
         help="explain why a run is stuck (chance-level accuracy, learning rate, saturation, ...)",
         description="Check a run folder written by 'deltaprop train' for the usual reasons a network does "
-        "not learn, and print each finding with a suggested fix. Writes nothing.",
+        "not learn, and print each finding with a suggested fix. A run that diverged or was stopped is "
+        "judged on its checkpoint's weights. Writes nothing.",
     )
     p.add_argument("run_dir", metavar="RUN_DIR", help="the run folder written by 'deltaprop train'")
     p.set_defaults(run=run)
@@ -30,7 +32,7 @@ def run(args) -> int:
     from .stdout import raising_broken_pipe
     from .train_report import cli_fix
 
-    run_dir = rundir.finished(args.run_dir)
+    run_dir = rundir.with_weights(args.run_dir)
     findings = diagnose_run(run_dir)
     if not findings:
         print(f"{run_dir}: no problems found")

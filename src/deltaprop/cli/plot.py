@@ -1,12 +1,15 @@
-"""``deltaprop plot RUN_DIR``: draw every picture that applies to a finished run.
+"""``deltaprop plot RUN_DIR``: draw every picture that applies to a run.
 
 Learning curves and the network diagram always; the confusion matrix for classification (on
 the data set's test split); the misclassified gallery and first-layer weights for image data;
 the per-layer gradient distributions when the run recorded ``gradients.json``; the decision
-boundary for 2-D data.
+boundary for 2-D data. A run that diverged or was stopped is drawn from its checkpoint's
+weights, and a note on stderr says so.
 """
 
 from __future__ import annotations
+
+import sys
 
 from . import rundir
 from .errors import UsageError
@@ -17,10 +20,11 @@ FORMATS = ("png", "svg")
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "plot",
-        help="draw the pictures of a finished run",
+        help="draw the pictures of a run",
         description="Draw learning curves, network diagram, confusion matrix, misclassified examples, "
         "first-layer weights, gradient distributions and decision boundary (whichever apply) for a run "
-        "folder written by 'deltaprop train', and print the paths of the files written.",
+        "folder written by 'deltaprop train', and print the paths of the files written. A run that "
+        "diverged or was stopped is drawn from its checkpoint's weights.",
     )
     p.add_argument("run_dir", metavar="RUN_DIR", help="the run folder written by 'deltaprop train'")
     p.add_argument("--format", choices=FORMATS, default="png", help="picture format (default: png)")
@@ -32,6 +36,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..diagnostics.run import read_run
     from ..plots import plot_run
     from ..plots._figure import check_dpi
 
@@ -39,9 +44,11 @@ def run(args) -> int:
         check_dpi(args.dpi)
     except ValueError as err:
         raise UsageError(f"--dpi {args.dpi:g}: {err}") from None
-    run_dir = rundir.finished(args.run_dir)
+    run_dir = rundir.with_weights(args.run_dir)
     out = rundir.output_folder(args.out, "--out") if args.out else None
     result = plot_run(run_dir, formats=(args.format,), out_dir=out, dpi=args.dpi)
+    if not (run_dir / rundir.MODEL).is_file():  # said on stderr: stdout stays the list of files
+        print(f"note: {run_dir}: {read_run(run_dir).unfinished}", file=sys.stderr)
     for path in result.paths:
         print(path)
     for name, reason in result.skipped.items():

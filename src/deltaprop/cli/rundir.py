@@ -2,7 +2,7 @@
 
 The files it holds (``model.safetensors``, ``checkpoint.safetensors``, ``config.toml``,
 ``history.json``, ...) are named in :mod:`deltaprop.files.run_folder`, which the readers of a
-finished run (:mod:`deltaprop.diagnostics.run`) share; they are re-exported here as
+run (:mod:`deltaprop.diagnostics.run`) share; they are re-exported here as
 ``rundir.MODEL``, ``rundir.CONFIG``, ... for the commands.
 
 A folder is never reused: a named run that exists already is an error, and a timestamped
@@ -141,12 +141,21 @@ def folder_of(model: str | Path) -> Path | None:
     return folder if (folder / CONFIG).is_file() else None
 
 
-def finished(path: str | Path) -> Path:
-    """``path`` as the folder of a finished run (one holding its model), else a usage error."""
+def with_weights(path: str | Path) -> Path:
+    """``path`` as the folder of a run that has weights to read: its model, else (a run that
+    diverged or was stopped before it finished) its checkpoint; else a usage error."""
     run_dir = existing(path)
-    if not (run_dir / MODEL).is_file():
-        raise UsageError(f"{run_dir} holds no {MODEL}; is it a run folder written by 'deltaprop train'?")
-    return run_dir
+    if (run_dir / MODEL).is_file() or (run_dir / CHECKPOINT).is_file():
+        return run_dir
+    if (run_dir / CONFIG).is_file():
+        raise UsageError(
+            f"{run_dir} holds neither {MODEL} nor {CHECKPOINT}: the run stopped before its first "
+            f"epoch ended, so it has no weights to look at; start it again with "
+            f"'deltaprop train --config {run_dir / CONFIG}'"
+        )
+    raise UsageError(
+        f"{run_dir} holds neither {MODEL} nor {CHECKPOINT}; is it a run folder written by 'deltaprop train'?"
+    )
 
 
 def existing(path: str | Path) -> Path:

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from .._text import count
 from ..diagnostics import Diagnostics, Finding
+from ..diagnostics.run import position
 from ..errors import DivergenceError
 from ..training import Callback
 from . import rundir
@@ -189,22 +190,39 @@ def diverged(err: DivergenceError, config: dict, run_dir: Path, optimizer, fit_r
     """The library's divergence said in the CLI's terms: where it happened, what the run
     folder holds (no model; the checkpoint of the last good position, if one was written),
     and the command that runs it again with a smaller learning rate. The library's own
-    message speaks of the weights a ``fit()`` call keeps, which a CLI user never sees."""
+    message speaks of the weights a ``fit()`` call keeps, which a CLI user never sees.
+
+    Where a checkpoint was written, the history up to it is written too, its
+    ``stopped_reason`` saying that the run diverged, for ``diagnose`` and ``plot`` to read."""
     checkpoint = run_dir / rundir.CHECKPOINT
+    where = f"training diverged at epoch {err.epoch}, mini-batch {err.batch}: the cost became infinite or NaN"
     if checkpoint.is_file() and fit_run is not None:
-        epoch, batch = fit_run.next_epoch, fit_run.next_batch  # fit's last good position
-        at = f"the end of epoch {epoch}" if not batch else f"epoch {epoch + 1}, after mini-batch {batch}"
-        kept = f"{run_dir} holds its {rundir.CONFIG} and the checkpoint from {at}"
+        at = position(fit_run.next_epoch, fit_run.next_batch)  # fit's last good position
+        _write_diverged_history(run_dir, err, f"{where}, with η = {optimizer.learning_rate:g}")
+        kept = (
+            f"{run_dir} holds its {rundir.CONFIG}, history and the checkpoint from {at} "
+            f"('deltaprop diagnose {run_dir}' looks at them)"
+        )
     else:
         kept = f"{run_dir} holds only its {rundir.CONFIG}"
     lr = float(config["training"]["lr"])
     message = (
-        f"training diverged at epoch {err.epoch}, mini-batch {err.batch}: the cost became infinite "
-        f"or NaN, with learning rate η = {optimizer.learning_rate:g}. No model was written; {kept}. "
+        f"{where}, with learning rate η = {optimizer.learning_rate:g}. No model was written; {kept}. "
         f"Try a smaller learning rate, e.g. deltaprop train --config {run_dir / rundir.CONFIG} "
         f"--lr {lr / 10:g}"
     )
     return DivergenceError(message, epoch=err.epoch, batch=err.batch, history=err.history)
+
+
+def _write_diverged_history(run_dir: Path, err: DivergenceError, reason: str) -> None:
+    """``history.json`` and ``.csv`` of a run that diverged: its epochs up to the checkpoint,
+    stopped for ``reason`` in epoch ``err.epoch``."""
+    if err.history is None:
+        return
+    history = err.history.copy()
+    history.stopped_reason, history.stopped_epoch = reason, err.epoch - 1
+    history.to_json(run_dir / rundir.HISTORY_JSON)
+    history.to_csv(run_dir / rundir.HISTORY_CSV)
 
 
 def boundary_snapshots(data: RunData, epochs: int):

@@ -1,9 +1,11 @@
-"""Reading a finished run folder: the model, history, configuration, statistics and data.
+"""Reading a run folder: the model, history, configuration, statistics and data.
 
 Shared by ``diagnose_run`` and ``deltaprop.plots.plot_run``. A run folder holds
 ``model.safetensors``, ``config.toml``, ``history.json`` (or ``history.csv``), and, where
 the run recorded them, ``gradients.json`` and ``diagnostics.json``: the names
-'deltaprop train' writes them under, from :mod:`deltaprop.files.run_folder`.
+'deltaprop train' writes them under, from :mod:`deltaprop.files.run_folder`. A run that
+diverged or was stopped holds no model but its ``checkpoint.safetensors``: its weights (and,
+where no history file was written, its history) are read from that instead.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from .. import files
 from .._text import count
 from ..datasets.by_name import changed_since, load_by_name
-from ..files.run_folder import CONFIG, GRADIENTS, HISTORY_CSV, HISTORY_JSON, MODEL
+from ..files.run_folder import CHECKPOINT, CONFIG, GRADIENTS, HISTORY_CSV, HISTORY_JSON, MODEL
 from .checks import Finding, diagnose
 from .gradient_stats import GradientStats
 
@@ -37,6 +39,8 @@ class RunFiles:
     missing: dict[str, str] = field(default_factory=dict)
     stopped_reason: str | None = None  # why training ended early (a divergence, early stopping), if it did
     class_names: tuple[str, ...] | None = None  # the loaded data set's, once load_run_data has run
+    # for a run without its model: how it ended, and that its checkpoint's weights are read instead
+    unfinished: str | None = None
 
     @property
     def data(self) -> dict:
@@ -80,10 +84,16 @@ def read_run(run_dir) -> RunFiles:
             f"'deltaprop train' (holding {MODEL}, {HISTORY_JSON}, {CONFIG})"
         )
     run = RunFiles(path)
-    model = path / MODEL
-    if not model.is_file():
-        raise ValueError(f"{str(path)!r} holds no {MODEL}; is it a run folder written by 'deltaprop train'?")
-    run.network = files.load(model)
+    state = None
+    if (path / MODEL).is_file():
+        run.network = files.load(path / MODEL)
+    elif (path / CHECKPOINT).is_file():
+        run.network, _, state = files.load_checkpoint(path / CHECKPOINT)
+    else:
+        raise ValueError(
+            f"{str(path)!r} holds neither {MODEL} nor {CHECKPOINT}; is it a run folder written by "
+            f"'deltaprop train' (one that finished its first epoch)?"
+        )
     if (path / CONFIG).is_file():
         try:
             run.config = tomllib.loads((path / CONFIG).read_text(encoding="utf-8"))
@@ -91,9 +101,11 @@ def read_run(run_dir) -> RunFiles:
             raise ValueError(f"{path / CONFIG} is not valid TOML: {err}") from err
     else:
         run.missing["config"] = f"no {CONFIG}"
-    history = _read_history(path, run.missing)
+    history = _read_history(path, run.missing, state)
     if history is not None:
         run.history, run.stopped_reason = history.history, history.stopped_reason
+    if state is not None:
+        run.unfinished = _unfinished(run.stopped_reason, state)
     if (path / GRADIENTS).is_file():
         run.stats = GradientStats.from_json(path / GRADIENTS)
     else:
@@ -101,15 +113,50 @@ def read_run(run_dir) -> RunFiles:
     return run
 
 
-def _read_history(path: Path, missing: dict):
+def _read_history(path: Path, missing: dict, state: dict | None = None):
+    """The run's History: its history file, else (a run stopped without writing one) the one
+    its checkpoint's training ``state`` holds; None, with the reason in ``missing``."""
     from ..training.history import History
 
     if (path / HISTORY_JSON).is_file():
         return History.from_json(path / HISTORY_JSON)
     if (path / HISTORY_CSV).is_file():
         return History.from_csv(path / HISTORY_CSV)
+    if state is not None and isinstance(state.get("history"), dict):
+        return History.from_dict(state["history"])
     missing["history"] = f"no {HISTORY_JSON} or {HISTORY_CSV}"
     return None
+
+
+def position(epoch: int, batch: int) -> str:
+    """Where a run stood with ``epoch`` epochs and ``batch`` mini-batches of the next done:
+    "the end of epoch 4", "epoch 5, after mini-batch 12"."""
+    return f"the end of epoch {epoch}" if not batch else f"epoch {epoch + 1}, after mini-batch {batch}"
+
+
+def _unfinished(stopped_reason: str | None, state: dict) -> str:
+    """How a run without its model ended (its history's ``stopped_reason`` says, where it was
+    written), and where the checkpoint's weights, read instead, stand."""
+    if isinstance(stopped_reason, str) and stopped_reason.startswith("training diverged"):
+        how = "the run diverged"
+    elif isinstance(stopped_reason, str) and stopped_reason.startswith("interrupted"):
+        how = "the run was interrupted"
+    else:
+        how = "the run stopped before it finished (killed, or stopped at once by a second Ctrl-C)"
+    epoch, batch = state.get("epoch"), state.get("batch")
+    at = position(epoch, batch) if type(epoch) is int and type(batch) is int else "its last checkpoint"
+    return f"{how} and wrote no {MODEL}: the weights looked at are those of its {CHECKPOINT}, from {at}"
+
+
+def _unfinished_fix(run: RunFiles) -> str:
+    """What to do with a run that wrote no model: start a diverged one again with a smaller
+    learning rate, continue a stopped one from its checkpoint."""
+    if not (isinstance(run.stopped_reason, str) and run.stopped_reason.startswith("training diverged")):
+        return f"continue it from its checkpoint: deltaprop resume {run.path}"
+    lr = _table(run.config, "training").get("lr")
+    smaller = f" --lr {lr / 10:g}" if isinstance(lr, (int, float)) and not isinstance(lr, bool) else ""
+    again = f"deltaprop train --config {run.path / CONFIG}{smaller}"
+    return f"start it again with a smaller learning rate: {again}"
 
 
 def load_run_data(run: RunFiles, split: str = "test"):
@@ -186,7 +233,7 @@ def run_scaling(run: RunFiles, X, Y):
 
 
 def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:
-    """The findings for a finished run folder: its model, history, statistics and data. Writes nothing.
+    """The findings for a run folder: its model, history, statistics and data. Writes nothing.
 
     The data are the rows the run trained on (:func:`training_rows`), so that the numbers
     agree with those ``deltaprop train`` printed at the end of the run. A run that scaled its
@@ -209,6 +256,8 @@ def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:
         history = History()
         history.history, history.stopped_reason = run.history, run.stopped_reason
     findings = diagnose(net, history, X, Y, run.stats, probe_size=probe_size)
+    if run.unfinished is not None:
+        findings.insert(0, Finding("unfinished-run", "info", f"{run.unfinished}.", _unfinished_fix(run)))
     if data is None and "data" in run.missing:  # say what was not looked at, not "no problems"
         findings.append(
             Finding(
