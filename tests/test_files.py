@@ -118,6 +118,35 @@ def test_package_exports_save_and_load(tmp_path):
     assert np.array_equal(dp.load(path).predict(X5), net.predict(X5))
 
 
+def test_a_run_folder_loads_as_its_model_else_its_checkpoint(tmp_path):
+    """``dp.load("runs/moons")`` reads the folder's model, as every command takes the folder
+    (it raised a bare IsADirectoryError); a run stopped before its end has only the
+    checkpoint, which load then reads, and load_checkpoint always reads the checkpoint."""
+    run = tmp_path / "runs" / "moons"
+    run.mkdir(parents=True)
+    at_checkpoint, finished = _net(seed=4), _net(seed=5)
+    files.save_checkpoint(run / "checkpoint.safetensors", at_checkpoint, dp.SGD(0.1), {"epoch": 1})
+    assert np.array_equal(dp.load(run).predict(X5), at_checkpoint.predict(X5))
+    dp.save(finished, run / "model.safetensors")
+    for path in (run, str(run)):
+        assert np.array_equal(dp.load(path).predict(X5), finished.predict(X5))
+    net, meta = files.load_with_metadata(run)
+    assert np.array_equal(net.predict(X5), finished.predict(X5)) and meta["kind"] == "model"
+    assert files.read_metadata(run)["kind"] == "model"
+    net, optimizer, state = files.load_checkpoint(run)
+    assert np.array_equal(net.predict(X5), at_checkpoint.predict(X5)) and state["epoch"] == 1
+
+
+def test_a_folder_without_a_model_names_the_files_it_looked_for(tmp_path):
+    (tmp_path / "notes.txt").write_text("no model here")
+    looked_for = r"is a directory holding no model\.safetensors or checkpoint\.safetensors"
+    with pytest.raises(IsADirectoryError, match=looked_for):
+        dp.load(tmp_path)
+    dp.save(_net(), tmp_path / "model.safetensors")
+    with pytest.raises(IsADirectoryError, match=r"holding no checkpoint\.safetensors; give"):
+        files.load_checkpoint(tmp_path)  # a model is no checkpoint
+
+
 def test_metadata_is_stored_in_the_header(tmp_path):
     net = _net(np.float32, activation=["tanh", "softmax"], cost="log_likelihood")
     path = _save(tmp_path, net, metadata={"dataset": "digits", "epochs": 3, "acc": 0.97, "tags": ["a", 1]})

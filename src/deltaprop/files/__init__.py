@@ -24,7 +24,9 @@ the data exactly: no gaps, no overlaps) before safetensors sees the bytes, so a 
 can make it allocate no more than the file's own size and gets a :class:`ModelFileError`
 (see :mod:`deltaprop._safetensors_layout`).
 OS errors (a missing file, no permission) propagate unchanged: ``FileNotFoundError`` for a
-path that does not exist.
+path that does not exist. A run folder may stand for its file, as in every command: ``load``
+reads its model (else its checkpoint), ``load_checkpoint`` its checkpoint
+(:func:`.run_folder.weights_file`); a folder without them is an ``IsADirectoryError``.
 
 The package, one layer on the next: :mod:`.container` is what every deltaprop file shares (the
 metadata keys, reading and checking a file, the atomic write); :mod:`.model` stores a network

@@ -31,6 +31,7 @@ from .container import (
     write_file,
 )
 from .model import build_network, network_payload
+from .run_folder import CHECKPOINT
 
 
 def save_checkpoint(
@@ -68,8 +69,9 @@ def load_checkpoint(path, *, allow_nonfinite: bool = False):
 
     The optimizer is rebuilt with ``optimizers.get(name, **hyper)`` and its ``state_dict``
     restored, so its next step equals the step an uninterrupted run would take, bit for bit.
+    ``path`` may be a run folder: its ``checkpoint.safetensors`` is read.
     """
-    tensors, meta, path = read(path)
+    tensors, meta, path = read(path, in_folder=(CHECKPOINT,))
     kind = meta.get(meta_key("kind"))
     if kind != KIND_CHECKPOINT:
         raise ModelFileError(

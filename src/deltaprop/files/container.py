@@ -19,6 +19,7 @@ from .. import __version__
 from .._atomic import atomic_write
 from .._safetensors_layout import check_layout
 from ..errors import ModelFileError
+from .run_folder import CHECKPOINT, MODEL, weights_file
 
 FORMAT_NAME = "deltaprop.format"
 FORMAT_VERSION = 1
@@ -59,10 +60,19 @@ def json_field(raw: str, name: str, path: Path):
 # --- reading -----------------------------------------------------------------------------
 
 
-def read(path) -> tuple[dict[str, np.ndarray], dict[str, str], Path]:
-    """The validated tensors and metadata of a deltaprop safetensors file."""
+def read(
+    path, in_folder: tuple[str, ...] = (MODEL, CHECKPOINT)
+) -> tuple[dict[str, np.ndarray], dict[str, str], Path]:
+    """The validated tensors and metadata of a deltaprop safetensors file, and its path.
+
+    ``path`` may be a run folder, as for every command: the first of ``in_folder`` it holds
+    is read (see :func:`.run_folder.weights_file`); a folder holding none of them is an
+    ``IsADirectoryError`` that names them.
+    """
     path = Path(os.fspath(path))
-    with open(path, "rb") as fh:  # FileNotFoundError, IsADirectoryError, ... propagate
+    if path.is_dir():
+        path = _file_in(path, in_folder)
+    with open(path, "rb") as fh:  # FileNotFoundError, PermissionError, ... propagate
         data = fh.read()
     header, meta = check_layout(data, path)
     _check_format(meta, path)
@@ -75,6 +85,16 @@ def read(path) -> tuple[dict[str, np.ndarray], dict[str, str], Path]:
             f"{path}: safetensors read tensors {sorted(tensors)}, the header names {sorted(header)}"
         )
     return tensors, meta, path
+
+
+def _file_in(folder: Path, names: tuple[str, ...]) -> Path:
+    found = weights_file(folder, names)
+    if found is None:
+        raise IsADirectoryError(
+            f"{folder}: is a directory holding no {' or '.join(names)}; give a model file, or a run "
+            f"folder written by 'deltaprop train'"
+        )
+    return found
 
 
 def _check_format(meta: dict[str, str], path: Path) -> None:

@@ -52,9 +52,12 @@ def save(net: Network, path, *, metadata: Mapping | None = None, allow_nonfinite
 def load(path, *, allow_nonfinite: bool = False) -> Network:
     """The network stored at ``path`` (a model file or a checkpoint); predictions are bit-identical.
 
-    Raises ``FileNotFoundError`` for a missing path and :class:`ModelFileError` for anything
-    wrong with the contents. Weights holding NaN or ±inf (saved with ``allow_nonfinite``)
-    are refused unless ``allow_nonfinite=True`` here too.
+    ``path`` may also be a run folder, as every command accepts: its ``model.safetensors``,
+    else (a run stopped before it finished) its ``checkpoint.safetensors``. Raises
+    ``FileNotFoundError`` for a missing path, ``IsADirectoryError`` for a folder holding
+    neither, and :class:`ModelFileError` for anything wrong with the contents. Weights holding
+    NaN or ±inf (saved with ``allow_nonfinite``) are refused unless ``allow_nonfinite=True``
+    here too.
     """
     tensors, meta, path = read(path)
     return build_network(

@@ -16,8 +16,11 @@
 ``deltaprop train`` writes them (:mod:`deltaprop.cli.rundir` makes the folder); ``resume``,
 ``evaluate``, ``diagnose`` and ``plot`` read them back (the last two through
 :mod:`deltaprop.diagnostics.run`). The names are here, below both, so that writer and readers
-cannot drift apart. Names only: nothing here reads or writes.
+cannot drift apart; so is :func:`weights_file`, the one rule by which ``deltaprop.load`` and
+every command find a run's network in its folder. Nothing here reads or writes a file.
 """
+
+from pathlib import Path
 
 MODEL = "model.safetensors"
 CHECKPOINT = "checkpoint.safetensors"
@@ -28,3 +31,9 @@ GRADIENTS = "gradients.json"
 DIAGNOSTICS = "diagnostics.json"
 PLOTS = "plots"  # a folder
 BOUNDARY_GIF = "decision_boundary.gif"  # in PLOTS: 2-D data's boundary as training went (train only)
+
+
+def weights_file(folder: Path, names: tuple[str, ...] = (MODEL, CHECKPOINT)) -> Path | None:
+    """The first of ``names`` that is a file in ``folder``, else None: by default the run's
+    model, else its checkpoint (a run stopped before it finished has only that)."""
+    return next((folder / name for name in names if (folder / name).is_file()), None)
