@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from .._text import did_you_mean
@@ -35,11 +36,29 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_BROKEN_PIPE = 141
 
 
+# argparse's words for a value not among an argument's choices (a command, --optimizer's value)
+INVALID_CHOICE = re.compile(r"invalid choice: '(?P<word>[^']*)' \(choose from (?P<choices>.*)\)$")
+
+
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr (exit 2) that says where help is."""
+    """argparse, but a usage error is one line on stderr (exit 2) that says where help is,
+    and a mistyped command or choice (``deltaprop trian``) says which one was meant."""
 
     def error(self, message: str):
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {with_suggestion(message)} (see '{self.prog} --help')\n")
+
+
+def with_suggestion(message: str) -> str:
+    """argparse's ``invalid choice: 'trian' (choose from ...)`` with ``; did you mean 'train'?``
+    after the word; any other message as it is."""
+    found = INVALID_CHOICE.search(message)
+    if found is None:
+        return message
+    listed = found["choices"]  # quoted up to Python 3.12.7, bare after
+    choices = re.findall(r"'([^']*)'", listed) or [choice.strip() for choice in listed.split(",")]
+    after_word = found.end("word") + 1  # past its closing quote
+    suggestion = did_you_mean(found["word"], choices, "'{}'")
+    return message[:after_word] + suggestion + message[after_word:]
 
 
 def one_line(err: BaseException) -> str:
