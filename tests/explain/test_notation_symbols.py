@@ -51,7 +51,7 @@ def test_a_batch_labels_per_sample_derivatives_with_the_samples_cost(batch):
     assert any(line.startswith("∂C_x/∂a²₁ = ") for line in backward)
     assert any(line.startswith("δ³₁ = ∂C_x/∂a³₁ · ") or "∂C_x/∂a³₁ − Σ_k" in line for line in backward)
     # the gradients are the batch's: ∂C/∂w = 1/n Σ_x a δ
-    assert "∂C/∂w³₁₁ = 1/3 Σ_x a²₁ δ³₁" in text
+    assert "∂C/∂w³₁₁ = 1/n Σ_x a²₁ δ³₁" in text
     assert "δ^l_j = ∂C_x/∂z^l_j its error on example x" in " ".join(text.split())
 
 
@@ -61,7 +61,7 @@ def test_a_batch_in_mazurs_names_says_e_x(batch):
     assert any(line.startswith("∂E_x/∂out_o1 = ") for line in backward)
     assert any(line.startswith("∂E_x/∂out_h1 = ") for line in backward)
     assert all("∂E_total/∂out" not in line for line in backward)
-    assert "∂E_total/∂w13 = 1/3 Σ_x out_h1 δ_o1"  # w13: h1 → o1 in text
+    assert "∂E_total/∂w13 = 1/n Σ_x out_h1 δ_o1" in text  # w13: h1 → o1
 
 
 def test_one_example_keeps_c(batch):

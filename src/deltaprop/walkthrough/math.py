@@ -96,14 +96,13 @@ def fmt(value: float, digits: int = DEFAULT_DIGITS) -> str:
 # --- plain text --------------------------------------------------------------------------
 
 _SUB = str.maketrans("0123456789,+−-", "₀₁₂₃₄₅₆₇₈₉,₊₋₋")
-_SUP = str.maketrans("0123456789,+−-", "⁰¹²³⁴⁵⁶⁷⁸⁹'⁺⁻⁻")
-_SCRIPTABLE = set("0123456789,+−-")
+_SUP = str.maketrans("0123456789,+−-T", "⁰¹²³⁴⁵⁶⁷⁸⁹'⁺⁻⁻ᵀ")  # T: a transpose, (w³)ᵀ
 
 
 def _script(text: str, table, mark: str) -> str:
     if not text:
         return ""
-    if set(text) <= _SCRIPTABLE:
+    if set(map(ord, text)) <= table.keys():  # every character has a Unicode sub- or superscript
         return text.translate(table)
     return f"{mark}{text}" if len(text) == 1 or mark == "_" else f"{mark}({text})"
 
@@ -140,7 +139,7 @@ def _wrap(nodes, text: str) -> str:
     return f"({text})" if len(nodes) > 1 and not differential else text
 
 
-_SPACED = {"=", "+", "−", "×", "·", "-", "→", "≈"}
+_SPACED = {"=", "+", "−", "×", "·", "-", "→", "≈", "⊙"}
 _ATOMS = (Sym, Num, Frac)
 
 
@@ -220,6 +219,8 @@ _LATEX = {
     "∂": r"\partial ",
     "Σ": r"\sum ",
     "×": r"\times",
+    "⊙": r"\odot",
+    "∇": r"\nabla",
     "·": r"\cdot",
     "−": "-",
     "→": r"\to",
@@ -249,7 +250,7 @@ def _latex_node(node, digits: int, after_op: bool) -> str:
         if isinstance(node.sup, tuple):
             out += "^{" + _latex_seq(node.sup, digits) + "}"
         elif node.sup:
-            out += "^{" + node.sup + "}"
+            out += "^{" + node.sup.replace("−", "-") + "}"  # a layer index l−1: LaTeX's minus
         return out
     if isinstance(node, Num):
         text = fmt(node.value, digits)
@@ -340,7 +341,7 @@ def _mathml_node(node, digits: int, after_op: bool) -> str:
         return f"<mfrac><mrow>{num}</mrow><mrow>{den}</mrow></mfrac>"
     if isinstance(node, Paren):
         inner = f"<mrow><mo>(</mo>{_mathml_seq(node.items, digits)}<mo>)</mo></mrow>"
-        return f"<msup>{inner}<mn>{escape(node.sup)}</mn></msup>" if node.sup else inner
+        return f"<msup>{inner}{_mathml_script(node.sup)}</msup>" if node.sup else inner
     raise TypeError(f"not a math node: {node!r}")
 
 

@@ -71,6 +71,27 @@ def _dC_do_sides(cost: str, a: Sym, y: Sym, a_value: float, y_value: float) -> l
     return []
 
 
+def _softmax_not_bp1(trace: Trace, nt) -> str:
+    """Why no line of a softmax output is marked BP1, said where the reader looks for it."""
+    bp1, L = nt.bp(1), trace.n_layers
+    a_j, a_k = (to_text(Eq(((nt.o_any(L, index),),))) for index in "jk")
+    z = nt.net(L, 0)
+    z_k = to_text(Eq(((Sym(z.base, "k", z.sup),),)))
+    C = to_text(Eq(((nt.sample_cost(trace.n_samples),),)))
+    text = (
+        f"No line here is marked ({bp1}): softmax couples the outputs, each {a_j} depending on every {z_k}, "
+        f"so its σ′ is a matrix, not one number per neuron, and {bp1}'s δ = ∂{C}/∂a ⊙ σ′(z) does not apply. "
+        f"δ_j = {a_j}(∂{C}/∂{a_j} − Σ_k ∂{C}/∂{a_k} {a_k}) is the chain rule through that matrix"
+    )
+    if trace.cost_simplifies:
+        return (
+            text
+            + f"; with this cost it is δ = a − y (for targets that sum to 1), which comes from the cost and "
+            f"softmax together, not {bp1}."
+        )
+    return text + "."
+
+
 def output_errors(trace: Trace, nt, s: int) -> list[Block]:
     L = trace.n_layers
     act, slope = trace.activations[-1], _slope(trace, L - 1)
@@ -104,6 +125,8 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
                 "up to rounding."
             )
         )
+    if act == "softmax" and nt.bp(1):
+        blocks.append(Paragraph(_softmax_not_bp1(trace, nt)))
     outside = [float(out.y[s]) for out in trace.outputs if not 0.0 <= out.y[s] <= 1.0]
     if act in PROBABILITY_OUTPUTS and outside:
         blocks.append(

@@ -6,9 +6,9 @@ For the ``"post"`` variant it also warns, before anything else, that this is not
 from __future__ import annotations
 
 from ...activations import get
-from ..blocks import Block, Heading, Note, Paragraph
+from ..blocks import Block, Equations, Heading, Note, Paragraph
 from ..examples import is_mazur_step
-from ..math import DEFAULT_DIGITS, Sym, eq, fmt, to_text
+from ..math import DEFAULT_DIGITS, Eq, Frac, Op, Paren, Sym, eq, fmt, to_text
 from ..trace import Trace
 from .cost import cost_sum
 
@@ -28,6 +28,9 @@ BP_LABELS = (
     " (BP1) to (BP4) mark the lines that are the four equations of backpropagation of his chapter 2: "
     "δ of an output neuron, δ of a hidden one, ∂C/∂b and ∂C/∂w."
 )
+SOFTMAX_NOT_BP1 = (
+    " A softmax output's δ is not BP1, whose σ′ acts on each neuron alone (see the output layer)."
+)
 COST_NAMES = {"quadratic": "quadratic", "cross_entropy": "cross-entropy", "log_likelihood": "log-likelihood"}
 
 
@@ -39,6 +42,47 @@ def _cost_text(trace: Trace, nt) -> str:
     if not form:
         return name
     return f"{name}, {to_text(eq(C_x, form))}, {to_text(eq(C))} = 1/n Σ_x {to_text(eq(C_x))}"
+
+
+def _vector_forms(trace: Trace) -> list[Block]:
+    """Nielsen's BP1–BP4 for whole layers, once: the lines below are their components."""
+    C = Sym("C") if trace.n_samples == 1 else Sym("C", "x")
+
+    def layer(base: str, sup: str, t: bool = False):
+        symbol = Sym(base, "", sup)
+        return Paren((symbol,), "T") if t else symbol
+
+    def sigma_prime(sup: str) -> tuple:
+        return (Sym("σ′"), Paren((layer("z", sup),)))
+
+    def partial(bottom) -> Frac:
+        return Frac((Op("∂"), C), (Op("∂"), bottom))
+
+    forms = (
+        Eq(((layer("δ", "L"),), (Sym("∇", "a"), C, Op("⊙"), *sigma_prime("L"))), note="BP1"),
+        Eq(
+            (
+                (layer("δ", "l"),),
+                (Paren((layer("w", "l+1", t=True), layer("δ", "l+1"))), Op("⊙"), *sigma_prime("l")),
+            ),
+            note="BP2",
+        ),
+        Eq(((partial(layer("b", "l")),), (layer("δ", "l"),)), note="BP3"),
+        Eq(((partial(layer("w", "l")),), (layer("δ", "l"), layer("a", "l−1", t=True))), note="BP4"),
+    )
+    batch = (
+        "; each for one example x, whose cost is C_x, and a batch's ∂C/∂b and ∂C/∂w are their means"
+        if trace.n_samples > 1
+        else ""
+    )
+    return [
+        Paragraph(
+            f"The four equations for whole layers, with L = {trace.n_layers + 1} the output layer, "
+            "l = 2 … L − 1 in BP2 and 2 … L in BP3 and BP4, ⊙ the elementwise product and ᵀ the transpose; "
+            f"the lines marked below are their components, one neuron or weight at a time{batch}:"
+        ),
+        Equations(forms),
+    ]
 
 
 def _activation_text(trace: Trace, nt) -> str:
@@ -97,9 +141,12 @@ def introduction(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
                 f"a^l_j the output of neuron j in layer l, {error}, w^l_jk the weight "
                 "into neuron j of layer l from neuron k of layer l − 1, and ⁺ marks a value after the step."
                 + (BP_LABELS if trace.detailed else "")  # a summary has no such lines
+                + (SOFTMAX_NOT_BP1 if trace.detailed and trace.activations[-1] == "softmax" else "")
                 + (per_example.format(C_x="C_x", C="C") if batch else "")
             )
         )
+        if trace.detailed:
+            blocks += _vector_forms(trace)
     else:
         blocks.append(
             Paragraph(
