@@ -43,6 +43,13 @@ def with_value(value, index=(1, 2)):
     return X
 
 
+def with_object(value, array=X_OK, index=(1, 2)):
+    """``array`` as an object array (all numbers, which is accepted) with ``value`` at ``index``."""
+    objects = array.astype(object)
+    objects[index] = value
+    return objects
+
+
 # --- the bad inputs ------------------------------------------------------------------------
 # (id, value, exception, fragments of the message; "{x}" is the entry point's name for X)
 
@@ -60,7 +67,18 @@ BAD_X = [
     ("+inf", with_value(np.inf), ValueError, ["{x} contains nan or infinity", "(1, 2)", ": inf)"]),
     ("-inf", with_value(-np.inf), ValueError, ["{x} contains nan or infinity", "(1, 2)", ": -inf)"]),
     ("empty", np.empty((0, N_IN)), ValueError, ["{x} is empty", "(0, 4)", "at least one sample"]),
-    ("object array", X_OK.astype(object), TypeError, ["{x} must hold numbers", "'object'"]),
+    (
+        "object array",
+        with_object(object()),
+        TypeError,
+        ["{x} must hold numbers", "'object'", "convert strings or objects to numbers"],
+    ),
+    (
+        "None value",
+        with_object(None),
+        ValueError,
+        ["{x} contains a missing value", "(1, 2): none)", "impute"],
+    ),
     ("string array", np.full((6, N_IN), "a"), TypeError, ["{x} must hold numbers", "'str"]),
     ("numeric strings", X_OK.astype(str), TypeError, ["{x} must hold numbers", "'str"]),
     ("complex", X_OK.astype(complex), TypeError, ["{x} must hold real numbers", "complex128"]),
@@ -102,7 +120,8 @@ BAD_Y = [
     ("3-D", np.zeros((6, N_OUT, 1)), ValueError, ["(n_samples,)", "(n_samples, 3)", "(6, 3, 1)"]),
     ("wrong n_outputs", np.zeros((6, 2)), ValueError, ["2 columns", "3 outputs", "(6, 2)", "(6, 3)"]),
     ("string labels", Y_OK.astype(str), TypeError, ["{y} must hold numbers", "'str"]),
-    ("object labels", Y_OK.astype(object), TypeError, ["{y} must hold numbers", "'object'"]),
+    ("object labels", with_object(object(), Y_OK, 2), TypeError, ["{y} must hold numbers", "'object'"]),
+    ("None label", with_object(None, Y_OK, 2), ValueError, ["{y} contains a missing value", "(2,): none)"]),
     ("empty", np.empty(0), ValueError, ["different numbers of samples", "{y} has 0"]),
 ]
 
