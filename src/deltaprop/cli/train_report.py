@@ -19,8 +19,12 @@ from ..training import Callback
 from . import rundir
 from .data import RunData
 from .progress import fmt_metric, fmt_percent, summary_table
+from .train_checks import validation_count
 
 BOUNDARY_FRAMES = 20  # frames of a 2-D run's decision_boundary.gif (≈ 1.5 s to draw)
+# The rows a validation split holds out are said as the share asked for ("10% of it") when
+# within this fraction of it (or a row); else as counts (a class's share rounded to 0).
+SHARE_TOLERANCE = 0.1
 
 
 # What the command line does about unscaled inputs, by the run's [data] scale, said after the
@@ -90,8 +94,7 @@ def announce(
     and ``scaling``, what ``--scale`` does to the data, under the data's line."""
     model, training = config["model"], config["training"]
     resuming = bool(initial_epoch or initial_batch)
-    split = float(config["data"]["validation_split"])
-    held = f", {split:.0%} of it held out for validation" if split else ""
+    held = _held_out(data, float(config["data"]["validation_split"]), model["layers"][-1])
     test = f", {len(data.X_test)} test" if data.X_test is not None else ""
     console.print(
         f"{'resuming' if resuming else 'training'} {model['layers']} {model['activation']}"
@@ -112,6 +115,19 @@ def announce(
     if scaling:
         console.print(scaling, markup=False, highlight=False, soft_wrap=True)
     console.print(f"run folder: {run_dir}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _held_out(data: RunData, split: float, n_out: int) -> str:
+    """``, 10% of it held out for validation``; or, where the stratified split's rounding per
+    class makes the rows held out far from that share (classes of a few rows give none), the
+    true counts: ``442 train rows: 440 trained on, 2 held out for validation (10% asked: ...)``."""
+    if not split:
+        return ""
+    n = len(data.y_train)
+    held, counted = validation_count(data.y_train, n_out, split)
+    if abs(held - split * n) <= max(1.0, SHARE_TOLERANCE * split * n):
+        return f", {split:.0%} of it held out for validation"
+    return f" rows: {n - held} trained on, {held} held out for validation ({split:.0%} asked: {counted})"
 
 
 def summary(
