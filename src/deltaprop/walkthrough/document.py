@@ -56,11 +56,11 @@ def build(trace: Trace, notation: str = "nielsen", digits: int | None = None) ->
             if trace.n_samples > 1:
                 blocks.append(Heading(2, f"Sample {s + 1} of {trace.n_samples}"))
             blocks += forward(trace, nt, s, digits)
-            blocks += cost(trace, nt, s)
+            blocks += cost(trace, nt, s, digits)
             blocks += output_errors(trace, nt, s)
             blocks += hidden_errors(trace, nt, s)
         blocks += updates(trace, nt)
     else:
-        blocks += summary(trace, nt)
+        blocks += summary(trace, nt, digits)
     blocks += after(trace, nt, digits)
     return blocks

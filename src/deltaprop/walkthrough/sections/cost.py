@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..blocks import Block, Equations, Heading
-from ..math import Eq, Num, Op, Paren, Sym, Word
+from ..blocks import Block, Equations, Heading, Paragraph
+from ..math import DEFAULT_DIGITS, Eq, Num, Op, Paren, Sym, Word
 from ..trace import Trace
 from .sums import MAX_TERMS, sum_terms
+from .target import class_target
 
 
 def _cross_entropy(y, a) -> tuple:
@@ -54,8 +55,11 @@ def _numbers_added(values: list[float]) -> tuple:
     return tuple(nodes)
 
 
-def cost(trace: Trace, nt, s: int) -> list[Block]:
+def cost(trace: Trace, nt, s: int, digits: int = DEFAULT_DIGITS) -> list[Block]:
     blocks: list[Block] = [Heading(2, "The cost")]
+    said = class_target(trace, nt, s, digits)  # a class label's one-hot y, before y₃ = 1 is used
+    if said:
+        blocks.append(Paragraph(said))
     batch = trace.n_samples > 1
     note = "for this example" if batch else ""
     # One sample's total is C_x; the batch's C = 1/n Σ_x C_x is not this sum.

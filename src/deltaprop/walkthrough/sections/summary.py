@@ -9,13 +9,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..blocks import Block, Equations, Heading, Paragraph, Table
-from ..math import Eq, Num, eq, to_text
+from ..math import DEFAULT_DIGITS, Eq, Num, eq, to_text
 from ..trace import Trace
+from .target import targets
 
 STATS_DIGITS = 6  # decimals in the per-layer statistics tables
 
 
-def summary(trace: Trace, nt) -> list[Block]:
+def summary(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
     n_neurons = sum(trace.sizes)
     blocks: list[Block] = [
         Paragraph(
@@ -23,6 +24,7 @@ def summary(trace: Trace, nt) -> list[Block]:
             "summary: statistics per layer and the largest terms, all from the same step."
         ),
         Heading(2, "The cost"),
+        Paragraph(targets(trace, nt, digits)),  # no table shows y
         Equations((Eq(((nt.cost(),), (Num(trace.cost_before),))),)),
     ]
     net, out = nt.net_name, nt.out_name  # z and a (Nielsen), net and out (Mazur)
