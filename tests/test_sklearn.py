@@ -457,6 +457,21 @@ def test_float32_networks():
     assert clf.predict_proba(IRIS_X).dtype == np.float32
 
 
+@pytest.mark.parametrize(
+    ("y", "where"), [(IRIS_X[:, 0] * 1e39, "index (0,)"), (IRIS_X[:, :2] * 1e39, "row 0, column 0")]
+)
+def test_a_target_beyond_float32_is_named_as_y_as_x_is(y, where):
+    """y = 5.1e39 for a float32 network: refused as X is, by value and place. The cast came
+    first, so the message named an infinity the user never gave ("Y contains NaN or infinity
+    (first at index (1, 0): -inf)")."""
+    with pytest.raises(ValueError) as refused:
+        DeltapropRegressor(**SMALL, dtype="float32").fit(IRIS_X, y)
+    message = str(refused.value)
+    assert message.startswith(f"y holds {y.flat[0].item()!r} (first at {where}), beyond the range of float32")
+    assert message.endswith("To fix it, scale the targets or use a float64 network (dtype=np.float64).")
+    assert DeltapropRegressor(**{**SMALL, "epochs": 1}).fit(IRIS_X, y).network_.dtype == np.float64
+
+
 def test_pickle_round_trip():
     # scikit-learn's tools copy estimators between processes by pickling them (joblib, as in
     # GridSearchCV(n_jobs=2)), so an estimator must survive it. deltaprop's own files never

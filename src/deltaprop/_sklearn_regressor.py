@@ -15,6 +15,7 @@ from sklearn.utils.validation import validate_data
 
 from ._sklearn_base import _DeltapropEstimator
 from ._text import count
+from ._validation import TARGETS, check_range
 
 
 class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
@@ -71,9 +72,13 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
             raise ValueError(f"y has {count(Y.shape[1], 'output')} but {which} has {self.network_.sizes[-1]}")
 
     def _validate(self, X, y, reset: bool):
+        """``X`` ``(n_samples, n_features)`` and ``y`` as targets ``(n_samples, n_outputs)`` in the
+        network's dtype; a ``y`` beyond that dtype's range (1e39 for float32) is refused by name
+        before the cast, which would make it ±inf."""
         X, y = validate_data(
             self, X, y, reset=reset, multi_output=True, y_numeric=True, dtype=[np.float64, np.float32]
         )
+        check_range(y, self._dtype(), "y", TARGETS)
         return X, (y.reshape(-1, 1) if y.ndim == 1 else y).astype(self._dtype(), copy=False)
 
     def predict(self, X) -> np.ndarray:
