@@ -123,6 +123,10 @@ def _check_type(section: str, key: str, value, path: str) -> None:
         ok = isinstance(value, (int, float))
     elif isinstance(default, int):
         ok = isinstance(value, int)
+    elif key == "drop_columns":  # names or indices: ["id", 0]
+        ok = isinstance(value, list) and all(
+            isinstance(v, (str, int)) and not isinstance(v, bool) for v in value
+        )
     elif isinstance(default, list):
         ok = isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
     elif key == "label_column":
@@ -130,7 +134,9 @@ def _check_type(section: str, key: str, value, path: str) -> None:
     else:
         ok = isinstance(value, type(default))
     if not ok:
-        if isinstance(default, list):
+        if key == "drop_columns":
+            expected = 'a list of column names or indices such as ["id", 0]'
+        elif isinstance(default, list):
             expected = f"a list of whole numbers such as {[30, 30] if key == 'hidden' else [64, 30, 10]}"
         elif key == "label_column":
             expected = "a column's name (a string) or index (a whole number)"

@@ -6,10 +6,13 @@ or a size < 1 is a usage error naming the flag, and no sizes at all is never tak
 hidden layer", which is asked for with every size. A schedule (``step:0.5:10``,
 ``exponential:0.95``, ``cosine[:MIN_LR]``, ``none``) is split into its kind and its numbers
 by :func:`parse_schedule`, which checks both; its caller names where the schedule was written.
+A CSV's columns to leave out (``--drop-columns id,0``) and its separator (``--delimiter tab``)
+are read by :func:`parse_columns` and :func:`parse_delimiter`.
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 
 from .errors import UsageError
@@ -53,6 +56,34 @@ def parse_hidden(text: str) -> list[int]:
     default hidden layer: a network without one is asked for with every size, ``--layers
     N_IN,N_OUT``, as a config file asks for it with ``layers = [N_IN, N_OUT]``."""
     return parse_int_list(text, "--hidden", NO_HIDDEN_LAYER)
+
+
+def parse_columns(text: str) -> list[int | str]:
+    """``--drop-columns id,name,0`` as ``["id", "name", 0]``: a whole number is a column's
+    index (negative from the end), anything else its name in the header. For argparse's
+    ``type=``: no column, or an empty one (``id,,0``), is an ArgumentTypeError."""
+    parts = [part.strip() for part in text.split(",")]
+    if not any(parts) or "" in parts:
+        raise argparse.ArgumentTypeError(
+            f"expected column names or indices separated by commas, such as id,name or 0; got {text!r}"
+        )
+    columns: list[int | str] = []
+    for part in parts:
+        try:
+            columns.append(int(part))
+        except ValueError:
+            columns.append(part)
+    return columns
+
+
+#: How ``--delimiter`` may spell a tab, which a shell does not pass as one from ``'\t'``.
+TAB_SPELLINGS = ("tab", "\\t", "\t")
+
+
+def parse_delimiter(text: str) -> str:
+    """``--delimiter ';'`` as ``";"``; ``tab`` or ``\\t`` (as typed in a shell) as a tab. For
+    argparse's ``type=``; the character itself is checked with the rest of ``[data]``."""
+    return "\t" if text.lower() in TAB_SPELLINGS else text
 
 
 def parse_schedule(text: str) -> tuple[str, list[float]]:

@@ -30,6 +30,14 @@ DEFAULTS: dict[str, dict] = {
         "name": "digits",
         "path": "",
         "label_column": "",
+        # how a CSV is read: its first line a header or data (auto, yes, no), its separator,
+        # the columns that are neither features nor labels (names or indices)
+        "header": "auto",
+        "delimiter": ",",
+        "drop_columns": [],
+        # an NPZ archive's arrays of features and labels
+        "x_key": "X",
+        "y_key": "y",
         "task": "auto",
         "validation_split": 0.1,
         # none, standard or minmax: the inputs (and a linear output's regression targets)
@@ -69,6 +77,11 @@ FILE_ONLY_KEYS = {"model": {"hidden": [30]}}
 # Where each flag lands: argparse dest -> (table, key).
 FLAG_KEYS = {
     "label_column": ("data", "label_column"),
+    "header": ("data", "header"),
+    "delimiter": ("data", "delimiter"),
+    "drop_columns": ("data", "drop_columns"),
+    "x_key": ("data", "x_key"),
+    "y_key": ("data", "y_key"),
     "task": ("data", "task"),
     "validation_split": ("data", "validation_split"),
     "scale": ("data", "scale"),

@@ -14,7 +14,7 @@ import math
 
 from .. import activations, costs, initializers
 from .._text import did_you_mean
-from ..datasets.by_name import REGRESSION, TASKS
+from ..datasets.by_name import CSV_KEYS, CSV_SUFFIX, HEADER_WORDS, NPZ_KEYS, REGRESSION, TASKS
 from ..training.scaling import METHODS as SCALES
 from .config_flags import parse_schedule
 from .config_origins import DEFAULT, Origins, bad_value, given, spell
@@ -28,6 +28,8 @@ REGISTRIES = {
     "cost": costs.get,
     "init": initializers.get,
 }
+
+QUOTE_AND_NEWLINES = '"\r\n'  # what a CSV's separator cannot be
 
 # The [training] keys that read the validation loss, so need a validation split: what each does.
 VALIDATION_WATCHERS = {
@@ -65,6 +67,7 @@ def validate(config: dict, origins: Origins | None = None) -> None:
     digest = data["sha256"]
     if digest and not (len(digest) == SHA256_HEX_DIGITS and all(c in "0123456789abcdef" for c in digest)):
         raise bad("data", "sha256", f"must be the {SHA256_HEX_DIGITS} hex digits train records, or left out")
+    _check_reading(config, origins, bad)
     if data["scale"] not in SCALES:
         raise bad("data", "scale", f"unknown scaling; expected one of {', '.join(SCALES)}")
     if not 0.0 <= float(data["validation_split"]) < 1.0:
@@ -112,3 +115,41 @@ def validate(config: dict, origins: Origins | None = None) -> None:
             watcher,
             f"{VALIDATION_WATCHERS[watcher]}, but {split} holds none out; give a validation split > 0 too",
         )
+
+
+def _check_reading(config: dict, origins: Origins, bad) -> None:
+    """:func:`reading_problem` of the ``[data]`` table, named where the user wrote it."""
+    data = config["data"]
+    source = "path" if data["path"] and not data["name"] else "name"
+    for key in (*CSV_KEYS, *NPZ_KEYS):  # the data named where it was given, beside each key
+        problem = reading_problem(data, given(origins, "data", source, data[source], beside=("data", key)))
+        if problem is not None and problem[0] == key:
+            raise bad("data", key, problem[1])
+
+
+def reading_problem(data: dict, named: str) -> tuple[str, str] | None:
+    """The first ``[data]`` key that says how a file is read (:data:`CSV_KEYS`, :data:`NPZ_KEYS`)
+    with a value no loader can use, or given for data of another kind (a CSV's ``delimiter``
+    for an NPZ archive or a built-in set, named ``named``): ``(key, what is wrong)``; None if
+    none. ``label_column`` is left to :func:`~deltaprop.cli.data.check_label_column`."""
+    options = {**CSV_KEYS, **NPZ_KEYS, **{key: data[key] for key in (*CSV_KEYS, *NPZ_KEYS) if key in data}}
+    if options["header"] not in HEADER_WORDS:
+        return "header", f"expected one of {', '.join(HEADER_WORDS)}"
+    delimiter = options["delimiter"]
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in QUOTE_AND_NEWLINES:
+        return "delimiter", "must be one character other than a quote or a newline, e.g. ';' or tab"
+    for key in NPZ_KEYS:
+        if not options[key]:
+            return key, "must name an array of the .npz archive"
+    if any(isinstance(column, str) and not column.strip() for column in options["drop_columns"]):
+        return "drop_columns", "holds an empty column name; give names or indices such as id,0"
+    path = "" if data.get("name") else data.get("path") or ""
+    is_csv = path.lower().endswith(CSV_SUFFIX)
+    for keys, fits, kind in (
+        (CSV_KEYS, is_csv, "a .csv file"),
+        (NPZ_KEYS, path and not is_csv, "a .npz archive"),
+    ):
+        for key, default in keys.items():
+            if key != "label_column" and not fits and options[key] != default:
+                return key, f"applies to {kind} only, and {named} is not one; leave it out"
+    return None

@@ -7,15 +7,21 @@ is carved from the training data with the run's seed, so a rerun carves the same
 
 from __future__ import annotations
 
+import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .._text import count, did_you_mean
-from ..datasets.by_name import FILE_SUFFIXES, load_by_name
+from ..datasets.by_name import CSV_KEYS, FILE_SUFFIXES, HEADER_WORDS, NPZ_KEYS, load_by_name, read_options
 from ..datasets.by_name import TASKS as TASKS  # for --task
-from .config import BUILTIN_DATA
+from ..datasets.csv_file import CsvLayoutWarning
+from .config import BUILTIN_DATA, DEFAULTS
+from .config_flags import parse_columns, parse_delimiter
+from .config_origins import spell
+from .config_validate import reading_problem
 from .errors import UsageError
 from .rundir import CONFIG
 
@@ -65,6 +71,52 @@ def data_table(value: str) -> dict:
     return {"name": "", "path": str(path.resolve())}
 
 
+def add_file_options(group) -> None:
+    """How a CSV or NPZ file is read, beyond its label column: each sets the ``[data]`` key of
+    its name (:data:`deltaprop.datasets.by_name.CSV_KEYS`, ``NPZ_KEYS``)."""
+    d = DEFAULTS["data"]
+    group.add_argument(
+        "--header",
+        choices=tuple(HEADER_WORDS),
+        help="whether a CSV's first line names the columns: yes, no, or auto (names are a header; so "
+        "is pandas' 0,1,...,k-1 when its label is on no other line) (auto)",
+    )
+    group.add_argument(
+        "--delimiter",
+        type=parse_delimiter,
+        metavar="CHAR",
+        help=f"a CSV's field separator, e.g. ';' or tab ({d['delimiter']!r})",
+    )
+    group.add_argument(
+        "--drop-columns",
+        type=parse_columns,
+        metavar="COL,...",
+        help="CSV columns that are neither features nor the label, by name or index, e.g. id,name or 0",
+    )
+    group.add_argument("--x-key", metavar="NAME", help=f"an NPZ archive's features array ({d['x_key']})")
+    group.add_argument("--y-key", metavar="NAME", help=f"an NPZ archive's labels array ({d['y_key']})")
+
+
+def file_options(table: dict) -> dict:
+    """The keys of a ``[data]`` table that say how its file is read (a CSV's label column,
+    header, separator and columns left out; an NPZ's arrays), those it lacks at their defaults:
+    what ``evaluate RUN_DIR`` carries from the run to read its file as the run did."""
+    return {key: table.get(key, default) for key, default in {**CSV_KEYS, **NPZ_KEYS}.items()}
+
+
+def apply_file_flags(args, table: dict) -> None:
+    """The flags of :func:`add_file_options` given on the command line, set in ``table`` and
+    checked against its data (a CSV's ``--delimiter`` for a CSV only), naming the flag."""
+    for key in (*CSV_KEYS, *NPZ_KEYS):
+        value = getattr(args, key, None)
+        if key != "label_column" and value is not None:
+            table[key] = value
+    problem = reading_problem(table, f"--data {table.get('name') or table.get('path')}")
+    if problem is not None:
+        key, text = problem
+        raise UsageError(f"{spell({}, 'data', key, table[key])}: {text}")
+
+
 def check_label_column(table: dict) -> None:
     """``--label-column`` picks a column of a CSV; for any other data it would be silently ignored."""
     column = table.get("label_column")
@@ -111,15 +163,17 @@ def load_labelled(table: dict, split: str = "train", seed: int | None = None, in
             )
     # progress: a built-in set downloading on first use draws its bar on stderr (an 11 MB
     # MNIST download was minutes of silence on a slow line)
-    return load_by_name(
-        name,
-        path,
-        split=split,
-        seed=seed,
-        label_column=table.get("label_column"),
-        task=table.get("task"),
-        progress=True,
-    )
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always", CsvLayoutWarning)
+        loaded = load_by_name(
+            name, path, split=split, seed=seed, task=table.get("task"), progress=True, **read_options(table)
+        )
+    for warning in said:  # a layout the file seems not to mean (pandas' index read as a feature)
+        if issubclass(warning.category, CsvLayoutWarning):
+            print(f"deltaprop: warning: {warning.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    return loaded
 
 
 MAX_LISTED = 10  # labels or classes named in one message; the rest are counted

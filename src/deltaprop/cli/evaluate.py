@@ -27,7 +27,16 @@ from .._text import count
 from ..datasets.by_name import changed_since
 from . import rundir
 from .config import read_toml
-from .data import TASKS, check_label_column, data_table, load_labelled, match_classes
+from .data import (
+    TASKS,
+    add_file_options,
+    apply_file_flags,
+    check_label_column,
+    data_table,
+    file_options,
+    load_labelled,
+    match_classes,
+)
 from .errors import UsageError
 from .evaluate_fit import check_data_fits, check_width_first
 from .progress import fmt_metric, make_console
@@ -53,6 +62,7 @@ def register(subparsers) -> None:
         "whose inputs and classes are the model's)",
     )
     p.add_argument("--label-column", help="the label column of a CSV: a name or an index (default: the last)")
+    add_file_options(p)  # --header, --delimiter, --drop-columns, --x-key, --y-key (default: the run's)
     p.add_argument(
         "--split",
         choices=("train", "test"),
@@ -168,14 +178,11 @@ def _data_for(args, run_config: dict, net, names) -> dict:
         table = data_table(args.data)
     else:
         table = run_config.get("data") or {"name": _builtin_for(args.model, net, names)}
-        table = {
-            "name": table.get("name", ""),
-            "path": table.get("path", ""),
-            "label_column": table.get("label_column", ""),
-        }
+        table = {"name": table.get("name", ""), "path": table.get("path", ""), **file_options(table)}
     if args.label_column is not None:
         table["label_column"] = args.label_column
         check_label_column(table)
+    apply_file_flags(args, table)
     # A model with class names is a classifier, whatever the run's task; -1/1 in a file are then
     # two classes to look up, not targets for a network with two outputs.
     table["task"] = args.task or ("classification" if names else run_config.get("data", {}).get("task", ""))

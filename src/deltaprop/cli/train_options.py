@@ -11,6 +11,7 @@ import argparse
 from .. import activations, costs, initializers
 from . import config as cfg
 from . import threads
+from .data import add_file_options
 from .train_resolve import ADAM_LR
 from .train_scaling import add_scale_option
 
@@ -26,6 +27,7 @@ def add_options(p: argparse.ArgumentParser) -> None:
     data.add_argument(
         "--label-column", help="the label column of a CSV: a name or an index (default: the last)"
     )
+    add_file_options(data)
     data.add_argument(
         "--task",
         choices=cfg.TASKS,

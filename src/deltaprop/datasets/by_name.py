@@ -2,8 +2,10 @@
 
 A run names its data in the ``[data]`` table of its ``config.toml``: a built-in ``name``
 (``digits``, ``mnist``, ``fashion-mnist``, ``xor``, ``moons``, ``circles``, ``spiral``,
-``blobs``) or a file ``path``, with a CSV's ``label_column`` and the ``task`` that says how a
-file's numeric labels are read (classes or regression targets, :func:`as_targets`); its
+``blobs``) or a file ``path``, with how the file is read (a CSV's ``label_column``, ``header``,
+``delimiter`` and ``drop_columns``, an NPZ's ``x_key`` and ``y_key``: :func:`read_options`)
+and the ``task`` that says how a file's numeric labels are read (classes or regression
+targets, :func:`as_targets`); its
 ``[training] seed`` draws the generated sets. ``deltaprop train`` (and ``resume``, ``evaluate``) load it with
 :func:`load_by_name` before training, and ``diagnose`` and ``plot`` load it again from the
 finished run folder, so both see the same arrays. The validation rows are not carved here:
@@ -53,6 +55,28 @@ def changed_since(table: dict, now: str | None = None) -> str | None:
     if now == recorded:
         return None
     return f"{path} has changed since the run read it (SHA-256 {now[:12]}…; the run read {recorded[:12]}…)"
+
+
+#: How a ``[data]`` table writes a CSV's ``header`` (as ``--header`` does), and what
+#: :func:`~deltaprop.datasets.load_csv` calls it.
+HEADER_WORDS = {"auto": "infer", "yes": True, "no": False}
+#: The ``[data]`` keys that say how a file is read, with the values that leave the loaders'
+#: defaults: a CSV's (label column, header, separator, columns left out) and an NPZ's arrays.
+CSV_KEYS = {"label_column": "", "header": "auto", "delimiter": ",", "drop_columns": []}
+NPZ_KEYS = {"x_key": "X", "y_key": "y"}
+
+
+def read_options(table: dict) -> dict:
+    """The keyword arguments of :func:`load_by_name` that a run's ``[data]`` table gives for
+    reading its file (:data:`CSV_KEYS`, :data:`NPZ_KEYS`); a key the table lacks (a run from
+    before it) or leaves empty keeps the loader's default."""
+    options = {}
+    for key, default in {**CSV_KEYS, **NPZ_KEYS}.items():
+        value = table.get(key)
+        if value is None or value == "" or value == default:
+            continue
+        options[key] = HEADER_WORDS.get(value, value) if key == "header" else value
+    return options
 
 
 def parse_label_column(value) -> int | str | None:
@@ -147,6 +171,11 @@ def load_by_name(
     label_column: int | str | None = None,
     task: str = AUTO,
     progress=None,
+    header="infer",
+    delimiter: str = ",",
+    drop_columns=(),
+    x_key: str = "X",
+    y_key: str = "y",
 ) -> tuple[np.ndarray, np.ndarray, tuple[str, ...] | None]:
     """``(X, y, classes)`` of the data a run names: the built-in set ``name``, or the file ``path``.
 
@@ -171,6 +200,11 @@ def load_by_name(
     progress : while ``mnist`` or ``fashion-mnist`` downloads on first use: ``True`` for a
         text bar on stderr, a callable ``progress(bytes_done, bytes_total)`` (a CLI's own
         bar), ``None`` (default) or ``False`` for silence; ignored for the other data.
+    header, delimiter, drop_columns : how a CSV is read, as
+        :func:`~deltaprop.datasets.load_csv` takes them; ignored for other data.
+    x_key, y_key : an NPZ archive's arrays, as :func:`~deltaprop.datasets.load_npz` takes
+        them; ignored for other data. (:func:`read_options` gives all five from a ``[data]``
+        table.)
 
     Returns
     -------
@@ -216,9 +250,11 @@ def load_by_name(
     if path.suffix.lower() == CSV_SUFFIX:
         column = parse_label_column(label_column)
         kwargs = {} if column is None else {"label_column": column}
-        X, y, classes = load_csv(path, return_classes=True, **kwargs)
+        X, y, classes = load_csv(
+            path, return_classes=True, header=header, delimiter=delimiter, drop_columns=drop_columns, **kwargs
+        )
     else:
-        X, y, classes = load_npz(path, return_classes=True)
+        X, y, classes = load_npz(path, x_key, y_key, return_classes=True)
     if classes and isinstance(classes[0], str):  # text labels: classes, numbered in sorted order
         if task == REGRESSION:
             raise ValueError(
