@@ -1,14 +1,17 @@
 """``deltaprop train``'s checks of the loaded data, made before a run folder is made: class
-labels of one class only, a validation split that would hold out no sample (or every
-sample), regression targets far from a small range, and the data file's SHA-256 recorded in
-the ``[data]`` table.
+labels of one class only (and labels that look like no classes: hundreds of values of a row
+or two each, or numbers from 1 that leave class 0 empty), a validation split that would hold
+out no sample (or every sample), regression targets far from a small range, and the data
+file's SHA-256 recorded in the ``[data]`` table.
 """
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
-from ..datasets.by_name import changed_since, file_sha256
+from ..datasets.by_name import AUTO, changed_since, file_sha256
 from ..diagnostics.input_scale import INPUT_SCALE_LIMIT
 from ..training._data import check_targets
 from ..training.arguments import validation_size
@@ -18,7 +21,8 @@ from .errors import UsageError
 
 
 def check_classes(config: dict, data: RunData, origins: cfg.Origins) -> None:
-    """Refuse, before a run folder is made, class labels that hold one class only.
+    """Refuse, before a run folder is made, class labels that hold one class only; warn on
+    stderr of labels that do not look like classes (:func:`label_warnings`).
 
     Trained anyway, such a run reports 100 % accuracy and saves a model with an output for
     a class that never occurs; the scikit-learn estimators refuse the same data.
@@ -27,6 +31,8 @@ def check_classes(config: dict, data: RunData, origins: cfg.Origins) -> None:
         return
     present = np.unique(data.y_train)
     if len(present) != 1:
+        for warning in label_warnings(config, data, origins):  # at once: train prints no return of ours
+            print(warning, file=sys.stderr)
         return
     label = int(present[0])
     name = data.classes[label] if data.classes and label < len(data.classes) else label
@@ -42,6 +48,51 @@ def check_classes(config: dict, data: RunData, origins: cfg.Origins) -> None:
         f"{len(data.y_train)} rows. A classifier needs at least 2 classes to learn; give data "
         f"with 2 classes or more"
     )
+
+
+# Numeric labels that are more likely real-valued targets than classes (scikit-learn's
+# diabetes, targets 25-346: 214 values over 442 rows): at least SUSPECT_CLASSES classes, and
+# more of them than MANY_CLASSES_SHARE of the rows, or most of them with under FEW_ROWS rows.
+SUSPECT_CLASSES = 10
+MANY_CLASSES_SHARE = 0.2
+FEW_ROWS = 3
+
+
+def label_warnings(config: dict, data: RunData, origins: cfg.Origins) -> list[str]:
+    """Warnings for a data file's numeric labels read as classes that do not look like classes:
+    far too many of them (real-valued targets, read as classes by ``--task auto``), or numbers
+    from 1 (UCI's 1..3: the network gets an output for a class 0 it never sees). Labels with
+    gaps (0 and 1000) are taken as meant; text labels and the built-in sets have neither
+    problem."""
+    if not data.classification or not config["data"]["path"] or not _numbered(data.classes):
+        return []
+    labels, rows = np.unique(data.y_train, return_counts=True)
+    n, k = len(data.y_train), len(labels)
+    few = int(np.count_nonzero(rows < FEW_ROWS))
+    if (
+        config["data"]["task"] == AUTO
+        and k >= SUSPECT_CLASSES
+        and (k > MANY_CLASSES_SHARE * n or 2 * few > k)
+    ):
+        return [
+            f"deltaprop train: warning: {k} classes for {n} rows of {data.label} ({few} of them with "
+            f"fewer than {FEW_ROWS} rows): are its labels real-valued targets? If so, say "
+            f"{cfg.spell(origins, 'data', 'task', 'regression')}"
+        ]
+    lo, hi = int(labels[0]), int(labels[-1])
+    if not 0 < lo or hi - lo + 1 != k:  # from 0, or with gaps (0 and 1000: meant, say)
+        return []
+    unused = "class 0 has" if lo == 1 else f"classes 0..{lo - 1} have"
+    return [
+        f"deltaprop train: warning: the labels of {data.label} are {lo}..{hi}: {unused} no samples, "
+        f"and the network gets an output for each class number ({data.n_out} outputs for {k} "
+        f"classes); number them from 0 (subtract {lo}) to do without {'it' if lo == 1 else 'them'}"
+    ]
+
+
+def _numbered(classes) -> bool:
+    """Whether the class names are the labels' own numbers (a file's numeric labels), not words."""
+    return classes is None or all(name == str(k) for k, name in enumerate(classes))
 
 
 def validation_count(y: np.ndarray, n_out: int, split: float) -> tuple[int, str]:
