@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -188,6 +189,21 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
         self._batch_size(1)
         self._check_early_stopping(targets, self.network_.sizes[-1], self._seed)
         self.optimizer_ = self._new_optimizer()
+
+    def _warn_partial_fit_l2(self, n_rows: int) -> None:
+        """The first ``partial_fit`` of a fresh estimator, with L2 on, says which n its λ/n uses:
+        the ``n_rows`` of each call, as ``fit`` on them would (it never sees the whole training
+        set), so the decay depends on the chunking; and how to get ``fit``'s."""
+        l2 = self.optimizer_.l2
+        if l2 > 0:
+            warnings.warn(
+                f"partial_fit decays the weights by l2/n with n = {n_rows}, the rows of this call "
+                f"(each call is one epoch of fit on its own rows; the whole training set is never "
+                f"seen), so the decay depends on the size of the chunks. To decay as fit on all N "
+                f"rows does with l2=λ, give chunks of m rows l2 = λ·m/N (here {l2:g}·{n_rows}/N)",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def _sample_weight(self, sample_weight, X: np.ndarray) -> np.ndarray | None:
         """``sample_weight`` checked as scikit-learn checks it (``_check_sample_weight``: a

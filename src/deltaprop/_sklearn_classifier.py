@@ -61,7 +61,9 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
     momentum : float, default 0.9
         μ of "sgd" (heavy ball), "momentum" and "nesterov"; 0 makes "sgd" plain gradient descent.
     l2 : float, default 0.0
-        λ of L2 weight decay, as in Nielsen: C = C_0 + λ/(2n) Σ w², n the training set size.
+        λ of L2 weight decay, as in Nielsen: C = C_0 + λ/(2n) Σ w², n the training set size:
+        in ``fit`` the rows it trains on (validation rows apart), in ``partial_fit`` the rows of
+        that call, so there the decay depends on the chunking (see :meth:`partial_fit`).
     batch_size : int or "auto", default "auto"
         Samples per mini-batch; "auto" is min(200, n_samples).
     epochs : int, default 200
@@ -204,7 +206,16 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
 
         Later calls may hold any of ``classes_`` (some or all) and no other label, as in
         scikit-learn's MLPClassifier. A first call that fails (a label of ``y`` not in
-        ``classes``, say) leaves the estimator unfitted, so the next call is a first call again."""
+        ``classes``, say) leaves the estimator unfitted, so the next call is a first call again.
+
+        With ``l2`` = λ > 0, the L2 term of each call is λ/n with n the rows of that call, as
+        ``fit`` on them would have it: the estimator never sees the whole training set, so
+        chunks of m rows decay the weights N/m times as much as ``fit`` on all N rows does.
+        For ``fit``'s decay, give chunks of m rows ``l2`` = λ·m/N: with ``shuffle=False`` and
+        chunks made of whole mini-batches, the calls then end at the weights of one epoch of
+        ``fit`` with λ (a test checks it). The first call of a fresh estimator with l2 > 0 says
+        so in a UserWarning. (scikit-learn's ``alpha`` is divided by each mini-batch's size
+        instead, so its chunking does not matter.)"""
         self._check_params()
         self._refuse_early_stopping()
         first = not hasattr(self, "network_")
@@ -223,6 +234,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                     raise ValueError(f"classes must hold at least 2 labels; got {classes.tolist()!r}")
                 targets = self._encode(y, classes)
                 self._reset(X, targets, len(classes), classes)
+                self._warn_partial_fit_l2(X.shape[0])
             else:
                 same = classes is None or np.array_equal(unique_labels(np.asarray(classes)), self.classes_)
                 if not same:

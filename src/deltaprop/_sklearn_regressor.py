@@ -52,7 +52,9 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
 
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch over ``(X, y)``, weighted by ``sample_weight`` ``(n_samples,)`` if given,
-        continuing from the fitted network and optimizer."""
+        continuing from the fitted network and optimizer. With ``l2`` = λ > 0, its L2 term is
+        λ/n with n the rows of this call, as in :meth:`DeltapropClassifier.partial_fit
+        <deltaprop.sklearn.DeltapropClassifier.partial_fit>`, which says how to get ``fit``'s."""
         self._check_params()
         self._refuse_early_stopping()
         first = not hasattr(self, "network_")
@@ -61,6 +63,7 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
             sample_weight = self._sample_weight(sample_weight, X)
             if first:
                 self._reset(X, Y, Y.shape[1])
+                self._warn_partial_fit_l2(X.shape[0])
             else:
                 self._check_outputs(Y, "network_, built by the first partial_fit,")
                 self._check_same_network("partial_fit")

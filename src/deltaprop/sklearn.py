@@ -28,7 +28,10 @@ Differences from scikit-learn's MLP, by design:
 * ``optimizer="sgd"`` with ``momentum`` > 0 is heavy-ball momentum; scikit-learn's ``sgd``
   defaults to Nesterov's (``optimizer="nesterov"`` here).
 * ``l2`` is Nielsen's λ: the cost gains λ/(2n) Σ w² with n the training set size (scikit-learn's
-  ``alpha`` adds α/(2 n_batch) Σ w² per mini-batch), and biases are not decayed.
+  ``alpha`` adds α/(2 n_batch) Σ w² per mini-batch), and biases are not decayed. ``partial_fit``
+  cannot know the training set, so its n is the rows of each call: the decay then depends on
+  the chunking (chunks of m rows of N decay as ``fit`` does with ``l2`` = λ·m/N), and the first
+  call with l2 > 0 warns so.
 * ``X`` must be dense (scikit-learn's MLP also takes ``scipy.sparse`` matrices), and the
   classifier has one output per class, softmax by default, even for two classes
   (scikit-learn's has one logistic output then, so ``n_outputs_`` is 1 there and 2 here) and
