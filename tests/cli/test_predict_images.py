@@ -182,7 +182,8 @@ def test_the_prediction_table_never_cuts_an_input_a_class_or_a_probability():
     results = [{"input": "a_long_photo_name.png", "class": 9, "probabilities": probabilities}]
 
     def shown(width: int) -> str:
-        console = Console(file=io.StringIO(), width=width, color_system=None)
+        # a terminal's table, boxed (a pipe's is plain: test_predict_output.py)
+        console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=True)
         show(console, results, normalised=True, names=list(FASHION))
         return console.file.getvalue()
 

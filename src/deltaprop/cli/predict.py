@@ -13,8 +13,7 @@ outside a run folder, its class names (the ten digits "0".."9").
 
 from __future__ import annotations
 
-import json
-import sys
+import csv
 from pathlib import Path
 
 import numpy as np
@@ -42,8 +41,8 @@ from .images import (
     prepare,
     read_grey,
 )
-from .progress import make_console
-from .stdout import raising_broken_pipe
+from .predict_output import add_options as add_output_options
+from .predict_output import check_options, deliver
 
 TABLE_SUFFIXES = (".csv", ".npz")
 AUTO = "auto"
@@ -78,7 +77,7 @@ def register(subparsers) -> None:
         "mnist or digits, as its run folder's config.toml says (a model file alone: when its "
         "classes are the digits 0-9), else whole",
     )
-    p.add_argument("--json", action="store_true", help="print the predictions as JSON")
+    add_output_options(p)
     p.set_defaults(run=run)
 
 
@@ -153,7 +152,8 @@ def read_inputs(
         if X.ndim != 2 or X.shape[1] != n_in:
             raise ValueError(_wrong_width(given, X, n_in, suffix == ".csv" and label_column is None))
         rows.append(X)
-        names.extend(f"{path.name}:{k + 1}" for k in range(len(X)))
+        lines = data_lines(path, len(X)) if suffix == ".csv" else None
+        names.extend(f"{path.name}:{k}" for k in (lines or range(1, len(X) + 1)))
         prepared.extend([None] * len(X))
     return names, np.concatenate(rows, axis=0), prepared
 
@@ -172,6 +172,24 @@ def _read_csv_rows(path: Path, given: str, n_in: int, label_column) -> np.ndarra
             raise
         raise DataFileError(f"{err}; {_label_hint(given, n_in + 1, n_in)}") from None
     return X
+
+
+def data_lines(path: Path, n_rows: int) -> list[int] | None:
+    """The file line numbers of a CSV's ``n_rows`` data rows, as the reader's messages cite
+    them ("line 2"): its non-blank lines, less a header; None where they cannot be told
+    (the file unreadable, or other than ``n_rows`` lines, or one more).
+
+    A CSV row is named ``rows.csv:2`` by this number, so a row in the table and a row in
+    an error are the same line of the file."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            lines = [reader.line_num for row in reader if any(cell.strip() for cell in row)]
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    if len(lines) == n_rows + 1:  # a header first
+        return lines[1:]
+    return lines if len(lines) == n_rows else None
 
 
 def _label_hint(given: str, width: int, n_in: int) -> str:
@@ -221,6 +239,7 @@ def image_note(prepared: list[str | None], n_in: int, why: str) -> str | None:
 
 
 def run(args) -> int:
+    check_options(args)
     net, class_names = load_model_and_classes(args.model, data_after="the INPUT files after it")
     n_in = net.sizes[0]
     digit, why = digit_images(args.model, class_names, args.image_prep)
@@ -235,12 +254,7 @@ def run(args) -> int:
         for result, how in zip(results, prepared):
             if how is not None:
                 result["image"] = how
-        if args.json:
-            json.dump({"model": str(args.model), "predictions": results}, sys.stdout, indent=1)
-            print()
-            return 0
-        show_outputs(raising_broken_pipe(make_console()), results, note)
-        return 0
+        return deliver(args, results, None, note, lambda console: show_outputs(console, results, note))
     predicted = net.predict_classes(X)
     results = []
     for name, row, label, how in zip(names, a, predicted, prepared):
@@ -254,13 +268,12 @@ def run(args) -> int:
         if how is not None:
             result["image"] = how
         results.append(result)
-    if args.json:
-        json.dump({"model": str(args.model), "predictions": results}, sys.stdout, indent=1)
-        print()
-        return 0
     normalised = net.activation_names[-1] == "softmax" or single
-    show(raising_broken_pipe(make_console()), results, normalised=normalised, names=class_names, note=note)
-    return 0
+
+    def table(console: Console) -> None:
+        show(console, results, normalised=normalised, names=class_names, note=note)
+
+    return deliver(args, results, class_names, note, table)
 
 
 def show_outputs(console: Console, results: list[dict], note: str | None = None) -> None:
@@ -270,8 +283,16 @@ def show_outputs(console: Console, results: list[dict], note: str | None = None)
     table.add_column("output", justify="right", style="bold")
     for result in results:
         table.add_row(escape(result["input"]), f"{result['outputs'][0]:.6g}")
-    console.print(table)
+    console.print(_plain_off_a_terminal(console, table))
     _print_note(console, note)
+
+
+def _plain_off_a_terminal(console: Console, table: Table) -> Table:
+    """``table`` without box drawing where stdout is no terminal (``> p.txt``, ``| grep``):
+    columns aligned by spaces, the heading a line of its own, for a file or another tool."""
+    if not console.is_terminal:
+        table.box, table.pad_edge = None, False
+    return table
 
 
 def _print_note(console: Console, note: str | None) -> None:
@@ -299,7 +320,7 @@ def show(
     table = _table_per_class(title, results, names, n_classes)
     if _width(table) > console.width:
         table = _table_of_the_likeliest(title, results, names)
-    console.print(table)
+    console.print(_plain_off_a_terminal(console, table))
     if names and any(class_label(c, names) != str(c) for c in range(n_classes)):
         legend = ", ".join(class_label(c, names) for c in range(n_classes))
         console.print(f"classes: {legend}", markup=False, highlight=False, soft_wrap=True)
