@@ -6,9 +6,17 @@ backpropagation (input neurons, which have no δ, show x). Layers larger than
 ``max_neurons`` show their first and last neurons with an ellipsis between. Each column is
 headed with the layer's name as every picture gives it (input, hidden 1 …, output) and its
 activation; ``show_weights=True`` writes each w_ij on its line, for a small network on a slide.
+
+Beside a walk-through (``deltaprop explain --diagram``) the picture takes the walk-through's
+names instead, as :class:`DiagramNames`: its layer headings, each value's symbol (i1 = 0.05,
+δ_h1 = 0.00877, w1 = 0.15), δ's definition in its notation on the colour bar, and values to
+:data:`NAMED_DIGITS` significant digits, so that δ_h2 = 0.00995 is not "0.01" beside "0.0088".
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib import colormaps
@@ -25,6 +33,10 @@ MIN_LINE_WIDTH = 0.3
 RADIUS = 0.18
 LAYER_GAP = 2.2  # horizontal distance between layers, in units of the vertical spacing
 LABELLED_GAP = 3.4  # the same with show_weights: room for each source's labels at its own distance
+# ... and with names, wider: "w2 = 0.2" a quarter of the way from "δ_h1 = 0.00877" stays clear
+# of it, and "δ_h1.12 = -0.000123" of its neighbour in the next layer
+NAMED_LAYER_GAP, NAMED_LABELLED_GAP = 3.0, 6.5
+NAMED_MARGIN = 1.0  # units left and right of the outer layers: room for "layer 1 (input)"
 INCH_PER_UNIT = 0.42
 LABEL_BOX = {
     "boxstyle": "round,pad=0.15",
@@ -38,6 +50,27 @@ MAX_LABELLED = 3  # show_weights: the most neurons a layer may have; with more, 
 # A weight's label sits this far along its line from its source neuron, each source at its own
 # distance (0.25 for the first, 0.75 for the last) so that the labels of lines that cross do not meet.
 WEIGHT_LABEL_AT, WEIGHT_LABEL_SPREAD = 0.25, 0.5
+DIGITS = 2  # significant digits of a bare value under a neuron: a glance at a whole network
+NAMED_DIGITS = 3  # with names, beside a walk-through: enough to tell 0.00995 from 0.0088
+WEIGHT_DIGITS = 3  # significant digits of a weight on its line
+
+
+@dataclass(frozen=True)
+class DiagramNames:
+    """What a walk-through calls the things drawn, so that the picture reads as the text does.
+
+    ``layer(m)``: the heading of layer m (0 the input, L the output), e.g. "layer 2 (hidden)";
+    ``value(m, j)``: the symbol of the value shown under neuron j of layer m, the input itself
+    for m = 0 (``i1``, ``a¹₁``) and δ for the others (``δ_h1``, ``δ²₁``); ``weight(l, i, j)``:
+    the name of ``weights[l][i, j]`` (``w1``, ``w²₁₁``); ``delta``: δ's definition for the
+    colour bar ("δ = ∂E_total/∂net", "δ = ∂C/∂z"). ``deltaprop explain`` builds them from its
+    notation.
+    """
+
+    layer: Callable[[int], str]
+    value: Callable[[int, int], str]
+    weight: Callable[[int, int, int], str]
+    delta: str
 
 
 def _shown(n: int, max_neurons: int) -> list[int]:
@@ -61,12 +94,22 @@ def _positions(shown: list[int], n: int, max_neurons: int) -> dict[int, float]:
     return pos
 
 
-def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS, show_weights: bool = False):
+def network_diagram(
+    net,
+    x=None,
+    y=None,
+    ax=None,
+    max_neurons: int = MAX_NEURONS,
+    show_weights: bool = False,
+    names: DiagramNames | None = None,
+):
     """Draw ``net``; with ``x`` ``(n_0,)`` and ``y`` ``(n_L,)`` or a label, colour neurons by δ.
 
     Every line is a :class:`~matplotlib.lines.Line2D` whose ``gid`` is ``"w[l][i,j]"``, so
     the weight it shows can be looked up; with ``show_weights`` its value is written on it
     (a Text with the same ``gid``), for networks whose layers have at most 3 neurons.
+    ``names`` (:class:`DiagramNames`) heads the layers, labels every value and the colour bar
+    as a walk-through does; without them the layers are "input", "hidden 1" … "output".
     Returns the Figure.
     """
     if not hasattr(net, "weights") or not hasattr(net, "sizes"):
@@ -77,7 +120,10 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
         raise ValueError("y was given without x: the δ of an example needs both x and y")
     sizes = net.sizes
     shown = [_shown(n, max_neurons) for n in sizes]
-    gap = LABELLED_GAP if show_weights else LAYER_GAP
+    if names is None:
+        gap = LABELLED_GAP if show_weights else LAYER_GAP
+    else:
+        gap = NAMED_LABELLED_GAP if show_weights else NAMED_LAYER_GAP
     if show_weights and max(len(s) for s in shown) > MAX_LABELLED:
         raise ValueError(
             f"show_weights writes every weight on its line, readable for layers of at most {MAX_LABELLED} "
@@ -85,7 +131,8 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
         )
     pos = [_positions(s, n, max_neurons) for s, n in zip(shown, sizes)]
     height = max(max(p.values()) for p in pos)
-    width_units = gap * (len(sizes) - 1) + 1.5
+    margin = 0.75 if names is None else NAMED_MARGIN
+    width_units = gap * (len(sizes) - 1) + 2 * margin
     figsize = (
         INCH_PER_UNIT * width_units + (2.2 if x is not None else 0.6),
         INCH_PER_UNIT * (2 * height + 3.5) + 0.6,
@@ -109,7 +156,7 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
                 yy = yy.reshape(1, -1)
             grads = net.backprop(x, yy)
             values[1:] = [d[0] for d in grads.deltas]
-            label = "δ = ∂C/∂net"
+            label = "δ = ∂C/∂net" if names is None else names.delta
 
     w_max = max(float(np.abs(w).max()) for w in net.weights) or 1.0
     for l, w in enumerate(net.weights):
@@ -129,7 +176,8 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
                 line.set_gid(f"w[{l}][{i},{j}]")
                 ax.add_line(line)
                 if show_weights:
-                    _weight_label(ax, l, i, j, wij, pos, gap)
+                    w_name = None if names is None else names.weight(l, i, j)
+                    _weight_label(ax, l, i, j, wij, w_name, pos, gap)
 
     hidden = [v for v in values[1:] if v is not None]
     scale = max((float(np.abs(v).max()) for v in hidden), default=0.0) or 1.0
@@ -151,10 +199,12 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
                 Circle((gap * l, pos[l][i]), RADIUS, facecolor=face, edgecolor="#333333", lw=1.0, zorder=2)
             )
             if v is not None and len(shown[l]) <= max_neurons:
+                # named: the inputs, and δ (value(m, j) names δ, not the outputs o shown without y)
+                name = names.value(l, i) if names is not None and (l == 0 or y is not None) else None
                 ax.text(
                     gap * l,
                     pos[l][i] - RADIUS - 0.05,
-                    f"{v[i]:.2g}",
+                    _labelled(name, v[i], DIGITS if names is None else NAMED_DIGITS),
                     ha="center",
                     va="top",
                     fontsize=7,
@@ -171,7 +221,11 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
                 fontsize=16,
             )
         # three short lines, not "hidden 1 (logistic)" on one: that is wider than a column
-        name = "input" if l == 0 else f"{layer_name(l - 1, len(sizes) - 1)}\n{net.activation_names[l - 1]}"
+        name = "input" if l == 0 else layer_name(l - 1, len(sizes) - 1)
+        if names is not None:
+            name = names.layer(l)
+        if l > 0:
+            name = f"{name}\n{net.activation_names[l - 1]}"
         neurons = "neuron" if n == 1 else "neurons"
         # every header on one line above the tallest layer: lower, a short layer's would sit
         # among the lines fanning out to a tall one
@@ -182,17 +236,25 @@ def network_diagram(net, x=None, y=None, ax=None, max_neurons: int = MAX_NEURONS
     ax.add_line(Line2D([], [], color=POSITIVE, lw=2, label="w > 0"))
     ax.add_line(Line2D([], [], color=NEGATIVE, lw=2, label="w < 0"))
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.02), ncol=2, fontsize=8, frameon=False)
-    ax.set_xlim(-0.75, gap * (len(sizes) - 1) + 0.75)
+    ax.set_xlim(-margin, gap * (len(sizes) - 1) + margin)
     ax.set_ylim(-height - 1.0, height + 1.5)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    shows = f"\nneurons show {label}, inputs x" if label else ""
+    inputs = ", inputs x" if names is None else ""  # named, each input's label says what it is
+    shows = f"\nneurons show {label}{inputs}" if label else ""
     ax.set_title(f"Network {sizes}, {cost_name(net.cost.name)} cost{shows}", fontsize=9)
     return fig
 
 
-def _weight_label(ax, l: int, i: int, j: int, wij: float, pos, gap: float) -> None:
-    """w_ij written on its line, at a distance from neuron i that differs from source to source."""
+def _labelled(name: str | None, value: float, digits: int) -> str:
+    """``value`` to ``digits`` significant digits, after its name where it has one: "δ_h1 = 0.00877"."""
+    text = f"{value:.{digits}g}"
+    return text if name is None else f"{name} = {text}"
+
+
+def _weight_label(ax, l: int, i: int, j: int, wij: float, name: str | None, pos, gap: float) -> None:
+    """w_ij (after its ``name``) written on its line, at a distance from neuron i that differs
+    from source to source."""
     x0, x1 = gap * l, gap * (l + 1)
     y0, y1 = pos[l][i], pos[l + 1][j]
     n_from = len(pos[l])
@@ -200,7 +262,7 @@ def _weight_label(ax, l: int, i: int, j: int, wij: float, pos, gap: float) -> No
     text = ax.text(
         x0 + t * (x1 - x0),
         y0 + t * (y1 - y0),
-        f"{wij:.3g}",
+        _labelled(name, wij, WEIGHT_DIGITS),
         ha="center",
         va="center",
         fontsize=6.5,
