@@ -1,7 +1,8 @@
 """Where the estimators follow scikit-learn's MLPClassifier / MLPRegressor rules, checked side by
 side with scikit-learn's own estimators on the same input: a warm-started fit needs the classes
-it was fitted on, early stopping needs a validation set of at least 2 samples, and
-predict_proba's rows agree with predict for every output activation."""
+it was fitted on, early stopping needs a validation set of at least 2 samples, predict_proba's
+rows agree with predict for every output activation, epochs that run out before early stopping
+warn ConvergenceWarning, and a multilabel y is refused with what to do instead."""
 
 from __future__ import annotations
 
@@ -407,3 +408,75 @@ def test_continuing_with_another_init_or_seed_or_spelling_is_accepted():
     reg.fit(IRIS_X, IRIS_Y)
     reg.partial_fit(IRIS_X, IRIS_Y)
     assert len(reg.loss_curve_) == 2 * SMALL["epochs"] + 1
+
+
+# --- 5. ConvergenceWarning when the epochs run out; multilabel y named ----------------------
+
+
+def test_epochs_running_out_before_early_stopping_warns_as_max_iter_does():
+    """Early stopping is the estimators' tol / n_iter_no_change criterion: when the epochs run
+    out before it stops training, fit warns scikit-learn's ConvergenceWarning, as MLPClassifier
+    does when max_iter runs out. Nothing was said before."""
+    params = dict(SMALL, early_stopping=True, validation_fraction=0.2)
+    with pytest.warns(ConvergenceWarning, match=r"Maximum iterations \(3\) reached"):
+        MLPClassifier(**MLP_SMALL, early_stopping=True, validation_fraction=0.2).fit(IRIS_X, IRIS_Y)
+    with pytest.warns(ConvergenceWarning) as caught:
+        clf = DeltapropClassifier(**params).fit(IRIS_X, IRIS_Y)
+    assert len(caught) == 1 and caught[0].filename == __file__  # points at the caller's fit
+    assert str(caught[0].message) == (
+        "Maximum epochs (3) reached and the optimization hasn't converged yet: early stopping had not "
+        "stopped training (it stops once the validation cost has not improved by tol=0.0001 for more "
+        "than n_iter_no_change=10 epochs). Raise epochs to train longer"
+    )
+    assert clf.n_iter_ == 3
+    with pytest.warns(ConvergenceWarning, match=r"Maximum epochs \(3\) reached"):
+        DeltapropRegressor(**params).fit(IRIS_X, IRIS_X[:, 0])
+
+
+def test_no_convergence_warning_when_early_stopping_stops_or_is_off():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # tol=10: the first epoch improves on ∞, no later one by 10; the second miss in a row
+        # (2 > n_iter_no_change=1) stops training after epoch 3 of 50.
+        stopped = DeltapropClassifier(
+            **{**SMALL, "epochs": 50},
+            early_stopping=True,
+            validation_fraction=0.2,
+            n_iter_no_change=1,
+            tol=10.0,
+        ).fit(IRIS_X, IRIS_Y)
+        assert stopped.n_iter_ == 3
+        # Without early stopping there is no criterion: every epoch asked for runs, as asked.
+        assert DeltapropClassifier(**SMALL).fit(IRIS_X, IRIS_Y).n_iter_ == SMALL["epochs"]
+
+
+MULTILABEL_Y = np.c_[IRIS_Y == 0, IRIS_Y == 2].astype(int)  # (150, 2): two labels per sample
+
+
+@pytest.mark.parametrize("call", ["fit", "partial_fit"])
+def test_multilabel_y_is_refused_with_what_to_do_instead(call):
+    """It met scikit-learn's bare "y should be a 1d array, got an array of shape (150, 2)"."""
+    clf = DeltapropClassifier(**SMALL)
+    kwargs = {"classes": [0, 1]} if call == "partial_fit" else {}
+    with pytest.raises(ValueError) as refused:
+        getattr(clf, call)(IRIS_X, MULTILABEL_Y, **kwargs)
+    message = str(refused.value)
+    assert message.startswith(
+        "DeltapropClassifier does not support multilabel or multi-output classification: y has shape "
+        "(150, 2), 2 labels per sample, where it takes one, y of shape (n_samples,)."
+    )
+    assert "MultiOutputClassifier(DeltapropClassifier())" in message
+    assert "DeltapropRegressor(output_activation='logistic')" in message
+    assert not hasattr(clf, "network_")
+
+
+def test_the_two_ways_the_multilabel_message_offers_work():
+    from sklearn.multioutput import MultiOutputClassifier
+
+    params = {**SMALL, "epochs": 30}
+    per_column = MultiOutputClassifier(DeltapropClassifier(**params)).fit(IRIS_X, MULTILABEL_Y)
+    assert per_column.predict(IRIS_X).shape == (150, 2)
+    assert (per_column.predict(IRIS_X) == MULTILABEL_Y).mean() > 0.9
+    logistic = DeltapropRegressor(**params, output_activation="logistic").fit(IRIS_X, MULTILABEL_Y)
+    assert logistic.network_.cost.name == "cross_entropy"
+    assert ((logistic.predict(IRIS_X) > 0.5) == MULTILABEL_Y).mean() > 0.9

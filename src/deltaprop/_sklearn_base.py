@@ -265,6 +265,8 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
             self.network_.weights, self.network_.biases = stopper.best_weights
             kept = stopper.best_epoch
         self._record(start, history, scorer, validated, kept)
+        if stopper is not None:
+            stopper.warn_if_not_stopped(epochs)
         return self
 
     def _record(self, start: int, history, scorer, validated: bool, kept: int | None = None) -> None:

@@ -75,7 +75,9 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         stop when the validation cost has not fallen by at least ``tol`` below its best for
         more than ``n_iter_no_change`` epochs in a row, as scikit-learn's MLP counts (it
         watches the validation score instead). Stopped or not, ``fit`` ends with the weights
-        of the epoch with the lowest validation cost. Not with ``partial_fit``.
+        of the epoch with the lowest validation cost; not stopped, it warns scikit-learn's
+        ``ConvergenceWarning``, as scikit-learn's MLP does when ``max_iter`` runs out. Not with
+        ``partial_fit``.
     validation_fraction : float in (0, 1), default 0.1
     n_iter_no_change : int, default 10
     tol : float, default 1e-4
@@ -158,6 +160,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         epochs = self._check_params()
         first = not (self.warm_start and hasattr(self, "network_"))
         with self._unchanged_if_refused():
+            self._refuse_multilabel(y)
             X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
             sample_weight = self._sample_weight(sample_weight, X)
             check_classification_targets(y)
@@ -175,6 +178,25 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                 targets = self._encode(y)
                 self._renew_optimizer(targets)
             return self._train(X, targets, epochs, allow_early_stopping=True, sample_weight=sample_weight)
+
+    def _refuse_multilabel(self, y) -> None:
+        """Refuse ``y`` ``(n_samples, k)`` with k > 1, several labels per sample, in words that say
+        what is not supported and what to do (scikit-learn's check said only "y should be a 1d
+        array"); a column ``(n_samples, 1)`` is one label per sample, as scikit-learn takes it."""
+        try:
+            shape = np.shape(y)
+        except ValueError:  # ragged: validate_data names it
+            return
+        if len(shape) == 2 and shape[1] > 1:
+            raise ValueError(
+                f"{type(self).__name__} does not support multilabel or multi-output classification: "
+                f"y has shape {shape}, {shape[1]} labels per sample, where it takes one, y of shape "
+                f"(n_samples,). Fit one classifier per column "
+                f"(sklearn.multioutput.MultiOutputClassifier({type(self).__name__}()) does so), or, "
+                f"for 0/1 columns (multilabel), DeltapropRegressor(output_activation='logistic'), "
+                f"one logistic output per column with the cross-entropy cost: its predict(X) > 0.5 "
+                f"gives the labels"
+            )
 
     def _check_warm_start_classes(self, y: np.ndarray) -> None:
         """A warm-started ``fit`` continues a network with one output per class of ``classes_``,
@@ -220,6 +242,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         self._refuse_early_stopping()
         first = not hasattr(self, "network_")
         with self._unchanged_if_refused():
+            self._refuse_multilabel(y)
             X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
             sample_weight = self._sample_weight(sample_weight, X)
             check_classification_targets(y)

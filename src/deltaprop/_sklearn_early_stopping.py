@@ -1,12 +1,16 @@
 """Early stopping as scikit-learn's MLP does it, for the estimators of :mod:`deltaprop.sklearn`:
 the validation set it holds out (at least MIN_VALIDATION_SAMPLES, some left to train on), the
-count of epochs without improvement that stops training, and the regressor's validation score
+count of epochs without improvement that stops training (and the ConvergenceWarning when the
+epochs run out first), and the regressor's validation score
 (R², its ``validation_scores_``; the classifier's is the ``val_accuracy`` training logs).
 """
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import r2_score
 
 from .training._data import check_targets
@@ -99,6 +103,19 @@ class NoImprovementStopper(Callback):
                 f"{self.best:.6g} at epoch {self.best_epoch + 1 if self.best_epoch is not None else None}"
             )
             self.run.history.stopped_epoch = epoch
+
+    def warn_if_not_stopped(self, epochs: int) -> None:
+        """After a run of ``epochs`` epochs: scikit-learn's ConvergenceWarning if they ran out before
+        this rule stopped training, as its MLP warns when ``max_iter`` runs out."""
+        if self.count <= self.n_iter_no_change:
+            warnings.warn(
+                f"Maximum epochs ({epochs}) reached and the optimization hasn't converged yet: early "
+                f"stopping had not stopped training (it stops once the validation cost has not improved "
+                f"by tol={self.tol:g} for more than n_iter_no_change={self.n_iter_no_change} epochs). "
+                f"Raise epochs to train longer",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
 
 
 class ValidationR2(Callback):

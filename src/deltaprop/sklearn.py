@@ -13,8 +13,11 @@ Differences from scikit-learn's MLP, by design:
 
 * ``epochs`` is the number of passes over the data (``max_iter`` there); training stops early
   only with ``early_stopping=True`` (scikit-learn also stops, without it, when the training
-  loss stalls, and warns ``ConvergenceWarning`` when ``max_iter`` runs out; ``tol`` and
-  ``n_iter_no_change`` do nothing here without early stopping).
+  loss stalls; ``tol`` and ``n_iter_no_change`` do nothing here without early stopping). With
+  early stopping, ``fit`` warns scikit-learn's ``ConvergenceWarning`` when ``epochs`` runs out
+  before the criterion stops training, as scikit-learn's MLP does when ``max_iter`` runs out;
+  without it there is no criterion to meet, every epoch asked for runs, and nothing is said
+  (scikit-learn's MLP warns then too).
 * Early stopping watches the validation cost ``val_loss`` (lower is better), not the validation
   score (accuracy or R²), with scikit-learn's counting otherwise: an epoch whose cost is not
   below the best by at least ``tol`` is a miss, any other resets the count; training stops
@@ -35,7 +38,9 @@ Differences from scikit-learn's MLP, by design:
 * ``X`` must be dense (scikit-learn's MLP also takes ``scipy.sparse`` matrices), and the
   classifier has one output per class, softmax by default, even for two classes
   (scikit-learn's has one logistic output then, so ``n_outputs_`` is 1 there and 2 here) and
-  no multi-label ``y``.
+  no multilabel or multi-output ``y`` ``(n_samples, k)``: fit one classifier per column
+  (``sklearn.multioutput.MultiOutputClassifier``), or for 0/1 columns a
+  ``DeltapropRegressor(output_activation="logistic")`` (cross-entropy; ``predict(X) > 0.5``).
 * ``sample_weight`` in ``fit`` and ``partial_fit`` is scikit-learn's (since 1.7): each
   mini-batch's gradient is Σ s_x ∇C_x / Σ s_x, the weights follow their rows through the
   shuffle and the early-stopping split, and the validation score is weighted. Two
