@@ -1,16 +1,21 @@
 """``deltaprop explain``: the walk-through of one backpropagation step, with real numbers.
 
 With no arguments it reproduces Mazur's 2-2-2 example (rich text on stdout, his names and
-his published numbers). ``--example xor`` shows a small XOR network; ``--model FILE
---input … --target …`` a network of your own. ``--format markdown|html --out FILE`` writes
-a document instead (atomically) and prints where. A model of a run folder is stepped with the
-run's η (its ``config.toml``'s ``[training] lr``) unless ``--lr`` is given, and always by plain
-SGD, which the first line says. A thin layer over
-:func:`deltaprop.walkthrough.explain` and its renderers.
+his published numbers). ``--example xor`` shows a small XOR network, ``--example xor --input
+1,1 --target 0`` another of its cases; ``--model FILE --input … --target …`` a network of your
+own. ``--format markdown|html --out FILE`` writes a document instead (atomically) and prints
+where; ``--format json|csv`` the trace's numbers (:meth:`Trace.to_dict`,
+:meth:`Trace.neuron_table`). A model of a run folder is stepped with the run's η (its
+``config.toml``'s ``[training] lr``) unless ``--lr`` is given, and always by plain SGD; the
+first lines say what of the run's training the step leaves out (:mod:`.explain_run`). A thin
+layer over :func:`deltaprop.walkthrough.explain` and its renderers.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import math
 import os
 import sys
@@ -20,11 +25,13 @@ from .._atomic import write_text
 from .._text import count
 from . import rundir
 from .errors import UsageError
+from .explain_run import MODEL_DEFAULT_ETA, run_notes
 
 EXAMPLES = ("mazur", "xor")
-FORMATS = ("text", "markdown", "html")
+DOCUMENTS = ("text", "markdown", "html")  # the walk-through, rendered
+EXPORTS = ("json", "csv")  # the trace's numbers: Trace.to_dict, Trace.neuron_table
+FORMATS = DOCUMENTS + EXPORTS
 NOTATIONS = ("nielsen", "mazur")
-MODEL_DEFAULT_ETA = 0.5
 
 
 def register(subparsers) -> None:
@@ -40,18 +47,22 @@ def register(subparsers) -> None:
     source.add_argument(
         "--model", metavar="FILE", help="a model file written by deltaprop (safetensors), or a run folder"
     )
-    source.add_argument("--input", metavar="V1,V2,...", help="the input values for --model, comma-separated")
+    source.add_argument(
+        "--input",
+        metavar="V1,V2,...",
+        help="the input values for --model or --example (--example xor --input 1,1 --target 0), "
+        "comma-separated",
+    )
     source.add_argument(
         "--target",
         metavar="T1,T2,...",
-        help="the target values for --model, comma-separated, or one class label (2) for a model of "
-        "several outputs",
+        help="the target values, comma-separated, or one class label (2) for a model of several outputs",
     )
     source.add_argument(
         "--input-file",
         metavar="FILE",
-        help="for --model: a text file with one example per line, its inputs then its targets "
-        "(comma- or space-separated; several lines make a batch, whose gradients are averages)",
+        help="for --model or --example: a text file with one example per line, its inputs then its "
+        "targets (comma- or space-separated; several lines make a batch, whose gradients are averages)",
     )
     p.add_argument(
         "--lr",
@@ -78,13 +89,27 @@ def register(subparsers) -> None:
         help="post: compute hidden δ from the already-updated weights, as the script behind Mazur's "
         "post did (not the algorithm; it explains the post's 0.291027924)",
     )
-    p.add_argument("--format", choices=FORMATS, default="text", help="text (default), markdown or html")
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), markdown or html: the walk-through; json: every layer's net, o, δ, "
+        "∂C/∂w, ∂C/∂b and weights before and after, η and C before and after; csv: one row per "
+        "sample and neuron (sample, layer, neuron, net, o, delta)",
+    )
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p.add_argument(
         "--diagram",
         metavar="FILE.png|FILE.svg",
-        help="also draw the network for the same example: each neuron's δ, each weight's sign and size, "
-        "and its value on the line when every layer has at most 3 neurons (Mazur's w1…w8)",
+        help="also draw the network for the same example, named as the walk-through names it: each "
+        "input's value and neuron's δ, each weight's sign and size, and its name and value on the "
+        "line when every layer has at most 3 neurons (Mazur's w1…w8)",
+    )
+    p.add_argument(
+        "--dpi",
+        type=float,
+        metavar="DPI",
+        help="pixels per inch of a --diagram PNG (100; 200 for slides or print)",
     )
     p.add_argument(
         "--max-neurons",
@@ -114,7 +139,7 @@ def _numbers(text: str, option: str) -> list[float]:
     return values
 
 
-def _read_input_file(path: Path, n_in: int, n_out: int):
+def _read_input_file(path: Path, n_in: int, n_out: int, whose: str):
     if not path.is_file():
         raise UsageError(f"--input-file {path} does not exist")
     rows = []
@@ -125,8 +150,8 @@ def _read_input_file(path: Path, n_in: int, n_out: int):
         values = _numbers(line, f"--input-file line {number}")
         if len(values) != n_in + n_out:
             raise UsageError(
-                f"--input-file line {number} has {len(values)} numbers; the model needs {n_in} inputs "
-                f"then {n_out} targets ({n_in + n_out} numbers)"
+                f"--input-file line {number} has {len(values)} numbers; {whose} needs "
+                f"{count(n_in, 'input')} then {count(n_out, 'target')} ({n_in + n_out} numbers)"
             )
         rows.append(values)
     if not rows:
@@ -134,6 +159,36 @@ def _read_input_file(path: Path, n_in: int, n_out: int):
     xs = [row[:n_in] for row in rows]
     ys = [row[n_in:] for row in rows]
     return xs, ys
+
+
+def _gives_example(args) -> bool:
+    """Whether any of ``--input``, ``--target``, ``--input-file`` was given (even empty)."""
+    return any(value is not None for value in (args.input, args.target, args.input_file))
+
+
+def _given_example(args, net, whose: str, option: str):
+    """x, y from ``--input``/``--target`` or ``--input-file``, checked against ``net``'s layers;
+    ``whose`` names the network in messages ("the model"), ``option`` what needs them."""
+    n_in, n_out = net.sizes[0], net.sizes[-1]
+    if args.input_file:
+        if args.input or args.target:
+            raise UsageError("give either --input-file or --input/--target, not both")
+        return _read_input_file(Path(args.input_file), n_in, n_out, whose)
+    if args.input is None or args.target is None:
+        raise UsageError(f"{option} needs --input V1,V2,... and --target T1,T2,... (or --input-file)")
+    x, y = _numbers(args.input, "--input"), _numbers(args.target, "--target")
+    if len(x) != n_in:
+        has = count(n_in, "neuron")
+        raise UsageError(f"--input has {count(len(x), 'value')}, but {whose}'s input layer has {has}")
+    if len(y) == 1 and n_out > 1 and y[0].is_integer() and 0 <= y[0] < n_out:
+        return x, int(y[0])  # a class label, as dp.explain(net, x, 2, η) takes it: one-hot encoded
+    if len(y) != n_out:
+        raise UsageError(
+            f"--target has {count(len(y), 'value')}, but {whose}'s output layer has "
+            f"{count(n_out, 'neuron')}; give {count(n_out, 'target')}"
+            + (f" or one class label from 0 to {n_out - 1}" if n_out > 1 else "")
+        )
+    return x, y
 
 
 def _model_case(args):
@@ -145,71 +200,46 @@ def _model_case(args):
     elif not path.is_file():
         raise UsageError(f"--model {path} does not exist; give a model file or a run folder")
     net = load(path)
-    n_in, n_out = net.sizes[0], net.sizes[-1]
-    if args.input_file:
-        if args.input or args.target:
-            raise UsageError("give either --input-file or --input/--target, not both")
-        x, y = _read_input_file(Path(args.input_file), n_in, n_out)
-    else:
-        if args.input is None or args.target is None:
-            raise UsageError("--model needs --input V1,V2,... and --target T1,T2,... (or --input-file)")
-        x, y = _numbers(args.input, "--input"), _numbers(args.target, "--target")
-        if len(x) != n_in:
-            has = count(n_in, "neuron")
-            raise UsageError(f"--input has {count(len(x), 'value')}, but the model's input layer has {has}")
-        if len(y) == 1 and n_out > 1 and y[0].is_integer() and 0 <= y[0] < n_out:
-            y = int(y[0])  # a class label, as dp.explain(net, x, 2, η) takes it: one-hot encoded
-        elif len(y) != n_out:
-            raise UsageError(
-                f"--target has {count(len(y), 'value')}, but the model's output layer has "
-                f"{count(n_out, 'neuron')}; give {count(n_out, 'target')}"
-                + (f" or one class label from 0 to {n_out - 1}" if n_out > 1 else "")
-            )
-    eta, notes = _model_eta(args)
+    x, y = _given_example(args, net, "the model", "--model")
+    eta, notes = run_notes(args.model, args.lr)
     return net, x, y, eta, True, None, notes
 
 
-def _model_eta(args) -> tuple[float, list[str]]:
-    """η for ``--model``: ``--lr``, else the run's ``[training] lr`` where the model is a run
-    folder's, else :data:`MODEL_DEFAULT_ETA`; and the lines that say where η came from and
-    that the step is plain SGD when the run trained with another optimizer."""
-    from .config_file import read_toml
+def _example_case(args):
+    """A built-in example: its own x, y and η, or the ``--input``/``--target`` given for its network."""
+    from ..walkthrough import examples
 
-    folder = rundir.folder_of(args.model)
-    training = (read_toml(folder / rundir.CONFIG).get("training") or {}) if folder is not None else {}
-    notes = []
-    eta = args.lr
-    run_lr = training.get("lr")
-    if (
-        eta is None
-        and isinstance(run_lr, int | float)
-        and not isinstance(run_lr, bool)
-        and 0 < run_lr < math.inf
-    ):
-        eta = float(run_lr)
-        notes.append(f"η = {eta!r}, the run's learning rate ([training] lr of {folder / rundir.CONFIG})")
-    optimizer = training.get("optimizer", "sgd")
-    momentum = training.get("momentum", 0.0)
-    if optimizer == "sgd" and isinstance(momentum, int | float) and momentum > 0:
-        optimizer = f"sgd with momentum {momentum:g}"  # --optimizer sgd --momentum 0.9: heavy ball
-    if optimizer != "sgd":
-        notes.append(
-            f"The run trained with {optimizer}; this walk-through shows a plain SGD step, "
-            "Δw = −η ∂C/∂w: the optimizer's state (momentum's velocity, Adam's moment estimates) "
-            "is not part of backprop's step."
-        )
-    return (MODEL_DEFAULT_ETA if eta is None else eta), notes
+    example = args.example or "mazur"
+    case = examples.get(example)
+    x, y = case.x, case.y
+    if _gives_example(args):
+        x, y = _given_example(args, case.net, f"the {example} example", f"--example {example}")
+    eta = case.learning_rate if args.lr is None else args.lr
+    return case.net, x, y, eta, case.update_biases, example, []
 
 
 def _check(args) -> None:
     if args.model and args.example:
         raise UsageError("give either --example or --model, not both")
-    if not args.model and (args.input or args.target or args.input_file):
-        raise UsageError("--input, --target and --input-file go with --model FILE")
+    if not args.model and not args.example and _gives_example(args):
+        # not the default example's: --input 1,0 alone is more likely a forgotten --model
+        raise UsageError(
+            "--input, --target and --input-file go with --model FILE or --example NAME "
+            "(--example xor --input 1,1 --target 0)"
+        )
     if args.lr is not None and not (args.lr > 0 and args.lr != float("inf")):
         raise UsageError(f"--lr must be a finite number > 0; got {args.lr}")
     if args.max_neurons is not None and args.max_neurons < 1:
         raise UsageError(f"--max-neurons must be ≥ 1; got {args.max_neurons}")
+    if args.dpi is not None:
+        from ..plots._figure import check_dpi
+
+        if not args.diagram:
+            raise UsageError(f"--dpi {args.dpi:g} goes with --diagram FILE.png (the picture it sizes)")
+        try:
+            check_dpi(args.dpi)
+        except ValueError as err:
+            raise UsageError(f"--dpi {args.dpi:g}: {err}") from None
     # before anything is computed or written: a bad name must not leave half the output behind
     if args.diagram:
         if Path(args.diagram).suffix.lower() not in (".png", ".svg"):
@@ -232,33 +262,65 @@ def _write_atomically(path: Path, text: str) -> None:
     write_text(path, text)
 
 
-def _write_diagram(path: Path, net, trace) -> None:
-    """The network diagram of the walk-through's (first) example, as PNG or SVG."""
+def _diagram_names(notation: str, sizes: list[int], n_samples: int):
+    """The walk-through's names in ``notation`` for the diagram: its layer headings, i1 and δ_h1,
+    w1, and δ = ∂E_total/∂net (∂C_x/∂z for one sample of a batch, as the text writes it)."""
+    from ..plots.network_diagram import DiagramNames
+    from ..walkthrough import notation as notations
+    from ..walkthrough.math import Sym, eq, to_text
+
+    names = notations.get(notation, sizes)
+
+    def text(symbol) -> str:
+        return to_text(eq(symbol))
+
+    delta = text(names.partial(names.sample_cost(n_samples), Sym(names.net_name)))
+    return DiagramNames(
+        layer=names.layer,
+        value=lambda m, j: text(names.o(0, j) if m == 0 else names.delta(m, j)),
+        weight=lambda l, i, j: text(names.w(l, i, j)),
+        delta=f"δ = {delta}",
+    )
+
+
+def _write_diagram(path: Path, net, trace, notation: str, dpi: float | None) -> None:
+    """The network diagram of the walk-through's (first) example, as PNG or SVG, in its names."""
     from ..plots import network_diagram, save_figure
+    from ..plots._figure import DPI
     from ..plots.network_diagram import MAX_LABELLED
 
-    fig = network_diagram(net, trace.x[0], trace.y[0], show_weights=max(net.sizes) <= MAX_LABELLED)
+    names = _diagram_names(notation, net.sizes, trace.n_samples)
+    labelled = max(net.sizes) <= MAX_LABELLED
+    fig = network_diagram(net, trace.x[0], trace.y[0], show_weights=labelled, names=names)
     if trace.n_samples > 1:
         ax = fig.axes[0]
         ax.set_title(f"{ax.get_title()}\nfor sample 1 of {trace.n_samples}", fontsize=9)
-    save_figure(fig, path)
+    save_figure(fig, path, DPI if dpi is None else dpi)
+
+
+def _export(trace, format: str, notation: str) -> str:
+    """The trace's numbers as JSON (:meth:`Trace.to_dict`) or CSV (:meth:`Trace.neuron_table`)."""
+    if format == "json":
+        return json.dumps(trace.to_dict(notation), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    rows = trace.neuron_table()
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(
+        {key: "" if value is None else repr(value) for key, value in row.items()} for row in rows
+    )
+    return buffer.getvalue()
 
 
 def run(args) -> int:
-    from ..walkthrough import examples, explain, render, renderable
+    from ..walkthrough import explain, render, renderable
     from ..walkthrough.notation import default_for
     from ..walkthrough.text import DEFAULT_WIDTH as TEXT_WIDTH
 
     _check(args)
-    notes: list[str] = []  # said before the walk-through: where η came from, which step it is
-    if args.model:
-        net, x, y, eta, update_biases, example, notes = _model_case(args)
-    else:
-        example = args.example or "mazur"
-        case = examples.get(example)
-        net, x, y = case.net, case.x, case.y
-        eta = case.learning_rate if args.lr is None else args.lr
-        update_biases = case.update_biases
+    case = _model_case(args) if args.model else _example_case(args)
+    # notes: said before the walk-through, where η came from and what of the run's step it leaves out
+    net, x, y, eta, update_biases, example, notes = case
     if args.biases is not None:
         update_biases = args.biases == "update"
     notation = args.notation or default_for(example)
@@ -270,7 +332,7 @@ def run(args) -> int:
     except (ValueError, TypeError) as err:
         raise UsageError(str(err)) from None
     if args.diagram:
-        _write_diagram(Path(args.diagram), net, trace)
+        _write_diagram(Path(args.diagram), net, trace, notation, args.dpi)
         # on stderr when the walk-through itself goes to stdout, so that a pipe gets it alone
         print(f"wrote network diagram to {args.diagram}", file=sys.stdout if args.out else sys.stderr)
 
@@ -287,7 +349,11 @@ def run(args) -> int:
             raising_broken_pipe(console).print(note, markup=False, highlight=False)
         raising_broken_pipe(console).print(renderable(trace, notation))
         return 0
-    text = render(trace, args.format, notation)
+    text = (
+        _export(trace, args.format, notation)
+        if args.format in EXPORTS
+        else render(trace, args.format, notation)
+    )
     if args.out is None:
         for note in notes:  # the document alone on stdout, for a pipe
             print(note, file=sys.stderr)
@@ -297,5 +363,5 @@ def run(args) -> int:
     _write_atomically(out, text)
     for note in notes:
         print(note)
-    print(f"wrote {args.format} walk-through to {out}")
+    print(f"wrote {args.format} {'trace' if args.format in EXPORTS else 'walk-through'} to {out}")
     return 0
