@@ -146,9 +146,16 @@ def summary(
     are of scaled targets (``--scale`` with regression), and say so."""
     h = history.history
     rows = [("epochs", str(len(history.epoch)))]
+    units = " (scaled targets)" if scaled_loss else ""
     if h.get("loss"):
-        label = "final loss (scaled targets)" if scaled_loss else "final loss"
-        rows.append((label, fmt_metric(h["loss"][-1])))
+        rows.append((f"final loss{units}", fmt_metric(h["loss"][-1])))
+    val_loss = np.asarray(h.get("val_loss", []), dtype=float)
+    if np.isfinite(val_loss).any():
+        best = int(np.nanargmin(np.where(np.isfinite(val_loss), val_loss, np.nan)))
+        rows.append((f"final validation loss{units}", fmt_metric(val_loss[-1])))
+        rows.append((f"best validation loss{units}", f"{fmt_metric(val_loss[best])} (epoch {best + 1})"))
+        if not h.get("accuracy"):  # real targets: the model's fit in their own units
+            rows.extend(validation_fit(run_dir))
     if h.get("accuracy"):
         rows.append(("final train accuracy", fmt_percent(h["accuracy"][-1])))
     val = [v for v in h.get("val_accuracy", []) if not math.isnan(v)]
@@ -174,6 +181,24 @@ def summary(
     width = max(len(what) for what, _ in results)
     for what, names in results:
         console.print(f"  {what:<{width}}  {names}", markup=False, highlight=False, soft_wrap=True)
+
+
+def validation_fit(run_dir: Path) -> list[tuple[str, str]]:
+    """The summary's rows for a regression run: R² and RMSE of its saved model (raw inputs in,
+    raw targets out) on the validation rows it held out, drawn again from its data as
+    ``diagnose`` draws them; none where those rows cannot be drawn again."""
+    from ..diagnostics.run import read_run, validation_rows
+    from .scores import evaluate_model
+
+    run = read_run(run_dir)
+    rows = validation_rows(run)
+    if rows is None:
+        return []
+    scores = evaluate_model(run.network, *rows)
+    r2 = scores.get("r2")
+    fit = [("validation R²", "undefined (constant targets)" if r2 is None else f"{r2:.4f}")]
+    fit.append(("validation RMSE", f"{fmt_metric(scores['root_mean_squared_error'])} (targets' units)"))
+    return fit
 
 
 def results_of(run_dir: Path) -> list[tuple[str, str]]:

@@ -14,6 +14,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .. import files
 from .._text import count
 from ..datasets.by_name import changed_since, load_by_name
@@ -195,6 +197,23 @@ def training_rows(run: RunFiles):
     history's ``accuracy`` was measured on exactly these rows, and the live diagnostics
     probed their first rows.
     """
+    return _split_rows(run, held_out=False)
+
+
+def validation_rows(run: RunFiles):
+    """``(X, Y)``: the rows ``fit`` held out for validation in the run (its history's
+    ``val_loss``), raw as the data set holds them; ``None``, with the reason in
+    ``run.missing["data"]``, where they cannot be drawn again or the run held out none."""
+    rows = _split_rows(run, held_out=True)
+    if rows is not None and not len(rows[0]):
+        run.missing["data"] = "the run held out no validation rows"
+        return None
+    return rows
+
+
+def _split_rows(run: RunFiles, held_out: bool):
+    """The training rows of the run's data (``held_out``: the validation rows instead), drawn
+    again with the run's seeded, stratified split; None with the reason in ``run.missing``."""
     data = load_run_data(run, split="train")
     if data is None:
         return None
@@ -211,12 +230,15 @@ def training_rows(run: RunFiles):
         from ..training.arguments import training_indices
 
         try:
-            train_idx = training_indices(Y, run.network.sizes[-1], float(fraction), seed)
+            rows = training_indices(Y, run.network.sizes[-1], float(fraction), seed)
         except (ValueError, TypeError) as err:
             run.missing["data"] = f"the validation split of the run could not be redrawn: {err}"
             return None
-        X, Y = X[train_idx], Y[train_idx]
-    return X, Y
+    else:
+        rows = np.arange(len(X))
+    if held_out:
+        rows = np.setdiff1d(np.arange(len(X)), rows)
+    return X[rows], Y[rows]
 
 
 def run_scaling(run: RunFiles, X, Y):
