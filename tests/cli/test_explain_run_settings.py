@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 import deltaprop as dp
@@ -17,8 +18,9 @@ from deltaprop.cli import main
 
 
 def _train(folder, name: str, *extra: str):
-    args = ["train", "--data", "moons", "--layers", "2,4,2", "--epochs", "2", "--seed", "1"]
-    assert main([*args, "--no-plots", "--quiet", "--out", str(folder), "--name", name, *extra]) == 0
+    data = [] if "--data" in extra else ["--data", "moons", "--layers", "2,4,2"]
+    args = ["train", *data, "--epochs", "2", "--seed", "1", "--no-plots", "--quiet"]
+    assert main([*args, "--out", str(folder), "--name", name, *extra]) == 0
     return folder / name
 
 
@@ -101,3 +103,18 @@ def test_the_notes_come_first_on_the_terminal_too(runs, capsys):
     out = " ".join(capsys.readouterr().out.split())  # the notes, wrapped to the console's width
     assert out.startswith("η = 0.5, the run's learning rate")
     assert out.index("The run trained with L2 weight decay") < out.index("One step of backpropagation")
+
+
+def test_a_scaled_regression_run_is_told_its_targets_were_folded_too(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2)) * 100  # features and targets in the hundreds: what --scale is for
+    rows = "".join(f"{a},{b},{3 * a + 50}\n" for a, b in X)
+    (tmp_path / "reg.csv").write_text("a,b,y\n" + rows, encoding="utf-8")
+    flags = ["--label-column", "y", "--task", "regression", "--output-activation", "linear"]
+    flags += ["--cost", "quadratic", "--scale", "standard", "--layers", "2,3,1"]
+    run = _train(tmp_path, "reg", "--data", str(tmp_path / "reg.csv"), *flags)
+    notes, _ = notes_and_text(capsys, run)
+    assert notes.splitlines()[1].endswith(
+        "Real-valued targets of its linear output were scaled too, y' = (y − m)/s_y, and folded into "
+        "its output layer: the cost and δ here are in raw target units, training's in scaled ones."
+    )

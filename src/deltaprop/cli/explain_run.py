@@ -121,16 +121,16 @@ def _scale_note(scale, output_activation) -> str:
     if not isinstance(scale, str) or scale in ("", "none"):
         return ""
     targets = (
-        " (and, for regression targets, its output layer: its cost and δ here are in raw target "
-        "units, training's in scaled ones)"
+        " Real-valued targets of its linear output were scaled too, y' = (y − m)/s_y, and folded into "
+        "its output layer: the cost and δ here are in raw target units, training's in scaled ones."
         if output_activation == "linear"
         else ""
     )
     return (
         f"The run trained with --scale {scale}: on inputs scaled by its training rows' statistics, "
         "o_i = (x_i − μ_i)/s_i. The saved model has that scaling folded into its first layer "
-        f"(w_ij/s_i, b_j − Σ_i w_ij μ_i/s_i){targets}, and this step is on the folded model and "
-        "the raw input given: its outputs are the trained network's, but its first layer's "
+        "(w_ij/s_i, b_j − Σ_i w_ij μ_i/s_i), and this step is on the folded model and the raw "
+        "input given: its outputs are the trained network's, but its first layer's "
         "∂C/∂w_ij = x_i δ_j, not (x_i − μ_i)/s_i · δ_j, so the update differs from the one "
-        "training takes on the unfolded weights."
+        f"training takes on the unfolded weights.{targets}"
     )
