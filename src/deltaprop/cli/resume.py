@@ -6,10 +6,13 @@ scaling's statistics and the weights as they train on the scaled data too (its n
 tensors hold them with the scaling folded in, as the model file does). The data are reloaded as the
 configuration says, and ``fit`` goes on from that epoch and batch: each epoch's order
 comes from ``default_rng([seed, epoch])`` and the validation split from the seed, so the
-run ends with weights bit-identical to a run that was never interrupted.
+run ends with weights bit-identical to a run that was never interrupted. ``--epochs N``
+trains a run, finished or not, on to N epochs in all (:mod:`deltaprop.cli.resume_epochs`).
 """
 
 from __future__ import annotations
+
+import sys
 
 from .._atomic import leftovers
 from .._text import count
@@ -19,6 +22,8 @@ from . import one_line, rundir, threads
 from .data import load_run_data
 from .errors import UsageError
 from .progress import make_console
+from .resume_epochs import add_option as add_epochs_option
+from .resume_epochs import done_epochs, extend, ignored_edits, write_config
 from .stdout import raising_broken_pipe
 from .train import BEST, BEST_B, BEST_W, execute
 from .train_scaling import from_checkpoint
@@ -27,11 +32,12 @@ from .train_scaling import from_checkpoint
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "resume",
-        help="continue an interrupted run from its checkpoint",
+        help="continue an interrupted run from its checkpoint, or train a run on (--epochs)",
         description="Continue an interrupted run (Ctrl-C, a crash, a kill) from its checkpoint "
-        "to its configured number of epochs.",
+        "to its configured number of epochs, or, with --epochs N, any run on to N epochs in all.",
     )
     p.add_argument("run_dir", metavar="RUN_DIR", help="the run folder written by 'deltaprop train'")
+    add_epochs_option(p)
     p.add_argument("--quiet", action="store_true", help="print only the run folder")
     p.add_argument("--no-plots", action="store_true", help="skip the figures in RUN_DIR/plots (faster)")
     threads.add_option(p)
@@ -61,13 +67,18 @@ def run(args) -> int:
     for name in rundir.WRITTEN:  # what a killed run left half-written: it will be written anew
         for stale in leftovers(run_dir / name):
             stale.unlink(missing_ok=True)
-    epochs = config["training"]["epochs"]
-    if state.get("finished") or int(state["epoch"]) >= epochs:
+    ignored = ignored_edits(config, run_dir, args.epochs)
+    if args.epochs is not None:
+        extend(config, state, history, run_dir, args.epochs)
+    elif state.get("finished") or done_epochs(state) >= config["training"]["epochs"]:
+        if ignored:
+            print(ignored, file=sys.stderr)
         if not args.quiet:  # no training to outlive its reader: `| head -1` ends it, exit 141
             raising_broken_pipe(make_console()).print(
-                f"{run_dir} is complete ({count(len(state['history']['epoch']), 'epoch')}); "
-                "nothing to resume",
+                f"{run_dir} is complete ({count(len(state['history']['epoch']), 'epoch')}); nothing to "
+                f"resume. To train it on, give the total: deltaprop resume {run_dir} --epochs N",
                 markup=False,
+                soft_wrap=True,
             )
         else:
             print(run_dir)
@@ -79,6 +90,10 @@ def run(args) -> int:
             f"it with 'deltaprop train --config {run_dir / rundir.CONFIG}'"
         )
     data = load_run_data(config["data"], int(config["training"]["seed"]))
+    if args.epochs is not None:  # once the data have loaded: the run now trains to N epochs
+        write_config(config, run_dir)
+    if ignored:
+        print(ignored, file=sys.stderr)
     with threads.limit(args.threads):
         return execute(
             config,

@@ -1,0 +1,113 @@
+"""``deltaprop resume RUN --epochs N``: train a run on to N epochs in all, finished or not.
+
+N counts as ``train``'s ``--epochs`` does (Keras's ``epochs`` beside ``initial_epoch``): the
+run's total, not how many more. Each epoch's order comes from the seed and the epoch number,
+so ``train --epochs 3`` then ``resume --epochs 5`` ends with the weights and history of
+``train --epochs 5``. Refused, each with the reason and what to do instead:
+
+- N not above the epochs done;
+- a run that early stopping ended: ``train --epochs N`` would have stopped at the same epoch,
+  so there is nothing to go on to (a new run with more patience can);
+- a cosine schedule: its η depends on the total, so the epochs done would have had other
+  rates in an N-epoch run.
+
+A ``config.toml`` edited after the run began is not read: the checkpoint holds the
+configuration the run trains with. :func:`ignored_edits` says which values are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .._text import count
+from . import config as cfg
+from . import rundir
+from .errors import UsageError
+
+RUN_TABLE = "run"
+
+
+def add_option(p) -> None:
+    p.add_argument(
+        "--epochs",
+        type=int,
+        metavar="N",
+        help="train on to N epochs in all (more than it has done), a finished run too; the run's "
+        "config.toml then says N (default: the epochs the run was started with)",
+    )
+
+
+def done_epochs(state: dict) -> int:
+    """The epochs a checkpoint's run has completed (its next epoch, from 0)."""
+    return int(state["epoch"])
+
+
+def extend(config: dict, state: dict, history, run_dir: Path, epochs: int) -> None:
+    """Set the run's total to ``epochs`` (``--epochs``) in ``config``, or refuse it: a usage
+    error that says why and what to do (see the module's docstring)."""
+    done, configured = done_epochs(state), int(config["training"]["epochs"])
+    again = f"deltaprop train --config {run_dir / rundir.CONFIG} --epochs {epochs}"
+    if epochs <= done:
+        raise UsageError(
+            f"--epochs {epochs}: {run_dir} has trained {count(done, 'epoch')} already; --epochs is "
+            f"the total, as for train, so give more than {done} to train it on"
+        )
+    stopped_early = state.get("finished") and done < configured and history.stopped_reason
+    patience = int(config["training"]["early_stopping"])
+    if stopped_early:
+        raise UsageError(
+            f"--epochs {epochs}: {run_dir} was ended by early stopping after epoch {done} "
+            f"({history.stopped_reason}); trained for {epochs} epochs it would have stopped there "
+            f"too, so there is nothing to go on to. To train past it, start a new run with more "
+            f"patience than its {patience}: {again} --early-stopping {2 * patience}"
+        )
+    kind, _ = cfg.parse_schedule(config["training"]["schedule"])
+    if kind == "cosine" and epochs != configured:
+        raise UsageError(
+            f"--epochs {epochs}: {run_dir} decays η by a cosine over its {configured} epochs, so in "
+            f"a run of {epochs} its first {count(done, 'epoch')} would have had other rates; start "
+            f"a new run instead: {again}"
+        )
+    config["training"]["epochs"] = epochs
+
+
+def write_config(config: dict, run_dir: Path) -> None:
+    """The run's ``config.toml`` rewritten (atomically) to the configuration it trains on."""
+    from .._atomic import write_text
+
+    write_text(run_dir / rundir.CONFIG, cfg.to_toml(config))
+
+
+def ignored_edits(config: dict, run_dir: Path, epochs: int | None) -> str | None:
+    """A warning naming the values of ``config.toml`` that differ from the checkpoint's
+    ``config`` (the file edited after the run began), which resume ignores; for ``epochs``,
+    ``--epochs`` is named. None where they agree (or the file cannot be read: the run does
+    not need it). ``epochs``: ``--epochs`` (None: not given); that value is not ignored."""
+    try:
+        written = cfg.read_toml(run_dir / rundir.CONFIG)
+    except UsageError:
+        return None
+    changed = []
+    for table, values in config.items():
+        if table == RUN_TABLE:  # where the run is, not how it trains: the file blanks its name
+            continue
+        for key, value in values.items():
+            there = written.get(table, {}).get(key, value)
+            if there != value and not (key == "epochs" and epochs is not None):
+                changed.append((table, key, there, value))
+    if not changed:
+        return None
+    listed = "; ".join(
+        f"{t}.{k} = {json.dumps(there)} in the file, {json.dumps(value)} in the checkpoint"
+        for t, k, there, value in changed
+    )
+    advice = ""
+    if any(key == "epochs" for _, key, _, _ in changed):
+        wanted = next(there for _, key, there, _ in changed if key == "epochs")
+        advice = f". To train on to {wanted} epochs, give them on the command line: --epochs {wanted}"
+    return (
+        f"deltaprop resume: warning: {run_dir / rundir.CONFIG} was changed after the run began "
+        f"({listed}); resume trains with the configuration its checkpoint holds, and ignores "
+        f"the file's values{advice}"
+    )

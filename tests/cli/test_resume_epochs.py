@@ -1,0 +1,120 @@
+"""``deltaprop resume RUN --epochs N`` trains a run on to N epochs in all: ``train --epochs 3``
+then ``resume --epochs 5`` is ``train --epochs 5``, bit for bit. A config.toml edited after
+the run began is ignored, and resume says so, naming ``--epochs``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import tomllib
+from cli_helpers import assert_one_line_error, same_weights
+
+# Adam's state, a step schedule and the best epoch's weights all have to carry on exactly.
+TRAIN = (
+    "train",
+    "--data",
+    "iris.csv",
+    "--seed",
+    "4",
+    "--optimizer",
+    "adam",
+    "--lr",
+    "0.01",
+    "--schedule",
+    "step:0.5:2",
+    "--restore-best-weights",
+    "--quiet",
+    "--no-plots",
+)
+
+
+@pytest.fixture
+def iris(tmp_path):
+    from sklearn.datasets import load_iris
+
+    bunch = load_iris(as_frame=True)
+    frame = bunch.data.copy()
+    frame["species"] = [bunch.target_names[t] for t in bunch.target]
+    frame.to_csv(tmp_path / "iris.csv", index=False)
+    return tmp_path
+
+
+def _train(run, name: str, epochs: int, *args: str):
+    result = run(*TRAIN, "--epochs", str(epochs), "--name", name, *args)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _history(run_dir) -> dict:
+    return json.loads((run_dir / "history.json").read_text())
+
+
+def test_train_3_then_resume_to_5_is_train_5(run, iris):
+    _train(run, "short", 3)
+    _train(run, "whole", 5)
+    result = run("resume", "runs/short", "--epochs", "5", "--quiet")
+    assert result.returncode == 0, result.stderr
+    short, whole = iris / "runs/short", iris / "runs/whole"
+    assert same_weights(short / "model.safetensors", whole / "model.safetensors")
+    ours, theirs = _history(short), _history(whole)
+    assert ours["epoch"] == theirs["epoch"] == [0, 1, 2, 3, 4]
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy", "lr"):
+        assert ours["history"][key] == theirs["history"][key], key
+    config = tomllib.loads((short / "config.toml").read_text())
+    assert config["training"]["epochs"] == 5  # the run's config says what it trained
+    import deltaprop as dp
+
+    assert (
+        dp.files.read_metadata(short / "model.safetensors")["user"]["epoch"]
+        == (dp.files.read_metadata(whole / "model.safetensors")["user"]["epoch"])
+    )
+    again = run("resume", "runs/short")
+    assert again.returncode == 0 and "complete (5 epochs)" in again.stdout
+
+
+def test_a_finished_run_says_how_to_train_it_on(run, iris):
+    _train(run, "done", 2)
+    result = run("resume", "runs/done")
+    assert result.returncode == 0, result.stderr
+    assert "complete (2 epochs); nothing to resume" in result.stdout
+    assert "deltaprop resume runs/done --epochs N" in result.stdout
+
+
+@pytest.mark.parametrize("epochs", ["2", "1", "0"])
+def test_epochs_not_above_those_done_is_refused_and_changes_nothing(run, iris, epochs):
+    _train(run, "done", 2)
+    before = (iris / "runs/done/config.toml").read_text(), (iris / "runs/done/model.safetensors").read_bytes()
+    result = run("resume", "runs/done", "--epochs", epochs)
+    assert_one_line_error(result, 2, f"--epochs {epochs}", "has trained 2 epochs already", "more than 2")
+    after = (iris / "runs/done/config.toml").read_text(), (iris / "runs/done/model.safetensors").read_bytes()
+    assert after == before
+
+
+def test_epochs_edited_in_config_toml_are_ignored_with_a_warning_naming_the_flag(run, iris):
+    _train(run, "done", 2)
+    path = iris / "runs/done/config.toml"
+    path.write_text(path.read_text().replace("epochs = 2", "epochs = 4"))
+    before = (iris / "runs/done/model.safetensors").read_bytes()
+    result = run("resume", "runs/done")
+    assert result.returncode == 0 and "nothing to resume" in result.stdout
+    assert "training.epochs = 4 in the file, 2 in the checkpoint" in result.stderr
+    assert "ignores the file's values" in result.stderr and "--epochs 4" in result.stderr
+    assert (iris / "runs/done/model.safetensors").read_bytes() == before
+
+
+def test_a_run_ended_by_early_stopping_is_not_trained_on(run, iris):
+    # η = 2 overshoots at once: val_loss stops improving within a few epochs
+    _train(run, "early", 200, "--early-stopping", "1", "--lr", "2", "--schedule", "none")
+    history = _history(iris / "runs/early")
+    assert history["stopped_reason"] and len(history["epoch"]) < 200
+    result = run("resume", "runs/early", "--epochs", "300")
+    assert_one_line_error(
+        result, 2, "ended by early stopping", "would have stopped there too", "--early-stopping 2"
+    )
+
+
+def test_a_cosine_schedule_cannot_be_stretched(run, iris):
+    _train(run, "cosine", 2, "--schedule", "cosine")
+    result = run("resume", "runs/cosine", "--epochs", "4")
+    assert_one_line_error(result, 2, "cosine over its 2 epochs", "deltaprop train --config")
