@@ -22,10 +22,10 @@ def test_the_rows_held_out_are_counted_where_small_classes_give_none(run, tmp_pa
 
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("data "))
-    assert line.startswith(
-        "data many.csv: 100 train rows: 96 trained on, 4 held out for validation (10% asked:"
+    assert line == (
+        "data many.csv: 100 train, 4 of them held out for validation (96 trained on), not 10%: 10% of "
+        "each class, rounded, is 4 of its 100 training samples (the largest of its 62 classes has 20)"
     )
-    assert "the largest of its 62 classes has 20" in line
 
 
 def test_a_split_near_its_share_is_said_as_the_share(run, tmp_path):

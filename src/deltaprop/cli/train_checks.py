@@ -108,8 +108,8 @@ def validation_count(y: np.ndarray, n_out: int, split: float) -> tuple[int, str]
         return held, f"{split:.0%} of its {n} training samples, rounded up, is {held}"
     counts = np.unique(targets.labels, return_counts=True)[1]
     return held, (
-        f"{split:.0%} of each class, rounded, is {held} of its {n} training samples; the largest "
-        f"of its {len(counts)} classes has {int(counts.max())}"
+        f"{split:.0%} of each class, rounded, is {held} of its {n} training samples (the largest "
+        f"of its {len(counts)} classes has {int(counts.max())})"
     )
 
 

@@ -127,7 +127,7 @@ def _held_out(data: RunData, split: float, n_out: int) -> str:
     held, counted = validation_count(data.y_train, n_out, split)
     if abs(held - split * n) <= max(1.0, SHARE_TOLERANCE * split * n):
         return f", {split:.0%} of it held out for validation"
-    return f" rows: {n - held} trained on, {held} held out for validation ({split:.0%} asked: {counted})"
+    return f", {held} of them held out for validation ({n - held} trained on), not {split:.0%}: {counted}"
 
 
 def summary(
