@@ -183,10 +183,12 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         """Refuse ``y`` ``(n_samples, k)`` with k > 1, several labels per sample, in words that say
         what is not supported and what to do (scikit-learn's check said only "y should be a 1d
         array"); a column ``(n_samples, 1)`` is one label per sample, as scikit-learn takes it."""
-        try:
-            shape = np.shape(y)
-        except ValueError:  # ragged: validate_data names it
-            return
+        shape = getattr(y, "shape", None)  # not np.shape, which some array-likes refuse
+        if shape is None:
+            try:
+                shape = np.asarray(y).shape
+            except ValueError:  # ragged: validate_data names it
+                return
         if len(shape) == 2 and shape[1] > 1:
             raise ValueError(
                 f"{type(self).__name__} does not support multilabel or multi-output classification: "
