@@ -92,11 +92,7 @@ def load_model_and_classes(path: str | Path, data_after: str = DATA_AFTER):
 
     given, path = Path(path), rundir.model_path(path)
     if given.is_dir() and path.name == rundir.CHECKPOINT:  # said on stderr: --json stays JSON
-        print(
-            f"note: {given} holds no {rundir.MODEL} (the run has not finished); the weights of its "
-            f"checkpoint are used. Finish the run with 'deltaprop resume {given}'",
-            file=sys.stderr,
-        )
+        print(_unfinished_note(given), file=sys.stderr)
     try:
         net, meta = files.load_with_metadata(path)
     except ModelFileError as err:  # perhaps only a user metadata entry is unreadable: the net may still load
@@ -114,6 +110,23 @@ def load_model_and_classes(path: str | Path, data_after: str = DATA_AFTER):
     if isinstance(names, list) and len(names) == n_classes and all(isinstance(n, str) for n in names):
         return net, names
     return net, None
+
+
+def _unfinished_note(run_dir: Path) -> str:
+    """Why a run folder's checkpoint is scored: the run has not finished, or it diverged (as
+    its history records), when resuming it would only diverge again."""
+    from .run_divergence import divergence
+
+    diverged = divergence(run_dir)
+    if diverged:
+        reason, where, advice = diverged
+        return (
+            f"note: {run_dir}: {where} ({reason}). Resuming it would diverge again at the same step; {advice}"
+        )
+    return (
+        f"note: {run_dir} holds no {rundir.MODEL} (the run has not finished); the weights of its "
+        f"checkpoint are used. Finish the run with 'deltaprop resume {run_dir}'"
+    )
 
 
 def weights_epoch(model: str | Path) -> int | None:

@@ -24,6 +24,7 @@ from .errors import UsageError
 from .progress import make_console
 from .resume_epochs import add_option as add_epochs_option
 from .resume_epochs import done_epochs, extend, ignored_edits, write_config
+from .run_divergence import divergence
 from .stdout import raising_broken_pipe
 from .train import BEST, BEST_B, BEST_W, execute
 from .train_scaling import from_checkpoint
@@ -67,6 +68,13 @@ def run(args) -> int:
     for name in rundir.WRITTEN:  # what a killed run left half-written: it will be written anew
         for stale in leftovers(run_dir / name):
             stale.unlink(missing_ok=True)
+    diverged = divergence(run_dir)
+    if diverged:  # the same seed, the same steps: it would diverge again
+        reason, _, advice = diverged
+        raise UsageError(
+            f"{run_dir} cannot be resumed: its {reason}, and resuming repeats the same steps from the "
+            f"same seed, so it would diverge again; {advice}"
+        )
     ignored = ignored_edits(config, run_dir, args.epochs)
     if args.epochs is not None:
         extend(config, state, history, run_dir, args.epochs)
