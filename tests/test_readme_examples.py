@@ -61,6 +61,7 @@ import ast
 import builtins
 import contextlib
 import io
+import json
 import os
 import re
 import shlex
@@ -472,6 +473,10 @@ RUN_HERE = {
     "deltaprop explain --diagram step.png",
     "deltaprop explain --model runs/first --input-file digit.txt",
     "deltaprop explain --model net.safetensors --input 0.1,0.2,0.3 --target 1",
+    "deltaprop explain --example xor --input 1,1 --target 0",
+    "deltaprop explain --format json --out step.json",
+    "deltaprop explain --model net.safetensors --input-file batch.txt --format csv --out neurons.csv",
+    "deltaprop explain --diagram step.png --dpi 200",
     "deltaprop plot runs/first --format svg",
     "deltaprop train --name stuck --seed 1 --lr 100 --epochs 6",
     "deltaprop diagnose runs/stuck",
@@ -774,7 +779,14 @@ def test_explain_options_run(command, explain_files):
         assert "One step of backpropagation" in result.stdout
     else:
         text = (explain_files / out[1]).read_text(encoding="utf-8")
-        assert ("$$" in text) if out[1].endswith(".md") else ("<math" in text and "<script" not in text)
+        if out[1].endswith(".md"):
+            assert "$$" in text
+        elif out[1].endswith(".json"):
+            assert json.loads(text)["layers"]
+        elif out[1].endswith(".csv"):
+            assert text.startswith("sample,layer,neuron,net,o,delta\n")
+        else:
+            assert "<math" in text and "<script" not in text
 
 
 def test_diagnose_prints_the_readme_findings(tmp_path):
