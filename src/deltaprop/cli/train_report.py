@@ -13,6 +13,8 @@ from rich.console import Console
 
 from .._text import count
 from ..diagnostics import Diagnostics, Finding
+from ..diagnostics.learning_curve import MORE_STEPS, SCHEDULE_LOWERS
+from ..diagnostics.neurons import HE_OR_LEAKY, RELU_OR_TANH, SMALLER_INIT
 from ..diagnostics.run import position
 from ..errors import DivergenceError
 from ..training import Callback
@@ -42,19 +44,41 @@ SCALE_HINTS = {
 }
 
 
-def cli_fix(finding: Finding, scale: str = "none") -> str:
+SMALL_INITS = ("normal_scaled", "glorot_normal")  # the library's "smaller weights" (SMALLER_INIT)
+
+
+def cli_words(init: str | None = None) -> dict[str, str]:
+    """The library's advice in Python's words (``init='glorot_normal'``) → the command line's
+    flags (``--init glorot_normal``), leaving out the initialiser the run used, ``init``
+    (its ``[model] init``; None: not known)."""
+    smaller = [f"--init {name}" for name in SMALL_INITS if name != init]
+    he = "--init he_normal, or " if init != "he_normal" else ""
+    return {
+        SMALLER_INIT: " or ".join(smaller),
+        RELU_OR_TANH: "ReLU or tanh hidden layers (--activation relu --init he_normal, or --activation "
+        "tanh --init glorot_normal)",
+        HE_OR_LEAKY: f"use {he}--activation leaky_relu",
+        MORE_STEPS: "give more --epochs, or a smaller --batch-size",
+        SCHEDULE_LOWERS: "let a schedule lower it (--schedule step:0.5:10, or --schedule cosine)",
+    }
+
+
+def cli_fix(finding: Finding, scale: str = "none", init: str | None = None) -> str:
     """A finding's fix, with what the command line does about it where it can: for unscaled
     inputs, by the run's ``scale`` (``--scale standard``, or for a run that standardised
-    already, ``--scale minmax``)."""
+    already, ``--scale minmax``); and its flags for the library's arguments, an initialiser
+    other than the run's ``init`` (:func:`cli_words`)."""
     fix = finding.fix.rstrip(".")
+    for python, flags in cli_words(init).items():
+        fix = fix.replace(python, flags)
     extra = SCALE_HINTS.get(scale) if finding.code == "unscaled-inputs" else None
     return f"{fix}; {extra}" if fix and extra else fix
 
 
-def finding_text(finding: Finding, scale: str = "none") -> str:
+def finding_text(finding: Finding, scale: str = "none", init: str | None = None) -> str:
     """A diagnostics finding in plain words: ``warning: what was seen. Try: what to do``
-    (``scale``: the run's ``[data] scale``, for :func:`cli_fix`)."""
-    fix = cli_fix(finding, scale)
+    (``scale``, ``init``: the run's ``[data] scale`` and ``[model] init``, for :func:`cli_fix`)."""
+    fix = cli_fix(finding, scale, init)
     return f"{finding.severity}: {finding.message}" + (f" Try: {fix}." if fix else "")
 
 
@@ -66,10 +90,12 @@ class LiveFindings(Callback):
     oscillating cost) come and go while a run still learns, so they wait for the summary,
     which lists every finding of the finished run."""
 
-    def __init__(self, console: Console, diagnostics: Diagnostics, scale: str = "none"):
+    def __init__(
+        self, console: Console, diagnostics: Diagnostics, scale: str = "none", init: str | None = None
+    ):
         self.console = console
         self.diagnostics = diagnostics
-        self.scale = scale  # the run's [data] scale, for the fixes (finding_text)
+        self.scale, self.init = scale, init  # the run's [data] scale and [model] init, for the fixes
         self.said: set[str] = set()
 
     def _say(self, severities: tuple[str, ...]) -> None:
@@ -77,7 +103,10 @@ class LiveFindings(Callback):
             if finding.severity in severities and finding.code not in self.said:
                 self.said.add(finding.code)
                 self.console.print(
-                    f"  ! {finding_text(finding, self.scale)}", markup=False, highlight=False, soft_wrap=True
+                    f"  ! {finding_text(finding, self.scale, self.init)}",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
                 )
 
     def on_train_begin(self, logs=None):
@@ -96,6 +125,8 @@ def announce(
     resuming = bool(initial_epoch or initial_batch)
     held = _held_out(data, float(config["data"]["validation_split"]), model["layers"][-1])
     test = f", {len(data.X_test)} test" if data.X_test is not None else ""
+    if data.X_test is not None and np.array_equal(data.X_train, data.X_test):
+        test += f" (the training rows again: {data.label} has no others)"
     console.print(
         f"{'resuming' if resuming else 'training'} {model['layers']} {model['activation']}"
         f"/{model['output_activation']}, {model['cost']} cost, {training['optimizer']} "
@@ -166,9 +197,10 @@ def summary(
     if kept is not None:
         rows.append(("model", kept))
     if test is not None:
-        rows.append(("test loss", fmt_metric(test.get("loss"))))
+        same = " (training rows)" if tested_on_training_rows(run_dir) else ""
+        rows.append((f"test loss{same}", fmt_metric(test.get("loss"))))
         if test.get("accuracy") is not None:
-            rows.append(("test accuracy", fmt_percent(test["accuracy"])))
+            rows.append((f"test accuracy{same}", fmt_percent(test["accuracy"])))
     if history.stopped_reason:
         rows.append(("stopped", history.stopped_reason))
     rows.append(("time", f"{seconds:.1f} s"))
@@ -199,6 +231,20 @@ def validation_fit(run_dir: Path) -> list[tuple[str, str]]:
     fit = [("validation R²", "undefined (constant targets)" if r2 is None else f"{r2:.4f}")]
     fit.append(("validation RMSE", f"{fmt_metric(scores['root_mean_squared_error'])} (targets' units)"))
     return fit
+
+
+def tested_on_training_rows(run_dir: Path) -> bool:
+    """Whether the run's "test" split is its training rows again: a built-in set with no others
+    (xor's four points, whatever the split). A downloaded set's test file never is."""
+    from ..datasets import dataset_info
+    from ..datasets.catalog import DOWNLOAD
+    from ..diagnostics.run import load_run_data, read_run
+
+    run = read_run(run_dir)
+    if run.data_name is None or dataset_info(run.data_name).source == DOWNLOAD:
+        return False
+    train, test = load_run_data(run, "train"), load_run_data(run, "test")
+    return train is not None and test is not None and np.array_equal(train[0], test[0])
 
 
 def results_of(run_dir: Path) -> list[tuple[str, str]]:

@@ -110,7 +110,7 @@ class Diagnostics(Callback):
         initial = self._initial_cost
         if stats is not None and stats.initial_cost is not None:
             initial = stats.initial_cost
-        at_chance = check_chance_level(self._log, net, self._Y_train)
+        at_chance = check_chance_level(self._log, net, self._Y_train, self.run.params)
         found = [*check_learning_rate(self._log, initial), *at_chance]
         finite = all(np.isfinite(w).all() for w in net.weights)
         if (stats is None or not stats.records) and self._X is not None and finite:

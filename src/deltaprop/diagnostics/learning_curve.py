@@ -35,6 +35,11 @@ MIN_EPOCHS_TREND = 3
 # A flat cost that first fell by more than this fraction of where it started was not held
 # back by a learning rate too low: its gradients vanished on the way.
 FELL_BEFORE_FLAT = 0.1
+# A run stuck at chance that made fewer updates of the weights than this in all (XOR's 4 samples
+# in one mini-batch: 30 updates in 30 epochs) is told first that it took too few steps.
+FEW_UPDATES = 250
+MORE_STEPS = "train for more epochs, or with smaller mini-batches"  # the CLI names its flags instead
+SCHEDULE_LOWERS = "let a schedule (e.g. ReduceLROnPlateau) lower it"  # the CLI names its schedules
 # A cost falling every epoch but, over the whole run, by less than this fraction, with the
 # accuracy not moving: steps too small (η too low), though not yet flat.
 SLOW_FALL = 0.2
@@ -91,13 +96,14 @@ def chance_level(net, Y=None) -> tuple[float, str]:
     return float(chance), guess
 
 
-def check_chance_level(history, net, Y=None) -> list[Finding]:
+def check_chance_level(history, net, Y=None, params: dict | None = None) -> list[Finding]:
     """Training accuracy no better than guessing: 1/n_classes, or the commonest class's share of Y.
 
     ``Y`` are the targets of the data the history's ``accuracy`` was measured on: the training
     split, every row of it (the validation rows carved off excluded), so that the figure
     is the same wherever it is computed. A probe of a few hundred rows would give a share
-    that varies with the rows drawn.
+    that varies with the rows drawn. ``params`` (a History's, where ``history`` is a dict of
+    lists) tell how many updates the run made: too few to learn anything are said first.
     """
     h = _history_dict(history)
     acc = h.get("accuracy")
@@ -108,18 +114,43 @@ def check_chance_level(history, net, Y=None) -> list[Finding]:
     final = acc[-1]
     if not np.isfinite(final) or final > limit:
         return []
+    fix = (
+        "look at the other findings for the cause (saturated units, unscaled inputs, a learning rate "
+        "far off, a cost that does not fit the output); the usual fixes are inputs scaled to [0, 1], "
+        "more hidden neurons, a learning rate of 0.1-3 for SGD, and a softmax output with the "
+        "log-likelihood cost"
+    )
+    few = few_updates(getattr(history, "params", None) if params is None else params, len(acc))
     return [
         Finding(
             "chance-level",
             "error",
             f"accuracy is stuck at chance level: training accuracy {final:.1%} after {len(acc)} epochs, "
             f"where {guess}. The network has not learned anything it can use.",
-            "look at the other findings for the cause (saturated units, unscaled inputs, a learning rate "
-            "far off, a cost that does not fit the output); the usual fixes are inputs scaled to [0, 1], "
-            "more hidden neurons, a learning rate of 0.1-3 for SGD, and a softmax output with the "
-            "log-likelihood cost",
+            f"{few}; then {fix}" if few else fix,
         )
     ]
+
+
+def few_updates(params: dict | None, epochs: int) -> str | None:
+    """``only 30 updates in all (...): train for more epochs, ...`` for a run of ``epochs``
+    epochs that updated its weights fewer than FEW_UPDATES times, as its ``params`` (a
+    History's: ``steps_per_epoch``, ``n_samples``, ``batch_size``) tell; None otherwise, or
+    without them."""
+    params = params if isinstance(params, dict) else {}
+    steps, n, batch = (params.get(key) for key in ("steps_per_epoch", "n_samples", "batch_size"))
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in (steps, n, batch)):
+        return None
+    planned = params.get("epochs")  # mid-run (the live check), the whole run's plan
+    updates = steps * max(epochs, planned if isinstance(planned, int) else 0)
+    if updates >= FEW_UPDATES:
+        return None
+    batches = (
+        f"all {count(n, 'sample')} in one mini-batch"
+        if steps == 1
+        else f"{count(n, 'sample')} in mini-batches of {batch}: {steps} an epoch"
+    )
+    return f"only {count(updates, 'update')} of the weights in all ({batches}): {MORE_STEPS}"
 
 
 def check_learning_rate(history, initial_cost: float | None = None) -> list[Finding]:
@@ -177,7 +208,7 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
                 "warning",
                 f"the cost went up in {ups:.0%} of the epochs (by more than {OSCILLATION_STEP:.0%}): with "
                 f"{eta} the steps are too large to settle.",
-                "lower the learning rate (by 3-10×), or let a schedule (e.g. ReduceLROnPlateau) lower it",
+                f"lower the learning rate (by 3-10×), or {SCHEDULE_LOWERS}",
             )
         ]
     recent = loss[-FLAT_WINDOW:]

@@ -22,8 +22,13 @@ DEAD_WARNING_SHARE = 0.5
 DEAD_INFO_SHARE = 0.2
 MEDIAN = PERCENTILES.index(50)
 
+# The advice that names initialisers and activations, in Python's words; the command line says
+# them as its flags instead, and leaves out the initialiser the run used (deltaprop.cli.train_report).
+SMALLER_INIT = "init='normal_scaled' or 'glorot_normal'"
+RELU_OR_TANH = "ReLU or tanh hidden layers with init='he_normal' or 'glorot_normal'"
+HE_OR_LEAKY = "use init='he_normal', or use leaky_relu"
 SMALLER_STEPS = (
-    "start from smaller weights (init='normal_scaled' or 'glorot_normal'), and lower the learning rate "
+    f"start from smaller weights ({SMALLER_INIT}), and lower the learning rate "
     "if one large step may have pushed them there"
 )
 # The saturation fix by what the probe rows say of the inputs' scale (as the unscaled-inputs
@@ -94,8 +99,8 @@ def check_saturation(
                     "saturated-units",
                     "info",
                     seen + f"change slowly; the run still learns (training accuracy {learning:.1%}).",
-                    "lower the learning rate, or start from smaller weights (init='normal_scaled' or "
-                    "'glorot_normal'), to keep more of them where σ is steep and they learn fast",
+                    f"lower the learning rate, or start from smaller weights ({SMALLER_INIT}), to keep "
+                    "more of them where σ is steep and they learn fast",
                 )
             out.append(finding)
     medians = [layer[MEDIAN] for layer in last["delta"]]
@@ -114,8 +119,7 @@ def check_saturation(
                     "δ vanishes on its way back: the median |δ| of hidden layer 1 is "
                     + (f"{ratio:.1e} times" if ratio > NEGLIGIBLE else "a negligible fraction of")
                     + " that of the output layer, so the first layers hardly learn.",
-                    "use fewer logistic layers, ReLU or tanh hidden layers with init='he_normal' or "
-                    "'glorot_normal'" + ("" if scaled else ", and scaled inputs"),
+                    f"use fewer logistic layers, {RELU_OR_TANH}" + ("" if scaled else ", and scaled inputs"),
                 )
             )
     return out
@@ -137,8 +141,8 @@ def check_dead_relu(stats: GradientStats) -> list[Finding]:
                 "warning" if share >= DEAD_WARNING_SHARE else "info",
                 f"{share:.0%} of the ReLU neurons of {where} are dead: net ≤ 0 for every probe sample, "
                 f"so σ' = 0, δ = 0 and their weights never change.",
-                "lower the learning rate (a large step can push a neuron's bias far negative), use "
-                "init='he_normal', or use leaky_relu",
+                "lower the learning rate (a large step can push a neuron's bias far negative), "
+                + HE_OR_LEAKY,
             )
         )
     return out

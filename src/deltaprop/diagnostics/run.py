@@ -41,6 +41,7 @@ class RunFiles:
     missing: dict[str, str] = field(default_factory=dict)
     stopped_reason: str | None = None  # why training ended early (a divergence, early stopping), if it did
     class_names: tuple[str, ...] | None = None  # the loaded data set's, once load_run_data has run
+    params: dict = field(default_factory=dict)  # the history's params (epochs, batch_size, steps, ...)
     # for a run without its model: how it ended, and that its checkpoint's weights are read instead
     unfinished: str | None = None
 
@@ -105,7 +106,7 @@ def read_run(run_dir) -> RunFiles:
         run.missing["config"] = f"no {CONFIG}"
     history = _read_history(path, run.missing, state)
     if history is not None:
-        run.history, run.stopped_reason = history.history, history.stopped_reason
+        run.history, run.stopped_reason, run.params = history.history, history.stopped_reason, history.params
     if state is not None:
         run.unfinished = _unfinished(run.stopped_reason, state)
     if (path / GRADIENTS).is_file():
@@ -275,7 +276,7 @@ def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:
     if run.history is not None:
         from ..training.history import History
 
-        history = History()
+        history = History(run.params)
         history.history, history.stopped_reason = run.history, run.stopped_reason
     findings = diagnose(net, history, X, Y, run.stats, probe_size=probe_size)
     if run.unfinished is not None:
