@@ -2,7 +2,8 @@
 
 :func:`build` turns a :class:`~deltaprop.walkthrough.trace.Trace` into blocks once; the text,
 Markdown and HTML renderers only format them, so the three always say the same thing.
-Equations substitute the trace's numbers: every value shown is read from the trace.
+Equations substitute the trace's numbers: every value shown is read from the trace, and every
+line of numbers gives its printed result on a calculator (:mod:`.calculator`).
 
 Each section is laid out by a module of :mod:`.sections`; the blocks are defined in
 :mod:`.blocks` and re-exported here, beside :func:`build`, which returns them.
@@ -14,6 +15,7 @@ import numpy as np
 
 from . import notation as notations
 from .blocks import Block, Equations, Heading, Note, Paragraph, Table
+from .calculator import MAX_SIGNIFICANT, checked
 from .math import DEFAULT_DIGITS
 from .sections.after import after
 from .sections.backward import hidden_errors, output_errors
@@ -30,6 +32,9 @@ __all__ = ["Block", "Equations", "Heading", "Note", "Paragraph", "Table", "build
 # rounding (Mazur's w1 = 0.15 as 0.150000006) and sums that missed their printed results in the
 # last digits; 6 decimals keep every printed equation consistent for numbers of order 1.
 FLOAT32_DIGITS = 6
+# A line whose rounded numbers miss its result gets more digits (.calculator), but no more than
+# a float32 holds: 0.15 stored as float32 is 0.150000006, whose last two digits are its rounding.
+FLOAT32_SIGNIFICANT = 7
 
 
 def digits_for(trace: Trace, digits: int | None = None) -> int:
@@ -63,4 +68,10 @@ def build(trace: Trace, notation: str = "nielsen", digits: int | None = None) ->
     else:
         blocks += summary(trace, nt, digits)
     blocks += after(trace, nt, digits)
-    return blocks
+    significant = FLOAT32_SIGNIFICANT if trace.forward.a.dtype == np.float32 else MAX_SIGNIFICANT
+    return [
+        Equations(tuple(checked(item, digits, significant) for item in block.items))
+        if isinstance(block, Equations)
+        else block
+        for block in blocks
+    ]

@@ -34,9 +34,16 @@ class Sym:
 
 @dataclass(frozen=True)
 class Num:
-    """A number, formatted by the emitter (negative numbers after an operator get parentheses)."""
+    """A number, formatted by the emitter (negative numbers after an operator get parentheses).
+
+    ``sig`` asks for at least that many significant digits, more than the walk-through's
+    decimals give a small number, and ``most`` (where not 0) for at most that many: what
+    :mod:`.calculator` sets where a line needs them to check.
+    """
 
     value: float
+    sig: int = 0
+    most: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,16 +87,41 @@ def eq(*sides, note: str = "") -> Eq:
     return Eq(tuple(s if isinstance(s, tuple) else (s,) for s in sides), note)
 
 
-def fmt(value: float, digits: int = DEFAULT_DIGITS) -> str:
-    """``value`` to ``digits`` decimals without trailing zeros; tiny or huge ones in e-notation."""
+def last_place(
+    value: float, digits: int = DEFAULT_DIGITS, significant: int = 0, most: int = 0
+) -> tuple[bool, int]:
+    """How :func:`fmt` writes ``value`` (finite, not 0): (in e-notation?, the power of ten of its last
+    digit)."""
+    magnitude = math.floor(math.log10(abs(value)))
+    if abs(value) < _SCIENTIFIC_BELOW or abs(value) >= 1e9:
+        mantissa = max(digits - 3, significant - 1, 1)
+        if most:
+            mantissa = min(mantissa, max(most - 1, 0))
+        return True, magnitude - mantissa
+    place = -max(digits, significant - 1 - magnitude)
+    return False, max(place, magnitude - most + 1) if most else place
+
+
+def fmt(value: float, digits: int = DEFAULT_DIGITS, significant: int = 0, most: int = 0) -> str:
+    """``value`` to ``digits`` decimals without trailing zeros; tiny or huge ones in e-notation.
+
+    ``significant`` asks for at least that many significant digits: a small value then gets
+    more decimals (0.00942412205 rather than 0.009424122 at 9 decimals and 9 significant);
+    ``most``, if not 0, for at most that many (8.3693e-12 rather than 8.369305e-12 at 5).
+    """
     value = float(value)
     if not math.isfinite(value):
         return str(value)
     if value == 0.0:
         return "0"
-    if abs(value) < _SCIENTIFIC_BELOW or abs(value) >= 1e9:
-        return f"{value:.{max(digits - 3, 1)}e}"
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    scientific, place = last_place(value, digits, significant, most)
+    if scientific:
+        magnitude = math.floor(math.log10(abs(value)))
+        return f"{value:.{magnitude - place}e}"
+    if place < 0:
+        text = f"{value:.{-place}f}".rstrip("0").rstrip(".")
+    else:  # fewer significant digits than the integer part has: 1234.5678 at 2 is 1200
+        text = f"{round(value, -place):.0f}"
     return "0" if text == "-0" else text
 
 
@@ -118,7 +150,7 @@ def _text_node(node, digits: int, after_op: bool) -> str:
             return node.base + node.sub + sup
         return node.base + sup + _script(node.sub, _SUB, "_")
     if isinstance(node, Num):
-        text = fmt(node.value, digits)
+        text = fmt(node.value, digits, node.sig, node.most)
         return f"({text})" if after_op and text.startswith("-") else text
     if isinstance(node, (Op, Word)):
         return node.text
@@ -253,7 +285,7 @@ def _latex_node(node, digits: int, after_op: bool) -> str:
             out += "^{" + node.sup.replace("−", "-") + "}"  # a layer index l−1: LaTeX's minus
         return out
     if isinstance(node, Num):
-        text = fmt(node.value, digits)
+        text = fmt(node.value, digits, node.sig, node.most)
         return f"({text})" if after_op and text.startswith("-") else text
     if isinstance(node, Op):
         return _LATEX.get(node.text, node.text)
@@ -323,7 +355,7 @@ def _mathml_node(node, digits: int, after_op: bool) -> str:
             return f"<msup>{base}{sup}</msup>"
         return base
     if isinstance(node, Num):
-        text = fmt(node.value, digits)
+        text = fmt(node.value, digits, node.sig, node.most)
         if after_op and text.startswith("-"):
             return f"<mo>(</mo><mn>{text}</mn><mo>)</mo>"
         return f"<mn>{text}</mn>"
