@@ -51,10 +51,12 @@ def test_html_breaks_a_long_equation_onto_indented_lines(softmax_trace):
     # z³₁ = w³₁₁ a²₁ + … + b³₁, then its numbers, then its result -0.642709325 on a line of its own
     at = next(k for k, (_, body) in enumerate(divs) if "-0.642709325" in body and "<mfrac>" not in body)
     assert divs[at][0] == "eq cont" and divs[at - 2][0] == "eq"
-    # Mazur's short equations are as they were: one line each
+    # Mazur's short equations are as they were: one line each; only his hidden sums, which also
+    # show each term's value (0.0553994247 + (-0.0190491183)), put their result on a second line
     mazur = examples.mazur()
     short = render_html(dp.explain(mazur.net, mazur.x, mazur.y, 0.5, update_biases=False), "mazur")
-    assert 'class="eq cont"' not in short
+    continued = re.findall(r'<div class="eq cont">(.*?)</div>', short, re.S)
+    assert [re.findall(r"<mn>(.*?)</mn>", body) for body in continued] == [["0.036350306"], ["0.041370323"]]
 
 
 def test_markdown_uses_aligned_lines(softmax_trace):

@@ -7,6 +7,7 @@ audit), and that gap has nothing to do with the post's script, so the note must 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -91,3 +92,38 @@ def test_the_cli_with_another_eta_and_updated_biases():
     assert result.returncode == 0, result.stderr
     text = _words(result.stdout)
     assert "0.273223577" in text and NOTE not in text
+
+
+def test_the_post_variant_says_its_hidden_weights_are_not_the_posts():
+    # Before: --variant post printed w1⁺ = 0.149817639 beside nothing saying that the post's
+    # printed w1⁺ = 0.149780716: its text takes the hidden δ through w5…w8 as they were, as the
+    # exact algorithm does; only its error after the step came from the older script.
+    post = _words(render_text(_mazur_trace("post"), "mazur"))
+    said = (
+        "Post variant: the post prints w1⁺…w4⁺ = 0.149780716, 0.19956143, 0.24975114, 0.29950229, not these:"
+    )
+    assert said in post and "w1⁺ = w1 + Δw1 = 0.15 + (-0.000182361) = 0.149817639" in post
+    assert post.index("= 0.149817639") < post.index(said) < post.index("After the step")
+    exact = render_text(_mazur_trace(), "mazur")
+    published = ("0.149780716", "0.19956143", "0.24975114", "0.29950229")  # the exact step's, rounded
+    for k, value in enumerate(published, start=1):
+        printed = re.search(rf"  w{k}⁺ = .* = (\S+)\n", exact)[1]
+        assert abs(float(printed) - float(value)) <= 0.5 * 10.0 ** -len(value.split(".")[1]), k
+    assert "post prints w1⁺" not in _words(exact)
+    assert "post prints w1⁺" not in _words(render_text(_mazur_trace("post", learning_rate=0.7), "mazur"))
+    assert "post prints w1⁺" not in _words(render_text(_mazur_trace("post"), "nielsen"))  # no w1 there
+
+
+def test_mazurs_hidden_sums_show_each_terms_value():
+    # The post shows ∂E_o1/∂out_h1 = 0.055399425 and ∂E_o2/∂out_h1 = −0.019049119 (the product of
+    # its truncated δ_o2); each term here has the digits that make the line add up to 0.036350306
+    text = render_text(_mazur_trace(), "mazur", width=2000)
+    assert (
+        "  ∂E_total/∂out_h1 = w5 δ_o1 + w7 δ_o2 = 0.4 × 0.138498562 + 0.5 × (-0.038098237)"
+        " = 0.0553994247 + (-0.0190491183) = 0.036350306\n"
+    ) in text
+    assert "= 0.062324353 + (-0.02095403) = 0.041370323\n" in text
+    nielsen = render_text(_mazur_trace(), "nielsen", width=2000)
+    assert (
+        "∂C/∂a²₁ = w³₁₁ δ³₁ + w³₂₁ δ³₂ = 0.4 × 0.138498562 + 0.5 × (-0.038098237) = 0.036350306\n" in nielsen
+    )

@@ -218,6 +218,9 @@ def hidden_errors(trace: Trace, nt, s: int) -> list[Block]:
                     for k in range(n_next)
                 ]
                 sides += sum_terms(pairs)
+                if nt.name == "mazur" and n_next > 1:
+                    # each term's value, as the post shows them: ∂E_o1/∂out_h1 = 0.055399425 …
+                    sides.append(sum_terms([((), (Num(h.terms[s, k]),)) for k in range(n_next)])[1])
             else:
                 sides.append(nt.backward_sum(m, j))
             sides.append((Num(h.total[s]),))

@@ -9,11 +9,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..blocks import Block, Equations, Heading, Paragraph
-from ..math import Eq, Frac, Num, Op, Paren, Sym, Word, eq, to_text
+from ..blocks import Block, Equations, Heading, Note, Paragraph
+from ..examples import is_mazur_step
+from ..math import Eq, Frac, Num, Op, Paren, Sym, Word, eq, fmt, to_text
 from ..trace import Trace
 
 MAX_SAMPLE_TERMS = 4  # a batch average over more samples than this is not written out
+# Mazur's post prints the exact algorithm's w1⁺…w4⁺: its text takes the hidden δ through w5…w8
+# as they were (∂E_o1/∂out_h1 = 0.138498562 × 0.40 = 0.055399425); only its error after the step
+# came from the older script that the post variant follows.
+MAZUR_POST_HIDDEN_WEIGHTS = (0.149780716, 0.19956143, 0.24975114, 0.29950229)
+_POST_HIDDEN_WEIGHTS = (
+    "Post variant: the post prints w1⁺…w4⁺ = "
+    + ", ".join(fmt(w) for w in MAZUR_POST_HIDDEN_WEIGHTS)
+    + ", not these: its text takes the hidden δ through w5…w8 before the step, as the exact algorithm "
+    "does; only its error after the step, 0.291027924, comes from the older script this variant follows."
+)
 
 
 def _batch_sides(
@@ -90,6 +101,8 @@ def updates(trace: Trace, nt) -> list[Block]:
             )
         blocks.append(Heading(3, f"Weights into {'the ' if nt.name == 'mazur' else ''}{nt.layer(l + 1)}"))
         blocks.append(Equations(tuple(items)))
+        if l == 0 and trace.variant == "post" and nt.name == "mazur" and is_mazur_step(trace):
+            blocks.append(Note(_POST_HIDDEN_WEIGHTS))
     items = []
     for step in trace.bias_steps:
         b = nt.b(step.l, step.j)
