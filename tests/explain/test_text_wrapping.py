@@ -73,3 +73,30 @@ def test_a_note_that_does_not_fit_gets_a_line_of_its_own():
     at = lines.index("  δ³₁ = ∂C/∂a³₁ · σ′(z³₁) = -0.099946175 × 0.089956937 = -0.008990852")
     assert lines[at + 1] == "      (BP1)"
     assert max(cell_len(line) for line in lines) <= 72
+
+
+def test_a_side_too_long_for_a_line_hangs_under_its_expression():
+    # Before, at 110 columns a four-term sum wrapped where rich put it: "… + 0.540525132 × ⏎
+    # (-0.996873107) + (-0.243558679)", its second line at column 0, a number cut from its ×.
+    net = dp.Network([3, 4, 3, 3], activation="tanh", output_activation="softmax", seed=3)
+    trace = dp.explain(net, [5.0, 0.0, 0.0], 0, 0.5)
+    lines = render_text(trace, width=110).splitlines()
+    equations = [line for line in lines if "×" in line or line.lstrip().startswith(("=", "+", "−"))]
+    assert equations and all(line.startswith("  ") for line in equations)
+    assert not [line for line in equations if NUMBER_FIRST.match(line)]
+    assert max(cell_len(line) for line in lines) <= 110
+    hanging = [k for k, line in enumerate(lines) if line.startswith("        + ")]
+    assert len(hanging) >= 3
+    for k in hanging:  # under the expression of the line above: "      = 0.48… × …"
+        assert lines[k - 1].startswith("      = ") or lines[k - 1].startswith("        + ")
+    # joined back up, the pieces are the equation as one line
+    wide = render_text(trace, width=100_000)
+    for k in hanging:
+        start = k - 1
+        while lines[start].startswith("        + "):
+            start -= 1
+        end = k
+        while end + 1 < len(lines) and lines[end + 1].startswith("        + "):
+            end += 1
+        side = " ".join(line.strip() for line in lines[start : end + 1])[2:]  # without its "= "
+        assert f" = {side} = " in wide, side

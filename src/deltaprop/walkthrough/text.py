@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.panel import Panel
 from rich.rule import Rule
@@ -41,7 +42,8 @@ class _Equation:
             self.item, width, self.digits, len(EQUATION_INDENT), len(CONTINUATION_INDENT)
         )
         first, *rest = (to_text(replace(part, note=""), self.digits) for part in parts)
-        return [EQUATION_INDENT + first, *(CONTINUATION_INDENT + line.lstrip() for line in rest)]
+        lines = [EQUATION_INDENT + first, *(CONTINUATION_INDENT + line.lstrip() for line in rest)]
+        return [piece for line in lines for piece in _hang(line, width)]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         lines = self.lines(options.max_width)
@@ -54,6 +56,51 @@ class _Equation:
         if note:
             last.append(note, style="dim")
         yield last
+
+
+_BREAKS = (" + ", " − ", " × ")  # where a side too long for a line is broken, in order of preference
+
+
+def _hang(line: str, width: int) -> list[str]:
+    """``line`` in pieces of at most ``width`` columns, each after the first indented under the
+    expression (the column after the first "= ") and opening with the operator it was broken
+    before: never a number cut from its operator, never a line back at column 0.
+
+    Breaks fall before a + or − outside parentheses where one fits, else before a ×, else at
+    any space; a piece with no such place is left whole.
+    """
+    if cell_len(line) <= width:
+        return [line]
+    equals = line.find(" = ")
+    hang = " " * (equals + 3 if 0 <= equals and equals + 3 < width // 2 else len(CONTINUATION_INDENT))
+    pieces, rest, lead = [], line, ""
+    while cell_len(lead + rest) > width:
+        at = _break(rest, width - cell_len(lead), skip=len(hang) if not pieces else 0)
+        if at is None:
+            break
+        pieces.append(lead + rest[:at].rstrip())
+        rest, lead = rest[at:].lstrip(), hang
+    return [*pieces, lead + rest]
+
+
+def _break(text: str, width: int, skip: int) -> int | None:
+    """The last place before column ``width`` where ``text`` may break (see :func:`_hang`), or None."""
+    depth, candidates = 0, {b: None for b in (*_BREAKS, " ")}
+    for k, char in enumerate(text):
+        if cell_len(text[:k]) > width:
+            break
+        depth += (char == "(") - (char == ")")
+        if k <= skip or char != " ":
+            continue
+        candidates[" "] = k
+        for mark in _BREAKS:
+            if depth == 0 and text.startswith(mark, k):
+                candidates[mark] = k
+    for mark in ((" + ", " − "), (" × ",), (" ",)):
+        found = [candidates[m] for m in mark if candidates[m] is not None]
+        if found:
+            return max(found)
+    return None
 
 
 def _cell(value, digits: int) -> str:
