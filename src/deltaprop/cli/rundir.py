@@ -25,6 +25,7 @@ from ..files.run_folder import HISTORY_CSV as HISTORY_CSV
 from ..files.run_folder import HISTORY_JSON as HISTORY_JSON
 from ..files.run_folder import MODEL as MODEL
 from ..files.run_folder import PLOTS as PLOTS
+from ..files.run_folder import weights_file
 from .errors import UsageError
 
 # The files a run writes (and rewrites) in its folder, the plots apart.
@@ -118,9 +119,9 @@ def model_path(path: str | Path) -> Path:
     """A model file given directly, or the model (else the checkpoint) of a run folder."""
     path = Path(path)
     if path.is_dir():
-        for candidate in (MODEL, CHECKPOINT):
-            if (path / candidate).is_file():
-                return path / candidate
+        found = weights_file(path)
+        if found is not None:
+            return found
         raise UsageError(f"{path} is a folder without {MODEL}; give a model file or a finished run folder")
     if not path.exists():
         raise UsageError(f"model file {path} does not exist; give a .safetensors file or a run folder")
@@ -145,7 +146,7 @@ def with_weights(path: str | Path) -> Path:
     """``path`` as the folder of a run that has weights to read: its model, else (a run that
     diverged or was stopped before it finished) its checkpoint; else a usage error."""
     run_dir = existing(path)
-    if (run_dir / MODEL).is_file() or (run_dir / CHECKPOINT).is_file():
+    if weights_file(run_dir) is not None:
         return run_dir
     if (run_dir / CONFIG).is_file():
         raise UsageError(

@@ -19,7 +19,7 @@ import numpy as np
 from .. import files
 from .._text import count
 from ..datasets.by_name import changed_since, load_by_name
-from ..files.run_folder import CHECKPOINT, CONFIG, GRADIENTS, HISTORY_CSV, HISTORY_JSON, MODEL
+from ..files.run_folder import CHECKPOINT, CONFIG, GRADIENTS, HISTORY_CSV, HISTORY_JSON, MODEL, weights_file
 from .checks import Finding, diagnose
 from .gradient_stats import GradientStats
 
@@ -87,11 +87,11 @@ def read_run(run_dir) -> RunFiles:
             f"'deltaprop train' (holding {MODEL}, {HISTORY_JSON}, {CONFIG})"
         )
     run = RunFiles(path)
-    state = None
-    if (path / MODEL).is_file():
-        run.network = files.load(path / MODEL)
-    elif (path / CHECKPOINT).is_file():
-        run.network, _, state = files.load_checkpoint(path / CHECKPOINT)
+    state, weights = None, weights_file(path)
+    if weights is not None and weights.name == MODEL:
+        run.network = files.load(weights)
+    elif weights is not None:  # the checkpoint of a run that diverged or was stopped
+        run.network, _, state = files.load_checkpoint(weights)
     else:
         raise ValueError(
             f"{str(path)!r} holds neither {MODEL} nor {CHECKPOINT}; is it a run folder written by "
