@@ -30,6 +30,11 @@ from .._validation import (
 # float64); beyond that they are built per mini-batch.
 ONE_HOT_ONCE_LIMIT = 1 << 23
 
+# Values of Y read per block by ``extent`` (512 KiB in float64): small enough to stay in the
+# cache between the block's min/max and its 0/1 test, large enough that the Python loop
+# costs little (MNIST-size 60000 × 784 targets: ~720 blocks).
+EXTENT_BLOCK = 1 << 16
+
 CLASSES, BINARY, REGRESSION = "classes", "binary", "regression"
 
 
@@ -47,6 +52,17 @@ class Targets:
     n_out: int
     labels: np.ndarray | None = None
     values: np.ndarray | None = None
+    low: float | None = None  # the least and greatest of ``values``, found as they were checked
+    high: float | None = None
+    flat: bool = False  # Y was given as ``(n_samples,)``, as labels are, not as a column of targets
+
+    def range(self) -> tuple[float, float]:
+        """(least, greatest) target: of ``values``, or 0 and 1 for labels (one-hot or 0/1)."""
+        if self.kind != REGRESSION:
+            return 0.0, 1.0
+        if self.low is None or self.high is None:
+            self.low, self.high = float(self.values.min()), float(self.values.max())
+        return self.low, self.high
 
     @property
     def classify(self) -> bool:
@@ -54,10 +70,6 @@ class Targets:
 
     def __len__(self) -> int:
         return len(self.labels) if self.labels is not None else len(self.values)
-
-
-def _is_binary(arr: np.ndarray) -> bool:
-    return bool(np.all((arr == 0) | (arr == 1)))
 
 
 def check_targets(Y, n_out: int, n_samples: int, name: str = "Y", dtype=None, x_name: str = "X") -> Targets:
@@ -74,18 +86,51 @@ def check_targets(Y, n_out: int, n_samples: int, name: str = "Y", dtype=None, x_
         arr = arr.astype(np.int64)
     if arr.ndim == 1 and n_out > 1:
         return Targets(CLASSES, n_out, labels=check_labels(arr, n_out, name))
-    _check_finite(arr, name)
-    if dtype is not None:
+    # One pass over Y (extent) serves every check that follows: its least and greatest values
+    # are finite only if every value is (NaN and ±inf carry through min and max), within the
+    # network's dtype only if every value is, and only targets of 0s and 1s can be labels; each
+    # check reads Y again only to name what it refuses. fit's output check (output_cost.py)
+    # reads the same two numbers.
+    low, high, zeros_and_ones = extent(arr)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        _check_finite(arr, name)
+    if dtype is not None and max(-low, high) > _largest(dtype):
         check_range(arr, dtype, name, TARGETS)
-    if arr.ndim == 1:
+    flat = arr.ndim == 1
+    if flat:
         arr = arr.reshape(-1, 1)
     check_n_columns(arr, n_out, name)
-    if _is_binary(arr):
+    if zeros_and_ones:
         if n_out == 1:
             return Targets(BINARY, 1, labels=arr[:, 0].astype(np.int64))
         if np.all(arr.sum(axis=1) == 1):
             return Targets(CLASSES, n_out, labels=arr.argmax(axis=1).astype(np.int64))
-    return Targets(REGRESSION, n_out, values=arr)
+    return Targets(REGRESSION, n_out, values=arr, low=low, high=high, flat=flat)
+
+
+def extent(arr: np.ndarray) -> tuple[float, float, bool]:
+    """``(least, greatest, only 0s and 1s)`` of ``arr`` ``(n,)`` or ``(n, k)``, in one pass.
+
+    Through blocks of about :data:`EXTENT_BLOCK` values, so each block is still in the cache
+    when it is tested for 0/1 (which stops at the first block that fails). NaN anywhere makes
+    the least and greatest NaN. An empty ``arr`` gives ``(0.0, 0.0, True)``.
+    """
+    if not arr.size:
+        return 0.0, 0.0, True
+    rows = max(1, EXTENT_BLOCK // max(arr.size // arr.shape[0], 1))
+    low, high, zeros_and_ones = np.inf, -np.inf, True
+    for start in range(0, arr.shape[0], rows):
+        block = arr[start : start + rows]
+        low, high = np.minimum(low, block.min()), np.maximum(high, block.max())  # NaN carries through
+        if zeros_and_ones:
+            zeros_and_ones = bool(low >= 0 and high <= 1 and ((block == 0) | (block == 1)).all())
+    return float(low), float(high), zeros_and_ones
+
+
+def _largest(dtype) -> float:
+    """The largest finite value of ``dtype``; infinity for a dtype that is not a float."""
+    dtype = np.dtype(dtype)
+    return float(np.finfo(dtype).max) if dtype.kind == "f" else np.inf
 
 
 def count_correct(a: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None) -> int | float:
