@@ -41,6 +41,7 @@ from .callbacks import TerminateOnNaN
 from .divergence import divergence_message, params_finite, restore, snapshot
 from .history import History
 from .metrics import Evaluator
+from .output_cost import check_output_cost_fits, warn
 from .run import Run
 from .step import make_step
 
@@ -142,10 +143,19 @@ def fit(
     ------
     TypeError, ValueError
         For an argument of the wrong type, shape or range (checked before anything changes;
-        the message names the argument, the value received and what was expected).
+        the message names the argument, the value received and what was expected); also an
+        output activation, cost and targets that cannot learn, as ``deltaprop train`` refuses
+        them (see :mod:`deltaprop.training.output_cost`): ln a of outputs outside (0, 1), a
+        softmax over one output, targets a logistic/softmax output can never reach.
     DivergenceError
         When a mini-batch's cost is NaN or infinite (without ``TerminateOnNaN``); the network
         keeps the weights of the last good epoch, and the error carries the history.
+
+    Warns
+    -----
+    OutputCostWarning
+        (a UserWarning) Once per call, for logistic outputs with log_likelihood or softmax with
+        cross_entropy: they train, but badly.
     """
     # --- everything is checked before anything changes ------------------------------------
     epochs = check_positive_int(epochs, "epochs", allow_zero=True)
@@ -153,6 +163,7 @@ def fit(
     check_params_trainable(net)
     X = check_features(X, net.sizes[0], dtype=net.dtype)  # dtype: refuse 1e39 for a float32 net
     targets = check_targets(Y, net.sizes[-1], X.shape[0], dtype=net.dtype)
+    mismatches = check_output_cost_fits(net, targets)  # the errors refused here, the warnings given below
     if sample_weight is not None:
         sample_weight = check_sample_weight(sample_weight, X.shape[0], net.dtype)
     validation_split = check_validation_split(validation_split, validation_data)
@@ -225,6 +236,7 @@ def fit(
         raise
 
     # --- the loop -------------------------------------------------------------------------
+    warn(mismatches)
     optimizer.n_train = n
     # Class labels are one-hot rows (Σy = 1): softmax + log-likelihood's δ is then a − y, one
     # subtraction; other targets get the exact a·Σy − y (training/fast_step.py).
