@@ -37,6 +37,20 @@ def test_a_file_of_unlabelled_rows_is_said_to_hold_no_label_column(run, iris):
     assert "task=" not in result.stderr and "whole number" not in result.stderr
 
 
+def test_the_width_is_read_with_the_files_delimiter_and_dropped_columns(run, iris, tmp_path):
+    for name in ("iris", "iris_rows"):  # the same files, ';'-separated
+        text = (tmp_path / f"{name}.csv").read_text()
+        (tmp_path / f"semi_{name}.csv").write_text(text.replace(",", ";"))
+    scored = run("evaluate", iris, "--data", "semi_iris.csv", "--delimiter", ";", "--json")
+    assert scored.returncode == 0, scored.stderr
+    unlabelled = run("evaluate", iris, "--data", "semi_iris_rows.csv", "--delimiter", ";")
+    assert_one_line_error(unlabelled, 1, "have 4 columns", "no label column")
+    lines = (tmp_path / "iris_rows.csv").read_text().splitlines()  # an ID column first
+    (tmp_path / "ids.csv").write_text("\n".join(f"{k},{line}" for k, line in enumerate(lines)) + "\n")
+    result = run("evaluate", iris, "--data", "ids.csv", "--drop-columns", "0")
+    assert_one_line_error(result, 1, "have 4 columns left after --drop-columns", "no label column")
+
+
 def test_a_built_in_set_of_another_width_is_refused_for_its_width_before_loading(run, iris):
     # Before any download: the catalogue knows MNIST's width (the test's data cache is empty).
     result = run("evaluate", iris, "--data", "mnist")

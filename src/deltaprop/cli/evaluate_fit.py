@@ -36,8 +36,9 @@ def check_width_first(table: dict, model: str, n_in: int) -> None:
     """Refuse, before any label is read, data whose feature count cannot be the model's ``n_in``.
 
     ``table``: evaluate's ``[data]`` table (a built-in set's ``name``, or a file's ``path``).
-    A built-in set's width is its catalogue's. A CSV's first line has a label column beside
-    its features (and perhaps a pandas index column, which the reader drops): one exactly
+    A built-in set's width is its catalogue's. A CSV's first line (split at the table's
+    ``delimiter``, less its ``drop_columns``) has a label column beside its features (and
+    perhaps a pandas index column, which the reader drops): one exactly
     ``n_in`` wide holds no label column at all (rows for ``predict``, not ``evaluate``), and
     one narrower than that or wider than ``n_in + 2`` cannot hold ``n_in`` features. Any other
     width, and an NPZ's, is checked once the data are read (:func:`check_data_fits`); so is a
@@ -58,11 +59,16 @@ def check_width_first(table: dict, model: str, n_in: int) -> None:
     if path.suffix.lower() != ".csv":
         return
     width = csv_width(path, table.get("delimiter") or ",")
-    if width is None or width == 1 or n_in < width <= n_in + INDEX_AND_LABEL:
+    if width is None or width == 1:
+        return
+    dropped = len(table.get("drop_columns") or [])  # --drop-columns: neither features nor the label
+    width -= dropped
+    if n_in < width <= n_in + INDEX_AND_LABEL:
         return
     if width == n_in:
+        left = " left after --drop-columns" if dropped else ""
         raise ValueError(
-            f"the data {data} have {count(width, 'column')}, as many as the model {model} has inputs, "
+            f"the data {data} have {count(width, 'column')}{left}, as many as the model {model} has inputs, "
             f"so they seem to hold no label column, and evaluate needs the true labels to score the "
             f"model; for rows without labels use 'deltaprop predict {model} {data}'"
         )
