@@ -14,14 +14,16 @@ from deltaprop.diagnostics import diagnose_run
 
 
 def _diverging_csv(path) -> None:
-    """scikit-learn's diabetes data, raw (features up to 301, targets 25-346): η = 0.5 on them
-    unscaled diverges within a few epochs, as in the audit that found this."""
+    """scikit-learn's diabetes data, raw (features up to 301, targets 25-346): η = 0.5 (SGD's
+    default, regression's before 0.1) on them unscaled diverges within a few epochs, as in the
+    audit that found this."""
     load_diabetes(as_frame=True, scaled=False).frame.to_csv(path, index=False)
 
 
 def test_a_diverged_run_is_diagnosed_and_plotted_from_its_checkpoint(run, tmp_path):
     _diverging_csv(tmp_path / "big.csv")
-    trained = run("train", "--data", "big.csv", "--task", "regression", "--seed", "1", "--name", "div")
+    args = ("--data", "big.csv", "--task", "regression", "--lr", "0.5", "--seed", "1", "--name", "div")
+    trained = run("train", *args)
     assert trained.returncode == 1 and "training diverged" in trained.stderr, trained.stderr
     folder = tmp_path / "runs" / "div"
     assert not (folder / "model.safetensors").exists()
