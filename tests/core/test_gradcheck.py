@@ -114,3 +114,97 @@ def test_gradcheck_command_per_layer(capsys):
     result = json.loads(capsys.readouterr().out)
     assert list(result["relative_errors"]) == ["weights[0]", "biases[0]", "weights[1]", "biases[1]"]
     assert result["max_relative_error"] == max(result["relative_errors"].values())
+
+
+# --- what the audit found: a correct backprop failed, a check of nothing passed, 1-D x refused
+
+
+def _deep_logistic_case():
+    """The network and batch of ``deltaprop gradcheck --layers 20,30,30,30,30,10 --init
+    normal_scaled``: its first layer's gradient vanishes (‖g‖ ≈ 3e-3), so at ε = 1e-6 the
+    rounding of C alone made its plain relative error 1.2e-6, a FAIL of a correct backprop."""
+    net = dp.Network([20, 30, 30, 30, 30, 10], init="normal_scaled", seed=0)
+    rng = np.random.default_rng([0, 1])
+    X = rng.normal(size=(5, 20))
+    Y = np.eye(10)[rng.integers(0, 10, size=5)]
+    return net, X, Y
+
+
+def test_a_vanishing_gradient_is_not_failed_for_the_rounding_of_c():
+    from deltaprop.gradcheck import gradient_errors, numerical_gradients, relative_error
+
+    net, X, Y = _deep_logistic_case()
+    errors = gradient_errors(net, X, Y)
+    assert max(errors.values()) < 1e-7, errors
+    # What failed before: the plain relative error, without the floor, at the old ε = 1e-6.
+    g, (g_hat, _) = net.backprop(X, Y).weights[0], numerical_gradients(net.copy(), X, Y, 1e-6)
+    assert relative_error(g, g_hat[0]) > 1e-6
+    # The backprop was right all along: PyTorch's autograd agrees with it.
+    torch = pytest.importorskip("torch")
+    w = [torch.tensor(a, requires_grad=True) for a in net.weights]
+    b = [torch.tensor(a, requires_grad=True) for a in net.biases]
+    a = torch.tensor(X)
+    for wl, bl in zip(w, b):
+        a = torch.sigmoid(a @ wl + bl)
+    (0.5 * ((a - torch.tensor(Y)) ** 2).sum(dim=1).mean()).backward()
+    np.testing.assert_allclose(g, w[0].grad.numpy(), rtol=1e-12, atol=1e-18)
+
+
+class DeltaMissing(activations.Logistic):
+    """σ' with neuron 0's term dropped: one δ of the layer is always 0."""
+
+    def prime(self, a, out=None):
+        d = a * (1.0 - a)
+        d[:, 0] = 0.0
+        return d
+
+
+class ScaledLogisticPrime(activations.Logistic):
+    """σ' off by a constant factor 0.77."""
+
+    def prime(self, a, out=None):
+        return 0.77 * a * (1.0 - a)
+
+
+@pytest.mark.parametrize("wrong", [ScaledLogisticPrime, DeltaMissing])
+@pytest.mark.parametrize("layer", [0, 2, 4])
+def test_a_wrong_backprop_still_fails_where_the_gradient_vanishes(wrong, layer):
+    """The floor that spares the vanishing first layer its rounding does not hide a wrong σ'
+    or a missing δ there, nor anywhere else (layer 0 is the first hidden layer, 4 the output)."""
+    net, X, Y = _deep_logistic_case()
+    acts = ["logistic"] * 5
+    acts[layer] = wrong()
+    bad = dp.Network.from_arrays(net.weights, net.biases, activation=acts, cost="quadratic")
+    assert dp.gradient_check(bad, X, Y) > 1e-3
+
+
+def test_dead_relus_leave_nothing_to_compare_and_never_pass():
+    """Every ReLU dead: every gradient is exactly 0, backprop's and the differences' alike,
+    and the check compared nothing; it said 0.0, a PASS. Now each such array is NaN, and
+    gradient_check is the largest error over the arrays that were compared, NaN if none."""
+    from deltaprop.gradcheck import gradient_errors, relative_error
+
+    assert np.isnan(relative_error(np.zeros(3), np.zeros(3)))
+    w = [np.ones((2, 3)), np.ones((3, 2))]
+    X, Y = np.array([[0.5, 0.2]]), np.array([[1.0, 0.0]])
+    dead = dp.Network.from_arrays(w, [np.full(3, -5.0), np.full(2, -5.0)], activation="relu")
+    errors = gradient_errors(dead, X, Y)
+    assert all(np.isnan(e) for e in errors.values()), errors
+    assert np.isnan(dp.gradient_check(dead, X, Y))
+    # Hidden layer dead, outputs alive: only the output biases have a gradient to compare.
+    half = dp.Network.from_arrays(w, [np.full(3, -5.0), np.full(2, 0.3)], activation="relu")
+    errors = gradient_errors(half, X, Y)
+    assert [name for name, e in errors.items() if not np.isnan(e)] == ["biases[1]"]
+    assert dp.gradient_check(half, X, Y) == errors["biases[1]"] < 1e-7
+
+
+def test_one_sample_as_a_1d_x_as_explain_takes_it():
+    """Mazur's example holds one sample as a 1-D x; explain takes it, and so does the check."""
+    from deltaprop.walkthrough import examples
+
+    ex = examples.mazur()
+    error = dp.gradient_check(ex.net, ex.x, ex.y)
+    assert error == dp.gradient_check(ex.net, ex.x.reshape(1, -1), ex.y.reshape(1, -1)) < 1e-7
+    net, x = dp.Network([3, 4, 2], seed=0), np.array([0.1, 0.2, 0.3])
+    for label in (1, [1]):  # one class label, as explain takes it
+        assert dp.gradient_check(net, x, label) == dp.gradient_check(net, [x], [1])

@@ -2,8 +2,13 @@
 
 A random network of the given layers, activations and cost, a random batch, and
 ``deltaprop.gradient_check``: the largest relative error over every weight and bias array,
-‖g − ĝ‖ / (‖g‖ + ‖ĝ‖). In float64 a correct backprop gives about 1e-8 or less; the
-default threshold is 1e-6. Exit 0 on PASS, 1 on FAIL.
+‖g − ĝ‖ / max(‖g‖ + ‖ĝ‖, floor), where the floor stands for what central differences cannot
+resolve (the rounding of C, see :mod:`deltaprop.gradcheck`, which also says how the default
+ε = 3e-6 was measured). In float64 a correct backprop gives about 1e-7 or less; the default
+threshold is 1e-6. Exit 0 on PASS, 1 on FAIL, and 1 too when nothing could be compared: every
+gradient 0 (dead ReLUs) or below the rounding, so that a check that checked nothing never
+passes a script's ``&&``. Arrays with nothing to compare beside others that were compared
+are named, and the verdict is the others'.
 
 An output layer and cost that ``train`` refuses (ln a of tanh, ReLU or linear outputs, a
 softmax over one output) are refused here too, with exit 2: the log costs clip a to
@@ -14,10 +19,13 @@ while backprop's δ does not — the check would report a correct backprop as FA
 from __future__ import annotations
 
 import json
+import math
 import sys
 
 import numpy as np
 
+from .._text import count
+from ..gradcheck import DEFAULT_EPS
 from .config import parse_int_list
 from .errors import UsageError
 from .progress import make_console
@@ -25,6 +33,7 @@ from .stdout import raising_broken_pipe
 
 DEFAULT_THRESHOLD = 1e-6
 DEFAULT_SAMPLES = 5
+NOTHING = "nothing to compare (all gradients 0, or below the rounding of C)"
 
 
 def register(subparsers) -> None:
@@ -44,7 +53,9 @@ def register(subparsers) -> None:
     )
     p.add_argument("--init", default="normal", help="weight initialisation (normal)")
     p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, help=f"batch size ({DEFAULT_SAMPLES})")
-    p.add_argument("--eps", type=float, default=1e-6, help="the step ε of the central difference (1e-6)")
+    p.add_argument(
+        "--eps", type=float, default=DEFAULT_EPS, help=f"the step ε of the differences ({DEFAULT_EPS:g})"
+    )
     p.add_argument(
         "--threshold",
         type=float,
@@ -108,8 +119,10 @@ def run(args) -> int:
     Y = np.zeros((args.samples, sizes[-1]))
     Y[np.arange(args.samples), labels] = 1.0  # one-hot rows suit every cost
     errors = gradient_errors(net, X, Y, eps=args.eps)
-    error = max(errors.values())  # what gradient_check returns
-    passed = error <= args.threshold
+    unchecked = [name for name, e in errors.items() if math.isnan(e)]
+    compared = [e for e in errors.values() if not math.isnan(e)]
+    error = max(compared, default=None)  # what gradient_check returns (NaN for None)
+    passed = error is not None and error <= args.threshold
     if args.json:
         json.dump(
             {
@@ -119,7 +132,8 @@ def run(args) -> int:
                 "samples": args.samples,
                 "eps": args.eps,
                 "max_relative_error": error,
-                "relative_errors": errors,
+                "relative_errors": {name: None if math.isnan(e) else e for name, e in errors.items()},
+                "nothing_to_compare": unchecked,
                 "threshold": args.threshold,
                 "passed": passed,
             },
@@ -131,15 +145,23 @@ def run(args) -> int:
         console = raising_broken_pipe(make_console())
         console.print(
             f"network {sizes}, activations {net.activation_names}, cost {net.cost.name}, "
-            f"{args.samples} samples, ε = {args.eps:g}, seed {args.seed}",
+            f"{count(args.samples, 'sample')}, ε = {args.eps:g}, seed {args.seed}",
             soft_wrap=True,
         )
-        verdict = "[bold green]PASS[/]" if passed else "[bold red]FAIL[/]"
-        console.print(
-            f"largest relative error ‖g − ĝ‖/(‖g‖ + ‖ĝ‖) = {error:.3e}   {verdict} "
-            f"(threshold {args.threshold:g})",
-            soft_wrap=True,
-        )
+        if error is None:
+            console.print(
+                f"[bold]{NOTHING}[/]: no verdict; try another --seed or --init, or more --samples",
+                soft_wrap=True,
+            )
+        else:
+            verdict = "[bold green]PASS[/]" if passed else "[bold red]FAIL[/]"
+            console.print(
+                f"largest relative error ‖g − ĝ‖/max(‖g‖ + ‖ĝ‖, floor) = {error:.3e}   {verdict} "
+                f"(threshold {args.threshold:g})",
+                soft_wrap=True,
+            )
+            if unchecked:
+                console.print(f"{NOTHING} in {', '.join(unchecked)}", soft_wrap=True)
         if args.per_layer:
             _print_per_layer(console, net, errors, args.threshold)
     return 0 if passed else 1
@@ -151,6 +173,9 @@ def _print_per_layer(console, net, errors: dict[str, float], threshold: float) -
         into = "output" if l == net.n_layers - 1 else f"hidden {l + 1}"
         marks = []
         for name in (f"weights[{l}]", f"biases[{l}]"):
-            flag = "" if errors[name] <= threshold else "  [bold red]FAIL[/]"
-            marks.append(f"{name} {errors[name]:.3e}{flag}")
+            if math.isnan(errors[name]):
+                marks.append(f"{name} nothing to compare")
+            else:
+                flag = "" if errors[name] <= threshold else "  [bold red]FAIL[/]"
+                marks.append(f"{name} {errors[name]:.3e}{flag}")
         console.print(f"  into {into} ({net.activation_names[l]}): " + "   ".join(marks), soft_wrap=True)
