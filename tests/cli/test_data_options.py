@@ -148,3 +148,12 @@ def test_a_config_file_spells_them_as_toml(run, tmp_path, iris):
         "in bad.toml",
         "a list of column names",
     )
+
+
+def test_a_header_of_years_is_named_with_its_flag(run, tmp_path):
+    (tmp_path / "years.csv").write_text("1990,region,label\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n")
+    refused = run("train", "--data", "years.csv", *FAST)
+    assert_one_line_error(refused, 1, "line 1, column 1: 'region' is not a number", "--header yes")
+    result = run("train", "--data", "years.csv", *FAST, "--header", "yes", "--name", "a")
+    assert result.returncode == 0 and "4 train" in _first_line(result), result.stderr
+    assert _data_table(tmp_path / "runs" / "a")["header"] == "yes"

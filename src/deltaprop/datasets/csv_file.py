@@ -107,7 +107,9 @@ def _parse_row(cells: list[str], line: int, names, columns: list[int], dtype, pa
                 what = "an empty value (missing data)" if not cell.strip() else f"{cell!r}"
                 hint = ""
                 if line == 1 and names is None:
-                    hint = " (if line 1 names the columns, pass header=True)"
+                    hint = (
+                        " (if line 1 names the columns, pass header=True; on the command line: --header yes)"
+                    )
                 elif cell.strip():
                     hint = _text_column_hint(names[columns[j]] if names else columns[j])
                 raise DataFileError(
