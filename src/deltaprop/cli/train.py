@@ -16,6 +16,7 @@ import math
 import secrets
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from rich.console import Console
 
 from ..diagnostics import Diagnostics, GradientStats
 from ..errors import DivergenceError
+from ..training.output_cost import OutputCostWarning
 from ..training.scaling import fold
 from . import config as cfg
 from . import rundir, threads
@@ -224,7 +226,8 @@ def _execute(
     if not quiet:
         announce(console, config, data, run_dir, initial_epoch, initial_batch, described(scaling))
     try:
-        with flag:
+        with flag, warnings.catch_warnings():
+            warnings.simplefilter("ignore", OutputCostWarning)  # the set-up's findings say it
             history = fit(
                 net,
                 trained_on.X_train,
