@@ -201,7 +201,7 @@ def test_a_csv_of_real_valued_targets_trains_a_regression(cli, tmp_path):
     predicted = cli("predict", "runs/r", "reg.csv", "--label-column", "target", "--json")
     assert predicted.returncode == 0, predicted.stderr
     rows = json.loads(predicted.stdout)["predictions"]
-    assert [row["input"] for row in rows[:2]] == ["reg.csv:1", "reg.csv:2"]
+    assert [row["input"] for row in rows[:2]] == ["reg.csv:2", "reg.csv:3"]
     assert "class" not in rows[0]
     np.testing.assert_allclose([row["outputs"][0] for row in rows], net.predict(X)[:, 0], rtol=1e-12)
     table = cli("predict", "runs/r", "reg.csv", "--label-column", "target")
