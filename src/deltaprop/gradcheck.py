@@ -38,7 +38,7 @@ import math
 
 import numpy as np
 
-from ._validation import _as_numeric, check_network, check_positive_float, check_X, check_Y
+from ._validation import check_network, check_positive_float, check_sample_or_batch
 from .network import Network
 
 DEFAULT_EPS = 3e-6  # the ε at which rounding and truncation balance best (module docstring)
@@ -103,7 +103,7 @@ def gradient_errors(net: Network, X, Y, eps: float = DEFAULT_EPS) -> dict[str, f
     probe.dtype = np.dtype(np.float64)
     probe._w = [w.astype(np.float64) for w in net.weights]
     probe._b = [b.astype(np.float64) for b in net.biases]
-    X, Y = _as_batch(X, Y, net.sizes[0], net.sizes[-1])
+    X, Y = check_sample_or_batch(X, Y, net.sizes[0], net.sizes[-1], np.float64)
     grads = probe._backprop(X, Y)
     num_w, num_b = numerical_gradients(probe, X, Y, eps)
     cost = abs(probe.cost.value(probe._predict(X), Y))
@@ -114,22 +114,6 @@ def gradient_errors(net: Network, X, Y, eps: float = DEFAULT_EPS) -> dict[str, f
             rounding = math.sqrt(g.size) * UNIT_ROUNDOFF * cost / eps  # ν
             errors[f"{name}[{l}]"] = relative_error(g, g_hat, rounding)
     return errors
-
-
-def _as_batch(X, Y, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
-    """``X``, ``Y`` as float64 ``(n, n_0)``, ``(n, n_L)``. One sample may come as a 1-D ``x``
-    ``(n_0,)``, as ``explain`` takes it: its ``y`` a label (``2`` or ``[2]``) or a target
-    ``(n_L,)``."""
-    x_arr = _as_numeric(X, "X")
-    if x_arr.ndim != 1:
-        return check_X(x_arr, n_in, np.float64), check_Y(Y, n_out, x_arr.shape[0], np.float64)
-    y_arr = _as_numeric(Y, "Y", labels=True)
-    whole = y_arr.shape == (1,) and np.isfinite(y_arr).all() and float(y_arr[0]).is_integer()
-    if y_arr.ndim == 0 or (whole and n_out > 1):
-        y_arr = y_arr.reshape(1)  # one class label: check_Y one-hot encodes it
-    elif y_arr.ndim == 1:
-        y_arr = y_arr.reshape(1, -1)  # one sample's targets
-    return check_X(x_arr.reshape(1, -1), n_in, np.float64), check_Y(y_arr, n_out, 1, np.float64)
 
 
 def gradient_check(net: Network, X, Y, eps: float = DEFAULT_EPS) -> float:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import deltaprop as dp
-from deltaprop._validation import _as_numeric
+from deltaprop._numeric import _as_numeric
 
 pd = pytest.importorskip("pandas")
 

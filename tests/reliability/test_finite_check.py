@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 import deltaprop as dp
-from deltaprop._validation import FINITE_CHECK_ROWS, _check_finite
+from deltaprop._numeric import FINITE_CHECK_ROWS
+from deltaprop._validation import _check_finite
 
 ROWS, COLS = FINITE_CHECK_ROWS + 600, 12  # more rows than one block
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import deltaprop as dp
-from deltaprop._validation import FINITE_CHECK_ROWS
+from deltaprop._numeric import FINITE_CHECK_ROWS
 
 pytestmark = pytest.mark.filterwarnings("error")  # a NumPy overflow warning is a failure here
 

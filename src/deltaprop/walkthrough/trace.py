@@ -39,14 +39,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .._validation import (
-    _as_numeric,
-    check_network,
-    check_positive_float,
-    check_positive_int,
-    check_X,
-    check_Y,
-)
+from .._validation import check_network, check_positive_float, check_positive_int, check_sample_or_batch
 from ..network import ForwardPass, Gradients, Network
 from ..optimizers import SGD
 from . import neurons, summary
@@ -228,24 +221,6 @@ def _plain(values):
     return array.tolist()
 
 
-def _as_batch(x, y, net: Network) -> tuple[np.ndarray, np.ndarray]:
-    """``x``, ``y`` as ``(n_samples, n_0)``, ``(n_samples, n_L)``; one sample may be 1-D, its y a label."""
-    x_arr = _as_numeric(x, "x")
-    single = x_arr.ndim == 1
-    X = check_X(x_arr.reshape(1, -1) if single else x_arr, net.sizes[0], net.dtype, name="x")
-    y_arr = _as_numeric(y, "y", labels=True)
-    if single:
-        whole = y_arr.shape == (1,) and np.isfinite(y_arr).all() and float(y_arr[0]).is_integer()
-        if y_arr.ndim == 0 or (whole and net.sizes[-1] > 1):
-            # one class label (2, or [2] for several outputs), as network_diagram takes it:
-            # check_Y one-hot encodes it, or makes it the target of a one-output network
-            y_arr = y_arr.reshape(1)
-        elif y_arr.ndim == 1:
-            y_arr = y_arr.reshape(1, -1)
-    Y = check_Y(y_arr, net.sizes[-1], X.shape[0], net.dtype, name="y")
-    return X, Y
-
-
 def explain(
     net: Network,
     x,
@@ -291,7 +266,7 @@ def explain(
         raise ValueError(f"variant must be one of {VARIANTS}; got {variant!r}")
     max_neurons = check_positive_int(max_neurons, "max_neurons")
     top_k = check_positive_int(top_k, "top_k")
-    X, Y = _as_batch(x, y, net)
+    X, Y = check_sample_or_batch(x, y, net.sizes[0], net.sizes[-1], net.dtype, "x", "y")
 
     # The exact step: the engine's own backprop and the optimizer's own update, on a copy.
     fp = net.forward(X)
