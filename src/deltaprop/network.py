@@ -128,7 +128,7 @@ cost='quadratic', dtype=float64, params=13)
         weights *out of* neuron i (Rumelhart's and Mazur's w_ij); Nielsen's w^l_jk is into j
         from k, the transpose. Mazur's 2-2-2 example (w1, w2 into h1, …):
 
-        >>> net = Network.from_arrays([[[.15, .25], [.2, .3]], [[.4, .5], [.45, .55]]], [[.35, .35], [.6, .6]])
+        >>> net = Network.from_arrays([[[.15, .25], [.2, .3]], [[.4, .5], [.45, .55]]], [[.35] * 2, [.6] * 2])
         >>> net.sizes, round(net.backprop([[0.05, 0.10]], [[0.01, 0.99]]).cost, 9)  # his E_total
         ([2, 2, 2], 0.298371109)
         """
