@@ -1,6 +1,8 @@
-"""Where ``predict``'s predictions go: a table on stdout (boxed on a terminal, plain in a pipe
-or a log), JSON (``--json``), CSV (``--format csv``), or a file (``--output FILE``, its
-format chosen by its extension, written atomically).
+"""Where ``predict``'s predictions go, and how they look: a table on stdout (boxed on a
+terminal, plain in a pipe or a log; a column per class, or each input's likeliest classes where
+the terminal is too narrow for those: :func:`show`, :func:`show_outputs`), JSON (``--json``),
+CSV (``--format csv``), or a file (``--output FILE``, its format chosen by its extension,
+written atomically).
 
 The CSV has a header and one row per input: ``input``, the predicted ``class`` and, where
 the model stores class names, its ``class_name``, then one column per class, ``p_<name>``
@@ -18,9 +20,15 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
 from .._atomic import atomic_write
 from .._text import count
 from .errors import UsageError
+from .evaluate import class_label
 from .progress import make_console
 from .stdout import raising_broken_pipe
 
@@ -119,3 +127,112 @@ def deliver(args, results: list[dict], names: list[str] | None, note: str | None
         return 0
     table(raising_broken_pipe(make_console()))
     return 0
+
+
+def show_outputs(console: Console, results: list[dict], note: str | None = None) -> None:
+    """A regression model's predictions: one output value per input; ``note`` under the table."""
+    table = Table(title="Predictions (the output a)", title_justify="left")
+    table.add_column("input")
+    table.add_column("output", justify="right", style="bold")
+    for result in results:
+        table.add_row(escape(result["input"]), f"{result['outputs'][0]:.6g}")
+    console.print(_plain_off_a_terminal(console, table))
+    _print_note(console, note)
+
+
+def _plain_off_a_terminal(console: Console, table: Table) -> Table:
+    """``table`` without box drawing where stdout is no terminal (``> p.txt``, ``| grep``):
+    columns aligned by spaces, the heading a line of its own, for a file or another tool."""
+    if not console.is_terminal:
+        table.box, table.pad_edge = None, False
+    return table
+
+
+def _print_note(console: Console, note: str | None) -> None:
+    """``note`` under the table, on one line (as a caption it was wrapped to the table's width,
+    which cut it mid-phrase in a log)."""
+    if note:
+        console.print(note, markup=False, highlight=False, soft_wrap=True)
+
+
+TOP_SHOWN = 3  # on a terminal too narrow for a column per class: the most likely classes
+
+
+def show(
+    console: Console,
+    results: list[dict],
+    normalised: bool,
+    names: list[str] | None = None,
+    note: str | None = None,
+) -> None:
+    """Each input's class and the probability of every class, a column per class; on a
+    terminal too narrow for those, the :data:`TOP_SHOWN` most likely classes of each input
+    instead. Then the class names (where they are not the numbers) and ``note``."""
+    n_classes = len(results[0]["probabilities"])
+    title = "Predictions" + ("" if normalised else " (outputs a; not a softmax, so they need not sum to 1)")
+    table = _table_per_class(title, results, names, n_classes)
+    if _width(table) > console.width:
+        table = _table_of_the_likeliest(title, results, names)
+    console.print(_plain_off_a_terminal(console, table))
+    if names and any(class_label(c, names) != str(c) for c in range(n_classes)):
+        legend = ", ".join(class_label(c, names) for c in range(n_classes))
+        console.print(f"classes: {legend}", markup=False, highlight=False, soft_wrap=True)
+    _print_note(console, note)
+
+
+def _first_columns(title: str, results: list[dict], names: list[str] | None) -> Table:
+    """A table with the input and the predicted class, neither of them ever cut ("f0_9.p…"
+    named no file)."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("input", no_wrap=True, min_width=max(len(r["input"]) for r in results))
+    shown = [class_label(r["class"], names) for r in results]
+    justify = "left" if names else "right"
+    table.add_column("class", justify=justify, style="bold", no_wrap=True, min_width=max(map(len, shown)))
+    return table
+
+
+def _width(table: Table) -> int:
+    """The width ``table`` needs with none of its columns cut: each column's widest cell or
+    heading (or its minimum width), a space either side, and a border between and around."""
+
+    def widest(column) -> int:
+        texts = [column.header, *column.cells]
+        return max([column.min_width or 0, *(Text.from_markup(str(text)).cell_len for text in texts)])
+
+    return sum(widest(column) + 2 for column in table.columns) + len(table.columns) + 1
+
+
+def _cell(p: float, predicted: bool) -> str:
+    if predicted:
+        return f"[bold green]{p:.3f}[/]"
+    return f"[dim]{p:.3f}[/]" if p < 0.01 else f"{p:.3f}"
+
+
+def _table_per_class(title: str, results: list[dict], names: list[str] | None, n_classes: int) -> Table:
+    """A column per class, headed by its number (the names go in a line under the table: ten
+    names such as "T-shirt/top" as headings made it too wide, and every column was cut)."""
+    table = _first_columns(title, results, names)
+    for c in range(n_classes):
+        table.add_column(str(c), justify="right", no_wrap=True, min_width=len("0.000"))
+    for result in results:
+        cells = [_cell(p, c == result["class"]) for c, p in enumerate(result["probabilities"])]
+        table.add_row(escape(result["input"]), escape(class_label(result["class"], names)), *cells)
+    return table
+
+
+def _table_of_the_likeliest(title: str, results: list[dict], names: list[str] | None) -> Table:
+    """The predicted class's probability and the next likeliest classes with theirs."""
+    table = _first_columns(title, results, names)
+    table.add_column("p", justify="right", no_wrap=True)
+    table.add_column(f"next {TOP_SHOWN - 1} (class p)")
+    for result in results:
+        probs = result["probabilities"]
+        order = sorted(range(len(probs)), key=lambda c: -probs[c])
+        others = [c for c in order if c != result["class"]][: TOP_SHOWN - 1]
+        table.add_row(
+            escape(result["input"]),
+            escape(class_label(result["class"], names)),
+            _cell(probs[result["class"]], True),
+            ", ".join(f"{c} {probs[c]:.3f}" for c in others),
+        )
+    return table
