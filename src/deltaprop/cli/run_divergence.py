@@ -21,7 +21,7 @@ def divergence(run_dir: str | Path) -> tuple[str, str, str] | None:
     ``stopped_reason``, where the checkpoint's weights stand, and the command that starts it
     again with a smaller learning rate; None for any other folder (finished, interrupted,
     killed, or not readable as a run)."""
-    from ..diagnostics.run import _unfinished_fix, read_run
+    from ..diagnostics.run import read_run, unfinished_fix
 
     try:
         run = read_run(run_dir)
@@ -30,4 +30,4 @@ def divergence(run_dir: str | Path) -> tuple[str, str, str] | None:
     reason = run.stopped_reason
     if run.unfinished is None or not (isinstance(reason, str) and reason.startswith(DIVERGED)):
         return None
-    return reason, run.unfinished, _unfinished_fix(run)
+    return reason, run.unfinished, unfinished_fix(run)

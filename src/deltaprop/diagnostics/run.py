@@ -151,7 +151,7 @@ def _unfinished(stopped_reason: str | None, state: dict) -> str:
     return f"{how} and wrote no {MODEL}: the weights looked at are those of its {CHECKPOINT}, from {at}"
 
 
-def _unfinished_fix(run: RunFiles) -> str:
+def unfinished_fix(run: RunFiles) -> str:
     """What to do with a run that wrote no model: start a diverged one again with a smaller
     learning rate, continue a stopped one from its checkpoint."""
     if not (isinstance(run.stopped_reason, str) and run.stopped_reason.startswith("training diverged")):
@@ -280,7 +280,7 @@ def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:
         history.history, history.stopped_reason = run.history, run.stopped_reason
     findings = diagnose(net, history, X, Y, run.stats, probe_size=probe_size)
     if run.unfinished is not None:
-        findings.insert(0, Finding("unfinished-run", "info", f"{run.unfinished}.", _unfinished_fix(run)))
+        findings.insert(0, Finding("unfinished-run", "info", f"{run.unfinished}.", unfinished_fix(run)))
     if data is None and "data" in run.missing:  # say what was not looked at, not "no problems"
         findings.append(
             Finding(
