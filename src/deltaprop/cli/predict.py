@@ -2,27 +2,37 @@
 (for a model with one linear, tanh or ReLU output, a regression, the output value instead).
 
 An INPUT is a CSV of feature rows (no label column unless ``--label-column`` names one to
-drop), an NPZ holding ``X`` (or a single array), or an image file (PNG, JPEG, ...) for a
+drop), an NPZ holding ``X``, or an image file (PNG, JPEG, ...) for a
 model with 784 (28×28) or 64 (8×8) inputs, prepared as :mod:`deltaprop.cli.images`
 describes: an image of the model's size is used as it is (grey, [0, 1], light on dark);
 one of another size is digit-normalised as MNIST was made when the model was trained on
 digits, else resized whole. Which applies (``--image-prep auto``) is read from the run: its
 ``config.toml`` ``[data]`` name (``mnist`` and ``digits`` are digits), or, for a model file
 outside a run folder, its class names (the ten digits "0".."9").
+
+A CSV or NPZ INPUT is read as ``--header``, ``--delimiter``, ``--drop-columns`` and ``--x-key``
+say (:func:`input_reading`); for MODEL a run folder, those not given are the run's
+(its ``[data]`` table) where INPUT is of the run's file's kind, so more rows of the run's file
+layout are read as the run read its file. The run's label column is not dropped unasked (an
+INPUT holds feature rows); a CSV that still holds it is refused with a message naming it.
 """
 
 from __future__ import annotations
 
 import csv
+import shlex
 from pathlib import Path
 
 import numpy as np
 from rich.console import Console
 
-from ..datasets.by_name import parse_label_column
+from ..datasets.by_name import CSV_KEYS, CSV_SUFFIX, HEADER_WORDS, NPZ_KEYS, parse_label_column
 from ..errors import DataFileError
 from . import rundir
 from .config import read_toml
+from .config_origins import spell
+from .config_validate import reading_problem
+from .data import add_file_options, file_options
 from .errors import UsageError
 from .evaluate import load_model_and_classes
 from .evaluate_fit import csv_width
@@ -41,7 +51,8 @@ from .images import (
 from .predict_output import add_options as add_output_options
 from .predict_output import check_options, deliver, show, show_outputs
 
-TABLE_SUFFIXES = (".csv", ".npz")
+NPZ_SUFFIX = ".npz"
+KIND_NAMES = {CSV_SUFFIX: "CSV", NPZ_SUFFIX: "NPZ"}  # the INPUTs the file options read
 AUTO = "auto"
 IMAGE_PREPS = (AUTO, DIGIT, WHOLE)
 DIGIT_DATA = ("mnist", "digits")  # the built-in sets of digits, whose models get digit images
@@ -64,7 +75,6 @@ def register(subparsers) -> None:
     )
     p.add_argument("model", metavar="MODEL", help="a model file (.safetensors) or a run folder")
     p.add_argument("inputs", metavar="INPUT", nargs="+", help="CSV, NPZ or image files")
-    p.add_argument("--label-column", help="a label column to drop from CSV input (a name or an index)")
     p.add_argument(
         "--image-prep",
         choices=IMAGE_PREPS,
@@ -74,23 +84,108 @@ def register(subparsers) -> None:
         "mnist or digits, as its run folder's config.toml says (a model file alone: when its "
         "classes are the digits 0-9), else whole",
     )
+    files = p.add_argument_group(
+        "reading CSV and NPZ inputs",
+        "How INPUT files are read. Default: for MODEL a run folder, as the run read its data file, "
+        "for INPUTs of that file's kind (a CSV or an NPZ); else the defaults shown. --y-key is "
+        "refused: predict reads features only.",
+    )
+    files.add_argument(
+        "--label-column",
+        metavar="COL",
+        help="a CSV's label column to drop, by name or index (default: none; INPUT holds feature rows)",
+    )
+    add_file_options(files)
     add_output_options(p)
     p.set_defaults(run=run)
+
+
+def run_data(model: str | Path) -> dict | None:
+    """The ``[data]`` table of the run folder ``model`` names (or whose model or checkpoint file
+    it is); None where it is no run folder or its ``config.toml`` cannot be read."""
+    folder = rundir.folder_of(model)
+    if folder is None:
+        return None
+    try:
+        data = read_toml(folder / rundir.CONFIG).get("data", {})
+    except UsageError:  # an unreadable config says nothing of the data
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _kind(path: str) -> str | None:
+    """``".csv"`` or ``".npz"`` for a file of that kind, else None (an image, say)."""
+    suffix = Path(path).suffix.lower()
+    return suffix if suffix in KIND_NAMES else None
+
+
+def input_reading(args, data: dict | None) -> dict:
+    """How the INPUT files are read: ``header`` (as :func:`~deltaprop.datasets.load_csv` takes
+    it), ``delimiter``, ``drop_columns``, ``label_column`` (``--label-column``, None without
+    it) and ``run_label`` (the run's label column where it named one, for a message; never
+    dropped unasked: predict reads feature rows) for a CSV; ``x_key`` for an NPZ.
+
+    ``data``: the run's ``[data]`` table (:func:`run_data`), whose keys are the defaults for
+    INPUTs of its file's kind; a built-in set's run, or a model file, gives none. A flag given
+    wins. One for a kind of file that no INPUT is (``--delimiter`` with an NPZ only), a value
+    no reader can use, and ``--y-key`` (predict reads features only) are usage errors naming it.
+    """
+    if args.y_key is not None:
+        raise UsageError(
+            f"{spell({}, 'data', 'y_key', args.y_key)}: predict reads an NPZ's features only "
+            f"(the --x-key array), not its labels; leave --y-key out"
+        )
+    path = data.get("path") if data and not data.get("name") else None
+    run_kind = _kind(path) if isinstance(path, str) and path else None  # a built-in set's: None
+    kinds = {_kind(given) for given in args.inputs}
+    reading = {**CSV_KEYS, **NPZ_KEYS}
+    for key, value in file_options(data or {}).items():
+        if run_kind == (CSV_SUFFIX if key in CSV_KEYS else NPZ_SUFFIX):
+            reading[key] = value
+    run_label = parse_label_column(reading["label_column"]) if run_kind == CSV_SUFFIX else None
+    for key, kind in [(key, CSV_SUFFIX) for key in CSV_KEYS] + [("x_key", NPZ_SUFFIX)]:
+        value = getattr(args, key, None)
+        if value is None:
+            continue
+        flag = spell({}, "data", key, value)
+        if kind not in kinds:
+            raise UsageError(
+                f"{flag}: applies to {KIND_NAMES[kind]} INPUT files only, and "
+                f"{_none_of(args.inputs)}; leave it out"
+            )
+        problem = reading_problem({"path": f"INPUT{kind}", key: value}, "INPUT")
+        if problem is not None:
+            raise UsageError(f"{flag}: {problem[1]}")
+        reading[key] = value
+    return _readers_keywords(reading, parse_label_column(args.label_column), run_label)
+
+
+def _none_of(inputs: list[str]) -> str:
+    """``more.npz is not one``, or ``none of a.npz, b.png is one``, for a message."""
+    if len(inputs) == 1:
+        return f"{inputs[0]} is not one"
+    return f"none of {', '.join(inputs)} is one"
+
+
+def _readers_keywords(values: dict, label_column, run_label) -> dict:
+    """:func:`input_reading`'s dict from ``[data]`` values (``header`` as ``auto``/``yes``/``no``)."""
+    return {
+        "header": HEADER_WORDS.get(values["header"], values["header"]),
+        "delimiter": values["delimiter"],
+        "drop_columns": list(values["drop_columns"]),
+        "label_column": label_column,
+        "run_label": run_label,
+        "x_key": values["x_key"],
+    }
 
 
 def trained_on(model: str | Path) -> str | None:
     """The data a run was trained on, as its ``config.toml`` ``[data]`` table names it: a
     built-in set's name (``"fashion-mnist"``) or the file's (``"rows.csv"``); None where
     ``model`` is not a run folder (or its model or checkpoint file) with a readable config."""
-    folder = rundir.folder_of(model)
-    if folder is None:
-        return None
-    try:
-        data = read_toml(folder / rundir.CONFIG).get("data", {})
-    except UsageError:  # an unreadable config says nothing of the data: the class names decide
-        return None
+    data = run_data(model) or {}  # an unreadable config says nothing of the data: the class names decide
     for key in ("name", "path"):
-        value = data.get(key) if isinstance(data, dict) else None
+        value = data.get(key)
         if isinstance(value, str) and value:
             return value if key == "name" else Path(value).name
     return None
@@ -110,12 +205,16 @@ def digit_images(model: str | Path, class_names: list[str] | None, image_prep: s
 
 
 def read_inputs(
-    paths: list[str], n_in: int, label_column=None, digit: bool = False
+    paths: list[str], n_in: int, label_column=None, digit: bool = False, reading: dict | None = None
 ) -> tuple[list[str], np.ndarray, list[str | None]]:
     """One name and one feature row ``(n_in,)`` per sample, from every INPUT in order, and
     per sample what was done to it if it is an image (``"as-is"``, ``"digit"``, ``"whole"``),
-    else None."""
+    else None. ``reading``: how a CSV or NPZ is read (:func:`input_reading`); None: the
+    readers' defaults, with ``label_column`` (a name or an index) dropped from a CSV."""
     from .. import datasets
+
+    if reading is None:
+        reading = _readers_keywords({**CSV_KEYS, **NPZ_KEYS}, parse_label_column(label_column), None)
 
     names: list[str] = []
     rows: list[np.ndarray] = []
@@ -136,10 +235,10 @@ def read_inputs(
             rows.append(prepare(grey, n_in, digit=digit, where=str(path))[None, :])
             names.append(path.name)
             continue
-        if suffix == ".csv":
-            X = _read_csv_rows(path, given, n_in, label_column)
-        elif suffix == ".npz":
-            X, _ = datasets.load_npz(path, y_key=None)
+        if suffix == CSV_SUFFIX:
+            X = _read_csv_rows(path, given, n_in, reading)
+        elif suffix == NPZ_SUFFIX:
+            X, _ = datasets.load_npz(path, reading["x_key"], y_key=None)
         else:
             raise UsageError(
                 f"input {given}: unknown kind {suffix or '(no suffix)'}; give .csv, .npz or an image "
@@ -147,31 +246,41 @@ def read_inputs(
             )
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != n_in:
-            raise ValueError(_wrong_width(given, X, n_in, suffix == ".csv" and label_column is None))
+            raise ValueError(_wrong_width(given, X, n_in, reading if suffix == CSV_SUFFIX else None))
         rows.append(X)
-        lines = data_lines(path, len(X)) if suffix == ".csv" else None
+        lines = data_lines(path, len(X), reading["delimiter"]) if suffix == CSV_SUFFIX else None
         names.extend(f"{path.name}:{k}" for k in (lines or range(1, len(X) + 1)))
         prepared.extend([None] * len(X))
     return names, np.concatenate(rows, axis=0), prepared
 
 
-def _read_csv_rows(path: Path, given: str, n_in: int, label_column) -> np.ndarray:
-    """A CSV's feature rows. A file one column wider than the model's inputs, read without
-    ``--label-column``, most likely holds its labels (the training file itself, say): when
-    that column is text the reader refuses it as a feature, and the message says how to
-    drop it."""
+def _read_csv_rows(path: Path, given: str, n_in: int, reading: dict) -> np.ndarray:
+    """A CSV's feature rows, read as ``reading`` says (:func:`input_reading`). A file one column
+    wider than the model's inputs (after ``drop_columns``), read without ``--label-column``,
+    most likely holds its labels (the training file itself, say): when that column is text
+    the reader refuses it as a feature, and the message says how to drop it."""
     from .. import datasets
 
     try:
-        X, _ = datasets.load_csv(path, label_column=parse_label_column(label_column))
+        X, _ = datasets.load_csv(
+            path,
+            label_column=reading["label_column"],
+            header=reading["header"],
+            delimiter=reading["delimiter"],
+            drop_columns=reading["drop_columns"],
+        )
     except DataFileError as err:
-        if label_column is not None or csv_width(path) != n_in + 1:
+        width = csv_width(path, reading["delimiter"])
+        if reading["label_column"] is not None or width is None:
             raise
-        raise DataFileError(f"{err}; {_label_hint(given, n_in + 1, n_in)}") from None
+        width -= len(reading["drop_columns"])
+        if width != n_in + 1:
+            raise
+        raise DataFileError(f"{err}; {_label_hint(given, width, n_in, reading)}") from None
     return X
 
 
-def data_lines(path: Path, n_rows: int) -> list[int] | None:
+def data_lines(path: Path, n_rows: int, delimiter: str = ",") -> list[int] | None:
     """The file line numbers of a CSV's ``n_rows`` data rows, as the reader's messages cite
     them ("line 2"): its non-blank lines, less a header; None where they cannot be told
     (the file unreadable, or other than ``n_rows`` lines, or one more).
@@ -180,7 +289,7 @@ def data_lines(path: Path, n_rows: int) -> list[int] | None:
     an error are the same line of the file."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
+            reader = csv.reader(fh, delimiter=delimiter)
             lines = [reader.line_num for row in reader if any(cell.strip() for cell in row)]
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
@@ -189,20 +298,27 @@ def data_lines(path: Path, n_rows: int) -> list[int] | None:
     return lines if len(lines) == n_rows else None
 
 
-def _label_hint(given: str, width: int, n_in: int) -> str:
+def _label_hint(given: str, width: int, n_in: int, reading: dict) -> str:
+    """How to drop a label column from a CSV ``width`` columns wide (after ``--drop-columns``),
+    one more than ``n_in``: the run's label column where it named one, else by name or index."""
+    left = " left after --drop-columns" if reading["drop_columns"] else ""
+    how = "its name, or its index: --label-column -1 for the last"
+    if reading["run_label"] is not None:
+        how = f"the run's: --label-column {shlex.quote(str(reading['run_label']))}"
     return (
-        f"input {given} has {width} columns per row, one more than the {n_in} features the "
-        f"model expects; if one is a label column, drop it with --label-column (its name, or "
-        f"its index: --label-column -1 for the last)"
+        f"input {given} has {width} columns per row{left}, one more than the {n_in} features the "
+        f"model expects; if one is a label column, drop it with --label-column ({how})"
     )
 
 
-def _wrong_width(given: str, X: np.ndarray, n_in: int, could_drop_label: bool) -> str:
+def _wrong_width(given: str, X: np.ndarray, n_in: int, reading: dict | None = None) -> str:
     """The message for rows that are not ``n_in`` wide; one column too many in a CSV read
-    without ``--label-column`` is most likely its label, so the message says how to drop it."""
+    without ``--label-column`` (``reading``: how it was read; None: not a CSV) is most likely
+    its label, so the message says how to drop it."""
     width = X.shape[1] if X.ndim == 2 else X.shape
+    could_drop_label = reading is not None and reading["label_column"] is None
     if could_drop_label and X.ndim == 2 and X.shape[1] == n_in + 1:
-        return _label_hint(given, width, n_in)
+        return _label_hint(given, width, n_in, reading)
     return (
         f"input {given} has {width} features per row, but the model expects {n_in}; "
         f"give rows with {n_in} features"
@@ -237,10 +353,11 @@ def image_note(prepared: list[str | None], n_in: int, why: str) -> str | None:
 
 def run(args) -> int:
     check_options(args)
+    reading = input_reading(args, run_data(args.model))  # a flag that cannot apply: before any work
     net, class_names = load_model_and_classes(args.model, data_after="the INPUT files after it")
     n_in = net.sizes[0]
     digit, why = digit_images(args.model, class_names, args.image_prep)
-    names, X, prepared = read_inputs(args.inputs, n_in, args.label_column, digit)
+    names, X, prepared = read_inputs(args.inputs, n_in, digit=digit, reading=reading)
     note = image_note(prepared, n_in, why)
     a = net.predict(X)
     single = a.shape[1] == 1
