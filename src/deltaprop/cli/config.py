@@ -3,7 +3,8 @@
 The resolved configuration is a dict of four tables, written to ``RUN_DIR/config.toml``
 so that ``deltaprop train --config RUN_DIR/config.toml`` repeats the run exactly::
 
-    [data]      name or path, label_column, task, validation_split, scale, sha256 (written by train)
+    [data]      name or path, label_column, header, delimiter, drop_columns, x_key, y_key, task,
+                validation_split, scale, sha256 (written by train)
     [model]     layers, activation, output_activation, cost, init, dtype
     [training]  optimizer, lr, momentum, l2, batch_size, epochs, seed, early_stopping,
                 restore_best_weights, schedule
