@@ -216,11 +216,11 @@ def _execute(
     if snapshots is not None:
         callbacks.append(snapshots)
     progress = None
+    advised = config["data"]["scale"], config["model"]["init"]  # the fixes leave out what the run did
     if not quiet:
         progress = make_progress(console, epochs, initial_epoch, initial_batch)
-        callbacks.extend(
-            [progress, LiveFindings(console, diagnostics, config["data"]["scale"])]
-        )  # under the epoch's line
+        live = LiveFindings(console, diagnostics, *advised)  # under the epoch's line
+        callbacks.extend([progress, live])
     checkpointer = Checkpointer(save_checkpoint, flag)
     callbacks.append(checkpointer)  # last: the checkpoint sees every other callback's epoch end
     if not quiet:
@@ -287,9 +287,7 @@ def _execute(
         metadata["epoch"] = (early.best_weights_epoch if kept else history.epoch[-1]) + 1
     model, _ = checkpoint_state(net, scaling)  # the scaling folded in: raw inputs, raw targets
     files.save(model, run_dir / rundir.MODEL, metadata=metadata or None)
-    findings = [
-        finding_text(f, config["data"]["scale"]) for f in _write_diagnostics(run_dir, stats, diagnostics)
-    ]
+    findings = [finding_text(f, *advised) for f in _write_diagnostics(run_dir, stats, diagnostics)]
     test = None if data.X_test is None else _evaluate(model, data.X_test, data.y_test)
     if snapshots is not None and scaling is not None:  # drawn over the raw inputs, as plot draws
         snapshots.snapshots = [
