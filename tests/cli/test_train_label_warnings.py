@@ -66,3 +66,17 @@ def test_labels_that_are_classes_get_no_warning(run, tmp_path, labels):
 
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr
+
+
+def test_a_label_warning_waits_until_nothing_else_refuses_the_run(run, tmp_path):
+    # It was printed as the labels were checked, so a refusal after it (here: layers that do not
+    # end in the data's 4 outputs) came with a warning about a run that never started.
+    _write(tmp_path / "uci.csv", [1, 2, 3] * 20)
+
+    refused = _train(run, "--data", "uci.csv", "--layers", "2,5,9")
+
+    assert refused.returncode == 2
+    assert "warning" not in refused.stderr and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    trained = _train(run, "--data", "uci.csv", "--layers", "2,5,4")
+    assert trained.returncode == 0, trained.stderr
+    assert trained.stderr.startswith("deltaprop train: warning: the labels of uci.csv are 1..3")

@@ -338,7 +338,7 @@ def run(args) -> int:
     seed = int(config["training"]["seed"])
     data = load_run_data(config["data"], seed)
     changed = record_fingerprint(config["data"], origins)
-    check_classes(config, data, origins)
+    labels = check_classes(config, data, origins)
     no_validation = check_validation_split(config, data, origins)
     chosen = config["model"]["output_activation"] == cfg.AUTO
     resolve_model(config, data, origins)
@@ -350,7 +350,7 @@ def run(args) -> int:
     out = cfg.key_name(origins, "run", "out")
     run_dir = rundir.create(config["run"]["out"], config["run"]["name"], flag=out)
     (run_dir / rundir.CONFIG).write_text(cfg.to_toml(config), encoding="utf-8")
-    for warning in (changed, no_validation, unscaled):  # said once nothing else can refuse the run
+    for warning in (changed, *labels, no_validation, unscaled):  # said once nothing else can refuse the run
         if warning:
             print(warning, file=sys.stderr)
     with threads.limit(args.threads):

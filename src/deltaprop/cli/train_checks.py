@@ -7,8 +7,6 @@ file's SHA-256 recorded in the ``[data]`` table.
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
 from ..datasets.by_name import AUTO, changed_since, file_sha256
@@ -20,20 +18,19 @@ from .data import RunData
 from .errors import UsageError
 
 
-def check_classes(config: dict, data: RunData, origins: cfg.Origins) -> None:
-    """Refuse, before a run folder is made, class labels that hold one class only; warn on
-    stderr of labels that do not look like classes (:func:`label_warnings`).
+def check_classes(config: dict, data: RunData, origins: cfg.Origins) -> list[str]:
+    """Refuse, before a run folder is made, class labels that hold one class only; return the
+    warnings for labels that do not look like classes (:func:`label_warnings`), for the caller
+    to print once nothing else can refuse the run.
 
     Trained anyway, such a run reports 100 % accuracy and saves a model with an output for
     a class that never occurs; the scikit-learn estimators refuse the same data.
     """
     if not data.classification:
-        return
+        return []
     present = np.unique(data.y_train)
     if len(present) != 1:
-        for warning in label_warnings(config, data, origins):  # at once: train prints no return of ours
-            print(warning, file=sys.stderr)
-        return
+        return label_warnings(config, data, origins)
     label = int(present[0])
     name = data.classes[label] if data.classes and label < len(data.classes) else label
     table = config["data"]
