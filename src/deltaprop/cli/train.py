@@ -44,6 +44,7 @@ from .train_report import (
     kept_weights,
     plots_of_run,
     summary,
+    write_history,
 )
 from .train_resolve import (
     check_output_fits_cost,
@@ -263,7 +264,7 @@ def _execute(
     fit_run = checkpointer.run
     if stopped_early() and fit_run.interrupted:  # a Ctrl-C in the epoch that stopped the run:
         history.stopped_reason = early.reason  # it is finished (so its checkpoint said), not interrupted
-    _write_history(run_dir, history)
+    write_history(run_dir, history)
     if (
         flag.requested
         and fit_run.next_epoch < epochs
@@ -309,11 +310,6 @@ def _execute(
         scaled_loss=scaling is not None and scaling.targets,
     )
     return 0
-
-
-def _write_history(run_dir: Path, history) -> None:
-    history.to_json(run_dir / rundir.HISTORY_JSON)
-    history.to_csv(run_dir / rundir.HISTORY_CSV)
 
 
 def _write_diagnostics(run_dir: Path, stats: GradientStats, diagnostics: Diagnostics) -> list:

@@ -308,6 +308,11 @@ def _write_diverged_history(run_dir: Path, err: DivergenceError, reason: str) ->
         return
     history = err.history.copy()
     history.stopped_reason, history.stopped_epoch = reason, err.epoch - 1
+    write_history(run_dir, history)
+
+
+def write_history(run_dir: Path, history) -> None:
+    """A run's ``history.json`` and ``history.csv``, finished, interrupted or diverged."""
     history.to_json(run_dir / rundir.HISTORY_JSON)
     history.to_csv(run_dir / rundir.HISTORY_CSV)
 
