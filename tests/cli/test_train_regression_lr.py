@@ -43,3 +43,9 @@ def test_adam_and_a_task_found_out_keep_their_learning_rates(run, diabetes, tmp_
     assert "sgd η=0.5," in found.stdout, found.stderr
     config = run("train", "--data", diabetes, "--task", "regression", "--epochs", "1", "--name", "c")
     assert "lr = 0.1\n" in (tmp_path / "runs/c/config.toml").read_text(), config.stderr
+
+
+def test_the_task_help_gives_regression_s_learning_rate(run):
+    helped = " ".join(run("train", "--help").stdout.split())
+    task = helped[helped.index("--task {auto,classification,regression} how") :]
+    assert "the learning rate to 0.1 unless --lr is given (0.001 for adam)" in task[: task.index("--scale")]

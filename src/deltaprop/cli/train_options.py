@@ -12,7 +12,7 @@ from .. import activations, costs, initializers
 from . import config as cfg
 from . import threads
 from .data import add_file_options
-from .train_resolve import ADAM_LR
+from .train_resolve import ADAM_LR, REGRESSION_LR
 from .train_scaling import add_scale_option
 
 
@@ -33,7 +33,8 @@ def add_options(p: argparse.ArgumentParser) -> None:
         choices=cfg.TASKS,
         help="how a CSV/NPZ file's numeric labels are read: auto (whole numbers ≥ 0 are classes, "
         "other numbers regression targets), classification, or regression (auto). With "
-        "regression the cost defaults to quadratic and, unless --cost is given, the output to linear",
+        "regression the cost defaults to quadratic and, unless --cost is given, the output to linear "
+        f"and the learning rate to {REGRESSION_LR} unless --lr is given ({ADAM_LR} for adam)",
     )
     add_scale_option(data)
     data.add_argument(
