@@ -142,11 +142,15 @@ def _kept_epoch(run: RunFiles) -> int | None:
     """The epoch (from 1) whose weights a run that kept its best epoch's (``[training]
     restore_best_weights``) saved: its lowest val_loss, the earliest of a tie, as EarlyStopping
     keeps it and ``deltaprop resume`` checks it (the first epoch when no val_loss was a number);
-    None for a run that kept its last epoch's weights."""
+    None for a run that kept its last epoch's weights, and for one that wrote no model (diverged,
+    interrupted, killed): the network drawn is its checkpoint's, the weights of where it stopped,
+    and the best epoch's (kept beside them, for resume) were never restored."""
     from ..training.history import History
 
     training = run.config.get("training")
     if not (isinstance(training, dict) and training.get("restore_best_weights") is True):
+        return None
+    if run.unfinished is not None:
         return None
     history = History()
     history.history = run.history
