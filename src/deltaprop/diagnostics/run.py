@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import files
 from .._text import count
-from ..datasets.by_name import changed_since, load_by_name
+from ..datasets.by_name import changed_since, load_by_name, read_options
 from ..files.run_folder import CHECKPOINT, CONFIG, GRADIENTS, HISTORY_CSV, HISTORY_JSON, MODEL, weights_file
 from .checks import Finding, diagnose
 from .gradient_stats import GradientStats
@@ -167,22 +167,23 @@ def load_run_data(run: RunFiles, split: str = "test"):
 
     Loaded as ``deltaprop train`` loaded it, by :func:`deltaprop.datasets.load_by_name`: a
     built-in set gives its ``split`` (the generated 2-D sets drawn with the run's seed); a
-    user's ``.csv``/``.npz`` file is read whole, its labels read as the run's ``[data] task``
-    says (a regression column as ``(n, 1)`` targets). The data set's class names, where it
-    has them, are kept in ``run.class_names``.
+    user's ``.csv``/``.npz`` file is read whole, as the run read it (its label column, header,
+    delimiter, dropped columns, NPZ keys: :func:`~deltaprop.datasets.by_name.read_options`),
+    its labels read as the run's ``[data] task`` says (a regression column as ``(n, 1)``
+    targets). The data set's class names, where it has them, are kept in ``run.class_names``.
     """
     name, path = run.data_name, run.data_path
     if name is None and path is None:
         run.missing["data"] = f"{CONFIG} names no data set ([data] name or path)"
         return None
-    column = run.data.get("label_column")
     changed = changed_since(run.data)
     if changed:  # its rows are not the ones the run learnt from: no verdict on them
         run.missing["data"] = changed
         return None
     try:
         task = run.data.get("task") or "auto"  # runs from before [data] task existed: auto
-        X, y, names = load_by_name(name, path, split=split, seed=run.seed, label_column=column, task=task)
+        options = read_options(run.data)  # the file read as the run read it: --delimiter ';', ...
+        X, y, names = load_by_name(name, path, split=split, seed=run.seed, task=task, **options)
     except (OSError, ValueError, KeyError, TypeError) as err:
         run.missing["data"] = f"data {name or path!r} could not be loaded: {err}"
         return None
