@@ -149,3 +149,17 @@ def test_the_help_speaks_of_input_files(run):
     text = " ".join(result.stdout.split())
     assert "reading CSV and NPZ inputs" in text and "as the run read its data file" in text
     assert "--data" not in text
+
+
+def test_a_pandas_index_column_is_warned_of_in_one_line_and_y_key_is_not_offered(
+    run, csv_run, tmp_path, iris
+):
+    # pandas' index left on (df.to_csv(f)): an unnamed first column of row numbers, read as a
+    # feature. predict says so as the CLI's one line, not as Python's warning with a source line.
+    iris.iloc[ROWS, 1:-2].reset_index(drop=True).to_csv(tmp_path / "indexed.csv")  # index 0..4, 3 features
+    result = run("predict", "alone.safetensors", "indexed.csv", "--json")
+    assert result.returncode == 0, result.stderr
+    warning = [line for line in result.stderr.splitlines() if "index" in line]
+    assert warning and warning[0].startswith("deltaprop: warning: "), result.stderr
+    assert "CsvLayoutWarning" not in result.stderr and "predict.py" not in result.stderr
+    assert "--y-key" not in run("predict", "--help").stdout  # predict reads no labels

@@ -7,6 +7,7 @@ is carved from the training data with the run's seed, so a rerun carves the same
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
 from dataclasses import dataclass
@@ -71,9 +72,10 @@ def data_table(value: str) -> dict:
     return {"name": "", "path": str(path.resolve())}
 
 
-def add_file_options(group) -> None:
+def add_file_options(group, labels: bool = True) -> None:
     """How a CSV or NPZ file is read, beyond its label column: each sets the ``[data]`` key of
-    its name (:data:`deltaprop.datasets.by_name.CSV_KEYS`, ``NPZ_KEYS``)."""
+    its name (:data:`deltaprop.datasets.by_name.CSV_KEYS`, ``NPZ_KEYS``). ``labels=False``
+    (predict, which reads features only) leaves out ``--y-key``."""
     d = DEFAULTS["data"]
     group.add_argument(
         "--header",
@@ -94,7 +96,8 @@ def add_file_options(group) -> None:
         help="CSV columns that are neither features nor the label, by name or index, e.g. id,name or 0",
     )
     group.add_argument("--x-key", metavar="NAME", help=f"an NPZ archive's features array ({d['x_key']})")
-    group.add_argument("--y-key", metavar="NAME", help=f"an NPZ archive's labels array ({d['y_key']})")
+    if labels:
+        group.add_argument("--y-key", metavar="NAME", help=f"an NPZ archive's labels array ({d['y_key']})")
 
 
 def file_options(table: dict) -> dict:
@@ -163,17 +166,28 @@ def load_labelled(table: dict, split: str = "train", seed: int | None = None, in
             )
     # progress: a built-in set downloading on first use draws its bar on stderr (an 11 MB
     # MNIST download was minutes of silence on a slow line)
-    with warnings.catch_warnings(record=True) as said:
-        warnings.simplefilter("always", CsvLayoutWarning)
-        loaded = load_by_name(
+    with layout_warnings_on_stderr():
+        return load_by_name(
             name, path, split=split, seed=seed, task=table.get("task"), progress=True, **read_options(table)
         )
-    for warning in said:  # a layout the file seems not to mean (pandas' index read as a feature)
+
+
+@contextlib.contextmanager
+def layout_warnings_on_stderr():
+    """Inside: a CSV layout the file seems not to mean (pandas' index read as a feature, a lone
+    first label) is said as the CLI's one line, ``deltaprop: warning: …``, not as Python's
+    warning with a source line; other warnings go on as they were."""
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always", CsvLayoutWarning)
+        try:
+            yield
+        finally:
+            caught = list(said)
+    for warning in caught:
         if issubclass(warning.category, CsvLayoutWarning):
             print(f"deltaprop: warning: {warning.message}", file=sys.stderr)
         else:
             warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
-    return loaded
 
 
 MAX_LISTED = 10  # labels or classes named in one message; the rest are counted

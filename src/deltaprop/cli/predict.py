@@ -19,6 +19,7 @@ INPUT holds feature rows); a CSV that still holds it is refused with a message n
 
 from __future__ import annotations
 
+import argparse
 import csv
 import shlex
 from pathlib import Path
@@ -32,7 +33,7 @@ from . import rundir
 from .config import read_toml
 from .config_origins import spell
 from .config_validate import reading_problem
-from .data import add_file_options, file_options
+from .data import add_file_options, file_options, layout_warnings_on_stderr
 from .errors import UsageError
 from .evaluate import load_model_and_classes
 from .evaluate_fit import csv_width
@@ -87,15 +88,15 @@ def register(subparsers) -> None:
     files = p.add_argument_group(
         "reading CSV and NPZ inputs",
         "How INPUT files are read. Default: for MODEL a run folder, as the run read its data file, "
-        "for INPUTs of that file's kind (a CSV or an NPZ); else the defaults shown. --y-key is "
-        "refused: predict reads features only.",
+        "for INPUTs of that file's kind (a CSV or an NPZ); else the defaults shown.",
     )
     files.add_argument(
         "--label-column",
         metavar="COL",
         help="a CSV's label column to drop, by name or index (default: none; INPUT holds feature rows)",
     )
-    add_file_options(files)
+    add_file_options(files, labels=False)
+    files.add_argument("--y-key", help=argparse.SUPPRESS)  # refused with its reason (input_reading)
     add_output_options(p)
     p.set_defaults(run=run)
 
@@ -262,13 +263,14 @@ def _read_csv_rows(path: Path, given: str, n_in: int, reading: dict) -> np.ndarr
     from .. import datasets
 
     try:
-        X, _ = datasets.load_csv(
-            path,
-            label_column=reading["label_column"],
-            header=reading["header"],
-            delimiter=reading["delimiter"],
-            drop_columns=reading["drop_columns"],
-        )
+        with layout_warnings_on_stderr():
+            X, _ = datasets.load_csv(
+                path,
+                label_column=reading["label_column"],
+                header=reading["header"],
+                delimiter=reading["delimiter"],
+                drop_columns=reading["drop_columns"],
+            )
     except DataFileError as err:
         width = csv_width(path, reading["delimiter"])
         if reading["label_column"] is not None or width is None:
