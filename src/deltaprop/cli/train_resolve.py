@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import activations, costs, initializers
 from .._text import count
-from ..datasets.by_name import REGRESSION
+from ..datasets.by_name import CSV_KEYS, CSV_SUFFIX, NPZ_KEYS, REGRESSION
 from . import config as cfg
 from .data import FILE_SUFFIXES, RunData, check_label_column, check_targets_fit_cost, data_table
 from .errors import UsageError
@@ -59,9 +59,7 @@ def resolve_config(args) -> tuple[dict, cfg.Origins]:
     if args.data is not None:
         config["data"].update(data_table(args.data))
         origins["data", "name"] = origins["data", "path"] = cfg.FLAG
-        if args.label_column is None and not config["data"]["path"].lower().endswith(".csv"):
-            config["data"]["label_column"] = ""  # a config file's CSV column means nothing to other data
-            origins["data", "label_column"] = cfg.DEFAULT
+        _reset_other_kinds_keys(config["data"], origins)
         config["data"]["sha256"] = ""  # a config file's fingerprint is of its own data, not these
         origins["data", "sha256"] = cfg.DEFAULT
         if args.task is None and not config["data"]["path"]:
@@ -101,6 +99,22 @@ def resolve_config(args) -> tuple[dict, cfg.Origins]:
     _check_label_column(config, origins)
     schedule_callback(config, origins)  # a schedule the lr or the epochs make impossible
     return config, origins
+
+
+def _reset_other_kinds_keys(table: dict, origins: cfg.Origins) -> None:
+    """Where ``--data`` replaces a config file's data, the file-reading keys of another kind of
+    data back at their defaults, unless a flag gave them: a CSV's (:data:`CSV_KEYS`: its label
+    column, header, delimiter, dropped columns) for an NPZ file, an NPZ's (:data:`NPZ_KEYS`)
+    for a CSV, both for a built-in set. They mean nothing to the new data, and would be
+    refused as not applying to it (``deltaprop train --config RUN/config.toml --data
+    other.npz`` of a run with ``delimiter = ";"``); those of its own kind still apply."""
+    path = table["path"]
+    csv = bool(path) and Path(path).suffix.lower() == CSV_SUFFIX
+    other = {**({} if csv else CSV_KEYS), **(NPZ_KEYS if csv or not path else {})}
+    for key, default in other.items():
+        if origins.get(("data", key)) != cfg.FLAG:
+            table[key] = list(default) if isinstance(default, list) else default
+            origins["data", key] = cfg.DEFAULT
 
 
 def _canonical_names(model: dict) -> None:
