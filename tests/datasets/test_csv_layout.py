@@ -163,3 +163,14 @@ def test_text_in_a_feature_column_names_both_ways_out(tmp_path, first, hint):
     frame.to_csv(path, index=False)
     with pytest.raises(DataFileError, match=hint):
         load_csv(path)
+
+
+def test_a_semicolon_file_read_for_features_only_names_its_separator(tmp_path):
+    # predict reads feature rows (no label column): a ';' file read at ',' is one text column,
+    # and the message says which separator its first line holds, not that 'r0;5.1' is a label
+    path = tmp_path / "semi.csv"
+    path.write_text("id;a;b\nr0;5.1;3.5\nr1;4.9;3.0\n", encoding="utf-8")
+    with pytest.raises(
+        DataFileError, match=r"line 2 is one column, 'r0;5\.1;3\.5', not a number; .*delimiter=';'"
+    ):
+        load_csv(path, label_column=None)

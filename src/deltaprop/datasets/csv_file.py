@@ -315,7 +315,14 @@ def load_csv(
                 f"{path}: line {line} has {len(row)} fields, expected {width} (as on the first line)"
                 f"{separator_hint(delimiter.join(first_row), delimiter) if width == 1 else ''}"
             )
-        features.append(_parse_row([row[j] for j in columns], line, names, columns, dtype, path))
+        try:
+            features.append(_parse_row([row[j] for j in columns], line, names, columns, dtype, path))
+        except DataFileError:  # one column: perhaps the file is split by another separator
+            hint = separator_hint(delimiter.join(first_row), delimiter) if width == 1 else ""
+            if not hint:
+                raise
+            cell = row[0].strip()
+            raise DataFileError(f"{path}: line {line} is one column, {cell!r}, not a number{hint}") from None
         if column is not None:
             labels.append(row[column])
         lines.append(line)
