@@ -157,3 +157,16 @@ def test_a_header_of_years_is_named_with_its_flag(run, tmp_path):
     result = run("train", "--data", "years.csv", *FAST, "--header", "yes", "--name", "a")
     assert result.returncode == 0 and "4 train" in _first_line(result), result.stderr
     assert _data_table(tmp_path / "runs" / "a")["header"] == "yes"
+
+
+def test_an_empty_drop_columns_clears_a_config_files(run, tmp_path, iris):
+    # --drop-columns '' is no column: the flag overrides a config file's (or a run's) list, which
+    # there was no way to clear from the command line ("expected column names" refused it)
+    iris.insert(0, "id", range(len(iris)))
+    iris.to_csv(tmp_path / "iris.csv", index=False)
+    (tmp_path / "run.toml").write_text(
+        '[data]\npath = "iris.csv"\ndrop_columns = ["id"]\n[training]\nepochs = 1\n'
+    )
+    kept = run("train", "--config", "run.toml", "--no-plots", "--drop-columns", "", "--name", "a")
+    assert kept.returncode == 0 and "training [5, 30, 3]" in kept.stdout, kept.stderr
+    assert _data_table(tmp_path / "runs" / "a")["drop_columns"] == []

@@ -60,10 +60,13 @@ def parse_hidden(text: str) -> list[int]:
 
 def parse_columns(text: str) -> list[int | str]:
     """``--drop-columns id,name,0`` as ``["id", "name", 0]``: a whole number is a column's
-    index (negative from the end), anything else its name in the header. For argparse's
-    ``type=``: no column, or an empty one (``id,,0``), is an ArgumentTypeError."""
+    index (negative from the end), anything else its name in the header; ``''`` (nothing) is
+    no column, to clear a run's or a config file's. For argparse's ``type=``: an empty column
+    among others (``id,,0``) is an ArgumentTypeError."""
+    if not text.strip():
+        return []
     parts = [part.strip() for part in text.split(",")]
-    if not any(parts) or "" in parts:
+    if "" in parts:
         raise argparse.ArgumentTypeError(
             f"expected column names or indices separated by commas, such as id,name or 0; got {text!r}"
         )
