@@ -321,8 +321,8 @@ def load_csv(
             hint = separator_hint(delimiter.join(first_row), delimiter) if width == 1 else ""
             if not hint:
                 raise
-            cell = row[0].strip()
-            raise DataFileError(f"{path}: line {line} is one column, {cell!r}, not a number{hint}") from None
+            one = f"{path}: line {line} is one column, {row[0].strip()!r}, which is not a number"
+            raise DataFileError(f"{one}{hint}") from None
         if column is not None:
             labels.append(row[column])
         lines.append(line)
