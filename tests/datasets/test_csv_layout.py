@@ -171,6 +171,6 @@ def test_a_semicolon_file_read_for_features_only_names_its_separator(tmp_path):
     path = tmp_path / "semi.csv"
     path.write_text("id;a;b\nr0;5.1;3.5\nr1;4.9;3.0\n", encoding="utf-8")
     with pytest.raises(
-        DataFileError, match=r"line 2 is one column, 'r0;5\.1;3\.5', not a number; .*delimiter=';'"
+        DataFileError, match=r"line 2 is one column, 'r0;5\.1;3\.5', which is not a number; .*delimiter=';'"
     ):
         load_csv(path, label_column=None)
