@@ -75,7 +75,10 @@ def numerical_gradients(net: Network, X: np.ndarray, Y: np.ndarray, eps: float =
 def relative_error(analytic: np.ndarray, numeric: np.ndarray, rounding: float = 0.0) -> float:
     """‖g − ĝ‖ / max(‖g‖ + ‖ĝ‖, rounding / RESOLUTION) for one parameter array; NaN where
     ‖g‖ + ‖ĝ‖ ≤ ``rounding`` (ν, the size of ĝ's rounding): nothing to compare, all
-    gradients 0 included."""
+    gradients 0 included; inf where either holds a NaN or an infinity (a backprop that
+    returns one is wrong, not "nothing to compare")."""
+    if not (np.isfinite(analytic).all() and np.isfinite(numeric).all()):
+        return math.inf
     total = float(np.linalg.norm(analytic) + np.linalg.norm(numeric))
     if total <= rounding:
         return math.nan

@@ -6,6 +6,7 @@ import pytest
 
 import deltaprop as dp
 from deltaprop import activations
+from deltaprop.network import Network
 
 
 class WrongLogisticPrime(activations.Logistic):
@@ -208,3 +209,18 @@ def test_one_sample_as_a_1d_x_as_explain_takes_it():
     net, x = dp.Network([3, 4, 2], seed=0), np.array([0.1, 0.2, 0.3])
     for label in (1, [1]):  # one class label, as explain takes it
         assert dp.gradient_check(net, x, label) == dp.gradient_check(net, [x], [1])
+
+
+def test_a_backprop_returning_nan_fails_and_is_not_nothing_to_compare(monkeypatch):
+    # NaN gradients are a wrong backprop: skipped as "nothing to compare", the check passed
+    original = Network._backprop
+
+    def broken(self, X, Y):
+        grads = original(self, X, Y)
+        grads.biases[0][:] = np.nan
+        return grads
+
+    monkeypatch.setattr(Network, "_backprop", broken)
+    net, X = dp.Network([3, 4, 2], seed=0), np.random.default_rng(0).normal(size=(5, 3))
+    assert dp.gradient_check(net, X, [0, 1, 0, 1, 1]) == np.inf
+    assert dp.gradient_errors(net, X, [0, 1, 0, 1, 1])["biases[0]"] == np.inf

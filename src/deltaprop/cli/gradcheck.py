@@ -131,9 +131,11 @@ def run(args) -> int:
                 "cost": net.cost.name,
                 "samples": args.samples,
                 "eps": args.eps,
-                "max_relative_error": error,
-                "relative_errors": {name: None if math.isnan(e) else e for name, e in errors.items()},
+                # JSON has no NaN or inf: None, and the arrays named in the lists below
+                "max_relative_error": error if error is not None and math.isfinite(error) else None,
+                "relative_errors": {name: e if math.isfinite(e) else None for name, e in errors.items()},
                 "nothing_to_compare": unchecked,
+                "not_finite": [name for name, e in errors.items() if math.isinf(e)],
                 "threshold": args.threshold,
                 "passed": passed,
             },
