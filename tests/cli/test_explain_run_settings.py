@@ -118,3 +118,12 @@ def test_a_scaled_regression_run_is_told_its_targets_were_folded_too(tmp_path, c
         "Real-valued targets of its linear output were scaled too, y' = (y − m)/s_y, and folded into "
         "its output layer: the cost and δ here are in raw target units, training's in scaled ones."
     )
+
+
+def test_a_scaled_classifier_with_a_linear_output_is_not_told_its_targets_were_scaled(tmp_path, capsys):
+    # class labels are never scaled (training.scaling.scaled_targets); the note said they were
+    # for any linear output
+    flags = ["--output-activation", "linear", "--cost", "quadratic", "--scale", "standard"]
+    run = _train(tmp_path, "lc", *flags)
+    notes, _ = notes_and_text(capsys, run)
+    assert "--scale standard" in notes and "targets" not in notes

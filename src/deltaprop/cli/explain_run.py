@@ -64,7 +64,7 @@ def run_notes(model: str, lr: float | None) -> tuple[float, list[str]]:
         for note in (
             _optimizer_note(training),
             _l2_note(training.get("l2", 0.0), eta, history),
-            _scale_note(data.get("scale", "none"), (config.get("model") or {}).get("output_activation")),
+            _scale_note(data.get("scale", "none"), _scaled_targets(config, history)),
         )
         if note
     ]
@@ -117,13 +117,24 @@ def _l2_note(l2, eta: float, history) -> str:
     )
 
 
-def _scale_note(scale, output_activation) -> str:
+def _scaled_targets(config: dict, history) -> bool:
+    """Whether a scaled run scaled its targets too: real ones of a linear output (class labels
+    never are, see training.scaling.scaled_targets), told by the history (classification logs
+    accuracy) or, without one, by the run's ``[data] task``."""
+    if (config.get("model") or {}).get("output_activation") != "linear":
+        return False
+    if history is not None:
+        return "accuracy" not in history.history
+    return (config.get("data") or {}).get("task") == "regression"
+
+
+def _scale_note(scale, targets_scaled: bool) -> str:
     if not isinstance(scale, str) or scale in ("", "none"):
         return ""
     targets = (
         " Real-valued targets of its linear output were scaled too, y' = (y − m)/s_y, and folded into "
         "its output layer: the cost and δ here are in raw target units, training's in scaled ones."
-        if output_activation == "linear"
+        if targets_scaled
         else ""
     )
     return (
