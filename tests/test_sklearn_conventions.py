@@ -480,3 +480,10 @@ def test_the_two_ways_the_multilabel_message_offers_work():
     logistic = DeltapropRegressor(**params, output_activation="logistic").fit(IRIS_X, MULTILABEL_Y)
     assert logistic.network_.cost.name == "cross_entropy"
     assert ((logistic.predict(IRIS_X) > 0.5) == MULTILABEL_Y).mean() > 0.9
+
+
+def test_targets_a_logistic_regressor_cannot_reach_are_refused_naming_y():
+    # fit refuses them naming its own argument, Y; an estimator's user wrote y
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    with pytest.raises(ValueError, match=r"^y does not fit output_activation='logistic'"):
+        DeltapropRegressor(output_activation="logistic", epochs=2).fit(X, X[:, 0] * 10)

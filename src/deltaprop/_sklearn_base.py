@@ -259,6 +259,10 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
             # fit keeps the weights of the last good epoch: keep the history of those epochs.
             self._record(start, err.history, scorer, validated)
             raise
+        except ValueError as err:  # fit names its argument Y ("Y does not fit output_activation=…")
+            if str(err).startswith("Y "):
+                raise ValueError(f"y {str(err)[2:]}") from None
+            raise
         kept = None
         if stopper is not None and stopper.best_weights is not None:
             # Stopped or not, end on the best epoch's weights, as scikit-learn's MLP does.
