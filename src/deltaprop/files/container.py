@@ -91,8 +91,9 @@ def _file_in(folder: Path, names: tuple[str, ...]) -> Path:
     found = weights_file(folder, names)
     if found is None:
         raise IsADirectoryError(
-            f"{folder}: is a directory holding no {' or '.join(names)}; give a model file, or a run "
-            f"folder written by 'deltaprop train'"
+            f"{folder}: is a directory holding no {' or '.join(names)}; give "
+            f"{'a checkpoint file' if names == (CHECKPOINT,) else 'a model file'}, or a run folder written "
+            f"by 'deltaprop train'"
         )
     return found
 
