@@ -143,7 +143,7 @@ def test_a_folder_without_a_model_names_the_files_it_looked_for(tmp_path):
     with pytest.raises(IsADirectoryError, match=looked_for):
         dp.load(tmp_path)
     dp.save(_net(), tmp_path / "model.safetensors")
-    with pytest.raises(IsADirectoryError, match=r"holding no checkpoint\.safetensors; give a checkpoint file"):
+    with pytest.raises(IsADirectoryError, match=r"no checkpoint\.safetensors; give a checkpoint file"):
         files.load_checkpoint(tmp_path)  # a model is no checkpoint
 
 
