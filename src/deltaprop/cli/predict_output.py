@@ -131,13 +131,20 @@ def deliver(args, results: list[dict], names: list[str] | None, note: str | None
 
 def show_outputs(console: Console, results: list[dict], note: str | None = None) -> None:
     """A regression model's predictions: one output value per input; ``note`` under the table."""
-    table = Table(title="Predictions (the output a)", title_justify="left")
+    table = Table()
     table.add_column("input")
     table.add_column("output", justify="right", style="bold")
     for result in results:
         table.add_row(escape(result["input"]), f"{result['outputs'][0]:.6g}")
-    console.print(_plain_off_a_terminal(console, table))
+    _print_table(console, "Predictions (the output a)", table)
     _print_note(console, note)
+
+
+def _print_table(console: Console, title: str, table: Table) -> None:
+    """``title`` on a line of its own, then ``table`` (plain off a terminal): as the table's
+    title it was wrapped to the table's width, "Predictions (the" above "output a)" in a pipe."""
+    console.print(title, style="italic", markup=False, highlight=False, soft_wrap=True)
+    console.print(_plain_off_a_terminal(console, table))
 
 
 def _plain_off_a_terminal(console: Console, table: Table) -> Table:
@@ -170,20 +177,20 @@ def show(
     instead. Then the class names (where they are not the numbers) and ``note``."""
     n_classes = len(results[0]["probabilities"])
     title = "Predictions" + ("" if normalised else " (outputs a; not a softmax, so they need not sum to 1)")
-    table = _table_per_class(title, results, names, n_classes)
+    table = _table_per_class(results, names, n_classes)
     if _width(table) > console.width:
-        table = _table_of_the_likeliest(title, results, names)
-    console.print(_plain_off_a_terminal(console, table))
+        table = _table_of_the_likeliest(results, names)
+    _print_table(console, title, table)
     if names and any(class_label(c, names) != str(c) for c in range(n_classes)):
         legend = ", ".join(class_label(c, names) for c in range(n_classes))
         console.print(f"classes: {legend}", markup=False, highlight=False, soft_wrap=True)
     _print_note(console, note)
 
 
-def _first_columns(title: str, results: list[dict], names: list[str] | None) -> Table:
+def _first_columns(results: list[dict], names: list[str] | None) -> Table:
     """A table with the input and the predicted class, neither of them ever cut ("f0_9.p…"
     named no file)."""
-    table = Table(title=title, title_justify="left")
+    table = Table()
     table.add_column("input", no_wrap=True, min_width=max(len(r["input"]) for r in results))
     shown = [class_label(r["class"], names) for r in results]
     justify = "left" if names else "right"
@@ -208,10 +215,10 @@ def _cell(p: float, predicted: bool) -> str:
     return f"[dim]{p:.3f}[/]" if p < 0.01 else f"{p:.3f}"
 
 
-def _table_per_class(title: str, results: list[dict], names: list[str] | None, n_classes: int) -> Table:
+def _table_per_class(results: list[dict], names: list[str] | None, n_classes: int) -> Table:
     """A column per class, headed by its number (the names go in a line under the table: ten
     names such as "T-shirt/top" as headings made it too wide, and every column was cut)."""
-    table = _first_columns(title, results, names)
+    table = _first_columns(results, names)
     for c in range(n_classes):
         table.add_column(str(c), justify="right", no_wrap=True, min_width=len("0.000"))
     for result in results:
@@ -220,9 +227,9 @@ def _table_per_class(title: str, results: list[dict], names: list[str] | None, n
     return table
 
 
-def _table_of_the_likeliest(title: str, results: list[dict], names: list[str] | None) -> Table:
+def _table_of_the_likeliest(results: list[dict], names: list[str] | None) -> Table:
     """The predicted class's probability and the next likeliest classes with theirs."""
-    table = _first_columns(title, results, names)
+    table = _first_columns(results, names)
     table.add_column("p", justify="right", no_wrap=True)
     table.add_column(f"next {TOP_SHOWN - 1} (class p)")
     for result in results:
