@@ -207,6 +207,16 @@ def check_sample_or_batch(
     if x_arr.ndim != 1:
         X = check_X(x_arr, n_in, dtype, name=x_name)
         return X, check_Y(y, n_out, X.shape[0], dtype, name=y_name)
+    if x_arr.shape[0] != n_in:
+        column = (
+            f"; for {x_arr.shape[0]} samples of one feature pass a column ({x_arr.shape[0]}, 1)"
+            if n_in == 1
+            else ""
+        )
+        raise ValueError(
+            f"{x_name} of shape {x_arr.shape} is one sample of {x_arr.shape[0]} features, but the network "
+            f"expects {n_in} (its input layer size){column}"
+        )
     y_arr = _as_numeric(y, y_name, labels=True)
     whole = y_arr.shape == (1,) and np.isfinite(y_arr).all() and float(y_arr[0]).is_integer()
     if y_arr.ndim == 0 or (whole and n_out > 1):

@@ -249,7 +249,7 @@ def test_dp_explain_is_the_function_whatever_the_import_order():
         (dict(learning_rate="big"), TypeError, "learning_rate"),
         (dict(variant="fast"), ValueError, "variant"),
         (dict(max_neurons=0), ValueError, "max_neurons"),
-        (dict(x=[0.1, 0.2, 0.3]), ValueError, "x has 3 features"),
+        (dict(x=[0.1, 0.2, 0.3]), ValueError, "x of shape \\(3,\\) is one sample of 3 features"),
         (dict(y=[0.1]), ValueError, "y has 1 column,"),
         (dict(y=["cat"]), TypeError, "np.unique"),
         (dict(net="net"), TypeError, "net must be a deltaprop Network"),

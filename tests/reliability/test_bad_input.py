@@ -302,7 +302,7 @@ BAD_ARGUMENTS = [
     ("gradient_check eps=0", lambda s: dp.gradient_check(s.net, X_OK, Y_OK, eps=0), ValueError, ["eps must be a finite number > 0", "0.0"]),
     ("gradient_check eps=nan", lambda s: dp.gradient_check(s.net, X_OK, Y_OK, eps=math.nan), ValueError, ["eps must be", "nan"]),
     ("gradient_check net='x'", lambda s: dp.gradient_check("x", X_OK, Y_OK), TypeError, ["net must be a deltaprop network", "str"]),
-    ("explain 1-D x of 3 features", lambda s: dp.explain(s.net, X_OK[0, :3], [1, 0, 0], 0.5), ValueError, ["3 features per sample", "expects 4"]),
+    ("explain 1-D x of 3 features", lambda s: dp.explain(s.net, X_OK[0, :3], [1, 0, 0], 0.5), ValueError, ["one sample of 3 features", "expects 4"]),
     ("explain variant", lambda s: dp.explain(s.net, X_OK, Y_OK, 0.5, variant="late"), ValueError, ["variant must be one of", "'late'"]),
     ("explain top_k=0", lambda s: dp.explain(s.net, X_OK, Y_OK, 0.5, top_k=0), ValueError, ["top_k must be > 0", "got 0"]),
     ("explain net='x'", lambda s: dp.explain("x", X_OK, Y_OK, 0.5), TypeError, ["net must be a deltaprop network", "str"]),
