@@ -36,18 +36,24 @@ def test_pandas_numbered_header_is_a_header(tmp_path, loader):
     X, y = getattr(sk_datasets, loader)(return_X_y=True)
     path = tmp_path / "data.csv"
     pd.DataFrame(np.c_[X, y]).to_csv(path, index=False)
-    assert path.read_text().splitlines()[0] == ",".join(str(j) for j in range(X.shape[1] + 1))
-    X_read, y_read, _ = read_quietly(path)
+    header = ",".join(str(j) for j in range(X.shape[1] + 1))
+    assert path.read_text().splitlines()[0] == header
+    # inferred, so said: were line 1 data, a row would be gone without a word
+    with pytest.warns(CsvLayoutWarning, match=rf"line 1, {header}, is read as pandas' numbered header"):
+        X_read, y_read = load_csv(path)
     assert X_read.shape == X.shape  # iris: 150 rows, not 151 with a class 4 of one sample
     np.testing.assert_allclose(X_read, X)
     np.testing.assert_array_equal(y_read, y)
+    X_said, _, _ = read_quietly(path, header=True)  # said: no warning
+    np.testing.assert_array_equal(X_said, X_read)
 
 
 def test_numbered_header_features_only_is_a_header(tmp_path):
     _, X, _ = iris_frame()
     path = tmp_path / "x.csv"
     pd.DataFrame(X).to_csv(path, index=False)
-    X_read, _ = load_csv(path, None)
+    with pytest.warns(CsvLayoutWarning, match=r"numbered header.*numbers that are not whole"):
+        X_read, _ = load_csv(path, None)
     np.testing.assert_allclose(X_read, X)
 
 
@@ -56,8 +62,53 @@ def test_numbered_header_read_the_other_way_when_said(tmp_path):
     path.write_text("0,1,2\n5.5,6,1\n7,8,0\n9,1,1\n")
     X, y = load_csv(path, header=False)
     assert X.shape == (4, 2) and y.tolist() == [2, 1, 0, 1]
-    X, y = load_csv(path)  # inferred: label 2 is on no other line, so line 1 is pandas' header
+    with pytest.warns(CsvLayoutWarning, match=r"line 1, 0,1,2, is read as pandas' numbered header"):
+        X, y = load_csv(path)  # inferred: label 2 is on no other line, so line 1 is pandas' header
     assert X.shape == (3, 2) and y.tolist() == [1, 0, 1]
+
+
+def test_a_numbered_first_line_read_as_a_header_is_warned_about(tmp_path):
+    # five rows of counts, the first 0,1,2: its label 2 is on no other line, so line 1 is read
+    # as pandas' header and 4 rows are left; that once happened without a word
+    path = tmp_path / "counts.csv"
+    path.write_text("0,1,2\n3,1,0\n2,2,1\n5,0,1\n1,1,0\n")
+    with pytest.warns(CsvLayoutWarning) as said:
+        X, y = load_csv(path)
+    assert X.shape == (4, 2) and y.tolist() == [0, 1, 1, 0]
+    (message,) = [str(w.message) for w in said]
+    assert "line 1, 0,1,2, is read as pandas' numbered header" in message
+    assert "its label '2' is written on no other line" in message
+    assert "header=False if it is data (on the command line: --header no)" in message
+    X, y, _ = read_quietly(path, header=False)
+    assert X.shape == (5, 2) and y.tolist() == [2, 0, 1, 1, 0]
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_pandas_header_of_unnamed_columns_with_its_index(tmp_path, labelled):
+    # pd.DataFrame(X).to_csv(f) writes ",0,1,2,3" above its index: read as a header, the
+    # index warned of, and left out with drop_columns=[0]
+    _, X, y = iris_frame()
+    frame = pd.DataFrame(np.c_[X, y] if labelled else X)
+    path = tmp_path / "unnamed.csv"
+    frame.to_csv(path)
+    assert path.read_text().splitlines()[0] == "," + ",".join(map(str, range(frame.shape[1])))
+    label_column = -1 if labelled else None
+    with pytest.warns(CsvLayoutWarning, match=r"empty name and holds the row numbers 0\.\.149"):
+        X_read, _ = load_csv(path, label_column)
+    assert X_read.shape == (150, 5)  # no row lost, the index read as a feature (and warned of)
+    X_read, y_read, _ = read_quietly(path, label_column=label_column, drop_columns=[0])
+    np.testing.assert_allclose(X_read, X)
+    if labelled:
+        np.testing.assert_array_equal(y_read, y)
+
+
+def test_a_first_line_with_an_empty_cell_above_no_index_is_data(tmp_path):
+    # ",0,1,2" above a first column that is no row numbering: data with a missing value,
+    # refused naming the cell, not dropped as a header
+    path = tmp_path / "gap.csv"
+    path.write_text(",0,1,2\n5.5,6,1,0\n7,8,0,1\n")
+    with pytest.raises(DataFileError, match=r"line 1, column 0: an empty value"):
+        load_csv(path)
 
 
 def test_a_first_data_line_of_counts_stays_data(tmp_path):

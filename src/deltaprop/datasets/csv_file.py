@@ -9,7 +9,6 @@ indices, real-valued targets, or class names mapped to 0..k−1 in sorted order.
 
 from __future__ import annotations
 
-import collections
 import csv
 import io
 import itertools
@@ -24,12 +23,14 @@ import numpy as np
 from .._validation import check_dtype
 from ..errors import DataFileError
 from .csv_layout import (
+    first_label_alone,
     index_column,
+    index_header,
     is_number,
     looks_like_header,
     numbered_header,
-    only_member,
     separator_hint,
+    why_numbered_header,
 )
 from .size_limit import DEFAULT_MAX_BYTES, check_file_size
 
@@ -288,6 +289,8 @@ def load_csv(
                 skip = label_column % width
             has_header = looks_like_header([cell for j, cell in enumerate(first_row) if j != skip])
             numbered = not has_header and numbered_header(first_row)
+            if numbered and index_header(first_row) and _first_column_is_index(text, delimiter, path):
+                has_header, numbered = True, False  # pandas' ,0,1,2 above its index: warned of below
     else:
         has_header = header
     column = (
@@ -326,10 +329,18 @@ def load_csv(
         if column is not None:
             labels.append(row[column])
         lines.append(line)
-    if numbered and _numbered_header_read_as_data(features, labels):
+    why = why_numbered_header(features, labels) if numbered else None
+    if why:
+        warnings.warn(
+            f"{path}: line 1, {delimiter.join(cell.strip() for cell in first_row)}, is read as pandas' "
+            f"numbered header (the column numbers), {why}: pass header=False if it is data (on the "
+            f"command line: --header no), or header=True to say it is a header (--header yes)",
+            CsvLayoutWarning,
+            stacklevel=2,
+        )
         names = [cell.strip() for cell in first_row]
         del features[0], labels[:1], lines[0]
-    elif header == "infer" and not has_header and _first_label_alone(labels):
+    elif header == "infer" and not has_header and first_label_alone(labels):
         warnings.warn(
             f"{path}: line 1 is read as data, but its label {labels[0].strip()!r} is written on no other "
             f"line, a class of one sample: if line 1 names the columns, pass header=True "
@@ -357,23 +368,11 @@ def load_csv(
     return (X, y, classes) if return_classes else (X, y)
 
 
-def _numbered_header_read_as_data(features: list[np.ndarray], labels: list[str]) -> bool:
-    """Whether a first line of the column numbers (:func:`numbered_header`), parsed as data
-    (``features[0]``, ``labels[0]``), is pandas' header after all: its label is a class of its
-    own (:func:`only_member`: iris's ``4`` among ``0.0``, ``1.0``, ``2.0``), or, with no
-    labels, the lines below hold numbers that are not whole (``5.1``) where it holds ``0,1,2``."""
-    if len(features) < 2:
+def _first_column_is_index(text: str, delimiter: str, path: Path) -> bool:
+    """Whether the first column of the lines below line 1 holds pandas' index (the row numbers,
+    :func:`index_column`), so that a line 1 of ``,0,1,...,k-1`` is its header, not data with
+    a missing value."""
+    cells = [row[0] for _, row in itertools.islice(_data_rows(text, delimiter, path), 1, None)]
+    if not cells or not all(is_number(cell) for cell in cells):
         return False
-    if labels:
-        return only_member(labels[0], labels[1:])
-    rest = np.stack(features[1:])
-    return not np.array_equal(rest, np.round(rest))
-
-
-def _first_label_alone(labels: list[str]) -> bool:
-    """Whether the first line's label is the only one of its class while every other class has
-    two samples at least (so the labels are classes, not real-valued targets)."""
-    if len(labels) < 3 or not only_member(labels[0], labels[1:]):
-        return False
-    counts = collections.Counter(cell.strip() for cell in labels[1:])
-    return min(counts.values()) >= 2
+    return index_column("", np.array([float(cell) for cell in cells]))

@@ -6,7 +6,8 @@ them, from the cells alone:
 - :func:`looks_like_header`: a first line whose feature cells name columns (none a number);
 - :func:`numbered_header`: a first line of the column numbers ``0,1,...,k-1`` (or ``1..k``),
   the header pandas writes for a frame without column names
-  (``pd.DataFrame(np.c_[X, y]).to_csv(f, index=False)``): numbers, yet a header;
+  (``pd.DataFrame(np.c_[X, y]).to_csv(f, index=False)``): numbers, yet a header; with its
+  index (``index_header``: ``,0,1,...,k-1``) as ``to_csv(f)`` writes it;
 - :func:`index_column`: pandas' index (``df.to_csv(f)``, index left on): a first column with
   an empty name holding the row numbers ``0..n-1`` (or ``1..n``), no feature at all;
 - :func:`separator_hint`: the separator a file seems to use when it is not the one given.
@@ -15,6 +16,8 @@ These are pure functions of strings and arrays; nothing here reads a file.
 """
 
 from __future__ import annotations
+
+import collections
 
 import numpy as np
 
@@ -49,14 +52,51 @@ def looks_like_header(cells: list[str]) -> bool:
 
 def numbered_header(cells: list[str]) -> bool:
     """Whether a first line is the column numbers ``0,1,...,k-1`` (or ``1,...,k``), written as
-    whole numbers, at least two of them: pandas' header for unnamed columns (R's from 1).
+    whole numbers, at least two cells: pandas' header for unnamed columns (R's from 1), or
+    pandas' with its index, an empty cell first (:func:`index_header`).
 
     It may still be data (a row of counts), so the caller decides with the rows below it
-    (:func:`only_member`)."""
+    (:func:`why_numbered_header`)."""
     cells = [cell.strip() for cell in cells]
     if len(cells) < 2:
         return False
+    if index_header(cells):
+        return True
     return any(cells == [str(first + j) for j in range(len(cells))] for first in FIRST_NUMBERS)
+
+
+def index_header(cells: list[str]) -> bool:
+    """Whether a first line is an empty cell, then ``0,1,...,k-1``: the header pandas writes for
+    unnamed columns with its index (``pd.DataFrame(X).to_csv(f)``)."""
+    cells = [cell.strip() for cell in cells]
+    return len(cells) >= 2 and cells == ["", *(str(j) for j in range(len(cells) - 1))]
+
+
+def why_numbered_header(features: list[np.ndarray], labels: list[str]) -> str | None:
+    """Why a first line of the column numbers (:func:`numbered_header`), parsed as data
+    (``features[0]`` ``(n_features,)``, ``labels[0]``), is pandas' header after all, for the
+    warning that says so: its label is a class of its own (:func:`only_member`: iris's ``4``
+    among ``0.0``, ``1.0``, ``2.0``), or, with no labels, the lines below hold numbers that
+    are not whole (``5.1``) where it holds ``0,1,2``. None: it is data."""
+    if len(features) < 2:
+        return None
+    if labels:
+        if only_member(labels[0], labels[1:]):
+            return f"as its label {labels[0].strip()!r} is written on no other line"
+        return None
+    rest = np.stack(features[1:])
+    if np.array_equal(rest, np.round(rest)):
+        return None
+    return "as the lines below hold numbers that are not whole"
+
+
+def first_label_alone(labels: list[str]) -> bool:
+    """Whether the first line's label is the only one of its class while every other class has
+    two samples at least (so the labels are classes, not real-valued targets)."""
+    if len(labels) < 3 or not only_member(labels[0], labels[1:]):
+        return False
+    counts = collections.Counter(cell.strip() for cell in labels[1:])
+    return min(counts.values()) >= 2
 
 
 def only_member(label: str, others: list[str]) -> bool:
