@@ -80,3 +80,45 @@ def test_an_interrupted_run_is_still_sent_to_resume(run, tmp_path):
     result = run("evaluate", "runs/cut", "--json")
     assert result.returncode == 0, result.stderr
     assert "Finish the run with 'deltaprop resume runs/cut'" in result.stderr
+
+
+@pytest.fixture
+def diverged_at_once(run, tmp_path):
+    """η = 10⁴ diverges in epoch 1 (mini-batch 38 of 40): no epoch ends, so no checkpoint."""
+    from sklearn.datasets import load_diabetes
+
+    load_diabetes(as_frame=True).frame.to_csv(tmp_path / "diabetes.csv", index=False)
+    result = run(*DIVERGING, "--lr", "1e4")
+    assert result.returncode == 1 and "training diverged at epoch 1," in result.stderr, result.stderr
+    assert "runs/db holds only its config.toml and the history saying so" in result.stderr
+    assert "deltaprop train --config runs/db/config.toml --lr 1000" in result.stderr
+    run_dir = tmp_path / "runs/db"
+    assert not (run_dir / "checkpoint.safetensors").exists() and not (run_dir / "model.safetensors").exists()
+    return run_dir
+
+
+def test_a_run_diverged_in_its_first_epoch_records_it(diverged_at_once):
+    import json
+
+    from deltaprop.diagnostics.run import DIVERGED, diverged, read_record
+
+    history = json.loads((diverged_at_once / "history.json").read_text())
+    assert history["epoch"] == [] and history["stopped_epoch"] == 0
+    assert history["stopped_reason"].startswith(f"{DIVERGED} at epoch 1, mini-batch 38")
+    record = read_record(diverged_at_once)
+    assert record.network is None and diverged(record.stopped_reason)
+    assert record.config["training"]["lr"] == 1e4
+
+
+@pytest.mark.parametrize("command", ["diagnose", "plot", "resume"])
+def test_a_run_diverged_in_its_first_epoch_is_sent_to_a_smaller_lr(run, diverged_at_once, command):
+    """Not "start it again with 'deltaprop train --config ...'": the same η diverges again."""
+    result = run(command, "runs/db")
+    assert_one_line_error(
+        result,
+        2,
+        "training diverged at epoch 1, mini-batch 38",
+        "smaller learning rate: deltaprop train --config runs/db/config.toml --lr 1000",
+    )
+    assert "'deltaprop train --config runs/db/config.toml'" not in result.stderr
+    assert not (diverged_at_once / "plots").exists()

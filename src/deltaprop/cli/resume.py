@@ -56,6 +56,13 @@ def run(args) -> int:
             f"{run_dir} holds neither {rundir.CHECKPOINT} nor {rundir.CONFIG}: it is not a run folder "
             f"written by 'deltaprop train'"
         )
+    diverged = divergence(run_dir)
+    if diverged:  # the same seed, the same steps: it would diverge again
+        reason, _, advice = diverged
+        raise UsageError(
+            f"{run_dir} cannot be resumed: its {reason}, and resuming repeats the same steps from the "
+            f"same seed, so it would diverge again; {advice}"
+        )
     if not checkpoint.is_file():
         raise UsageError(
             f"{run_dir} holds no {rundir.CHECKPOINT}: the run stopped before its first checkpoint; "
@@ -68,13 +75,6 @@ def run(args) -> int:
     for name in rundir.WRITTEN:  # what a killed run left half-written: it will be written anew
         for stale in leftovers(run_dir / name):
             stale.unlink(missing_ok=True)
-    diverged = divergence(run_dir)
-    if diverged:  # the same seed, the same steps: it would diverge again
-        reason, _, advice = diverged
-        raise UsageError(
-            f"{run_dir} cannot be resumed: its {reason}, and resuming repeats the same steps from the "
-            f"same seed, so it would diverge again; {advice}"
-        )
     ignored = ignored_edits(config, run_dir, args.epochs)
     if args.epochs is not None:
         extend(config, state, history, run_dir, args.epochs)

@@ -144,10 +144,17 @@ def folder_of(model: str | Path) -> Path | None:
 
 def with_weights(path: str | Path) -> Path:
     """``path`` as the folder of a run that has weights to read: its model, else (a run that
-    diverged or was stopped before it finished) its checkpoint; else a usage error."""
+    diverged or was stopped before it finished) its checkpoint; else a usage error, which for
+    a run that diverged in its first epoch advises a smaller learning rate."""
+    from .run_divergence import divergence
+
     run_dir = existing(path)
     if weights_file(run_dir) is not None:
         return run_dir
+    diverged = divergence(run_dir)
+    if diverged:  # in its first epoch: starting it again as it was would diverge again
+        reason, where, advice = diverged
+        raise UsageError(f"{run_dir} has no weights to look at: its {reason}, and {where}; {advice}")
     if (run_dir / CONFIG).is_file():
         raise UsageError(
             f"{run_dir} holds neither {MODEL} nor {CHECKPOINT}: the run stopped before its first "

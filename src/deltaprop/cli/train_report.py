@@ -15,7 +15,7 @@ from .._text import count
 from ..diagnostics import Diagnostics, Finding
 from ..diagnostics.learning_curve import MORE_STEPS, SCHEDULE_LOWERS
 from ..diagnostics.neurons import HE_OR_LEAKY, RELU_OR_TANH, SMALLER_INIT
-from ..diagnostics.run import position
+from ..diagnostics.run import DIVERGED, position, smaller_lr_command
 from ..errors import DivergenceError
 from ..training import Callback
 from . import rundir
@@ -279,36 +279,40 @@ def diverged(err: DivergenceError, config: dict, run_dir: Path, optimizer, fit_r
     and the command that runs it again with a smaller learning rate. The library's own
     message speaks of the weights a ``fit()`` call keeps, which a CLI user never sees.
 
-    Where a checkpoint was written, the history up to it is written too, its
-    ``stopped_reason`` saying that the run diverged, for ``diagnose`` and ``plot`` to read."""
+    The history up to the divergence is written too, its ``stopped_reason`` saying that the
+    run diverged, for ``diagnose``, ``plot`` and ``resume`` to read (and, where no epoch
+    ended, so no checkpoint was written, to advise a smaller learning rate all the same)."""
     checkpoint = run_dir / rundir.CHECKPOINT
-    where = f"training diverged at epoch {err.epoch}, mini-batch {err.batch}: the cost became infinite or NaN"
+    where = f"{DIVERGED} at epoch {err.epoch}, mini-batch {err.batch}: the cost became infinite or NaN"
+    recorded = _write_diverged_history(run_dir, err, f"{where}, with η = {optimizer.learning_rate:g}")
     if checkpoint.is_file() and fit_run is not None:
         at = position(fit_run.next_epoch, fit_run.next_batch)  # fit's last good position
-        _write_diverged_history(run_dir, err, f"{where}, with η = {optimizer.learning_rate:g}")
         kept = (
             f"{run_dir} holds its {rundir.CONFIG}, history and the checkpoint from {at} "
             f"('deltaprop diagnose {run_dir}' looks at them)"
         )
     else:
-        kept = f"{run_dir} holds only its {rundir.CONFIG}"
+        kept = f"{run_dir} holds only its {rundir.CONFIG}" + (
+            " and the history saying so" if recorded else ""
+        )
     lr = float(config["training"]["lr"])
     message = (
         f"{where}, with learning rate η = {optimizer.learning_rate:g}. No model was written; {kept}. "
-        f"Try a smaller learning rate, e.g. deltaprop train --config {run_dir / rundir.CONFIG} "
-        f"--lr {lr / 10:g}"
+        f"Try a smaller learning rate, e.g. {smaller_lr_command(run_dir, lr)}"
     )
     return DivergenceError(message, epoch=err.epoch, batch=err.batch, history=err.history)
 
 
-def _write_diverged_history(run_dir: Path, err: DivergenceError, reason: str) -> None:
-    """``history.json`` and ``.csv`` of a run that diverged: its epochs up to the checkpoint,
-    stopped for ``reason`` in epoch ``err.epoch``."""
+def _write_diverged_history(run_dir: Path, err: DivergenceError, reason: str) -> bool:
+    """``history.json`` and ``.csv`` of a run that diverged: its epochs up to the last good
+    position (none where it diverged in its first epoch), stopped for ``reason`` in epoch
+    ``err.epoch``. Whether they were written (not without the library's history)."""
     if err.history is None:
-        return
+        return False
     history = err.history.copy()
     history.stopped_reason, history.stopped_epoch = reason, err.epoch - 1
     write_history(run_dir, history)
+    return True
 
 
 def write_history(run_dir: Path, history) -> None:

@@ -28,6 +28,11 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+# How the history's stopped_reason of a run that diverged begins, as ``fit`` (its
+# DivergenceError's message) and ``deltaprop train`` write it; every reader tests it with
+# :func:`diverged`.
+DIVERGED = "training diverged"
+
 
 @dataclass
 class RunFiles:
@@ -80,23 +85,36 @@ def _text(value) -> str | None:
 
 def read_run(run_dir) -> RunFiles:
     """The parts of ``run_dir`` that exist and can be read; ValueError if it is no run folder."""
-    path = Path(run_dir)
-    if not path.is_dir():
-        raise ValueError(
-            f"run_dir {str(path)!r} is not a folder; expected a run folder written by "
-            f"'deltaprop train' (holding {MODEL}, {HISTORY_JSON}, {CONFIG})"
-        )
-    run = RunFiles(path)
+    path = _folder(run_dir)
     state, weights = None, weights_file(path)
-    if weights is not None and weights.name == MODEL:
-        run.network = files.load(weights)
-    elif weights is not None:  # the checkpoint of a run that diverged or was stopped
-        run.network, _, state = files.load_checkpoint(weights)
-    else:
+    if weights is None:
         raise ValueError(
             f"{str(path)!r} holds neither {MODEL} nor {CHECKPOINT}; is it a run folder written by "
             f"'deltaprop train' (one that finished its first epoch)?"
         )
+    if weights.name == MODEL:
+        network = files.load(weights)
+    else:  # the checkpoint of a run that diverged or was stopped
+        network, _, state = files.load_checkpoint(weights)
+    run = read_record(path, state)
+    run.network = network
+    if state is not None:
+        run.unfinished = _unfinished(run.stopped_reason, state)
+    if (path / GRADIENTS).is_file():
+        run.stats = GradientStats.from_json(path / GRADIENTS)
+    else:
+        run.missing["gradients"] = f"no {GRADIENTS} (the run recorded no gradient statistics)"
+    return run
+
+
+def read_record(run_dir, state: dict | None = None) -> RunFiles:
+    """The configuration and history of ``run_dir``, without its weights (``network`` None):
+    enough to say how a run ended, one that wrote no weights too (it diverged in its first
+    epoch: ``train`` writes its history, no checkpoint). ``state``: the checkpoint's training
+    state, whose history is read where the folder holds no history file. ValueError if
+    ``run_dir`` is no folder or its ``config.toml`` no TOML."""
+    path = _folder(run_dir)
+    run = RunFiles(path)
     if (path / CONFIG).is_file():
         try:
             run.config = tomllib.loads((path / CONFIG).read_text(encoding="utf-8"))
@@ -107,13 +125,18 @@ def read_run(run_dir) -> RunFiles:
     history = _read_history(path, run.missing, state)
     if history is not None:
         run.history, run.stopped_reason, run.params = history.history, history.stopped_reason, history.params
-    if state is not None:
-        run.unfinished = _unfinished(run.stopped_reason, state)
-    if (path / GRADIENTS).is_file():
-        run.stats = GradientStats.from_json(path / GRADIENTS)
-    else:
-        run.missing["gradients"] = f"no {GRADIENTS} (the run recorded no gradient statistics)"
     return run
+
+
+def _folder(run_dir) -> Path:
+    """``run_dir`` as a Path; ValueError if it is not a folder."""
+    path = Path(run_dir)
+    if not path.is_dir():
+        raise ValueError(
+            f"run_dir {str(path)!r} is not a folder; expected a run folder written by "
+            f"'deltaprop train' (holding {MODEL}, {HISTORY_JSON}, {CONFIG})"
+        )
+    return path
 
 
 def _read_history(path: Path, missing: dict, state: dict | None = None):
@@ -137,10 +160,15 @@ def position(epoch: int, batch: int) -> str:
     return f"the end of epoch {epoch}" if not batch else f"epoch {epoch + 1}, after mini-batch {batch}"
 
 
+def diverged(stopped_reason) -> bool:
+    """Whether a history's ``stopped_reason`` says that its run diverged."""
+    return isinstance(stopped_reason, str) and stopped_reason.startswith(DIVERGED)
+
+
 def _unfinished(stopped_reason: str | None, state: dict) -> str:
     """How a run without its model ended (its history's ``stopped_reason`` says, where it was
     written), and where the checkpoint's weights, read instead, stand."""
-    if isinstance(stopped_reason, str) and stopped_reason.startswith("training diverged"):
+    if diverged(stopped_reason):
         how = "the run diverged"
     elif isinstance(stopped_reason, str) and stopped_reason.startswith("interrupted"):
         how = "the run was interrupted"
@@ -154,12 +182,21 @@ def _unfinished(stopped_reason: str | None, state: dict) -> str:
 def unfinished_fix(run: RunFiles) -> str:
     """What to do with a run that wrote no model: start a diverged one again with a smaller
     learning rate, continue a stopped one from its checkpoint."""
-    if not (isinstance(run.stopped_reason, str) and run.stopped_reason.startswith("training diverged")):
+    if not diverged(run.stopped_reason):
         return f"continue it from its checkpoint: deltaprop resume {run.path}"
     lr = _table(run.config, "training").get("lr")
-    smaller = f" --lr {lr / 10:g}" if isinstance(lr, (int, float)) and not isinstance(lr, bool) else ""
-    again = f"deltaprop train --config {run.path / CONFIG}{smaller}"
-    return f"start it again with a smaller learning rate: {again}"
+    number = isinstance(lr, (int, float)) and not isinstance(lr, bool)
+    return (
+        f"start it again with a smaller learning rate: {smaller_lr_command(run.path, lr if number else None)}"
+    )
+
+
+def smaller_lr_command(run_dir: Path, lr: float | None) -> str:
+    """The command that starts a diverged run in ``run_dir`` again with a tenth of its learning
+    rate ``lr`` (None: not known, no ``--lr``): ``train``'s advice, and that of every command
+    after it, since the same seed and rate would diverge again."""
+    smaller = "" if lr is None else f" --lr {lr / 10:g}"
+    return f"deltaprop train --config {Path(run_dir) / CONFIG}{smaller}"
 
 
 def load_run_data(run: RunFiles, split: str = "test"):
