@@ -118,3 +118,38 @@ def test_a_cosine_schedule_cannot_be_stretched(run, iris):
     _train(run, "cosine", 2, "--schedule", "cosine")
     result = run("resume", "runs/cosine", "--epochs", "4")
     assert_one_line_error(result, 2, "cosine over its 2 epochs", "deltaprop train --config")
+
+
+def test_a_run_early_stopping_ended_in_its_last_epoch_is_not_trained_on(run, tmp_path):
+    # seed 6, η = 3: val_loss is best at epoch 4, so patience 2 stops a 60-epoch run at epoch 6;
+    # a 6-epoch run stops there too, by early stopping as well as by running out of epochs
+    moons = (
+        "train",
+        "--data",
+        "moons",
+        "--early-stopping",
+        "2",
+        "--lr",
+        "3",
+        "--seed",
+        "6",
+        "--quiet",
+        "--no-plots",
+    )
+    assert run(*moons, "--epochs", "60", "--name", "long").returncode == 0
+    assert run(*moons, "--epochs", "6", "--name", "six").returncode == 0
+    long, six = _history(tmp_path / "runs/long"), _history(tmp_path / "runs/six")
+    assert long["epoch"] == six["epoch"] == list(range(6))
+    assert six["stopped_reason"].startswith("EarlyStopping: val_loss did not improve for 2 epoch(s)")
+    before = (tmp_path / "runs/six/model.safetensors").read_bytes()
+    result = run("resume", "runs/six", "--epochs", "60")
+    assert_one_line_error(
+        result,
+        2,
+        "ended by early stopping after epoch 6",
+        "would have stopped there too",
+        "--early-stopping 4",
+    )
+    assert _history(tmp_path / "runs/six") == six
+    assert (tmp_path / "runs/six/model.safetensors").read_bytes() == before
+    assert tomllib.loads((tmp_path / "runs/six/config.toml").read_text())["training"]["epochs"] == 6

@@ -6,8 +6,8 @@ so ``train --epochs 3`` then ``resume --epochs 5`` ends with the weights and his
 ``train --epochs 5``. Refused, each with the reason and what to do instead:
 
 - N not above the epochs done;
-- a run that early stopping ended: ``train --epochs N`` would have stopped at the same epoch,
-  so there is nothing to go on to (a new run with more patience can);
+- a run that early stopping ended (in its last epoch too): ``train --epochs N`` would have
+  stopped at the same epoch, so there is nothing to go on to (a new run with more patience can);
 - a cosine schedule: its η depends on the total, so the epochs done would have had other
   rates in an N-epoch run.
 
@@ -53,9 +53,8 @@ def extend(config: dict, state: dict, history, run_dir: Path, epochs: int) -> No
             f"--epochs {epochs}: {run_dir} has trained {count(done, 'epoch')} already; --epochs is "
             f"the total, as for train, so give more than {done} to train it on"
         )
-    stopped_early = state.get("finished") and done < configured and history.stopped_reason
     patience = int(config["training"]["early_stopping"])
-    if stopped_early:
+    if ended_by_early_stopping(history):
         raise UsageError(
             f"--epochs {epochs}: {run_dir} was ended by early stopping after epoch {done} "
             f"({history.stopped_reason}); trained for {epochs} epochs it would have stopped there "
@@ -70,6 +69,16 @@ def extend(config: dict, state: dict, history, run_dir: Path, epochs: int) -> No
             f"a new run instead: {again}"
         )
     config["training"]["epochs"] = epochs
+
+
+def ended_by_early_stopping(history) -> bool:
+    """Whether early stopping ended the run whose History this is, as its ``stopped_reason``
+    (:class:`~deltaprop.training.EarlyStopping`'s ``reason``: ``"EarlyStopping: ..."``) says:
+    in its last configured epoch too, where the epochs done alone do not show it."""
+    from ..training import EarlyStopping
+
+    reason = history.stopped_reason
+    return isinstance(reason, str) and reason.startswith(f"{EarlyStopping.__name__}:")
 
 
 def write_config(config: dict, run_dir: Path) -> None:
