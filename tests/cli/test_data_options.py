@@ -116,7 +116,7 @@ def test_npz_keys(run, tmp_path, iris):
         (
             "iris.npz",
             ("--delimiter", ";"),
-            ("--delimiter ;: applies to a .csv file only", "iris.npz is not one"),
+            ("--delimiter ';': applies to a .csv file only", "iris.npz is not one"),
         ),
         ("iris.csv", ("--x-key", "a"), ("--x-key a: applies to a .npz archive only",)),
         ("digits", ("--header", "yes"), ("--header yes: applies to a .csv file only", "--data digits")),

@@ -123,7 +123,7 @@ def test_a_run_gives_no_defaults_to_inputs_of_another_kind(run, csv_run, tmp_pat
         (
             ("more.npz",),
             ("--delimiter", ";"),
-            ("--delimiter ;: applies to CSV INPUT files only", "more.npz is not one"),
+            ("--delimiter ';': applies to CSV INPUT files only", "more.npz is not one"),
         ),
         (("more.npz",), ("--drop-columns", "id"), ("--drop-columns id: applies to CSV INPUT",)),
         (("more.npz",), ("--header", "yes"), ("--header yes: applies to CSV INPUT",)),
@@ -132,7 +132,7 @@ def test_a_run_gives_no_defaults_to_inputs_of_another_kind(run, csv_run, tmp_pat
         (("more.csv",), ("--y-key", "y"), ("--y-key y:", "features only", "leave --y-key out")),
         (("more.npz",), ("--y-key", "y"), ("--y-key y:", "features only")),
         (("more.csv",), ("--delimiter", "ab"), ("--delimiter ab: must be one character",)),
-        (("more.npz",), ("--x-key", ""), ("--x-key : must name an array",)),
+        (("more.npz",), ("--x-key", ""), ("--x-key '': must name an array",)),
         (("more.csv",), ("--drop-columns", "a,,b"), ("argument --drop-columns", "'a,,b'")),
     ],
 )

@@ -11,6 +11,7 @@ error about a value is made, so that every such error names the value where it w
 from __future__ import annotations
 
 import json
+import shlex
 
 from .errors import UsageError
 
@@ -48,13 +49,16 @@ def key_name(origins: Origins, section: str, key: str) -> str:
 
 def spell(origins: Origins, section: str, key: str, value) -> str:
     """A setting as its source writes it: ``--layers 64,30,10`` on the command line (also for
-    a default), ``layers = [64, 30, 10]`` in a config file. For suggestions and for naming."""
+    a default; the value shell-quoted, ``--delimiter ';'``, so that it can be typed as shown),
+    ``layers = [64, 30, 10]`` in a config file. For suggestions and for naming."""
     if from_file(origins, section, key):
         return f"{key} = {_toml_text(value)}"
     if isinstance(value, bool):  # a switch: --restore-best-weights, --no-restore-best-weights
         return flag_name(section, key).replace("--", "--" if value else "--no-", 1)
     text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
-    return f"{flag_name(section, key)} {text}"
+    if section == "data" and key == "delimiter" and text == "\t":
+        return f"{flag_name(section, key)} tab"  # as --delimiter takes it; a quoted tab is unseen
+    return f"{flag_name(section, key)} {shlex.quote(text)}"  # as it is typed: --delimiter ';'
 
 
 def given(origins: Origins, section: str, key: str, value, beside: tuple[str, str] | None = None) -> str:

@@ -16,7 +16,15 @@ from pathlib import Path
 import numpy as np
 
 from .._text import count, did_you_mean
-from ..datasets.by_name import CSV_KEYS, FILE_SUFFIXES, HEADER_WORDS, NPZ_KEYS, load_by_name, read_options
+from ..datasets.by_name import (
+    CSV_KEYS,
+    CSV_SUFFIX,
+    FILE_SUFFIXES,
+    HEADER_WORDS,
+    NPZ_KEYS,
+    load_by_name,
+    read_options,
+)
 from ..datasets.by_name import TASKS as TASKS  # for --task
 from ..datasets.csv_file import CsvLayoutWarning
 from .config import BUILTIN_DATA, DEFAULTS
@@ -107,14 +115,35 @@ def file_options(table: dict) -> dict:
     return {key: table.get(key, default) for key, default in {**CSV_KEYS, **NPZ_KEYS}.items()}
 
 
-def apply_file_flags(args, table: dict) -> None:
+def file_kind(path: str) -> str | None:
+    """``".csv"`` or ``".npz"`` for a path of that kind (any case), else None (an image, say)."""
+    suffix = Path(path).suffix.lower()
+    return suffix if suffix in FILE_SUFFIXES else None
+
+
+def run_file_options(table: dict | None, kind: str | None) -> dict:
+    """How a file of ``kind`` (``".csv"``, ``".npz"``) given beside a run is read by default:
+    the keys of the run's ``[data]`` ``table`` (:func:`file_options`) for that kind where the
+    run's file is of that kind, so more rows of its layout are read as the run read its file
+    (``predict RUN rows.csv``, ``evaluate RUN --data more.csv``); else ``{}`` (a built-in set's
+    run, a file of the other kind). A flag given wins over them (the caller's)."""
+    path = table.get("path") if table and not table.get("name") else None
+    if kind is None or not isinstance(path, str) or not path or file_kind(path) != kind:
+        return {}
+    keys = CSV_KEYS if kind == CSV_SUFFIX else NPZ_KEYS
+    return {key: value for key, value in file_options(table).items() if key in keys}
+
+
+def apply_file_flags(args, table: dict, named: str | None = None) -> None:
     """The flags of :func:`add_file_options` given on the command line, set in ``table`` and
-    checked against its data (a CSV's ``--delimiter`` for a CSV only), naming the flag."""
+    checked against its data (a CSV's ``--delimiter`` for a CSV only), naming the flag (its
+    value shell-quoted) and the data as ``named`` says (default: ``--data VALUE``, for data
+    the command line gave; a run's own data are named as such by the caller)."""
     for key in (*CSV_KEYS, *NPZ_KEYS):
         value = getattr(args, key, None)
         if key != "label_column" and value is not None:
             table[key] = value
-    problem = reading_problem(table, f"--data {table.get('name') or table.get('path')}")
+    problem = reading_problem(table, named or f"--data {table.get('name') or table.get('path')}")
     if problem is not None:
         key, text = problem
         raise UsageError(f"{spell({}, 'data', key, table[key])}: {text}")

@@ -33,12 +33,14 @@ from .data import (
     apply_file_flags,
     check_label_column,
     data_table,
+    file_kind,
     file_options,
     load_labelled,
     match_classes,
+    run_file_options,
 )
 from .errors import UsageError
-from .evaluate_fit import check_data_fits, check_width_first
+from .evaluate_fit import builtin_for, check_data_fits, check_width_first
 from .progress import fmt_metric, make_console
 from .scores import REGRESSION_METRICS, evaluate_model
 from .stdout import raising_broken_pipe
@@ -157,45 +159,24 @@ def _run_config(model: str) -> dict:
     return read_toml(folder / rundir.CONFIG) if folder is not None else {}
 
 
-def _builtin_for(model: str, net, names) -> str:
-    """For a model file outside a run folder, given no ``--data``: the one built-in data set
-    whose inputs and classes (their names, where the model stores them) are the model's, as
-    ``mnist`` for a model of 784 inputs and the classes 0-9; else a usage error that says
-    to give ``--data``."""
-    from .. import datasets
-
-    n_in, n_classes = net.sizes[0], max(net.sizes[-1], 2)
-    sized = [
-        info for info in datasets.list_datasets() if info.n_features == n_in and info.n_classes == n_classes
-    ]
-    fits = [info.name for info in sized if names is None or list(info.classes) == list(names)]
-    if len(fits) == 1:
-        return fits[0]
-    if fits:
-        which = f"one of {', '.join(fits)}, or a .csv/.npz file"
-    elif sized:  # the right sizes, but the model's classes are named otherwise (a CSV's labels)
-        which = f"a .csv/.npz file (no built-in data set has the model's classes {', '.join(names)})"
-    else:
-        which = f"a .csv/.npz file (no built-in data set has {n_in} features and {n_classes} classes)"
-    raise UsageError(
-        f"{model} is a model file outside a run folder, so nothing says what data it was trained on; "
-        f"give them with --data: {which}"
-    )
-
-
 def _data_for(args, run_config: dict, net, names) -> dict:
     """The ``[data]`` table to evaluate on: ``--data``, else the run's own, else the built-in
-    set that fits the model (:func:`_builtin_for`); with the ``task`` that reads its labels
-    as the model was trained to output them."""
-    if args.data:
+    set that fits the model (:func:`~.evaluate_fit.builtin_for`); a ``--data`` file of the run's
+    file's kind is read as the run read its file (:func:`~.data.run_file_options`), the flags
+    given winning; with the ``task`` that reads its labels as the model was trained to output them."""
+    trained = run_config.get("data")
+    if args.data:  # read as the run read its file where it is of that file's kind, as predict does
         table = data_table(args.data)
+        table.update(run_file_options(trained, file_kind(table["path"])))
     else:
-        table = run_config.get("data") or {"name": _builtin_for(args.model, net, names)}
+        table = trained or {"name": builtin_for(args.model, net, names)}
         table = {"name": table.get("name", ""), "path": table.get("path", ""), **file_options(table)}
     if args.label_column is not None:
         table["label_column"] = args.label_column
         check_label_column(table)
-    apply_file_flags(args, table)
+    data = table.get("name") or table.get("path")
+    named = f"the run's data {data}" if trained else f"{data}, the built-in set that fits the model,"
+    apply_file_flags(args, table, None if args.data else named)
     # A model with class names is a classifier, whatever the run's task; -1/1 in a file are then
     # two classes to look up, not targets for a network with two outputs.
     table["task"] = args.task or ("classification" if names else run_config.get("data", {}).get("task", ""))

@@ -1,5 +1,5 @@
 """Whether data fit a model, for ``evaluate``: its features against the model's inputs, its
-labels against the model's outputs.
+labels against the model's outputs; and, for a model file alone, the built-in set that fits it.
 
 The feature count is checked first, before a label is read: a file of unlabelled rows
 (as many columns as the model has inputs) or a data set of another width (MNIST's 784
@@ -16,20 +16,27 @@ from pathlib import Path
 import numpy as np
 
 from .._text import count
+from .errors import UsageError
 
 INDEX_AND_LABEL = 2  # the columns of a CSV beside its features, at most: a label and a pandas index
 
 
-def csv_width(path: str | Path, delimiter: str = ",") -> int | None:
-    """The number of fields on a CSV's first non-blank line (None if it cannot be read)."""
+def csv_first_row(path: str | Path, delimiter: str = ",") -> list[str] | None:
+    """The fields of a CSV's first non-blank line (None if it cannot be read)."""
     try:
         with Path(path).open(encoding="utf-8-sig", newline="") as fh:
             for row in csv.reader(fh, delimiter=delimiter):
                 if any(cell.strip() for cell in row):
-                    return len(row)
+                    return row
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     return None
+
+
+def csv_width(path: str | Path, delimiter: str = ",") -> int | None:
+    """The number of fields on a CSV's first non-blank line (None if it cannot be read)."""
+    row = csv_first_row(path, delimiter)
+    return None if row is None else len(row)
 
 
 def check_width_first(table: dict, model: str, n_in: int) -> None:
@@ -101,3 +108,29 @@ def check_data_fits(net, X, y, data: str, model: str) -> None:
                 f"{count(n_out, 'output')} (classes 0..{n_classes - 1}); evaluate it on the data "
                 f"it was trained on (--data)"
             )
+
+
+def builtin_for(model: str, net, names) -> str:
+    """For a model file outside a run folder, given no ``--data``: the one built-in data set
+    whose inputs and classes (their names, where the model stores them) are the model's, as
+    ``mnist`` for a model of 784 inputs and the classes 0-9; else a usage error that says
+    to give ``--data``."""
+    from .. import datasets
+
+    n_in, n_classes = net.sizes[0], max(net.sizes[-1], 2)
+    sized = [
+        info for info in datasets.list_datasets() if info.n_features == n_in and info.n_classes == n_classes
+    ]
+    fits = [info.name for info in sized if names is None or list(info.classes) == list(names)]
+    if len(fits) == 1:
+        return fits[0]
+    if fits:
+        which = f"one of {', '.join(fits)}, or a .csv/.npz file"
+    elif sized:  # the right sizes, but the model's classes are named otherwise (a CSV's labels)
+        which = f"a .csv/.npz file (no built-in data set has the model's classes {', '.join(names)})"
+    else:
+        which = f"a .csv/.npz file (no built-in data set has {n_in} features and {n_classes} classes)"
+    raise UsageError(
+        f"{model} is a model file outside a run folder, so nothing says what data it was trained on; "
+        f"give them with --data: {which}"
+    )
