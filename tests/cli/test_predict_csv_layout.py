@@ -4,6 +4,8 @@ advice, the right one, and the title stays one line in a pipe."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -23,3 +25,70 @@ def test_a_regression_tables_title_is_one_line_in_a_pipe(run, tmp_path):
     assert lines[0] == "Predictions (the output a)"  # was "Predictions (the", then "output a)"
     values = [float(line.split()[-1]) for line in lines[2:]]
     np.testing.assert_allclose(values, net.predict(X)[:, 0], rtol=1e-5)
+
+
+FEATURES = ["a", "b", "c"]
+
+
+@pytest.fixture
+def frame_run(run, tmp_path):
+    """A run trained on train.csv (three features, a text label in ``label``, saved without
+    pandas' index), and six rows of new features."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3)).round(3)
+    frame = pd.DataFrame(X, columns=FEATURES)
+    frame["label"] = np.where(X[:, 0] > 0, "yes", "no")
+    frame.to_csv(tmp_path / "train.csv", index=False)
+    trained = run("train", "--data", "train.csv", "--epochs", "2", "--seed", "0", "--quiet", "--no-plots")
+    assert trained.returncode == 0, trained.stderr
+    return "runs/" + trained.stdout.split("runs/")[-1].split()[0], rng.normal(size=(6, 3)).round(3)
+
+
+def _probabilities(result) -> np.ndarray:
+    assert result.returncode == 0, result.stderr
+    return np.array([p["probabilities"] for p in json.loads(result.stdout)["predictions"]])
+
+
+def _error_line(result) -> str:
+    """The one error line (a layout warning may stand above it), exit 1."""
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    errors = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert len(errors) == 1, result.stderr
+    return errors[0]
+
+
+@pytest.mark.parametrize("columns", [FEATURES, None], ids=["named", "unnamed"])
+def test_pandas_index_is_named_with_drop_columns_0_not_a_label(run, tmp_path, frame_run, columns):
+    # df.to_csv(path) keeps pandas' index: ",a,b,c", or ",0,1,2" for unnamed columns (which
+    # the reader once took for data, refusing its empty cell); the advice was --label-column -1,
+    # which dropped the feature c and kept the index as a feature: wrong predictions, exit 0
+    model, X = frame_run
+    pd.DataFrame(X, columns=columns).to_csv(tmp_path / "rows.csv")
+    refused = run("predict", model, "rows.csv")
+    line = _error_line(refused)
+    assert "has 4 columns per row, one more than the 3 features" in line
+    assert "pandas' index" in line and line.endswith("leave it out with --drop-columns 0")
+    assert "--label-column" not in line
+    assert "the first column has an empty name and holds the row numbers 0..5" in refused.stderr  # warned
+    expected = dp.load(f"{model}/model.safetensors").predict(X)
+    got = _probabilities(run("predict", model, "rows.csv", "--drop-columns", "0", "--json"))
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+
+
+def test_an_index_of_a_filtered_frame_is_named_too(run, tmp_path, frame_run):
+    # rows 1, 3, 4 kept: the index 1,3,4 is no 0..n-1 (so no warning), yet its column is unnamed
+    model, X = frame_run
+    pd.DataFrame(X, columns=FEATURES).iloc[[1, 3, 4]].to_csv(tmp_path / "some.csv")
+    line = _error_line(run("predict", model, "some.csv", "--drop-columns", ""))
+    assert "pandas' index" in line and "--drop-columns 0" in line and "--label-column" not in line
+
+
+def test_a_file_still_holding_its_text_label_gets_one_piece_of_advice(run, frame_run):
+    model, _ = frame_run
+    line = _error_line(run("predict", model, "train.csv"))
+    assert "'no' is not a number" in line or "'yes' is not a number" in line
+    assert line.endswith("drop it with --label-column label (the column of text)")  # the text column
+    # the reader's own advice (label_column=..., drop_columns=...) is left out: one, the CLI's
+    assert "label_column=" not in line and "drop_columns" not in line and line.count("--label-column") == 1
+    got = _probabilities(run("predict", model, "train.csv", "--label-column", "label", "--json"))
+    assert got.shape == (60, 2)

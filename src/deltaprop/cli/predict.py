@@ -20,23 +20,19 @@ INPUT holds feature rows); a CSV that still holds it is refused with a message n
 from __future__ import annotations
 
 import argparse
-import csv
-import shlex
 from pathlib import Path
 
 import numpy as np
 from rich.console import Console
 
 from ..datasets.by_name import CSV_KEYS, CSV_SUFFIX, HEADER_WORDS, NPZ_KEYS, parse_label_column
-from ..errors import DataFileError
 from . import rundir
 from .config import read_toml
 from .config_origins import spell
 from .config_validate import reading_problem
-from .data import add_file_options, file_options, layout_warnings_on_stderr
+from .data import add_file_options, file_kind, run_file_options
 from .errors import UsageError
 from .evaluate import load_model_and_classes
-from .evaluate_fit import csv_width
 from .images import (
     AS_IS,
     DIGIT,
@@ -49,6 +45,7 @@ from .images import (
     prepare,
     read_grey,
 )
+from .predict_csv import data_lines, read_csv_rows, wrong_width
 from .predict_output import add_options as add_output_options
 from .predict_output import check_options, deliver, show, show_outputs
 
@@ -114,12 +111,6 @@ def run_data(model: str | Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _kind(path: str) -> str | None:
-    """``".csv"`` or ``".npz"`` for a file of that kind, else None (an image, say)."""
-    suffix = Path(path).suffix.lower()
-    return suffix if suffix in KIND_NAMES else None
-
-
 def input_reading(args, data: dict | None) -> dict:
     """How the INPUT files are read: ``header`` (as :func:`~deltaprop.datasets.load_csv` takes
     it), ``delimiter``, ``drop_columns``, ``label_column`` (``--label-column``, None without
@@ -136,14 +127,10 @@ def input_reading(args, data: dict | None) -> dict:
             f"{spell({}, 'data', 'y_key', args.y_key)}: predict reads an NPZ's features only "
             f"(the --x-key array), not its labels; leave --y-key out"
         )
-    path = data.get("path") if data and not data.get("name") else None
-    run_kind = _kind(path) if isinstance(path, str) and path else None  # a built-in set's: None
-    kinds = {_kind(given) for given in args.inputs}
-    reading = {**CSV_KEYS, **NPZ_KEYS}
-    for key, value in file_options(data or {}).items():
-        if run_kind == (CSV_SUFFIX if key in CSV_KEYS else NPZ_SUFFIX):
-            reading[key] = value
-    run_label = parse_label_column(reading["label_column"]) if run_kind == CSV_SUFFIX else None
+    kinds = {file_kind(given) for given in args.inputs}
+    run_csv = run_file_options(data, CSV_SUFFIX)  # {}: the run's data were no CSV
+    reading = {**CSV_KEYS, **NPZ_KEYS, **run_csv, **run_file_options(data, NPZ_SUFFIX)}
+    run_label = parse_label_column(run_csv["label_column"]) if run_csv else None
     for key, kind in [(key, CSV_SUFFIX) for key in CSV_KEYS] + [("x_key", NPZ_SUFFIX)]:
         value = getattr(args, key, None)
         if value is None:
@@ -237,7 +224,7 @@ def read_inputs(
             names.append(path.name)
             continue
         if suffix == CSV_SUFFIX:
-            X = _read_csv_rows(path, given, n_in, reading)
+            X = read_csv_rows(path, given, n_in, reading)  # its width checked, with advice
         elif suffix == NPZ_SUFFIX:
             X, _ = datasets.load_npz(path, reading["x_key"], y_key=None)
         else:
@@ -247,84 +234,12 @@ def read_inputs(
             )
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != n_in:
-            raise ValueError(_wrong_width(given, X, n_in, reading if suffix == CSV_SUFFIX else None))
+            raise ValueError(wrong_width(given, X, n_in))
         rows.append(X)
         lines = data_lines(path, len(X), reading["delimiter"]) if suffix == CSV_SUFFIX else None
         names.extend(f"{path.name}:{k}" for k in (lines or range(1, len(X) + 1)))
         prepared.extend([None] * len(X))
     return names, np.concatenate(rows, axis=0), prepared
-
-
-def _read_csv_rows(path: Path, given: str, n_in: int, reading: dict) -> np.ndarray:
-    """A CSV's feature rows, read as ``reading`` says (:func:`input_reading`). A file one column
-    wider than the model's inputs (after ``drop_columns``), read without ``--label-column``,
-    most likely holds its labels (the training file itself, say): when that column is text
-    the reader refuses it as a feature, and the message says how to drop it."""
-    from .. import datasets
-
-    try:
-        with layout_warnings_on_stderr():
-            X, _ = datasets.load_csv(
-                path,
-                label_column=reading["label_column"],
-                header=reading["header"],
-                delimiter=reading["delimiter"],
-                drop_columns=reading["drop_columns"],
-            )
-    except DataFileError as err:
-        width = csv_width(path, reading["delimiter"])
-        if reading["label_column"] is not None or width is None:
-            raise
-        width -= len(reading["drop_columns"])
-        if width != n_in + 1:
-            raise
-        raise DataFileError(f"{err}; {_label_hint(given, width, n_in, reading)}") from None
-    return X
-
-
-def data_lines(path: Path, n_rows: int, delimiter: str = ",") -> list[int] | None:
-    """The file line numbers of a CSV's ``n_rows`` data rows, as the reader's messages cite
-    them ("line 2"): its non-blank lines, less a header; None where they cannot be told
-    (the file unreadable, or other than ``n_rows`` lines, or one more).
-
-    A CSV row is named ``rows.csv:2`` by this number, so a row in the table and a row in
-    an error are the same line of the file."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh, delimiter=delimiter)
-            lines = [reader.line_num for row in reader if any(cell.strip() for cell in row)]
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-    if len(lines) == n_rows + 1:  # a header first
-        return lines[1:]
-    return lines if len(lines) == n_rows else None
-
-
-def _label_hint(given: str, width: int, n_in: int, reading: dict) -> str:
-    """How to drop a label column from a CSV ``width`` columns wide (after ``--drop-columns``),
-    one more than ``n_in``: the run's label column where it named one, else by name or index."""
-    left = " left after --drop-columns" if reading["drop_columns"] else ""
-    how = "its name, or its index: --label-column -1 for the last"
-    if reading["run_label"] is not None:
-        how = f"the run's: --label-column {shlex.quote(str(reading['run_label']))}"
-    return (
-        f"input {given} has {width} columns per row{left}, one more than the {n_in} features the "
-        f"model expects; if one is a label column, drop it with --label-column ({how})"
-    )
-
-
-def _wrong_width(given: str, X: np.ndarray, n_in: int, reading: dict | None = None) -> str:
-    """The message for rows that are not ``n_in`` wide; one column too many in a CSV read
-    without ``--label-column`` (``reading``: how it was read; None: not a CSV) is most likely
-    its label, so the message says how to drop it."""
-    width = X.shape[1] if X.ndim == 2 else X.shape
-    could_drop_label = reading is not None and reading["label_column"] is None
-    if could_drop_label and X.ndim == 2 and X.shape[1] == n_in + 1:
-        return _label_hint(given, width, n_in, reading)
-    return (
-        f"input {given} has {width} features per row, but the model expects {n_in}; "
-        f"give rows with {n_in} features"
-    )
 
 
 def image_note(prepared: list[str | None], n_in: int, why: str) -> str | None:

@@ -47,6 +47,16 @@ class CsvLayoutWarning(UserWarning):
     like a header read as data, pandas' index column read as a feature."""
 
 
+class CsvCellError(DataFileError):
+    """A feature cell that is not a number. ``problem``: the message without the advice after
+    it (what to pass), for a caller with advice of its own (predict's ``--label-column``);
+    ``column``: the cell's column, by its header name where it has one, else by index."""
+
+    def __init__(self, problem: str, advice: str, column: int | str):
+        super().__init__(problem + advice)
+        self.problem, self.column = problem, column
+
+
 def _column_label(names: list[str] | None, index: int) -> str:
     return f"column {names[index]!r} (index {index})" if names else f"column {index}"
 
@@ -106,16 +116,18 @@ def _parse_row(cells: list[str], line: int, names, columns: list[int], dtype, pa
                 number = float(cell)
             except ValueError:
                 what = "an empty value (missing data)" if not cell.strip() else f"{cell!r}"
-                hint = ""
+                column, hint = names[columns[j]] if names else columns[j], ""
                 if line == 1 and names is None:
                     hint = (
                         " (if line 1 names the columns, pass header=True; on the command line: --header yes)"
                     )
                 elif cell.strip():
-                    hint = _text_column_hint(names[columns[j]] if names else columns[j])
-                raise DataFileError(
+                    hint = _text_column_hint(column)
+                raise CsvCellError(
                     f"{path}: line {line}, {_column_label(names, columns[j])}: {what} is not a "
-                    f"number; every feature must be numeric{hint}"
+                    f"number; every feature must be numeric",
+                    hint,
+                    column,
                 ) from None
             with np.errstate(over="ignore"):
                 values[j] = number
