@@ -23,7 +23,7 @@ from .data import load_run_data
 from .errors import UsageError
 from .progress import make_console
 from .resume_epochs import add_option as add_epochs_option
-from .resume_epochs import done_epochs, extend, ignored_edits, write_config
+from .resume_epochs import done_epochs, extend, ignored_edits, reopen, write_config
 from .run_divergence import divergence
 from .stdout import raising_broken_pipe
 from .train import BEST, BEST_B, BEST_W, execute
@@ -100,6 +100,7 @@ def run(args) -> int:
     data = load_run_data(config["data"], int(config["training"]["seed"]))
     if args.epochs is not None:  # once the data have loaded: the run now trains to N epochs
         write_config(config, run_dir)
+        reopen(run_dir, net, optimizer, state, scaling)  # no stale model beside the run under way
     if ignored:
         print(ignored, file=sys.stderr)
     with threads.limit(args.threads):

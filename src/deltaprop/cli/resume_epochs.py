@@ -11,8 +11,10 @@ so ``train --epochs 3`` then ``resume --epochs 5`` ends with the weights and his
 - a cosine schedule: its η depends on the total, so the epochs done would have had other
   rates in an N-epoch run.
 
-A ``config.toml`` edited after the run began is not read: the checkpoint holds the
-configuration the run trains with. :func:`ignored_edits` says which values are ignored.
+Once it goes on, the folder reads as a run under way until it ends (:func:`reopen`): no model,
+no figures, an unfinished checkpoint. A ``config.toml`` edited after the run began is not
+read: the checkpoint holds the configuration the run trains with. :func:`ignored_edits` says
+which values are ignored.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from . import rundir
 from .errors import UsageError
 
 RUN_TABLE = "run"
+# What train, resume and plot draw in a run's plots/ (plot's --format png, svg; the boundary's GIF).
+FIGURES = (".png", ".svg", ".gif")
 
 
 def add_option(p) -> None:
@@ -86,6 +90,32 @@ def write_config(config: dict, run_dir: Path) -> None:
     from .._atomic import write_text
 
     write_text(run_dir / rundir.CONFIG, cfg.to_toml(config))
+
+
+def reopen(run_dir: Path, net, optimizer, state: dict, scaling) -> None:
+    """Make the folder of a run that goes on to more epochs read as a run under way, once
+    ``write_config`` has set the new total: a model file exists only once a run has finished,
+    so the finished run's ``model.safetensors`` goes (evaluate, predict, diagnose, plot and
+    ``deltaprop.load`` would read its stale weights beside a newer checkpoint), and so do
+    the figures drawn of it in ``plots/``; the checkpoint is rewritten unfinished, with the
+    new total (``state``'s config), so that a run stopped before its next checkpoint (a
+    kill, a second Ctrl-C) is continued by a plain ``resume``. The model goes first: a kill
+    between the two leaves no stale model, and a checkpoint that ``--epochs N`` trains on.
+    ``net``, ``optimizer``, ``scaling``: the checkpoint's, as resume trains them."""
+    from .. import files
+    from .train_scaling import checkpoint_state
+
+    (run_dir / rundir.MODEL).unlink(missing_ok=True)
+    stored, scaling_state = checkpoint_state(net, scaling)
+    files.save_checkpoint(
+        run_dir / rundir.CHECKPOINT, stored, optimizer, {**state, **scaling_state, "finished": False}
+    )
+    plots = run_dir / rundir.PLOTS
+    for figure in plots.glob("*") if plots.is_dir() else ():
+        if figure.is_file() and figure.suffix.lower() in FIGURES:
+            figure.unlink()
+    if plots.is_dir() and not any(plots.iterdir()):
+        plots.rmdir()
 
 
 def ignored_edits(config: dict, run_dir: Path, epochs: int | None) -> str | None:
