@@ -110,10 +110,13 @@ def test_a_run_diverged_in_its_first_epoch_records_it(diverged_at_once):
     assert record.config["training"]["lr"] == 1e4
 
 
-@pytest.mark.parametrize("command", ["diagnose", "plot", "resume"])
+@pytest.mark.parametrize(
+    "command", [["diagnose"], ["plot"], ["resume"], ["evaluate"], ["predict", "runs/db", "diabetes.csv"]]
+)
 def test_a_run_diverged_in_its_first_epoch_is_sent_to_a_smaller_lr(run, diverged_at_once, command):
-    """Not "start it again with 'deltaprop train --config ...'": the same η diverges again."""
-    result = run(command, "runs/db")
+    """Not "start it again with 'deltaprop train --config ...'": the same η diverges again (nor,
+    for evaluate and predict, "give a model file or a finished run folder")."""
+    result = run(*command[:1], "runs/db", *command[2:])
     assert_one_line_error(
         result,
         2,

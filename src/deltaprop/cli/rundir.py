@@ -122,6 +122,7 @@ def model_path(path: str | Path) -> Path:
         found = weights_file(path)
         if found is not None:
             return found
+        _refuse_diverged(path)
         raise UsageError(f"{path} is a folder without {MODEL}; give a model file or a finished run folder")
     if not path.exists():
         raise UsageError(f"model file {path} does not exist; give a .safetensors file or a run folder")
@@ -146,15 +147,10 @@ def with_weights(path: str | Path) -> Path:
     """``path`` as the folder of a run that has weights to read: its model, else (a run that
     diverged or was stopped before it finished) its checkpoint; else a usage error, which for
     a run that diverged in its first epoch advises a smaller learning rate."""
-    from .run_divergence import divergence
-
     run_dir = existing(path)
     if weights_file(run_dir) is not None:
         return run_dir
-    diverged = divergence(run_dir)
-    if diverged:  # in its first epoch: starting it again as it was would diverge again
-        reason, where, advice = diverged
-        raise UsageError(f"{run_dir} has no weights to look at: its {reason}, and {where}; {advice}")
+    _refuse_diverged(run_dir)
     if (run_dir / CONFIG).is_file():
         raise UsageError(
             f"{run_dir} holds neither {MODEL} nor {CHECKPOINT}: the run stopped before its first "
@@ -164,6 +160,18 @@ def with_weights(path: str | Path) -> Path:
     raise UsageError(
         f"{run_dir} holds neither {MODEL} nor {CHECKPOINT}; is it a run folder written by 'deltaprop train'?"
     )
+
+
+def _refuse_diverged(run_dir: Path) -> None:
+    """For a run folder without weights whose history says it diverged (in its first epoch, so
+    no checkpoint was written), the usage error that advises a smaller learning rate, as
+    ``train`` did: starting it again as it was would diverge again."""
+    from .run_divergence import divergence
+
+    diverged = divergence(run_dir)
+    if diverged:
+        reason, where, advice = diverged
+        raise UsageError(f"{run_dir} has no weights to look at: its {reason}, and {where}; {advice}")
 
 
 def existing(path: str | Path) -> Path:
