@@ -36,3 +36,14 @@ def test_a_run_with_another_initialiser_is_advised_the_default(run, monkeypatch)
     assert result.returncode == 0, result.stderr
     saturated = [line for line in result.stdout.splitlines() if "are saturated" in line]
     assert saturated and "start from smaller weights (--init normal_scaled)" in saturated[0], saturated
+
+
+def test_an_output_cost_warning_names_flags_on_the_command_line(run, monkeypatch):
+    # the output/cost findings' fixes said output_activation='softmax', Python's words
+    monkeypatch.setenv("COLUMNS", "400")
+    flags = ("--output-activation", "logistic", "--cost", "log_likelihood", "--epochs", "1", "--no-plots")
+    result = run("train", *flags, "--name", "ll")
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stdout.splitlines() if "log-likelihood cost" in line]
+    assert warned and "--output-activation softmax" in warned[0], warned
+    assert "output_activation=" not in result.stdout

@@ -6,6 +6,7 @@ divergence said in the CLI's terms."""
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +64,10 @@ def cli_words(init: str | None = None) -> dict[str, str]:
     }
 
 
+#: A library argument named in a fix (``output_activation='softmax'``), said as its flag.
+PYTHON_ARGUMENT = re.compile(r"\b(output_activation|activation|cost|init|optimizer)='([\w().]+)'")
+
+
 def cli_fix(finding: Finding, scale: str = "none", init: str | None = None) -> str:
     """A finding's fix, with what the command line does about it where it can: for unscaled
     inputs, by the run's ``scale`` (``--scale standard``, or for a run that standardised
@@ -71,6 +76,7 @@ def cli_fix(finding: Finding, scale: str = "none", init: str | None = None) -> s
     fix = finding.fix.rstrip(".")
     for python, flags in cli_words(init).items():
         fix = fix.replace(python, flags)
+    fix = PYTHON_ARGUMENT.sub(lambda m: f"--{m[1].replace('_', '-')} {m[2]}", fix)
     extra = SCALE_HINTS.get(scale) if finding.code == "unscaled-inputs" else None
     return f"{fix}; {extra}" if fix and extra else fix
 
