@@ -71,3 +71,20 @@ def test_a_reading_flag_for_the_runs_built_in_set_names_the_runs_data(run):
     assert "--data" not in refused.stderr
     given = run("evaluate", "runs/m", "--data", "moons", "--delimiter", "tab")
     assert_one_line_error(given, 2, "--delimiter tab: applies to a .csv file only", "--data moons is not one")
+
+
+def test_pandas_index_in_the_data_is_named_with_the_flag_that_leaves_it_out(run, tmp_path, iris_run):
+    model, other = iris_run
+    other.to_csv(tmp_path / "indexed.csv", sep=";")  # index kept: ";id;sepal length;...;species"
+    refused = run("evaluate", model, "--data", "indexed.csv")
+    assert refused.returncode == 1, refused.stderr
+    (line,) = [line for line in refused.stderr.splitlines() if "error:" in line]
+    # once: "evaluate it on data of the kind it was trained on (--data)", though the data were
+    assert "have 5 features, one more than the model runs/a expects" in line
+    assert line.endswith(
+        "pandas' index (df.to_csv(path) without index=False), no feature; "
+        "leave it out with --drop-columns id,0"
+    )  # the run's id, then the index
+    scored = _report(run("evaluate", model, "--data", "indexed.csv", "--drop-columns", "id,0", "--json"))
+    plain = _report(run("evaluate", model, "--data", "other.csv", "--json"))
+    assert (scored["n_samples"], scored["accuracy"], scored["loss"]) == (30, plain["accuracy"], plain["loss"])

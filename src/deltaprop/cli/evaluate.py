@@ -246,7 +246,7 @@ def run(args) -> int:
         instead=", or give the data with --data",
     )
     y = match_classes(y, classes, names, data, args.model)
-    check_data_fits(net, X, y, data, args.model)
+    check_data_fits(net, X, y, data, args.model, table)
     if not is_file and classes is not None and names is not None and tuple(classes) != tuple(names):
         # a built-in set's numbers name its own classes (MNIST's digits), not the model's
         # (Fashion-MNIST's clothes): scored by number, the result would mean nothing

@@ -11,6 +11,7 @@ know``).
 from __future__ import annotations
 
 import csv
+import shlex
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,27 @@ def csv_width(path: str | Path, delimiter: str = ",") -> int | None:
     """The number of fields on a CSV's first non-blank line (None if it cannot be read)."""
     row = csv_first_row(path, delimiter)
     return None if row is None else len(row)
+
+
+def unnamed_first_column(path: str | Path, delimiter: str, drop_columns: list) -> bool:
+    """Whether a CSV read without error keeps a first column with no name (line 1's first
+    cell empty, so line 1 is a header): pandas' index, whether its numbers are ``0..n-1``
+    (which the reader warns of) or not (a frame filtered before it was saved), no feature.
+    ``drop_columns``: the columns left out (by index or name); one of them may be it."""
+    first = csv_first_row(path, delimiter)
+    if not first or first[0].strip():
+        return False
+    return not any(column in (0, -len(first), "") for column in drop_columns)
+
+
+def index_advice(drop_columns: list) -> str:
+    """What a CSV's one column too many is when :func:`unnamed_first_column`, and how to leave
+    it out: ``--drop-columns 0``, after the columns left out already."""
+    columns = shlex.quote(",".join(map(str, [*drop_columns, 0])))
+    return (
+        f"the first, unnamed, is pandas' index (df.to_csv(path) without index=False), no feature; "
+        f"leave it out with --drop-columns {columns}"
+    )
 
 
 def check_width_first(table: dict, model: str, n_in: int) -> None:
@@ -89,16 +111,26 @@ def _wrong_width(data: str, model: str, n_features: int, n_in: int, where: str =
     )
 
 
-def check_data_fits(net, X, y, data: str, model: str) -> None:
-    """The data's features and classes must match the model's inputs and outputs.
+def check_data_fits(net, X, y, data: str, model: str, table: dict | None = None) -> None:
+    """The data's features and classes must match the model's inputs and outputs. ``table``:
+    the ``[data]`` table read (a CSV's one feature too many may be pandas' index, named so).
 
     A label the output layer cannot express (class 5 for a 3-output model, or class 2 for a
     single-output one, which says only 0 or 1) would otherwise be scored as a wrong guess, or
     not at all, without a word.
     """
     n_in, n_out = net.sizes[0], net.sizes[-1]
-    if np.asarray(X).shape[1] != n_in:
-        raise ValueError(_wrong_width(data, model, np.asarray(X).shape[1], n_in))
+    width = np.asarray(X).shape[1]
+    if width != n_in:
+        table = table or {}
+        path, drops = table.get("path") or "", list(table.get("drop_columns") or [])
+        is_csv = not table.get("name") and Path(path).suffix.lower() == ".csv"
+        if width == n_in + 1 and is_csv and unnamed_first_column(path, table.get("delimiter") or ",", drops):
+            raise ValueError(
+                f"the data {data} have {count(width, 'feature')}, one more than the model {model} "
+                f"expects: {index_advice(drops)}"
+            )
+        raise ValueError(_wrong_width(data, model, width, n_in))
     y = np.asarray(y)
     if y.ndim == 1 and len(y) and np.issubdtype(y.dtype, np.integer):
         n_classes, top = max(n_out, 2), int(np.max(y))

@@ -17,7 +17,7 @@ import numpy as np
 from ..datasets.csv_file import CsvCellError
 from ..errors import DataFileError
 from .data import layout_warnings_on_stderr
-from .evaluate_fit import csv_first_row
+from .evaluate_fit import csv_width, index_advice, unnamed_first_column
 
 
 def read_csv_rows(path: Path, given: str, n_in: int, reading: dict) -> np.ndarray:
@@ -75,11 +75,11 @@ def _one_more_hint(path: Path, given: str, n_in: int, reading: dict, column=None
     index, whether its numbers are ``0..n-1`` (which the reader warns of) or not (a frame
     filtered before it was saved): ``--drop-columns 0``. Else a label: the run's label column
     where it named one, else ``column`` (the text column the reader refused), else by index."""
-    first = csv_first_row(path, reading["delimiter"])
-    if reading["label_column"] is not None or first is None:
+    width = csv_width(path, reading["delimiter"])
+    if reading["label_column"] is not None or width is None:
         return None
     drops = reading["drop_columns"]
-    width = len(first) - len(drops)
+    width -= len(drops)
     if width != n_in + 1:
         return None
     left = " left after --drop-columns" if drops else ""
@@ -87,12 +87,8 @@ def _one_more_hint(path: Path, given: str, n_in: int, reading: dict, column=None
         f"input {given} has {width} columns per row{left}, one more than the {n_in} features the "
         f"model expects"
     )
-    if not first[0].strip() and not any(drop in (0, -len(first), "") for drop in drops):
-        columns = shlex.quote(",".join(map(str, [*drops, 0])))
-        return (
-            f"{said}: the first, unnamed, is pandas' index (df.to_csv(path) without index=False), no "
-            f"feature; leave it out with --drop-columns {columns}"
-        )
+    if unnamed_first_column(path, reading["delimiter"], drops):
+        return f"{said}: {index_advice(drops)}"
     how = "--label-column (its name, or its index: --label-column -1 for the last)"
     if reading["run_label"] is not None:
         how = f"--label-column (the run's: --label-column {shlex.quote(str(reading['run_label']))})"
