@@ -79,10 +79,10 @@ def ended_by_early_stopping(history) -> bool:
     """Whether early stopping ended the run whose History this is, as its ``stopped_reason``
     (:class:`~deltaprop.training.EarlyStopping`'s ``reason``: ``"EarlyStopping: ..."``) says:
     in its last configured epoch too, where the epochs done alone do not show it."""
-    from ..training import EarlyStopping
+    from ..training.early_stopping import REASON_PREFIX
 
     reason = history.stopped_reason
-    return isinstance(reason, str) and reason.startswith(f"{EarlyStopping.__name__}:")
+    return isinstance(reason, str) and reason.startswith(REASON_PREFIX)
 
 
 def write_config(config: dict, run_dir: Path) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 
 from .._text import count
 from .._validation import label_column
+from ..training.divergence import DIVERGED
 from .finding import Finding
 
 CHANCE_MARGIN = 0.1  # stuck: accuracy within 10 % of the way from chance to perfect
@@ -164,7 +165,7 @@ def check_learning_rate(history, initial_cost: float | None = None) -> list[Find
     lr = h.get("lr")
     eta = f"η = {lr[-1]:g}" if lr is not None and len(lr) and np.isfinite(lr[-1]) else "the learning rate"
     stopped = getattr(history, "stopped_reason", None)
-    if isinstance(stopped, str) and stopped.startswith("training diverged"):
+    if isinstance(stopped, str) and stopped.startswith(DIVERGED):
         return [
             Finding(
                 "diverged",

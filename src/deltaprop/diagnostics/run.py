@@ -20,6 +20,7 @@ from .. import files
 from .._text import count
 from ..datasets.by_name import changed_since, load_by_name, read_options
 from ..files.run_folder import CHECKPOINT, CONFIG, GRADIENTS, HISTORY_CSV, HISTORY_JSON, MODEL, weights_file
+from ..training.divergence import DIVERGED  # how a diverged run's stopped_reason begins: see diverged()
 from .checks import Finding, diagnose
 from .gradient_stats import GradientStats
 
@@ -27,11 +28,6 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-# How the history's stopped_reason of a run that diverged begins, as ``fit`` (its
-# DivergenceError's message) and ``deltaprop train`` write it; every reader tests it with
-# :func:`diverged`.
-DIVERGED = "training diverged"
 
 
 @dataclass

@@ -25,6 +25,11 @@ def params_finite(net) -> bool:
     return all(np.isfinite(p).all() for p in (*net.weights, *net.biases))
 
 
+# How a diverged run's message (DivergenceError's, TerminateOnNaN's stopped_reason, and
+# deltaprop train's history) begins: every reader tests it (diagnostics.run.diverged).
+DIVERGED = "training diverged"
+
+
 def divergence_message(C: float, epoch: int, batch: int, steps: int, eta: float, initial_epoch: int) -> str:
     """Where the cost ``C`` stopped being finite (``epoch``, ``batch`` from 0, of ``steps``), the
     weights the network keeps, and a smaller learning rate than ``eta`` to try."""
@@ -34,7 +39,7 @@ def divergence_message(C: float, epoch: int, batch: int, steps: int, eta: float,
         else "the weights it had when this fit() began"
     )
     return (
-        f"training diverged: the cost became {C!r} at epoch {epoch + 1}, mini-batch {batch + 1} of "
+        f"{DIVERGED}: the cost became {C!r} at epoch {epoch + 1}, mini-batch {batch + 1} of "
         f"{steps}, with learning rate η = {eta:g}. The network keeps {kept}. Try a smaller "
         f"learning rate, e.g. η = {eta / 10:g}."
     )

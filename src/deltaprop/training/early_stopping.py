@@ -18,6 +18,9 @@ import numpy as np
 from .._validation import check_positive_int
 from .monitor import _Monitor, value_to_beat
 
+# How EarlyStopping's stopped_reason begins: what resume --epochs reads to refuse such a run.
+REASON_PREFIX = "EarlyStopping:"
+
 
 class EarlyStopping(_Monitor):
     """Stop training when ``monitor`` has stopped improving (Keras 3's rules).
@@ -150,7 +153,7 @@ class EarlyStopping(_Monitor):
         if self.wait >= self.patience and self.best_epoch is not None:
             self.stopped_epoch = epoch
             self.run.stop_training = True
-            reason = f"EarlyStopping: {self._why_stopped()}"
+            reason = f"{REASON_PREFIX} {self._why_stopped()}"
             if self.restore_best_weights and self.best_weights is not None:
                 reason += "; the weights of that epoch were restored"
             self.reason = reason
