@@ -83,6 +83,18 @@ def test_an_index_of_a_filtered_frame_is_named_too(run, tmp_path, frame_run):
     assert "pandas' index" in line and "--drop-columns 0" in line and "--label-column" not in line
 
 
+def test_pandas_index_beside_a_dropped_label_is_named_too(run, tmp_path, frame_run):
+    # the training file saved with its index: --label-column drops the label, and the index
+    # is still one column too many (once: "4 features per row, but the model expects 3")
+    model, _ = frame_run
+    pd.read_csv(tmp_path / "train.csv").head(5).to_csv(tmp_path / "labelled.csv")
+    line = _error_line(run("predict", model, "labelled.csv", "--label-column", "label"))
+    assert "4 columns per row left after --label-column, one more than the 3 features" in line
+    assert line.endswith("leave it out with --drop-columns 0")
+    flags = ("--label-column", "label", "--drop-columns", "0", "--json")
+    assert _probabilities(run("predict", model, "labelled.csv", *flags)).shape == (5, 2)
+
+
 def test_a_file_still_holding_its_text_label_gets_one_piece_of_advice(run, frame_run):
     model, _ = frame_run
     line = _error_line(run("predict", model, "train.csv"))

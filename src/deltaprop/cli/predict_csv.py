@@ -68,27 +68,32 @@ def data_lines(path: Path, n_rows: int, delimiter: str = ",") -> list[int] | Non
 
 
 def _one_more_hint(path: Path, given: str, n_in: int, reading: dict, column=None) -> str | None:
-    """What the one column too many of a CSV read without ``--label-column`` is, and how to
-    leave it out; None where the file (after ``drop_columns``) is not ``n_in + 1`` wide.
+    """What the one column too many of a CSV is, and how to leave it out; None where the file
+    (less ``drop_columns`` and ``--label-column``) is not ``n_in + 1`` wide.
 
     An unnamed first column (line 1's first cell empty, the rows read: a header) is pandas'
     index, whether its numbers are ``0..n-1`` (which the reader warns of) or not (a frame
-    filtered before it was saved): ``--drop-columns 0``. Else a label: the run's label column
-    where it named one, else ``column`` (the text column the reader refused), else by index."""
+    filtered before it was saved): ``--drop-columns 0``. Else, read without
+    ``--label-column``, a label: the run's label column where it named one, else ``column``
+    (the text column the reader refused), else by index."""
     width = csv_width(path, reading["delimiter"])
-    if reading["label_column"] is not None or width is None:
+    if width is None:
         return None
+    labelled = reading["label_column"] is not None
     drops = reading["drop_columns"]
-    width -= len(drops)
+    width -= len(drops) + labelled
     if width != n_in + 1:
         return None
-    left = " left after --drop-columns" if drops else ""
+    after = [flag for flag, used in (("--drop-columns", drops), ("--label-column", labelled)) if used]
+    left = f" left after {' and '.join(after)}" if after else ""
     said = (
         f"input {given} has {width} columns per row{left}, one more than the {n_in} features the "
         f"model expects"
     )
-    if unnamed_first_column(path, reading["delimiter"], drops):
+    if unnamed_first_column(path, reading["delimiter"], drops) and reading["label_column"] not in (0, ""):
         return f"{said}: {index_advice(drops)}"
+    if labelled:
+        return None
     how = "--label-column (its name, or its index: --label-column -1 for the last)"
     if reading["run_label"] is not None:
         how = f"--label-column (the run's: --label-column {shlex.quote(str(reading['run_label']))})"
