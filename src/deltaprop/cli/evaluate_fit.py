@@ -67,7 +67,7 @@ def check_width_first(table: dict, model: str, n_in: int) -> None:
     ``table``: evaluate's ``[data]`` table (a built-in set's ``name``, or a file's ``path``).
     A built-in set's width is its catalogue's. A CSV's first line (split at the table's
     ``delimiter``, less its ``drop_columns``) has a label column beside its features (and
-    perhaps a pandas index column, which the reader drops): one exactly
+    perhaps pandas' index column, which the reader keeps and warns of): one exactly
     ``n_in`` wide holds no label column at all (rows for ``predict``, not ``evaluate``), and
     one narrower than that or wider than ``n_in + 2`` cannot hold ``n_in`` features. Any other
     width, and an NPZ's, is checked once the data are read (:func:`check_data_fits`); so is a
