@@ -85,7 +85,7 @@ def test_a_reading_flag_given_with_the_data_still_applies_or_is_refused(run, fil
     refused = run("train", *config, "--data", "plain.npz", "--delimiter", ";", *FAST)
 
     assert refused.returncode == 2
-    assert "--delimiter ;: applies to a .csv file only" in refused.stderr, refused.stderr
+    assert "--delimiter ';': applies to a .csv file only" in refused.stderr, refused.stderr
     _train(run, *config, "--data", "named.npz", "--x-key", "inputs", "--y-key", "labels", name="keys")
     table = _data_table(files / "runs/keys")
     assert (table["x_key"], table["y_key"], table["delimiter"]) == ("inputs", "labels", ",")
