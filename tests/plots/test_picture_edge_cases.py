@@ -92,3 +92,25 @@ def test_a_layer_of_one_neuron_is_one_neuron():
     fig = network_diagram(dp.Network([2, 3, 1], seed=0))
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "output\nlogistic\n1 neuron" in texts and "input\n2 neurons" in texts
+
+
+def test_learning_curves_take_a_saved_history_as_read_back(tmp_path):
+    # History.to_dict() and a history.json read back hold the lists under "history": they were
+    # refused as "no 'loss' values: train for at least one epoch"
+    import json
+
+    net = dp.Network([2, 4, 2], output_activation="softmax", seed=0)
+    X, y = dp.datasets.load("moons", seed=0)
+    history = net.fit(X, y, epochs=3, learning_rate=1.0, seed=0)
+    history.to_json(tmp_path / "h.json")
+    saved = json.loads((tmp_path / "h.json").read_text(encoding="utf-8"))
+    drawn = [learning_curves(h) for h in (history, history.to_dict(), saved)]
+    lines = [[line.get_ydata().tolist() for line in fig.axes[0].lines] for fig in drawn]
+    assert lines[0] == lines[1] == lines[2] and len(lines[0][0]) == 3
+
+
+def test_the_diagrams_names_are_public_beside_the_diagram():
+    from deltaprop.plots import DiagramNames
+    from deltaprop.plots.network_diagram import DiagramNames as where_defined
+
+    assert DiagramNames is where_defined

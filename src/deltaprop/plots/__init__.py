@@ -15,7 +15,7 @@ from .boundary import (
 from .confusion import confusion_matrix, misclassified_gallery
 from .curves import learning_curves
 from .gradients import gradient_distributions
-from .network_diagram import network_diagram
+from .network_diagram import DiagramNames, network_diagram
 from .run import RunPlots, plot_run
 from .weights import first_layer_weights
 
@@ -31,6 +31,7 @@ __all__ = [
     "learning_curves",
     "misclassified_gallery",
     "network_diagram",
+    "DiagramNames",
     "plot_run",
     "save_figure",
 ]

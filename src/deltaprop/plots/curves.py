@@ -32,6 +32,8 @@ def _mark_kept(ax, kept_epoch: int | None) -> None:
 
 def _history_dict(history) -> dict[str, np.ndarray]:
     data = getattr(history, "history", history)
+    if isinstance(data, dict) and isinstance(data.get("history"), dict):
+        data = data["history"]  # History.to_dict(), or a history.json read back
     if not isinstance(data, dict):
         raise TypeError(f"history must be a History or its dict of lists; got {type(history).__name__}")
     if not data.get("loss"):
