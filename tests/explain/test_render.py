@@ -309,3 +309,17 @@ def test_targets_outside_zero_one_for_a_probability_output_get_a_note(out, cost)
     assert f"targets include 2, -1, outside [0, 1], where a {out} output never goes" in text
     fine = render_text(dp.explain(net, [1.0, 2.0, 3.0], [0.0, 1.0], 0.5), width=200)
     assert "outside [0, 1]" not in fine
+
+
+def test_a_batch_summary_ranks_neurons_by_the_mean_abs_delta_it_shows():
+    # a batch's neurons were ranked by mean |δ| while the table showed only the mean δ, so rows
+    # looked out of order and a neuron could seem left out; now the ranking column is shown
+    X, y = dp.datasets.load("digits")
+    net = dp.Network([64, 30, 10], output_activation="softmax", seed=0)
+    trace = dp.explain(net, X[:2], y[:2], 0.5)
+    text = render_text(trace)
+    assert "neurons with the largest mean |δ|" in text and "mean |δ|" in text
+    scores = [nd.score for nd in trace.top_neurons]
+    assert scores == sorted(scores, reverse=True)
+    assert all(np.isclose(nd.score, np.abs(nd.delta).mean()) for nd in trace.top_neurons)
+    assert "not the product of the means shown" in " ".join(text.split())

@@ -116,20 +116,23 @@ def summary(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
             ),
             tuple(rows),
             caption=f"∂{to_text(eq(nt.cost()))}/∂{nt.weight_any} = {nt.weight_source} {nt.weight_delta}"
-            + ("" if one else " averaged over the batch")
+            + (
+                ""
+                if one
+                else " averaged over the batch (the mean of the products, not the product of the means shown)"
+            )
             + f", Δw = −η {dCdw}",
         )
     )
     rows = []
     for nd in trace.top_neurons:
         pick = (lambda v: float(v[0])) if one else (lambda v: float(np.mean(v)))
-        rows.append(
-            ((nt.delta(nd.layer, nd.j),), nt.layer(nd.layer), pick(nd.net), pick(nd.o), pick(nd.delta))
-        )
-    blocks.append(Heading(2, f"The {len(rows)} neurons with the largest |δ|"))
+        row = ((nt.delta(nd.layer, nd.j),), nt.layer(nd.layer), pick(nd.net), pick(nd.o), pick(nd.delta))
+        rows.append(row if one else (*row, nd.score))  # a batch is ranked by the mean |δ|, shown
+    blocks.append(Heading(2, f"The {len(rows)} neurons with the largest {'|δ|' if one else 'mean |δ|'}"))
     blocks.append(
         Table(
-            ("neuron", "layer", net, out, "δ"),
+            ("neuron", "layer", net, out, "δ") if one else ("neuron", "layer", net, out, "δ", "mean |δ|"),
             tuple(rows),
             caption=("" if one else "means over the batch; ") + "neurons whose δ is 0 are not listed",
         )
