@@ -323,3 +323,13 @@ def test_a_batch_summary_ranks_neurons_by_the_mean_abs_delta_it_shows():
     assert scores == sorted(scores, reverse=True)
     assert all(np.isclose(nd.score, np.abs(nd.delta).mean()) for nd in trace.top_neurons)
     assert "not the product of the means shown" in " ".join(text.split())
+
+
+def test_a_softmax_outputs_sum_line_shows_its_terms():
+    # Σ_k ∂C/∂a_k a_k printed only its result, the one line a reader could not check
+    net = dp.Network([3, 3, 2], output_activation="softmax", cost="cross_entropy", seed=1)
+    trace = dp.explain(net, [[0.1, 0.2, 0.3]], [[0.0, 1.0]], 0.3)
+    line = next(line for line in render_text(trace).splitlines() if line.strip().startswith("Σ_k"))
+    printed = [float(v) for v in re.findall(r"-?\d+\.\d+", line.split("=")[1])]
+    terms = sum(printed[i] * printed[i + 1] for i in range(0, len(printed), 2))
+    assert len(printed) == 4 and abs(terms - float(line.split("=")[-1])) < 1e-8

@@ -158,8 +158,10 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
         else:
             a_k = nt.o_any(L, "k")
             S = Sym("Σ", "k"), nt.partial(C, a_k), a_k
-            if j == 0:  # the same sum serves every output neuron
-                items.append(Eq((S, (Num(out.softmax_sum[s]),))))
+            if j == 0:  # the same sum serves every output neuron, its terms written out where few
+                terms = [((), (Num(k.dC_do[s]), Op("×"), Num(k.a[s]))) for k in trace.outputs]
+                shown = (sum_terms(terms)[1],) if len(terms) <= MAX_TERMS else ()
+                items.append(Eq((S, *shown, (Num(out.softmax_sum[s]),))))
             product = out.a[s] * (out.dC_do[s] - out.softmax_sum[s])
             factors = (a, Paren((dCda, Op("−"), *S)))
             numbers = (Num(out.a[s]), Op("×"), Paren((Num(out.dC_do[s]), Op("−"), Num(out.softmax_sum[s]))))
