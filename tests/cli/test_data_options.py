@@ -170,3 +170,14 @@ def test_an_empty_drop_columns_clears_a_config_files(run, tmp_path, iris):
     kept = run("train", "--config", "run.toml", "--no-plots", "--drop-columns", "", "--name", "a")
     assert kept.returncode == 0 and "training [5, 30, 3]" in kept.stdout, kept.stderr
     assert _data_table(tmp_path / "runs" / "a")["drop_columns"] == []
+
+
+def test_a_layout_warned_of_in_training_is_not_warned_again_raw_by_later_commands(run, tmp_path, iris):
+    # train's end-of-run reload, diagnose and plot re-read the file through the diagnostics, whose
+    # CsvLayoutWarning came out as Python's raw warning with a source line
+    iris.to_csv(tmp_path / "iris.csv")  # pandas' index kept
+    trained = run("train", "--data", "iris.csv", *FAST, "--name", "a")
+    assert trained.returncode == 0 and trained.stderr.count("warning: ") == 1, trained.stderr
+    for command in (("diagnose", "runs/a"), ("plot", "runs/a")):
+        result = run(*command)
+        assert result.returncode == 0 and "CsvLayoutWarning" not in result.stderr, result.stderr

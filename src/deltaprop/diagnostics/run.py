@@ -11,6 +11,7 @@ where no history file was written, its history) are read from that instead.
 from __future__ import annotations
 
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import numpy as np
 from .. import files
 from .._text import count
 from ..datasets.by_name import changed_since, load_by_name, read_options
+from ..datasets.csv_file import CsvLayoutWarning
 from ..files.run_folder import CHECKPOINT, CONFIG, GRADIENTS, HISTORY_CSV, HISTORY_JSON, MODEL, weights_file
 from ..training.divergence import DIVERGED  # how a diverged run's stopped_reason begins: see diverged()
 from .checks import Finding, diagnose
@@ -216,7 +218,9 @@ def load_run_data(run: RunFiles, split: str = "test"):
     try:
         task = run.data.get("task") or "auto"  # runs from before [data] task existed: auto
         options = read_options(run.data)  # the file read as the run read it: --delimiter ';', ...
-        X, y, names = load_by_name(name, path, split=split, seed=run.seed, task=task, **options)
+        with warnings.catch_warnings():  # its layout was warned of when the run read it
+            warnings.simplefilter("ignore", CsvLayoutWarning)
+            X, y, names = load_by_name(name, path, split=split, seed=run.seed, task=task, **options)
     except (OSError, ValueError, KeyError, TypeError) as err:
         run.missing["data"] = f"data {name or path!r} could not be loaded: {err}"
         return None
