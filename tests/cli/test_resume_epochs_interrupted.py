@@ -101,6 +101,13 @@ def test_a_kill_before_the_extensions_first_checkpoint_is_resumed_to_n(tmp_path)
     _, _, state = dp.files.load_checkpoint(run_dir / "checkpoint.safetensors")
     assert (state["epoch"], state["batch"], state["finished"]) == (1, 0, False)
     assert state["config"]["training"]["epochs"] == EPOCHS
+    # the finished run's history and findings went with its model: a kill writes neither again,
+    # and readers took the stale history over the checkpoint's (diagnose judged epoch 31's
+    # weights with epoch 8's accuracy)
+    assert not any((run_dir / name).exists() for name in ("history.json", "history.csv", "diagnostics.json"))
+    from deltaprop.diagnostics.run import read_run
+
+    assert len(read_run(run_dir).history["loss"]) == state["epoch"]
 
     _done(popen("-m", "deltaprop", "resume", "runs/killed", "--quiet", "--no-plots"), 0)
     whole = tmp_path / "runs/whole"

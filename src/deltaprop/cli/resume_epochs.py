@@ -106,6 +106,11 @@ def reopen(run_dir: Path, net, optimizer, state: dict, scaling) -> None:
     from .train_scaling import checkpoint_state
 
     (run_dir / rundir.MODEL).unlink(missing_ok=True)
+    # The finished run's history and findings too: a kill before the end writes neither again,
+    # and readers would take them over the checkpoint's history (its own, kept epoch by epoch).
+    # gradients.json stays: the resumed run continues its records.
+    for written in (rundir.HISTORY_JSON, rundir.HISTORY_CSV, rundir.DIAGNOSTICS):
+        (run_dir / written).unlink(missing_ok=True)
     stored, scaling_state = checkpoint_state(net, scaling)
     files.save_checkpoint(
         run_dir / rundir.CHECKPOINT, stored, optimizer, {**state, **scaling_state, "finished": False}
