@@ -104,3 +104,25 @@ def test_a_file_still_holding_its_text_label_gets_one_piece_of_advice(run, frame
     assert "label_column=" not in line and "drop_columns" not in line and line.count("--label-column") == 1
     got = _probabilities(run("predict", model, "train.csv", "--label-column", "label", "--json"))
     assert got.shape == (60, 2)
+
+
+def test_a_runs_index_drop_is_not_applied_to_a_file_of_another_layout(run, tmp_path):
+    # trained on a file saved with pandas' index (dropped, as the warning advises, by index 0);
+    # the same rows saved without the index lost their first feature to the run's drop, kept the
+    # label as a feature, and were predicted wrong with exit 0. Now the drop by index is kept
+    # only for files whose first line is the run's file's, and the other file is refused.
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    frame = pd.DataFrame(np.c_[X, y])
+    frame[4] = frame[4].astype(int)
+    frame.to_csv(tmp_path / "indexed.csv")
+    frame.to_csv(tmp_path / "plain.csv", index=False)
+    flags = ("--drop-columns", "0", "--epochs", "3", "--no-plots", "--quiet", "--name", "r")
+    assert run("train", "--data", "indexed.csv", *flags).returncode == 0
+    refused = run("predict", "runs/r", "plain.csv", "--format", "csv")
+    assert refused.returncode != 0, refused.stdout
+    assert "the run dropped column(s) [0] of its file by index" in refused.stderr
+    assert "one more than the 4 features" in refused.stderr
+    same = run("predict", "runs/r", "indexed.csv", "--label-column", "-1", "--format", "csv")  # index dropped
+    assert same.returncode == 0 and "dropped column" not in same.stderr, same.stderr

@@ -121,17 +121,42 @@ def file_kind(path: str) -> str | None:
     return suffix if suffix in FILE_SUFFIXES else None
 
 
-def run_file_options(table: dict | None, kind: str | None) -> dict:
+def run_file_options(table: dict | None, kind: str | None, given: list[str] = ()) -> dict:
     """How a file of ``kind`` (``".csv"``, ``".npz"``) given beside a run is read by default:
     the keys of the run's ``[data]`` ``table`` (:func:`file_options`) for that kind where the
     run's file is of that kind, so more rows of its layout are read as the run read its file
     (``predict RUN rows.csv``, ``evaluate RUN --data more.csv``); else ``{}`` (a built-in set's
-    run, a file of the other kind). A flag given wins over them (the caller's)."""
+    run, a file of the other kind). A flag given wins over them (the caller's).
+
+    Columns the run dropped by index (``--drop-columns 0``: pandas' index, say) are dropped from
+    the CSVs ``given`` only where their first line is the run's file's: a file of another layout
+    (the same rows saved without the index) would lose a feature instead, silently; stderr says
+    so. By name they are dropped as given (a file without that column is refused, naming it)."""
     path = table.get("path") if table and not table.get("name") else None
     if kind is None or not isinstance(path, str) or not path or file_kind(path) != kind:
         return {}
     keys = CSV_KEYS if kind == CSV_SUFFIX else NPZ_KEYS
-    return {key: value for key, value in file_options(table).items() if key in keys}
+    options = {key: value for key, value in file_options(table).items() if key in keys}
+    by_index = [c for c in options.get("drop_columns") or () if isinstance(c, int)]
+    others = [g for g in given if file_kind(g) == CSV_SUFFIX and _first_line(g) != _first_line(path)]
+    if by_index and others and _first_line(path) is not None:
+        options["drop_columns"] = [c for c in options["drop_columns"] if not isinstance(c, int)]
+        print(
+            f"deltaprop: note: the run dropped column(s) {by_index} of its file by index; the first line "
+            f"of {', '.join(others)} differs from that file's, so they are not dropped unasked "
+            f"(--drop-columns {','.join(map(str, by_index))} drops them)",
+            file=sys.stderr,
+        )
+    return options
+
+
+def _first_line(path: str) -> str | None:
+    """A file's first line (None where it cannot be read): what tells two CSV layouts apart."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            return fh.readline().rstrip("\r\n")
+    except OSError:
+        return None
 
 
 def apply_file_flags(args, table: dict, named: str | None = None) -> None:

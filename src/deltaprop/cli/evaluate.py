@@ -167,7 +167,7 @@ def _data_for(args, run_config: dict, net, names) -> dict:
     trained = run_config.get("data")
     if args.data:  # read as the run read its file where it is of that file's kind, as predict does
         table = data_table(args.data)
-        table.update(run_file_options(trained, file_kind(table["path"])))
+        table.update(run_file_options(trained, file_kind(table["path"]), [table["path"]]))
     else:
         table = trained or {"name": builtin_for(args.model, net, names)}
         table = {"name": table.get("name", ""), "path": table.get("path", ""), **file_options(table)}

@@ -128,7 +128,7 @@ def input_reading(args, data: dict | None) -> dict:
             f"(the --x-key array), not its labels; leave --y-key out"
         )
     kinds = {file_kind(given) for given in args.inputs}
-    run_csv = run_file_options(data, CSV_SUFFIX)  # {}: the run's data were no CSV
+    run_csv = run_file_options(data, CSV_SUFFIX, args.inputs)  # {}: the run's data were no CSV
     reading = {**CSV_KEYS, **NPZ_KEYS, **run_csv, **run_file_options(data, NPZ_SUFFIX)}
     run_label = parse_label_column(run_csv["label_column"]) if run_csv else None
     for key, kind in [(key, CSV_SUFFIX) for key in CSV_KEYS] + [("x_key", NPZ_SUFFIX)]:
