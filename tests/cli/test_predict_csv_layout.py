@@ -126,3 +126,20 @@ def test_a_runs_index_drop_is_not_applied_to_a_file_of_another_layout(run, tmp_p
     assert "one more than the 4 features" in refused.stderr
     same = run("predict", "runs/r", "indexed.csv", "--label-column", "-1", "--format", "csv")  # index dropped
     assert same.returncode == 0 and "dropped column" not in same.stderr, same.stderr
+
+
+def test_the_runs_default_label_column_is_named_for_its_own_file(run, tmp_path):
+    # a run that read its CSV's labels from the last column (the default) was told only
+    # "drop it with --label-column (its name, or its index …)" for that file
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    pd.DataFrame(np.c_[X, y.astype(int)], columns=[*"abcd", "target"]).to_csv(
+        tmp_path / "iris.csv", index=False
+    )
+    assert (
+        run("train", "--data", "iris.csv", "--epochs", "2", "--no-plots", "--quiet", "--name", "d").returncode
+        == 0
+    )
+    line = _error_line(run("predict", "runs/d", "iris.csv"))
+    assert line.endswith("drop it with --label-column -1 (the run's label column: the last)")

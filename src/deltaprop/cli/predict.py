@@ -131,6 +131,8 @@ def input_reading(args, data: dict | None) -> dict:
     run_csv = run_file_options(data, CSV_SUFFIX, args.inputs)  # {}: the run's data were no CSV
     reading = {**CSV_KEYS, **NPZ_KEYS, **run_csv, **run_file_options(data, NPZ_SUFFIX)}
     run_label = parse_label_column(run_csv["label_column"]) if run_csv else None
+    if run_csv and run_label is None:
+        run_label = -1  # the run read its CSV's labels from the last column, the loader's default
     for key, kind in [(key, CSV_SUFFIX) for key in CSV_KEYS] + [("x_key", NPZ_SUFFIX)]:
         value = getattr(args, key, None)
         if value is None:

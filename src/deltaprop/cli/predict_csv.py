@@ -95,10 +95,13 @@ def _one_more_hint(path: Path, given: str, n_in: int, reading: dict, column=None
     if labelled:
         return None
     how = "--label-column (its name, or its index: --label-column -1 for the last)"
-    if reading["run_label"] is not None:
-        how = f"--label-column (the run's: --label-column {shlex.quote(str(reading['run_label']))})"
+    run_label = reading["run_label"]  # -1 too where the run took the loader's default, the last
+    if run_label is not None and run_label != -1:
+        how = f"--label-column (the run's: --label-column {shlex.quote(str(run_label))})"
     elif column is not None:
         how = f"--label-column {shlex.quote(str(column))} (the column of text)"
+    elif run_label == -1:
+        how = "--label-column -1 (the run's label column: the last)"
     return f"{said}; if one is a label column, drop it with {how}"
 
 
