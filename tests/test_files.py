@@ -881,3 +881,12 @@ def test_user_metadata_comes_back_in_the_same_order_in_every_process(tmp_path):
         for _ in range(4)
     }
     assert seen == {"['dataset', 'epochs', 'zeta']\n"}
+
+
+def test_a_run_folder_without_weights_says_what_its_history_records(tmp_path):
+    # a run that diverged in its first epoch writes its config and history, no weights: dp.load
+    # said only "is a directory holding no model.safetensors or checkpoint.safetensors"
+    reason = "training diverged at epoch 1, mini-batch 23: the cost became infinite or NaN, with η = 1e+06"
+    (tmp_path / "history.json").write_text(json.dumps({"epoch": [], "history": {}, "stopped_reason": reason}))
+    with pytest.raises(IsADirectoryError, match=r"its history\.json says: training diverged at epoch 1"):
+        dp.load(tmp_path)

@@ -19,7 +19,7 @@ from .. import __version__
 from .._atomic import atomic_write
 from .._safetensors_layout import check_layout
 from ..errors import ModelFileError
-from .run_folder import CHECKPOINT, MODEL, weights_file
+from .run_folder import CHECKPOINT, HISTORY_JSON, MODEL, weights_file
 
 FORMAT_NAME = "deltaprop.format"
 FORMAT_VERSION = 1
@@ -93,9 +93,19 @@ def _file_in(folder: Path, names: tuple[str, ...]) -> Path:
         raise IsADirectoryError(
             f"{folder}: is a directory holding no {' or '.join(names)}; give "
             f"{'a checkpoint file' if names == (CHECKPOINT,) else 'a model file'}, or a run folder written "
-            f"by 'deltaprop train'"
+            f"by 'deltaprop train'{_how_it_ended(folder)}"
         )
     return found
+
+
+def _how_it_ended(folder: Path) -> str:
+    """``"; its history.json says: training diverged …"`` for a run folder whose history records
+    why it stopped (a run that diverged in its first epoch writes no weights), else ``""``."""
+    try:
+        reason = json.loads((folder / HISTORY_JSON).read_text(encoding="utf-8")).get("stopped_reason")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return f"; its {HISTORY_JSON} says: {reason}" if isinstance(reason, str) and reason else ""
 
 
 def _check_format(meta: dict[str, str], path: Path) -> None:
