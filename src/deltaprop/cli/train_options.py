@@ -75,7 +75,11 @@ def add_options(p: argparse.ArgumentParser) -> None:
         "--optimizer", choices=cfg.OPTIMIZER_NAMES, help=f"the update rule ({d['training']['optimizer']})"
     )
     train.add_argument(
-        "--lr", type=float, metavar="ETA", help=f"learning rate η ({d['training']['lr']}; {ADAM_LR} for adam)"
+        "--lr",
+        type=float,
+        metavar="ETA",
+        help=f"learning rate η ({d['training']['lr']}; {REGRESSION_LR} for --task regression; "
+        f"{ADAM_LR} for adam)",
     )
     train.add_argument(
         "--momentum", type=float, metavar="MU", help="momentum μ for momentum/nesterov (0.9 for those)"
