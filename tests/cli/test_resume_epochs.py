@@ -153,3 +153,11 @@ def test_a_run_early_stopping_ended_in_its_last_epoch_is_not_trained_on(run, tmp
     assert _history(tmp_path / "runs/six") == six
     assert (tmp_path / "runs/six/model.safetensors").read_bytes() == before
     assert tomllib.loads((tmp_path / "runs/six/config.toml").read_text())["training"]["epochs"] == 6
+
+
+def test_a_run_trained_without_plots_is_extended_without_them(run, iris):
+    # --no-plots is no part of a run's config: a finished run without figures got them drawn
+    # by resume --epochs, unlike the same run trained to that total at once
+    _train(run, "bare", 2, "--no-plots")
+    assert run("resume", "runs/bare", "--epochs", "3", "--quiet").returncode == 0
+    assert not (iris / "runs/bare/plots").exists() and (iris / "runs/bare/model.safetensors").is_file()

@@ -98,7 +98,10 @@ def run(args) -> int:
             f"it with 'deltaprop train --config {run_dir / rundir.CONFIG}'"
         )
     data = load_run_data(config["data"], int(config["training"]["seed"]))
+    plots = not args.no_plots
     if args.epochs is not None:  # once the data have loaded: the run now trains to N epochs
+        # a finished run without figures was trained with --no-plots: its extension draws none either
+        plots = plots and (state.get("finished") is not True or (run_dir / rundir.PLOTS).is_dir())
         write_config(config, run_dir)
         reopen(run_dir, net, optimizer, state, scaling)  # no stale model beside the run under way
     if ignored:
@@ -117,7 +120,7 @@ def run(args) -> int:
             history=history,
             best=best,
             scaling=scaling,
-            plots=not args.no_plots,
+            plots=plots,
         )
 
 
