@@ -154,16 +154,22 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
     _default_output_activation = "softmax"
     _validation_score = "val_accuracy"
 
+    def _checked_data(self, X, y, sample_weight, first: bool):
+        """``X``, ``y`` and ``sample_weight`` checked as fit and partial_fit take them (``first``:
+        the call that fixes n_features_in_): one label per sample, classification targets."""
+        self._refuse_multilabel(y)
+        X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
+        sample_weight = self._sample_weight(sample_weight, X)
+        check_classification_targets(y)
+        return X, y, sample_weight
+
     def fit(self, X, y, sample_weight=None):
         """Train on ``X`` ``(n_samples, n_features)`` and labels ``y`` ``(n_samples,)``, each
         sample weighted by ``sample_weight`` ``(n_samples,)`` if given (see :mod:`deltaprop.sklearn`)."""
         epochs = self._check_params()
         first = not (self.warm_start and hasattr(self, "network_"))
         with self._unchanged_if_refused():
-            self._refuse_multilabel(y)
-            X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
-            sample_weight = self._sample_weight(sample_weight, X)
-            check_classification_targets(y)
+            X, y, sample_weight = self._checked_data(X, y, sample_weight, first)
             if first:
                 classes = unique_labels(y)  # refuses a mix of strings and numbers by name
                 if len(classes) < 2:
@@ -244,10 +250,7 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         self._refuse_early_stopping()
         first = not hasattr(self, "network_")
         with self._unchanged_if_refused():
-            self._refuse_multilabel(y)
-            X, y = validate_data(self, X, y, reset=first, dtype=[np.float64, np.float32])
-            sample_weight = self._sample_weight(sample_weight, X)
-            check_classification_targets(y)
+            X, y, sample_weight = self._checked_data(X, y, sample_weight, first)
             if first:
                 if classes is None:
                     raise ValueError(
