@@ -71,3 +71,15 @@ def mirror_of(spec, folder: Path):
         finally:
             spec.mirrors[:] = saved
             server.shutdown()
+
+
+def write_iris_csv(folder: Path):
+    """``folder/iris.csv``: scikit-learn's iris as a new user saves it with pandas (a header, the
+    four features, text labels in a last ``species`` column); returns its features' frame."""
+    from sklearn.datasets import load_iris
+
+    bunch = load_iris(as_frame=True)
+    frame = bunch.data.copy()
+    frame["species"] = [bunch.target_names[t] for t in bunch.target]
+    frame.to_csv(folder / "iris.csv", index=False)
+    return bunch.data

@@ -9,7 +9,7 @@ is not a whole number", "labels 3..9 the model does not know"): true, but not th
 from __future__ import annotations
 
 import pytest
-from cli_helpers import assert_one_line_error
+from cli_helpers import assert_one_line_error, write_iris_csv
 
 TRAIN = ("train", "--epochs", "2", "--seed", "0", "--quiet", "--no-plots")
 
@@ -17,13 +17,8 @@ TRAIN = ("train", "--epochs", "2", "--seed", "0", "--quiet", "--no-plots")
 @pytest.fixture
 def iris(run, tmp_path):
     """A run trained on iris (4 features, text labels in a ``species`` column) and its CSV."""
-    from sklearn.datasets import load_iris
-
-    bunch = load_iris(as_frame=True)
-    frame = bunch.data.copy()
-    frame["species"] = [bunch.target_names[t] for t in bunch.target]
-    frame.to_csv(tmp_path / "iris.csv", index=False)
-    bunch.data.head(5).to_csv(tmp_path / "iris_rows.csv", index=False)  # features only
+    features = write_iris_csv(tmp_path)
+    features.head(5).to_csv(tmp_path / "iris_rows.csv", index=False)  # features only
     result = run(*TRAIN, "--data", "iris.csv", "--name", "iris")
     assert result.returncode == 0, result.stderr
     return "runs/iris"

@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 import pytest
-from cli_helpers import assert_one_line_error
+from cli_helpers import assert_one_line_error, write_iris_csv
 
 TRAIN = ("train", "--epochs", "2", "--seed", "0", "--quiet", "--no-plots")
 BOX_DRAWING = set("─│┃━┏┓┗┛┡┩└┘┌┐╇┼┬┴")
@@ -19,13 +19,8 @@ BOX_DRAWING = set("─│┃━┏┓┗┛┡┩└┘┌┐╇┼┬┴")
 @pytest.fixture
 def iris(run, tmp_path):
     """A run trained on iris (text labels in ``species``) and 5 of its rows, features only."""
-    from sklearn.datasets import load_iris
-
-    bunch = load_iris(as_frame=True)
-    frame = bunch.data.copy()
-    frame["species"] = [bunch.target_names[t] for t in bunch.target]
-    frame.to_csv(tmp_path / "iris.csv", index=False)
-    bunch.data.iloc[[0, 60, 120, 1, 2]].to_csv(tmp_path / "rows.csv", index=False)
+    features = write_iris_csv(tmp_path)
+    features.iloc[[0, 60, 120, 1, 2]].to_csv(tmp_path / "rows.csv", index=False)
     result = run(*TRAIN, "--epochs", "30", "--data", "iris.csv", "--name", "iris")  # learns all 3
     assert result.returncode == 0, result.stderr
     return "runs/iris"

@@ -8,7 +8,7 @@ import json
 
 import pytest
 import tomllib
-from cli_helpers import assert_one_line_error, same_weights
+from cli_helpers import assert_one_line_error, same_weights, write_iris_csv
 
 # Adam's state, a step schedule and the best epoch's weights all have to carry on exactly.
 TRAIN = (
@@ -31,12 +31,7 @@ TRAIN = (
 
 @pytest.fixture
 def iris(tmp_path):
-    from sklearn.datasets import load_iris
-
-    bunch = load_iris(as_frame=True)
-    frame = bunch.data.copy()
-    frame["species"] = [bunch.target_names[t] for t in bunch.target]
-    frame.to_csv(tmp_path / "iris.csv", index=False)
+    write_iris_csv(tmp_path)
     return tmp_path
 
 
