@@ -138,8 +138,9 @@ def run_file_options(table: dict | None, kind: str | None, given: list[str] = ()
     keys = CSV_KEYS if kind == CSV_SUFFIX else NPZ_KEYS
     options = {key: value for key, value in file_options(table).items() if key in keys}
     by_index = [c for c in options.get("drop_columns") or () if isinstance(c, int)]
-    others = [g for g in given if file_kind(g) == CSV_SUFFIX and _first_line(g) != _first_line(path)]
-    if by_index and others and _first_line(path) is not None:
+    runs = _first_line(path) if by_index else None  # None: nothing to judge, or the file is gone
+    others = [g for g in given if runs is not None and file_kind(g) == CSV_SUFFIX and _first_line(g) != runs]
+    if others:
         options["drop_columns"] = [c for c in options["drop_columns"] if not isinstance(c, int)]
         print(
             f"deltaprop: note: the run dropped column(s) {by_index} of its file by index; the first line "
