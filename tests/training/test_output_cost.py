@@ -114,6 +114,26 @@ def test_targets_a_logistic_output_can_never_reach_are_refused(shape):
     )
 
 
+def test_validation_targets_an_output_cannot_reach_are_refused_before_any_update():
+    """Before, fit trained on Y and reported a val_loss that could never fall: validation
+    targets up to 10 under a logistic output, or three classes on one output."""
+    net = dp.Network([4, 8, 1], seed=0)
+    before = [w.copy() for w in net.weights]
+    with pytest.raises(ValueError) as err:
+        net.fit(X4, X4[:, :1], 3, validation_data=(X4, 10 * X4[:, :1]))
+    assert str(err.value).startswith(
+        "validation_data[1] (Y_val) does not fit output_activation='logistic' (cost='quadratic'): "
+        "the targets run from "
+    )
+    assert "scale the targets to [0, 1]" in str(err.value)
+    three_classes = r"validation_data\[1\] \(Y_val\) .* hold 3 classes .* single output"
+    with pytest.raises(ValueError, match=three_classes):
+        net.fit(X4, X4[:, 0] > 0.5, 3, validation_data=(X4, Y3))
+    assert all(np.array_equal(a, b) for a, b in zip(before, net.weights))
+    history, said = _fit_quietly(net, X4, X4[:, :1], 2, validation_data=(X4, X4[:, 1:2]))
+    assert len(history.history["val_loss"]) == 2 and said == []
+
+
 def test_a_column_of_whole_numbers_is_targets_out_of_range_not_classes():
     """Regression targets in whole units (diabetes: 25..346), given as a column as
     DeltapropRegressor gives them: the advice is to scale them, not one output per class; the same

@@ -172,6 +172,7 @@ def fit(
     X_val, targets_val, s_val = None, None, None
     if validation_data is not None:
         X_val, targets_val, s_val = check_validation_data(net, validation_data)
+        check_output_cost_fits(net, targets_val, name="validation_data[1] (Y_val)")  # its warnings are Y's
     elif validation_split > 0:
         train_idx, val_idx = split_indices(targets, X.shape[0], validation_split, seed)
         X_val, targets_val, s_val = X, targets, sample_weight
