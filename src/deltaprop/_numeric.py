@@ -39,6 +39,7 @@ def _as_numeric(array, name: str, labels: bool = False) -> np.ndarray:
     """
     if array is None:  # NumPy would make it a 0-D object array, and the message say so
         raise TypeError(f"{name} must hold numbers (an array or a list of lists); got None")
+    _refuse_sparse(array, name)
     try:
         arr = np.asarray(array)
     except ValueError as err:  # ragged nested lists
@@ -50,6 +51,17 @@ def _as_numeric(array, name: str, labels: bool = False) -> np.ndarray:
     if arr.dtype.kind == "c":
         raise TypeError(f"{name} must hold real numbers; got complex dtype {arr.dtype.name!r}")
     return arr
+
+
+def _refuse_sparse(array, name: str) -> None:
+    """Refuse a sparse matrix (SciPy's, or any with ``toarray`` and ``nnz``, known so by duck type:
+    the core does not import SciPy), which ``np.asarray`` would make a 0-D object array."""
+    if hasattr(array, "toarray") and hasattr(array, "nnz"):
+        variable = name.rsplit("(", 1)[-1].rstrip(")")  # X_val of "validation_data[0] (X_val)"
+        raise TypeError(
+            f"{name} is a sparse matrix ({type(array).__name__} of shape {getattr(array, 'shape', '?')}), "
+            f"and deltaprop takes dense arrays only: pass {variable}.toarray() instead"
+        )
 
 
 def _refuse_not_numbers(arr: np.ndarray, name: str, labels: bool) -> None:
