@@ -41,7 +41,7 @@ import numpy as np
 
 from ._text import did_you_mean
 
-LEAKY_SLOPE = 0.01  # α of leaky_relu, as in Keras and PyTorch
+LEAKY_SLOPE = 0.01  # α of leaky_relu, as in PyTorch (Keras: 0.3 for its LeakyReLU layer, 0.2 its function)
 
 
 def _exp_bound(dtype) -> float:
