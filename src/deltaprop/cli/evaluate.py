@@ -25,6 +25,7 @@ from rich.table import Table
 
 from .._text import count
 from ..datasets.by_name import changed_since
+from ..files import KIND_CHECKPOINT
 from . import rundir
 from .config import read_toml
 from .data import (
@@ -108,10 +109,26 @@ def load_model_and_classes(path: str | Path, data_after: str = DATA_AFTER):
                 f".safetensors file or a run folder, and {data_after}"
             ) from err
     names = meta["user"].get("classes")
+    if meta["kind"] == KIND_CHECKPOINT:  # a stopped run's: train keeps them in its state
+        names = _checkpoint_classes(path)
     n_classes = max(net.sizes[-1], 2)
     if isinstance(names, list) and len(names) == n_classes and all(isinstance(n, str) for n in names):
         return net, names
     return net, None
+
+
+def _checkpoint_classes(path: Path):
+    """The class names a checkpoint's training state holds (``train``'s ``classes``), else None:
+    a checkpoint saved from Python, or by a deltaprop from before it kept them."""
+    from .. import files
+    from ..errors import ModelFileError
+    from .train import CLASSES
+
+    try:
+        state = files.load_checkpoint(path)[2]
+    except ModelFileError:  # the network loaded: only the names are unknown
+        return None
+    return state.get(CLASSES)
 
 
 def _unfinished_note(run_dir: Path) -> str:

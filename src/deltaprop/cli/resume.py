@@ -26,7 +26,7 @@ from .resume_epochs import add_option as add_epochs_option
 from .resume_epochs import done_epochs, extend, ignored_edits, reopen, write_config
 from .run_divergence import divergence
 from .stdout import raising_broken_pipe
-from .train import BEST, BEST_B, BEST_W, execute
+from .train import BEST, BEST_B, BEST_W, CLASSES, class_names, execute
 from .train_scaling import from_checkpoint
 
 
@@ -98,6 +98,7 @@ def run(args) -> int:
             f"it with 'deltaprop train --config {run_dir / rundir.CONFIG}'"
         )
     data = load_run_data(config["data"], int(config["training"]["seed"]))
+    state[CLASSES] = class_names(data)  # those of a checkpoint from before it kept them too
     plots = not args.no_plots
     if args.epochs is not None:  # once the data have loaded: the run now trains to N epochs
         # a finished run without figures was trained with --no-plots: its extension draws none either

@@ -105,6 +105,16 @@ def build(config: dict, seed: int):
 # number and val_loss as BEST (JSON), its weights and biases as the arrays BEST_W{l}, BEST_B{l}.
 BEST = "best"
 BEST_W, BEST_B = "best_w", "best_b"
+# The class names, label k the k-th (None: numbered classes, or regression targets). The model
+# file keeps them as its ``classes`` metadata, the checkpoint as this key of its state, so that
+# evaluate and predict name a stopped run's classes as a finished run's (and read a file's
+# labels through them).
+CLASSES = "classes"
+
+
+def class_names(data: RunData) -> list[str] | None:
+    """The class names a run stores with its model and checkpoint (see :data:`CLASSES`)."""
+    return list(data.classes) if data.classes and data.classification else None
 
 
 def best_state(early) -> dict:
@@ -192,6 +202,7 @@ def _execute(
             "seed": seed,
             "config": config,
             "history": run.history.to_dict(),
+            CLASSES: class_names(data),
             "finished": run.next_epoch >= epochs
             or stopped_early()
             or bool(run.stop_training and not flag.requested),
@@ -282,7 +293,7 @@ def _execute(
     if early is not None:  # done by EarlyStopping at the run's end, unless a Ctrl-C came in the last epoch
         early.restore()
     # The class names go with the model, so predict and evaluate can name what they predict.
-    metadata = {"classes": list(data.classes)} if data.classes and data.classification else {}
+    metadata = {CLASSES: class_names(data)} if class_names(data) else {}
     kept = early is not None and early.restore_best_weights and early.best_weights_epoch is not None
     if kept or history.epoch:  # the epoch (from 1) whose weights the model holds: evaluate names it
         metadata["epoch"] = (early.best_weights_epoch if kept else history.epoch[-1]) + 1
