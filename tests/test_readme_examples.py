@@ -214,6 +214,9 @@ CLAIMS = {
     "(60000, 784) float32 in [0, 1], int64 labels": lambda ns, _: (
         _mnist_train(ns, _) and ns["y"].dtype == np.int64
     ),
+    "the same shapes; labels 0 T-shirt/top … 9 ankle boot": lambda ns, _: (
+        ns["X"].shape == (60000, 784) and ns["y"].min() == 0 and ns["y"].max() == 9 and ns["y"][0] == 9
+    ),
     "first labels 7 2 1 0 4 1 4 9 5 9": lambda ns, _: (
         ns["y_test"][:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
     ),
