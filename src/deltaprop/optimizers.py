@@ -4,6 +4,13 @@ Each has ``step(net, grads)``, changing ``net.weights`` and ``net.biases`` in pl
 :class:`~deltaprop.network.Gradients`, and a ``learning_rate`` (η) that schedules may
 change between steps.
 
+An optimizer with state (momentum's velocities, Adam's moments and its step count t) is tied
+to the network it steps, as a PyTorch optimizer is to its parameters: the state belongs to
+the first network stepped, and stepping another one with it is refused (ValueError) rather
+than starting that network from moments it never had. ``reset()`` forgets the state, so the
+optimizer can start afresh on any network; ``load_state_dict`` gives it state that the next
+network stepped takes, if the arrays fit it.
+
 L2 weight decay follows Nielsen (chapter 3): with regularisation parameter λ and training
 set size n, C = C_0 + λ/(2n) Σ w², so ∂C/∂w = ∂C_0/∂w + (λ/n) w and plain gradient descent
 becomes w → (1 − ηλ/n) w − η ∂C_0/∂w. Biases are not decayed. ``n_train`` (n) is set by
@@ -62,6 +69,12 @@ def _check_grads(net, grads) -> None:
             )
 
 
+def _same_parameters(a, b) -> bool:
+    """Whether networks ``a`` and ``b`` hold the very same arrays (``b = copy.copy(a)``)."""
+    params_a, params_b = [*a.weights, *a.biases], [*b.weights, *b.biases]
+    return len(params_a) == len(params_b) and all(x is y for x, y in zip(params_a, params_b))
+
+
 class Optimizer(ABC):
     """Base class: the learning rate, L2 decay, the bias switch and per-parameter state.
 
@@ -81,6 +94,10 @@ class Optimizer(ABC):
     """
 
     name = ""
+    # The prefixes of the state arrays' keys, one per slot of a parameter "w{l}" or "b{l}":
+    # SGD keeps a velocity "w0", Adam the moments "m_w0" and "v_w0"; and what they are called.
+    slot_prefixes: tuple[str, ...] = ("",)
+    state_name = "velocities"
 
     def __init__(
         self,
@@ -103,6 +120,9 @@ class Optimizer(ABC):
         self.update_biases = bool(update_biases)
         self.iterations = 0  # steps taken, t
         self._state: dict[str, np.ndarray] = {}
+        # The network the state belongs to: held as PyTorch holds its parameters, so a deepcopy
+        # of both together (a copied estimator, say) pairs the copies. None: no owner yet.
+        self._network = None
 
     def step(self, net, grads) -> None:
         """Apply one update to every weight (and bias, unless ``update_biases=False``).
@@ -113,11 +133,13 @@ class Optimizer(ABC):
         place and ``iterations`` (t) counts one more step.
 
         Raises ``TypeError`` when ``grads`` is not such an object, ``ValueError`` when its
-        shapes do not fit ``net`` or when ``l2 > 0`` and ``n_train`` is unset; then nothing
-        (not ``net``, not the step count) has changed.
+        shapes do not fit ``net``, when ``l2 > 0`` and ``n_train`` is unset, or when the
+        optimizer holds the state of another network (see :meth:`reset`); then nothing (not
+        ``net``, not the step count) has changed.
         """
         _check_grads(net, grads)
         decay = self._decay_rate()  # may refuse: before anything changes
+        self._claim(net)
         self.iterations += 1
         for l, (w, g) in enumerate(zip(net.weights, grads.weights)):
             self._update(f"w{l}", w, g, decay)
@@ -141,11 +163,73 @@ class Optimizer(ABC):
         """Update ``param`` in place from its gradient; ``decay`` is λ/n for weights, 0 for biases."""
 
     def _slot(self, key: str, like: np.ndarray) -> np.ndarray:
-        """A zero-initialised state array (velocity, moment) for one parameter."""
+        """The state array (velocity, moment) of one parameter, zeros at first. :meth:`_claim`
+        has made sure that any there already fits ``like``."""
         slot = self._state.get(key)
-        if slot is None or slot.shape != like.shape or slot.dtype != like.dtype:
+        if slot is None:
             slot = self._state[key] = np.zeros_like(like)
         return slot
+
+    def _claim(self, net) -> None:
+        """Make the state ``net``'s, once :meth:`_check_network` allows it."""
+        if self._network is not net:
+            self._check_network(net)
+            self._network = net
+
+    def _check_network(self, net) -> None:
+        """Refuse (ValueError) to step ``net`` when the state belongs to another network, or
+        (loaded, no network yet) its arrays do not fit ``net``'s. Without state (a new or reset
+        optimizer, plain SGD) any network may take it."""
+        owner = self._network
+        if owner is net or not self._state:
+            return
+        if owner is None:
+            misfit = self._misfit(net)
+            if misfit:
+                raise ValueError(
+                    f"this {type(self).__name__}'s state (loaded with load_state_dict) does not fit "
+                    f"the network {net!r}: {misfit}. Load the state of the optimizer that trained "
+                    f"this network, or call optimizer.reset() to start afresh"
+                )
+        elif not _same_parameters(owner, net):
+            raise ValueError(
+                f"this {type(self).__name__} holds the state of another network: its {self.state_name} "
+                f"after t = {self.iterations} steps on {owner!r}, not on the network given. Stepping "
+                f"that network would start it from another's {self.state_name}: give each network its "
+                f"own optimizer (a new {type(self).__name__}(...)), or call optimizer.reset() to start "
+                f"this one afresh"
+            )
+
+    def _misfit(self, net, noun: str = "state array", prefix: str = "") -> str | None:
+        """What makes the state arrays unfit for ``net`` (each must be named after one of its
+        parameters and have its shape and dtype), in words naming ``noun`` ``prefix + key``;
+        None when they fit."""
+        params = {f"w{l}": w for l, w in enumerate(net.weights)}
+        params.update({f"b{l}": b for l, b in enumerate(net.biases)})
+        for key, arr in self._state.items():
+            prefixes = self.slot_prefixes
+            owners = [key[len(p) :] for p in prefixes if key.startswith(p) and key[len(p) :] in params]
+            if not owners:
+                examples = ", ".join(repr(prefix + p + name) for p in prefixes for name in ("w0", "b0"))
+                return (
+                    f"{noun} {prefix + key!r} belongs to no parameter of the network; {self.name}'s "
+                    f"{noun}s are named like {examples}"
+                )
+            param = params[owners[0]]
+            if arr.shape != param.shape or arr.dtype != param.dtype:
+                return (
+                    f"{noun} {prefix + key!r} is {arr.dtype.name} {arr.shape}, but its parameter "
+                    f"{owners[0]!r} is {param.dtype.name} {param.shape}"
+                )
+        return None
+
+    def reset(self) -> None:
+        """Forget the state: the step count t, every velocity and moment, and the network they
+        belonged to. The hyperparameters stay as they are now (a learning rate a schedule set,
+        too). The optimizer is then as new, ready for any network."""
+        self.iterations = 0
+        self._state = {}
+        self._network = None
 
     def state_dict(self) -> dict:
         """Everything needed to resume: hyperparameters, step count and state arrays."""
@@ -158,6 +242,9 @@ class Optimizer(ABC):
 
     def load_state_dict(self, state: dict) -> None:
         """Restore what :meth:`state_dict` returned: hyperparameters, step count, state arrays.
+
+        The state then belongs to no network until the next :meth:`step`, which refuses a
+        network whose parameters the arrays do not fit.
 
         Raises ``ValueError`` for the state of another kind of optimizer, and ``TypeError`` or
         ``ValueError`` for hyperparameters the constructor would refuse or a step count that is
@@ -181,7 +268,7 @@ class Optimizer(ABC):
         arrays = {k: np.array(v, copy=True) for k, v in state["state"].items()}
         for key in hyper:
             setattr(self, key, getattr(checked, key))
-        self.iterations, self._state = iterations, arrays
+        self.iterations, self._state, self._network = iterations, arrays, None
 
     def hyperparameters(self) -> dict:
         """The constructor's arguments as they are now: ``type(self)(**hyperparameters())`` rebuilds it."""
@@ -263,6 +350,8 @@ class Adam(Optimizer):
     """
 
     name = "adam"
+    slot_prefixes = ("m_", "v_")
+    state_name = "moments"
 
     def __init__(
         self,

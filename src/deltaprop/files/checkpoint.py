@@ -175,33 +175,12 @@ def _build_optimizer(tensors, meta, path):
     return optimizer
 
 
-#: Optimizer name -> the prefixes of its state arrays' keys: SGD keeps a velocity ``w0``, Adam
-#: the moments ``m_w0`` and ``v_w0``, for every parameter ``w{l}``/``b{l}`` of the network.
-SLOT_PREFIXES = {"sgd": ("",), "adam": ("m_", "v_")}
-
-
 def _check_optimizer_state(optimizer, net: Network, path: Path) -> None:
-    """Refuse state arrays that do not fit ``net``: the optimizer would silently drop them
-    (a wrong key, shape or dtype makes it start that slot again from zeros) and the resumed
+    """Refuse state arrays that do not fit ``net`` (a wrong key, shape or dtype): the resumed
     run would not continue the interrupted one."""
-    params = {f"w{l}": w for l, w in enumerate(net.weights)}
-    params.update({f"b{l}": b for l, b in enumerate(net.biases)})
-    prefixes = SLOT_PREFIXES.get(optimizer.name, ("",))
-    for key, arr in optimizer.state_dict()["state"].items():
-        owners = [key[len(p) :] for p in prefixes if key.startswith(p) and key[len(p) :] in params]
-        if not owners:
-            examples = ", ".join(repr(OPTIMIZER_PREFIX + p + name) for p in prefixes for name in ("w0", "b0"))
-            raise ModelFileError(
-                f"{path}: optimizer tensor {OPTIMIZER_PREFIX + key!r} belongs to no parameter of the "
-                f"network; {optimizer.name}'s state tensors are named like {examples}"
-            )
-        param = params[owners[0]]
-        if arr.shape != param.shape or arr.dtype != param.dtype:
-            raise ModelFileError(
-                f"{path}: optimizer tensor {OPTIMIZER_PREFIX + key!r} is {arr.dtype.name} {arr.shape}, "
-                f"but its parameter {owners[0]!r} is {param.dtype.name} {param.shape}; the checkpoint "
-                f"is corrupt"
-            )
+    misfit = optimizer._misfit(net, "optimizer tensor", OPTIMIZER_PREFIX)
+    if misfit:
+        raise ModelFileError(f"{path}: {misfit}; the checkpoint is corrupt")
 
 
 def _build_state(tensors, meta, path) -> dict:

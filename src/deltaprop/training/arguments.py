@@ -58,6 +58,7 @@ def resolve_optimizer(net, optimizer, learning_rate):
             f"Set the optimizer's own learning_rate instead."
         )
     check_positive_float(optimizer.learning_rate, "optimizer.learning_rate")
+    optimizer._check_network(net)  # its state (velocities, moments) must be net's, if it has any
     return optimizer
 
 

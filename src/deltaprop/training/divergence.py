@@ -8,16 +8,19 @@ from __future__ import annotations
 import numpy as np
 
 
-def snapshot(net, optimizer) -> tuple[list[np.ndarray], list[np.ndarray], dict]:
-    """Copies of ``net``'s weights and biases and ``optimizer``'s state, to go back to."""
-    return [w.copy() for w in net.weights], [b.copy() for b in net.biases], optimizer.state_dict()
+def snapshot(net, optimizer) -> tuple:
+    """Copies of ``net``'s weights and biases and ``optimizer``'s state (with the network it
+    belongs to), to go back to."""
+    weights, biases = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+    return weights, biases, optimizer.state_dict(), optimizer._network
 
 
-def restore(net, optimizer, saved: tuple[list[np.ndarray], list[np.ndarray], dict]) -> None:
+def restore(net, optimizer, saved: tuple) -> None:
     """Put back what :func:`snapshot` saved into ``net`` and ``optimizer``."""
-    weights, biases, state = saved
+    weights, biases, state, owner = saved
     net.weights, net.biases = weights, biases
     optimizer.load_state_dict(state)
+    optimizer._network = owner  # load_state_dict leaves the state to no network
 
 
 def params_finite(net) -> bool:

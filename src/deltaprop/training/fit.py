@@ -90,7 +90,13 @@ def fit(
         The last mini-batch of an epoch holds the remainder.
     optimizer : Optimizer or str, optional
         How gradients are applied (``dp.SGD(3.0)``, ``dp.Adam()``, or a name). Its
-        ``n_train`` is set to the number of training samples n, for the L2 term λ/n.
+        ``n_train`` is set to the number of training samples n, for the L2 term λ/n. An
+        Optimizer object keeps its state (step count t, velocities, moments) from one call to
+        the next: ``fit(epochs=1)`` then ``fit(epochs=2, initial_epoch=1)`` with the same one
+        equals ``fit(epochs=2)``. That state is ``net``'s: an optimizer that stepped another
+        network is refused (ValueError; give each network its own, or ``optimizer.reset()``).
+        A name (or ``learning_rate`` alone, or neither) builds a new optimizer for this call,
+        without state: with momentum, Nesterov or Adam, two calls then differ from one.
     learning_rate : float, optional
         η. Shorthand for ``optimizer=dp.SGD(η)`` (or η of a named optimizer); not with an
         optimizer object. With neither, plain SGD with η by cost: quadratic 3.0 (Nielsen
