@@ -24,7 +24,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .._text import count
-from ..datasets.by_name import changed_since
+from ..datasets.by_name import changed_since, file_sha256
 from ..files import KIND_CHECKPOINT
 from . import rundir
 from .config import read_toml
@@ -201,15 +201,21 @@ def _data_for(args, run_config: dict, net, names) -> dict:
 
 
 def _same_data(table: dict, trained: dict | None) -> bool:
-    """Whether ``table`` names the data the run trained on (the same set, or file and column)."""
+    """Whether ``table`` names the data the run trained on (the same set, or file and column).
+    A file is the run's at the path the run read, or anywhere with the SHA-256 the run recorded
+    (``[data] sha256``): a moved or copied file holds the same rows, the trained ones among them."""
     if not trained:
         return False
     if table.get("name") or trained.get("name"):
         return table.get("name") == trained.get("name")
     if not table.get("path") or not trained.get("path"):
         return False
-    column = str(table.get("label_column") or "") == str(trained.get("label_column") or "")
-    return column and Path(table["path"]).resolve() == Path(trained["path"]).resolve()
+    if str(table.get("label_column") or "") != str(trained.get("label_column") or ""):
+        return False
+    path, recorded = Path(table["path"]), trained.get("sha256")
+    if path.resolve() == Path(trained["path"]).resolve():
+        return True
+    return bool(recorded) and path.is_file() and file_sha256(path) == recorded
 
 
 def _validation_rows(net, y: np.ndarray, run_config: dict, data: str) -> np.ndarray | None:
