@@ -377,3 +377,15 @@ def test_one_row_is_one_sample_and_one_row_in_the_line_above_the_scores():
 
     assert _rows_scored({"n_samples": 1, "n_rows": 1}) == ": 1 sample — all 1 row of the file"
     assert _rows_scored({"n_samples": 2, "split": "test"}) == " (test split): 2 samples"
+
+
+def test_a_model_file_beside_a_config_toml_of_no_run_is_read_alone(cli, tmp_path):
+    run_dir = _train(cli, tmp_path, "--data", _write_csv(tmp_path / "a.csv", *_answers()).name)
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    (lone / "model.safetensors").write_bytes((run_dir / "model.safetensors").read_bytes())
+    (lone / "config.toml").write_text('[tool]\nname = "x"\n')  # another tool's, not a run's
+    result = _report(cli, "lone/model.safetensors", "--data", "a.csv")
+    assert result["n_samples"] == N_ROWS and result["includes_training_rows"] is None
+    # the folder given as MODEL must still be a run folder
+    assert_one_line_error(cli("evaluate", "lone", "--data", "a.csv"), 2, "unknown key 'tool'")

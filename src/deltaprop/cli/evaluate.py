@@ -171,9 +171,18 @@ def class_label(c: int, names: list[str] | None) -> str:
 
 def _run_config(model: str) -> dict:
     """The ``config.toml`` of MODEL's run folder (MODEL the folder, or its model or checkpoint
-    file); ``{}`` for a model file outside a run folder."""
+    file); ``{}`` for a model file outside a run folder, and for a model file given by its
+    name beside a ``config.toml`` that is no run's (the file alone is read, as predict reads
+    it): only a folder given as MODEL must be a run folder."""
     folder = rundir.folder_of(model)
-    return read_toml(folder / rundir.CONFIG) if folder is not None else {}
+    if folder is None:
+        return {}
+    try:
+        return read_toml(folder / rundir.CONFIG)
+    except UsageError:
+        if Path(model).is_dir():
+            raise
+        return {}
 
 
 def _data_for(args, run_config: dict, net, names) -> dict:
