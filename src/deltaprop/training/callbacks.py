@@ -22,6 +22,8 @@ Where these differ from Keras 3, by design:
 from __future__ import annotations
 
 import math
+import os
+import string
 import sys
 
 import numpy as np
@@ -135,6 +137,10 @@ class ModelCheckpoint(_Monitor):
     ``save_best_only``; otherwise the first watched epoch is always saved. Pass the best value
     so far (``history.best(monitor)[1]``) when resuming a run, so that a resumed epoch worse
     than the saved file does not overwrite it.
+
+    A folder of ``filepath`` that does not exist is created, as Keras does: before training
+    (a path that cannot hold files — a file in the way, no permission — is refused then, with
+    a ValueError), or at each save for a folder named with fields (``"run/{epoch}/model.st"``).
     """
 
     def __init__(
@@ -163,6 +169,9 @@ class ModelCheckpoint(_Monitor):
                 f"{{epoch}} and the logged names {self.run.metrics}"
             ) from err
         self.best = self._worst() if self.initial_value_threshold is None else self.initial_value_threshold
+        folder = os.path.dirname(str(self.filepath))
+        if folder and not _has_fields(folder):  # a folder named with fields is made at each save
+            _make_folder(folder.format(), self.filepath)
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
@@ -178,8 +187,35 @@ class ModelCheckpoint(_Monitor):
         from .. import files  # the model-file layer, imported only when a checkpoint is written
 
         path = str(self.filepath).format(epoch=epoch + 1, **logs)
+        if os.path.dirname(path):
+            os.makedirs(os.path.dirname(path), exist_ok=True)
         files.save(net, path)
         self.saved.append(path)
+
+
+def _has_fields(text: str) -> bool:
+    """Whether ``text`` holds a ``str.format`` field (``{epoch}``; not an escaped ``{{``)."""
+    try:
+        return any(field is not None for _, field, _, _ in string.Formatter().parse(text))
+    except ValueError:  # a field cut in two by the folder separator: filled in at save time
+        return True
+
+
+def _make_folder(folder: str, filepath) -> None:
+    """Create ``folder`` (and its parents) for ModelCheckpoint's ``filepath``, or refuse a
+    folder that cannot hold the files, before the first update rather than after an epoch."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as err:
+        raise ValueError(
+            f"ModelCheckpoint filepath {str(filepath)!r}: cannot create its folder {folder!r} "
+            f"({err.strerror or err}); choose a folder that can be created, or remove what is in the way"
+        ) from err
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(
+            f"ModelCheckpoint filepath {str(filepath)!r}: the folder {folder!r} is not writable; "
+            f"choose another folder, or allow writing to it"
+        )
 
 
 class ProgressLogger(Callback):
