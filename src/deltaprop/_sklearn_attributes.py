@@ -2,8 +2,9 @@
 :mod:`deltaprop.sklearn` (a mixin of their base, :mod:`deltaprop._sklearn_base`).
 
 Each is read from the fitted network and ``history_``, so it cannot drift from them: a refused
-call (which puts every attribute back) and a diverged one (which keeps the epochs of the
-weights it keeps) leave them consistent. ``t_`` is the one counter kept beside them, and the
+call (which puts every attribute back), a diverged one (which keeps the epochs of the
+weights it keeps) and an interrupted one (which keeps the epochs it completed) leave them
+consistent. ``t_`` is the one counter kept beside them, and the
 base sets ``_validated`` (the last call that trained held out a validation set) and
 ``_kept_epoch`` (the epoch, counted over ``history_``, whose weights such a call ended on).
 """

@@ -24,10 +24,12 @@ from ._sklearn_early_stopping import (
     check_validation_split,
     check_validation_weights,
 )
+from ._sklearn_interrupt import StepCount, warn_interrupted
 from ._sklearn_params import ParameterChecks
 from ._validation import check_dtype, check_sample_weight
 from .errors import DivergenceError
 from .network import Network
+from .training.history import History
 
 RELU_FAMILY = frozenset({"relu", "leaky_relu"})
 OPTIMIZER_NAMES = tuple(optimizers.OPTIMIZERS)  # "sgd", "momentum", "nesterov", "adam"
@@ -145,17 +147,20 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
         parameters are checked, ``_reset`` builds the new network before ``_train`` and
         ``training.fit`` check what only they check (an early-stopping split whose rows all
         weigh 0, values beyond a float32 network's range), and a refused fit must leave a
-        fitted estimator as it was. A DivergenceError is not a refusal: training ran, and
-        ``_train`` has recorded the epochs whose weights the network keeps."""
+        fitted estimator as it was. A call that trained is not refused: once ``_record`` has
+        noted what it trained (before a DivergenceError, a KeyboardInterrupt after the first
+        step, or a warning made an error), the attributes say so, as the network does."""
         saved = dict(vars(self))
+        self._recorded = False
         try:
             yield
-        except DivergenceError:
-            raise
         except BaseException:
-            vars(self).clear()
-            vars(self).update(saved)
+            if not self._recorded:
+                vars(self).clear()
+                vars(self).update(saved)
             raise
+        finally:
+            vars(self).pop("_recorded", None)
 
     # --- training ----------------------------------------------------------------------------
 
@@ -239,8 +244,10 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
                 scorer = ValidationR2(targets)
                 callbacks.append(scorer)
         start = self._epochs_done
+        history, steps = History(), StepCount()  # both still readable after a KeyboardInterrupt
+        iterations = self.optimizer_.iterations
         try:
-            history = fit(
+            fit(
                 self.network_,
                 X,
                 targets,
@@ -249,10 +256,11 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
                 optimizer=self.optimizer_,
                 shuffle=self.shuffle,
                 seed=self._seed,
-                callbacks=callbacks,
+                callbacks=[steps, *callbacks],
                 verbose=self.verbose,
                 initial_epoch=start,
                 sample_weight=sample_weight,
+                history=history,
                 **kwargs,
             )
         except DivergenceError as err:
@@ -263,19 +271,34 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
             if str(err).startswith("Y "):
                 raise ValueError(f"y {str(err)[2:]}") from None
             raise
-        kept = None
-        if stopper is not None and stopper.best_weights is not None:
-            # Stopped or not, end on the best epoch's weights, as scikit-learn's MLP does.
-            self.network_.weights, self.network_.biases = stopper.best_weights
-            kept = stopper.best_epoch
-        self._record(start, history, scorer, validated, kept)
+        except KeyboardInterrupt:
+            if self.optimizer_.iterations == iterations:  # before the first step: nothing to keep
+                raise
+            # Keep what was trained, as scikit-learn's MLP does (early stopping's best epoch too).
+            unfinished = steps.unfinished_samples(start + len(history.history.get("loss", [])))
+            self._finish(start, history, stopper, scorer, validated, unfinished)
+            warn_interrupted(self, unfinished)
+            raise
+        self._finish(start, history, stopper, scorer, validated)
         if stopper is not None:
             stopper.warn_if_not_stopped(epochs)
         return self
 
-    def _record(self, start: int, history, scorer, validated: bool, kept: int | None = None) -> None:
+    def _finish(self, start: int, history, stopper, scorer, validated: bool, unfinished: int = 0) -> None:
+        """End a call that trained: with early stopping, on the best epoch's weights (stopped or
+        not, as scikit-learn's MLP does), then :meth:`_record` what it ran."""
+        kept = None
+        if stopper is not None and stopper.best_weights is not None:
+            self.network_.weights, self.network_.biases = stopper.best_weights
+            kept = stopper.best_epoch
+        self._record(start, history, scorer, validated, kept, unfinished)
+
+    def _record(
+        self, start: int, history, scorer, validated: bool, kept: int | None = None, unfinished: int = 0
+    ) -> None:
         """Note the epochs a call ran from epoch ``start`` (``history``, a training History, or
-        None if there were none): ``history_``, ``n_iter_``, ``t_``, and what the early-stopping
+        None if there were none): ``history_``, ``n_iter_``, ``t_`` (with the ``unfinished``
+        samples stepped on in an epoch an interrupt cut short), and what the early-stopping
         attributes read (``validated``; ``kept``, the epoch whose weights the network ends on,
         if not the last recorded one)."""
         new = {} if history is None else dict(history.history)
@@ -289,9 +312,11 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
         self.n_iter_ = ran
         if ran:
             self.t_ += ran * history.params["n_samples"]  # the training rows, validation set apart
+        self.t_ += unfinished
         last = self._epochs_done - 1
         self._validated = validated
         self._kept_epoch = kept if kept is not None else (last if last >= 0 else None)
+        self._recorded = True  # what the call trained stands (see _unchanged_if_refused)
 
     def _extend_history(self, new: dict[str, list[float]]) -> None:
         """Append a call's per-epoch lists to ``history_``, keeping every list one entry per

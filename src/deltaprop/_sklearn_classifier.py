@@ -103,6 +103,12 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
     A call that is refused (a bad parameter, labels or data) leaves the estimator as it was.
     One that diverges (:class:`deltaprop.DivergenceError`) leaves ``network_`` with the weights
     of the last good epoch, and ``history_``, ``loss_curve_`` and ``n_iter_`` with those epochs.
+    One interrupted (Ctrl-C) keeps what it trained, as scikit-learn's MLP does: it warns
+    "Training interrupted by user.", records the epochs it completed (``history_``,
+    ``loss_curve_``, ``n_iter_``) and in ``t_`` the samples of every mini-batch it stepped on,
+    leaves ``network_`` and ``optimizer_`` as they were at the interrupt (with early stopping,
+    on the best epoch's weights, as at any end; a cold ``fit`` is fitted even with no epoch
+    completed), then lets the KeyboardInterrupt go on. Before the first step it changes nothing.
 
     Attributes
     ----------
