@@ -35,7 +35,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import activations, costs
-from ._validation import check_dtype, check_sample_weight, check_X, check_Y
+from ._predict import predict_outputs
+from ._validation import check_dtype, check_features, check_sample_weight, check_X, check_Y
 from .architecture import check_sizes, layer_activations, network_cost
 from .costs import weighted_cost
 from .parameters import ParameterList, checked_params, initial_params, param_array
@@ -254,35 +255,13 @@ cost='quadratic', dtype=float64, params=13)
         return ForwardPass(net=net, o=o)
 
     def predict(self, X) -> np.ndarray:
-        """The outputs a, ``(n_samples, n_L)``, for ``X`` ``(n_samples, n_0)``, keeping no intermediates."""
-        return self._predict(check_X(X, self.sizes[0], self.dtype))
+        """The outputs a, ``(n_samples, n_L)``, for ``X`` ``(n_samples, n_0)``, keeping no intermediates.
+
+        X is converted to the network's dtype a block of rows at a time, not whole."""
+        return self._predict(check_features(X, self.sizes[0], dtype=self.dtype))
 
     def _predict(self, X: np.ndarray) -> np.ndarray:
-        n, L = X.shape[0], len(self._w)
-        # Speed only: when a hidden layer's outputs for the whole batch would be large
-        # (> 16 MB, e.g. 10,000 × 1024 in float64), go through the rows in blocks of 2048
-        # into buffers made once: σ then runs on values still in cache, not a second pass
-        # over memory. Blocks of fewer rows would re-read each w more often than they save.
-        block = 2048
-        widest = max(w.shape[1] for w in self._w[:-1]) if L > 1 else 0
-        if n <= block or widest * n * self.dtype.itemsize <= 16 * 2**20:
-            o = X
-            for w, b, fn in zip(self._w, self._b, self.activations):
-                z = o @ w
-                z += b
-                o = fn.forward(z, out=z)  # each layer's net is overwritten by its output
-            return o
-        a = np.empty((n, self._w[-1].shape[1]), dtype=self.dtype)
-        hidden = [np.empty((block, w.shape[1]), dtype=self.dtype) for w in self._w[:-1]]
-        for start in range(0, n, block):
-            o = X[start : start + block]
-            rows = o.shape[0]
-            for l, (w, b, fn) in enumerate(zip(self._w, self._b, self.activations)):
-                z = hidden[l][:rows] if l < L - 1 else a[start : start + rows]
-                np.matmul(o, w, out=z)
-                z += b
-                o = fn.forward(z, out=z)
-        return a
+        return predict_outputs(self, X)  # X of any real dtype: converted block by block
 
     def predict_classes(self, X) -> np.ndarray:
         """Predicted class labels, int64 ``(n_samples,)``: argmax of the outputs, or a > 0.5 for one."""

@@ -1,0 +1,51 @@
+"""The forward pass that keeps nothing but the outputs a: :meth:`Network.predict`'s, and
+``evaluate``'s on each chunk.
+
+X may come in any real dtype (uint8 pixels, float32 for a float64 network), C or Fortran order:
+when it is not the network's dtype it is converted a block of rows at a time, never whole, so
+what predict holds besides X and a is one block of each layer (60,000 MNIST images in float32,
+188 MB, cost a float64 copy of 376 MB). Same notation as :mod:`deltaprop.network`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Rows per block: for σ to run on values still in cache, and for X's conversion. Fewer rows
+# would re-read each w more often than they save.
+BLOCK_ROWS = 2048
+# Hidden outputs larger than this for the whole batch (e.g. 10,000 × 1024 in float64) go by blocks.
+WHOLE_BATCH_BYTES = 16 * 2**20
+
+
+def predict_outputs(net, X: np.ndarray) -> np.ndarray:
+    """The outputs a ``(n_samples, n_L)`` of ``net``'s dtype for ``X`` ``(n_samples, n_0)``, checked
+    (finite, within the dtype's range) but of any real dtype. Beyond :data:`BLOCK_ROWS` rows, by
+    blocks when the hidden outputs or X's converted copy would pass :data:`WHOLE_BATCH_BYTES`."""
+    n, L, dtype = X.shape[0], len(net._w), net.dtype
+    widest = max(w.shape[1] for w in net._w[:-1]) if L > 1 else 0
+    small = widest * n * dtype.itemsize <= WHOLE_BATCH_BYTES  # the hidden outputs
+    # X converted whole only where the copy is small too: a product's rows depend, in the last
+    # bits, on how many rows it has (BLAS kernels), so what went whole before still does.
+    big_copy = X.dtype != dtype and X.size * dtype.itemsize > WHOLE_BATCH_BYTES
+    if n <= BLOCK_ROWS or (small and not big_copy):
+        o = np.asarray(X, dtype=dtype)  # X itself, or a copy of one block or of ≤ 16 MB
+        for w, b, fn in zip(net._w, net._b, net.activations):
+            z = o @ w
+            z += b
+            o = fn.forward(z, out=z)  # each layer's net is overwritten by its output
+        return o
+    # Speed and memory: block by block into buffers made once, σ on values still in cache.
+    if not big_copy:
+        X = np.asarray(X, dtype=dtype)  # a small copy whole, as it always was: the same bits
+    a = np.empty((n, net._w[-1].shape[1]), dtype=dtype)
+    hidden = [np.empty((BLOCK_ROWS, w.shape[1]), dtype=dtype) for w in net._w[:-1]]
+    for start in range(0, n, BLOCK_ROWS):
+        o = np.asarray(X[start : start + BLOCK_ROWS], dtype=dtype)
+        rows = o.shape[0]
+        for l, (w, b, fn) in enumerate(zip(net._w, net._b, net.activations)):
+            z = hidden[l][:rows] if l < L - 1 else a[start : start + rows]
+            np.matmul(o, w, out=z)
+            z += b
+            o = fn.forward(z, out=z)
+    return a
