@@ -101,6 +101,9 @@ def _decoded_metadata(meta: dict[str, str], path) -> dict:
 
 def network_payload(net: Network, allow_nonfinite: bool) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     check_network(net)
+    for l, fn in enumerate(net.activations):
+        _check_rebuilds(fn, fn.spec, activations.get, f"activations[{l}] (layer {l + 1})")
+    _check_rebuilds(net.cost, net.cost.name, costs.get, "cost")
     tensors: dict[str, np.ndarray] = {}
     for l, (w, b) in enumerate(zip(net.weights, net.biases)):
         for name, arr in ((f"w{l}", w), (f"b{l}", b)):
@@ -122,6 +125,36 @@ def network_payload(net: Network, allow_nonfinite: bool) -> tuple[dict[str, np.n
         meta_key("dtype"): config["dtype"],
     }
     return tensors, meta
+
+
+def _check_rebuilds(fn, spec: str, get, what: str) -> None:
+    """Refuse an activation or cost that ``get(spec)``, which :func:`load` calls, would not rebuild
+    as an object of exactly its class with the same parameters: a file names its functions, it
+    holds no code, so a user's subclass would load as the built-in (or not at all)."""
+    try:
+        rebuilt = get(spec)
+    except (TypeError, ValueError) as err:
+        why = f"load would find no such function: {err}"
+    else:
+        if type(rebuilt) is type(fn) and _same_parameters(rebuilt, fn):
+            return
+        why = f"load would rebuild it from {spec!r} as deltaprop's {type(rebuilt).__name__}"
+        if type(rebuilt) is type(fn):
+            why += f" with the parameters {vars(rebuilt)}, not {vars(fn)}"
+    argument = "cost" if what == "cost" else "activation"
+    raise ValueError(
+        f"cannot save {what}, a {type(fn).__qualname__} named {spec!r}: a model file names its "
+        f"functions, it does not hold code, and {why}. Use a built-in {argument}, or store the arrays "
+        f"yourself (net.weights and net.biases, e.g. with safetensors.numpy.save_file) and rebuild the "
+        f"network with Network.from_arrays(weights, biases, {argument}={type(fn).__qualname__}(...))"
+    )
+
+
+def _same_parameters(rebuilt, fn) -> bool:
+    try:
+        return bool(vars(rebuilt) == vars(fn))
+    except ValueError:  # an array among them: not a parameter a name can carry
+        return False
 
 
 def _user_metadata(metadata: Mapping | None) -> dict[str, str]:

@@ -1,0 +1,113 @@
+"""Model files meeting code and tools outside deltaprop: the user's own activations and costs, which
+a file cannot hold; metadata other safetensors tools write; strict JSON for other readers; and a
+PyTorch state dict, which is not a deltaprop model but can become one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import safetensors.numpy
+from sklearn.datasets import load_iris
+
+import deltaprop as dp
+from deltaprop import activations, costs, files
+
+X = load_iris().data[::10]  # (15, 4): real inputs for the predictions compared below
+
+
+class Swish(activations.Activation):
+    """An activation deltaprop does not know: no name in a file can rebuild it."""
+
+    name = "swish"
+
+    def forward(self, net, out=None):
+        return net / (1 + np.exp(-net))
+
+    def prime(self, a, out=None):
+        return np.ones_like(a)
+
+
+class DoubledTanh(activations.Tanh):
+    """A subclass keeping its parent's name: a file would rebuild it as the plain Tanh."""
+
+    def forward(self, net, out=None):
+        return 2 * np.tanh(net)
+
+
+class Huber(costs.Quadratic):
+    name = "huber"
+
+
+class QuietQuadratic(costs.Quadratic):
+    """A subclass keeping the name 'quadratic'."""
+
+    def per_sample(self, a, y):
+        return 0.5 * super().per_sample(a, y)
+
+
+# --- a file names its functions; it cannot hold the user's ----------------------------------
+
+REFUSED = [
+    (dict(activation=Swish()), r"activations\[0\] \(layer 1\), a Swish named 'swish'", "no such function"),
+    (
+        dict(activation=["relu", DoubledTanh()], output_activation=DoubledTanh()),
+        r"activations\[1\] \(layer 2\), a DoubledTanh named 'tanh'",
+        "rebuild it from 'tanh' as deltaprop's Tanh",
+    ),
+    (dict(cost=Huber()), "cost, a Huber named 'huber'", "no such function"),
+    (dict(cost=QuietQuadratic()), "cost, a QuietQuadratic named 'quadratic'", "as deltaprop's Quadratic"),
+]
+
+
+@pytest.mark.parametrize("save", ["model", "checkpoint"])
+@pytest.mark.parametrize("kwargs, what, why", REFUSED)
+def test_an_activation_or_cost_a_file_cannot_rebuild_is_refused_before_writing(
+    tmp_path, save, kwargs, what, why
+):
+    # Before, save wrote these: Swish's file failed to load ("unknown activation"), and
+    # DoubledTanh's loaded as a plain tanh network predicting other numbers.
+    net = dp.Network([4, 3, 3, 2], seed=0, **kwargs)
+    path = tmp_path / "m.safetensors"
+    with pytest.raises(ValueError, match=what) as caught:
+        if save == "model":
+            files.save(net, path)
+        else:
+            files.save_checkpoint(path, net)
+    message = str(caught.value)
+    assert why in message
+    assert "a model file names its functions, it does not hold code" in message
+    assert "net.weights and net.biases" in message and "Network.from_arrays(weights, biases, " in message
+    assert not path.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_way_the_refusal_advises_keeps_the_users_activation(tmp_path):
+    # What the message says to do: store the arrays, rebuild with Network.from_arrays.
+    net = dp.Network([4, 3, 2], activation=DoubledTanh(), output_activation="linear", seed=0)
+    path = tmp_path / "arrays.safetensors"
+    safetensors.numpy.save_file({f"w{l}": w for l, w in enumerate(net.weights)}, path)
+    stored = safetensors.numpy.load_file(path)
+    back = dp.Network.from_arrays(
+        [stored[f"w{l}"] for l in range(2)], net.biases, activation=DoubledTanh(), output_activation="linear"
+    )
+    assert np.array_equal(back.predict(X), net.predict(X))
+
+
+@pytest.mark.parametrize("slope", [0.01, 0.3, 1 / 3])
+def test_built_in_activations_with_their_parameters_still_save(tmp_path, slope):
+    sigma = activations.LeakyReLU(0.5)
+    sigma.slope = slope  # changed after construction: the spec follows it, so the file does too
+    net = dp.Network(
+        [4, 3, 2], activation=sigma, output_activation="softmax", cost=costs.LogLikelihood(), seed=0
+    )
+    back = files.load(files.save(net, tmp_path / "m.safetensors"))
+    assert back.activations[0].slope == slope
+    assert np.array_equal(back.predict(X), net.predict(X))
+
+
+def test_a_class_the_user_registers_round_trips(tmp_path, monkeypatch):
+    # "The registry's class for that name": one registered under its name is rebuilt exactly.
+    monkeypatch.setitem(activations.ACTIVATIONS, "swish", Swish)
+    net = dp.Network([4, 3, 2], activation=Swish(), output_activation="linear", seed=0)
+    back = files.load(files.save(net, tmp_path / "m.safetensors"))
+    assert type(back.activations[0]) is Swish
+    assert np.array_equal(back.predict(X), net.predict(X))
