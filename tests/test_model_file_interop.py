@@ -111,3 +111,21 @@ def test_a_class_the_user_registers_round_trips(tmp_path, monkeypatch):
     back = files.load(files.save(net, tmp_path / "m.safetensors"))
     assert type(back.activations[0]) is Swish
     assert np.array_equal(back.predict(X), net.predict(X))
+
+
+# --- user metadata: plain strings read, NaN refused -------------------------------------------
+
+
+def test_a_plain_string_user_entry_reads_as_that_string(tmp_path):
+    # Other safetensors tools write plain strings; load always accepted them, the readers did not.
+    net = dp.Network([4, 3, 2], seed=0)
+    path = files.save(net, tmp_path / "m.safetensors", metadata={"epochs": 3, "name": "iris"})
+    with safetensors.safe_open(path, "np") as f:
+        meta = f.metadata()
+    meta["user.note"] = "trained on iris, {not JSON}"
+    safetensors.numpy.save_file(safetensors.numpy.load_file(path), path, metadata=meta)
+    user = {"epochs": 3, "name": "iris", "note": "trained on iris, {not JSON}"}
+    assert files.read_metadata(path)["user"] == user
+    loaded, metadata = files.load_with_metadata(path)
+    assert metadata["user"] == user
+    assert np.array_equal(loaded.predict(X), files.load(path).predict(X))

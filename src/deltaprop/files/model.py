@@ -70,6 +70,8 @@ def read_metadata(path) -> dict:
 
     ``user`` is the ``metadata`` dict passed to :func:`save`, with its JSON values decoded and
     its keys in sorted order (safetensors keeps the header in a hash map: no order survives).
+    A ``user.<key>`` entry that is not JSON (a plain string, as other safetensors tools write
+    it: ``"trained on MNIST"``) is given as that string, as :func:`load` ignores it.
     """
     _, meta, path = read(path)
     return _decoded_metadata(meta, path)
@@ -92,11 +94,19 @@ def _decoded_metadata(meta: dict[str, str], path) -> dict:
         raw = meta[meta_key(name)]
         out[name] = json_field(raw, name, path) if name in ("sizes", "activations") else raw
     out["user"] = {
-        key[len(_USER_PREFIX) :]: json_field(value, key, path)
+        key[len(_USER_PREFIX) :]: _user_value(value)
         for key, value in sorted(meta.items())  # the same order in every process
         if key.startswith(_USER_PREFIX)
     }
     return out
+
+
+def _user_value(raw: str):
+    """A ``user.<key>`` entry: its JSON decoded, or the plain string itself where it is not JSON."""
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return raw
 
 
 def network_payload(net: Network, allow_nonfinite: bool) -> tuple[dict[str, np.ndarray], dict[str, str]]:
