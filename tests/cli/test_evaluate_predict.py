@@ -166,3 +166,16 @@ def test_square_brackets_in_names_are_shown_as_written_not_read_as_markup(cli, t
     assert shown.returncode == 0, shown.stderr
     assert "my[b]pets.csv" in shown.stdout
     assert "│ 0 [cat] │" in shown.stdout and "│ 1 [dog] │" in shown.stdout
+
+
+def test_a_model_holding_nan_says_what_a_command_line_user_can_do(run, tmp_path):
+    import deltaprop as dp
+
+    net = dp.Network([2, 3, 2], seed=0)
+    net._w[1][0, 1] = np.nan  # as a diverged run's weights, forced into the file
+    dp.files.save(net, tmp_path / "nan.safetensors", allow_nonfinite=True)
+    (tmp_path / "rows.csv").write_text("0.5,0.25\n")
+    for command in (["evaluate", "--data", "digits"], ["predict", "rows.csv"]):
+        result = run(command[0], "nan.safetensors", *command[1:])
+        assert_one_line_error(result, 1, "weights[1] (layer 2) holds NaN or infinity", "--lr")
+        assert "pass allow_nonfinite=True" not in result.stderr  # a Python argument: no such flag

@@ -103,6 +103,7 @@ def load_model_and_classes(path: str | Path, data_after: str = DATA_AFTER):
             return files.load(path), None
         except ModelFileError:
             if path.suffix.lower() in ("", ".safetensors"):
+                _refuse_nonfinite(path)
                 raise
             raise UsageError(  # `deltaprop predict rows.csv runs/r`: the arguments swapped
                 f"{given} is a {path.suffix} file, not a model; give the model first, as a "
@@ -115,6 +116,26 @@ def load_model_and_classes(path: str | Path, data_after: str = DATA_AFTER):
     if isinstance(names, list) and len(names) == n_classes and all(isinstance(n, str) for n in names):
         return net, names
     return net, None
+
+
+def _refuse_nonfinite(path: Path) -> None:
+    """For a model file whose weights hold NaN or infinity (which ``files.load`` refuses, in
+    Python's words: ``allow_nonfinite=True``), the error a command-line user can act on."""
+    from .. import files
+    from ..errors import ModelFileError
+
+    try:
+        net = files.load(path, allow_nonfinite=True)
+    except ModelFileError:  # refused for another reason, which its own message says
+        return
+    layers = [("weights", l, w) for l, w in enumerate(net.weights)]
+    layers += [("biases", l, b) for l, b in enumerate(net.biases)]
+    bad = next((f"{what}[{l}] (layer {l + 1})" for what, l, a in layers if not np.isfinite(a).all()), "it")
+    raise ModelFileError(
+        f"{path}: {bad} holds NaN or infinity, so every output would be NaN: the training that "
+        f"wrote it diverged. Train the model again with a smaller learning rate (deltaprop train "
+        f"--lr); in Python, deltaprop.load({str(path)!r}, allow_nonfinite=True) opens it to look at"
+    )
 
 
 def _checkpoint_classes(path: Path):
