@@ -86,3 +86,15 @@ def test_a_run_without_a_checkpoint_is_refused_saying_why(run, tmp_path):
         assert "deltaprop train --config runs/early/config.toml" in early.stderr
         empty = run(command, "empty")
         assert empty.returncode == 2 and "is it a run folder written by 'deltaprop train'" in empty.stderr
+
+
+def test_a_run_whose_config_toml_was_deleted_is_diagnosed_with_its_checkpoints(run, tmp_path):
+    trained = run("train", "--epochs", "2", "--seed", "1", "--name", "r", "--no-plots", "--quiet")
+    assert trained.returncode == 0, trained.stderr
+    (tmp_path / "runs/r/config.toml").unlink()
+    codes = [f.code for f in diagnose_run(tmp_path / "runs/r")]
+    assert "data-unavailable" not in codes  # the data checks ran
+
+    (tmp_path / "runs/r/checkpoint.safetensors").unlink()  # and without it, what is missing is said
+    skipped = {f.code: f.message for f in diagnose_run(tmp_path / "runs/r")}["data-unavailable"]
+    assert "no config.toml, nor a checkpoint.safetensors holding the run's configuration" in skipped

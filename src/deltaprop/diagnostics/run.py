@@ -118,12 +118,26 @@ def read_record(run_dir, state: dict | None = None) -> RunFiles:
             run.config = tomllib.loads((path / CONFIG).read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as err:
             raise ValueError(f"{path / CONFIG} is not valid TOML: {err}") from err
-    else:
-        run.missing["config"] = f"no {CONFIG}"
+    else:  # deleted: the checkpoint holds the configuration the run trained with
+        if state is None and (path / CHECKPOINT).is_file():
+            state = _checkpoint_state(path / CHECKPOINT)
+        config = state.get("config") if state is not None else None
+        if isinstance(config, dict):
+            run.config = config
+        else:
+            run.missing["config"] = f"no {CONFIG}, nor a {CHECKPOINT} holding the run's configuration"
     history = _read_history(path, run.missing, state)
     if history is not None:
         run.history, run.stopped_reason, run.params = history.history, history.stopped_reason, history.params
     return run
+
+
+def _checkpoint_state(checkpoint: Path) -> dict | None:
+    """The training state ``checkpoint`` holds; None where it cannot be read."""
+    try:
+        return files.load_checkpoint(checkpoint)[2]
+    except (ValueError, OSError):  # a damaged checkpoint: the config is missing, as said
+        return None
 
 
 def _folder(run_dir) -> Path:
@@ -209,7 +223,7 @@ def load_run_data(run: RunFiles, split: str = "test"):
     """
     name, path = run.data_name, run.data_path
     if name is None and path is None:
-        run.missing["data"] = f"{CONFIG} names no data set ([data] name or path)"
+        run.missing["data"] = run.missing.get("config") or f"{CONFIG} names no data set ([data] name or path)"
         return None
     changed = changed_since(run.data)
     if changed:  # its rows are not the ones the run learnt from: no verdict on them
