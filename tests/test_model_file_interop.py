@@ -4,6 +4,8 @@ PyTorch state dict, which is not a deltaprop model but can become one."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import safetensors.numpy
@@ -129,3 +131,35 @@ def test_a_plain_string_user_entry_reads_as_that_string(tmp_path):
     loaded, metadata = files.load_with_metadata(path)
     assert metadata["user"] == user
     assert np.array_equal(loaded.predict(X), files.load(path).predict(X))
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (float("nan"), "(nan)"),
+        (float("inf"), "(inf)"),
+        (-np.inf, "(-inf)"),
+        (np.float32("nan"), "nan"),
+        ({"val_loss": [0.5, float("nan")]}, "'val_loss': [0.5, nan]"),
+        (np.array([1.0, np.inf]), "inf"),
+    ],
+)
+def test_nan_in_user_metadata_is_refused_naming_the_key(tmp_path, value, shown):
+    # Before, it was written as a bare NaN, which JSON has not: strict readers refuse the file.
+    path = tmp_path / "m.safetensors"
+    with pytest.raises(ValueError, match=r"metadata\['loss'\] holds NaN or ±infinity") as caught:
+        files.save(dp.Network([4, 3, 2], seed=0), path, metadata={"loss": value, "epochs": 3})
+    assert shown in str(caught.value) and "store it as None or as a string" in str(caught.value)
+    assert not path.exists()
+
+
+def test_the_header_is_strict_json(tmp_path):
+    def refuse(constant):
+        raise AssertionError(f"{constant} is not JSON")
+
+    path = files.save(
+        dp.Network([4, 3, 2], seed=0), tmp_path / "m.safetensors", metadata={"x": [1e308, None]}
+    )
+    raw = path.read_bytes()
+    header = json.loads(raw[8 : 8 + int.from_bytes(raw[:8], "little")], parse_constant=refuse)
+    assert json.loads(header["__metadata__"]["user.x"], parse_constant=refuse) == [1e308, None]

@@ -177,12 +177,21 @@ def _user_metadata(metadata: Mapping | None) -> dict[str, str]:
         if not isinstance(key, str):
             raise TypeError(f"metadata keys must be strings; got {key!r} of type {type(key).__name__}")
         try:
-            out[_USER_PREFIX + key] = json.dumps(value, default=json_default)
+            text = json.dumps(value, default=json_default)
         except (TypeError, ValueError) as err:
             raise TypeError(
                 f"metadata[{key!r}] must be JSON-serialisable (str, number, bool, None, list, dict); "
                 f"got {type(value).__name__}: {err}"
             ) from err
+        try:  # Python writes a bare NaN or Infinity, which JSON has not: strict readers refuse it
+            json.dumps(value, default=json_default, allow_nan=False)
+        except ValueError:
+            raise ValueError(
+                f"metadata[{key!r}] holds NaN or ±infinity ({_preview(value, 80)}), which JSON cannot "
+                f"write (Python's bare NaN makes the file unreadable to strict JSON readers); store it "
+                f"as None or as a string such as 'nan'"
+            ) from None
+        out[_USER_PREFIX + key] = text
     return out
 
 
