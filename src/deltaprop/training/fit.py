@@ -107,7 +107,9 @@ def fit(
         Instead: carve this fraction of the training data out as validation data, seeded
         (and stratified by class for classification targets). Never both.
     shuffle : bool, default True
-        Shuffle every epoch (from ``default_rng([seed, epoch])``); False keeps the order.
+        Shuffle every epoch (from ``default_rng([seed, epoch])``); False keeps the order. A
+        full batch is never shuffled (its order would change only the rounding of its sums),
+        so every X of the same values gives the same bits, whatever its dtype or layout.
     seed : int, optional
         Makes the run bit-identical each time and resumable; None draws one, recorded in
         ``history.params["seed"]``.
@@ -250,10 +252,13 @@ def fit(
     step = make_step(net, optimizer, batch_size, targets_sum_to_one=targets.kind == CLASSES)
     sw = sample_weight  # X, Y and the weights are checked above
     gather = Gatherer(X, targets, net.dtype, batch_size, checked=True, sample_weight=sw)
-    # Full batch over all of X in the network's dtype: hand X itself to the step (no copy;
-    # the order of the rows changes only the rounding of the batch sums).
+    # A full batch (one mini-batch an epoch) is not shuffled: the order of one batch's rows
+    # changes nothing but the rounding of its sums, and the natural order gives the same bits
+    # whatever X's dtype or layout (or the training rows a validation split leaves). Over all
+    # of X in the network's dtype, X itself goes to the step (no copy).
+    full_batch = batch_size == n
     whole = (
-        batch_size == n
+        full_batch
         and train_idx is None
         and X.dtype == net.dtype
         and X.flags.c_contiguous
@@ -288,7 +293,7 @@ def fit(
             for cb in callbacks:
                 cb.on_epoch_begin(epoch, {})
             t0 = perf_counter()
-            if shuffle and not whole:
+            if shuffle and not full_batch:
                 order = np.random.default_rng([seed, epoch]).permutation(n)
             else:
                 order = np.arange(n)
