@@ -13,6 +13,7 @@ from sklearn.datasets import load_iris
 
 import deltaprop as dp
 from deltaprop import activations, costs, files
+from deltaprop.errors import ModelFileError
 
 X = load_iris().data[::10]  # (15, 4): real inputs for the predictions compared below
 
@@ -163,3 +164,47 @@ def test_the_header_is_strict_json(tmp_path):
     raw = path.read_bytes()
     header = json.loads(raw[8 : 8 + int.from_bytes(raw[:8], "little")], parse_constant=refuse)
     assert json.loads(header["__metadata__"]["user.x"], parse_constant=refuse) == [1e308, None]
+
+
+# --- a PyTorch state dict: the way in ----------------------------------------------------------
+
+
+def test_a_pytorch_state_dict_is_refused_with_the_way_to_build_a_network_from_it(tmp_path):
+    torch = pytest.importorskip("torch")
+    import safetensors.torch
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(4, 5), torch.nn.Tanh(), torch.nn.Linear(5, 3), torch.nn.Softmax(dim=1)
+    ).double()
+    path = tmp_path / "model.safetensors"
+    safetensors.torch.save_file(model.state_dict(), path)
+    with pytest.raises(ModelFileError, match="not a deltaprop model") as caught:
+        dp.load(path)
+    message = str(caught.value)
+    assert "PyTorch Linear layers ('0.weight' (5, 4), '2.weight' (3, 5))" in message
+    recipe = "[state[k].T for k in ['0.weight', '2.weight']], [state[k] for k in ['0.bias', '2.bias']]"
+    assert f"Network.from_arrays({recipe}" in message
+    assert (
+        "each weight transposed (.T): PyTorch stores it as (n_out, n_in), deltaprop as (n_in, n_out)"
+        in message
+    )
+
+    # Following it gives the PyTorch model's predictions.
+    state = safetensors.numpy.load_file(path)
+    net = dp.Network.from_arrays(
+        [state[k].T for k in ["0.weight", "2.weight"]],
+        [state[k] for k in ["0.bias", "2.bias"]],
+        activation="tanh",
+        output_activation="softmax",
+    )
+    with torch.no_grad():
+        expected = model(torch.from_numpy(X)).numpy()
+    np.testing.assert_allclose(net.predict(X), expected, rtol=1e-12, atol=1e-15)
+
+
+def test_other_foreign_files_get_no_pytorch_recipe(tmp_path):
+    path = tmp_path / "bert.safetensors"
+    safetensors.numpy.save_file({"embeddings.weight": np.zeros((3, 4), np.float32), "pos": np.zeros(3)}, path)
+    with pytest.raises(ModelFileError, match=r"PyTorch or another library\?\)$"):
+        dp.load(path)

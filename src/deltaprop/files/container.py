@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -75,7 +76,7 @@ def read(
     with open(path, "rb") as fh:  # FileNotFoundError, PermissionError, ... propagate
         data = fh.read()
     header, meta = check_layout(data, path)
-    _check_format(meta, path)
+    _check_format(meta, header, path)
     try:
         tensors = safetensors.numpy.load(data)
     except Exception as err:  # the checks above should make this unreachable
@@ -108,11 +109,11 @@ def _how_it_ended(folder: Path) -> str:
     return f"; its {HISTORY_JSON} says: {reason}" if isinstance(reason, str) and reason else ""
 
 
-def _check_format(meta: dict[str, str], path: Path) -> None:
+def _check_format(meta: dict[str, str], header: dict, path: Path) -> None:
     if not any(key.startswith("deltaprop.") for key in meta):
         raise ModelFileError(
             f"{path}: a safetensors file, but not a deltaprop model: its metadata has no "
-            f"'{FORMAT_NAME}' entry (a file from PyTorch or another library?)"
+            f"'{FORMAT_NAME}' entry (a file from PyTorch or another library?){_state_dict_hint(header)}"
         )
     if FORMAT_NAME not in meta:
         raise ModelFileError(f"{path}: the metadata has no '{FORMAT_NAME}' version entry")
@@ -127,6 +128,38 @@ def _check_format(meta: dict[str, str], path: Path) -> None:
     for name in META_KEYS:
         if meta_key(name) not in meta:
             raise ModelFileError(f"{path}: the metadata lacks '{meta_key(name)}'")
+
+
+def _natural(name: str) -> list:
+    """A sort key that puts ``2.weight`` before ``10.weight``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def _state_dict_hint(header: dict) -> str:
+    """How to load a PyTorch state dict of ``nn.Linear`` layers (every tensor a 2-D ``*.weight``
+    or a 1-D ``*.bias``, as ``safetensors.torch.save_file(model.state_dict(), path)`` writes),
+    or ``""`` for any other file."""
+    shapes = {name: entry["shape"] for name, entry in header.items()}
+    weights = sorted((n for n, s in shapes.items() if n.endswith(".weight") and len(s) == 2), key=_natural)
+    biases = [n for n, s in shapes.items() if n.endswith(".bias") and len(s) == 1]
+    if not weights or len(weights) + len(biases) != len(shapes):
+        return ""
+    listed = ", ".join(f"{n!r} {tuple(shapes[n])}" for n in weights[:4]) + (
+        ", ..." if len(weights) > 4 else ""
+    )
+    return (
+        f". Its tensors are the weights of PyTorch Linear layers ({listed}); load them with "
+        f"state = safetensors.numpy.load_file(path) and build the network with Network.from_arrays("
+        f"[state[k].T for k in {_keys(weights, '.weight')}], [state[k] for k in {_keys(weights, '.bias')}], "
+        f"activation=..., cost=...), each weight transposed (.T): PyTorch stores it as (n_out, n_in), "
+        f"deltaprop as (n_in, n_out). dp.save then writes a deltaprop model file"
+    )
+
+
+def _keys(weights: list[str], suffix: str) -> str:
+    """``['0.weight', '2.weight']``, or ``['0.bias', '2.bias']``: one key per layer, in order."""
+    keys = [name.removesuffix(".weight") + suffix for name in weights]
+    return repr(keys) if len(keys) <= 4 else f"[{keys[0]!r}, ..., {keys[-1]!r}]"
 
 
 # --- writing -----------------------------------------------------------------------------
