@@ -104,6 +104,8 @@ cost='quadratic', dtype=float64, params=13)
         sizes = check_sizes(sizes)
         self.dtype = check_dtype(dtype)
         self.activations = layer_activations(activation, output_activation, sizes)
+        # activation="relu" alone sets the output's σ too, which fit's output check mentions
+        self._output_took_activation = output_activation is None and isinstance(activation, str)
         self.cost = network_cost(cost, self.activations[-1])
         self.init = init
         weights, biases = initial_params(sizes, init, seed, self.dtype)

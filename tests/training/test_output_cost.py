@@ -274,3 +274,46 @@ def test_the_targets_extent_is_read_once_and_still_names_what_is_refused():
         float(2 * X4[:, :3].min()),
         float(2 * X4[:, :3].max()),
     )
+
+
+def test_a_relu_output_trained_on_class_labels_warns_and_says_activation_set_it(digits):
+    """The audit's run: ``activation="relu"`` alone gives a ReLU output, and under the quadratic cost
+    with one-hot labels its outputs die (10 % whatever η); fit said nothing."""
+    X, y, _, _ = digits
+    net = dp.Network([64, 64, 10], activation="relu", seed=0)
+    history, said = _fit_quietly(net, X[:200], y[:200], 2, batch_size=32, seed=0)
+    assert len(history) == 2 and len(said) == 1  # once per call
+    message = str(said[0].message)
+    assert message.startswith("ReLU output trained towards class labels") and "stops learning" in message
+    assert (
+        "The output layer took activation='relu': activation= sets every layer's σ, the output's too, "
+        in message
+    )
+    assert "To fix it, use output_activation='softmax' with cost='log_likelihood'" in message
+    assert said[0].filename == __file__
+    # a ReLU output asked for: the warning, without the word on activation=
+    for asked in (dict(activation="relu", output_activation="relu"), dict(activation=["tanh", "relu"])):
+        _, said = _fit_quietly(
+            dp.Network([64, 8, 10], seed=0, **asked), X[:50], y[:50], 1, learning_rate=0.01
+        )
+        assert len(said) == 1 and "took activation=" not in str(said[0].message)
+    # one ReLU output and 0/1 labels: the same
+    binary = dp.Network([64, 8, 1], activation="tanh", output_activation="relu", seed=0)
+    _, said = _fit_quietly(binary, X[:50], (y[:50] > 4).astype(int), 1, learning_rate=0.01)
+    assert len(said) == 1
+
+
+def test_relu_output_warns_for_labels_only_and_leaky_relu_not_at_all(digits):
+    """Regression towards real targets keeps the ReLU output's info finding; a leaky ReLU output,
+    whose δ never vanishes, trains on labels (96–97 % on digits under he_normal), so it is not warned."""
+    X, y, _, _ = digits
+    assert [i.severity for i in output_cost_issues("relu", "quadratic", 10, y)] == ["warning"]
+    assert [i.severity for i in output_cost_issues("relu", "quadratic", 10, np.eye(10)[y])] == ["warning"]
+    assert [i.severity for i in output_cost_issues("relu", "quadratic", 10)] == ["info"]
+    assert [i.severity for i in output_cost_issues("relu", "quadratic", 10, 3 * X[:, :10])] == ["info"]
+    assert output_cost_issues("leaky_relu", "quadratic", 10, y) == []
+    found = check_output_cost(dp.Network([64, 8, 10], activation="relu", seed=0), y)
+    assert [(f.code, f.severity) for f in found] == [("relu-output", "warning")]
+    leaky = dp.Network([64, 8, 10], activation="leaky_relu", init="he_normal", seed=0)
+    _, said = _fit_quietly(leaky, X[:100], y[:100], 1, learning_rate=0.1)
+    assert said == []

@@ -1,9 +1,10 @@
 """Does the output layer fit the cost and the targets? The rule, and fit's use of it.
 
-softmax with the quadratic cost is allowed but named; softmax with cross-entropy and logistic
-with log-likelihood are warned about; a cost that takes ln a of an output that is not a
-probability, a softmax over one output, and targets a logistic/softmax output can never reach
-(more than two classes on one output among them) are errors. :func:`output_cost_issues` says
+softmax with the quadratic cost is allowed but named; softmax with cross-entropy, logistic
+with log-likelihood and a ReLU output trained towards class labels are warned about; a cost
+that takes ln a of an output that is not a probability, a softmax over one output, and targets
+a logistic/softmax output can never reach (more than two classes on one output among them)
+are errors. :func:`output_cost_issues` says
 which, as :class:`Issue` records; :func:`check_output_cost_fits` is ``fit``'s use of them: it
 refuses the errors before any update and returns the warnings for ``fit`` to give.
 ``deltaprop.diagnostics`` and the CLI ask the same rule (their :class:`Finding` holds an
@@ -52,7 +53,8 @@ def output_cost_issues(out_act: str, cost: str, n_out: int, Y=None) -> list[Issu
             Y = check_targets(Y, n_out, len(Y))
         except (TypeError, ValueError):
             Y = None
-    return [*_pair_issues(out_act, cost, n_out), *_target_issues(out_act, n_out, Y)]
+    pair = _pair_issues(out_act, cost, n_out) or _relu_issues(out_act, n_out, Y)
+    return [*pair, *_target_issues(out_act, n_out, Y)]
 
 
 def _pair_issues(out_act: str, cost: str, n_out: int) -> list[Issue]:
@@ -106,13 +108,37 @@ def _pair_issues(out_act: str, cost: str, n_out: int) -> list[Issue]:
                 "linear outputs (regression)",
             )
         ]
-    if out_act == "relu" and n_out > 1:
+    return []
+
+
+RELU_DIES = "an output neuron whose net goes negative gives 0 with δ = 0 and stops learning"
+
+
+def _relu_issues(out_act: str, n_out: int, targets: Targets | None) -> list[Issue]:
+    """A ReLU output: named (info) for several outputs; a warning when it is trained towards class
+    labels (one-hot or 0/1), where outputs that die leave accuracy at chance. Measured on the 8×8
+    digits, [64, 64, 10], 10 epochs of mini-batches of 32, η 0.01 to 0.5, four inits: test
+    accuracy 10 % under the normal init whatever η, at most 87 % under any (softmax: 93–97 %).
+    A leaky ReLU output, whose δ never vanishes, reached 96–97 % under he_normal or glorot_uniform."""
+    if out_act != "relu":
+        return []
+    if targets is not None and targets.classify:
+        return [
+            Issue(
+                "relu-output",
+                "warning",
+                f"ReLU output trained towards class labels: {RELU_DIES}, so outputs that die early "
+                "stay at 0 and accuracy can stay at chance whatever the learning rate.",
+                "use output_activation='softmax' with cost='log_likelihood', or 'logistic' outputs "
+                "(with cost='cross_entropy')",
+            )
+        ]
+    if n_out > 1:
         return [
             Issue(
                 "relu-output",
                 "info",
-                "ReLU output: an output neuron whose net goes negative gives 0 with δ = 0 and stops "
-                "learning.",
+                f"ReLU output: {RELU_DIES}.",
                 "use softmax (classification) or linear (regression) outputs",
             )
         ]
@@ -173,7 +199,20 @@ def check_output_cost_fits(net, targets: Targets, name: str = "Y") -> list[Issue
         else:
             given = f"output_activation={out_act!r} with cost={cost!r} cannot be trained"
         raise ValueError(f"{given}: {issue.message} To fix it, {issue.fix}.")
-    return [issue for issue in issues if issue.severity == "warning"]
+    return [_taken_from_activation(net, issue) for issue in issues if issue.severity == "warning"]
+
+
+def _taken_from_activation(net, issue: Issue) -> Issue:
+    """``issue`` with a word on ``activation=`` where the network was built with one ``activation``
+    name and no ``output_activation``: the output layer took that σ, which a Keras user does not
+    expect (``Network([64, 64, 10], activation="relu")`` has a ReLU output)."""
+    if issue.code != "relu-output" or not getattr(net, "_output_took_activation", False):
+        return issue
+    note = (
+        f" The output layer took activation={net.activation_names[-1]!r}: activation= sets every "
+        f"layer's σ, the output's too, unless output_activation= is given."
+    )
+    return issue._replace(message=issue.message + note)
 
 
 def warn(issues: list[Issue]) -> None:
