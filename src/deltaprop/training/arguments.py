@@ -16,6 +16,7 @@ from .._validation import check_seed as check_seed_value
 from ._data import Targets, check_targets
 from .callback import Callback
 from .callbacks import ProgressLogger
+from .history import History
 
 # η when neither ``optimizer`` nor ``learning_rate`` is given, by cost. Quadratic: 3.0, as in
 # Nielsen's chapter 1 (logistic outputs under the quadratic cost learn slowly, σ' ≤ 1/4).
@@ -213,6 +214,27 @@ def check_resume(initial_epoch, initial_batch, epochs: int, steps: int) -> tuple
             f"in an epoch still to run (initial_epoch < epochs); got initial_batch={initial_batch}"
         )
     return initial_epoch, initial_batch
+
+
+def check_history(history, initial_epoch: int) -> None:
+    """Refuse a ``history`` that is not a History, or whose epochs do not end right before
+    ``initial_epoch``: appended to, it would record an epoch twice (or leave a gap), and the
+    callbacks resumed on it would count its epochs as those just before this run's. A run
+    interrupted mid-epoch recorded the epochs before it (its partial epoch is not in
+    ``history.epoch``), so it goes on at that epoch too."""
+    if history is None:
+        return
+    if not isinstance(history, History):
+        raise TypeError(f"history must be a deltaprop History or None; got {type(history).__name__}")
+    if history.epoch and history.epoch[-1] + 1 != initial_epoch:
+        last = history.epoch[-1]
+        raise ValueError(
+            f"history ends at epoch {last} (from 0), so the run it records goes on at initial_epoch="
+            f"{last + 1}; got initial_epoch={initial_epoch}, which would record "
+            f"{'epochs twice' if initial_epoch <= last else 'a run with a gap'}. Pass "
+            f"initial_epoch={last + 1} (len(history.epoch) for a run from epoch 0) with epochs= the "
+            f"total to continue it, or leave history out (a new History) to record a new run"
+        )
 
 
 def check_params_trainable(net) -> None:

@@ -27,6 +27,7 @@ from ..errors import DivergenceError
 from ._data import BINARY, CLASSES, Gatherer, check_targets, epoch_hits
 from .arguments import (
     check_callbacks,
+    check_history,
     check_params_trainable,
     check_resume,
     check_seed,
@@ -123,7 +124,9 @@ def fit(
         mini-batches. With the weights and optimizer state of that moment restored and the
         same seed, the result is bit-identical to a run never interrupted.
     history : History, optional
-        A history to append to (a resumed run's); a new one otherwise. A run interrupted
+        A history to append to (a resumed run's); a new one otherwise. Its epochs must end
+        right before ``initial_epoch`` (``initial_epoch=len(history.epoch)`` continues a run
+        from epoch 0), else ValueError: the history would record an epoch twice. A run interrupted
         mid-epoch leaves that epoch's sums so far in ``history.partial``; resumed with this
         history at that position, the epoch logs the loss and accuracy of all its
         mini-batches (otherwise, of those run after resuming).
@@ -196,8 +199,7 @@ def fit(
         raise TypeError(f"shuffle must be True or False; got {shuffle!r}")
     callbacks = check_callbacks(callbacks, verbose)
     initial_epoch, initial_batch = check_resume(initial_epoch, initial_batch, epochs, steps)
-    if history is not None and not isinstance(history, History):
-        raise TypeError(f"history must be a deltaprop History or None; got {type(history).__name__}")
+    check_history(history, initial_epoch)
 
     classify = targets.classify
     metrics = ["loss"] + (["accuracy"] if classify else [])
