@@ -41,6 +41,7 @@ from .architecture import check_sizes, layer_activations, network_cost
 from .costs import weighted_cost
 from .parameters import ParameterList, checked_params, initial_params, param_array
 from .passes import ForwardPass, Gradients
+from .summary import network_summary
 
 
 class Network:
@@ -240,6 +241,13 @@ cost='quadratic', dtype=float64, params=13)
             f"Network(sizes={self.sizes}, activation={act!r}, output_activation={acts[-1]!r}, "
             f"cost={self.cost.name!r}, dtype={self.dtype.name}, params={self.n_params})"
         )
+
+    def summary(self) -> str:
+        """The layers as a table, as Keras's ``model.summary()``: each one's size, σ, the shapes
+        of the w and b that feed it and their parameter count; then the total, the cost, the
+        dtype and the init. Returned, not printed: ``print(net.summary())``; at a prompt or in a
+        notebook ``net.summary()`` alone shows the table too (see :mod:`deltaprop.summary`)."""
+        return network_summary(self)
 
     # --- the forward pass --------------------------------------------------------------
 
