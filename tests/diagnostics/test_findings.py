@@ -36,8 +36,11 @@ def _codes(findings):
 
 def test_a_healthy_run_raises_no_warning(digits):
     X, y = digits
-    found, live, history = _train(dp.Network([64, 30, 10], seed=0), X / 16.0, y, epochs=5, eta=3.0)
-    assert history.history["accuracy"][-1] > 0.5  # it learns
+    # Nielsen's ch. 3 weights: with N(0, 1) ones this quadratic-cost run reaches 58 % but never
+    # predicts the digits 0, 3, 6 and 8 (classes-never-predicted), which is not healthy
+    net = dp.Network([64, 30, 10], init="normal_scaled", seed=0)
+    found, live, history = _train(net, X / 16.0, y, epochs=5, eta=3.0)
+    assert history.history["accuracy"][-1] > 0.9  # it learns
     assert [f for f in found if f.severity in SERIOUS] == []
     assert [f for f in live.findings if f.severity in SERIOUS] == []
 

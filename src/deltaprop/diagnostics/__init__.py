@@ -12,6 +12,7 @@ from .callback import Diagnostics, read_findings, write_findings
 from .checks import (
     Finding,
     check_chance_level,
+    check_classes_predicted,
     check_dead_relu,
     check_input_scale,
     check_learning_rate,
@@ -28,6 +29,7 @@ __all__ = [
     "Finding",
     "GradientStats",
     "check_chance_level",
+    "check_classes_predicted",
     "check_dead_relu",
     "check_input_scale",
     "check_learning_rate",

@@ -17,6 +17,7 @@ from .checks import (
     Finding,
     chance_level,
     check_chance_level,
+    check_classes_predicted,
     check_dead_relu,
     check_input_scale,
     check_learning_rate,
@@ -25,7 +26,13 @@ from .checks import (
     sort_findings,
     without_contradictions,
 )
-from .gradient_stats import DEFAULT_PROBE_SIZE, GradientStats, training_arrays, training_targets
+from .gradient_stats import (
+    DEFAULT_PROBE_SIZE,
+    GradientStats,
+    training_arrays,
+    training_parts,
+    training_targets,
+)
 
 FORMAT = "deltaprop-diagnostics"
 LEARNING_RATE_CODES = frozenset({"diverged", "cost-rising", "cost-oscillating", "cost-flat", "cost-slow"})
@@ -37,8 +44,9 @@ class Diagnostics(Callback):
 
     It never prints and never stops training. ``findings`` is what holds now, most severe
     first: the checks of the set-up (output and cost, input scale) plus those of the latest
-    checked epoch; ``new`` lists the findings that the latest check raised for the first time
-    (for a live display).
+    checked epoch, and, once training ends, the classes the network never predicts on the
+    training rows (a pass over all of them, made once); ``new`` lists the findings that the
+    latest check raised for the first time (for a live display).
 
     Parameters
     ----------
@@ -127,10 +135,21 @@ class Diagnostics(Callback):
     def on_train_end(self, logs=None):
         # a divergence under TerminateOnNaN ends the run without an epoch that shows it
         diverged = [f for f in check_learning_rate(self.run.history) if f.code == "diverged"]
-        if diverged:
-            self._update(latest=[*diverged, *(f for f in self._latest if f.code not in LEARNING_RATE_CODES)])
+        latest = [f for f in self._latest if not (diverged and f.code in LEARNING_RATE_CODES)]
+        found = [*diverged, *self._classes_never_predicted()]
+        if found:
+            self._update(latest=[*found, *latest])
         else:
             self.new = []
+
+    def _classes_never_predicted(self) -> list[Finding]:
+        """The classes the trained network never predicts, judged on every training row as
+        ``diagnose`` judges a run folder (a probe's few rows per class would be no evidence)."""
+        try:
+            X, Y, index = training_parts(self.run)
+        except ValueError:
+            return []
+        return check_classes_predicted(self.run.network, X, Y if index is None else Y[index], index)
 
     def _update(self, setup: list[Finding] | None = None, latest: list[Finding] | None = None) -> None:
         before = {f.code for f in self.findings}

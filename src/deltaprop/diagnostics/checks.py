@@ -6,13 +6,15 @@ severe first, less the advice that another finding contradicts (:func:`without_c
 Each check looks at one thing and lives with its kind: the learning curve in
 :mod:`.learning_curve`, the hidden neurons in :mod:`.neurons`, the inputs in
 :mod:`.input_scale`, the output activation and cost against the targets in
-:mod:`.output_cost`, the :class:`Finding` record in :mod:`.finding`; all are re-exported here.
+:mod:`.output_cost`, the classes a classifier never predicts in :mod:`.classes`, the
+:class:`Finding` record in :mod:`.finding`; all are re-exported here.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .classes import MIN_CLASS_ROWS, RARELY_PREDICTED, check_classes_predicted
 from .finding import SEVERITIES, Finding, sort_findings
 from .gradient_stats import DEFAULT_PROBE_SIZE, GradientStats
 from .input_scale import INPUT_SCALE_LIMIT, check_input_scale
@@ -73,8 +75,8 @@ def diagnose(
     history : History or dict of lists, optional
         Keras-named per-epoch lists (``loss``, ``accuracy``, ``lr``, ...).
     X : array ``(n_samples, n_0)``, optional
-        The training inputs the history was measured on (for the input-scale check and, with
-        ``Y``, a probe batch of the first ``probe_size`` rows).
+        The training inputs the history was measured on (for the input-scale check, with ``Y``
+        for the classes never predicted, and a probe batch of the first ``probe_size`` rows).
     Y : array ``(n_samples, n_L)`` or labels ``(n_samples,)``, optional
         Their targets (all of them: the chance level is the commonest class's share of Y).
     stats : GradientStats, optional
@@ -102,6 +104,7 @@ def diagnose(
             inputs_scaled=None if X is None else not unscaled,
         ),
         *check_dead_relu(stats),
+        *check_classes_predicted(net, X, Y),
     ]
     return sort_findings(without_contradictions(findings))
 
@@ -124,6 +127,7 @@ __all__ = [
     "Finding",
     "chance_level",
     "check_chance_level",
+    "check_classes_predicted",
     "check_dead_relu",
     "check_input_scale",
     "check_learning_rate",
@@ -157,4 +161,6 @@ __all__ = [
     "DEAD_INFO_SHARE",
     "MEDIAN",
     "INPUT_SCALE_LIMIT",
+    "RARELY_PREDICTED",
+    "MIN_CLASS_ROWS",
 ]

@@ -227,7 +227,7 @@ class GradientStats(Callback):
         return f"GradientStats(every={self.every}, records={len(self.records)}, layers={len(self.layers)})"
 
 
-def _training_parts(run):
+def training_parts(run):
     """``(X, Y, index)`` of fit's :class:`~deltaprop.training.run.Run`: every row of the data
     given to fit, labels or real targets, and the rows used for training (None for all)."""
     X, targets = getattr(run, "X", None), getattr(run, "targets", None)
@@ -247,7 +247,7 @@ def training_arrays(run, rows: int | None = None) -> tuple[np.ndarray, np.ndarra
     Reads ``fit``'s :class:`~deltaprop.training.run.Run`: ``X``, ``targets`` (labels or real
     values) and ``train_index`` (the rows of X used for training; None for all).
     """
-    X, Y, index = _training_parts(run)
+    X, Y, index = training_parts(run)
     if index is None:
         return (X, Y) if rows is None else (X[:rows], Y[:rows])
     index = index if rows is None else index[:rows]
@@ -256,7 +256,7 @@ def training_arrays(run, rows: int | None = None) -> tuple[np.ndarray, np.ndarra
 
 def training_targets(run) -> np.ndarray:
     """The targets of every training row of a run (labels ``(n,)`` or ``(n, n_L)``)."""
-    _, Y, index = _training_parts(run)
+    _, Y, index = training_parts(run)
     return Y if index is None else Y[index]
 
 
