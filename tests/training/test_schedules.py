@@ -110,3 +110,27 @@ def test_a_schedule_beside_reduce_lr_on_plateau(xor):
     assert lrs(LearningRateScheduler(lambda epoch, lr: lr * 0.9)) == pytest.approx(
         [0.9, 0.81, 0.81 * 0.5 * 0.9, 0.81 * 0.5 * 0.9 * 0.5 * 0.9]
     )
+
+
+def test_a_schedule_of_the_epoch_alone_is_taken_as_keras_takes_it(xor):
+    # It failed inside fit with the lambda's own "takes 1 positional argument but 2 were given".
+    X, y = xor
+    net = dp.Network([2, 3, 1], seed=0)
+    history = net.fit(X, y, epochs=3, seed=0, callbacks=[LearningRateScheduler(lambda e: 0.1 * 0.5**e)])
+    assert history.history["lr"] == [0.1, 0.05, 0.025]
+
+
+def test_a_schedule_that_can_take_the_current_lr_is_given_it(xor):
+    def halve(epoch, lr=None, *rest):
+        return lr / 2
+
+    X, y = xor
+    net = dp.Network([2, 3, 1], seed=0)
+    history = net.fit(X, y, epochs=2, learning_rate=1.0, seed=0, callbacks=[LearningRateScheduler(halve)])
+    assert history.history["lr"] == [0.5, 0.25]
+
+
+@pytest.mark.parametrize("schedule", [lambda: 0.1, lambda epoch, lr, step: lr], ids=["none", "three"])
+def test_a_schedule_of_another_form_is_refused_when_made(schedule):
+    with pytest.raises(TypeError, match=r"must take the epoch and the current η.* or the epoch alone"):
+        LearningRateScheduler(schedule)

@@ -3,7 +3,7 @@
 A schedule is two things at once, so there is one way to use it however it is written:
 
 - a function ``schedule(epoch, lr) -> lr`` (``epoch`` from 0, ``lr`` the current η), as
-  Keras's ``LearningRateScheduler`` expects, and
+  Keras's ``LearningRateScheduler`` expects (it takes ``schedule(epoch)`` too, as Keras's does), and
 - a callback that sets ``optimizer.learning_rate`` to that value at the start of each epoch.
 
 So ``fit(..., callbacks=[CosineDecay(0.1, epochs=30)])`` and
@@ -23,6 +23,7 @@ start: a closed-form :class:`Schedule` (η from the epoch alone) thus overrides 
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 from abc import ABC, abstractmethod
@@ -50,31 +51,56 @@ def _checked_lr(value, epoch: int, source) -> float:
     return lr
 
 
+def _reads_lr(schedule) -> bool:
+    """Whether ``schedule`` is called ``schedule(epoch, lr)`` (True) or ``schedule(epoch)``
+    (False), from its signature; TypeError for one that takes neither form."""
+    try:
+        signature = inspect.signature(schedule)
+    except (TypeError, ValueError):  # a callable without a signature: Keras's form
+        return True
+    for arguments, reads_lr in (((0, 1.0), True), ((0,), False)):
+        try:
+            signature.bind(*arguments)
+            return reads_lr
+        except TypeError:
+            pass
+    raise TypeError(
+        f"schedule must take the epoch and the current η, schedule(epoch, lr) -> lr, or the epoch "
+        f"alone, schedule(epoch) -> lr (as Keras's LearningRateScheduler); {schedule!r} takes "
+        f"{signature}"
+    )
+
+
 class LearningRateScheduler(Callback):
-    """At the start of each epoch, set η to ``schedule(epoch, lr)``.
+    """At the start of each epoch, set η to ``schedule(epoch, lr)`` (or ``schedule(epoch)``).
 
     ``schedule`` is any callable taking the epoch (from 0) and the current η and returning
-    the new η, e.g. ``lambda epoch, lr: lr * 0.95`` or a :class:`Schedule`.
+    the new η, e.g. ``lambda epoch, lr: lr * 0.95`` or a :class:`Schedule`; or, as Keras
+    also takes it, the epoch alone: ``lambda epoch: 0.1 * 0.5**epoch``. Which of the two is
+    read from its signature once, here; one that takes neither is refused (TypeError).
 
     A run resumed in the middle of an epoch (``fit(..., initial_batch=k)``) goes on with the
     η that epoch began with, restored with the optimizer: a schedule of the current η is not
-    applied to it a second time (0.9 · 0.9 · η). A closed-form :class:`Schedule` is applied
-    again, which gives the same η.
+    applied to it a second time (0.9 · 0.9 · η). A closed-form schedule (a :class:`Schedule`,
+    or a function of the epoch alone) is applied again, which gives the same η.
     """
+
+    # Whether the schedule is a function of the current η (else of the epoch alone).
+    reads_lr = False
 
     def __init__(self, schedule):
         if not callable(schedule):
             raise TypeError(f"schedule must be a callable schedule(epoch, lr) -> lr; got {schedule!r}")
         self.schedule = schedule
+        self.reads_lr = not isinstance(schedule, Schedule) and _reads_lr(schedule)
 
     def on_epoch_begin(self, epoch, logs=None):
         resumed_mid_epoch = self.run is not None and self.run.next_batch > 0
-        if resumed_mid_epoch and not isinstance(self.schedule, Schedule):
+        if resumed_mid_epoch and self.reads_lr:
             return
         optimizer = self.run.optimizer
-        optimizer.learning_rate = _checked_lr(
-            self.schedule(epoch, optimizer.learning_rate), epoch, self.schedule
-        )
+        lr = self.schedule(epoch, optimizer.learning_rate) if self.reads_lr else self.schedule(epoch)
+        optimizer.learning_rate = _checked_lr(lr, epoch, self.schedule)
 
 
 class Schedule(LearningRateScheduler, ABC):
