@@ -141,27 +141,45 @@ def _refuse_nonfinite(path: Path) -> None:
 def _checkpoint_classes(path: Path):
     """The class names a checkpoint's training state holds (``train``'s ``classes``), else None:
     a checkpoint saved from Python, or by a deltaprop from before it kept them."""
-    from .. import files
-    from ..errors import ModelFileError
     from .train import CLASSES
 
+    return _checkpoint_state(path).get(CLASSES)
+
+
+def _checkpoint_state(path: Path) -> dict:
+    """The training state of the checkpoint ``path``; ``{}`` where it cannot be read (the
+    network loaded: only what the state says is unknown)."""
+    from .. import files
+    from ..errors import ModelFileError
+
     try:
-        state = files.load_checkpoint(path)[2]
-    except ModelFileError:  # the network loaded: only the names are unknown
-        return None
-    return state.get(CLASSES)
+        return files.load_checkpoint(path)[2]
+    except ModelFileError:
+        return {}
 
 
 def _unfinished_note(run_dir: Path) -> str:
     """Why a run folder's checkpoint is scored: the run has not finished, or it diverged (as
     its history records), when resuming it would only diverge again."""
     from .run_divergence import divergence
+    from .train import BEST
 
     diverged = divergence(run_dir)
     if diverged:
         reason, where, advice = diverged
         return (
             f"note: {run_dir}: {where} ({reason}). Resuming it would diverge again at the same step; {advice}"
+        )
+    state = _checkpoint_state(run_dir / rundir.CHECKPOINT)
+    if state.get("finished"):  # killed between its last checkpoint and its model, or the model deleted
+        best = state.get(BEST)
+        kept = ""
+        if isinstance(best, dict) and isinstance(best.get("epoch"), int):
+            kept = f", not those of its best epoch ({best['epoch'] + 1}), which its model holds"
+        return (
+            f"note: {run_dir} holds no {rundir.MODEL}, though the run finished (it was stopped before "
+            f"writing it, or the file was deleted); the weights of its checkpoint are used: those of "
+            f"its last epoch{kept}. Write the model with 'deltaprop resume {run_dir}'"
         )
     return (
         f"note: {run_dir} holds no {rundir.MODEL} (the run has not finished); the weights of its "

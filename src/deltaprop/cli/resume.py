@@ -26,7 +26,7 @@ from .resume_epochs import add_option as add_epochs_option
 from .resume_epochs import done_epochs, extend, ignored_edits, reopen, write_config
 from .run_divergence import divergence
 from .stdout import raising_broken_pipe
-from .train import BEST, BEST_B, BEST_W, CLASSES, class_names, execute
+from .train import BEST, BEST_B, BEST_W, CLASSES, class_names, execute, save_model
 from .train_scaling import from_checkpoint
 
 
@@ -63,6 +63,8 @@ def run(args) -> int:
             f"{run_dir} cannot be resumed: its {reason}, and resuming repeats the same steps from the "
             f"same seed, so it would diverge again; {advice}"
         )
+    if not checkpoint.is_file() and (run_dir / rundir.MODEL).is_file():
+        return _finished_without_checkpoint(run_dir, args)
     if not checkpoint.is_file():
         raise UsageError(
             f"{run_dir} holds no {rundir.CHECKPOINT}: the run stopped before its first checkpoint; "
@@ -81,6 +83,14 @@ def run(args) -> int:
     elif state.get("finished") or done_epochs(state) >= config["training"]["epochs"]:
         if ignored:
             print(ignored, file=sys.stderr)
+        if not (run_dir / rundir.MODEL).is_file():  # killed before writing it, or deleted
+            _write_model(run_dir, net, scaling, state, config, history, best)
+            print(
+                f"deltaprop resume: {run_dir} had finished but held no {rundir.MODEL}; wrote it from "
+                f"its checkpoint, as train writes it"
+                + (f" (the weights of its best epoch, {best[0] + 1})" if best is not None else ""),
+                file=sys.stderr,
+            )
         if not args.quiet:  # no training to outlive its reader: `| head -1` ends it, exit 141
             raising_broken_pipe(make_console()).print(
                 f"{run_dir} is complete ({count(len(state['history']['epoch']), 'epoch')}); nothing to "
@@ -123,6 +133,40 @@ def run(args) -> int:
             scaling=scaling,
             plots=plots,
         )
+
+
+def _finished_without_checkpoint(run_dir, args) -> int:
+    """A run folder with its model and no checkpoint (deleted): the run is finished, so there
+    is nothing to resume, and without the checkpoint it cannot be trained on (``--epochs``)."""
+    again = f"deltaprop train --config {run_dir / rundir.CONFIG}"
+    if args.epochs is not None:
+        raise UsageError(
+            f"--epochs {args.epochs}: {run_dir} holds its {rundir.MODEL} but no {rundir.CHECKPOINT}, which "
+            f"training on needs (the optimizer's state, the position); start a new run instead: "
+            f"{again} --epochs {args.epochs}"
+        )
+    if args.quiet:
+        print(run_dir)
+    else:
+        print(f"{run_dir} is finished (it holds its {rundir.MODEL}); nothing to resume")
+    return 0
+
+
+def _write_model(run_dir, net, scaling, state: dict, config: dict, history, best: tuple | None) -> None:
+    """The ``model.safetensors`` that ``train`` writes at the end of the finished run whose
+    checkpoint this is: the best epoch's weights for a run that keeps them, else the last's.
+    The class names are the checkpoint's (those of a checkpoint from before it kept them, its
+    data's, loaded again)."""
+    if best is not None:
+        epoch, weights, biases = best
+        net.weights, net.biases = [w.copy() for w in weights], [b.copy() for b in biases]
+    else:
+        epoch = history.epoch[-1] if history.epoch else None
+    if CLASSES in state:
+        classes = state[CLASSES]
+    else:
+        classes = class_names(load_run_data(config["data"], int(config["training"]["seed"])))
+    save_model(run_dir, net, scaling, classes, epoch)
 
 
 def _saved_run(state: dict, checkpoint, run_dir) -> tuple[dict, object]:

@@ -292,13 +292,9 @@ def _execute(
         return 130
     if early is not None:  # done by EarlyStopping at the run's end, unless a Ctrl-C came in the last epoch
         early.restore()
-    # The class names go with the model, so predict and evaluate can name what they predict.
-    metadata = {CLASSES: class_names(data)} if class_names(data) else {}
     kept = early is not None and early.restore_best_weights and early.best_weights_epoch is not None
-    if kept or history.epoch:  # the epoch (from 1) whose weights the model holds: evaluate names it
-        metadata["epoch"] = (early.best_weights_epoch if kept else history.epoch[-1]) + 1
-    model, _ = checkpoint_state(net, scaling)  # the scaling folded in: raw inputs, raw targets
-    files.save(model, run_dir / rundir.MODEL, metadata=metadata or None)
+    epoch = (early.best_weights_epoch if kept else history.epoch[-1]) if kept or history.epoch else None
+    model = save_model(run_dir, net, scaling, class_names(data), epoch)
     findings = [finding_text(f, *advised) for f in _write_diagnostics(run_dir, stats, diagnostics)]
     test = None if data.X_test is None else _evaluate(model, data.X_test, data.y_test)
     if snapshots is not None and scaling is not None:  # drawn over the raw inputs, as plot draws
@@ -321,6 +317,21 @@ def _execute(
         scaled_loss=scaling is not None and scaling.targets,
     )
     return 0
+
+
+def save_model(run_dir: Path, net, scaling, classes: list[str] | None, epoch: int | None):
+    """Write the run's ``model.safetensors``: ``net`` (the weights as trained) with the scaling
+    folded in (raw inputs, raw targets), and as metadata the class names, so that predict and
+    evaluate can name what they predict, and the epoch (from 0; None: none) whose weights it
+    holds, which evaluate names (from 1). Returns the network saved."""
+    from .. import files
+
+    metadata = {CLASSES: classes} if classes else {}
+    if epoch is not None:
+        metadata["epoch"] = epoch + 1
+    model, _ = checkpoint_state(net, scaling)
+    files.save(model, run_dir / rundir.MODEL, metadata=metadata or None)
+    return model
 
 
 def _write_diagnostics(run_dir: Path, stats: GradientStats, diagnostics: Diagnostics) -> list:

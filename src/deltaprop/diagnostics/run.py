@@ -47,6 +47,7 @@ class RunFiles:
     params: dict = field(default_factory=dict)  # the history's params (epochs, batch_size, steps, ...)
     # for a run without its model: how it ended, and that its checkpoint's weights are read instead
     unfinished: str | None = None
+    finished: bool = False  # such a run's checkpoint says it finished: only its model was not written
 
     @property
     def data(self) -> dict:
@@ -98,6 +99,7 @@ def read_run(run_dir) -> RunFiles:
     run.network = network
     if state is not None:
         run.unfinished = _unfinished(run.stopped_reason, state)
+        run.finished = state.get("finished") is True
     if (path / GRADIENTS).is_file():
         run.stats = GradientStats.from_json(path / GRADIENTS)
     else:
@@ -180,20 +182,27 @@ def diverged(stopped_reason) -> bool:
 def _unfinished(stopped_reason: str | None, state: dict) -> str:
     """How a run without its model ended (its history's ``stopped_reason`` says, where it was
     written), and where the checkpoint's weights, read instead, stand."""
+    epoch, batch = state.get("epoch"), state.get("batch")
+    at = position(epoch, batch) if type(epoch) is int and type(batch) is int else "its last checkpoint"
+    if state.get("finished") is True:  # stopped between its last checkpoint and its model, or it was deleted
+        return (
+            f"the run finished but holds no {MODEL} (it was stopped before writing it, or the file was "
+            f"deleted): the weights looked at are those of its {CHECKPOINT}, from {at}"
+        )
     if diverged(stopped_reason):
         how = "the run diverged"
     elif isinstance(stopped_reason, str) and stopped_reason.startswith("interrupted"):
         how = "the run was interrupted"
     else:
         how = "the run stopped before it finished (killed, or stopped at once by a second Ctrl-C)"
-    epoch, batch = state.get("epoch"), state.get("batch")
-    at = position(epoch, batch) if type(epoch) is int and type(batch) is int else "its last checkpoint"
     return f"{how} and wrote no {MODEL}: the weights looked at are those of its {CHECKPOINT}, from {at}"
 
 
 def unfinished_fix(run: RunFiles) -> str:
     """What to do with a run that wrote no model: start a diverged one again with a smaller
     learning rate, continue a stopped one from its checkpoint."""
+    if run.finished:
+        return f"write its model from the checkpoint: deltaprop resume {run.path}"
     if not diverged(run.stopped_reason):
         return f"continue it from its checkpoint: deltaprop resume {run.path}"
     lr = _table(run.config, "training").get("lr")
