@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import inspect
 import warnings
 
 import numpy as np
@@ -25,7 +26,7 @@ from ._sklearn_early_stopping import (
     check_validation_weights,
 )
 from ._sklearn_interrupt import StepCount, warn_interrupted
-from ._sklearn_params import ParameterChecks
+from ._sklearn_params import ParameterChecks, check_parameter_names, renamed
 from ._validation import check_dtype, check_sample_weight
 from .errors import DivergenceError
 from .network import Network
@@ -86,6 +87,27 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
         self.warm_start = warm_start
         self.verbose = verbose
         self.dtype = dtype
+
+    def __new__(cls, *args, **kwargs):
+        """Refuse an unknown keyword by the public class's name, with scikit-learn's MLP names
+        spelled differently here (``max_iter`` → ``epochs``); ``__init__``'s own TypeError
+        would name ``_DeltapropEstimator``."""
+        check_parameter_names(cls, kwargs)
+        return super().__new__(cls)
+
+    # What inspect.signature(cls) reads (it prefers __new__ to __init__): the parameters.
+    __new__.__signature__ = inspect.signature(__init__)
+
+    def set_params(self, **params):
+        """scikit-learn's ``set_params``; for scikit-learn's MLP names spelled differently here,
+        its "Invalid parameter" error also says which to use."""
+        for key, value in params.items():
+            name = key.partition("__")[0]
+            if renamed(name):
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {self}; got {key}={value!r}. {renamed(name)}"
+                )
+        return super().set_params(**params)
 
     # --- building ------------------------------------------------------------------------
 

@@ -23,6 +23,45 @@ from .training.arguments import check_verbose
 AUTO_BATCH_LIMIT = 200  # batch_size="auto" is min(200, n_samples), as in scikit-learn's MLP
 STEP_PARAMS = ("learning_rate", "momentum", "l2")  # what a named optimizer is built with
 
+# scikit-learn's MLP parameters that these estimators spell differently, and what to use instead
+# (hidden_layer_sizes, activation, batch_size, shuffle, random_state, tol, verbose, warm_start,
+# momentum, early_stopping, validation_fraction and n_iter_no_change have the same names).
+MLP_RENAMED = {
+    "max_iter": "epochs, the passes over the data (max_iter=200 is epochs=200)",
+    "learning_rate_init": "learning_rate, the optimizer's η (learning_rate_init=0.01 is learning_rate=0.01)",
+    "alpha": (
+        "l2, Nielsen's λ, on another scale: its L2 term is λ/(2n) Σ w² with n the training set "
+        "size, where alpha is divided by each mini-batch's size, so alpha=α decays the weights "
+        "as l2 = α·n/batch_size does"
+    ),
+    "solver": (
+        "optimizer: 'adam', 'sgd', 'momentum' or 'nesterov' (scikit-learn's 'sgd', with its "
+        "nesterovs_momentum=True, is 'nesterov'; there is no 'lbfgs')"
+    ),
+}
+# scikit-learn's names of learning-rate schedules (its learning_rate parameter)
+MLP_SCHEDULES = ("constant", "invscaling", "adaptive")
+
+
+def renamed(name: str) -> str:
+    """What to use for ``name`` if it is one of scikit-learn's MLP parameters spelled differently
+    here, in words; "" otherwise."""
+    if name not in MLP_RENAMED:
+        return ""
+    return f"{name} is scikit-learn's MLP name; use {MLP_RENAMED[name]}"
+
+
+def check_parameter_names(cls: type, kwargs: dict) -> None:
+    """Refuse a keyword ``__init__`` of ``cls`` does not take, naming ``cls`` and what to use
+    (Python's own TypeError names the private base whose ``__init__`` it is, with no help)."""
+    names = [name for name in inspect.signature(cls.__init__).parameters if name != "self"]
+    for key, value in kwargs.items():
+        if key not in names:
+            raise TypeError(
+                f"{cls.__name__} has no parameter {key}; got {key}={value!r}. "
+                f"{renamed(key) or 'Its parameters: ' + ', '.join(names)}"
+            )
+
 
 class ParameterChecks:
     """Checks of the estimator's parameters (``self`` is a ``_DeltapropEstimator``)."""
@@ -99,6 +138,15 @@ class ParameterChecks:
     def _check_params(self) -> int:
         """Every parameter that needs no data, checked first, as scikit-learn does (the network's
         own are checked when it is built); returns ``epochs``."""
+        if isinstance(self.learning_rate, str):  # the rest is checked as the optimizer is built
+            schedule = (
+                " (a schedule's name in scikit-learn's MLP)" if self.learning_rate in MLP_SCHEDULES else ""
+            )
+            raise TypeError(
+                f"learning_rate must be a number; got {self.learning_rate!r}{schedule}. In deltaprop "
+                f"learning_rate is η, scikit-learn's learning_rate_init, and these estimators have no "
+                f"schedule by name: η stays as given"
+            )
         for name in ("shuffle", "early_stopping", "warm_start"):
             value = getattr(self, name)
             if not isinstance(value, bool | np.bool_):
