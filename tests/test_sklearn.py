@@ -293,7 +293,10 @@ def test_partial_fit_needs_classes_then_continues():
     assert len(clf.loss_curve_) == 31
     assert clf.optimizer_.iterations == steps + 30 * 10  # Adam's step count carries on
     assert clf.score(X, IRIS_Y) > 0.9
-    with pytest.raises(ValueError, match="differs from the classes of the first call"):
+    with pytest.raises(
+        ValueError,
+        match=r"differs from classes_ \[0, 1, 2\], the classes this DeltapropClassifier was fitted with",
+    ):
         clf.partial_fit(X[:5], IRIS_Y[:5], classes=[0, 1])
     with pytest.raises(ValueError, match=r"labels \[7\] that are not in classes_"):
         clf.partial_fit(X[:2], [0, 7])

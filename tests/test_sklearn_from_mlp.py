@@ -88,3 +88,12 @@ def test_a_schedules_name_as_learning_rate_says_learning_rate_is_eta(schedule):
         f"In deltaprop learning_rate is η, scikit-learn's learning_rate_init, and these estimators have "
         f"no schedule by name: η stays as given"
     )
+
+
+def test_a_partial_fit_after_fit_names_the_classes_it_was_fitted_with():
+    clf = DeltapropClassifier(**SMALL).fit(X[Y < 2], Y[Y < 2])
+    with pytest.raises(ValueError) as err:
+        clf.partial_fit(X, Y, classes=[0, 1, 2])
+    message = str(err.value)
+    assert message.startswith("classes=[0, 1, 2] differs from classes_ [0, 1], the classes this ")
+    assert "DeltapropClassifier was fitted with" in message and "first call to partial_fit" not in message

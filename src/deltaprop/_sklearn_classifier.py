@@ -273,8 +273,10 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
                 same = classes is None or np.array_equal(unique_labels(np.asarray(classes)), self.classes_)
                 if not same:
                     raise ValueError(
-                        f"classes={np.unique(classes).tolist()!r} differs from the classes of the first "
-                        f"call to partial_fit, {self.classes_.tolist()!r}"
+                        f"classes={np.unique(classes).tolist()!r} differs from classes_ "
+                        f"{self.classes_.tolist()!r}, the classes this {type(self).__name__} was "
+                        f"fitted with (by the fit or first partial_fit that made network_, one "
+                        f"output per class); give those (or none), or fit afresh with warm_start=False"
                     )
                 self._check_same_network("partial_fit")
                 targets = self._encode(y)
