@@ -10,6 +10,7 @@ and a ``partial_fit`` after ``fit`` spoke of "the first call to partial_fit"."""
 from __future__ import annotations
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -97,3 +98,37 @@ def test_a_partial_fit_after_fit_names_the_classes_it_was_fitted_with():
     message = str(err.value)
     assert message.startswith("classes=[0, 1, 2] differs from classes_ [0, 1], the classes this ")
     assert "DeltapropClassifier was fitted with" in message and "first call to partial_fit" not in message
+
+
+@pytest.mark.parametrize("estimator", [DeltapropClassifier, DeltapropRegressor])
+def test_a_batch_size_larger_than_the_data_warns_that_it_is_clipped(estimator):
+    """As scikit-learn's MLP warns ("Got `batch_size` ... larger than sample size. It is going to
+    be clipped"); the clipped run is the full-batch run."""
+    y = Y if estimator is DeltapropClassifier else Y.astype(float)
+    with pytest.warns(UserWarning) as caught:
+        big = estimator(**SMALL, batch_size=500).fit(X, y)
+    assert len(caught) == 1 and caught[0].filename == __file__
+    assert str(caught[0].message) == (
+        "batch_size=500 is larger than the 150 training samples: it is clipped to 150, one "
+        "full-batch step per epoch"
+    )
+    full = estimator(**SMALL, batch_size=150).fit(X, y)
+    np.testing.assert_array_equal(big.coefs_[0], full.coefs_[0])
+    with pytest.warns(UserWarning, match=r"^batch_size=500 is larger than the 30 training samples: "):
+        estimator(**SMALL, batch_size=500).partial_fit(
+            X[:30], y[:30], **({"classes": [0, 1, 2]} if estimator is DeltapropClassifier else {})
+        )
+
+
+def test_the_warning_counts_the_rows_early_stopping_leaves_and_auto_never_warns():
+    with pytest.warns(UserWarning) as caught:
+        DeltapropClassifier(**SMALL, batch_size=140, early_stopping=True).fit(X, Y)
+    [clipped] = [w for w in caught if "batch_size" in str(w.message)]  # beside a ConvergenceWarning
+    assert str(clipped.message).startswith(
+        "batch_size=140 is larger than the 135 training samples "
+        "(of 150, the rest held out by early stopping): it is clipped to 135"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        DeltapropClassifier(**SMALL).fit(X[::4], Y[::4])  # "auto": min(200, 38), meant to clip
+        DeltapropClassifier(**SMALL, batch_size=150).fit(X, Y)  # exactly the samples: no clipping

@@ -24,6 +24,7 @@ from ._sklearn_early_stopping import (
     ValidationR2,
     check_validation_split,
     check_validation_weights,
+    validation_rows,
 )
 from ._sklearn_interrupt import StepCount, warn_interrupted
 from ._sklearn_params import ParameterChecks, check_parameter_names, renamed
@@ -265,6 +266,9 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
             if self._validation_score == "val_r2":
                 scorer = ValidationR2(targets)
                 callbacks.append(scorer)
+        batch_size = self._batch_size(X.shape[0])  # checked before _warn_if_batch_clipped reads it
+        held = validation_rows(self.validation_fraction, targets, self.network_.sizes[-1]) if validated else 0
+        self._warn_if_batch_clipped(X.shape[0] - held, X.shape[0])
         start = self._epochs_done
         history, steps = History(), StepCount()  # both still readable after a KeyboardInterrupt
         iterations = self.optimizer_.iterations
@@ -274,7 +278,7 @@ class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
                 X,
                 targets,
                 epochs=start + epochs,
-                batch_size=self._batch_size(X.shape[0]),
+                batch_size=batch_size,
                 optimizer=self.optimizer_,
                 shuffle=self.shuffle,
                 seed=self._seed,

@@ -22,14 +22,19 @@ from .training.callback import Callback
 MIN_VALIDATION_SAMPLES = 2
 
 
+def validation_rows(fraction: float, targets: np.ndarray, n_out: int) -> int:
+    """How many rows of ``targets`` ``(n_samples[, n_out])`` the early-stopping split holds out,
+    counted by the rule ``training.fit`` draws it with
+    (:func:`~deltaprop.training.arguments.validation_size`), so the count is the one training gets."""
+    return validation_size(check_targets(targets, n_out, len(targets)), len(targets), fraction)
+
+
 def check_validation_split(fraction: float, targets: np.ndarray, n_out: int, seed: int) -> None:
     """Refuse an early-stopping split of ``targets`` ``(n_samples[, n_out])`` that holds out fewer
-    than MIN_VALIDATION_SAMPLES, or every sample. It is counted by the rule ``training.fit``
-    draws it with (:func:`~deltaprop.training.arguments.validation_size`), so the count is the
-    one training would get."""
+    than MIN_VALIDATION_SAMPLES (:func:`validation_rows`), or every sample."""
     n = len(targets)
     kind = check_targets(targets, n_out, n)
-    n_val = validation_size(kind, n, fraction)
+    n_val = validation_rows(fraction, targets, n_out)
     if MIN_VALIDATION_SAMPLES <= n_val < n:
         return
     if n_val == n:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -109,6 +110,23 @@ class ParameterChecks:
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be 'auto' or a positive integer; got {self.batch_size}")
         return min(int(self.batch_size), n_samples)
+
+    def _warn_if_batch_clipped(self, n_train: int, n_samples: int) -> None:
+        """A ``batch_size`` given as a number larger than the ``n_train`` samples a call trains on
+        (of its ``n_samples``, early stopping's validation rows apart) is clipped to them, one
+        full-batch step per epoch: said in a UserWarning, as scikit-learn's MLP says it ("Got
+        `batch_size` less than 1 or larger than sample size. It is going to be clipped"). Not
+        for "auto", whose min(200, n_samples) is meant to clip."""
+        size = self.batch_size
+        if isinstance(size, str) or size <= n_train:
+            return
+        held = f" (of {n_samples}, the rest held out by early stopping)" if n_train < n_samples else ""
+        warnings.warn(
+            f"batch_size={size} is larger than the {n_train} training samples{held}: it is clipped "
+            f"to {n_train}, one full-batch step per epoch",
+            UserWarning,
+            stacklevel=4,
+        )
 
     def _check_early_stopping_params(self) -> None:
         """``validation_fraction``, ``n_iter_no_change`` and ``tol`` under their own names, with
