@@ -57,7 +57,8 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         ``learning_rate``, ``momentum`` and ``l2`` must then keep their defaults (a changed
         one would be ignored, and is refused).
     learning_rate : float, default 0.001
-        η of the named optimizer.
+        η of the named optimizer: scikit-learn's ``learning_rate_init``. There is no schedule
+        by name (scikit-learn's ``learning_rate="adaptive"``); η stays as given.
     momentum : float, default 0.9
         μ of "sgd" (heavy ball), "momentum" and "nesterov"; 0 makes "sgd" plain gradient descent.
     l2 : float, default 0.0
@@ -65,9 +66,13 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
         in ``fit`` the rows it trains on (validation rows apart), in ``partial_fit`` the rows of
         that call, so there the decay depends on the chunking (see :meth:`partial_fit`).
     batch_size : int or "auto", default "auto"
-        Samples per mini-batch; "auto" is min(200, n_samples).
+        Samples per mini-batch; "auto" is min(200, n_samples). A number larger than the
+        training samples is clipped to them with a UserWarning, as in scikit-learn's MLP.
     epochs : int, default 200
-        Passes over the training data in ``fit`` (``partial_fit`` makes one).
+        Passes over the training data in ``fit`` (``partial_fit`` makes one): scikit-learn's
+        ``max_iter``. Its other names spelled differently here: ``learning_rate_init`` is
+        ``learning_rate``, ``alpha`` is ``l2`` (on another scale), ``solver`` is ``optimizer``;
+        given by those names, they are refused with what to use.
     shuffle : bool, default True
         Shuffle the samples each epoch.
     early_stopping : bool, default False
