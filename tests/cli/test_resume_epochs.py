@@ -156,3 +156,41 @@ def test_a_run_trained_without_plots_is_extended_without_them(run, iris):
     _train(run, "bare", 2, "--no-plots")
     assert run("resume", "runs/bare", "--epochs", "3", "--quiet").returncode == 0
     assert not (iris / "runs/bare/plots").exists() and (iris / "runs/bare/model.safetensors").is_file()
+
+
+def test_the_finished_model_is_kept_and_only_deltaprops_figures_go(run, iris):
+    import deltaprop as dp
+    from deltaprop.files.run_folder import weights_file
+
+    _train(run, "kept", 2)
+    run_dir = iris / "runs/kept"
+    finished = (run_dir / "model.safetensors").read_bytes()
+    plots = run_dir / "plots"
+    plots.mkdir()
+    drawn = ["learning_curves.png", "confusion_matrix.svg", "decision_boundary.gif"]
+    mine = ["iris_photo.png", "notes.svg", "learning_curves_by_hand.png", "talk.gif"]
+    for name in drawn + mine:
+        (plots / name).write_bytes(b"a picture")
+    result = run("resume", "runs/kept", "--epochs", "3", "--quiet", "--no-plots")
+    assert result.returncode == 0, result.stderr
+    assert "model (2 epochs) is kept as runs/kept/model-epoch2.safetensors" in result.stderr
+    assert sorted(p.name for p in plots.iterdir()) == sorted(mine)
+    assert (run_dir / "model-epoch2.safetensors").read_bytes() == finished  # the earlier result, as it was
+    # no reader takes it for the run's model: that is the 3-epoch one
+    assert dp.files.read_metadata(run_dir / "model.safetensors")["user"]["epoch"] <= 3
+    assert weights_file(run_dir) == run_dir / "model.safetensors"
+    scored = json.loads(run("evaluate", "runs/kept", "--json").stdout)
+    assert scored["weights_epoch"] == dp.files.read_metadata(run_dir / "model.safetensors")["user"]["epoch"]
+
+
+def test_the_figure_names_are_those_plot_run_draws():
+    # plot_run names each figure as a literal; every one of them must be one resume --epochs removes
+    import re
+    from pathlib import Path
+
+    import deltaprop.plots.run as plots_run
+    from deltaprop.files.run_folder import FIGURES
+
+    source = Path(plots_run.__file__).read_text()
+    named = set(re.findall(r'save\(.*"(\w+)"\)', source)) | set(re.findall(r'skipped\["(\w+)"\]', source))
+    assert named and named <= set(FIGURES), named - set(FIGURES)

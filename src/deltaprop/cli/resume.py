@@ -114,7 +114,13 @@ def run(args) -> int:
         # a finished run without figures was trained with --no-plots: its extension draws none either
         plots = plots and (state.get("finished") is not True or (run_dir / rundir.PLOTS).is_dir())
         write_config(config, run_dir)
-        reopen(run_dir, net, optimizer, state, scaling)  # no stale model beside the run under way
+        kept = reopen(run_dir, net, optimizer, state, scaling)  # no stale model beside the run under way
+        if kept is not None:
+            print(
+                f"deltaprop resume: the finished run's model ({count(done_epochs(state), 'epoch')}) is kept "
+                f"as {kept}; {run_dir / rundir.MODEL} will hold the model of {args.epochs} epochs",
+                file=sys.stderr,
+            )
     if ignored:
         print(ignored, file=sys.stderr)
     with threads.limit(args.threads):

@@ -11,8 +11,9 @@ so ``train --epochs 3`` then ``resume --epochs 5`` ends with the weights and his
 - a cosine schedule: its η depends on the total, so the epochs done would have had other
   rates in an N-epoch run.
 
-Once it goes on, the folder reads as a run under way until it ends (:func:`reopen`): no model,
-no figures, an unfinished checkpoint. A ``config.toml`` edited after the run began is not
+Once it goes on, the folder reads as a run under way until it ends (:func:`reopen`): no model
+(the finished one kept as ``model-epochN.safetensors``), none of deltaprop's figures, an
+unfinished checkpoint. A ``config.toml`` edited after the run began is not
 read: the checkpoint holds the configuration the run trains with. :func:`ignored_edits` says
 which values are ignored.
 """
@@ -28,8 +29,6 @@ from . import rundir
 from .errors import UsageError
 
 RUN_TABLE = "run"
-# What train, resume and plot draw in a run's plots/ (plot's --format png, svg; the boundary's GIF).
-FIGURES = (".png", ".svg", ".gif")
 
 
 def add_option(p) -> None:
@@ -92,20 +91,30 @@ def write_config(config: dict, run_dir: Path) -> None:
     write_text(run_dir / rundir.CONFIG, cfg.to_toml(config))
 
 
-def reopen(run_dir: Path, net, optimizer, state: dict, scaling) -> None:
+def reopen(run_dir: Path, net, optimizer, state: dict, scaling) -> Path | None:
     """Make the folder of a run that goes on to more epochs read as a run under way, once
     ``write_config`` has set the new total: a model file exists only once a run has finished,
-    so the finished run's ``model.safetensors`` goes (evaluate, predict, diagnose, plot and
-    ``deltaprop.load`` would read its stale weights beside a newer checkpoint), and so do
-    the figures drawn of it in ``plots/``; the checkpoint is rewritten unfinished, with the
+    so the finished run's ``model.safetensors`` is renamed ``model-epochN.safetensors`` (N its
+    epochs; evaluate, predict, diagnose, plot and ``deltaprop.load`` would read its stale
+    weights beside a newer checkpoint, and an extension stopped or diverged would lose it:
+    it is the user's earlier result, kept) and the figures deltaprop drew of it in ``plots/``
+    go (a user's own files there stay); the checkpoint is rewritten unfinished, with the
     new total (``state``'s config), so that a run stopped before its next checkpoint (a
     kill, a second Ctrl-C) is continued by a plain ``resume``. The model goes first: a kill
     between the two leaves no stale model, and a checkpoint that ``--epochs N`` trains on.
-    ``net``, ``optimizer``, ``scaling``: the checkpoint's, as resume trains them."""
+    ``net``, ``optimizer``, ``scaling``: the checkpoint's, as resume trains them. Returns the
+    path the finished model is kept at (None: the run had none)."""
+    import os
+
     from .. import files
+    from ..files.run_folder import FIGURES, earlier_model
+    from ..plots._figure import FORMATS
     from .train_scaling import checkpoint_state
 
-    (run_dir / rundir.MODEL).unlink(missing_ok=True)
+    kept = None
+    if (run_dir / rundir.MODEL).is_file():
+        kept = run_dir / earlier_model(done_epochs(state))
+        os.replace(run_dir / rundir.MODEL, kept)
     # The finished run's history and findings too: a kill before the end writes neither again,
     # and readers would take them over the checkpoint's history (its own, kept epoch by epoch).
     # gradients.json stays: the resumed run continues its records.
@@ -116,11 +125,12 @@ def reopen(run_dir: Path, net, optimizer, state: dict, scaling) -> None:
         run_dir / rundir.CHECKPOINT, stored, optimizer, {**state, **scaling_state, "finished": False}
     )
     plots = run_dir / rundir.PLOTS
-    for figure in plots.glob("*") if plots.is_dir() else ():
-        if figure.is_file() and figure.suffix.lower() in FIGURES:
-            figure.unlink()
+    drawn = [f"{name}.{fmt}" for name in FIGURES for fmt in FORMATS] + [rundir.BOUNDARY_GIF]
+    for figure in drawn:
+        (plots / figure).unlink(missing_ok=True)
     if plots.is_dir() and not any(plots.iterdir()):
         plots.rmdir()
+    return kept
 
 
 def ignored_edits(config: dict, run_dir: Path, epochs: int | None) -> str | None:

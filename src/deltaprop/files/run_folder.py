@@ -12,6 +12,9 @@
     RUN_DIR/diagnostics.json        plain-words findings about the run
     RUN_DIR/plots/                  learning curves, confusion matrix, ...; for 2-D data
                                     decision_boundary.gif, drawn during training
+    RUN_DIR/model-epochN.safetensors  a finished run's model, kept when ``resume --epochs``
+                                    trains it on (N: its epochs); no reader takes it for the
+                                    run's model
 
 ``deltaprop train`` writes them (:mod:`deltaprop.cli.rundir` makes the folder); ``resume``,
 ``evaluate``, ``diagnose`` and ``plot`` read them back (the last two through
@@ -31,6 +34,24 @@ GRADIENTS = "gradients.json"
 DIAGNOSTICS = "diagnostics.json"
 PLOTS = "plots"  # a folder
 BOUNDARY_GIF = "decision_boundary.gif"  # in PLOTS: 2-D data's boundary as training went (train only)
+# The figures deltaprop draws in PLOTS (deltaprop.plots.plot_run's names; each a .png or .svg),
+# BOUNDARY_GIF apart: what ``resume --epochs`` removes there, leaving a user's own files alone.
+FIGURES = (
+    "learning_curves",
+    "network_diagram",
+    "gradient_distributions",
+    "confusion_matrix",
+    "first_layer_weights",
+    "misclassified",
+    "decision_boundary",
+)
+
+
+def earlier_model(epochs: int) -> str:
+    """The name a finished run's MODEL is kept under once ``resume --epochs`` trains the run on:
+    ``model-epoch{epochs}.safetensors``, ``epochs`` the run's epochs when it finished. Not MODEL,
+    so no reader (:func:`weights_file`) takes it for the run's model."""
+    return f"model-epoch{epochs}.safetensors"
 
 
 def weights_file(folder: Path, names: tuple[str, ...] = (MODEL, CHECKPOINT)) -> Path | None:
