@@ -3,9 +3,10 @@
 With no arguments it reproduces Mazur's 2-2-2 example (rich text on stdout, his names and
 his published numbers). ``--example xor`` shows a small XOR network, ``--example xor --input
 1,1 --target 0`` another of its cases; ``--model FILE --input … --target …`` a network of your
-own. ``--format markdown|html --out FILE`` writes a document instead (atomically) and prints
-where; ``--format json|csv`` the trace's numbers (:meth:`Trace.to_dict`,
-:meth:`Trace.neuron_table`). A model of a run folder is stepped with the run's η (its
+own (or ``--input-file``: examples in a text file, or an image with ``--target``, read by
+:mod:`.explain_input`). ``--format markdown|html --out FILE`` writes a document instead
+(atomically) and prints where; ``--format json|csv`` the trace's numbers
+(:meth:`Trace.to_dict`, :meth:`Trace.neuron_table`). A model of a run folder is stepped with the run's η (its
 ``config.toml``'s ``[training] lr``) unless ``--lr`` is given, and always by plain SGD; the
 first lines say what of the run's training the step leaves out (:mod:`.explain_run`). A thin
 layer over :func:`deltaprop.walkthrough.explain` and its renderers.
@@ -16,15 +17,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
 import sys
 from pathlib import Path
 
 from .._atomic import write_text
 from .._text import count
-from . import rundir
 from .errors import UsageError
+from .explain_input import image_input, is_image, numbers, read_input_file, target
 from .explain_run import MODEL_DEFAULT_ETA, run_notes
 
 EXAMPLES = ("mazur", "xor")
@@ -62,7 +62,9 @@ def register(subparsers) -> None:
         "--input-file",
         metavar="FILE",
         help="for --model or --example: a text file with one example per line, its inputs then its "
-        "targets (comma- or space-separated; several lines make a batch, whose gradients are averages)",
+        "targets or one class label (comma- or space-separated; several lines make a batch, whose "
+        "gradients are averages); or an image (PNG, JPEG) for a model of 784 or 64 inputs, prepared "
+        "as predict prepares it, with its class as --target 7",
     )
     p.add_argument(
         "--lr",
@@ -121,88 +123,49 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
-def _numbers(text: str, option: str) -> list[float]:
-    """Comma- (or space-) separated numbers, or a UsageError naming the bad one."""
-    values = []
-    for position, part in enumerate(text.replace(",", " ").split(), start=1):
-        try:
-            value = float(part)
-        except ValueError:
-            raise UsageError(
-                f"{option}: {part!r} is not a number (expected e.g. {option} 0.05,0.10)"
-            ) from None
-        if not math.isfinite(value):  # float() reads nan and inf; the step cannot use them
-            raise UsageError(f"{option}: value {position} is {part!r}; give finite numbers such as 0.05,0.10")
-        values.append(value)
-    if not values:
-        raise UsageError(f"{option} is empty; give comma-separated numbers such as 0.05,0.10")
-    return values
-
-
-def _read_input_file(path: Path, n_in: int, n_out: int, whose: str):
-    if not path.is_file():
-        raise UsageError(f"--input-file {path} does not exist")
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        values = _numbers(line, f"--input-file line {number}")
-        if len(values) != n_in + n_out:
-            raise UsageError(
-                f"--input-file line {number} has {len(values)} numbers; {whose} needs "
-                f"{count(n_in, 'input')} then {count(n_out, 'target')} ({n_in + n_out} numbers)"
-            )
-        rows.append(values)
-    if not rows:
-        raise UsageError(f"--input-file {path} holds no examples")
-    xs = [row[:n_in] for row in rows]
-    ys = [row[n_in:] for row in rows]
-    return xs, ys
-
-
 def _gives_example(args) -> bool:
     """Whether any of ``--input``, ``--target``, ``--input-file`` was given (even empty)."""
     return any(value is not None for value in (args.input, args.target, args.input_file))
 
 
-def _given_example(args, net, whose: str, option: str):
-    """x, y from ``--input``/``--target`` or ``--input-file``, checked against ``net``'s layers;
-    ``whose`` names the network in messages ("the model"), ``option`` what needs them."""
+def _given_example(args, net, whose: str, option: str, digit: bool = False):
+    """x, y from ``--input``/``--target`` or ``--input-file`` (an image with ``--target``), checked
+    against ``net``'s layers, and what was done to an image (None for numbers); ``whose`` names
+    the network in messages ("the model"), ``option`` what needs them, ``digit`` whether an image
+    is digit-normalised (:func:`.predict.digit_images`)."""
     n_in, n_out = net.sizes[0], net.sizes[-1]
+    if args.input_file and is_image(args.input_file):
+        if args.input:
+            raise UsageError("give either --input-file IMAGE or --input, not both")
+        return image_input(Path(args.input_file), args.target, n_in, n_out, whose, digit)
     if args.input_file:
         if args.input or args.target:
             raise UsageError("give either --input-file or --input/--target, not both")
-        return _read_input_file(Path(args.input_file), n_in, n_out, whose)
+        return (*read_input_file(Path(args.input_file), n_in, n_out, whose), None)
     if args.input is None or args.target is None:
         raise UsageError(f"{option} needs --input V1,V2,... and --target T1,T2,... (or --input-file)")
-    x, y = _numbers(args.input, "--input"), _numbers(args.target, "--target")
+    x = numbers(args.input, "--input")
     if len(x) != n_in:
         has = count(n_in, "neuron")
         raise UsageError(f"--input has {count(len(x), 'value')}, but {whose}'s input layer has {has}")
-    if len(y) == 1 and n_out > 1 and y[0].is_integer() and 0 <= y[0] < n_out:
-        return x, int(y[0])  # a class label, as dp.explain(net, x, 2, η) takes it: one-hot encoded
-    if len(y) != n_out:
-        raise UsageError(
-            f"--target has {count(len(y), 'value')}, but {whose}'s output layer has "
-            f"{count(n_out, 'neuron')}; give {count(n_out, 'target')}"
-            + (f" or one class label from 0 to {n_out - 1}" if n_out > 1 else "")
-        )
-    return x, y
+    return x, target(args.target, n_out, whose), None
 
 
 def _model_case(args):
-    from ..files import load
+    from .evaluate import load_model_and_classes
+    from .predict import AUTO, digit_images, image_note
 
     path = Path(args.model)
-    if path.is_dir():  # a run folder, as evaluate and predict take: its model
-        path = rundir.model_path(path)
-    elif not path.is_file():
+    if not path.exists():
         raise UsageError(f"--model {path} does not exist; give a model file or a run folder")
-    net = load(path)
-    x, y = _given_example(args, net, "the model", "--model")
+    # a run folder, as evaluate and predict take it: its model; the class names say, for a model
+    # outside a run folder, whether an image is a digit's
+    net, class_names = load_model_and_classes(path, data_after="the example with --input or --input-file")
+    digit, why = digit_images(args.model, class_names, AUTO)
+    x, y, how = _given_example(args, net, "the model", "--model", digit)
     eta, notes = run_notes(args.model, args.lr)
-    return net, x, y, eta, True, None, notes
+    seen = image_note([how], net.sizes[0], why)  # what was done to an image, as predict says it
+    return net, x, y, eta, True, None, [seen, *notes] if seen else notes
 
 
 def _example_case(args):
@@ -213,7 +176,7 @@ def _example_case(args):
     case = examples.get(example)
     x, y = case.x, case.y
     if _gives_example(args):
-        x, y = _given_example(args, case.net, f"the {example} example", f"--example {example}")
+        x, y, _ = _given_example(args, case.net, f"the {example} example", f"--example {example}")
     eta = case.learning_rate if args.lr is None else args.lr
     return case.net, x, y, eta, case.update_biases, example, []
 
