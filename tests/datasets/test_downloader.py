@@ -267,8 +267,9 @@ def test_offline_the_error_names_every_missing_file_and_the_way_round_it(isolate
     assert f"{dead}t10k-images-idx3-ubyte.gz: could not connect" in message
     folder = isolated_data / "mnist"
     assert (
-        f"mnist files still missing in {folder}: t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz."
-        in message
+        f"mnist files still missing in {folder}: t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz, "
+        "and the train split's train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, which a run "
+        "reads too." in message
     )
     assert "set DELTAPROP_DATA (or, from Python, pass data_dir=) to the folder holding mnist/" in message
     assert not isolated_data.exists()  # nothing left behind, not even the cache folder

@@ -163,6 +163,18 @@ def missing_files(spec: IdxDataset, folder: Path, splits: Sequence[str] = SPLITS
     return [name for split in splits for name in spec.files[split] if local_file(folder, name) is None]
 
 
+def still_missing(spec: IdxDataset, folder: Path, splits: Sequence[str]) -> str:
+    """The files missing from ``folder``: those of ``splits`` first, then the other splits'
+    (``deltaprop train`` reads the test split after the training one), so that the files
+    named are every one to copy in, not the first split's alone."""
+    asked = missing_files(spec, folder, splits)
+    others = [split for split in spec.files if split not in splits and missing_files(spec, folder, [split])]
+    named = ", ".join(asked)
+    for split in others:
+        named += f", and the {split} split's {', '.join(missing_files(spec, folder, [split]))}"
+    return named + (", which a run reads too" if others else "")
+
+
 def dataset_folder(spec: IdxDataset, data_dir: str | os.PathLike | None = None) -> Path:
     """The folder of ``spec``'s files: ``spec.folder`` under the data root
     (:func:`~deltaprop.datasets.paths.data_home`), or the root itself where the root is that
@@ -215,7 +227,7 @@ def download_idx_dataset(
         try:
             fetch_files(todo, folder, mirrors, progress=progress)
         except DownloadError as err:
-            still = ", ".join(missing_files(spec, folder, splits))
+            still = still_missing(spec, folder, splits)
             raise DownloadError(
                 f"{err}\n{spec.name} files still missing in {folder}: {still}. If you have them "
                 f"elsewhere, set {ENV_VAR} (or, from Python, pass data_dir=) to the folder holding "
@@ -241,7 +253,7 @@ def load_idx_dataset(
     folder = dataset_folder(spec, data_dir)
     if missing_files(spec, folder, [split]):
         if not download:
-            missing = ", ".join(missing_files(spec, folder, [split]))
+            missing = still_missing(spec, folder, [split])
             raise FileNotFoundError(
                 f"{spec.name} {split} files not found in {folder} (missing: {missing}). "
                 f"Pass download=True, run `deltaprop datasets download {spec.name}`, or set "
