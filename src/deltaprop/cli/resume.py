@@ -22,6 +22,8 @@ from . import one_line, rundir, threads
 from .data import load_run_data
 from .errors import UsageError
 from .progress import make_console
+from .resume_data import add_option as add_data_option
+from .resume_data import missing_file, relocate
 from .resume_epochs import add_option as add_epochs_option
 from .resume_epochs import done_epochs, extend, ignored_edits, reopen, write_config
 from .run_divergence import divergence
@@ -39,6 +41,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("run_dir", metavar="RUN_DIR", help="the run folder written by 'deltaprop train'")
     add_epochs_option(p)
+    add_data_option(p)
     p.add_argument("--quiet", action="store_true", help="print only the run folder")
     p.add_argument("--no-plots", action="store_true", help="skip the figures in RUN_DIR/plots (faster)")
     threads.add_option(p)
@@ -77,7 +80,8 @@ def run(args) -> int:
     for name in rundir.WRITTEN:  # what a killed run left half-written: it will be written anew
         for stale in leftovers(run_dir / name):
             stale.unlink(missing_ok=True)
-    ignored = ignored_edits(config, run_dir, args.epochs)
+    moved = args.data is not None and relocate(config["data"], args.data, run_dir)
+    ignored = ignored_edits(config, run_dir, args.epochs, moved)
     if args.epochs is not None:
         extend(config, state, history, run_dir, args.epochs)
     elif state.get("finished") or done_epochs(state) >= config["training"]["epochs"]:
@@ -101,6 +105,9 @@ def run(args) -> int:
         else:
             print(run_dir)
         return 0
+    missing = missing_file(config["data"], run_dir)
+    if missing:
+        raise UsageError(missing)
     changed = changed_since(config["data"])
     if changed:  # the rest of the run would learn from other data than its start did
         raise UsageError(
@@ -109,6 +116,8 @@ def run(args) -> int:
         )
     data = load_run_data(config["data"], int(config["training"]["seed"]))
     state[CLASSES] = class_names(data)  # those of a checkpoint from before it kept them too
+    if moved:  # where evaluate, plot and diagnose look for it too
+        write_config(config, run_dir)
     plots = not args.no_plots
     if args.epochs is not None:  # once the data have loaded: the run now trains to N epochs
         # a finished run without figures was trained with --no-plots: its extension draws none either

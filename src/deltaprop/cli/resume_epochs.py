@@ -133,11 +133,12 @@ def reopen(run_dir: Path, net, optimizer, state: dict, scaling) -> Path | None:
     return kept
 
 
-def ignored_edits(config: dict, run_dir: Path, epochs: int | None) -> str | None:
+def ignored_edits(config: dict, run_dir: Path, epochs: int | None, moved: bool = False) -> str | None:
     """A warning naming the values of ``config.toml`` that differ from the checkpoint's
     ``config`` (the file edited after the run began), which resume ignores; for ``epochs``,
     ``--epochs`` is named. None where they agree (or the file cannot be read: the run does
-    not need it). ``epochs``: ``--epochs`` (None: not given); that value is not ignored."""
+    not need it). ``epochs``: ``--epochs`` (None: not given); that value is not ignored, nor,
+    where ``moved`` (``--data`` gave the file's new path), the data's ``path``."""
     try:
         written = cfg.read_toml(run_dir / rundir.CONFIG)
     except UsageError:
@@ -148,7 +149,8 @@ def ignored_edits(config: dict, run_dir: Path, epochs: int | None) -> str | None
             continue
         for key, value in values.items():
             there = written.get(table, {}).get(key, value)
-            if there != value and not (key == "epochs" and epochs is not None):
+            given = (key == "epochs" and epochs is not None) or (table, key) == ("data", "path") and moved
+            if there != value and not given:
                 changed.append((table, key, there, value))
     if not changed:
         return None
