@@ -32,7 +32,7 @@ def relocate(table: dict, given: str, run_dir: Path) -> bool:
     refuse it, naming why: another built-in set, a file of other bytes. Returns whether the
     path changed (then ``config.toml`` is to be written anew)."""
     name = table.get("name")
-    if name or given == name:
+    if name:
         if given != name:
             raise UsageError(
                 f"--data {given}: {run_dir} trained on the built-in data set {name}, which resume "
