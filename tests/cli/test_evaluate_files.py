@@ -361,9 +361,12 @@ def test_a_first_use_download_shows_its_progress_on_stderr(run, tmp_path):
 def test_an_unfinished_run_is_scored_by_its_checkpoint_and_says_so_on_stderr(run, tmp_path):
     # A run stopped by Ctrl-C has a checkpoint and no model: its mid-run weights were scored
     # under the run's name without a word, as if they were the finished model's.
+    from test_resume import rewrite_checkpoint
+
     trained = run("train", "--data", "moons", "--epochs", "2", "--seed", "0", "--name", "u", *TRAIN[5:])
     assert trained.returncode == 0, trained.stderr
-    (tmp_path / "runs/u/model.safetensors").unlink()
+    (tmp_path / "runs/u/model.safetensors").unlink()  # as a run stopped after its first epoch
+    rewrite_checkpoint(tmp_path / "runs/u/checkpoint.safetensors", lambda state: state.update(finished=False))
     result = run("evaluate", "runs/u", "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["n_samples"] == 200  # stdout is still JSON alone
