@@ -78,3 +78,11 @@ def test_resume_data_of_a_built_in_set_must_name_it(run, tmp_path):
     refused = run("resume", "runs/d", "--epochs", "2", "--data", "iris.csv")
     assert_one_line_error(refused, 2, "trained on the built-in data set digits")
     assert run("resume", "runs/d", "--epochs", "2", "--data", "digits", "--quiet").returncode == 0
+
+
+def test_resume_data_of_a_finished_run_records_the_new_path(run, tmp_path):
+    run_dir = tmp_path / _moved_run(run, tmp_path)
+    done = run("resume", str(run_dir), "--data", "iris.csv")
+    assert done.returncode == 0 and "nothing to resume" in done.stdout, done.stderr
+    assert tomllib.loads((run_dir / "config.toml").read_text())["data"]["path"] == str(tmp_path / "iris.csv")
+    assert run("evaluate", str(run_dir)).returncode == 0

@@ -87,6 +87,8 @@ def run(args) -> int:
     elif state.get("finished") or done_epochs(state) >= config["training"]["epochs"]:
         if ignored:
             print(ignored, file=sys.stderr)
+        if moved:  # nothing to train: the new path is recorded for evaluate, plot and diagnose
+            write_config(config, run_dir)
         if not (run_dir / rundir.MODEL).is_file():  # killed before writing it, or deleted
             _write_model(run_dir, net, scaling, state, config, history, best)
             print(
