@@ -25,9 +25,10 @@ def predict_outputs(net, X: np.ndarray) -> np.ndarray:
     n, L, dtype = X.shape[0], len(net._w), net.dtype
     widest = max(w.shape[1] for w in net._w[:-1]) if L > 1 else 0
     small = widest * n * dtype.itemsize <= WHOLE_BATCH_BYTES  # the hidden outputs
-    # X converted whole only where the copy is small too: a product's rows depend, in the last
-    # bits, on how many rows it has (BLAS kernels), so what went whole before still does.
-    big_copy = X.dtype != dtype and X.size * dtype.itemsize > WHOLE_BATCH_BYTES
+    # X in the network's dtype would be large: by blocks, whatever X's own dtype. A product's
+    # rows depend, in the last bits, on how many rows it has (BLAS kernels), so the choice
+    # reads only the sizes, never X's dtype: X and its converted copy get the same bits.
+    big_copy = X.size * dtype.itemsize > WHOLE_BATCH_BYTES
     if n <= BLOCK_ROWS or (small and not big_copy):
         o = np.asarray(X, dtype=dtype)  # X itself, or a copy of one block or of ≤ 16 MB
         for w, b, fn in zip(net._w, net._b, net.activations):
@@ -37,7 +38,7 @@ def predict_outputs(net, X: np.ndarray) -> np.ndarray:
         return o
     # Speed and memory: block by block into buffers made once, σ on values still in cache.
     if not big_copy:
-        X = np.asarray(X, dtype=dtype)  # a small copy whole, as it always was: the same bits
+        X = np.asarray(X, dtype=dtype)  # a copy of ≤ 16 MB whole: one conversion, not one per block
     a = np.empty((n, net._w[-1].shape[1]), dtype=dtype)
     hidden = [np.empty((BLOCK_ROWS, w.shape[1]), dtype=dtype) for w in net._w[:-1]]
     for start in range(0, n, BLOCK_ROWS):

@@ -1,9 +1,10 @@
 """``predict`` converts X to the network's dtype a block of rows at a time, as ``evaluate`` does.
 
 It converted X whole: MNIST's 60,000 float32 training images (188 MB) cost a float64 network's
-``predict`` a 376 MB copy, where ``evaluate`` needed a chunk. Now a copy of more than 16 MB is
-made block by block; a smaller one is still made whole, so that the outputs keep their bits (a
-product's rows depend in their last bits on how many rows it has, in BLAS)."""
+``predict`` a 376 MB copy, where ``evaluate`` needed a chunk. Now an X of more than 16 MB in the
+network's dtype goes block by block, whatever its own dtype, so X and the array the caller
+converts give the same bits (a product's rows depend in their last bits on how many rows it
+has, in BLAS: the choice of blocks must not depend on X's dtype)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def test_a_float32_mnist_is_converted_block_by_block_for_a_float64_network():
     assert peak < block + 4 * 2**20, peak  # the block, the outputs (0.8 MB), the finite check's masks
     assert a.dtype == np.float64 and a.shape == (10000, 10)
     whole = net.predict(X.astype(np.float64))  # converted by the caller: no copy in predict
-    np.testing.assert_allclose(a, whole, rtol=1e-13, atol=1e-300)
+    np.testing.assert_array_equal(a, whole)
     np.testing.assert_array_equal(net.predict_classes(X), whole.argmax(axis=1))
     assert net.evaluate(X, whole.argmax(axis=1))["accuracy"] == 1.0
 
@@ -68,7 +69,7 @@ def test_the_finite_check_still_names_the_first_bad_value_of_the_unconverted_x()
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_small_inputs_of_another_dtype_order_or_type_give_the_same_bits(dtype):
-    """Below the 16 MB copy, X is converted whole as before: a float32 X for a float64 network, a
+    """Below the 16 MB copy, X is converted whole: a float32 X for a float64 network, a
     Fortran-order X, a list give exactly what X converted by the caller gives."""
     X, _ = dp.datasets.load_digits("train")  # (1437, 64) float32
     X = np.vstack([X, X])  # 2874 rows: more than one block
@@ -87,4 +88,4 @@ def test_a_large_float64_x_for_a_float32_network_is_converted_by_blocks_too():
     peak, a = _peak_bytes(lambda: net.predict(X))
     assert peak < BLOCK_ROWS * 784 * 4 + 4 * 2**20, peak
     assert a.dtype == np.float32
-    np.testing.assert_allclose(a, net.predict(X.astype(np.float32)), rtol=1e-4, atol=1e-6)
+    np.testing.assert_array_equal(a, net.predict(X.astype(np.float32)))
