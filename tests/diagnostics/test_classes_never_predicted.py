@@ -122,3 +122,18 @@ def test_a_class_of_few_rows_a_regression_and_a_diverged_network_are_not_judged(
     assert check_classes_predicted(regression, X, np.full((100, 2), 0.3)) == []
     net.weights[0][:] = np.nan  # in place, as a diverged run's steps leave them
     assert check_classes_predicted(net, X, np.r_[few[1:], 1]) == []
+
+
+def test_at_chance_level_the_chance_level_error_says_it_alone(digits):
+    """A network stuck at chance predicts one class or few by definition: the chance-level
+    error says so, and eight classes listed again would bury it."""
+    X, y = digits
+    X = X * 255.0  # raw pixels: the logistic units saturate and the run never leaves chance
+    net = dp.Network([64, 30, 10], seed=0)
+    live = Diagnostics()
+    history = dp.fit(net, X, y, epochs=3, learning_rate=3.0, seed=0, callbacks=[live])
+    assert np.bincount(net.predict_classes(X)).max() > 0.9 * len(y)  # nearly always one class
+    for findings in (diagnose(net, history, X, y), live.findings):
+        assert "chance-level" in {f.code for f in findings}
+        assert CODE not in {f.code for f in findings}
+    assert _the_finding(check_classes_predicted(net, X, y)).severity == "warning"  # asked alone, it answers

@@ -45,8 +45,8 @@ class Diagnostics(Callback):
     It never prints and never stops training. ``findings`` is what holds now, most severe
     first: the checks of the set-up (output and cost, input scale) plus those of the latest
     checked epoch, and, once training ends, the classes the network never predicts on the
-    training rows (a pass over all of them, made once); ``new`` lists the findings that the
-    latest check raised for the first time (for a live display).
+    training rows (a pass over all of them, made once; not at chance level); ``new`` lists the
+    findings that the latest check raised for the first time (for a live display).
 
     Parameters
     ----------
@@ -144,7 +144,10 @@ class Diagnostics(Callback):
 
     def _classes_never_predicted(self) -> list[Finding]:
         """The classes the trained network never predicts, judged on every training row as
-        ``diagnose`` judges a run folder (a probe's few rows per class would be no evidence)."""
+        ``diagnose`` judges a run folder (a probe's few rows per class would be no evidence);
+        none at chance level, whose error says as much."""
+        if any(f.code == "chance-level" for f in self._latest):
+            return []
         try:
             X, Y, index = training_parts(self.run)
         except ValueError:

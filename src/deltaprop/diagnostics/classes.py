@@ -60,7 +60,9 @@ def check_classes_predicted(net, X=None, Y=None, index=None) -> list[Finding]:
     :data:`RARELY_PREDICTED` of its rows count: its recall is below 10 %. The finding names
     each (its share of the rows, how often it was predicted, its recall), the accuracy that the
     rows of those classes cap, and the fix: for a quadratic cost with logistic or softmax
-    outputs, the cost whose δ does not vanish at a saturated output.
+    outputs, the cost whose δ does not vanish at a saturated output. (:func:`~.checks.diagnose`
+    leaves it out for a run at chance level, which predicts one class or few by definition:
+    the chance-level error says so.)
 
     Parameters
     ----------
