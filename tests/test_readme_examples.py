@@ -207,6 +207,9 @@ CLAIMS = {
     "the cheap checks at every epoch end": None,
     # Training
     "(60000, 784) float32 in [0, 1], labels (60000,)": _mnist_train,
+    "each layer's w and b shapes: 23,860 parameters (Keras's summary())": lambda ns, _: (
+        "Total parameters: 23,860" in ns["net"].summary() and "(784, 30)" in ns["net"].summary()
+    ),
     "logistic, quadratic cost": lambda ns, _: (
         "activation='logistic', output_activation='logistic', cost='quadratic'" in repr(ns["net"])
     ),
