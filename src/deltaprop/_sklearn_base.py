@@ -26,6 +26,7 @@ from ._sklearn_early_stopping import (
     check_validation_weights,
     validation_rows,
 )
+from ._sklearn_files import EstimatorFiles
 from ._sklearn_interrupt import StepCount, warn_interrupted
 from ._sklearn_params import ParameterChecks, check_parameter_names, renamed
 from ._validation import check_dtype, check_sample_weight
@@ -38,9 +39,10 @@ OPTIMIZER_NAMES = tuple(optimizers.OPTIMIZERS)  # "sgd", "momentum", "nesterov",
 _SEED_LIMIT = 2**31 - 1
 
 
-class _DeltapropEstimator(FittedAttributes, ParameterChecks, BaseEstimator):
-    """What the classifier and the regressor share: parameters, the network, the fit loop, and
-    scikit-learn's fitted attributes (:mod:`deltaprop._sklearn_attributes`)."""
+class _DeltapropEstimator(FittedAttributes, EstimatorFiles, ParameterChecks, BaseEstimator):
+    """What the classifier and the regressor share: parameters, the network, the fit loop,
+    scikit-learn's fitted attributes (:mod:`deltaprop._sklearn_attributes`), and ``save`` /
+    ``load`` (:mod:`deltaprop._sklearn_files`)."""
 
     _default_output_activation = ""
     _default_cost = ""

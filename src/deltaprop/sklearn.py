@@ -55,6 +55,13 @@ Differences from scikit-learn's MLP, by design:
   use δ = a − y averaged over the mini-batch, so the weight updates agree (a test checks one
   epoch against ``MLPRegressor`` to 1e-10).
 
+A fitted estimator is saved without pickle: ``est.save(path)`` writes a deltaprop checkpoint
+(the network, ``optimizer_`` with its state, and the parameters and fitted attributes in its
+metadata) and ``DeltapropClassifier.load(path)`` / ``DeltapropRegressor.load(path)`` give it
+back, predicting and training on exactly as before (:mod:`._sklearn_files`).
+``deltaprop.load(path)`` reads such a file's network, as it reads any checkpoint's;
+``deltaprop.save`` stays the network's writer and refuses an estimator.
+
 Each estimator has its module (:mod:`._sklearn_classifier`, :mod:`._sklearn_regressor`);
 import them from here.
 """
