@@ -483,6 +483,7 @@ RUN_HERE = {
     "deltaprop explain --format json --out step.json",
     "deltaprop explain --model net.safetensors --input-file batch.txt --format csv --out neurons.csv",
     "deltaprop explain --diagram step.png --dpi 200",
+    "deltaprop explain --model runs/first --input-file seven.png --target 7",
     "deltaprop plot runs/first --format svg",
     "deltaprop train --name stuck --seed 1 --lr 100 --epochs 6",
     "deltaprop diagnose runs/stuck",
@@ -778,6 +779,10 @@ def explain_files(home):
     X, y = dp.datasets.load_digits("test")
     row = [*X[0], *np.eye(10)[y[0]]]
     (folder / "digit.txt").write_text(" ".join(f"{v:g}" for v in row) + "\n", encoding="utf-8")
+    from PIL import Image
+
+    seven = X[y == 7][0].reshape(8, 8)  # seven.png: a 7 of the digits, drawn dark on light as on paper
+    Image.fromarray(np.rint(255 * (1 - seven)).astype(np.uint8)).resize((64, 64)).save(folder / "seven.png")
     return folder
 
 
