@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from cli_helpers import assert_one_line_error
+from test_resume import rewrite_checkpoint
 
 # Diabetes' targets (25..346) unscaled, ReLU and η = 10: the cost overflows within a few epochs.
 DIVERGING = (
@@ -77,6 +78,7 @@ def test_an_interrupted_run_is_still_sent_to_resume(run, tmp_path):
     (tmp_path / "runs/cut/model.safetensors").unlink()  # as a killed run leaves it
     (tmp_path / "runs/cut/history.json").unlink()
     (tmp_path / "runs/cut/history.csv").unlink()
+    rewrite_checkpoint(tmp_path / "runs/cut/checkpoint.safetensors", lambda s: s.update(finished=False))
     result = run("evaluate", "runs/cut", "--json")
     assert result.returncode == 0, result.stderr
     assert "Finish the run with 'deltaprop resume runs/cut'" in result.stderr
