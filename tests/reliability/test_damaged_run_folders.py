@@ -38,7 +38,10 @@ def _rewrite_state(checkpoint: Path, change) -> None:
     (n,) = struct.unpack("<Q", raw[:8])
     header = json.loads(raw[8 : 8 + n])
     state = json.loads(header["__metadata__"]["deltaprop.state"])
-    state["finished"], state["epoch"] = False, 1  # something left to resume
+    state["finished"], state["epoch"] = False, 1  # something left to resume: the second epoch
+    history = state["history"]  # which its history, of the first epoch alone, goes on to
+    history["epoch"] = history["epoch"][:1]
+    history["history"] = {key: values[:1] for key, values in history["history"].items()}
     change(state)
     header["__metadata__"]["deltaprop.state"] = json.dumps(state)
     text = json.dumps(header).encode()
