@@ -17,10 +17,11 @@ state) and a built-in deltaprop optimizer (its name and hyperparameters, as a ch
 stores one) are tagged and rebuilt as such. Anything else (a user's own class) is refused on
 save, naming the parameter.
 
-``deltaprop.load(path)`` reads such a file's network, as it reads any checkpoint's, so
-``deltaprop predict``, ``evaluate`` and ``explain`` take it too; the estimator itself comes
-back only from its own class's ``load``, which refuses a plain model file, a training
-checkpoint and the other estimator's file, saying which is which.
+``deltaprop.load(path)`` reads such a file's network, as it reads any checkpoint's (and so
+does ``deltaprop predict``, which numbers the classes by output: the labels are in
+``classes_``); the estimator itself comes back only from its own class's ``load``, which
+refuses a plain model file, a training checkpoint and the other estimator's file, saying
+which is which.
 """
 
 from __future__ import annotations
