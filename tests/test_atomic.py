@@ -94,3 +94,14 @@ def test_a_folder_that_refuses_the_write_is_named_by_the_callers_path(tmp_path, 
         write_text(tmp_path / "x.html", "<p>")
     assert caught.value.filename == str(tmp_path / "x.html")
     assert ".tmp" not in str(caught.value) and str(tmp_path / "x.html") in str(caught.value)
+
+
+def test_an_error_of_the_writers_own_passes_as_it_is(tmp_path):
+    # A connection lost mid-download is no fault of the file: it must not be made to name it.
+    def reset(fh):
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+    with pytest.raises(ConnectionResetError) as caught:
+        atomic_write(tmp_path / "train.gz", reset)
+    assert caught.value.filename is None and str(caught.value) == "[Errno 104] Connection reset by peer"
+    assert list(tmp_path.iterdir()) == []

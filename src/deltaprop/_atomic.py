@@ -15,6 +15,7 @@ This is plumbing for the layers above the core; the core itself does no I/O.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -24,6 +25,11 @@ from pathlib import Path
 from typing import IO
 
 _UMASK_LOCK = threading.Lock()
+# The file system refusing the bytes themselves, wherever in the writing it shows (a buffered
+# write, the flush, the close, fsync): these name no file, so the error is made to name it.
+_STORAGE_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EROFS") if hasattr(errno, name)
+)
 
 
 def _umask() -> int:
@@ -69,6 +75,22 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _naming(err: OSError, path: Path) -> OSError:
+    """``err`` naming ``path``, the file the caller asked for, and nothing after it: not our
+    temporary file, not ``-> None``. (``OSError(errno, ...)`` is the subclass the errno
+    calls for, ``PermissionError`` for EACCES, as the original was.)"""
+    return OSError(err.errno, err.strerror, str(path))
+
+
+def _of_the_file(err: OSError, tmp: str) -> bool:
+    """Whether ``err`` is the file system refusing our temporary file: named by it (chmod, the
+    rename), or by nothing with a storage errno (the disk full mid-write). Any other error
+    raised by the caller's ``write`` (a connection lost while downloading) passes as it is."""
+    if type(err).__module__ != "builtins" or err.errno is None:
+        return False
+    return err.filename == tmp or (err.filename is None and err.errno in _STORAGE_ERRNOS)
+
+
 def atomic_write(
     path: str | os.PathLike, write: Callable[[IO], None], *, binary: bool = True, parents: bool = False
 ) -> Path:
@@ -76,7 +98,8 @@ def atomic_write(
 
     ``binary=False`` opens the file as UTF-8 text (no newline translation); ``parents=True``
     creates missing folders first, otherwise a missing folder is a ``FileNotFoundError``.
-    An exception raised by ``write`` (a failed checksum, say) leaves nothing behind.
+    An exception raised by ``write`` (a failed checksum, say) leaves nothing behind. An
+    ``OSError`` of the file system (a read-only folder, the disk full) names ``path`` alone.
     """
     path = Path(os.fspath(path))
     folder = path.parent
@@ -88,9 +111,8 @@ def atomic_write(
         raise FileNotFoundError(f"cannot write {path}: the folder {folder} does not exist; create it first")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as err:  # name the file the caller asked for, not our temporary one
-        err.filename, err.filename2 = str(path), None
-        raise
+    except OSError as err:  # a folder that refuses new files: its random name means nothing
+        raise _naming(err, path) from err
     try:
         os.chmod(tmp, _file_mode(path))
         mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
@@ -99,9 +121,11 @@ def atomic_write(
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(err, OSError) and _of_the_file(err, tmp):
+            raise _naming(err, path) from err
         raise
     _fsync_folder(folder)
     return path
