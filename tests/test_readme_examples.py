@@ -180,6 +180,15 @@ def _iris_classes(ns, _value) -> bool:
     return classes == ("setosa", "versicolor", "virginica") and [classes[k] for k in y] == written
 
 
+def _partial_fit_goes_on_as_the_originals(ns, value) -> bool:
+    """The loaded estimator's partial_fit ends at the original's weights and counts, to the bit."""
+    clf = ns["clf"].partial_fit(ns["X"], ns["labels"])
+    same_arrays = all(
+        np.array_equal(a, b) for a, b in zip(value.coefs_ + value.intercepts_, clf.coefs_ + clf.intercepts_)
+    )
+    return value is ns["same"] and same_arrays and (value.n_iter_, value.t_) == (clf.n_iter_, clf.t_)
+
+
 # Every comment of the python blocks that is not a printed line or a repr: a check of the
 # namespace after its statement (and the statement's value), or None where it states no result.
 CLAIMS = {
@@ -236,6 +245,10 @@ CLAIMS = {
     "bit-identical": None,  # the block's own assert
     # With scikit-learn
     "the fitted dp.Network": lambda ns, _: isinstance(ns["net"], dp.Network),
+    "'setosa', 'versicolor', 'virginica'": lambda ns, _: (
+        ns["labels"].dtype.kind == "U" and sorted(set(ns["labels"])) == ["setosa", "versicolor", "virginica"]
+    ),
+    "one more epoch from the saved Adam moments, as clf's would be": _partial_fit_goes_on_as_the_originals,
 }
 
 
