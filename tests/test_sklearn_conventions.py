@@ -487,3 +487,16 @@ def test_targets_a_logistic_regressor_cannot_reach_are_refused_naming_y():
     X = np.random.default_rng(0).normal(size=(40, 3))
     with pytest.raises(ValueError, match=r"^y does not fit output_activation='logistic'"):
         DeltapropRegressor(output_activation="logistic", epochs=2).fit(X, X[:, 0] * 10)
+
+
+@pytest.mark.parametrize("momentum", [5.0, -0.1, float("nan")])
+def test_momentum_is_checked_under_adam_too_as_scikit_learn_checks_it_for_every_solver(momentum):
+    """Adam does not use μ, and a bad one was silently ignored: a grid search that later
+    tries optimizer="momentum" would fail only then (deltaprop train refuses --momentum
+    with --optimizer adam outright)."""
+    for ours, theirs in [(DeltapropClassifier, MLPClassifier), (DeltapropRegressor, MLPRegressor)]:
+        with pytest.raises((TypeError, ValueError)):
+            mlp_fit(theirs(**MLP_SMALL, solver="adam", momentum=momentum), IRIS_X, IRIS_Y)
+        with pytest.raises(ValueError, match=r"momentum must be"):
+            ours(**SMALL, optimizer="adam", momentum=momentum).fit(IRIS_X, IRIS_Y)
+    DeltapropClassifier(**SMALL, optimizer="adam", momentum=0.0).fit(IRIS_X, IRIS_Y)

@@ -157,6 +157,8 @@ class _DeltapropEstimator(FittedAttributes, EstimatorFiles, ParameterChecks, Bas
         kwargs = {"learning_rate": self.learning_rate, "l2": self.l2}
         if name != "adam":  # sgd (heavy ball when μ > 0), momentum, nesterov
             kwargs["momentum"] = self.momentum
+        else:  # unused by Adam, but checked for every optimizer, as scikit-learn checks it for every solver
+            optimizers.SGD(self.learning_rate, momentum=self.momentum)
         return optimizers.get(name, **kwargs)
 
     def _check_early_stopping(self, targets: np.ndarray, n_out: int, seed: int) -> None:
