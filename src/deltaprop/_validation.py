@@ -303,7 +303,12 @@ def check_network(net, name: str = "net"):
     from .network import Network  # here, not at the top: network.py imports this module
 
     if not isinstance(net, Network):
-        hint = " (a fitted estimator's network is its network_ attribute)" if hasattr(net, "network_") else ""
+        hint = (
+            " (a fitted estimator's network is its network_ attribute; est.save(path) saves the whole "
+            "estimator)"
+            if hasattr(net, "network_")
+            else ""
+        )
         raise TypeError(
             f"{name} must be a deltaprop Network; got {net!r:.80} of type {type(net).__name__}{hint}"
         )
