@@ -309,8 +309,9 @@ def check_network(net, name: str = "net"):
             if hasattr(net, "network_")
             else ""
         )
+        given = " ".join(repr(net).split())  # one line: an estimator's repr spans several
         raise TypeError(
-            f"{name} must be a deltaprop Network; got {net!r:.80} of type {type(net).__name__}{hint}"
+            f"{name} must be a deltaprop Network; got {given:.80} of type {type(net).__name__}{hint}"
         )
     return net
 
