@@ -14,6 +14,11 @@ An output layer and cost that ``train`` refuses (ln a of tanh, ReLU or linear ou
 softmax over one output) are refused here too, with exit 2: the log costs clip a to
 [ε, 1 − ε], so where a leaves (0, 1) the cost is flat and central differences give 0
 while backprop's δ does not — the check would report a correct backprop as FAIL.
+
+The check costs two forward passes per weight and bias, each over every sample: 2 · P · S · W
+multiply-adds for P parameters, S samples and W weights. More than :data:`MAX_SAMPLES` samples
+(one already gives every weight a gradient), or more than :data:`MAX_MULTIPLY_ADDS`, is refused
+with the cost, exit 2: ``--samples 100000000`` ran for minutes with no word.
 """
 
 from __future__ import annotations
@@ -33,6 +38,11 @@ from .stdout import raising_broken_pipe
 
 DEFAULT_THRESHOLD = 1e-6
 DEFAULT_SAMPLES = 5
+# One sample already gives every weight of a dense network a gradient; more samples only average
+# them, so beyond this the check gains nothing but time.
+MAX_SAMPLES = 1000
+# Minutes of work on a laptop ([64, 30, 10] with 1000 samples, 1e10, takes about 20 s).
+MAX_MULTIPLY_ADDS = 10**11
 NOTHING = "nothing to compare (all gradients 0, or below the rounding of C)"
 
 
@@ -87,6 +97,26 @@ def _check_output_fits_cost(net, args) -> None:
         )
 
 
+def _check_cost(sizes: list[int], samples: int, layers: str) -> None:
+    """Refuse more than :data:`MAX_SAMPLES` samples or :data:`MAX_MULTIPLY_ADDS`, giving the cost."""
+    n_weights = sum(n_in * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    n_params = n_weights + sum(sizes[1:])
+    madds = 2 * n_params * samples * n_weights
+    cost = (
+        f"--samples {samples} with --layers {layers}: the check runs 2 forward passes per weight and "
+        f"bias (2 × {n_params:,} = {2 * n_params:,}), each over every sample, {madds:.1e} multiply-adds"
+    )
+    if samples > MAX_SAMPLES:
+        raise UsageError(
+            f"{cost}; one sample already gives every weight a gradient and more only average them: "
+            f"use --samples {MAX_SAMPLES} or fewer (default {DEFAULT_SAMPLES})"
+        )
+    if madds > MAX_MULTIPLY_ADDS:
+        raise UsageError(
+            f"{cost}, more than {MAX_MULTIPLY_ADDS:.0e} (minutes): use fewer --samples or smaller --layers"
+        )
+
+
 def run(args) -> int:
     from .. import Network
     from ..gradcheck import gradient_errors
@@ -96,6 +126,7 @@ def run(args) -> int:
         raise UsageError(f"--layers needs at least an input and an output size; got {args.layers!r}")
     if args.samples < 1:
         raise UsageError(f"--samples must be ≥ 1; got {args.samples}")
+    _check_cost(sizes, args.samples, args.layers)
     for flag, value in (("--eps", args.eps), ("--threshold", args.threshold)):
         if not (value > 0 and np.isfinite(value)):
             raise UsageError(f"{flag} must be a finite number > 0; got {value}")
