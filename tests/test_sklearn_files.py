@@ -243,12 +243,21 @@ def test_a_parameter_a_file_cannot_hold_is_refused_on_save(params, message, tmp_
     assert not (tmp_path / "clf.safetensors").exists()
 
 
-def test_a_used_optimizer_parameter_and_an_unfitted_estimator_are_refused(tmp_path):
+def test_a_used_optimizer_parameter_is_saved_as_its_hyperparameters_and_an_unfitted_estimator_refused(
+    tmp_path,
+):
+    """Each fit starts from a fresh copy of the optimizer parameter, so the state it may hold
+    from stepping another network is not the estimator's, and the file keeps only η, β₁, ..."""
     used = dp.Adam(0.01)
-    clf = DeltapropClassifier(**SMALL, optimizer=used).fit(X, Y)
-    used.step(clf.network_, clf.network_.backprop(X[:5], np.eye(3)[Y[:5]]))
-    with pytest.raises(ValueError, match="has taken 1 steps, and each fit starts from a copy of it"):
-        clf.save(tmp_path / "clf.safetensors")
+    other = dp.Network([4, 5, 3], output_activation="softmax", seed=1)
+    used.step(other, other.backprop(X[:5], np.eye(3)[Y[:5]]))
+    clf = DeltapropClassifier(**SMALL, optimizer=used).fit(X, Y)  # was refused: another network's state
+    fresh = DeltapropClassifier(**SMALL, optimizer=dp.Adam(0.01)).fit(X, Y)
+    for a, b in zip(clf.coefs_ + clf.intercepts_, fresh.coefs_ + fresh.intercepts_):
+        np.testing.assert_array_equal(a, b)
+    assert used.iterations == 1  # the parameter itself is left as it was
+    again = DeltapropClassifier.load(clf.save(tmp_path / "clf.safetensors"))
+    assert again.optimizer.hyperparameters() == used.hyperparameters() and again.optimizer.iterations == 0
     with pytest.raises(NotFittedError):
         DeltapropClassifier().save(tmp_path / "clf.safetensors")
 

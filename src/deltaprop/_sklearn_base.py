@@ -147,7 +147,11 @@ class _DeltapropEstimator(FittedAttributes, EstimatorFiles, ParameterChecks, Bas
     def _new_optimizer(self) -> optimizers.Optimizer:
         if isinstance(self.optimizer, optimizers.Optimizer):
             self._refuse_step_params_beside(self.optimizer)
-            return copy.deepcopy(self.optimizer)  # fitting must not change the parameter
+            # A copy (fitting must not change the parameter), afresh: the parameter gives the
+            # hyperparameters, not the state it may hold from stepping another network.
+            optimizer = copy.deepcopy(self.optimizer)
+            optimizer.reset()
+            return optimizer
         if not isinstance(self.optimizer, str) or self.optimizer.lower() not in OPTIMIZER_NAMES:
             raise ValueError(
                 f"optimizer must be one of {list(OPTIMIZER_NAMES)} or a deltaprop Optimizer; "

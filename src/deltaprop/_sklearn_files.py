@@ -193,15 +193,7 @@ def _encoded_optimizer(est, optimizer: optimizers.Optimizer) -> dict:
             f"(a file names an optimizer, it holds no code)",
             "Use a built-in optimizer (SGD, Momentum, Nesterov, Adam) or its name",
         )
-    if sd["iterations"] or sd["state"]:
-        raise _refuse(
-            est,
-            what,
-            f"has taken {sd['iterations']} steps, and each fit starts from a copy of it, state and all, "
-            f"which a file does not store for a parameter",
-            f"Give a fresh one (set_params(optimizer={type(optimizer).__name__}(...))); the fitted "
-            f"optimizer_ is saved with its state either way",
-        )
+    # Its state, if it stepped a network, is not kept: each fit starts from a fresh copy.
     return {"name": sd["name"], "hyper": sd["hyper"]}
 
 
