@@ -109,3 +109,41 @@ def test_resume_position_points_at_the_restored_weights():
     switch = SwitchEta(good=2)
     fit(unstable_net(), X, Y, 6, learning_rate=0.01, seed=0, callbacks=[switch, TerminateOnNaN()])
     assert (switch.run.next_epoch, switch.run.next_batch) == (2, 0)
+
+
+def test_a_cost_infinite_before_any_update_blames_the_data_not_eta():
+    # Targets near 1e160: (a − y)² overflows at the starting weights, whatever η is.
+    rng = np.random.default_rng(0)
+    X, Y = rng.random((40, 4)), rng.random((40, 1)) * 1e160
+    net = dp.Network([4, 3, 1], output_activation="linear", seed=0)
+    before = net.copy()
+    with pytest.raises(dp.DivergenceError) as info:
+        fit(net, X, Y, 1, learning_rate=1e-12, seed=0)
+    message, err = str(info.value), info.value
+    assert (err.epoch, err.batch, err.before_update) == (1, 1, True)
+    assert "before any update" in message and "learning rate plays no part" in message
+    assert "smaller learning rate" not in message and "1e-13" not in message
+    assert "targets Y up to |y| = 9." in message and "e+159" in message
+    assert (
+        f"weights and biases up to {max(np.abs(p).max() for p in [*before.weights, *before.biases]):.3g}"
+        in message
+    )
+    for p, q in zip([*net.weights, *net.biases], [*before.weights, *before.biases]):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_a_later_divergence_still_advises_a_smaller_eta():
+    X, Y = regression_problem()
+    with pytest.raises(dp.DivergenceError) as info:
+        fit(unstable_net(), X, Y, 5, learning_rate=100.0, seed=0)
+    assert info.value.before_update is False and "smaller learning rate" in str(info.value)
+
+
+@pytest.mark.parametrize("dtype, weight", [("float64", 1e308), ("float32", 1e38)])
+def test_sample_weights_whose_sum_overflows_are_refused(dtype, weight):
+    X, y = regression_problem()[0][:20], np.arange(20) % 3
+    net = dp.Network([3, 5, 3], seed=0, dtype=dtype)
+    with pytest.raises(ValueError, match=rf"sample_weight sums to inf in {dtype}.*sample_weight.max\(\)"):
+        fit(net, X, y, 1, sample_weight=np.full(20, weight))
+    with pytest.raises(ValueError, match=r"validation_data\[2\] \(sample_weight_val\) sums to inf"):
+        fit(net, X, y, 1, validation_data=(X, y, np.full(20, weight)))

@@ -104,6 +104,22 @@ def check_split_weights(
             )
 
 
+def check_weight_sum(sample_weight: np.ndarray, name: str = "sample_weight") -> np.ndarray:
+    """``sample_weight`` (checked: finite, ≥ 0) as it is, if its sum is finite in its dtype;
+    else ValueError. Each step divides by its mini-batch's Σ s_x, which an overflowing sum
+    makes inf, and the update NaN."""
+    with np.errstate(over="ignore"):
+        total = sample_weight.sum()
+    if not np.isfinite(total):
+        raise ValueError(
+            f"{name} sums to {total} in {sample_weight.dtype.name} (its greatest weight is "
+            f"{sample_weight.max():.3g}): each step divides by its mini-batch's sum of weights. "
+            f"Only their ratios matter: divide them by their greatest (sample_weight / "
+            f"sample_weight.max())"
+        )
+    return sample_weight
+
+
 def check_validation_split(validation_split, validation_data) -> float:
     """``validation_split`` as a float in [0, 1), refused beside ``validation_data``."""
     if isinstance(validation_split, bool) or not isinstance(validation_split, numbers.Real):

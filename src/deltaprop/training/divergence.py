@@ -1,6 +1,11 @@
 """Divergence in ``fit``: the last good state it keeps (weights, biases and optimizer state),
 the check that an update left every parameter finite, and the message that says where the
 cost stopped being finite and what to try.
+
+A step computes its cost in the forward pass, before its update. So a cost already
+non-finite on a call's first mini-batch comes from the weights, inputs, targets or sample
+weights the call began with, not from any update: a smaller learning rate cannot help, and
+:func:`start_message` says so and gives their magnitudes instead.
 """
 
 from __future__ import annotations
@@ -46,3 +51,32 @@ def divergence_message(C: float, epoch: int, batch: int, steps: int, eta: float,
         f"{steps}, with learning rate η = {eta:g}. The network keeps {kept}. Try a smaller "
         f"learning rate, e.g. η = {eta / 10:g}."
     )
+
+
+def start_message(C: float, epoch: int, batch: int, steps: int, net, X, targets, sample_weight) -> str:
+    """The cost ``C`` was not finite on the first mini-batch of a call (``epoch``, ``batch``
+    from 0, of ``steps``), at the weights it began with, before any update: the magnitudes of
+    what the cost is made of (inputs ``X``, regression ``targets``, ``net``'s weights and
+    biases, ``sample_weight``), not the learning rate, are to blame."""
+    parts = [f"inputs X up to |x| = {_largest(X):.3g}"]
+    if not targets.classify:
+        low, high = targets.range()
+        parts.append(f"targets Y up to |y| = {max(-low, high):.3g}")
+    parts.append(f"weights and biases up to {max(_largest(p) for p in (*net.weights, *net.biases)):.3g}")
+    if sample_weight is not None:
+        with np.errstate(over="ignore"):
+            total = float(np.sum(sample_weight, dtype=np.float64))
+        parts.append(f"sample_weight up to {_largest(sample_weight):.3g}, summing to {total:.3g}")
+    return (
+        f"{DIVERGED}: the cost was {C!r} already at epoch {epoch + 1}, mini-batch {batch + 1} of "
+        f"{steps}, with the weights this fit() began with, before any update, so the learning "
+        f"rate plays no part (a smaller one gives the same). The cost overflows on the data or "
+        f"weights themselves: {'; '.join(parts)}. Scale the inputs or targets (standardise them, "
+        f"or divide by their magnitude), or the sample weights (only their ratios matter), or "
+        f"start from smaller weights. The network keeps the weights it had when this fit() began."
+    )
+
+
+def _largest(arr) -> float:
+    """The greatest |value| of ``arr`` (NaN if it holds one), without an array of |values|."""
+    return max(-float(np.min(arr)), float(np.max(arr))) if np.size(arr) else 0.0

@@ -34,12 +34,13 @@ from .arguments import (
     check_split_weights,
     check_validation_data,
     check_validation_split,
+    check_weight_sum,
     resolve_optimizer,
     split_indices,
 )
 from .callback import Callback
 from .callbacks import TerminateOnNaN
-from .divergence import divergence_message, params_finite, restore, snapshot
+from .divergence import divergence_message, params_finite, restore, snapshot, start_message
 from .history import History
 from .metrics import Evaluator
 from .output_cost import check_output_cost_fits, warn
@@ -176,13 +177,15 @@ def fit(
     targets = check_targets(Y, net.sizes[-1], X.shape[0], dtype=net.dtype)
     mismatches = check_output_cost_fits(net, targets)  # the errors refused here, the warnings given below
     if sample_weight is not None:
-        sample_weight = check_sample_weight(sample_weight, X.shape[0], net.dtype)
+        sample_weight = check_weight_sum(check_sample_weight(sample_weight, X.shape[0], net.dtype))
     validation_split = check_validation_split(validation_split, validation_data)
     seed = check_seed(seed)
     train_idx = val_idx = None
     X_val, targets_val, s_val = None, None, None
     if validation_data is not None:
         X_val, targets_val, s_val = check_validation_data(net, validation_data)
+        if s_val is not None:
+            check_weight_sum(s_val, "validation_data[2] (sample_weight_val)")
         check_output_cost_fits(net, targets_val, name="validation_data[1] (Y_val)")  # its warnings are Y's
     elif validation_split > 0:
         train_idx, val_idx = split_indices(targets, X.shape[0], validation_split, seed)
@@ -326,11 +329,20 @@ def fit(
                     idx = order[start:stop]
                     C = step(gather.x(idx), gather.y(idx), a_out)
                 if not isfinite(C):
-                    message = divergence_message(C, epoch, k, steps, optimizer.learning_rate, initial_epoch)
-                    restore(net, optimizer, good)
+                    # The cost is that of the weights before this step's update: on the call's
+                    # first mini-batch no update has been made, and η is not to blame.
+                    before_update = (epoch, k) == (initial_epoch, initial_batch)
+                    eta = optimizer.learning_rate
+                    restore(net, optimizer, good)  # first: the message gives the weights' magnitude
+                    if before_update:
+                        message = start_message(C, epoch, k, steps, net, X, targets, sample_weight)
+                    else:
+                        message = divergence_message(C, epoch, k, steps, eta, initial_epoch)
                     run.next_epoch, run.next_batch = good_at
                     if not terminate_on_nan:
-                        raise DivergenceError(message, epoch=epoch + 1, batch=k + 1, history=history)
+                        error = DivergenceError(message, epoch=epoch + 1, batch=k + 1, history=history)
+                        error.before_update = before_update  # for the CLI, whose advice is its own
+                        raise error
                     history.stopped_reason, history.stopped_epoch = message, epoch
                     diverged = True
                     break
