@@ -121,3 +121,36 @@ def test_bad_arguments():
     with pytest.raises(ValueError, match=r"Y must be \(3, n_out\) targets; got shape \(3,\)"):
         fit_scaling(np.ones((3, 2)), "standard", np.ones(3))
     assert isinstance(fit_scaling(np.ones((3, 2)), "standard"), Scaling)
+
+
+def test_standard_statistics_of_targets_near_1e160_do_not_overflow_and_fold():
+    # (y − μ)² of 1e160 is inf: np.std overflowed, every scaled target became 0 and the fold
+    # crashed. Each column is divided by a power of two first, so nothing overflows.
+    rng = np.random.default_rng(0)
+    X = rng.random((50, 3))
+    Y = (X @ [[1.0], [2.0], [3.0]] + rng.random((50, 1))) * 1e160
+    with np.errstate(all="raise"):
+        scaling = fit_scaling(X, "standard", Y)
+    unit = 1e160  # the statistics of Y / 1e160, times 1e160
+    np.testing.assert_allclose(scaling.y_shift / unit, (Y / unit).mean(axis=0), rtol=1e-15)
+    np.testing.assert_allclose(scaling.y_scale / unit, (Y / unit).std(axis=0), rtol=1e-15)
+    scaled = scaling.outputs(Y)
+    assert np.isfinite(scaled).all() and 0.9 < scaled.std() < 1.1
+    net = regression_net([3, 4, 1])
+    net.fit(scaling.inputs(X), scaled, epochs=2, learning_rate=0.05, seed=0)
+    folded = fold(net, scaling)
+    np.testing.assert_allclose(
+        folded.predict(X), net.predict(scaling.inputs(X)) * scaling.y_scale + scaling.y_shift
+    )
+
+
+def test_statistics_a_dtype_cannot_hold_are_refused_naming_the_column():
+    X = np.array([[1.0, 1e308], [2.0, -1e308]])
+    with pytest.raises(
+        ValueError, match=r"cannot scale X column 1 \(minmax\): its values reach 1e\+308.*range"
+    ):
+        fit_scaling(X, "minmax")
+    assert fit_scaling(X, "standard").x_scale[1] == 1e308  # the std itself is finite
+    Y = np.array([[1e100], [3e100]])
+    with pytest.raises(ValueError, match=r"the targets' \(Y's\) column 0 \(standard\).*3e\+100.*float32"):
+        fit_scaling(X[:, :1], "standard", Y, dtype=np.float32)

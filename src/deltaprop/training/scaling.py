@@ -69,36 +69,58 @@ class Scaling:
         return (np.asarray(Y, dtype=np.float64) - self.y_shift) / self.y_scale
 
 
-def _statistics(A: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _statistics(A: np.ndarray, method: str, name: str, dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-column (shift, scale, constant) of ``A`` ``(n, k)`` for ``method``; a constant
-    column's scale is 1."""
+    column's scale is 1. ValueError, naming the column of ``name`` and its magnitude, where a
+    statistic is beyond ``dtype`` (the network's, which the folded model is stored in)."""
     A = np.asarray(A, dtype=np.float64)
-    constant = np.ptp(A, axis=0) == 0  # exact: a float std of a constant column need not be 0
+    low, high = A.min(axis=0), A.max(axis=0)
+    constant = low == high  # exact: a float std of a constant column need not be 0
     if method == STANDARD:
-        shift, scale = A.mean(axis=0), A.std(axis=0)  # ddof 0, as scikit-learn's StandardScaler
+        # Each column is divided by a power of two near its greatest |value| first, so that
+        # neither the mean's sum nor the std's squares overflow (1e160² is inf) or underflow;
+        # a power of two changes no rounding, so the statistics are those of A itself.
+        _, exponent = np.frexp(np.maximum(-low, high))  # |value| < 2**exponent
+        unit = np.ldexp(1.0, exponent - 1)  # 2**1024 would be inf
+        U = A / unit
+        shift, scale = U.mean(axis=0) * unit, U.std(axis=0) * unit  # ddof 0, as StandardScaler
     elif method == MINMAX:
-        shift, scale = A.min(axis=0), np.ptp(A, axis=0)
+        with np.errstate(over="ignore"):
+            shift, scale = low, high - low
     else:
         raise ValueError(f"method must be {STANDARD!r} or {MINMAX!r} to compute statistics; got {method!r}")
+    largest = float(np.finfo(dtype).max)
+    for j in np.flatnonzero(~(np.maximum(np.abs(shift), scale) <= largest)):
+        statistic = "range (max − min)" if method == MINMAX else "mean or standard deviation"
+        raise ValueError(
+            f"cannot scale {name} column {j} ({method}): its values reach {max(-low[j], high[j]):.3g} "
+            f"(from {low[j]:.3g} to {high[j]:.3g}), and its {statistic} is beyond "
+            f"{np.dtype(dtype).name} (largest {largest:.3g}), which the model with the scaling "
+            f"folded in could not hold. Divide the column by a power of ten first"
+            + (", or scale it with 'standard'" if method == MINMAX else "")
+        )
     return shift, np.where(constant, 1.0, scale), constant
 
 
-def fit_scaling(X, method: str, Y=None) -> Scaling:
+def fit_scaling(X, method: str, Y=None, dtype=np.float64) -> Scaling:
     """The statistics of ``X`` ``(n, n_in)`` (the training rows only), and of the targets
     ``Y`` ``(n, n_out)`` when given (regression with a linear output), for ``method``
-    (``"standard"`` or ``"minmax"``)."""
+    (``"standard"`` or ``"minmax"``).
+
+    ValueError for a column whose statistics ``dtype`` (the network's) cannot hold: folded
+    into the model they would make its weights infinite."""
     if method not in (STANDARD, MINMAX):
         raise ValueError(f"method must be one of {STANDARD!r}, {MINMAX!r}; got {method!r}")
     X = np.asarray(X)
     if X.ndim != 2 or len(X) == 0:
         raise ValueError(f"X must be a non-empty (n_samples, n_in) array; got shape {X.shape}")
-    x_shift, x_scale, constant = _statistics(X, method)
+    x_shift, x_scale, constant = _statistics(X, method, "X", dtype)
     y_shift = y_scale = None
     if Y is not None:
         Y = np.asarray(Y)
         if Y.ndim != 2 or len(Y) != len(X):
             raise ValueError(f"Y must be ({len(X)}, n_out) targets; got shape {Y.shape}")
-        y_shift, y_scale, _ = _statistics(Y, method)
+        y_shift, y_scale, _ = _statistics(Y, method, "the targets' (Y's)", dtype)
     return Scaling(
         method, x_shift, x_scale, y_shift, y_scale, tuple(int(i) for i in np.flatnonzero(constant))
     )
