@@ -54,6 +54,14 @@ def _other_library_hint(name: str, optimizer: str) -> str:
     return f"; deltaprop calls it {hint}"
 
 
+def _check_flag(value, name: str) -> bool:
+    """``value`` as a bool: True or False (NumPy's too), nothing that merely has a truth value
+    (``"False"`` is true, None false)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r} of type {type(value).__name__}")
+    return bool(value)
+
+
 def _check_grads(net, grads) -> None:
     """Refuse gradients that do not fit ``net``, before anything is changed."""
     if not hasattr(grads, "weights") or not hasattr(grads, "biases"):
@@ -114,15 +122,25 @@ class Optimizer(ABC):
                 f"{optimizer}() got an unexpected keyword argument {name!r}"
                 + _other_library_hint(name, optimizer)
             )
-        self.learning_rate = check_positive_float(learning_rate, "learning_rate")
+        self.learning_rate = learning_rate  # checked by the property
         self.l2 = check_positive_float(l2, "l2", allow_zero=True)
         self.n_train = None if n_train is None else check_positive_int(n_train, "n_train")
-        self.update_biases = bool(update_biases)
+        self.update_biases = _check_flag(update_biases, "update_biases")
         self.iterations = 0  # steps taken, t
         self._state: dict[str, np.ndarray] = {}
         # The network the state belongs to: held as PyTorch holds its parameters, so a deepcopy
         # of both together (a copied estimator, say) pairs the copies. None: no owner yet.
         self._network = None
+
+    @property
+    def learning_rate(self) -> float:
+        """η, a finite number > 0. Checked when set (by the constructor, a schedule, a callback
+        or by hand), so a step never meets a string or a negative η, and costs nothing to read."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        self._learning_rate = check_positive_float(value, "learning_rate")
 
     def step(self, net, grads) -> None:
         """Apply one update to every weight (and bias, unless ``update_biases=False``).
@@ -316,10 +334,10 @@ class SGD(Optimizer):
         momentum = check_positive_float(momentum, "momentum", allow_zero=True)
         if momentum >= 1.0:
             raise ValueError(f"momentum must be in [0, 1); got {momentum}")
+        nesterov = _check_flag(nesterov, "nesterov")
         if nesterov and momentum == 0.0:
             raise ValueError("nesterov=True needs momentum > 0; got momentum=0")
-        self.momentum = momentum
-        self.nesterov = bool(nesterov)
+        self.momentum, self.nesterov = momentum, nesterov
 
     def _update(self, key, param, grad, decay):
         eta = self.learning_rate
