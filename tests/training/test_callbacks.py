@@ -469,3 +469,30 @@ def test_progress_logger_writes_an_epochs_time_as_the_command_line_does(digits, 
     dp.Network([64, 5, 10], seed=0).fit(X, y, 2, verbose=1, seed=0)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and all(re.search(r" - (\d+\.\dms|\d+\.\d\ds)$", line) for line in lines), lines
+
+
+@pytest.mark.parametrize("filepath", [None, 3, b"model.safetensors"])
+def test_model_checkpoint_refuses_a_filepath_that_is_not_a_name(filepath):
+    # str(None) and str(3) made files named 'None' and '3'.
+    with pytest.raises(TypeError, match=rf"filepath must be a file name.*got {filepath!r:.6}"):
+        ModelCheckpoint(filepath)
+
+
+def test_model_checkpoint_refuses_a_network_no_model_file_holds_before_training(tmp_path):
+    class Doubled(dp.activations.Linear):  # a user's own activation: a file cannot hold its code
+        def __call__(self, net):
+            return 2 * net
+
+    net = dp.Network([2, 3, 1], output_activation=Doubled(), seed=0)
+    before = [w.copy() for w in net.weights]
+    X, Y = np.random.default_rng(0).random((8, 2)), np.random.default_rng(1).random((8, 1))
+    with pytest.raises(ValueError, match="cannot save activations\\[1\\] .*Doubled"):
+        net.fit(X, Y, epochs=1, callbacks=[ModelCheckpoint(tmp_path / "m.safetensors")])
+    assert all(np.array_equal(w, b) for w, b in zip(net.weights, before))  # no update was made
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("stream", [3, "log.txt"])
+def test_progress_logger_refuses_a_stream_without_write(stream):
+    with pytest.raises(TypeError, match=rf"stream must have a write method.*got {stream!r}"):
+        dp.ProgressLogger(stream=stream)

@@ -152,6 +152,11 @@ class ModelCheckpoint(_Monitor):
         initial_value_threshold: float | None = None,
     ):
         super().__init__(monitor, mode, 0.0)
+        if not isinstance(filepath, (str, os.PathLike)) or not isinstance(os.fspath(filepath), str):
+            raise TypeError(
+                f"ModelCheckpoint filepath must be a file name, a str or a pathlib.Path (it may hold "
+                f"{{epoch}}); got {filepath!r} of type {type(filepath).__name__}"
+            )
         self.filepath = filepath
         self.save_best_only = bool(save_best_only)
         self.initial_value_threshold = value_to_beat(initial_value_threshold, "initial_value_threshold")
@@ -161,6 +166,11 @@ class ModelCheckpoint(_Monitor):
     def on_train_begin(self, logs=None):
         if self.save_best_only:
             self._check_monitor()
+        from ..files.model import network_payload  # the model-file layer, as at each save
+
+        # Refuse now, not at the first epoch's end, a network a model file cannot hold (an
+        # activation or cost of the user's own class); its weights' finiteness is checked per save.
+        network_payload(self.run.network, True)
         try:  # refuse, before training, a file name that asks for a quantity never logged
             str(self.filepath).format(epoch=1, **dict.fromkeys(self.run.metrics, 0.0))
         except (KeyError, IndexError, ValueError) as err:
@@ -228,6 +238,12 @@ class ProgressLogger(Callback):
     """
 
     def __init__(self, stream=None):
+        if stream is not None and not callable(getattr(stream, "write", None)):
+            raise TypeError(
+                f"ProgressLogger stream must have a write method (sys.stdout, sys.stderr, an open "
+                f"text file, io.StringIO) or be None for sys.stdout; got {stream!r} of type "
+                f"{type(stream).__name__}"
+            )
         self.stream = stream
 
     def on_epoch_end(self, epoch, logs=None):
