@@ -1,13 +1,15 @@
 """An image file made to look like the data a model was trained on.
 
 Every image is first converted to grey (a transparent background counts as white) and
-scaled to [0, 1] as the data sets' pixels are (0..255 / 255), then inverted when its
-background is light, since MNIST and Fashion-MNIST are light on black: the background is
-the median of the border pixels. What follows depends on the image and the model:
+scaled to [0, 1] at its own depth, as the data sets' pixels are (0..255 / 255): 8-bit
+images / 255, 16-bit greyscale / 65535, float images as they are when they lie in [0, 1]
+(:func:`read_grey` refuses what it cannot place); then inverted when its background is
+light, since MNIST and Fashion-MNIST are light on black: the background is the median of
+the border pixels. What follows depends on the image and the model:
 
 - **already the model's size** (28×28 for 784 inputs, 8×8 for 64), as the data sets' own
   images are: used as it is. Nothing else is done to it, so a test image saved as a PNG
-  gives back exactly the pixels it was saved from, / 255.
+  gives back exactly the pixels it was saved from, / 255 (/ 65535 for a 16-bit PNG).
 - **digit normalisation**, only for a model trained on digits (``digit=True``; ``predict``
   decides it from the run's data set, :mod:`deltaprop.cli.predict`), as MNIST
   itself was made (LeCun et al.): each digit was size-normalised to fit a 20×20 box keeping
@@ -46,6 +48,9 @@ TRIM_TOLERANCE = 0.05  # Fashion-MNIST's: margins within 5 % of the background l
 INK_THRESHOLD = 0.2  # after the contrast stretch: above this a pixel is ink, not paper
 MNIST_SIZE, MNIST_BOX = 28, 20
 DIGITS_SIZE, DIGITS_BITMAP, DIGITS_BLOCK = 8, 32, 4
+SIXTEEN_BIT_MAX = 65535  # 16-bit greyscale pixels (PNG, TIFF, PGM) / this are in [0, 1]
+#: Pillow modes of 8-bit channels, read as grey by ``convert("L")`` / 255 (LAB has no such path).
+EIGHT_BIT_MODES = ("1", "L", "P", "RGB", "RGBA", "LA", "PA", "La", "RGBa", "RGBX", "CMYK", "YCbCr", "HSV")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 #: The image side a model with this many inputs takes: 28×28 (MNIST) or 8×8 (digits).
 IMAGE_SIDES = {MNIST_SIZE * MNIST_SIZE: MNIST_SIZE, DIGITS_SIZE * DIGITS_SIZE: DIGITS_SIZE}
@@ -58,18 +63,15 @@ class ImageError(ValueError):
 
 def read_grey(path: str | Path) -> np.ndarray:
     """The image at ``path`` as grey levels in [0, 1], ``(height, width)``, upright as a viewer
-    shows it (a photo's EXIF orientation applied); transparency is white."""
+    shows it (a photo's EXIF orientation applied); transparency is white. Each mode is read at
+    its own depth (:func:`grey_levels`)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(path) as img:
             img.load()
             img = ImageOps.exif_transpose(img)  # a phone stores its photos sideways, with a tag
-            if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
-                rgba = img.convert("RGBA")
-                white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-                img = Image.alpha_composite(white, rgba)
-            grey = np.asarray(img.convert("L"), dtype=np.float64) / PIXEL_MAX
+            grey = grey_levels(img, path)
     except Image.DecompressionBombError as err:
         raise ImageError(
             f"{path} is too large to read safely ({err.args[0].split(',')[0]}); scale it down first"
@@ -79,6 +81,43 @@ def read_grey(path: str | Path) -> np.ndarray:
     if grey.size == 0:
         raise ImageError(f"{path} is an empty image")
     return grey
+
+
+def grey_levels(img, path: str | Path) -> np.ndarray:
+    """A Pillow image as grey levels in [0, 1] ``(height, width)``, each mode at its own depth:
+    8-bit modes (:data:`EIGHT_BIT_MODES`) / 255, transparency white; 16-bit greyscale
+    (``I;16``, ``I;16B``, ...) / 65535; ``I`` (32-bit integers, as Pillow reads a 16-bit PGM)
+    / 65535 when its values lie in 0..65535; ``F`` (floats) as they are when they lie in
+    [0, 1]. Anything else is an :class:`ImageError` naming the mode: ``convert("L")`` clips a
+    16-bit image at 255 and truncates floats in [0, 1] to 0 or 1, giving wrong classes silently."""
+    from PIL import Image
+
+    mode = img.mode
+    if mode in EIGHT_BIT_MODES:
+        if mode in ("RGBA", "LA", "PA", "La", "RGBa") or (mode == "P" and "transparency" in img.info):
+            rgba = img.convert("RGBA")
+            white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            img = Image.alpha_composite(white, rgba)
+        return np.asarray(img.convert("L"), dtype=np.float64) / PIXEL_MAX
+    if mode.startswith("I;16"):
+        return np.asarray(img, dtype=np.float64) / SIXTEEN_BIT_MAX
+    values = np.asarray(img, dtype=np.float64)
+    low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
+    if mode == "I" and 0 <= low and high <= SIXTEEN_BIT_MAX:
+        return values / SIXTEEN_BIT_MAX
+    if mode == "F" and 0.0 <= low and high <= 1.0:  # NaN fails both comparisons
+        return values
+    if mode in ("I", "F"):
+        kind = "32-bit integer" if mode == "I" else "floating-point"
+        allowed = f"0..{SIXTEEN_BIT_MAX}" if mode == "I" else "[0, 1]"
+        raise ImageError(
+            f"{path} is a {kind} image (mode {mode}) with values from {low:g} to {high:g}, outside "
+            f"{allowed}, so its grey levels are unknown; save it as an 8- or 16-bit greyscale PNG"
+        )
+    raise ImageError(
+        f"{path} has image mode {mode}, which cannot be read as grey levels; save it as an 8- or "
+        "16-bit greyscale or RGB PNG"
+    )
 
 
 def background(grey: np.ndarray) -> float:
