@@ -167,7 +167,7 @@ def fit(
     -----
     OutputCostWarning
         (a UserWarning) Once per call, for logistic outputs with log_likelihood or softmax with
-        cross_entropy: they train, but badly.
+        cross_entropy, or a ReLU output trained towards class labels: they train, but badly.
     """
     # --- everything is checked before anything changes ------------------------------------
     epochs = check_positive_int(epochs, "epochs", allow_zero=True)

@@ -149,7 +149,9 @@ class History:
     def best(self, monitor: str = "val_loss", mode: str = "auto") -> tuple[int, float]:
         """``(epoch, value)`` of the best recorded ``monitor``: the lowest, or the highest with
         ``mode="max"`` (``"auto"``: highest for names with ``"acc"``, as the callbacks decide).
-        The earliest epoch wins a tie; NaN is never best."""
+        The earliest epoch wins a tie; NaN is never best. ``epoch`` counts from 0, as
+        ``history.epoch`` and the callbacks do: the first epoch is 0 (``deltaprop train``'s
+        summary and ModelCheckpoint's ``{epoch}`` count from 1)."""
         if mode not in ("auto", "min", "max"):
             raise ValueError(f"mode must be one of ('auto', 'min', 'max'); got {mode!r}")
         if monitor not in self.history:
