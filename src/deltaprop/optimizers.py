@@ -23,58 +23,9 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+from ._optimizer_checks import check_flag, check_grads, other_library_hint
 from ._text import did_you_mean
 from ._validation import check_positive_float, check_positive_int
-
-# The names PyTorch and Keras give these hyperparameters, which a newcomer brings along:
-# refused, with deltaprop's name for each.
-OTHER_LIBRARIES_NAMES = {
-    "lr": "learning_rate",
-    "eps": "epsilon",
-    "betas": "beta1 and beta2, two numbers",
-    "beta_1": "beta1",
-    "beta_2": "beta2",
-    "weight_decay": "l2, Nielsen's λ (PyTorch's weight_decay is λ/n, n the training set size)",
-}
-# Those of them only Adam has: given to SGD (Momentum, Nesterov), the hint says so.
-ADAM_ONLY_NAMES = frozenset({"eps", "betas", "beta_1", "beta_2"})
-
-
-def _other_library_hint(name: str, optimizer: str) -> str:
-    """What to tell the user who gave ``optimizer`` (a class name) the keyword ``name``
-    of PyTorch or Keras: deltaprop's name for it, or that it is Adam's; "" for any other."""
-    hint = OTHER_LIBRARIES_NAMES.get(name)
-    if hint is None:
-        return ""
-    if name in ADAM_ONLY_NAMES and optimizer != "Adam":
-        return (
-            f"; that is Adam's hyperparameter (deltaprop's Adam calls it {hint}), "
-            f"not {optimizer}'s: use dp.Adam"
-        )
-    return f"; deltaprop calls it {hint}"
-
-
-def _check_flag(value, name: str) -> bool:
-    """``value`` as a bool: True or False (NumPy's too), nothing that merely has a truth value
-    (``"False"`` is true, None false)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {value!r} of type {type(value).__name__}")
-    return bool(value)
-
-
-def _check_grads(net, grads) -> None:
-    """Refuse gradients that do not fit ``net``, before anything is changed."""
-    if not hasattr(grads, "weights") or not hasattr(grads, "biases"):
-        raise TypeError(
-            f"grads must be the Gradients that net.backprop(X, Y) returns; got {type(grads).__name__}"
-        )
-    for name, params, grad in (("weights", net.weights, grads.weights), ("biases", net.biases, grads.biases)):
-        shapes, got = [p.shape for p in params], [np.shape(g) for g in grad]
-        if shapes != got:
-            raise ValueError(
-                f"grads.{name} do not fit the network: got shapes {got}, expected {shapes} "
-                f"(were the gradients computed by another network?)"
-            )
 
 
 def _same_parameters(a, b) -> bool:
@@ -120,12 +71,12 @@ class Optimizer(ABC):
             optimizer = type(self).__name__
             raise TypeError(
                 f"{optimizer}() got an unexpected keyword argument {name!r}"
-                + _other_library_hint(name, optimizer)
+                + other_library_hint(name, optimizer)
             )
         self.learning_rate = learning_rate  # checked by the property
         self.l2 = check_positive_float(l2, "l2", allow_zero=True)
         self.n_train = None if n_train is None else check_positive_int(n_train, "n_train")
-        self.update_biases = _check_flag(update_biases, "update_biases")
+        self.update_biases = check_flag(update_biases, "update_biases")
         self.iterations = 0  # steps taken, t
         self._state: dict[str, np.ndarray] = {}
         # The network the state belongs to: held as PyTorch holds its parameters, so a deepcopy
@@ -155,7 +106,7 @@ class Optimizer(ABC):
         optimizer holds the state of another network (see :meth:`reset`); then nothing (not
         ``net``, not the step count) has changed.
         """
-        _check_grads(net, grads)
+        check_grads(net, grads)
         decay = self._decay_rate()  # may refuse: before anything changes
         self._claim(net)
         self.iterations += 1
@@ -334,7 +285,7 @@ class SGD(Optimizer):
         momentum = check_positive_float(momentum, "momentum", allow_zero=True)
         if momentum >= 1.0:
             raise ValueError(f"momentum must be in [0, 1); got {momentum}")
-        nesterov = _check_flag(nesterov, "nesterov")
+        nesterov = check_flag(nesterov, "nesterov")
         if nesterov and momentum == 0.0:
             raise ValueError("nesterov=True needs momentum > 0; got momentum=0")
         self.momentum, self.nesterov = momentum, nesterov

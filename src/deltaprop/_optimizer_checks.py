@@ -1,0 +1,58 @@
+"""The checks of an optimizer's arguments (:mod:`deltaprop.optimizers`): keywords other
+libraries use, refused with deltaprop's name for each; switches that must be bools; and
+gradients that must fit the network stepped. NumPy only, as the core is.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# The names PyTorch and Keras give these hyperparameters, which a newcomer brings along:
+# refused, with deltaprop's name for each.
+OTHER_LIBRARIES_NAMES = {
+    "lr": "learning_rate",
+    "eps": "epsilon",
+    "betas": "beta1 and beta2, two numbers",
+    "beta_1": "beta1",
+    "beta_2": "beta2",
+    "weight_decay": "l2, Nielsen's λ (PyTorch's weight_decay is λ/n, n the training set size)",
+}
+# Those of them only Adam has: given to SGD (Momentum, Nesterov), the hint says so.
+ADAM_ONLY_NAMES = frozenset({"eps", "betas", "beta_1", "beta_2"})
+
+
+def other_library_hint(name: str, optimizer: str) -> str:
+    """What to tell the user who gave ``optimizer`` (a class name) the keyword ``name``
+    of PyTorch or Keras: deltaprop's name for it, or that it is Adam's; "" for any other."""
+    hint = OTHER_LIBRARIES_NAMES.get(name)
+    if hint is None:
+        return ""
+    if name in ADAM_ONLY_NAMES and optimizer != "Adam":
+        return (
+            f"; that is Adam's hyperparameter (deltaprop's Adam calls it {hint}), "
+            f"not {optimizer}'s: use dp.Adam"
+        )
+    return f"; deltaprop calls it {hint}"
+
+
+def check_flag(value, name: str) -> bool:
+    """``value`` as a bool: True or False (NumPy's too), nothing that merely has a truth value
+    (``"False"`` is true, None false)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r} of type {type(value).__name__}")
+    return bool(value)
+
+
+def check_grads(net, grads) -> None:
+    """Refuse gradients that do not fit ``net``, before anything is changed."""
+    if not hasattr(grads, "weights") or not hasattr(grads, "biases"):
+        raise TypeError(
+            f"grads must be the Gradients that net.backprop(X, Y) returns; got {type(grads).__name__}"
+        )
+    for name, params, grad in (("weights", net.weights, grads.weights), ("biases", net.biases, grads.biases)):
+        shapes, got = [p.shape for p in params], [np.shape(g) for g in grad]
+        if shapes != got:
+            raise ValueError(
+                f"grads.{name} do not fit the network: got shapes {got}, expected {shapes} "
+                f"(were the gradients computed by another network?)"
+            )
