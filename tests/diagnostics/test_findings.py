@@ -114,7 +114,8 @@ def test_unscaled_pixels_saturate_the_hidden_layer_and_stick_at_chance(digits):
     assert {"unscaled-inputs", "saturated-units", "chance-level", "vanishing-gradient"} <= _codes(found)
     assert _codes(live.findings) == _codes(found)  # what was seen live is what holds at the end
     unscaled = next(f for f in found if f.code == "unscaled-inputs")
-    assert "256" in unscaled.message and "/ 255" in unscaled.fix
+    assert "256" in unscaled.message and "whole numbers 0..256 as pixels" in unscaled.message
+    assert unscaled.fix.startswith("divide every feature by 256 before training (x / 256")
 
 
 def _mnist_subset(n: int):

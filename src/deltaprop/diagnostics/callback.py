@@ -57,10 +57,17 @@ class Diagnostics(Callback):
     stats : GradientStats, optional
         A GradientStats callback of the same run, placed before this one in ``callbacks``: its
         latest record is used instead of a probe of this callback's own.
+    scaling : deltaprop.training.scaling.Scaling, optional
+        The per-feature scaling that made the inputs given to ``fit`` from the raw ones, if one
+        did (``deltaprop train --scale``): the input-scale finding is said in its terms.
     """
 
     def __init__(
-        self, every: int = 1, probe_size: int = DEFAULT_PROBE_SIZE, stats: GradientStats | None = None
+        self,
+        every: int = 1,
+        probe_size: int = DEFAULT_PROBE_SIZE,
+        stats: GradientStats | None = None,
+        scaling=None,
     ):
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise ValueError(f"every must be an integer ≥ 1; got {every!r}")
@@ -71,6 +78,7 @@ class Diagnostics(Callback):
         self.every = every
         self.probe_size = probe_size
         self.stats = stats
+        self.scaling = scaling
         self.new: list[Finding] = []
         self._setup: list[Finding] = []
         self._latest: list[Finding] = []
@@ -103,7 +111,7 @@ class Diagnostics(Callback):
             self._initial_cost = net.cost_value(self._X, self._Y)
         # the scale of every row given to fit (validation rows included: the same inputs)
         X_all = getattr(self.run, "X", None)
-        unscaled = check_input_scale(X_all)
+        unscaled = check_input_scale(X_all, self.scaling)
         self._inputs_scaled = None if X_all is None else not unscaled  # for the saturation advice
         self._update(setup=[*check_output_cost(net, self._Y), *unscaled])
 

@@ -65,6 +65,7 @@ def diagnose(
     Y=None,
     stats: GradientStats | None = None,
     probe_size: int = DEFAULT_PROBE_SIZE,
+    scaling=None,
 ) -> list[Finding]:
     """Every check that the given evidence allows, most severe first.
 
@@ -84,13 +85,16 @@ def diagnose(
         taken from the network as it is now.
     probe_size : int
         Rows of ``X``, ``Y`` in that probe record.
+    scaling : deltaprop.training.scaling.Scaling, optional
+        The per-feature scaling that made ``X`` from the raw inputs, if one did: the input-scale
+        finding then says what it made of which feature (:func:`check_input_scale`).
     """
     if not hasattr(net, "activations") or not hasattr(net, "backprop"):
         raise TypeError(f"net must be a deltaprop Network; got {type(net).__name__}")
     if stats is None and X is not None and Y is not None:
         stats = probe_stats(net, X, Y, probe_size)
     at_chance = check_chance_level(history, net, Y)
-    unscaled = check_input_scale(X)
+    unscaled = check_input_scale(X, scaling)
     findings = [
         *check_output_cost(net, Y),
         *unscaled,
