@@ -134,11 +134,14 @@ def diagnostics_callbacks(earlier: Path | None = None, before: int = 0) -> tuple
     """The gradient statistics and the live diagnostics every run records.
 
     ``earlier``, a resumed run's ``gradients.json``, supplies the records of the epochs
-    before ``before``, so the file ends up covering the whole run.
+    before ``before``, so the file ends up covering the whole run, and the layers they
+    describe (a resumed run stopped before its first epoch's end records none of its own).
     """
     stats = GradientStats()
     if earlier is not None and earlier.is_file():
-        stats.records = [r for r in GradientStats.from_json(earlier).records if r["epoch"] < before]
+        kept = GradientStats.from_json(earlier)
+        stats.records = [r for r in kept.records if r["epoch"] < before]
+        stats.layers = kept.layers
     return stats, Diagnostics(stats=stats)
 
 
