@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import DivergenceError
+
 
 def snapshot(net, optimizer) -> tuple:
     """Copies of ``net``'s weights and biases and ``optimizer``'s state (with the network it
@@ -26,6 +28,37 @@ def restore(net, optimizer, saved: tuple) -> None:
     net.weights, net.biases = weights, biases
     optimizer.load_state_dict(state)
     optimizer._network = owner  # load_state_dict leaves the state to no network
+
+
+def end_diverged(
+    run,
+    good: tuple,
+    good_at: tuple[int, int],
+    C: float,
+    epoch: int,
+    batch: int,
+    terminate_on_nan: bool,
+    before_update: bool,
+) -> None:
+    """End ``fit``'s ``run`` where the cost ``C`` of mini-batch ``batch`` of ``epoch`` (from 0)
+    was not finite: put back the last good state ``good`` (:func:`snapshot`), the position it
+    was taken at ``good_at`` (epoch, batch) becoming where a resumed run starts; then raise
+    DivergenceError, or, under TerminateOnNaN, record the message as the history's stop.
+    ``before_update``: the call's first mini-batch, before any update (see :func:`start_message`);
+    the error's ``before_update`` says so, for the CLI, whose advice is its own."""
+    net, params = run.network, run.params
+    eta = run.optimizer.learning_rate  # before restore, which puts back the last good state's
+    restore(net, run.optimizer, good)  # first: the message gives the weights' magnitude
+    run.next_epoch, run.next_batch = good_at
+    if before_update:
+        message = start_message(C, epoch, batch, params["steps"], net, run.X, run.targets, run.sample_weight)
+    else:
+        message = divergence_message(C, epoch, batch, params["steps"], eta, params["initial_epoch"])
+    if not terminate_on_nan:
+        error = DivergenceError(message, epoch=epoch + 1, batch=batch + 1, history=run.history)
+        error.before_update = before_update
+        raise error
+    run.history.stopped_reason, run.history.stopped_epoch = message, epoch
 
 
 def params_finite(net) -> bool:

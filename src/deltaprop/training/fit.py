@@ -23,7 +23,6 @@ import time
 import numpy as np
 
 from .._validation import check_features, check_network, check_positive_int, check_sample_weight
-from ..errors import DivergenceError
 from ._data import BINARY, CLASSES, Gatherer, check_targets, epoch_hits
 from .arguments import (
     check_callbacks,
@@ -40,11 +39,11 @@ from .arguments import (
 )
 from .callback import Callback
 from .callbacks import TerminateOnNaN
-from .divergence import divergence_message, params_finite, restore, snapshot, start_message
+from .divergence import end_diverged, params_finite, restore, snapshot
 from .history import History
 from .metrics import Evaluator
 from .output_cost import check_output_cost_fits, warn
-from .run import Run
+from .run import Run, record_interrupt_at_epoch_end, record_interrupt_mid_epoch
 from .step import make_step
 
 # Classification keeps the epoch's outputs (n × n_out values, 32 MiB in float64 at this
@@ -332,18 +331,7 @@ def fit(
                     # The cost is that of the weights before this step's update: on the call's
                     # first mini-batch no update has been made, and η is not to blame.
                     before_update = (epoch, k) == (initial_epoch, initial_batch)
-                    eta = optimizer.learning_rate
-                    restore(net, optimizer, good)  # first: the message gives the weights' magnitude
-                    if before_update:
-                        message = start_message(C, epoch, k, steps, net, X, targets, sample_weight)
-                    else:
-                        message = divergence_message(C, epoch, k, steps, eta, initial_epoch)
-                    run.next_epoch, run.next_batch = good_at
-                    if not terminate_on_nan:
-                        error = DivergenceError(message, epoch=epoch + 1, batch=k + 1, history=history)
-                        error.before_update = before_update  # for the CLI, whose advice is its own
-                        raise error
-                    history.stopped_reason, history.stopped_epoch = message, epoch
+                    end_diverged(run, good, good_at, C, epoch, k, terminate_on_nan, before_update)
                     diverged = True
                     break
                 cost_sum += C * (stop - start if sw is None else weight)
@@ -365,28 +353,10 @@ def fit(
                     done = slice(first * batch_size, run.next_batch * batch_size)
                     correct = epoch_hits(outputs, preds, labels, order, done, sw)
                     correct += carried["correct"] if carried else 0
-                history.partial = {
-                    "epoch": epoch,
-                    "batch": run.next_batch,
-                    "loss_sum": cost_sum,
-                    "correct": correct,
-                }
-                history.stopped_reason = (
-                    f"interrupted at epoch {epoch + 1}, after mini-batch {run.next_batch} of {steps}; "
-                    f"resume with initial_epoch={epoch}, initial_batch={run.next_batch} and the same seed"
-                )
-                history.stopped_epoch = epoch
-                run.next_epoch = epoch
+                record_interrupt_mid_epoch(run, epoch, steps, cost_sum, correct)
                 break
             if not params_finite(net):  # the last update overflowed although its cost was finite
-                message = divergence_message(
-                    math.inf, epoch, steps - 1, steps, optimizer.learning_rate, initial_epoch
-                )
-                restore(net, optimizer, good)
-                run.next_epoch, run.next_batch = good_at
-                if not terminate_on_nan:
-                    raise DivergenceError(message, epoch=epoch + 1, batch=steps, history=history)
-                history.stopped_reason, history.stopped_epoch = message, epoch
+                end_diverged(run, good, good_at, math.inf, epoch, steps - 1, terminate_on_nan, False)
                 break
             # The samples (or, weighted, the weight) the epoch's sums hold; a weighted epoch
             # resumed where only weight-0 rows were left to run logs NaN, the mean of nothing.
@@ -407,11 +377,7 @@ def fit(
                 cb.on_epoch_end(epoch, logs)
             good, good_at = snapshot(net, optimizer), (epoch + 1, 0)
             if run.interrupted:  # after an epoch's last mini-batch: the epoch was recorded above
-                history.stopped_reason = (
-                    f"interrupted at the end of epoch {epoch + 1}; resume with initial_epoch={epoch + 1} "
-                    f"and the same seed"
-                )
-                history.stopped_epoch = epoch
+                record_interrupt_at_epoch_end(run, epoch)
                 break
             if run.stop_training:
                 break

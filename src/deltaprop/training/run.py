@@ -1,6 +1,7 @@
 """The :class:`Run`: what a callback sees of a running ``fit`` (``callback.run``) and how it
 steers it — the data and weights being trained on, where a resumed run would start, and the
-flags that stop training after an epoch or after the current mini-batch.
+flags that stop training after an epoch or after the current mini-batch; and what ``fit``
+records in the history when a run is interrupted (where to resume, an epoch's sums so far).
 """
 
 from __future__ import annotations
@@ -60,3 +61,27 @@ class Run:
             f"Run(epoch={self.epoch}, next_epoch={self.next_epoch}, next_batch={self.next_batch}, "
             f"epochs={self.params.get('epochs')}, stop_training={self.stop_training})"
         )
+
+
+def record_interrupt_mid_epoch(run: Run, epoch: int, steps: int, loss_sum: float, correct) -> None:
+    """Record ``fit``'s ``run`` interrupted after mini-batch ``run.next_batch`` of ``steps``
+    of ``epoch`` (from 0): the epoch's sums so far (its cost ``loss_sum`` and ``correct``
+    predictions, None without accuracy) in ``history.partial``, for a resumed run to go on
+    from, and the history's stop saying where to resume."""
+    history, batch = run.history, run.next_batch
+    history.partial = {"epoch": epoch, "batch": batch, "loss_sum": loss_sum, "correct": correct}
+    history.stopped_reason = (
+        f"interrupted at epoch {epoch + 1}, after mini-batch {batch} of {steps}; "
+        f"resume with initial_epoch={epoch}, initial_batch={batch} and the same seed"
+    )
+    history.stopped_epoch = run.next_epoch = epoch
+
+
+def record_interrupt_at_epoch_end(run: Run, epoch: int) -> None:
+    """Record ``fit``'s ``run`` interrupted after the last mini-batch of ``epoch``, which the
+    history holds in full."""
+    run.history.stopped_reason = (
+        f"interrupted at the end of epoch {epoch + 1}; resume with initial_epoch={epoch + 1} "
+        f"and the same seed"
+    )
+    run.history.stopped_epoch = epoch
