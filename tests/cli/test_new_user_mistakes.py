@@ -99,9 +99,9 @@ def test_an_npz_of_one_class_is_refused(run, tmp_path):
 
 
 def test_the_validation_split_counts_the_classes_present_not_the_outputs(run, tmp_path):
-    """Labels 0 and 1000 make 1001 outputs, but two classes of 100 samples: 10 % of each is
-    held out. The split used to be dropped, without a word, for 200 / 1001 < 1 sample a class."""
-    _csv(tmp_path / "wide.csv", [0, 1000] * 100)
+    """Labels 0 and 999 make 1000 outputs, but two classes of 100 samples: 10 % of each is
+    held out. The split used to be dropped, without a word, for 200 / 1000 < 1 sample a class."""
+    _csv(tmp_path / "wide.csv", [0, 999] * 100)
     result = run("train", "--data", "wide.csv", "--epochs", "1", "--no-plots", "--name", "w")
     assert result.returncode == 0, result.stderr
     assert "10% of it held out for validation" in result.stdout

@@ -55,7 +55,7 @@ def test_labels_that_leave_classes_empty_are_said(run, tmp_path, labels, words):
     assert f"warning: the labels of uci.csv {words}" in result.stderr
 
 
-# labels with gaps are taken as meant (0 and 1000: two classes, tests/cli/test_new_user_mistakes.py)
+# labels with gaps are taken as meant (0 and 999: two classes, tests/cli/test_new_user_mistakes.py)
 @pytest.mark.parametrize(
     "labels", [[0, 1, 2] * 20, ["setosa", "versicolor", "virginica"] * 20, [1, 3, 5] * 20]
 )

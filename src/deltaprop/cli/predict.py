@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 
-from ..datasets.by_name import CSV_KEYS, CSV_SUFFIX, HEADER_WORDS, NPZ_KEYS, parse_label_column
+from ..datasets.by_name import CSV_KEYS, CSV_SUFFIX, HEADER_WORDS, NPZ_KEYS, NPZ_SUFFIX, parse_label_column
 from . import rundir
 from .config import read_toml
 from .config_origins import spell
@@ -49,7 +49,6 @@ from .predict_csv import data_lines, read_csv_rows, wrong_width
 from .predict_output import add_options as add_output_options
 from .predict_output import check_options, deliver, show, show_outputs
 
-NPZ_SUFFIX = ".npz"
 KIND_NAMES = {CSV_SUFFIX: "CSV", NPZ_SUFFIX: "NPZ"}  # the INPUTs the file options read
 AUTO = "auto"
 IMAGE_PREPS = (AUTO, DIGIT, WHOLE)

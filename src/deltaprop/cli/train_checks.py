@@ -1,20 +1,21 @@
 """``deltaprop train``'s checks of the loaded data, made before a run folder is made: class
-labels of one class only (and labels that look like no classes: hundreds of values of a row
-or two each, or numbers from 1 that leave class 0 empty), a validation split that would hold
-out no sample (or every sample), regression targets far from a small range, and the data
-file's SHA-256 recorded in the ``[data]`` table.
+labels of one class only or numbers far too large to be class numbers (and labels that look
+like no classes: hundreds of values of a row or two each, or numbers from 1 that leave class 0
+empty), a validation split that would hold out no sample (or every sample), regression
+targets far from a small range, and the data file's SHA-256 recorded in the ``[data]`` table.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..datasets.by_name import AUTO, changed_since, file_sha256
+from .._text import count
+from ..datasets.by_name import AUTO, NPZ_SUFFIX, changed_since, file_sha256
 from ..diagnostics.input_scale import INPUT_SCALE_LIMIT
 from ..training._data import check_targets
 from ..training.arguments import validation_size
 from . import config as cfg
-from .data import RunData
+from .data import RunData, file_kind
 from .errors import UsageError
 
 
@@ -28,22 +29,59 @@ def check_classes(config: dict, data: RunData, origins: cfg.Origins) -> list[str
     """
     if not data.classification:
         return []
-    present = np.unique(data.y_train)
+    present, rows = np.unique(data.y_train, return_counts=True)
     if len(present) != 1:
+        _check_label_range(config, data, present, rows, origins)
         return label_warnings(config, data, origins)
     label = int(present[0])
     name = data.classes[label] if data.classes and label < len(data.classes) else label
-    table = config["data"]
-    if not table["path"].lower().endswith(".csv"):
-        column = "its array y"
-    elif table["label_column"] in ("", None):
-        column = "its label column (the last one; choose another with --label-column)"
-    else:
-        column = f"its label column ({cfg.given(origins, 'data', 'label_column', table['label_column'])})"
     raise UsageError(
-        f"the data file {data.label} has one class only: {column} holds '{name}' in all "
-        f"{len(data.y_train)} rows. A classifier needs at least 2 classes to learn; give data "
-        f"with 2 classes or more"
+        f"the data file {data.label} has one class only: {_label_column(config, origins)} holds "
+        f"'{name}' in all {len(data.y_train)} rows. A classifier needs at least 2 classes to learn; "
+        f"give data with 2 classes or more"
+    )
+
+
+def _label_column(config: dict, origins: cfg.Origins) -> str:
+    """Where the labels of the run's file come from, in words."""
+    table = config["data"]
+    if file_kind(table["path"]) == NPZ_SUFFIX:
+        return "its array y"
+    if table["label_column"] in ("", None):
+        return "its label column (the last one; choose another with --label-column)"
+    return f"its label column ({cfg.given(origins, 'data', 'label_column', table['label_column'])})"
+
+
+# A class label is an output's index, so label k asks for outputs 0..k. Labels that ask for
+# more than SPARSE_OUTPUTS outputs, over SPARSE_FACTOR per label that occurs, are no class
+# numbers but an ID, a quantity or a typo: a label 10^9 asked 7.45 GiB for the split's class
+# counts alone, and {0, 5000} trained a softmax of 5001 outputs for 2 classes. The limit is
+# ImageNet's 1000 classes, the widest class numbering in common use: a few of its classes
+# under their own numbers (1, 404, 999) still train as given.
+SPARSE_FACTOR = 10
+SPARSE_OUTPUTS = 1000
+
+
+def _check_label_range(
+    config: dict, data: RunData, present: np.ndarray, rows: np.ndarray, origins: cfg.Origins
+) -> None:
+    """Refuse class labels ``present`` (sorted, ``rows`` of each) whose largest would need far
+    more outputs than there are labels, before anything is sized by it (the validation
+    split's class counts, the output layer)."""
+    top = int(present[-1])
+    needed, k = top + 1, len(present)
+    if needed <= SPARSE_OUTPUTS or needed <= SPARSE_FACTOR * k:
+        return
+    if file_kind(config["data"]["path"]) == NPZ_SUFFIX:
+        source, other = "array y", "name the labels' array with --y-key"
+    else:
+        source, other = "label column", "name the label column with --label-column"
+    raise UsageError(
+        f"the data file {data.label} has class label {top} ({count(int(rows[-1]), 'row')}) in its "
+        f"{source}: as a class number it needs a network of {needed} outputs, for {k} distinct labels "
+        f"in {len(data.y_train)} rows. If the labels are a quantity, say "
+        f"{cfg.spell(origins, 'data', 'task', 'regression')}; if the {source} is an ID, {other}; if "
+        f"the labels are classes, number them 0..{k - 1}"
     )
 
 
@@ -59,8 +97,8 @@ def label_warnings(config: dict, data: RunData, origins: cfg.Origins) -> list[st
     """Warnings for a data file's numeric labels read as classes that do not look like classes:
     far too many of them (real-valued targets, read as classes by ``--task auto``), or numbers
     from 1 (UCI's 1..3: the network gets an output for a class 0 it never sees). Labels with
-    gaps (0 and 1000) are taken as meant; text labels and the built-in sets have neither
-    problem."""
+    gaps (0 and 999) are taken as meant (far wider ones are refused: :func:`check_classes`);
+    text labels and the built-in sets have neither problem."""
     if not data.classification or not config["data"]["path"] or not _numbered(data.classes):
         return []
     labels, rows = np.unique(data.y_train, return_counts=True)
@@ -77,7 +115,7 @@ def label_warnings(config: dict, data: RunData, origins: cfg.Origins) -> list[st
             f"{cfg.spell(origins, 'data', 'task', 'regression')}"
         ]
     lo, hi = int(labels[0]), int(labels[-1])
-    if not 0 < lo or hi - lo + 1 != k:  # from 0, or with gaps (0 and 1000: meant, say)
+    if not 0 < lo or hi - lo + 1 != k:  # from 0, or with gaps (0 and 999: meant, say)
         return []
     unused = "class 0 has" if lo == 1 else f"classes 0..{lo - 1} have"
     return [
@@ -114,7 +152,7 @@ def check_validation_split(config: dict, data: RunData, origins: cfg.Origins) ->
     """A validation split that would hold out no sample, or every sample, of the training data.
 
     The split counts the classes the labels hold, not the network's outputs (labels 0 and
-    1000 are two classes of 100 samples each, not 1001 classes). Given by the user (a flag or
+    999 are two classes of 100 samples each, not 1000 classes). Given by the user (a flag or
     the config file) it is a usage error; the default split is dropped, and the run trains
     without a validation set (recorded as 0 in config.toml), unless early stopping or
     restore_best_weights needs it (a usage error then too). Returns the warning that says

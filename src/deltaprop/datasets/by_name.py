@@ -30,6 +30,7 @@ AUTO, CLASSIFICATION, REGRESSION = "auto", "classification", "regression"
 TASKS = (AUTO, CLASSIFICATION, REGRESSION)
 FILE_SUFFIXES = (".csv", ".npz")  # what a user's data file may be; anything not .csv is read as .npz
 CSV_SUFFIX = ".csv"
+NPZ_SUFFIX = ".npz"
 
 
 HASH_CHUNK_BYTES = 1 << 20
