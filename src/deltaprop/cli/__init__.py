@@ -2,8 +2,9 @@
 
 Every command module defines ``register(subparsers)`` (adding its parser, with
 ``set_defaults(run=run)``) and ``run(args) -> int``. Exit codes: 0 success, 1 runtime
-failure, 2 usage error, 130 interrupted. Errors are one line on stderr (an unexpected
-exception too: it is named as an internal error); ``--debug`` shows the traceback.
+failure, 2 usage error, 130 interrupted (``train`` and ``resume``: 128 + the signal, 143 for
+SIGTERM, 129 for SIGHUP). Errors are one line on stderr (an unexpected exception too: it is
+named as an internal error); ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         startup.requested = True
     if startup.requested:
         print("deltaprop: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return startup.exit_code
     args.debug = debug
     if getattr(args, "run", None) is None:
         parser.print_help(sys.stderr)

@@ -1,14 +1,14 @@
 """Ctrl-C without losing work: stop at a batch boundary, checkpoint, then exit 130.
 
 A SIGINT during training only raises a flag (:class:`~deltaprop.cli.interrupt_flag.InterruptFlag`)
-and asks ``fit`` to
-stop after the mini-batch under way (``Run.request_interrupt``), so the network is never
+and asks ``fit`` to stop after the mini-batch under way (``Run.request_interrupt``), so the network is never
 left half-updated and nothing is checked in the per-batch loop. :class:`Checkpointer`, a
 training callback, saves a checkpoint at the end of every epoch; after an interrupt the
 caller saves one more at the exact position (``run.next_epoch``, ``run.next_batch``).
 Checkpoints are written atomically by :mod:`deltaprop.files` (a temporary file in the same
 folder, fsync, ``os.replace``), so a SIGKILL at any moment leaves the last complete one
-intact. A second Ctrl-C stops at once (the last complete checkpoint remains).
+intact. A second Ctrl-C stops at once (the last complete checkpoint remains). SIGTERM and
+SIGHUP are handled as Ctrl-C is, exiting 143 and 129 (:mod:`deltaprop.cli.interrupt_flag`).
 """
 
 from __future__ import annotations

@@ -148,8 +148,9 @@ def diagnostics_callbacks(earlier: Path | None = None, before: int = 0) -> tuple
 def execute(config: dict, run_dir: Path, console: Console, quiet: bool, data: RunData, **kwargs) -> int:
     """Train (or go on training) and write everything into ``run_dir``. Returns the exit code.
 
-    A checkpoint is written at every epoch's end. On Ctrl-C training stops after the
-    mini-batch under way, a checkpoint records that exact position, and the exit code is 130.
+    A checkpoint is written at every epoch's end. On Ctrl-C (SIGTERM, SIGHUP) training stops
+    after the mini-batch under way, a checkpoint records that exact position, and the exit
+    code is 128 + the signal's number (130; 143, 129).
     ``kwargs``: those of :func:`_execute`, for a resumed run.
 
     Training is the job and its output is secondary: if stdout's reader goes away
@@ -258,7 +259,7 @@ def _execute(
                 initial_batch=initial_batch,
                 history=history,
             )
-    except KeyboardInterrupt:  # a second Ctrl-C: stopped at once, mid-update
+    except KeyboardInterrupt:  # a second Ctrl-C (SIGTERM, SIGHUP): stopped at once, mid-update
         if progress is not None:
             progress.close()
         kept = (
@@ -268,8 +269,8 @@ def _execute(
             else f"no epoch had finished, so there is no checkpoint; start again with "
             f"'deltaprop train --config {run_dir / rundir.CONFIG}'"
         )
-        print(f"deltaprop: stopped at once (second Ctrl-C); {kept}", file=sys.stderr)
-        return 130
+        print(f"deltaprop: stopped at once (second {flag.name}); {kept}", file=sys.stderr)
+        return flag.exit_code
     except DivergenceError as err:
         raise diverged(err, config, run_dir, optimizer, getattr(checkpointer, "run", None)) from err
     finally:
@@ -287,12 +288,13 @@ def _execute(
     ):
         save_checkpoint(fit_run)
         _write_diagnostics(run_dir, stats, diagnostics)
+        by = "" if flag.name == "Ctrl-C" else f" by {flag.name}"
         print(
-            f"deltaprop: interrupted at epoch {fit_run.next_epoch + 1}, batch {fit_run.next_batch}; "
+            f"deltaprop: interrupted{by} at epoch {fit_run.next_epoch + 1}, batch {fit_run.next_batch}; "
             f"checkpoint saved in {run_dir}. Continue with: deltaprop resume {run_dir}",
             file=sys.stderr,
         )
-        return 130
+        return flag.exit_code
     if early is not None:  # done by EarlyStopping at the run's end, unless a Ctrl-C came in the last epoch
         early.restore()
     kept = early is not None and early.restore_best_weights and early.best_weights_epoch is not None
