@@ -35,6 +35,7 @@ strings), for ``json.dump``; :meth:`Trace.neuron_table` one row per sample and n
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -114,7 +115,12 @@ class Trace:
 
         Indices from 0, i the source: Nielsen's w^m_jk (his layers and neurons from 1, j the
         target) is ``weight_step(m - 2, k - 1, j - 1)``: his w³₁₂ is ``weight_step(1, 1, 0)``.
+        An index that is not a whole number raises ``TypeError``, one out of range (negative
+        ones too) ``IndexError``, each naming the argument, the value and the range.
         """
+        l = _index(l, "l", self.n_layers, "layers of weights")
+        i = _index(i, "i", self.sizes[l], f"neurons of layer {l}, where weights[{l}] starts")
+        j = _index(j, "j", self.sizes[l + 1], f"neurons of layer {l + 1}, where weights[{l}] ends")
         return neurons.weight_step(self, l, i, j)
 
     def to_dict(self, notation: str | None = None) -> dict:
@@ -219,6 +225,15 @@ def _plain(values):
     if not np.isfinite(array).all():
         array = np.where(np.isfinite(array), array.astype(object), None)
     return array.tolist()
+
+
+def _index(value, name: str, n: int, what: str) -> int:
+    """``value`` as an index in 0..n-1 of ``what``; ``TypeError`` or ``IndexError`` naming it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number; got {value!r} of type {type(value).__name__}")
+    if not 0 <= value < n:
+        raise IndexError(f"{name} must be in 0..{n - 1} (the {n} {what}); got {value}")
+    return int(value)
 
 
 def explain(
