@@ -6,6 +6,7 @@ Nothing here touches matplotlib's global state (no ``pyplot``, no ``matplotlib.u
 
 from __future__ import annotations
 
+import numbers
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,23 @@ def axes_or_new(ax, figsize: tuple[float, float]):
     if not hasattr(ax, "figure") or not hasattr(ax, "plot"):
         raise TypeError(f"ax must be a matplotlib Axes; got {type(ax).__name__}")
     return ax.figure, ax
+
+
+def check_image_shape(image_shape, n_pixels: int, whose: str) -> tuple[int, int]:
+    """``image_shape`` as ``(height, width)``: two whole numbers ≥ 1 with height·width =
+    ``n_pixels``, which ``whose`` names in the message (``"the 784 inputs of the network"``)."""
+    try:
+        shape = tuple(image_shape)
+    except TypeError:
+        shape = ()
+    if not shape or not all(isinstance(s, numbers.Integral) and not isinstance(s, bool) for s in shape):
+        raise TypeError(f"image_shape must be (height, width), two whole numbers; got {image_shape!r}")
+    if len(shape) != 2 or min(shape) < 1 or shape[0] * shape[1] != n_pixels:
+        raise ValueError(
+            f"image_shape {tuple(int(s) for s in shape)} does not match {whose}; expected (height, width), "
+            f"each ≥ 1, with height·width = {n_pixels}"
+        )
+    return int(shape[0]), int(shape[1])
 
 
 def check_dpi(dpi) -> float:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 from sklearn.metrics import confusion_matrix as _counts
 
-from ._figure import axes_or_new, new_figure, tile_mosaic
+from ._figure import axes_or_new, check_image_shape, new_figure, tile_mosaic
 
 MAX_GALLERY = 36
 MIN_SIZE = (3.8, 3.2)  # inches: room for the title, the labels and the colour bar of a 2×2 matrix
@@ -97,12 +97,8 @@ def misclassified_gallery(
         raise ValueError(
             f"X, y_true and y_pred must have the same length; got {len(X)}, {len(y_true)}, {len(y_pred)}"
         )
-    image_shape = tuple(image_shape)
-    if len(image_shape) != 2 or math.prod(image_shape) != math.prod(X.shape[1:]):
-        raise ValueError(
-            f"image_shape {image_shape} does not hold the {math.prod(X.shape[1:])} features "
-            f"of each sample; expected (height, width) with height·width = n_features"
-        )
+    n_features = math.prod(X.shape[1:])
+    image_shape = check_image_shape(image_shape, n_features, f"the {n_features} features of each sample")
     if isinstance(max_images, bool) or not isinstance(max_images, int) or max_images < 1:
         raise ValueError(f"max_images must be an integer ≥ 1; got {max_images!r}")
     wrong = np.flatnonzero(y_true != y_pred)[:max_images]

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._figure import new_figure, tile_mosaic
+from ._figure import check_image_shape, new_figure, tile_mosaic
 
 MAX_NEURONS = 64
 
@@ -19,13 +19,8 @@ def first_layer_weights(net, image_shape, max_neurons: int = MAX_NEURONS):
     """
     if not hasattr(net, "weights"):
         raise TypeError(f"net must be a deltaprop Network; got {type(net).__name__}")
-    image_shape = tuple(int(s) for s in image_shape)
     w = net.weights[0]
-    if len(image_shape) != 2 or math.prod(image_shape) != w.shape[0]:
-        raise ValueError(
-            f"image_shape {image_shape} does not match the {w.shape[0]} inputs of the network; "
-            f"expected (height, width) with height·width = {w.shape[0]}"
-        )
+    image_shape = check_image_shape(image_shape, w.shape[0], f"the {w.shape[0]} inputs of the network")
     if isinstance(max_neurons, bool) or not isinstance(max_neurons, int) or max_neurons < 1:
         raise ValueError(f"max_neurons must be an integer ≥ 1; got {max_neurons!r}")
     n = min(w.shape[1], max_neurons)
