@@ -53,10 +53,22 @@ def _history_dict(history) -> dict:
     if not isinstance(data, dict):
         raise TypeError(f"history must be a History or its dict of lists; got {type(history).__name__}")
     return {
-        k: np.asarray(v, dtype=float)
+        k: history_series(v, k)
         for k, v in data.items()
         if k in ("loss", "accuracy", "val_loss", "val_accuracy", "lr")
     }
+
+
+def history_series(values, key: str) -> np.ndarray:
+    """``history[key]``, one number per epoch, as float64 ``(n_epochs,)``; anything else (a
+    string, None, a list of lists) raises ``TypeError`` naming the key and the value."""
+    try:
+        series = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        series = None
+    if series is None or series.ndim != 1:
+        raise TypeError(f"history[{key!r}] must be a list of numbers, one per epoch; got {values!r:.60}")
+    return series
 
 
 def _n_classes(net, Y=None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_positive_int
+from ..diagnostics.learning_curve import history_series
 from ._figure import new_figure
 
 LOG_RANGE = 100.0  # a cost spanning more than this factor is drawn on a log scale
@@ -38,7 +39,7 @@ def _history_dict(history) -> dict[str, np.ndarray]:
         raise TypeError(f"history must be a History or its dict of lists; got {type(history).__name__}")
     if not data.get("loss"):
         raise ValueError("history holds no 'loss' values: nothing to draw (train for at least one epoch)")
-    return {k: np.asarray(v, dtype=float) for k, v in data.items()}
+    return {k: history_series(v, k) for k, v in data.items()}
 
 
 def accuracy_limits(percent: np.ndarray) -> tuple[float, float]:
