@@ -55,6 +55,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..costs import LogLikelihood, Quadratic, weighted_cost
+from ..datasets.memory import GIB, available_bytes
 from ..network import Gradients, Network
 from ..optimizers import SGD, Optimizer
 from .step_plan import fast_forward, products_by_numpy
@@ -63,6 +64,32 @@ try:  # gemm/gemv with α and β fold the SGD update into the product (see above
     from scipy.linalg import blas as _scipy_blas
 except ImportError:  # pragma: no cover - SciPy comes with scikit-learn; the NumPy path still works
     _scipy_blas = None
+
+
+# The step's buffers hold, per row of a batch, o, δ and σ' of every layer and two numbers
+# (the ones and Σy); below this many bytes in all, they are made without asking the system.
+BUFFERS_PER_LAYER = 3
+CHECKED_ABOVE = 1 << 26  # 64 MiB
+
+
+def check_buffers_fit(n: int, sizes: list[int], dtype) -> None:
+    """Refuse (MemoryError, naming the batch size) the buffers of a step over ``n`` rows when
+    they need more bytes than the memory available, before NumPy is asked for them: its own
+    error ("Unable to allocate 4.47 GiB for an array with shape (60000, 20000)") names no
+    argument, and a kernel that overcommits may grant them and kill the process later."""
+    row = (BUFFERS_PER_LAYER * sum(sizes[1:]) + 2) * np.dtype(dtype).itemsize
+    needed = n * row
+    if needed < CHECKED_ABOVE:
+        return
+    available = available_bytes()
+    if available is not None and needed > available:
+        raise MemoryError(
+            f"batch_size={n:,} needs {needed / GIB:.1f} GiB for the training step's buffers "
+            f"({BUFFERS_PER_LAYER} arrays of {n:,} rows × {sum(sizes[1:]):,} {np.dtype(dtype).name} "
+            f"numbers for the layers {sizes[1:]}: their outputs, δ and σ'), more than the "
+            f"{available / GIB:.1f} GiB of memory available. Pass a smaller batch_size: at most "
+            f"{available // row:,} fit (batch_size=None takes every training row at once)"
+        )
 
 
 class _Buffers:
@@ -177,6 +204,7 @@ class FastStep:
         self._by_numpy = products_by_numpy(self._sizes, batch_size, self.use_scipy)
 
     def _allocate(self, n: int) -> None:
+        check_buffers_fit(n, self._sizes, self._dtype)
         empty = lambda k: np.empty((n, k), dtype=self._dtype)  # noqa: E731
         layers = self._sizes[1:]
         self._full = _Buffers(

@@ -40,6 +40,7 @@ from .arguments import (
 from .callback import Callback
 from .callbacks import TerminateOnNaN
 from .divergence import end_diverged, params_finite, restore, snapshot
+from .fast_step import check_buffers_fit
 from .history import History
 from .metrics import Evaluator
 from .output_cost import check_output_cost_fits, warn
@@ -196,6 +197,7 @@ def fit(
         batch_size = n
     batch_size = min(check_positive_int(batch_size, "batch_size"), n)
     steps = -(-n // batch_size)
+    check_buffers_fit(batch_size, net.sizes, net.dtype)  # the step's, made below: refused now
     optimizer = resolve_optimizer(net, optimizer, learning_rate)
     if not isinstance(shuffle, (bool, np.bool_)):
         raise TypeError(f"shuffle must be True or False; got {shuffle!r}")
