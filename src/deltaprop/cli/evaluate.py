@@ -14,7 +14,6 @@ model does not know is refused.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -42,6 +41,7 @@ from .data import (
 )
 from .errors import UsageError
 from .evaluate_fit import builtin_for, check_data_fits, check_width_first
+from .json_out import json_text
 from .progress import fmt_metric, make_console
 from .scores import REGRESSION_METRICS, evaluate_model
 from .stdout import raising_broken_pipe
@@ -358,12 +358,24 @@ def run(args) -> int:
     result["data"] = data
     result["split"] = None if is_file else (args.split or DEFAULT_SPLIT)
     result.update(result_rows)
+    text, not_finite = json_text(result)
+    if not_finite:  # said on stderr, for JSON (null) and the table (inf, nan) alike
+        print(
+            f"deltaprop evaluate: note: {_and(not_finite)} came out not finite: squared, errors as large "
+            f"as these (past about 1e154) overflow float64"
+            + ("; JSON has no infinity or NaN, so they are written as null" if args.json else ""),
+            file=sys.stderr,
+        )
     if args.json:
-        json.dump(result, sys.stdout, indent=1)
-        print()
+        print(text)
         return 0
     show(raising_broken_pipe(make_console()), result)
     return 0
+
+
+def _and(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: names in a sentence."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _seed_of(run_config: dict) -> int | None:

@@ -20,11 +20,13 @@ INPUT holds feature rows); a CSV that still holds it is refused with a message n
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
 from rich.console import Console
 
+from .._text import count
 from ..datasets.by_name import CSV_KEYS, CSV_SUFFIX, HEADER_WORDS, NPZ_KEYS, NPZ_SUFFIX, parse_label_column
 from . import rundir
 from .config import read_toml
@@ -51,6 +53,7 @@ from .predict_output import check_options, deliver, show, show_outputs
 
 KIND_NAMES = {CSV_SUFFIX: "CSV", NPZ_SUFFIX: "NPZ"}  # the INPUTs the file options read
 AUTO = "auto"
+MAX_NAMED = 5  # inputs named in one note; the rest are counted
 IMAGE_PREPS = (AUTO, DIGIT, WHOLE)
 DIGIT_DATA = ("mnist", "digits")  # the built-in sets of digits, whose models get digit images
 DIGIT_CLASSES = [str(digit) for digit in range(10)]
@@ -277,7 +280,16 @@ def run(args) -> int:
     digit, why = digit_images(args.model, class_names, args.image_prep)
     names, X, prepared = read_inputs(args.inputs, n_in, digit=digit, reading=reading)
     note = image_note(prepared, n_in, why)
-    a = net.predict(X)
+    with np.errstate(over="ignore", invalid="ignore"):  # said below, in one line, not in NumPy's traces
+        a = net.predict(X)
+    overflowed = [name for name, row in zip(names, a) if not np.isfinite(row).all()]
+    if overflowed:
+        shown = ", ".join(overflowed[:MAX_NAMED]) + (", ..." if len(overflowed) > MAX_NAMED else "")
+        print(
+            f"deltaprop predict: note: the outputs of {count(len(overflowed), 'input')} ({shown}) came out "
+            f"not finite: the inputs are too large for the model, and float64 overflowed",
+            file=sys.stderr,
+        )
     single = a.shape[1] == 1
     if single and net.activation_names[-1] not in ("logistic", "softmax"):
         # One linear (tanh, ReLU) output is a regression: its a is the prediction, not a

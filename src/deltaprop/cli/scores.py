@@ -21,11 +21,15 @@ def evaluate_model(net, X, y) -> dict:
 
     from ..training import evaluate
 
-    result = {"n_samples": int(len(X)), **{k: float(v) for k, v in evaluate(net, X, y).items()}}
-    y = np.asarray(y)
-    if "accuracy" not in result:  # real-valued targets, (n, n_L) or, for one output, (n,)
-        result.update(_regression_metrics(y, net.predict(X)))
-        return result
+    # Targets or outputs too large for float64 overflow in the cost and in scikit-learn's
+    # squares: the scores are inf (R² NaN), which the caller says in one line, not in NumPy's
+    # RuntimeWarning traces.
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = {"n_samples": int(len(X)), **{k: float(v) for k, v in evaluate(net, X, y).items()}}
+        y = np.asarray(y)
+        if "accuracy" not in result:  # real-valued targets, (n, n_L) or, for one output, (n,)
+            result.update(_regression_metrics(y, net.predict(X)))
+            return result
     if y.ndim != 1:
         return result
     n_classes = max(net.sizes[-1], 2)
