@@ -208,3 +208,11 @@ def test_other_foreign_files_get_no_pytorch_recipe(tmp_path):
     safetensors.numpy.save_file({"embeddings.weight": np.zeros((3, 4), np.float32), "pos": np.zeros(3)}, path)
     with pytest.raises(ModelFileError, match=r"PyTorch or another library\?\)$"):
         dp.load(path)
+
+
+@pytest.mark.parametrize("reader", [dp.load, dp.files.read_metadata, dp.files.load_checkpoint])
+@pytest.mark.parametrize("path", [None, 3, ["m.safetensors"]])
+def test_a_path_that_is_no_path_is_named_as_the_argument(reader, path):
+    """dp.load(None) raised os.fspath's bare 'expected str, bytes or os.PathLike object'."""
+    with pytest.raises(TypeError, match=r"^path must be a file or folder path \(str or os\.PathLike\); got "):
+        reader(path)

@@ -70,7 +70,13 @@ def read(
     is read (see :func:`.run_folder.weights_file`); a folder holding none of them is an
     ``IsADirectoryError`` that names them.
     """
-    path = Path(os.fspath(path))
+    try:
+        path = Path(os.fspath(path))
+    except TypeError:
+        raise TypeError(
+            f"path must be a file or folder path (str or os.PathLike); got {path!r:.80} of type "
+            f"{type(path).__name__}"
+        ) from None
     if path.is_dir():
         path = _file_in(path, in_folder)
     with open(path, "rb") as fh:  # FileNotFoundError, PermissionError, ... propagate
