@@ -30,7 +30,7 @@ from . import config as cfg
 from . import rundir, threads
 from .data import RunData, load_run_data
 from .errors import UsageError
-from .interrupt import Checkpointer, InterruptFlag
+from .interrupt import Checkpointer, InterruptFlag, what_is_kept, write_failure
 from .progress import make_console, make_progress
 from .stdout import outliving_stdout_reader
 from .train_checks import check_classes, check_target_scale, check_validation_split, record_fingerprint
@@ -162,7 +162,13 @@ def execute(config: dict, run_dir: Path, console: Console, quiet: bool, data: Ru
         f"and saves everything in {run_dir}"
     )
     with outliving_stdout_reader(note):
-        return _execute(config, run_dir, console, quiet, data, **kwargs)
+        try:
+            return _execute(config, run_dir, console, quiet, data, **kwargs)
+        except OSError as err:  # a run file refused (the disk full): say what is intact
+            said = write_failure(err, run_dir)
+            if said is None:
+                raise
+            raise said from err
 
 
 def _execute(
@@ -262,14 +268,7 @@ def _execute(
     except KeyboardInterrupt:  # a second Ctrl-C (SIGTERM, SIGHUP): stopped at once, mid-update
         if progress is not None:
             progress.close()
-        kept = (
-            f"the checkpoint from the last epoch's end is in {run_dir}. "
-            f"Continue with: deltaprop resume {run_dir}"
-            if (run_dir / rundir.CHECKPOINT).is_file()
-            else f"no epoch had finished, so there is no checkpoint; start again with "
-            f"'deltaprop train --config {run_dir / rundir.CONFIG}'"
-        )
-        print(f"deltaprop: stopped at once (second {flag.name}); {kept}", file=sys.stderr)
+        print(f"deltaprop: stopped at once (second {flag.name}); {what_is_kept(run_dir)}", file=sys.stderr)
         return flag.exit_code
     except DivergenceError as err:
         raise diverged(err, config, run_dir, optimizer, getattr(checkpointer, "run", None)) from err
