@@ -1,4 +1,7 @@
-"""A file the CLI cannot write: a full disk names the file and says what is intact.
+"""A file the CLI cannot write: a full disk names the file and says what is intact, a read-only
+run points plot to --out, and an output path's exit code follows one rule for every command:
+a path that can be seen to be unwritable before running is a usage error (2); the file system
+failing while writing is a failure (1).
 
 As root, ``chmod`` refuses nothing: the file system's refusals are monkeypatched in
 (``tempfile.mkstemp``, ``os.fdopen``, ``os.access``), as in tests/reliability/test_atomic_errors.py.
@@ -10,6 +13,7 @@ import errno
 import os
 import tempfile
 
+import pytest
 from cli_helpers import assert_one_line_error, same_weights
 
 NO_SPACE = f"[Errno {errno.ENOSPC}] {os.strerror(errno.ENOSPC)}"
@@ -69,3 +73,74 @@ def test_a_full_disk_at_the_model_leaves_the_finished_checkpoint_and_resume_writ
     )
     assert run("resume", "runs/f", "--quiet", "--no-plots").returncode == 0
     assert os.path.isfile("runs/f/model.safetensors")
+
+
+def refuse_writing_in(monkeypatch, folder: str) -> None:
+    """``os.access`` says no file can be made in ``folder``, as for a read-only mount."""
+    real = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode, **kw: False if str(p) == folder else real(p, mode, **kw)
+    )
+
+
+@pytest.fixture
+def model(run):
+    assert run(*TRAIN, "--name", "m").returncode == 0
+    with open("rows.csv", "w") as fh:
+        fh.write(",".join(["0"] * 64) + "\n")
+    os.mkdir("out")
+    return "runs/m"
+
+
+# (command, its output flag, the file name), each run in the folder `model` makes.
+OUTPUTS = [
+    (("predict", "runs/m", "rows.csv", "--output"), "--output", "p.csv"),
+    (("explain", "--format", "html", "--out"), "--out", "x.html"),
+]
+
+
+@pytest.mark.parametrize(("command", "flag", "name"), OUTPUTS)
+def test_an_output_path_seen_to_be_unwritable_before_running_is_a_usage_error(
+    run, model, monkeypatch, command, flag, name
+):
+    os.mkdir(f"out/{name}")
+    assert_one_line_error(run(*command, f"out/{name}"), 2, f"{flag} out/{name}", "is a folder")
+    refuse_writing_in(monkeypatch, "out")
+    result = run(*command, f"out/new-{name}")
+    assert_one_line_error(result, 2, f"{flag} out/new-{name}: cannot write in out", f"choose another {flag}")
+
+
+@pytest.mark.parametrize(("command", "flag", "name"), OUTPUTS)
+def test_the_file_system_failing_while_writing_is_a_failure(run, model, monkeypatch, command, flag, name):
+    real = os.fdopen
+
+    class Full:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def __getattr__(self, attr):
+            return getattr(self.fh, attr)
+
+    monkeypatch.setattr(os, "fdopen", lambda fd, **kw: Full(real(fd, **kw)))
+    result = run(*command, f"out/{name}")
+    assert_one_line_error(result, 1, f"out/{name}", os.strerror(errno.ENOSPC))
+    assert os.listdir("out") == []
+
+
+def test_plot_of_a_read_only_run_points_to_out(run, model, monkeypatch):
+    with monkeypatch.context() as mp:
+        refuse_writing_in(mp, "runs/m/plots")
+        result = run("plot", "runs/m")
+    assert_one_line_error(result, 2, "cannot write the pictures in runs/m/plots", "give --out DIR")
+    result = run("plot", "runs/m", "--out", "out")
+    assert result.returncode == 0, result.stderr
+    assert "out/learning_curves.png" in result.stdout.splitlines()

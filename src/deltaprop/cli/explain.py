@@ -26,6 +26,7 @@ from .._text import count
 from .errors import UsageError
 from .explain_input import image_input, is_image, numbers, read_input_file, target
 from .explain_run import MODEL_DEFAULT_ETA, run_notes
+from .output_file import check_output_file
 
 EXAMPLES = ("mazur", "xor")
 DOCUMENTS = ("text", "markdown", "html")  # the walk-through, rendered
@@ -209,7 +210,7 @@ def _check(args) -> None:
             raise UsageError(f"--diagram {args.diagram}: give a file name ending in .png or .svg")
         _folder_of(Path(args.diagram), "--diagram")
     if args.out:
-        _folder_of(Path(args.out), "--out")
+        check_output_file(args.out, "--out")
 
 
 def _folder_of(path: Path, option: str) -> None:

@@ -10,9 +10,11 @@ weights, and a note on stderr says so.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from . import rundir
 from .errors import UsageError
+from .output_file import unwritable
 
 FORMATS = ("png", "svg")
 
@@ -45,7 +47,7 @@ def run(args) -> int:
     except ValueError as err:
         raise UsageError(f"--dpi {args.dpi:g}: {err}") from None
     run_dir = rundir.with_weights(args.run_dir)
-    out = rundir.output_folder(args.out, "--out") if args.out else None
+    out = rundir.output_folder(args.out, "--out") if args.out else _run_plots(run_dir)
     result = plot_run(run_dir, formats=(args.format,), out_dir=out, dpi=args.dpi)
     if not (run_dir / rundir.MODEL).is_file():  # said on stderr: stdout stays the list of files
         print(f"note: {run_dir}: {read_run(run_dir).unfinished}", file=sys.stderr)
@@ -54,3 +56,18 @@ def run(args) -> int:
     for name, reason in result.skipped.items():
         print(f"skipped {name}: {reason}")
     return 0
+
+
+def _run_plots(run_dir: Path) -> Path:
+    """The run's own ``plots`` folder, made where missing; a :class:`UsageError` that points to
+    ``--out`` where it cannot be written (a run on a read-only disk, or another user's)."""
+    folder = run_dir / rundir.PLOTS
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as err:
+        why = err.strerror or str(err)
+    else:
+        why = unwritable(folder)
+        if why is None:
+            return folder
+    raise UsageError(f"cannot write the pictures in {folder} ({why}); give --out DIR to write them elsewhere")

@@ -29,6 +29,7 @@ from .._atomic import atomic_write
 from .._text import count
 from .errors import UsageError
 from .evaluate import class_label
+from .output_file import check_output_file
 from .progress import make_console
 from .stdout import raising_broken_pipe
 
@@ -75,8 +76,7 @@ def check_options(args) -> None:
         )
     if path.is_dir():
         raise UsageError(f"--output {args.output} is a folder; give the path of a .csv or .json file")
-    if not path.parent.is_dir():
-        raise UsageError(f"--output {args.output}: the folder {path.parent} does not exist; create it first")
+    check_output_file(path, "--output")
 
 
 def csv_text(results: list[dict], names: list[str] | None) -> str:
@@ -109,8 +109,8 @@ def deliver(args, results: list[dict], names: list[str] | None, note: str | None
             text = json.dumps(document, indent=1) + "\n"
         try:
             atomic_write(path, lambda fh: fh.write(text), binary=False)
-        except OSError as err:
-            raise UsageError(f"--output {args.output}: cannot write it ({err.strerror or err})") from err
+        except OSError as err:  # the file system failing while writing (the disk full): exit 1
+            raise OSError(f"--output {args.output}: cannot write it ({err.strerror or err})") from err
         console = raising_broken_pipe(make_console())
         console.print(f"{count(len(results), 'prediction')} written to {path}", markup=False, highlight=False)
         if note:
