@@ -14,7 +14,7 @@ import math
 
 from .. import activations, costs, initializers
 from .._text import did_you_mean
-from ..datasets.by_name import CSV_KEYS, CSV_SUFFIX, HEADER_WORDS, NPZ_KEYS, REGRESSION, TASKS
+from ..datasets.by_name import CSV_KEYS, HEADER_WORDS, NPZ_KEYS, REGRESSION, TASKS, TEXT_SUFFIXES
 from ..training.scaling import METHODS as SCALES
 from .config_flags import parse_schedule
 from .config_origins import DEFAULT, Origins, bad_value, given, spell
@@ -144,7 +144,7 @@ def reading_problem(data: dict, named: str) -> tuple[str, str] | None:
     if any(isinstance(column, str) and not column.strip() for column in options["drop_columns"]):
         return "drop_columns", "holds an empty column name; give names or indices such as id,0"
     path = "" if data.get("name") else data.get("path") or ""
-    is_csv = path.lower().endswith(CSV_SUFFIX)
+    is_csv = path.lower().endswith(TEXT_SUFFIXES)
     for keys, fits, kind in (
         (CSV_KEYS, is_csv, "a .csv file"),
         (NPZ_KEYS, path and not is_csv, "a .npz archive"),

@@ -1,5 +1,5 @@
-"""``--data``: a built-in name or a ``.csv``/``.npz`` path, turned into training, validation
-and test arrays.
+"""``--data``: a built-in name or a file's path (a ``.csv``, ``.tsv`` or ``.txt`` text table, an
+``.npz`` archive), turned into training, validation and test arrays.
 
 The test split of a built-in set is kept for the final evaluation only; the validation set
 is carved from the training data with the run's seed, so a rerun carves the same one.
@@ -22,6 +22,8 @@ from ..datasets.by_name import (
     FILE_SUFFIXES,
     HEADER_WORDS,
     NPZ_KEYS,
+    TEXT_SUFFIXES,
+    delimiter_for,
     load_by_name,
     read_options,
 )
@@ -71,10 +73,10 @@ def data_table(value: str) -> dict:
     if path.suffix.lower() not in FILE_SUFFIXES:
         raise UsageError(
             f"--data {value!r} is neither a built-in data set ({', '.join(BUILTIN_DATA)}) "
-            f"nor a .csv or .npz file{did_you_mean(value, BUILTIN_DATA)}"
+            f"nor a .csv, .tsv, .txt or .npz file{did_you_mean(value, BUILTIN_DATA)}"
         )
     if path.is_dir():
-        raise UsageError(f"--data {value} is a folder, not a file; give a .csv or .npz file")
+        raise UsageError(f"--data {value} is a folder, not a file; give a .csv, .tsv, .txt or .npz file")
     if not path.is_file():
         raise UsageError(f"data file {value} does not exist; check the path given to --data")
     return {"name": "", "path": str(path.resolve())}
@@ -116,8 +118,11 @@ def file_options(table: dict) -> dict:
 
 
 def file_kind(path: str) -> str | None:
-    """``".csv"`` or ``".npz"`` for a path of that kind (any case), else None (an image, say)."""
+    """``".csv"`` for a text table (``.csv``, ``.tsv``, ``.txt``: read alike, by the same
+    keys), ``".npz"`` for an archive (any case), else None (an image, say)."""
     suffix = Path(path).suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return CSV_SUFFIX
     return suffix if suffix in FILE_SUFFIXES else None
 
 
@@ -181,7 +186,7 @@ def check_label_column(table: dict) -> None:
     if column is None or column == "":
         return
     path = table.get("path") or ""
-    if Path(path).suffix.lower() != ".csv":
+    if table.get("name") or file_kind(path) != CSV_SUFFIX:
         data = table.get("name") or path
         raise UsageError(
             f"--label-column {column} applies to CSV data only; got it with --data {data}, whose labels "
@@ -221,6 +226,8 @@ def load_labelled(table: dict, split: str = "train", seed: int | None = None, in
             )
     # progress: a built-in set downloading on first use draws its bar on stderr (an 11 MB
     # MNIST download was minutes of silence on a slow line)
+    if path is not None and file_kind(str(path)) == CSV_SUFFIX:  # the separator read, as config.toml keeps it
+        table["delimiter"] = delimiter_for(path, table.get("delimiter") or CSV_KEYS["delimiter"])
     with layout_warnings_on_stderr():
         return load_by_name(
             name, path, split=split, seed=seed, task=table.get("task"), progress=True, **read_options(table)

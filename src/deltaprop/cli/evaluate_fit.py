@@ -17,17 +17,21 @@ from pathlib import Path
 import numpy as np
 
 from .._text import count
+from ..datasets.by_name import TEXT_SUFFIXES
+from ..datasets.csv_layout import holds_data
 from .errors import UsageError
 
+FILE = "a .csv/.tsv/.txt/.npz file"  # what --data may name beside a built-in set
 INDEX_AND_LABEL = 2  # the columns of a CSV beside its features, at most: a label and a pandas index
 
 
 def csv_first_row(path: str | Path, delimiter: str = ",") -> list[str] | None:
-    """The fields of a CSV's first non-blank line (None if it cannot be read)."""
+    """The fields of a CSV's first line that is neither blank nor a comment (None if it cannot
+    be read)."""
     try:
         with Path(path).open(encoding="utf-8-sig", newline="") as fh:
             for row in csv.reader(fh, delimiter=delimiter):
-                if any(cell.strip() for cell in row):
+                if row and holds_data(row):
                     return row
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
@@ -35,7 +39,7 @@ def csv_first_row(path: str | Path, delimiter: str = ",") -> list[str] | None:
 
 
 def csv_width(path: str | Path, delimiter: str = ",") -> int | None:
-    """The number of fields on a CSV's first non-blank line (None if it cannot be read)."""
+    """The number of fields on a CSV's first data line (None if it cannot be read)."""
     row = csv_first_row(path, delimiter)
     return None if row is None else len(row)
 
@@ -85,7 +89,7 @@ def check_width_first(table: dict, model: str, n_in: int) -> None:
             raise ValueError(_wrong_width(data, model, n_features, n_in))
         return
     path = Path(table.get("path") or "")
-    if path.suffix.lower() != ".csv":
+    if path.suffix.lower() not in TEXT_SUFFIXES:
         return
     width = csv_width(path, table.get("delimiter") or ",")
     if width is None or width == 1:
@@ -124,7 +128,7 @@ def check_data_fits(net, X, y, data: str, model: str, table: dict | None = None)
     if width != n_in:
         table = table or {}
         path, drops = table.get("path") or "", list(table.get("drop_columns") or [])
-        is_csv = not table.get("name") and Path(path).suffix.lower() == ".csv"
+        is_csv = not table.get("name") and Path(path).suffix.lower() in TEXT_SUFFIXES
         if width == n_in + 1 and is_csv and unnamed_first_column(path, table.get("delimiter") or ",", drops):
             raise ValueError(
                 f"the data {data} have {count(width, 'feature')}, one more than the model {model} "
@@ -157,11 +161,11 @@ def builtin_for(model: str, net, names) -> str:
     if len(fits) == 1:
         return fits[0]
     if fits:
-        which = f"one of {', '.join(fits)}, or a .csv/.npz file"
+        which = f"one of {', '.join(fits)}, or {FILE}"
     elif sized:  # the right sizes, but the model's classes are named otherwise (a CSV's labels)
-        which = f"a .csv/.npz file (no built-in data set has the model's classes {', '.join(names)})"
+        which = f"{FILE} (no built-in data set has the model's classes {', '.join(names)})"
     else:
-        which = f"a .csv/.npz file (no built-in data set has {n_in} features and {n_classes} classes)"
+        which = f"{FILE} (no built-in data set has {n_in} features and {n_classes} classes)"
     raise UsageError(
         f"{model} is a model file outside a run folder, so nothing says what data it was trained on; "
         f"give them with --data: {which}"

@@ -1,8 +1,8 @@
 """``deltaprop predict MODEL INPUT...``: the predicted class and probabilities of each input
 (for a model with one linear, tanh or ReLU output, a regression, the output value instead).
 
-An INPUT is a CSV of feature rows (no label column unless ``--label-column`` names one to
-drop), an NPZ holding ``X``, or an image file (PNG, JPEG, ...) for a
+An INPUT is a CSV of feature rows (``.csv``, ``.tsv`` or ``.txt``; no label column unless
+``--label-column`` names one to drop), an NPZ holding ``X``, or an image file (PNG, JPEG, ...) for a
 model with 784 (28×28) or 64 (8×8) inputs, prepared as :mod:`deltaprop.cli.images`
 describes: an image of the model's size is used as it is (grey, [0, 1], light on dark);
 one of another size is digit-normalised as MNIST was made when the model was trained on
@@ -27,7 +27,15 @@ import numpy as np
 from rich.console import Console
 
 from .._text import count
-from ..datasets.by_name import CSV_KEYS, CSV_SUFFIX, HEADER_WORDS, NPZ_KEYS, NPZ_SUFFIX, parse_label_column
+from ..datasets.by_name import (
+    CSV_KEYS,
+    CSV_SUFFIX,
+    HEADER_WORDS,
+    NPZ_KEYS,
+    NPZ_SUFFIX,
+    delimiter_for,
+    parse_label_column,
+)
 from . import rundir
 from .config import read_toml
 from .config_origins import spell
@@ -227,20 +235,22 @@ def read_inputs(
             rows.append(prepare(grey, n_in, digit=digit, where=str(path))[None, :])
             names.append(path.name)
             continue
-        if suffix == CSV_SUFFIX:
-            X = read_csv_rows(path, given, n_in, reading)  # its width checked, with advice
-        elif suffix == NPZ_SUFFIX:
+        kind = file_kind(given)
+        if kind == CSV_SUFFIX:  # a .tsv's tabs where no other separator was given
+            read = {**reading, "delimiter": delimiter_for(path, reading["delimiter"])}
+            X = read_csv_rows(path, given, n_in, read)  # its width checked, with advice
+        elif kind == NPZ_SUFFIX:
             X, _ = datasets.load_npz(path, reading["x_key"], y_key=None)
         else:
             raise UsageError(
-                f"input {given}: unknown kind {suffix or '(no suffix)'}; give .csv, .npz or an image "
-                f"({', '.join(IMAGE_SUFFIXES)})"
+                f"input {given}: unknown kind {suffix or '(no suffix)'}; give .csv, .tsv, .txt, .npz or an "
+                f"image ({', '.join(IMAGE_SUFFIXES)})"
             )
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != n_in:
             raise ValueError(wrong_width(given, X, n_in))
         rows.append(X)
-        lines = data_lines(path, len(X), reading["delimiter"]) if suffix == CSV_SUFFIX else None
+        lines = data_lines(path, len(X), read["delimiter"]) if kind == CSV_SUFFIX else None
         names.extend(f"{path.name}:{k}" for k in (lines or range(1, len(X) + 1)))
         prepared.extend([None] * len(X))
     return names, np.concatenate(rows, axis=0), prepared

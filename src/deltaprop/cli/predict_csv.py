@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..datasets.csv_file import CsvCellError
+from ..datasets.csv_layout import holds_data
 from ..errors import DataFileError
 from .data import layout_warnings_on_stderr
 from .evaluate_fit import csv_width, index_advice, unnamed_first_column
@@ -51,7 +52,7 @@ def read_csv_rows(path: Path, given: str, n_in: int, reading: dict) -> np.ndarra
 
 def data_lines(path: Path, n_rows: int, delimiter: str = ",") -> list[int] | None:
     """The file line numbers of a CSV's ``n_rows`` data rows, as the reader's messages cite
-    them ("line 2"): its non-blank lines, less a header; None where they cannot be told
+    them ("line 2"): its lines neither blank nor comments, less a header; None where they cannot be told
     (the file unreadable, or other than ``n_rows`` lines, or one more).
 
     A CSV row is named ``rows.csv:2`` by this number, so a row in the table and a row in
@@ -59,7 +60,7 @@ def data_lines(path: Path, n_rows: int, delimiter: str = ",") -> list[int] | Non
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh, delimiter=delimiter)
-            lines = [reader.line_num for row in reader if any(cell.strip() for cell in row)]
+            lines = [reader.line_num for row in reader if row and holds_data(row)]
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
     if len(lines) == n_rows + 1:  # a header first

@@ -1,4 +1,5 @@
-"""A run's data, loaded the way a run names it: a built-in set, or the user's ``.csv``/``.npz``.
+"""A run's data, loaded the way a run names it: a built-in set, or the user's file: a text
+table (``.csv``, ``.tsv``, ``.txt``) or an ``.npz`` archive.
 
 A run names its data in the ``[data]`` table of its ``config.toml``: a built-in ``name``
 (``digits``, ``mnist``, ``fashion-mnist``, ``xor``, ``moons``, ``circles``, ``spiral``,
@@ -23,14 +24,18 @@ import numpy as np
 
 from .catalog import dataset_info, load
 from .csv_file import MAX_EXACT_INTEGER, load_csv
+from .csv_layout import DEFAULT_DELIMITER, first_data_line, own_separator
 from .npz_file import load_npz
 
 #: How a label column is read (:func:`as_targets`): ``"auto"`` decides by the numbers.
 AUTO, CLASSIFICATION, REGRESSION = "auto", "classification", "regression"
 TASKS = (AUTO, CLASSIFICATION, REGRESSION)
-FILE_SUFFIXES = (".csv", ".npz")  # what a user's data file may be; anything not .csv is read as .npz
 CSV_SUFFIX = ".csv"
 NPZ_SUFFIX = ".npz"
+#: Text tables, read as CSV (:func:`~deltaprop.datasets.load_csv`): a ``.tsv``'s tabs and a
+#: ``.txt``'s separator are found in its first line unless another than ``,`` is given.
+TEXT_SUFFIXES = (CSV_SUFFIX, ".tsv", ".txt")
+FILE_SUFFIXES = (*TEXT_SUFFIXES, NPZ_SUFFIX)  # a user's data file; any other name is read as .npz
 
 
 HASH_CHUNK_BYTES = 1 << 20
@@ -78,6 +83,25 @@ def read_options(table: dict) -> dict:
             continue
         options[key] = HEADER_WORDS.get(value, value) if key == "header" else value
     return options
+
+
+FIRST_LINES_READ = 1000  # lines read to find a file's first data line (past comments and blanks)
+
+
+def delimiter_for(path: str | os.PathLike, delimiter: str = DEFAULT_DELIMITER) -> str:
+    """The separator :func:`~deltaprop.datasets.load_csv` splits the text table ``path`` with
+    when given ``delimiter``: a ``.tsv``'s tab where the default ``,`` was given, say
+    (:func:`~deltaprop.datasets.csv_layout.own_separator`); ``delimiter`` where the file
+    cannot be read (the reader says why)."""
+    path = Path(path)
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return delimiter
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            first = first_data_line("".join(line for _, line in zip(range(FIRST_LINES_READ), fh)))
+    except OSError:
+        return delimiter
+    return own_separator(path.suffix, first, delimiter)
 
 
 def parse_label_column(value) -> int | str | None:
@@ -184,8 +208,8 @@ def load_by_name(
     ----------
     name : a built-in data set (see :data:`~deltaprop.datasets.DATASET_NAMES`); ``None`` or
         ``""`` (as ``config.toml`` writes the source not used) to read ``path`` instead.
-    path : the user's ``.csv`` file (:func:`~deltaprop.datasets.load_csv`) or, for any
-        other suffix, ``.npz`` archive (:func:`~deltaprop.datasets.load_npz`, arrays ``X``
+    path : the user's ``.csv``, ``.tsv`` or ``.txt`` file (:func:`~deltaprop.datasets.load_csv`)
+        or, for any other suffix, ``.npz`` archive (:func:`~deltaprop.datasets.load_npz`, arrays ``X``
         and ``y``); read whole, whatever ``split``. ``None`` or ``""`` with a ``name``.
     split : a built-in set's split, ``"train"`` or ``"test"`` (digits also ``"all"``).
     seed : the run's seed, an int ≥ 0: it draws the generated sets (moons, circles, spiral,
@@ -248,7 +272,7 @@ def load_by_name(
             "no data given: name a built-in data set (e.g. name='digits') or a .csv/.npz file (path=...)"
         )
     path = Path(path)
-    if path.suffix.lower() == CSV_SUFFIX:
+    if path.suffix.lower() in TEXT_SUFFIXES:
         column = parse_label_column(label_column)
         kwargs = {} if column is None else {"label_column": column}
         X, y, classes = load_csv(

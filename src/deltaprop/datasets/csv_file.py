@@ -23,12 +23,15 @@ import numpy as np
 from .._validation import check_dtype
 from ..errors import DataFileError
 from .csv_layout import (
+    first_data_line,
     first_label_alone,
+    holds_data,
     index_column,
     index_header,
     is_number,
     looks_like_header,
     numbered_header,
+    own_separator,
     separator_hint,
     why_numbered_header,
 )
@@ -161,11 +164,11 @@ def _not_finite(cell: str, dtype: np.dtype) -> str:
 
 
 def _data_rows(text: str, delimiter: str, path: Path):
-    """``(line number, cells)`` for each line that is not blank."""
+    """``(line number, cells)`` for each line that is neither blank nor a comment."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         for row in reader:
-            if row and any(cell.strip() for cell in row):
+            if row and holds_data(row):
                 yield reader.line_num, row
     except csv.Error as err:
         raise DataFileError(f"{path}: line {reader.line_num}: malformed CSV ({err})") from None
@@ -217,7 +220,9 @@ def load_csv(
 
     Parameters
     ----------
-    path : a UTF-8 text file (a leading byte-order mark is allowed); blank lines are skipped.
+    path : a UTF-8 text file (a leading byte-order mark is allowed): ``.csv``, ``.tsv``,
+        ``.txt`` or any other name; blank lines, and comment lines (whose first non-blank
+        character is ``#``, as NumPy's ``loadtxt`` skips them), are skipped.
     label_column : the label column's index (negative counts from the end; default the last)
         or, with a header row, its name; ``None`` when the file holds features only.
         Every other column is a feature.
@@ -232,6 +237,8 @@ def load_csv(
         numbers that are not whole; any other header of numbers needs ``header=True``.
     delimiter : the one-character field separator (``";"``, ``"\\t"``, ...). When a file has
         one column only, the error says which other common separator its first line holds.
+        A ``.tsv`` or ``.txt`` file given the default ``","`` that its first line does not
+        hold is split by the separator the line holds: a tab, ``;``, ``|`` or a space.
     dtype : ``float64`` (default) or ``float32``, for ``X`` and real-valued targets.
     return_classes : also return ``classes`` (below).
     max_bytes : refuse files larger than this.
@@ -284,6 +291,7 @@ def load_csv(
             f"is this really a CSV file? Save it as UTF-8."
         ) from None
 
+    delimiter = own_separator(path.suffix, first_data_line(text), delimiter)  # a .tsv's tabs
     rows = _data_rows(text, delimiter, path)
     first = next(rows, None)
     if first is None:

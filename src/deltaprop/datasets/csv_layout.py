@@ -10,7 +10,9 @@ them, from the cells alone:
   index (``index_header``: ``,0,1,...,k-1``) as ``to_csv(f)`` writes it;
 - :func:`index_column`: pandas' index (``df.to_csv(f)``, index left on): a first column with
   an empty name holding the row numbers ``0..n-1`` (or ``1..n``), no feature at all;
-- :func:`separator_hint`: the separator a file seems to use when it is not the one given.
+- :func:`separator_hint`: the separator a file seems to use when it is not the one given;
+- :func:`own_separator`: the one a ``.tsv`` or ``.txt`` file is read with when none was given;
+- :func:`holds_data`: a line that is neither blank nor a comment.
 
 These are pure functions of strings and arrays; nothing here reads a file.
 """
@@ -26,6 +28,16 @@ import numpy as np
 MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "null", "none", "?", "-"})
 #: The separators a CSV file commonly uses, as a message names them.
 SEPARATORS = {",": "','", ";": "';'", "\t": "tabs", "|": "'|'"}
+#: The separator a CSV is read with unless another is given.
+DEFAULT_DELIMITER = ","
+#: Text tables read as CSV whose separator, when none other than the default is given, is
+#: the one their first line holds, tried in this order: a .tsv's tabs, a .txt's anything
+#: (``np.savetxt`` writes spaces).
+OWN_SEPARATOR_SUFFIXES = (".tsv", ".txt")
+SNIFFED_SEPARATORS = ("\t", ";", "|", " ")
+#: A line whose first non-blank character is this is a comment, skipped as NumPy's loadtxt
+#: and R's read.table skip it (``np.savetxt(header=...)`` writes its header so).
+COMMENT = "#"
 #: The first number of a numbered header or an index column: pandas counts from 0, R from 1.
 FIRST_NUMBERS = (0, 1)
 
@@ -133,6 +145,28 @@ def separator_hint(first_line: str, delimiter: str) -> str:
                 f"(on the command line: --delimiter {_shell_quoted(separator)})"
             )
     return ""
+
+
+def own_separator(suffix: str, first_line: str, delimiter: str) -> str:
+    """The separator a file of ``suffix`` whose first data line is ``first_line`` is read with:
+    ``delimiter``, unless the file is a ``.tsv`` or ``.txt`` (:data:`OWN_SEPARATOR_SUFFIXES`)
+    given the default ``','`` that its first line does not hold; then the first of tab,
+    ``';'``, ``'|'`` and space that it holds (a ``.tsv``'s tabs)."""
+    if suffix.lower() not in OWN_SEPARATOR_SUFFIXES or delimiter != DEFAULT_DELIMITER:
+        return delimiter
+    if delimiter in first_line:
+        return delimiter
+    return next((separator for separator in SNIFFED_SEPARATORS if separator in first_line.strip()), delimiter)
+
+
+def holds_data(row: list[str]) -> bool:
+    """Whether a CSV line's cells ``row`` are data or a header: not blank, not a comment."""
+    return any(cell.strip() for cell in row) and not row[0].lstrip().startswith(COMMENT)
+
+
+def first_data_line(text: str) -> str:
+    """A file's first line that is neither blank nor a comment (``""`` if none)."""
+    return next((line for line in text.splitlines() if holds_data([line])), "")
 
 
 def _shell_quoted(separator: str) -> str:
