@@ -65,15 +65,17 @@ def test_standardised_pixels_name_the_nearly_constant_feature_and_not_standardis
     assert "standard" not in found.fix and "min-max" not in found.fix
 
 
-def test_a_feature_constant_in_the_training_rows_is_said_left_unscaled(digits):
+def test_a_feature_constant_in_the_training_rows_is_read_as_0_and_named_where_it_is_not(digits):
     X, _ = digits
     rows = X[:, 7] == 0  # training rows in which feature 7 is never lit (it is in 48 others, up to 15)
     scaling = fit_scaling(X[rows], "minmax")
     assert 7 in scaling.constant
-    found = _finding(scaling.inputs(X), scaling)
+    assert np.all(scaling.inputs(X)[:, 7] == 0.0)  # read as its training value: nothing to find
+    assert check_input_scale(scaling.inputs(X), scaling) == []
+    found = _finding((X - scaling.x_shift) / scaling.x_scale, scaling)  # X scaled by hand
     assert (
         "after min-max scaling each feature to [0, 1] with statistics of the training rows, feature 7 "
-        "is constant (0) in the training rows, so it was left unscaled, and other rows take it to 15."
+        "is constant (0) in the training rows, yet reaches 15 here."
     ) in found.message
     assert found.fix.startswith("divide every feature by 16 before training")
 
@@ -131,7 +133,8 @@ def test_the_audit_mnist_pixels_after_each_scale_end_at_dividing_by_255():
     X, _ = dp.datasets.load_mnist("test", data_dir=root, download=False, dtype=np.float64)
     raw = np.rint(X[:2000] * 255)  # 0..255, as the audit's CSV holds them; 1800 training rows
     assert _finding(raw).fix.startswith("divide every feature by 255 before training")
-    for method, seen in (("standard", "nearly constant in the training rows"), ("minmax", "left unscaled")):
+    expected = (("standard", "nearly constant in the training rows"), ("minmax", "reaches 15.2308: other"))
+    for method, seen in expected:
         scaling = fit_scaling(raw[:1800], method)
         found = _finding(scaling.inputs(raw), scaling)
         assert seen in found.message and found.fix.startswith("divide every feature by 255 before training")

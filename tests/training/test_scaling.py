@@ -48,7 +48,9 @@ def test_the_folded_network_on_raw_inputs_is_the_trained_one_on_scaled_inputs(si
         np.testing.assert_allclose(folded.predict(X), trained, rtol=1e-12, atol=1e-9)
     assert folded is not net and folded.sizes == net.sizes and folded.dtype == net.dtype
     back = unfold(folded, scaling)
-    for a, b in zip(back.weights + back.biases, net.weights + net.biases):
+    expected = [w.copy() for w in net.weights] + list(net.biases)
+    expected[0][4] = 0.0  # the constant feature's weights: fold sets them to 0 (its o_i is 0)
+    for a, b in zip(back.weights + back.biases, expected):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
 
@@ -66,8 +68,9 @@ def test_the_fold_in_float32_and_for_inputs_only():
         rtol=1e-5,
         atol=1e-6,
     )
-    # one feature by hand: w ← w / s, b ← b − Σ w μ / s
-    w0 = np.asarray(net.weights[0], dtype=np.float64)
+    # one feature by hand: w ← w / s, b ← b − Σ w μ / s, over the features not constant
+    w0 = np.asarray(net.weights[0], dtype=np.float64).copy()
+    w0[4] = 0.0
     np.testing.assert_allclose(folded.weights[0][0], w0[0] / scaling.x_scale[0], rtol=1e-6)
     expected_b = net.biases[0] - (scaling.x_shift / scaling.x_scale) @ w0
     np.testing.assert_allclose(folded.biases[0], expected_b, rtol=1e-5)
@@ -154,3 +157,19 @@ def test_statistics_a_dtype_cannot_hold_are_refused_naming_the_column():
     Y = np.array([[1e100], [3e100]])
     with pytest.raises(ValueError, match=r"the targets' \(Y's\) column 0 \(standard\).*3e\+100.*float32"):
         fit_scaling(X[:, :1], "standard", Y, dtype=np.float32)
+
+
+@pytest.mark.parametrize("method", ["standard", "minmax"])
+def test_a_feature_constant_in_training_is_ignored_by_the_folded_model_whatever_its_value(method):
+    """Its weights never learned (o_i = 0 in every training row). Before, a test row holding
+    another value (a pixel lit only there: 58 where the training rows held 0) reached them,
+    times its raw value, and moved the prediction; now it is read as its training value."""
+    X = wine_features()
+    scaling = fit_scaling(X, method)
+    net = dp.Network([13, 6, 3], output_activation="softmax", cost="log_likelihood", seed=2)
+    folded = fold(net, scaling)
+    odd = X[:10].copy()
+    odd[:, 4] = [58.0, -1e6, 0.0, 7.0, 1e3, 3.0, 7.5, 100.0, -7.0, 2.0]
+    np.testing.assert_allclose(folded.predict(odd), folded.predict(X[:10]), rtol=1e-12, atol=1e-15)
+    assert np.all(scaling.inputs(odd)[:, 4] == 0.0) and np.all(folded.weights[0][4] == 0.0)
+    np.testing.assert_allclose(folded.predict(odd), net.predict(scaling.inputs(odd)), rtol=1e-12, atol=1e-15)

@@ -5,8 +5,9 @@ push logistic and tanh units into saturation before training begins, and make th
 SGD enormous. :func:`check_input_scale` finds them, and says what it sees in the terms of the
 scaling that made the inputs, where one did: a per-feature scaling (standardising, min-max)
 with statistics of the training rows can itself make huge values, from a feature nearly
-constant there (a pixel almost always 0: its rare other values over a tiny std), or constant
-there and so left unscaled, or from other rows (the validation split) outside its range.
+constant there (a pixel almost always 0: its rare other values over a tiny std), or from other
+rows (the validation split) outside its range. (A feature constant in the training rows is read
+as its training value by ``Scaling.inputs``, 0 in every row; X scaled by other means may not.)
 
 Features that share one range of whole numbers, as pixels do (0..255), want one scale for all,
 x / 255 as the book and ``load_mnist`` divide them: scaling each pixel by its own statistics
@@ -38,8 +39,9 @@ SCALED_BY = {
 }
 NO_SCALING = "train on the raw inputs, without scaling them"
 DROP_CONSTANT = (
-    "drop the features that are constant in the training rows: the network learns nothing from "
-    "them, and other rows' values reach it unscaled"
+    "scale X with the scaling's inputs(), which reads a feature constant in the training rows as "
+    "its training value (0) in every row: the network learns nothing from it, and the saved model "
+    "ignores it; or drop such features"
 )
 
 
@@ -87,10 +89,7 @@ def _what_scaling_did(scaling, feature: int, value: float) -> tuple[str, str]:
     """What ``scaling`` made of ``feature``, which reaches ``value``, and the fix for it."""
     shift, scale = scaling.x_shift[feature], scaling.x_scale[feature]
     if feature in scaling.constant:
-        what = (
-            f"feature {feature} is constant ({shift:g}) in the training rows, so it was left "
-            f"unscaled, and other rows take it to {value:g}"
-        )
+        what = f"feature {feature} is constant ({shift:g}) in the training rows, yet reaches {value:g} here"
         return what, DROP_CONSTANT
     if scaling.method == "standard":
         what = (

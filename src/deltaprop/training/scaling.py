@@ -8,7 +8,11 @@ statistics of the TRAINING rows only (never the validation or test rows)::
     o_i = (x_i − μ_i) / s_i        standard: μ_i the mean, s_i the standard deviation
                                    minmax:   μ_i the minimum, s_i the range (max − min)
 
-A feature constant in those rows (s_i = 0) keeps s_i := 1 (it becomes 0 everywhere). For
+A feature constant in those rows (s_i = 0) says nothing the network could learn from: its
+weights get no gradient (o_i = 0 in every training row) and keep their initial values. So it
+is read as its training value in every row, o_i = 0, and the folded model has w_ij = 0 for it:
+a value the training rows never held (a pixel lit only in a test image) does not reach those
+untrained weights. For
 regression with a linear output, the targets are scaled the same way, y' = (y − m) / s_y, so
 that the quadratic cost's gradients are neither tiny nor enormous.
 
@@ -59,8 +63,11 @@ class Scaling:
         return self.y_shift is not None
 
     def inputs(self, X: np.ndarray) -> np.ndarray:
-        """``X`` ``(n, n_in)`` scaled: ``(X − x_shift) / x_scale``, float64."""
-        return (np.asarray(X, dtype=np.float64) - self.x_shift) / self.x_scale
+        """``X`` ``(n, n_in)`` scaled: ``(X − x_shift) / x_scale``, float64; 0 for the ``constant``
+        features in every row (their value in the training rows)."""
+        O = (np.asarray(X, dtype=np.float64) - self.x_shift) / self.x_scale
+        O[:, list(self.constant)] = 0.0
+        return O
 
     def outputs(self, Y: np.ndarray) -> np.ndarray:
         """Targets ``Y`` ``(n, n_out)`` scaled, float64 (as given when the targets are not scaled)."""
@@ -149,8 +156,10 @@ def fold(net, scaling: Scaling):
     _check_fits(net, scaling)
     weights = [np.asarray(w, dtype=np.float64) for w in net.weights]
     biases = [np.asarray(b, dtype=np.float64) for b in net.biases]
-    # first layer: w_ij / s_i, and b_j − Σ_i w_ij μ_i / s_i
+    # first layer: w_ij / s_i, and b_j − Σ_i w_ij μ_i / s_i, with w_ij = 0 for a constant
+    # feature i first (its o_i is 0 in every row, so neither its weight nor its μ_i counts)
     weights[0] = weights[0] / scaling.x_scale[:, None]
+    weights[0][list(scaling.constant)] = 0.0
     biases[0] = biases[0] - scaling.x_shift @ weights[0]
     if scaling.targets:  # a linear output: a = s_y (Σ w h + b) + m
         weights[-1] = weights[-1] * scaling.y_scale[None, :]
@@ -162,7 +171,8 @@ def fold(net, scaling: Scaling):
 
 def unfold(net, scaling: Scaling):
     """:func:`fold` undone: a copy of ``net`` (raw in, raw out) that takes scaled inputs and
-    gives scaled targets, as the network was trained; equal up to rounding."""
+    gives scaled targets, as the network was trained; equal up to rounding (a constant
+    feature's weights, which fold set to 0, stay 0: its scaled input is 0 in every row)."""
     _check_fits(net, scaling)
     weights = [np.asarray(w, dtype=np.float64) for w in net.weights]
     biases = [np.asarray(b, dtype=np.float64) for b in net.biases]
