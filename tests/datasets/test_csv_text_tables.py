@@ -67,3 +67,18 @@ def test_comment_lines_are_skipped_and_lines_keep_their_numbers(tmp_path):
     X, y = load_csv(tmp_path / "c.csv")
     np.testing.assert_array_equal(X, [[1, 2], [3, 4]])
     np.testing.assert_array_equal(y, [0, 1])
+
+
+def test_a_separator_ending_every_line_is_no_column(tmp_path):
+    """``a,b,c,label,`` and ``0.6,0.2,0.1,0,`` on every line: the column after the last comma
+    is empty on each, no label at all ("column '' (index 4): the label is empty", it said)."""
+    plain = "a,b,label\n1,2,0\n3,4,1\n5,6,1\n"
+    (tmp_path / "plain.csv").write_text(plain)
+    (tmp_path / "trailing.csv").write_text(plain.replace("\n", ",\n"))
+
+    for got, expected in zip(load_csv(tmp_path / "trailing.csv"), load_csv(tmp_path / "plain.csv")):
+        np.testing.assert_array_equal(got, expected)
+    # a line without it: the empty last cells are data, and the empty label is refused by line
+    (tmp_path / "mixed.csv").write_text("a,b,label,\n1,2,0,\n3,4,1,1\n")
+    with pytest.raises(DataFileError, match="line 2, column '' \\(index 3\\): the label is empty"):
+        load_csv(tmp_path / "mixed.csv")

@@ -23,6 +23,7 @@ import numpy as np
 from .._validation import check_dtype
 from ..errors import DataFileError
 from .csv_layout import (
+    ends_with_delimiter,
     first_data_line,
     first_label_alone,
     holds_data,
@@ -222,7 +223,8 @@ def load_csv(
     ----------
     path : a UTF-8 text file (a leading byte-order mark is allowed): ``.csv``, ``.tsv``,
         ``.txt`` or any other name; blank lines, and comment lines (whose first non-blank
-        character is ``#``, as NumPy's ``loadtxt`` skips them), are skipped.
+        character is ``#``, as NumPy's ``loadtxt`` skips them), are skipped; so is the empty
+        column after a separator that ends every line (``1,2,0,``).
     label_column : the label column's index (negative counts from the end; default the last)
         or, with a header row, its name; ``None`` when the file holds features only.
         Every other column is a feature.
@@ -293,6 +295,8 @@ def load_csv(
 
     delimiter = own_separator(path.suffix, first_data_line(text), delimiter)  # a .tsv's tabs
     rows = _data_rows(text, delimiter, path)
+    if ends_with_delimiter(_data_rows(text, delimiter, path)):  # "1,2,0," on every line: no 5th column
+        rows = ((line, row[:-1]) for line, row in rows)
     first = next(rows, None)
     if first is None:
         raise DataFileError(f"{path}: the file holds no data")

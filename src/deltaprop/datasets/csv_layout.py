@@ -12,7 +12,8 @@ them, from the cells alone:
   an empty name holding the row numbers ``0..n-1`` (or ``1..n``), no feature at all;
 - :func:`separator_hint`: the separator a file seems to use when it is not the one given;
 - :func:`own_separator`: the one a ``.tsv`` or ``.txt`` file is read with when none was given;
-- :func:`holds_data`: a line that is neither blank nor a comment.
+- :func:`holds_data`: a line that is neither blank nor a comment;
+- :func:`ends_with_delimiter`: every line ends with the separator (``1,2,0,``): no last column.
 
 These are pure functions of strings and arrays; nothing here reads a file.
 """
@@ -162,6 +163,17 @@ def own_separator(suffix: str, first_line: str, delimiter: str) -> str:
 def holds_data(row: list[str]) -> bool:
     """Whether a CSV line's cells ``row`` are data or a header: not blank, not a comment."""
     return any(cell.strip() for cell in row) and not row[0].lstrip().startswith(COMMENT)
+
+
+def ends_with_delimiter(rows) -> bool:
+    """Whether every row of ``rows`` (``(line number, cells)``, header included) has an empty
+    last cell after two at least: each line ends with the separator, as some spreadsheets and
+    hand-written exports write ``1,2,0,``, and there is no column after it."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None or len(first[1]) < 2 or first[1][-1].strip():
+        return False
+    return all(len(row) >= 2 and not row[-1].strip() for _, row in rows)
 
 
 def first_data_line(text: str) -> str:
