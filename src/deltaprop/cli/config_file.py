@@ -66,6 +66,12 @@ def check_tables(table: dict, path: str) -> dict:
                 )
             _check_type(section, key, value, str(path))
     _check_hidden(table.get("model", {}), path)
+    data = table.get("data", {})
+    if data.get("name") and data.get("path"):  # one was silently dropped: which, the file did not say
+        raise UsageError(
+            f"{path} gives both [data] name = {data['name']!r} (a built-in set) and path = {data['path']!r} "
+            f'(a file); a run reads one of them: leave the other out (or set it to "")'
+        )
     seed = table.get("training", {}).get("seed")
     if seed is not None and seed < 0:  # -1 means "draw one" inside; a file must not say it
         raise bad_value(

@@ -94,21 +94,26 @@ def load_model_and_classes(path: str | Path, data_after: str = DATA_AFTER):
     from ..errors import ModelFileError
 
     given, path = Path(path), rundir.model_path(path)
-    if given.is_dir() and path.name == rundir.CHECKPOINT:  # said on stderr: --json stays JSON
-        print(_unfinished_note(given), file=sys.stderr)
+    unfinished = given.is_dir() and path.name == rundir.CHECKPOINT  # a run folder without its model
     try:
         net, meta = files.load_with_metadata(path)
     except ModelFileError as err:  # perhaps only a user metadata entry is unreadable: the net may still load
         try:
-            return files.load(path), None
-        except ModelFileError:
-            if path.suffix.lower() in ("", ".safetensors"):
-                _refuse_nonfinite(path)
-                raise
-            raise UsageError(  # `deltaprop predict rows.csv runs/r`: the arguments swapped
-                f"{given} is a {path.suffix} file, not a model; give the model first, as a "
-                f".safetensors file or a run folder, and {data_after}"
-            ) from err
+            net, meta = files.load(path), None
+        except ModelFileError as unread:
+            if path.suffix.lower() not in ("", ".safetensors"):
+                raise UsageError(  # `deltaprop predict rows.csv runs/r`: the arguments swapped
+                    f"{given} is a {path.suffix} file, not a model; give the model first, as a "
+                    f".safetensors file or a run folder, and {data_after}"
+                ) from err
+            _refuse_nonfinite(path)
+            if unfinished:  # said once: no note that its weights are used before it
+                raise ModelFileError(_damaged_checkpoint(given, unread)) from None
+            raise
+    if unfinished:  # said on stderr once its weights are read: --json stays JSON
+        print(_unfinished_note(given), file=sys.stderr)
+    if meta is None:
+        return net, None
     names = meta["user"].get("classes")
     if meta["kind"] == KIND_CHECKPOINT:  # a stopped run's: train keeps them in its state
         names = _checkpoint_classes(path)
@@ -184,6 +189,15 @@ def _unfinished_note(run_dir: Path) -> str:
     return (
         f"note: {run_dir} holds no {rundir.MODEL} (the run has not finished); the weights of its "
         f"checkpoint are used. Finish the run with 'deltaprop resume {run_dir}'"
+    )
+
+
+def _damaged_checkpoint(run_dir: Path, err: Exception) -> str:
+    """Why a run folder without its model has no weights to use: its checkpoint is damaged."""
+    return (
+        f"{run_dir} holds no {rundir.MODEL} and its {rundir.CHECKPOINT}, the only weights of the run, "
+        f"is damaged ({err}); train the run again with "
+        f"'deltaprop train --config {run_dir / rundir.CONFIG}'"
     )
 
 
