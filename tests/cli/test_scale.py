@@ -6,6 +6,7 @@ records the scaling; built-in runs are unchanged. Also ``--task regression``'s d
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -116,7 +117,7 @@ def test_diabetes_regression_defaults_to_a_linear_quadratic_net_and_scales_its_t
     )
     assert said.returncode == 0 and said.stderr == "", said.stderr
     assert "so are the targets, so loss and val_loss are in scaled units" in said.stdout
-    assert "final loss (scaled targets)" in said.stdout
+    assert re.search(r"train loss \(mean over epoch \d+, scaled targets\)", said.stdout), said.stdout
     assert 0.4 <= r_squared(run, "std") <= 0.7  # what linear models get on diabetes
     _, _, state = dp.files.load_checkpoint(tmp_path / "runs/std/checkpoint.safetensors")
     X, y, _ = dp.datasets.load_by_name(None, tmp_path / diabetes, task="regression")
@@ -286,8 +287,9 @@ def test_train_help_explains_scale(run):
 
 def test_the_learning_curves_say_when_the_cost_is_of_scaled_targets(run, diabetes, wine, monkeypatch):
     """history.json of a run whose targets were scaled is in scaled units (the summary says
-    "final loss (scaled targets)"); its learning curves' cost axis says so too, drawn by train
-    and by 'deltaprop plot' alike. Scaled inputs alone leave the cost in the data's units."""
+    "train loss (mean over epoch N, scaled targets)"); its learning curves' cost axis says so
+    too, drawn by train and by 'deltaprop plot' alike. Scaled inputs alone leave the cost in
+    the data's units."""
     import deltaprop.plots.run as plot_run_module
 
     cost_axes = []

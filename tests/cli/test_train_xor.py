@@ -20,7 +20,9 @@ def test_xor_with_the_defaults_is_told_it_took_too_few_steps(run):
     assert "• error: accuracy is stuck at chance level" in result.stdout and advice in result.stdout
     # and the advice works: 300 epochs of mini-batches of 1 are 1,200 updates
     taken = run("train", "--data", "xor", "--seed", "1", "--batch-size", "1", "--epochs", "300", "--no-plots")
-    assert re.search(r"^│ final train accuracy\s+│ 100\.00%", taken.stdout, re.MULTILINE), taken.stdout
+    assert re.search(r"^│ train accuracy \(mean over epoch 300\)\s+│ 100\.00%", taken.stdout, re.MULTILINE), (
+        taken.stdout
+    )
 
 
 def test_a_set_with_its_own_test_rows_says_nothing_of_training_rows(run):

@@ -319,6 +319,7 @@ def _execute(
         findings,
         kept_weights(early),
         scaled_loss=scaling is not None and scaling.targets,
+        l2=float(config["training"]["l2"]),
     )
     return 0
 

@@ -176,16 +176,24 @@ def summary(
     findings,
     kept: str | None = None,
     scaled_loss: bool = False,
+    l2: float = 0.0,
 ) -> None:
     """The run's summary table, the diagnostics' ``findings`` and where the results are.
     ``kept``: which epoch's weights the model holds, when not the last one's
     (``weights of epoch 12 (best val_loss 0.0931)``). ``scaled_loss``: the history's losses
-    are of scaled targets (``--scale`` with regression), and say so."""
+    are of scaled targets (``--scale`` with regression), and say so. ``l2``: Nielsen's λ,
+    whose term (λ/2n)Σw² the losses leave out, which a row says when λ > 0.
+
+    The train loss and accuracy are the last epoch's means over its mini-batches, taken as
+    the weights changed (as Keras reports them), not the final network's score on the
+    training data, and are labelled so; the validation figures are the final network's."""
     h = history.history
     rows = [("epochs", str(len(history.epoch)))]
     units = " (scaled targets)" if scaled_loss else ""
+    over = f"mean over epoch {history.epoch[-1] + 1}" if history.epoch else "mean over the epoch"
     if h.get("loss"):
-        rows.append((f"final loss{units}", fmt_metric(h["loss"][-1])))
+        scaled = ", scaled targets" if scaled_loss else ""
+        rows.append((f"train loss ({over}{scaled})", fmt_metric(h["loss"][-1])))
     val_loss = np.asarray(h.get("val_loss", []), dtype=float)
     if np.isfinite(val_loss).any():
         best = int(np.nanargmin(np.where(np.isfinite(val_loss), val_loss, np.nan)))
@@ -194,7 +202,7 @@ def summary(
         if not h.get("accuracy"):  # real targets: the model's fit in their own units
             rows.extend(validation_fit(run_dir))
     if h.get("accuracy"):
-        rows.append(("final train accuracy", fmt_percent(h["accuracy"][-1])))
+        rows.append((f"train accuracy ({over})", fmt_percent(h["accuracy"][-1])))
     val = [v for v in h.get("val_accuracy", []) if not math.isnan(v)]
     if val:
         best = int(np.nanargmax(h["val_accuracy"]))
@@ -207,6 +215,8 @@ def summary(
         rows.append((f"test loss{same}", fmt_metric(test.get("loss"))))
         if test.get("accuracy") is not None:
             rows.append((f"test accuracy{same}", fmt_percent(test["accuracy"])))
+    if l2 > 0 and h.get("loss"):
+        rows.append(("L2 term (λ/2n)Σw²", "not in the losses above"))
     if history.stopped_reason:
         rows.append(("stopped", history.stopped_reason))
     rows.append(("time", f"{seconds:.1f} s"))
