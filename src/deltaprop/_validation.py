@@ -227,14 +227,17 @@ def check_sample_or_batch(
     return X, check_Y(y_arr, n_out, 1, dtype, name=y_name)
 
 
-def check_sample_weight(sample_weight, n_samples: int, dtype, x_name: str = "X") -> np.ndarray:
-    """``sample_weight`` as a ``(n_samples,)`` array of ``dtype``: finite, ≥ 0, not all 0.
+def check_sample_weight(
+    sample_weight, n_samples: int, dtype, x_name: str = "X", name: str = "sample_weight"
+) -> np.ndarray:
+    """``sample_weight`` as a ``(n_samples,)`` array of ``dtype``: finite, ≥ 0, not all 0, with
+    a sum ``dtype`` can hold.
 
     One weight s_x per row of the inputs called ``x_name`` in messages. Raises ``TypeError``
     for values that are not numbers and ``ValueError`` for a wrong shape or length, NaN, ±inf,
-    a negative weight or weights that are all 0, naming ``sample_weight`` and the value.
+    a negative weight, weights that are all 0 or whose sum overflows (every weighted mean
+    divides by Σ s_x), naming the argument (``name``) and the value.
     """
-    name = "sample_weight"
     arr = _as_numeric(sample_weight, name)
     if arr.ndim != 1:
         raise ValueError(
@@ -259,7 +262,22 @@ def check_sample_weight(sample_weight, n_samples: int, dtype, x_name: str = "X")
             f"{name} is all 0 ({count(n_samples, 'weight')}): no sample would count; give at least "
             f"one weight > 0"
         )
-    return np.ascontiguousarray(arr, dtype=dtype)
+    return check_weight_sum(np.ascontiguousarray(arr, dtype=dtype), name)
+
+
+def check_weight_sum(sample_weight: np.ndarray, name: str = "sample_weight") -> np.ndarray:
+    """``sample_weight`` (finite, ≥ 0) as it is, if its sum is finite in its dtype; else
+    ValueError. A weighted mean (each training step's, evaluate's) divides by Σ s_x, which an
+    overflowing sum makes inf, and the result NaN."""
+    with np.errstate(over="ignore"):
+        total = sample_weight.sum()
+    if not np.isfinite(total):
+        raise ValueError(
+            f"{name} sums to {total} in {sample_weight.dtype.name} (its greatest weight is "
+            f"{sample_weight.max():.3g}): each weighted mean divides by the sum of the weights. "
+            f"Only their ratios matter: divide them by their greatest ({name} / {name}.max())"
+        )
+    return sample_weight
 
 
 def check_labels(labels, n_classes: int, name: str = "y") -> np.ndarray:

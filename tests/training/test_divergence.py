@@ -147,3 +147,13 @@ def test_sample_weights_whose_sum_overflows_are_refused(dtype, weight):
         fit(net, X, y, 1, sample_weight=np.full(20, weight))
     with pytest.raises(ValueError, match=r"validation_data\[2\] \(sample_weight_val\) sums to inf"):
         fit(net, X, y, 1, validation_data=(X, y, np.full(20, weight)))
+
+
+def test_evaluate_and_backprop_refuse_sample_weights_whose_sum_overflows_as_fit_does():
+    """They returned loss and accuracy NaN (backprop: cost NaN and a RuntimeWarning)."""
+    X, y = regression_problem()[0][:20], np.arange(20) % 3
+    net = dp.Network([3, 5, 3], seed=0)
+    for call in (net.evaluate, net.backprop):
+        with pytest.raises(ValueError, match=r"^sample_weight sums to inf in float64"):
+            call(X, y, sample_weight=np.full(20, 1e308))
+    assert np.isfinite(net.evaluate(X, y, sample_weight=np.full(20, 1e306))["loss"])

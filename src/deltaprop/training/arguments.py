@@ -80,7 +80,13 @@ def check_validation_data(net, validation_data):
     )
     s_val = None
     if len(validation_data) == 3 and validation_data[2] is not None:
-        s_val = check_sample_weight(validation_data[2], X_val.shape[0], net.dtype, x_name=x_name)
+        s_val = check_sample_weight(
+            validation_data[2],
+            X_val.shape[0],
+            net.dtype,
+            x_name=x_name,
+            name="validation_data[2] (sample_weight_val)",
+        )
     return X_val, targets, s_val
 
 
@@ -102,22 +108,6 @@ def check_split_weights(
                 f"{'in' if which == 'training' else 'out'}: nothing would count there; give some of "
                 f"them a weight > 0, or {fix}"
             )
-
-
-def check_weight_sum(sample_weight: np.ndarray, name: str = "sample_weight") -> np.ndarray:
-    """``sample_weight`` (checked: finite, ≥ 0) as it is, if its sum is finite in its dtype;
-    else ValueError. Each step divides by its mini-batch's Σ s_x, which an overflowing sum
-    makes inf, and the update NaN."""
-    with np.errstate(over="ignore"):
-        total = sample_weight.sum()
-    if not np.isfinite(total):
-        raise ValueError(
-            f"{name} sums to {total} in {sample_weight.dtype.name} (its greatest weight is "
-            f"{sample_weight.max():.3g}): each step divides by its mini-batch's sum of weights. "
-            f"Only their ratios matter: divide them by their greatest (sample_weight / "
-            f"sample_weight.max())"
-        )
-    return sample_weight
 
 
 def check_validation_split(validation_split, validation_data) -> float:

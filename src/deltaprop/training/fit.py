@@ -33,7 +33,6 @@ from .arguments import (
     check_split_weights,
     check_validation_data,
     check_validation_split,
-    check_weight_sum,
     resolve_optimizer,
     split_indices,
 )
@@ -177,15 +176,13 @@ def fit(
     targets = check_targets(Y, net.sizes[-1], X.shape[0], dtype=net.dtype)
     mismatches = check_output_cost_fits(net, targets)  # the errors refused here, the warnings given below
     if sample_weight is not None:
-        sample_weight = check_weight_sum(check_sample_weight(sample_weight, X.shape[0], net.dtype))
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], net.dtype)
     validation_split = check_validation_split(validation_split, validation_data)
     seed = check_seed(seed)
     train_idx = val_idx = None
     X_val, targets_val, s_val = None, None, None
     if validation_data is not None:
         X_val, targets_val, s_val = check_validation_data(net, validation_data)
-        if s_val is not None:
-            check_weight_sum(s_val, "validation_data[2] (sample_weight_val)")
         check_output_cost_fits(net, targets_val, name="validation_data[1] (Y_val)")  # its warnings are Y's
     elif validation_split > 0:
         train_idx, val_idx = split_indices(targets, X.shape[0], validation_split, seed)
