@@ -112,25 +112,10 @@ def test_an_output_path_seen_to_be_unwritable_before_running_is_a_usage_error(
 
 @pytest.mark.parametrize(("command", "flag", "name"), OUTPUTS)
 def test_the_file_system_failing_while_writing_is_a_failure(run, model, monkeypatch, command, flag, name):
-    real = os.fdopen
+    def full(fd):  # the disk full when the data reach it: a delayed allocation, a network disk
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    class Full:
-        def __init__(self, fh):
-            self.fh = fh
-
-        def write(self, data):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.fh.close()
-
-        def __getattr__(self, attr):
-            return getattr(self.fh, attr)
-
-    monkeypatch.setattr(os, "fdopen", lambda fd, **kw: Full(real(fd, **kw)))
+    monkeypatch.setattr(os, "fsync", full)
     result = run(*command, f"out/{name}")
     assert_one_line_error(result, 1, f"out/{name}", os.strerror(errno.ENOSPC))
     assert os.listdir("out") == []
