@@ -24,11 +24,14 @@ class DivergenceError(FloatingPointError):
     """Training produced a non-finite cost.
 
     ``epoch`` and ``batch`` (both counted from 1) say where; ``history`` holds what
-    was recorded up to the last good epoch.
+    was recorded up to the last good epoch; ``before_update`` is True when the cost was
+    already non-finite on the call's first mini-batch, before any update (so not η's doing:
+    the data or the weights are).
     """
 
-    def __init__(self, message: str, *, epoch: int, batch: int, history=None):
+    def __init__(self, message: str, *, epoch: int, batch: int, history=None, before_update: bool = False):
         super().__init__(message)
         self.epoch = epoch
         self.batch = batch
         self.history = history
+        self.before_update = before_update

@@ -55,9 +55,9 @@ def end_diverged(
     else:
         message = divergence_message(C, epoch, batch, params["steps"], eta, params["initial_epoch"])
     if not terminate_on_nan:
-        error = DivergenceError(message, epoch=epoch + 1, batch=batch + 1, history=run.history)
-        error.before_update = before_update
-        raise error
+        raise DivergenceError(
+            message, epoch=epoch + 1, batch=batch + 1, history=run.history, before_update=before_update
+        )
     run.history.stopped_reason, run.history.stopped_epoch = message, epoch
 
 
