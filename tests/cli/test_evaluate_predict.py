@@ -82,8 +82,8 @@ def test_predict_errors(cli, tmp_path, trained_run):
     assert_one_line_error(cli("predict", str(trained_run), "bad.png"), 1, "cannot read bad.png")
     np.savetxt(tmp_path / "wide.csv", np.zeros((2, 5)), delimiter=",")
     assert_one_line_error(cli("predict", str(trained_run), "wide.csv"), 1, "5 features", "expects 64")
-    (tmp_path / "notes.txt").write_text("1,2")
-    assert_one_line_error(cli("predict", str(trained_run), "notes.txt"), 2, "unknown kind .txt")
+    (tmp_path / "notes.md").write_text("1,2")  # a .txt is a text table now: read as CSV
+    assert_one_line_error(cli("predict", str(trained_run), "notes.md"), 2, "unknown kind .md")
 
 
 def test_a_csv_with_named_classes_is_predicted_and_evaluated_by_name(cli, tmp_path):
