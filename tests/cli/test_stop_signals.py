@@ -10,6 +10,7 @@ itself after a given mini-batch, so that the stop lands at the same batch every 
 from __future__ import annotations
 
 import os
+import pty
 import signal
 import subprocess
 import sys
@@ -115,6 +116,32 @@ def test_a_sighup_ignored_as_nohup_does_leaves_the_run_going(tmp_path):
     assert returncode == 0, err
     assert checkpoint_at(tmp_path / "runs" / "nohup")[2]  # finished
     assert (tmp_path / "runs" / "nohup" / "model.safetensors").is_file()
+
+
+def test_a_terminal_that_hangs_up_stops_the_run_with_a_checkpoint(tmp_path):
+    """A dropped ssh session: the terminal hangs up, the kernel sends SIGHUP, and every later
+    write to the terminal fails (EIO). The progress bar's next write stopped the run with
+    exit 1 before its checkpoint; now the terminal's output goes to /dev/null and the run
+    stops as for any SIGHUP."""
+    (tmp_path / "cache").mkdir()
+    argv = [sys.executable, "-m", "deltaprop", "train", "--epochs", "1000", "--batch-size", "1"]
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: training on the pseudo-terminal, with its progress bar
+        try:
+            os.chdir(tmp_path)
+            os.execve(sys.executable, [*argv, "--name", "h", "--no-plots"], cli_env(tmp_path / "cache"))
+        finally:
+            os._exit(1)  # never back into pytest
+    checkpoint = tmp_path / "runs" / "h" / "checkpoint.safetensors"
+    try:
+        while not checkpoint.exists():  # the terminal shows the run until its first epoch ends
+            os.read(terminal, 65536)
+    finally:
+        os.close(terminal)  # the terminal hangs up
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 129
+    epoch, _, finished = checkpoint_at(tmp_path / "runs" / "h")
+    assert 1 <= epoch < 1000 and not finished
 
 
 @pytest.mark.parametrize(

@@ -8,12 +8,17 @@ SIGTERM (``kill``, ``docker stop``, systemd, Slurm's preemption, ``timeout``) an
 closed terminal, a dropped ssh session) are handled as Ctrl-C is: they too ask a process to
 stop, and by default would end it at once, losing the epoch under way. The exit status is
 128 + the signal's number, as the shell reports a process the signal ended (130, 143, 129).
-A signal the caller set to be ignored (``nohup``'s SIGHUP) stays ignored.
+A signal the caller set to be ignored (``nohup``'s SIGHUP) stays ignored. A SIGHUP means the
+terminal is gone: every later write to it would fail (EIO) and stop the run before its
+checkpoint, so stdout and stderr, where they are that terminal, are sent to /dev/null.
 """
 
 from __future__ import annotations
 
 import signal
+import sys
+
+from .stdout import to_devnull
 
 #: The signals that stop a run at the next mini-batch boundary, those this system has.
 STOP_SIGNALS = tuple(
@@ -32,6 +37,7 @@ class InterruptFlag:
         self.signum: int | None = None
         self.run = None
         self._previous: dict = {}
+        self._terminals: list = []
 
     @property
     def exit_code(self) -> int:
@@ -47,6 +53,9 @@ class InterruptFlag:
 
     def _handle(self, signum, frame):
         self.signum = signum
+        if signum == getattr(signal, "SIGHUP", None):
+            for stream in self._terminals:
+                to_devnull(stream)
         if self.requested:
             raise KeyboardInterrupt
         self.requested = True
@@ -54,6 +63,8 @@ class InterruptFlag:
             self.run.request_interrupt()
 
     def __enter__(self):
+        # Seen now: once the terminal has hung up, isatty() fails on it too.
+        self._terminals = [stream for stream in (sys.stdout, sys.stderr) if _is_terminal(stream)]
         for signum in STOP_SIGNALS:
             if signal.getsignal(signum) is not signal.SIG_IGN:
                 self._previous[signum] = signal.signal(signum, self._handle)
@@ -63,4 +74,11 @@ class InterruptFlag:
         for signum, previous in self._previous.items():  # None: a handler set outside Python
             signal.signal(signum, signal.SIG_DFL if previous is None else previous)
         self._previous = {}
+        return False
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (OSError, ValueError, AttributeError):  # closed, or no file descriptor
         return False
