@@ -95,7 +95,11 @@ def test_the_statistics_survive_a_checkpoint_bit_for_bit(tmp_path):
     assert back.method == "minmax"
     for key in ("x_shift", "x_scale", "y_shift", "y_scale"):
         assert np.array_equal(getattr(back, key), getattr(scaling, key)), key
+    # the constant features too: a resumed run's fold zeroes their weights as the run's own does
+    assert back.constant == scaling.constant == (4,)
     assert from_state({"epoch": 1}) is None  # a run that did not scale
+    older = {k: v for k, v in state.items() if k != "scale_constant"}  # written before they were kept
+    assert from_state(older).constant == ()
 
 
 @pytest.mark.parametrize(
@@ -109,6 +113,15 @@ def test_the_statistics_survive_a_checkpoint_bit_for_bit(tmp_path):
             "scale ≤ 0",
         ),
         ({"scale_method": "standard", "scale_x_shift": [0.0], "scale_x_scale": np.ones(1)}, "float64 vector"),
+        (
+            {
+                "scale_method": "minmax",
+                "scale_x_shift": np.zeros(2),
+                "scale_x_scale": np.ones(2),
+                "scale_constant": [2],
+            },
+            "scale_constant is not a list of feature numbers below 2",
+        ),
     ],
 )
 def test_a_damaged_scaling_is_refused_saying_why(state, problem):

@@ -187,14 +187,15 @@ def unfold(net, scaling: Scaling):
 
 
 # A Scaling in a checkpoint's training state: these arrays (top-level state arrays become
-# tensors) and the method as JSON.
+# tensors), and the method and the constant features as JSON (a checkpoint without the
+# constant features, written before they were kept, has none: its fold leaves their weights).
 STATE_KEYS = ("x_shift", "x_scale", "y_shift", "y_scale")
 STATE_PREFIX = "scale_"
 
 
 def to_state(scaling: Scaling) -> dict:
     """``scaling`` as checkpoint state entries: ``scale_method`` and the arrays ``scale_x_shift``, ..."""
-    state = {f"{STATE_PREFIX}method": scaling.method}
+    state = {f"{STATE_PREFIX}method": scaling.method, f"{STATE_PREFIX}constant": list(scaling.constant)}
     for key in STATE_KEYS:
         value = getattr(scaling, key)
         if value is not None:
@@ -229,7 +230,13 @@ def from_state(state: dict) -> Scaling | None:
         if v is not None
     ):
         raise ValueError("its scaling holds a non-finite value or a scale ≤ 0")
-    return Scaling(method, **arrays)
+    constant = state.get(f"{STATE_PREFIX}constant", [])
+    n_in = len(arrays["x_shift"])
+    if not isinstance(constant, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n_in for i in constant
+    ):
+        raise ValueError(f"its {STATE_PREFIX}constant is not a list of feature numbers below {n_in}")
+    return Scaling(method, **arrays, constant=tuple(constant))
 
 
 def scaled_targets(output_activation: str, n_out: int, Y) -> bool:
