@@ -58,3 +58,23 @@ def test_resume_takes_a_moved_tsv(run, tmp_path):
 
     assert resumed.returncode == 0, resumed.stderr
     assert read_toml(tmp_path / "runs/r/config.toml")["data"]["path"] == str(tmp_path / "moved.tsv")
+
+
+def test_a_config_rerun_on_a_tsv_keeps_the_configs_csv_keys(run, tmp_path):
+    """train --config RUN/config.toml --data x.tsv reset the config's label column, header and
+    dropped columns to their defaults, as for a file of another kind: a .tsv is a text table."""
+    X = _write(tmp_path / "t.csv", ",")
+    lines = (tmp_path / "t.csv").read_text().splitlines()
+    # the label first and an ID column last: only the config's keys read them right
+    moved = ["label,a,b,c,id"] + [
+        ",".join([line.split(",")[-1], *line.split(",")[:-1], str(k)]) for k, line in enumerate(lines[1:])
+    ]
+    (tmp_path / "t.csv").write_text("\n".join(moved) + "\n")
+    (tmp_path / "t.tsv").write_text("\n".join(line.replace(",", "\t") for line in moved) + "\n")
+    flags = ["--label-column", "label", "--drop-columns", "id", "--epochs", "1", "--no-plots", "--quiet"]
+    assert run("train", "--data", "t.csv", *flags, "--name", "r").returncode == 0
+    again = run("train", "--config", "runs/r/config.toml", "--data", "t.tsv", "--name", "again")
+    assert again.returncode == 0, again.stderr
+    data = read_toml(tmp_path / "runs/again/config.toml")["data"]
+    assert data["label_column"] == "label" and data["drop_columns"] == ["id"], data
+    assert data["delimiter"] == "\t" and X.shape == (30, 3)

@@ -16,7 +16,7 @@ from .. import activations, costs, initializers
 from .._text import count
 from ..datasets.by_name import CSV_KEYS, CSV_SUFFIX, NPZ_KEYS, REGRESSION
 from . import config as cfg
-from .data import FILE_SUFFIXES, RunData, check_label_column, check_targets_fit_cost, data_table
+from .data import FILE_SUFFIXES, RunData, check_label_column, check_targets_fit_cost, data_table, file_kind
 from .errors import UsageError
 
 ADAM_LR = 0.001  # --lr's default for --optimizer adam: dp.Adam's own (and Kingma & Ba's)
@@ -109,7 +109,7 @@ def _reset_other_kinds_keys(table: dict, origins: cfg.Origins) -> None:
     refused as not applying to it (``deltaprop train --config RUN/config.toml --data
     other.npz`` of a run with ``delimiter = ";"``); those of its own kind still apply."""
     path = table["path"]
-    csv = bool(path) and Path(path).suffix.lower() == CSV_SUFFIX
+    csv = bool(path) and file_kind(path) == CSV_SUFFIX  # .csv, .tsv and .txt alike
     other = {**({} if csv else CSV_KEYS), **(NPZ_KEYS if csv or not path else {})}
     for key, default in other.items():
         if origins.get(("data", key)) != cfg.FLAG:
@@ -155,7 +155,7 @@ def _check_data_path(config: dict, origins: cfg.Origins) -> None:
     if not path or not cfg.from_file(origins, "data", "path"):
         return
     if Path(path).suffix.lower() not in FILE_SUFFIXES:
-        raise cfg.bad_value(origins, "data", "path", path, "is neither a .csv nor a .npz file")
+        raise cfg.bad_value(origins, "data", "path", path, "is neither a .csv, .tsv, .txt nor a .npz file")
     if not Path(path).is_file():
         raise cfg.bad_value(
             origins,
