@@ -10,6 +10,7 @@ Resuming such a run after an interrupt is tested in ``test_resume.py``.
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import numpy as np
@@ -89,8 +90,9 @@ def test_the_model_holds_the_best_epochs_weights(runs):
     assert f"weights of epoch {best + 1} (best val_loss {min(val):.4f})" in stdout
     data = load_run_data(config["data"], config["training"]["seed"])
     test = evaluate(model, data.X_test, data.y_test)
-    assert f"test loss                 │ {test['loss']:.4f}" in stdout
-    assert f"test accuracy             │ {100 * test['accuracy']:.2f}%" in stdout
+    shown = {"test loss": f"{test['loss']:.4f}", "test accuracy": f"{100 * test['accuracy']:.2f}%"}
+    for row, value in shown.items():
+        assert re.search(rf"^│ {row}\s+│ {re.escape(value)}\s+│$", stdout, re.MULTILINE), stdout
 
 
 def test_training_itself_is_the_same_with_and_without_the_flag(runs):
