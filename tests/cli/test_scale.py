@@ -226,7 +226,7 @@ def test_the_best_epoch_kept_is_folded_too_and_the_warning_names_the_flag(run, w
     )
     unscaled = run("train", "--data", wine, "--epochs", "1", "--no-plots", "--seed", "1")
     assert "Try: scale the inputs" in unscaled.stdout
-    assert "deltaprop train --scale standard does that, for the training rows." in unscaled.stdout
+    assert "standardise them (--scale standard, with statistics of the training rows)." in unscaled.stdout
 
 
 def _training_rows(path):
@@ -239,18 +239,15 @@ def test_standardised_pixels_that_are_nearly_always_0_get_their_own_advice(run, 
     reaches ~87, and the unscaled-inputs warning must not tell the user to standardise."""
     result = run("train", "--scale", "standard", "--epochs", "1", "--no-plots", "--seed", "1")
     assert (
-        "note: 4 features constant in the training rows, left unscaled (columns 0, 24, 32, 39"
-        in result.stdout
+        "note: 4 features constant in the training rows, read as that value in every row: the model "
+        "ignores them (columns 0, 24, 32, 39" in result.stdout
     )
-    assert (
-        "here --scale standard made a feature that is nearly constant in the training rows huge"
-        in result.stdout
-    )
-    assert "--scale standard does that" not in result.stdout
+    assert "nearly constant in the training rows (std" in result.stdout
+    assert "--scale standard, with statistics" not in result.stdout  # not told to standardise again
     folder = next((tmp_path / "runs").iterdir())
     assert "unscaled-inputs" in {f.code for f in diagnose_run(folder)}  # judged on the scaled rows
     table = " ".join(run("diagnose", str(folder)).stdout.split())
-    assert "others --scale minmax" in table  # the last words of the advice (the table wraps it)
+    assert "(--scale none)" in table  # the built-in digits lie in [0, 1]: told to train them raw
 
 
 def test_regression_defaults_only_for_a_task_said_not_one_found_out(run, diabetes, tmp_path):

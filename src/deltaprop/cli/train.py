@@ -130,7 +130,9 @@ def best_state(early) -> dict:
     return state
 
 
-def diagnostics_callbacks(earlier: Path | None = None, before: int = 0) -> tuple[GradientStats, Diagnostics]:
+def diagnostics_callbacks(
+    earlier: Path | None = None, before: int = 0, scaling=None
+) -> tuple[GradientStats, Diagnostics]:
     """The gradient statistics and the live diagnostics every run records.
 
     ``earlier``, a resumed run's ``gradients.json``, supplies the records of the epochs
@@ -142,7 +144,7 @@ def diagnostics_callbacks(earlier: Path | None = None, before: int = 0) -> tuple
         kept = GradientStats.from_json(earlier)
         stats.records = [r for r in kept.records if r["epoch"] < before]
         stats.layers = kept.layers
-    return stats, Diagnostics(stats=stats)
+    return stats, Diagnostics(stats=stats, scaling=scaling)
 
 
 def execute(config: dict, run_dir: Path, console: Console, quiet: bool, data: RunData, **kwargs) -> int:
@@ -232,7 +234,7 @@ def _execute(
     callbacks = [cb for cb in (schedule_callback(config), early) if cb is not None]
     resuming = bool(initial_epoch or initial_batch)
     earlier = run_dir / rundir.GRADIENTS if resuming else None
-    stats, diagnostics = diagnostics_callbacks(earlier, initial_epoch)
+    stats, diagnostics = diagnostics_callbacks(earlier, initial_epoch, scaling)
     callbacks.extend([stats, diagnostics])
     snapshots = boundary_snapshots(trained_on, epochs - initial_epoch) if plots else None
     if snapshots is not None:

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from .._text import count
 from ..diagnostics import Diagnostics, Finding
+from ..diagnostics.input_scale import MINMAX, NO_SCALING, STANDARDISE
 from ..diagnostics.learning_curve import MORE_STEPS, SCHEDULE_LOWERS
 from ..diagnostics.neurons import HE_OR_LEAKY, RELU_OR_TANH, SMALLER_INIT
 from ..diagnostics.run import DIVERGED, position, smaller_lr_command
@@ -28,21 +29,6 @@ BOUNDARY_FRAMES = 20  # frames of a 2-D run's decision_boundary.gif (≈ 1.5 s t
 # The rows a validation split holds out are said as the share asked for ("10% of it") when
 # within this fraction of it (or a row); else as counts (a class's share rounded to 0).
 SHARE_TOLERANCE = 0.1
-
-
-# What the command line does about unscaled inputs, by the run's [data] scale, said after the
-# library's advice. Scaled inputs can still be huge: a feature nearly constant in the training
-# rows (a pixel that is almost always 0) has a tiny std or range, and its rare other values
-# become thousands (standard), or, in rows the statistics did not see, far more than 1 (minmax).
-NO_SCALING_NEEDED = "data in a small range already, such as pixels in [0, 1], need no scaling (--scale none)"
-SCALE_HINTS = {
-    "none": "deltaprop train --scale standard does that, for the training rows",
-    "standard": "here --scale standard made a feature that is nearly constant in the training rows "
-    f"huge (x − mean over a tiny std, as for a rarely lit pixel); {NO_SCALING_NEEDED}, others "
-    "--scale minmax",
-    "minmax": "here --scale minmax divided a feature by its tiny range in the training rows (as "
-    f"for a rarely lit pixel), so other rows go far outside [0, 1]; {NO_SCALING_NEEDED}",
-}
 
 
 SMALL_INITS = ("normal_scaled", "glorot_normal")  # the library's "smaller weights" (SMALLER_INIT)
@@ -61,6 +47,9 @@ def cli_words(init: str | None = None) -> dict[str, str]:
         HE_OR_LEAKY: f"use {he}--activation leaky_relu",
         MORE_STEPS: "give more --epochs, or a smaller --batch-size",
         SCHEDULE_LOWERS: "let a schedule lower it (--schedule step:0.5:10, or --schedule cosine)",
+        STANDARDISE: "standardise them (--scale standard, with statistics of the training rows)",
+        MINMAX: "--scale minmax (each feature to [0, 1] by its range in the training rows)",
+        NO_SCALING: "train on the raw inputs (--scale none)",
     }
 
 
@@ -76,9 +65,7 @@ def cli_fix(finding: Finding, scale: str = "none", init: str | None = None) -> s
     fix = finding.fix.rstrip(".")
     for python, flags in cli_words(init).items():
         fix = fix.replace(python, flags)
-    fix = PYTHON_ARGUMENT.sub(lambda m: f"--{m[1].replace('_', '-')} {m[2]}", fix)
-    extra = SCALE_HINTS.get(scale) if finding.code == "unscaled-inputs" else None
-    return f"{fix}; {extra}" if fix and extra else fix
+    return PYTHON_ARGUMENT.sub(lambda m: f"--{m[1].replace('_', '-')} {m[2]}", fix)
 
 
 def finding_text(finding: Finding, scale: str = "none", init: str | None = None) -> str:

@@ -84,7 +84,7 @@ def described(scaling: Scaling | None) -> str | None:
         )
         text += (
             f"\nnote: {count(len(scaling.constant), 'feature')} constant in the training rows, "
-            f"left unscaled (columns {shown}, from 0)"
+            f"read as that value in every row: the model ignores them (columns {shown}, from 0)"
         )
     return text
 

@@ -339,7 +339,7 @@ def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:
 
         history = History(run.params)
         history.history, history.stopped_reason = run.history, run.stopped_reason
-    findings = diagnose(net, history, X, Y, run.stats, probe_size=probe_size)
+    findings = diagnose(net, history, X, Y, run.stats, probe_size=probe_size, scaling=scaling)
     if run.unfinished is not None:
         findings.insert(0, Finding("unfinished-run", "info", f"{run.unfinished}.", unfinished_fix(run)))
     if data is None and "data" in run.missing:  # say what was not looked at, not "no problems"
