@@ -20,6 +20,7 @@ from ..diagnostics.neurons import HE_OR_LEAKY, RELU_OR_TANH, SMALLER_INIT
 from ..diagnostics.run import DIVERGED, position, smaller_lr_command
 from ..errors import DivergenceError
 from ..training import Callback
+from ..training.divergence import magnitudes
 from . import rundir
 from .data import RunData
 from .progress import fmt_metric, fmt_percent, summary_table
@@ -287,6 +288,11 @@ def diverged(err: DivergenceError, config: dict, run_dir: Path, optimizer, fit_r
     ended, so no checkpoint was written, to advise a smaller learning rate all the same)."""
     checkpoint = run_dir / rundir.CHECKPOINT
     where = f"{DIVERGED} at epoch {err.epoch}, mini-batch {err.batch}: the cost became infinite or NaN"
+    if err.before_update:  # already at the weights the call began with: not η's doing
+        where = (
+            f"{DIVERGED} at epoch {err.epoch}, mini-batch {err.batch}: the cost was infinite or NaN "
+            f"already before any update, so a smaller --lr gives the same"
+        )
     recorded = _write_diverged_history(run_dir, err, f"{where}, with η = {optimizer.learning_rate:g}")
     if checkpoint.is_file() and fit_run is not None:
         at = position(fit_run.next_epoch, fit_run.next_batch)  # fit's last good position
@@ -299,10 +305,22 @@ def diverged(err: DivergenceError, config: dict, run_dir: Path, optimizer, fit_r
             " and the history saying so" if recorded else ""
         )
     lr = float(config["training"]["lr"])
-    message = (
-        f"{where}, with learning rate η = {optimizer.learning_rate:g}. No model was written; {kept}. "
-        f"Try a smaller learning rate, e.g. {smaller_lr_command(run_dir, lr)}"
-    )
+    if err.before_update:
+        found = (
+            ""
+            if fit_run is None
+            else (f" ({magnitudes(fit_run.network, fit_run.X, fit_run.targets, fit_run.sample_weight)})")
+        )
+        message = (
+            f"{where}: the data or the weights themselves overflow{found}. No model was written; "
+            f"{kept}. Scale the inputs and targets (--scale standard), or divide them by their "
+            f"magnitude in the data file"
+        )
+    else:
+        message = (
+            f"{where}, with learning rate η = {optimizer.learning_rate:g}. No model was written; {kept}. "
+            f"Try a smaller learning rate, e.g. {smaller_lr_command(run_dir, lr)}"
+        )
     return DivergenceError(message, epoch=err.epoch, batch=err.batch, history=err.history)
 
 

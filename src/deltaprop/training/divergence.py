@@ -91,6 +91,20 @@ def start_message(C: float, epoch: int, batch: int, steps: int, net, X, targets,
     from 0, of ``steps``), at the weights it began with, before any update: the magnitudes of
     what the cost is made of (inputs ``X``, regression ``targets``, ``net``'s weights and
     biases, ``sample_weight``), not the learning rate, are to blame."""
+    return (
+        f"{DIVERGED}: the cost was {C!r} already at epoch {epoch + 1}, mini-batch {batch + 1} of "
+        f"{steps}, with the weights this fit() began with, before any update, so the learning "
+        f"rate plays no part (a smaller one gives the same). The cost overflows on the data or "
+        f"weights themselves: {magnitudes(net, X, targets, sample_weight)}. Scale the inputs or "
+        f"targets (standardise them, or divide by their magnitude), or the sample weights (only "
+        f"their ratios matter), or start from smaller weights. The network keeps the weights it "
+        f"had when this fit() began."
+    )
+
+
+def magnitudes(net, X, targets, sample_weight) -> str:
+    """The greatest magnitudes of what a cost is made of: the inputs ``X``, regression
+    ``targets``, ``net``'s weights and biases, ``sample_weight`` (and its sum)."""
     parts = [f"inputs X up to |x| = {_largest(X):.3g}"]
     if not targets.classify:
         low, high = targets.range()
@@ -100,14 +114,7 @@ def start_message(C: float, epoch: int, batch: int, steps: int, net, X, targets,
         with np.errstate(over="ignore"):
             total = float(np.sum(sample_weight, dtype=np.float64))
         parts.append(f"sample_weight up to {_largest(sample_weight):.3g}, summing to {total:.3g}")
-    return (
-        f"{DIVERGED}: the cost was {C!r} already at epoch {epoch + 1}, mini-batch {batch + 1} of "
-        f"{steps}, with the weights this fit() began with, before any update, so the learning "
-        f"rate plays no part (a smaller one gives the same). The cost overflows on the data or "
-        f"weights themselves: {'; '.join(parts)}. Scale the inputs or targets (standardise them, "
-        f"or divide by their magnitude), or the sample weights (only their ratios matter), or "
-        f"start from smaller weights. The network keeps the weights it had when this fit() began."
-    )
+    return "; ".join(parts)
 
 
 def _largest(arr) -> float:
