@@ -32,6 +32,7 @@ from .data import RunData, load_run_data
 from .errors import UsageError
 from .interrupt import Checkpointer, InterruptFlag, what_is_kept, write_failure
 from .progress import make_console, make_progress
+from .resume_epochs import write_config
 from .stdout import outliving_stdout_reader
 from .train_checks import check_classes, check_target_scale, check_validation_split, record_fingerprint
 from .train_options import add_options
@@ -374,7 +375,7 @@ def run(args) -> int:
     unscaled = check_target_scale(config, data, origins)
     out = cfg.key_name(origins, "run", "out")
     run_dir = rundir.create(config["run"]["out"], config["run"]["name"], flag=out)
-    (run_dir / rundir.CONFIG).write_text(cfg.to_toml(config), encoding="utf-8")
+    write_config(config, run_dir)  # atomically, as every file of a run
     for warning in (changed, *labels, no_validation, unscaled):  # said once nothing else can refuse the run
         if warning:
             print(warning, file=sys.stderr)
