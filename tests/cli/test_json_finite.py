@@ -79,3 +79,23 @@ def test_predict_says_in_one_line_which_inputs_overflowed(run, tmp_path):
     assert result.returncode == 0, result.stderr
     (line,) = result.stderr.splitlines()
     assert "the outputs of 1 input (rows.csv:2) came out not finite" in line
+
+
+@pytest.mark.parametrize("where", ["--json", "--output"])
+def test_predict_json_is_standard_json_with_an_overflowed_output_as_null(run, tmp_path, where):
+    """predict --json and --output FILE.json wrote Infinity, which jq and JSON.parse refuse."""
+    net = dp.Network([2, 3, 1], activation="relu", output_activation="linear", cost="quadratic", seed=0)
+    for w in net.weights:
+        w[...] = np.abs(w) + 1
+    dp.save(net, tmp_path / "relu.safetensors")
+    (tmp_path / "rows.csv").write_text("a,b\n1.7e308,1.7e308\n0.5,0.5\n")
+    flags = ["--json"] if where == "--json" else ["--output", "out.json"]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = run("predict", "relu.safetensors", "rows.csv", *flags)
+
+    assert result.returncode == 0, result.stderr
+    text = result.stdout if where == "--json" else (tmp_path / "out.json").read_text()
+    predictions = _strict(text)["predictions"]
+    assert predictions[0]["outputs"] == [None] and np.isfinite(predictions[1]["outputs"][0])

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +28,7 @@ from .._atomic import atomic_write
 from .._text import count
 from .errors import UsageError
 from .evaluate import class_label
+from .json_out import json_text
 from .output_file import check_output_file
 from .progress import make_console
 from .stdout import raising_broken_pipe
@@ -106,7 +106,7 @@ def deliver(args, results: list[dict], names: list[str] | None, note: str | None
         if FILE_FORMATS[path.suffix.lower()] == CSV:
             text = csv_text(results, names)
         else:
-            text = json.dumps(document, indent=1) + "\n"
+            text = json_text(document)[0] + "\n"  # standard JSON: a non-finite output as null
         try:
             atomic_write(path, lambda fh: fh.write(text), binary=False)
         except OSError as err:  # the file system failing while writing (the disk full): exit 1
@@ -117,8 +117,7 @@ def deliver(args, results: list[dict], names: list[str] | None, note: str | None
             console.print(note, markup=False, highlight=False, soft_wrap=True)
         return 0
     if args.json:
-        json.dump(document, sys.stdout, indent=1)
-        print()
+        print(json_text(document)[0])  # standard JSON: a non-finite output as null
         return 0
     if args.format == CSV:
         sys.stdout.write(csv_text(results, names))
