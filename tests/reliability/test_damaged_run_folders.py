@@ -87,6 +87,9 @@ STATE_DAMAGE = [
     pytest.param(_set(("batch",), -5), id="batch negative"),
     pytest.param(_set(("history", "history"), "x"), id="history not a dict"),
     pytest.param(_set(("history", "epoch"), 3), id="history epochs not a list"),
+    # its history runs past its epoch: fit's "initial_epoch" refusal, in Python's words, before
+    pytest.param(_set(("epoch",), 0), id="epoch before its history's end"),
+    pytest.param(_set(("epoch",), 2), id="epoch past its history's end"),
 ]
 
 

@@ -211,6 +211,11 @@ def _saved_run(state: dict, checkpoint, run_dir) -> tuple[dict, object]:
             raise ValueError(f"its config lacks {', '.join(missing)}")
         cfg.validate(config)
         history = History.from_dict(state["history"])
+        ends = history.epoch[-1] + 1 if history.epoch else 0  # the epoch after its last
+        if state["epoch"] != ends:
+            raise ValueError(
+                f"its epoch is {state['epoch']}, but its history's epochs end before epoch {ends} (from 0)"
+            )
     except (UsageError, ValueError, TypeError, KeyError) as err:
         raise _damaged(checkpoint, run_dir, err) from None
     return config, history
