@@ -71,15 +71,16 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "predict",
         help="predict the class of rows (CSV, NPZ) or images (PNG, JPEG)",
-        description="Predict with a trained model. INPUT: a CSV or NPZ of feature rows, or image files "
-        "for a model with 784 (28x28) or 64 (8x8) inputs. Every image is made grey in [0, 1] "
-        "(pixel / 255, as the data sets are) and inverted if its background is light (the data sets "
-        "are light on black). An image already 28x28 (8x8) is then used as it is. One of another "
-        "size (say a photo) is, for a model trained on digits (mnist, digits), digit-normalised as MNIST "
-        "was made: cropped to the ink, scaled into a 20x20 box and centred by its centre of mass in "
-        "28x28 (for 8x8: a 32x32 bitmap counted in 4x4 blocks); for any other model (fashion-mnist, "
-        "a CSV) resized whole to 28x28 (8x8) as Fashion-MNIST was made: plain margins trimmed, "
-        "aspect kept, padded with its background, nothing inside cropped. The table says which was done.",
+        description="Predict with a trained model. INPUT: a CSV or NPZ of feature rows, or image files for a "
+        "model with 784 (28x28) or 64 (8x8) inputs. Every image is made grey in [0, 1] at its own "
+        "depth (8-bit / 255 as the data sets are, 16-bit / 65535) and inverted if its background is "
+        "light (the data sets are light on black). An image already 28x28 (8x8) is then used as it "
+        "is. One of another size (say a photo) is, for a model trained on digits (mnist, digits), "
+        "digit-normalised as MNIST was made: cropped to the ink, scaled into a 20x20 box and centred "
+        "by its centre of mass in 28x28 (for 8x8: a 32x32 bitmap counted in 4x4 blocks); for any "
+        "other model (fashion-mnist, a CSV) resized whole to 28x28 (8x8) as Fashion-MNIST was made: "
+        "plain margins trimmed, aspect kept, padded with its background, nothing inside cropped. The "
+        "table says which was done.",
     )
     p.add_argument("model", metavar="MODEL", help="a model file (.safetensors) or a run folder")
     p.add_argument("inputs", metavar="INPUT", nargs="+", help="CSV, NPZ or image files")
@@ -265,7 +266,7 @@ def image_note(prepared: list[str | None], n_in: int, why: str) -> str | None:
     size = f"{side}×{side}"
     parts = []
     if AS_IS in done:
-        parts.append(f"images already {size} were used as they are (grey, pixel / 255, light on dark)")
+        parts.append(f"images already {size} were used as they are (grey in [0, 1], light on dark)")
     which = "others" if AS_IS in done else "images"
     if DIGIT in done:
         how = (

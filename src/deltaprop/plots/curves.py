@@ -21,7 +21,8 @@ ACCURACY_MIN_SPAN = 5.0  # percentage points
 TRAINING = "training (mean over the epoch)"
 VALIDATION = "validation (at the epoch's end)"
 COST = "cost C"
-SCALED_COST = "cost C (scaled targets)"  # as train's summary says "final loss (scaled targets)"
+# as train's summary says "train loss (mean over epoch N, scaled targets)"
+SCALED_COST = "cost C (scaled targets)"
 KEPT_COLOR = "#2e7d32"  # the epoch whose weights the model holds (--restore-best-weights)
 
 
