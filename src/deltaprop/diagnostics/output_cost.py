@@ -2,7 +2,8 @@
 
 The rule is training's (:mod:`deltaprop.training.output_cost`), so that what these findings call
 an error is what ``fit`` refuses: softmax with the quadratic cost is allowed but named; softmax
-with cross-entropy and logistic with log-likelihood are warnings; a cost that takes ln a of an
+with cross-entropy, logistic with log-likelihood and a ReLU output trained towards class labels
+(outputs that can die at 0 and stop learning) are warnings; a cost that takes ln a of an
 output that is not a probability, a softmax over one output, and targets a logistic/softmax
 output can never reach (more than two classes on one output among them) are errors.
 ``deltaprop train`` and ``deltaprop gradcheck`` ask :func:`output_cost_findings` by name, before
