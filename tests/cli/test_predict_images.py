@@ -79,8 +79,8 @@ def test_a_fashion_model_resizes_a_large_image_whole_and_uses_28x28_ones_as_they
 
 def decided(model) -> bool:
     """Whether ``predict MODEL`` (``--image-prep auto``) digit-normalises images, in-process."""
-    from deltaprop.cli.evaluate import load_model_and_classes
     from deltaprop.cli.predict import digit_images
+    from deltaprop.cli.run_model import load_model_and_classes
 
     _, classes = load_model_and_classes(model)
     return digit_images(model, classes, "auto")[0]

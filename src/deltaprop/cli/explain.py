@@ -153,8 +153,8 @@ def _given_example(args, net, whose: str, option: str, digit: bool = False):
 
 
 def _model_case(args):
-    from .evaluate import load_model_and_classes
     from .predict import AUTO, digit_images, image_note
+    from .run_model import load_model_and_classes
 
     path = Path(args.model)
     if not path.exists():

@@ -42,7 +42,6 @@ from .config_origins import spell
 from .config_validate import reading_problem
 from .data import add_file_options, file_kind, run_file_options
 from .errors import UsageError
-from .evaluate import load_model_and_classes
 from .images import (
     AS_IS,
     DIGIT,
@@ -58,6 +57,7 @@ from .images import (
 from .predict_csv import data_lines, read_csv_rows, wrong_width
 from .predict_output import add_options as add_output_options
 from .predict_output import check_options, deliver, show, show_outputs
+from .run_model import load_model_and_classes
 
 KIND_NAMES = {CSV_SUFFIX: "CSV", NPZ_SUFFIX: "NPZ"}  # the INPUTs the file options read
 AUTO = "auto"

@@ -27,10 +27,10 @@ from rich.text import Text
 from .._atomic import atomic_write
 from .._text import count
 from .errors import UsageError
-from .evaluate import class_label
 from .json_out import json_text
 from .output_file import check_output_file
 from .progress import make_console
+from .run_model import class_label
 from .stdout import raising_broken_pipe
 
 TABLE, CSV = "table", "csv"

@@ -386,16 +386,13 @@ def load_csv(
             CsvLayoutWarning,
             stacklevel=2,
         )
-    y, classes = (None, None)
-    if column is not None:
-        y, classes = _parse_labels(labels, lines, names, column, dtype, path)
+    y, classes = (None, None) if column is None else _parse_labels(labels, lines, names, column, dtype, path)
     return (X, y, classes) if return_classes else (X, y)
 
 
 def _first_column_is_index(text: str, delimiter: str, path: Path) -> bool:
-    """Whether the first column of the lines below line 1 holds pandas' index (the row numbers,
-    :func:`index_column`), so that a line 1 of ``,0,1,...,k-1`` is its header, not data with
-    a missing value."""
+    """Whether the first column below line 1 holds pandas' index (row numbers, :func:`index_column`):
+    then a line 1 of ``,0,1,...,k-1`` is its header, not data with a missing value."""
     cells = [row[0] for _, row in itertools.islice(_data_rows(text, delimiter, path), 1, None)]
     if not cells or not all(is_number(cell) for cell in cells):
         return False
