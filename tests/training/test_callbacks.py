@@ -496,3 +496,18 @@ def test_model_checkpoint_refuses_a_network_no_model_file_holds_before_training(
 def test_progress_logger_refuses_a_stream_without_write(stream):
     with pytest.raises(TypeError, match=rf"stream must have a write method.*got {stream!r}"):
         dp.ProgressLogger(stream=stream)
+
+
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda v: dp.ModelCheckpoint("m.safetensors", save_best_only=v), "save_best_only"),
+        (lambda v: dp.EarlyStopping(restore_best_weights=v), "restore_best_weights"),
+    ],
+)
+@pytest.mark.parametrize("value", ["False", None, 1])
+def test_switches_must_be_true_or_false(make, name, value):
+    """bool("False") is True: a string, None or 1 chose behaviour by its truth value, unseen."""
+    with pytest.raises(TypeError, match=rf"^{name} must be True or False; got {value!r}"):
+        make(value)
+    assert make(np.bool_(True)) is not None

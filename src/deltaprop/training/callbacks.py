@@ -28,6 +28,7 @@ import sys
 
 import numpy as np
 
+from .._optimizer_checks import check_flag
 from .._text import fmt_seconds
 from .._validation import check_positive_float, check_positive_int
 from .callback import Callback
@@ -158,7 +159,7 @@ class ModelCheckpoint(_Monitor):
                 f"{{epoch}}); got {filepath!r} of type {type(filepath).__name__}"
             )
         self.filepath = filepath
-        self.save_best_only = bool(save_best_only)
+        self.save_best_only = check_flag(save_best_only, "save_best_only")
         self.initial_value_threshold = value_to_beat(initial_value_threshold, "initial_value_threshold")
         self.saved: list[str] = []
         self.skipped: list[int] = []

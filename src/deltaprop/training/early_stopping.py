@@ -15,6 +15,7 @@ import numbers
 
 import numpy as np
 
+from .._optimizer_checks import check_flag
 from .._validation import check_positive_int
 from .monitor import _Monitor, value_to_beat
 
@@ -62,7 +63,7 @@ class EarlyStopping(_Monitor):
         super().__init__(monitor, mode, min_delta)
         self.patience = check_positive_int(patience, "patience", allow_zero=True)
         self.baseline = value_to_beat(baseline, "baseline")
-        self.restore_best_weights = bool(restore_best_weights)
+        self.restore_best_weights = check_flag(restore_best_weights, "restore_best_weights")
         self.start_from_epoch = check_positive_int(start_from_epoch, "start_from_epoch", allow_zero=True)
         self._carried = None
 
