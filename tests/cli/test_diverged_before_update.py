@@ -30,3 +30,13 @@ def test_a_cost_infinite_before_any_update_points_at_the_data_not_eta(run, tmp_p
     assert "--scale standard" in said and "--lr 1e-10" not in said
     reason = json.loads((tmp_path / "runs/big/history.json").read_text())["stopped_reason"]
     assert "already before any update" in reason
+
+
+def test_the_commands_after_it_do_not_advise_a_smaller_lr_either(run, tmp_path):
+    """resume, evaluate and diagnose read the history's reason, and advised a smaller --lr."""
+    _huge_targets(tmp_path / "big.csv")
+    flags = ["--task", "regression", "--lr", "1e-9", "--epochs", "2", "--no-plots", "--name", "big"]
+    assert run("train", "--data", "big.csv", *flags).returncode != 0
+    for command in (["resume", "runs/big"], ["evaluate", "runs/big"]):
+        said = " ".join(run(*command).stderr.split())
+        assert "--scale standard" in said and "smaller learning rate: " not in said, (command, said)

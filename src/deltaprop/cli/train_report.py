@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostics, Finding
 from ..diagnostics.input_scale import MINMAX, NO_SCALING, STANDARDISE
 from ..diagnostics.learning_curve import MORE_STEPS, SCHEDULE_LOWERS
 from ..diagnostics.neurons import HE_OR_LEAKY, RELU_OR_TANH, SMALLER_INIT
-from ..diagnostics.run import DIVERGED, position, smaller_lr_command
+from ..diagnostics.run import BEFORE_ANY_UPDATE, DIVERGED, position, smaller_lr_command
 from ..errors import DivergenceError
 from ..training import Callback
 from ..training.divergence import magnitudes
@@ -291,7 +291,7 @@ def diverged(err: DivergenceError, config: dict, run_dir: Path, optimizer, fit_r
     if err.before_update:  # already at the weights the call began with: not η's doing
         where = (
             f"{DIVERGED} at epoch {err.epoch}, mini-batch {err.batch}: the cost was infinite or NaN "
-            f"already before any update, so a smaller --lr gives the same"
+            f"{BEFORE_ANY_UPDATE}, so a smaller --lr gives the same"
         )
     recorded = _write_diverged_history(run_dir, err, f"{where}, with η = {optimizer.learning_rate:g}")
     if checkpoint.is_file() and fit_run is not None:

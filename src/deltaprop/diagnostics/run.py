@@ -174,6 +174,11 @@ def position(epoch: int, batch: int) -> str:
     return f"the end of epoch {epoch}" if not batch else f"epoch {epoch + 1}, after mini-batch {batch}"
 
 
+# How train's reason goes on for a run whose cost overflowed before any update (the data's
+# doing, not η's): a smaller learning rate would diverge the same.
+BEFORE_ANY_UPDATE = "already before any update"
+
+
 def diverged(stopped_reason) -> bool:
     """Whether a history's ``stopped_reason`` says that its run diverged."""
     return isinstance(stopped_reason, str) and stopped_reason.startswith(DIVERGED)
@@ -205,6 +210,12 @@ def unfinished_fix(run: RunFiles) -> str:
         return f"write its model from the checkpoint: deltaprop resume {run.path}"
     if not diverged(run.stopped_reason):
         return f"continue it from its checkpoint: deltaprop resume {run.path}"
+    if BEFORE_ANY_UPDATE in run.stopped_reason:
+        return (
+            f"scale the inputs and targets, which overflowed the cost before any update (a smaller "
+            f"learning rate diverges the same): deltaprop train --config {Path(run.path) / CONFIG} "
+            f"--scale standard, or divide them by their magnitude in the data file"
+        )
     lr = _table(run.config, "training").get("lr")
     number = isinstance(lr, (int, float)) and not isinstance(lr, bool)
     return (
