@@ -1,6 +1,7 @@
 """The checks of an optimizer's arguments (:mod:`deltaprop.optimizers`): keywords other
-libraries use, refused with deltaprop's name for each; switches that must be bools; and
-gradients that must fit the network stepped. NumPy only, as the core is.
+libraries use, refused with deltaprop's name for each, and gradients that must fit the network
+stepped (its switches go through :func:`deltaprop._validation.check_flag`, as every module's).
+NumPy only, as the core is.
 """
 
 from __future__ import annotations
@@ -33,14 +34,6 @@ def other_library_hint(name: str, optimizer: str) -> str:
             f"not {optimizer}'s: use dp.Adam"
         )
     return f"; deltaprop calls it {hint}"
-
-
-def check_flag(value, name: str) -> bool:
-    """``value`` as a bool: True or False (NumPy's too), nothing that merely has a truth value
-    (``"False"`` is true, None false)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {value!r} of type {type(value).__name__}")
-    return bool(value)
 
 
 def check_grads(net, grads) -> None:

@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from . import optimizers
-from ._validation import check_positive_float, check_positive_int
+from ._validation import check_flag, check_positive_float, check_positive_int
 from .network import Network
 from .training.arguments import check_verbose
 
@@ -166,9 +166,7 @@ class ParameterChecks:
                 f"schedule by name: η stays as given"
             )
         for name in ("shuffle", "early_stopping", "warm_start"):
-            value = getattr(self, name)
-            if not isinstance(value, bool | np.bool_):
-                raise TypeError(f"{name} must be True or False; got {value!r} of type {type(value).__name__}")
+            check_flag(getattr(self, name), name)
         check_verbose(self.verbose)  # refuses a verbose that training.fit would refuse
         self._check_early_stopping_params()
         self._random_state()

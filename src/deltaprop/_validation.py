@@ -227,6 +227,14 @@ def check_sample_or_batch(
     return X, check_Y(y_arr, n_out, 1, dtype, name=y_name)
 
 
+def check_flag(value, name: str) -> bool:
+    """``value`` as a bool: True or False (NumPy's too), nothing that merely has a truth value
+    (``"False"`` is true, None false)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r} of type {type(value).__name__}")
+    return bool(value)
+
+
 def check_sample_weight(
     sample_weight, n_samples: int, dtype, x_name: str = "X", name: str = "sample_weight"
 ) -> np.ndarray:

@@ -23,9 +23,9 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from ._optimizer_checks import check_flag, check_grads, other_library_hint
+from ._optimizer_checks import check_grads, other_library_hint
 from ._text import did_you_mean
-from ._validation import check_positive_float, check_positive_int
+from ._validation import check_flag, check_positive_float, check_positive_int
 
 
 def _same_parameters(a, b) -> bool:

@@ -28,9 +28,8 @@ import sys
 
 import numpy as np
 
-from .._optimizer_checks import check_flag
 from .._text import fmt_seconds
-from .._validation import check_positive_float, check_positive_int
+from .._validation import check_flag, check_positive_float, check_positive_int
 from .callback import Callback
 from .early_stopping import EarlyStopping
 from .monitor import MODES, _Monitor, value_to_beat

@@ -15,8 +15,7 @@ import numbers
 
 import numpy as np
 
-from .._optimizer_checks import check_flag
-from .._validation import check_positive_int
+from .._validation import check_flag, check_positive_int
 from .monitor import _Monitor, value_to_beat
 
 # How EarlyStopping's stopped_reason begins: what resume --epochs reads to refuse such a run.

@@ -22,7 +22,13 @@ import time
 
 import numpy as np
 
-from .._validation import check_features, check_network, check_positive_int, check_sample_weight
+from .._validation import (
+    check_features,
+    check_flag,
+    check_network,
+    check_positive_int,
+    check_sample_weight,
+)
 from ._data import BINARY, CLASSES, Gatherer, check_targets, epoch_hits
 from .arguments import (
     check_callbacks,
@@ -196,8 +202,7 @@ def fit(
     steps = -(-n // batch_size)
     check_buffers_fit(batch_size, net.sizes, net.dtype)  # the step's, made below: refused now
     optimizer = resolve_optimizer(net, optimizer, learning_rate)
-    if not isinstance(shuffle, (bool, np.bool_)):
-        raise TypeError(f"shuffle must be True or False; got {shuffle!r}")
+    shuffle = check_flag(shuffle, "shuffle")
     callbacks = check_callbacks(callbacks, verbose)
     initial_epoch, initial_batch = check_resume(initial_epoch, initial_batch, epochs, steps)
     check_history(history, initial_epoch)
