@@ -94,7 +94,7 @@ def _resolved(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def _destination(path: Path) -> Path:
+def write_target(path: Path) -> Path:
     """The file a write to ``path`` replaces: ``path``, or the file its link leads to, so that
     the link stays a link. Refused before anything is written: a folder
     (``IsADirectoryError``), and a named pipe, a device or a socket (``OSError``), which the
@@ -147,7 +147,7 @@ def atomic_write(
     ``OSError`` of the file system (a read-only folder, the disk full) names ``path`` alone.
     """
     path = Path(os.fspath(path))
-    target = _destination(path)
+    target = write_target(path)
     folder = target.parent
     if parents:
         folder.mkdir(parents=True, exist_ok=True)

@@ -27,7 +27,7 @@ def _saturated() -> Finding:
     ],
 )
 def test_the_smaller_initialisers_are_flags_less_the_one_the_run_used(init, advised):
-    fix = cli_fix(_saturated(), "standard", init)
+    fix = cli_fix(_saturated(), init)
     assert f"start from smaller weights {advised}" in fix
     assert "init='" not in fix and "'glorot_normal'" not in fix
     assert SMALLER_INIT in _saturated().fix  # the library's own words stay

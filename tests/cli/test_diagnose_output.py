@@ -41,4 +41,4 @@ def test_a_piped_diagnose_table_is_wide_and_cuts_no_finding(cli, tmp_path):
     assert "…" not in result.stdout
     for f in findings:
         assert "".join(f.message.split()) in finding
-        assert "".join(cli_fix(f, "none").split()) in fix
+        assert "".join(cli_fix(f).split()) in fix

@@ -37,9 +37,7 @@ def run(args) -> int:
     if not findings:
         print(f"{run_dir}: no problems found")
         return 0
-    run_files = read_run(run_dir)
-    scale = run_files.data.get("scale") or "none"  # what train did about the inputs' scale
-    model = run_files.config.get("model")
+    model = read_run(run_dir).config.get("model")
     init = model.get("init") if isinstance(model, dict) else None  # not advised again
     # piped or logged, as wide as evaluate's and predict's tables; `| head -1`: exit 141 quietly
     console = raising_broken_pipe(make_console())
@@ -49,6 +47,6 @@ def run(args) -> int:
     table.add_column("finding", ratio=3, overflow="fold")
     table.add_column("suggested fix", ratio=2, overflow="fold")
     for f in findings:
-        table.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.message, cli_fix(f, scale, init))
+        table.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.message, cli_fix(f, init))
     console.print(table)
     return 0

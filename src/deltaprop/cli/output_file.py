@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .._atomic import _destination
+from .._atomic import write_target
 from .errors import UsageError
 
 
@@ -21,7 +21,7 @@ def check_output_file(path: str | Path, flag: str) -> Path:
     :class:`UsageError` naming the flag, the path and the problem otherwise."""
     path = Path(path)
     try:
-        target = _destination(path)  # as atomic_write will: refuses a folder, a pipe, a device, a socket
+        target = write_target(path)  # as atomic_write will: refuses a folder, a pipe, a device, a socket
     except OSError as err:
         raise UsageError(f"{flag} {path}: cannot write it ({err.strerror or err})") from None
     folder = target.parent

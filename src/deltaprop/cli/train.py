@@ -241,10 +241,10 @@ def _execute(
     if snapshots is not None:
         callbacks.append(snapshots)
     progress = None
-    advised = config["data"]["scale"], config["model"]["init"]  # the fixes leave out what the run did
+    init = config["model"]["init"]  # the fixes leave out the run's own initialiser
     if not quiet:
         progress = make_progress(console, epochs, initial_epoch, initial_batch)
-        live = LiveFindings(console, diagnostics, *advised)  # under the epoch's line
+        live = LiveFindings(console, diagnostics, init)  # under the epoch's line
         callbacks.extend([progress, live])
     checkpointer = Checkpointer(save_checkpoint, flag)
     callbacks.append(checkpointer)  # last: the checkpoint sees every other callback's epoch end
@@ -302,7 +302,7 @@ def _execute(
     kept = early is not None and early.restore_best_weights and early.best_weights_epoch is not None
     epoch = (early.best_weights_epoch if kept else history.epoch[-1]) if kept or history.epoch else None
     model = save_model(run_dir, net, scaling, class_names(data), epoch)
-    findings = [finding_text(f, *advised) for f in _write_diagnostics(run_dir, stats, diagnostics)]
+    findings = [finding_text(f, init) for f in _write_diagnostics(run_dir, stats, diagnostics)]
     test = None if data.X_test is None else _evaluate(model, data.X_test, data.y_test)
     if snapshots is not None and scaling is not None:  # drawn over the raw inputs, as plot draws
         snapshots.snapshots = [

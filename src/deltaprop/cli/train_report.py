@@ -58,21 +58,20 @@ def cli_words(init: str | None = None) -> dict[str, str]:
 PYTHON_ARGUMENT = re.compile(r"\b(output_activation|activation|cost|init|optimizer)='([\w().]+)'")
 
 
-def cli_fix(finding: Finding, scale: str = "none", init: str | None = None) -> str:
-    """A finding's fix, with what the command line does about it where it can: for unscaled
-    inputs, by the run's ``scale`` (``--scale standard``, or for a run that standardised
-    already, ``--scale minmax``); and its flags for the library's arguments, an initialiser
-    other than the run's ``init`` (:func:`cli_words`)."""
+def cli_fix(finding: Finding, init: str | None = None) -> str:
+    """A finding's fix in the command line's words: its flags for the library's arguments,
+    and an initialiser other than the run's ``init`` (:func:`cli_words`). (The input-scale
+    finding words its fix by the scaling the run applied already, so it needs nothing here.)"""
     fix = finding.fix.rstrip(".")
     for python, flags in cli_words(init).items():
         fix = fix.replace(python, flags)
     return PYTHON_ARGUMENT.sub(lambda m: f"--{m[1].replace('_', '-')} {m[2]}", fix)
 
 
-def finding_text(finding: Finding, scale: str = "none", init: str | None = None) -> str:
+def finding_text(finding: Finding, init: str | None = None) -> str:
     """A diagnostics finding in plain words: ``warning: what was seen. Try: what to do``
-    (``scale``, ``init``: the run's ``[data] scale`` and ``[model] init``, for :func:`cli_fix`)."""
-    fix = cli_fix(finding, scale, init)
+    (``init``: the run's ``[model] init``, for :func:`cli_fix`)."""
+    fix = cli_fix(finding, init)
     return f"{finding.severity}: {finding.message}" + (f" Try: {fix}." if fix else "")
 
 
@@ -84,12 +83,10 @@ class LiveFindings(Callback):
     oscillating cost) come and go while a run still learns, so they wait for the summary,
     which lists every finding of the finished run."""
 
-    def __init__(
-        self, console: Console, diagnostics: Diagnostics, scale: str = "none", init: str | None = None
-    ):
+    def __init__(self, console: Console, diagnostics: Diagnostics, init: str | None = None):
         self.console = console
         self.diagnostics = diagnostics
-        self.scale, self.init = scale, init  # the run's [data] scale and [model] init, for the fixes
+        self.init = init  # the run's [model] init, not advised again
         self.said: set[str] = set()
 
     def _say(self, severities: tuple[str, ...]) -> None:
@@ -97,7 +94,7 @@ class LiveFindings(Callback):
             if finding.severity in severities and finding.code not in self.said:
                 self.said.add(finding.code)
                 self.console.print(
-                    f"  ! {finding_text(finding, self.scale, self.init)}",
+                    f"  ! {finding_text(finding, self.init)}",
                     markup=False,
                     highlight=False,
                     soft_wrap=True,
