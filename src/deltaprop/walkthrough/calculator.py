@@ -4,11 +4,13 @@ An equation such as ``∂C/∂a⁴₁ = −y₁/a⁴₁ = −1/0.009424122 = -10
 unrounded values, so the rounded numbers on a side need not give the result to its last digit
 (−1/0.009424122 is −106.110680655). :func:`checked` evaluates each side made only of numbers,
 exactly as printed (with :class:`fractions.Fraction`; e^, ln and tanh in floating point), and
-where it misses the printed result by more than half a unit of that result's last digit, gives
+where it misses the printed result by half a unit of that result's last digit or more, gives
 the side's numbers more significant digits (``Num.sig``) until it does:
-``−1/0.00942412205372 = -106.110685913``. A line that already checks is left as it is, so
-Mazur's published numbers print as before; the result keeps its digits, and the next line,
-which uses it, is checked in its turn.
+``−1/0.00942412205372 = -106.110685913``. Exactly half a unit is a miss, whichever way the
+result was rounded: ``0.1 × 0.008771355`` is 0.0008771355, which a calculator rounding half
+up shows as 0.000877136, so the line prints ``0.1 × 0.0087713547 = 0.000877135``. A line that
+already checks is left as it is, so Mazur's published numbers print as before; the result
+keeps its digits, and the next line, which uses it, is checked in its turn.
 """
 
 from __future__ import annotations
@@ -109,9 +111,11 @@ def _checks(side: tuple, result: Num, digits: int, sig: int) -> bool:
     found = value(side, digits, sig)
     if found is None:
         return True  # not arithmetic: symbols, which a calculator cannot check
+    # Strictly less than half a unit: at exactly half (0.1 × 0.008771355 = 0.0008771355) a
+    # calculator rounding half up gives 0.000877136, not the printed 0.000877135.
     if result.value == 0.0:
-        return abs(found) <= Fraction(1, 2) * Fraction(10) ** -digits
-    return abs(found - printed) <= _half_unit(result, digits)
+        return abs(found) < Fraction(1, 2) * Fraction(10) ** -digits
+    return abs(found - printed) < _half_unit(result, digits)
 
 
 def _with_sig(side: tuple, sig: int) -> tuple:
@@ -149,27 +153,31 @@ def checked(equation: Eq, digits: int, max_significant: int = MAX_SIGNIFICANT) -
     """``equation`` with enough significant digits on each side of numbers that it gives the result.
 
     Only an equation whose last side is a lone number is checked. Where a side cannot give the
-    result even with ``max_significant`` digits (1 − (0.99999999999581535)² is not the
-    engine's 8.369305e-12: its own rounding), the result is printed with fewer, as many as
-    the numbers bear out (8.3693e-12).
+    result even with ``max_significant`` digits, the result gets more digits where that settles
+    it (a tie exact in binary: −0.5 × 0.001953125 is −0.0009765625, which no digits on the left
+    bring nearer to −0.000976562 or −0.000976563), else fewer, as many as the numbers bear out
+    (1 − (0.99999999999581535)² is not the engine's 8.369305e-12, its own rounding: 8.3693e-12).
     """
     *sides, last = equation.sides
     if len(last) != 1 or not isinstance(last[0], Num) or not math.isfinite(last[0].value):
         return equation
     result = last[0]
     arithmetic = [not (len(side) == 1 and isinstance(side[0], Num)) for side in sides]
-    sigs = [
-        _least_sig(side, result, digits, max_significant) if a else 0 for side, a in zip(sides, arithmetic)
-    ]
+
+    def least_sigs(result: Num) -> list[int | None]:
+        return [
+            _least_sig(side, result, digits, max_significant) if a else 0
+            for side, a in zip(sides, arithmetic)
+        ]
+
+    sigs = least_sigs(result)
     if None in sigs and result.value != 0.0:
-        for most in range(_shown_digits(result, digits) - 1, 0, -1):
-            fewer = replace(result, most=most)
-            tried = [
-                _least_sig(side, fewer, digits, max_significant) if a else 0
-                for side, a in zip(sides, arithmetic)
-            ]
+        shown = _shown_digits(result, digits)
+        more = [replace(result, sig=sig) for sig in range(shown + 1, max_significant + 1)]
+        for candidate in more + [replace(result, most=most) for most in range(shown - 1, 0, -1)]:
+            tried = least_sigs(candidate)
             if None not in tried:
-                result, sigs = fewer, tried
+                result, sigs = candidate, tried
                 break
     new_sides = [
         side if sig == 0 else _with_sig(side, max_significant if sig is None else sig)
