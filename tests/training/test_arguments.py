@@ -70,7 +70,11 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("override, error, pieces", CASES, ids=[str(c[0])[:60] for c in CASES])
+# ids without memory addresses ("<object object at 0x7f…>"), the same in every process
+IDS = [re.sub(r" at 0x[0-9a-f]+", "", str(case[0]))[:60] for case in CASES]
+
+
+@pytest.mark.parametrize("override, error, pieces", CASES, ids=IDS)
 def test_bad_argument_raises_clearly_and_changes_nothing(override, error, pieces):
     net = net2()
     before = net.copy()
