@@ -35,7 +35,6 @@ IDX_TYPES: dict[int, np.dtype] = {
     0x0D: np.dtype(">f4"),
     0x0E: np.dtype(">f8"),
 }
-UBYTE = 0x08
 IMAGES_MAGIC = 0x00000803  # 2051: unsigned bytes, 3 dimensions
 LABELS_MAGIC = 0x00000801  # 2049: unsigned bytes, 1 dimension
 

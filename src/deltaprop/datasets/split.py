@@ -15,7 +15,7 @@ import numpy as np
 from .._validation import check_positive_int
 from .download import Progress
 from .mnist import FASHION_MNIST, MNIST, load_idx_dataset
-from .toy import _sklearn_seed
+from .toy import sklearn_seed
 
 MNIST_N_VALIDATION = 10_000
 
@@ -87,7 +87,7 @@ def train_validation_split(X, y, validation_fraction: float = 0.1, *, seed=None,
                 f"or pass stratify=False."
             )
     X_train, X_val, y_train, y_val = train_test_split(
-        X, y, test_size=n_val, random_state=_sklearn_seed(seed), shuffle=True, stratify=labels
+        X, y, test_size=n_val, random_state=sklearn_seed(seed), shuffle=True, stratify=labels
     )
     return X_train, y_train, X_val, y_val
 

@@ -37,7 +37,7 @@ def xor() -> tuple[np.ndarray, np.ndarray]:
     return XOR_X.copy(), XOR_Y.copy()
 
 
-def _sklearn_seed(seed) -> int:
+def sklearn_seed(seed) -> int:
     """An int for scikit-learn's ``random_state``, drawn from ``seed`` (so ``None`` varies)."""
     if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= seed < _SEED_BOUND:
         return int(seed)
@@ -57,7 +57,7 @@ def make_moons(n_samples: int = 200, *, noise: float = 0.1, seed=None) -> tuple[
 
     n_samples, noise = _check_common(n_samples, noise)
     with fits_in_memory(n_samples, PEAK_BYTES_PER_SAMPLE):
-        X, y = sk_make_moons(n_samples=n_samples, noise=noise, shuffle=True, random_state=_sklearn_seed(seed))
+        X, y = sk_make_moons(n_samples=n_samples, noise=noise, shuffle=True, random_state=sklearn_seed(seed))
         return X.astype(np.float64, copy=False), y.astype(np.int64, copy=False)
 
 
@@ -77,7 +77,7 @@ def make_circles(
         raise ValueError(f"factor must be in (0, 1) (inner radius / outer radius); got {factor}")
     with fits_in_memory(n_samples, PEAK_BYTES_PER_SAMPLE):
         X, y = sk_make_circles(
-            n_samples=n_samples, noise=noise, factor=factor, shuffle=True, random_state=_sklearn_seed(seed)
+            n_samples=n_samples, noise=noise, factor=factor, shuffle=True, random_state=sklearn_seed(seed)
         )
         return X.astype(np.float64, copy=False), y.astype(np.int64, copy=False)
 
@@ -103,7 +103,7 @@ def make_blobs(
             centers=centers,
             cluster_std=noise,
             shuffle=True,
-            random_state=_sklearn_seed(seed),
+            random_state=sklearn_seed(seed),
         )
         return X.astype(np.float64, copy=False), y.astype(np.int64, copy=False)
 
