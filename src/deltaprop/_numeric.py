@@ -28,7 +28,7 @@ def _first_values(arr: np.ndarray) -> str:
     return ", ".join(values) + (", ..." if arr.size > SHOWN_VALUES else "")
 
 
-def _as_numeric(array, name: str, labels: bool = False) -> np.ndarray:
+def as_numeric(array, name: str, labels: bool = False) -> np.ndarray:
     """``array`` as an ndarray of numbers (lists of lists are accepted).
 
     An array of Python objects (what ``np.asarray`` makes of a pandas DataFrame that mixes
@@ -115,8 +115,8 @@ def _object_numbers(array, arr: np.ndarray, name: str, labels: bool) -> np.ndarr
             values = None
         if values is not None:
             if common.kind == "f":
-                nan = _first_bad(values, lambda chunk: not np.isnan(chunk).any(), np.isnan)
-                if nan is not None:  # a NaN given as NaN is _check_finite's to name
+                nan = first_bad(values, lambda chunk: not np.isnan(chunk).any(), np.isnan)
+                if nan is not None:  # a NaN given as NaN is check_finite's to name
                     _refuse_missing(arr, nan, name)
             return values
     for flat_index, value in enumerate(arr.flat):
@@ -126,7 +126,7 @@ def _object_numbers(array, arr: np.ndarray, name: str, labels: bool) -> np.ndarr
     return arr.astype(np.float64)
 
 
-def _first_bad(arr: np.ndarray, clean, bad) -> tuple[int, ...] | None:
+def first_bad(arr: np.ndarray, clean, bad) -> tuple[int, ...] | None:
     """The index of ``arr``'s first bad value, or None: through the rows in blocks of
     :data:`FINITE_CHECK_ROWS`, so no mask the size of ``arr`` is made. ``clean(chunk)`` is the
     quick test of a block; only a block that fails it is searched with the mask ``bad(chunk)``."""

@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from ._numeric import _as_numeric, _first_bad
+from ._numeric import as_numeric, first_bad
 from ._text import count
 
 SUPPORTED_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -29,7 +29,7 @@ def check_dtype(dtype) -> np.dtype:
     return resolved
 
 
-def _check_finite(arr: np.ndarray, name: str, dtype=None) -> None:
+def check_finite(arr: np.ndarray, name: str, dtype=None) -> None:
     """Refuse NaN and ±inf, naming the first one's index and value.
 
     With ``dtype`` (the network's), also finite values that the cast to it would make ±inf
@@ -40,7 +40,7 @@ def _check_finite(arr: np.ndarray, name: str, dtype=None) -> None:
     # Element-wise, in blocks, not by a product with a vector of ones (which reads X faster
     # and proves it finite when the row sums are): the product wakes NumPy's BLAS threads,
     # which then spin against the training step's SciPy BLAS threads (bench/README.md).
-    index = _first_bad(arr, lambda chunk: np.isfinite(chunk).all(), lambda chunk: ~np.isfinite(chunk))
+    index = first_bad(arr, lambda chunk: np.isfinite(chunk).all(), lambda chunk: ~np.isfinite(chunk))
     if index is not None:
         raise ValueError(
             f"{name} contains NaN or infinity (first at index {index}: "
@@ -66,14 +66,14 @@ def check_range(arr: np.ndarray, dtype, name: str, what: str = DATA) -> None:
 
     Only a float array wider than ``dtype`` (float64 data for a float32 network) can hold
     them; for any other, nothing is read. Goes through the rows in blocks, as
-    :func:`_check_finite` does; call it on finite arrays (NaN is that check's to report).
+    :func:`check_finite` does; call it on finite arrays (NaN is that check's to report).
     ``what`` names what to scale in the message's fix.
     """
     dtype = np.dtype(dtype)
     if arr.dtype.kind != "f" or dtype.kind != "f" or arr.dtype.itemsize <= dtype.itemsize:
         return  # float16 < float32 < float64 < long double, in size as in range
     limit = np.finfo(dtype).max
-    index = _first_bad(
+    index = first_bad(
         arr,
         lambda chunk: not chunk.size or not (chunk.max() > limit or chunk.min() < -limit),
         lambda chunk: np.abs(chunk) > limit,
@@ -94,7 +94,7 @@ def check_features(X, n_in: int, name: str = "X", dtype=None) -> np.ndarray:
     With ``dtype`` (the network's), values that the cast to it would make infinite (beyond
     ±3.4e38 for float32) are refused too.
     """
-    arr = _as_numeric(X, name)
+    arr = as_numeric(X, name)
     if arr.ndim != 2:
         hint = (
             f" Reshape a single sample with {name}.reshape(1, -1)."
@@ -114,7 +114,7 @@ def check_features(X, n_in: int, name: str = "X", dtype=None) -> np.ndarray:
             f"{name} has {count(arr.shape[1], 'feature')} per sample, but the network expects "
             f"{n_in} (its input layer size); got shape {arr.shape}"
         )
-    _check_finite(arr, name, dtype)
+    check_finite(arr, name, dtype)
     return arr
 
 
@@ -139,7 +139,7 @@ def check_target_rows(Y, n_out: int, n_samples: int, name: str = "Y", x_name: st
     be its targets, is returned as labels ``(n_samples,)`` (a view): ``df[["label"]].to_numpy()``
     gives labels so, and Keras's sparse categorical cross-entropy takes them so too.
     """
-    arr = _as_numeric(Y, name, labels=True)
+    arr = as_numeric(Y, name, labels=True)
     if arr.ndim not in (1, 2):
         raise ValueError(
             f"{name} must be class labels of shape (n_samples,) or targets of shape "
@@ -191,7 +191,7 @@ def check_Y(Y, n_out: int, n_samples: int, dtype: np.dtype, name: str = "Y") -> 
         else:
             arr = arr.reshape(-1, 1)
     check_n_columns(arr, n_out, name)
-    _check_finite(arr, name)
+    check_finite(arr, name)
     check_range(arr, dtype, name, TARGETS)  # before the cast: 1e39 is finite, float32(1e39) is not
     return np.asarray(arr, dtype=dtype)
 
@@ -203,7 +203,7 @@ def check_sample_or_batch(
     :func:`check_X`/:func:`check_Y` take it, or one sample, ``x`` ``(n_in,)`` with its target
     ``(n_out,)`` or class label (``2``, or ``[2]`` for several outputs: one-hot encoded), as
     ``explain`` and ``gradient_check`` take it."""
-    x_arr = _as_numeric(x, x_name)
+    x_arr = as_numeric(x, x_name)
     if x_arr.ndim != 1:
         X = check_X(x_arr, n_in, dtype, name=x_name)
         return X, check_Y(y, n_out, X.shape[0], dtype, name=y_name)
@@ -217,7 +217,7 @@ def check_sample_or_batch(
             f"{x_name} of shape {x_arr.shape} is one sample of {x_arr.shape[0]} features, but the network "
             f"expects {n_in} (its input layer size){column}"
         )
-    y_arr = _as_numeric(y, y_name, labels=True)
+    y_arr = as_numeric(y, y_name, labels=True)
     whole = y_arr.shape == (1,) and np.isfinite(y_arr).all() and float(y_arr[0]).is_integer()
     if y_arr.ndim == 0 or (whole and n_out > 1):
         y_arr = y_arr.reshape(1)  # one class label: check_Y one-hot encodes it
@@ -246,7 +246,7 @@ def check_sample_weight(
     a negative weight, weights that are all 0 or whose sum overflows (every weighted mean
     divides by Σ s_x), naming the argument (``name``) and the value.
     """
-    arr = _as_numeric(sample_weight, name)
+    arr = as_numeric(sample_weight, name)
     if arr.ndim != 1:
         raise ValueError(
             f"{name} must be 1-D, one weight per sample: shape ({n_samples},); got a {arr.ndim}-D "
@@ -259,7 +259,7 @@ def check_sample_weight(
         )
     if arr.dtype.kind == "b":
         arr = arr.astype(dtype)
-    _check_finite(arr, name)
+    check_finite(arr, name)
     check_range(arr, dtype, name, "the weights (only their ratios matter)")
     negative = np.flatnonzero(arr < 0)
     if negative.size:
@@ -290,13 +290,13 @@ def check_weight_sum(sample_weight: np.ndarray, name: str = "sample_weight") -> 
 
 def check_labels(labels, n_classes: int, name: str = "y") -> np.ndarray:
     """Integer class labels in 0..n_classes−1 as an ``int64`` array ``(n_samples,)``."""
-    arr = _as_numeric(labels, name, labels=True)
+    arr = as_numeric(labels, name, labels=True)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D class labels; got shape {arr.shape}")
     if arr.dtype.kind == "b":
         arr = arr.astype(np.int64)
     if arr.dtype.kind == "f":
-        _check_finite(arr, name)
+        check_finite(arr, name)
         if not np.all(arr == np.round(arr)):
             bad = arr[arr != np.round(arr)][0]
             raise ValueError(

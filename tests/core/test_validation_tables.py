@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import deltaprop as dp
-from deltaprop._numeric import _as_numeric
+from deltaprop._numeric import as_numeric
 
 pd = pytest.importorskip("pandas")
 
@@ -30,7 +30,7 @@ def test_a_frame_of_float_bool_and_int_columns_trains_as_its_float64_values():
         np.testing.assert_array_equal(w, v)
     np.testing.assert_array_equal(nets[0].predict(MIXED), nets[0].predict(plain))
     # the row of True, 7: as 1.0 and 7.0
-    np.testing.assert_array_equal(_as_numeric(MIXED, "X")[7], [MIXED.a[7], float(MIXED.b[7]), 7.0])
+    np.testing.assert_array_equal(as_numeric(MIXED, "X")[7], [MIXED.a[7], float(MIXED.b[7]), 7.0])
 
 
 @pytest.mark.parametrize(
@@ -44,14 +44,14 @@ def test_a_frame_of_float_bool_and_int_columns_trains_as_its_float64_values():
 )
 def test_numeric_columns_become_their_common_dtype(columns, dtype):
     frame = pd.DataFrame(columns)
-    values = _as_numeric(frame, "X")
+    values = as_numeric(frame, "X")
     assert values.dtype == dtype
     np.testing.assert_array_equal(values, frame.to_numpy(dtype=np.float64))
 
 
 def test_object_arrays_of_numbers_and_bools_are_float64():
     objects = np.array([[1, 2.5, True], [np.float32(0.5), np.int8(3), np.bool_(False)]], dtype=object)
-    values = _as_numeric(objects, "X")
+    values = as_numeric(objects, "X")
     assert values.dtype == np.float64
     np.testing.assert_array_equal(values, [[1.0, 2.5, 1.0], [0.5, 3.0, 0.0]])
 
@@ -82,6 +82,6 @@ def test_strings_and_other_objects_are_still_refused_with_the_advice():
     with pytest.raises(TypeError, match=r"X must hold numbers; got an array of dtype 'object' \(0.5, 'cat'"):
         dp.Network([2, 2], seed=0).predict(words)
     with pytest.raises(TypeError, match=r"np.unique\(y, return_inverse=True\)"):
-        _as_numeric(np.array([1, "dog"], dtype=object), "y", labels=True)
+        as_numeric(np.array([1, "dog"], dtype=object), "y", labels=True)
     with pytest.raises(TypeError, match="Convert strings or objects to numbers first"):
-        _as_numeric(np.array([1.0, 1j], dtype=object), "X")
+        as_numeric(np.array([1.0, 1j], dtype=object), "X")

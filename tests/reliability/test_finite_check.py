@@ -12,7 +12,7 @@ import pytest
 
 import deltaprop as dp
 from deltaprop._numeric import FINITE_CHECK_ROWS
-from deltaprop._validation import _check_finite
+from deltaprop._validation import check_finite
 
 ROWS, COLS = FINITE_CHECK_ROWS + 600, 12  # more rows than one block
 
@@ -26,7 +26,7 @@ def test_one_bad_value_is_found_by_index(dtype, order, bad, where):
     X[where] = bad
     expected = rf"X contains NaN or infinity \(first at index \({where[0]}, {where[1]}\): "
     with pytest.raises(ValueError, match=expected):
-        _check_finite(X, "X")
+        check_finite(X, "X")
 
 
 def test_the_first_bad_value_is_named_when_there_are_several():
@@ -34,7 +34,7 @@ def test_the_first_bad_value_is_named_when_there_are_several():
     X[FINITE_CHECK_ROWS + 40, 3] = np.inf
     X[200, 10] = np.nan
     with pytest.raises(ValueError, match=r"first at index \(200, 10\): nan"):
-        _check_finite(X, "X")
+        check_finite(X, "X")
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -42,7 +42,7 @@ def test_finite_values_whose_sums_overflow_are_accepted(dtype):
     big = np.finfo(dtype).max
     X = np.full((ROWS, COLS), big / 2, dtype=dtype)  # every row sum is inf; every value finite
     X[::2] *= -1
-    _check_finite(X, "X")  # no error
+    check_finite(X, "X")  # no error
 
 
 def test_a_strided_view_is_checked_exactly():
@@ -51,7 +51,7 @@ def test_a_strided_view_is_checked_exactly():
     base[FINITE_CHECK_ROWS + 20, 8] = np.nan  # in one it keeps: column 4 of the view
     view = base[:, ::2]
     with pytest.raises(ValueError, match=rf"first at index \({FINITE_CHECK_ROWS + 20}, 4\)"):
-        _check_finite(view, "X")
+        check_finite(view, "X")
 
 
 def test_fit_refuses_a_large_training_set_with_one_nan_and_leaves_the_net_alone():

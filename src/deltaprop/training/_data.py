@@ -19,7 +19,7 @@ import numpy as np
 
 from .._validation import (
     TARGETS,
-    _check_finite,
+    check_finite,
     check_labels,
     check_n_columns,
     check_range,
@@ -93,7 +93,7 @@ def check_targets(Y, n_out: int, n_samples: int, name: str = "Y", dtype=None, x_
     # reads the same two numbers.
     low, high, zeros_and_ones = extent(arr)
     if not (np.isfinite(low) and np.isfinite(high)):
-        _check_finite(arr, name)
+        check_finite(arr, name)
     if dtype is not None and max(-low, high) > _largest(dtype):
         check_range(arr, dtype, name, TARGETS)
     flat = arr.ndim == 1

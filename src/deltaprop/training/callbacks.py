@@ -32,7 +32,7 @@ from .._text import fmt_seconds
 from .._validation import check_flag, check_positive_float, check_positive_int
 from .callback import Callback
 from .early_stopping import EarlyStopping
-from .monitor import MODES, _Monitor, value_to_beat
+from .monitor import MODES, Monitor, value_to_beat
 
 __all__ = [
     "MODES",
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 
-class ReduceLROnPlateau(_Monitor):
+class ReduceLROnPlateau(Monitor):
     """Multiply η by ``factor`` when ``monitor`` has not improved for ``patience`` epochs.
 
     After a reduction, ``cooldown`` epochs pass before counting resumes; η never goes below
@@ -124,7 +124,7 @@ class TerminateOnNaN(Callback):
     """
 
 
-class ModelCheckpoint(_Monitor):
+class ModelCheckpoint(Monitor):
     """Save the network to ``filepath`` at the end of each epoch, atomically.
 
     ``filepath`` may hold ``str.format`` fields: ``{epoch}`` (counted from 1, as in Keras's

@@ -4,7 +4,7 @@ Keras 3's rules for counting epochs (``patience``, ``min_delta``, ``baseline``,
 ``start_from_epoch``) and for restoring the best epoch's weights however training ends,
 but not after an interrupt, so that an interrupted run can be resumed exactly; a resumed
 run counts on from the history it continues, and :meth:`EarlyStopping.carry_best` gives it
-the best epoch's weights, which a history cannot hold. Its base, :class:`~.monitor._Monitor`,
+the best epoch's weights, which a history cannot hold. Its base, :class:`~.monitor.Monitor`,
 watches the quantity; its public name is importable from :mod:`deltaprop.training.callbacks`.
 """
 
@@ -16,13 +16,13 @@ import numbers
 import numpy as np
 
 from .._validation import check_flag, check_positive_int
-from .monitor import _Monitor, value_to_beat
+from .monitor import Monitor, value_to_beat
 
 # How EarlyStopping's stopped_reason begins: what resume --epochs reads to refuse such a run.
 REASON_PREFIX = "EarlyStopping:"
 
 
-class EarlyStopping(_Monitor):
+class EarlyStopping(Monitor):
     """Stop training when ``monitor`` has stopped improving (Keras 3's rules).
 
     An epoch improves when the monitored value beats the best so far by more than

@@ -30,7 +30,7 @@ def value_to_beat(value, name: str) -> float | None:
     return float(value)
 
 
-class _Monitor(Callback):
+class Monitor(Callback):
     """A callback that watches one logged quantity, improving downwards (min) or upwards (max)."""
 
     def __init__(self, monitor: str, mode: str, min_delta: float):
