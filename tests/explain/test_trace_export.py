@@ -12,13 +12,16 @@ import csv
 import dataclasses
 import io
 import json
+import re
 
 import numpy as np
 import pytest
 
 import deltaprop as dp
 from deltaprop.cli import main
-from deltaprop.walkthrough import examples
+from deltaprop.walkthrough import examples, render_text
+from deltaprop.walkthrough.export import to_csv, to_json
+from deltaprop.walkthrough.math import fmt
 
 
 def mazur_trace():
@@ -111,12 +114,20 @@ def test_neuron_table_is_a_row_per_sample_and_neuron_for_pandas():
         "sample": 0,
         "layer": 1,
         "neuron": 0,
+        "net_name": "z²₁",
         "net": trace.forward.net[0][0, 0],
+        "o_name": "a²₁",
         "o": trace.forward.o[1][0, 0],
+        "delta_name": "δ²₁",
         "delta": trace.gradients.deltas[0][0, 0],
     }
     table = pd.DataFrame(rows)
-    assert list(table.columns) == ["sample", "layer", "neuron", "net", "o", "delta"]
+    assert list(table.columns) == [
+        "sample",
+        "layer",
+        "neuron",
+        *("net_name", "net", "o_name", "o", "delta_name", "delta"),
+    ]
     outputs = table[(table["sample"] == 2) & (table["layer"] == 2)]
     np.testing.assert_array_equal(outputs["delta"], trace.gradients.deltas[1][2])
     np.testing.assert_array_equal(outputs["o"], net.forward(X).o[2][2])
@@ -160,8 +171,64 @@ def test_cli_format_csv_reads_back_as_the_neuron_table(tmp_path, capsys):
         == 0
     )
     assert capsys.readouterr().out == f"wrote csv trace to {out}\n"
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    expected = dp.explain(net, [[0.1, 0.2, 0.3], [0.5, 0.5, 0.5]], [[1, 0], [0, 1]], 0.5).neuron_table()
+    text = out.read_text(encoding="utf-8")
+    trace = dp.explain(net, [[0.1, 0.2, 0.3], [0.5, 0.5, 0.5]], [[1, 0], [0, 1]], 0.5)
+    assert text == to_csv(trace, "nielsen")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    expected = trace.neuron_table()
     assert len(rows) == len(expected) == 2 * (2 + 2)
     for got, want in zip(rows, expected):
-        assert {key: float(value) for key, value in got.items()} == want  # repr: the same floats
+        # repr: the same floats; the names as the walk-through writes them, without quotes
+        assert {key: value if key.endswith("_name") else float(value) for key, value in got.items()} == want
+    assert rows[6]["delta_name"] == "δ³₁" and rows[6]["layer"] == "2" and rows[6]["neuron"] == "0"
+
+
+# The audit: the exports count from 0 and the walk-through from 1, and nothing tied the two. δ²₁ of
+# "Sample 1 of 4" was the CSV's `1,0` of sample 0 with no name, and a net column even in Nielsen's
+# notation. Now each number comes after the name the walk-through gives it, in its notation.
+def test_each_row_names_its_numbers_as_the_walkthrough_does():
+    ex = examples.mazur()
+    trace = dp.explain(ex.net, ex.x, ex.y, 0.5, update_biases=False, example="mazur")
+    text = render_text(trace, "nielsen", width=1000)
+    for notation, names in (
+        ("mazur", ["net_h1", "out_h1", "δ_h1", "net_o2", "out_o2", "δ_o2"]),
+        ("nielsen", ["z²₁", "a²₁", "δ²₁", "z³₂", "a³₂", "δ³₂"]),
+    ):
+        rows = trace.neuron_table(notation)
+        first, last = rows[0], rows[-1]
+        assert (first["layer"], first["neuron"], last["layer"], last["neuron"]) == (1, 0, 2, 1)
+        assert [first[f"{key}_name"] for key in ("net", "o", "delta")] == names[:3]
+        assert [last[f"{key}_name"] for key in ("net", "o", "delta")] == names[3:]
+        assert trace.to_dict(notation)["layers"][1]["names"]["delta"][0] == names[2]
+    assert trace.neuron_table() == trace.neuron_table("mazur")  # his example: his names by default
+    # the name finds the number the text prints: δ²₁ = … = 0.008771355
+    delta = next(row for row in trace.neuron_table("nielsen") if row["delta_name"] == "δ²₁")["delta"]
+    assert f"δ²₁ = ∂C/∂a²₁ · σ′(z²₁) = 0.036350306 × 0.241300709 = {fmt(delta)}" in text
+
+
+def test_a_batchs_sample_0_is_the_walkthroughs_sample_1():
+    net = dp.Network([2, 2, 2], seed=4)
+    X = np.array([[0.1, 0.2], [0.7, -0.3]])
+    trace = dp.explain(net, X, [0, 1], 0.5)
+    second = [row for row in trace.neuron_table() if row["sample"] == 1]
+    assert [row["o_name"] for row in second] == ["a²₁", "a²₂", "a³₁", "a³₂"]
+    text = render_text(trace, width=1000)
+    sample_2 = text[text.index("Sample 2 of 2") :]
+    a31 = next(row for row in second if row["o_name"] == "a³₁")["o"]
+    assert re.search(r"\n  a³₁ = .* = " + re.escape(fmt(a31)) + "\n", sample_2)
+
+
+def test_to_dict_says_its_indices_count_from_0():
+    d = mazur_trace().to_dict("nielsen")
+    assert d["indices_from"] == 0
+    assert [(layer["layer"], layer["name"]) for layer in d["layers"]] == [
+        (0, "layer 1 (input)"),
+        (1, "layer 2 (hidden)"),
+        (2, "layer 3 (output)"),
+    ]
+
+
+def test_to_json_is_to_dict():
+    trace = mazur_trace()
+    assert json.loads(to_json(trace, "nielsen")) == trace.to_dict("nielsen")
+    assert "δ²₁" in to_json(trace, "nielsen")  # the names as they are, not \u escapes

@@ -30,7 +30,8 @@ small network) and :mod:`.summary` (per-layer statistics and the largest terms, 
 
 **Export.** :meth:`Trace.to_dict` gives the whole step as plain Python (floats, lists,
 strings), for ``json.dump``; :meth:`Trace.neuron_table` one row per sample and neuron, for
-``pandas.DataFrame`` or a CSV file (``deltaprop explain --format json|csv``).
+``pandas.DataFrame`` or a CSV file (``deltaprop explain --format json|csv``); both in
+:mod:`.export`, indices from 0 and each number with its name in the walk-through.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import numpy as np
 from .._validation import check_network, check_positive_float, check_positive_int, check_sample_or_batch
 from ..network import ForwardPass, Gradients, Network
 from ..optimizers import SGD
-from . import neurons, summary
+from . import export, neurons, summary
 from .neurons import BiasStep, HiddenError, NeuronForward, OutputError, WeightStep
 from .summary import LayerSummary, NeuronDelta
 
@@ -126,74 +127,19 @@ class Trace:
     def to_dict(self, notation: str | None = None) -> dict:
         """The step as plain Python, JSON-serialisable: ``json.dumps(trace.to_dict())``.
 
-        Top level: ``sizes``, ``activations`` (each layer's spec), ``cost``, ``learning_rate``,
-        ``update_biases``, ``variant``, ``example``, ``notation``, ``n_samples``, ``x``
-        ``(n_samples, n_0)`` and ``y`` ``(n_samples, n_L)`` as nested lists, ``cost_before``,
-        ``cost_after`` (and ``exact_cost_after`` for the ``"post"`` variant) and ``layers``,
-        one dict per layer m = 0..L. Layer 0 holds the inputs ``o`` (= x); every other layer its
-        ``activation``, ``net``, ``o`` and ``delta`` ``(n_samples, n_m)`` and the parameters
-        into it: ``w``, ``w_after`` and ``dC_dw`` ``(n_(m−1), n_m)``, indexed ``[i][j]`` for
-        w_ij from neuron i of layer m − 1 to neuron j of layer m (``weights[m − 1]``), and
-        ``b``, ``b_after``, ``dC_db`` ``(n_m,)``. Each layer's ``name`` and ``names`` (of
-        every quantity, same shapes) are those of ``notation`` (``"nielsen"`` or ``"mazur"``;
-        by default Mazur's for his example, else Nielsen's): w5, δ_o1 … for Mazur's example.
-        Indices count from 0, as the package's do; a value that is not finite is None.
+        Every number of the step (x, y, per layer net, o, δ, the weights and biases before and
+        after, ∂C/∂w, ∂C/∂b; η and C before and after) with its name in ``notation``; indices from
+        0, names as the walk-through counts (:func:`.export.to_dict` lists the keys).
         """
-        from .math import eq, to_text
-        from .notation import default_for, get
+        return export.to_dict(self, notation)
 
-        name = notation or default_for(self.example)
-        names = get(name, self.sizes)
-        per_neuron = (("net", names.net), ("o", names.o), ("delta", names.delta))
-        o0 = [to_text(eq(names.o(0, j))) for j in range(self.sizes[0])]
-        layers = [{"layer": 0, "name": names.layer(0), "names": {"o": o0}, "o": _plain(self.x)}]
-        for l in range(self.n_layers):
-            m, to, grads = l + 1, range(self.sizes[l + 1]), self.gradients
-            symbols = {key: [to_text(eq(symbol(m, j))) for j in to] for key, symbol in per_neuron}
-            symbols["w"] = [[to_text(eq(names.w(l, i, j))) for j in to] for i in range(self.sizes[l])]
-            symbols["b"] = [to_text(eq(names.b(l, j))) for j in to]
-            layers.append(
-                {"layer": m, "name": names.layer(m), "activation": self.specs[l], "names": symbols}
-                | {"net": _plain(self.forward.net[l]), "o": _plain(self.forward.o[m])}
-                | {"delta": _plain(grads.deltas[l]), "w": _plain(self.weights_before[l])}
-                | {"w_after": _plain(self.weights_after[l]), "dC_dw": _plain(grads.weights[l])}
-                | {"b": _plain(self.biases_before[l]), "b_after": _plain(self.biases_after[l])}
-                | {"dC_db": _plain(grads.biases[l])}
-            )
-        exact = {} if self.variant == "exact" else {"exact_cost_after": _plain(self.exact_cost_after)}
-        return {
-            "sizes": list(self.sizes),
-            "activations": list(self.specs),
-            "cost": self.cost,
-            "learning_rate": float(self.learning_rate),
-            "update_biases": self.update_biases,
-            "variant": self.variant,
-            "example": self.example,
-            "notation": name,
-            "n_samples": self.n_samples,
-            "x": _plain(self.x),
-            "y": _plain(self.y),
-            "cost_before": _plain(self.cost_before),
-            "cost_after": _plain(self.cost_after),
-            **exact,
-            "layers": layers,
-        }
-
-    def neuron_table(self) -> list[dict]:
-        """One row per sample and neuron of layers 1..L: ``sample``, ``layer``, ``neuron``,
-        ``net``, ``o``, ``delta`` (plain ints and floats), for ``pandas.DataFrame(rows)``.
-
-        Indices count from 0, as the package's: ``layer`` is m (0 the input layer, whose x is
-        in :meth:`to_dict`), ``neuron`` j; rows run by sample, then layer, then neuron.
+    def neuron_table(self, notation: str | None = None) -> list[dict]:
+        """One row per sample and neuron of layers 1..L, for ``pandas.DataFrame(rows)``:
+        ``sample``, ``layer``, ``neuron`` (from 0), then ``net_name``, ``net``, ``o_name``, ``o``,
+        ``delta_name``, ``delta``, each number after its name in ``notation`` (z²₁, a²₁, δ²₁ for
+        sample 0, layer 1, neuron 0 in Nielsen's; :func:`.export.neuron_table`).
         """
-        fp, deltas = self.forward, self.gradients.deltas
-        return [
-            {"sample": s, "layer": l + 1, "neuron": j, "net": _plain(fp.net[l][s, j])}
-            | {"o": _plain(fp.o[l + 1][s, j]), "delta": _plain(deltas[l][s, j])}
-            for s in range(self.n_samples)
-            for l in range(self.n_layers)
-            for j in range(self.sizes[l + 1])
-        ]
+        return export.neuron_table(self, notation)
 
     def __repr__(self) -> str:  # a summary: the full record is what the renderers are for
         samples = "1 sample" if self.n_samples == 1 else f"{self.n_samples} samples"
@@ -217,14 +163,6 @@ class Trace:
         from .notation import default_for
 
         return render_markdown(self, default_for(self.example))
-
-
-def _plain(values):
-    """A number or an array as Python floats (nested lists), None where a value is not finite."""
-    array = np.asarray(values, dtype=np.float64)
-    if not np.isfinite(array).all():
-        array = np.where(np.isfinite(array), array.astype(object), None)
-    return array.tolist()
 
 
 def _index(value, name: str, n: int, what: str) -> int:
