@@ -25,11 +25,31 @@ when training ends normally, early or interrupted, but not when ``fit`` raises.
 
 from __future__ import annotations
 
+import inspect
+import types
+
 
 class Callback:
-    """Base class: every hook does nothing."""
+    """Base class: every hook does nothing.
+
+    It prints as the constructor call that makes it (``EarlyStopping(monitor='val_loss',
+    min_delta=0.0, patience=5, ...)``), every parameter of ``__init__`` with the value the
+    callback holds under that name; a callback that does not keep each one under its own name
+    prints as Python's default ``<... object at 0x...>`` rather than as a call that would
+    leave some out.
+    """
 
     run = None
+
+    def __repr__(self) -> str:
+        parameters = inspect.signature(type(self).__init__).parameters.values()
+        names = [
+            p.name for p in parameters if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        ]
+        if not all(hasattr(self, name) for name in names):
+            return object.__repr__(self)
+        args = ", ".join(f"{name}={_as_written(getattr(self, name))}" for name in names)
+        return f"{type(self).__name__}({args})"
 
     def set_run(self, run) -> None:
         self.run = run
@@ -48,3 +68,11 @@ class Callback:
 
     def on_train_end(self, logs: dict | None = None) -> None:
         pass
+
+
+def _as_written(value) -> str:
+    """``value`` as a call would pass it: a function by its name (``schedule=halve``), not as
+    ``<function halve at 0x...>``; anything else by its repr."""
+    if isinstance(value, types.FunctionType | types.BuiltinFunctionType):
+        return value.__qualname__
+    return repr(value)

@@ -118,10 +118,6 @@ class Schedule(LearningRateScheduler, ABC):
         """η for ``epoch`` (from 0); ``lr``, the current η, is ignored: the curve is closed-form."""
         return self.lr_at(check_positive_int(epoch, "epoch", allow_zero=True))
 
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if k not in ("schedule", "run"))
-        return f"{type(self).__name__}({args})"
-
 
 class StepDecay(Schedule):
     """η_e = initial · drop^⌊e / every⌋: multiply η by ``drop`` every ``every`` epochs."""
