@@ -1,11 +1,11 @@
 """The forward pass that keeps nothing but the outputs a: :meth:`Network.predict`'s, and
 ``evaluate``'s on each chunk.
 
-X may come in any real dtype (uint8 pixels, float32 for a float64 network), C or Fortran order:
-when it is not the network's dtype it is converted a block of rows at a time, never whole, so
-what predict holds besides X and a is one block of each layer (60,000 MNIST images in float32,
-188 MB, cost a float64 copy of 376 MB). Same notation as :mod:`deltaprop.network`.
-"""
+X may come in any real dtype (uint8 pixels, float32 for a float64 network), C or Fortran order.
+When it is not the network's dtype it is converted whole if the converted copy takes at most
+:data:`WHOLE_BATCH_BYTES` (16 MB), and otherwise a block of rows at a time, so that what predict
+holds besides X and a is one block of each layer (60,000 MNIST images in float32, 188 MB, would
+cost a float64 copy of 376 MB). Same notation as :mod:`deltaprop.network`."""
 
 from __future__ import annotations
 
@@ -32,9 +32,9 @@ def predict_outputs(net, X: np.ndarray) -> np.ndarray:
     if n <= BLOCK_ROWS or (small and not big_copy):
         o = np.asarray(X, dtype=dtype)  # X itself, or a copy of one block or of ≤ 16 MB
         for w, b, fn in zip(net._w, net._b, net.activations):
-            z = o @ w
-            z += b
-            o = fn.forward(z, out=z)  # each layer's net is overwritten by its output
+            net_l = o @ w
+            net_l += b
+            o = fn.forward(net_l, out=net_l)  # σ's result; the built-ins write it over net
         return o
     # Speed and memory: block by block into buffers made once, σ on values still in cache.
     if not big_copy:
@@ -45,8 +45,12 @@ def predict_outputs(net, X: np.ndarray) -> np.ndarray:
         o = np.asarray(X[start : start + BLOCK_ROWS], dtype=dtype)
         rows = o.shape[0]
         for l, (w, b, fn) in enumerate(zip(net._w, net._b, net.activations)):
-            z = hidden[l][:rows] if l < L - 1 else a[start : start + rows]
-            np.matmul(o, w, out=z)
-            z += b
-            o = fn.forward(z, out=z)
+            # The layer's buffer: net, then its output o (written over net by the built-ins).
+            buf_l = hidden[l][:rows] if l < L - 1 else a[start : start + rows]
+            np.matmul(o, w, out=buf_l)
+            buf_l += b
+            o = fn.forward(buf_l, out=buf_l)
+            if o is not buf_l:  # σ is what forward returns; ``out`` is a place it may fill
+                np.copyto(buf_l, o)
+                o = buf_l
     return a

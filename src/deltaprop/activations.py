@@ -59,6 +59,15 @@ class Activation(ABC):
 
     ``delta(a, dC_da)`` gives δ = ∂C/∂net = ∂C/∂a · σ'(net), the textbook's output-layer
     rule; softmax overrides it because its Jacobian is not diagonal.
+
+    ``out``, in both methods, is an array of the result's shape and dtype that the method
+    *may* fill (the built-ins do, to save an allocation; ``out`` may be the input array
+    itself); the returned array is what counts, whether or not it is ``out``. An activation
+    of your own may ignore ``out`` and return a new array.
+
+    The library takes shortcuts for its own activations (e.g. no σ' product for a linear
+    hidden layer, SciPy's ``expit`` for the logistic), never for a subclass of them: see
+    :func:`is_builtin`.
     """
 
     name: str = ""
@@ -216,6 +225,19 @@ class Softmax(Activation):
 
     def delta(self, a, dC_da):
         return a * (dC_da - np.sum(dC_da * a, axis=1, keepdims=True))
+
+
+def is_builtin(obj: object, cls: type) -> bool:
+    """Whether ``obj`` is exactly the library's class ``cls`` (not a subclass): the one rule
+    by which the core and the training step decide to take a shortcut written for a built-in
+    activation or cost (δ = a − y, no σ' for a linear layer, SciPy's expit for the logistic).
+
+    A subclass may override ``forward``, ``prime``, ``per_sample`` or ``derivative`` and keeps
+    its parent's ``name``, and a class of your own may borrow a built-in's name, so neither
+    ``isinstance`` nor the name says that the math is the built-in one; the exact type does.
+    A subclass that changes nothing only loses the shortcut, not the right result.
+    """
+    return type(obj) is cls
 
 
 ACTIVATIONS: dict[str, type[Activation]] = {

@@ -42,7 +42,10 @@ class Cost(ABC):
 
     ``delta(activation, a, y)`` is the output layer's δ = ∂C/∂a · σ'(net); for the output
     activations in ``simplifies_with`` it is ``simplified_delta(a, y)``, the same δ with the
-    σ' factor cancelled by hand (a − y, or a Σy − y for softmax with log-likelihood).
+    σ' factor cancelled by hand (a − y, or a Σy − y for softmax with log-likelihood). That
+    shortcut is taken only where both the cost and the activation are the library's own
+    classes (:meth:`simplifies`): a subclass that changes ``derivative`` or ``prime`` gets
+    δ = ∂C/∂a · σ'(net) from its own methods.
     """
 
     name: str = ""
@@ -64,9 +67,19 @@ class Cost(ABC):
         """δ = a − y ``(n_samples, n_out)``, exact for the outputs in ``simplifies_with``."""
         return a - y
 
+    def simplifies(self, activation: act.Activation) -> bool:
+        """Whether the output δ with ``activation`` is ``simplified_delta``: the pair is in
+        ``simplifies_with`` and both are exactly the built-in classes of their names
+        (:func:`~deltaprop.activations.is_builtin`), whose math the shortcut was derived from."""
+        return (
+            activation.name in self.simplifies_with
+            and act.is_builtin(self, COSTS.get(self.name))
+            and act.is_builtin(activation, act.ACTIVATIONS.get(activation.name))
+        )
+
     def delta(self, activation: act.Activation, a: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Output-layer δ = ∂C_x/∂net_j for every sample, ``(n_samples, n_out)``."""
-        if activation.name in self.simplifies_with:
+        if self.simplifies(activation):
             return self.simplified_delta(a, y)
         return activation.delta(a, self.derivative(a, y))
 

@@ -34,7 +34,12 @@ transposes, which costs no copy (``overwrite_c`` writes into ``w`` itself).
 The output δ
 ------------
 Quadratic + linear and cross-entropy + logistic give δ = a − y for any targets: one
-subtraction. Softmax + log-likelihood gives δ = a Σy − y (see
+subtraction. These shortcuts, and the built-in formulas for C, σ and σ', are taken only for the
+library's own classes (:func:`~deltaprop.activations.is_builtin`); an activation or cost of
+your own, or a subclass of a built-in, goes through its own methods, with the result of
+``forward``/``prime`` used whether or not it was written into ``out``.
+
+Softmax + log-likelihood gives δ = a Σy − y (see
 :class:`~deltaprop.costs.LogLikelihood`), which is a − y only where each target row sums to 1.
 The step cannot see where Y came from, so by default it computes a Σy − y: a product with a
 vector of ones, a scaling and a subtraction (~1.2 µs more than a − y at Nielsen's 10 × 10
@@ -54,6 +59,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..activations import Activation, Linear, is_builtin
 from ..costs import LogLikelihood, Quadratic, weighted_cost
 from ..datasets.memory import GIB, available_bytes
 from ..network import Gradients, Network
@@ -182,8 +188,10 @@ class FastStep:
         acts, cost = net.activations, net.cost
         self._acts = acts
         self._cost = cost
-        self._quadratic = isinstance(cost, Quadratic)
-        self._log_likelihood = isinstance(cost, LogLikelihood)
+        # The built-in formulas below (C and δ) only for the built-in classes, not for a
+        # subclass that may change per_sample or derivative (see activations.is_builtin).
+        self._quadratic = is_builtin(cost, Quadratic)
+        self._log_likelihood = is_builtin(cost, LogLikelihood)
         eps = float(np.finfo(self._dtype).eps)
         self._clip_range = (eps, 1.0 - eps)  # LogLikelihood.value's clip of a, as two ufuncs
         self._forward = [
@@ -191,16 +199,17 @@ class FastStep:
         ]
         out = acts[-1]
         self.targets_sum_to_one = bool(targets_sum_to_one)
-        if out.name in cost.simplifies_with and isinstance(cost, LogLikelihood) and not targets_sum_to_one:
+        if cost.simplifies(out) and self._log_likelihood and not targets_sum_to_one:
             self._output_rule = "a sum(y) - y"  # softmax + log-likelihood: δ = a Σy − y, any targets
-        elif out.name in cost.simplifies_with:
+        elif cost.simplifies(out):
             self._output_rule = "a - y"  # the pair simplifies: δ = a − y (see costs.py for why)
-        elif isinstance(cost, Quadratic) and out.elementwise:
-            self._output_rule = "quadratic"  # δ = (a − y) ⊙ σ'(net), σ' from a
+        elif self._quadratic and out.elementwise and type(out).delta is Activation.delta:
+            # δ = (a − y) ⊙ σ'(net), σ' from a: Activation.delta's rule, unless σ has its own
+            self._output_rule = "quadratic"
         else:
             self._output_rule = "general"  # the cost's own delta (e.g. quadratic + softmax)
         # σ' of a linear hidden layer is 1: its δ needs no multiplication.
-        self._hidden_prime = [None if fn.name == "linear" else fn.prime for fn in acts[:-1]]
+        self._hidden_prime = [None if is_builtin(fn, Linear) else fn.prime for fn in acts[:-1]]
         self._by_numpy = products_by_numpy(self._sizes, batch_size, self.use_scipy)
 
     def _allocate(self, n: int) -> None:
@@ -237,20 +246,23 @@ class FastStep:
         w, b = self.net._w, self.net._b  # re-read every step: the user may assign new arrays
         matmul, copyto, gemm = np.matmul, np.copyto, self._gemm
 
-        # Forward: net = o_prev · w + b, then o = σ(net) in the same array.
+        # Forward: net = o_prev · w + b, then o = σ(net) in the same array: ``buf_l`` is the
+        # layer's buffer, holding net first and its output o after σ.
         o_prev = X
         by_numpy = self._by_numpy
-        for z, w_l, b_l, forward, numpy_product in zip(o, w, b, self._forward, by_numpy):
+        for buf_l, w_l, b_l, forward, numpy_product in zip(o, w, b, self._forward, by_numpy):
             if numpy_product:
-                matmul(o_prev, w_l, out=z)
-                z += b_l
+                matmul(o_prev, w_l, out=buf_l)
+                buf_l += b_l
             else:
                 # netᵀ = wᵀ o_prevᵀ + bᵀ: b copied into every row, then gemm with β = 1 adds
                 # the product to it (a broadcast copy costs 0.3 µs, a broadcast add 0.8 µs).
-                copyto(z, b_l)
-                gemm(1.0, w_l.T, o_prev.T, 1.0, z.T, 0, 0, 1)
-            forward(z, out=z)
-            o_prev = z
+                copyto(buf_l, b_l)
+                gemm(1.0, w_l.T, o_prev.T, 1.0, buf_l.T, 0, 0, 1)
+            o_l = forward(buf_l, out=buf_l)
+            if o_l is not buf_l:  # σ is what forward returns; ``out`` is a place it may fill
+                copyto(buf_l, o_l)
+            o_prev = buf_l
         a = self.a = o_prev
 
         # Output δ and the batch's cost C (with weights s, the weighted C is computed below and

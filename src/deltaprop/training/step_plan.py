@@ -35,6 +35,8 @@ import warnings
 
 import numpy as np
 
+from ..activations import Logistic, is_builtin
+
 try:  # one call for the logistic of a small layer (see fast_forward)
     from scipy.special import expit as _expit
 except ImportError:  # pragma: no cover - SciPy comes with scikit-learn; NumPy's σ still works
@@ -110,7 +112,7 @@ def fast_forward(fn, n_out: int, batch_size: int, use_scipy: bool):
     :data:`UNCLIPPED_MIN_VALUES` values a batch, where the pass it saves outweighs the
     ~0.7 µs of ``np.errstate``).
     """
-    if fn.name == "logistic":
+    if is_builtin(fn, Logistic):  # not a subclass: its σ may differ (see is_builtin)
         values = n_out * batch_size
         if use_scipy and values <= EXPIT_MAX_VALUES:
             return _expit
