@@ -216,8 +216,9 @@ cost='quadratic', dtype=float64, params=13)
         return [fn.name for fn in self.activations]
 
     def copy(self) -> Network:
-        """An independent network with the same configuration and a copy of every parameter."""
-        twin = Network.__new__(Network)
+        """An independent network with the same configuration and a copy of every parameter,
+        of the same class as this one (a subclass's own methods come with it)."""
+        twin = type(self).__new__(type(self))
         twin.__dict__.update(self.__dict__)
         twin.activations = list(self.activations)  # its own list: replacing a σ in one leaves the other
         twin._w = ParameterList("weights", self.dtype, [w.copy() for w in self._w])

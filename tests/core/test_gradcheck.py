@@ -45,6 +45,26 @@ def test_gradient_check_detects_a_wrong_backprop(monkeypatch):
     assert dp.gradient_check(net, X, Y) > 1e-2
 
 
+class HalvedWeightGradients(Network):
+    """A subclass whose backprop returns ∂C/∂w halved: wrong, and gradient_check must say so."""
+
+    def backprop(self, X, Y, sample_weight=None):
+        grads = super().backprop(X, Y, sample_weight)
+        for g in grads.weights:
+            g *= 0.5
+        return grads
+
+
+def test_gradient_check_checks_a_subclasss_own_backprop():
+    """The check runs on a copy of the network: of its class, so the subclass's backprop is checked."""
+    net = HalvedWeightGradients([3, 4, 2], seed=0)
+    assert type(net.copy()) is HalvedWeightGradients
+    # ‖g − 2g‖ / (‖g‖ + ‖2g‖) = 1/3 for every weight array
+    assert dp.gradient_check(net, [[0.1, 0.2, 0.3]], [1]) == pytest.approx(1 / 3, rel=1e-4)
+    errors = dp.gradcheck.gradient_errors(net, [[0.1, 0.2, 0.3]], [1])
+    assert errors["biases[0]"] < 1e-7 and errors["weights[0]"] == pytest.approx(1 / 3, rel=1e-4)
+
+
 def test_gradient_check_of_a_float32_network_checks_the_mathematics():
     rng = np.random.default_rng(6)
     X, labels = rng.normal(size=(6, 4)), rng.integers(0, 3, 6)
