@@ -1,8 +1,18 @@
-"""The exceptions deltaprop raises on purpose.
+"""The exceptions deltaprop raises on purpose, but for those that belong to one layer's module.
 
 Each subclasses the builtin a user would already catch (``ValueError`` for bad
 files, ``FloatingPointError`` for a diverged run), so ``except ValueError`` keeps
 working in code that does not know deltaprop.
+
+Defined beside the code that raises them, and importable from :mod:`deltaprop` like these:
+
+* ``CsvCellError`` (a :class:`DataFileError`: a feature cell that is not a number, with its
+  ``column``) and the warning ``CsvLayoutWarning``: :mod:`deltaprop.datasets.csv_file`;
+* the warning ``OutputCostWarning`` (an output activation and cost that fit each other badly):
+  :mod:`deltaprop.training.output_cost`.
+
+The command line's own, which it turns into a one-line message and never lets out:
+``ImageError`` (:mod:`deltaprop.cli.images`) and ``UsageError`` (:mod:`deltaprop.cli.errors`).
 """
 
 from __future__ import annotations
