@@ -53,6 +53,8 @@ def layer_activations(activation, output_activation, sizes: list[int]) -> list[a
                 f"activation as a list needs one name per layer of weights ({n_layers}), or "
                 f"{n_layers - 1} hidden ones plus output_activation; got {len(names)}: {names!r}"
             )
+        elif output_activation is not None:
+            _check_same_output(names[-1], output_activation, n_layers)
     else:
         raise TypeError(
             f"activation must be a name or a list of names; got {activation!r} "
@@ -75,6 +77,27 @@ def layer_activations(activation, output_activation, sizes: list[int]) -> list[a
             "neuron per class"
         )
     return resolved
+
+
+def _check_same_output(listed, output_activation, n_layers: int) -> None:
+    """Refuse a list of one σ per layer whose last disagrees with ``output_activation``: one of
+    the two would be dropped without a word (``["tanh", "relu"]`` with ``"softmax"``)."""
+    last = activations.get(listed, f"activation[{n_layers - 1}]")
+    output = activations.get(output_activation, "output_activation")
+    if type(last) is not type(output) or last.spec != output.spec:
+        raise ValueError(
+            f"activation[{n_layers - 1}]={last.spec!r} and output_activation={output.spec!r} both "
+            f"name the output layer's σ and disagree; give activation {n_layers - 1} hidden "
+            f"σ (one per hidden layer) with output_activation, or a list of {n_layers} without it"
+        )
+
+
+def output_took_activation(activation, output_activation) -> bool:
+    """Whether the output layer's σ came from a lone ``activation`` (one name or Activation for
+    every layer) with no ``output_activation``: what fit's note on a ReLU output reads. Both
+    Network constructors record it; a model file lists one σ per layer, so a loaded network's
+    output σ was stated, not taken (False)."""
+    return output_activation is None and isinstance(activation, (str, activations.Activation))
 
 
 def default_cost(output: activations.Activation) -> str:

@@ -37,7 +37,7 @@ import numpy as np
 from . import activations, costs
 from ._predict import predict_outputs
 from ._validation import check_dtype, check_features, check_sample_weight, check_X, check_Y
-from .architecture import check_sizes, layer_activations, network_cost
+from .architecture import check_sizes, layer_activations, network_cost, output_took_activation
 from .costs import weighted_cost
 from .parameters import ParameterList, checked_params, initial_params, param_array
 from .passes import ForwardPass, Gradients
@@ -106,7 +106,7 @@ cost='quadratic', dtype=float64, params=13)
         self.dtype = check_dtype(dtype)
         self.activations = layer_activations(activation, output_activation, sizes)
         # activation="relu" alone sets the output's σ too, which fit's output check mentions
-        self._output_took_activation = output_activation is None and isinstance(activation, str)
+        self._output_took_activation = output_took_activation(activation, output_activation)
         self.cost = network_cost(cost, self.activations[-1])
         self.init = init
         weights, biases = initial_params(sizes, init, seed, self.dtype)
@@ -151,6 +151,7 @@ cost='quadratic', dtype=float64, params=13)
         net = cls.__new__(cls)
         net.dtype = check_dtype(dtype)
         net.activations = layer_activations(activation, output_activation, sizes)
+        net._output_took_activation = output_took_activation(activation, output_activation)
         net.cost = network_cost(cost, net.activations[-1])
         net.init = "given"
         net._w, net._b = [], []

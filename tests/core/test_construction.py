@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import deltaprop as dp
+from deltaprop import activations
 
 
 def test_shapes_follow_the_classic_notation():
@@ -22,6 +23,46 @@ def test_output_activation_defaults_to_activation_and_lists_are_accepted():
     assert net.activation_names == ["relu", "tanh", "softmax"]
     net = dp.Network([2, 3, 2], activation=["relu", "linear"])
     assert net.activation_names == ["relu", "linear"]
+
+
+def test_a_list_of_every_layers_activation_and_a_disagreeing_output_activation_is_refused():
+    """["tanh", "relu"] names the output's σ, and output_activation="softmax" names it again:
+    one of the two would be dropped without a word, so both are named in the error."""
+    with pytest.raises(ValueError, match=r"activation\[1\]='relu' and output_activation='softmax'"):
+        dp.Network([2, 3, 2], activation=["tanh", "relu"], output_activation="softmax")
+    with pytest.raises(ValueError, match=r"'leaky_relu\(0.2\)' and output_activation='leaky_relu'"):
+        dp.Network.from_arrays(
+            [np.ones((2, 3)), np.ones((3, 2))],
+            [np.zeros(3), np.zeros(2)],
+            activation=["tanh", "leaky_relu(0.2)"],
+            output_activation="leaky_relu",
+        )
+    # the same σ twice (by name, alias or object) is no conflict
+    for output in ("softmax", activations.Softmax()):
+        net = dp.Network([2, 3, 2], activation=["tanh", "softmax"], output_activation=output)
+        assert net.activation_names == ["tanh", "softmax"]
+    assert dp.Network(
+        [2, 3, 2], activation=["tanh", "sigmoid"], output_activation="logistic"
+    ).activation_names == [
+        "tanh",
+        "logistic",
+    ]
+
+
+def test_both_constructors_record_whether_the_output_took_activation():
+    """fit's note on a ReLU output reads this: the same for Network and from_arrays, and a loaded
+    model (a list of one σ per layer) stated its output σ."""
+    w, b = [np.ones((2, 3)), np.ones((3, 2))], [np.zeros(3), np.zeros(2)]
+    for took, kwargs in [
+        (True, dict(activation="relu")),
+        (True, dict(activation=activations.ReLU())),
+        (False, dict(activation="relu", output_activation="relu")),
+        (False, dict(activation=["tanh", "relu"])),
+        (False, dict(activation=["tanh"], output_activation="relu")),
+    ]:
+        assert dp.Network([2, 3, 2], **kwargs)._output_took_activation is took, kwargs
+        assert dp.Network.from_arrays(w, b, **kwargs)._output_took_activation is took, kwargs
+        assert dp.Network([2, 3, 2], **kwargs).copy()._output_took_activation is took
 
 
 def test_seeded_construction_is_reproducible_and_seeds_differ():

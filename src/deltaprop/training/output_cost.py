@@ -206,7 +206,7 @@ def _taken_from_activation(net, issue: Issue) -> Issue:
     """``issue`` with a word on ``activation=`` where the network was built with one ``activation``
     name and no ``output_activation``: the output layer took that σ, which a Keras user does not
     expect (``Network([64, 64, 10], activation="relu")`` has a ReLU output)."""
-    if issue.code != "relu-output" or not getattr(net, "_output_took_activation", False):
+    if issue.code != "relu-output" or not net._output_took_activation:
         return issue
     note = (
         f" The output layer took activation={net.activation_names[-1]!r}: activation= sets every "
