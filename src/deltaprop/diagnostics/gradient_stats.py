@@ -156,12 +156,6 @@ class GradientStats(Callback):
             dtype=float,
         )
 
-    def fractions(self, key: str) -> np.ndarray:
-        """``key`` "saturated" or "dead" as ``(n_records, L)``; NaN for layers it does not apply to."""
-        if key not in ("saturated", "dead"):
-            raise ValueError(f"key must be 'saturated' or 'dead'; got {key!r}")
-        return np.array([[np.nan if v is None else v for v in r[key]] for r in self.records], dtype=float)
-
     # --- files --------------------------------------------------------------------------
 
     def to_dict(self) -> dict:
