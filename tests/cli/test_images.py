@@ -19,8 +19,8 @@ from PIL import Image, ImageDraw
 import deltaprop as dp
 from deltaprop.cli.images import (
     ImageError,
+    check_image_model,
     digits_like,
-    image_features,
     mnist_like,
     preparation,
     prepare,
@@ -86,19 +86,22 @@ def test_digits_like_follows_the_32x32_bitmap_and_4x4_counts(tmp_path):
     np.testing.assert_array_equal(out, expected)
 
 
-def test_image_features_by_model_size_and_refusals(tmp_path):
+def test_an_image_file_as_a_row_by_model_size_and_refusals(tmp_path):
+    # what predict and explain do with an image file: check the model, read it, prepare it
     path = draw(tmp_path / "bar.jpg", (90, 90), [30, 10, 49, 79])
     for digit in (True, False):
-        assert image_features(path, 784, digit=digit).shape == (784,)
-        assert image_features(path, 64, digit=digit).shape == (64,)
+        assert prepare(read_grey(path), 784, digit=digit).shape == (784,)
+        assert prepare(read_grey(path), 64, digit=digit).shape == (64,)
+    check_image_model(784)
+    check_image_model(64)
     with pytest.raises(ImageError, match="784 .* or 64"):
-        image_features(path, 2, digit=True)
+        check_image_model(2)
     blank = tmp_path / "blank.png"
     Image.new("L", (30, 30), 255).save(blank)
     with pytest.raises(ImageError, match="no visible digit"):
-        image_features(blank, 784, digit=True)
+        prepare(read_grey(blank), 784, digit=True)
     # Resized whole, a blank page is a blank input (black, as the data sets' background is).
-    np.testing.assert_array_equal(image_features(blank, 784, digit=False), np.zeros(784))
+    np.testing.assert_array_equal(prepare(read_grey(blank), 784, digit=False), np.zeros(784))
     (tmp_path / "text.png").write_text("not an image")
     with pytest.raises(ImageError, match="cannot read"):
         read_grey(tmp_path / "text.png")
@@ -121,11 +124,11 @@ def test_an_image_of_the_model_size_round_trips_to_exactly_its_pixels_over_255(t
     pixels = np.zeros((side, side), dtype=np.uint8)
     pixels[1:-1, 1:-1] = np.random.default_rng(0).integers(0, 256, size=(side - 2, side - 2))
     Image.fromarray(pixels).save(tmp_path / "x.png")
-    row = image_features(tmp_path / "x.png", side * side, digit=digit)
+    row = prepare(read_grey(tmp_path / "x.png"), side * side, digit=digit)
     np.testing.assert_array_equal(row, pixels.reshape(-1) / 255.0)
     # Dark on light paper: inverted, and nothing else (no contrast stretch, no crop).
     Image.fromarray(255 - pixels).save(tmp_path / "paper.png")
-    inverted = image_features(tmp_path / "paper.png", side * side, digit=digit)
+    inverted = prepare(read_grey(tmp_path / "paper.png"), side * side, digit=digit)
     np.testing.assert_allclose(inverted, pixels.reshape(-1) / 255.0, atol=1e-12)
 
 

@@ -209,7 +209,7 @@ def whole(grey: np.ndarray, side: int) -> np.ndarray:
 
 
 def preparation(shape: tuple[int, int], n_in: int, *, digit: bool) -> str:
-    """What :func:`image_features` does to an image of ``shape`` ``(height, width)``:
+    """What :func:`prepare` does to an image of ``shape`` ``(height, width)``:
     ``"as-is"`` (it is the model's size already), ``"digit"`` or ``"whole"``."""
     side = IMAGE_SIDES[n_in]
     if tuple(shape) == (side, side):
@@ -238,10 +238,3 @@ def check_image_model(n_in: int) -> None:
             f"the model has {n_in} inputs; images can be given only to models with 784 (28×28, "
             f"MNIST-like) or 64 (8×8, digits-like) inputs. Give the features as a CSV or NPZ file instead"
         )
-
-
-def image_features(path: str | Path, n_in: int, *, digit: bool) -> np.ndarray:
-    """The image at ``path`` as one row ``(n_in,)`` of features for a model with ``n_in``
-    inputs; ``digit``: whether the model was trained on digits (see the module docstring)."""
-    check_image_model(n_in)
-    return prepare(read_grey(path), n_in, digit=digit, where=str(path))
