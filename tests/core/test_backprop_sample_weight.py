@@ -107,6 +107,18 @@ def test_equal_weights_are_the_unweighted_step(output, cost, c):
     assert weighted.cost == pytest.approx(plain.cost, rel=1e-15)
 
 
+def test_unit_weights_in_float32_give_the_same_gradients_and_c_to_rounding():
+    """As network.py says: gradients bit for bit; C to float32's rounding, not bit for bit
+    (the weighted C is summed in float64, the plain one in the network's dtype)."""
+    net = dp.Network([5, 8, 3], seed=1, dtype=np.float32)
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(100, 5)), rng.integers(0, 3, 100)
+    plain, weighted = net.backprop(X, y), net.backprop(X, y, sample_weight=np.ones(100))
+    for g, h in zip(plain.weights + plain.biases, weighted.weights + weighted.biases):
+        np.testing.assert_array_equal(h, g)
+    assert weighted.cost == pytest.approx(plain.cost, rel=1e-6)
+
+
 @pytest.mark.parametrize(("output", "cost"), CASES)
 def test_integer_weights_equal_repeated_rows(output, cost):
     """s_x = 2 is the row x twice in the batch, 0 is the row left out: one full-batch step."""
