@@ -8,6 +8,7 @@ from picture_checks import assert_lines_fill_height
 
 import deltaprop as dp
 from deltaprop.plots import confusion_matrix, learning_curves, network_diagram
+from deltaprop.plots.curves import ACCURACY_HEADROOM
 
 
 def test_one_epoch_is_drawn_at_the_whole_epoch_1_and_nowhere_else():
@@ -54,7 +55,8 @@ def test_a_tiny_accuracy_spread_keeps_a_few_points_of_axis_and_stays_within_0_to
     history = {"loss": [1.0, 0.9, 0.8], "accuracy": accuracy, "val_accuracy": val_accuracy}
     ax = learning_curves(history).axes[1]
     bottom, top = ax.get_ylim()
-    assert 0 <= bottom and top <= 100
+    assert 0 <= bottom and top <= 100 + ACCURACY_HEADROOM * (100 - bottom)  # headroom above 100 only
+    assert max(ax.get_yticks()) <= 100
     assert top - bottom >= 3, (bottom, top)  # 0.2 points of noise must not fill the panel
     assert_lines_fill_height(ax, 0.0)  # the data lies inside the axis
 
@@ -68,7 +70,7 @@ def test_a_run_that_starts_at_chance_keeps_its_first_epoch_on_the_accuracy_axis(
     }
     ax = learning_curves(history).axes[1]
     bottom, top = ax.get_ylim()
-    assert 0 <= bottom <= 10 and top == 100
+    assert 0 <= bottom <= 10 and top == 100 + ACCURACY_HEADROOM * (100 - bottom)
     assert_lines_fill_height(ax, 0.85)
 
 

@@ -197,7 +197,7 @@ def test_plots_never_use_pyplot_or_global_settings():
 def test_bad_arguments_are_named(trained_digits, tmp_path):
     net, _, _ = trained_digits
     fig = plots.learning_curves({"loss": [1.0, 0.5]})
-    with pytest.raises(ValueError, match=r"\.png or \.svg"):
+    with pytest.raises(ValueError, match=r"\.png, \.svg or \.pdf"):
         plots.save_figure(fig, tmp_path / "curves.jpg")
     with pytest.raises(TypeError, match="Figure"):
         plots.save_figure("not a figure", tmp_path / "x.png")

@@ -20,7 +20,7 @@ from PIL import Image
 from .._atomic import atomic_write
 from .._validation import label_column
 from ..training.callback import Callback
-from ._figure import axes_or_new, render_rgb
+from ._figure import axes_or_new, font_size, render_rgb
 
 RESOLUTION = 150
 MARGIN = 0.15  # of the data's range, added on each side
@@ -91,10 +91,10 @@ def decision_boundary(
             int(k),
             Line2D([], [], ls="", marker="o", ms=5, mfc=colours[k], mec="white", label=f"class {k}"),
         )
-    ax.legend(handles=handles, loc="best", fontsize=8, framealpha=0.85)
+    ax.legend(handles=handles, loc="best", fontsize=font_size(8), framealpha=0.85)
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="x₁", ylabel="x₂")
     accuracy = float((net.predict_classes(X) == y).mean())
-    ax.set_title(title or f"Decision boundary (accuracy {accuracy:.1%})", fontsize=10)
+    ax.set_title(title or f"Decision boundary (accuracy {accuracy:.1%})", fontsize=font_size(10))
     return fig
 
 

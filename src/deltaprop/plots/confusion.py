@@ -7,7 +7,15 @@ import math
 import numpy as np
 from sklearn.metrics import confusion_matrix as _counts
 
-from ._figure import axes_or_new, check_image_shape, new_figure, tile_mosaic
+from ._figure import (
+    MAX_JUDGED,
+    axes_or_new,
+    check_image_shape,
+    font_size,
+    image_cmap,
+    new_figure,
+    tile_mosaic,
+)
 
 MAX_GALLERY = 36
 MIN_SIZE = (3.8, 3.2)  # inches: room for the title, the labels and the colour bar of a 2×2 matrix
@@ -72,7 +80,7 @@ def confusion_matrix(y_true, y_pred, labels=None, ax=None, normalize: bool = Fal
                 text,
                 ha="center",
                 va="center",
-                fontsize=7 if k > 10 else 8,
+                fontsize=font_size(7 if k > 10 else 8),
                 color="white" if shown[i, j] > threshold else "black",
             )
     long_names = max(len(name) for name in names) > 2 if names else False
@@ -84,12 +92,14 @@ def confusion_matrix(y_true, y_pred, labels=None, ax=None, normalize: bool = Fal
 
 
 def misclassified_gallery(
-    X, y_true, y_pred, image_shape=(28, 28), max_images: int = MAX_GALLERY, class_names=None
+    X, y_true, y_pred, image_shape=(28, 28), max_images: int = MAX_GALLERY, class_names=None, cmap=None
 ):
     """The first ``max_images`` misclassified inputs as images, titled "true → predicted".
 
     ``X`` is ``(n_samples, h·w)`` (or ``(n_samples, h, w)``); ``image_shape`` is ``(h, w)``;
-    ``class_names[k]`` names class k in the titles (the class numbers without it).
+    ``class_names[k]`` names class k in the titles (the class numbers without it). ``cmap``:
+    a matplotlib colour map; by default chosen from ``X`` (:func:`._figure.image_cmap`): ink
+    (MNIST, digits) dark on white, objects (Fashion-MNIST's garments) bright on dark, as stored.
     """
     X = np.asarray(X, dtype=float)
     y_true, y_pred = _labels_1d(y_true, "y_true"), _labels_1d(y_pred, "y_pred")
@@ -119,7 +129,9 @@ def misclassified_gallery(
     fig = new_figure((0.3 + tile_inches * cols, 0.5 + 1.15 * rows))
     ax = fig.add_subplot()
     tiles = X[wrong].reshape(len(wrong), h, w)
-    ax.imshow(tile_mosaic(tiles, cols, gap), cmap="gray_r", interpolation="nearest")
+    if cmap is None:
+        cmap = image_cmap(X[:MAX_JUDGED].reshape(-1, h, w))
+    ax.imshow(tile_mosaic(tiles, cols, gap), cmap=cmap, interpolation="nearest")
     for k in range(len(wrong)):
         r, c = divmod(k, cols)
         ax.text(
@@ -128,10 +140,10 @@ def misclassified_gallery(
             f"{true_names[k]} → {predicted_names[k]}",
             ha="center",
             va="bottom",
-            fontsize=7 if named else 8,
+            fontsize=font_size(7 if named else 8),
             color="#c0392b",
         )
     ax.set_axis_off()
     n_wrong = int((y_true != y_pred).sum())
-    fig.suptitle(f"Misclassified: {n_wrong} of {len(y_true)} (true → predicted)", fontsize=10)
+    fig.suptitle(f"Misclassified: {n_wrong} of {len(y_true)} (true → predicted)", fontsize=font_size(10))
     return fig

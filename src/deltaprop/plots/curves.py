@@ -6,7 +6,7 @@ import numpy as np
 
 from .._validation import check_positive_int
 from ..diagnostics.learning_curve import history_series
-from ._figure import new_figure
+from ._figure import font_size, new_figure
 
 LOG_RANGE = 100.0  # a cost spanning more than this factor is drawn on a log scale
 EPOCH_PAD = 0.3  # of an epoch, left of the first and right of the last
@@ -15,6 +15,9 @@ EPOCH_PAD = 0.3  # of an epoch, left of the first and right of the last
 # over that span, not blown up to fill the panel (0.2 points of noise must look small).
 ACCURACY_MARGIN = 0.05  # of the data's span, above and below: matplotlib's own default margin
 ACCURACY_MIN_SPAN = 5.0  # percentage points
+# An axis that reaches 100 % goes this share of its span further, so that a curve at 100 % is
+# not drawn on the frame line; no tick is labelled above 100.
+ACCURACY_HEADROOM = 0.04
 # What each curve is: the training numbers are running means over the epoch's mini-batches,
 # each taken before its update (as Keras logs them); validation is measured at the epoch's
 # end. So early on, validation can beat training without anything being wrong.
@@ -47,7 +50,8 @@ def accuracy_limits(percent: np.ndarray) -> tuple[float, float]:
     """``(bottom, top)`` of the accuracy axis for the finite values ``percent`` (in %).
 
     The data's range with ACCURACY_MARGIN of it on each side, at least ACCURACY_MIN_SPAN wide,
-    slid (never shrunk) to lie inside [0, 100] and widened to whole percentage points.
+    slid (never shrunk) to lie inside [0, 100] and widened to whole percentage points; an axis
+    that reaches 100 ends ACCURACY_HEADROOM of its span above it.
     """
     low, high = float(np.min(percent)), float(np.max(percent))
     pad = ACCURACY_MARGIN * (high - low)
@@ -59,7 +63,10 @@ def accuracy_limits(percent: np.ndarray) -> tuple[float, float]:
         low, high = 0.0, min(100.0, high - low)
     if high > 100:
         low, high = max(0.0, low - (high - 100.0)), 100.0
-    return float(np.floor(low)), float(np.ceil(high))
+    low, high = float(np.floor(low)), float(np.ceil(high))
+    if high >= 100.0:
+        high = 100.0 + ACCURACY_HEADROOM * (100.0 - low)
+    return low, high
 
 
 def learning_curves(history, scaled_targets: bool = False, kept_epoch: int | None = None):
@@ -99,7 +106,7 @@ def learning_curves(history, scaled_targets: bool = False, kept_epoch: int | Non
         ax.axvline(first + 1, color="#c0392b", lw=1, ls=":", label="cost not finite")
     _mark_kept(ax, kept_epoch)
     ax.set(xlabel="epoch", ylabel=SCALED_COST if scaled_targets else COST, title="Cost")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=font_size(8))
 
     if has_acc:
         ax = axes[1]
@@ -110,12 +117,16 @@ def learning_curves(history, scaled_targets: bool = False, kept_epoch: int | Non
                 percent.append(100 * h[key][np.isfinite(h[key])])
         _mark_kept(ax, kept_epoch)
         ax.set(xlabel="epoch", ylabel="accuracy (%)", title="Accuracy")
-        ax.set_ylim(accuracy_limits(np.concatenate(percent)))
-        ax.yaxis.get_major_locator().set_params(integer=True)  # 92, 94, not 92.5, 93.0
-        ax.legend(fontsize=8)
+        low, high = accuracy_limits(np.concatenate(percent))
+        ax.set_ylim(low, high)
+        locator = ax.yaxis.get_major_locator()
+        locator.set_params(integer=True)  # 92, 94, not 92.5, 93.0
+        ax.set_yticks([t for t in locator.tick_values(low, high) if low <= t <= 100.0])  # not 101 %
+        ax.legend(fontsize=font_size(8))
     if lr_varies:
         ax = axes[-1]
-        ax.plot(epochs, lr, marker="o", markersize=3, color="#555555")
+        # η is constant within an epoch: a step at each epoch's middle, not a slope between epochs
+        ax.plot(epochs, lr, drawstyle="steps-mid", marker="o", markersize=3, color="#555555")
         ax.set(xlabel="epoch", ylabel="η", title="Learning rate")
     for ax in axes:
         ax.grid(alpha=0.3)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..diagnostics.gradient_stats import PERCENTILES, GradientStats
-from ._figure import layer_name, new_figure
+from ._figure import font_size, layer_name, new_figure
 
 LOW, MID, HIGH = PERCENTILES.index(25), PERCENTILES.index(50), PERCENTILES.index(75)
 ZERO_BELOW = 10.0  # an exact 0 is drawn this factor below the smallest non-zero value shown
@@ -80,12 +80,12 @@ def gradient_distributions(stats):
                     (0.01, zero),
                     xycoords=("axes fraction", "data"),
                     va="bottom",
-                    fontsize=7,
+                    fontsize=font_size(7),
                     color="0.35",
                 )
         ax.set(xlabel="epoch (0: before training)", title=title)
         ax.grid(alpha=0.3, which="both")
         ax.xaxis.get_major_locator().set_params(integer=True)
     axes[0].set_ylabel("median, 25-75 % band")
-    axes[1].legend(fontsize=7, loc="best")
+    axes[1].legend(fontsize=font_size(7), loc="best")
     return fig

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._figure import check_image_shape, new_figure, tile_mosaic
+from ._figure import check_image_shape, font_size, new_figure, tile_mosaic
 
 MAX_NEURONS = 64
 
@@ -38,12 +38,12 @@ def first_layer_weights(net, image_shape, max_neurons: int = MAX_NEURONS):
     for j in range(n):  # numbered from 1, as the walk-through and the diagnostics number neurons
         r, c = divmod(j, cols)
         x, y = c * (wd + gap) + wd / 2 - 0.5, r * (h + gap) - 0.6
-        ax.text(x, y, str(j + 1), ha="center", va="bottom", fontsize=7)
+        ax.text(x, y, str(j + 1), ha="center", va="bottom", fontsize=font_size(7))
     ax.set_axis_off()
     more = f" (first {n} of {w.shape[1]})" if n < w.shape[1] else ""
     fig.suptitle(
         f"Incoming weights w_ij of each hidden neuron j = 1, 2, …{more}\n"
         "red > 0, blue < 0, each on its own scale",
-        fontsize=9,
+        fontsize=font_size(9),
     )
     return fig
