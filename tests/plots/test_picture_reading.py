@@ -12,6 +12,7 @@ import deltaprop as dp
 from deltaprop import plots
 from deltaprop.datasets import data_home
 from deltaprop.plots._figure import image_cmap
+from deltaprop.walkthrough import examples
 
 
 def test_a_step_schedule_is_drawn_as_steps():
@@ -61,6 +62,7 @@ def _sizes(fig) -> list[float]:
 @pytest.mark.parametrize(
     "draw",
     [
+        lambda: plots.network_diagram(examples.mazur().net, [0.05, 0.1], [0.01, 0.99], show_weights=True),
         lambda: plots.confusion_matrix([0, 1, 1, 0], [0, 1, 0, 0]),
         lambda: plots.learning_curves({"loss": [1.0, 0.5], "accuracy": [0.5, 0.7]}),
     ],

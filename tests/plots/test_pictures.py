@@ -91,7 +91,7 @@ def test_network_diagram_labels_neurons_with_their_backprop_delta():
     deltas = net.backprop(x[None, :], y[None, :]).deltas
     for layer in deltas:
         for value in layer[0]:
-            assert f"{value:.2g}" in texts
+            assert f"{value:.3g}" in texts  # 3 significant digits, as DIGITS
     assert len(fig.axes) == 2  # the diagram and the colour bar of δ
 
 
@@ -105,7 +105,7 @@ def test_network_diagram_takes_a_class_label_bare_or_in_a_list_as_explain_does()
     ]
     assert texts[0] == texts[1] == texts[2]
     delta = net.backprop(x[None, :], np.array([2])).deltas[-1][0]
-    assert all(f"{value:.2g}" in texts[1] for value in delta)
+    assert all(f"{value:.3g}" in texts[1] for value in delta)
 
 
 def test_network_diagram_of_outputs_that_are_never_negative_uses_a_scale_from_zero():

@@ -103,10 +103,12 @@ def register(subparsers) -> None:
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p.add_argument(
         "--diagram",
-        metavar="FILE.png|FILE.svg",
+        metavar="FILE.png|FILE.svg|FILE.pdf",
         help="also draw the network for the same example, named as the walk-through names it: each "
-        "input's value and neuron's δ, each weight's sign and size, and its name and value on the "
-        "line when every layer has at most 3 neurons (Mazur's w1…w8)",
+        "input's value and neuron's δ (the walk-through's own, of its --variant), each weight's sign "
+        "and size, and the names and values of the weights on their lines and the biases above their "
+        "neurons when every layer has at most 3 neurons (Mazur's w1…w8, b_h1); a layer of more than "
+        "--max-neurons shows its largest |x| or |δ|",
     )
     p.add_argument(
         "--dpi",
@@ -119,7 +121,8 @@ def register(subparsers) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="summarise networks with more than N neurons (default: 30)",
+        help="summarise networks with more than N neurons (default: 30), and draw at most N of a "
+        "layer in --diagram (default: 12)",
     )
     p.set_defaults(run=run)
 
@@ -166,7 +169,7 @@ def _model_case(args):
     x, y, how = _given_example(args, net, "the model", "--model", digit)
     eta, notes = run_notes(args.model, args.lr)
     seen = image_note([how], net.sizes[0], why)  # what was done to an image, as predict says it
-    return net, x, y, eta, True, None, [seen, *notes] if seen else notes
+    return net, x, y, eta, True, None, [seen, *notes] if seen else notes, class_names
 
 
 def _example_case(args):
@@ -179,7 +182,7 @@ def _example_case(args):
     if _gives_example(args):
         x, y, _ = _given_example(args, case.net, f"the {example} example", f"--example {example}")
     eta = case.learning_rate if args.lr is None else args.lr
-    return case.net, x, y, eta, case.update_biases, example, []
+    return case.net, x, y, eta, case.update_biases, example, [], None
 
 
 def _check(args) -> None:
@@ -206,8 +209,10 @@ def _check(args) -> None:
             raise UsageError(f"--dpi {args.dpi:g}: {err}") from None
     # before anything is computed or written: a bad name must not leave half the output behind
     if args.diagram:
-        if Path(args.diagram).suffix.lower() not in (".png", ".svg"):
-            raise UsageError(f"--diagram {args.diagram}: give a file name ending in .png or .svg")
+        from ..plots._figure import FORMATS as PICTURES
+
+        if Path(args.diagram).suffix.lower().lstrip(".") not in PICTURES:
+            raise UsageError(f"--diagram {args.diagram}: give a file name ending in .png or .svg, or .pdf")
         _folder_of(Path(args.diagram), "--diagram")
     if args.out:
         check_output_file(args.out, "--out")
@@ -244,22 +249,32 @@ def _diagram_names(notation: str, sizes: list[int], n_samples: int):
         value=lambda m, j: text(names.o(0, j) if m == 0 else names.delta(m, j)),
         weight=lambda l, i, j: text(names.w(l, i, j)),
         delta=f"δ = {delta}",
+        bias=lambda l, j: text(names.b(l, j)),
     )
 
 
-def _write_diagram(path: Path, net, trace, notation: str, dpi: float | None) -> None:
-    """The network diagram of the walk-through's (first) example, as PNG or SVG, in its names."""
+def _write_diagram(path: Path, net, trace, notation: str, args, class_names) -> None:
+    """The network diagram of the walk-through's (first) example, as PNG, SVG or PDF, in its
+    names and with its numbers (the trace's δ, of its variant); ``args.max_neurons`` neurons
+    of a layer at most, ``class_names`` beside the outputs where the model has them."""
     from ..plots import network_diagram, save_figure
-    from ..plots._figure import DPI
-    from ..plots.network_diagram import MAX_LABELLED
+    from ..plots._figure import DPI, font_size
+    from ..plots.network_diagram import MAX_LABELLED, MAX_NEURONS, TITLE_PT
 
     names = _diagram_names(notation, net.sizes, trace.n_samples)
     labelled = max(net.sizes) <= MAX_LABELLED
-    fig = network_diagram(net, trace.x[0], trace.y[0], show_weights=labelled, names=names)
+    most = MAX_NEURONS if args.max_neurons is None else args.max_neurons
+    if class_names is None or len(class_names) != net.sizes[-1]:
+        # a softmax layer's outputs are classes: their numbers, which δ's indices (from 1) are not
+        classes = net.activation_names[-1] == "softmax" and net.sizes[-1] > 1
+        class_names = [str(k) for k in range(net.sizes[-1])] if classes else None
+    fig = network_diagram(
+        net, trace=trace, show_weights=labelled, names=names, max_neurons=most, class_names=class_names
+    )
     if trace.n_samples > 1:
         ax = fig.axes[0]
-        ax.set_title(f"{ax.get_title()}\nfor sample 1 of {trace.n_samples}", fontsize=9)
-    save_figure(fig, path, DPI if dpi is None else dpi)
+        ax.set_title(f"{ax.get_title()}\nfor sample 1 of {trace.n_samples}", fontsize=font_size(TITLE_PT))
+    save_figure(fig, path, DPI if args.dpi is None else args.dpi)
 
 
 def _export(trace, format: str, notation: str) -> str:
@@ -284,7 +299,7 @@ def run(args) -> int:
     _check(args)
     case = _model_case(args) if args.model else _example_case(args)
     # notes: said before the walk-through, where η came from and what of the run's step it leaves out
-    net, x, y, eta, update_biases, example, notes = case
+    net, x, y, eta, update_biases, example, notes, class_names = case
     if args.biases is not None:
         update_biases = args.biases == "update"
     notation = args.notation or default_for(example)
@@ -296,7 +311,7 @@ def run(args) -> int:
     except (ValueError, TypeError) as err:
         raise UsageError(str(err)) from None
     if args.diagram:
-        _write_diagram(Path(args.diagram), net, trace, notation, args.dpi)
+        _write_diagram(Path(args.diagram), net, trace, notation, args, class_names)
         # on stderr when the walk-through itself goes to stdout, so that a pipe gets it alone
         print(f"wrote network diagram to {args.diagram}", file=sys.stdout if args.out else sys.stderr)
 

@@ -16,7 +16,9 @@ from . import rundir
 from .errors import UsageError
 from .output_file import unwritable
 
-FORMATS = ("png", "svg")
+# plots._figure.FORMATS and network_diagram.MAX_NEURONS, written here: the CLI starts without matplotlib
+FORMATS = ("png", "svg", "pdf")
+MAX_NEURONS = 12
 
 
 def register(subparsers) -> None:
@@ -34,6 +36,14 @@ def register(subparsers) -> None:
     p.add_argument(
         "--dpi", type=float, default=100, help="pixels per inch of a PNG (100; 200 for slides or print)"
     )
+    p.add_argument(
+        "--max-neurons",
+        type=int,
+        default=MAX_NEURONS,
+        metavar="N",
+        help="the most neurons the network diagram draws of a layer: of a larger one, those with the "
+        f"largest |x|, |δ| or weights, each numbered (default: {MAX_NEURONS})",
+    )
     p.set_defaults(run=run)
 
 
@@ -46,9 +56,13 @@ def run(args) -> int:
         check_dpi(args.dpi)
     except ValueError as err:
         raise UsageError(f"--dpi {args.dpi:g}: {err}") from None
+    if args.max_neurons < 1:
+        raise UsageError(f"--max-neurons must be ≥ 1; got {args.max_neurons}")
     run_dir = rundir.with_weights(args.run_dir)
     out = rundir.output_folder(args.out, "--out") if args.out else _run_plots(run_dir)
-    result = plot_run(run_dir, formats=(args.format,), out_dir=out, dpi=args.dpi)
+    result = plot_run(
+        run_dir, formats=(args.format,), out_dir=out, dpi=args.dpi, max_neurons=args.max_neurons
+    )
     if not (run_dir / rundir.MODEL).is_file():  # said on stderr: stdout stays the list of files
         print(f"note: {run_dir}: {read_run(run_dir).unfinished}", file=sys.stderr)
     for path in result.paths:

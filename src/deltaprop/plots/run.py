@@ -10,17 +10,18 @@ import numpy as np
 from .._text import count
 from ..diagnostics.run import RunFiles, load_run_data, read_run
 from ..files import run_folder
-from ._figure import DPI, FORMATS, check_dpi, save_figure
+from ._figure import DPI, FORMATS, check_dpi, font_size, save_figure
 from .boundary import decision_boundary
 from .confusion import confusion_matrix, misclassified_gallery
 from .curves import learning_curves
 from .gradients import gradient_distributions
-from .network_diagram import network_diagram
+from .network_diagram import MAX_NEURONS, check_max_neurons, network_diagram
 from .weights import first_layer_weights
 
 IMAGE_SHAPES = {784: (28, 28), 64: (8, 8)}  # MNIST-style and scikit-learn's digits
 MAX_EVAL = 10_000
 SPLIT = "test"  # a built-in set's split the class pictures are drawn on
+SUBTITLE_PT = 9.0  # at matplotlib's default font.size
 
 
 @dataclass
@@ -37,7 +38,9 @@ class RunPlots:
         return len(self.paths)
 
 
-def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPlots:
+def plot_run(
+    run_dir, formats=("png",), out_dir=None, dpi: float = DPI, max_neurons: int = MAX_NEURONS
+) -> RunPlots:
     """Draw the learning curves, the network, and what else the run allows, into ``out_dir``
     (RUN_DIR/plots).
 
@@ -45,8 +48,9 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
     loaded, each neuron's δ on its first sample (a built-in set's test split, a file's row 1). Such runs also
     get a confusion matrix (on the test split); image data (784 or 64 inputs) a misclassified
     gallery and the first-layer weights; runs with ``gradients.json`` the gradient
-    distributions; 2-D data the decision boundary. ``formats`` is any of ``"png"``, ``"svg"``;
-    ``dpi`` a PNG's pixels per inch.
+    distributions; 2-D data the decision boundary. ``formats`` is any of ``"png"``, ``"svg"``,
+    ``"pdf"``; ``dpi`` a PNG's pixels per inch; ``max_neurons`` the most neurons the diagram
+    draws of a layer (:func:`~deltaprop.plots.network_diagram`'s).
     """
     if isinstance(formats, str):
         formats = (formats,)
@@ -55,6 +59,7 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
     if not formats or bad:
         raise ValueError(f"formats must be a non-empty selection of {FORMATS}; got {formats!r}")
     dpi = check_dpi(dpi)  # before anything is drawn
+    most = check_max_neurons(max_neurons)
     run = read_run(run_dir)
     out = Path(out_dir) if out_dir is not None else run.path / run_folder.PLOTS
     result = RunPlots()
@@ -70,6 +75,16 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
         classify = bool(np.isfinite(np.asarray(run.history.get("accuracy", []), dtype=float)).any())
     else:
         classify = n_out > 1
+    # the outputs of a classifier are its classes: their names where the run has them, else numbers
+    classes = (
+        (_names_for(run.class_names, n_out) or [str(k) for k in range(n_out)])
+        if classify and n_out > 1
+        else None
+    )
+
+    def diagram(x=None, label=None):
+        return network_diagram(net, x, label, max_neurons=most, class_names=classes)
+
     if run.history is not None and run.history.get("loss"):
         curves = learning_curves(
             run.history, scaled_targets=_scaled_targets(run, classify), kept_epoch=_kept_epoch(run)
@@ -97,7 +112,7 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
         )
         for name in ("confusion_matrix", "misclassified", "decision_boundary"):
             result.skipped[name] = reason
-        save(_regression_diagram(net, data, run) if not classify else network_diagram(net), "network_diagram")
+        save(_regression_diagram(net, data, run, most) if not classify else diagram(), "network_diagram")
         return result
     X, y = data
     X = X.reshape(len(X), -1)[:MAX_EVAL].astype(net.dtype)
@@ -106,7 +121,7 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
         reason = f"the data set has {count(X.shape[1], 'feature')} but the network {count(n_in, 'input')}"
         for name in ("confusion_matrix", "misclassified", "decision_boundary"):
             result.skipped[name] = reason
-        save(network_diagram(net), "network_diagram")
+        save(diagram(), "network_diagram")
         return result
     labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1).astype(int)
     predicted = net.predict_classes(X)
@@ -124,8 +139,8 @@ def plot_run(run_dir, formats=("png",), out_dir=None, dpi: float = DPI) -> RunPl
         result.skipped["decision_boundary"] = f"the data has {count(n_in, 'feature')}, not 2"
     # the δ of one example, as the walk-through computes it: the split's first sample
     name = names[labels[0]] if names else str(labels[0])
-    diagram = network_diagram(net, X[0], labels[0])
-    save(_subtitled(diagram, f"for {_first_sample(run)} (class {name})"), "network_diagram")
+    drawn = diagram(X[0], labels[0])
+    save(_subtitled(drawn, f"for {_first_sample(run)} (class {name})"), "network_diagram")
     return result
 
 
@@ -168,10 +183,10 @@ def _first_sample(run: RunFiles) -> str:
     return f"row 1 of {Path(run.data_path or 'the data file').name}"
 
 
-def _regression_diagram(net, data, run: RunFiles):
+def _regression_diagram(net, data, run: RunFiles, max_neurons: int):
     """A regression run's diagram: each neuron's δ on the first sample, where the data fits the network."""
     if data is None:
-        return network_diagram(net)
+        return network_diagram(net, max_neurons=max_neurons)
     X, Y = data
     x, y = np.asarray(X[0], dtype=net.dtype).reshape(-1), np.asarray(Y[0], dtype=float).reshape(-1)
     if (
@@ -179,9 +194,10 @@ def _regression_diagram(net, data, run: RunFiles):
         or y.size != net.sizes[-1]
         or not (np.isfinite(x).all() and np.isfinite(y).all())
     ):
-        return network_diagram(net)
+        return network_diagram(net, max_neurons=max_neurons)
     target = ", ".join(f"{v:.3g}" for v in y)
-    return _subtitled(network_diagram(net, x, y), f"for {_first_sample(run)} (target {target})")
+    drawn = network_diagram(net, x, y, max_neurons=max_neurons)
+    return _subtitled(drawn, f"for {_first_sample(run)} (target {target})")
 
 
 def _names_for(class_names, n_out: int):
@@ -207,5 +223,5 @@ def _data_described(run: RunFiles, n: int, split: str) -> str:
 def _subtitled(fig, where: str):
     """The figure with ``where`` under its first axes' title."""
     ax = fig.axes[0]
-    ax.set_title(f"{ax.get_title()}\n{where}", fontsize=9)
+    ax.set_title(f"{ax.get_title()}\n{where}", fontsize=font_size(SUBTITLE_PT))
     return fig
