@@ -24,3 +24,19 @@ def trained_digits(digits):
     stats = GradientStats(X[:128], y[:128])
     history = dp.fit(net, X, y, epochs=4, learning_rate=3.0, seed=0, callbacks=[stats])
     return net, history, stats
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The figures ``deltaprop explain --diagram`` draws, kept for a look at their texts."""
+    from deltaprop import plots
+
+    figures = []
+    real = plots.network_diagram
+
+    def keep(*args, **kwargs):
+        figures.append(real(*args, **kwargs))
+        return figures[-1]
+
+    monkeypatch.setattr(plots, "network_diagram", keep)
+    return figures

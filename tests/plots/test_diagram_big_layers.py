@@ -87,18 +87,7 @@ def test_without_an_example_the_largest_weights_are_drawn():
 
 def test_outputs_carry_their_class_names(digit_net):
     net, x = digit_net
-    names = [
-        "T-shirt/top",
-        "Trouser",
-        "Pullover",
-        "Dress",
-        "Coat",
-        "Sandal",
-        "Shirt",
-        "Sneaker",
-        "Bag",
-        "Boot",
-    ]
+    names = list(dp.datasets.FASHION_MNIST.classes)
     shown = texts(plots.network_diagram(net, x, 3, class_names=names))
     assert [shown[f"class {k}"] for k in range(10)] == names
     with pytest.raises(ValueError, match="class_names must name each of the 10 outputs"):

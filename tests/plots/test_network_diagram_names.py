@@ -20,20 +20,6 @@ from deltaprop.cli import main
 from deltaprop.walkthrough import examples
 
 
-@pytest.fixture
-def drawn(monkeypatch):
-    """The figures ``deltaprop explain --diagram`` draws, kept for a look at their texts."""
-    figures = []
-    real = plots.network_diagram
-
-    def keep(*args, **kwargs):
-        figures.append(real(*args, **kwargs))
-        return figures[-1]
-
-    monkeypatch.setattr(plots, "network_diagram", keep)
-    return figures
-
-
 def texts(fig) -> list[str]:
     return [t.get_text() for t in fig.axes[0].texts]
 

@@ -10,24 +10,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 import deltaprop as dp
-from deltaprop import plots
 from deltaprop.cli import main
-
-
-@pytest.fixture
-def drawn(monkeypatch):
-    figures = []
-    real = plots.network_diagram
-
-    def keep(*args, **kwargs):
-        figures.append(real(*args, **kwargs))
-        return figures[-1]
-
-    monkeypatch.setattr(plots, "network_diagram", keep)
-    return figures
 
 
 def texts(fig) -> dict[str, str]:
