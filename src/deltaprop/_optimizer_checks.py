@@ -6,6 +6,8 @@ NumPy only, as the core is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 # The names PyTorch and Keras give these hyperparameters, which a newcomer brings along:
@@ -49,3 +51,48 @@ def check_grads(net, grads) -> None:
                 f"grads.{name} do not fit the network: got shapes {got}, expected {shapes} "
                 f"(were the gradients computed by another network?)"
             )
+
+
+# The keys of Optimizer.state_dict(): those a state must have, and those it may leave out.
+STATE_KEYS = ("iterations", "state")
+OPTIONAL_STATE_KEYS = ("name", "hyper")
+
+
+def check_state_dict(state, optimizer: str) -> tuple[dict, dict[str, np.ndarray]]:
+    """``state``'s hyperparameters (``{}`` when it gives none) and its state arrays, copied;
+    refused (TypeError for a value of the wrong type, ValueError for a missing or unknown key),
+    naming the key, when it is not what ``Optimizer.state_dict()`` returns. ``optimizer`` is the
+    class name, for the messages. The step count and the hyperparameters' values are checked
+    by the caller."""
+    if not isinstance(state, Mapping):
+        raise TypeError(
+            f"{optimizer}.load_state_dict takes the dict that state_dict() returns; got "
+            f"{type(state).__name__}"
+        )
+    expected = f"state_dict() returns the keys {[*OPTIONAL_STATE_KEYS, *STATE_KEYS]}"
+    missing = [key for key in STATE_KEYS if key not in state]
+    if missing:
+        raise ValueError(
+            f"{optimizer}.load_state_dict: state lacks the keys {missing} "
+            f"(got {sorted(state, key=str)}); {expected}"
+        )
+    unknown = sorted(set(state) - {*STATE_KEYS, *OPTIONAL_STATE_KEYS}, key=str)
+    if unknown:
+        raise ValueError(f"{optimizer}.load_state_dict: state has unknown keys {unknown}; {expected}")
+    hyper, arrays = state.get("hyper", {}), state["state"]
+    for key, value in (("hyper", hyper), ("state", arrays)):
+        if not isinstance(value, Mapping):
+            raise TypeError(
+                f"{optimizer}.load_state_dict: state[{key!r}] must be a dict; got {type(value).__name__}"
+            )
+    copied = {}
+    for key, value in arrays.items():
+        arr = np.array(value, copy=True) if isinstance(key, str) else None
+        if arr is None or arr.dtype.kind != "f":
+            what = f"key {key!r}" if arr is None else f"{arr.dtype.name} values"
+            raise TypeError(
+                f"{optimizer}.load_state_dict: state['state'] maps names such as 'w0' to float arrays; "
+                f"got {what} for {key!r}"
+            )
+        copied[key] = arr
+    return dict(hyper), copied

@@ -23,7 +23,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from ._optimizer_checks import check_grads, other_library_hint
+from ._optimizer_checks import check_grads, check_state_dict, other_library_hint
 from ._text import did_you_mean
 from ._validation import check_flag, check_positive_float, check_positive_int
 
@@ -216,16 +216,19 @@ class Optimizer(ABC):
         network whose parameters the arrays do not fit.
 
         Raises ``ValueError`` for the state of another kind of optimizer, and ``TypeError`` or
-        ``ValueError`` for hyperparameters the constructor would refuse or a step count that is
-        not an integer ≥ 0; then nothing changed.
+        ``ValueError``, naming the key, for a ``state`` that is not a dict of those keys
+        ("iterations" and "state" required), hyperparameters the constructor would refuse, a
+        step count that is not an integer ≥ 0 or state arrays that are not float arrays; then
+        nothing changed.
         """
+        hyper, arrays = check_state_dict(state, type(self).__name__)
         name = state.get("name", self.name)
         if name != self.name:
             raise ValueError(
                 f"state is that of the {name!r} optimizer; this one is {self.name!r} "
                 f"(load it into optimizers.get({name!r}))"
             )
-        hyper = {**self.hyperparameters(), **state.get("hyper", {})}
+        hyper = {**self.hyperparameters(), **hyper}
         unknown = sorted(set(hyper) - set(self.hyperparameters()))
         if unknown:
             raise ValueError(
@@ -234,7 +237,6 @@ class Optimizer(ABC):
             )
         checked = type(self)(**hyper)  # the constructor's checks, on the values to be restored
         iterations = check_positive_int(state["iterations"], "state['iterations']", allow_zero=True)
-        arrays = {k: np.array(v, copy=True) for k, v in state["state"].items()}
         for key in hyper:
             setattr(self, key, getattr(checked, key))
         self.iterations, self._state, self._network = iterations, arrays, None
@@ -382,11 +384,17 @@ def get(name: str | Optimizer, **kwargs) -> Optimizer:
     """The optimizer called ``name`` (``sgd``, ``momentum``, ``nesterov``, ``adam``) built with ``kwargs``.
 
     ``name`` is case-insensitive; an :class:`Optimizer` is returned as it is (``kwargs`` are
-    then ignored). Raises ``ValueError`` for any other name (or a non-string).
+    then ignored). Raises ``TypeError`` for a ``name`` that is neither a string nor an
+    Optimizer, and ``ValueError`` for an unknown name (as ``activations.get`` and ``costs.get``).
     """
     if isinstance(name, Optimizer):
         return name
-    if not isinstance(name, str) or name.lower() not in OPTIMIZERS:
-        suggestion = did_you_mean(name, OPTIMIZERS, "'{}'") if isinstance(name, str) else ""
+    if not isinstance(name, str):
+        raise TypeError(
+            f"optimizer must be a name such as 'sgd' or an Optimizer; "
+            f"got {name!r} of type {type(name).__name__}"
+        )
+    if name.lower() not in OPTIMIZERS:
+        suggestion = did_you_mean(name, OPTIMIZERS, "'{}'")
         raise ValueError(f"unknown optimizer {name!r}{suggestion}; expected one of {sorted(OPTIMIZERS)}")
     return OPTIMIZERS[name.lower()](**kwargs)

@@ -1,12 +1,13 @@
 """Optimizers: the classic rule, L2 in Nielsen's form, momentum, Nesterov, Adam."""
 
 import math
+import re
 
 import numpy as np
 import pytest
 
 import deltaprop as dp
-from deltaprop import optimizers
+from deltaprop import activations, costs, optimizers
 
 
 def grads_of(net, seed=0):
@@ -155,6 +156,49 @@ def test_a_step_count_that_is_not_a_count_is_refused_and_changes_nothing(iterati
     with pytest.raises(error, match=pattern):
         target.load_state_dict(state)
     assert target.iterations == 1
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "state", "error", "pattern"),
+    [
+        ("sgd", {"name": "sgd"}, ValueError, r"lacks the keys \['iterations', 'state'\] \(got \['name'\]\)"),
+        (
+            "adam",
+            {"name": "adam", "iterations": 1},
+            ValueError,
+            r"Adam.load_state_dict: state lacks the keys \['state'\]",
+        ),
+        ("adam", {"iterations": 1, "state": {}, "iteration": 2}, ValueError, r"unknown keys \['iteration'\]"),
+        ("sgd", [("iterations", 1)], TypeError, r"takes the dict that state_dict\(\) returns; got list"),
+        ("adam", {"iterations": 1, "state": []}, TypeError, r"state\['state'\] must be a dict; got list"),
+        ("adam", {"iterations": 1, "state": {}, "hyper": 0.1}, TypeError, r"state\['hyper'\] must be a dict"),
+        (
+            "adam",
+            {"iterations": 1, "state": {"m_w0": "x"}},
+            TypeError,
+            r"float arrays; got str32 values for 'm_w0'",
+        ),
+        ("adam", {"iterations": 1, "state": {0: np.zeros(2)}}, TypeError, r"float arrays; got key 0 for 0"),
+    ],
+)
+def test_a_state_that_is_not_a_state_dict_is_refused_by_key_and_changes_nothing(
+    optimizer, state, error, pattern
+):
+    """The docstring's promise: TypeError or ValueError naming the problem, not a KeyError."""
+    net = dp.Network([3, 2], seed=0)
+    target = optimizers.get(optimizer, learning_rate=0.05)
+    target.step(net, grads_of(net))
+    before = target.state_dict()
+    with pytest.raises(error, match=pattern):
+        target.load_state_dict(state)
+    assert target.iterations == 1 and target.state_dict()["state"].keys() == before["state"].keys()
+
+
+@pytest.mark.parametrize("name", [3, None, ["sgd"]])
+def test_a_name_that_is_not_a_string_is_a_type_error_as_for_activations_and_costs(name):
+    for get in (optimizers.get, activations.get, costs.get):
+        with pytest.raises(TypeError, match=rf"got {re.escape(repr(name))} of type {type(name).__name__}"):
+            get(name)
 
 
 @pytest.mark.parametrize(
