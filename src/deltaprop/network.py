@@ -386,9 +386,10 @@ cost='quadratic', dtype=float64, params=13)
             sample_weight=sample_weight,
         )
 
-    def evaluate(self, X, Y, sample_weight=None) -> dict:
-        """Cost and accuracy on ``(X, Y)``, weighted by ``sample_weight`` ``(n,)`` if given (as
-        Keras's ``evaluate``); see :func:`deltaprop.training.evaluate`."""
+    def evaluate(self, X, Y, batch_size: int | None = None, sample_weight=None) -> dict:
+        """Cost and accuracy on ``(X, Y)``, ``batch_size`` rows per forward pass (default 4096),
+        weighted by ``sample_weight`` ``(n,)`` if given (as Keras's ``evaluate``); the parameters
+        are :func:`deltaprop.training.evaluate`'s."""
         from .training import evaluate
 
-        return evaluate(self, X, Y, sample_weight=sample_weight)
+        return evaluate(self, X, Y, batch_size=batch_size, sample_weight=sample_weight)

@@ -176,6 +176,31 @@ def test_network_fit_spells_out_the_parameters_of_training_fit():
         assert method[name].kind is not inspect.Parameter.VAR_KEYWORD
 
 
+def test_network_evaluate_has_the_parameters_of_training_evaluate(monkeypatch):
+    """The same parameters, order and defaults as :func:`deltaprop.training.evaluate`, each
+    passed through under its own name."""
+    import deltaprop.training
+    from deltaprop.training import evaluate
+
+    method = inspect.signature(dp.Network.evaluate).parameters
+    function = inspect.signature(evaluate).parameters
+    assert list(method)[1:] == list(function)[1:]  # self / net
+    for name in list(function)[1:]:
+        assert method[name].default == function[name].default, name
+    sentinels = {name: object() for name in list(method)[1:]}
+    seen = {}
+    monkeypatch.setattr(
+        deltaprop.training, "evaluate", lambda net, *args, **kwargs: seen.update(kwargs, args=args)
+    )
+    dp.Network([2, 1]).evaluate(**sentinels)
+    assert seen["args"] == (sentinels["X"], sentinels["Y"])
+    assert all(seen[name] is sentinels[name] for name in ("batch_size", "sample_weight"))
+    monkeypatch.undo()
+    X, y = dp.datasets.load_digits("test")
+    net = dp.Network([64, 10], output_activation="softmax", seed=0)
+    assert net.evaluate(X, y, batch_size=7) == pytest.approx(evaluate(net, X, y, batch_size=7), rel=1e-12)
+
+
 def test_network_fit_passes_each_parameter_through(monkeypatch):
     """Every parameter reaches training.fit under its own name, each given a value of its own
     (a swapped pair would pass the comparison of two runs below, which sets only some)."""
