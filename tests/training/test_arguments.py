@@ -180,3 +180,20 @@ def test_verbose_2_prints_a_line_per_epoch_as_1_does(capsys):
         assert all(re.search(r" - \d+\.\d+m?s$", line) for line in lines), lines
         printed.append([re.sub(r" - \d+\.\d+m?s$", "", line) for line in lines])  # all but the time
     assert len(printed[0]) == 2 and printed[0] == printed[1]
+
+
+def test_a_generator_as_fits_seed_is_refused_saying_why_and_what_to_pass(xor):
+    """Network and the data sets take a Generator; fit cannot (it records its seed to resume),
+    and says so, with a way to draw an integer seed from the Generator."""
+    X, y = xor
+    net = dp.Network([2, 3, 2], seed=0)
+    before = [w.copy() for w in net.weights]
+    with pytest.raises(TypeError) as refused:
+        net.fit(X, y, seed=np.random.default_rng(0))
+    message = str(refused.value)
+    start = r"seed must be an integer ≥ 0 or None; got Generator\(PCG64\).* of type Generator\."
+    assert re.match(start, message)
+    assert "records its seed" in message and "seed=int(rng.integers(2**32))" in message
+    assert all(np.array_equal(w, b) for w, b in zip(net.weights, before))
+    history = net.fit(X, y, seed=int(np.random.default_rng(0).integers(2**32)))
+    assert history.params["seed"] == int(np.random.default_rng(0).integers(2**32))

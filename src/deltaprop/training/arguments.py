@@ -31,7 +31,19 @@ SPLIT_STREAM = 0x5EED
 
 
 def check_seed(seed) -> int:
-    """The run's seed: a non-negative int, or one drawn from the OS when ``seed`` is None."""
+    """The run's seed: a non-negative int, or one drawn from the OS when ``seed`` is None.
+
+    A ``numpy.random.Generator``, which Network and the data sets take, is refused with the
+    reason: epoch e's order is ``default_rng([seed, e])``, and the seed is recorded
+    (``history.params["seed"]``, checkpoints) so that a run can be resumed and repeated,
+    which a Generator's state cannot be."""
+    if isinstance(seed, np.random.Generator):
+        raise TypeError(
+            f"seed must be an integer ≥ 0 or None; got {seed!r} of type {type(seed).__name__}. fit "
+            f"records its seed (history.params['seed'], checkpoints) to resume and repeat a run, and "
+            f"orders epoch e by default_rng([seed, e]), which a Generator's state cannot do. Pass "
+            f"an integer (from your Generator: seed=int(rng.integers(2**32))), or None to draw one"
+        )
     seed = check_seed_value(seed, generator=False)
     return int(np.random.SeedSequence().entropy) if seed is None else seed
 

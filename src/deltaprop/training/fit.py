@@ -119,7 +119,8 @@ def fit(
         so every X of the same values gives the same bits, whatever its dtype or layout.
     seed : int, optional
         Makes the run bit-identical each time and resumable; None draws one, recorded in
-        ``history.params["seed"]``.
+        ``history.params["seed"]``. Not a ``numpy.random.Generator`` (a recorded run needs a
+        number): ``seed=int(rng.integers(2**32))`` draws one from it.
     callbacks : list of Callback, default ()
         See :mod:`deltaprop.training.callback` for the hooks and their order.
     verbose : 0 or 1, default 0
