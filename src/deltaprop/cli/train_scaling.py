@@ -60,12 +60,16 @@ def run_scaling(config: dict, data: RunData) -> Scaling | None:
     return fit_scaling(X, method, Y if scaled_targets(output, n_out, Y) else None)
 
 
-def scaled(data: RunData, scaling: Scaling | None) -> RunData:
-    """``data`` with its training arrays scaled, as the network trains on them (the test
-    arrays stay raw: the folded model is evaluated on them)."""
+def scaled(data: RunData, scaling: Scaling | None, dtype=np.float64) -> RunData:
+    """``data`` with its training arrays scaled, as the network trains on them, in ``dtype``
+    (the network's: one scaled copy of the training inputs, beside the raw ones, which the
+    plots and the test evaluation still read; the test arrays stay raw: the folded model is
+    evaluated on them)."""
     if scaling is None:
         return data
-    return replace(data, X_train=scaling.inputs(data.X_train), y_train=scaling.outputs(data.y_train))
+    return replace(
+        data, X_train=scaling.inputs(data.X_train, dtype), y_train=scaling.outputs(data.y_train, dtype)
+    )
 
 
 def described(scaling: Scaling | None) -> str | None:
