@@ -258,9 +258,8 @@ class Optimizer(ABC):
 class SGD(Optimizer):
     """Gradient descent, Δw = −η ∂C/∂w; with ``momentum`` μ > 0, heavy-ball or Nesterov.
 
-    ``SGD(learning_rate=0.1, momentum=0.0, nesterov=False, *, l2=0.0, n_train=None,
-    update_biases=True)``; the keyword arguments are :class:`Optimizer`'s. μ is in [0, 1);
-    ``nesterov=True`` needs μ > 0.
+    The keyword-only ``l2``, ``n_train`` and ``update_biases`` are :class:`Optimizer`'s. μ is
+    in [0, 1); ``nesterov=True`` needs μ > 0.
 
     Momentum follows PyTorch's form: v ← μ v + g, then w ← w − η v, or with
     ``nesterov=True`` w ← w − η (g + μ v). With μ = 0 this is the classic rule, and L2
@@ -281,9 +280,15 @@ class SGD(Optimizer):
         learning_rate: float = 0.1,
         momentum: float = 0.0,
         nesterov: bool = False,
-        **kwargs,
+        *,
+        l2: float = 0.0,
+        n_train: int | None = None,
+        update_biases: bool = True,
+        **unknown,
     ):
-        super().__init__(learning_rate, **kwargs)
+        # Optimizer's keywords spelled out for help() and editors (a test keeps them equal); any
+        # other goes on to Optimizer, which refuses it with deltaprop's name for it.
+        super().__init__(learning_rate, l2=l2, n_train=n_train, update_biases=update_biases, **unknown)
         momentum = check_positive_float(momentum, "momentum", allow_zero=True)
         if momentum >= 1.0:
             raise ValueError(f"momentum must be in [0, 1); got {momentum}")
@@ -312,9 +317,8 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015) with the paper's defaults η = 0.001, β1 = 0.9, β2 = 0.999, ε = 1e-8.
 
-    ``Adam(learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8, *, l2=0.0,
-    n_train=None, update_biases=True)``; the keyword arguments are :class:`Optimizer`'s.
-    β1 and β2 are in [0, 1), ε > 0.
+    The keyword-only ``l2``, ``n_train`` and ``update_biases`` are :class:`Optimizer`'s. β1
+    and β2 are in [0, 1), ε > 0.
 
     m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;  w ← w − η m̂ / (√v̂ + ε), with the bias
     corrections m̂ = m / (1 − β1^t) and v̂ = v / (1 − β2^t). L2 adds (λ/n) w to g.
@@ -330,9 +334,14 @@ class Adam(Optimizer):
         beta1: float = 0.9,
         beta2: float = 0.999,
         epsilon: float = 1e-8,
-        **kwargs,
+        *,
+        l2: float = 0.0,
+        n_train: int | None = None,
+        update_biases: bool = True,
+        **unknown,
     ):
-        super().__init__(learning_rate, **kwargs)
+        # As SGD's: Optimizer's keywords spelled out, any other refused by Optimizer.
+        super().__init__(learning_rate, l2=l2, n_train=n_train, update_biases=update_biases, **unknown)
         for value, label in ((beta1, "beta1"), (beta2, "beta2")):
             if not 0.0 <= check_positive_float(value, label, allow_zero=True) < 1.0:
                 raise ValueError(f"{label} must be in [0, 1); got {value}")

@@ -163,6 +163,23 @@ def test_optimizer_hyperparameters_rebuild_it():
         assert repr(type(opt)(**opt.hyperparameters())) == repr(opt)
 
 
+@pytest.mark.parametrize("optimizer", [dp.SGD, dp.Adam])
+def test_the_optimizers_spell_out_the_keywords_of_their_base(optimizer):
+    """``help(dp.SGD)`` and an editor show l2, n_train and update_biases (not ``**kwargs``):
+    the same names, defaults and hints as Optimizer's, which checks them; and they reach it."""
+    keyword_only = inspect.Parameter.KEYWORD_ONLY
+    base = [
+        p for p in inspect.signature(dp.optimizers.Optimizer).parameters.values() if p.kind is keyword_only
+    ]
+    own = [p for p in inspect.signature(optimizer).parameters.values() if p.kind is keyword_only]
+    assert [p.name for p in base] == ["l2", "n_train", "update_biases"]
+    assert [(p.name, p.default, p.annotation) for p in own] == [
+        (p.name, p.default, p.annotation) for p in base
+    ]
+    built = optimizer(0.1, l2=2.0, n_train=7, update_biases=False)
+    assert (built.l2, built.n_train, built.update_biases) == (2.0, 7, False)
+
+
 def test_network_fit_spells_out_the_parameters_of_training_fit():
     """``help(net.fit)`` and an editor show every parameter with its default (not ``**kwargs``),
     the same ones, in the same order, as :func:`deltaprop.training.fit` that it calls."""
