@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import socket
 import struct
 import threading
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deltaprop.datasets import ENV_VAR, IdxDataset
+from deltaprop.datasets import ENV_VAR, FASHION_MNIST, MNIST, MNIST_MIRRORS, IdxDataset
 
 N_FAKE = 12  # images per fake split: small, but more than the 10 classes
 FAKE_SHAPE = (28, 28)
@@ -71,6 +72,51 @@ def fake_spec(files: dict[str, bytes], mirrors, *, name: str = "fake") -> IdxDat
 
 
 @pytest.fixture
+def register_fakes(monkeypatch, fake_mnist):
+    """``register_fakes(MNIST, ...)``: the fake files' sizes and SHA-256s (gzipped and un-gzipped)
+    registered as those sets' for one test, as a test's mirror stands in for the real ones: a
+    loader checks every file it reads against the registry, so fake files under the real names
+    need this."""
+    files, _ = fake_mnist
+
+    def register(*specs: IdxDataset) -> dict[str, bytes]:
+        for spec in specs:
+            for name, body in files.items():
+                raw = gzip.decompress(body)
+                monkeypatch.setitem(spec.sha256, name, hashlib.sha256(body).hexdigest())
+                monkeypatch.setitem(spec.sizes, name, len(body))
+                monkeypatch.setitem(spec.raw_sha256, name, hashlib.sha256(raw).hexdigest())
+                monkeypatch.setitem(spec.raw_sizes, name, len(raw))
+        return files
+
+    return register
+
+
+@pytest.fixture
+def fake_checksums(register_fakes):
+    """The fake files registered as both MNIST's and Fashion-MNIST's (see ``register_fakes``)."""
+    return register_fakes(MNIST, FASHION_MNIST)
+
+
+def put_idx_files(folder: Path, files: dict[str, bytes], *, gunzip: bool = False) -> Path:
+    """Write ``files`` (name -> gzipped bytes) into ``folder``, un-gzipped (``.gz`` dropped from
+    the names) with ``gunzip``; return ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in files.items():
+        if gunzip:
+            (folder / name.removesuffix(".gz")).write_bytes(gzip.decompress(body))
+        else:
+            (folder / name).write_bytes(body)
+    return folder
+
+
+@pytest.fixture
+def put_files():
+    """:func:`put_idx_files`: IDX files written into a folder, gzipped or not."""
+    return put_idx_files
+
+
+@pytest.fixture
 def fake_spec_factory():
     return fake_spec
 
@@ -81,6 +127,20 @@ def isolated_data(monkeypatch, tmp_path) -> Path:
     root = tmp_path / "data-root"
     monkeypatch.setenv(ENV_VAR, str(root))
     return root
+
+
+@pytest.fixture
+def offline():
+    """MNIST's mirrors replaced by a port nothing listens on, as the download tests do."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    saved = list(MNIST_MIRRORS)
+    MNIST_MIRRORS[:] = [dead]
+    try:
+        yield dead
+    finally:
+        MNIST_MIRRORS[:] = saved
 
 
 @dataclass

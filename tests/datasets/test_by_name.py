@@ -15,7 +15,7 @@ PETS = "x1,x2,label\n0.5,1.5,dog\n-2,0.25,cat\n4,5,dog\n1,1,bird\n"
 
 
 @pytest.fixture
-def fake_idx_sets(isolated_data, fake_mnist):
+def fake_idx_sets(isolated_data, fake_mnist, fake_checksums):
     """Tiny MNIST-like IDX files as both downloaded sets, in an isolated $DELTAPROP_DATA:
     the loaders read them without a download and without the real copies."""
     files, arrays = fake_mnist

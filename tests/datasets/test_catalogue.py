@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import numpy as np
 import pytest
 
@@ -34,7 +36,7 @@ def test_every_name_is_listed_in_order(isolated_data):
     assert by_name["xor"].n_samples == {"train": 4, "test": 4}
 
 
-def test_presence_follows_the_files(tmp_path, fake_mnist):
+def test_presence_follows_the_files(tmp_path, fake_mnist, fake_checksums):
     files, _ = fake_mnist
     folder = tmp_path / "mnist"
     folder.mkdir()
@@ -42,18 +44,22 @@ def test_presence_follows_the_files(tmp_path, fake_mnist):
         (folder / name).write_bytes(body)
     assert not dataset_info("mnist", data_dir=tmp_path).present
     last = list(files)[3]
-    (folder / last.removesuffix(".gz")).write_bytes(b"")  # un-gzipped names count too
+    (folder / last.removesuffix(".gz")).write_bytes(b"")  # cut short: there, but not present
+    info = dataset_info("mnist", data_dir=tmp_path)
+    assert not info.present and len(info.damaged) == 1
+    assert f"{folder / last.removesuffix('.gz')} is not mnist's {last}: it has 0 bytes" in info.damaged[0]
+    (folder / last.removesuffix(".gz")).write_bytes(gzip.decompress(files[last]))  # un-gzipped names count
     assert dataset_info("mnist", data_dir=tmp_path).present
 
 
-def test_download_dataset_skips_what_is_present(http_server, tmp_path, fake_mnist):
+def test_download_dataset_skips_what_is_present(http_server, tmp_path, fake_mnist, fake_checksums):
     files, arrays = fake_mnist
     (tmp_path / "mnist").mkdir()
     for name, body in files.items():
         (tmp_path / "mnist" / name).write_bytes(body)
     assert download_dataset("mnist", data_dir=tmp_path, mirrors=[http_server.url]) == tmp_path / "mnist"
     assert http_server.requests == []
-    # And load() reads them (fake data under MNIST's real names; no checksum on local files).
+    # And load() reads them (fake data under MNIST's names, with the fakes' checksums registered).
     X, y = load("mnist", "test", data_dir=tmp_path, download=False)
     np.testing.assert_array_equal(y, arrays["test"][1])
 

@@ -212,6 +212,23 @@ class _Terminal(io.StringIO):
         return True
 
 
+def test_text_progress_writes_a_message_on_its_own_line():
+    stream = _Terminal()
+    bar = TextProgress("mnist", stream)
+    bar.message("downloading mnist (1.7 MB) into /data/mnist from https://example.org/")
+    bar(10, 100)
+    bar.message("https://example.org/x: timed out; trying the next mirror, https://example.com/")
+    bar(100, 100)
+    lines = stream.getvalue().split("\n")
+    assert lines[0] == "downloading mnist (1.7 MB) into /data/mnist from https://example.org/"
+    assert lines[1].startswith("\rmnist  [###")  # the bar drawn in place is ended, not overwritten
+    assert lines[2] == "https://example.org/x: timed out; trying the next mirror, https://example.com/"
+    assert lines[3].startswith("\rmnist  [##############################] 100%")
+    stream = io.StringIO()  # off a terminal: lines as they come
+    TextProgress("mnist", stream).message("downloading")
+    assert stream.getvalue() == "downloading\n"
+
+
 def test_text_progress_redraws_one_line_on_a_terminal():
     stream = _Terminal()
     bar = TextProgress("mnist", stream)
@@ -267,9 +284,8 @@ def test_offline_the_error_names_every_missing_file_and_the_way_round_it(isolate
     assert f"{dead}t10k-images-idx3-ubyte.gz: could not connect" in message
     folder = isolated_data / "mnist"
     assert (
-        f"mnist files still missing in {folder}: t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz, "
-        "and the train split's train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, which a run "
-        "reads too." in message
+        f"mnist files still missing in {folder}: t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz; "
+        "the train split's train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz are missing too." in message
     )
     assert "set DELTAPROP_DATA (or, from Python, pass data_dir=) to the folder holding mnist/" in message
     assert not isolated_data.exists()  # nothing left behind, not even the cache folder

@@ -17,15 +17,10 @@ from .._text import did_you_mean
 from .._validation import check_dtype, check_seed
 from .digits import DIGITS_N_SAMPLES, DIGITS_N_TEST, load_digits
 from .download import Progress
-from .mnist import (
-    FASHION_MNIST,
-    MNIST,
-    IdxDataset,
-    dataset_folder,
-    download_idx_dataset,
-    load_idx_dataset,
-    missing_files,
-)
+from .idx_files import damaged_files, damaged_message, dataset_folder, missing_files
+from .idx_sets import FASHION_MNIST, MNIST, IdxDataset
+from .mnist import download_idx_dataset, load_idx_dataset
+from .paths import data_home, root_problem
 from .toy import make_blobs, make_circles, make_moons, make_spiral, xor
 
 BUILT_IN = "built-in"
@@ -50,6 +45,10 @@ class DatasetInfo:
     source : ``"built-in"`` (shipped), ``"generated"`` (made on demand) or ``"download"``.
     present : whether it can be loaded without a download.
     location : the folder holding (or that would hold) the files; ``None`` unless downloaded.
+    damaged : for each file there that is not the set's own (cut short, another set's, ...), what
+        is wrong and how to fix it; such a set is not ``present``, and downloading it replaces them.
+    root_problem : what is wrong with the data root as given (``DELTAPROP_DATA=/x does not
+        exist``), else ``None``.
     """
 
     name: str
@@ -61,6 +60,8 @@ class DatasetInfo:
     source: str
     present: bool
     location: Path | None
+    damaged: tuple[str, ...] = ()
+    root_problem: str | None = None
 
 
 _TOY_GENERATORS: dict[str, Callable] = {
@@ -98,6 +99,10 @@ def dataset_info(name: str, *, data_dir: str | os.PathLike | None = None) -> Dat
     if name in _IDX_SETS:
         spec = _IDX_SETS[name]
         folder = dataset_folder(spec, data_dir)
+        damaged = tuple(
+            damaged_message(spec, file, path, fault, data_home(data_dir))
+            for file, path, fault in damaged_files(spec, folder)
+        )
         return DatasetInfo(
             name=name,
             description=spec.description,
@@ -106,8 +111,10 @@ def dataset_info(name: str, *, data_dir: str | os.PathLike | None = None) -> Dat
             classes=spec.classes,
             n_samples=dict(spec.n_samples),
             source=DOWNLOAD,
-            present=not missing_files(spec, folder),
+            present=not missing_files(spec, folder) and not damaged,
             location=folder,
+            damaged=damaged,
+            root_problem=root_problem(data_dir),
         )
     if name == "digits":
         return DatasetInfo(
@@ -147,7 +154,7 @@ def download_dataset(
     progress: Progress | bool | None = None,
     mirrors=None,
 ) -> Path | None:
-    """Fetch every file of ``name`` that is not present yet; return its folder.
+    """Fetch every file of ``name`` that is not present yet or is damaged; return its folder.
 
     Built-in and generated sets need nothing and return ``None``. ``progress``: ``True``
     for a text bar on stderr, or a callable (see :func:`~deltaprop.datasets.load_mnist`).

@@ -6,7 +6,10 @@ computed; only when the transfer is complete and the digest matches is it flushe
 download leaves nothing behind, and an existing file is never half-overwritten.
 
 Nothing here prints. Progress goes to an optional callable ``progress(bytes_done, bytes_total)``
-(``bytes_total`` is ``None`` when the sizes are not known in advance).
+(``bytes_total`` is ``None`` when the sizes are not known in advance). A progress that can also
+show words has a ``message(text)`` method (:class:`~deltaprop.datasets.progress.TextProgress` and
+the CLI's bar do): it is told, as it happens, that a mirror failed and the next is tried, so a
+network that drops packets is not half a minute of silence per mirror (see :func:`announce`).
 """
 
 from __future__ import annotations
@@ -56,6 +59,13 @@ def check_mirrors(mirrors, name: str = "mirrors") -> tuple[str, ...]:
         if scheme not in _SCHEMES:
             raise ValueError(f"{name} must hold http:// or https:// URLs; got {url!r}")
     return tuple(mirrors)
+
+
+def announce(progress, text: str) -> None:
+    """Tell ``text`` to ``progress`` if it can show words (has a ``message`` method); else nothing."""
+    message = getattr(progress, "message", None)
+    if callable(message):
+        message(text)
 
 
 def file_url(mirror: str, name: str) -> str:
@@ -130,7 +140,7 @@ def _fetch_all(files, dest: Path, mirrors, progress, timeout) -> list[Path]:
     written = []
     for remote in files:
         failures = []
-        for mirror in mirrors:
+        for number, mirror in enumerate(mirrors):
             url = file_url(mirror, remote.name)
             base = done
 
@@ -142,6 +152,8 @@ def _fetch_all(files, dest: Path, mirrors, progress, timeout) -> list[Path]:
                 written.append(_fetch_one(url, remote, dest, report, timeout))
             except _AttemptFailed as err:
                 failures.append(f"{url}: {err}")
+                if number + 1 < len(mirrors):
+                    announce(progress, f"{url}: {err}; trying the next mirror, {mirrors[number + 1]}")
                 continue
             done += remote.size if remote.size is not None else written[-1].stat().st_size
             break
@@ -162,7 +174,9 @@ def _fetch_one(url: str, remote: RemoteFile, dest: Path, report, timeout: float)
             return _stream_to_file(response, remote, dest, report)
     except urllib.error.HTTPError as err:
         raise _AttemptFailed(f"HTTP {err.code} {err.reason}") from err
-    except urllib.error.URLError as err:
+    except (urllib.error.URLError, TimeoutError) as err:  # connecting, or waiting for the answer
+        if isinstance(err, TimeoutError) or isinstance(err.reason, TimeoutError):
+            raise _AttemptFailed(f"timed out: nothing received within {timeout:g} s") from err
         raise _AttemptFailed(f"could not connect ({err.reason})") from err
     except (http.client.HTTPException, OSError) as err:
         raise _AttemptFailed(f"transfer failed ({type(err).__name__}: {err})") from err

@@ -8,6 +8,11 @@ The root is, in order of precedence:
 
 Under the root, MNIST lives in ``mnist/`` and Fashion-MNIST in ``fashion-mnist/``, each holding
 the four standard IDX files. Downloads are written to the same place loaders read from.
+
+A root given (``data_dir`` or ``DELTAPROP_DATA``) that does not exist is created by a download, as
+pip and Hugging Face create their caches; but a loader that finds no files there, or a download
+that fails, says that the folder did not exist (:func:`root_problem`): a mistyped
+``DELTAPROP_DATA`` is the likely cause, and the message names it as the user wrote it.
 """
 
 from __future__ import annotations
@@ -42,3 +47,18 @@ def data_home(data_dir: str | os.PathLike | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_cache_dir()
+
+
+def root_problem(data_dir: str | os.PathLike | None = None) -> str | None:
+    """What is wrong with the data root, naming where it was set (``DELTAPROP_DATA=/data does not
+    exist``), or ``None``: it is a folder, or it is the default cache, not made yet."""
+    root = data_home(data_dir)
+    if root.is_dir():
+        return None
+    if data_dir is not None:
+        origin = f"data_dir={os.fspath(data_dir)!r}"
+    elif os.environ.get(ENV_VAR):
+        origin = f"{ENV_VAR}={os.environ[ENV_VAR]}"
+    else:
+        return None if not root.exists() else f"the cache {root} is not a folder"
+    return f"{origin} is not a folder" if root.exists() else f"{origin} does not exist"

@@ -39,6 +39,15 @@ class TextProgress:
         self.stream = stream
         self._step = -1  # the last tenth written off a terminal
         self._finished = False
+        self._drawn = False  # a bar drawn in place ends the current line (on a terminal)
+
+    def message(self, text: str) -> None:
+        """One line of words (what is downloaded from where, a mirror given up) on the stream,
+        below a bar drawn in place so far."""
+        stream = sys.stderr if self.stream is None else self.stream
+        stream.write(("\n" if self._drawn else "") + text + "\n")
+        self._drawn = False
+        stream.flush()
 
     def __call__(self, bytes_done: int, bytes_total: int | None) -> None:
         stream = sys.stderr if self.stream is None else self.stream
@@ -54,6 +63,7 @@ class TextProgress:
             )
         if _is_terminal(stream):
             stream.write("\r" + text + ("\n" if finished and not self._finished else ""))
+            self._drawn = not finished
         else:
             step = STEPS_OFF_TERMINAL if fraction is None else int(fraction * STEPS_OFF_TERMINAL)
             if step == self._step:
