@@ -3,10 +3,13 @@
 The list says what each set is, its shape, whether it is here (built in, generated on
 demand, or downloaded into the cache) and where. Downloads go to ``$DELTAPROP_DATA``, else
 ``$XDG_CACHE_HOME/deltaprop`` where that is set, else ``~/.cache/deltaprop``, with a progress
-bar; every file's SHA-256 is checked.
+bar; every file's SHA-256 is checked. A set whose files are there but damaged (cut short,
+another set's) is listed as damaged, with what is wrong, and ``download`` replaces those files.
 """
 
 from __future__ import annotations
+
+import sys
 
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
@@ -26,11 +29,16 @@ def register(subparsers) -> None:
         description="List the data sets (what, shape, whether local, where), or download one: "
         "'deltaprop datasets download mnist'.",
     )
+    # Checked in run, not by argparse's choices: a data set's name there ("datasets mnist") is
+    # answered with the command meant, not with "did you mean 'list'?".
     p.add_argument(
-        "action", nargs="?", choices=("list", "download"), default="list", help="list (default) or download"
+        "action", nargs="?", metavar="{list,download}", default="list", help="list (default) or download"
     )
     p.add_argument("name", nargs="?", metavar="NAME", help="the data set to download (mnist, fashion-mnist)")
     p.set_defaults(run=run)
+
+
+ACTIONS = ("list", "download")
 
 
 def show_list(console, infos, home) -> None:
@@ -45,26 +53,59 @@ def show_list(console, infos, home) -> None:
     for info in infos:
         samples = "/".join(f"{info.n_samples[s]:,}" for s in ("train", "test") if s in info.n_samples)
         here = {"built-in": "built in", "generated": "generated"}.get(info.source)
-        if here is None:
+        if here is None and info.damaged:
+            here = "[red]damaged[/]"
+        elif here is None:
             here = "[green]downloaded[/]" if info.present else "[yellow]not yet[/]"
         table.add_row(info.name, samples, str(info.n_features), str(info.n_classes), here, info.description)
     console.print(table)
+    problem = next((info.root_problem for info in infos if info.root_problem), None)
+    if problem is not None:
+        fix = "a download creates it" if problem.endswith("does not exist") else "nothing can be kept there"
+        console.print(f"note: {problem} (mistyped?); {fix}", markup=False, highlight=False, soft_wrap=True)
     for info in infos:
         if info.location is None:
             continue
-        where = (
-            f"{info.name} files: {info.location}"
-            if info.present
-            else f"{info.name} files: not yet here; 'deltaprop datasets download {info.name}' puts it in "
-            f"{info.location}"
-        )
+        if info.present:
+            where = f"{info.name} files: {info.location}"
+        elif info.damaged:
+            where = "\n  ".join([f"{info.name} files: {info.location}, damaged:", *info.damaged])
+        else:
+            where = (
+                f"{info.name} files: not yet here; 'deltaprop datasets download {info.name}' puts it in "
+                f"{info.location}"
+            )
         console.print(where, markup=False, highlight=False, soft_wrap=True)
+
+
+class _Bar:
+    """The download's progress for the library: ``bar(done, total)`` moves the rich bar, and
+    ``bar.message(text)`` (what is fetched from where, a mirror given up) goes to stderr."""
+
+    def __init__(self, bar, task):
+        self._bar, self._task = bar, task
+
+    def __call__(self, done: int, total: int | None) -> None:
+        self._bar.update(self._task, completed=done, total=total)
+
+    def message(self, text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
 
 
 def run(args) -> int:
     from .. import datasets
 
     console = raising_broken_pipe(make_console())
+    if args.action not in ACTIONS:
+        if args.action in BUILTIN_DATA:
+            raise UsageError(
+                f"{args.action!r} is a data set, not an action: to fetch it, "
+                f"'deltaprop datasets download {args.action}'"
+            )
+        raise UsageError(
+            f"unknown action {args.action!r}; expected one of {', '.join(ACTIONS)}"
+            f"{did_you_mean(args.action, ACTIONS)}"
+        )
     if args.action == "list":
         if args.name:
             raise UsageError(f"'datasets list' takes no name; got {args.name!r}")
@@ -84,6 +125,8 @@ def run(args) -> int:
     if info.present:
         console.print(f"{args.name} is already here: {info.location}", markup=False)
         return 0
+    for damaged in info.damaged:
+        print(f"replacing a damaged file: {damaged}", file=sys.stderr, flush=True)
     with Progress(
         TextColumn(f"[bold]{args.name}"),
         BarColumn(),
@@ -94,11 +137,7 @@ def run(args) -> int:
         transient=True,
         disable=not console.is_terminal,
     ) as bar:
-        task = bar.add_task("download", total=None)
-
-        def progress(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
-
+        progress = _Bar(bar, bar.add_task("download", total=None))
         folder = datasets.download_dataset(args.name, progress=progress)
     console.print(f"{args.name} downloaded and verified: {folder}", markup=False)
     return 0
