@@ -42,5 +42,16 @@ def test_a_real_history_still_reads():
     X, y = load_digits(return_X_y=True)
     net = dp.Network([64, 10, 10], seed=0)
     history = net.fit(X / 16, y, epochs=2, learning_rate=0.5, seed=0)
-    assert isinstance(diagnose(net, history=history.history), list)
-    assert plots.learning_curves(history.history) is not None
+    losses = history.history["loss"]
+    assert len(losses) == 2 and all(0.0 < c < 3.0 for c in losses) and losses[1] < losses[0]
+    assert diagnose(net, history=history.history) == []  # a falling cost: nothing to say
+    # the values are read: the same epochs in reverse order are a cost that rose
+    rising = {key: values[::-1] for key, values in history.history.items()}
+    (finding,) = diagnose(net, history=rising)
+    assert finding.code == "cost-rising"
+    assert finding.message.startswith(
+        f"the cost rose from {losses[1]:.4} (the first epoch) to {losses[0]:.3}"
+    )
+    figure = plots.learning_curves(history.history)
+    drawn = [line.get_ydata() for ax in figure.axes for line in ax.get_lines()]
+    assert any(list(y) == losses for y in drawn)  # the loss curve is the history's loss

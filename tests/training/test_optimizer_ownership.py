@@ -111,10 +111,23 @@ def test_a_deep_copy_of_both_trains_on_like_the_original(digits):
 
 
 def test_a_shallow_copy_shares_the_parameters_and_the_state(digits):
+    """copy.copy of both holds the very arrays of the original (so the state's owner check lets
+    the copy step it), and stepping the copies moves the original's parameters and moments
+    exactly as stepping the original would."""
     X, y = digits[:2]
     net, opt = _net(0), dp.Adam(0.01)
     _fit(net, X, y, opt)
-    _fit(copy.copy(net), X, y, copy.copy(opt), epochs=2, initial_epoch=1)  # the same arrays
+    control, control_opt = copy.deepcopy((net, opt))
+    net_copy, opt_copy = copy.copy(net), copy.copy(opt)
+    assert all(x is y for x, y in zip((*net.weights, *net.biases), (*net_copy.weights, *net_copy.biases)))
+    assert opt_copy._state is opt._state and opt_copy._network is net
+    _fit(net_copy, X, y, opt_copy, epochs=2, initial_epoch=1)  # the same arrays: no refusal
+    _fit(control, X, y, control_opt, epochs=2, initial_epoch=1)
+    assert _same(net, control) and _same(net_copy, control)  # the original moved with its copy
+    assert opt_copy.iterations == control_opt.iterations > opt.iterations  # t is the copy's own
+    assert opt._state.keys() == control_opt._state.keys()
+    for key, moment in opt._state.items():  # the moments, shared, moved with the copy's steps
+        np.testing.assert_array_equal(moment, control_opt._state[key])
 
 
 def test_a_loaded_state_goes_to_the_network_it_fits(tmp_path, digits):
