@@ -14,9 +14,6 @@ layer over :func:`deltaprop.walkthrough.explain` and its renderers.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import sys
 from pathlib import Path
@@ -278,17 +275,11 @@ def _write_diagram(path: Path, net, trace, notation: str, args, class_names) -> 
 
 
 def _export(trace, format: str, notation: str) -> str:
-    """The trace's numbers as JSON (:meth:`Trace.to_dict`) or CSV (:meth:`Trace.neuron_table`)."""
-    if format == "json":
-        return json.dumps(trace.to_dict(notation), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
-    rows = trace.neuron_table()
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(
-        {key: "" if value is None else repr(value) for key, value in row.items()} for row in rows
-    )
-    return buffer.getvalue()
+    """The trace's numbers as JSON or CSV, named in ``notation``, as the walk-through writes them
+    (:func:`deltaprop.walkthrough.export.to_json`, :func:`~deltaprop.walkthrough.export.to_csv`)."""
+    from ..walkthrough.export import to_csv, to_json
+
+    return to_json(trace, notation) if format == "json" else to_csv(trace, notation)
 
 
 def run(args) -> int:
