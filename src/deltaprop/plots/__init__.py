@@ -1,7 +1,7 @@
 """Pictures of learning, drawn with matplotlib's Figure API (no pyplot, no global state).
 
 Every function returns a :class:`matplotlib.figure.Figure`; :func:`save_figure` writes it
-as PNG or SVG by the file's extension. :func:`plot_run` draws all that applies to a
+as PNG, SVG or PDF by the file's extension. :func:`plot_run` draws all that applies to a
 finished run folder.
 """
 
