@@ -31,8 +31,8 @@ def xor_trace(**kwargs):
 def test_each_equation_is_named_once_per_neuron_or_parameter():
     text = render_text(xor_trace(), width=WIDE)  # [2, 2, 1]: 1 output, 2 hidden, 3 biases, 6 weights
     assert labels(text) == {"BP1": 1, "BP2": 2, "BP3": 3, "BP4": 6}
-    assert "δ³₁ = ∂C/∂a³₁ · σ′(z³₁) = -0.099946175 × 0.089956937 = -0.008990852   (BP1)" in text
-    assert "  ∂C/∂w³₁₂ = a²₂ · δ³₁ = 0.119202922 × (-0.008990852) = -0.001071736   (BP4)" in text.splitlines()
+    assert "δ³₁ = ∂C/∂a³₁ · σ′(z³₁) = −0.099946175 × 0.089956937 = −0.008990852   (BP1)" in text
+    assert "  ∂C/∂w³₁₂ = a²₂ · δ³₁ = 0.119202922 × (−0.008990852) = −0.001071736   (BP4)" in text.splitlines()
     assert "(BP1) to (BP4) mark the lines" in " ".join(text.split())
 
 

@@ -33,7 +33,7 @@ def test_no_arguments_reproduce_mazur():
 def test_post_variant_and_nielsen_notation():
     result = run("--variant", "post", "--notation", "nielsen")
     assert result.returncode == 0, result.stderr
-    assert "E⁺" not in result.stdout and "C⁺ = 0.291027924" in result.stdout
+    assert "E⁺" not in result.stdout and "C′ = 0.291027924" in result.stdout
     assert "NOT the backpropagation algorithm" in result.stdout
 
 

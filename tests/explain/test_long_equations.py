@@ -48,8 +48,9 @@ def test_html_breaks_a_long_equation_onto_indented_lines(softmax_trace):
     assert ("eq cont" in [kind for kind, _ in divs]) and all(
         "<mo>=</mo>" in body.split("<mrow>", 1)[1][:20] for kind, body in divs if kind == "eq cont"
     )  # each continuation opens with its "="
-    # z³₁ = w³₁₁ a²₁ + … + b³₁, then its numbers, then its result -0.642709325 on a line of its own
-    at = next(k for k, (_, body) in enumerate(divs) if "-0.642709325" in body and "<mfrac>" not in body)
+    # z³₁ = w³₁₁ a²₁ + … + b³₁, then its numbers, then its result −0.642709325 on a line of its own
+    result = "<mo>−</mo><mn>0.642709325</mn>"  # a negative number: a prefix minus, as −η
+    at = next(k for k, (_, body) in enumerate(divs) if result in body and "<mfrac>" not in body)
     assert divs[at][0] == "eq cont" and divs[at - 2][0] == "eq"
     # Mazur's short equations are as they were: one line each; only his hidden sums, which also
     # show each term's value (0.0553994247 + (-0.0190491183)), put their result on a second line

@@ -102,7 +102,7 @@ def test_the_post_variant_says_its_hidden_weights_are_not_the_posts():
     said = (
         "Post variant: the post prints w1⁺…w4⁺ = 0.149780716, 0.19956143, 0.24975114, 0.29950229, not these:"
     )
-    assert said in post and "w1⁺ = w1 + Δw1 = 0.15 + (-0.000182361) = 0.149817639" in post
+    assert said in post and "w1⁺ = w1 + Δw1 = 0.15 + (−0.000182361) = 0.149817639" in post
     assert post.index("= 0.149817639") < post.index(said) < post.index("After the step")
     exact = render_text(_mazur_trace(), "mazur")
     published = ("0.149780716", "0.19956143", "0.24975114", "0.29950229")  # the exact step's, rounded
@@ -119,11 +119,11 @@ def test_mazurs_hidden_sums_show_each_terms_value():
     # its truncated δ_o2); each term here has the digits that make the line add up to 0.036350306
     text = render_text(_mazur_trace(), "mazur", width=2000)
     assert (
-        "  ∂E_total/∂out_h1 = w5 δ_o1 + w7 δ_o2 = 0.4 × 0.138498562 + 0.5 × (-0.038098237)"
-        " = 0.0553994247 + (-0.0190491183) = 0.036350306\n"
+        "  ∂E_total/∂out_h1 = w5 δ_o1 + w7 δ_o2 = 0.4 × 0.138498562 + 0.5 × (−0.038098237)"
+        " = 0.0553994247 + (−0.0190491183) = 0.036350306\n"
     ) in text
-    assert "= 0.062324353 + (-0.02095403) = 0.041370323\n" in text
+    assert "= 0.062324353 + (−0.02095403) = 0.041370323\n" in text
     nielsen = render_text(_mazur_trace(), "nielsen", width=2000)
     assert (
-        "∂C/∂a²₁ = w³₁₁ δ³₁ + w³₂₁ δ³₂ = 0.4 × 0.138498562 + 0.5 × (-0.038098237) = 0.036350306\n" in nielsen
+        "∂C/∂a²₁ = w³₁₁ δ³₁ + w³₂₁ δ³₂ = 0.4 × 0.138498562 + 0.5 × (−0.038098237) = 0.036350306\n" in nielsen
     )

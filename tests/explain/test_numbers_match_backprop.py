@@ -8,7 +8,7 @@ built-in examples and for small networks with every output/cost pair ``explain``
    ``1/(1 + e^(-0.3775))``) is evaluated from the printed, rounded numbers and must give the
    printed result to within the rounding of those numbers (each printed number is off by at
    most half a unit of its last decimal; the bound is propagated through the expression).
-2. **The numbers are backprop's.** Each printed net, o, δ, ∂C/∂o, σ′, ∂C/∂w, Δw, w⁺, ∂C/∂b, b⁺
+2. **The numbers are backprop's.** Each printed net, o, δ, ∂C/∂o, σ′, ∂C/∂w, Δw, w′, ∂C/∂b, b′
    equals, to the printed precision, what :mod:`deltaprop.reference` (the textbook's
    per-example, per-neuron loops) and a forward pass written out below give.
 
@@ -87,7 +87,10 @@ def evaluate_with_bound(expr: str, digits: int = DIGITS) -> tuple[float, float]:
 
 
 def equations(text: str):
-    """(sample, sides) for every printed equation; sample counts from 0 ("Sample 2 of 3" → 1)."""
+    """(sample, sides) for every printed equation; sample counts from 0 ("Sample 2 of 3" → 1).
+
+    The sides' minus signs, U+2212 in the text (−0.5 × (−0.0381)), come back as Python's ``-``.
+    """
     sample = 0
     for line in text.splitlines():
         heading = re.match(r"Sample (\d+) of \d+", line)
@@ -95,7 +98,7 @@ def equations(text: str):
             sample = int(heading.group(1)) - 1
         if line.startswith("  ") and " = " in line:
             body = re.sub(r"\s{3}\(.*\)$", "", line.strip())
-            yield sample, [side.strip() for side in body.split(" = ")]
+            yield sample, [side.strip().replace("−", "-") for side in body.split(" = ")]
 
 
 def assert_arithmetic_adds_up(text: str, digits: int = DIGITS) -> int:
@@ -158,7 +161,7 @@ def textbook_sigma_prime(name: str, net_value: float, o: float) -> float:
 
 # ∂C_x/∂a: in a batch the per-sample lines differentiate the sample's own cost C_x
 NIELSEN = re.compile(
-    r"^(?P<pre>∂C(?:_x)?/∂|Δ)?(?P<base>[azδwb])(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)(?P<new>⁺)?(?P<sub>[₀-₉]+)$"
+    r"^(?P<pre>∂C(?:_x)?/∂|Δ)?(?P<base>[azδwb])(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)(?P<sub>[₀-₉]+)(?P<new>′)?$"
 )
 PARTIAL = re.compile(r"^∂a(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)(?P<sub>[₀-₉]+)/∂z")
 
@@ -283,7 +286,7 @@ def test_printed_numbers_add_up_and_are_backprops(hidden, output, cost, n_sample
         cost=cost,
     )
     before = re.search(r"^  C = (\S+)\s+\(before\)$", text, re.M)
-    after = re.search(r"^  C⁺ = (\S+)\s+\(after one step\)$", text, re.M)
+    after = re.search(r"^  C′ = (\S+)\s+\(after one step\)$", text, re.M)
     assert abs(float(before[1]) - ref.cost) <= 1.01 * printed_error(before[1].lstrip("-"))
     assert (
         abs(float(after[1]) - stepped.cost_value(X, Y)) <= 1.01 * printed_error(after[1].lstrip("-")) + 1e-12

@@ -24,6 +24,7 @@ def test_each_relu_sigma_prime_line_names_its_z(activation, low):
     )
     assert len(lines) == 3  # every hidden neuron
     for _, sigma_prime, z, side in lines:
+        z = z.replace("−", "-")  # U+2212, the text's minus
         assert (float(z) > 0) == (side == ">")
         assert float(sigma_prime) == (1.0 if side == ">" else low)
     assert any(side == "≤" for *_, side in lines) and any(side == ">" for *_, side in lines)

@@ -10,7 +10,22 @@ import pytest
 
 import deltaprop as dp
 from deltaprop.walkthrough import examples, explain, render, render_html, render_markdown, render_text
-from deltaprop.walkthrough.math import Eq, Frac, Num, Op, Paren, Sym, eq, fmt, to_latex, to_mathml, to_text
+from deltaprop.walkthrough.math import (
+    Eq,
+    Frac,
+    Num,
+    Op,
+    Paren,
+    Sym,
+    eq,
+    fmt,
+    to_latex,
+    to_text,
+    typeset,
+)
+from deltaprop.walkthrough.mathml import to_mathml
+
+WIDE = 100_000  # one equation per line
 
 # Published by Mazur (2015) and printed here the same way (9 decimals, trailing zeros dropped)
 MAZUR_NUMBERS = [
@@ -106,7 +121,7 @@ def test_mazur_names_in_mazur_notation(mazur):
     # the post's own lines, with deltaprop's numbers
     assert "δ_o1 = ∂E_total/∂out_o1 · σ′(net_o1) = 0.74136507 × 0.186815602 = 0.138498562" in text
     assert "∂E_total/∂w5 = out_h1 · δ_o1 = 0.593269992 × 0.138498562 = 0.082167041" in text
-    assert "w5⁺ = w5 + Δw5 = 0.4 + (-0.04108352) = 0.35891648" in text
+    assert "w5⁺ = w5 + Δw5 = 0.4 + (−0.04108352) = 0.35891648" in text
     assert "net_h1 = w1 · i1 + w2 · i2 + b_h1 = 0.15 × 0.05 + 0.2 × 0.1 + 0.35 = 0.3775" in text
     assert "∂E_total/∂out_h1 = w5 δ_o1 + w7 δ_o2" in text
     assert "older version of its script" in text
@@ -139,8 +154,8 @@ def test_simplified_pair_shows_both_factors():
     text = render_text(trace, width=200)
     out = trace.outputs[0]
     assert "factors cancel" in text
-    assert fmt(out.dC_do[0]) in text and fmt(out.sigma_prime[0]) in text
-    assert f"a²₁ − y₁ = {fmt(out.a[0])} − 1 = {fmt(out.delta[0])}" in text
+    assert typeset(out.dC_do[0]) in text and typeset(out.sigma_prime[0]) in text
+    assert f"a²₁ − y₁ = {typeset(out.a[0])} − 1 = {typeset(out.delta[0])}" in text
 
 
 def test_softmax_output_renders():
@@ -148,7 +163,7 @@ def test_softmax_output_renders():
     trace = explain(net, [0.1, -0.2, 0.3], [0, 1, 0], 0.5)
     text = render_text(trace, width=200)
     assert "Σ_k" in text
-    assert fmt(trace.outputs[1].delta[0]) in text
+    assert typeset(trace.outputs[1].delta[0]) in text
     check_html(render_html(trace))
 
 
@@ -158,8 +173,8 @@ def test_large_network_summary_in_all_three(large):
     for out in (text, markdown, page):
         assert "summary" in out
         assert "largest |∂C/∂w|" in out or r"largest \|∂C/∂w\|" in out
-        assert fmt(top.grad) in out and fmt(top.new) in out
-        assert fmt(large.cost_before) in out and fmt(large.cost_after) in out
+        assert typeset(top.grad) in out and typeset(top.new) in out
+        assert typeset(large.cost_before) in out and typeset(large.cost_after) in out
     assert "| layer |" in markdown or "| layer" in markdown
     assert page.count("<table>") == 4
     check_html(page)
@@ -180,7 +195,7 @@ def test_batch_renders_each_sample_and_the_average():
     trace = explain(net, [[0, 1], [1, 0]], [[1], [0]], 1.0)
     text = render_text(trace, width=200)
     assert "Sample 1 of 2" in text and "Sample 2 of 2" in text
-    assert fmt(trace.weight_steps[0].grad) in text
+    assert typeset(trace.weight_steps[0].grad) in text
 
 
 def test_a_batch_average_is_one_over_n_and_says_what_n_is():
@@ -188,7 +203,7 @@ def test_a_batch_average_is_one_over_n_and_says_what_n_is():
     net = dp.Network([2, 2, 1], seed=1)
     trace = explain(net, [[0, 1], [1, 0]], [[1], [0]], 1.0)
     text = render_text(trace, width=200)
-    assert "∂C/∂w³₁₁ = 1/n Σ_x a²₁ δ³₁ = 1/2(" in text
+    assert "∂C/∂w³₁₁ = 1/n Σ_x a²₁ δ³₁ = (1/2)(" in text
     assert "1/2 Σ_x" not in text
     gradients = [line for line in text.splitlines() if line.startswith("  ∂C/∂")]
     assert len(gradients) == 6 + 3  # weights, biases
@@ -219,10 +234,11 @@ def test_render_dispatch_and_bad_arguments(mazur):
 
 def test_math_emitters():
     e = eq(Sym("δ", "o1"), (Num(0.74136507), Op("×"), Num(-0.5)), Num(0.138498562))
-    assert to_text(e) == "δ_o1 = 0.74136507 × (-0.5) = 0.138498562"
+    assert to_text(e) == "δ_o1 = 0.74136507 × (−0.5) = 0.138498562"
     assert to_latex(e) == r"\delta_{\mathrm{o1}} = 0.74136507 \times (-0.5) = 0.138498562"
     mathml = to_mathml(e)
     assert mathml.startswith('<math display="block">') and "<mn>0.138498562</mn>" in mathml
+    assert "<mo>(</mo><mrow><mo>−</mo><mn>0.5</mn></mrow><mo>)</mo>" in mathml
     frac = Eq(((Frac((Op("∂"), Sym("C")), (Op("∂"), Sym("a", "1", "3"))),), (Paren((Num(1.0),), "2"),)))
     assert to_text(frac) == "∂C/∂a³₁ = (1)²"
     assert fmt(0.0) == "0" and fmt(2.5e-7) == "2.500000e-07" and fmt(0.5109) == "0.5109"
@@ -306,7 +322,7 @@ def test_targets_outside_zero_one_for_a_probability_output_get_a_note(out, cost)
 
     net = dp.Network([3, 4, 2], output_activation=out, cost=cost, seed=0)
     text = render_text(dp.explain(net, [1.0, 2.0, 3.0], [2.0, -1.0], 0.5), width=200)
-    assert f"targets include 2, -1, outside [0, 1], where a {out} output never goes" in text
+    assert f"targets include 2, −1, outside [0, 1], where a {out} output never goes" in text
     fine = render_text(dp.explain(net, [1.0, 2.0, 3.0], [0.0, 1.0], 0.5), width=200)
     assert "outside [0, 1]" not in fine
 
@@ -330,6 +346,46 @@ def test_a_softmax_outputs_sum_line_shows_its_terms():
     net = dp.Network([3, 3, 2], output_activation="softmax", cost="cross_entropy", seed=1)
     trace = dp.explain(net, [[0.1, 0.2, 0.3]], [[0.0, 1.0]], 0.3)
     line = next(line for line in render_text(trace).splitlines() if line.strip().startswith("Σ_k"))
+    line = line.replace("−", "-")  # U+2212, the text's minus
     printed = [float(v) for v in re.findall(r"-?\d+\.\d+", line.split("=")[1])]
     terms = sum(printed[i] * printed[i + 1] for i in range(0, len(printed), 2))
     assert len(printed) == 4 and abs(terms - float(line.split("=")[-1])) < 1e-8
+
+
+# The audit's typography. A batch line wrote 1/4(0.0758 + …), which reads as 1/(4(…)); Nielsen's
+# updated weight w³⁺₁₁ (w_{11}^{3+}) read as a layer "3+"; and −0.5 × (-0.02260254) set the
+# symbols' minus, U+2212, beside the numbers' ASCII hyphen.
+def test_a_fraction_before_a_parenthesis_is_parenthesised_in_text():
+    net = dp.Network([2, 2, 1], seed=1)
+    X, Y = [[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]]
+    trace = explain(net, X, Y, 0.5)
+    text = render_text(trace, width=WIDE)
+    lines = [line for line in text.splitlines() if "/4" in line]
+    assert len(lines) == 6 + 3 and all("= (1/4)(" in line and "= 1/4(" not in line for line in lines)
+    assert r"\frac{1}{4} \left(" in render_markdown(trace)  # stacked: unambiguous as it was
+
+
+def test_nielsens_value_after_the_step_is_primed_after_its_indices(mazur):
+    text = render_text(mazur, "nielsen", width=WIDE)
+    assert "  w³₁₁′ = w³₁₁ + Δw³₁₁ = 0.4 + (−0.04108352) = 0.35891648\n" in text
+    assert "  C′ = 0.291027774   (after one step)\n" in text and "C′ − C = −0.007343335" in text
+    assert "⁺" not in text and "′ marks a value after the step" in " ".join(text.split())
+    assert r"{w_{11}^{3}}' = w_{11}^{3} + \Delta  w_{11}^{3}" in render_markdown(mazur, "nielsen")
+    page = render_html(mazur, "nielsen")
+    assert "<msup><msubsup><mi>w</mi><mn>11</mn><mn>3</mn></msubsup><mo>′</mo></msup><mo>=</mo>" in page
+    assert "<mo>+</mo></mrow>" not in page  # no 3+ script
+    # Mazur's own names keep his post's w5⁺
+    assert "  w5⁺ = w5 + Δw5 = 0.4 + (−0.04108352) = 0.35891648\n" in render_text(mazur, "mazur", width=WIDE)
+
+
+@pytest.mark.parametrize("notation", ["mazur", "nielsen"])
+def test_numbers_take_the_symbols_minus_in_text_and_html(notation):
+    net = dp.Network([3, 4, 3], activation="tanh", output_activation="softmax", seed=2)
+    trace = explain(net, [[0.5, -1.0, 0.25], [-0.3, 0.8, 1.5]], [0, 2], 0.5)
+    text = render_text(trace, notation, width=WIDE)
+    equations = [line for line in text.splitlines() if line.startswith("  ") and " = " in line]
+    assert sum("−0." in line or "(−" in line for line in equations) > 20
+    # an ASCII - before a digit is only an e-notation exponent, as a calculator takes it: 1.5e-05
+    assert not [line for line in equations if re.search(r"(?<!e)-\d", line)]
+    assert not re.search(r"<mn>-", render_html(trace, notation))  # <mo>−</mo><mn>0.5</mn>
+    assert re.search(r"\(-0\.\d+\)", render_markdown(trace, notation))  # LaTeX's - is its minus

@@ -2,7 +2,7 @@
 
 Before, only the quadratic cost substituted y and a (½(0.01 − 0.75136507)²); the other costs
 and softmax jumped from symbols to the result: −y₂ ln a³₂ = 1.11786064,
-∂C/∂a³₁ = (a³₁ − y₁)/(a³₁(1 − a³₁)) = -1.261232309, a³₁ = e^(z³₁)/(Σ_k e^(z³_k)) = 0.232347608.
+∂C/∂a³₁ = (a³₁ − y₁)/(a³₁(1 − a³₁)) = −1.261232309, a³₁ = e^(z³₁)/(Σ_k e^(z³_k)) = 0.232347608.
 Here each such line must carry a side of numbers that, evaluated, gives its result.
 """
 
@@ -42,7 +42,7 @@ def substituted_lines(text: str, marker: str):
         for side in sides[1:-1]:
             value = evaluate(side)
             if value is not None:
-                yield side, value, float(sides[-1].split("   (")[0])
+                yield side, value, float(sides[-1].split("   (")[0].replace("−", "-"))  # U+2212
 
 
 @pytest.mark.parametrize(

@@ -70,14 +70,14 @@ def test_a_note_that_does_not_fit_gets_a_line_of_its_own():
     ex = examples.get("xor")
     lines = render_text(dp.explain(ex.net, ex.x, ex.y, 0.5), width=72).splitlines()
     # 71 columns without its note: "(BP1)" would have wrapped on its own, to column 0
-    at = lines.index("  δ³₁ = ∂C/∂a³₁ · σ′(z³₁) = -0.099946175 × 0.089956937 = -0.008990852")
+    at = lines.index("  δ³₁ = ∂C/∂a³₁ · σ′(z³₁) = −0.099946175 × 0.089956937 = −0.008990852")
     assert lines[at + 1] == "      (BP1)"
     assert max(cell_len(line) for line in lines) <= 72
 
 
 def test_a_side_too_long_for_a_line_hangs_under_its_expression():
     # Before, at 110 columns a four-term sum wrapped where rich put it: "… + 0.540525132 × ⏎
-    # (-0.996873107) + (-0.243558679)", its second line at column 0, a number cut from its ×.
+    # (−0.996873107) + (−0.243558679)", its second line at column 0, a number cut from its ×.
     net = dp.Network([3, 4, 3, 3], activation="tanh", output_activation="softmax", seed=3)
     trace = dp.explain(net, [5.0, 0.0, 0.0], 0, 0.5)
     lines = render_text(trace, width=110).splitlines()

@@ -123,12 +123,12 @@ DIGIT = {c: n for digits in ("⁰¹²³⁴⁵⁶⁷⁸⁹", "₀₁₂₃₄₅�
 
 
 def test_weight_step_reads_nielsens_printed_weights_as_its_docstring_says():
-    """weight_step(m − 2, k − 1, j − 1) is the line w^m⁺_jk of the Nielsen text, for every weight."""
+    """weight_step(m − 2, k − 1, j − 1) is the line w^m_jk′ of the Nielsen text, for every weight."""
     net = dp.Network([3, 4, 4, 2], seed=3)
     trace = explain(net, [0.2, -0.4, 0.9], [1.0, 0.0], 0.3)
     text = render_text(trace, width=3000)
-    lines = re.findall(r"^  w(\S)⁺(\S)(\S) = .* = (\S+)$", text, re.M)
+    lines = re.findall(r"^  w(\S)(\S)(\S)′ = .* = (\S+)$", text, re.M)
     assert len(lines) == 3 * 4 + 4 * 4 + 4 * 2
     for m, j, k, value in lines:
         step = trace.weight_step(DIGIT[m] - 2, DIGIT[k] - 1, DIGIT[j] - 1)
-        assert f"{step.new:.9f}".rstrip("0") == value.rstrip("0")
+        assert f"{step.new:.9f}".rstrip("0") == value.replace("−", "-").rstrip("0")  # U+2212 in the text

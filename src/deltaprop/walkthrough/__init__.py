@@ -9,16 +9,17 @@ as soon as it is imported.
     >>> ex = examples.mazur()
     >>> trace = dp.explain(ex.net, ex.x, ex.y, ex.learning_rate, update_biases=False)
     >>> text = render_text(trace, notation="mazur")
-    >>> "w5⁺ = w5 + Δw5 = 0.4 + (-0.04108352) = 0.35891648" in text  # Mazur's published w5⁺
+    >>> "w5⁺ = w5 + Δw5 = 0.4 + (−0.04108352) = 0.35891648" in text  # Mazur's published w5⁺
     True
 
 :func:`explain` records the step (:mod:`.trace`; every neuron's record in :mod:`.neurons`,
 a large network's summary in :mod:`.summary`); :mod:`.document` lays it out once as headings,
 equations and tables (:mod:`.blocks`), one module of :mod:`.sections` per section;
-:mod:`.text` (rich), :mod:`.markdown` (LaTeX math) and :mod:`.html` (MathML, self-contained)
-render that layout. In a notebook a :class:`Trace` shows itself: ``_repr_html_`` is the HTML
-page's body (:func:`render_html_fragment`), ``_repr_markdown_`` the Markdown. Names follow
-Nielsen or Mazur (:mod:`.notation`).
+:mod:`.text` (rich), :mod:`.markdown` (LaTeX math) and :mod:`.html` (MathML, :mod:`.mathml`;
+self-contained) render that layout, and :mod:`.export` gives the numbers as plain data (JSON,
+CSV). In a notebook a :class:`Trace` shows itself: ``_repr_html_`` is the HTML page's body
+(:func:`render_html_fragment`), ``_repr_markdown_`` the Markdown. Names follow Nielsen or
+Mazur (:mod:`.notation`).
 """
 
 from . import examples

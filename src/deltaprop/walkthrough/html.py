@@ -11,7 +11,8 @@ import re
 from html import escape
 
 from .document import Equations, Heading, Note, Paragraph, Table, build, digits_for
-from .math import break_before_equals, eq, fmt, to_mathml
+from .math import break_before_equals, eq, typeset
+from .mathml import to_mathml
 from .trace import Trace
 
 EQUATION_COLUMNS = 108  # what a line of the page's 60rem holds: about 7.75 px a character at 1.1rem
@@ -90,7 +91,7 @@ def _cell(value, digits: int) -> str:
     if isinstance(value, tuple):
         return to_mathml(eq(*value) if len(value) > 1 else eq(value[0]), digits, display=False)
     if isinstance(value, float):
-        return escape(fmt(value, digits))
+        return escape(typeset(value, digits))
     return _prose(str(value))
 
 

@@ -6,7 +6,7 @@ GitHub, GitLab, Jupyter and most static-site generators render these delimiters.
 from __future__ import annotations
 
 from .document import Equations, Heading, Note, Paragraph, Table, build, digits_for
-from .math import break_before_equals, eq, fmt, to_latex
+from .math import break_before_equals, eq, to_latex, typeset
 from .trace import Trace
 
 
@@ -21,7 +21,7 @@ def _cell(value, digits: int) -> str:
     if isinstance(value, tuple):
         return "$" + to_latex(eq(*value) if len(value) > 1 else eq(value[0]), digits) + "$"
     if isinstance(value, float):
-        return fmt(value, digits)
+        return typeset(value, digits)
     return _escape(str(value))
 
 

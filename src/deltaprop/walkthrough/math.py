@@ -3,15 +3,14 @@
 An equation is a chain of sides joined by "=": ``Eq((Sym("δ", "o1"),), (Num(0.74), Op("×"),
 Num(0.19)), (Num(0.1385),))``. Each side is a tuple of nodes: symbols with sub- and
 superscripts, numbers, operators, fractions and parentheses. :func:`to_text` gives Unicode
-for the terminal, :func:`to_latex` LaTeX for Markdown, :func:`to_mathml` MathML (which
-browsers render natively, with nothing fetched) for HTML.
+for the terminal, :func:`to_latex` LaTeX for Markdown, and :func:`.mathml.to_mathml` MathML
+(which browsers render natively, with nothing fetched) for HTML.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from html import escape
 
 DEFAULT_DIGITS = 9  # decimals shown, as in Mazur's post (0.593269992)
 _SCIENTIFIC_BELOW = 1e-4  # smaller magnitudes are written as 1.234568e-07
@@ -23,18 +22,23 @@ class Sym:
 
     ``tight`` symbols are written without a visible subscript in plain text (Mazur's
     ``w5``, ``i1``); others as ``out_o1`` or, for digit indices, ``a²₁``. ``sup`` may also be
-    a tuple of nodes, for an exponent such as e^(−net).
+    a tuple of nodes, for an exponent such as e^(−net). ``mark`` follows the whole symbol, its
+    scripts included: Nielsen's ′ of a value after the step, w³₁₁′ (w^3_11 then ′, not a layer "3′").
     """
 
     base: str
     sub: str = ""
     sup: str | tuple = ""
     tight: bool = False
+    mark: str = ""
 
 
 @dataclass(frozen=True)
 class Num:
     """A number, formatted by the emitter (negative numbers after an operator get parentheses).
+
+    Its sign is the minus sign of the symbols, U+2212, in text and MathML (−0.5, as in −η), and
+    LaTeX's ``-``, which it sets as that minus; :func:`fmt` itself writes ASCII, for programs.
 
     ``sig`` asks for at least that many significant digits, more than the walk-through's
     decimals give a small number, and ``most`` (where not 0) for at most that many: what
@@ -125,6 +129,19 @@ def fmt(value: float, digits: int = DEFAULT_DIGITS, significant: int = 0, most: 
     return "0" if text == "-0" else text
 
 
+MINUS = "−"  # U+2212, the minus of the equations' symbols and numbers alike
+
+
+def signed(text: str) -> str:
+    """A number as :func:`fmt` writes it, with the equations' minus: -0.5 → −0.5 (1e-07 keeps its e-)."""
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def typeset(value: float, digits: int = DEFAULT_DIGITS) -> str:
+    """``value`` as the walk-through prints it in prose and tables: :func:`fmt`, with the minus U+2212."""
+    return signed(fmt(value, digits))
+
+
 # --- plain text --------------------------------------------------------------------------
 
 _SUB = str.maketrans("0123456789,+−-", "₀₁₂₃₄₅₆₇₈₉,₊₋₋")
@@ -147,11 +164,11 @@ def _text_node(node, digits: int, after_op: bool) -> str:
             else _script(node.sup, _SUP, "^")
         )
         if node.tight:
-            return node.base + node.sub + sup
-        return node.base + sup + _script(node.sub, _SUB, "_")
+            return node.base + node.sub + sup + node.mark
+        return node.base + sup + _script(node.sub, _SUB, "_") + node.mark
     if isinstance(node, Num):
-        text = fmt(node.value, digits, node.sig, node.most)
-        return f"({text})" if after_op and text.startswith("-") else text
+        text = signed(fmt(node.value, digits, node.sig, node.most))
+        return f"({text})" if after_op and text.startswith(MINUS) else text
     if isinstance(node, (Op, Word)):
         return node.text
     if isinstance(node, Frac):
@@ -171,21 +188,24 @@ def _wrap(nodes, text: str) -> str:
     return f"({text})" if len(nodes) > 1 and not differential else text
 
 
-_SPACED = {"=", "+", "−", "×", "·", "-", "→", "≈", "⊙"}
+SPACED = {"=", "+", "−", "×", "·", "-", "→", "≈", "⊙"}
 _ATOMS = (Sym, Num, Frac)
 
 
 def _text_seq(nodes, digits: int) -> str:
     out, after_op, previous = [], False, None
     for k, node in enumerate(nodes):
-        if isinstance(node, Op) and node.text in _SPACED:
+        if isinstance(node, Op) and node.text in SPACED:
             # binary operators are spaced; a leading one (−η ∂C/∂w) is unary and is not
             out.append(node.text if k == 0 else f" {node.text} ")
             after_op, previous = True, node
             continue
         if isinstance(node, _ATOMS) and isinstance(previous, _ATOMS):
             out.append(" ")  # a product of two symbols: w5 δ_o1
-        out.append(_text_node(node, digits, after_op))
+        text = _text_node(node, digits, after_op)
+        if isinstance(node, Frac) and k + 1 < len(nodes) and isinstance(nodes[k + 1], Paren):
+            text = f"({text})"  # (1/4)(0.07 + …), not 1/4(0.07 + …), which reads as 1/(4(…))
+        out.append(text)
         after_op, previous = False, node
     return "".join(out)
 
@@ -283,6 +303,8 @@ def _latex_node(node, digits: int, after_op: bool) -> str:
             out += "^{" + _latex_seq(node.sup, digits) + "}"
         elif node.sup:
             out += "^{" + node.sup.replace("−", "-") + "}"  # a layer index l−1: LaTeX's minus
+        if node.mark:  # after the scripts, on the whole symbol: {w^{3}_{11}}'
+            out = "{" + out + "}" + ("'" if node.mark == "′" else "^{" + node.mark + "}")
         return out
     if isinstance(node, Num):
         text = fmt(node.value, digits, node.sig, node.most)
@@ -304,7 +326,7 @@ def _latex_node(node, digits: int, after_op: bool) -> str:
 def _latex_seq(nodes, digits: int) -> str:
     out, after_op = [], False
     for node in nodes:
-        is_op = isinstance(node, Op) and node.text in _SPACED
+        is_op = isinstance(node, Op) and node.text in SPACED
         out.append(_latex_node(node, digits, after_op))
         after_op = is_op
     return " ".join(out)
@@ -313,81 +335,3 @@ def _latex_seq(nodes, digits: int) -> str:
 def to_latex(equation: Eq, digits: int = DEFAULT_DIGITS) -> str:
     """The equation as LaTeX math (without the surrounding ``$``)."""
     return " = ".join(_latex_seq(side, digits) for side in equation.sides)
-
-
-# --- MathML ------------------------------------------------------------------------------
-
-
-_MATHML_SPACE = '<mspace width="0.25em"></mspace>'  # a word's space: a token's own is trimmed
-
-
-def _mi(text: str) -> str:
-    variant = ' mathvariant="normal"' if len(text) > 1 else ""
-    return f"<mi{variant}>{escape(text)}</mi>"
-
-
-def _mathml_script(text: str) -> str:
-    """A sub- or superscript: digits as <mn>, a trailing + (a value after the step) as <mo>."""
-    if not text:
-        return ""
-    mark = ""
-    if text.endswith("+"):
-        text, mark = text[:-1], "<mo>+</mo>"
-    if not text:
-        return mark
-    body = f"<mn>{escape(text)}</mn>" if text.replace(",", "").isdigit() else _mi(text)
-    return f"<mrow>{body}{mark}</mrow>" if mark else body
-
-
-def _mathml_node(node, digits: int, after_op: bool) -> str:
-    if isinstance(node, Sym):
-        base = _mi(node.base)
-        sub = _mathml_script(node.sub)
-        if isinstance(node.sup, tuple):
-            sup = f"<mrow>{_mathml_seq(node.sup, digits)}</mrow>"
-        else:
-            sup = _mathml_script(node.sup)
-        if node.sub and node.sup:
-            return f"<msubsup>{base}{sub}{sup}</msubsup>"
-        if node.sub:
-            return f"<msub>{base}{sub}</msub>"
-        if node.sup:
-            return f"<msup>{base}{sup}</msup>"
-        return base
-    if isinstance(node, Num):
-        text = fmt(node.value, digits, node.sig, node.most)
-        if after_op and text.startswith("-"):
-            return f"<mo>(</mo><mn>{text}</mn><mo>)</mo>"
-        return f"<mn>{text}</mn>"
-    if isinstance(node, Op):
-        return f"<mo>{escape(node.text)}</mo>"
-    if isinstance(node, Word):
-        # MathML trims the white space at the ends of a token ("y ln a" would read "y lna"):
-        # the spaces of " ln " become <mspace> around the word.
-        core = node.text.strip()
-        lead = _MATHML_SPACE if node.text[:1].isspace() else ""
-        trail = _MATHML_SPACE if node.text[-1:].isspace() and core else ""
-        return f"{lead}<mtext>{escape(core)}</mtext>{trail}" if core else lead
-    if isinstance(node, Frac):
-        num, den = _mathml_seq(node.num, digits), _mathml_seq(node.den, digits)
-        return f"<mfrac><mrow>{num}</mrow><mrow>{den}</mrow></mfrac>"
-    if isinstance(node, Paren):
-        inner = f"<mrow><mo>(</mo>{_mathml_seq(node.items, digits)}<mo>)</mo></mrow>"
-        return f"<msup>{inner}{_mathml_script(node.sup)}</msup>" if node.sup else inner
-    raise TypeError(f"not a math node: {node!r}")
-
-
-def _mathml_seq(nodes, digits: int) -> str:
-    out, after_op = [], False
-    for node in nodes:
-        out.append(_mathml_node(node, digits, after_op))
-        after_op = isinstance(node, Op) and node.text in _SPACED
-    return "".join(out)
-
-
-def to_mathml(equation: Eq, digits: int = DEFAULT_DIGITS, display: bool = True) -> str:
-    """The equation as a ``<math>`` element (browsers render MathML natively, offline)."""
-    sides = "<mo>=</mo>".join(_mathml_seq(side, digits) for side in equation.sides)
-    mode = ' display="block"' if display else ""
-    # No xmlns: inside HTML the parser puts <math> in the MathML namespace by itself.
-    return f"<math{mode}><mrow>{sides}</mrow></math>"

@@ -27,6 +27,7 @@ example they are the same number and the walk-through writes C (E_total).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import replace
 
 from .math import Frac, Op, Paren, Sym
 
@@ -46,6 +47,8 @@ class Notation(ABC):
     weight_delta = ""
     # How the book names the four equations of backpropagation ("BP{}": Nielsen's ch. 2), or "".
     equation_names = ""
+    # How the source marks a value after the step: Nielsen's w → w′, Mazur's w5⁺.
+    after_mark = ""
 
     def __init__(self, sizes: list[int]):
         self.sizes = list(sizes)
@@ -68,8 +71,12 @@ class Notation(ABC):
         """δ of neuron j of layer m ≥ 1."""
 
     @abstractmethod
+    def after(self, symbol: Sym) -> Sym:
+        """``symbol`` marked as the value after the step: Nielsen's w³₁₁′, C′; Mazur's w5⁺, E⁺_total."""
+
+    @abstractmethod
     def w(self, l: int, i: int, j: int, new: bool = False) -> Sym:
-        """w_ij of ``weights[l]``; ``new`` marks the value after the step (w⁺)."""
+        """w_ij of ``weights[l]``; ``new`` marks the value after the step (:meth:`after`)."""
 
     @abstractmethod
     def b(self, l: int, j: int, new: bool = False) -> Sym:
@@ -134,6 +141,9 @@ class Nielsen(Notation):
     weight_source = "a^(l−1)_k"
     weight_delta = "δ^l_j"
     equation_names = "BP{}"
+    # ′ after the whole symbol, w³₁₁′, as his w_k → w_k′ = w_k − η ∂C/∂w_k: a ⁺ beside the layer
+    # index read as a layer "3+" (w³⁺₁₁)
+    after_mark = "′"
 
     @staticmethod
     def _pair(j: int | str, k: int | str) -> str:
@@ -149,12 +159,16 @@ class Nielsen(Notation):
     def delta(self, m, j):
         return Sym("δ", str(j + 1), str(m + 1))
 
+    def after(self, symbol):
+        return replace(symbol, mark=self.after_mark)
+
     def w(self, l, i, j, new=False):
-        sup = str(l + 2) + ("+" if new else "")
-        return Sym("w", self._pair(j + 1, i + 1), sup)
+        w = Sym("w", self._pair(j + 1, i + 1), str(l + 2))
+        return self.after(w) if new else w
 
     def b(self, l, j, new=False):
-        return Sym("b", str(j + 1), str(l + 2) + ("+" if new else ""))
+        b = Sym("b", str(j + 1), str(l + 2))
+        return self.after(b) if new else b
 
     def y(self, j):
         return Sym("y", str(j + 1))
@@ -193,6 +207,7 @@ class Mazur(Notation):
     weight_direction = "from neuron i to neuron j, numbered w1, w2 … below"
     weight_source = "out_i"  # not o_i: o1, o2 … are the output neurons here
     weight_delta = "δ_j"
+    after_mark = "⁺"  # the post's w5⁺
 
     def _label(self, m: int, j: int) -> str:
         if m == 0:
@@ -218,11 +233,16 @@ class Mazur(Notation):
     def delta(self, m, j):
         return Sym("δ", self._label(m, j))
 
+    def after(self, symbol):
+        return replace(symbol, sup="+")
+
     def w(self, l, i, j, new=False):
-        return Sym("w", str(self._number(l, i, j)), "+" if new else "", tight=True)
+        w = Sym("w", str(self._number(l, i, j)), tight=True)
+        return self.after(w) if new else w
 
     def b(self, l, j, new=False):
-        return Sym("b", self._label(l + 1, j), "+" if new else "")
+        b = Sym("b", self._label(l + 1, j))
+        return self.after(b) if new else b
 
     def y(self, j):
         return Sym("target", self._label(self.L, j))

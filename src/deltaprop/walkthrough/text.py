@@ -22,7 +22,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from .document import Equations, Heading, Note, Paragraph, Table, build, digits_for
-from .math import Eq, break_before_equals, eq, fmt, to_text
+from .math import Eq, break_before_equals, eq, to_text, typeset
 from .trace import Trace
 
 DEFAULT_WIDTH = 110  # columns when rendering to a string
@@ -107,7 +107,7 @@ def _cell(value, digits: int) -> str:
     if isinstance(value, tuple):
         return to_text(eq(*value) if len(value) > 1 else eq(value[0]), digits)
     if isinstance(value, float):
-        return fmt(value, digits)
+        return typeset(value, digits)
     return str(value)
 
 

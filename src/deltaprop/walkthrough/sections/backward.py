@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ...activations import LEAKY_SLOPE, get
 from ..blocks import Block, Equations, Heading, Note, Paragraph
-from ..math import Eq, Frac, Num, Op, Paren, Sym, Word, fmt, to_text
+from ..math import Eq, Frac, Num, Op, Paren, Sym, Word, to_text, typeset
 from ..trace import Trace
 from .introduction import COST_NAMES
 from .sums import MAX_TERMS, sum_terms
@@ -47,7 +47,7 @@ def _kink_side(act: str, net: Sym, net_value: float) -> str:
     """For relu and leaky_relu, which side of 0 the weighted input is on: what picks σ′."""
     if act not in ("relu", "leaky_relu"):
         return ""
-    return f"{to_text(Eq(((net,),)))} = {fmt(net_value)} {'>' if net_value > 0 else '≤'} 0"
+    return f"{to_text(Eq(((net,),)))} = {typeset(net_value)} {'>' if net_value > 0 else '≤'} 0"
 
 
 PROBABILITY_OUTPUTS = ("logistic", "softmax")  # outputs in (0, 1): targets beyond [0, 1] are out of reach
@@ -110,7 +110,7 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
         if not first.sums_to_one[s]:
             blocks.append(
                 Note(
-                    f"This sample's targets sum to {fmt(y_sum)}, not 1, so δ is not a − y. "
+                    f"This sample's targets sum to {typeset(y_sum)}, not 1, so δ is not a − y. "
                     "C = −Σ_k y_k ln a_k is then Σ_k y_k times the cost of the targets y / Σ_k y_k, and "
                     "pulls a towards them. Mean one class? Give one-hot targets (or a class label). "
                     "Several independent labels? Logistic outputs with the cross-entropy cost model those."
@@ -131,10 +131,10 @@ def output_errors(trace: Trace, nt, s: int) -> list[Block]:
     if act in PROBABILITY_OUTPUTS and outside:
         blocks.append(
             Note(
-                f"This sample's targets include {', '.join(fmt(v) for v in outside)}, outside [0, 1], where "
-                f"a {act} output never goes: the cost has no minimum the network can reach, and training "
-                f"pushes those outputs to 0 or 1. A {act} output's targets are probabilities; for other "
-                "values use a linear output with the quadratic cost."
+                f"This sample's targets include {', '.join(typeset(v) for v in outside)}, outside [0, 1], "
+                f"where a {act} output never goes: the cost has no minimum the network can reach, and "
+                f"training pushes those outputs to 0 or 1. A {act} output's targets are probabilities; "
+                "for other values use a linear output with the quadratic cost."
             )
         )
     C = nt.sample_cost(trace.n_samples)  # each line is one example's: ∂C_x/∂a in a batch
@@ -203,7 +203,10 @@ def hidden_errors(trace: Trace, nt, s: int) -> list[Block]:
         blocks.append(Heading(2, f"Backward: {nt.layer(m)}"))
         if post:
             blocks.append(
-                Note("Post variant: the sums below use the updated weights w⁺ (not the algorithm).")
+                Note(
+                    f"Post variant: the sums below use the updated weights w{nt.after_mark} "
+                    "(not the algorithm)."
+                )
             )
         items = []
         for h in (h for h in trace.hidden if h.layer == m):
@@ -242,7 +245,7 @@ def hidden_errors(trace: Trace, nt, s: int) -> list[Block]:
                         (Num(h.total[s]), Op("×"), Num(h.sigma_prime[s])),
                         (Num(h.delta[s]),),
                     ),
-                    note="" if post else nt.bp(2),  # the post's sums use w⁺: not BP2
+                    note="" if post else nt.bp(2),  # the post's sums use the updated weights: not BP2
                 )
             )
         blocks.append(Equations(tuple(items)))

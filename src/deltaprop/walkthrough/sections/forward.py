@@ -7,7 +7,7 @@ A sum of more than ``MAX_TERMS`` terms is written in the notation's own symbols
 from __future__ import annotations
 
 from ..blocks import Block, Equations, Heading, Paragraph
-from ..math import DEFAULT_DIGITS, Eq, Frac, Num, Op, Paren, Sym, Word, eq, fmt
+from ..math import DEFAULT_DIGITS, Eq, Frac, Num, Op, Paren, Sym, Word, eq, typeset
 from ..trace import Trace
 from .sums import MAX_TERMS, sum_terms
 
@@ -19,7 +19,7 @@ def forward(trace: Trace, nt, s: int, digits: int = DEFAULT_DIGITS) -> list[Bloc
         Equations(tuple(eq(nt.o(0, i), Num(x[i])) for i in range(trace.sizes[0])))
         if trace.sizes[0] <= MAX_TERMS
         else Paragraph(
-            f"Input: {trace.sizes[0]} values from {fmt(x.min(), digits)} to {fmt(x.max(), digits)}."
+            f"Input: {trace.sizes[0]} values from {typeset(x.min(), digits)} to {typeset(x.max(), digits)}."
         )
     )
     for m in range(1, trace.n_layers + 1):

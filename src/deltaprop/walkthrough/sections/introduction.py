@@ -8,7 +8,7 @@ from __future__ import annotations
 from ...activations import get
 from ..blocks import Block, Equations, Heading, Note, Paragraph
 from ..examples import is_mazur_step
-from ..math import DEFAULT_DIGITS, Eq, Frac, Op, Paren, Sym, eq, fmt, to_text
+from ..math import DEFAULT_DIGITS, Eq, Frac, Op, Paren, Sym, eq, to_text, typeset
 from ..trace import Trace
 from .cost import cost_sum
 
@@ -113,7 +113,7 @@ def introduction(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
     blocks.append(
         Paragraph(
             f"Network {trace.sizes} ({_activation_text(trace, nt)}); cost {_cost_text(trace, nt)}; "
-            f"learning rate η = {fmt(trace.learning_rate, digits)}; {samples}; "
+            f"learning rate η = {typeset(trace.learning_rate, digits)}; {samples}; "
             + (
                 "weights and biases are updated."
                 if trace.update_biases
@@ -139,7 +139,8 @@ def introduction(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
             Paragraph(
                 "Notation (Nielsen): layers count from 1 at the input; z^l_j is the weighted input and "
                 f"a^l_j the output of neuron j in layer l, {error}, w^l_jk the weight "
-                "into neuron j of layer l from neuron k of layer l − 1, and ⁺ marks a value after the step."
+                "into neuron j of layer l from neuron k of layer l − 1, and ′ marks a value after the step "
+                "(w → w′ = w − η ∂C/∂w, as Nielsen writes it)."
                 + (BP_LABELS if trace.detailed else "")  # a summary has no such lines
                 + (SOFTMAX_NOT_BP1 if trace.detailed and trace.activations[-1] == "softmax" else "")
                 + (per_example.format(C_x="C_x", C="C") if batch else "")
@@ -160,16 +161,17 @@ def introduction(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
         )
     if trace.variant == "post":
         post = (
-            f"that is where the post's error after the step comes from ({fmt(trace.cost_after, digits)})"
+            f"that is where the post's error after the step comes from ({typeset(trace.cost_after, digits)})"
             if is_mazur_step(trace)
-            else f"with these settings it gives {fmt(trace.cost_after, digits)} after the step"
+            else f"with these settings it gives {typeset(trace.cost_after, digits)} after the step"
         )
         blocks.append(
             Note(
-                "This is NOT the backpropagation algorithm. In this 'post' variant each hidden δ is computed "
-                "from the already-updated outgoing weights w⁺, as the older script behind Mazur's post did; "
+                "This is NOT the backpropagation algorithm. In this 'post' variant each hidden δ is "
+                f"computed from the already-updated outgoing weights w{nt.after_mark}, as the older script "
+                "behind Mazur's post did; "
                 f"{post}. The exact algorithm uses the weights before the step "
-                f"and gives {fmt(trace.exact_cost_after, digits)}."
+                f"and gives {typeset(trace.exact_cost_after, digits)}."
             )
         )
     return blocks

@@ -112,7 +112,7 @@ def summary(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
                 dCdw,
                 "Δw",
                 "w",
-                "w⁺",
+                "w" + nt.after_mark,
             ),
             tuple(rows),
             caption=f"∂{to_text(eq(nt.cost()))}/∂{nt.weight_any} = {nt.weight_source} {nt.weight_delta}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..math import DEFAULT_DIGITS, Eq, fmt, to_text
+from ..math import DEFAULT_DIGITS, Eq, to_text, typeset
 from ..trace import Trace
 
 MAX_LISTED = 12  # a target with more values, or a batch with more samples, is described, not listed
@@ -24,8 +24,8 @@ def one_hot_class(y: np.ndarray) -> int | None:
 
 def _values(y: np.ndarray, digits: int) -> str:
     if y.size <= MAX_LISTED:
-        return "(" + ", ".join(fmt(v, digits) for v in y) + ")"
-    return f"{y.size} values from {fmt(y.min(), digits)} to {fmt(y.max(), digits)}"
+        return "(" + ", ".join(typeset(v, digits) for v in y) + ")"
+    return f"{y.size} values from {typeset(y.min(), digits)} to {typeset(y.max(), digits)}"
 
 
 def class_target(trace: Trace, nt, s: int, digits: int = DEFAULT_DIGITS) -> str:
@@ -53,5 +53,5 @@ def targets(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> str:
         return f"Targets: one-hot y of classes {listed} (the {n} samples in order; classes count from 0)."
     return (
         f"Targets: {n} samples of {trace.sizes[-1]} values each, "
-        f"from {fmt(trace.y.min(), digits)} to {fmt(trace.y.max(), digits)}."
+        f"from {typeset(trace.y.min(), digits)} to {typeset(trace.y.max(), digits)}."
     )

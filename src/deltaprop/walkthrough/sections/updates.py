@@ -11,7 +11,7 @@ import numpy as np
 
 from ..blocks import Block, Equations, Heading, Note, Paragraph
 from ..examples import is_mazur_step
-from ..math import Eq, Frac, Num, Op, Paren, Sym, Word, eq, fmt, to_text
+from ..math import Eq, Frac, Num, Op, Paren, Sym, Word, eq, to_text, typeset
 from ..trace import Trace
 
 MAX_SAMPLE_TERMS = 4  # a batch average over more samples than this is not written out
@@ -21,7 +21,7 @@ MAX_SAMPLE_TERMS = 4  # a batch average over more samples than this is not writt
 MAZUR_POST_HIDDEN_WEIGHTS = (0.149780716, 0.19956143, 0.24975114, 0.29950229)
 _POST_HIDDEN_WEIGHTS = (
     "Post variant: the post prints w1⁺…w4⁺ = "
-    + ", ".join(fmt(w) for w in MAZUR_POST_HIDDEN_WEIGHTS)
+    + ", ".join(typeset(w) for w in MAZUR_POST_HIDDEN_WEIGHTS)
     + ", not these: its text takes the hidden δ through w5…w8 before the step, as the exact algorithm "
     "does; only its error after the step, 0.291027924, comes from the older script this variant follows."
 )
