@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._predict import BLOCK_ROWS
 from .._text import count
+from .._validation import check_features
 from ..training._data import check_targets  # fit's own reading of Y: classes, or not
 from .finding import Finding
 from .learning_curve import MORE_STEPS
@@ -24,8 +26,6 @@ from .neurons import SMALLER_INIT
 RARELY_PREDICTED = 0.1
 # Fewer rows than this of a class are no evidence: a network can miss a handful by chance.
 MIN_CLASS_ROWS = 10
-# Rows predicted at a time: their copies (1.6 MB of MNIST in float64) stay small beside the data.
-PREDICT_ROWS = 256
 # A class with less than this share of 1 / n_classes of the rows is rare: more rows may help.
 RARE_SHARE = 0.5
 
@@ -40,17 +40,34 @@ SATURATION_FREE_COST = {
 
 def predicted_labels(net, X, index=None) -> np.ndarray | None:
     """The class ``net`` predicts for each row of ``X`` ``(n_all, n_0)`` (only rows ``index``
-    of it, in that order, when given), int64 ``(n,)``; a chunk of rows at a time, so the rows
-    are never copied whole. None for a network whose weights are not finite (a diverged run)."""
+    of it, in that order, when given), int64 ``(n,)``; None for a network whose weights are not
+    finite (a diverged run).
+
+    ``X`` is checked once, then predicted by the network's own blocked forward pass
+    (:mod:`deltaprop._predict`): all of it in one call, or, for ``index``, a block of
+    :data:`~deltaprop._predict.BLOCK_ROWS` gathered rows at a time (the blocks predict cuts
+    the whole into too), so the rows are never copied whole. Not in small chunks through the
+    public ``predict``: each chunk's check and products (above OpenBLAS's threading threshold,
+    so each wakes its threads) cost more than the predictions on a busy machine."""
     if not all(np.isfinite(w).all() for w in net.weights):
         return None
-    n = len(X) if index is None else len(index)
-    out = np.empty(n, dtype=np.int64)
-    for start in range(0, n, PREDICT_ROWS):
-        stop = min(start + PREDICT_ROWS, n)
-        rows = X[start:stop] if index is None else X[np.asarray(index[start:stop])]
-        out[start:stop] = net.predict_classes(rows)
+    X = check_features(X, net.sizes[0], dtype=net.dtype)
+    if index is None:
+        return _classes_of(net._predict(X))
+    index = np.asarray(index)
+    out = np.empty(len(index), dtype=np.int64)
+    for start in range(0, len(index), BLOCK_ROWS):
+        rows = index[start : start + BLOCK_ROWS]
+        out[start : start + len(rows)] = _classes_of(net._predict(X[rows]))
     return out
+
+
+def _classes_of(a: np.ndarray) -> np.ndarray:
+    """The classes of the outputs a ``(n, n_L)``, as ``predict_classes`` reads them: argmax, or
+    a > 0.5 for a single output; int64 ``(n,)``."""
+    if a.shape[1] == 1:
+        return (a[:, 0] > 0.5).astype(np.int64)
+    return a.argmax(axis=1)
 
 
 def check_classes_predicted(net, X=None, Y=None, index=None) -> list[Finding]:
