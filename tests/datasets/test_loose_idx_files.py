@@ -64,3 +64,20 @@ def test_damaged_loose_files_are_not_taken(monkeypatch, tmp_path, fake_mnist, fa
     assert dataset_info("mnist").location == root / "mnist"
     with pytest.raises(FileNotFoundError, match=r"holds files named as its, but not its published files"):
         load_mnist("test", download=False)
+
+
+@pytest.mark.skipif(
+    any(not (SHARED / "fashion-mnist" / name).is_file() for name in MNIST.files["test"]),
+    reason=f"needs Fashion-MNIST's test files in {SHARED}",
+)
+@pytest.mark.parametrize("below", ["mnist", "MNIST/raw"])
+def test_a_sets_files_in_the_other_sets_folder_are_to_be_moved(monkeypatch, tmp_path, below):
+    folder = tmp_path / "data" / below
+    folder.mkdir(parents=True)
+    for name in MNIST.files["test"]:
+        shutil.copyfile(SHARED / "fashion-mnist" / name, folder / name)
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "data"))
+    with pytest.raises(FileNotFoundError) as raised:
+        load_fashion_mnist("test", download=False)
+    move = f"{folder} holds fashion-mnist's files: move them into {tmp_path / 'data' / 'fashion-mnist'}."
+    assert str(raised.value).endswith(move)

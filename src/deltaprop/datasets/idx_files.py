@@ -136,18 +136,23 @@ def where_hint(spec: IdxDataset, folder: Path) -> str:
             f" {root} is the folder of the {root.name} files, not a data root: set {ENV_VAR} to the "
             f"folder above it ({root.parent}), which holds {MNIST.folder}/ and {FASHION_MNIST.folder}/."
         )
-    hints = []
-    places = [place for known in (spec, *IDX_SETS) for place in _other_places(known, root)]
-    for place in dict.fromkeys(places):  # every set's places: MNIST/raw is named to Fashion-MNIST too
-        present = _present(spec, place)
-        if not present:
-            continue
-        known = identify(present[0], [*IDX_SETS, spec])
-        what = f"{known[0].name}'s files" if known else "files named as its, but not its published files"
-        hints.append(f" {place} holds {what}, not taken as {spec.name}'s.")
-        if known and known[0] is spec:  # some of the set's files next to others: name the odd one
-            odd = next(path for path in present if identify(path, [spec]) is None)
-            hints[-1] = f" {place} holds {spec.name}'s files, but {odd.name} is not one of them."
-    if hints:
-        hints.append(f" Put {spec.name}'s own files in {folder}.")
-    return "".join(hints)
+    places = [root / known.folder for known in IDX_SETS if known is not spec]  # copied in the wrong one
+    places += [place for known in (spec, *IDX_SETS) for place in _other_places(known, root)]
+    hints = [_place_hint(spec, place, folder) for place in dict.fromkeys(places) if _present(spec, place)]
+    if any(not move for _, move in hints):
+        hints.append((f" Put {spec.name}'s own files in {folder}.", True))
+    return "".join(text for text, _ in hints)
+
+
+def _place_hint(spec: IdxDataset, place: Path, folder: Path) -> tuple[str, bool]:
+    """What the files under ``spec``'s names in ``place`` (a folder not read for ``spec``) are,
+    and whether that says what to do with them (they are the set's own: move them)."""
+    present = _present(spec, place)
+    odd = [path for path in present if identify(path, [spec]) is None]
+    if not odd:  # the set's own, in another set's folder or one looked in for another set only
+        return f" {place} holds {spec.name}'s files: move them into {folder}.", True
+    if len(odd) < len(present):
+        return f" {place} holds {spec.name}'s files, but {odd[0].name} is not one of them.", False
+    known = identify(odd[0], IDX_SETS)
+    what = f"{known[0].name}'s files" if known else "files named as its, but not its published files"
+    return f" {place} holds {what}, not taken as {spec.name}'s.", False
