@@ -116,3 +116,17 @@ def test_a_file_is_hashed_once_until_it_changes(tmp_path, fake_mnist, fake_spec_
         DataFileError, match=r"is not fake's t10k-labels-idx1-ubyte.gz: its SHA-256 is [0-9a-f]{64}"
     ):
         load_idx_dataset(spec, "test", data_dir=tmp_path, download=False)
+
+
+def test_an_empty_gz_file_is_compared_with_the_gzipped_file(
+    tmp_path, fake_mnist, fake_spec_factory, put_files
+):
+    files, _ = fake_mnist
+    spec = fake_spec_factory(files, [])
+    folder = put_files(tmp_path / "fake", files)
+    (folder / "t10k-labels-idx1-ubyte.gz").write_bytes(b"")  # too short to tell: as its name says
+    size = len(files["t10k-labels-idx1-ubyte.gz"])
+    with pytest.raises(
+        DataFileError, match=rf"it has 0 bytes, but fake's t10k-labels-idx1-ubyte.gz \(gzipped\) has {size}"
+    ):
+        load_idx_dataset(spec, "test", data_dir=tmp_path, download=False)

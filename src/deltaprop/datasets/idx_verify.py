@@ -43,8 +43,10 @@ def file_sha256(path: Path) -> str:
 
 
 def is_gzip(path: Path) -> bool:
+    """Whether ``path`` holds gzip data; a file too short to tell (empty) is as its name says."""
     with open(path, "rb") as fileobj:
-        return fileobj.read(len(_GZIP_MAGIC)) == _GZIP_MAGIC
+        head = fileobj.read(len(_GZIP_MAGIC))
+    return head == _GZIP_MAGIC or (len(head) < len(_GZIP_MAGIC) and path.suffix == ".gz")
 
 
 def _expected(spec: IdxDataset, name: str, gzipped: bool) -> tuple[str | None, int | None]:
