@@ -31,7 +31,9 @@ from .csv_layout import (
     index_header,
     is_number,
     looks_like_header,
+    named_label_header,
     numbered_header,
+    only_member,
     own_separator,
     separator_hint,
     why_numbered_header,
@@ -303,7 +305,9 @@ def load_csv(
     first_row = first[1]
     width = len(first_row)
 
-    numbered = False  # a first line 0,1,...,k-1: a header or data, decided by the lines below
+    # a first line 0,1,...,k-1 (numbered), or 0,1,...,k-1 beside a named label column (named):
+    # a header or data, decided by the lines below
+    numbered = named = False
     if header == "infer":
         if isinstance(label_column, str) or any(isinstance(value, str) for value in drop_columns):
             has_header = True
@@ -311,10 +315,16 @@ def load_csv(
             skip = None
             if label_column is not None and -width <= label_column < width:
                 skip = label_column % width
-            has_header = looks_like_header([cell for j, cell in enumerate(first_row) if j != skip])
-            numbered = not has_header and numbered_header(first_row)
-            if numbered and index_header(first_row) and _first_column_is_index(text, delimiter, path):
-                has_header, numbered = True, False  # pandas' ,0,1,2 above its index: warned of below
+            feature_cells = [cell for j, cell in enumerate(first_row) if j != skip]
+            has_header = looks_like_header(feature_cells)
+            # 0,1,...,k-1,label: pandas' DataFrame(X) with a label column; a header if "label" is
+            # no label below (decided once the labels are read)
+            named = not has_header and skip is not None and named_label_header(first_row, skip)
+            numbered = not has_header and not named and numbered_header(first_row)
+            pandas_index = index_header(feature_cells if named else first_row)
+            if (named or numbered) and pandas_index and _first_column_is_index(text, delimiter, path):
+                has_header = True  # pandas' ,0,1,2 above its index: warned of below
+                named = numbered = False
     else:
         has_header = header
     column = (
@@ -353,6 +363,9 @@ def load_csv(
         if column is not None:
             labels.append(row[column])
         lines.append(line)
+    if named and only_member(labels[0], labels[1:]):  # pandas' header: no warning, nothing in doubt
+        names = [cell.strip() for cell in first_row]
+        del features[0], labels[:1], lines[0]
     why = why_numbered_header(features, labels) if numbered else None
     if why:
         warnings.warn(

@@ -8,6 +8,8 @@ them, from the cells alone:
   the header pandas writes for a frame without column names
   (``pd.DataFrame(np.c_[X, y]).to_csv(f, index=False)``): numbers, yet a header; with its
   index (``index_header``: ``,0,1,...,k-1``) as ``to_csv(f)`` writes it;
+- :func:`named_label_header`: the same numbers over the features beside a label column with a
+  name (``df = pd.DataFrame(X); df["label"] = y``: ``0,1,...,k-1,label``);
 - :func:`index_column`: pandas' index (``df.to_csv(f)``, index left on): a first column with
   an empty name holding the row numbers ``0..n-1`` (or ``1..n``), no feature at all;
 - :func:`separator_hint`: the separator a file seems to use when it is not the one given;
@@ -73,9 +75,30 @@ def numbered_header(cells: list[str]) -> bool:
     cells = [cell.strip() for cell in cells]
     if len(cells) < 2:
         return False
-    if index_header(cells):
-        return True
-    return any(cells == [str(first + j) for j in range(len(cells))] for first in FIRST_NUMBERS)
+    return index_header(cells) or _column_numbers(cells)
+
+
+def named_label_header(cells: list[str], label: int) -> bool:
+    """Whether a first line is pandas' header of unnamed feature columns beside a label column
+    with a name (``df = pd.DataFrame(X); df["label"] = y``, the label column anywhere): its cells
+    but the label's (index ``label``) are the column numbers ``0,1,...,k-1`` (or ``1..k``, or
+    :func:`index_header`'s ``,0,1,...``), and the label's is a name, neither a number nor a
+    missing-value marker.
+
+    Data would be a sample whose features are ``0,1,...,k-1``; the caller reads it so only when
+    the name is also a label below it (:func:`only_member`)."""
+    cells = [cell.strip() for cell in cells]
+    name, features = cells[label], cells[:label] + cells[label + 1 :]
+    if is_number(name) or name.lower() in MISSING_MARKERS:
+        return False
+    return index_header(features) or _column_numbers(features)
+
+
+def _column_numbers(cells: list[str]) -> bool:
+    """Whether ``cells`` (stripped) are ``0,1,...,k-1`` or ``1,...,k``, one cell at least."""
+    return bool(cells) and any(
+        cells == [str(first + j) for j in range(len(cells))] for first in FIRST_NUMBERS
+    )
 
 
 def index_header(cells: list[str]) -> bool:
