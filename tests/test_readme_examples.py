@@ -583,11 +583,11 @@ def deltaprop(
 
 
 def untimed(lines: list[str]) -> list[str]:
-    """The lines without what depends on timing: an epoch line's time, the summary's time row."""
+    """The lines without what depends on timing: an epoch line's time, the summary's time rows."""
     out = []
     for line in lines:
         line = re.sub(r"^(epoch \d+/\d+ .* lr \S+)\s+\d+(?:\.\d+)?m?s$", r"\1  <time>", line.rstrip())
-        line = re.sub(r"^│ time(\s+)│ .*│$", r"│ time\1│ <time> │", line)
+        line = re.sub(r"^(│ time: [^│]*│) .*│$", r"\1 <time> │", line)
         out.append(line)
     return out
 

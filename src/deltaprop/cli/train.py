@@ -199,7 +199,6 @@ def _execute(
     from .. import files
     from ..training import fit
 
-    started = time.perf_counter()
     seed = int(config["training"]["seed"])
     if net is None:
         net, optimizer = build(config, seed)
@@ -250,6 +249,7 @@ def _execute(
     callbacks.append(checkpointer)  # last: the checkpoint sees every other callback's epoch end
     if not quiet:
         announce(console, config, data, run_dir, initial_epoch, initial_batch, described(scaling))
+    fit_started = time.perf_counter()
     try:
         with flag, warnings.catch_warnings():
             warnings.simplefilter("ignore", OutputCostWarning)  # the set-up's findings say it
@@ -278,6 +278,7 @@ def _execute(
     finally:
         if progress is not None:
             progress.close()
+    fit_ended = time.perf_counter()
     fit_run = checkpointer.run
     if stopped_early() and fit_run.interrupted:  # a Ctrl-C in the epoch that stopped the run:
         history.stopped_reason = early.reason  # it is finished (so its checkpoint said), not interrupted
@@ -313,11 +314,12 @@ def _execute(
     if quiet:
         print(run_dir)
         return 0
+    after = ["model", "diagnostics"] + ["test"] * (test is not None) + ["plots"] * bool(plots)
     summary(
         console,
         history,
         test,
-        time.perf_counter() - started,
+        {"training": fit_ended - fit_started, ", ".join(after): time.perf_counter() - fit_ended},
         run_dir,
         findings,
         kept_weights(early),

@@ -156,7 +156,7 @@ def summary(
     console: Console,
     history,
     test: dict | None,
-    seconds: float,
+    seconds: dict[str, float],
     run_dir: Path,
     findings,
     kept: str | None = None,
@@ -167,7 +167,10 @@ def summary(
     ``kept``: which epoch's weights the model holds, when not the last one's
     (``weights of epoch 12 (best val_loss 0.0931)``). ``scaled_loss``: the history's losses
     are of scaled targets (``--scale`` with regression), and say so. ``l2``: Nielsen's λ,
-    whose term (λ/2n)Σw² the losses leave out, which a row says when λ > 0.
+    whose term (λ/2n)Σw² the losses leave out, which a row says when λ > 0. ``seconds``:
+    the wall time of each part of the run, by name (``training``, then what came after it:
+    saving the model, the test, the plots), each a row: a short run's plots can take longer
+    than its epochs, and one total would hide which.
 
     The train loss and accuracy are the last epoch's means over its mini-batches, taken as
     the weights changed (as Keras reports them), not the final network's score on the
@@ -204,7 +207,7 @@ def summary(
         rows.append(("L2 term (λ/2n)Σw²", "not in the losses above"))
     if history.stopped_reason:
         rows.append(("stopped", history.stopped_reason))
-    rows.append(("time", f"{seconds:.1f} s"))
+    rows.extend((f"time: {part}", f"{took:.1f} s") for part, took in seconds.items())
     rows.append(("run folder", str(run_dir)))
     console.print(summary_table(rows))
     for finding in findings:
