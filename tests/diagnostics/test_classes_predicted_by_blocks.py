@@ -1,6 +1,6 @@
 """The end-of-run pass over the training rows (:func:`deltaprop.diagnostics.classes.predicted_labels`):
-X is checked once and predicted by the network's own blocked forward pass, not through the
-public ``predict`` a small chunk at a time.
+X is checked once and predicted in one call of the network's own blocked forward pass, not
+through the public ``predict`` a small chunk at a time.
 
 Before, 54,000 MNIST rows went through ``predict_classes`` in 211 chunks of 256 rows, each
 checked again and each product above OpenBLAS's threading threshold: on a busy machine the
@@ -17,18 +17,14 @@ import pytest
 import deltaprop as dp
 from deltaprop.diagnostics import classes
 
-BLOCK = 256  # rows per block here, so that the digits span several
-
 
 @pytest.fixture
 def counted(monkeypatch):
     """A digits classifier whose ``predict`` and ``_predict`` count their calls, the digits
-    in float32 eight times over (11,496 rows, 2.9 MB: 45 blocks) and a permutation of most
-    of their rows (a training index)."""
-    monkeypatch.setattr(classes, "BLOCK_ROWS", BLOCK, raising=False)
+    eight times over (11,496 rows, 5.9 MB in float64: 45 of the old chunks) and a permutation
+    of most of their rows (a training index)."""
     X, y = dp.datasets.load_digits("train")
-    X = X.astype(np.float32)
-    net = dp.Network([64, 30, 10], output_activation="softmax", cost="log_likelihood", seed=0)
+    net = dp.Network([64, 10, 10], output_activation="softmax", cost="log_likelihood", seed=0)
     dp.fit(net, X, y, epochs=2, learning_rate=0.5, seed=0)
     X = np.tile(X, (8, 1))
     calls = {"predict": 0, "_predict": 0}
@@ -48,11 +44,11 @@ def test_all_the_rows_are_predicted_in_one_call_of_the_networks_forward_pass(cou
     net, X, _, calls = counted
     labels = classes.predicted_labels(net, X)
     assert calls == {"predict": 0, "_predict": 1}  # before: predict, once per 256 rows
-    np.testing.assert_array_equal(labels, net.__class__.predict_classes(net, X))
+    np.testing.assert_array_equal(labels, net.predict_classes(X))
     assert labels.dtype == np.int64
 
 
-def test_the_training_rows_are_gathered_a_block_at_a_time(counted):
+def test_the_training_rows_are_predicted_in_that_one_call_and_never_copied(counted):
     net, X, index, calls = counted
     tracemalloc.start()
     try:
@@ -60,10 +56,9 @@ def test_the_training_rows_are_gathered_a_block_at_a_time(counted):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    blocks = -(-len(index) // BLOCK)
-    assert calls["predict"] == 0 and calls["_predict"] == blocks
-    np.testing.assert_array_equal(labels, net.__class__.predict_classes(net, X[index]))
-    # one block of gathered rows, its float64 copy and outputs; never the rows whole
+    assert calls == {"predict": 0, "_predict": 1}
+    np.testing.assert_array_equal(labels, net.predict_classes(X[index]))
+    # the outputs and predict's own blocks; never a gathered copy of the rows
     assert peak < X.nbytes / 2, f"peak {peak} bytes for {X.nbytes} of X"
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._predict import BLOCK_ROWS
 from .._text import count
 from .._validation import check_features
 from ..training._data import check_targets  # fit's own reading of Y: classes, or not
@@ -43,23 +42,18 @@ def predicted_labels(net, X, index=None) -> np.ndarray | None:
     of it, in that order, when given), int64 ``(n,)``; None for a network whose weights are not
     finite (a diverged run).
 
-    ``X`` is checked once, then predicted by the network's own blocked forward pass
-    (:mod:`deltaprop._predict`): all of it in one call, or, for ``index``, a block of
-    :data:`~deltaprop._predict.BLOCK_ROWS` gathered rows at a time (the blocks predict cuts
-    the whole into too), so the rows are never copied whole. Not in small chunks through the
-    public ``predict``: each chunk's check and products (above OpenBLAS's threading threshold,
-    so each wakes its threads) cost more than the predictions on a busy machine."""
+    ``X`` is checked once and predicted in one call of the network's own blocked forward
+    pass (:mod:`deltaprop._predict`: X converted to its dtype whole up to 16 MB, a block of
+    rows at a time beyond), then the labels of ``index`` are taken. The rows ``index`` leaves
+    out (fit's validation rows, a tenth by default) are predicted too: that costs less than
+    gathering the others into a copy. Not through the public ``predict`` in small chunks, each
+    checked again and each product above OpenBLAS's threading threshold (so each wakes its
+    threads): on a busy machine those waits cost more than the predictions."""
     if not all(np.isfinite(w).all() for w in net.weights):
         return None
     X = check_features(X, net.sizes[0], dtype=net.dtype)
-    if index is None:
-        return _classes_of(net._predict(X))
-    index = np.asarray(index)
-    out = np.empty(len(index), dtype=np.int64)
-    for start in range(0, len(index), BLOCK_ROWS):
-        rows = index[start : start + BLOCK_ROWS]
-        out[start : start + len(rows)] = _classes_of(net._predict(X[rows]))
-    return out
+    labels = _classes_of(net._predict(X))
+    return labels if index is None else labels[np.asarray(index)]
 
 
 def _classes_of(a: np.ndarray) -> np.ndarray:
