@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from sklearn.metrics import confusion_matrix as _counts
 
 from ._figure import (
     MAX_JUDGED,
@@ -46,6 +45,25 @@ def _class_names(class_names, classes) -> list[str]:
     return [names[int(c)] for c in classes]
 
 
+def _counts(y_true: np.ndarray, y_pred: np.ndarray, labels: list) -> np.ndarray:
+    """``counts[i, j]``: how many samples of class ``labels[i]`` were predicted ``labels[j]``;
+    samples with a label not in ``labels`` are left out, as in scikit-learn's
+    confusion_matrix (whose import alone took longer than drawing the figure)."""
+    k = len(labels)
+    if k == 0:
+        return np.zeros((0, 0), dtype=np.intp)
+    order = np.argsort(np.asarray(labels), kind="stable")
+    ranked = np.asarray(labels)[order]
+
+    def row(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # index in labels; whether it is one
+        at = np.minimum(np.searchsorted(ranked, y), k - 1)
+        return order[at], ranked[at] == y
+
+    (i, known_i), (j, known_j) = row(y_true), row(y_pred)
+    kept = known_i & known_j
+    return np.bincount(i[kept] * k + j[kept], minlength=k * k).reshape(k, k)
+
+
 def confusion_matrix(y_true, y_pred, labels=None, ax=None, normalize: bool = False, class_names=None):
     """Counts of true class (rows) against predicted class (columns); returns the Figure.
 
@@ -61,7 +79,7 @@ def confusion_matrix(y_true, y_pred, labels=None, ax=None, normalize: bool = Fal
         labels = np.union1d(y_true, y_pred)
     labels = list(labels)
     names = _class_names(class_names, labels)
-    counts = _counts(y_true, y_pred, labels=labels)
+    counts = _counts(y_true, y_pred, labels)
     shown = counts.astype(float)
     if normalize:
         shown = shown / np.maximum(counts.sum(axis=1, keepdims=True), 1)
