@@ -227,7 +227,7 @@ def _execute(
         return early is not None and early.stopped_epoch is not None
 
     flag = InterruptFlag()
-    trained_on = scaled(data, scaling)
+    trained_on = scaled(data, scaling, net.dtype)  # one scaled copy, in the dtype trained on
     early = early_stopping_callback(config)
     if early is not None and best is not None:
         early.carry_best(*best)

@@ -343,7 +343,9 @@ def diagnose_run(run_dir, probe_size: int = 256) -> list[Finding]:
     if scaling is not None:  # judged as it trained: scaled data, the network before the fold
         from ..training.scaling import unfold
 
-        X, Y, net = scaling.inputs(X), scaling.outputs(Y), unfold(net, scaling)
+        # X is training_rows' own copy: scaled in place where it already has the network's dtype
+        X = scaling.inputs(X, net.dtype, out=X if X.dtype == net.dtype else None)
+        Y, net = scaling.outputs(Y, net.dtype), unfold(net, scaling)
     history = None
     if run.history is not None:
         from ..training.history import History
