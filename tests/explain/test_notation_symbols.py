@@ -6,6 +6,8 @@
 * A sum too long to write out keeps the notation's symbols (Nielsen's w^l_jk, a, δ with layer
   superscripts; Mazur's out — his o1, o2 are output neurons), and so do the summary's tables.
 * Hidden activations are listed in layer order, with their layers when they differ.
+* The typography a teacher would write (an audit): a batch's (1/4)(…), Nielsen's primed w³₁₁′
+  for a value after the step, and one minus, U+2212, for symbols and numbers alike.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pytest
 from html_text import plain
 
 import deltaprop as dp
-from deltaprop.walkthrough import explain, render_html, render_markdown, render_text
+from deltaprop.walkthrough import examples, explain, render_html, render_markdown, render_text
 
 WIDE = 100_000
 X3 = np.array([[0.5, -1.0, 0.25], [-0.3, 0.8, 1.5], [1.0, 1.0, -1.0]])
@@ -153,3 +155,44 @@ def test_hidden_activations_are_listed_in_layer_order():
     net = dp.Network([2, 3, 3, 2], activation=["tanh", "tanh", "softmax"], cost="log_likelihood", seed=0)
     same = " ".join(render_text(explain(net, [0.7, -1.2], [1.0, 0.0], 0.1), width=WIDE).split())
     assert "(hidden σ = tanh, output σ = softmax)" in same
+
+
+# The audit's typography. A batch line wrote 1/4(0.0758 + …), which reads as 1/(4(…)); Nielsen's
+# updated weight w³⁺₁₁ (w_{11}^{3+}) read as a layer "3+"; and −0.5 × (-0.02260254) set the
+# symbols' minus, U+2212, beside the numbers' ASCII hyphen.
+def test_a_fraction_before_a_parenthesis_is_parenthesised_in_text():
+    net = dp.Network([2, 2, 1], seed=1)
+    X, Y = [[0, 0], [0, 1], [1, 0], [1, 1]], [[0], [1], [1], [0]]
+    trace = explain(net, X, Y, 0.5)
+    text = render_text(trace, width=WIDE)
+    lines = [line for line in text.splitlines() if "/4" in line]
+    assert len(lines) == 6 + 3 and all("= (1/4)(" in line and "= 1/4(" not in line for line in lines)
+    assert r"\frac{1}{4} \left(" in render_markdown(trace)  # stacked: unambiguous as it was
+
+
+def test_nielsens_value_after_the_step_is_primed_after_its_indices():
+    ex = examples.mazur()
+    mazur = explain(ex.net, ex.x, ex.y, 0.5, update_biases=False, example="mazur")
+    text = render_text(mazur, "nielsen", width=WIDE)
+    assert "  w³₁₁′ = w³₁₁ + Δw³₁₁ = 0.4 + (−0.04108352) = 0.35891648\n" in text
+    assert "  C′ = 0.291027774   (after one step)\n" in text and "C′ − C = −0.007343335" in text
+    assert "⁺" not in text and "′ marks a value after the step" in " ".join(text.split())
+    assert r"{w_{11}^{3}}' = w_{11}^{3} + \Delta  w_{11}^{3}" in render_markdown(mazur, "nielsen")
+    page = render_html(mazur, "nielsen")
+    assert "<msup><msubsup><mi>w</mi><mn>11</mn><mn>3</mn></msubsup><mo>′</mo></msup><mo>=</mo>" in page
+    assert "<mo>+</mo></mrow>" not in page  # no 3+ script
+    # Mazur's own names keep his post's w5⁺
+    assert "  w5⁺ = w5 + Δw5 = 0.4 + (−0.04108352) = 0.35891648\n" in render_text(mazur, "mazur", width=WIDE)
+
+
+@pytest.mark.parametrize("notation", ["mazur", "nielsen"])
+def test_numbers_take_the_symbols_minus_in_text_and_html(notation):
+    net = dp.Network([3, 4, 3], activation="tanh", output_activation="softmax", seed=2)
+    trace = explain(net, [[0.5, -1.0, 0.25], [-0.3, 0.8, 1.5]], [0, 2], 0.5)
+    text = render_text(trace, notation, width=WIDE)
+    equations = [line for line in text.splitlines() if line.startswith("  ") and " = " in line]
+    assert sum("−0." in line or "(−" in line for line in equations) > 20
+    # an ASCII - before a digit is only an e-notation exponent, as a calculator takes it: 1.5e-05
+    assert not [line for line in equations if re.search(r"(?<!e)-\d", line)]
+    assert not re.search(r"<mn>-", render_html(trace, notation))  # <mo>−</mo><mn>0.5</mn>
+    assert re.search(r"\(-0\.\d+\)", render_markdown(trace, notation))  # LaTeX's - is its minus

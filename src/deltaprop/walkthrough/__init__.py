@@ -15,15 +15,16 @@ as soon as it is imported.
 :func:`explain` records the step (:mod:`.trace`; every neuron's record in :mod:`.neurons`,
 a large network's summary in :mod:`.summary`); :mod:`.document` lays it out once as headings,
 equations and tables (:mod:`.blocks`), one module of :mod:`.sections` per section;
-:mod:`.text` (rich), :mod:`.markdown` (LaTeX math) and :mod:`.html` (MathML, :mod:`.mathml`;
-self-contained) render that layout, and :mod:`.export` gives the numbers as plain data (JSON,
-CSV). In a notebook a :class:`Trace` shows itself: ``_repr_html_`` is the HTML page's body
-(:func:`render_html_fragment`), ``_repr_markdown_`` the Markdown. Names follow Nielsen or
-Mazur (:mod:`.notation`).
+:mod:`.text` (rich), :mod:`.markdown` (LaTeX math), :mod:`.html` (MathML, :mod:`.mathml`;
+self-contained) and :mod:`.latex` (a pdflatex document) render that layout, and :mod:`.export`
+gives the numbers as plain data (JSON, CSV). In a notebook a :class:`Trace` shows itself:
+``_repr_html_`` is the HTML page's body (:func:`render_html_fragment`), ``_repr_markdown_`` the
+Markdown. Names follow Nielsen or Mazur (:mod:`.notation`).
 """
 
 from . import examples
 from .html import render_html, render_html_fragment
+from .latex import render_latex
 from .markdown import render_markdown
 from .neurons import BiasStep, HiddenError, NeuronForward, OutputError, WeightStep
 from .notation import NOTATIONS
@@ -31,12 +32,12 @@ from .summary import LayerSummary, NeuronDelta, Stats
 from .text import render_text, renderable
 from .trace import Trace, explain
 
-FORMATS = ("text", "markdown", "html")
+FORMATS = ("text", "markdown", "html", "latex")
 
 
 def render(trace: Trace, format: str = "text", notation: str = "nielsen", **kwargs) -> str:
-    """``trace`` rendered as ``"text"``, ``"markdown"`` or ``"html"``."""
-    renderers = {"text": render_text, "markdown": render_markdown, "html": render_html}
+    """``trace`` rendered as ``"text"``, ``"markdown"``, ``"html"`` or ``"latex"`` (a whole document)."""
+    renderers = {"text": render_text, "markdown": render_markdown, "html": render_html, "latex": render_latex}
     if format not in renderers:
         raise ValueError(f"format must be one of {FORMATS}; got {format!r}")
     return renderers[format](trace, notation, **kwargs)
@@ -59,6 +60,7 @@ __all__ = [
     "render",
     "render_html",
     "render_html_fragment",
+    "render_latex",
     "render_markdown",
     "render_text",
     "renderable",

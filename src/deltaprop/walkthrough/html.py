@@ -13,6 +13,7 @@ from html import escape
 from .document import Equations, Heading, Note, Paragraph, Table, build, digits_for
 from .math import break_before_equals, eq, typeset
 from .mathml import to_mathml
+from .prose import scripted
 from .trace import Trace
 
 EQUATION_COLUMNS = 108  # what a line of the page's 60rem holds: about 7.75 px a character at 1.1rem
@@ -60,31 +61,9 @@ body.vscode-dark .{cls}, body.vscode-high-contrast .{cls}, [data-jp-theme-light=
 """
 
 
-# Symbols in the prose, as the notation paragraphs write them: z^l_j, a^(l−1)_k, E_total, Σ_k,
-# e^(z_j), out_i. A base is one letter (or out, net, target) that starts a word, so that names
-# such as update_biases and max_neurons stay as they are.
-_SCRIPT = r"(\([^()]*\)|[A-Za-z0-9]+)"
-_SYMBOL = re.compile(
-    r"(?<![A-Za-z0-9_])(out|net|target|[A-Za-zα-ωΓ-Ω])([⁰¹²³⁴⁵⁶⁷⁸⁹⁺]*)"
-    rf"(?:\^{_SCRIPT})?(?:_{_SCRIPT})?"
-)
-
-
-def _scripted(match: re.Match) -> str:
-    base, marks, sup, sub = match.groups()
-    if sup is None and sub is None:
-        return match.group(0)
-    html = base + marks
-    for tag, script in (("sup", sup), ("sub", sub)):
-        if script is not None:
-            inner = script[1:-1] if script.startswith("(") else script
-            html += f"<{tag}>{_SYMBOL.sub(_scripted, inner)}</{tag}>"  # e^(z_j): the sub inside the sup
-    return html
-
-
 def _prose(text: str) -> str:
     """``text`` as HTML, its symbols' super- and subscripts set as such: z<sup>l</sup><sub>j</sub>."""
-    return _SYMBOL.sub(_scripted, escape(text))
+    return scripted(text, escape, lambda tag, inner: f"<{tag}>{inner}</{tag}>")
 
 
 def _cell(value, digits: int) -> str:

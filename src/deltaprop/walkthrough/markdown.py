@@ -6,7 +6,7 @@ GitHub, GitLab, Jupyter and most static-site generators render these delimiters.
 from __future__ import annotations
 
 from .document import Equations, Heading, Note, Paragraph, Table, build, digits_for
-from .math import break_before_equals, eq, to_latex, typeset
+from .math import eq, to_latex, to_latex_lines, typeset
 from .trace import Trace
 
 
@@ -28,19 +28,6 @@ def _cell(value, digits: int) -> str:
 EQUATION_COLUMNS = 100  # a long equation breaks before an "=" (aligned), not off the side of the page
 
 
-def _latex_lines(item, digits: int) -> str:
-    """One equation's LaTeX; a long one as ``aligned`` lines, each after the first starting "&= …"."""
-    parts = break_before_equals(item, EQUATION_COLUMNS, digits, 0, 4, stacked=True)
-    latex = [to_latex(part, digits) for part in parts]
-    if item.note:
-        latex[-1] += r" \quad \text{(" + item.note + ")}"
-    if len(latex) == 1:
-        return latex[0]
-    first = latex[0].replace(" = ", " &= ", 1)
-    rest = [r"&" + line.lstrip() for line in latex[1:]]
-    return "\\begin{aligned}\n" + " \\\\\n".join([first, *rest]) + "\n\\end{aligned}"
-
-
 def render_markdown(trace: Trace, notation: str = "nielsen", *, digits: int | None = None) -> str:
     """The walk-through of ``trace`` as a Markdown document."""
     lines: list[str] = []
@@ -54,7 +41,7 @@ def render_markdown(trace: Trace, notation: str = "nielsen", *, digits: int | No
             lines += ["> **Note.** " + _escape(block.text), ""]
         elif isinstance(block, Equations):
             for item in block.items:
-                lines += ["$$", _latex_lines(item, digits), "$$", ""]
+                lines += ["$$", to_latex_lines(item, EQUATION_COLUMNS, digits), "$$", ""]
         elif isinstance(block, Table):
             lines.append("| " + " | ".join(_escape(c) for c in block.columns) + " |")
             lines.append("|" + "|".join([":---"] + ["---:"] * (len(block.columns) - 1)) + "|")

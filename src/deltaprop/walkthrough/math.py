@@ -292,6 +292,10 @@ def _latex_word(text: str) -> str:
     return r"\mathrm{" + text.replace("_", r"\_") + "}"
 
 
+def _latex_text(text: str) -> str:
+    return r"\text{" + text.replace("_", r"\_") + "}"  # a bare _ is an error in \text
+
+
 def _latex_node(node, digits: int, after_op: bool) -> str:
     if isinstance(node, Sym):
         out = _latex_word(node.base)
@@ -314,7 +318,7 @@ def _latex_node(node, digits: int, after_op: bool) -> str:
     if isinstance(node, Word):
         if node.text in _LATEX or len(node.text) == 1:
             return _LATEX.get(node.text, node.text)
-        return r"\text{" + node.text.replace("_", r"\_") + "}"  # a bare _ is an error in \text
+        return _latex_text(node.text)
     if isinstance(node, Frac):
         return r"\frac{" + _latex_seq(node.num, digits) + "}{" + _latex_seq(node.den, digits) + "}"
     if isinstance(node, Paren):
@@ -335,3 +339,46 @@ def _latex_seq(nodes, digits: int) -> str:
 def to_latex(equation: Eq, digits: int = DEFAULT_DIGITS) -> str:
     """The equation as LaTeX math (without the surrounding ``$``)."""
     return " = ".join(_latex_seq(side, digits) for side in equation.sides)
+
+
+def _split_sum(side: tuple, columns: int, digits: int) -> list[tuple]:
+    """``side`` in pieces of at most ``columns`` (stacked) where it can be, broken before its + and −
+    signs, each piece after the first opening with its sign; a single term stays whole."""
+    terms: list[tuple] = [()]
+    for k, node in enumerate(side):
+        if k and isinstance(node, Op) and node.text in ("+", "−"):
+            terms.append(())
+        terms[-1] += (node,)
+    pieces = [terms[0]]
+    for term in terms[1:]:
+        if _stacked_width(pieces[-1] + term, digits) > columns:
+            pieces.append(term)
+        else:
+            pieces[-1] += term
+    return pieces
+
+
+def to_latex_lines(equation: Eq, columns: int, digits: int = DEFAULT_DIGITS, split_sums: bool = False) -> str:
+    """The equation as LaTeX math, its note after it (``\\quad \\text{(BP1)}``); one wider than
+    ``columns`` (fractions stacked) as ``aligned`` lines broken before an "=", each after the
+    first starting "&= …". For a display: Markdown's ``$$…$$``, LaTeX's ``\\[…\\]``.
+
+    ``split_sums`` (for a page, which cannot scroll sideways) also breaks a sum wider than
+    ``columns`` before its + and − signs, the rest on lines "&\\quad + …", and sets the note as
+    the display's ``\\tag*``, at the margin, or below where the line leaves it no room."""
+    lines = []
+    for part in break_before_equals(equation, columns, digits, 0, 4, stacked=True):
+        *head, last = part.sides
+        pieces = _split_sum(last, columns, digits) if split_sums else [last]
+        lines.append(to_latex(Eq((*head, pieces[0])), digits))
+        lines += [r"\quad " + _latex_seq(piece, digits) for piece in pieces[1:]]
+    tag = ""
+    if equation.note and split_sums:  # after the aligned lines: \tag is not allowed inside them
+        tag = r" \tag*{(" + equation.note.replace("_", r"\_") + ")}"
+    elif equation.note:  # net_h1 = 0.37 > 0: its _ escaped, as a Word's
+        lines[-1] += r" \quad " + _latex_text(f"({equation.note})")
+    if len(lines) == 1:
+        return lines[0] + tag
+    first = lines[0].replace(" = ", " &= ", 1)
+    rest = [r"&" + line.lstrip() for line in lines[1:]]
+    return "\\begin{aligned}\n" + " \\\\\n".join([first, *rest]) + "\n\\end{aligned}" + tag
