@@ -13,7 +13,6 @@ import csv
 import io
 import itertools
 import math
-import numbers
 import os
 import warnings
 from pathlib import Path
@@ -22,6 +21,7 @@ import numpy as np
 
 from .._validation import check_dtype
 from ..errors import DataFileError
+from .csv_columns import check_column_arguments, resolve_column
 from .csv_layout import (
     ends_with_delimiter,
     first_data_line,
@@ -65,48 +65,6 @@ class CsvCellError(DataFileError):
 
 def _column_label(names: list[str] | None, index: int) -> str:
     return f"column {names[index]!r} (index {index})" if names else f"column {index}"
-
-
-def _resolve_column(value, param: str, first_row: list[str], has_header: bool, path: Path) -> int:
-    """The index of the column ``value`` (an index, negative from the end, or a header name)
-    that the argument ``param`` (``label_column``, ``drop_columns``) gives."""
-    width = len(first_row)
-    if isinstance(value, str):
-        if not has_header:
-            raise ValueError(
-                f"{param}={value!r} names a column, but header=False says the file has no "
-                f"header row; give the column's index instead"
-            )
-        names = [cell.strip() for cell in first_row]
-        if value not in names:
-            raise DataFileError(f"{path}: no column named {value!r}; the header row has {names}")
-        return names.index(value)
-    if -width <= value < width:
-        return value % width
-    raise DataFileError(
-        f"{path}: {param}={value} is out of range: the file has {width} columns "
-        f"(valid indices {-width}..{width - 1})"
-    )
-
-
-def _check_column_arguments(label_column, drop_columns) -> tuple:
-    """``label_column`` checked, and ``drop_columns`` as a tuple of indices and names."""
-    if label_column is not None and (
-        isinstance(label_column, bool) or not isinstance(label_column, (numbers.Integral, str))
-    ):
-        raise TypeError(
-            f"label_column must be a column index (int), a column name (str) or None; got {label_column!r}"
-        )
-    if isinstance(drop_columns, (str, numbers.Integral)):
-        drop_columns = [drop_columns]
-    drop_columns = tuple(drop_columns)
-    for value in drop_columns:
-        if isinstance(value, bool) or not isinstance(value, (numbers.Integral, str)):
-            raise TypeError(
-                f"drop_columns must hold column indices (int) or names (str); got {value!r} in "
-                f"{list(drop_columns)!r}"
-            )
-    return drop_columns
 
 
 def _parse_row(cells: list[str], line: int, names, columns: list[int], dtype, path) -> np.ndarray:
@@ -283,7 +241,7 @@ def load_csv(
         raise ValueError(f"header must be 'infer', True or False; got {header!r}")
     if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '\r\n"':
         raise ValueError(f"delimiter must be one character other than a quote or newline; got {delimiter!r}")
-    drop_columns = _check_column_arguments(label_column, drop_columns)
+    drop_columns = check_column_arguments(label_column, drop_columns)
     dtype = check_dtype(dtype)
     check_file_size(path, max_bytes)
     raw = path.read_bytes()
@@ -330,9 +288,9 @@ def load_csv(
     column = (
         None
         if label_column is None
-        else _resolve_column(label_column, "label_column", first_row, has_header, path)
+        else resolve_column(label_column, "label_column", first_row, has_header, path)
     )
-    dropped = {_resolve_column(value, "drop_columns", first_row, has_header, path) for value in drop_columns}
+    dropped = {resolve_column(value, "drop_columns", first_row, has_header, path) for value in drop_columns}
     if column is not None and column in dropped:
         raise ValueError(f"drop_columns={list(drop_columns)!r} drops the label column ({label_column!r})")
     names = [cell.strip() for cell in first_row] if has_header else None
