@@ -96,3 +96,35 @@ def check_state_dict(state, optimizer: str) -> tuple[dict, dict[str, np.ndarray]
             )
         copied[key] = arr
     return dict(hyper), copied
+
+
+def same_parameters(a, b) -> bool:
+    """Whether networks ``a`` and ``b`` hold the very same arrays (``b = copy.copy(a)``)."""
+    params_a, params_b = [*a.weights, *a.biases], [*b.weights, *b.biases]
+    return len(params_a) == len(params_b) and all(x is y for x, y in zip(params_a, params_b))
+
+
+def state_misfit(
+    state: dict, prefixes: tuple[str, ...], name: str, net, noun: str = "state array", prefix: str = ""
+) -> str | None:
+    """What makes an optimizer's ``state`` arrays unfit for ``net``, in words naming each
+    ``noun`` ``prefix + key``; None when they fit. Each array must be named after one of the
+    network's parameters (``prefixes`` + ``w0``: ``m_w0``, ``v_w0`` for Adam, whose ``name`` the
+    words give) and have that parameter's shape and dtype."""
+    params = {f"w{l}": w for l, w in enumerate(net.weights)}
+    params.update({f"b{l}": b for l, b in enumerate(net.biases)})
+    for key, arr in state.items():
+        owners = [key[len(p) :] for p in prefixes if key.startswith(p) and key[len(p) :] in params]
+        if not owners:
+            examples = ", ".join(repr(prefix + p + param) for p in prefixes for param in ("w0", "b0"))
+            return (
+                f"{noun} {prefix + key!r} belongs to no parameter of the network; {name}'s "
+                f"{noun}s are named like {examples}"
+            )
+        param = params[owners[0]]
+        if arr.shape != param.shape or arr.dtype != param.dtype:
+            return (
+                f"{noun} {prefix + key!r} is {arr.dtype.name} {arr.shape}, but its parameter "
+                f"{owners[0]!r} is {param.dtype.name} {param.shape}"
+            )
+    return None

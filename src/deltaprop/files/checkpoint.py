@@ -178,7 +178,7 @@ def _build_optimizer(tensors, meta, path):
 def _check_optimizer_state(optimizer, net: Network, path: Path) -> None:
     """Refuse state arrays that do not fit ``net`` (a wrong key, shape or dtype): the resumed
     run would not continue the interrupted one."""
-    misfit = optimizer._misfit(net, "optimizer tensor", OPTIMIZER_PREFIX)
+    misfit = optimizer.misfit(net, "optimizer tensor", OPTIMIZER_PREFIX)
     if misfit:
         raise ModelFileError(f"{path}: {misfit}; the checkpoint is corrupt")
 
