@@ -16,6 +16,17 @@ import numpy as np
 BLOCK_ROWS = 2048
 # Hidden outputs larger than this for the whole batch (e.g. 10,000 × 1024 in float64) go by blocks.
 WHOLE_BATCH_BYTES = 16 * 2**20
+#: A single output's decision threshold: a > 0.5 is class 1 (the logistic σ(0), the middle of [0, 1]).
+THRESHOLD = 0.5
+
+
+def classes_of(a: np.ndarray) -> np.ndarray:
+    """The classes int64 ``(n,)`` that outputs a ``(n, n_L)`` predict: the argmax of each row, or
+    a > :data:`THRESHOLD` for a single output. One rule for predict_classes, the accuracy fit
+    logs and the diagnostics."""
+    if a.shape[1] == 1:
+        return (a[:, 0] > THRESHOLD).astype(np.int64)
+    return a.argmax(axis=1)
 
 
 def predict_outputs(net, X: np.ndarray) -> np.ndarray:

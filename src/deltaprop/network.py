@@ -37,7 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import activations, costs
-from ._predict import predict_outputs
+from ._predict import classes_of, predict_outputs
 from ._validation import check_dtype, check_features, check_sample_weight, check_X, check_Y
 from .architecture import check_sizes, layer_activations, network_cost, output_took_activation
 from .costs import weighted_cost
@@ -280,10 +280,7 @@ cost='quadratic', dtype=float64, params=13)
 
     def predict_classes(self, X) -> np.ndarray:
         """Predicted class labels, int64 ``(n_samples,)``: argmax of the outputs, or a > 0.5 for one."""
-        a = self.predict(X)
-        if a.shape[1] == 1:
-            return (a[:, 0] > 0.5).astype(np.int64)
-        return a.argmax(axis=1)
+        return classes_of(self.predict(X))
 
     # --- backpropagation ---------------------------------------------------------------
 

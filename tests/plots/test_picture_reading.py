@@ -31,8 +31,9 @@ def test_an_accuracy_of_100_percent_stays_off_the_frame():
 
 
 def _test_images(name: str) -> np.ndarray:
-    if not (data_home() / name).is_dir():
-        pytest.skip(f"no {name} in {data_home()}: set DELTAPROP_DATA to a folder holding {name}/")
+    folder = data_home() / name
+    if not all((folder / f"t10k-{kind}-ubyte.gz").is_file() for kind in ("images-idx3", "labels-idx1")):
+        pytest.skip(f"no {name} test files in {folder}: set DELTAPROP_DATA to a folder holding {name}/")
     X, _ = dp.datasets.load(name, split="test", download=False)
     return np.asarray(X[:300], dtype=float).reshape(-1, 28, 28)
 

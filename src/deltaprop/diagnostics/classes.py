@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._predict import classes_of
 from .._text import count
 from .._validation import check_features
 from ..training._data import check_targets  # fit's own reading of Y: classes, or not
@@ -52,16 +53,8 @@ def predicted_labels(net, X, index=None) -> np.ndarray | None:
     if not all(np.isfinite(w).all() for w in net.weights):
         return None
     X = check_features(X, net.sizes[0], dtype=net.dtype)
-    labels = _classes_of(net._predict(X))
+    labels = classes_of(net._predict(X))
     return labels if index is None else labels[np.asarray(index)]
-
-
-def _classes_of(a: np.ndarray) -> np.ndarray:
-    """The classes of the outputs a ``(n, n_L)``, as ``predict_classes`` reads them: argmax, or
-    a > 0.5 for a single output; int64 ``(n,)``."""
-    if a.shape[1] == 1:
-        return (a[:, 0] > 0.5).astype(np.int64)
-    return a.argmax(axis=1)
 
 
 def check_classes_predicted(net, X=None, Y=None, index=None) -> list[Finding]:

@@ -12,9 +12,9 @@ import numbers
 from pathlib import Path
 
 import numpy as np
-from matplotlib.font_manager import FontManager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontManager
 
 from .._atomic import atomic_write
 from .._validation import check_positive_float

@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 from PIL import Image
 
 from .._atomic import atomic_write
+from .._predict import THRESHOLD, classes_of
 from .._validation import label_column
 from ..training.callback import Callback
 from ._figure import axes_or_new, font_size, render_rgb
@@ -37,7 +38,7 @@ def _check_2d(X, y, n_out: int) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"X must be 2-D data of shape (n_samples, 2); got shape {X.shape}")
     y = label_column(np.asarray(y), n_out)
     if y.ndim == 2:
-        y = y.argmax(axis=1) if y.shape[1] > 1 else (y[:, 0] > 0.5).astype(int)
+        y = classes_of(y)
     if y.shape != (len(X),):
         raise ValueError(f"y must be labels of shape ({len(X)},) matching X; got shape {y.shape}")
     return X, y.astype(int)
@@ -76,11 +77,11 @@ def decision_boundary(
             gx, gy, field, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.45, vmin=0, vmax=1
         )
         fig.colorbar(shading, ax=ax, shrink=0.8, label="network output a")
-        if field.min() < 0.5 < field.max():
-            ax.contour(gx, gy, field, levels=[0.5], colors="black", linewidths=1.2)
-            handles.append(Line2D([], [], color="black", lw=1.2, label="a = 0.5"))
+        if field.min() < THRESHOLD < field.max():
+            ax.contour(gx, gy, field, levels=[THRESHOLD], colors="black", linewidths=1.2)
+            handles.append(Line2D([], [], color="black", lw=1.2, label=f"a = {THRESHOLD}"))
     else:
-        classes = a.argmax(axis=1).reshape(gx.shape)
+        classes = classes_of(a).reshape(gx.shape)
         ax.contourf(
             gx, gy, classes, levels=np.arange(n_classes + 1) - 0.5, cmap=ListedColormap(colours), alpha=0.35
         )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._predict import classes_of
 from .._validation import (
     TARGETS,
     check_finite,
@@ -138,7 +139,7 @@ def count_correct(a: np.ndarray, labels: np.ndarray, weights: np.ndarray | None 
 
     With ``weights`` ``(n,)``, the sum of the weights of those rows instead (a float).
     """
-    hit = ((a[:, 0] > 0.5) if a.shape[1] == 1 else a.argmax(axis=1)) == labels
+    hit = classes_of(a) == labels
     if weights is not None:
         return float(np.dot(weights, hit))
     return int(np.count_nonzero(hit))

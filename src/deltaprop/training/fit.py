@@ -22,6 +22,7 @@ import time
 
 import numpy as np
 
+from .._predict import THRESHOLD
 from .._validation import (
     check_features,
     check_flag,
@@ -342,7 +343,7 @@ def fit(
                 cost_sum += C * (stop - start if sw is None else weight)
                 if preds is not None:
                     if binary:
-                        greater(step.a[:, 0], 0.5, out=preds[start:stop])
+                        greater(step.a[:, 0], THRESHOLD, out=preds[start:stop])
                     else:
                         argmax(step.a, axis=1, out=preds[start:stop])
                 run.next_batch = k + 1
