@@ -821,7 +821,9 @@ def test_explain_options_run(command, explain_files):
         elif out[1].endswith(".json"):
             assert json.loads(text)["layers"]
         elif out[1].endswith(".csv"):
-            assert text.startswith("sample,layer,neuron,net,o,delta\n")
+            assert text.startswith("sample,layer,neuron,net_name,net,o_name,o,delta_name,delta\n")
+        elif out[1].endswith(".tex"):
+            assert text.startswith("\\documentclass") and text.endswith("\\end{document}\n")
         else:
             assert "<math" in text and "<script" not in text
 

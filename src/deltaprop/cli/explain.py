@@ -4,7 +4,7 @@ With no arguments it reproduces Mazur's 2-2-2 example (rich text on stdout, his 
 his published numbers). ``--example xor`` shows a small XOR network, ``--example xor --input
 1,1 --target 0`` another of its cases; ``--model FILE --input … --target …`` a network of your
 own (or ``--input-file``: examples in a text file, or an image with ``--target``, read by
-:mod:`.explain_input`). ``--format markdown|html --out FILE`` writes a document instead
+:mod:`.explain_input`). ``--format markdown|html|latex --out FILE`` writes a document instead
 (atomically) and prints where; ``--format json|csv`` the trace's numbers
 (:meth:`Trace.to_dict`, :meth:`Trace.neuron_table`). A model of a run folder is stepped with the run's η (its
 ``config.toml``'s ``[training] lr``) unless ``--lr`` is given, and always by plain SGD; the
@@ -26,7 +26,7 @@ from .explain_run import MODEL_DEFAULT_ETA, run_notes
 from .output_file import check_output_file
 
 EXAMPLES = ("mazur", "xor")
-DOCUMENTS = ("text", "markdown", "html")  # the walk-through, rendered
+DOCUMENTS = ("text", "markdown", "html", "latex")  # the walk-through, rendered (walkthrough.FORMATS)
 EXPORTS = ("json", "csv")  # the trace's numbers: Trace.to_dict, Trace.neuron_table
 FORMATS = DOCUMENTS + EXPORTS
 NOTATIONS = ("nielsen", "mazur")
@@ -93,9 +93,10 @@ def register(subparsers) -> None:
         "--format",
         choices=FORMATS,
         default="text",
-        help="text (default), markdown or html: the walk-through; json: every layer's net, o, δ, "
-        "∂C/∂w, ∂C/∂b and weights before and after, η and C before and after; csv: one row per "
-        "sample and neuron (sample, layer, neuron, net, o, delta)",
+        help="text (default), markdown, html or latex: the walk-through; json: every layer's net, o, "
+        "δ, ∂C/∂w, ∂C/∂b and weights before and after, η and C before and after; csv: one row per "
+        "sample and neuron (sample, layer, neuron from 0, then net_name, net, o_name, o, "
+        "delta_name, delta, named as in the walk-through)",
     )
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     p.add_argument(

@@ -235,7 +235,7 @@ def explain(
 
     L = net.n_layers
     cost = net.cost
-    simplifies = net.activations[-1].name in cost.simplifies_with
+    simplifies = cost.simplifies(net.activations[-1])  # as backprop decides it: built-in classes only
     sizes = net.sizes
     detailed = sum(sizes) <= max_neurons
     trace_args = dict(
