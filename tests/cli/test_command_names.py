@@ -22,3 +22,10 @@ def test_a_mistyped_choice_of_a_flag_says_which_was_meant(run):
     assert_one_line_error(
         result, 2, "invalid choice: 'adamm'; did you mean 'adam'?", "'deltaprop train --help'"
     )
+
+
+def test_no_command_prints_the_help_where_a_pager_reads_it(run):
+    result = run()
+    assert result.returncode == 2  # not a command: a usage error's code, as before
+    assert result.stdout.startswith("usage: deltaprop") and "train" in result.stdout
+    assert result.stderr == ""

@@ -132,8 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         print("deltaprop: interrupted", file=sys.stderr)
         return startup.exit_code
     args.debug = debug
-    if getattr(args, "run", None) is None:
-        parser.print_help(sys.stderr)
+    if getattr(args, "run", None) is None:  # no command: the help, on stdout (`deltaprop | less`)
+        parser.print_help(sys.stdout)
         return EXIT_USAGE
     try:
         code = int(args.run(args) or EXIT_OK)
