@@ -29,3 +29,9 @@ def test_no_command_prints_the_help_where_a_pager_reads_it(run):
     assert result.returncode == 2  # not a command: a usage error's code, as before
     assert result.stdout.startswith("usage: deltaprop") and "train" in result.stdout
     assert result.stderr == ""
+
+
+def test_the_help_says_where_the_data_sets_are_read_from(run):
+    # a user offline with their own MNIST copy must learn DELTAPROP_DATA without the README
+    assert "$DELTAPROP_DATA" in run("--help").stdout
+    assert "$DELTAPROP_DATA" in " ".join(run("train", "--help").stdout.split())

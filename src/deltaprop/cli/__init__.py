@@ -100,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(
         prog="deltaprop",
         description="Train, inspect and explain feed-forward networks trained by backpropagation.",
+        epilog="Data sets (mnist, fashion-mnist) are read from and downloaded into $DELTAPROP_DATA, "
+        "else ~/.cache/deltaprop; `deltaprop datasets` shows where and what is there.",
     )
     parser.add_argument("--version", action="version", version=f"deltaprop {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")

@@ -22,7 +22,8 @@ def add_options(p: argparse.ArgumentParser) -> None:
     data.add_argument(
         "--data",
         help="digits (default), mnist, fashion-mnist, xor, moons, circles, "
-        "spiral, blobs, or a PATH.csv / PATH.npz",
+        "spiral, blobs, or a PATH.csv / PATH.npz (mnist and fashion-mnist are read from "
+        "$DELTAPROP_DATA, else ~/.cache/deltaprop: see `deltaprop datasets`)",
     )
     data.add_argument(
         "--label-column", help="the label column of a CSV: a name or an index (default: the last)"
