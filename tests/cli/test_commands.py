@@ -151,7 +151,7 @@ def test_version_help_and_no_command(cli):
     version = cli("--version")
     assert version.returncode == 0 and version.stdout.startswith("deltaprop ")
     bare = cli()
-    assert bare.returncode == 2 and bare.stdout.startswith("usage: deltaprop")  # the help, where a pager reads it
+    assert bare.returncode == 2 and bare.stdout.startswith("usage: deltaprop")  # the help, for a pager
     helped = cli("train", "--help")
     assert (
         helped.returncode == 0
