@@ -5,12 +5,15 @@ header or data (decided, when not said, so that a data line with a missing value
 dropped as a header); every feature must be a finite number of the requested dtype, and a
 cell that is not says so by line and column. Labels are typed by what they hold: integer class
 indices, real-valued targets, or class names mapped to 0..k−1 in sorted order.
+
+The lines below the first are read by NumPy's ``loadtxt``, a block at a time, where they are
+plain numbers (:mod:`.csv_plain`), and otherwise row by row with the csv module, which also
+names a bad cell.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import math
 import os
@@ -36,8 +39,10 @@ from .csv_layout import (
     only_member,
     own_separator,
     separator_hint,
+    text_lines,
     why_numbered_header,
 )
+from .csv_plain import plain_table
 from .size_limit import DEFAULT_MAX_BYTES, check_file_size
 
 HEADER_CHOICES = ("infer", True, False)
@@ -126,13 +131,39 @@ def _not_finite(cell: str, dtype: np.dtype) -> str:
 
 def _data_rows(text: str, delimiter: str, path: Path):
     """``(line number, cells)`` for each line that is neither blank nor a comment."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(text_lines(text), delimiter=delimiter, strict=True)
     try:
         for row in reader:
             if row and holds_data(row):
                 yield reader.line_num, row
     except csv.Error as err:
         raise DataFileError(f"{path}: line {reader.line_num}: malformed CSV ({err})") from None
+
+
+def _table_by_rows(rows, first_row, names, columns, column, delimiter, dtype, path):
+    """``(X, labels, lines)`` of the data rows ``rows`` (``(line number, cells)``) parsed one
+    by one: the reader of any CSV, and the one that names a bad cell by line and column."""
+    width = len(first_row)
+    features, labels, lines = [], [], []
+    for line, row in rows:
+        if len(row) != width:
+            raise DataFileError(
+                f"{path}: line {line} has {len(row)} fields, expected {width} (as on the first line)"
+                f"{separator_hint(delimiter.join(first_row), delimiter) if width == 1 else ''}"
+            )
+        try:
+            features.append(_parse_row([row[j] for j in columns], line, names, columns, dtype, path))
+        except DataFileError:  # one column: perhaps the file is split by another separator
+            hint = separator_hint(delimiter.join(first_row), delimiter) if width == 1 else ""
+            if not hint:
+                raise
+            one = f"{path}: line {line} is one column, {row[0].strip()!r}, which is not a number"
+            raise DataFileError(f"{one}{hint}") from None
+        if column is not None:
+            labels.append(row[column])
+        lines.append(line)
+    X = np.stack(features) if features else np.empty((0, len(columns)), dtype=dtype)
+    return X, labels, lines
 
 
 def _parse_labels(cells: list[str], lines: list[int], names, column: int, dtype, path):
@@ -255,7 +286,8 @@ def load_csv(
 
     delimiter = own_separator(path.suffix, first_data_line(text), delimiter)  # a .tsv's tabs
     rows = _data_rows(text, delimiter, path)
-    if ends_with_delimiter(_data_rows(text, delimiter, path)):  # "1,2,0," on every line: no 5th column
+    trailing = ends_with_delimiter(_data_rows(text, delimiter, path))
+    if trailing:  # "1,2,0," on every line: no 5th column
         rows = ((line, row[:-1]) for line, row in rows)
     first = next(rows, None)
     if first is None:
@@ -302,29 +334,19 @@ def load_csv(
             f"{separator_hint(delimiter.join(first_row), delimiter)}"
         )
 
-    # Parse line by line, so only numbers (not every cell's text) are held for the whole file.
-    features, labels, lines = [], [], []
-    for line, row in itertools.chain([] if has_header else [first], rows):
-        if len(row) != width:
-            raise DataFileError(
-                f"{path}: line {line} has {len(row)} fields, expected {width} (as on the first line)"
-                f"{separator_hint(delimiter.join(first_row), delimiter) if width == 1 else ''}"
-            )
-        try:
-            features.append(_parse_row([row[j] for j in columns], line, names, columns, dtype, path))
-        except DataFileError:  # one column: perhaps the file is split by another separator
-            hint = separator_hint(delimiter.join(first_row), delimiter) if width == 1 else ""
-            if not hint:
-                raise
-            one = f"{path}: line {line} is one column, {row[0].strip()!r}, which is not a number"
-            raise DataFileError(f"{one}{hint}") from None
-        if column is not None:
-            labels.append(row[column])
-        lines.append(line)
+    # NumPy's reader, a block of lines at a time, where the body is plain numbers; else (or to
+    # name a bad cell by line and column) row by row
+    table = plain_table(
+        text, first[0] if has_header else 0, delimiter, width + trailing, columns, column, dtype
+    )
+    if table is None:
+        data_rows = itertools.chain([] if has_header else [first], rows)
+        table = _table_by_rows(data_rows, first_row, names, columns, column, delimiter, dtype, path)
+    X, labels, lines = table
     if named and only_member(labels[0], labels[1:]):  # pandas' header: no warning, nothing in doubt
         names = [cell.strip() for cell in first_row]
-        del features[0], labels[:1], lines[0]
-    why = why_numbered_header(features, labels) if numbered else None
+        X, labels, lines = X[1:], labels[1:], lines[1:]
+    why = why_numbered_header(X, labels) if numbered else None
     if why:
         warnings.warn(
             f"{path}: line 1, {delimiter.join(cell.strip() for cell in first_row)}, is read as pandas' "
@@ -334,7 +356,7 @@ def load_csv(
             stacklevel=2,
         )
         names = [cell.strip() for cell in first_row]
-        del features[0], labels[:1], lines[0]
+        X, labels, lines = X[1:], labels[1:], lines[1:]
     elif header == "infer" and not has_header and first_label_alone(labels):
         warnings.warn(
             f"{path}: line 1 is read as data, but its label {labels[0].strip()!r} is written on no other "
@@ -343,10 +365,8 @@ def load_csv(
             CsvLayoutWarning,
             stacklevel=2,
         )
-    if not features:
+    if not len(X):
         raise DataFileError(f"{path}: the file has a header row but no data lines")
-    X = np.stack(features)
-    del features
     if columns[0] == 0 and index_column(names[0] if names else None, X[:, 0]):
         warnings.warn(
             f"{path}: the first column has an empty name and holds the row numbers "

@@ -15,7 +15,8 @@ them, from the cells alone:
 - :func:`separator_hint`: the separator a file seems to use when it is not the one given;
 - :func:`own_separator`: the one a ``.tsv`` or ``.txt`` file is read with when none was given;
 - :func:`holds_data`: a line that is neither blank nor a comment;
-- :func:`ends_with_delimiter`: every line ends with the separator (``1,2,0,``): no last column.
+- :func:`ends_with_delimiter`: every line ends with the separator (``1,2,0,``): no last column;
+- :func:`text_lines`: a text's lines, one by one, split as the csv module splits them.
 
 These are pure functions of strings and arrays; nothing here reads a file.
 """
@@ -108,19 +109,19 @@ def index_header(cells: list[str]) -> bool:
     return len(cells) >= 2 and cells == ["", *(str(j) for j in range(len(cells) - 1))]
 
 
-def why_numbered_header(features: list[np.ndarray], labels: list[str]) -> str | None:
+def why_numbered_header(X: np.ndarray, labels: list[str]) -> str | None:
     """Why a first line of the column numbers (:func:`numbered_header`), parsed as data
-    (``features[0]`` ``(n_features,)``, ``labels[0]``), is pandas' header after all, for the
-    warning that says so: its label is a class of its own (:func:`only_member`: iris's ``4``
-    among ``0.0``, ``1.0``, ``2.0``), or, with no labels, the lines below hold numbers that
-    are not whole (``5.1``) where it holds ``0,1,2``. None: it is data."""
-    if len(features) < 2:
+    (``X[0]`` of ``X`` ``(n_samples, n_features)``, ``labels[0]``), is pandas' header after all,
+    for the warning that says so: its label is a class of its own (:func:`only_member`: iris's
+    ``4`` among ``0.0``, ``1.0``, ``2.0``), or, with no labels, the lines below hold numbers
+    that are not whole (``5.1``) where it holds ``0,1,2``. None: it is data."""
+    if len(X) < 2:
         return None
     if labels:
         if only_member(labels[0], labels[1:]):
             return f"as its label {labels[0].strip()!r} is written on no other line"
         return None
-    rest = np.stack(features[1:])
+    rest = X[1:]
     if np.array_equal(rest, np.round(rest)):
         return None
     return "as the lines below hold numbers that are not whole"
@@ -200,8 +201,27 @@ def ends_with_delimiter(rows) -> bool:
 
 
 def first_data_line(text: str) -> str:
-    """A file's first line that is neither blank nor a comment (``""`` if none)."""
-    return next((line for line in text.splitlines() if holds_data([line])), "")
+    """A file's first line that is neither blank nor a comment (``""`` if none), without its end."""
+    return next((line.rstrip("\r\n") for line in text_lines(text) if holds_data([line])), "")
+
+
+def text_lines(text: str):
+    r"""The lines of ``text``, each with its end, as ``io.StringIO(text, newline="")`` yields them
+    (split at ``\n``, ``\r\n`` and ``\r``, as the csv module reads them), one by one: a
+    file's first line is read without a copy of the whole text."""
+    start, size, returns = 0, len(text), "\r" in text
+    newline = text.find("\n")
+    while start < size:
+        if 0 <= newline < start:  # passed: the next one (-1, none left, stays so)
+            newline = text.find("\n", start)
+        end = size if newline < 0 else newline
+        if returns:  # a \r before the \n, not just before it, ends the line (old Mac files)
+            carriage = text.find("\r", start, end)
+            if carriage >= 0 and carriage + 1 != newline:
+                end = carriage
+        end = min(end + 1, size)
+        yield text[start:end]
+        start = end
 
 
 def _shell_quoted(separator: str) -> str:
