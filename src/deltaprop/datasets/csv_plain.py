@@ -57,15 +57,14 @@ def plain_table(text: str, start: int, delimiter: str, n_cells: int, columns, co
         line_number += len(body)
         if max(map(len, body)) > longest:
             return None
-        if (
-            COMMENT in block or "" in body or any(map(str.isspace, body))
-        ):  # skipped, as the csv reader skips them
+        # blank lines and comments, skipped as the csv reader skips them
+        if COMMENT in block or "" in body or any(map(str.isspace, body)):
             kept = [
-                (n, line)
-                for n, line in zip(numbers, body)
+                (number, line)
+                for number, line in zip(numbers, body)
                 if line and not line.isspace() and not _comment(line, delimiter)
             ]
-            numbers, body = [n for n, _ in kept], [line for _, line in kept]
+            numbers, body = [number for number, _ in kept], [line for _, line in kept]
             if not body:
                 continue
         if n_rows + len(body) > len(X) or set(map(methodcaller("count", delimiter), body)) != {n_cells - 1}:
