@@ -489,6 +489,7 @@ RUN_HERE = {
     "deltaprop explain --model net.safetensors --input-file batch.txt",
     "deltaprop explain --format markdown --out step.md",
     "deltaprop explain --format html --out step.html",
+    "deltaprop explain --format latex --out step.tex",
     "deltaprop explain --diagram step.png",
     "deltaprop explain --model runs/first --input-file digit.txt",
     "deltaprop explain --model net.safetensors --input 0.1,0.2,0.3 --target 1",
