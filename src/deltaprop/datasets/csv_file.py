@@ -227,7 +227,8 @@ def load_csv(
         header. A first line of the column numbers ``0,1,...,k-1`` (or ``1..k``), the header
         pandas writes for unnamed columns, is a header when its label is written on no other
         line (a class of one sample), or, with no label column, when the lines below hold
-        numbers that are not whole; any other header of numbers needs ``header=True``.
+        numbers that are not whole, or when it has five cells or more (no row of data counts
+        out its columns); any other header of numbers needs ``header=True``.
     delimiter : the one-character field separator (``";"``, ``"\\t"``, ...). When a file has
         one column only, the error says which other common separator its first line holds.
         A ``.tsv`` or ``.txt`` file given the default ``","`` that its first line does not

@@ -44,6 +44,10 @@ SNIFFED_SEPARATORS = ("\t", ";", "|", " ")
 COMMENT = "#"
 #: The first number of a numbered header or an index column: pandas counts from 0, R from 1.
 FIRST_NUMBERS = (0, 1)
+# A first line counting its columns 0, 1, 2, 3, 4 (or 1..5) or more is taken for a header
+# whatever lies below it: a row of data counting out its own columns is not to be expected
+# (pandas' features-only pixels file, whole numbers below, was read one row too long)
+LONG_NUMBERED_HEADER = 5
 
 
 def is_number(cell: str) -> bool:
@@ -114,17 +118,18 @@ def why_numbered_header(X: np.ndarray, labels: list[str]) -> str | None:
     (``X[0]`` of ``X`` ``(n_samples, n_features)``, ``labels[0]``), is pandas' header after all,
     for the warning that says so: its label is a class of its own (:func:`only_member`: iris's
     ``4`` among ``0.0``, ``1.0``, ``2.0``), or, with no labels, the lines below hold numbers
-    that are not whole (``5.1``) where it holds ``0,1,2``. None: it is data."""
+    that are not whole (``5.1``) where it holds ``0,1,2``; or it is long
+    (:data:`LONG_NUMBERED_HEADER` cells at least), which no row of data would be. None: it is data."""
     if len(X) < 2:
         return None
-    if labels:
-        if only_member(labels[0], labels[1:]):
-            return f"as its label {labels[0].strip()!r} is written on no other line"
-        return None
-    rest = X[1:]
-    if np.array_equal(rest, np.round(rest)):
-        return None
-    return "as the lines below hold numbers that are not whole"
+    if labels and only_member(labels[0], labels[1:]):
+        return f"as its label {labels[0].strip()!r} is written on no other line"
+    if not labels and not np.array_equal(X[1:], np.round(X[1:])):
+        return "as the lines below hold numbers that are not whole"
+    cells = X.shape[1] + bool(labels)
+    if cells >= LONG_NUMBERED_HEADER:
+        return f"as no row of data would count out its {cells} columns"
+    return None
 
 
 def first_label_alone(labels: list[str]) -> bool:
