@@ -11,9 +11,9 @@ def test_the_summary_does_not_advise_the_initialiser_the_run_used(run, monkeypat
     told = []
 
     class Spy(train.LiveFindings):  # the live lines get the run's init too
-        def __init__(self, console, diagnostics, scale="none", init=None):
-            told.append((scale, init))
-            super().__init__(console, diagnostics, scale, init)
+        def __init__(self, console, diagnostics, init=None):
+            told.append(init)
+            super().__init__(console, diagnostics, init)
 
     monkeypatch.setattr(train, "LiveFindings", Spy)
     monkeypatch.setenv("COLUMNS", "400")  # a finding on one line
@@ -24,7 +24,7 @@ def test_the_summary_does_not_advise_the_initialiser_the_run_used(run, monkeypat
     saturated = [line for line in result.stdout.splitlines() if "are saturated" in line]
     assert saturated and "start from smaller weights (--init glorot_normal)" in saturated[0], saturated
     assert "--init normal_scaled" not in result.stdout
-    assert told == [("none", "normal_scaled")]
+    assert told == ["normal_scaled"]
 
 
 def test_a_run_with_another_initialiser_is_advised_the_default(run, monkeypatch):
