@@ -396,7 +396,9 @@ def test_a_batch_of_weight_zero_makes_no_step(step_class, optimizer):
     X, Y = _data(net.sizes, np.float64)
     a_out = np.full((6, 3), np.nan)
     assert step(X[:6], Y[:6], a_out, np.zeros(6)) == 0.0
-    np.testing.assert_array_equal(a_out, before.predict(X[:6]))
+    # the outputs as predict gives them (to the last bits where both reach the same BLAS kernel;
+    # NumPy 1.24's own OpenBLAS and SciPy's round the fast step's products differently)
+    np.testing.assert_allclose(a_out, before.predict(X[:6]), rtol=1e-13, atol=0)
     assert opt.iterations == 0
     for l in range(net.n_layers):
         np.testing.assert_array_equal(net.weights[l], before.weights[l])
