@@ -32,6 +32,7 @@ difference of ~1e-16 in float64, ~1e-7 for a float32 network).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -222,8 +223,9 @@ cost='quadratic', dtype=float64, params=13)
         """An independent network with the same configuration and a copy of every parameter,
         of the same class as this one (a subclass's own methods come with it)."""
         twin = type(self).__new__(type(self))
-        twin.__dict__.update(self.__dict__)
-        twin.activations = list(self.activations)  # its own list: replacing a σ in one leaves the other
+        # every attribute copied deeply (a subclass's own lists too), the parameters below
+        rest = {key: value for key, value in self.__dict__.items() if key not in ("_w", "_b")}
+        twin.__dict__.update(copy.deepcopy(rest))
         twin._w = ParameterList("weights", self.dtype, [w.copy() for w in self._w])
         twin._b = ParameterList("biases", self.dtype, [b.copy() for b in self._b])
         return twin

@@ -330,8 +330,7 @@ class Adam(Optimizer):
         self.epsilon = check_positive_float(epsilon, "epsilon")
 
     def _update(self, key, param, grad, decay):
-        # The rule above in place, in two scratch arrays kept across steps (written with temporaries
-        # it made ~9 arrays the size of w a step), in the rule's order of operations: the same bits.
+        # In place, in two kept scratch arrays (not ~9 temporaries per step), in the rule's order: same bits
         g = grad + decay * param if decay else grad
         m = self._slot("m_" + key, param)
         v = self._slot("v_" + key, param)
@@ -345,10 +344,12 @@ class Adam(Optimizer):
         np.add(np.sqrt(np.divide(v, 1.0 - self.beta2**t, out=u), out=u), self.epsilon, out=u)  # √v̂ + ε
         param -= np.divide(s, u, out=s)
 
+    def __getstate__(self) -> dict:  # pickle, copy, deepcopy: without the scratch arrays
+        return {key: value for key, value in self.__dict__.items() if key != "_buffers"}
+
     def _scratch(self, like: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Two work arrays of ``like``'s shape and dtype, made once (not state: never saved)."""
-        buffers = self.__dict__.setdefault("_buffers", {})
-        key = (like.shape, like.dtype.str)
+        buffers, key = self.__dict__.setdefault("_buffers", {}), (like.shape, like.dtype.str)
         return buffers.get(key) or buffers.setdefault(key, (np.empty_like(like), np.empty_like(like)))
 
     def hyperparameters(self):

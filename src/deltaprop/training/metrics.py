@@ -99,6 +99,11 @@ def evaluate(net, X, Y, batch_size: int | None = None, sample_weight=None) -> di
         predicted right: argmax of a, or a > 0.5 for a single output) for classification;
         with ``sample_weight``, Σ s_x C_x / Σ s_x and the weighted fraction.
     """
+    if np.ndim(batch_size) > 0:  # evaluate(X, Y, weights): Keras's order puts batch_size third
+        raise TypeError(
+            f"batch_size must be an integer; got an array of shape {np.shape(batch_size)}: pass "
+            f"per-sample weights as sample_weight=... (the third parameter is batch_size, as in Keras)"
+        )
     chunk = EVAL_CHUNK if batch_size is None else check_positive_int(batch_size, "batch_size")
     check_network(net)
     X = check_features(X, net.sizes[0])

@@ -54,31 +54,40 @@ __all__ = [
 
 
 class Step:
-    """The generic step: exactly ``optimizer.step(net, net._backprop(X, Y, s))``."""
+    """The generic step: exactly ``optimizer.step(net, net._backprop(X, Y, s))`` — or, for a
+    subclass of :class:`Network` with a ``backprop`` of its own, with that method's gradients."""
 
     def __init__(self, net: Network, optimizer: Optimizer, batch_size: int):
         self.net = net
         self.optimizer = optimizer
         self.a: np.ndarray | None = None
+        self._own = type(net).backprop is not Network.backprop  # the learner's own, checked per batch
 
     def __call__(
         self, X: np.ndarray, Y: np.ndarray, a_out: np.ndarray | None = None, s: np.ndarray | None = None
     ) -> float:
-        grads = self.net._backprop(X, Y, s)
+        weighed = s is None or s.any()  # backprop refuses weights that are all 0
+        grads = self.net.backprop(X, Y, s) if self._own and weighed else self.net._backprop(X, Y, s)
         if a_out is not None:
             np.copyto(a_out, grads.a)
         self.a = grads.a if a_out is None else a_out
-        if s is None or s.any():  # a batch of weight 0 makes no step
+        if weighed:  # a batch of weight 0 makes no step
             self.optimizer.step(self.net, grads)
         return grads.cost
 
 
 def make_step(
     net: Network, optimizer: Optimizer, batch_size: int, *, targets_sum_to_one: bool = False
-) -> FastStep:
+) -> FastStep | Step:
     """The fastest correct step for this network and optimizer (see :class:`FastStep`).
 
     ``targets_sum_to_one=True`` promises that every target row sums to 1 (class labels), which
-    lets softmax + log-likelihood form its δ with one subtraction.
+    lets softmax + log-likelihood form its δ with one subtraction. A subclass of
+    :class:`Network` with its own ``backprop`` or ``_backprop`` (a learner writing backprop,
+    then checking it with ``gradient_check``) trains with it, through :class:`Step`: the fast
+    step's arithmetic is the library's backprop, not theirs.
     """
+    own = type(net).backprop is not Network.backprop or type(net)._backprop is not Network._backprop
+    if own:
+        return Step(net, optimizer, batch_size)
     return FastStep(net, optimizer, batch_size, targets_sum_to_one=targets_sum_to_one)
