@@ -30,7 +30,14 @@ def test_only_the_files_still_missing_are_named(isolated_data, offline):
         (folder / name).write_bytes(b"")
     with pytest.raises(OSError) as info:
         load_mnist("train")
-    assert f"mnist files still missing in {folder}: {TRAIN}. If you have them" in str(info.value)
+    message = str(info.value)
+    assert (
+        f"mnist files still missing in {folder}: {TRAIN}.\nmnist files in {folder} that are damaged"
+        in message
+    )
+    for name in MNIST.files["test"]:  # named as damaged, not as missing
+        assert f"\n  {folder / name} is not mnist's {name}: it has 0 bytes" in message
+    assert "when online. If you have them elsewhere" in message
 
 
 def test_without_download_the_other_split_is_named_too(isolated_data):

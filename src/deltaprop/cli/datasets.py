@@ -66,15 +66,16 @@ def show_list(console, infos, home) -> None:
     for info in infos:
         if info.location is None:
             continue
+        fetch = f"'deltaprop datasets download {info.name}'"
         if info.present:
             where = f"{info.name} files: {info.location}"
         elif info.damaged:
-            where = "\n  ".join([f"{info.name} files: {info.location}, damaged:", *info.damaged])
-        else:
+            damaged = "\n  ".join([f"{info.name} files: {info.location}, damaged:", *info.damaged])
             where = (
-                f"{info.name} files: not yet here; 'deltaprop datasets download {info.name}' puts it in "
-                f"{info.location}"
+                f"{damaged}\n{fetch} replaces them with verified copies; or put good copies there by hand."
             )
+        else:
+            where = f"{info.name} files: not yet here; {fetch} puts it in {info.location}"
         console.print(where, markup=False, highlight=False, soft_wrap=True)
 
 
@@ -125,8 +126,6 @@ def run(args) -> int:
     if info.present:
         console.print(f"{args.name} is already here: {info.location}", markup=False)
         return 0
-    for damaged in info.damaged:
-        print(f"replacing a damaged file: {damaged}", file=sys.stderr, flush=True)
     with Progress(
         TextColumn(f"[bold]{args.name}"),
         BarColumn(),

@@ -17,7 +17,7 @@ from .._text import did_you_mean
 from .._validation import check_dtype, check_seed
 from .digits import DIGITS_N_SAMPLES, DIGITS_N_TEST, load_digits
 from .download import Progress
-from .idx_files import damaged_files, damaged_message, dataset_folder, missing_files
+from .idx_files import damaged_files, damaged_reason, dataset_folder, missing_files
 from .idx_sets import FASHION_MNIST, MNIST, IdxDataset
 from .mnist import download_idx_dataset, load_idx_dataset
 from .paths import data_home, root_problem
@@ -46,7 +46,8 @@ class DatasetInfo:
     present : whether it can be loaded without a download.
     location : the folder holding (or that would hold) the files; ``None`` unless downloaded.
     damaged : for each file there that is not the set's own (cut short, another set's, ...), what
-        is wrong and how to fix it; such a set is not ``present``, and downloading it replaces them.
+        is wrong (and where another set's file belongs); such a set is not ``present``, and
+        downloading it replaces them.
     root_problem : what is wrong with the data root as given (``DELTAPROP_DATA=/x does not
         exist``), else ``None``.
     """
@@ -100,9 +101,10 @@ def dataset_info(name: str, *, data_dir: str | os.PathLike | None = None) -> Dat
         spec = _IDX_SETS[name]
         folder = dataset_folder(spec, data_dir)
         damaged = tuple(
-            damaged_message(spec, file, path, fault, data_home(data_dir))
+            damaged_reason(spec, file, path, fault, data_home(data_dir))
             for file, path, fault in damaged_files(spec, folder)
         )
+        present = not missing_files(spec, folder) and not damaged
         return DatasetInfo(
             name=name,
             description=spec.description,
@@ -111,7 +113,7 @@ def dataset_info(name: str, *, data_dir: str | os.PathLike | None = None) -> Dat
             classes=spec.classes,
             n_samples=dict(spec.n_samples),
             source=DOWNLOAD,
-            present=not missing_files(spec, folder) and not damaged,
+            present=present,
             location=folder,
             damaged=damaged,
             root_problem=root_problem(data_dir),

@@ -66,18 +66,40 @@ def how_to_fetch(spec: IdxDataset) -> str:
     )
 
 
-def damaged_message(spec: IdxDataset, name: str, path: Path, fault: str, root: Path) -> str:
-    """Why ``path`` is not ``spec``'s ``name``, what it is instead if it is another known file
-    (and where it belongs under the data ``root``), and how to get the right one."""
+def damaged_reason(spec: IdxDataset, name: str, path: Path, fault: str, root: Path | None = None) -> str:
+    """Why ``path`` is not ``spec``'s ``name``, and what it is instead if it is another known
+    file; with the data ``root``, where such a file belongs (none is said when it is about to be
+    replaced)."""
     text = f"{path} is not {spec.name}'s {name}: {fault}."
     other = identify(path, [*IDX_SETS, spec])
     if other is not None:
         other_spec, other_name = other
         text += f" It is {other_spec.name}'s {other_name}"
-        if other_spec is not spec and other_spec in IDX_SETS:
+        if root is not None and other_spec is not spec and other_spec in IDX_SETS:
             text += f": move it into {root / other_spec.folder}"
         text += "."
-    return f"{text} {how_to_fetch(spec)} replaces it with a verified copy; or put a good copy there by hand."
+    return text
+
+
+def damaged_message(spec: IdxDataset, name: str, path: Path, fault: str, root: Path) -> str:
+    """:func:`damaged_reason`, then how to get the right file."""
+    reason = damaged_reason(spec, name, path, fault, root)
+    return (
+        f"{reason} {how_to_fetch(spec)} replaces it with a verified copy; or put a good copy there by hand."
+    )
+
+
+def still_damaged(spec: IdxDataset, folder: Path, root: Path) -> str:
+    """After a download failed: each file of the set (every split, as :func:`still_missing` names)
+    in ``folder`` that is still not the set's own, what is wrong with it, and what to do; ``""``
+    when there is none."""
+    reasons = [damaged_reason(spec, *found, root) for found in damaged_files(spec, folder)]
+    if not reasons:
+        return ""
+    head = f"{spec.name} files in {folder} that are damaged (kept until a verified copy replaces them):"
+    fix = "Replace them with good copies by hand (each must have its published SHA-256), or download again"
+    fix += " when online."
+    return "\n  ".join([head, *reasons]) + f"\n{fix}"
 
 
 def still_missing(spec: IdxDataset, folder: Path, splits: Sequence[str]) -> str:

@@ -25,10 +25,12 @@ from .idx import DEFAULT_MAX_BYTES, read_idx_images, read_idx_labels
 from .idx_files import (
     damaged_files,
     damaged_message,
+    damaged_reason,
     dataset_folder,
     how_to_fetch,
     local_file,
     missing_files,
+    still_damaged,
     still_missing,
     where_hint,
 )
@@ -77,10 +79,11 @@ def download_idx_dataset(
     Files already present (gzipped or not) and verified are left alone; the others are
     downloaded and verified against ``spec.sha256``, a damaged file replaced (an un-gzipped one
     deleted once its gzipped replacement is in). The data root is created if missing. Before
-    connecting, a progress that can show words (``TextProgress``, the CLI's bar) is told what is
-    downloaded, how much, where to and from where. ``progress``: see :func:`load_mnist`. Raises
-    :class:`~deltaprop.errors.DownloadError` on failure, naming every file still missing and
-    how to provide them without a download.
+    connecting, a progress that can show words (``TextProgress``, the CLI's bar) is told each
+    damaged file being replaced and what is wrong with it, then what is downloaded, how much,
+    where to and from where. ``progress``: see :func:`load_mnist`. Raises
+    :class:`~deltaprop.errors.DownloadError` on failure, naming every file still missing, every
+    file still damaged and what is wrong with it, and how to provide them without a download.
     """
     for split in splits:
         check_split(split, spec)
@@ -95,6 +98,8 @@ def download_idx_dataset(
     todo = [remote for remote in spec.remote_files(splits) if remote.name in wanted]
     if not todo:
         return folder
+    for name, path, fault in damaged:
+        announce(progress, f"replacing a damaged file: {damaged_reason(spec, name, path, fault)}")
     sizes = [remote.size for remote in todo]
     size = f" ({_megabytes(sum(sizes))})" if None not in sizes else ""
     announce(progress, f"downloading {spec.name}{size} into {folder} from {mirrors[0]}")
@@ -102,11 +107,14 @@ def download_idx_dataset(
         fetch_files(todo, folder, mirrors, progress=progress)
     except DownloadError as err:
         still = still_missing(spec, folder, splits)
+        missing = f"{spec.name} files still missing in {folder}: {still}." if still else ""
+        bad = still_damaged(spec, folder, data_home(data_dir))
+        found = "\n".join(part for part in (missing, bad) if part)
         typo = f"\n{problem} (mistyped?)" if problem is not None else ""
         raise DownloadError(
-            f"{err}{typo}\n{spec.name} files still missing in {folder}: {still}. If you have them "
-            f"elsewhere, set {ENV_VAR} (or, from Python, pass data_dir=) to the folder holding "
-            f"{spec.folder}/.{where_hint(spec, folder)}"
+            f"{err}{typo}\n{found} If you have them elsewhere, set "
+            f"{ENV_VAR} (or, from Python, pass data_dir=) to the folder holding {spec.folder}/."
+            f"{where_hint(spec, folder)}"
         ) from err
     for name, path, _ in damaged:
         if path != folder / name:  # an un-gzipped copy the verified download now stands in for
