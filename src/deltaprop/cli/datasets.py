@@ -60,11 +60,12 @@ def show_list(console, infos, home) -> None:
         table.add_row(info.name, samples, str(info.n_features), str(info.n_classes), here, info.description)
     console.print(table)
     problem = next((info.root_problem for info in infos if info.root_problem), None)
+    unusable = home.exists() and not home.is_dir()  # a file: no set is here, and none can go there
     if problem is not None:
-        fix = "a download creates it" if problem.endswith("does not exist") else "nothing can be kept there"
+        fix = "nothing can be kept there" if unusable else "a download creates it"
         console.print(f"note: {problem} (mistyped?); {fix}", markup=False, highlight=False, soft_wrap=True)
     for info in infos:
-        if info.location is None:
+        if info.location is None or unusable:
             continue
         fetch = f"'deltaprop datasets download {info.name}'"
         if info.present:
@@ -74,6 +75,9 @@ def show_list(console, infos, home) -> None:
             where = (
                 f"{damaged}\n{fetch} replaces them with verified copies; or put good copies there by hand."
             )
+        elif info.location_note is not None:
+            nested = f"{fetch} now would put it in {info.location}, inside that folder."
+            where = f"{info.name} files: not yet here. {info.location_note} {nested}"
         else:
             where = f"{info.name} files: not yet here; {fetch} puts it in {info.location}"
         console.print(where, markup=False, highlight=False, soft_wrap=True)

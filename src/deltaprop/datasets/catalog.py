@@ -17,7 +17,7 @@ from .._text import did_you_mean
 from .._validation import check_dtype, check_seed
 from .digits import DIGITS_N_SAMPLES, DIGITS_N_TEST, load_digits
 from .download import Progress
-from .idx_files import damaged_files, damaged_reason, dataset_folder, missing_files
+from .idx_files import damaged_files, damaged_reason, dataset_folder, missing_files, root_is_a_set_folder
 from .idx_sets import FASHION_MNIST, MNIST, IdxDataset
 from .mnist import download_idx_dataset, load_idx_dataset
 from .paths import data_home, root_problem
@@ -50,6 +50,9 @@ class DatasetInfo:
         downloading it replaces them.
     root_problem : what is wrong with the data root as given (``DELTAPROP_DATA=/x does not
         exist``), else ``None``.
+    location_note : for a set not here whose ``location`` would be inside another set's folder
+        (the data root is that set's own folder, ``DELTAPROP_DATA=/data/mnist``), that and which
+        folder to use instead; else ``None``.
     """
 
     name: str
@@ -63,6 +66,7 @@ class DatasetInfo:
     location: Path | None
     damaged: tuple[str, ...] = ()
     root_problem: str | None = None
+    location_note: str | None = None
 
 
 _TOY_GENERATORS: dict[str, Callable] = {
@@ -117,6 +121,7 @@ def dataset_info(name: str, *, data_dir: str | os.PathLike | None = None) -> Dat
             location=folder,
             damaged=damaged,
             root_problem=root_problem(data_dir),
+            location_note=None if present else root_is_a_set_folder(spec, folder.parent),
         )
     if name == "digits":
         return DatasetInfo(

@@ -148,16 +148,25 @@ def dataset_folder(spec: IdxDataset, data_dir: str | os.PathLike | None = None) 
     return folder
 
 
+def root_is_a_set_folder(spec: IdxDataset, root: Path) -> str | None:
+    """What to say when the data ``root`` is another set's own folder (``DELTAPROP_DATA=/data/mnist``
+    when ``spec`` is Fashion-MNIST), where ``spec``'s folder would be nested; else ``None``."""
+    if root.name in (MNIST.folder, FASHION_MNIST.folder) and root.name != spec.folder:
+        return (
+            f"{root} is the folder of the {root.name} files, not a data root: set {ENV_VAR} to the "
+            f"folder above it ({root.parent}), which holds {MNIST.folder}/ and {FASHION_MNIST.folder}/."
+        )
+    return None
+
+
 def where_hint(spec: IdxDataset, folder: Path) -> str:
     """What to say when ``spec``'s files are not in ``folder``: the root is another set's folder
     (set ``DELTAPROP_DATA`` to the folder above), or files named as the set's lie elsewhere
     under the root but are not its own (another set's, or damaged)."""
     root = folder.parent
-    if root.name in (MNIST.folder, FASHION_MNIST.folder) and root.name != spec.folder:
-        return (
-            f" {root} is the folder of the {root.name} files, not a data root: set {ENV_VAR} to the "
-            f"folder above it ({root.parent}), which holds {MNIST.folder}/ and {FASHION_MNIST.folder}/."
-        )
+    other_set = root_is_a_set_folder(spec, root)
+    if other_set is not None:
+        return f" {other_set}"
     places = [root / known.folder for known in IDX_SETS if known is not spec]  # copied in the wrong one
     places += [place for known in (spec, *IDX_SETS) for place in _other_places(known, root)]
     hints = [_place_hint(spec, place, folder) for place in dict.fromkeys(places) if _present(spec, place)]
