@@ -112,10 +112,13 @@ def test_a_first_line_with_an_empty_cell_above_no_index_is_data(tmp_path):
 
 
 def test_a_first_data_line_of_counts_stays_data(tmp_path):
-    # 0,1,2 whose label 2 is a class the other lines share: data, as before
+    # 0,1,2 whose label 2 is a class the other lines share: data, as before, and said (it
+    # counts its columns as pandas' header does); header=False says it is data, and is quiet
     path = tmp_path / "counts.csv"
     path.write_text("0,1,2\n3,4,2\n5,6,0\n7,8,2\n")
-    X, y, _ = read_quietly(path)
+    with pytest.warns(CsvLayoutWarning, match=r"line 1, 0,1,2, is read as data though.*header=True"):
+        load_csv(path)
+    X, y, _ = read_quietly(path, header=False)
     np.testing.assert_array_equal(X, [[0, 1], [3, 4], [5, 6], [7, 8]])
     assert y.tolist() == [2, 2, 0, 2]
 

@@ -105,15 +105,16 @@ def test_a_first_line_whose_label_is_a_class_below_stays_data(tmp_path):
 def test_such_a_header_alone_is_a_header_with_no_data(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_text("0,1,2,label\n")
-    with pytest.raises(DataFileError, match=r"a header row but no data lines"):
-        load_csv(path)
+    with pytest.warns(CsvLayoutWarning, match=r"line 1, 0,1,2,label, is read as pandas'"):
+        with pytest.raises(DataFileError, match=r"a header row but no data lines"):
+            load_csv(path)
 
 
 def test_a_missing_or_numeric_label_cell_is_no_name():
     assert named_label_header(["0", "1", "label"], 2)
     assert named_label_header(["label", "1", "2"], 0)  # R numbers from 1
     assert named_label_header(["", "0", "1", "y"], 3)  # pandas' index header
-    assert named_label_header(["0", "y"], 1)  # one feature
+    assert not named_label_header(["0", "y"], 1)  # one feature cell counts nothing: 1,spam is a sample
     assert not named_label_header(["0", "1", "NA"], 2)  # data with a missing label
     assert not named_label_header(["0", "1", ""], 2)
     assert not named_label_header(["0", "1", "7"], 2)  # numbers: numbered_header's to judge

@@ -26,6 +26,7 @@ from .._validation import check_dtype
 from ..errors import DataFileError
 from .csv_columns import check_column_arguments, resolve_column
 from .csv_layout import (
+    LONG_NUMBERED_HEADER,
     ends_with_delimiter,
     first_data_line,
     first_label_alone,
@@ -36,10 +37,10 @@ from .csv_layout import (
     looks_like_header,
     named_label_header,
     numbered_header,
-    only_member,
     own_separator,
     separator_hint,
     text_lines,
+    why_named_label_header,
     why_numbered_header,
 )
 from .csv_plain import plain_table
@@ -226,9 +227,12 @@ def load_csv(
         with a missing value is data (and refused, naming the cell), never dropped as a
         header. A first line of the column numbers ``0,1,...,k-1`` (or ``1..k``), the header
         pandas writes for unnamed columns, is a header when its label is written on no other
-        line (a class of one sample), or, with no label column, when the lines below hold
-        numbers that are not whole, or when it has five cells or more (no row of data counts
-        out its columns); any other header of numbers needs ``header=True``.
+        line (a class of one sample), when the features below hold numbers that are not whole
+        (with no label column: the lines below), or when it has five cells or more (no row of
+        data counts out its columns); else it is data, and warned of. Two numbered feature
+        cells or more beside a name in the label column (``0,1,...,k-1,label``, pandas'
+        ``DataFrame(X)`` with a named label column) are a header when that name is no label
+        below. Any other header of numbers needs ``header=True``.
     delimiter : the one-character field separator (``";"``, ``"\\t"``, ...). When a file has
         one column only, the error says which other common separator its first line holds.
         A ``.tsv`` or ``.txt`` file given the default ``","`` that its first line does not
@@ -264,9 +268,11 @@ def load_csv(
 
     Warns
     -----
-    CsvLayoutWarning : a first line read as data (``header="infer"``) whose label is the
-        only one of its class, which may be a header; a first column with an empty name holding
-        the row numbers ``0..n-1`` (or ``1..n``) in any order, pandas' index, read as a feature.
+    CsvLayoutWarning : with ``header="infer"``, a first line of the column numbers read as a
+        header (unless five feature cells or more beside a named label column: pandas' header
+        beyond doubt) or read as data; a first line read as data whose label is the only one of
+        its class, which may be a header; a first column with an empty name holding the row
+        numbers ``0..n-1`` (or ``1..n``) in any order, pandas' index, read as a feature.
     """
     path = Path(path)
     if header not in HEADER_CHOICES or isinstance(header, (int, float)) and not isinstance(header, bool):
@@ -308,8 +314,7 @@ def load_csv(
                 skip = label_column % width
             feature_cells = [cell for j, cell in enumerate(first_row) if j != skip]
             has_header = looks_like_header(feature_cells)
-            # 0,1,...,k-1,label: pandas' DataFrame(X) with a label column; a header if "label" is
-            # no label below (decided once the labels are read)
+            # 0,1,...,k-1,label: pandas' DataFrame(X) with a label column (judged with the labels)
             named = not has_header and skip is not None and named_label_header(first_row, skip)
             numbered = not has_header and not named and numbered_header(first_row)
             pandas_index = index_header(feature_cells if named else first_row)
@@ -344,28 +349,36 @@ def load_csv(
         data_rows = itertools.chain([] if has_header else [first], rows)
         table = _table_by_rows(data_rows, first_row, names, columns, column, delimiter, dtype, path)
     X, labels, lines = table
-    if named and only_member(labels[0], labels[1:]):  # pandas' header: no warning, nothing in doubt
-        names = [cell.strip() for cell in first_row]
-        X, labels, lines = X[1:], labels[1:], lines[1:]
-    why = why_numbered_header(X, labels) if numbered else None
+    # the column numbers: pandas' header, said unless beyond doubt, or data, said too
+    why = quiet = said = None
+    if named:
+        why, quiet = why_named_label_header(labels), width - 1 >= LONG_NUMBERED_HEADER
+    elif numbered:
+        why = why_numbered_header(X, labels)
+    line_1 = f"line {first[0]}, {delimiter.join(cell.strip() for cell in first_row)},"
     if why:
-        warnings.warn(
-            f"{path}: line 1, {delimiter.join(cell.strip() for cell in first_row)}, is read as pandas' "
-            f"numbered header (the column numbers), {why}: pass header=False if it is data (on the "
-            f"command line: --header no), or header=True to say it is a header (--header yes)",
-            CsvLayoutWarning,
-            stacklevel=2,
-        )
+        if not quiet:  # 0..k-1 beside a named label, k >= 5: pandas' header, nothing in doubt
+            said = (
+                f"{line_1} is read as pandas' numbered header (the column numbers), {why}: pass "
+                f"header=False if it is data (on the command line: --header no), or header=True to say "
+                f"it is a header (--header yes)"
+            )
         names = [cell.strip() for cell in first_row]
         X, labels, lines = X[1:], labels[1:], lines[1:]
-    elif header == "infer" and not has_header and first_label_alone(labels):
-        warnings.warn(
-            f"{path}: line 1 is read as data, but its label {labels[0].strip()!r} is written on no other "
-            f"line, a class of one sample: if line 1 names the columns, pass header=True "
-            f"(on the command line: --header yes)",
-            CsvLayoutWarning,
-            stacklevel=2,
+    elif numbered:
+        said = (
+            f"{line_1} is read as data though it counts its columns as pandas' header does; pass "
+            f"header=True if it is a header (on the command line: --header yes), or header=False to say "
+            f"it is data (--header no)"
         )
+    elif header == "infer" and not has_header and first_label_alone(labels):
+        said = (
+            f"line {first[0]} is read as data, but its label {labels[0].strip()!r} is written on no other "
+            f"line, a class of one sample: if line {first[0]} names the columns, pass header=True (on the "
+            f"command line: --header yes)"
+        )
+    if said:
+        warnings.warn(f"{path}: {said}", CsvLayoutWarning, stacklevel=2)
     if not len(X):
         raise DataFileError(f"{path}: the file has a header row but no data lines")
     if columns[0] == 0 and index_column(names[0] if names else None, X[:, 0]):

@@ -10,6 +10,8 @@ them, from the cells alone:
   index (``index_header``: ``,0,1,...,k-1``) as ``to_csv(f)`` writes it;
 - :func:`named_label_header`: the same numbers over the features beside a label column with a
   name (``df = pd.DataFrame(X); df["label"] = y``: ``0,1,...,k-1,label``);
+- :func:`why_numbered_header`, :func:`why_named_label_header`: why such a line, parsed as
+  data, is a header after all, judged by the lines below (None: it is data);
 - :func:`index_column`: pandas' index (``df.to_csv(f)``, index left on): a first column with
   an empty name holding the row numbers ``0..n-1`` (or ``1..n``), no feature at all;
 - :func:`separator_hint`: the separator a file seems to use when it is not the one given;
@@ -86,17 +88,31 @@ def numbered_header(cells: list[str]) -> bool:
 def named_label_header(cells: list[str], label: int) -> bool:
     """Whether a first line is pandas' header of unnamed feature columns beside a label column
     with a name (``df = pd.DataFrame(X); df["label"] = y``, the label column anywhere): its cells
-    but the label's (index ``label``) are the column numbers ``0,1,...,k-1`` (or ``1..k``, or
-    :func:`index_header`'s ``,0,1,...``), and the label's is a name, neither a number nor a
-    missing-value marker.
+    but the label's (index ``label``), two at least, are the column numbers ``0,1,...,k-1`` (or
+    ``1..k``, or :func:`index_header`'s ``,0,1,...``), and the label's is a name, neither a
+    number nor a missing-value marker.
 
-    Data would be a sample whose features are ``0,1,...,k-1``; the caller reads it so only when
-    the name is also a label below it (:func:`only_member`)."""
+    Data would be a sample whose features are ``0,1,...,k-1``; the caller reads it so unless
+    :func:`why_named_label_header` finds the name a header's. One feature cell is no count at
+    all: ``1,spam`` above ``5,ham`` is a sample of a class of one (warned of as such)."""
     cells = [cell.strip() for cell in cells]
     name, features = cells[label], cells[:label] + cells[label + 1 :]
-    if is_number(name) or name.lower() in MISSING_MARKERS:
+    if len(features) < 2 or is_number(name) or name.lower() in MISSING_MARKERS:
         return False
     return index_header(features) or _column_numbers(features)
+
+
+def why_named_label_header(labels: list[str]) -> str | None:
+    """Why a first line of :func:`named_label_header`, parsed as data (its label column's name
+    ``labels[0]``, the labels below ``labels[1:]``), is pandas' header after all, for the warning
+    that says so: that name is written on no line below (:func:`only_member`), where a sample's
+    label would be a class of the others'. None: it is data (``0,1,cat`` above more cats).
+
+    With :data:`LONG_NUMBERED_HEADER` feature cells or more it is plainly a header (no sample
+    counts out its features) and the caller reads it so without a warning."""
+    if only_member(labels[0], labels[1:]):
+        return f"as its label column's name {labels[0].strip()!r} is written on no line below"
+    return None
 
 
 def _column_numbers(cells: list[str]) -> bool:
@@ -117,15 +133,17 @@ def why_numbered_header(X: np.ndarray, labels: list[str]) -> str | None:
     """Why a first line of the column numbers (:func:`numbered_header`), parsed as data
     (``X[0]`` of ``X`` ``(n_samples, n_features)``, ``labels[0]``), is pandas' header after all,
     for the warning that says so: its label is a class of its own (:func:`only_member`: iris's
-    ``4`` among ``0.0``, ``1.0``, ``2.0``), or, with no labels, the lines below hold numbers
-    that are not whole (``5.1``) where it holds ``0,1,2``; or it is long
-    (:data:`LONG_NUMBERED_HEADER` cells at least), which no row of data would be. None: it is data."""
+    ``4`` among ``0.0``, ``1.0``, ``2.0``); or the features below hold numbers that are not
+    whole (``5.1``) where it counts ``0,1,2`` (with labels or without: ``make_blobs``' three
+    classes under ``0,1,2``); or it is long (:data:`LONG_NUMBERED_HEADER` cells at least),
+    which no row of data would be. None: it is data, and the caller warns that it reads it so."""
     if len(X) < 2:
         return None
     if labels and only_member(labels[0], labels[1:]):
         return f"as its label {labels[0].strip()!r} is written on no other line"
-    if not labels and not np.array_equal(X[1:], np.round(X[1:])):
-        return "as the lines below hold numbers that are not whole"
+    if not np.array_equal(X[1:], np.round(X[1:])):
+        below = "features below" if labels else "lines below"
+        return f"as the {below} hold numbers that are not whole"
     cells = X.shape[1] + bool(labels)
     if cells >= LONG_NUMBERED_HEADER:
         return f"as no row of data would count out its {cells} columns"
