@@ -13,6 +13,7 @@ import argparse
 import importlib
 import re
 import sys
+import time
 
 from .._text import did_you_mean
 from .errors import UsageError
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()  # the command's wall time, for train's summary
     argv = list(sys.argv[1:] if argv is None else argv)
     # --debug is accepted anywhere on the line, not only before the command.
     debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
@@ -134,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         print("deltaprop: interrupted", file=sys.stderr)
         return startup.exit_code
     args.debug = debug
+    args.started = started
     if getattr(args, "run", None) is None:  # no command: the help, on stdout (`deltaprop | less`)
         parser.print_help(sys.stdout)
         return EXIT_USAGE

@@ -144,6 +144,7 @@ def run(args) -> int:
             net=net,
             optimizer=optimizer,
             initial_epoch=int(state["epoch"]),
+            started=getattr(args, "started", None),
             initial_batch=int(state["batch"]),
             history=history,
             best=best,

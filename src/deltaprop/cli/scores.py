@@ -17,8 +17,6 @@ def evaluate_model(net, X, y) -> dict:
     """Cost, accuracy and (for class labels) per-class precision, recall and the confusion
     matrix; for regression targets, scikit-learn's mean absolute error, root mean squared
     error and R² (averaged over the outputs), which say more than the cost ½‖y − a‖²."""
-    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
-
     from ..training import evaluate
 
     # Targets or outputs too large for float64 overflow in the cost and in scikit-learn's
@@ -32,6 +30,9 @@ def evaluate_model(net, X, y) -> dict:
             return result
     if y.ndim != 1:
         return result
+    # here only: importing sklearn.metrics takes ~1 s, longer than a short run's training
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
     n_classes = max(net.sizes[-1], 2)
     labels = list(range(n_classes))
     predicted = net.predict_classes(X)
@@ -51,14 +52,14 @@ def _regression_metrics(y: np.ndarray, a: np.ndarray) -> dict:
     computed per output, then averaged over the outputs (``multioutput="uniform_average"``),
     so the RMSE is the mean of the outputs' RMSEs, not √ of the MSE pooled over them. R² is
     None where undefined: one sample, or an output whose targets are all equal, so that no
-    mean is there to compare with."""
-    from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
-
-    y = y.reshape(a.shape)
+    mean is there to compare with. (Written here as scikit-learn defines them, which a test
+    holds them to: its metrics module took longer to import than a short run to train.)"""
+    y = y.reshape(a.shape).astype(np.float64)
+    error = y - a
     defined = len(y) > 1 and bool(np.all(np.ptp(y, axis=0) > 0))
-    average = "uniform_average"
+    r2 = 1.0 - np.sum(error**2, axis=0) / np.sum((y - y.mean(axis=0)) ** 2, axis=0) if defined else None
     return {
-        "mean_absolute_error": float(mean_absolute_error(y, a, multioutput=average)),
-        "root_mean_squared_error": float(root_mean_squared_error(y, a, multioutput=average)),
-        "r2": float(r2_score(y, a, multioutput=average)) if defined else None,
+        "mean_absolute_error": float(np.mean(np.mean(np.abs(error), axis=0))),
+        "root_mean_squared_error": float(np.mean(np.sqrt(np.mean(error**2, axis=0)))),
+        "r2": float(np.mean(r2)) if defined else None,
     }

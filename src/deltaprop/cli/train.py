@@ -189,6 +189,7 @@ def _execute(
     best=None,
     scaling=None,
     plots: bool = True,
+    started: float | None = None,
 ) -> int:
     """:func:`execute`'s work: ``net`` and ``optimizer`` (None: built from ``config``), the
     position to go on from, the ``history`` so far and the ``best`` epoch's ``(epoch, weights,
@@ -314,12 +315,11 @@ def _execute(
     if quiet:
         print(run_dir)
         return 0
-    after = ["model", "diagnostics"] + ["test"] * (test is not None) + ["plots"] * bool(plots)
     summary(
         console,
         history,
         test,
-        {"training": fit_ended - fit_started, ", ".join(after): time.perf_counter() - fit_ended},
+        (fit_ended - fit_started, fit_started if started is None else started),
         run_dir,
         findings,
         kept_weights(early),
@@ -382,4 +382,8 @@ def run(args) -> int:
         if warning:
             print(warning, file=sys.stderr)
     with threads.limit(args.threads):
-        return execute(config, run_dir, console, args.quiet, data, scaling=scaling, plots=not args.no_plots)
+        plots = not args.no_plots
+        started = getattr(args, "started", None)  # main's clock; None when run is called alone
+        return execute(
+            config, run_dir, console, args.quiet, data, scaling=scaling, plots=plots, started=started
+        )

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from pathlib import Path
 
 import numpy as np
 from rich.console import Console
 
-from .._text import count
+from .._text import count, fmt_seconds
 from ..diagnostics import Diagnostics, Finding
 from ..diagnostics.input_scale import MINMAX, NO_SCALING, STANDARDISE
 from ..diagnostics.learning_curve import MORE_STEPS, SCHEDULE_LOWERS
@@ -156,7 +157,7 @@ def summary(
     console: Console,
     history,
     test: dict | None,
-    seconds: dict[str, float],
+    seconds: tuple[float, float],
     run_dir: Path,
     findings,
     kept: str | None = None,
@@ -168,9 +169,9 @@ def summary(
     (``weights of epoch 12 (best val_loss 0.0931)``). ``scaled_loss``: the history's losses
     are of scaled targets (``--scale`` with regression), and say so. ``l2``: Nielsen's λ,
     whose term (λ/2n)Σw² the losses leave out, which a row says when λ > 0. ``seconds``:
-    the wall time of each part of the run, by name (``training``, then what came after it:
-    saving the model, the test, the plots), each a row: a short run's plots can take longer
-    than its epochs, and one total would hide which.
+    ``(training, started)``, the wall time of the epochs and the ``perf_counter`` the command
+    began at: two rows, training and the whole command (data, plots and this summary's own
+    scores too), since a short run's plots can take longer than its epochs.
 
     The train loss and accuracy are the last epoch's means over its mini-batches, taken as
     the weights changed (as Keras reports them), not the final network's score on the
@@ -207,7 +208,9 @@ def summary(
         rows.append(("L2 term (λ/2n)Σw²", "not in the losses above"))
     if history.stopped_reason:
         rows.append(("stopped", history.stopped_reason))
-    rows.extend((f"time: {part}", f"{took:.1f} s") for part, took in seconds.items())
+    training, started = seconds
+    rows.append(("time: training", fmt_seconds(training)))
+    rows.append(("time: the whole command", fmt_seconds(time.perf_counter() - started)))
     rows.append(("run folder", str(run_dir)))
     console.print(summary_table(rows))
     for finding in findings:
