@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
+from deltaprop import DataFileError
 from deltaprop.datasets import CsvLayoutWarning, load_csv
 
 pd = pytest.importorskip("pandas")
@@ -107,3 +108,30 @@ def test_a_numbered_line_read_as_data_is_said(tmp_path, label_column):
     for header, rows in [(False, 4), (True, 3)]:  # said either way: quiet
         (X, _, _), said = layout_warnings(path, label_column=label_column, header=header)
         assert len(X) == rows and not said
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"label_column": "species"}, {"label_column": None, "drop_columns": ["species"]}]
+)
+def test_a_column_name_in_a_file_of_another_separator_names_it(tmp_path, kwargs):
+    iris = sk_datasets.load_iris(as_frame=True)
+    frame = iris.data.copy()
+    frame["species"] = iris.target_names[iris.target.to_numpy()]
+    frame.to_csv(tmp_path / "iris.csv", sep=";", index=False)
+    with pytest.raises(DataFileError) as raised:
+        load_csv(tmp_path / "iris.csv", **kwargs)
+    message = str(raised.value)
+    assert "no column named 'species'" in message
+    assert "pass delimiter=';' (on the command line: --delimiter ';')" in message
+    X, y = load_csv(tmp_path / "iris.csv", label_column="species", delimiter=";")
+    np.testing.assert_allclose(X, iris.data.to_numpy())
+    np.testing.assert_array_equal(y, iris.target.to_numpy())
+
+
+def test_a_missing_name_in_a_file_of_the_right_separator_has_no_separator_hint(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_text("a,b,label\n1,2,0\n3,4,1\n")
+    with pytest.raises(
+        DataFileError, match=r"no column named 'species'; the header row has \['a', 'b', 'label'\]$"
+    ):
+        load_csv(path, label_column="species")

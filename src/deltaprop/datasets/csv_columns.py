@@ -10,11 +10,16 @@ import numbers
 from pathlib import Path
 
 from ..errors import DataFileError
+from .csv_layout import DEFAULT_DELIMITER, separator_hint
 
 
-def resolve_column(value, param: str, first_row: list[str], has_header: bool, path: Path) -> int:
+def resolve_column(
+    value, param: str, first_row: list[str], has_header: bool, path: Path, delimiter: str = DEFAULT_DELIMITER
+) -> int:
     """The index of the column ``value`` (an index, negative from the end, or a header name)
-    that the argument ``param`` (``label_column``, ``drop_columns``) gives."""
+    that the argument ``param`` (``label_column``, ``drop_columns``) gives, in a file split by
+    ``delimiter``: a header row of one cell holding another separator (``a;b;species``) says
+    which ``delimiter=`` reads it."""
     width = len(first_row)
     if isinstance(value, str):
         if not has_header:
@@ -24,7 +29,8 @@ def resolve_column(value, param: str, first_row: list[str], has_header: bool, pa
             )
         names = [cell.strip() for cell in first_row]
         if value not in names:
-            raise DataFileError(f"{path}: no column named {value!r}; the header row has {names}")
+            hint = separator_hint(delimiter.join(first_row), delimiter) if width == 1 else ""
+            raise DataFileError(f"{path}: no column named {value!r}; the header row has {names}{hint}")
         return names.index(value)
     if -width <= value < width:
         return value % width

@@ -323,12 +323,9 @@ def load_csv(
                 named = numbered = False
     else:
         has_header = header
-    column = (
-        None
-        if label_column is None
-        else resolve_column(label_column, "label_column", first_row, has_header, path)
-    )
-    dropped = {resolve_column(value, "drop_columns", first_row, has_header, path) for value in drop_columns}
+    where = (first_row, has_header, path, delimiter)  # the columns as the first line names them
+    column = None if label_column is None else resolve_column(label_column, "label_column", *where)
+    dropped = {resolve_column(value, "drop_columns", *where) for value in drop_columns}
     if column is not None and column in dropped:
         raise ValueError(f"drop_columns={list(drop_columns)!r} drops the label column ({label_column!r})")
     names = [cell.strip() for cell in first_row] if has_header else None
