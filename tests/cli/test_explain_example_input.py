@@ -86,3 +86,18 @@ def test_an_input_file_that_does_not_fit_names_the_example(tmp_path, capsys):
     assert "--input-file line 1 has 4 numbers; the xor example needs 2 inputs then 1 target (3 numbers)" in (
         err
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"), [("step.html", "<!DOCTYPE html>"), ("step.tex", "\\documentclass"), ("step.md", "#")]
+)
+def test_out_without_format_writes_what_its_ending_names(run, tmp_path, name, starts):
+    result = run("explain", "--out", str(tmp_path / name))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / name).read_text(encoding="utf-8").lstrip().startswith(starts)
+
+
+def test_an_explicit_format_wins_over_the_ending(run, tmp_path):
+    result = run("explain", "--format", "text", "--out", str(tmp_path / "step.html"))
+    assert result.returncode == 0, result.stderr
+    assert "<html" not in (tmp_path / "step.html").read_text(encoding="utf-8")

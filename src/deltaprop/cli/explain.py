@@ -92,8 +92,9 @@ def register(subparsers) -> None:
     p.add_argument(
         "--format",
         choices=FORMATS,
-        default="text",
-        help="text (default), markdown, html or latex: the walk-through; json: every layer's net, o, "
+        default=None,
+        help="text (default; with --out, the format its ending names: .md, .html, .tex, .json, "
+        ".csv), markdown, html or latex: the walk-through; json: every layer's net, o, "
         "δ, ∂C/∂w, ∂C/∂b and weights before and after, η and C before and after; csv: one row per "
         "sample and neuron (sample, layer, neuron from 0, then net_name, net, o_name, o, "
         "delta_name, delta, named as in the walk-through)",
@@ -183,7 +184,22 @@ def _example_case(args):
     return case.net, x, y, eta, case.update_biases, example, [], None
 
 
+#: --out's ending → the format written when --format is not given (step.html is a page, not text)
+FORMAT_OF_ENDING = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".tex": "latex",
+    ".json": "json",
+    ".csv": "csv",
+}
+
+
 def _check(args) -> None:
+    if args.format is None:
+        ending = Path(args.out).suffix.lower() if args.out else ""
+        args.format = FORMAT_OF_ENDING.get(ending, "text")
     if args.model and args.example:
         raise UsageError("give either --example or --model, not both")
     if not args.model and not args.example and _gives_example(args):
