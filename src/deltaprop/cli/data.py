@@ -91,7 +91,8 @@ def add_file_options(group, labels: bool = True) -> None:
         "--header",
         choices=tuple(HEADER_WORDS),
         help="whether a CSV's first line names the columns: yes, no, or auto (names are a header; so "
-        "is pandas' 0,1,...,k-1 when its label is on no other line) (auto)",
+        "is pandas' 0,1,...,k-1 when its label is on no other line, the features below are not "
+        "whole, or it has 5 cells or more; a numbered line is warned of either way) (auto)",
     )
     group.add_argument(
         "--delimiter",
