@@ -302,8 +302,7 @@ def load_csv(
     first_row = first[1]
     width = len(first_row)
 
-    # a first line 0,1,...,k-1 (numbered), or 0,1,...,k-1 beside a named label column (named):
-    # a header or data, decided by the lines below
+    # line 1 as 0,1,...,k-1 (numbered), or that beside a named label (named): header or data, by the rest
     numbered = named = False
     if header == "infer":
         if isinstance(label_column, str) or any(isinstance(value, str) for value in drop_columns):
