@@ -29,7 +29,7 @@ def test_a_run_folder_is_stepped_with_the_runs_learning_rate(sgd_run, capsys):
     for model in (sgd_run, sgd_run / "model.safetensors"):
         assert main(["explain", "--model", str(model), "--input", X, "--target", "3"]) == 0
         out = capsys.readouterr().out
-        first = out.splitlines()[0]
+        first = " ".join(out.split("───")[0].split())  # the note above the title, however wrapped
         assert first == f"η = 0.25, the run's learning rate ([training] lr of {sgd_run / 'config.toml'})"
         assert "learning rate η = 0.25" in out and _cost_after(sgd_run, 0.25) in out
         assert "plain SGD" not in out  # the run trained with SGD: nothing to warn of
