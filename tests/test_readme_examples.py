@@ -506,7 +506,8 @@ LEFT_OUT = {
     "python3 -m venv .venv && . .venv/bin/activate && pip install -e . && deltaprop train": (
         "makes a virtual environment and pip-installs; .ci/run does"
     ),
-    'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[test]" && python -m pytest -q': (
+    'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[test]" '
+    "&& python -m pytest -q -n auto": (
         "makes a virtual environment, pip-installs and runs the whole suite; .ci/run does"
     ),
 }
