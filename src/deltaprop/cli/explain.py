@@ -8,7 +8,8 @@ own (or ``--input-file``: examples in a text file, or an image with ``--target``
 (atomically) and prints where; ``--format json|csv`` the trace's numbers
 (:meth:`Trace.to_dict`, :meth:`Trace.neuron_table`). A model of a run folder is stepped with the run's η (its
 ``config.toml``'s ``[training] lr``) unless ``--lr`` is given, and always by plain SGD; the
-first lines say what of the run's training the step leaves out (:mod:`.explain_run`). A thin
+first lines say what of the run's training the step leaves out (:mod:`.explain_run`), and every
+document and JSON written says it too, under "About this run" (the trace's ``notes``). A thin
 layer over :func:`deltaprop.walkthrough.explain` and its renderers.
 """
 
@@ -312,9 +313,20 @@ def run(args) -> int:
         update_biases = args.biases == "update"
     notation = args.notation or default_for(example)
     options = {} if args.max_neurons is None else {"max_neurons": args.max_neurons}
+    # the terminal's text prints the notes before the walk-through; every document (a file, or
+    # another format on stdout) carries them itself, under "About this run"
+    on_terminal = args.out is None and args.format == "text"
     try:
         trace = explain(
-            net, x, y, eta, update_biases=update_biases, variant=args.variant, example=example, **options
+            net,
+            x,
+            y,
+            eta,
+            update_biases=update_biases,
+            variant=args.variant,
+            example=example,
+            notes=[] if on_terminal else notes,
+            **options,
         )
     except (ValueError, TypeError) as err:
         raise UsageError(str(err)) from None
@@ -323,7 +335,7 @@ def run(args) -> int:
         # on stderr when the walk-through itself goes to stdout, so that a pipe gets it alone
         print(f"wrote network diagram to {args.diagram}", file=sys.stdout if args.out else sys.stderr)
 
-    if args.out is None and args.format == "text":
+    if on_terminal:
         from rich.console import Console
 
         from .stdout import raising_broken_pipe

@@ -52,7 +52,8 @@ def to_dict(trace: Trace, notation: str | None = None) -> dict:
 
     Top level: ``indices_from`` (0: every index below counts from 0), ``sizes``,
     ``activations`` (each layer's spec), ``cost``, ``learning_rate``, ``update_biases``,
-    ``variant``, ``example``, ``notation``, ``n_samples``, ``x`` ``(n_samples, n_0)`` and ``y``
+    ``variant``, ``example``, ``notes`` (the trace's notes, a list of strings, often empty),
+    ``notation``, ``n_samples``, ``x`` ``(n_samples, n_0)`` and ``y``
     ``(n_samples, n_L)`` as nested lists, ``cost_before``, ``cost_after`` (and
     ``exact_cost_after`` for the ``"post"`` variant) and ``layers``, one dict per layer
     m = 0..L. Layer 0 holds the inputs ``o`` (= x); every other layer its ``activation``,
@@ -90,6 +91,7 @@ def to_dict(trace: Trace, notation: str | None = None) -> dict:
         "update_biases": trace.update_biases,
         "variant": trace.variant,
         "example": trace.example,
+        "notes": list(trace.notes),
         "notation": nt.name,
         "n_samples": trace.n_samples,
         "x": _plain(trace.x),

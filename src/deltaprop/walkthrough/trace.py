@@ -69,6 +69,10 @@ class Trace:
     ``variant`` is ``"exact"`` (the algorithm) or ``"post"`` (hidden δ from the already
     updated outgoing weights, as an older script behind Mazur's post did; *not* the
     algorithm). For ``"post"`` ``exact_cost_after`` holds what the exact step gives.
+
+    ``notes`` are lines about the step's context that the numbers cannot say (a run's optimizer,
+    weight decay or input scaling, which one plain SGD step leaves out): every rendering opens
+    with them under "About this run", and :meth:`to_dict` lists them.
     """
 
     sizes: list[int]
@@ -101,6 +105,7 @@ class Trace:
     weight_steps: tuple[WeightStep, ...] = field(default=())
     bias_steps: tuple[BiasStep, ...] = field(default=())
     example: str | None = None
+    notes: tuple[str, ...] = ()  # what the step leaves out of a run's own; each document opens with them
 
     @property
     def n_samples(self) -> int:
@@ -174,6 +179,18 @@ def _index(value, name: str, n: int, what: str) -> int:
     return int(value)
 
 
+def _check_notes(notes) -> tuple[str, ...]:
+    """``notes`` as a tuple of non-blank strings; a ``TypeError`` or ``ValueError`` naming the bad one."""
+    if isinstance(notes, str) or not isinstance(notes, list | tuple):
+        raise TypeError(f"notes must be a list of strings, one note each; got {notes!r}")
+    for k, note in enumerate(notes):
+        if not isinstance(note, str):
+            raise TypeError(f"notes[{k}] must be a string; got {note!r} of type {type(note).__name__}")
+        if not note.strip():
+            raise ValueError(f"notes[{k}] is blank; give each note some text, or leave it out")
+    return tuple(notes)
+
+
 def explain(
     net: Network,
     x,
@@ -185,6 +202,7 @@ def explain(
     max_neurons: int = DEFAULT_MAX_NEURONS,
     top_k: int = DEFAULT_TOP_K,
     example: str | None = None,
+    notes=(),
 ) -> Trace:
     """Trace one step of backpropagation and gradient descent (η = ``learning_rate``).
 
@@ -212,6 +230,10 @@ def explain(
         How many weights (by |∂C/∂w|) and neurons (by |δ|) the summary ranks.
     example : str, optional
         A name for the renderers' title (e.g. ``"mazur"``).
+    notes : list of str, optional
+        Lines that every rendering shows under "About this run", near its top, and
+        :meth:`Trace.to_dict` lists as ``"notes"``: what the step leaves out of the training it
+        stands for (``deltaprop explain --model RUN`` gives the run's momentum, L2 decay, scaling).
     """
     check_network(net)
     eta = check_positive_float(learning_rate, "learning_rate")
@@ -220,6 +242,7 @@ def explain(
     max_neurons = check_positive_int(max_neurons, "max_neurons")
     top_k = check_positive_int(top_k, "top_k")
     X, Y = check_sample_or_batch(x, y, net.sizes[0], net.sizes[-1], net.dtype, "x", "y")
+    notes = _check_notes(notes)
 
     # The exact step: the engine's own backprop and the optimizer's own update, on a copy.
     fp = net.forward(X)
@@ -261,6 +284,7 @@ def explain(
         max_neurons=max_neurons,
         detailed=detailed,
         example=example,
+        notes=notes,
     )
     layers = summary.layer_summaries(net, fp, grads, stepped)
     trace = Trace(**trace_args, layers=layers, top_weights=(), top_neurons=())

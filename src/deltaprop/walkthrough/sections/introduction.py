@@ -1,6 +1,8 @@
 """The opening of the walk-through: the network, the cost, η, the notation in use.
 
-For the ``"post"`` variant it also warns, before anything else, that this is not the algorithm.
+For the ``"post"`` variant it also warns that this is not the algorithm. Last, before the step,
+the trace's notes (a run's optimizer, weight decay, scaling: what the one step shown leaves out
+of the run's own) under "About this run".
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ BP_LABELS = (
 SOFTMAX_NOT_BP1 = (
     " A softmax output's δ is not BP1, whose σ′ acts on each neuron alone (see the output layer)."
 )
+ABOUT_THE_RUN = "About this run"
 COST_NAMES = {"quadratic": "quadratic", "cross_entropy": "cross-entropy", "log_likelihood": "log-likelihood"}
 
 
@@ -174,4 +177,6 @@ def introduction(trace: Trace, nt, digits: int = DEFAULT_DIGITS) -> list[Block]:
                 f"and gives {typeset(trace.exact_cost_after, digits)}."
             )
         )
+    if trace.notes:  # a section of its own before the step, so that none takes it for the run's
+        blocks += [Heading(2, ABOUT_THE_RUN), *(Paragraph(note) for note in trace.notes)]
     return blocks
