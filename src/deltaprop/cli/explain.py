@@ -273,8 +273,8 @@ def _write_diagram(path: Path, net, trace, notation: str, args, class_names) -> 
     names and with its numbers (the trace's δ, of its variant); ``args.max_neurons`` neurons
     of a layer at most, ``class_names`` beside the outputs where the model has them."""
     from ..plots import network_diagram, save_figure
-    from ..plots._figure import DPI, font_size
-    from ..plots.network_diagram import MAX_LABELLED, MAX_NEURONS, TITLE_PT
+    from ..plots._figure import DPI
+    from ..plots.network_diagram import MAX_LABELLED, MAX_NEURONS
 
     names = _diagram_names(notation, net.sizes, trace.n_samples)
     labelled = max(net.sizes) <= MAX_LABELLED
@@ -286,9 +286,6 @@ def _write_diagram(path: Path, net, trace, notation: str, args, class_names) -> 
     fig = network_diagram(
         net, trace=trace, show_weights=labelled, names=names, max_neurons=most, class_names=class_names
     )
-    if trace.n_samples > 1:
-        ax = fig.axes[0]
-        ax.set_title(f"{ax.get_title()}\nfor sample 1 of {trace.n_samples}", fontsize=font_size(TITLE_PT))
     save_figure(fig, path, DPI if args.dpi is None else args.dpi)
 
 

@@ -71,6 +71,17 @@ def new_figure(figsize: tuple[float, float]) -> Figure:
     return fig
 
 
+def settle_layout(fig: Figure) -> None:
+    """Lay ``fig`` out once, drawing nothing, so that its saved picture has every label inside it.
+
+    Constrained layout makes room for what lies round an axes where the last draw put it, and
+    an axis label (a colour bar's "δ = ∂C_x/∂z") is placed beside its tick labels only as it is
+    drawn: in a figure never drawn, the first layout measured the label where it was not, and a
+    batch's network diagram was saved with it cut at the right edge. The size is not changed.
+    """
+    fig.draw_without_rendering()
+
+
 def axes_or_new(ax, figsize: tuple[float, float]):
     """``(fig, ax)``: the given axes and its figure, or a new figure with one axes."""
     if ax is None:

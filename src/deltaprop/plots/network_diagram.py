@@ -31,7 +31,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
 from ._diagram_neurons import Shown, shown_neurons
-from ._figure import NEGATIVE, POSITIVE, axes_or_new, cost_name, font_size, layer_name
+from ._figure import NEGATIVE, POSITIVE, axes_or_new, cost_name, font_size, layer_name, settle_layout
 
 MAX_NEURONS = 12
 MAX_LINE_WIDTH = 4.0
@@ -113,7 +113,8 @@ def network_diagram(
     """Draw ``net``; with ``x`` ``(n_0,)`` and ``y`` ``(n_L,)`` or a label, colour neurons by δ.
 
     ``trace``: a :class:`~deltaprop.walkthrough.Trace` of ``net`` (``dp.explain``), in place
-    of ``x`` and ``y``: its first sample, with the δ it computed (its ``variant``'s).
+    of ``x`` and ``y``: its first sample (the title says "for sample 1 of n" for a batch), with
+    the δ it computed (its ``variant``'s).
     Every line is a :class:`~matplotlib.lines.Line2D` whose ``gid`` is ``"w[l][i,j]"``, so
     the weight it shows can be looked up; with ``show_weights`` its value is written on it
     (a Text with the same ``gid``), for networks whose layers have at most 3 neurons.
@@ -156,6 +157,7 @@ def network_diagram(
         INCH_PER_UNIT * width_units + (2.2 if fp is not None else 0.6),
         INCH_PER_UNIT * (height + bottom + 2.5) + 0.6,
     )
+    own_figure = ax is None
     fig, ax = axes_or_new(ax, figsize)
 
     values: list[np.ndarray | None] = [None] * len(sizes)
@@ -256,7 +258,11 @@ def network_diagram(
     shows = f"\nneurons show {label}{inputs}" if label else ""
     if trace is not None and trace.variant != "exact":
         shows += f"\n({trace.variant} variant: hidden δ from the updated weights)"
+    if trace is not None and trace.n_samples > 1:
+        shows += f"\nfor sample 1 of {trace.n_samples}"
     ax.set_title(f"Network {sizes}, {cost_name(net.cost.name)} cost{shows}", fontsize=font_size(TITLE_PT))
+    if own_figure:
+        settle_layout(fig)  # the colour bar's label inside the picture, not cut at its right edge
     return fig
 
 
