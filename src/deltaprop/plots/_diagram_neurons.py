@@ -69,3 +69,12 @@ def _largest_delta(fp: ForwardPass, grads: Gradients, m: int, k: int) -> list[in
     one_layer = ForwardPass(net=[fp.net[m - 1]], o=[fp.o[m - 1], fp.o[m]])
     deltas = Gradients(weights=[], biases=[], deltas=[grads.deltas[m - 1]], cost=float(grads.cost))
     return [neuron.j for neuron in top_neurons(one_layer, deltas, k)]
+
+
+def check_drawable(net) -> None:
+    """Refuse (ValueError) a network whose weights or biases hold NaN or ∞ — a diverged run —
+    naming them: no line width or colour scale can show them (matplotlib failed deep inside)."""
+    for kind, arrays in (("weights", net.weights), ("biases", net.biases)):
+        bad = [l for l, arr in enumerate(arrays) if not np.isfinite(arr).all()]
+        if bad:
+            raise ValueError(f"net.{kind}[{bad[0]}] holds NaN or ∞ (a diverged run?): nothing to draw")

@@ -30,7 +30,7 @@ from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
-from ._diagram_neurons import Shown, shown_neurons
+from ._diagram_neurons import Shown, check_drawable, shown_neurons
 from ._figure import NEGATIVE, POSITIVE, axes_or_new, cost_name, font_size, layer_name, settle_layout
 
 MAX_NEURONS = 12
@@ -130,6 +130,7 @@ def network_diagram(
     check_max_neurons(max_neurons)
     if y is not None and x is None:
         raise ValueError("y was given without x: the δ of an example needs both x and y")
+    check_drawable(net)
     sizes = net.sizes
     if show_biases is None:
         show_biases = show_weights
