@@ -223,9 +223,12 @@ cost='quadratic', dtype=float64, params=13)
         """An independent network with the same configuration and a copy of every parameter,
         of the same class as this one (a subclass's own methods come with it)."""
         twin = type(self).__new__(type(self))
-        # every attribute copied deeply (a subclass's own lists too), the parameters below
-        rest = {key: value for key, value in self.__dict__.items() if key not in ("_w", "_b")}
-        twin.__dict__.update(copy.deepcopy(rest))
+        memo: dict = {}  # every attribute copied deeply (a subclass's own lists too), the parameters below
+        for key, value in self.__dict__.items():
+            try:
+                twin.__dict__[key] = copy.deepcopy(value, memo) if key not in ("_w", "_b") else None
+            except (TypeError, copy.Error):  # what cannot be copied (an open file) is shared
+                twin.__dict__[key] = value
         twin._w = ParameterList("weights", self.dtype, [w.copy() for w in self._w])
         twin._b = ParameterList("biases", self.dtype, [b.copy() for b in self._b])
         return twin

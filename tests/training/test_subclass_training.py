@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import sys
 
 import numpy as np
 import pytest
@@ -75,3 +76,15 @@ def test_weights_given_where_evaluate_takes_batch_size_are_named():
     net = dp.Network([2, 3, 2], seed=0)
     with pytest.raises(TypeError, match=r"array of shape \(40,\): pass per-sample weights as sample_weight="):
         net.evaluate(X, Y, np.ones(40))
+
+
+def test_an_attribute_that_cannot_be_copied_is_shared_not_a_failure():
+    class Reporting(dp.Network):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.stream = sys.stdout  # an open file: deepcopy refuses it
+
+    net = Reporting([2, 3, 2], seed=0)
+    twin = net.copy()
+    assert twin.stream is net.stream
+    assert twin.weights[0] is not net.weights[0] and np.array_equal(twin.weights[0], net.weights[0])
