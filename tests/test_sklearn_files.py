@@ -270,3 +270,21 @@ def test_the_file_holds_json_and_tensors_only(tmp_path):
     assert state["sklearn"]["arrays"]["classes_"] == {"dtype": "<U10", "values": NAMES.tolist()}
     assert state["sklearn"]["params"]["hidden_layer_sizes"] == [6]
     assert state["sklearn"]["param_types"] == {"hidden_layer_sizes": "tuple"}
+
+
+def test_deltaprop_predict_names_a_saved_classifier_classes(tmp_path):
+    from deltaprop.cli import main
+    from deltaprop.cli.train import CLASSES
+    from deltaprop.files import CLASS_NAMES
+
+    assert CLASSES == CLASS_NAMES  # the one key a run's and an estimator's files share
+    X, y = load_iris(return_X_y=True)
+    names = np.array(["setosa", "versicolor", "virginica"])[y]
+    est = DeltapropClassifier(hidden_layer_sizes=(8,), epochs=30, random_state=0).fit(X, names)
+    path = est.save(tmp_path / "iris.safetensors")
+    rows = tmp_path / "rows.csv"
+    np.savetxt(rows, X[:3], delimiter=",")
+    out = tmp_path / "predictions.json"
+    assert main(["predict", str(path), str(rows), "--output", str(out)]) == 0
+    predicted = [row["class_name"] for row in json.loads(out.read_text())["predictions"]]
+    assert predicted == list(est.predict(X[:3]))

@@ -18,10 +18,10 @@ stores one) are tagged and rebuilt as such. Anything else (a user's own class) i
 save, naming the parameter.
 
 ``deltaprop.load(path)`` reads such a file's network, as it reads any checkpoint's (and so
-does ``deltaprop predict``, which numbers the classes by output: the labels are in
-``classes_``); the estimator itself comes back only from its own class's ``load``, which
-refuses a plain model file, a training checkpoint and the other estimator's file, saying
-which is which.
+does ``deltaprop predict``, which names a classifier's classes by ``classes_``, kept as text
+under the checkpoint's ``classes`` as a run's are); the estimator itself comes back only
+from its own class's ``load``, which refuses a plain model file, a training checkpoint and
+the other estimator's file, saying which is which.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import optimizers
 from ._validation import is_number_or_null
 from .errors import ModelFileError
-from .files import KIND_CHECKPOINT, load_checkpoint, read_metadata, save_checkpoint
+from .files import CLASS_NAMES, KIND_CHECKPOINT, load_checkpoint, read_metadata, save_checkpoint
 from .files.container import json_default
 
 STATE_KEY = "sklearn"  # the estimator's entry in the checkpoint's training state
@@ -63,6 +63,8 @@ class EstimatorFiles:
         and ``ValueError`` for a parameter a file cannot hold (the message names it)."""
         check_is_fitted(self, "network_")
         state = {STATE_KEY: _estimator_state(self)}
+        if is_classifier(self):  # for deltaprop predict/evaluate, which name classes by these
+            state[CLASS_NAMES] = [str(label) for label in self.classes_]
         return save_checkpoint(path, self.network_, self.optimizer_, state)
 
     @classmethod

@@ -24,6 +24,7 @@ from rich.console import Console
 
 from ..diagnostics import Diagnostics, GradientStats
 from ..errors import DivergenceError
+from ..files import CLASS_NAMES
 from ..training.output_cost import OutputCostWarning
 from ..training.scaling import fold
 from . import config as cfg
@@ -110,7 +111,7 @@ BEST_W, BEST_B = "best_w", "best_b"
 # file keeps them as its ``classes`` metadata, the checkpoint as this key of its state, so that
 # evaluate and predict name a stopped run's classes as a finished run's (and read a file's
 # labels through them).
-CLASSES = "classes"
+CLASSES = CLASS_NAMES
 
 
 def class_names(data: RunData) -> list[str] | None:

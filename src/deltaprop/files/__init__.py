@@ -37,10 +37,18 @@ the training loop's state (:func:`save_checkpoint`, :func:`load_checkpoint`).
 
 from ..errors import ModelFileError
 from .checkpoint import load_checkpoint, save_checkpoint
-from .container import FORMAT_NAME, FORMAT_VERSION, KIND_CHECKPOINT, KIND_MODEL, WRITE_CHUNK_BYTES
+from .container import (
+    CLASS_NAMES,
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    KIND_CHECKPOINT,
+    KIND_MODEL,
+    WRITE_CHUNK_BYTES,
+)
 from .model import load, load_with_metadata, read_metadata, save
 
 __all__ = [
+    "CLASS_NAMES",
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "KIND_CHECKPOINT",

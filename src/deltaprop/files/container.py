@@ -26,6 +26,9 @@ FORMAT_NAME = "deltaprop.format"
 FORMAT_VERSION = 1
 KIND_MODEL = "model"
 KIND_CHECKPOINT = "checkpoint"
+# The class names, label k the k-th: a model file's ``classes`` metadata and this key of a
+# checkpoint's state (a run's, an estimator's), read by predict and evaluate to name classes.
+CLASS_NAMES = "classes"
 
 WRITE_CHUNK_BYTES = 1 << 20
 
