@@ -223,7 +223,7 @@ cost='quadratic', dtype=float64, params=13)
         """An independent network with the same configuration and a copy of every parameter,
         of the same class as this one (a subclass's own methods come with it)."""
         twin = type(self).__new__(type(self))
-        memo: dict = {}  # every attribute copied deeply (a subclass's own lists too), the parameters below
+        memo: dict = {id(self): twin}  # every attribute deeply (a subclass's own too), parameters below
         for key, value in self.__dict__.items():
             try:
                 twin.__dict__[key] = copy.deepcopy(value, memo) if key not in ("_w", "_b") else None

@@ -88,3 +88,35 @@ def test_an_attribute_that_cannot_be_copied_is_shared_not_a_failure():
     twin = net.copy()
     assert twin.stream is net.stream
     assert twin.weights[0] is not net.weights[0] and np.array_equal(twin.weights[0], net.weights[0])
+
+
+def test_a_two_argument_backprop_trains_and_a_wrong_return_is_named():
+    class Mine(dp.Network):  # a learner's signature: no sample_weight
+        def backprop(self, X, Y):
+            return super().backprop(X, Y)
+
+    net = Mine([2, 3, 2], seed=0)
+    net.fit(X, Y, epochs=1, verbose=0, seed=0)
+    plain = dp.Network([2, 3, 2], seed=0)
+    plain.fit(X, Y, epochs=1, verbose=0, seed=0)
+    for ours, theirs in zip(net.weights, plain.weights):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-15)
+
+    class Nielsen(dp.Network):  # network.py's (nabla_b, nabla_w)
+        def backprop(self, X, Y, sample_weight=None):
+            grads = super().backprop(X, Y)
+            return grads.biases, grads.weights
+
+    with pytest.raises(TypeError, match="Nielsen's own backprop, which returned a tuple: it must return"):
+        Nielsen([2, 3, 2], seed=0).fit(X, Y, epochs=1, verbose=0, seed=0)
+
+
+def test_a_copy_of_a_network_that_refers_to_itself_refers_to_the_copy():
+    class Ref(dp.Network):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.owner = self
+
+    net = Ref([2, 3, 2], seed=0)
+    twin = net.copy()
+    assert twin.owner is twin

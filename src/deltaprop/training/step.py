@@ -38,6 +38,7 @@ import numpy as np
 
 from ..network import Network
 from ..optimizers import Optimizer
+from ..passes import Gradients
 from .fast_step import FastStep
 from .step_plan import EXPIT_MAX_VALUES, NUMPY_MIN_MACS, OPENBLAS_SINGLE_THREAD_MACS, UNCLIPPED_MIN_VALUES
 
@@ -67,13 +68,27 @@ class Step:
         self, X: np.ndarray, Y: np.ndarray, a_out: np.ndarray | None = None, s: np.ndarray | None = None
     ) -> float:
         weighed = s is None or s.any()  # backprop refuses weights that are all 0
-        grads = self.net.backprop(X, Y, s) if self._own and weighed else self.net._backprop(X, Y, s)
+        grads = self._gradients(X, Y, s if weighed else None)
         if a_out is not None:
             np.copyto(a_out, grads.a)
         self.a = grads.a if a_out is None else a_out
         if weighed:  # a batch of weight 0 makes no step
             self.optimizer.step(self.net, grads)
-        return grads.cost
+        return grads.cost if weighed else 0.0
+
+    def _gradients(self, X, Y, s) -> Gradients:
+        """The network's gradients: by its own ``backprop`` where a subclass has one, else by
+        ``_backprop`` (a subclass's too); without weights called as ``(X, Y)``, so that a
+        learner's two-argument method trains."""
+        method = self.net.backprop if self._own else self.net._backprop
+        grads = method(X, Y) if s is None else method(X, Y, s)
+        if not isinstance(grads, Gradients):
+            raise TypeError(
+                f"fit steps with {type(self.net).__name__}'s own backprop, which returned a "
+                f"{type(grads).__name__}: it must return deltaprop's Gradients, as Network.backprop "
+                f"does (get one from super().backprop(X, Y) and change its weights and biases)"
+            )
+        return grads
 
 
 def make_step(
