@@ -114,7 +114,7 @@ def test_a_missing_or_numeric_label_cell_is_no_name():
     assert named_label_header(["0", "1", "label"], 2)
     assert named_label_header(["label", "1", "2"], 0)  # R numbers from 1
     assert named_label_header(["", "0", "1", "y"], 3)  # pandas' index header
-    assert not named_label_header(["0", "y"], 1)  # one feature cell counts nothing: 1,spam is a sample
+    assert named_label_header(["0", "y"], 1)  # one feature: the labels below decide (1,spam over ham: data)
     assert not named_label_header(["0", "1", "NA"], 2)  # data with a missing label
     assert not named_label_header(["0", "1", ""], 2)
     assert not named_label_header(["0", "1", "7"], 2)  # numbers: numbered_header's to judge

@@ -26,7 +26,6 @@ from .._validation import check_dtype
 from ..errors import DataFileError
 from .csv_columns import check_column_arguments, resolve_column
 from .csv_layout import (
-    LONG_NUMBERED_HEADER,
     ends_with_delimiter,
     first_data_line,
     first_label_alone,
@@ -348,12 +347,12 @@ def load_csv(
     # the column numbers: pandas' header, said unless beyond doubt, or data, said too
     why = quiet = said = None
     if named:
-        why, quiet = why_named_label_header(labels), width - 1 >= LONG_NUMBERED_HEADER
+        why, quiet = why_named_label_header(labels, width - 1)
     elif numbered:
         why = why_numbered_header(X, labels)
     line_1 = f"line {first[0]}, {delimiter.join(cell.strip() for cell in first_row)},"
     if why:
-        if not quiet:  # 0..k-1 beside a named label, k >= 5: pandas' header, nothing in doubt
+        if not quiet:  # beside a named label: over numeric labels or k >= 5, nothing in doubt
             said = (
                 f"{line_1} is read as pandas' numbered header (the column numbers), {why}: pass "
                 f"header=False if it is data (on the command line: --header no), or header=True to say "

@@ -88,31 +88,36 @@ def numbered_header(cells: list[str]) -> bool:
 def named_label_header(cells: list[str], label: int) -> bool:
     """Whether a first line is pandas' header of unnamed feature columns beside a label column
     with a name (``df = pd.DataFrame(X); df["label"] = y``, the label column anywhere): its cells
-    but the label's (index ``label``), two at least, are the column numbers ``0,1,...,k-1`` (or
-    ``1..k``, or :func:`index_header`'s ``,0,1,...``), and the label's is a name, neither a
-    number nor a missing-value marker.
+    but the label's (index ``label``) are the column numbers ``0,1,...,k-1`` (or ``1..k``, or
+    :func:`index_header`'s ``,0,1,...``), and the label's is a name, neither a number nor a
+    missing-value marker.
 
     Data would be a sample whose features are ``0,1,...,k-1``; the caller reads it so unless
-    :func:`why_named_label_header` finds the name a header's. One feature cell is no count at
-    all: ``1,spam`` above ``5,ham`` is a sample of a class of one (warned of as such)."""
+    :func:`why_named_label_header` finds the name a header's."""
     cells = [cell.strip() for cell in cells]
     name, features = cells[label], cells[:label] + cells[label + 1 :]
-    if len(features) < 2 or is_number(name) or name.lower() in MISSING_MARKERS:
+    if is_number(name) or name.lower() in MISSING_MARKERS:
         return False
     return index_header(features) or _column_numbers(features)
 
 
-def why_named_label_header(labels: list[str]) -> str | None:
-    """Why a first line of :func:`named_label_header`, parsed as data (its label column's name
-    ``labels[0]``, the labels below ``labels[1:]``), is pandas' header after all, for the warning
-    that says so: that name is written on no line below (:func:`only_member`), where a sample's
-    label would be a class of the others'. None: it is data (``0,1,cat`` above more cats).
+def why_named_label_header(labels: list[str], n_features: int) -> tuple[str | None, bool]:
+    """``(why, beyond_doubt)``: why a first line of :func:`named_label_header`, parsed as data
+    (its label column's name ``labels[0]``, the labels below ``labels[1:]``, ``n_features``
+    feature cells), is pandas' header after all; None: it is data.
 
-    With :data:`LONG_NUMBERED_HEADER` feature cells or more it is plainly a header (no sample
-    counts out its features) and the caller reads it so without a warning."""
-    if only_member(labels[0], labels[1:]):
-        return f"as its label column's name {labels[0].strip()!r} is written on no line below"
-    return None
+    A name above labels that are all numbers is a header beyond doubt (``0,label`` above 0s and
+    1s: ``df["label"] = y``). Above text labels, it is one when the name is written on no line
+    below (:func:`only_member`) and two feature cells at least count out their columns (``1,spam``
+    above ``5,ham`` is a sample of a class of one), beyond doubt from
+    :data:`LONG_NUMBERED_HEADER` cells (no sample counts out its features); else warned of."""
+    name, below = labels[0].strip(), labels[1:]
+    if below and all(is_number(label.strip()) for label in below):
+        return f"as its label column's name {name!r} stands above numeric labels", True
+    if n_features >= 2 and only_member(labels[0], below):
+        why = f"as its label column's name {name!r} is written on no line below"
+        return why, n_features >= LONG_NUMBERED_HEADER
+    return None, False
 
 
 def _column_numbers(cells: list[str]) -> bool:
