@@ -170,8 +170,9 @@ def summary(
     are of scaled targets (``--scale`` with regression), and say so. ``l2``: Nielsen's λ,
     whose term (λ/2n)Σw² the losses leave out, which a row says when λ > 0. ``seconds``:
     ``(training, started)``, the wall time of the epochs and the ``perf_counter`` the command
-    began at: two rows, training and the whole command (data, plots and this summary's own
-    scores too), since a short run's plots can take longer than its epochs.
+    began at (its ``main``, after Python's and NumPy's start-up): two rows, training and the
+    command (data, plots and this summary's own scores too), since a short run's plots can take
+    longer than its epochs.
 
     The train loss and accuracy are the last epoch's means over its mini-batches, taken as
     the weights changed (as Keras reports them), not the final network's score on the
@@ -210,7 +211,7 @@ def summary(
         rows.append(("stopped", history.stopped_reason))
     training, started = seconds
     rows.append(("time: training", fmt_seconds(training)))
-    rows.append(("time: the whole command", fmt_seconds(time.perf_counter() - started)))
+    rows.append(("time: the command, after start-up", fmt_seconds(time.perf_counter() - started)))
     rows.append(("run folder", str(run_dir)))
     console.print(summary_table(rows))
     for finding in findings:
