@@ -37,13 +37,14 @@ from .idx_files import (
 from .idx_sets import (
     FASHION_MNIST,
     FASHION_MNIST_MIRRORS,
+    IDX_SETS,
     MNIST,
     MNIST_MIRRORS,
     SPLITS,
     IdxDataset,
     check_split,
 )
-from .idx_verify import file_fault
+from .idx_verify import file_fault, identify, is_gzip
 from .paths import ENV_VAR, data_home, root_problem
 from .progress import check_progress
 
@@ -99,7 +100,11 @@ def download_idx_dataset(
     if not todo:
         return folder
     for name, path, fault in damaged:
-        announce(progress, f"replacing a damaged file: {damaged_reason(spec, name, path, fault)}")
+        moved = _move_to_its_set(spec, path, data_home(data_dir))
+        if moved is not None:  # another set's good file, kept where it belongs, not overwritten
+            announce(progress, f"moving {path}, another set's file, to {moved}")
+        else:
+            announce(progress, f"replacing a damaged file: {damaged_reason(spec, name, path, fault)}")
     sizes = [remote.size for remote in todo]
     size = f" ({_megabytes(sum(sizes))})" if None not in sizes else ""
     announce(progress, f"downloading {spec.name}{size} into {folder} from {mirrors[0]}")
@@ -118,8 +123,24 @@ def download_idx_dataset(
         ) from err
     for name, path, _ in damaged:
         if path != folder / name:  # an un-gzipped copy the verified download now stands in for
-            path.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)  # (gone already if it was another set's, moved)
     return folder
+
+
+def _move_to_its_set(spec: IdxDataset, path: Path, root: Path) -> Path | None:
+    """Move ``path``, found in ``spec``'s folder, to its own set's folder under ``root`` when it
+    is another known set's file (Fashion-MNIST's labels copied into ``mnist/``) and that place is
+    free; return where it went, or None (damaged, or the other set has its copy already)."""
+    other = identify(path, IDX_SETS)
+    if other is None or other[0] is spec:
+        return None
+    name = other[1] if is_gzip(path) else other[1].removesuffix(".gz")
+    target = root / other[0].folder / name
+    if target.exists() or target.with_suffix("").exists() or (target.parent / other[1]).exists():
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(path, target)
+    return target
 
 
 def _megabytes(n_bytes: int) -> str:
