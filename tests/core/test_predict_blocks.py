@@ -9,7 +9,6 @@ has, in BLAS: the choice of blocks must not depend on X's dtype)."""
 from __future__ import annotations
 
 import os
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ import pytest
 
 import deltaprop as dp
 from deltaprop._predict import BLOCK_ROWS, WHOLE_BATCH_BYTES
+from memory_peak import peak_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,21 +28,11 @@ def _mnist_test_images() -> np.ndarray:
     pytest.skip("no MNIST copy: set DELTAPROP_DATA to a folder holding mnist/*.gz")
 
 
-def _peak_bytes(call) -> tuple[int, np.ndarray]:
-    """The most memory NumPy held at once during ``call()`` beyond what it held before, and its result."""
-    tracemalloc.start()
-    try:
-        result = call()
-        return tracemalloc.get_traced_memory()[1], result
-    finally:
-        tracemalloc.stop()
-
-
 def test_a_float32_mnist_is_converted_block_by_block_for_a_float64_network():
     X = _mnist_test_images()  # (10000, 784) float32, 31 MB: 63 MB as float64
     assert X.dtype == np.float32 and X.size * 8 > WHOLE_BATCH_BYTES
     net = dp.Network([784, 30, 10], output_activation="softmax", seed=0)
-    peak, a = _peak_bytes(lambda: net.predict(X))
+    peak, a = peak_bytes(lambda: net.predict(X))
     block = BLOCK_ROWS * 784 * 8  # one block of X as float64, 12.8 MB
     assert peak < block + 4 * 2**20, peak  # the block, the outputs (0.8 MB), the finite check's masks
     assert a.dtype == np.float64 and a.shape == (10000, 10)
@@ -85,7 +75,7 @@ def test_small_inputs_of_another_dtype_order_or_type_give_the_same_bits(dtype):
 def test_a_large_float64_x_for_a_float32_network_is_converted_by_blocks_too():
     X = _mnist_test_images().astype(np.float64)  # 63 MB, 31 MB as float32
     net = dp.Network([784, 30, 10], output_activation="softmax", seed=0, dtype=np.float32)
-    peak, a = _peak_bytes(lambda: net.predict(X))
+    peak, a = peak_bytes(lambda: net.predict(X))
     assert peak < BLOCK_ROWS * 784 * 4 + 4 * 2**20, peak
     assert a.dtype == np.float32
     np.testing.assert_array_equal(a, net.predict(X.astype(np.float32)))

@@ -6,7 +6,6 @@ for message; and the fast reader holds the numbers once, not once per row and ag
 
 from __future__ import annotations
 
-import tracemalloc
 import warnings
 
 import numpy as np
@@ -17,6 +16,7 @@ from hypothesis import strategies as st
 from deltaprop import DataFileError
 from deltaprop.datasets import load_csv
 from deltaprop.datasets.csv_plain import BLOCK_CHARS
+from memory_peak import peak_bytes
 
 sk_datasets = pytest.importorskip("sklearn.datasets")
 
@@ -171,12 +171,7 @@ def test_the_numbers_are_held_once(tmp_path):
     line = ",".join(["1"] * n_features) + ",0\n"
     path = tmp_path / "wide.csv"
     path.write_text(line * n_rows)
-    tracemalloc.start()
-    try:
-        X, y = load_csv(path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    peak, (X, y) = peak_bytes(lambda: load_csv(path))
     assert X.shape == (n_rows, n_features) and (X == 1).all() and (y == 0).all()
     text = len(line) * n_rows  # held twice: the file's bytes and their decoded text
     assert peak < 2 * text + 1.5 * X.nbytes, (peak, X.nbytes)

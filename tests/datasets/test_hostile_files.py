@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from deltaprop import DataFileError
 from deltaprop.datasets import load_csv, load_npz, read_idx, read_idx_images, read_idx_labels
+from memory_peak import peak_bytes
 
 FUZZ = settings(
     max_examples=100,
@@ -243,10 +244,5 @@ def test_loading_an_npz_costs_about_the_arrays_it_returns(tmp_path, compressed):
     (np.savez_compressed if compressed else np.savez)(
         path, X=np.zeros((2000, 500)), y=np.zeros(2000, np.int64)
     )
-    tracemalloc.start()
-    try:
-        X, y = load_npz(path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    peak, (X, y) = peak_bytes(lambda: load_npz(path))
     assert peak < NPZ_PEAK_OVER_RESULT * (X.nbytes + y.nbytes), f"{peak:,} bytes for {X.nbytes + y.nbytes:,}"

@@ -9,13 +9,12 @@ pass took over a second of waiting threads (0.07 s at one thread).
 
 from __future__ import annotations
 
-import tracemalloc
-
 import numpy as np
 import pytest
 
 import deltaprop as dp
 from deltaprop.diagnostics import classes
+from memory_peak import peak_bytes
 
 
 @pytest.fixture
@@ -50,12 +49,7 @@ def test_all_the_rows_are_predicted_in_one_call_of_the_networks_forward_pass(cou
 
 def test_the_training_rows_are_predicted_in_that_one_call_and_never_copied(counted):
     net, X, index, calls = counted
-    tracemalloc.start()
-    try:
-        labels = classes.predicted_labels(net, X, index)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    peak, labels = peak_bytes(lambda: classes.predicted_labels(net, X, index))
     assert calls == {"predict": 0, "_predict": 1}
     np.testing.assert_array_equal(labels, net.predict_classes(X[index]))
     # the outputs and predict's own blocks; never a gathered copy of the rows

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tracemalloc
-
 import numpy as np
 import pytest
 
 import deltaprop as dp
+from memory_peak import peak_bytes
 
 
 def literal_adam(w, m, v, g, t, eta=0.01, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -40,11 +39,6 @@ def test_a_step_after_the_first_makes_no_array_the_size_of_w():
     grads = net.backprop(np.ones((2, 400)), np.ones((2, 300)))
     adam = dp.Adam()
     adam.step(net, grads)  # the first makes the moments and the scratch arrays
-    tracemalloc.start()
-    try:
-        adam.step(net, grads)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    peak, _ = peak_bytes(lambda: adam.step(net, grads))
     # with a temporary per term, a step made ~9 arrays of w's 960 kB at once
     assert peak < net.weights[0].nbytes / 4, peak

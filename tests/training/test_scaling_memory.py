@@ -10,8 +10,6 @@ The blocks here are made small so that sklearn's digits (1,797 × 64) span many 
 
 from __future__ import annotations
 
-import tracemalloc
-
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
@@ -20,6 +18,7 @@ from deltaprop.cli.data import RunData
 from deltaprop.cli.train_scaling import scaled
 from deltaprop.training import scaling as scaling_module
 from deltaprop.training.scaling import fit_scaling
+from memory_peak import peak_bytes
 
 ULP = 2.0**-52
 
@@ -33,18 +32,9 @@ def digits(monkeypatch) -> np.ndarray:
     return X
 
 
-def _peak(work):
-    tracemalloc.start()
-    try:
-        result = work()
-        return result, tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
 @pytest.mark.parametrize("method", ["standard", "minmax"])
 def test_the_statistics_read_x_by_blocks_and_equal_those_of_its_float64_copy(digits, method):
-    scaling, peak = _peak(lambda: fit_scaling(digits, method, dtype=np.float32))
+    peak, scaling = peak_bytes(lambda: fit_scaling(digits, method, dtype=np.float32))
     # Before: 3 to 6 times X (a float64 copy, X / unit, std's deviations and their squares).
     assert peak < digits.nbytes / 4, f"peak {peak} bytes for {digits.nbytes} of X"
     A = digits.astype(np.float64)
@@ -72,7 +62,7 @@ def test_huge_values_still_do_not_overflow_when_read_by_blocks(monkeypatch):
 
 def test_the_scaled_copy_is_one_array_of_the_networks_dtype(digits):
     scaling = fit_scaling(digits, "standard", dtype=np.float32)
-    O, peak = _peak(lambda: scaling.inputs(digits, np.float32))
+    peak, O = peak_bytes(lambda: scaling.inputs(digits, np.float32))
     assert O.dtype == np.float32 and O.shape == digits.shape
     # Before: a float64 copy of X and the float64 result, 4 times a float32 X.
     assert peak < 1.25 * digits.nbytes, f"peak {peak} bytes for {digits.nbytes} of X"
@@ -87,7 +77,7 @@ def test_the_inputs_scale_in_place_into_x_itself(digits):
     scaling = fit_scaling(digits, "minmax")
     expected = scaling.inputs(digits, np.float32)
     X = digits.copy()
-    O, peak = _peak(lambda: scaling.inputs(X, out=X))
+    peak, O = peak_bytes(lambda: scaling.inputs(X, out=X))
     assert O is X and peak < digits.nbytes / 4
     np.testing.assert_array_equal(X, expected)
 
@@ -98,7 +88,7 @@ def test_the_runs_training_arrays_are_scaled_once_in_its_dtype(digits):
     Y = np.random.default_rng(0).normal(100.0, 30.0, size=(len(digits), 2))
     scaling = fit_scaling(digits, "standard", Y)
     data = RunData("digits", digits, Y, None, None)
-    run, peak = _peak(lambda: scaled(data, scaling, np.float32))
+    peak, run = peak_bytes(lambda: scaled(data, scaling, np.float32))
     assert run.X_train.dtype == run.y_train.dtype == np.float32 and data.X_train is digits
     assert peak < 1.25 * digits.nbytes, f"peak {peak} bytes for {digits.nbytes} of X"
     np.testing.assert_array_equal(run.X_train, scaling.inputs(digits).astype(np.float32))
