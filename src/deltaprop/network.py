@@ -225,8 +225,10 @@ cost='quadratic', dtype=float64, params=13)
         twin = type(self).__new__(type(self))
         memo: dict = {id(self): twin}  # every attribute deeply (a subclass's own too), parameters below
         for key, value in self.__dict__.items():
+            if key in ("_w", "_b"):
+                continue
             try:
-                twin.__dict__[key] = copy.deepcopy(value, memo) if key not in ("_w", "_b") else None
+                twin.__dict__[key] = copy.deepcopy(value, memo)
             except (TypeError, copy.Error):  # what cannot be copied (an open file) is shared
                 twin.__dict__[key] = value
         twin._w = ParameterList("weights", self.dtype, [w.copy() for w in self._w])
