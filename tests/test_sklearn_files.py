@@ -274,14 +274,13 @@ def test_the_file_holds_json_and_tensors_only(tmp_path):
 
 def test_deltaprop_predict_names_a_saved_classifier_classes(tmp_path):
     from deltaprop.cli import main
-    from deltaprop.cli.train import CLASSES
-    from deltaprop.files import CLASS_NAMES
 
-    assert CLASSES == CLASS_NAMES  # the one key a run's and an estimator's files share
     X, y = load_iris(return_X_y=True)
     names = np.array(["setosa", "versicolor", "virginica"])[y]
     est = DeltapropClassifier(hidden_layer_sizes=(8,), epochs=30, random_state=0).fit(X, names)
     path = est.save(tmp_path / "iris.safetensors")
+    # under the one key a run's checkpoint keeps its class names in (files.CLASS_NAMES)
+    assert dp.files.load_checkpoint(path)[2][dp.files.CLASS_NAMES] == ["setosa", "versicolor", "virginica"]
     rows = tmp_path / "rows.csv"
     np.savetxt(rows, X[:3], delimiter=",")
     out = tmp_path / "predictions.json"

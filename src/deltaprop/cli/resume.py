@@ -17,6 +17,7 @@ import sys
 from .._atomic import leftovers
 from .._text import count
 from ..datasets.by_name import changed_since
+from ..files import CLASS_NAMES
 from . import config as cfg
 from . import one_line, rundir, threads
 from .data import load_run_data
@@ -28,7 +29,7 @@ from .resume_epochs import add_option as add_epochs_option
 from .resume_epochs import done_epochs, extend, ignored_edits, reopen, write_config
 from .run_divergence import divergence
 from .stdout import raising_broken_pipe
-from .train import BEST, BEST_B, BEST_W, CLASSES, class_names, execute, save_model
+from .train import BEST, BEST_B, BEST_W, class_names, execute, save_model
 from .train_scaling import from_checkpoint
 
 
@@ -117,7 +118,7 @@ def run(args) -> int:
             f"it with 'deltaprop train --config {run_dir / rundir.CONFIG}'"
         )
     data = load_run_data(config["data"], int(config["training"]["seed"]))
-    state[CLASSES] = class_names(data)  # those of a checkpoint from before it kept them too
+    state[CLASS_NAMES] = class_names(data)  # those of a checkpoint from before it kept them too
     if moved:  # where evaluate, plot and diagnose look for it too
         write_config(config, run_dir)
     plots = not args.no_plots
@@ -180,8 +181,8 @@ def _write_model(run_dir, net, scaling, state: dict, config: dict, history, best
         net.weights, net.biases = [w.copy() for w in weights], [b.copy() for b in biases]
     else:
         epoch = history.epoch[-1] if history.epoch else None
-    if CLASSES in state:
-        classes = state[CLASSES]
+    if CLASS_NAMES in state:
+        classes = state[CLASS_NAMES]
     else:
         classes = class_names(load_run_data(config["data"], int(config["training"]["seed"])))
     save_model(run_dir, net, scaling, classes, epoch)

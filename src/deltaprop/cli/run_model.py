@@ -82,9 +82,9 @@ def _refuse_nonfinite(path: Path) -> None:
 def _checkpoint_classes(path: Path):
     """The class names a checkpoint's training state holds (``train``'s ``classes``), else None:
     a checkpoint saved from Python, or by a deltaprop from before it kept them."""
-    from .train import CLASSES
+    from ..files import CLASS_NAMES
 
-    return _checkpoint_state(path).get(CLASSES)
+    return _checkpoint_state(path).get(CLASS_NAMES)
 
 
 def _checkpoint_state(path: Path) -> dict:

@@ -107,15 +107,13 @@ def build(config: dict, seed: int):
 # number and val_loss as BEST (JSON), its weights and biases as the arrays BEST_W{l}, BEST_B{l}.
 BEST = "best"
 BEST_W, BEST_B = "best_w", "best_b"
-# The class names, label k the k-th (None: numbered classes, or regression targets). The model
-# file keeps them as its ``classes`` metadata, the checkpoint as this key of its state, so that
-# evaluate and predict name a stopped run's classes as a finished run's (and read a file's
-# labels through them).
-CLASSES = CLASS_NAMES
 
 
 def class_names(data: RunData) -> list[str] | None:
-    """The class names a run stores with its model and checkpoint (see :data:`CLASSES`)."""
+    """The class names, label k the k-th, that a run stores with its model (``classes``
+    metadata) and its checkpoint (that key of its state, :data:`deltaprop.files.CLASS_NAMES`),
+    so that evaluate and predict name a stopped run's classes as a finished run's; None for
+    numbered classes or regression targets."""
     return list(data.classes) if data.classes and data.classification else None
 
 
@@ -216,7 +214,7 @@ def _execute(
             "seed": seed,
             "config": config,
             "history": run.history.to_dict(),
-            CLASSES: class_names(data),
+            CLASS_NAMES: class_names(data),
             "finished": run.next_epoch >= epochs
             or stopped_early()
             or bool(run.stop_training and not flag.requested),
@@ -337,7 +335,7 @@ def save_model(run_dir: Path, net, scaling, classes: list[str] | None, epoch: in
     holds, which evaluate names (from 1). Returns the network saved."""
     from .. import files
 
-    metadata = {CLASSES: classes} if classes else {}
+    metadata = {CLASS_NAMES: classes} if classes else {}
     if epoch is not None:
         metadata["epoch"] = epoch + 1
     model, _ = checkpoint_state(net, scaling)
